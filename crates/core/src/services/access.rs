@@ -1,0 +1,75 @@
+//! Loaders that fetch an object only if the actor may see it. A missing object and an
+//! invisible one give the same `NotFound`, so nobody can probe for private things.
+
+use crate::error::{Error, NotFound, Result};
+use crate::ids::*;
+use crate::model::*;
+use crate::policy;
+use crate::store::Tx;
+
+/// The actor's role in a workspace they are an active member of.
+pub fn role_in(tx: &mut dyn Tx, ws: WorkspaceId, user: UserId) -> Result<UserType> {
+    match tx.membership(ws, user)? {
+        Some(m) if !m.removed => Ok(m.user_type),
+        _ => Err(Error::NotFound(NotFound::Workspace)),
+    }
+}
+
+pub fn workspace(tx: &mut dyn Tx, ws: WorkspaceId, user: UserId) -> Result<(Workspace, UserType)> {
+    let role = role_in(tx, ws, user)?;
+    let w = tx.workspace(ws)?.ok_or(Error::NotFound(NotFound::Workspace))?;
+    Ok((w, role))
+}
+
+pub fn channel(tx: &mut dyn Tx, id: ChannelId, user: UserId) -> Result<(Channel, UserType)> {
+    let ch = tx.channel(id, user)?.ok_or(Error::NotFound(NotFound::Channel))?;
+    let role = role_in(tx, ch.workspace_id, user).map_err(|_| Error::NotFound(NotFound::Channel))?;
+    if !policy::can_see_channel(role, &ch, user) {
+        return Err(Error::NotFound(NotFound::Channel));
+    }
+    Ok((ch, role))
+}
+
+pub fn thread(tx: &mut dyn Tx, id: ThreadId, user: UserId) -> Result<(Thread, Channel, UserType)> {
+    let t = tx.thread(id, user)?.ok_or(Error::NotFound(NotFound::Thread))?;
+    let (ch, role) = channel(tx, t.channel_id, user).map_err(|_| Error::NotFound(NotFound::Thread))?;
+    Ok((t, ch, role))
+}
+
+pub fn comment(tx: &mut dyn Tx, id: CommentId, user: UserId) -> Result<(Comment, Thread, Channel, UserType)> {
+    let c = tx.comment(id)?.ok_or(Error::NotFound(NotFound::Comment))?;
+    let (t, ch, role) = thread(tx, c.thread_id, user).map_err(|_| Error::NotFound(NotFound::Comment))?;
+    Ok((c, t, ch, role))
+}
+
+pub fn conversation(tx: &mut dyn Tx, id: ConversationId, user: UserId) -> Result<(Conversation, UserType)> {
+    let c = tx.conversation(id, user)?.ok_or(Error::NotFound(NotFound::Conversation))?;
+    if !c.user_ids.contains(&user) {
+        return Err(Error::NotFound(NotFound::Conversation));
+    }
+    let role = role_in(tx, c.workspace_id, user).map_err(|_| Error::NotFound(NotFound::Conversation))?;
+    Ok((c, role))
+}
+
+pub fn message(tx: &mut dyn Tx, id: MessageId, user: UserId) -> Result<(Message, Conversation)> {
+    let m = tx.message(id)?.ok_or(Error::NotFound(NotFound::Message))?;
+    let (c, _) = conversation(tx, m.conversation_id, user).map_err(|_| Error::NotFound(NotFound::Message))?;
+    Ok((m, c))
+}
+
+pub fn group(tx: &mut dyn Tx, id: GroupId, user: UserId) -> Result<(Group, UserType)> {
+    let g = tx.group(id)?.ok_or(Error::NotFound(NotFound::Group))?;
+    let role = role_in(tx, g.workspace_id, user).map_err(|_| Error::NotFound(NotFound::Group))?;
+    Ok((g, role))
+}
+
+/// Checks that every one of `users` is an active member of `ws`.
+pub fn require_members(tx: &mut dyn Tx, ws: WorkspaceId, users: &[UserId], field: &str) -> Result<()> {
+    for &u in users {
+        match tx.membership(ws, u)? {
+            Some(m) if !m.removed => {}
+            _ => return Err(Error::invalid(field, format!("user {u} is not a member of this workspace"))),
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,223 @@
+//! Channels: public or private places for threads.
+
+use super::{access, dedup, emit};
+use crate::error::{Error, NotFound, Result};
+use crate::event::Audience;
+use crate::ids::*;
+use crate::model::*;
+use crate::policy;
+use crate::store::{NewChannel, Tx};
+
+pub struct NewChannelInput {
+    pub workspace_id: WorkspaceId,
+    pub name: String,
+    pub description: Option<String>,
+    pub public: bool,
+    pub color: Option<i64>,
+    pub icon: Option<i64>,
+    pub user_ids: Vec<UserId>,
+    pub default_groups: Vec<GroupId>,
+    pub default_recipients: Option<Vec<UserId>>,
+    pub is_favorited: bool,
+}
+
+pub fn add(tx: &mut dyn Tx, actor: UserId, input: NewChannelInput, now: i64) -> Result<Channel> {
+    let ws = input.workspace_id;
+    let role = access::role_in(tx, ws, actor)?;
+    if !policy::can_create_in_workspace(role) {
+        return Err(Error::forbidden("guests cannot create channels"));
+    }
+    access::require_members(tx, ws, &input.user_ids, "user_ids")?;
+    let defaults = input.default_recipients.clone().unwrap_or_default();
+    access::require_members(tx, ws, &defaults, "default_recipients")?;
+    check_groups(tx, ws, &input.default_groups)?;
+    let id = tx.insert_channel(&NewChannel {
+        workspace_id: ws,
+        name: input.name,
+        description: input.description.unwrap_or_default(),
+        creator: actor,
+        public: input.public,
+        color: input.color,
+        icon: input.icon,
+        use_default_recipients: input.default_recipients.is_some() || !input.default_groups.is_empty(),
+        default_groups: input.default_groups,
+        default_recipients: defaults,
+        now,
+    })?;
+    let members = dedup(std::iter::once(actor).chain(input.user_ids));
+    tx.add_channel_members(id, &members)?;
+    if input.is_favorited {
+        tx.set_channel_favorite(id, actor, true)?;
+    }
+    let ch = tx.channel(id, actor)?.ok_or(Error::Internal("channel vanished".into()))?;
+    emit(tx, ws, "channel_added", Audience::channel(id), &ch, now)?;
+    Ok(ch)
+}
+
+fn check_groups(tx: &mut dyn Tx, ws: WorkspaceId, groups: &[GroupId]) -> Result<()> {
+    for &g in groups {
+        if g.0 == GROUP_EVERYONE_IN_CHANNEL || g.0 == GROUP_EVERYONE_IN_THREAD {
+            continue;
+        }
+        match tx.group(g)? {
+            Some(group) if group.workspace_id == ws => {}
+            _ => return Err(Error::invalid("default_groups", format!("group {g} not found in this workspace"))),
+        }
+    }
+    Ok(())
+}
+
+pub fn get(tx: &mut dyn Tx, actor: UserId, id: ChannelId) -> Result<Channel> {
+    Ok(access::channel(tx, id, actor)?.0)
+}
+
+/// The channels the actor can see; `archived` picks archived or active ones.
+pub fn list(tx: &mut dyn Tx, actor: UserId, ws: WorkspaceId, archived: Option<bool>) -> Result<Vec<Channel>> {
+    let role = access::role_in(tx, ws, actor)?;
+    let mut all = tx.channels_in(ws, actor)?;
+    all.retain(|c| policy::can_see_channel(role, c, actor) && archived.is_none_or(|a| c.archived == a));
+    Ok(all)
+}
+
+#[derive(Default)]
+pub struct Update {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub public: Option<bool>,
+    pub color: Option<i64>,
+    pub icon: Option<i64>,
+    pub default_groups: Option<Vec<GroupId>>,
+    pub default_recipients: Option<Vec<UserId>>,
+    pub is_favorited: Option<bool>,
+}
+
+pub fn update(tx: &mut dyn Tx, actor: UserId, id: ChannelId, up: Update, now: i64) -> Result<Channel> {
+    let (mut ch, role) = access::channel(tx, id, actor)?;
+    let changes_channel = up.name.is_some()
+        || up.description.is_some()
+        || up.public.is_some()
+        || up.color.is_some()
+        || up.icon.is_some()
+        || up.default_groups.is_some()
+        || up.default_recipients.is_some();
+    if changes_channel && !policy::can_manage_channel(role, &ch, actor) {
+        return Err(Error::forbidden("only the channel's creator or an admin can change it"));
+    }
+    if let Some(f) = up.is_favorited {
+        tx.set_channel_favorite(id, actor, f)?;
+    }
+    if !changes_channel {
+        return get(tx, actor, id);
+    }
+    if let Some(v) = up.name {
+        ch.name = v;
+    }
+    if let Some(v) = up.description {
+        ch.description = v;
+    }
+    if let Some(v) = up.public {
+        ch.public = v;
+    }
+    if up.color.is_some() {
+        ch.color = up.color;
+    }
+    if up.icon.is_some() {
+        ch.icon = up.icon;
+    }
+    if let Some(v) = up.default_groups {
+        check_groups(tx, ch.workspace_id, &v)?;
+        ch.default_groups = v;
+        ch.use_default_recipients = true;
+    }
+    if let Some(v) = up.default_recipients {
+        access::require_members(tx, ch.workspace_id, &v, "default_recipients")?;
+        ch.default_recipients = v;
+        ch.use_default_recipients = true;
+    }
+    changed(tx, ch, actor, now)
+}
+
+fn changed(tx: &mut dyn Tx, ch: Channel, actor: UserId, now: i64) -> Result<Channel> {
+    tx.update_channel(&ch)?;
+    let ch = tx.channel(ch.id, actor)?.ok_or(Error::NotFound(NotFound::Channel))?;
+    emit(tx, ch.workspace_id, "channel_updated", Audience::channel(ch.id), &ch, now)?;
+    Ok(ch)
+}
+
+pub fn set_archived(tx: &mut dyn Tx, actor: UserId, id: ChannelId, archived: bool, now: i64) -> Result<Channel> {
+    let (mut ch, role) = access::channel(tx, id, actor)?;
+    if !policy::can_manage_channel(role, &ch, actor) {
+        return Err(Error::forbidden("only the channel's creator or an admin can archive it"));
+    }
+    ch.archived = archived;
+    changed(tx, ch, actor, now)
+}
+
+/// Deletes an archived channel with its threads.
+pub fn remove(tx: &mut dyn Tx, actor: UserId, id: ChannelId, now: i64) -> Result<()> {
+    let (ch, role) = access::channel(tx, id, actor)?;
+    if !policy::can_manage_channel(role, &ch, actor) {
+        return Err(Error::forbidden("only the channel's creator or an admin can remove it"));
+    }
+    if !ch.archived {
+        return Err(Error::BadRequest("archive the channel before removing it".into()));
+    }
+    emit(tx, ch.workspace_id, "channel_deleted", Audience::channel(id), &ch, now)?;
+    tx.delete_channel(id)
+}
+
+pub fn set_favorite(tx: &mut dyn Tx, actor: UserId, id: ChannelId, favorite: bool) -> Result<()> {
+    access::channel(tx, id, actor)?;
+    tx.set_channel_favorite(id, actor, favorite)
+}
+
+pub fn add_users(tx: &mut dyn Tx, actor: UserId, id: ChannelId, users: &[UserId], now: i64) -> Result<()> {
+    let (ch, role) = access::channel(tx, id, actor)?;
+    if !policy::can_add_to_channel(role, &ch, actor) {
+        return Err(Error::forbidden("only the channel's members can add people to it"));
+    }
+    if ch.archived {
+        return Err(Error::forbidden("the channel is archived"));
+    }
+    access::require_members(tx, ch.workspace_id, users, "user_ids")?;
+    let new: Vec<UserId> = dedup(users.iter().copied()).into_iter().filter(|u| !ch.user_ids.contains(u)).collect();
+    tx.add_channel_members(id, &new)?;
+    for u in new {
+        let payload = serde_json::json!({"channel_id": id, "user_id": u});
+        emit(tx, ch.workspace_id, "channel_user_added", Audience::channel(id).and_user(u), &payload, now)?;
+    }
+    Ok(())
+}
+
+pub fn remove_users(tx: &mut dyn Tx, actor: UserId, id: ChannelId, users: &[UserId], now: i64) -> Result<()> {
+    let (ch, role) = access::channel(tx, id, actor)?;
+    let only_self = users.iter().all(|u| *u == actor);
+    if !only_self && !policy::can_manage_channel(role, &ch, actor) {
+        return Err(Error::forbidden("only the channel's creator or an admin can remove other people"));
+    }
+    let gone: Vec<UserId> = dedup(users.iter().copied()).into_iter().filter(|u| ch.user_ids.contains(u)).collect();
+    tx.remove_channel_members(id, &gone)?;
+    for u in gone {
+        let payload = serde_json::json!({"channel_id": id, "user_id": u});
+        emit(tx, ch.workspace_id, "channel_user_removed", Audience::channel(id).and_user(u), &payload, now)?;
+    }
+    Ok(())
+}
+
+/// Joining a public channel (or rejoining one the actor can already see).
+pub fn join(tx: &mut dyn Tx, actor: UserId, id: ChannelId, now: i64) -> Result<Channel> {
+    let (ch, _) = access::channel(tx, id, actor)?;
+    if ch.archived {
+        return Err(Error::forbidden("the channel is archived"));
+    }
+    if !ch.user_ids.contains(&actor) {
+        tx.add_channel_members(id, &[actor])?;
+        let payload = serde_json::json!({"channel_id": id, "user_id": actor});
+        emit(tx, ch.workspace_id, "channel_user_added", Audience::channel(id).and_user(actor), &payload, now)?;
+    }
+    get(tx, actor, id)
+}
+
+pub fn leave(tx: &mut dyn Tx, actor: UserId, id: ChannelId, now: i64) -> Result<()> {
+    remove_users(tx, actor, id, &[actor], now)
+}

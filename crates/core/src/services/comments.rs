@@ -1,0 +1,186 @@
+//! Comments: the replies inside a thread. Each takes the next `obj_index` of its thread.
+
+use super::threads::{self, PostInput, SNIPPET_CHARS};
+use super::{access, emit};
+use crate::error::{Error, NotFound, Result};
+use crate::event::Audience;
+use crate::ids::*;
+use crate::model::*;
+use crate::policy;
+use crate::store::{ItemQuery, ThreadState, Tx};
+use crate::text;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThreadAction {
+    Close,
+    Reopen,
+}
+
+pub struct NewCommentInput {
+    pub thread_id: ThreadId,
+    pub post: PostInput,
+    pub thread_action: Option<ThreadAction>,
+    /// Moves the author's read position to the new comment (default).
+    pub mark_thread_position: bool,
+}
+
+pub fn add(tx: &mut dyn Tx, actor: &User, input: NewCommentInput, now: i64) -> Result<Comment> {
+    let (mut thread, mut ch, role) = access::thread(tx, input.thread_id, actor.id)?;
+    if !policy::can_post_in_channel(role, &ch, actor.id) {
+        return Err(Error::forbidden("the channel is archived"));
+    }
+    threads::ensure_member(tx, &mut ch, actor.id, now)?;
+    let post = input.post;
+    // By default a comment tells the people who took part in the thread.
+    let recipients = match post.recipients {
+        Some(r) => threads::resolve_recipients(tx, &ch, actor.id, r)?,
+        None => thread.participants.iter().copied().filter(|u| *u != actor.id).collect(),
+    };
+    let groups = threads::check_groups(tx, ch.workspace_id, &post.groups.unwrap_or_default())?;
+    let (direct_mentions, direct_group_mentions) =
+        threads::mentions(&post.content, &post.direct_mentions, &post.direct_group_mentions);
+    let obj_index = thread.last_obj_index + 1;
+    let mut comment = Comment {
+        id: CommentId(0),
+        thread_id: thread.id,
+        channel_id: thread.channel_id,
+        workspace_id: thread.workspace_id,
+        obj_index,
+        content: post.content,
+        creator: actor.id,
+        creator_name: Some(actor.name.clone()),
+        posted_ts: now,
+        last_edited_ts: None,
+        recipients,
+        groups,
+        direct_mentions,
+        direct_group_mentions,
+        attachments: post.attachments,
+        actions: post.actions,
+        system_message: None,
+        thread_action: input.thread_action.map(|a| match a {
+            ThreadAction::Close => "close".to_string(),
+            ThreadAction::Reopen => "reopen".to_string(),
+        }),
+        reactions: Reactions::new(),
+        deleted: false,
+        to_emails: vec![],
+        version: 1,
+    };
+    comment.id = tx.insert_comment(&comment)?;
+
+    thread.last_obj_index = obj_index;
+    thread.comment_count += 1;
+    thread.last_updated_ts = now;
+    if !thread.participants.contains(&actor.id) {
+        thread.participants.push(actor.id);
+    }
+    if !comment.content.trim().is_empty() {
+        thread.snippet = text::snippet(&comment.content, SNIPPET_CHARS);
+        thread.snippet_creator = actor.id;
+    }
+    let state_changed = match input.thread_action {
+        Some(ThreadAction::Close) => !std::mem::replace(&mut thread.closed, true),
+        Some(ThreadAction::Reopen) => std::mem::replace(&mut thread.closed, false),
+        None => false,
+    };
+    thread.version += 1;
+    tx.update_thread(&thread)?;
+    if input.mark_thread_position {
+        let state = ThreadState {
+            starred: thread.starred,
+            archived: thread.is_archived,
+            muted_until_ts: thread.muted_until_ts,
+            last_read_obj_index: obj_index,
+        };
+        tx.put_thread_state(thread.id, actor.id, state)?;
+    }
+    emit(tx, comment.workspace_id, "comment_added", Audience::channel(comment.channel_id), &comment, now)?;
+    if state_changed {
+        let t = tx.thread(thread.id, actor.id)?.ok_or(Error::NotFound(NotFound::Thread))?;
+        emit(tx, t.workspace_id, "thread_updated", Audience::channel(t.channel_id), &t, now)?;
+    }
+    Ok(comment)
+}
+
+pub fn get(tx: &mut dyn Tx, actor: UserId, id: CommentId) -> Result<Comment> {
+    let (mut c, _, _, _) = access::comment(tx, id, actor)?;
+    c.reactions = tx.reactions("comment", &[id.0])?.remove(&id.0).unwrap_or_default();
+    Ok(c)
+}
+
+pub fn list(tx: &mut dyn Tx, actor: UserId, thread: ThreadId, q: ItemQuery) -> Result<Vec<Comment>> {
+    access::thread(tx, thread, actor)?;
+    let mut comments = tx.comments(thread, &q)?;
+    let ids: Vec<i64> = comments.iter().map(|c| c.id.0).collect();
+    let mut reactions = tx.reactions("comment", &ids)?;
+    for c in &mut comments {
+        c.reactions = reactions.remove(&c.id.0).unwrap_or_default();
+    }
+    Ok(comments)
+}
+
+pub struct Update {
+    pub content: Option<String>,
+    pub attachments: Option<Vec<serde_json::Value>>,
+    pub actions: Option<Vec<serde_json::Value>>,
+    pub direct_mentions: Vec<UserId>,
+    pub direct_group_mentions: Vec<GroupId>,
+}
+
+pub fn update(tx: &mut dyn Tx, actor: UserId, id: CommentId, up: Update, now: i64) -> Result<Comment> {
+    let (mut c, mut thread, _, role) = access::comment(tx, id, actor)?;
+    if !policy::can_edit_post(role, c.creator, actor) {
+        return Err(Error::forbidden("only the author or an admin can edit a comment"));
+    }
+    if let Some(content) = up.content {
+        c.content = content;
+    }
+    if let Some(a) = up.attachments {
+        c.attachments = a;
+    }
+    if let Some(a) = up.actions {
+        c.actions = a;
+    }
+    let (m, gm) = threads::mentions(&c.content, &up.direct_mentions, &up.direct_group_mentions);
+    c.direct_mentions = m;
+    c.direct_group_mentions = gm;
+    c.last_edited_ts = Some(now);
+    c.version += 1;
+    tx.update_comment(&c)?;
+    if c.obj_index == thread.last_obj_index {
+        thread.snippet = text::snippet(&c.content, SNIPPET_CHARS);
+        tx.update_thread(&thread)?;
+    }
+    let c = tx.comment(id)?.ok_or(Error::NotFound(NotFound::Comment))?;
+    emit(tx, c.workspace_id, "comment_updated", Audience::channel(c.channel_id), &c, now)?;
+    Ok(c)
+}
+
+pub fn remove(tx: &mut dyn Tx, actor: UserId, id: CommentId, now: i64) -> Result<()> {
+    let (c, mut thread, _, role) = access::comment(tx, id, actor)?;
+    if !policy::can_edit_post(role, c.creator, actor) {
+        return Err(Error::forbidden("only the author or an admin can remove a comment"));
+    }
+    tx.delete_comment(id)?;
+    // The obj_index sequence keeps its gap: read positions stay meaningful.
+    thread.comment_count -= 1;
+    match tx.last_comment(thread.id)? {
+        Some(last) => {
+            thread.snippet = text::snippet(&last.content, SNIPPET_CHARS);
+            thread.snippet_creator = last.creator;
+        }
+        None => {
+            thread.snippet = text::snippet(&thread.content, SNIPPET_CHARS);
+            thread.snippet_creator = thread.creator;
+        }
+    }
+    thread.version += 1;
+    tx.update_thread(&thread)?;
+    let payload = serde_json::json!({
+        "id": c.id, "thread_id": c.thread_id, "channel_id": c.channel_id, "workspace_id": c.workspace_id,
+        "obj_index": c.obj_index,
+    });
+    emit(tx, c.workspace_id, "comment_deleted", Audience::channel(c.channel_id), &payload, now)?;
+    Ok(())
+}

@@ -1,0 +1,263 @@
+//! Direct conversations between two or more people, and their messages.
+
+use super::threads::{self, PostInput, SNIPPET_CHARS};
+use super::{access, dedup, emit};
+use crate::error::{Error, NotFound, Result};
+use crate::event::Audience;
+use crate::ids::*;
+use crate::model::*;
+use crate::policy;
+use crate::store::{ConversationState, ItemQuery, NewConversation, Tx};
+use crate::text;
+
+/// One conversation per set of people: the key is their sorted ids.
+fn key_of(users: &[UserId]) -> String {
+    let mut ids: Vec<i64> = users.iter().map(|u| u.0).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",")
+}
+
+pub fn list(tx: &mut dyn Tx, actor: UserId, ws: WorkspaceId, archived: Option<bool>) -> Result<Vec<Conversation>> {
+    access::role_in(tx, ws, actor)?;
+    let mut all = tx.conversations_of(ws, actor)?;
+    all.retain(|c| archived.is_none_or(|a| c.archived == a));
+    Ok(all)
+}
+
+pub fn get(tx: &mut dyn Tx, actor: UserId, id: ConversationId) -> Result<Conversation> {
+    Ok(access::conversation(tx, id, actor)?.0)
+}
+
+pub fn get_or_create(
+    tx: &mut dyn Tx,
+    actor: UserId,
+    ws: WorkspaceId,
+    users: &[UserId],
+    title: Option<String>,
+    now: i64,
+) -> Result<Conversation> {
+    access::role_in(tx, ws, actor)?;
+    access::require_members(tx, ws, users, "user_ids")?;
+    let members = dedup(std::iter::once(actor).chain(users.iter().copied()));
+    let key = key_of(&members);
+    if let Some(id) = tx.conversation_by_key(ws, &key)? {
+        return get(tx, actor, id);
+    }
+    let id = tx.insert_conversation(&NewConversation {
+        workspace_id: ws,
+        creator: actor,
+        user_ids: members,
+        title,
+        private: true,
+        key: Some(key),
+        now,
+    })?;
+    let c = tx.conversation(id, actor)?.ok_or(Error::Internal("conversation vanished".into()))?;
+    emit(tx, ws, "conversation_added", Audience::conversation(id), &c, now)?;
+    Ok(c)
+}
+
+pub fn update(
+    tx: &mut dyn Tx,
+    actor: UserId,
+    id: ConversationId,
+    title: Option<String>,
+    archived: Option<bool>,
+    now: i64,
+) -> Result<Conversation> {
+    let (mut c, _) = access::conversation(tx, id, actor)?;
+    if let Some(a) = archived {
+        set_state(tx, actor, id, |s| s.archived = a)?;
+    }
+    if let Some(t) = title {
+        c.title = Some(t).filter(|t| !t.trim().is_empty());
+        c.version += 1;
+        tx.update_conversation(&c)?;
+        let c = tx.conversation(id, actor)?.ok_or(Error::NotFound(NotFound::Conversation))?;
+        emit(tx, c.workspace_id, "conversation_updated", Audience::conversation(id), &c, now)?;
+    }
+    get(tx, actor, id)
+}
+
+/// Changes the actor's own state of a conversation (archive, mute, read position).
+pub fn set_state(
+    tx: &mut dyn Tx,
+    actor: UserId,
+    id: ConversationId,
+    change: impl FnOnce(&mut ConversationState),
+) -> Result<Conversation> {
+    let (c, _) = access::conversation(tx, id, actor)?;
+    let mut s = ConversationState {
+        archived: c.archived,
+        muted_until_ts: c.muted_until_ts,
+        last_read_obj_index: c.last_read_obj_index,
+    };
+    change(&mut s);
+    tx.put_conversation_state(id, actor, s)?;
+    get(tx, actor, id)
+}
+
+/// After the set of people changes, the conversation is the canonical one for its new
+/// set unless another conversation already is.
+fn rekey(tx: &mut dyn Tx, c: &mut Conversation, members: &[UserId]) -> Result<()> {
+    let key = key_of(members);
+    let taken = tx.conversation_by_key(c.workspace_id, &key)?.is_some_and(|other| other != c.id);
+    tx.update_conversation(c)?;
+    if !taken {
+        // The store keys conversations by the `user_ids` it is given.
+        c.user_ids = members.to_vec();
+    }
+    Ok(())
+}
+
+pub fn add_users(tx: &mut dyn Tx, actor: UserId, id: ConversationId, users: &[UserId], now: i64) -> Result<()> {
+    let (mut c, _) = access::conversation(tx, id, actor)?;
+    access::require_members(tx, c.workspace_id, users, "user_ids")?;
+    let new: Vec<UserId> = dedup(users.iter().copied()).into_iter().filter(|u| !c.user_ids.contains(u)).collect();
+    if new.is_empty() {
+        return Ok(());
+    }
+    tx.add_conversation_members(id, &new)?;
+    let members: Vec<UserId> = c.user_ids.iter().copied().chain(new.iter().copied()).collect();
+    c.version += 1;
+    rekey(tx, &mut c, &members)?;
+    for u in new {
+        let payload = serde_json::json!({"conversation_id": id, "user_id": u});
+        emit(tx, c.workspace_id, "conversation_user_added", Audience::conversation(id).and_user(u), &payload, now)?;
+    }
+    Ok(())
+}
+
+pub fn remove_users(tx: &mut dyn Tx, actor: UserId, id: ConversationId, users: &[UserId], now: i64) -> Result<()> {
+    let (mut c, _) = access::conversation(tx, id, actor)?;
+    let gone: Vec<UserId> = dedup(users.iter().copied()).into_iter().filter(|u| c.user_ids.contains(u)).collect();
+    if gone.is_empty() {
+        return Ok(());
+    }
+    let members: Vec<UserId> = c.user_ids.iter().copied().filter(|u| !gone.contains(u)).collect();
+    if members.is_empty() {
+        return Err(Error::BadRequest("a conversation needs at least one person".into()));
+    }
+    tx.remove_conversation_members(id, &gone)?;
+    c.version += 1;
+    rekey(tx, &mut c, &members)?;
+    for u in gone {
+        let payload = serde_json::json!({"conversation_id": id, "user_id": u});
+        emit(tx, c.workspace_id, "conversation_user_removed", Audience::conversation(id).and_user(u), &payload, now)?;
+    }
+    Ok(())
+}
+
+pub fn add_message(tx: &mut dyn Tx, actor: &User, id: ConversationId, post: PostInput, now: i64) -> Result<Message> {
+    let (mut c, _) = access::conversation(tx, id, actor.id)?;
+    let (direct_mentions, direct_group_mentions) =
+        threads::mentions(&post.content, &post.direct_mentions, &post.direct_group_mentions);
+    let obj_index = c.last_obj_index + 1;
+    let mut m = Message {
+        id: MessageId(0),
+        conversation_id: id,
+        workspace_id: c.workspace_id,
+        obj_index,
+        content: post.content,
+        creator: actor.id,
+        creator_name: Some(actor.name.clone()),
+        posted_ts: now,
+        last_edited_ts: None,
+        direct_mentions,
+        direct_group_mentions,
+        attachments: post.attachments,
+        actions: post.actions,
+        system_message: None,
+        reactions: Reactions::new(),
+        deleted: false,
+        is_deleted: false,
+        version: 1,
+    };
+    m.id = tx.insert_message(&m)?;
+    c.last_obj_index = obj_index;
+    c.message_count += 1;
+    c.last_active_ts = now;
+    c.snippet = text::snippet(&m.content, SNIPPET_CHARS);
+    c.snippet_creators = dedup(std::iter::once(actor.id).chain(c.snippet_creators.iter().copied()))
+        .into_iter()
+        .take(3)
+        .collect();
+    c.version += 1;
+    tx.update_conversation(&c)?;
+    let state = ConversationState {
+        archived: false,
+        muted_until_ts: c.muted_until_ts,
+        last_read_obj_index: obj_index,
+    };
+    tx.put_conversation_state(id, actor.id, state)?;
+    emit(tx, c.workspace_id, "message_added", Audience::conversation(id), &m, now)?;
+    Ok(m)
+}
+
+pub fn get_message(tx: &mut dyn Tx, actor: UserId, id: MessageId) -> Result<Message> {
+    let (mut m, _) = access::message(tx, id, actor)?;
+    m.reactions = tx.reactions("message", &[id.0])?.remove(&id.0).unwrap_or_default();
+    Ok(m)
+}
+
+pub fn messages(tx: &mut dyn Tx, actor: UserId, id: ConversationId, q: ItemQuery) -> Result<Vec<Message>> {
+    access::conversation(tx, id, actor)?;
+    let mut out = tx.messages(id, &q)?;
+    let ids: Vec<i64> = out.iter().map(|m| m.id.0).collect();
+    let mut reactions = tx.reactions("message", &ids)?;
+    for m in &mut out {
+        m.reactions = reactions.remove(&m.id.0).unwrap_or_default();
+    }
+    Ok(out)
+}
+
+pub fn update_message(
+    tx: &mut dyn Tx,
+    actor: UserId,
+    id: MessageId,
+    content: Option<String>,
+    attachments: Option<Vec<serde_json::Value>>,
+    now: i64,
+) -> Result<Message> {
+    let (mut m, mut c) = access::message(tx, id, actor)?;
+    if !policy::can_edit_message(m.creator, actor) {
+        return Err(Error::forbidden("only the author can edit a message"));
+    }
+    if let Some(content) = content {
+        m.content = content;
+    }
+    if let Some(a) = attachments {
+        m.attachments = a;
+    }
+    let (dm, dgm) = threads::mentions(&m.content, &[], &[]);
+    m.direct_mentions = dm;
+    m.direct_group_mentions = dgm;
+    m.last_edited_ts = Some(now);
+    m.version += 1;
+    tx.update_message(&m)?;
+    if m.obj_index == c.last_obj_index {
+        c.snippet = text::snippet(&m.content, SNIPPET_CHARS);
+        tx.update_conversation(&c)?;
+    }
+    let m = tx.message(id)?.ok_or(Error::NotFound(NotFound::Message))?;
+    emit(tx, m.workspace_id, "message_updated", Audience::conversation(m.conversation_id), &m, now)?;
+    Ok(m)
+}
+
+pub fn remove_message(tx: &mut dyn Tx, actor: UserId, id: MessageId, now: i64) -> Result<()> {
+    let (m, mut c) = access::message(tx, id, actor)?;
+    if !policy::can_edit_message(m.creator, actor) {
+        return Err(Error::forbidden("only the author can remove a message"));
+    }
+    tx.delete_message(id)?;
+    c.message_count -= 1;
+    c.snippet = tx.last_message(c.id)?.map(|l| text::snippet(&l.content, SNIPPET_CHARS)).unwrap_or_default();
+    c.version += 1;
+    tx.update_conversation(&c)?;
+    let payload = serde_json::json!({
+        "id": m.id, "conversation_id": m.conversation_id, "workspace_id": m.workspace_id, "obj_index": m.obj_index,
+    });
+    emit(tx, m.workspace_id, "message_deleted", Audience::conversation(m.conversation_id), &payload, now)?;
+    Ok(())
+}

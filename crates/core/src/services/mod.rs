@@ -1,0 +1,50 @@
+//! One function per thing a user does. Each takes the transaction, the acting user, parsed
+//! input and the time; checks access through `policy` first; writes; and appends the event.
+
+pub mod access;
+pub mod auth;
+pub mod channels;
+pub mod comments;
+pub mod conversations;
+pub mod groups;
+pub mod reactions;
+pub mod stream;
+pub mod threads;
+pub mod users;
+pub mod workspace_users;
+pub mod workspaces;
+
+use crate::error::Result;
+use crate::event::{Audience, NewEvent};
+use crate::ids::WorkspaceId;
+use crate::store::Tx;
+use serde::Serialize;
+
+/// Appends an event whose payload is `object` as it appears on the wire.
+pub(crate) fn emit<T: Serialize>(
+    tx: &mut dyn Tx,
+    workspace_id: WorkspaceId,
+    kind: &'static str,
+    audience: Audience,
+    object: &T,
+    now: i64,
+) -> Result<i64> {
+    let payload = serde_json::to_value(object).map_err(|e| crate::Error::Internal(e.to_string()))?;
+    tx.append_event(&NewEvent { workspace_id, kind, audience, payload }, now)
+}
+
+/// Keeps the first occurrence of each element.
+pub(crate) fn dedup<T: PartialEq + Copy>(items: impl IntoIterator<Item = T>) -> Vec<T> {
+    let mut out: Vec<T> = Vec::new();
+    for item in items {
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    out
+}
+
+/// Page sizes: the default when absent, clamped to [1, max].
+pub fn clamp_limit(limit: Option<i64>, default: i64, max: i64) -> i64 {
+    limit.unwrap_or(default).clamp(1, max)
+}

@@ -1,0 +1,325 @@
+//! Threads: titled posts in a channel, the unit of asynchronous discussion.
+
+use super::{access, dedup, emit};
+use crate::error::{Error, NotFound, Result};
+use crate::event::Audience;
+use crate::ids::*;
+use crate::model::*;
+use crate::policy;
+use crate::store::{ThreadQuery, ThreadState, Tx};
+use crate::text;
+use serde_json::Value;
+
+pub const SNIPPET_CHARS: usize = 140;
+
+/// Who a post notifies, as the client said it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Recipients {
+    Everyone,
+    Users(Vec<UserId>),
+}
+
+/// Fields shared by threads, comments and messages.
+#[derive(Debug, Clone, Default)]
+pub struct PostInput {
+    pub content: String,
+    pub attachments: Vec<Value>,
+    pub actions: Vec<Value>,
+    /// `None` means "the default audience".
+    pub recipients: Option<Recipients>,
+    pub groups: Option<Vec<i64>>,
+    pub direct_mentions: Vec<UserId>,
+    pub direct_group_mentions: Vec<GroupId>,
+}
+
+pub struct NewThreadInput {
+    pub channel_id: ChannelId,
+    pub title: String,
+    pub post: PostInput,
+}
+
+/// Joins the actor to a public channel they post in without being a member.
+pub(crate) fn ensure_member(tx: &mut dyn Tx, ch: &mut Channel, actor: UserId, now: i64) -> Result<()> {
+    if !ch.user_ids.contains(&actor) {
+        tx.add_channel_members(ch.id, &[actor])?;
+        ch.user_ids.push(actor);
+        let payload = serde_json::json!({"channel_id": ch.id, "user_id": actor});
+        emit(tx, ch.workspace_id, "channel_user_added", Audience::channel(ch.id).and_user(actor), &payload, now)?;
+    }
+    Ok(())
+}
+
+/// Expands "EVERYONE", checks explicit ids and drops the author.
+pub(crate) fn resolve_recipients(
+    tx: &mut dyn Tx,
+    ch: &Channel,
+    actor: UserId,
+    given: Recipients,
+) -> Result<Vec<UserId>> {
+    let ids = match given {
+        Recipients::Everyone => ch.user_ids.clone(),
+        Recipients::Users(ids) => {
+            access::require_members(tx, ch.workspace_id, &ids, "recipients")?;
+            ids
+        }
+    };
+    Ok(dedup(ids).into_iter().filter(|u| *u != actor).collect())
+}
+
+pub(crate) fn check_groups(tx: &mut dyn Tx, ws: WorkspaceId, groups: &[i64]) -> Result<Vec<i64>> {
+    for &g in groups {
+        if g == GROUP_EVERYONE_IN_CHANNEL || g == GROUP_EVERYONE_IN_THREAD {
+            continue;
+        }
+        match tx.group(GroupId(g))? {
+            Some(group) if group.workspace_id == ws => {}
+            _ => return Err(Error::invalid("groups", format!("group {g} not found in this workspace"))),
+        }
+    }
+    Ok(dedup(groups.iter().copied()))
+}
+
+pub(crate) fn mentions(content: &str, direct: &[UserId], groups: &[GroupId]) -> (Vec<UserId>, Vec<GroupId>) {
+    let users = dedup(text::user_mentions(content).into_iter().chain(direct.iter().copied()));
+    let groups = dedup(text::group_mentions(content).into_iter().chain(groups.iter().copied()));
+    (users, groups)
+}
+
+pub fn add(tx: &mut dyn Tx, actor: &User, input: NewThreadInput, now: i64) -> Result<Thread> {
+    let (mut ch, role) = access::channel(tx, input.channel_id, actor.id)?;
+    if !policy::can_post_in_channel(role, &ch, actor.id) {
+        return Err(Error::forbidden("the channel is archived"));
+    }
+    ensure_member(tx, &mut ch, actor.id, now)?;
+    let post = input.post;
+    let recipients = match post.recipients {
+        Some(r) => resolve_recipients(tx, &ch, actor.id, r)?,
+        None if ch.use_default_recipients => {
+            resolve_recipients(tx, &ch, actor.id, Recipients::Users(ch.default_recipients.clone()))?
+        }
+        None => Vec::new(),
+    };
+    let groups = match post.groups {
+        Some(g) => check_groups(tx, ch.workspace_id, &g)?,
+        None if ch.use_default_recipients => ch.default_groups.iter().map(|g| g.0).collect(),
+        None => Vec::new(),
+    };
+    let (direct_mentions, direct_group_mentions) =
+        mentions(&post.content, &post.direct_mentions, &post.direct_group_mentions);
+    let draft = Thread {
+        id: ThreadId(0),
+        channel_id: ch.id,
+        workspace_id: ch.workspace_id,
+        title: input.title,
+        snippet: text::snippet(&post.content, SNIPPET_CHARS),
+        content: post.content,
+        creator: actor.id,
+        creator_name: None,
+        posted_ts: now,
+        last_updated_ts: now,
+        last_edited_ts: None,
+        comment_count: 0,
+        last_obj_index: -1,
+        closed: false,
+        pinned: false,
+        pinned_ts: None,
+        participants: vec![actor.id],
+        recipients,
+        groups,
+        direct_mentions,
+        direct_group_mentions,
+        attachments: post.attachments,
+        actions: post.actions,
+        snippet_creator: actor.id,
+        reactions: Reactions::new(),
+        to_emails: vec![],
+        version: 1,
+        starred: false,
+        is_saved: false,
+        is_archived: false,
+        muted_until_ts: None,
+        last_read_obj_index: -1,
+        last_comment: None,
+    };
+    let id = tx.insert_thread(&draft)?;
+    let thread = tx.thread(id, actor.id)?.ok_or(Error::Internal("thread vanished".into()))?;
+    emit(tx, thread.workspace_id, "thread_added", Audience::channel(ch.id), &thread, now)?;
+    Ok(thread)
+}
+
+pub fn get(tx: &mut dyn Tx, actor: UserId, id: ThreadId) -> Result<Thread> {
+    let (mut t, _, _) = access::thread(tx, id, actor)?;
+    t.reactions = tx.reactions("thread", &[id.0])?.remove(&id.0).unwrap_or_default();
+    Ok(t)
+}
+
+pub struct ListInput {
+    pub workspace_id: Option<WorkspaceId>,
+    pub channel_id: Option<ChannelId>,
+    pub query: ThreadQuery,
+}
+
+pub fn list(tx: &mut dyn Tx, actor: UserId, input: ListInput) -> Result<Vec<Thread>> {
+    let mut q = input.query;
+    match (input.channel_id, input.workspace_id) {
+        (Some(ch), ws) => {
+            let (ch, _) = access::channel(tx, ch, actor)?;
+            if ws.is_some_and(|ws| ws != ch.workspace_id) {
+                return Err(Error::NotFound(NotFound::Channel));
+            }
+            q.workspace_id = Some(ch.workspace_id);
+            q.channel_ids = vec![ch.id];
+        }
+        (None, Some(ws)) => {
+            let role = access::role_in(tx, ws, actor)?;
+            let channels = tx.channels_in(ws, actor)?;
+            q.workspace_id = Some(ws);
+            q.channel_ids =
+                channels.iter().filter(|c| policy::can_see_channel(role, c, actor)).map(|c| c.id).collect();
+        }
+        (None, None) => return Err(Error::missing("workspace_id")),
+    }
+    let mut threads = tx.threads(&q, actor)?;
+    fill_reactions(tx, &mut threads)?;
+    Ok(threads)
+}
+
+fn fill_reactions(tx: &mut dyn Tx, threads: &mut [Thread]) -> Result<()> {
+    let ids: Vec<i64> = threads.iter().map(|t| t.id.0).collect();
+    let mut all = tx.reactions("thread", &ids)?;
+    for t in threads {
+        t.reactions = all.remove(&t.id.0).unwrap_or_default();
+    }
+    Ok(())
+}
+
+#[derive(Default)]
+pub struct Update {
+    pub title: Option<String>,
+    pub content: Option<String>,
+    pub attachments: Option<Vec<Value>>,
+    pub actions: Option<Vec<Value>>,
+    pub direct_mentions: Option<Vec<UserId>>,
+    pub direct_group_mentions: Option<Vec<GroupId>>,
+}
+
+pub fn update(tx: &mut dyn Tx, actor: UserId, id: ThreadId, up: Update, now: i64) -> Result<Thread> {
+    let (mut t, _, role) = access::thread(tx, id, actor)?;
+    if !policy::can_edit_post(role, t.creator, actor) {
+        return Err(Error::forbidden("only the author or an admin can edit a thread"));
+    }
+    if let Some(title) = up.title {
+        t.title = title;
+    }
+    if let Some(content) = up.content {
+        if t.comment_count == 0 {
+            t.snippet = text::snippet(&content, SNIPPET_CHARS);
+        }
+        t.content = content;
+    }
+    if let Some(a) = up.attachments {
+        t.attachments = a;
+    }
+    if let Some(a) = up.actions {
+        t.actions = a;
+    }
+    let (m, gm) = mentions(
+        &t.content,
+        &up.direct_mentions.unwrap_or_default(),
+        &up.direct_group_mentions.unwrap_or_default(),
+    );
+    t.direct_mentions = m;
+    t.direct_group_mentions = gm;
+    t.last_edited_ts = Some(now);
+    t.version += 1;
+    save_and_emit(tx, t, actor, now)
+}
+
+/// Writes the shared fields of a thread and tells its channel.
+pub(crate) fn save_and_emit(tx: &mut dyn Tx, t: Thread, actor: UserId, now: i64) -> Result<Thread> {
+    tx.update_thread(&t)?;
+    let t = tx.thread(t.id, actor)?.ok_or(Error::NotFound(NotFound::Thread))?;
+    emit(tx, t.workspace_id, "thread_updated", Audience::channel(t.channel_id), &t, now)?;
+    Ok(t)
+}
+
+pub fn remove(tx: &mut dyn Tx, actor: UserId, id: ThreadId, now: i64) -> Result<()> {
+    let (t, _, role) = access::thread(tx, id, actor)?;
+    if !policy::can_edit_post(role, t.creator, actor) {
+        return Err(Error::forbidden("only the author or an admin can remove a thread"));
+    }
+    let payload = serde_json::json!({"id": t.id, "channel_id": t.channel_id, "workspace_id": t.workspace_id});
+    emit(tx, t.workspace_id, "thread_deleted", Audience::channel(t.channel_id), &payload, now)?;
+    tx.delete_thread(id)
+}
+
+pub fn set_pinned(tx: &mut dyn Tx, actor: UserId, id: ThreadId, pinned: bool, now: i64) -> Result<()> {
+    let (mut t, ch, role) = access::thread(tx, id, actor)?;
+    if !policy::can_post_in_channel(role, &ch, actor) {
+        return Err(Error::forbidden("the channel is archived"));
+    }
+    if t.pinned != pinned {
+        t.pinned = pinned;
+        t.pinned_ts = pinned.then_some(now);
+        t.version += 1;
+        save_and_emit(tx, t, actor, now)?;
+    }
+    Ok(())
+}
+
+pub fn move_to_channel(tx: &mut dyn Tx, actor: UserId, id: ThreadId, to: ChannelId, now: i64) -> Result<()> {
+    let (mut t, from, role) = access::thread(tx, id, actor)?;
+    if !policy::can_edit_post(role, t.creator, actor) {
+        return Err(Error::forbidden("only the author or an admin can move a thread"));
+    }
+    let (target, target_role) =
+        access::channel(tx, to, actor).map_err(|_| Error::invalid("to_channel", "channel not found"))?;
+    if target.workspace_id != from.workspace_id {
+        return Err(Error::invalid("to_channel", "channel is in another workspace"));
+    }
+    if !policy::can_post_in_channel(target_role, &target, actor) {
+        return Err(Error::forbidden("the target channel is archived"));
+    }
+    if target.id == from.id {
+        return Ok(());
+    }
+    t.channel_id = target.id;
+    t.version += 1;
+    tx.update_thread(&t)?;
+    // Viewers of the old channel see it leave; viewers of the new one see it arrive.
+    let t = tx.thread(id, actor)?.ok_or(Error::NotFound(NotFound::Thread))?;
+    let gone = serde_json::json!({"id": t.id, "channel_id": from.id, "workspace_id": t.workspace_id, "moved_to": target.id});
+    emit(tx, t.workspace_id, "thread_deleted", Audience::channel(from.id), &gone, now)?;
+    emit(tx, t.workspace_id, "thread_added", Audience::channel(target.id), &t, now)?;
+    Ok(())
+}
+
+/// Changes the actor's own state of a thread (star, per-user archive, mute, read position).
+pub fn set_state(
+    tx: &mut dyn Tx,
+    actor: UserId,
+    id: ThreadId,
+    change: impl FnOnce(&mut ThreadState),
+    now: i64,
+) -> Result<Thread> {
+    let (t, _, _) = access::thread(tx, id, actor)?;
+    let mut state = ThreadState {
+        starred: t.starred,
+        archived: t.is_archived,
+        muted_until_ts: t.muted_until_ts,
+        last_read_obj_index: t.last_read_obj_index,
+    };
+    change(&mut state);
+    tx.put_thread_state(id, actor, state)?;
+    let t = tx.thread(id, actor)?.ok_or(Error::NotFound(NotFound::Thread))?;
+    let payload = serde_json::json!({
+        "thread_id": t.id,
+        "channel_id": t.channel_id,
+        "starred": t.starred,
+        "is_archived": t.is_archived,
+        "muted_until_ts": t.muted_until_ts,
+        "last_read_obj_index": t.last_read_obj_index,
+    });
+    emit(tx, t.workspace_id, "thread_state_updated", Audience::user(actor), &payload, now)?;
+    Ok(t)
+}

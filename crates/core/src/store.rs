@@ -1,0 +1,233 @@
+//! What the services need from storage. `Tx` is the data access of one transaction;
+//! `Store` runs jobs (closures over a `Tx`) as write or read transactions. Backends live in
+//! the `weft-store` crate and pass the same contract suite.
+
+use crate::error::Result;
+use crate::event::{Event, NewEvent};
+use crate::ids::*;
+use crate::model::*;
+use serde_json::Value;
+use std::any::Any;
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+
+pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+pub type AnyBox = Box<dyn Any + Send>;
+pub type Job = Box<dyn FnOnce(&mut dyn Tx) -> Result<AnyBox> + Send>;
+
+pub trait Store: Send + Sync {
+    /// "sqlite" or "postgres".
+    fn backend(&self) -> &'static str;
+    /// Runs `job` in a write transaction. The future resolves after the transaction is
+    /// durably committed (or rolled back if the job failed).
+    fn write_job(&self, job: Job) -> BoxFuture<Result<AnyBox>>;
+    /// Runs `job` in a read-only transaction (one consistent snapshot).
+    fn read_job(&self, job: Job) -> BoxFuture<Result<AnyBox>>;
+    /// The sequence number of the newest committed event; changes after each commit.
+    fn head(&self) -> tokio::sync::watch::Receiver<i64>;
+    /// Finishes queued writes and closes the database cleanly.
+    fn close(&self) -> BoxFuture<()>;
+}
+
+impl dyn Store {
+    pub async fn write<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut dyn Tx) -> Result<T> + Send + 'static,
+    {
+        let out = self.write_job(Box::new(move |tx| f(tx).map(|v| Box::new(v) as AnyBox))).await?;
+        Ok(*out.downcast::<T>().expect("a job returns the type it was built with"))
+    }
+
+    pub async fn read<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut dyn Tx) -> Result<T> + Send + 'static,
+    {
+        let out = self.read_job(Box::new(move |tx| f(tx).map(|v| Box::new(v) as AnyBox))).await?;
+        Ok(*out.downcast::<T>().expect("a job returns the type it was built with"))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub timezone: String,
+    pub bot: bool,
+    pub now: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Membership {
+    pub user_type: UserType,
+    pub removed: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewChannel {
+    pub workspace_id: WorkspaceId,
+    pub name: String,
+    pub description: String,
+    pub creator: UserId,
+    pub public: bool,
+    pub color: Option<i64>,
+    pub icon: Option<i64>,
+    pub default_groups: Vec<GroupId>,
+    pub default_recipients: Vec<UserId>,
+    pub use_default_recipients: bool,
+    pub now: i64,
+}
+
+/// A viewer's own state of a thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ThreadState {
+    pub starred: bool,
+    pub archived: bool,
+    pub muted_until_ts: Option<i64>,
+    pub last_read_obj_index: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ThreadQuery {
+    pub workspace_id: Option<WorkspaceId>,
+    /// Only threads in these channels (the caller passes what the viewer may see).
+    pub channel_ids: Vec<ChannelId>,
+    pub newer_than_ts: Option<i64>,
+    pub older_than_ts: Option<i64>,
+    pub before_id: Option<ThreadId>,
+    pub after_id: Option<ThreadId>,
+    pub exclude_ids: Vec<ThreadId>,
+    pub pinned: Option<bool>,
+    pub starred: Option<bool>,
+    /// Per-viewer archived state: `Some(false)` hides archived threads.
+    pub archived: Option<bool>,
+    pub ascending: bool,
+    pub limit: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ItemQuery {
+    pub newer_than_ts: Option<i64>,
+    pub older_than_ts: Option<i64>,
+    pub from_obj_index: Option<i64>,
+    pub to_obj_index: Option<i64>,
+    pub ascending: bool,
+    pub limit: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewConversation {
+    pub workspace_id: WorkspaceId,
+    pub creator: UserId,
+    pub user_ids: Vec<UserId>,
+    pub title: Option<String>,
+    pub private: bool,
+    /// The sorted participant ids: one conversation per set of people.
+    pub key: Option<String>,
+    pub now: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ConversationState {
+    pub archived: bool,
+    pub muted_until_ts: Option<i64>,
+    pub last_read_obj_index: i64,
+}
+
+/// The data access of one transaction. Lookups return `Ok(None)` for a missing row and
+/// keep `Err` for real storage failures.
+pub trait Tx {
+    // accounts
+    fn insert_user(&mut self, user: &NewUser) -> Result<UserId>;
+    fn user(&mut self, id: UserId) -> Result<Option<User>>;
+    fn user_by_email(&mut self, email: &str) -> Result<Option<User>>;
+    fn update_user(&mut self, user: &User) -> Result<()>;
+    fn user_count(&mut self) -> Result<i64>;
+    fn password_hash(&mut self, id: UserId) -> Result<Option<String>>;
+    fn set_password_hash(&mut self, id: UserId, hash: &str) -> Result<()>;
+    fn insert_token(&mut self, user: UserId, token_hash: &str, now: i64) -> Result<()>;
+    fn user_by_token(&mut self, token_hash: &str) -> Result<Option<User>>;
+    fn delete_token(&mut self, token_hash: &str) -> Result<()>;
+    fn delete_tokens_of(&mut self, user: UserId) -> Result<()>;
+
+    // workspaces and their members
+    fn insert_workspace(&mut self, name: &str, color: Option<i64>, creator: UserId, now: i64) -> Result<WorkspaceId>;
+    fn workspace(&mut self, id: WorkspaceId) -> Result<Option<Workspace>>;
+    fn workspaces_of(&mut self, user: UserId) -> Result<Vec<Workspace>>;
+    fn update_workspace(&mut self, ws: &Workspace) -> Result<()>;
+    fn delete_workspace(&mut self, id: WorkspaceId) -> Result<()>;
+    fn membership(&mut self, ws: WorkspaceId, user: UserId) -> Result<Option<Membership>>;
+    fn workspace_users(&mut self, ws: WorkspaceId) -> Result<Vec<WorkspaceUser>>;
+    fn workspace_user(&mut self, ws: WorkspaceId, user: UserId) -> Result<Option<WorkspaceUser>>;
+    fn put_membership(&mut self, ws: WorkspaceId, user: UserId, m: Membership, now: i64) -> Result<()>;
+    fn admin_count(&mut self, ws: WorkspaceId) -> Result<i64>;
+
+    // channels
+    fn insert_channel(&mut self, ch: &NewChannel) -> Result<ChannelId>;
+    fn channel(&mut self, id: ChannelId, viewer: UserId) -> Result<Option<Channel>>;
+    fn channels_in(&mut self, ws: WorkspaceId, viewer: UserId) -> Result<Vec<Channel>>;
+    fn update_channel(&mut self, ch: &Channel) -> Result<()>;
+    fn delete_channel(&mut self, id: ChannelId) -> Result<()>;
+    fn add_channel_members(&mut self, ch: ChannelId, users: &[UserId]) -> Result<()>;
+    fn remove_channel_members(&mut self, ch: ChannelId, users: &[UserId]) -> Result<()>;
+    fn set_channel_favorite(&mut self, ch: ChannelId, user: UserId, favorite: bool) -> Result<()>;
+
+    // threads
+    fn insert_thread(&mut self, thread: &Thread) -> Result<ThreadId>;
+    fn thread(&mut self, id: ThreadId, viewer: UserId) -> Result<Option<Thread>>;
+    fn threads(&mut self, q: &ThreadQuery, viewer: UserId) -> Result<Vec<Thread>>;
+    fn update_thread(&mut self, thread: &Thread) -> Result<()>;
+    fn delete_thread(&mut self, id: ThreadId) -> Result<()>;
+    fn put_thread_state(&mut self, thread: ThreadId, user: UserId, state: ThreadState) -> Result<()>;
+
+    // comments
+    fn insert_comment(&mut self, c: &Comment) -> Result<CommentId>;
+    fn comment(&mut self, id: CommentId) -> Result<Option<Comment>>;
+    fn comments(&mut self, thread: ThreadId, q: &ItemQuery) -> Result<Vec<Comment>>;
+    fn last_comment(&mut self, thread: ThreadId) -> Result<Option<Comment>>;
+    fn update_comment(&mut self, c: &Comment) -> Result<()>;
+    fn delete_comment(&mut self, id: CommentId) -> Result<()>;
+
+    // groups
+    fn insert_group(&mut self, ws: WorkspaceId, name: &str, description: &str, color: Option<i64>) -> Result<GroupId>;
+    fn group(&mut self, id: GroupId) -> Result<Option<Group>>;
+    fn groups_in(&mut self, ws: WorkspaceId) -> Result<Vec<Group>>;
+    fn update_group(&mut self, g: &Group) -> Result<()>;
+    fn delete_group(&mut self, id: GroupId) -> Result<()>;
+    fn add_group_members(&mut self, id: GroupId, users: &[UserId]) -> Result<()>;
+    fn remove_group_members(&mut self, id: GroupId, users: &[UserId]) -> Result<()>;
+
+    // conversations and their messages
+    fn conversation_by_key(&mut self, ws: WorkspaceId, key: &str) -> Result<Option<ConversationId>>;
+    fn insert_conversation(&mut self, c: &NewConversation) -> Result<ConversationId>;
+    fn conversation(&mut self, id: ConversationId, viewer: UserId) -> Result<Option<Conversation>>;
+    fn conversations_of(&mut self, ws: WorkspaceId, user: UserId) -> Result<Vec<Conversation>>;
+    fn update_conversation(&mut self, c: &Conversation) -> Result<()>;
+    fn put_conversation_state(&mut self, c: ConversationId, user: UserId, s: ConversationState) -> Result<()>;
+    fn add_conversation_members(&mut self, c: ConversationId, users: &[UserId]) -> Result<()>;
+    fn remove_conversation_members(&mut self, c: ConversationId, users: &[UserId]) -> Result<()>;
+    fn insert_message(&mut self, m: &Message) -> Result<MessageId>;
+    fn message(&mut self, id: MessageId) -> Result<Option<Message>>;
+    fn messages(&mut self, c: ConversationId, q: &ItemQuery) -> Result<Vec<Message>>;
+    fn last_message(&mut self, c: ConversationId) -> Result<Option<Message>>;
+    fn update_message(&mut self, m: &Message) -> Result<()>;
+    fn delete_message(&mut self, id: MessageId) -> Result<()>;
+
+    // reactions
+    fn add_reaction(&mut self, target: ReactionTarget, user: UserId, emoji: &str, now: i64) -> Result<bool>;
+    fn remove_reaction(&mut self, target: ReactionTarget, user: UserId, emoji: &str) -> Result<bool>;
+    /// Reactions of many objects of one kind ("thread", "comment" or "message") at once.
+    fn reactions(&mut self, kind: &str, ids: &[i64]) -> Result<HashMap<i64, Reactions>>;
+
+    // the event log
+    fn append_event(&mut self, e: &NewEvent, now: i64) -> Result<i64>;
+    fn events_after(&mut self, after: i64, limit: i64) -> Result<Vec<Event>>;
+    fn event_head(&mut self) -> Result<i64>;
+
+    // idempotent retries
+    fn idempotent_response(&mut self, user: UserId, key: &str) -> Result<Option<Value>>;
+    fn save_idempotent_response(&mut self, user: UserId, key: &str, response: &Value, now: i64) -> Result<()>;
+}

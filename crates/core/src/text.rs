@@ -1,0 +1,111 @@
+//! Content is stored as Markdown source. This module renders it to sanitized HTML, reads the
+//! mention markup out of it and cuts snippets.
+
+use crate::ids::{GroupId, UserId};
+
+/// Renders Markdown to HTML that is safe to embed: no scripts, no event handlers, no
+/// `javascript:` links. Mention links become plain `weft-mention` spans.
+pub fn render_html(markdown: &str) -> String {
+    let mut opts = pulldown_cmark::Options::empty();
+    opts.insert(pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
+    opts.insert(pulldown_cmark::Options::ENABLE_TABLES);
+    opts.insert(pulldown_cmark::Options::ENABLE_TASKLISTS);
+    let parser = pulldown_cmark::Parser::new_ext(markdown, opts);
+    let mut raw = String::with_capacity(markdown.len() * 2);
+    pulldown_cmark::html::push_html(&mut raw, parser);
+    ammonia::Builder::default()
+        .url_schemes(["http", "https", "mailto", "twist-mention", "twist-group-mention"].into())
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .clean(&raw)
+        .to_string()
+}
+
+/// The users mentioned as `[Name](twist-mention://ID)`, in order, without repeats.
+pub fn user_mentions(content: &str) -> Vec<UserId> {
+    ids_after(content, "(twist-mention://").into_iter().map(UserId).collect()
+}
+
+/// The groups mentioned as `[Name](twist-group-mention://ID)`.
+pub fn group_mentions(content: &str) -> Vec<GroupId> {
+    ids_after(content, "(twist-group-mention://").into_iter().map(GroupId).collect()
+}
+
+fn ids_after(content: &str, marker: &str) -> Vec<i64> {
+    let mut out = Vec::new();
+    for (pos, _) in content.match_indices(marker) {
+        let rest = &content[pos + marker.len()..];
+        let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+        if rest[digits.len()..].starts_with(')') {
+            if let Ok(id) = digits.parse::<i64>() {
+                if !out.contains(&id) {
+                    out.push(id);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A one-line preview: mention markup reduced to the name, whitespace folded, cut at
+/// `max` characters on a character boundary.
+pub fn snippet(content: &str, max: usize) -> String {
+    let mut plain = String::with_capacity(content.len().min(max * 2));
+    let mut rest = content;
+    while let Some(start) = rest.find('[') {
+        plain.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let is_mention = after.find("](twist-").and_then(|close| {
+            let name = &after[..close];
+            let tail = &after[close + 2..];
+            tail.find(')').map(|end| (name, close + 2 + end + 1))
+        });
+        match is_mention {
+            Some((name, consumed)) if !name.contains('[') => {
+                plain.push_str(name);
+                rest = &after[consumed..];
+            }
+            _ => {
+                plain.push('[');
+                rest = after;
+            }
+        }
+    }
+    plain.push_str(rest);
+    let folded = plain.split_whitespace().collect::<Vec<_>>().join(" ");
+    match folded.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &folded[..cut]),
+        None => folded,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rendering_removes_scripts_handlers_and_javascript_links() {
+        let html = render_html(
+            "# Hi\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[x](javascript:alert(1)) **bold**",
+        );
+        assert!(html.contains("<h1>Hi</h1>"));
+        assert!(html.contains("<strong>bold</strong>"));
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+    }
+
+    #[test]
+    fn mentions_are_parsed_in_order_without_repeats() {
+        let text = "Hi [Ana](twist-mention://12) and [Bo](twist-mention://7), [Ana](twist-mention://12) \
+                    and [team](twist-group-mention://5) but not (twist-mention://x)";
+        assert_eq!(user_mentions(text), vec![UserId(12), UserId(7)]);
+        assert_eq!(group_mentions(text), vec![GroupId(5)]);
+    }
+
+    #[test]
+    fn snippets_show_names_and_are_cut_on_char_boundaries() {
+        assert_eq!(snippet("Hi [Ana](twist-mention://12)!\n\nok", 50), "Hi Ana! ok");
+        assert_eq!(snippet("ééééé", 3), "ééé…");
+        assert_eq!(snippet("[not a mention] x", 50), "[not a mention] x");
+    }
+}
