@@ -205,7 +205,9 @@ pub trait Tx {
     fn insert_conversation(&mut self, c: &NewConversation) -> Result<ConversationId>;
     fn conversation(&mut self, id: ConversationId, viewer: UserId) -> Result<Option<Conversation>>;
     fn conversations_of(&mut self, ws: WorkspaceId, user: UserId) -> Result<Vec<Conversation>>;
+    /// Writes the shared fields (title, counters, snippet, version).
     fn update_conversation(&mut self, c: &Conversation) -> Result<()>;
+    fn set_conversation_key(&mut self, id: ConversationId, key: Option<&str>) -> Result<()>;
     fn put_conversation_state(&mut self, c: ConversationId, user: UserId, s: ConversationState) -> Result<()>;
     fn add_conversation_members(&mut self, c: ConversationId, users: &[UserId]) -> Result<()>;
     fn remove_conversation_members(&mut self, c: ConversationId, users: &[UserId]) -> Result<()>;

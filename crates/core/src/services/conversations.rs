@@ -98,17 +98,13 @@ pub fn set_state(
     get(tx, actor, id)
 }
 
-/// After the set of people changes, the conversation is the canonical one for its new
-/// set unless another conversation already is.
-fn rekey(tx: &mut dyn Tx, c: &mut Conversation, members: &[UserId]) -> Result<()> {
+/// After the set of people changes, the conversation becomes the canonical one for its
+/// new set, unless another conversation already is.
+fn rekey(tx: &mut dyn Tx, c: &Conversation, members: &[UserId]) -> Result<()> {
     let key = key_of(members);
     let taken = tx.conversation_by_key(c.workspace_id, &key)?.is_some_and(|other| other != c.id);
-    tx.update_conversation(c)?;
-    if !taken {
-        // The store keys conversations by the `user_ids` it is given.
-        c.user_ids = members.to_vec();
-    }
-    Ok(())
+    tx.set_conversation_key(c.id, if taken { None } else { Some(&key) })?;
+    tx.update_conversation(c)
 }
 
 pub fn add_users(tx: &mut dyn Tx, actor: UserId, id: ConversationId, users: &[UserId], now: i64) -> Result<()> {
@@ -121,7 +117,7 @@ pub fn add_users(tx: &mut dyn Tx, actor: UserId, id: ConversationId, users: &[Us
     tx.add_conversation_members(id, &new)?;
     let members: Vec<UserId> = c.user_ids.iter().copied().chain(new.iter().copied()).collect();
     c.version += 1;
-    rekey(tx, &mut c, &members)?;
+    rekey(tx, &c, &members)?;
     for u in new {
         let payload = serde_json::json!({"conversation_id": id, "user_id": u});
         emit(tx, c.workspace_id, "conversation_user_added", Audience::conversation(id).and_user(u), &payload, now)?;
@@ -141,7 +137,7 @@ pub fn remove_users(tx: &mut dyn Tx, actor: UserId, id: ConversationId, users: &
     }
     tx.remove_conversation_members(id, &gone)?;
     c.version += 1;
-    rekey(tx, &mut c, &members)?;
+    rekey(tx, &c, &members)?;
     for u in gone {
         let payload = serde_json::json!({"conversation_id": id, "user_id": u});
         emit(tx, c.workspace_id, "conversation_user_removed", Audience::conversation(id).and_user(u), &payload, now)?;

@@ -1,0 +1,1214 @@
+//! The SQL behind `Tx`, written once for every backend. Backends provide a `Conn` that runs
+//! a statement with positional `?` parameters; the SQL here sticks to what SQLite and
+//! PostgreSQL both understand (`RETURNING`, `ON CONFLICT`, integer flags, JSON as text).
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value as Json;
+use std::collections::HashMap;
+use weft_core::event::{Audience, Event, NewEvent};
+use weft_core::model::*;
+use weft_core::store::*;
+use weft_core::*;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Int(i64),
+    Text(String),
+}
+
+macro_rules! value_from_int {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Value {
+            fn from(v: $t) -> Self {
+                Value::Int(v.into())
+            }
+        }
+    )*};
+}
+value_from_int!(i64, i32, bool);
+
+macro_rules! value_from_id {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Value {
+            fn from(v: $t) -> Self {
+                Value::Int(v.0)
+            }
+        }
+    )*};
+}
+value_from_id!(UserId, WorkspaceId, ChannelId, ThreadId, CommentId, GroupId, ConversationId, MessageId);
+
+impl From<&str> for Value {
+    fn from(v: &str) -> Self {
+        Value::Text(v.to_string())
+    }
+}
+impl From<String> for Value {
+    fn from(v: String) -> Self {
+        Value::Text(v)
+    }
+}
+impl From<&String> for Value {
+    fn from(v: &String) -> Self {
+        Value::Text(v.clone())
+    }
+}
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Value::Null, Into::into)
+    }
+}
+
+/// `args![a, b, c]` builds a parameter list.
+macro_rules! args {
+    ($($v:expr),* $(,)?) => { &[$(Value::from($v)),*][..] };
+}
+
+pub struct Row(pub Vec<Value>);
+
+impl Row {
+    pub fn i64(&self, i: usize) -> Result<i64> {
+        match &self.0[i] {
+            Value::Int(v) => Ok(*v),
+            other => Err(Error::Internal(format!("column {i}: expected an integer, found {other:?}"))),
+        }
+    }
+    pub fn opt_i64(&self, i: usize) -> Result<Option<i64>> {
+        match &self.0[i] {
+            Value::Null => Ok(None),
+            _ => self.i64(i).map(Some),
+        }
+    }
+    pub fn bool(&self, i: usize) -> Result<bool> {
+        Ok(self.i64(i)? != 0)
+    }
+    pub fn text(&self, i: usize) -> Result<String> {
+        match &self.0[i] {
+            Value::Text(v) => Ok(v.clone()),
+            other => Err(Error::Internal(format!("column {i}: expected text, found {other:?}"))),
+        }
+    }
+    pub fn opt_text(&self, i: usize) -> Result<Option<String>> {
+        match &self.0[i] {
+            Value::Null => Ok(None),
+            _ => self.text(i).map(Some),
+        }
+    }
+    pub fn json<T: DeserializeOwned>(&self, i: usize) -> Result<T> {
+        let raw = self.text(i)?;
+        serde_json::from_str(&raw).map_err(|e| Error::Internal(format!("column {i}: bad JSON: {e}")))
+    }
+    pub fn opt_json<T: DeserializeOwned>(&self, i: usize) -> Result<Option<T>> {
+        match &self.0[i] {
+            Value::Null => Ok(None),
+            _ => self.json(i).map(Some),
+        }
+    }
+}
+
+fn json<T: Serialize + ?Sized>(v: &T) -> Value {
+    Value::Text(serde_json::to_string(v).expect("plain data serializes"))
+}
+
+/// One open connection (inside a transaction) of some backend.
+pub trait Conn {
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64>;
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>>;
+}
+
+/// `?, ?, ?` for an IN list of `n` values (at least one, so the SQL stays valid).
+fn placeholders(n: usize) -> String {
+    if n == 0 { "NULL".to_string() } else { vec!["?"; n].join(", ") }
+}
+
+/// `Tx` over any backend's `Conn`.
+pub struct SqlTx<'a> {
+    conn: &'a mut dyn Conn,
+    /// Whether this transaction appended to the event log (so commit must wake streams).
+    pub appended_events: bool,
+}
+
+impl<'a> SqlTx<'a> {
+    pub fn new(conn: &'a mut dyn Conn) -> Self {
+        SqlTx { conn, appended_events: false }
+    }
+
+    fn one(&mut self, sql: &str, params: &[Value]) -> Result<Option<Row>> {
+        Ok(self.conn.query(sql, params)?.into_iter().next())
+    }
+
+    fn insert_id(&mut self, sql: &str, params: &[Value]) -> Result<i64> {
+        self.one(sql, params)?.ok_or(Error::Internal("INSERT returned no id".into()))?.i64(0)
+    }
+
+    fn count(&mut self, sql: &str, params: &[Value]) -> Result<i64> {
+        self.one(sql, params)?.map_or(Ok(0), |r| r.i64(0))
+    }
+}
+
+const USER_COLS: &str = "u.id, u.name, u.short_name, u.email, u.bot, u.timezone, u.removed, u.lang, u.profession, \
+     u.contact_info, u.away_mode, u.off_days, u.snooze_dnd_start, u.snooze_dnd_end, u.snooze_until, \
+     u.default_workspace, u.created_ts";
+
+fn user_from(r: &Row) -> Result<User> {
+    let snooze_until = r.i64(14)?;
+    Ok(User {
+        id: UserId(r.i64(0)?),
+        name: r.text(1)?,
+        short_name: r.text(2)?,
+        email: r.text(3)?,
+        bot: r.bool(4)?,
+        timezone: r.text(5)?,
+        removed: r.bool(6)?,
+        lang: r.text(7)?,
+        profession: r.opt_text(8)?,
+        contact_info: r.opt_text(9)?,
+        away_mode: r.opt_json(10)?,
+        off_days: r.json(11)?,
+        snooze_dnd_start: r.opt_text(12)?,
+        snooze_dnd_end: r.opt_text(13)?,
+        snooze_until,
+        snoozed: false,
+        default_workspace: r.opt_i64(15)?.map(WorkspaceId),
+        token: None,
+        created_ts: r.i64(16)?,
+    })
+}
+
+const WS_COLS: &str = "w.id, w.name, w.creator, w.created_ts, w.color, w.default_channel, w.version";
+
+fn workspace_from(r: &Row) -> Result<Workspace> {
+    Ok(Workspace {
+        id: WorkspaceId(r.i64(0)?),
+        name: r.text(1)?,
+        creator: UserId(r.i64(2)?),
+        created_ts: r.i64(3)?,
+        color: r.opt_i64(4)?,
+        default_channel: r.opt_i64(5)?.map(ChannelId),
+        plan: "unlimited".to_string(),
+        version: r.i64(6)?,
+    })
+}
+
+const WU_COLS: &str = "u.id, u.name, u.short_name, u.email, u.bot, u.timezone, u.away_mode, u.off_days, \
+     wu.user_type, wu.removed, wu.version";
+
+fn workspace_user_from(r: &Row) -> Result<WorkspaceUser> {
+    Ok(WorkspaceUser {
+        id: UserId(r.i64(0)?),
+        name: r.text(1)?,
+        short_name: r.text(2)?,
+        email: r.text(3)?,
+        bot: r.bool(4)?,
+        timezone: r.text(5)?,
+        away_mode: r.opt_json(6)?,
+        off_days: r.json(7)?,
+        user_type: UserType::parse(&r.text(8)?).unwrap_or(UserType::User),
+        removed: r.bool(9)?,
+        version: r.i64(10)?,
+    })
+}
+
+const CHANNEL_COLS: &str = "c.id, c.name, c.workspace_id, c.creator, c.public, c.archived, c.created_ts, \
+     c.description, c.color, c.icon, c.use_default_recipients, c.default_groups, c.default_recipients, c.version, \
+     (SELECT COUNT(*) FROM channel_favorites f WHERE f.channel_id = c.id AND f.user_id = ?)";
+
+fn channel_from(r: &Row) -> Result<Channel> {
+    Ok(Channel {
+        id: ChannelId(r.i64(0)?),
+        name: r.text(1)?,
+        workspace_id: WorkspaceId(r.i64(2)?),
+        creator: UserId(r.i64(3)?),
+        public: r.bool(4)?,
+        archived: r.bool(5)?,
+        created_ts: r.i64(6)?,
+        description: r.text(7)?,
+        color: r.opt_i64(8)?,
+        icon: r.opt_i64(9)?,
+        use_default_recipients: r.bool(10)?,
+        default_groups: r.json(11)?,
+        default_recipients: r.json(12)?,
+        version: r.i64(13)?,
+        is_favorited: r.bool(14)?,
+        user_ids: Vec::new(),
+    })
+}
+
+const THREAD_COLS: &str = "t.id, t.channel_id, t.workspace_id, t.title, t.content, t.creator, u.name, t.posted_ts, \
+     t.last_updated_ts, t.last_edited_ts, t.comment_count, t.last_obj_index, t.closed, t.pinned, t.pinned_ts, \
+     t.participants, t.recipients, t.notify_groups, t.direct_mentions, t.direct_group_mentions, t.attachments, \
+     t.actions, t.snippet, t.snippet_creator, t.version, \
+     COALESCE(s.starred, 0), COALESCE(s.archived, 0), s.muted_until_ts, COALESCE(s.last_read_obj_index, -1)";
+
+const THREAD_FROM: &str = "FROM threads t JOIN users u ON u.id = t.creator \
+     LEFT JOIN thread_states s ON s.thread_id = t.id AND s.user_id = ?";
+
+fn thread_from(r: &Row) -> Result<Thread> {
+    let starred = r.bool(25)?;
+    Ok(Thread {
+        id: ThreadId(r.i64(0)?),
+        channel_id: ChannelId(r.i64(1)?),
+        workspace_id: WorkspaceId(r.i64(2)?),
+        title: r.text(3)?,
+        content: r.text(4)?,
+        creator: UserId(r.i64(5)?),
+        creator_name: r.opt_text(6)?,
+        posted_ts: r.i64(7)?,
+        last_updated_ts: r.i64(8)?,
+        last_edited_ts: r.opt_i64(9)?,
+        comment_count: r.i64(10)?,
+        last_obj_index: r.i64(11)?,
+        closed: r.bool(12)?,
+        pinned: r.bool(13)?,
+        pinned_ts: r.opt_i64(14)?,
+        participants: r.json(15)?,
+        recipients: r.json(16)?,
+        groups: r.json(17)?,
+        direct_mentions: r.json(18)?,
+        direct_group_mentions: r.json(19)?,
+        attachments: r.json(20)?,
+        actions: r.json(21)?,
+        snippet: r.text(22)?,
+        snippet_creator: UserId(r.i64(23)?),
+        version: r.i64(24)?,
+        starred,
+        is_saved: starred,
+        is_archived: r.bool(26)?,
+        muted_until_ts: r.opt_i64(27)?,
+        last_read_obj_index: r.i64(28)?,
+        reactions: Reactions::new(),
+        to_emails: vec![],
+        last_comment: None,
+    })
+}
+
+const COMMENT_COLS: &str = "c.id, c.thread_id, t.channel_id, t.workspace_id, c.obj_index, c.content, c.creator, \
+     u.name, c.posted_ts, c.last_edited_ts, c.recipients, c.notify_groups, c.direct_mentions, \
+     c.direct_group_mentions, c.attachments, c.actions, c.system_message, c.thread_action, c.version";
+
+const COMMENT_FROM: &str = "FROM comments c JOIN threads t ON t.id = c.thread_id JOIN users u ON u.id = c.creator";
+
+fn comment_from(r: &Row) -> Result<Comment> {
+    Ok(Comment {
+        id: CommentId(r.i64(0)?),
+        thread_id: ThreadId(r.i64(1)?),
+        channel_id: ChannelId(r.i64(2)?),
+        workspace_id: WorkspaceId(r.i64(3)?),
+        obj_index: r.i64(4)?,
+        content: r.text(5)?,
+        creator: UserId(r.i64(6)?),
+        creator_name: r.opt_text(7)?,
+        posted_ts: r.i64(8)?,
+        last_edited_ts: r.opt_i64(9)?,
+        recipients: r.json(10)?,
+        groups: r.json(11)?,
+        direct_mentions: r.json(12)?,
+        direct_group_mentions: r.json(13)?,
+        attachments: r.json(14)?,
+        actions: r.json(15)?,
+        system_message: r.opt_json(16)?,
+        thread_action: r.opt_text(17)?,
+        version: r.i64(18)?,
+        reactions: Reactions::new(),
+        deleted: false,
+        to_emails: vec![],
+    })
+}
+
+const CONV_COLS: &str = "c.id, c.workspace_id, c.creator, c.created_ts, c.title, c.private, c.message_count, \
+     c.last_obj_index, c.last_active_ts, c.snippet, c.snippet_creators, c.version, \
+     COALESCE(s.archived, 0), s.muted_until_ts, COALESCE(s.last_read_obj_index, -1)";
+
+fn conversation_from(r: &Row) -> Result<Conversation> {
+    Ok(Conversation {
+        id: ConversationId(r.i64(0)?),
+        workspace_id: WorkspaceId(r.i64(1)?),
+        creator: UserId(r.i64(2)?),
+        created_ts: r.i64(3)?,
+        title: r.opt_text(4)?,
+        private: r.bool(5)?,
+        message_count: r.i64(6)?,
+        last_obj_index: r.i64(7)?,
+        last_active_ts: r.i64(8)?,
+        snippet: r.text(9)?,
+        snippet_creators: r.json(10)?,
+        version: r.i64(11)?,
+        archived: r.bool(12)?,
+        muted_until_ts: r.opt_i64(13)?,
+        last_read_obj_index: r.i64(14)?,
+        user_ids: Vec::new(),
+        last_message: None,
+    })
+}
+
+const MESSAGE_COLS: &str = "m.id, m.conversation_id, c.workspace_id, m.obj_index, m.content, m.creator, u.name, \
+     m.posted_ts, m.last_edited_ts, m.direct_mentions, m.direct_group_mentions, m.attachments, m.actions, \
+     m.system_message, m.version";
+
+const MESSAGE_FROM: &str =
+    "FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN users u ON u.id = m.creator";
+
+fn message_from(r: &Row) -> Result<Message> {
+    Ok(Message {
+        id: MessageId(r.i64(0)?),
+        conversation_id: ConversationId(r.i64(1)?),
+        workspace_id: WorkspaceId(r.i64(2)?),
+        obj_index: r.i64(3)?,
+        content: r.text(4)?,
+        creator: UserId(r.i64(5)?),
+        creator_name: r.opt_text(6)?,
+        posted_ts: r.i64(7)?,
+        last_edited_ts: r.opt_i64(8)?,
+        direct_mentions: r.json(9)?,
+        direct_group_mentions: r.json(10)?,
+        attachments: r.json(11)?,
+        actions: r.json(12)?,
+        system_message: r.opt_json(13)?,
+        version: r.i64(14)?,
+        reactions: Reactions::new(),
+        deleted: false,
+        is_deleted: false,
+    })
+}
+
+/// Appends the WHERE fragments and parameters of an `ItemQuery` (comments and messages).
+fn item_filters(q: &ItemQuery, where_: &mut String, params: &mut Vec<Value>, alias: &str) {
+    if let Some(v) = q.newer_than_ts {
+        where_.push_str(&format!(" AND {alias}.posted_ts > ?"));
+        params.push(v.into());
+    }
+    if let Some(v) = q.older_than_ts {
+        where_.push_str(&format!(" AND {alias}.posted_ts < ?"));
+        params.push(v.into());
+    }
+    if let Some(v) = q.from_obj_index {
+        where_.push_str(&format!(" AND {alias}.obj_index >= ?"));
+        params.push(v.into());
+    }
+    if let Some(v) = q.to_obj_index {
+        where_.push_str(&format!(" AND {alias}.obj_index <= ?"));
+        params.push(v.into());
+    }
+}
+
+impl Tx for SqlTx<'_> {
+    fn insert_user(&mut self, u: &NewUser) -> Result<UserId> {
+        let short = weft_core::services::users::short_name(&u.name);
+        self.insert_id(
+            "INSERT INTO users (email, name, short_name, password_hash, timezone, bot, created_ts) \
+             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            args![&u.email, &u.name, short, &u.password_hash, &u.timezone, u.bot, u.now],
+        )
+        .map(UserId)
+    }
+
+    fn user(&mut self, id: UserId) -> Result<Option<User>> {
+        let sql = format!("SELECT {USER_COLS} FROM users u WHERE u.id = ?");
+        self.one(&sql, args![id])?.map(|r| user_from(&r)).transpose()
+    }
+
+    fn user_by_email(&mut self, email: &str) -> Result<Option<User>> {
+        let sql = format!("SELECT {USER_COLS} FROM users u WHERE u.email = ?");
+        self.one(&sql, args![email])?.map(|r| user_from(&r)).transpose()
+    }
+
+    fn update_user(&mut self, u: &User) -> Result<()> {
+        self.conn.execute(
+            "UPDATE users SET email = ?, name = ?, short_name = ?, timezone = ?, profession = ?, contact_info = ?, \
+             away_mode = ?, off_days = ?, snooze_until = ?, snooze_dnd_start = ?, snooze_dnd_end = ?, \
+             default_workspace = ?, version = version + 1 WHERE id = ?",
+            &[
+                Value::from(&u.email),
+                Value::from(&u.name),
+                Value::from(&u.short_name),
+                Value::from(&u.timezone),
+                Value::from(u.profession.clone()),
+                Value::from(u.contact_info.clone()),
+                u.away_mode.as_ref().map_or(Value::Null, json),
+                json(&u.off_days),
+                Value::from(u.snooze_until),
+                Value::from(u.snooze_dnd_start.clone()),
+                Value::from(u.snooze_dnd_end.clone()),
+                Value::from(u.default_workspace),
+                Value::from(u.id),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn user_count(&mut self) -> Result<i64> {
+        self.count("SELECT COUNT(*) FROM users", &[])
+    }
+
+    fn password_hash(&mut self, id: UserId) -> Result<Option<String>> {
+        self.one("SELECT password_hash FROM users WHERE id = ?", args![id])?.map(|r| r.text(0)).transpose()
+    }
+
+    fn set_password_hash(&mut self, id: UserId, hash: &str) -> Result<()> {
+        self.conn.execute("UPDATE users SET password_hash = ? WHERE id = ?", args![hash, id])?;
+        Ok(())
+    }
+
+    fn insert_token(&mut self, user: UserId, token_hash: &str, now: i64) -> Result<()> {
+        self.conn.execute("INSERT INTO tokens (hash, user_id, created_ts) VALUES (?, ?, ?)", args![token_hash, user, now])?;
+        Ok(())
+    }
+
+    fn user_by_token(&mut self, token_hash: &str) -> Result<Option<User>> {
+        let sql = format!("SELECT {USER_COLS} FROM tokens k JOIN users u ON u.id = k.user_id WHERE k.hash = ?");
+        self.one(&sql, args![token_hash])?.map(|r| user_from(&r)).transpose()
+    }
+
+    fn delete_token(&mut self, token_hash: &str) -> Result<()> {
+        self.conn.execute("DELETE FROM tokens WHERE hash = ?", args![token_hash])?;
+        Ok(())
+    }
+
+    fn delete_tokens_of(&mut self, user: UserId) -> Result<()> {
+        self.conn.execute("DELETE FROM tokens WHERE user_id = ?", args![user])?;
+        Ok(())
+    }
+
+    fn insert_workspace(&mut self, name: &str, color: Option<i64>, creator: UserId, now: i64) -> Result<WorkspaceId> {
+        self.insert_id(
+            "INSERT INTO workspaces (name, creator, color, created_ts) VALUES (?, ?, ?, ?) RETURNING id",
+            args![name, creator, color, now],
+        )
+        .map(WorkspaceId)
+    }
+
+    fn workspace(&mut self, id: WorkspaceId) -> Result<Option<Workspace>> {
+        let sql = format!("SELECT {WS_COLS} FROM workspaces w WHERE w.id = ?");
+        self.one(&sql, args![id])?.map(|r| workspace_from(&r)).transpose()
+    }
+
+    fn workspaces_of(&mut self, user: UserId) -> Result<Vec<Workspace>> {
+        let sql = format!(
+            "SELECT {WS_COLS} FROM workspaces w JOIN workspace_users wu ON wu.workspace_id = w.id \
+             WHERE wu.user_id = ? AND wu.removed = 0 ORDER BY w.id"
+        );
+        self.conn.query(&sql, args![user])?.iter().map(workspace_from).collect()
+    }
+
+    fn update_workspace(&mut self, ws: &Workspace) -> Result<()> {
+        self.conn.execute(
+            "UPDATE workspaces SET name = ?, color = ?, default_channel = ?, version = version + 1 WHERE id = ?",
+            args![&ws.name, ws.color, ws.default_channel, ws.id],
+        )?;
+        Ok(())
+    }
+
+    fn delete_workspace(&mut self, id: WorkspaceId) -> Result<()> {
+        self.conn.execute("UPDATE users SET default_workspace = NULL WHERE default_workspace = ?", args![id])?;
+        self.conn.execute("DELETE FROM workspaces WHERE id = ?", args![id])?;
+        Ok(())
+    }
+
+    fn membership(&mut self, ws: WorkspaceId, user: UserId) -> Result<Option<Membership>> {
+        let row = self.one("SELECT user_type, removed FROM workspace_users WHERE workspace_id = ? AND user_id = ?", args![ws, user])?;
+        row.map(|r| {
+            Ok(Membership {
+                user_type: UserType::parse(&r.text(0)?).unwrap_or(UserType::User),
+                removed: r.bool(1)?,
+            })
+        })
+        .transpose()
+    }
+
+    fn workspace_users(&mut self, ws: WorkspaceId) -> Result<Vec<WorkspaceUser>> {
+        let sql = format!(
+            "SELECT {WU_COLS} FROM workspace_users wu JOIN users u ON u.id = wu.user_id \
+             WHERE wu.workspace_id = ? ORDER BY u.id"
+        );
+        self.conn.query(&sql, args![ws])?.iter().map(workspace_user_from).collect()
+    }
+
+    fn workspace_user(&mut self, ws: WorkspaceId, user: UserId) -> Result<Option<WorkspaceUser>> {
+        let sql = format!(
+            "SELECT {WU_COLS} FROM workspace_users wu JOIN users u ON u.id = wu.user_id \
+             WHERE wu.workspace_id = ? AND wu.user_id = ?"
+        );
+        self.one(&sql, args![ws, user])?.map(|r| workspace_user_from(&r)).transpose()
+    }
+
+    fn put_membership(&mut self, ws: WorkspaceId, user: UserId, m: Membership, now: i64) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO workspace_users (workspace_id, user_id, user_type, removed, added_ts) VALUES (?, ?, ?, ?, ?) \
+             ON CONFLICT (workspace_id, user_id) DO UPDATE SET user_type = excluded.user_type, \
+             removed = excluded.removed, version = workspace_users.version + 1",
+            args![ws, user, m.user_type.as_str(), m.removed, now],
+        )?;
+        Ok(())
+    }
+
+    fn admin_count(&mut self, ws: WorkspaceId) -> Result<i64> {
+        self.count(
+            "SELECT COUNT(*) FROM workspace_users WHERE workspace_id = ? AND user_type = 'ADMIN' AND removed = 0",
+            args![ws],
+        )
+    }
+
+    fn insert_channel(&mut self, ch: &NewChannel) -> Result<ChannelId> {
+        self.insert_id(
+            "INSERT INTO channels (workspace_id, name, description, creator, public, color, icon, \
+             use_default_recipients, default_groups, default_recipients, created_ts) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            &[
+                ch.workspace_id.into(),
+                (&ch.name).into(),
+                (&ch.description).into(),
+                ch.creator.into(),
+                ch.public.into(),
+                ch.color.into(),
+                ch.icon.into(),
+                ch.use_default_recipients.into(),
+                json(&ch.default_groups),
+                json(&ch.default_recipients),
+                ch.now.into(),
+            ],
+        )
+        .map(ChannelId)
+    }
+
+    fn channel(&mut self, id: ChannelId, viewer: UserId) -> Result<Option<Channel>> {
+        let sql = format!("SELECT {CHANNEL_COLS} FROM channels c WHERE c.id = ?");
+        let Some(row) = self.one(&sql, args![viewer, id])? else { return Ok(None) };
+        let mut ch = channel_from(&row)?;
+        ch.user_ids = self
+            .conn
+            .query("SELECT user_id FROM channel_users WHERE channel_id = ? ORDER BY user_id", args![id])?
+            .iter()
+            .map(|r| r.i64(0).map(UserId))
+            .collect::<Result<_>>()?;
+        Ok(Some(ch))
+    }
+
+    fn channels_in(&mut self, ws: WorkspaceId, viewer: UserId) -> Result<Vec<Channel>> {
+        let sql = format!("SELECT {CHANNEL_COLS} FROM channels c WHERE c.workspace_id = ? ORDER BY c.id");
+        let mut channels: Vec<Channel> = self.conn.query(&sql, args![viewer, ws])?.iter().map(channel_from).collect::<Result<_>>()?;
+        let members = self.conn.query(
+            "SELECT cu.channel_id, cu.user_id FROM channel_users cu JOIN channels c ON c.id = cu.channel_id \
+             WHERE c.workspace_id = ? ORDER BY cu.channel_id, cu.user_id",
+            args![ws],
+        )?;
+        let mut by_channel: HashMap<i64, Vec<UserId>> = HashMap::new();
+        for r in &members {
+            by_channel.entry(r.i64(0)?).or_default().push(UserId(r.i64(1)?));
+        }
+        for ch in &mut channels {
+            ch.user_ids = by_channel.remove(&ch.id.0).unwrap_or_default();
+        }
+        Ok(channels)
+    }
+
+    fn update_channel(&mut self, ch: &Channel) -> Result<()> {
+        self.conn.execute(
+            "UPDATE channels SET name = ?, description = ?, public = ?, archived = ?, color = ?, icon = ?, \
+             use_default_recipients = ?, default_groups = ?, default_recipients = ?, version = version + 1 WHERE id = ?",
+            &[
+                (&ch.name).into(),
+                (&ch.description).into(),
+                ch.public.into(),
+                ch.archived.into(),
+                ch.color.into(),
+                ch.icon.into(),
+                ch.use_default_recipients.into(),
+                json(&ch.default_groups),
+                json(&ch.default_recipients),
+                ch.id.into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn delete_channel(&mut self, id: ChannelId) -> Result<()> {
+        self.conn.execute("DELETE FROM channels WHERE id = ?", args![id])?;
+        Ok(())
+    }
+
+    fn add_channel_members(&mut self, ch: ChannelId, users: &[UserId]) -> Result<()> {
+        for &u in users {
+            self.conn.execute(
+                "INSERT INTO channel_users (channel_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                args![ch, u],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn remove_channel_members(&mut self, ch: ChannelId, users: &[UserId]) -> Result<()> {
+        for &u in users {
+            self.conn.execute("DELETE FROM channel_users WHERE channel_id = ? AND user_id = ?", args![ch, u])?;
+        }
+        Ok(())
+    }
+
+    fn set_channel_favorite(&mut self, ch: ChannelId, user: UserId, favorite: bool) -> Result<()> {
+        if favorite {
+            self.conn.execute(
+                "INSERT INTO channel_favorites (channel_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                args![ch, user],
+            )?;
+        } else {
+            self.conn.execute("DELETE FROM channel_favorites WHERE channel_id = ? AND user_id = ?", args![ch, user])?;
+        }
+        Ok(())
+    }
+
+    fn insert_thread(&mut self, t: &Thread) -> Result<ThreadId> {
+        self.insert_id(
+            "INSERT INTO threads (workspace_id, channel_id, title, content, creator, posted_ts, last_updated_ts, \
+             participants, recipients, notify_groups, direct_mentions, direct_group_mentions, attachments, actions, \
+             snippet, snippet_creator) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            &[
+                t.workspace_id.into(),
+                t.channel_id.into(),
+                (&t.title).into(),
+                (&t.content).into(),
+                t.creator.into(),
+                t.posted_ts.into(),
+                t.last_updated_ts.into(),
+                json(&t.participants),
+                json(&t.recipients),
+                json(&t.groups),
+                json(&t.direct_mentions),
+                json(&t.direct_group_mentions),
+                json(&t.attachments),
+                json(&t.actions),
+                (&t.snippet).into(),
+                t.snippet_creator.into(),
+            ],
+        )
+        .map(ThreadId)
+    }
+
+    fn thread(&mut self, id: ThreadId, viewer: UserId) -> Result<Option<Thread>> {
+        let sql = format!("SELECT {THREAD_COLS} {THREAD_FROM} WHERE t.id = ?");
+        self.one(&sql, args![viewer, id])?.map(|r| thread_from(&r)).transpose()
+    }
+
+    fn threads(&mut self, q: &ThreadQuery, viewer: UserId) -> Result<Vec<Thread>> {
+        let mut params: Vec<Value> = vec![viewer.into()];
+        let mut sql = format!(
+            "SELECT {THREAD_COLS} {THREAD_FROM} WHERE t.channel_id IN ({})",
+            placeholders(q.channel_ids.len())
+        );
+        params.extend(q.channel_ids.iter().map(|c| Value::from(*c)));
+        if let Some(ws) = q.workspace_id {
+            sql.push_str(" AND t.workspace_id = ?");
+            params.push(ws.into());
+        }
+        if let Some(v) = q.newer_than_ts {
+            sql.push_str(" AND t.last_updated_ts > ?");
+            params.push(v.into());
+        }
+        if let Some(v) = q.older_than_ts {
+            sql.push_str(" AND t.last_updated_ts < ?");
+            params.push(v.into());
+        }
+        if let Some(v) = q.before_id {
+            sql.push_str(" AND t.id < ?");
+            params.push(v.into());
+        }
+        if let Some(v) = q.after_id {
+            sql.push_str(" AND t.id > ?");
+            params.push(v.into());
+        }
+        if !q.exclude_ids.is_empty() {
+            sql.push_str(&format!(" AND t.id NOT IN ({})", placeholders(q.exclude_ids.len())));
+            params.extend(q.exclude_ids.iter().map(|t| Value::from(*t)));
+        }
+        if let Some(p) = q.pinned {
+            sql.push_str(" AND t.pinned = ?");
+            params.push(p.into());
+        }
+        if let Some(s) = q.starred {
+            sql.push_str(" AND COALESCE(s.starred, 0) = ?");
+            params.push(s.into());
+        }
+        if let Some(a) = q.archived {
+            sql.push_str(" AND COALESCE(s.archived, 0) = ?");
+            params.push(a.into());
+        }
+        let dir = if q.ascending { "ASC" } else { "DESC" };
+        sql.push_str(&format!(" ORDER BY t.last_updated_ts {dir}, t.id {dir} LIMIT ?"));
+        params.push(q.limit.into());
+        self.conn.query(&sql, &params)?.iter().map(thread_from).collect()
+    }
+
+    fn update_thread(&mut self, t: &Thread) -> Result<()> {
+        self.conn.execute(
+            "UPDATE threads SET channel_id = ?, title = ?, content = ?, last_updated_ts = ?, last_edited_ts = ?, \
+             comment_count = ?, last_obj_index = ?, closed = ?, pinned = ?, pinned_ts = ?, participants = ?, \
+             recipients = ?, notify_groups = ?, direct_mentions = ?, direct_group_mentions = ?, attachments = ?, \
+             actions = ?, snippet = ?, snippet_creator = ?, version = ? WHERE id = ?",
+            &[
+                t.channel_id.into(),
+                (&t.title).into(),
+                (&t.content).into(),
+                t.last_updated_ts.into(),
+                t.last_edited_ts.into(),
+                t.comment_count.into(),
+                t.last_obj_index.into(),
+                t.closed.into(),
+                t.pinned.into(),
+                t.pinned_ts.into(),
+                json(&t.participants),
+                json(&t.recipients),
+                json(&t.groups),
+                json(&t.direct_mentions),
+                json(&t.direct_group_mentions),
+                json(&t.attachments),
+                json(&t.actions),
+                (&t.snippet).into(),
+                t.snippet_creator.into(),
+                t.version.into(),
+                t.id.into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn delete_thread(&mut self, id: ThreadId) -> Result<()> {
+        self.conn.execute(
+            "DELETE FROM reactions WHERE target_kind = 'comment' AND target_id IN (SELECT id FROM comments WHERE thread_id = ?)",
+            args![id],
+        )?;
+        self.conn.execute("DELETE FROM reactions WHERE target_kind = 'thread' AND target_id = ?", args![id])?;
+        self.conn.execute("DELETE FROM threads WHERE id = ?", args![id])?;
+        Ok(())
+    }
+
+    fn put_thread_state(&mut self, thread: ThreadId, user: UserId, s: ThreadState) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO thread_states (thread_id, user_id, starred, archived, muted_until_ts, last_read_obj_index) \
+             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (thread_id, user_id) DO UPDATE SET starred = excluded.starred, \
+             archived = excluded.archived, muted_until_ts = excluded.muted_until_ts, \
+             last_read_obj_index = excluded.last_read_obj_index",
+            args![thread, user, s.starred, s.archived, s.muted_until_ts, s.last_read_obj_index],
+        )?;
+        Ok(())
+    }
+
+    fn insert_comment(&mut self, c: &Comment) -> Result<CommentId> {
+        self.insert_id(
+            "INSERT INTO comments (thread_id, obj_index, content, creator, posted_ts, recipients, notify_groups, \
+             direct_mentions, direct_group_mentions, attachments, actions, system_message, thread_action) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            &[
+                c.thread_id.into(),
+                c.obj_index.into(),
+                (&c.content).into(),
+                c.creator.into(),
+                c.posted_ts.into(),
+                json(&c.recipients),
+                json(&c.groups),
+                json(&c.direct_mentions),
+                json(&c.direct_group_mentions),
+                json(&c.attachments),
+                json(&c.actions),
+                c.system_message.as_ref().map_or(Value::Null, json),
+                c.thread_action.clone().into(),
+            ],
+        )
+        .map(CommentId)
+    }
+
+    fn comment(&mut self, id: CommentId) -> Result<Option<Comment>> {
+        let sql = format!("SELECT {COMMENT_COLS} {COMMENT_FROM} WHERE c.id = ?");
+        self.one(&sql, args![id])?.map(|r| comment_from(&r)).transpose()
+    }
+
+    fn comments(&mut self, thread: ThreadId, q: &ItemQuery) -> Result<Vec<Comment>> {
+        let mut where_ = String::from("c.thread_id = ?");
+        let mut params: Vec<Value> = vec![thread.into()];
+        item_filters(q, &mut where_, &mut params, "c");
+        let dir = if q.ascending { "ASC" } else { "DESC" };
+        let sql = format!("SELECT {COMMENT_COLS} {COMMENT_FROM} WHERE {where_} ORDER BY c.obj_index {dir} LIMIT ?");
+        params.push(q.limit.into());
+        self.conn.query(&sql, &params)?.iter().map(comment_from).collect()
+    }
+
+    fn last_comment(&mut self, thread: ThreadId) -> Result<Option<Comment>> {
+        let sql = format!("SELECT {COMMENT_COLS} {COMMENT_FROM} WHERE c.thread_id = ? ORDER BY c.obj_index DESC LIMIT 1");
+        self.one(&sql, args![thread])?.map(|r| comment_from(&r)).transpose()
+    }
+
+    fn update_comment(&mut self, c: &Comment) -> Result<()> {
+        self.conn.execute(
+            "UPDATE comments SET content = ?, last_edited_ts = ?, direct_mentions = ?, direct_group_mentions = ?, \
+             attachments = ?, actions = ?, version = ? WHERE id = ?",
+            &[
+                (&c.content).into(),
+                c.last_edited_ts.into(),
+                json(&c.direct_mentions),
+                json(&c.direct_group_mentions),
+                json(&c.attachments),
+                json(&c.actions),
+                c.version.into(),
+                c.id.into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn delete_comment(&mut self, id: CommentId) -> Result<()> {
+        self.conn.execute("DELETE FROM reactions WHERE target_kind = 'comment' AND target_id = ?", args![id])?;
+        self.conn.execute("DELETE FROM comments WHERE id = ?", args![id])?;
+        Ok(())
+    }
+
+    fn insert_group(&mut self, ws: WorkspaceId, name: &str, description: &str, color: Option<i64>) -> Result<GroupId> {
+        self.insert_id(
+            "INSERT INTO user_groups (workspace_id, name, description, color) VALUES (?, ?, ?, ?) RETURNING id",
+            args![ws, name, description, color],
+        )
+        .map(GroupId)
+    }
+
+    fn group(&mut self, id: GroupId) -> Result<Option<Group>> {
+        let row = self.one("SELECT id, workspace_id, name, description, color, version FROM user_groups WHERE id = ?", args![id])?;
+        let Some(r) = row else { return Ok(None) };
+        let members = self.conn.query("SELECT user_id FROM group_users WHERE group_id = ? ORDER BY user_id", args![id])?;
+        Ok(Some(Group {
+            id: GroupId(r.i64(0)?),
+            workspace_id: WorkspaceId(r.i64(1)?),
+            name: r.text(2)?,
+            description: r.text(3)?,
+            color: r.opt_i64(4)?,
+            version: r.i64(5)?,
+            user_ids: members.iter().map(|m| m.i64(0).map(UserId)).collect::<Result<_>>()?,
+        }))
+    }
+
+    fn groups_in(&mut self, ws: WorkspaceId) -> Result<Vec<Group>> {
+        let rows = self.conn.query(
+            "SELECT id, workspace_id, name, description, color, version FROM user_groups WHERE workspace_id = ? ORDER BY id",
+            args![ws],
+        )?;
+        let members = self.conn.query(
+            "SELECT gu.group_id, gu.user_id FROM group_users gu JOIN user_groups g ON g.id = gu.group_id \
+             WHERE g.workspace_id = ? ORDER BY gu.group_id, gu.user_id",
+            args![ws],
+        )?;
+        let mut by_group: HashMap<i64, Vec<UserId>> = HashMap::new();
+        for m in &members {
+            by_group.entry(m.i64(0)?).or_default().push(UserId(m.i64(1)?));
+        }
+        rows.iter()
+            .map(|r| {
+                Ok(Group {
+                    id: GroupId(r.i64(0)?),
+                    workspace_id: WorkspaceId(r.i64(1)?),
+                    name: r.text(2)?,
+                    description: r.text(3)?,
+                    color: r.opt_i64(4)?,
+                    version: r.i64(5)?,
+                    user_ids: by_group.remove(&r.i64(0)?).unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+
+    fn update_group(&mut self, g: &Group) -> Result<()> {
+        self.conn.execute(
+            "UPDATE user_groups SET name = ?, description = ?, color = ?, version = version + 1 WHERE id = ?",
+            args![&g.name, &g.description, g.color, g.id],
+        )?;
+        Ok(())
+    }
+
+    fn delete_group(&mut self, id: GroupId) -> Result<()> {
+        self.conn.execute("DELETE FROM user_groups WHERE id = ?", args![id])?;
+        Ok(())
+    }
+
+    fn add_group_members(&mut self, id: GroupId, users: &[UserId]) -> Result<()> {
+        for &u in users {
+            self.conn.execute("INSERT INTO group_users (group_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING", args![id, u])?;
+        }
+        if !users.is_empty() {
+            self.conn.execute("UPDATE user_groups SET version = version + 1 WHERE id = ?", args![id])?;
+        }
+        Ok(())
+    }
+
+    fn remove_group_members(&mut self, id: GroupId, users: &[UserId]) -> Result<()> {
+        for &u in users {
+            self.conn.execute("DELETE FROM group_users WHERE group_id = ? AND user_id = ?", args![id, u])?;
+        }
+        if !users.is_empty() {
+            self.conn.execute("UPDATE user_groups SET version = version + 1 WHERE id = ?", args![id])?;
+        }
+        Ok(())
+    }
+
+    fn conversation_by_key(&mut self, ws: WorkspaceId, key: &str) -> Result<Option<ConversationId>> {
+        self.one("SELECT id FROM conversations WHERE workspace_id = ? AND member_key = ?", args![ws, key])?
+            .map(|r| r.i64(0).map(ConversationId))
+            .transpose()
+    }
+
+    fn insert_conversation(&mut self, c: &NewConversation) -> Result<ConversationId> {
+        let id = self.insert_id(
+            "INSERT INTO conversations (workspace_id, creator, title, private, member_key, created_ts, last_active_ts) \
+             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            args![c.workspace_id, c.creator, c.title.clone(), c.private, c.key.clone(), c.now, c.now],
+        )?;
+        let id = ConversationId(id);
+        self.add_conversation_members(id, &c.user_ids)?;
+        Ok(id)
+    }
+
+    fn conversation(&mut self, id: ConversationId, viewer: UserId) -> Result<Option<Conversation>> {
+        let sql = format!(
+            "SELECT {CONV_COLS} FROM conversations c \
+             LEFT JOIN conversation_users s ON s.conversation_id = c.id AND s.user_id = ? WHERE c.id = ?"
+        );
+        let Some(r) = self.one(&sql, args![viewer, id])? else { return Ok(None) };
+        let mut c = conversation_from(&r)?;
+        c.user_ids = self
+            .conn
+            .query("SELECT user_id FROM conversation_users WHERE conversation_id = ? ORDER BY user_id", args![id])?
+            .iter()
+            .map(|r| r.i64(0).map(UserId))
+            .collect::<Result<_>>()?;
+        Ok(Some(c))
+    }
+
+    fn conversations_of(&mut self, ws: WorkspaceId, user: UserId) -> Result<Vec<Conversation>> {
+        let sql = format!(
+            "SELECT {CONV_COLS} FROM conversations c \
+             JOIN conversation_users s ON s.conversation_id = c.id AND s.user_id = ? \
+             WHERE c.workspace_id = ? ORDER BY c.last_active_ts DESC, c.id DESC"
+        );
+        let mut convs: Vec<Conversation> = self.conn.query(&sql, args![user, ws])?.iter().map(conversation_from).collect::<Result<_>>()?;
+        let members = self.conn.query(
+            "SELECT m.conversation_id, m.user_id FROM conversation_users m \
+             JOIN conversation_users me ON me.conversation_id = m.conversation_id AND me.user_id = ? \
+             JOIN conversations c ON c.id = m.conversation_id WHERE c.workspace_id = ? \
+             ORDER BY m.conversation_id, m.user_id",
+            args![user, ws],
+        )?;
+        let mut by_conv: HashMap<i64, Vec<UserId>> = HashMap::new();
+        for m in &members {
+            by_conv.entry(m.i64(0)?).or_default().push(UserId(m.i64(1)?));
+        }
+        for c in &mut convs {
+            c.user_ids = by_conv.remove(&c.id.0).unwrap_or_default();
+        }
+        Ok(convs)
+    }
+
+    fn update_conversation(&mut self, c: &Conversation) -> Result<()> {
+        self.conn.execute(
+            "UPDATE conversations SET title = ?, last_active_ts = ?, last_obj_index = ?, message_count = ?, \
+             snippet = ?, snippet_creators = ?, version = ? WHERE id = ?",
+            &[
+                c.title.clone().into(),
+                c.last_active_ts.into(),
+                c.last_obj_index.into(),
+                c.message_count.into(),
+                (&c.snippet).into(),
+                json(&c.snippet_creators),
+                c.version.into(),
+                c.id.into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn set_conversation_key(&mut self, id: ConversationId, key: Option<&str>) -> Result<()> {
+        self.conn.execute("UPDATE conversations SET member_key = ? WHERE id = ?", args![key, id])?;
+        Ok(())
+    }
+
+    fn put_conversation_state(&mut self, c: ConversationId, user: UserId, s: ConversationState) -> Result<()> {
+        self.conn.execute(
+            "UPDATE conversation_users SET archived = ?, muted_until_ts = ?, last_read_obj_index = ? \
+             WHERE conversation_id = ? AND user_id = ?",
+            args![s.archived, s.muted_until_ts, s.last_read_obj_index, c, user],
+        )?;
+        Ok(())
+    }
+
+    fn add_conversation_members(&mut self, c: ConversationId, users: &[UserId]) -> Result<()> {
+        for &u in users {
+            self.conn.execute(
+                "INSERT INTO conversation_users (conversation_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                args![c, u],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn remove_conversation_members(&mut self, c: ConversationId, users: &[UserId]) -> Result<()> {
+        for &u in users {
+            self.conn.execute("DELETE FROM conversation_users WHERE conversation_id = ? AND user_id = ?", args![c, u])?;
+        }
+        Ok(())
+    }
+
+    fn insert_message(&mut self, m: &Message) -> Result<MessageId> {
+        self.insert_id(
+            "INSERT INTO messages (conversation_id, obj_index, content, creator, posted_ts, direct_mentions, \
+             direct_group_mentions, attachments, actions, system_message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            &[
+                m.conversation_id.into(),
+                m.obj_index.into(),
+                (&m.content).into(),
+                m.creator.into(),
+                m.posted_ts.into(),
+                json(&m.direct_mentions),
+                json(&m.direct_group_mentions),
+                json(&m.attachments),
+                json(&m.actions),
+                m.system_message.as_ref().map_or(Value::Null, json),
+            ],
+        )
+        .map(MessageId)
+    }
+
+    fn message(&mut self, id: MessageId) -> Result<Option<Message>> {
+        let sql = format!("SELECT {MESSAGE_COLS} {MESSAGE_FROM} WHERE m.id = ?");
+        self.one(&sql, args![id])?.map(|r| message_from(&r)).transpose()
+    }
+
+    fn messages(&mut self, c: ConversationId, q: &ItemQuery) -> Result<Vec<Message>> {
+        let mut where_ = String::from("m.conversation_id = ?");
+        let mut params: Vec<Value> = vec![c.into()];
+        item_filters(q, &mut where_, &mut params, "m");
+        let dir = if q.ascending { "ASC" } else { "DESC" };
+        let sql = format!("SELECT {MESSAGE_COLS} {MESSAGE_FROM} WHERE {where_} ORDER BY m.obj_index {dir} LIMIT ?");
+        params.push(q.limit.into());
+        self.conn.query(&sql, &params)?.iter().map(message_from).collect()
+    }
+
+    fn last_message(&mut self, c: ConversationId) -> Result<Option<Message>> {
+        let sql = format!("SELECT {MESSAGE_COLS} {MESSAGE_FROM} WHERE m.conversation_id = ? ORDER BY m.obj_index DESC LIMIT 1");
+        self.one(&sql, args![c])?.map(|r| message_from(&r)).transpose()
+    }
+
+    fn update_message(&mut self, m: &Message) -> Result<()> {
+        self.conn.execute(
+            "UPDATE messages SET content = ?, last_edited_ts = ?, direct_mentions = ?, direct_group_mentions = ?, \
+             attachments = ?, version = ? WHERE id = ?",
+            &[
+                (&m.content).into(),
+                m.last_edited_ts.into(),
+                json(&m.direct_mentions),
+                json(&m.direct_group_mentions),
+                json(&m.attachments),
+                m.version.into(),
+                m.id.into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn delete_message(&mut self, id: MessageId) -> Result<()> {
+        self.conn.execute("DELETE FROM reactions WHERE target_kind = 'message' AND target_id = ?", args![id])?;
+        self.conn.execute("DELETE FROM messages WHERE id = ?", args![id])?;
+        Ok(())
+    }
+
+    fn add_reaction(&mut self, target: ReactionTarget, user: UserId, emoji: &str, now: i64) -> Result<bool> {
+        let n = self.conn.execute(
+            "INSERT INTO reactions (target_kind, target_id, emoji, user_id, created_ts) VALUES (?, ?, ?, ?, ?) \
+             ON CONFLICT DO NOTHING",
+            args![target.kind(), target.id(), emoji, user, now],
+        )?;
+        Ok(n > 0)
+    }
+
+    fn remove_reaction(&mut self, target: ReactionTarget, user: UserId, emoji: &str) -> Result<bool> {
+        let n = self.conn.execute(
+            "DELETE FROM reactions WHERE target_kind = ? AND target_id = ? AND emoji = ? AND user_id = ?",
+            args![target.kind(), target.id(), emoji, user],
+        )?;
+        Ok(n > 0)
+    }
+
+    fn reactions(&mut self, kind: &str, ids: &[i64]) -> Result<HashMap<i64, Reactions>> {
+        let mut out: HashMap<i64, Reactions> = HashMap::new();
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        let sql = format!(
+            "SELECT target_id, emoji, user_id FROM reactions WHERE target_kind = ? AND target_id IN ({}) \
+             ORDER BY target_id, created_ts, user_id",
+            placeholders(ids.len())
+        );
+        let mut params: Vec<Value> = vec![kind.into()];
+        params.extend(ids.iter().map(|i| Value::Int(*i)));
+        for r in self.conn.query(&sql, &params)? {
+            out.entry(r.i64(0)?).or_default().entry(r.text(1)?).or_default().push(UserId(r.i64(2)?));
+        }
+        Ok(out)
+    }
+
+    fn append_event(&mut self, e: &NewEvent, now: i64) -> Result<i64> {
+        let a = &e.audience;
+        let seq = self.insert_id(
+            "INSERT INTO events (workspace_id, kind, channel_id, conversation_id, user_id, also_user_id, payload, created_ts) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
+            &[
+                e.workspace_id.into(),
+                e.kind.into(),
+                a.channel_id.into(),
+                a.conversation_id.into(),
+                a.user_id.into(),
+                a.also_user_id.into(),
+                json(&e.payload),
+                now.into(),
+            ],
+        )?;
+        self.appended_events = true;
+        Ok(seq)
+    }
+
+    fn events_after(&mut self, after: i64, limit: i64) -> Result<Vec<Event>> {
+        let rows = self.conn.query(
+            "SELECT seq, workspace_id, kind, channel_id, conversation_id, user_id, also_user_id, payload, created_ts \
+             FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+            args![after, limit],
+        )?;
+        rows.iter()
+            .map(|r| {
+                Ok(Event {
+                    seq: r.i64(0)?,
+                    workspace_id: WorkspaceId(r.i64(1)?),
+                    kind: r.text(2)?,
+                    audience: Audience {
+                        channel_id: r.opt_i64(3)?.map(ChannelId),
+                        conversation_id: r.opt_i64(4)?.map(ConversationId),
+                        user_id: r.opt_i64(5)?.map(UserId),
+                        also_user_id: r.opt_i64(6)?.map(UserId),
+                    },
+                    data: r.json::<Json>(7)?,
+                    created_ts: r.i64(8)?,
+                })
+            })
+            .collect()
+    }
+
+    fn event_head(&mut self) -> Result<i64> {
+        self.count("SELECT COALESCE(MAX(seq), 0) FROM events", &[])
+    }
+
+    fn idempotent_response(&mut self, user: UserId, key: &str) -> Result<Option<Json>> {
+        self.one("SELECT response FROM idempotency WHERE user_id = ? AND key = ?", args![user, key])?
+            .map(|r| r.json(0))
+            .transpose()
+    }
+
+    fn save_idempotent_response(&mut self, user: UserId, key: &str, response: &Json, now: i64) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO idempotency (user_id, key, response, created_ts) VALUES (?, ?, ?, ?)",
+            &[user.into(), key.into(), json(response), now.into()],
+        )?;
+        Ok(())
+    }
+}
