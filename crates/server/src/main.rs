@@ -1,1 +1,81 @@
-fn main() {}
+use clap::Parser;
+use std::process::ExitCode;
+use weft::cli::{AdminCommand, Cli, Command, ConfigCommand};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("weft: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Serve(args) => serve(args).await,
+            Command::Admin(AdminCommand::CreateUser(args)) => weft::cli::create_user(args).await,
+            Command::Config(ConfigCommand::Example) => {
+                print!("{}", weft::config::EXAMPLE);
+                Ok(())
+            }
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("weft: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(args: weft::cli::ServeArgs) -> Result<(), String> {
+    let config = weft::cli::serve_config(&args)?;
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_new(&config.log).map_err(|e| format!("--log: {e}"))?)
+        .with_writer(std::io::stderr)
+        .init();
+    let store = weft_store::open_sqlite(&config.data).map_err(|e| e.to_string())?;
+    let users = store.read(|tx| tx.user_count()).await.map_err(|e| e.to_string())?;
+    let data = config.data.display().to_string();
+    let server = weft::Server::start(config, store, weft::cli::clock())
+        .await
+        .map_err(|e| format!("cannot listen: {e}"))?;
+    let url = format!("http://{}", server.addr);
+    println!("Weft {} is listening on {url}", env!("CARGO_PKG_VERSION"));
+    println!("Data: SQLite database in {data}");
+    println!("API: {url}/api/v3/  (described at {url}/api/v3/openapi.json)");
+    if users == 0 {
+        println!("No accounts yet. Create the first one (in another terminal):");
+        println!("  weft admin create-user --data {data} --email you@example.com --name \"Your Name\" --password '…'");
+    }
+    println!("Sign in: curl -d email=you@example.com -d password=… {url}/api/v3/users/login");
+    println!("Stop with Ctrl-C.");
+    shutdown_signal().await;
+    println!("Shutting down: finishing requests and closing the database…");
+    server.stop().await;
+    println!("Stopped.");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

@@ -1,0 +1,50 @@
+//! One function per endpoint: turn parameters into domain input, call one service.
+
+pub mod batch;
+pub mod channels;
+pub mod comments;
+pub mod conversations;
+pub mod groups;
+pub mod reactions;
+pub mod threads;
+pub mod users;
+pub mod workspace_users;
+pub mod workspaces;
+
+use super::params::{Params, RecipientsParam};
+use weft_core::ids::*;
+use weft_core::services::threads::{PostInput, Recipients};
+use weft_core::{Result, input};
+
+pub(crate) fn user_ids(v: Vec<i64>) -> Vec<UserId> {
+    v.into_iter().map(UserId).collect()
+}
+
+/// The fields every post (thread, comment, message) shares.
+pub(crate) fn post_input(p: &Params, content_required: bool) -> Result<PostInput> {
+    let content = match p.opt_str("content")? {
+        Some(c) => input::content("content", &c, !content_required)?,
+        None if content_required => return Err(weft_core::Error::missing("content")),
+        None => String::new(),
+    };
+    let recipients = match p.opt_recipients("recipients")? {
+        None => None,
+        Some(RecipientsParam::Everyone) => Some(Recipients::Everyone),
+        // Older clients' "everyone in the thread" is the reserved group 2.
+        Some(RecipientsParam::EveryoneInThread) => None,
+        Some(RecipientsParam::Ids(ids)) => Some(Recipients::Users(user_ids(ids))),
+    };
+    let mut groups = p.opt_ids("groups")?;
+    if p.opt_recipients("recipients")? == Some(RecipientsParam::EveryoneInThread) {
+        groups.get_or_insert_with(Vec::new).push(GROUP_EVERYONE_IN_THREAD);
+    }
+    Ok(PostInput {
+        content,
+        attachments: p.opt_objects("attachments")?.unwrap_or_default(),
+        actions: p.opt_objects("actions")?.unwrap_or_default(),
+        recipients,
+        groups,
+        direct_mentions: user_ids(p.opt_ids("direct_mentions")?.unwrap_or_default()),
+        direct_group_mentions: p.opt_ids("direct_group_mentions")?.unwrap_or_default().into_iter().map(GroupId).collect(),
+    })
+}

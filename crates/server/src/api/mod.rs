@@ -1,0 +1,287 @@
+//! The Twist-compatible HTTP API: one route table (`routes::endpoints`) from which both the
+//! router and the OpenAPI document are built, so they cannot drift apart.
+
+pub mod error;
+pub mod handlers;
+pub mod openapi;
+pub mod params;
+pub mod routes;
+
+use crate::app::App;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Path, RawQuery, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use error::ApiError;
+use params::{Param, Params};
+use serde::Serialize;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use weft_core::model::User;
+use weft_core::services::{auth, users};
+use weft_core::store::Tx;
+use weft_core::{Error, Result};
+
+pub type HandlerFuture = weft_core::store::BoxFuture<Result<Value>>;
+pub type HandlerFn = Arc<dyn Fn(Cx, Params) -> HandlerFuture + Send + Sync>;
+
+/// Twist's answer for calls that return nothing.
+pub fn ok() -> Value {
+    json!({"status": "ok"})
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verb {
+    Get,
+    Post,
+}
+
+pub struct Endpoint {
+    /// Path under `/api/v3/`, e.g. `threads/add`.
+    pub path: &'static str,
+    pub verb: Verb,
+    pub summary: &'static str,
+    pub params: &'static [Param],
+    /// The name of the response schema in the OpenAPI document.
+    pub returns: &'static str,
+    /// Needs a signed-in user.
+    pub auth: bool,
+    /// Weft's own endpoint, not part of Twist's API.
+    pub extension: bool,
+    pub handler: HandlerFn,
+}
+
+impl Endpoint {
+    pub fn new<F, Fut>(verb: Verb, path: &'static str, summary: &'static str, f: F) -> Self
+    where
+        F: Fn(Cx, Params) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<Value>> + Send + 'static,
+    {
+        Endpoint {
+            path,
+            verb,
+            summary,
+            params: &[],
+            returns: "Status",
+            auth: true,
+            extension: false,
+            handler: Arc::new(move |cx, p| Box::pin(f(cx, p))),
+        }
+    }
+    pub fn params(mut self, params: &'static [Param]) -> Self {
+        self.params = params;
+        self
+    }
+    pub fn returns(mut self, schema: &'static str) -> Self {
+        self.returns = schema;
+        self
+    }
+    pub fn public(mut self) -> Self {
+        self.auth = false;
+        self
+    }
+    pub fn extension(mut self) -> Self {
+        self.extension = true;
+        self
+    }
+}
+
+pub struct Api {
+    pub endpoints: Vec<Endpoint>,
+    index: HashMap<&'static str, usize>,
+}
+
+impl Api {
+    pub fn new() -> Self {
+        let endpoints = routes::endpoints();
+        let index = endpoints.iter().enumerate().map(|(i, e)| (e.path, i)).collect();
+        Api { endpoints, index }
+    }
+
+    pub fn find(&self, path: &str) -> Option<&Endpoint> {
+        self.index.get(path).map(|&i| &self.endpoints[i])
+    }
+}
+
+impl Default for Api {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// What a handler gets: the application, the caller, and request facts.
+#[derive(Clone)]
+pub struct Cx {
+    pub app: Arc<App>,
+    pub user: Option<User>,
+    pub token_hash: Option<String>,
+    pub ip: IpAddr,
+    /// Set when the client asked for an idempotent write (temp_id or Idempotency-Key).
+    pub idempotency_key: Option<String>,
+}
+
+impl Cx {
+    pub fn actor(&self) -> Result<&User> {
+        self.user.as_ref().ok_or(Error::NotLoggedIn)
+    }
+
+    pub fn now(&self) -> i64 {
+        self.app.clock.now()
+    }
+
+    pub async fn read<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut dyn Tx) -> Result<T> + Send + 'static,
+    {
+        self.app.store.read(f).await
+    }
+
+    /// Runs one write transaction and answers its result as JSON. A retried request with
+    /// the same idempotency key gets the stored answer instead of a second write.
+    pub async fn write<T, F>(&self, f: F) -> Result<Value>
+    where
+        T: Serialize + Send + 'static,
+        F: FnOnce(&mut dyn Tx) -> Result<T> + Send + 'static,
+    {
+        let key = self.idempotency_key.clone();
+        let user = self.user.as_ref().map(|u| u.id);
+        let now = self.now();
+        self.app
+            .store
+            .write(move |tx| {
+                if let (Some(key), Some(user)) = (&key, user) {
+                    if let Some(previous) = tx.idempotent_response(user, key)? {
+                        return Ok(previous);
+                    }
+                }
+                let out = f(tx)?;
+                let value = serde_json::to_value(&out).map_err(|e| Error::Internal(e.to_string()))?;
+                if let (Some(key), Some(user)) = (&key, user) {
+                    tx.save_idempotent_response(user, key, &value, now)?;
+                }
+                Ok(value)
+            })
+            .await
+    }
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = v.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then_some(token.trim())
+}
+
+/// The client's address: the socket peer, or `X-Forwarded-For` when the peer is a
+/// configured trusted proxy (never trusted otherwise: it is trivially spoofed).
+pub fn client_ip(app: &App, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
+    if app.config.trusted_proxies.contains(&peer) {
+        let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+        if let Some(ip) = forwarded.and_then(|v| v.split(',').next_back()).and_then(|s| s.trim().parse().ok()) {
+            return ip;
+        }
+    }
+    peer
+}
+
+/// Resolves the bearer token (if any) to a user.
+pub async fn authenticate(app: &Arc<App>, headers: &HeaderMap) -> Result<Option<(User, String)>> {
+    let Some(token) = bearer(headers) else { return Ok(None) };
+    let hash = auth::token_hash(token);
+    let h = hash.clone();
+    let user = app.store.read(move |tx| users::authenticate(tx, &h)).await?;
+    Ok(Some((user, hash)))
+}
+
+/// The parts of one API call.
+pub struct Request<'a> {
+    pub verb: Verb,
+    pub path: &'a str,
+    pub headers: &'a HeaderMap,
+    pub ip: IpAddr,
+    pub query: Option<&'a str>,
+    pub body: &'a [u8],
+}
+
+/// One API call, from raw request parts to a JSON answer. `caller` is set when the caller
+/// is already authenticated (sub-requests of a batch).
+pub async fn call(app: &Arc<App>, req: Request<'_>, caller: Option<(User, String)>) -> (StatusCode, Value) {
+    match call_inner(app, req, caller).await {
+        Ok(v) => (StatusCode::OK, v),
+        Err(e) => error::error_body(&e),
+    }
+}
+
+async fn call_inner(app: &Arc<App>, req: Request<'_>, caller: Option<(User, String)>) -> Result<Value> {
+    let path = req.path;
+    let endpoint = app.api.find(path).ok_or_else(|| Error::BadRequest(format!("unknown endpoint: {path}")))?;
+    if endpoint.verb == Verb::Post && req.verb == Verb::Get {
+        return Err(Error::BadRequest(format!("{path} must be called with POST")));
+    }
+    let content_type = req.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let values = Params::parse(req.query, content_type, req.body)?;
+    let params = Params::new(values, endpoint.params);
+    let caller = match caller {
+        Some(c) => Some(c),
+        None => authenticate(app, req.headers).await?,
+    };
+    let (user, token_hash) = match caller {
+        Some((u, h)) => (Some(u), Some(h)),
+        None if endpoint.auth => return Err(Error::NotLoggedIn),
+        None => (None, None),
+    };
+    let idempotency_key = if endpoint.verb == Verb::Post {
+        let header_key = req.headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_string);
+        let temp_id = if endpoint.params.iter().any(|p| p.name == "temp_id") {
+            params.opt_i64("temp_id")?.map(|t| format!("temp_id:{t}"))
+        } else {
+            None
+        };
+        header_key.map(|k| format!("key:{k}")).or(temp_id).map(|k| format!("{path}\n{k}"))
+    } else {
+        None
+    };
+    let cx = Cx { app: app.clone(), user, token_hash, ip: req.ip, idempotency_key };
+    (endpoint.handler)(cx, params).await
+}
+
+/// The axum entry point for `/api/{v3,v4}/{*path}`.
+pub async fn entry(
+    State(app): State<Arc<App>>,
+    Path((version, path)): Path<(String, String)>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    method: Method,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: std::result::Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Response {
+    let body = match body {
+        Ok(b) => b,
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return crate::app::payload_too_large(),
+        Err(e) => return ApiError(Error::BadRequest(format!("cannot read the body: {e}"))).into_response(),
+    };
+    if version != "v3" && version != "v4" {
+        return ApiError(Error::BadRequest(format!("unknown API version {version}"))).into_response();
+    }
+    let verb = match method {
+        Method::GET | Method::HEAD => Verb::Get,
+        Method::POST => Verb::Post,
+        other => return ApiError(Error::BadRequest(format!("method {other} is not supported"))).into_response(),
+    };
+    let ip = client_ip(&app, peer.ip(), &headers);
+    let path = path.trim_end_matches('/');
+    if app.api.find(path).is_none() {
+        return unknown_endpoint(path);
+    }
+    let request = Request { verb, path, headers: &headers, ip, query: query.as_deref(), body: &body };
+    let (status, body) = call(&app, request, None).await;
+    (status, axum::Json(body)).into_response()
+}
+
+pub fn unknown_endpoint(path: &str) -> Response {
+    let (_, mut body) = error::error_body(&Error::NotFound(weft_core::NotFound::Resource));
+    body["error_string"] = json!(format!("Unknown endpoint: {path}"));
+    (StatusCode::NOT_FOUND, axum::Json(body)).into_response()
+}

@@ -1,0 +1,360 @@
+//! The whole API surface in one table: path, verb, parameters, response, handler.
+//! The router, the batch dispatcher and the OpenAPI document are all built from it.
+
+use super::Endpoint;
+use super::Verb::{Get, Post};
+use super::handlers::*;
+use super::params::{Param, Ty::*, opt, req};
+
+const ID: &[Param] = &[req("id", Int)];
+const WS_ID: &[Param] = &[req("workspace_id", Int)];
+const POST_FIELDS: [Param; 7] = [
+    opt("content", Str),
+    opt("attachments", Objects),
+    opt("actions", Objects),
+    opt("recipients", Recipients),
+    opt("groups", Ids),
+    opt("direct_mentions", Ids),
+    opt("direct_group_mentions", Ids),
+];
+const ITEM_QUERY: [Param; 7] = [
+    opt("newer_than_ts", Int),
+    opt("older_than_ts", Int),
+    opt("from_obj_index", Int),
+    opt("to_obj_index", Int),
+    opt("order_by", Str),
+    opt("limit", Int),
+    opt("as_ids", Bool),
+];
+
+/// A parameter list as a constant (the route table needs `'static` slices).
+macro_rules! p {
+    ($($param:expr),* $(,)?) => {{
+        const PARAMS: &[Param] = &[$($param),*];
+        PARAMS
+    }};
+}
+
+macro_rules! concat_params {
+    ($($part:expr),* $(,)?) => {{
+        const PARTS: &[&[Param]] = &[$(&$part),*];
+        const LEN: usize = { let mut n = 0; let mut i = 0; while i < PARTS.len() { n += PARTS[i].len(); i += 1; } n };
+        const OUT: [Param; LEN] = {
+            let mut out = [req("", Int); LEN];
+            let (mut k, mut i) = (0, 0);
+            while i < PARTS.len() {
+                let mut j = 0;
+                while j < PARTS[i].len() { out[k] = PARTS[i][j]; k += 1; j += 1; }
+                i += 1;
+            }
+            out
+        };
+        &OUT
+    }};
+}
+
+fn e<F, Fut>(verb: super::Verb, path: &'static str, summary: &'static str, f: F) -> Endpoint
+where
+    F: Fn(super::Cx, super::params::Params) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = weft_core::Result<serde_json::Value>> + Send + 'static,
+{
+    Endpoint::new(verb, path, summary, f)
+}
+
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![
+        // users
+        e(Post, "users/login", "Sign in with email and password; answers the user with a token", users::login)
+            .public()
+            .params(p![req("email", Str), req("password", Str), opt("set_session_cookie", Bool)])
+            .returns("User"),
+        e(Post, "users/register", "Create an account (only with --open-registration)", users::register)
+            .public()
+            .params(p![req("name", Str), req("email", Str), req("password", Str), opt("timezone", Str)])
+            .returns("User"),
+        e(Post, "users/logout", "Sign out: the token stops working", users::logout),
+        e(Get, "users/get_session_user", "The signed-in user", users::get_session_user).returns("User"),
+        e(Post, "users/update", "Change the signed-in user's profile", users::update)
+            .params(p![
+                opt("name", Str),
+                opt("email", Str),
+                opt("timezone", Str),
+                opt("profession", Str),
+                opt("contact_info", Str),
+                opt("away_mode", Object),
+                opt("off_days", Ids),
+                opt("snooze_until", Int),
+                opt("snooze_dnd_start", Str),
+                opt("snooze_dnd_end", Str),
+                opt("default_workspace", Int),
+            ])
+            .returns("User"),
+        e(Post, "users/update_password", "Set a new password; signs out other sessions", users::update_password)
+            .params(p![req("new_password", Str), opt("current_password", Str)])
+            .returns("User"),
+        e(Post, "users/invalidate_token", "Replace the token in use with a new one", users::invalidate_token)
+            .returns("User"),
+        e(Post, "users/validate_token", "Check that a token is valid", users::validate_token)
+            .public()
+            .params(p![req("token", Str)]),
+        e(Post, "users/heartbeat", "Accepted for compatibility; Weft shows no presence", users::heartbeat)
+            .params(p![opt("workspace_id", Int), opt("platform", Str)]),
+        e(Post, "users/reset_presence", "Accepted for compatibility; Weft shows no presence", users::heartbeat)
+            .params(p![opt("workspace_id", Int), opt("platform", Str)]),
+        // workspaces
+        e(Get, "workspaces/get", "The signed-in user's workspaces", workspaces::get).returns("Workspace[]"),
+        e(Get, "workspaces/getone", "One workspace", workspaces::getone).params(ID).returns("Workspace"),
+        e(Get, "workspaces/get_default", "The user's default workspace", workspaces::get_default).returns("Workspace"),
+        e(Post, "workspaces/add", "Create a workspace; its creator becomes an admin", workspaces::add)
+            .params(p![req("name", Str), opt("color", Int), opt("temp_id", Int)])
+            .returns("Workspace"),
+        e(Post, "workspaces/update", "Rename a workspace (admins)", workspaces::update)
+            .params(p![req("id", Int), opt("name", Str), opt("color", Int)])
+            .returns("Workspace"),
+        e(Post, "workspaces/remove", "Delete a workspace and everything in it (admins)", workspaces::remove)
+            .params(p![req("id", Int), req("current_password", Str)]),
+        e(Get, "workspaces/get_public_channels", "The workspace's public channels", workspaces::get_public_channels)
+            .params(ID)
+            .returns("Channel[]"),
+        // workspace users (v4 for direct calls, v3 inside batches: both are served)
+        e(Get, "workspace_users/get", "The workspace's members, removed ones included", workspace_users::get)
+            .params(p![req("id", Int), opt("archived", Bool)])
+            .returns("WorkspaceUser[]"),
+        e(Get, "workspace_users/get_ids", "The ids of the workspace's members", workspace_users::get_ids)
+            .params(ID)
+            .returns("Id[]"),
+        e(Get, "workspace_users/getone", "One member", workspace_users::getone)
+            .params(p![req("id", Int), req("user_id", Int)])
+            .returns("WorkspaceUser"),
+        e(Get, "workspace_users/get_by_email", "A member by email", workspace_users::get_by_email)
+            .params(p![req("id", Int), req("email", Str)])
+            .returns("WorkspaceUser"),
+        e(Get, "workspace_users/get_local_time", "A member's local time as YYYY-MM-DD HH:MM:SS", workspace_users::get_local_time)
+            .params(p![req("id", Int), req("user_id", Int)])
+            .returns("LocalTime"),
+        e(Post, "workspace_users/add", "Add an existing account to the workspace (admins)", workspace_users::add)
+            .params(p![req("id", Int), req("email", Str), opt("name", Str), opt("user_type", Str), opt("channel_ids", Ids)])
+            .returns("WorkspaceUser"),
+        e(Post, "workspace_users/update", "Change a member's role (admins)", workspace_users::update)
+            .params(p![req("id", Int), req("user_type", Str), opt("user_id", Int), opt("email", Str)])
+            .returns("WorkspaceUser"),
+        e(Post, "workspace_users/remove", "Remove a member (admins), or leave", workspace_users::remove)
+            .params(p![req("id", Int), opt("user_id", Int), opt("email", Str)]),
+        // channels
+        e(Get, "channels/get", "The channels the user can see", channels::get)
+            .params(p![req("workspace_id", Int), opt("archived", Bool)])
+            .returns("Channel[]"),
+        e(Get, "channels/getone", "One channel", channels::getone).params(ID).returns("Channel"),
+        e(Post, "channels/add", "Create a channel", channels::add)
+            .params(p![
+                req("workspace_id", Int),
+                req("name", Str),
+                opt("temp_id", Int),
+                opt("user_ids", Ids),
+                opt("color", Int),
+                opt("icon", Int),
+                opt("public", Bool),
+                opt("description", Str),
+                opt("default_groups", Ids),
+                opt("default_recipients", Ids),
+                opt("is_favorited", Bool),
+            ])
+            .returns("Channel"),
+        e(Post, "channels/update", "Change a channel (its creator or an admin)", channels::update)
+            .params(p![
+                req("id", Int),
+                opt("name", Str),
+                opt("color", Int),
+                opt("icon", Int),
+                opt("public", Bool),
+                opt("description", Str),
+                opt("default_groups", Ids),
+                opt("default_recipients", Ids),
+                opt("is_favorited", Bool),
+            ])
+            .returns("Channel"),
+        e(Post, "channels/remove", "Delete an archived channel", channels::remove).params(ID),
+        e(Post, "channels/archive", "Archive a channel", channels::archive).params(ID),
+        e(Post, "channels/unarchive", "Unarchive a channel", channels::unarchive).params(ID),
+        e(Post, "channels/favorite", "Favorite a channel (for the caller)", channels::favorite).params(ID),
+        e(Post, "channels/unfavorite", "Unfavorite a channel", channels::unfavorite).params(ID),
+        e(Post, "channels/add_user", "Add a person to a channel", channels::add_users)
+            .params(p![req("id", Int), req("user_id", Int)]),
+        e(Post, "channels/add_users", "Add people to a channel", channels::add_users)
+            .params(p![req("id", Int), req("user_ids", Ids), opt("user_id", Int)]),
+        e(Post, "channels/remove_user", "Remove a person from a channel", channels::remove_users)
+            .params(p![req("id", Int), req("user_id", Int)]),
+        e(Post, "channels/remove_users", "Remove people from a channel", channels::remove_users)
+            .params(p![req("id", Int), req("user_ids", Ids), opt("user_id", Int)]),
+        e(Post, "channels/join", "Join a public channel", channels::join).params(ID).returns("Channel").extension(),
+        e(Post, "channels/leave", "Leave a channel", channels::leave).params(ID).extension(),
+        // threads
+        e(Get, "threads/get", "Threads of a channel or of the whole workspace, newest activity first", threads::get)
+            .params(p![
+                opt("workspace_id", Int),
+                opt("channel_id", Int),
+                opt("archived", Bool),
+                opt("newer_than_ts", Int),
+                opt("older_than_ts", Int),
+                opt("before_id", Int),
+                opt("after_id", Int),
+                opt("exclude_thread_ids", Ids),
+                opt("is_pinned", Bool),
+                opt("is_starred", Bool),
+                opt("order_by", Str),
+                opt("limit", Int),
+                opt("as_ids", Bool),
+                opt("filter_by", Str),
+            ])
+            .returns("Thread[]"),
+        e(Get, "threads/getone", "One thread", threads::getone).params(ID).returns("Thread"),
+        e(Post, "threads/add", "Start a thread in a channel", threads::add)
+            .params(concat_params![
+                [req("channel_id", Int), req("title", Str), opt("temp_id", Int), opt("send_as_integration", Bool)],
+                POST_FIELDS
+            ])
+            .returns("Thread"),
+        e(Post, "threads/update", "Edit a thread (its author or an admin)", threads::update)
+            .params(p![
+                req("id", Int),
+                opt("title", Str),
+                opt("content", Str),
+                opt("attachments", Objects),
+                opt("actions", Objects),
+                opt("direct_mentions", Ids),
+                opt("direct_group_mentions", Ids),
+            ])
+            .returns("Thread"),
+        e(Post, "threads/remove", "Delete a thread (its author or an admin)", threads::remove).params(ID),
+        e(Post, "threads/star", "Save a thread (the caller's Saved list)", threads::star).params(ID),
+        e(Post, "threads/unstar", "Unsave a thread", threads::unstar).params(ID),
+        e(Post, "threads/pin", "Pin a thread to the top of its channel", threads::pin).params(ID),
+        e(Post, "threads/unpin", "Unpin a thread", threads::unpin).params(ID),
+        e(Post, "threads/archive", "Archive a thread for the caller", threads::archive).params(ID),
+        e(Post, "threads/unarchive", "Unarchive a thread for the caller", threads::unarchive).params(ID),
+        e(Post, "threads/move_to_channel", "Move a thread to another channel", threads::move_to_channel)
+            .params(p![req("id", Int), req("to_channel", Int)]),
+        e(Post, "threads/mute", "Mute a thread for some minutes", threads::mute)
+            .params(p![req("id", Int), req("minutes", Int)])
+            .returns("Thread"),
+        e(Post, "threads/unmute", "Unmute a thread", threads::unmute).params(ID).returns("Thread"),
+        // comments
+        e(Get, "comments/get", "Comments of a thread, oldest first", comments::get)
+            .params(concat_params![[req("thread_id", Int)], ITEM_QUERY])
+            .returns("Comment[]"),
+        e(Get, "comments/getone", "One comment, as {\"comment\": …}", comments::getone)
+            .params(ID)
+            .returns("CommentWrapper"),
+        e(Post, "comments/add", "Reply in a thread; thread_action closes or reopens it", comments::add)
+            .params(concat_params![
+                [
+                    req("thread_id", Int),
+                    opt("temp_id", Int),
+                    opt("thread_action", Str),
+                    opt("mark_thread_position", Bool),
+                    opt("send_as_integration", Bool)
+                ],
+                POST_FIELDS
+            ])
+            .returns("Comment"),
+        e(Post, "comments/update", "Edit a comment (its author or an admin)", comments::update)
+            .params(p![
+                req("id", Int),
+                opt("content", Str),
+                opt("attachments", Objects),
+                opt("actions", Objects),
+                opt("direct_mentions", Ids),
+                opt("direct_group_mentions", Ids),
+            ])
+            .returns("Comment"),
+        e(Post, "comments/remove", "Delete a comment (its author or an admin)", comments::remove).params(ID),
+        // groups
+        e(Get, "groups/get", "The workspace's groups", groups::get).params(WS_ID).returns("Group[]"),
+        e(Get, "groups/getone", "One group", groups::getone).params(ID).returns("Group"),
+        e(Post, "groups/add", "Create a group", groups::add)
+            .params(p![
+                req("workspace_id", Int),
+                req("name", Str),
+                opt("description", Str),
+                opt("color", Int),
+                opt("user_ids", Ids),
+                opt("temp_id", Int),
+            ])
+            .returns("Group"),
+        e(Post, "groups/update", "Change a group", groups::update)
+            .params(p![req("id", Int), opt("name", Str), opt("description", Str), opt("color", Int)])
+            .returns("Group"),
+        e(Post, "groups/remove", "Delete a group", groups::remove).params(ID),
+        e(Post, "groups/add_user", "Add a person to a group", groups::add_users)
+            .params(p![req("id", Int), req("user_id", Int)]),
+        e(Post, "groups/add_users", "Add people to a group", groups::add_users)
+            .params(p![req("id", Int), req("user_ids", Ids), opt("user_id", Int)]),
+        e(Post, "groups/remove_user", "Remove a person from a group", groups::remove_users)
+            .params(p![req("id", Int), req("user_id", Int)]),
+        e(Post, "groups/remove_users", "Remove people from a group", groups::remove_users)
+            .params(p![req("id", Int), req("user_ids", Ids), opt("user_id", Int)]),
+        // conversations
+        e(Get, "conversations/get", "The caller's conversations", conversations::get)
+            .params(p![req("workspace_id", Int), opt("archived", Bool)])
+            .returns("Conversation[]"),
+        e(Get, "conversations/getone", "One conversation", conversations::getone)
+            .params(p![req("id", Int), opt("conversation_id", Int)])
+            .returns("Conversation"),
+        e(Post, "conversations/get_or_create", "The conversation of exactly these people", conversations::get_or_create)
+            .params(p![req("workspace_id", Int), req("user_ids", Ids), opt("title", Str)])
+            .returns("Conversation"),
+        e(Post, "conversations/update", "Rename or archive a conversation", conversations::update)
+            .params(p![req("id", Int), opt("conversation_id", Int), opt("title", Str), opt("archived", Bool)])
+            .returns("Conversation"),
+        e(Post, "conversations/archive", "Archive a conversation for the caller", conversations::archive)
+            .params(p![req("id", Int), opt("conversation_id", Int)]),
+        e(Post, "conversations/unarchive", "Unarchive a conversation", conversations::unarchive)
+            .params(p![req("id", Int), opt("conversation_id", Int)]),
+        e(Post, "conversations/add_user", "Add a person", conversations::add_users)
+            .params(p![req("id", Int), opt("conversation_id", Int), req("user_id", Int)]),
+        e(Post, "conversations/add_users", "Add people", conversations::add_users)
+            .params(p![req("id", Int), opt("conversation_id", Int), req("user_ids", Ids), opt("user_id", Int)]),
+        e(Post, "conversations/remove_user", "Remove a person", conversations::remove_users)
+            .params(p![req("id", Int), opt("conversation_id", Int), req("user_id", Int)]),
+        e(Post, "conversations/remove_users", "Remove people", conversations::remove_users)
+            .params(p![req("id", Int), opt("conversation_id", Int), req("user_ids", Ids), opt("user_id", Int)]),
+        e(Post, "conversations/mute", "Mute a conversation for some minutes", conversations::mute)
+            .params(p![req("id", Int), opt("conversation_id", Int), req("minutes", Int)])
+            .returns("Conversation"),
+        e(Post, "conversations/unmute", "Unmute a conversation", conversations::unmute)
+            .params(p![req("id", Int), opt("conversation_id", Int)])
+            .returns("Conversation"),
+        // conversation messages
+        e(Get, "conversation_messages/get", "Messages of a conversation, oldest first", conversations::messages_get)
+            .params(concat_params![[req("conversation_id", Int), opt("cursor", Str)], ITEM_QUERY])
+            .returns("ConversationMessage[]"),
+        e(Get, "conversation_messages/getone", "One message", conversations::messages_getone)
+            .params(ID)
+            .returns("ConversationMessage"),
+        e(Post, "conversation_messages/add", "Send a message", conversations::messages_add)
+            .params(concat_params![[req("conversation_id", Int), opt("workspace_id", Int), opt("temp_id", Int)], POST_FIELDS])
+            .returns("ConversationMessage"),
+        e(Post, "conversation_messages/update", "Edit a message (its author)", conversations::messages_update)
+            .params(p![req("id", Int), opt("content", Str), opt("attachments", Objects)])
+            .returns("ConversationMessage"),
+        e(Post, "conversation_messages/remove", "Delete a message (its author)", conversations::messages_remove)
+            .params(ID),
+        // reactions
+        e(Post, "reactions/add", "React with an emoji", reactions::add)
+            .params(p![req("reaction", Str), opt("thread_id", Int), opt("comment_id", Int), opt("message_id", Int)]),
+        e(Post, "reactions/remove", "Take a reaction back", reactions::remove)
+            .params(p![req("reaction", Str), opt("thread_id", Int), opt("comment_id", Int), opt("message_id", Int)]),
+        e(Get, "reactions/get", "Reactions of an object: {emoji: [user ids]} or null (POST also works)", reactions::get)
+            .params(p![opt("thread_id", Int), opt("comment_id", Int), opt("message_id", Int)])
+            .returns("Reactions"),
+        // the event log, for clients that cannot hold a stream open
+        e(Get, "events/get", "Events after `after`, waiting up to `timeout` s for the first (long poll)", crate::stream::long_poll)
+            .params(p![req("workspace_id", Int), opt("after", Int), opt("timeout", Int), opt("limit", Int)])
+            .returns("EventPage")
+            .extension(),
+        // batch
+        e(Post, "batch", "Up to 10 API calls in one request", batch::batch)
+            .params(p![req("requests", Str), opt("parallel", Bool)])
+            .returns("BatchResult[]"),
+    ]
+}

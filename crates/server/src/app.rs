@@ -1,0 +1,149 @@
+//! The application as a library: build it on any address (port 0 in tests), run it until
+//! told to stop, then shut down gracefully.
+
+use crate::api::{self, Api};
+use crate::config::Config;
+use crate::stream::{self, Feed};
+use crate::throttle::LoginThrottle;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{any, get};
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::sync::watch;
+use weft_core::store::Store;
+use weft_core::{Clock, Error};
+
+/// The request body limit of the API.
+pub const MAX_BODY_BYTES: usize = 5 * 1024 * 1024;
+
+pub struct App {
+    pub config: Config,
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub api: Api,
+    pub login_throttle: LoginThrottle,
+    pub feed: Feed,
+    /// Turns true when the server starts shutting down; streams end on it.
+    pub shutdown: watch::Receiver<bool>,
+    openapi: Value,
+}
+
+pub struct Server {
+    pub addr: SocketAddr,
+    pub app: Arc<App>,
+    shutdown: watch::Sender<bool>,
+    serve: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Server {
+    /// Binds `config.listen` and starts serving in the background.
+    pub async fn start(config: Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> std::io::Result<Server> {
+        let listener = tokio::net::TcpListener::bind(config.listen).await?;
+        let addr = listener.local_addr()?;
+        let (shutdown_tx, shutdown) = watch::channel(false);
+        let api = Api::new();
+        let openapi = api::openapi::document(&api, &[stream_doc()]);
+        let head = *store.head().borrow();
+        let app = Arc::new(App {
+            config,
+            store,
+            clock,
+            api,
+            login_throttle: LoginThrottle::default(),
+            feed: Feed::new(head),
+            shutdown,
+            openapi,
+        });
+        tokio::spawn(stream::run_feeder(app.clone()));
+        let router = router(app.clone());
+        let mut stop = shutdown_tx.subscribe();
+        let serve = tokio::spawn(async move {
+            axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+                .with_graceful_shutdown(async move {
+                    let _ = stop.wait_for(|s| *s).await;
+                })
+                .await
+        });
+        Ok(Server { addr, app, shutdown: shutdown_tx, serve })
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish, ends the streams and
+    /// closes the database cleanly.
+    pub async fn stop(self) {
+        self.shutdown.send_replace(true);
+        match self.serve.await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::error!(error = %e, "server error during shutdown"),
+            Err(e) => tracing::error!(error = %e, "server task failed"),
+        }
+        self.app.store.close().await;
+    }
+}
+
+fn stream_doc() -> api::openapi::ExtraOperation {
+    api::openapi::ExtraOperation {
+        path: "events/stream",
+        summary: "Server-Sent Events of the workspace: each event's id is its sequence number; reconnect with \
+                  Last-Event-ID (or after=) to get exactly what was missed",
+        params: stream::STREAM_PARAMS,
+        content_type: "text/event-stream",
+        returns: "Event",
+    }
+}
+
+fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/", get(home))
+        .route("/health", get(health))
+        .route("/api/v3/openapi.json", get(openapi))
+        .route("/api/v3/events/stream", get(stream::sse))
+        .route("/api/{version}/{*path}", any(api::entry))
+        .fallback(fallback)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(app)
+}
+
+async fn home() -> Html<&'static str> {
+    Html(
+        "<!doctype html><meta charset=utf-8><title>Weft</title>\
+         <h1>Weft is running</h1><p>The API is at <code>/api/v3/</code>; its description is at \
+         <a href=\"/api/v3/openapi.json\">/api/v3/openapi.json</a>.</p>",
+    )
+}
+
+async fn health(State(app): State<Arc<App>>) -> Response {
+    let reachable = app.store.read(|tx| tx.event_head()).await;
+    let body = json!({
+        "status": if reachable.is_ok() { "ok" } else { "unavailable" },
+        "backend": app.store.backend(),
+        "database_reachable": reachable.is_ok(),
+        "version": env!("CARGO_PKG_VERSION"),
+    });
+    let status = if reachable.is_ok() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, axum::Json(body)).into_response()
+}
+
+async fn openapi(State(app): State<Arc<App>>) -> axum::Json<Value> {
+    axum::Json(app.openapi.clone())
+}
+
+async fn fallback(uri: axum::http::Uri) -> Response {
+    api::unknown_endpoint(uri.path())
+}
+
+/// A body over the limit gets the API's JSON error shape, not a bare 413.
+pub fn payload_too_large() -> Response {
+    let (_, body) = api::error::error_body(&Error::BadRequest(format!(
+        "the request body is larger than {} MB",
+        MAX_BODY_BYTES / 1024 / 1024
+    )));
+    (axum::http::StatusCode::PAYLOAD_TOO_LARGE, axum::Json(body)).into_response()
+}

@@ -1,0 +1,143 @@
+//! The command line: `weft serve`, `weft admin …`, `weft config example`.
+
+use crate::config::{Config, FileConfig};
+use clap::{Args, Parser, Subcommand};
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use weft_core::SystemClock;
+use weft_core::services::{auth, users};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "weft",
+    version,
+    about = "Weft: calm, async-first team communication",
+    long_about = "Weft is a self-hosted team communication server: titled threads in channels, an inbox, \
+                  direct conversations, and the norms of asynchronous work built in. Its HTTP API is \
+                  compatible with Twist's API v3.\n\nStart it with `weft serve`; create the first account \
+                  with `weft admin create-user`."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the server (SQLite in ./weft-data by default)
+    Serve(ServeArgs),
+    /// Administration tasks that work on the data directly, even while a server runs
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Configuration helpers
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct DataArgs {
+    /// Data directory holding the embedded database [default: ./weft-data]
+    #[arg(long, env = "WEFT_DATA", value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Configuration file [default: ./weft.toml if present]
+    #[arg(long, env = "WEFT_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Address to listen on [default: 127.0.0.1:8080]
+    #[arg(long, env = "WEFT_LISTEN", value_name = "ADDR")]
+    pub listen: Option<SocketAddr>,
+    /// Let anyone create an account through users/register
+    #[arg(long, env = "WEFT_OPEN_REGISTRATION")]
+    pub open_registration: bool,
+    /// A reverse proxy whose X-Forwarded-For header is trusted (repeatable)
+    #[arg(long = "trusted-proxy", env = "WEFT_TRUSTED_PROXIES", value_delimiter = ',', value_name = "IP")]
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Log filter, e.g. info or weft=debug [default: info]
+    #[arg(long, env = "WEFT_LOG", value_name = "FILTER")]
+    pub log: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AdminCommand {
+    /// Create an account and print its id
+    CreateUser(CreateUserArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CreateUserArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Email address, used to sign in
+    #[arg(long)]
+    pub email: String,
+    /// Full name shown to others
+    #[arg(long)]
+    pub name: String,
+    /// Password (at least 8 characters)
+    #[arg(long, env = "WEFT_NEW_PASSWORD", hide_env_values = true)]
+    pub password: String,
+    /// IANA time zone, e.g. Europe/Lisbon [default: UTC]
+    #[arg(long)]
+    pub timezone: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConfigCommand {
+    /// Print an example weft.toml with every setting and its default
+    Example,
+}
+
+/// Defaults, then the file, then environment and flags (clap merges those two).
+pub fn resolve(data: &DataArgs) -> Result<Config, String> {
+    let mut config = FileConfig::load(data.config.as_deref())?.apply(Config::default());
+    if let Some(d) = &data.data {
+        config.data = d.clone();
+    }
+    Ok(config)
+}
+
+pub fn serve_config(args: &ServeArgs) -> Result<Config, String> {
+    let mut config = resolve(&args.data)?;
+    if let Some(l) = args.listen {
+        config.listen = l;
+    }
+    if args.open_registration {
+        config.open_registration = true;
+    }
+    if !args.trusted_proxies.is_empty() {
+        config.trusted_proxies = args.trusted_proxies.clone();
+    }
+    if let Some(l) = &args.log {
+        config.log = l.clone();
+    }
+    Ok(config)
+}
+
+pub async fn create_user(args: CreateUserArgs) -> Result<(), String> {
+    let config = resolve(&args.data)?;
+    let email = weft_core::input::Email::parse(&args.email).map_err(|e| e.to_string())?;
+    let name = weft_core::input::name("name", &args.name).map_err(|e| e.to_string())?;
+    let password = weft_core::input::Password::parse(&args.password).map_err(|e| e.to_string())?;
+    let timezone = args.timezone.map(|t| weft_core::input::timezone(&t)).transpose().map_err(|e| e.to_string())?;
+    let store = weft_store::open_sqlite(&config.data).map_err(|e| e.to_string())?;
+    let hash = auth::hash_password(password.expose()).map_err(|e| e.to_string())?;
+    let now = weft_core::Clock::now(&SystemClock);
+    let result = store
+        .write(move |tx| users::create(tx, users::NewAccount { email, name, password_hash: hash, timezone }, now))
+        .await;
+    store.close().await;
+    let user = result.map_err(|e| e.to_string())?;
+    println!("{}", user.id);
+    eprintln!("Created {} <{}>. Sign in with users/login.", user.name, user.email);
+    Ok(())
+}
+
+pub fn clock() -> Arc<dyn weft_core::Clock> {
+    Arc::new(SystemClock)
+}

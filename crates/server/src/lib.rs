@@ -1,0 +1,11 @@
+//! The `weft` server: configuration, the HTTP API, the event stream and the command line.
+
+pub mod api;
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod stream;
+pub mod throttle;
+
+pub use app::{App, Server};
+pub use config::Config;

@@ -1,0 +1,286 @@
+//! The live event stream: Server-Sent Events (`events/stream`) and its long-poll twin
+//! (`events/get`).
+//!
+//! One feeder task reads each new committed event from the log once and keeps the recent
+//! ones in memory, already serialized. Every open stream walks that shared list from its
+//! own cursor, filtering by what its user may see (`policy::can_see_event`), so an idle
+//! stream costs a cursor and a small access set, and a new event costs one database read
+//! in total, not one per stream. A client that reconnects with `Last-Event-ID` resumes
+//! from its cursor: from memory if the list still covers it, else from the database.
+
+use crate::api::error::ApiError;
+use crate::api::params::{Param, Params, Ty, opt, req};
+use crate::api::{Cx, authenticate};
+use crate::app::App;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+use std::collections::{HashMap, VecDeque};
+use std::convert::Infallible;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+use tokio::sync::watch;
+use weft_core::event::Event;
+use weft_core::policy::{StreamAccess, can_see_event};
+use weft_core::services::stream;
+use weft_core::{Error, Result, UserId, WorkspaceId};
+
+/// How many recent events stay in memory for streams to read.
+const FEED_CAPACITY: usize = 8192;
+/// Events read from the log per step.
+const PAGE: i64 = 1000;
+pub const HEARTBEAT: Duration = Duration::from_secs(15);
+pub const MAX_POLL_SECS: i64 = 60;
+
+pub struct FeedEvent {
+    pub event: Event,
+    /// The event as sent to clients.
+    pub json: String,
+}
+
+fn wire(e: &Event) -> Value {
+    json!({"seq": e.seq, "type": e.kind, "workspace_id": e.workspace_id, "created_ts": e.created_ts, "data": e.data})
+}
+
+pub struct Feed {
+    recent: RwLock<VecDeque<Arc<FeedEvent>>>,
+    /// The feed holds every event with a sequence number in (covered_after, head].
+    covered_after: RwLock<i64>,
+    head: watch::Sender<i64>,
+}
+
+impl Feed {
+    pub fn new(start: i64) -> Self {
+        Feed { recent: RwLock::new(VecDeque::new()), covered_after: RwLock::new(start), head: watch::channel(start).0 }
+    }
+
+    pub fn subscribe(&self) -> watch::Receiver<i64> {
+        self.head.subscribe()
+    }
+
+    pub fn head(&self) -> i64 {
+        *self.head.borrow()
+    }
+
+    /// Up to `max` events after `cursor`, or `None` if memory no longer reaches back that far.
+    fn after(&self, cursor: i64, max: usize) -> Option<Vec<Arc<FeedEvent>>> {
+        if cursor < *self.covered_after.read().expect("feed lock") {
+            return None;
+        }
+        let recent = self.recent.read().expect("feed lock");
+        let start = recent.partition_point(|e| e.event.seq <= cursor);
+        Some(recent.iter().skip(start).take(max).cloned().collect())
+    }
+
+    fn push(&self, events: Vec<Event>) {
+        let Some(last) = events.last().map(|e| e.seq) else { return };
+        {
+            let mut recent = self.recent.write().expect("feed lock");
+            for event in events {
+                let json = wire(&event).to_string();
+                recent.push_back(Arc::new(FeedEvent { event, json }));
+            }
+            while recent.len() > FEED_CAPACITY {
+                if let Some(old) = recent.pop_front() {
+                    *self.covered_after.write().expect("feed lock") = old.event.seq;
+                }
+            }
+        }
+        self.head.send_replace(last);
+    }
+}
+
+/// Reads each newly committed event once and appends it to the feed.
+pub async fn run_feeder(app: Arc<App>) {
+    let mut store_head = app.store.head();
+    let mut shutdown = app.shutdown.clone();
+    let mut cursor = app.feed.head();
+    loop {
+        while *store_head.borrow_and_update() > cursor {
+            match app.store.read(move |tx| stream::events_after(tx, cursor, PAGE)).await {
+                Ok(events) if events.is_empty() => break,
+                Ok(events) => {
+                    cursor = events.last().map_or(cursor, |e| e.seq);
+                    app.feed.push(events);
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "reading the event log failed; retrying");
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+            }
+        }
+        tokio::select! {
+            changed = store_head.changed() => if changed.is_err() { return },
+            _ = shutdown.changed() => return,
+        }
+    }
+}
+
+/// One reader of the feed for one user in one workspace.
+struct Cursor {
+    app: Arc<App>,
+    access: StreamAccess,
+    cursor: i64,
+    pending: VecDeque<Arc<FeedEvent>>,
+}
+
+impl Cursor {
+    async fn open(app: Arc<App>, user: UserId, ws: WorkspaceId, after: Option<i64>) -> Result<Self> {
+        let access = app.store.read(move |tx| stream::open(tx, user, ws)).await?;
+        let cursor = after.unwrap_or_else(|| app.feed.head()).max(0);
+        Ok(Cursor { app, access, cursor, pending: VecDeque::new() })
+    }
+
+    /// Fills `pending` with the next events after the cursor, if there are any yet.
+    async fn fetch(&mut self) -> Result<()> {
+        if let Some(events) = self.app.feed.after(self.cursor, PAGE as usize) {
+            self.pending.extend(events);
+            return Ok(());
+        }
+        let cursor = self.cursor;
+        let events = self.app.store.read(move |tx| stream::events_after(tx, cursor, PAGE)).await?;
+        self.pending.extend(events.into_iter().map(|event| {
+            let json = wire(&event).to_string();
+            Arc::new(FeedEvent { event, json })
+        }));
+        Ok(())
+    }
+
+    /// The next event this user may see, if one is ready. Advances past the others.
+    async fn next_visible(&mut self) -> Result<Option<Arc<FeedEvent>>> {
+        loop {
+            if self.pending.is_empty() {
+                self.fetch().await?;
+                if self.pending.is_empty() {
+                    return Ok(None);
+                }
+            }
+            let ev = self.pending.pop_front().expect("not empty");
+            self.cursor = ev.event.seq;
+            if ev.event.changes_access() && ev.event.workspace_id == self.access.workspace {
+                let (user, ws) = (self.access.user, self.access.workspace);
+                self.access = self.app.store.read(move |tx| stream::access(tx, user, ws)).await?;
+            }
+            if can_see_event(&self.access, &ev.event) {
+                return Ok(Some(ev));
+            }
+        }
+    }
+}
+
+pub const STREAM_PARAMS: &[Param] =
+    &[req("workspace_id", Ty::Int), opt("after", Ty::Int), opt("access_token", Ty::Str)];
+
+async fn stream_user(app: &Arc<App>, headers: &HeaderMap, query: &HashMap<String, String>) -> Result<UserId> {
+    if let Some((u, _)) = authenticate(app, headers).await? {
+        return Ok(u.id);
+    }
+    // Browsers' EventSource cannot send headers: the token may come in the query string.
+    if let Some(token) = query.get("access_token") {
+        let mut h = HeaderMap::new();
+        let value = format!("Bearer {token}").parse().map_err(|_| Error::InvalidToken)?;
+        h.insert(axum::http::header::AUTHORIZATION, value);
+        if let Some((u, _)) = authenticate(app, &h).await? {
+            return Ok(u.id);
+        }
+    }
+    Err(Error::NotLoggedIn)
+}
+
+/// `GET /api/v3/events/stream?workspace_id=W[&after=N]` — Server-Sent Events.
+pub async fn sse(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    match open_sse(app, headers, query).await {
+        Ok(r) => r,
+        Err(e) => ApiError(e).into_response(),
+    }
+}
+
+async fn open_sse(app: Arc<App>, headers: HeaderMap, query: HashMap<String, String>) -> Result<Response> {
+    let values = query.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
+    let p = Params::new(values, STREAM_PARAMS);
+    let ws = WorkspaceId(p.id("workspace_id")?);
+    let last_event_id = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().parse::<i64>().map_err(|_| Error::invalid("Last-Event-ID", "expected a sequence number")))
+        .transpose()?;
+    let after = last_event_id.or(p.opt_i64("after")?);
+    let user = stream_user(&app, &headers, &query).await?;
+    let cursor = Cursor::open(app.clone(), user, ws, after).await?;
+    let head = app.feed.subscribe();
+    let shutdown = app.shutdown.clone();
+    let events = futures_util::stream::unfold((cursor, head, shutdown), |(mut c, mut head, mut shutdown)| async move {
+        loop {
+            if *shutdown.borrow() {
+                return None;
+            }
+            match c.next_visible().await {
+                Ok(Some(ev)) => {
+                    let sse = SseEvent::default().id(ev.event.seq.to_string()).event(&ev.event.kind).data(&ev.json);
+                    return Some((Ok::<_, Infallible>(sse), (c, head, shutdown)));
+                }
+                Ok(None) if !c.access.is_member => return None,
+                Ok(None) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "event stream ended by an error");
+                    return None;
+                }
+            }
+            if *head.borrow_and_update() > c.cursor {
+                continue;
+            }
+            tokio::select! {
+                changed = head.changed() => if changed.is_err() { return None },
+                _ = shutdown.changed() => return None,
+            }
+        }
+    });
+    let mut resp = Sse::new(events).keep_alive(KeepAlive::new().interval(HEARTBEAT).text("heartbeat")).into_response();
+    // Proxies must not buffer the stream.
+    resp.headers_mut().insert("x-accel-buffering", axum::http::HeaderValue::from_static("no"));
+    resp.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-cache"));
+    Ok(resp)
+}
+
+/// `events/get`: the events after `after` (or, without it, those from now on), waiting up
+/// to `timeout` seconds for the first one. Answers `{events, last_seq}`; pass `last_seq`
+/// as the next `after`.
+pub async fn long_poll(cx: Cx, p: Params) -> Result<Value> {
+    let user = cx.actor()?.id;
+    let ws = WorkspaceId(p.id("workspace_id")?);
+    let after = p.opt_i64("after")?;
+    let timeout = p.opt_i64("timeout")?.unwrap_or(30).clamp(0, MAX_POLL_SECS);
+    let limit = p.opt_i64("limit")?.unwrap_or(500).clamp(1, PAGE) as usize;
+    let app = cx.app.clone();
+    let mut c = Cursor::open(app.clone(), user, ws, after).await?;
+    let mut head = app.feed.subscribe();
+    let mut shutdown = app.shutdown.clone();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(timeout as u64);
+    let mut out = Vec::new();
+    loop {
+        while out.len() < limit {
+            match c.next_visible().await? {
+                Some(ev) => out.push(wire(&ev.event)),
+                None => break,
+            }
+        }
+        if !out.is_empty() || !c.access.is_member || *shutdown.borrow() {
+            break;
+        }
+        if *head.borrow_and_update() > c.cursor {
+            continue;
+        }
+        tokio::select! {
+            _ = head.changed() => {}
+            _ = shutdown.changed() => break,
+            _ = tokio::time::sleep_until(deadline) => break,
+        }
+    }
+    Ok(json!({"events": out, "last_seq": c.cursor}))
+}
