@@ -40,6 +40,9 @@ pub struct DataArgs {
     /// Data directory holding the embedded database [default: ./weft-data]
     #[arg(long, env = "WEFT_DATA", value_name = "DIR")]
     pub data: Option<PathBuf>,
+    /// PostgreSQL URL, instead of the embedded database (postgres://user@host/db)
+    #[arg(long, env = "WEFT_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    pub database_url: Option<String>,
     /// Configuration file [default: ./weft.toml if present]
     #[arg(long, env = "WEFT_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -58,6 +61,9 @@ pub struct ServeArgs {
     /// A reverse proxy whose X-Forwarded-For header is trusted (repeatable)
     #[arg(long = "trusted-proxy", env = "WEFT_TRUSTED_PROXIES", value_delimiter = ',', value_name = "IP")]
     pub trusted_proxies: Vec<IpAddr>,
+    /// PostgreSQL reader connections per node [default: 8]
+    #[arg(long, env = "WEFT_DB_POOL_SIZE", value_name = "N")]
+    pub db_pool_size: Option<usize>,
     /// Log filter, e.g. info or weft=debug [default: info]
     #[arg(long, env = "WEFT_LOG", value_name = "FILTER")]
     pub log: Option<String>,
@@ -99,6 +105,14 @@ pub fn resolve(data: &DataArgs) -> Result<Config, String> {
     if let Some(d) = &data.data {
         config.data = d.clone();
     }
+    if let Some(u) = &data.database_url {
+        config.database_url = Some(u.clone());
+    }
+    if let Some(url) = &config.database_url {
+        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            return Err(format!("--database-url must start with postgres:// (got {})", weft_store::redact(url)));
+        }
+    }
     Ok(config)
 }
 
@@ -113,6 +127,9 @@ pub fn serve_config(args: &ServeArgs) -> Result<Config, String> {
     if !args.trusted_proxies.is_empty() {
         config.trusted_proxies = args.trusted_proxies.clone();
     }
+    if let Some(n) = args.db_pool_size {
+        config.db_pool_size = n;
+    }
     if let Some(l) = &args.log {
         config.log = l.clone();
     }
@@ -125,7 +142,7 @@ pub async fn create_user(args: CreateUserArgs) -> Result<(), String> {
     let name = weft_core::input::name("name", &args.name).map_err(|e| e.to_string())?;
     let password = weft_core::input::Password::parse(&args.password).map_err(|e| e.to_string())?;
     let timezone = args.timezone.map(|t| weft_core::input::timezone(&t)).transpose().map_err(|e| e.to_string())?;
-    let store = weft_store::open_sqlite(&config.data).map_err(|e| e.to_string())?;
+    let store = config.open_store().map_err(|e| e.to_string())?;
     let hash = auth::hash_password(password.expose()).map_err(|e| e.to_string())?;
     let now = weft_core::Clock::now(&SystemClock);
     let result = store

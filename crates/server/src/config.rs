@@ -13,6 +13,10 @@ pub const DEFAULT_CONFIG_FILE: &str = "weft.toml";
 pub struct Config {
     /// Where the embedded database lives.
     pub data: PathBuf,
+    /// PostgreSQL instead of the embedded database, e.g. `postgres://weft@db/weft`.
+    pub database_url: Option<String>,
+    /// Reader connections to PostgreSQL per node (writes use one more).
+    pub db_pool_size: usize,
     /// Address and port to listen on.
     pub listen: SocketAddr,
     /// Anyone may create an account with `users/register`.
@@ -23,10 +27,30 @@ pub struct Config {
     pub log: String,
 }
 
+impl Config {
+    /// Where the data lives, as the store needs it.
+    pub fn location(&self) -> weft_store::Location {
+        match &self.database_url {
+            Some(url) => weft_store::Location::Postgres(url.clone()),
+            None => weft_store::Location::Sqlite(self.data.clone()),
+        }
+    }
+
+    pub fn pg_options(&self) -> weft_store::pg::PgOptions {
+        weft_store::pg::PgOptions { readers: self.db_pool_size.max(1), ..Default::default() }
+    }
+
+    pub fn open_store(&self) -> weft_core::Result<std::sync::Arc<dyn weft_core::store::Store>> {
+        weft_store::open(&self.location(), self.pg_options())
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
             data: PathBuf::from(DEFAULT_DATA),
+            database_url: None,
+            db_pool_size: 8,
             listen: DEFAULT_LISTEN.parse().expect("valid default address"),
             open_registration: false,
             trusted_proxies: Vec::new(),
@@ -40,6 +64,8 @@ impl Default for Config {
 #[serde(deny_unknown_fields)]
 pub struct FileConfig {
     pub data: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub db_pool_size: Option<usize>,
     pub listen: Option<SocketAddr>,
     pub open_registration: Option<bool>,
     pub trusted_proxies: Option<Vec<IpAddr>>,
@@ -65,6 +91,12 @@ impl FileConfig {
         if let Some(v) = self.data {
             c.data = v;
         }
+        if let Some(v) = self.database_url {
+            c.database_url = Some(v);
+        }
+        if let Some(v) = self.db_pool_size {
+            c.db_pool_size = v;
+        }
         if let Some(v) = self.listen {
             c.listen = v;
         }
@@ -86,6 +118,12 @@ pub const EXAMPLE: &str = r#"# weft.toml — every key is optional; flags and WE
 
 # Where the embedded SQLite database lives (WEFT_DATA, --data).
 data = "./weft-data"
+
+# PostgreSQL instead of the embedded database (WEFT_DATABASE_URL, --database-url).
+# database_url = "postgres://weft@localhost/weft"
+
+# Reader connections to PostgreSQL per node; writes use one more (WEFT_DB_POOL_SIZE).
+db_pool_size = 8
 
 # Address to listen on (WEFT_LISTEN, --listen).
 listen = "127.0.0.1:8080"

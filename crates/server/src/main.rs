@@ -36,19 +36,23 @@ async fn serve(args: weft::cli::ServeArgs) -> Result<(), String> {
         .with_env_filter(tracing_subscriber::EnvFilter::try_new(&config.log).map_err(|e| format!("--log: {e}"))?)
         .with_writer(std::io::stderr)
         .init();
-    let store = weft_store::open_sqlite(&config.data).map_err(|e| e.to_string())?;
+    let store = config.open_store().map_err(|e| format!("cannot open the database: {e}"))?;
     let users = store.read(|tx| tx.user_count()).await.map_err(|e| e.to_string())?;
-    let data = config.data.display().to_string();
+    let data = config.location().describe();
+    let data_flag = match &config.database_url {
+        Some(_) => "--database-url …".to_string(),
+        None => format!("--data {}", config.data.display()),
+    };
     let server = weft::Server::start(config, store, weft::cli::clock())
         .await
         .map_err(|e| format!("cannot listen: {e}"))?;
     let url = format!("http://{}", server.addr);
     println!("Weft {} is listening on {url}", env!("CARGO_PKG_VERSION"));
-    println!("Data: SQLite database in {data}");
+    println!("Data: {data}");
     println!("API: {url}/api/v3/  (described at {url}/api/v3/openapi.json)");
     if users == 0 {
         println!("No accounts yet. Create the first one (in another terminal):");
-        println!("  weft admin create-user --data {data} --email you@example.com --name \"Your Name\" --password '…'");
+        println!("  weft admin create-user {data_flag} --email you@example.com --name \"Your Name\" --password '…'");
     }
     println!("Sign in: curl -d email=you@example.com -d password=… {url}/api/v3/users/login");
     println!("Stop with Ctrl-C.");

@@ -1152,8 +1152,10 @@ impl Tx for SqlTx<'_> {
     fn append_event(&mut self, e: &NewEvent, now: i64) -> Result<i64> {
         let a = &e.audience;
         let seq = self.insert_id(
-            "INSERT INTO events (workspace_id, kind, channel_id, conversation_id, user_id, also_user_id, payload, created_ts) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
+            // The sequence number is the next integer, allocated inside the writer's
+            // exclusive section (see ARCHITECTURE.md): gap-free and in commit order.
+            "INSERT INTO events (seq, workspace_id, kind, channel_id, conversation_id, user_id, also_user_id, payload, \
+             created_ts) VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM events), ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
             &[
                 e.workspace_id.into(),
                 e.kind.into(),

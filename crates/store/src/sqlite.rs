@@ -1,14 +1,14 @@
 //! The embedded SQLite backend.
 //!
 //! - WAL mode, `synchronous=FULL` on every connection: a write is durable once acknowledged.
-//! - One writer thread owns the only write connection. It takes every job queued at that
-//!   moment and commits them in one transaction (group commit), each job in its own
-//!   savepoint so one failing job does not undo the others. Replies go out after COMMIT.
+//! - One writer thread owns the only write connection and commits in groups (`writer.rs`);
+//!   being the only writer makes it the exclusive section in which event sequence numbers
+//!   are allocated.
 //! - Reads run on a small pool of read-only connections, each job in one snapshot.
 
-use crate::sql::{Conn, Row, SqlTx, Value};
+use crate::sql::{Conn, Row, Value};
+use crate::writer::{WriteConn, WriteRequest, run_job, writer_loop};
 use rusqlite::{Connection, OpenFlags, ToSql, params_from_iter, types::ValueRef};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -18,21 +18,14 @@ use weft_core::{Error, Result};
 
 pub const DB_FILE: &str = "weft.db";
 const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_init.sql"))];
-/// The most jobs committed together; bounds the latency of the first one.
-const MAX_BATCH: usize = 512;
 const MAX_IDLE_READERS: usize = 8;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-
-struct WriteRequest {
-    job: Job,
-    reply: oneshot::Sender<Result<AnyBox>>,
-}
 
 pub struct SqliteStore {
     path: PathBuf,
     writer: Mutex<Option<mpsc::Sender<WriteRequest>>>,
     writer_thread: Mutex<Option<std::thread::JoinHandle<()>>>,
-    readers: Arc<Mutex<Vec<Connection>>>,
+    readers: Arc<Mutex<Vec<Db>>>,
     head: watch::Receiver<i64>,
 }
 
@@ -56,9 +49,10 @@ fn storage_error(e: rusqlite::Error) -> Error {
     }
 }
 
-struct SqliteConn<'a>(&'a Connection);
+/// A connection that runs the shared SQL (`sql.rs`).
+pub(crate) struct Db(pub Connection);
 
-impl Conn for SqliteConn<'_> {
+impl Conn for Db {
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
         let mut st = self.0.prepare_cached(sql).map_err(storage_error)?;
         st.execute(params_from_iter(params.iter())).map(|n| n as u64).map_err(storage_error)
@@ -110,25 +104,53 @@ fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
 
 /// Applies the embedded migrations not yet recorded in `schema_migrations`.
 fn migrate(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_ts INTEGER NOT NULL)")?;
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_ts INTEGER NOT NULL)",
+    )?;
     for (version, sql) in MIGRATIONS {
-        let done: bool = conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?)",
-            [version],
-            |r| r.get(0),
-        )?;
+        let done: bool =
+            conn.query_row("SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?)", [version], |r| {
+                r.get(0)
+            })?;
         if !done {
             let tx = conn.unchecked_transaction()?;
             tx.execute_batch(sql)?;
-            tx.execute(
-                "INSERT INTO schema_migrations (version, applied_ts) VALUES (?, unixepoch())",
-                [version],
-            )?;
+            tx.execute("INSERT INTO schema_migrations (version, applied_ts) VALUES (?, unixepoch())", [version])?;
             tx.commit()?;
             tracing::info!(version, "applied migration");
         }
     }
     Ok(())
+}
+
+impl WriteConn for Db {
+    fn ensure_connected(&mut self) -> Result<()> {
+        Ok(())
+    }
+    fn begin(&mut self) -> Result<()> {
+        self.run_sql("BEGIN IMMEDIATE")
+    }
+    fn run_sql(&mut self, sql: &str) -> Result<()> {
+        self.0.execute_batch(sql).map_err(storage_error)
+    }
+    fn conn(&mut self) -> &mut dyn Conn {
+        self
+    }
+    fn before_commit(&mut self, _appended: bool) -> Result<()> {
+        Ok(())
+    }
+    fn head(&mut self) -> Result<i64> {
+        self.0.query_row("SELECT COALESCE(MAX(seq), 0) FROM events", [], |r| r.get(0)).map_err(storage_error)
+    }
+    fn close(self) {
+        // Fold the WAL back into the database and close.
+        if let Err(e) = self.0.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)") {
+            tracing::warn!(error = %e, "final checkpoint failed");
+        }
+        if let Err((_, e)) = self.0.close() {
+            tracing::warn!(error = %e, "closing the database failed");
+        }
+    }
 }
 
 impl SqliteStore {
@@ -138,14 +160,12 @@ impl SqliteStore {
         let path = data_dir.join(DB_FILE);
         let conn = open_writer(&path).map_err(storage_error)?;
         migrate(&conn).map_err(storage_error)?;
-        let head0: i64 = conn
-            .query_row("SELECT COALESCE(MAX(seq), 0) FROM events", [], |r| r.get(0))
-            .map_err(storage_error)?;
-        let (head_tx, head) = watch::channel(head0);
+        let mut writer = Db(conn);
+        let (head_tx, head) = watch::channel(writer.head()?);
         let (tx, rx) = mpsc::channel::<WriteRequest>(4096);
         let thread = std::thread::Builder::new()
             .name("weft-sqlite-writer".into())
-            .spawn(move || writer_loop(conn, rx, head_tx))
+            .spawn(move || writer_loop(writer, rx, head_tx))
             .map_err(|e| Error::Internal(format!("cannot start the writer thread: {e}")))?;
         Ok(SqliteStore {
             path,
@@ -157,79 +177,20 @@ impl SqliteStore {
     }
 }
 
-fn run_job(conn: &Connection, job: Job) -> (Result<AnyBox>, bool) {
-    let mut c = SqliteConn(conn);
-    let mut tx = SqlTx::new(&mut c);
-    let out = catch_unwind(AssertUnwindSafe(|| job(&mut tx)))
-        .unwrap_or_else(|_| Err(Error::Internal("a storage job panicked".into())));
-    let appended = tx.appended_events;
-    (out, appended)
-}
-
-fn writer_loop(conn: Connection, mut rx: mpsc::Receiver<WriteRequest>, head: watch::Sender<i64>) {
-    let mut batch: Vec<WriteRequest> = Vec::with_capacity(MAX_BATCH);
-    while let Some(first) = rx.blocking_recv() {
-        batch.push(first);
-        while batch.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(r) => batch.push(r),
-                Err(_) => break,
-            }
-        }
-        let mut results = Vec::with_capacity(batch.len());
-        let mut wake = false;
-        match conn.execute_batch("BEGIN IMMEDIATE") {
-            Err(e) => {
-                let err = storage_error(e);
-                results.extend(batch.iter().map(|_| Err(err.clone())));
-            }
-            Ok(()) => {
-                for req in batch.iter_mut() {
-                    let job = std::mem::replace(&mut req.job, Box::new(|_| Err(Error::Internal("job taken".into()))));
-                    if let Err(e) = conn.execute_batch("SAVEPOINT job") {
-                        results.push(Err(storage_error(e)));
-                        continue;
-                    }
-                    let (out, appended) = run_job(&conn, job);
-                    let end = if out.is_ok() { "RELEASE job" } else { "ROLLBACK TO job; RELEASE job" };
-                    match conn.execute_batch(end) {
-                        Ok(()) => {
-                            wake |= appended && out.is_ok();
-                            results.push(out);
-                        }
-                        Err(e) => results.push(Err(storage_error(e))),
-                    }
-                }
-                if let Err(e) = conn.execute_batch("COMMIT") {
-                    tracing::error!(error = %e, "commit failed; the whole batch is rolled back");
-                    let _ = conn.execute_batch("ROLLBACK");
-                    let err = storage_error(e);
-                    for r in results.iter_mut() {
-                        *r = Err(err.clone());
-                    }
-                    wake = false;
-                }
-            }
-        }
-        if wake {
-            match conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM events", [], |r| r.get::<_, i64>(0)) {
-                Ok(seq) => {
-                    head.send_replace(seq);
-                }
-                Err(e) => tracing::error!(error = %e, "cannot read the event head"),
-            }
-        }
-        for (req, result) in batch.drain(..).zip(results) {
-            let _ = req.reply.send(result);
-        }
-    }
-    // Every sender is gone: fold the WAL back into the database and close.
-    if let Err(e) = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)") {
-        tracing::warn!(error = %e, "final checkpoint failed");
-    }
-    if let Err((_, e)) = conn.close() {
-        tracing::warn!(error = %e, "closing the database failed");
-    }
+pub(crate) fn submit(
+    writer: &Mutex<Option<mpsc::Sender<WriteRequest>>>,
+    job: Job,
+) -> BoxFuture<Result<AnyBox>> {
+    let sender = writer.lock().expect("writer lock").clone();
+    Box::pin(async move {
+        let sender = sender.ok_or_else(|| Error::Unavailable("the server is shutting down".into()))?;
+        let (reply, answer) = oneshot::channel();
+        sender
+            .send(WriteRequest { job, reply })
+            .await
+            .map_err(|_| Error::Unavailable("the database writer has stopped".into()))?;
+        answer.await.map_err(|_| Error::Internal("the database writer dropped a job".into()))?
+    })
 }
 
 impl Store for SqliteStore {
@@ -238,16 +199,7 @@ impl Store for SqliteStore {
     }
 
     fn write_job(&self, job: Job) -> BoxFuture<Result<AnyBox>> {
-        let sender = self.writer.lock().expect("writer lock").clone();
-        Box::pin(async move {
-            let sender = sender.ok_or_else(|| Error::Unavailable("the server is shutting down".into()))?;
-            let (reply, answer) = oneshot::channel();
-            sender
-                .send(WriteRequest { job, reply })
-                .await
-                .map_err(|_| Error::Unavailable("the database writer has stopped".into()))?;
-            answer.await.map_err(|_| Error::Internal("the database writer dropped a job".into()))?
-        })
+        submit(&self.writer, job)
     }
 
     fn read_job(&self, job: Job) -> BoxFuture<Result<AnyBox>> {
@@ -256,13 +208,13 @@ impl Store for SqliteStore {
         Box::pin(async move {
             tokio::task::spawn_blocking(move || {
                 let pooled = readers.lock().expect("reader pool").pop();
-                let conn = match pooled {
+                let mut conn = match pooled {
                     Some(c) => c,
-                    None => open_reader(&path).map_err(storage_error)?,
+                    None => Db(open_reader(&path).map_err(storage_error)?),
                 };
-                conn.execute_batch("BEGIN").map_err(storage_error)?;
-                let (out, _) = run_job(&conn, job);
-                let _ = conn.execute_batch("COMMIT");
+                conn.0.execute_batch("BEGIN").map_err(storage_error)?;
+                let (out, _) = run_job(&mut conn, job);
+                let _ = conn.0.execute_batch("COMMIT");
                 let mut pool = readers.lock().expect("reader pool");
                 if pool.len() < MAX_IDLE_READERS {
                     pool.push(conn);

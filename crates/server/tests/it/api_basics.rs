@@ -4,265 +4,273 @@ use crate::helpers::*;
 use serde_json::{Value, json};
 use weft_core::model::*;
 
-#[tokio::test]
-async fn a_team_holds_a_threaded_discussion() {
-    let t = Team::new().await;
-    let thread = t.ana.add_thread(t.general, "Quarterly plan", "Let's decide by Friday, [Bo](twist-mention://2)").await.unwrap();
-    assert_eq!(thread.title, "Quarterly plan");
-    assert_eq!(thread.direct_mentions, vec![weft_core::UserId(t.bo_id)]);
-    assert_eq!(thread.snippet, "Let's decide by Friday, Bo");
-    assert_eq!(thread.last_obj_index, -1);
+both_backends! {
+    async fn a_team_holds_a_threaded_discussion(b: Backend) {
+        let t = Team::on(b).await;
+        let thread = t.ana.add_thread(t.general, "Quarterly plan", "Let's decide by Friday, [Bo](twist-mention://2)").await.unwrap();
+        assert_eq!(thread.title, "Quarterly plan");
+        assert_eq!(thread.direct_mentions, vec![weft_core::UserId(t.bo_id)]);
+        assert_eq!(thread.snippet, "Let's decide by Friday, Bo");
+        assert_eq!(thread.last_obj_index, -1);
 
-    let c0 = t.bo.add_comment(thread.id.0, "Sounds good").await.unwrap();
-    let c1 = t.ana.add_comment(thread.id.0, "Great").await.unwrap();
-    let c2 = t.bo.add_comment(thread.id.0, "Done").await.unwrap();
-    assert_eq!((c0.obj_index, c1.obj_index, c2.obj_index), (0, 1, 2));
-    // Bo's comment notifies the thread's participants by default.
-    assert_eq!(c0.recipients, vec![weft_core::UserId(t.ana_id)]);
+        let c0 = t.bo.add_comment(thread.id.0, "Sounds good").await.unwrap();
+        let c1 = t.ana.add_comment(thread.id.0, "Great").await.unwrap();
+        let c2 = t.bo.add_comment(thread.id.0, "Done").await.unwrap();
+        assert_eq!((c0.obj_index, c1.obj_index, c2.obj_index), (0, 1, 2));
+        // Bo's comment notifies the thread's participants by default.
+        assert_eq!(c0.recipients, vec![weft_core::UserId(t.ana_id)]);
 
-    let now = t.ana.thread(thread.id.0).await.unwrap();
-    assert_eq!(now.comment_count, 3);
-    assert_eq!(now.last_obj_index, 2);
-    assert_eq!(now.participants, vec![weft_core::UserId(t.ana_id), weft_core::UserId(t.bo_id)]);
-    assert_eq!(now.snippet, "Done");
-    assert_eq!(now.snippet_creator, weft_core::UserId(t.bo_id));
+        let now = t.ana.thread(thread.id.0).await.unwrap();
+        assert_eq!(now.comment_count, 3);
+        assert_eq!(now.last_obj_index, 2);
+        assert_eq!(now.participants, vec![weft_core::UserId(t.ana_id), weft_core::UserId(t.bo_id)]);
+        assert_eq!(now.snippet, "Done");
+        assert_eq!(now.snippet_creator, weft_core::UserId(t.bo_id));
 
-    // Comments come back oldest first, and in ranges of obj_index.
-    let all: Vec<Comment> = t.ana.get_as("comments/get", json!({"thread_id": thread.id.0})).await.unwrap();
-    assert_eq!(all.iter().map(|c| c.content.as_str()).collect::<Vec<_>>(), ["Sounds good", "Great", "Done"]);
-    let tail: Vec<Comment> =
-        t.ana.get_as("comments/get", json!({"thread_id": thread.id.0, "from_obj_index": 1, "order_by": "desc"})).await.unwrap();
-    assert_eq!(tail.iter().map(|c| c.obj_index).collect::<Vec<_>>(), [2, 1]);
+        // Comments come back oldest first, and in ranges of obj_index.
+        let all: Vec<Comment> = t.ana.get_as("comments/get", json!({"thread_id": thread.id.0})).await.unwrap();
+        assert_eq!(all.iter().map(|c| c.content.as_str()).collect::<Vec<_>>(), ["Sounds good", "Great", "Done"]);
+        let tail: Vec<Comment> =
+            t.ana.get_as("comments/get", json!({"thread_id": thread.id.0, "from_obj_index": 1, "order_by": "desc"})).await.unwrap();
+        assert_eq!(tail.iter().map(|c| c.obj_index).collect::<Vec<_>>(), [2, 1]);
 
-    // getone wraps the comment.
-    let one = t.ana.get("comments/getone", json!({"id": c1.id.0})).await.unwrap();
-    assert_eq!(one["comment"]["content"], "Great");
+        // getone wraps the comment.
+        let one = t.ana.get("comments/getone", json!({"id": c1.id.0})).await.unwrap();
+        assert_eq!(one["comment"]["content"], "Great");
 
-    // Closing and reopening go through comments/add.
-    t.bo.post("comments/add", json!({"thread_id": thread.id.0, "content": "Closing", "thread_action": "close"})).await.unwrap();
-    assert!(t.ana.thread(thread.id.0).await.unwrap().closed);
-    t.bo.post("comments/add", json!({"thread_id": thread.id.0, "content": "", "thread_action": "reopen"})).await.unwrap();
-    let reopened = t.ana.thread(thread.id.0).await.unwrap();
-    assert!(!reopened.closed);
-    assert_eq!(reopened.last_obj_index, 4);
-    t.app.stop().await;
-}
-
-#[tokio::test]
-async fn every_encoding_twist_clients_use_is_understood() {
-    let t = Team::new().await;
-    let http = t.ana.http();
-    let token = t.ana.token().unwrap().to_string();
-    // Form-encoded body with a comma-joined list.
-    let (status, th) = t
-        .ana
-        .send(http.post(t.ana.url("threads/add")).form(&[
-            ("channel_id", t.general.to_string()),
-            ("title", "Form".into()),
-            ("content", "hi".into()),
-            ("recipients", format!("{},{}", t.bo_id, t.ana_id)),
-        ]))
-        .await
-        .unwrap();
-    assert_eq!(status, 200, "{th}");
-    assert_eq!(th["recipients"], json!([t.bo_id]), "the author is never a recipient");
-    // POST parameters in the query string (as n8n sends them).
-    let url = format!("{}?thread_id={}&content=from%20the%20query", t.ana.url("comments/add"), id(&th));
-    let (status, c) = t.ana.send(http.post(url).bearer_auth(&token)).await.unwrap();
-    assert_eq!(status, 200, "{c}");
-    assert_eq!(c["content"], "from the query");
-    // A JSON list inside a form field (as twist-cli sends it), and "EVERYONE".
-    let (status, th2) = t
-        .ana
-        .send(http.post(t.ana.url("threads/add")).form(&[
-            ("channel_id", t.general.to_string()),
-            ("title", "Everyone".into()),
-            ("content", "all hands".into()),
-            ("recipients", "EVERYONE".into()),
-            ("groups", "[1]".into()),
-        ]))
-        .await
-        .unwrap();
-    assert_eq!(status, 200, "{th2}");
-    assert_eq!(th2["recipients"], json!([t.bo_id]));
-    assert_eq!(th2["groups"], json!([1]));
-    // The same call works inside a batch, answered as {code, headers, body}.
-    let requests = json!([
-        {"method": "GET", "url": format!("{}/api/v3/threads/getone?id={}", t.app.base, id(&th))},
-        {"method": "POST", "url": format!("{}/api/v3/comments/add", t.app.base), "body": format!("thread_id={}&content=batched", id(&th))},
-        {"method": "GET", "url": format!("{}/api/v3/threads/getone?id=999999", t.app.base)},
-    ]);
-    let (status, out) =
-        t.ana.send(http.post(t.ana.url("batch")).form(&[("requests", requests.to_string())])).await.unwrap();
-    assert_eq!(status, 200, "{out}");
-    let codes: Vec<i64> = out.as_array().unwrap().iter().map(|r| r["code"].as_i64().unwrap()).collect();
-    assert_eq!(codes, [200, 200, 404]);
-    let body: Value = serde_json::from_str(out[1]["body"].as_str().unwrap()).unwrap();
-    assert_eq!(body["content"], "batched");
-    assert_eq!(body["obj_index"], 1);
-    t.app.stop().await;
-}
-
-#[tokio::test]
-async fn retries_with_the_same_temp_id_or_idempotency_key_create_one_object() {
-    let t = Team::new().await;
-    let th = t.ana.add_thread(t.general, "Retry", "x").await.unwrap();
-    let args = json!({"thread_id": th.id.0, "content": "once", "temp_id": -17});
-    let first = t.ana.post("comments/add", args.clone()).await.unwrap();
-    let second = t.ana.post("comments/add", args).await.unwrap();
-    assert_eq!(first, second);
-    let http = t.ana.http();
-    let send = || {
-        t.ana.send(
-            http.post(t.ana.url("threads/add"))
-                .header("Idempotency-Key", "abc-1")
-                .json(&json!({"channel_id": t.general, "title": "Once", "content": "y"})),
-        )
-    };
-    let (s1, a) = send().await.unwrap();
-    let (s2, b) = send().await.unwrap();
-    assert_eq!((s1, s2), (200, 200));
-    assert_eq!(a, b);
-    let threads: Vec<Thread> = t.ana.get_as("threads/get", json!({"channel_id": t.general})).await.unwrap();
-    assert_eq!(threads.iter().filter(|x| x.title == "Once").count(), 1);
-    assert_eq!(t.ana.thread(th.id.0).await.unwrap().comment_count, 1);
-    t.app.stop().await;
-}
-
-#[tokio::test]
-async fn bad_input_gets_a_clear_error_and_changes_nothing() {
-    let t = Team::new().await;
-    let http = t.ana.http();
-    // Malformed JSON.
-    let (s, e) = t
-        .ana
-        .send(http.post(t.ana.url("threads/add")).header("content-type", "application/json").body("{\"channel_id\": "))
-        .await
-        .unwrap();
-    assert_eq!(s, 400);
-    assert_eq!(e["error_code"], 114);
-    // Missing argument, wrong type, empty title, unknown ids.
-    let err = t.ana.post("threads/add", json!({"title": "x", "content": "y"})).await.unwrap_err();
-    assert_eq!((err.status, err.code()), (400, 19));
-    assert_eq!(err.body["error_extra"]["argument"], "channel_id");
-    let err = t.ana.post("threads/add", json!({"channel_id": "abc", "title": "x", "content": "y"})).await.unwrap_err();
-    assert_eq!((err.status, err.code()), (400, 20));
-    let err = t.ana.post("threads/add", json!({"channel_id": t.general, "title": "  ", "content": "y"})).await.unwrap_err();
-    assert_eq!((err.status, err.code()), (400, 20));
-    let err = t.ana.post("threads/add", json!({"channel_id": 424242, "title": "x", "content": "y"})).await.unwrap_err();
-    assert_eq!((err.status, err.code()), (404, 107));
-    // Invalid time zone.
-    let err = t.ana.post("users/update", json!({"timezone": "Mars/Olympus"})).await.unwrap_err();
-    assert_eq!((err.status, err.code()), (400, 121));
-    // A body over 5 MB.
-    let big = "x".repeat(5 * 1024 * 1024 + 10);
-    let (s, e) = t
-        .ana
-        .send(http.post(t.ana.url("threads/add")).json(&json!({"channel_id": t.general, "title": "big", "content": big})))
-        .await
-        .unwrap();
-    assert_eq!(s, 413);
-    assert!(e["error_string"].as_str().unwrap().contains("5 MB"));
-    // Unknown endpoint, no token, bad token.
-    let (s, e) = t.ana.send(http.get(format!("{}/api/v3/threads/nope", t.app.base))).await.unwrap();
-    assert_eq!(s, 404);
-    assert!(e["error_string"].as_str().unwrap().contains("threads/nope"));
-    let err = t.app.anon.get("threads/get", json!({"workspace_id": t.ws})).await.unwrap_err();
-    assert_eq!((err.status, err.code()), (401, 120));
-    let err = t.app.anon.with_token("nope").get("threads/get", json!({"workspace_id": t.ws})).await.unwrap_err();
-    assert_eq!((err.status, err.code()), (403, 200));
-    // Nothing was created by any of it.
-    let threads: Vec<Thread> = t.ana.get_as("threads/get", json!({"workspace_id": t.ws})).await.unwrap();
-    assert!(threads.is_empty(), "{threads:?}");
-    t.app.stop().await;
-}
-
-#[tokio::test]
-async fn accounts_sign_in_out_and_are_throttled_after_repeated_failures() {
-    let app = TestApp::spawn().await;
-    let (ana, user) = app.user("Ana").await;
-    assert!(user.token.is_some());
-    let me: User = ana.get_as("users/get_session_user", json!({})).await.unwrap();
-    assert_eq!(me.email, "ana@example.test");
-    // The token is stored hashed: its text is nowhere in the database files.
-    let token = ana.token().unwrap().to_string();
-    for entry in std::fs::read_dir(app.dir.path()).unwrap() {
-        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
-        assert!(!bytes.windows(token.len()).any(|w| w == token.as_bytes()), "token stored in clear");
+        // Closing and reopening go through comments/add.
+        t.bo.post("comments/add", json!({"thread_id": thread.id.0, "content": "Closing", "thread_action": "close"})).await.unwrap();
+        assert!(t.ana.thread(thread.id.0).await.unwrap().closed);
+        t.bo.post("comments/add", json!({"thread_id": thread.id.0, "content": "", "thread_action": "reopen"})).await.unwrap();
+        let reopened = t.ana.thread(thread.id.0).await.unwrap();
+        assert!(!reopened.closed);
+        assert_eq!(reopened.last_obj_index, 4);
+        t.app.stop().await;
     }
-    // Profile updates are validated and kept.
-    let updated: User = ana
-        .post_as("users/update", json!({"name": "Ana Lima", "timezone": "Asia/Kolkata", "off_days": [6, 7],
-            "away_mode": {"type": "vacation", "date_from": "2026-12-01", "date_to": "2026-12-10"}}))
-        .await
-        .unwrap();
-    assert_eq!((updated.short_name.as_str(), updated.timezone.as_str()), ("Ana L.", "Asia/Kolkata"));
-    assert_eq!(updated.away_mode.unwrap().date_to, "2026-12-10");
-    // Wrong passwords: 400 each, then 429 once the email has had five.
-    for _ in 0..5 {
-        let err = app.anon.login("ana@example.test", "wrong-password").await.unwrap_err();
-        assert_eq!((err.status, err.code()), (400, 104));
+}
+
+both_backends! {
+    async fn every_encoding_twist_clients_use_is_understood(b: Backend) {
+        let t = Team::on(b).await;
+        let http = t.ana.http();
+        let token = t.ana.token().unwrap().to_string();
+        // Form-encoded body with a comma-joined list.
+        let (status, th) = t
+            .ana
+            .send(http.post(t.ana.url("threads/add")).form(&[
+                ("channel_id", t.general.to_string()),
+                ("title", "Form".into()),
+                ("content", "hi".into()),
+                ("recipients", format!("{},{}", t.bo_id, t.ana_id)),
+            ]))
+            .await
+            .unwrap();
+        assert_eq!(status, 200, "{th}");
+        assert_eq!(th["recipients"], json!([t.bo_id]), "the author is never a recipient");
+        // POST parameters in the query string (as n8n sends them).
+        let url = format!("{}?thread_id={}&content=from%20the%20query", t.ana.url("comments/add"), id(&th));
+        let (status, c) = t.ana.send(http.post(url).bearer_auth(&token)).await.unwrap();
+        assert_eq!(status, 200, "{c}");
+        assert_eq!(c["content"], "from the query");
+        // A JSON list inside a form field (as twist-cli sends it), and "EVERYONE".
+        let (status, th2) = t
+            .ana
+            .send(http.post(t.ana.url("threads/add")).form(&[
+                ("channel_id", t.general.to_string()),
+                ("title", "Everyone".into()),
+                ("content", "all hands".into()),
+                ("recipients", "EVERYONE".into()),
+                ("groups", "[1]".into()),
+            ]))
+            .await
+            .unwrap();
+        assert_eq!(status, 200, "{th2}");
+        assert_eq!(th2["recipients"], json!([t.bo_id]));
+        assert_eq!(th2["groups"], json!([1]));
+        // The same call works inside a batch, answered as {code, headers, body}.
+        let requests = json!([
+            {"method": "GET", "url": format!("{}/api/v3/threads/getone?id={}", t.app.base, id(&th))},
+            {"method": "POST", "url": format!("{}/api/v3/comments/add", t.app.base), "body": format!("thread_id={}&content=batched", id(&th))},
+            {"method": "GET", "url": format!("{}/api/v3/threads/getone?id=999999", t.app.base)},
+        ]);
+        let (status, out) =
+            t.ana.send(http.post(t.ana.url("batch")).form(&[("requests", requests.to_string())])).await.unwrap();
+        assert_eq!(status, 200, "{out}");
+        let codes: Vec<i64> = out.as_array().unwrap().iter().map(|r| r["code"].as_i64().unwrap()).collect();
+        assert_eq!(codes, [200, 200, 404]);
+        let body: Value = serde_json::from_str(out[1]["body"].as_str().unwrap()).unwrap();
+        assert_eq!(body["content"], "batched");
+        assert_eq!(body["obj_index"], 1);
+        t.app.stop().await;
     }
-    let err = app.anon.login("ana@example.test", "password-Ana").await.unwrap_err();
-    assert_eq!(err.status, 429);
-    assert!(err.body["error_extra"]["retry_after"].as_i64().unwrap() > 0);
-    app.clock.advance_secs(16 * 60);
-    let (again, _) = app.anon.login("ana@example.test", "password-Ana").await.unwrap();
-    // Logging out ends that token only.
-    again.post("users/logout", json!({})).await.unwrap();
-    assert_eq!(again.get("users/get_session_user", json!({})).await.unwrap_err().status, 403);
-    ana.get("users/get_session_user", json!({})).await.unwrap();
-    // Registration is closed by default.
-    let err = app.anon.post("users/register", json!({"name": "Eve", "email": "eve@x.org", "password": "long enough"})).await.unwrap_err();
-    assert_eq!(err.status, 403);
-    app.stop().await;
 }
 
-#[tokio::test]
-async fn open_registration_creates_accounts_with_a_token() {
-    let app = TestApp::spawn_with(|c| c.open_registration = true).await;
-    let user: User =
-        app.anon.post_as("users/register", json!({"name": "Eve", "email": "eve@x.org", "password": "long enough"})).await.unwrap();
-    assert!(user.token.is_some());
-    let err = app.anon.post("users/register", json!({"name": "Eve", "email": "EVE@x.org", "password": "long enough"})).await.unwrap_err();
-    assert_eq!(err.code(), 101);
-    let err = app.anon.post("users/register", json!({"name": "Eve", "email": "e2@x.org", "password": "short"})).await.unwrap_err();
-    assert_eq!(err.code(), 102);
-    app.stop().await;
-}
-
-#[tokio::test]
-async fn conversations_are_one_per_set_of_people_and_private_to_them() {
-    let t = Team::new().await;
-    let c1: Conversation =
-        t.ana.post_as("conversations/get_or_create", json!({"workspace_id": t.ws, "user_ids": [t.bo_id]})).await.unwrap();
-    let c2: Conversation =
-        t.bo.post_as("conversations/get_or_create", json!({"workspace_id": t.ws, "user_ids": [t.ana_id, t.bo_id]})).await.unwrap();
-    assert_eq!(c1.id, c2.id);
-    let m: Message =
-        t.bo.post_as("conversation_messages/add", json!({"conversation_id": c1.id.0, "content": "hey"})).await.unwrap();
-    assert_eq!(m.obj_index, 0);
-    let err = t.gus.get("conversations/getone", json!({"id": c1.id.0})).await.unwrap_err();
-    assert_eq!((err.status, err.code()), (404, 124));
-    let err = t.gus.get("conversation_messages/getone", json!({"id": m.id.0})).await.unwrap_err();
-    assert_eq!(err.status, 404);
-    let msgs: Vec<Message> = t.ana.get_as("conversation_messages/get", json!({"conversation_id": c1.id.0})).await.unwrap();
-    assert_eq!(msgs.len(), 1);
-    t.app.stop().await;
-}
-
-#[tokio::test]
-async fn the_openapi_document_lists_every_endpoint() {
-    let app = TestApp::spawn().await;
-    let (status, doc) = app.anon.send(app.anon.http().get(format!("{}/api/v3/openapi.json", app.base))).await.unwrap();
-    assert_eq!(status, 200);
-    let paths = doc["paths"].as_object().unwrap();
-    let api = weft::api::Api::new();
-    for e in &api.endpoints {
-        assert!(paths.contains_key(&format!("/api/v3/{}", e.path)), "{} missing", e.path);
+both_backends! {
+    async fn retries_with_the_same_temp_id_or_idempotency_key_create_one_object(b: Backend) {
+        let t = Team::on(b).await;
+        let th = t.ana.add_thread(t.general, "Retry", "x").await.unwrap();
+        let args = json!({"thread_id": th.id.0, "content": "once", "temp_id": -17});
+        let first = t.ana.post("comments/add", args.clone()).await.unwrap();
+        let second = t.ana.post("comments/add", args).await.unwrap();
+        assert_eq!(first, second);
+        let http = t.ana.http();
+        let send = || {
+            t.ana.send(
+                http.post(t.ana.url("threads/add"))
+                    .header("Idempotency-Key", "abc-1")
+                    .json(&json!({"channel_id": t.general, "title": "Once", "content": "y"})),
+            )
+        };
+        let (s1, a) = send().await.unwrap();
+        let (s2, b) = send().await.unwrap();
+        assert_eq!((s1, s2), (200, 200));
+        assert_eq!(a, b);
+        let threads: Vec<Thread> = t.ana.get_as("threads/get", json!({"channel_id": t.general})).await.unwrap();
+        assert_eq!(threads.iter().filter(|x| x.title == "Once").count(), 1);
+        assert_eq!(t.ana.thread(th.id.0).await.unwrap().comment_count, 1);
+        t.app.stop().await;
     }
-    assert_eq!(doc["paths"]["/api/v3/events/stream"]["get"]["x-weft-extension"], true);
-    assert_eq!(doc["paths"]["/api/v3/channels/join"]["post"]["x-weft-extension"], true);
-    assert!(doc["paths"]["/api/v3/threads/add"]["post"].get("x-weft-extension").is_none());
-    app.stop().await;
+}
+
+both_backends! {
+    async fn bad_input_gets_a_clear_error_and_changes_nothing(b: Backend) {
+        let t = Team::on(b).await;
+        let http = t.ana.http();
+        // Malformed JSON.
+        let (s, e) = t
+            .ana
+            .send(http.post(t.ana.url("threads/add")).header("content-type", "application/json").body("{\"channel_id\": "))
+            .await
+            .unwrap();
+        assert_eq!(s, 400);
+        assert_eq!(e["error_code"], 114);
+        // Missing argument, wrong type, empty title, unknown ids.
+        let err = t.ana.post("threads/add", json!({"title": "x", "content": "y"})).await.unwrap_err();
+        assert_eq!((err.status, err.code()), (400, 19));
+        assert_eq!(err.body["error_extra"]["argument"], "channel_id");
+        let err = t.ana.post("threads/add", json!({"channel_id": "abc", "title": "x", "content": "y"})).await.unwrap_err();
+        assert_eq!((err.status, err.code()), (400, 20));
+        let err = t.ana.post("threads/add", json!({"channel_id": t.general, "title": "  ", "content": "y"})).await.unwrap_err();
+        assert_eq!((err.status, err.code()), (400, 20));
+        let err = t.ana.post("threads/add", json!({"channel_id": 424242, "title": "x", "content": "y"})).await.unwrap_err();
+        assert_eq!((err.status, err.code()), (404, 107));
+        // Invalid time zone.
+        let err = t.ana.post("users/update", json!({"timezone": "Mars/Olympus"})).await.unwrap_err();
+        assert_eq!((err.status, err.code()), (400, 121));
+        // A body over 5 MB.
+        let big = "x".repeat(5 * 1024 * 1024 + 10);
+        let (s, e) = t
+            .ana
+            .send(http.post(t.ana.url("threads/add")).json(&json!({"channel_id": t.general, "title": "big", "content": big})))
+            .await
+            .unwrap();
+        assert_eq!(s, 413);
+        assert!(e["error_string"].as_str().unwrap().contains("5 MB"));
+        // Unknown endpoint, no token, bad token.
+        let (s, e) = t.ana.send(http.get(format!("{}/api/v3/threads/nope", t.app.base))).await.unwrap();
+        assert_eq!(s, 404);
+        assert!(e["error_string"].as_str().unwrap().contains("threads/nope"));
+        let err = t.app.anon.get("threads/get", json!({"workspace_id": t.ws})).await.unwrap_err();
+        assert_eq!((err.status, err.code()), (401, 120));
+        let err = t.app.anon.with_token("nope").get("threads/get", json!({"workspace_id": t.ws})).await.unwrap_err();
+        assert_eq!((err.status, err.code()), (403, 200));
+        // Nothing was created by any of it.
+        let threads: Vec<Thread> = t.ana.get_as("threads/get", json!({"workspace_id": t.ws})).await.unwrap();
+        assert!(threads.is_empty(), "{threads:?}");
+        t.app.stop().await;
+    }
+}
+
+both_backends! {
+    async fn accounts_sign_in_out_and_are_throttled_after_repeated_failures(b: Backend) {
+        let app = TestApp::spawn(b).await;
+        let (ana, user) = app.user("Ana").await;
+        assert!(user.token.is_some());
+        let me: User = ana.get_as("users/get_session_user", json!({})).await.unwrap();
+        assert_eq!(me.email, "ana@example.test");
+        // The token is stored hashed: its text is nowhere in the database files.
+        let token = ana.token().unwrap().to_string();
+        for entry in std::fs::read_dir(app.dir.path()).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            assert!(!bytes.windows(token.len()).any(|w| w == token.as_bytes()), "token stored in clear");
+        }
+        // Profile updates are validated and kept.
+        let updated: User = ana
+            .post_as("users/update", json!({"name": "Ana Lima", "timezone": "Asia/Kolkata", "off_days": [6, 7],
+                "away_mode": {"type": "vacation", "date_from": "2026-12-01", "date_to": "2026-12-10"}}))
+            .await
+            .unwrap();
+        assert_eq!((updated.short_name.as_str(), updated.timezone.as_str()), ("Ana L.", "Asia/Kolkata"));
+        assert_eq!(updated.away_mode.unwrap().date_to, "2026-12-10");
+        // Wrong passwords: 400 each, then 429 once the email has had five.
+        for _ in 0..5 {
+            let err = app.anon.login("ana@example.test", "wrong-password").await.unwrap_err();
+            assert_eq!((err.status, err.code()), (400, 104));
+        }
+        let err = app.anon.login("ana@example.test", "password-Ana").await.unwrap_err();
+        assert_eq!(err.status, 429);
+        assert!(err.body["error_extra"]["retry_after"].as_i64().unwrap() > 0);
+        app.clock.advance_secs(16 * 60);
+        let (again, _) = app.anon.login("ana@example.test", "password-Ana").await.unwrap();
+        // Logging out ends that token only.
+        again.post("users/logout", json!({})).await.unwrap();
+        assert_eq!(again.get("users/get_session_user", json!({})).await.unwrap_err().status, 403);
+        ana.get("users/get_session_user", json!({})).await.unwrap();
+        // Registration is closed by default.
+        let err = app.anon.post("users/register", json!({"name": "Eve", "email": "eve@x.org", "password": "long enough"})).await.unwrap_err();
+        assert_eq!(err.status, 403);
+        app.stop().await;
+    }
+}
+
+both_backends! {
+    async fn open_registration_creates_accounts_with_a_token(b: Backend) {
+        let app = TestApp::spawn_with(b, |c| c.open_registration = true).await;
+        let user: User =
+            app.anon.post_as("users/register", json!({"name": "Eve", "email": "eve@x.org", "password": "long enough"})).await.unwrap();
+        assert!(user.token.is_some());
+        let err = app.anon.post("users/register", json!({"name": "Eve", "email": "EVE@x.org", "password": "long enough"})).await.unwrap_err();
+        assert_eq!(err.code(), 101);
+        let err = app.anon.post("users/register", json!({"name": "Eve", "email": "e2@x.org", "password": "short"})).await.unwrap_err();
+        assert_eq!(err.code(), 102);
+        app.stop().await;
+    }
+}
+
+both_backends! {
+    async fn conversations_are_one_per_set_of_people_and_private_to_them(b: Backend) {
+        let t = Team::on(b).await;
+        let c1: Conversation =
+            t.ana.post_as("conversations/get_or_create", json!({"workspace_id": t.ws, "user_ids": [t.bo_id]})).await.unwrap();
+        let c2: Conversation =
+            t.bo.post_as("conversations/get_or_create", json!({"workspace_id": t.ws, "user_ids": [t.ana_id, t.bo_id]})).await.unwrap();
+        assert_eq!(c1.id, c2.id);
+        let m: Message =
+            t.bo.post_as("conversation_messages/add", json!({"conversation_id": c1.id.0, "content": "hey"})).await.unwrap();
+        assert_eq!(m.obj_index, 0);
+        let err = t.gus.get("conversations/getone", json!({"id": c1.id.0})).await.unwrap_err();
+        assert_eq!((err.status, err.code()), (404, 124));
+        let err = t.gus.get("conversation_messages/getone", json!({"id": m.id.0})).await.unwrap_err();
+        assert_eq!(err.status, 404);
+        let msgs: Vec<Message> = t.ana.get_as("conversation_messages/get", json!({"conversation_id": c1.id.0})).await.unwrap();
+        assert_eq!(msgs.len(), 1);
+        t.app.stop().await;
+    }
+}
+
+both_backends! {
+    async fn the_openapi_document_lists_every_endpoint(b: Backend) {
+        let app = TestApp::spawn(b).await;
+        let (status, doc) = app.anon.send(app.anon.http().get(format!("{}/api/v3/openapi.json", app.base))).await.unwrap();
+        assert_eq!(status, 200);
+        let paths = doc["paths"].as_object().unwrap();
+        let api = weft::api::Api::new();
+        for e in &api.endpoints {
+            assert!(paths.contains_key(&format!("/api/v3/{}", e.path)), "{} missing", e.path);
+        }
+        assert_eq!(doc["paths"]["/api/v3/events/stream"]["get"]["x-weft-extension"], true);
+        assert_eq!(doc["paths"]["/api/v3/channels/join"]["post"]["x-weft-extension"], true);
+        assert!(doc["paths"]["/api/v3/threads/add"]["post"].get("x-weft-extension").is_none());
+        app.stop().await;
+    }
 }

@@ -7,11 +7,57 @@ use weft_core::FakeClock;
 use weft_core::model::User;
 use weft_core::services::{auth, users};
 
+/// The storage backend a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The PostgreSQL server tests may use (each test makes its own database in it).
+pub fn postgres_url() -> Option<String> {
+    match std::env::var("WEFT_TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            if std::env::var("WEFT_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {
+                panic!("WEFT_REQUIRE_POSTGRES=1 but WEFT_TEST_DATABASE_URL is not set");
+            }
+            None
+        }
+    }
+}
+
+/// Declares each test twice: on SQLite (always) and on PostgreSQL (when
+/// `WEFT_TEST_DATABASE_URL` is set; required when `WEFT_REQUIRE_POSTGRES=1`).
+#[macro_export]
+macro_rules! both_backends {
+    ($(async fn $name:ident($b:ident: Backend) $body:block)*) => {$(
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            async fn run($b: Backend) $body
+            #[tokio::test]
+            async fn sqlite() {
+                run(Backend::Sqlite).await
+            }
+            #[tokio::test]
+            async fn postgres() {
+                if $crate::helpers::postgres_url().is_some() {
+                    run(Backend::Postgres).await
+                }
+            }
+        }
+    )*};
+}
+
 /// 2026-11-23 09:00 UTC, a Monday.
 pub const START: i64 = 1_795_424_400;
 
 pub struct TestApp {
     pub server: Option<Server>,
+    pub backend: Backend,
+    /// The scratch PostgreSQL database of this test, dropped at the end.
+    pub database_url: Option<String>,
     pub base: String,
     pub clock: Arc<FakeClock>,
     pub dir: TempDir,
@@ -20,19 +66,32 @@ pub struct TestApp {
 }
 
 impl TestApp {
-    pub async fn spawn() -> TestApp {
-        Self::spawn_with(|_| {}).await
+    pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, |_| {}).await
     }
 
-    pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
+    pub async fn spawn_with(backend: Backend, configure: impl FnOnce(&mut Config)) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut config = Config { data: dir.path().to_path_buf(), listen: "127.0.0.1:0".parse().unwrap(), ..Config::default() };
+        let database_url = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => {
+                let base = postgres_url().expect("WEFT_TEST_DATABASE_URL");
+                Some(weft_store::pg::create_scratch_database(&base).expect("create a scratch database"))
+            }
+        };
+        let mut config = Config {
+            data: dir.path().to_path_buf(),
+            database_url: database_url.clone(),
+            db_pool_size: 4,
+            listen: "127.0.0.1:0".parse().unwrap(),
+            ..Config::default()
+        };
         configure(&mut config);
-        let store = weft_store::open_sqlite(&config.data).expect("open store");
+        let store = config.open_store().expect("open store");
         let clock = Arc::new(FakeClock::at(START));
         let server = Server::start(config, store, clock.clone()).await.expect("server starts");
         let base = format!("http://{}", server.addr);
-        TestApp { anon: Client::new(&base), server: Some(server), base, clock, dir }
+        TestApp { anon: Client::new(&base), server: Some(server), backend, database_url, base, clock, dir }
     }
 
     /// Creates an account (password hashed with production parameters) and signs it in.
@@ -52,11 +111,76 @@ impl TestApp {
         self.anon.login(&email, &password).await.expect("login")
     }
 
+    /// Creates an account without signing it in (no password hashing: fast). Its password
+    /// hash is not a valid argon2 hash, so nobody can sign in with a password.
+    pub async fn account(&self, name: &str) -> User {
+        let email = format!("{}@example.test", name.to_lowercase().replace(' ', "."));
+        let store = self.server.as_ref().unwrap().app.store.clone();
+        let account = users::NewAccount {
+            email: weft_core::input::Email::parse(&email).unwrap(),
+            name: name.to_string(),
+            password_hash: "!".to_string(),
+            timezone: None,
+        };
+        store.write(move |tx| users::create(tx, account, START)).await.expect("create user")
+    }
+
+    /// A new session of an existing account, issued directly by the store (no password check).
+    pub async fn session(&self, user_id: i64) -> Client {
+        let (token, hash) = auth::new_token().unwrap();
+        let store = self.server.as_ref().unwrap().app.store.clone();
+        let t = token.clone();
+        store
+            .write(move |tx| users::issue_token(tx, weft_core::UserId(user_id), &t, &hash, START))
+            .await
+            .expect("issue token");
+        self.anon.with_token(&token)
+    }
+
     pub async fn stop(mut self) {
         if let Some(s) = self.server.take() {
             s.stop().await;
         }
     }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let (Some(base), Some(url)) = (postgres_url(), &self.database_url) {
+            weft_store::pg::drop_scratch_database(&base, url);
+        }
+    }
+}
+
+/// Sends one API call the way Twist clients do: GET parameters in the query string (lists
+/// comma-joined), POST parameters as a JSON body. Answers the status and the body (JSON if
+/// it parses, else a string); status 0 means the connection failed or was dropped.
+pub async fn call(client: &Client, verb: weft::api::Verb, path: &str, params: &Value) -> (u16, Value) {
+    let http = client.http();
+    let req = match verb {
+        weft::api::Verb::Get => http.get(client.url(path)).query(&flat_params(params)),
+        weft::api::Verb::Post => http.post(client.url(path)).json(params),
+    };
+    client.send(req).await.unwrap_or_else(|e| (0, e.body))
+}
+
+/// Parameters as strings, as a query string or a form carries them.
+pub fn flat_params(params: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if let Value::Object(map) = params {
+        for (k, v) in map {
+            let s = match v {
+                Value::String(s) => s.clone(),
+                Value::Array(items) if items.iter().all(|i| i.is_number()) => {
+                    items.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",")
+                }
+                Value::Null => continue,
+                other => other.to_string(),
+            };
+            out.push((k.clone(), s));
+        }
+    }
+    out
 }
 
 /// The id field of a JSON object.
@@ -87,8 +211,13 @@ pub struct Team {
 }
 
 impl Team {
+    /// The team on SQLite.
     pub async fn new() -> Team {
-        let app = TestApp::spawn().await;
+        Self::on(Backend::Sqlite).await
+    }
+
+    pub async fn on(backend: Backend) -> Team {
+        let app = TestApp::spawn(backend).await;
         let (ana, a) = app.user("Ana").await;
         let (bo, b) = app.user("Bo").await;
         let (gus, g) = app.user("Gus").await;

@@ -1,6 +1,7 @@
 //! The one integration-test binary: each test starts the real server on a random port
 //! with a fresh data directory and talks HTTP through the typed client.
 
+#[macro_use]
 mod helpers;
 
 mod api_basics;

@@ -7,87 +7,90 @@ use std::time::Duration;
 const WAIT: Duration = Duration::from_secs(5);
 const QUIET: Duration = Duration::from_millis(300);
 
-#[tokio::test]
-async fn a_stream_delivers_live_events_in_order_and_resumes_exactly() {
-    let t = Team::new().await;
-    let mut s = t.bo.stream(t.ws, None).await.unwrap();
-    let th = t.ana.add_thread(t.general, "Live", "x").await.unwrap();
-    let first = s.next(WAIT).await.expect("thread_added arrives");
-    assert_eq!(first.event, "thread_added");
-    assert_eq!(first.data["data"]["id"], th.id.0);
-    let c = t.ana.add_comment(th.id.0, "one").await.unwrap();
-    let second = s.next(WAIT).await.expect("comment_added arrives");
-    assert_eq!(second.event, "comment_added");
-    assert_eq!(second.data["data"]["id"], c.id.0);
-    assert!(second.id.unwrap() > first.id.unwrap());
-    let last_seen = second.id.unwrap();
-    drop(s);
+both_backends! {
+    async fn a_stream_delivers_live_events_in_order_and_resumes_exactly(b: Backend) {
+        let t = Team::on(b).await;
+        let mut s = t.bo.stream(t.ws, None).await.unwrap();
+        let th = t.ana.add_thread(t.general, "Live", "x").await.unwrap();
+        let first = s.next(WAIT).await.expect("thread_added arrives");
+        assert_eq!(first.event, "thread_added");
+        assert_eq!(first.data["data"]["id"], th.id.0);
+        let c = t.ana.add_comment(th.id.0, "one").await.unwrap();
+        let second = s.next(WAIT).await.expect("comment_added arrives");
+        assert_eq!(second.event, "comment_added");
+        assert_eq!(second.data["data"]["id"], c.id.0);
+        assert!(second.id.unwrap() > first.id.unwrap());
+        let last_seen = second.id.unwrap();
+        drop(s);
 
-    // While Bo is away: three comments.
-    for text in ["two", "three", "four"] {
-        t.ana.add_comment(th.id.0, text).await.unwrap();
+        // While Bo is away: three comments.
+        for text in ["two", "three", "four"] {
+            t.ana.add_comment(th.id.0, text).await.unwrap();
+        }
+        let mut resumed = t.bo.stream(t.ws, Some(last_seen)).await.unwrap();
+        let missed = resumed.drain(QUIET).await;
+        let contents: Vec<&str> = missed.iter().map(|e| e.data["data"]["content"].as_str().unwrap()).collect();
+        assert_eq!(contents, ["two", "three", "four"]);
+        let ids: Vec<i64> = missed.iter().map(|e| e.id.unwrap()).collect();
+        assert!(ids.windows(2).all(|w| w[0] < w[1]));
+        assert!(ids[0] > last_seen);
+        // Then live ones, with no repeat.
+        t.ana.add_comment(th.id.0, "five").await.unwrap();
+        let live = resumed.next(WAIT).await.unwrap();
+        assert_eq!(live.data["data"]["content"], "five");
+        t.app.stop().await;
     }
-    let mut resumed = t.bo.stream(t.ws, Some(last_seen)).await.unwrap();
-    let missed = resumed.drain(QUIET).await;
-    let contents: Vec<&str> = missed.iter().map(|e| e.data["data"]["content"].as_str().unwrap()).collect();
-    assert_eq!(contents, ["two", "three", "four"]);
-    let ids: Vec<i64> = missed.iter().map(|e| e.id.unwrap()).collect();
-    assert!(ids.windows(2).all(|w| w[0] < w[1]));
-    assert!(ids[0] > last_seen);
-    // Then live ones, with no repeat.
-    t.ana.add_comment(th.id.0, "five").await.unwrap();
-    let live = resumed.next(WAIT).await.unwrap();
-    assert_eq!(live.data["data"]["content"], "five");
-    t.app.stop().await;
 }
 
-#[tokio::test]
-async fn nobody_receives_events_they_may_not_see() {
-    let t = Team::new().await;
-    let mut bo = t.bo.stream(t.ws, None).await.unwrap();
-    let mut gus = t.gus.stream(t.ws, None).await.unwrap();
-    let secret = t.ana.add_thread(t.private, "Secret", "salaries").await.unwrap();
-    t.ana.add_comment(secret.id.0, "more secrets").await.unwrap();
-    let public = t.ana.add_thread(t.general, "Public", "hello all").await.unwrap();
-    let for_guests = t.ana.add_thread(t.guests, "For guests", "welcome").await.unwrap();
+both_backends! {
+    async fn nobody_receives_events_they_may_not_see(b: Backend) {
+        let t = Team::on(b).await;
+        let mut bo = t.bo.stream(t.ws, None).await.unwrap();
+        let mut gus = t.gus.stream(t.ws, None).await.unwrap();
+        let secret = t.ana.add_thread(t.private, "Secret", "salaries").await.unwrap();
+        t.ana.add_comment(secret.id.0, "more secrets").await.unwrap();
+        let public = t.ana.add_thread(t.general, "Public", "hello all").await.unwrap();
+        let for_guests = t.ana.add_thread(t.guests, "For guests", "welcome").await.unwrap();
 
-    let bo_got = bo.drain(QUIET).await;
-    let titles = |evs: &[weft_client::SseEvent]| -> Vec<String> {
-        evs.iter().filter(|e| e.event == "thread_added").map(|e| e.data["data"]["title"].as_str().unwrap().to_string()).collect()
-    };
-    assert_eq!(titles(&bo_got), ["Public"]);
-    assert!(bo_got.iter().all(|e| e.data["data"]["thread_id"] != secret.id.0), "{bo_got:?}");
-    let gus_got = gus.drain(QUIET).await;
-    assert_eq!(titles(&gus_got), ["For guests"]);
-    let _ = (public, for_guests);
+        let bo_got = bo.drain(QUIET).await;
+        let titles = |evs: &[weft_client::SseEvent]| -> Vec<String> {
+            evs.iter().filter(|e| e.event == "thread_added").map(|e| e.data["data"]["title"].as_str().unwrap().to_string()).collect()
+        };
+        assert_eq!(titles(&bo_got), ["Public"]);
+        assert!(bo_got.iter().all(|e| e.data["data"]["thread_id"] != secret.id.0), "{bo_got:?}");
+        let gus_got = gus.drain(QUIET).await;
+        assert_eq!(titles(&gus_got), ["For guests"]);
+        let _ = (public, for_guests);
 
-    // Once Bo joins the private channel, its new events reach him.
-    t.ana.post("channels/add_users", json!({"id": t.private, "user_ids": [t.bo_id]})).await.unwrap();
-    t.ana.add_comment(secret.id.0, "welcome Bo").await.unwrap();
-    let after = bo.drain(QUIET).await;
-    assert!(after.iter().any(|e| e.event == "channel_user_added"));
-    assert!(after.iter().any(|e| e.data["data"]["content"] == "welcome Bo"), "{after:?}");
+        // Once Bo joins the private channel, its new events reach him.
+        t.ana.post("channels/add_users", json!({"id": t.private, "user_ids": [t.bo_id]})).await.unwrap();
+        t.ana.add_comment(secret.id.0, "welcome Bo").await.unwrap();
+        let after = bo.drain(QUIET).await;
+        assert!(after.iter().any(|e| e.event == "channel_user_added"));
+        assert!(after.iter().any(|e| e.data["data"]["content"] == "welcome Bo"), "{after:?}");
 
-    // Someone outside the workspace cannot open its stream.
-    let err = t.oz.stream(t.ws, None).await.err().expect("refused");
-    assert_eq!(err.status, 404);
-    t.app.stop().await;
+        // Someone outside the workspace cannot open its stream.
+        let err = t.oz.stream(t.ws, None).await.err().expect("refused");
+        assert_eq!(err.status, 404);
+        t.app.stop().await;
+    }
 }
 
-#[tokio::test]
-async fn the_long_poll_returns_missed_events_then_waits_for_new_ones() {
-    let t = Team::new().await;
-    let th = t.ana.add_thread(t.general, "Poll", "x").await.unwrap();
-    let page = t.bo.get("events/get", json!({"workspace_id": t.ws, "after": 0, "timeout": 0})).await.unwrap();
-    let events = page["events"].as_array().unwrap();
-    assert!(events.iter().any(|e| e["type"] == "thread_added" && e["data"]["id"] == th.id.0));
-    let last = page["last_seq"].as_i64().unwrap();
-    let bo = t.bo.clone();
-    let ws = t.ws;
-    let waiting = tokio::spawn(async move { bo.get("events/get", json!({"workspace_id": ws, "after": last, "timeout": 10})).await });
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    t.ana.add_comment(th.id.0, "wake up").await.unwrap();
-    let page = waiting.await.unwrap().unwrap();
-    assert_eq!(page["events"][0]["data"]["content"], "wake up");
-    t.app.stop().await;
+both_backends! {
+    async fn the_long_poll_returns_missed_events_then_waits_for_new_ones(b: Backend) {
+        let t = Team::on(b).await;
+        let th = t.ana.add_thread(t.general, "Poll", "x").await.unwrap();
+        let page = t.bo.get("events/get", json!({"workspace_id": t.ws, "after": 0, "timeout": 0})).await.unwrap();
+        let events = page["events"].as_array().unwrap();
+        assert!(events.iter().any(|e| e["type"] == "thread_added" && e["data"]["id"] == th.id.0));
+        let last = page["last_seq"].as_i64().unwrap();
+        let bo = t.bo.clone();
+        let ws = t.ws;
+        let waiting = tokio::spawn(async move { bo.get("events/get", json!({"workspace_id": ws, "after": last, "timeout": 10})).await });
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        t.ana.add_comment(th.id.0, "wake up").await.unwrap();
+        let page = waiting.await.unwrap().unwrap();
+        assert_eq!(page["events"][0]["data"]["content"], "wake up");
+        t.app.stop().await;
+    }
 }

@@ -1,0 +1,467 @@
+//! The PostgreSQL backend, for several Weft nodes sharing one database.
+//!
+//! - Writes: one writer thread per node, with the same group commit as SQLite
+//!   (`writer.rs`). Each batch first takes one transaction-scoped advisory lock,
+//!   `pg_advisory_xact_lock(WRITE_LOCK)`: writers of all nodes take turns, so event sequence
+//!   numbers (the next integer, allocated under the lock) are gap-free and commit in order —
+//!   a reader can never see seq N+1 before N. Read-modify-writes (a thread's next
+//!   `obj_index`) are serialized by the same lock.
+//! - A batch that appended events runs `pg_notify` before COMMIT; PostgreSQL delivers it at
+//!   commit to every node's listener, which then publishes the new head to its streams. The
+//!   listener also polls once a second, so a lost notification delays, never loses, events.
+//! - Reads: a pool of reader threads, each with its own connection; each job runs in one
+//!   REPEATABLE READ, READ ONLY snapshot.
+//! - A lost connection is reopened on the next job; meanwhile calls fail with
+//!   `Unavailable` (HTTP 503) instead of hanging or crashing.
+
+use crate::sql::{Conn, Row, Value};
+use crate::writer::{WriteConn, WriteRequest, run_job, writer_loop};
+use bytes::BytesMut;
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
+use postgres::{Client, NoTls, Statement};
+use std::collections::HashMap;
+use std::error::Error as StdError;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, mpsc as std_mpsc};
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot, watch};
+use weft_core::store::{AnyBox, BoxFuture, Job, Store};
+use weft_core::{Error, Result};
+
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_init.sql"))];
+/// The advisory lock that makes writers of all nodes take turns ("WEFT").
+pub const WRITE_LOCK: i64 = 0x5745_4654;
+pub const NOTIFY_CHANNEL: &str = "weft_events";
+const POLL: Duration = Duration::from_secs(1);
+
+#[derive(Debug, Clone)]
+pub struct PgOptions {
+    /// Reader connections (and threads) per node.
+    pub readers: usize,
+    pub connect_timeout: Duration,
+}
+
+impl Default for PgOptions {
+    fn default() -> Self {
+        PgOptions { readers: 8, connect_timeout: Duration::from_secs(5) }
+    }
+}
+
+impl ToSql for Value {
+    fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> std::result::Result<IsNull, Box<dyn StdError + Sync + Send>> {
+        match self {
+            Value::Null => Ok(IsNull::Yes),
+            Value::Int(v) => match *ty {
+                Type::INT8 => v.to_sql(ty, out),
+                Type::INT4 => i32::try_from(*v)?.to_sql(ty, out),
+                Type::INT2 => i16::try_from(*v)?.to_sql(ty, out),
+                Type::BOOL => (*v != 0).to_sql(ty, out),
+                _ => v.to_string().as_str().to_sql(ty, out),
+            },
+            Value::Text(s) => s.as_str().to_sql(ty, out),
+        }
+    }
+
+    fn accepts(_ty: &Type) -> bool {
+        true
+    }
+
+    to_sql_checked!();
+}
+
+fn pg_error(e: postgres::Error) -> Error {
+    if e.is_closed() || e.code().is_none() && e.source().is_some_and(|s| s.is::<std::io::Error>()) {
+        return Error::Unavailable("the database is unreachable".into());
+    }
+    match e.code() {
+        Some(c) if c.code().starts_with("08") || c.code().starts_with("57P") => {
+            Error::Unavailable("the database is unreachable".into())
+        }
+        _ => Error::Internal(format!("postgres: {e}")),
+    }
+}
+
+/// `?` placeholders (the shared SQL's) become `$1, $2, …`.
+pub fn numbered(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut n = 0;
+    for ch in sql.chars() {
+        if ch == '?' {
+            n += 1;
+            out.push('$');
+            out.push_str(&n.to_string());
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// A connection with its prepared statements; reconnects when found closed.
+pub(crate) struct PgConn {
+    url: String,
+    timeout: Duration,
+    client: Option<Client>,
+    statements: HashMap<String, Statement>,
+}
+
+impl PgConn {
+    fn new(url: &str, timeout: Duration) -> Self {
+        PgConn { url: url.to_string(), timeout, client: None, statements: HashMap::new() }
+    }
+
+    fn connect(url: &str, timeout: Duration) -> Result<Client> {
+        let mut config: postgres::Config =
+            url.parse().map_err(|e| Error::Internal(format!("invalid database URL: {e}")))?;
+        config.connect_timeout(timeout);
+        config.application_name("weft");
+        config.options("-c client_min_messages=warning");
+        config.connect(NoTls).map_err(|e| {
+            tracing::warn!(error = %e, "cannot connect to PostgreSQL");
+            Error::Unavailable(format!("the database is unreachable: {e}"))
+        })
+    }
+
+    fn ensure(&mut self) -> Result<&mut Client> {
+        if self.client.as_ref().is_none_or(|c| c.is_closed()) {
+            self.statements.clear();
+            self.client = None;
+            self.client = Some(Self::connect(&self.url, self.timeout)?);
+        }
+        Ok(self.client.as_mut().expect("connected"))
+    }
+
+    fn batch(&mut self, sql: &str) -> Result<()> {
+        let r = self.ensure()?.batch_execute(sql).map_err(pg_error);
+        self.forget_if_broken(r)
+    }
+
+    fn forget_if_broken<T>(&mut self, r: Result<T>) -> Result<T> {
+        if let Err(Error::Unavailable(_)) = &r {
+            self.client = None;
+            self.statements.clear();
+        }
+        r
+    }
+
+    fn statement(&mut self, sql: &str) -> Result<Statement> {
+        if let Some(st) = self.statements.get(sql) {
+            return Ok(st.clone());
+        }
+        let st = self.ensure()?.prepare(&numbered(sql)).map_err(pg_error)?;
+        self.statements.insert(sql.to_string(), st.clone());
+        Ok(st)
+    }
+}
+
+fn params_of(params: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
+    params.iter().map(|v| v as &(dyn ToSql + Sync)).collect()
+}
+
+impl Conn for PgConn {
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
+        let st = self.statement(sql)?;
+        let r = self.ensure()?.execute(&st, &params_of(params)).map_err(pg_error);
+        self.forget_if_broken(r)
+    }
+
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+        let st = self.statement(sql)?;
+        let r = self.ensure()?.query(&st, &params_of(params)).map_err(pg_error);
+        let rows = self.forget_if_broken(r)?;
+        rows.iter().map(row_of).collect()
+    }
+}
+
+fn row_of(r: &postgres::Row) -> Result<Row> {
+    let bad = |e: postgres::Error| Error::Internal(format!("postgres column: {e}"));
+    let mut values = Vec::with_capacity(r.len());
+    for (i, col) in r.columns().iter().enumerate() {
+        let v = match *col.type_() {
+            Type::INT8 => r.try_get::<_, Option<i64>>(i).map_err(bad)?.map(Value::Int),
+            Type::INT4 => r.try_get::<_, Option<i32>>(i).map_err(bad)?.map(|v| Value::Int(v.into())),
+            Type::INT2 => r.try_get::<_, Option<i16>>(i).map_err(bad)?.map(|v| Value::Int(v.into())),
+            Type::BOOL => r.try_get::<_, Option<bool>>(i).map_err(bad)?.map(|v| Value::Int(v.into())),
+            Type::NUMERIC => {
+                return Err(Error::Internal(format!("column {} is NUMERIC; cast it to BIGINT", col.name())));
+            }
+            _ => r.try_get::<_, Option<String>>(i).map_err(bad)?.map(Value::Text),
+        };
+        values.push(v.unwrap_or(Value::Null));
+    }
+    Ok(Row(values))
+}
+
+impl WriteConn for PgConn {
+    fn ensure_connected(&mut self) -> Result<()> {
+        self.ensure().map(|_| ())
+    }
+    fn begin(&mut self) -> Result<()> {
+        self.batch(&format!("BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})"))
+    }
+    fn run_sql(&mut self, sql: &str) -> Result<()> {
+        self.batch(sql)
+    }
+    fn conn(&mut self) -> &mut dyn Conn {
+        self
+    }
+    fn before_commit(&mut self, appended: bool) -> Result<()> {
+        if appended { self.batch(&format!("SELECT pg_notify('{NOTIFY_CHANNEL}', '')")) } else { Ok(()) }
+    }
+    fn head(&mut self) -> Result<i64> {
+        event_head(self)
+    }
+    fn close(self) {}
+}
+
+fn event_head(c: &mut PgConn) -> Result<i64> {
+    let rows = c.query("SELECT COALESCE(MAX(seq), 0) FROM events", &[])?;
+    rows.first().map_or(Ok(0), |r| r.i64(0))
+}
+
+/// Applies the embedded migrations not yet recorded, under the write lock so that two
+/// nodes starting together do not both apply them.
+fn migrate(c: &mut PgConn) -> Result<()> {
+    c.batch(&format!(
+        "BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK}); \
+         CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_ts BIGINT NOT NULL)"
+    ))?;
+    for (version, sql) in MIGRATIONS {
+        let done = c.query("SELECT COUNT(*) FROM schema_migrations WHERE version = ?", &[Value::Int(*version)])?;
+        if done.first().map_or(Ok(0), |r| r.i64(0))? == 0 {
+            if let Err(e) = c.batch(sql) {
+                let _ = c.batch("ROLLBACK");
+                return Err(e);
+            }
+            c.execute(
+                "INSERT INTO schema_migrations (version, applied_ts) VALUES (?, EXTRACT(EPOCH FROM now())::BIGINT)",
+                &[Value::Int(*version)],
+            )?;
+            tracing::info!(version, "applied migration");
+        }
+    }
+    c.batch("COMMIT")
+}
+
+type ReadRequest = (Job, oneshot::Sender<Result<AnyBox>>);
+
+pub struct PgStore {
+    writer: Mutex<Option<mpsc::Sender<WriteRequest>>>,
+    threads: Mutex<Vec<std::thread::JoinHandle<()>>>,
+    reads: Mutex<Option<std_mpsc::Sender<ReadRequest>>>,
+    head: watch::Receiver<i64>,
+    stop: Arc<AtomicBool>,
+}
+
+fn spawn(name: &str, f: impl FnOnce() + Send + 'static) -> Result<std::thread::JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name(name.to_string())
+        .spawn(f)
+        .map_err(|e| Error::Internal(format!("cannot start thread {name}: {e}")))
+}
+
+fn reader_loop(mut conn: PgConn, queue: Arc<Mutex<std_mpsc::Receiver<ReadRequest>>>) {
+    loop {
+        let next = queue.lock().expect("read queue").recv();
+        let Ok((job, reply)) = next else { return };
+        let out = conn
+            .batch("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            .and_then(|_| {
+                let (out, _) = run_job(&mut conn, job);
+                let _ = conn.batch("COMMIT");
+                out
+            });
+        let _ = reply.send(out);
+    }
+}
+
+/// Publishes the head of the shared event log: on each notification, and once a second.
+fn listener_loop(url: String, timeout: Duration, head: watch::Sender<i64>, stop: Arc<AtomicBool>) {
+    let mut conn = PgConn::new(&url, timeout);
+    let mut listening = false;
+    while !stop.load(Ordering::Relaxed) {
+        if !listening {
+            match conn.batch(&format!("LISTEN {NOTIFY_CHANNEL}")) {
+                Ok(()) => listening = true,
+                Err(_) => {
+                    std::thread::sleep(POLL);
+                    continue;
+                }
+            }
+        }
+        // Wait for a notification (or the poll interval), then drain the others: one head
+        // query covers them all.
+        if let Some(client) = conn.client.as_mut() {
+            let mut notifications = client.notifications();
+            let woke = matches!(notifications.timeout_iter(POLL).next(), Ok(Some(_)));
+            if woke {
+                while let Ok(Some(_)) = notifications.iter().next() {}
+            }
+        }
+        match event_head(&mut conn) {
+            Ok(seq) => {
+                head.send_if_modified(|h| {
+                    let newer = seq > *h;
+                    if newer {
+                        *h = seq;
+                    }
+                    newer
+                });
+            }
+            Err(_) => listening = false,
+        }
+    }
+}
+
+impl PgStore {
+    pub fn open(url: &str, options: PgOptions) -> Result<Self> {
+        // The synchronous client runs its own small runtime, which cannot be started on a
+        // thread that is driving async tasks: connect and migrate on a plain thread.
+        let (writer, head0) = off_runtime({
+            let (url, timeout) = (url.to_string(), options.connect_timeout);
+            move || {
+                let mut writer = PgConn::new(&url, timeout);
+                migrate(&mut writer)?;
+                let head = event_head(&mut writer)?;
+                Ok((writer, head))
+            }
+        })?;
+        let (head_tx, head) = watch::channel(head0);
+        let stop = Arc::new(AtomicBool::new(false));
+        let mut threads = Vec::new();
+        let (tx, rx) = mpsc::channel::<WriteRequest>(4096);
+        let writer_head = head_tx.clone();
+        threads.push(spawn("weft-pg-writer", move || writer_loop(writer, rx, writer_head))?);
+        let (read_tx, read_rx) = std_mpsc::channel::<ReadRequest>();
+        let read_rx = Arc::new(Mutex::new(read_rx));
+        for i in 0..options.readers.max(1) {
+            let conn = PgConn::new(url, options.connect_timeout);
+            let queue = read_rx.clone();
+            threads.push(spawn(&format!("weft-pg-reader-{i}"), move || reader_loop(conn, queue))?);
+        }
+        let (url2, timeout, stop2) = (url.to_string(), options.connect_timeout, stop.clone());
+        threads.push(spawn("weft-pg-listener", move || listener_loop(url2, timeout, head_tx, stop2))?);
+        Ok(PgStore {
+            writer: Mutex::new(Some(tx)),
+            threads: Mutex::new(threads),
+            reads: Mutex::new(Some(read_tx)),
+            head,
+            stop,
+        })
+    }
+}
+
+impl Store for PgStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    fn write_job(&self, job: Job) -> BoxFuture<Result<AnyBox>> {
+        crate::sqlite::submit(&self.writer, job)
+    }
+
+    fn read_job(&self, job: Job) -> BoxFuture<Result<AnyBox>> {
+        let sender = self.reads.lock().expect("read queue").clone();
+        Box::pin(async move {
+            let sender = sender.ok_or_else(|| Error::Unavailable("the server is shutting down".into()))?;
+            let (reply, answer) = oneshot::channel();
+            sender.send((job, reply)).map_err(|_| Error::Unavailable("the database readers have stopped".into()))?;
+            answer.await.map_err(|_| Error::Internal("a database reader dropped a job".into()))?
+        })
+    }
+
+    fn head(&self) -> watch::Receiver<i64> {
+        self.head.clone()
+    }
+
+    fn close(&self) -> BoxFuture<()> {
+        self.writer.lock().expect("writer lock").take();
+        self.reads.lock().expect("read queue").take();
+        self.stop.store(true, Ordering::Relaxed);
+        let threads: Vec<_> = self.threads.lock().expect("threads").drain(..).collect();
+        Box::pin(async move {
+            let _ = tokio::task::spawn_blocking(move || {
+                for t in threads {
+                    let _ = t.join();
+                }
+            })
+            .await;
+        })
+    }
+}
+
+/// Runs `f` on a plain thread and waits for it (see `PgStore::open`).
+pub fn off_runtime<T: Send>(f: impl FnOnce() -> Result<T> + Send) -> Result<T> {
+    std::thread::scope(|s| s.spawn(f).join().unwrap_or_else(|_| Err(Error::Internal("a database thread panicked".into()))))
+}
+
+/// For tests: creates a fresh, empty database next to the one `base_url` names, and
+/// returns its URL. Each test gets its own, so tests run in parallel.
+pub fn create_scratch_database(base_url: &str) -> Result<String> {
+    off_runtime(|| create_scratch_database_now(base_url))
+}
+
+fn create_scratch_database_now(base_url: &str) -> Result<String> {
+    let config: postgres::Config = base_url.parse().map_err(|e| Error::Internal(format!("invalid URL: {e}")))?;
+    let mut client = config.connect(NoTls).map_err(pg_error)?;
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).map_err(|e| Error::Internal(format!("no randomness: {e}")))?;
+    let name = format!("weft_test_{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>());
+    client.batch_execute(&format!("CREATE DATABASE {name}")).map_err(pg_error)?;
+    Ok(with_dbname(base_url, &name))
+}
+
+/// `postgres://u@h:5432/db?x=y` with `db` replaced by `name`.
+pub fn with_dbname(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let path_start = base[scheme_end..].find('/').map(|i| scheme_end + i);
+    let mut out = match path_start {
+        Some(i) => format!("{}/{name}", &base[..i]),
+        None => format!("{base}/{name}"),
+    };
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
+}
+
+/// For tests: drops a database made by `create_scratch_database`.
+pub fn drop_scratch_database(base_url: &str, url: &str) {
+    let _ = off_runtime(|| {
+        drop_scratch_database_now(base_url, url);
+        Ok(())
+    });
+}
+
+fn drop_scratch_database_now(base_url: &str, url: &str) {
+    let name = url.split('?').next().unwrap_or("").rsplit('/').next().unwrap_or("").to_string();
+    if !name.starts_with("weft_test_") {
+        return;
+    }
+    if let Ok(mut client) = base_url.parse::<postgres::Config>().and_then(|c| c.connect(NoTls)) {
+        let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered() {
+        assert_eq!(numbered("SELECT ? WHERE a = ? AND b IN (?, ?)"), "SELECT $1 WHERE a = $2 AND b IN ($3, $4)");
+    }
+
+    #[test]
+    fn database_names_are_replaced_in_urls() {
+        assert_eq!(with_dbname("postgres://u@h:5432/test", "x"), "postgres://u@h:5432/x");
+        assert_eq!(with_dbname("postgres://h/test?sslmode=disable", "x"), "postgres://h/x?sslmode=disable");
+        assert_eq!(with_dbname("postgres://h", "x"), "postgres://h/x");
+    }
+}

@@ -1,0 +1,108 @@
+//! Group commit, shared by every backend: one writer thread per process takes every write
+//! job queued at that moment and commits them in one transaction, each job inside its own
+//! savepoint so that a failing job rolls back alone. Replies go out only after COMMIT, so
+//! an acknowledged write is durable.
+
+use crate::sql::{Conn, SqlTx};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use tokio::sync::{mpsc, oneshot, watch};
+use weft_core::store::{AnyBox, Job};
+use weft_core::{Error, Result};
+
+/// The most jobs committed together; bounds the latency of the first one.
+pub const MAX_BATCH: usize = 512;
+
+pub struct WriteRequest {
+    pub job: Job,
+    pub reply: oneshot::Sender<Result<AnyBox>>,
+}
+
+/// What the group-commit loop needs from a backend's write connection.
+pub trait WriteConn {
+    /// Makes sure there is a working connection (reconnecting if it was lost).
+    fn ensure_connected(&mut self) -> Result<()>;
+    /// Starts the batch's transaction and takes the exclusive write section.
+    fn begin(&mut self) -> Result<()>;
+    fn run_sql(&mut self, sql: &str) -> Result<()>;
+    fn conn(&mut self) -> &mut dyn Conn;
+    /// Called before COMMIT when the batch appended events (PostgreSQL wakes other nodes).
+    fn before_commit(&mut self, appended_events: bool) -> Result<()>;
+    fn head(&mut self) -> Result<i64>;
+    /// Called once when the queue closes.
+    fn close(self);
+}
+
+pub fn run_job(conn: &mut dyn Conn, job: Job) -> (Result<AnyBox>, bool) {
+    let mut tx = SqlTx::new(conn);
+    let out = catch_unwind(AssertUnwindSafe(|| job(&mut tx)))
+        .unwrap_or_else(|_| Err(Error::Internal("a storage job panicked".into())));
+    let appended = tx.appended_events;
+    (out, appended)
+}
+
+fn commit_batch<W: WriteConn>(w: &mut W, jobs: Vec<Job>) -> (Vec<Result<AnyBox>>, bool) {
+    let n = jobs.len();
+    if let Err(e) = w.ensure_connected().and_then(|_| w.begin()) {
+        return ((0..n).map(|_| Err(e.clone())).collect(), false);
+    }
+    let mut results = Vec::with_capacity(n);
+    let mut appended = false;
+    for job in jobs {
+        if let Err(e) = w.run_sql("SAVEPOINT job") {
+            results.push(Err(e));
+            continue;
+        }
+        let (out, job_appended) = run_job(w.conn(), job);
+        let end = if out.is_ok() { "RELEASE SAVEPOINT job" } else { "ROLLBACK TO SAVEPOINT job" };
+        match w.run_sql(end) {
+            Ok(()) => {
+                appended |= job_appended && out.is_ok();
+                results.push(out);
+            }
+            Err(e) => results.push(Err(e)),
+        }
+    }
+    let committed = w.before_commit(appended).and_then(|_| w.run_sql("COMMIT"));
+    if let Err(e) = committed {
+        tracing::error!(error = %e, "commit failed; the whole batch is rolled back");
+        let _ = w.run_sql("ROLLBACK");
+        for r in results.iter_mut() {
+            *r = Err(e.clone());
+        }
+        appended = false;
+    }
+    (results, appended)
+}
+
+pub fn writer_loop<W: WriteConn>(mut w: W, mut rx: mpsc::Receiver<WriteRequest>, head: watch::Sender<i64>) {
+    let mut batch: Vec<WriteRequest> = Vec::with_capacity(MAX_BATCH);
+    while let Some(first) = rx.blocking_recv() {
+        batch.push(first);
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(r) => batch.push(r),
+                Err(_) => break,
+            }
+        }
+        let (jobs, replies): (Vec<Job>, Vec<_>) = batch.drain(..).map(|r| (r.job, r.reply)).unzip();
+        let (results, appended) = commit_batch(&mut w, jobs);
+        if appended {
+            match w.head() {
+                Ok(seq) => {
+                    head.send_if_modified(|h| {
+                        let newer = seq > *h;
+                        if newer {
+                            *h = seq;
+                        }
+                        newer
+                    });
+                }
+                Err(e) => tracing::error!(error = %e, "cannot read the event head"),
+            }
+        }
+        for (reply, result) in replies.into_iter().zip(results) {
+            let _ = reply.send(result);
+        }
+    }
+    w.close();
+}
