@@ -15,6 +15,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Serve(args) => serve(args).await,
             Command::Admin(AdminCommand::CreateUser(args)) => weft::cli::create_user(args).await,
+            Command::Admin(AdminCommand::Migrate(args)) => weft::cli::migrate(args).await,
             Command::Config(ConfigCommand::Example) => {
                 print!("{}", weft::config::EXAMPLE);
                 Ok(())

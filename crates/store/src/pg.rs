@@ -99,7 +99,7 @@ pub fn numbered(sql: &str) -> String {
 }
 
 /// A connection with its prepared statements; reconnects when found closed.
-pub(crate) struct PgConn {
+pub struct PgConn {
     url: String,
     timeout: Duration,
     client: Option<Client>,
@@ -107,7 +107,7 @@ pub(crate) struct PgConn {
 }
 
 impl PgConn {
-    fn new(url: &str, timeout: Duration) -> Self {
+    pub fn new(url: &str, timeout: Duration) -> Self {
         PgConn { url: url.to_string(), timeout, client: None, statements: HashMap::new() }
     }
 
@@ -132,7 +132,7 @@ impl PgConn {
         Ok(self.client.as_mut().expect("connected"))
     }
 
-    fn batch(&mut self, sql: &str) -> Result<()> {
+    pub fn batch(&mut self, sql: &str) -> Result<()> {
         let r = self.ensure()?.batch_execute(sql).map_err(pg_error);
         self.forget_if_broken(r)
     }
@@ -222,7 +222,7 @@ fn event_head(c: &mut PgConn) -> Result<i64> {
 
 /// Applies the embedded migrations not yet recorded, under the write lock so that two
 /// nodes starting together do not both apply them.
-fn migrate(c: &mut PgConn) -> Result<()> {
+pub fn migrate(c: &mut PgConn) -> Result<()> {
     c.batch(&format!(
         "BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK}); \
          CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_ts BIGINT NOT NULL)"

@@ -40,7 +40,7 @@ impl ToSql for Value {
     }
 }
 
-fn storage_error(e: rusqlite::Error) -> Error {
+pub(crate) fn storage_error(e: rusqlite::Error) -> Error {
     match e.sqlite_error_code() {
         Some(rusqlite::ErrorCode::DatabaseBusy) | Some(rusqlite::ErrorCode::DatabaseLocked) => {
             Error::Unavailable("the database is busy; try again".into())
@@ -50,7 +50,7 @@ fn storage_error(e: rusqlite::Error) -> Error {
 }
 
 /// A connection that runs the shared SQL (`sql.rs`).
-pub(crate) struct Db(pub Connection);
+pub struct Db(pub Connection);
 
 impl Conn for Db {
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
@@ -95,7 +95,7 @@ fn open_writer(path: &Path) -> rusqlite::Result<Connection> {
     Ok(conn)
 }
 
-fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
+pub(crate) fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
     let conn = Connection::open_with_flags(path, flags)?;
     configure(&conn)?;
