@@ -217,7 +217,12 @@ impl Team {
     }
 
     pub async fn on(backend: Backend) -> Team {
-        let app = TestApp::spawn(backend).await;
+        Self::on_with(backend, |_| {}).await
+    }
+
+    /// The team on a server configured by `configure`.
+    pub async fn on_with(backend: Backend, configure: impl FnOnce(&mut Config)) -> Team {
+        let app = TestApp::spawn_with(backend, configure).await;
         let (ana, a) = app.user("Ana").await;
         let (bo, b) = app.user("Bo").await;
         let (gus, g) = app.user("Gus").await;

@@ -5,4 +5,6 @@
 mod helpers;
 
 mod api_basics;
+mod authz;
+mod malformed;
 mod stream;
