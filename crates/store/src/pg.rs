@@ -137,6 +137,17 @@ impl PgConn {
         self.forget_if_broken(r)
     }
 
+    /// Starts a transaction. A pooled connection may have died while idle (the server
+    /// restarted): that shows on its first statement, before any job ran, so it is safe to
+    /// reconnect and try once more.
+    fn begin_fresh(&mut self, sql: &str) -> Result<()> {
+        let had_client = self.client.is_some();
+        match self.batch(sql) {
+            Err(Error::Unavailable(_)) if had_client => self.batch(sql),
+            other => other,
+        }
+    }
+
     fn forget_if_broken<T>(&mut self, r: Result<T>) -> Result<T> {
         if let Err(Error::Unavailable(_)) = &r {
             self.client = None;
@@ -198,7 +209,7 @@ impl WriteConn for PgConn {
         self.ensure().map(|_| ())
     }
     fn begin(&mut self) -> Result<()> {
-        self.batch(&format!("BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})"))
+        self.begin_fresh(&format!("BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})"))
     }
     fn run_sql(&mut self, sql: &str) -> Result<()> {
         self.batch(sql)
@@ -266,7 +277,7 @@ fn reader_loop(mut conn: PgConn, queue: Arc<Mutex<std_mpsc::Receiver<ReadRequest
         let next = queue.lock().expect("read queue").recv();
         let Ok((job, reply)) = next else { return };
         let out = conn
-            .batch("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            .begin_fresh("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             .and_then(|_| {
                 let (out, _) = run_job(&mut conn, job);
                 let _ = conn.batch("COMMIT");

@@ -251,3 +251,86 @@ impl Team {
         }
     }
 }
+
+impl TestApp {
+    /// Another Weft node on the same PostgreSQL database, as behind a load balancer.
+    pub async fn second_node(&self) -> Server {
+        let config = Config {
+            data: self.dir.path().join("node2"),
+            database_url: self.database_url.clone(),
+            db_pool_size: 4,
+            listen: "127.0.0.1:0".parse().unwrap(),
+            ..Config::default()
+        };
+        let store = config.open_store().expect("open store");
+        Server::start(config, store, self.clock.clone()).await.expect("second node starts")
+    }
+}
+
+/// A TCP proxy in front of PostgreSQL that a test can cut and restore, to play a database
+/// outage without touching the real server. It runs on its own runtime: the store's
+/// synchronous client may block the test's runtime while it connects.
+pub struct Proxy {
+    pub addr: std::net::SocketAddr,
+    up: Arc<std::sync::atomic::AtomicBool>,
+    links: Arc<std::sync::Mutex<Vec<tokio::task::AbortHandle>>>,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl Proxy {
+    pub fn start(target: String) -> Proxy {
+        use std::sync::atomic::Ordering;
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+        let std_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        std_listener.set_nonblocking(true).unwrap();
+        let addr = std_listener.local_addr().unwrap();
+        let up = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let links: Arc<std::sync::Mutex<Vec<tokio::task::AbortHandle>>> = Default::default();
+        let (up2, links2) = (up.clone(), links.clone());
+        runtime.spawn(async move {
+            let listener = tokio::net::TcpListener::from_std(std_listener).unwrap();
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                if !up2.load(Ordering::SeqCst) {
+                    continue; // dropped: the client sees the connection close at once
+                }
+                let target = target.clone();
+                let task = tokio::spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(&target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                links2.lock().unwrap().push(task.abort_handle());
+            }
+        });
+        Proxy { addr, up, links, runtime: Some(runtime) }
+    }
+
+    /// Drops every open connection and refuses new ones.
+    pub fn cut(&self) {
+        self.up.store(false, std::sync::atomic::Ordering::SeqCst);
+        for link in self.links.lock().unwrap().drain(..) {
+            link.abort();
+        }
+    }
+
+    pub fn restore(&self) {
+        self.up.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        self.cut();
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+/// `host:port` of a postgres:// URL (5432 when absent).
+pub fn host_port(url: &str) -> String {
+    let rest = url.split("://").nth(1).unwrap_or(url);
+    let rest = rest.rsplit('@').next().unwrap_or(rest);
+    let hp = rest.split(['/', '?']).next().unwrap_or(rest);
+    if hp.contains(':') { hp.to_string() } else { format!("{hp}:5432") }
+}

@@ -7,4 +7,5 @@ mod helpers;
 mod api_basics;
 mod authz;
 mod malformed;
+mod scale;
 mod stream;

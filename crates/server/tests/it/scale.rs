@@ -1,0 +1,160 @@
+//! Running at scale: several nodes on one PostgreSQL, moving from SQLite, and surviving a
+//! database outage. These run when a PostgreSQL server is available.
+
+use crate::helpers::*;
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+use weft_client::Client;
+use weft_core::model::*;
+
+#[tokio::test]
+async fn two_nodes_on_one_database_behave_as_one_server() {
+    if postgres_url().is_none() {
+        return;
+    }
+    let t = Team::on(Backend::Postgres).await;
+    let node2 = t.app.second_node().await;
+    let ana2 = Client::new(&format!("http://{}", node2.addr)).with_token(t.ana.token().unwrap());
+    let bo2 = Client::new(&format!("http://{}", node2.addr)).with_token(t.bo.token().unwrap());
+    let th = t.ana.add_thread(t.general, "Across nodes", "x").await.unwrap();
+    // Bo streams from node 1; writes go through node 2.
+    let mut stream = t.bo.stream(t.ws, None).await.unwrap();
+    let written = ana2.add_comment(th.id.0, "via node 2").await.unwrap();
+    let sent = Instant::now();
+    let got = stream.next(Duration::from_secs(1)).await.expect("node 1 delivers node 2's write within a second");
+    assert!(sent.elapsed() < Duration::from_secs(1));
+    assert_eq!(got.data["data"]["id"], written.id.0);
+
+    // Both nodes write at once; node 1's stream gets every event, in order, without gaps.
+    let mut writers = Vec::new();
+    for (i, client) in [t.ana.clone(), ana2.clone(), t.bo.clone(), bo2.clone()].into_iter().enumerate() {
+        let thread = th.id.0;
+        writers.push(tokio::spawn(async move {
+            for n in 0..15 {
+                client.add_comment(thread, &format!("writer {i} comment {n}")).await.unwrap();
+            }
+        }));
+    }
+    for w in writers {
+        w.await.unwrap();
+    }
+    let events = stream.drain(Duration::from_millis(1500)).await;
+    let seqs: Vec<i64> = events.iter().map(|e| e.id.unwrap()).collect();
+    assert_eq!(events.len(), 60, "{seqs:?}");
+    assert!(seqs.windows(2).all(|w| w[1] == w[0] + 1), "gap or reorder: {seqs:?}");
+    assert_eq!(seqs[0], got.id.unwrap() + 1);
+    // Every comment got its own obj_index, 0..=60 with no duplicate.
+    let comments: Vec<Comment> =
+        t.ana.get_as("comments/get", json!({"thread_id": th.id.0, "limit": 500})).await.unwrap();
+    let idx: Vec<i64> = comments.iter().map(|c| c.obj_index).collect();
+    assert_eq!(idx, (0..61).collect::<Vec<_>>());
+    // A client resuming on node 2 from node 1's position sees the same sequence.
+    let mut again = bo2.stream(t.ws, Some(got.id.unwrap())).await.unwrap();
+    let replay: Vec<i64> = again.drain(Duration::from_millis(500)).await.iter().map(|e| e.id.unwrap()).collect();
+    assert_eq!(replay, seqs);
+    node2.stop().await;
+    t.app.stop().await;
+}
+
+#[tokio::test]
+async fn a_sqlite_instance_moves_to_postgres_and_a_rerun_adds_no_duplicates() {
+    let Some(base) = postgres_url() else { return };
+    // An instance with some life in it, on SQLite.
+    let t = Team::on(Backend::Sqlite).await;
+    let th = t.ana.add_thread(t.general, "Before the move", "x").await.unwrap();
+    for n in 0..30 {
+        t.bo.add_comment(th.id.0, &format!("comment {n}")).await.unwrap();
+    }
+    t.ana.post("threads/star", json!({"id": th.id.0})).await.unwrap();
+    t.ana.post("reactions/add", json!({"thread_id": th.id.0, "reaction": "👍"})).await.unwrap();
+    let dir = t.app.dir.path().to_path_buf();
+    let (ana_token, ws, general) = (t.ana.token().unwrap().to_string(), t.ws, t.general);
+    let mut app = t.app;
+    app.server.take().unwrap().stop().await;
+
+    let target = weft_store::pg::create_scratch_database(&base).unwrap();
+    let (d, to) = (dir.clone(), target.clone());
+    let reports = tokio::task::spawn_blocking(move || weft_store::copy::sqlite_to_postgres(&d, &to, |_| {}))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(reports.iter().all(|r| r.ok()), "{reports:?}");
+    let comments = reports.iter().find(|r| r.table == "comments").unwrap();
+    assert_eq!(comments.source_rows, 30);
+
+    // An interrupted copy: part of the rows are missing. Running it again completes it.
+    let to = target.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut c: postgres::Client = to.parse::<postgres::Config>().unwrap().connect(postgres::NoTls).unwrap();
+        c.batch_execute("DELETE FROM comments WHERE id % 2 = 0; DELETE FROM events WHERE seq > 10").unwrap();
+    })
+    .await
+    .unwrap();
+    let (d, to) = (dir.clone(), target.clone());
+    let reports = tokio::task::spawn_blocking(move || weft_store::copy::sqlite_to_postgres(&d, &to, |_| {}))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(reports.iter().all(|r| r.ok()), "{reports:?}");
+
+    // Weft on PostgreSQL serves the same data to the same tokens, and new ids continue.
+    let config = weft::Config {
+        data: dir.join("unused"),
+        database_url: Some(target.clone()),
+        listen: "127.0.0.1:0".parse().unwrap(),
+        ..weft::Config::default()
+    };
+    let store = config.open_store().unwrap();
+    let server = weft::Server::start(config, store, app.clock.clone()).await.unwrap();
+    let ana = Client::new(&format!("http://{}", server.addr)).with_token(&ana_token);
+    let moved: Thread = ana.get_as("threads/getone", json!({"id": th.id.0})).await.unwrap();
+    assert_eq!((moved.comment_count, moved.starred), (30, true));
+    assert_eq!(moved.reactions.get("👍").map(Vec::len), Some(1));
+    let all: Vec<Value> = ana.get_as("comments/get", json!({"thread_id": th.id.0, "limit": 100})).await.unwrap();
+    assert_eq!(all.len(), 30);
+    let next = ana.add_thread(general, "After the move", "y").await.unwrap();
+    assert!(next.id.0 > th.id.0);
+    let page =
+        ana.get("events/get", json!({"workspace_id": ws, "after": 0, "timeout": 0, "limit": 1000})).await.unwrap();
+    assert!(page["events"].as_array().unwrap().len() > 30);
+    server.stop().await;
+    weft_store::pg::drop_scratch_database(&base, &target);
+}
+
+#[tokio::test]
+async fn a_database_outage_gives_503_then_service_resumes() {
+    let Some(base) = postgres_url() else { return };
+    let proxy = Proxy::start(host_port(&base));
+    let port = proxy.addr.port();
+    let app = TestApp::spawn_with(Backend::Postgres, |c| {
+        let url = c.database_url.clone().unwrap();
+        let hp = host_port(&url);
+        c.database_url = Some(url.replacen(&hp, &format!("127.0.0.1:{port}"), 1));
+    })
+    .await;
+    let (ana, _) = app.user("Ana").await;
+    let ws = ana.add_workspace("Acme").await.unwrap();
+    let general = ws.default_channel.unwrap().0;
+    ana.add_thread(general, "Before", "x").await.unwrap();
+
+    proxy.cut();
+    let err = ana.add_thread(general, "During", "x").await.unwrap_err();
+    assert_eq!(err.status, 503, "{err}");
+    assert!(
+        err.body["error_string"].as_str().unwrap().contains("unavailable")
+            || err.body["error_string"].as_str().unwrap().contains("unreachable"),
+        "{err}"
+    );
+    let err = ana.get("threads/get", json!({"workspace_id": ws.id.0})).await.unwrap_err();
+    assert_eq!(err.status, 503, "{err}");
+    let (status, health) = ana.send(ana.http().get(format!("{}/health", app.base))).await.unwrap();
+    assert_eq!((status, &health["backend"], &health["database_reachable"]), (503, &json!("postgres"), &json!(false)));
+
+    proxy.restore();
+    let after = ana.add_thread(general, "After", "x").await.unwrap();
+    let threads: Vec<Thread> = ana.get_as("threads/get", json!({"workspace_id": ws.id.0})).await.unwrap();
+    let titles: Vec<&str> = threads.iter().map(|t| t.title.as_str()).collect();
+    assert_eq!(titles, ["After", "Before"]);
+    assert!(after.id.0 > 0);
+    app.stop().await;
+}
