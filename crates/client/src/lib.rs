@@ -102,12 +102,14 @@ impl Client {
 
     pub async fn post_as<T: DeserializeOwned>(&self, path: &str, params: Value) -> Result<T> {
         let v = self.post(path, params).await?;
-        serde_json::from_value(v.clone()).map_err(|e| ApiError { status: 200, body: json!({"decode_error": e.to_string(), "body": v}) })
+        serde_json::from_value(v.clone())
+            .map_err(|e| ApiError { status: 200, body: json!({"decode_error": e.to_string(), "body": v}) })
     }
 
     pub async fn get_as<T: DeserializeOwned>(&self, path: &str, params: Value) -> Result<T> {
         let v = self.get(path, params).await?;
-        serde_json::from_value(v.clone()).map_err(|e| ApiError { status: 200, body: json!({"decode_error": e.to_string(), "body": v}) })
+        serde_json::from_value(v.clone())
+            .map_err(|e| ApiError { status: 200, body: json!({"decode_error": e.to_string(), "body": v}) })
     }
 
     /// A raw request builder for tests of encodings.
@@ -133,7 +135,8 @@ impl Client {
     }
 
     pub async fn add_channel(&self, ws: i64, name: &str, public: bool, user_ids: &[i64]) -> Result<Channel> {
-        self.post_as("channels/add", json!({"workspace_id": ws, "name": name, "public": public, "user_ids": user_ids})).await
+        self.post_as("channels/add", json!({"workspace_id": ws, "name": name, "public": public, "user_ids": user_ids}))
+            .await
     }
 
     pub async fn add_thread(&self, channel: i64, title: &str, content: &str) -> Result<Thread> {

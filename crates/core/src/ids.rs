@@ -17,16 +17,7 @@ macro_rules! typed_id {
     )*};
 }
 
-typed_id!(
-    UserId,
-    WorkspaceId,
-    ChannelId,
-    ThreadId,
-    CommentId,
-    GroupId,
-    ConversationId,
-    MessageId,
-);
+typed_id!(UserId, WorkspaceId, ChannelId, ThreadId, CommentId, GroupId, ConversationId, MessageId,);
 
 /// Group ids 1 and 2 are reserved by the Twist API for "everyone in the channel" and
 /// "everyone in the thread"; real groups start above them.

@@ -24,8 +24,7 @@ pub fn can_manage_channel(role: UserType, channel: &Channel, viewer: UserId) -> 
 
 /// Adding people to a channel: its managers and its (non-guest) members.
 pub fn can_add_to_channel(role: UserType, channel: &Channel, viewer: UserId) -> bool {
-    can_manage_channel(role, channel, viewer)
-        || (role != UserType::Guest && channel.user_ids.contains(&viewer))
+    can_manage_channel(role, channel, viewer) || (role != UserType::Guest && channel.user_ids.contains(&viewer))
 }
 
 /// Creating channels and groups.

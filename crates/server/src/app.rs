@@ -123,11 +123,8 @@ async fn health(State(app): State<Arc<App>>) -> Response {
         "database_reachable": reachable.is_ok(),
         "version": env!("CARGO_PKG_VERSION"),
     });
-    let status = if reachable.is_ok() {
-        axum::http::StatusCode::OK
-    } else {
-        axum::http::StatusCode::SERVICE_UNAVAILABLE
-    };
+    let status =
+        if reachable.is_ok() { axum::http::StatusCode::OK } else { axum::http::StatusCode::SERVICE_UNAVAILABLE };
     (status, axum::Json(body)).into_response()
 }
 

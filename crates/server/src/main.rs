@@ -44,9 +44,8 @@ async fn serve(args: weft::cli::ServeArgs) -> Result<(), String> {
         Some(_) => "--database-url …".to_string(),
         None => format!("--data {}", config.data.display()),
     };
-    let server = weft::Server::start(config, store, weft::cli::clock())
-        .await
-        .map_err(|e| format!("cannot listen: {e}"))?;
+    let server =
+        weft::Server::start(config, store, weft::cli::clock()).await.map_err(|e| format!("cannot listen: {e}"))?;
     let url = format!("http://{}", server.addr);
     println!("Weft {} is listening on {url}", env!("CARGO_PKG_VERSION"));
     println!("Data: {data}");

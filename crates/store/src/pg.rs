@@ -276,13 +276,11 @@ fn reader_loop(mut conn: PgConn, queue: Arc<Mutex<std_mpsc::Receiver<ReadRequest
     loop {
         let next = queue.lock().expect("read queue").recv();
         let Ok((job, reply)) = next else { return };
-        let out = conn
-            .begin_fresh("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            .and_then(|_| {
-                let (out, _) = run_job(&mut conn, job);
-                let _ = conn.batch("COMMIT");
-                out
-            });
+        let out = conn.begin_fresh("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").and_then(|_| {
+            let (out, _) = run_job(&mut conn, job);
+            let _ = conn.batch("COMMIT");
+            out
+        });
         let _ = reply.send(out);
     }
 }
@@ -404,7 +402,9 @@ impl Store for PgStore {
 
 /// Runs `f` on a plain thread and waits for it (see `PgStore::open`).
 pub fn off_runtime<T: Send>(f: impl FnOnce() -> Result<T> + Send) -> Result<T> {
-    std::thread::scope(|s| s.spawn(f).join().unwrap_or_else(|_| Err(Error::Internal("a database thread panicked".into()))))
+    std::thread::scope(|s| {
+        s.spawn(f).join().unwrap_or_else(|_| Err(Error::Internal("a database thread panicked".into())))
+    })
 }
 
 /// For tests: creates a fresh, empty database next to the one `base_url` names, and

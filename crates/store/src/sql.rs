@@ -452,7 +452,8 @@ impl Tx for SqlTx<'_> {
     }
 
     fn insert_token(&mut self, user: UserId, token_hash: &str, now: i64) -> Result<()> {
-        self.conn.execute("INSERT INTO tokens (hash, user_id, created_ts) VALUES (?, ?, ?)", args![token_hash, user, now])?;
+        self.conn
+            .execute("INSERT INTO tokens (hash, user_id, created_ts) VALUES (?, ?, ?)", args![token_hash, user, now])?;
         Ok(())
     }
 
@@ -507,12 +508,12 @@ impl Tx for SqlTx<'_> {
     }
 
     fn membership(&mut self, ws: WorkspaceId, user: UserId) -> Result<Option<Membership>> {
-        let row = self.one("SELECT user_type, removed FROM workspace_users WHERE workspace_id = ? AND user_id = ?", args![ws, user])?;
+        let row = self.one(
+            "SELECT user_type, removed FROM workspace_users WHERE workspace_id = ? AND user_id = ?",
+            args![ws, user],
+        )?;
         row.map(|r| {
-            Ok(Membership {
-                user_type: UserType::parse(&r.text(0)?).unwrap_or(UserType::User),
-                removed: r.bool(1)?,
-            })
+            Ok(Membership { user_type: UserType::parse(&r.text(0)?).unwrap_or(UserType::User), removed: r.bool(1)? })
         })
         .transpose()
     }
@@ -587,7 +588,8 @@ impl Tx for SqlTx<'_> {
 
     fn channels_in(&mut self, ws: WorkspaceId, viewer: UserId) -> Result<Vec<Channel>> {
         let sql = format!("SELECT {CHANNEL_COLS} FROM channels c WHERE c.workspace_id = ? ORDER BY c.id");
-        let mut channels: Vec<Channel> = self.conn.query(&sql, args![viewer, ws])?.iter().map(channel_from).collect::<Result<_>>()?;
+        let mut channels: Vec<Channel> =
+            self.conn.query(&sql, args![viewer, ws])?.iter().map(channel_from).collect::<Result<_>>()?;
         let members = self.conn.query(
             "SELECT cu.channel_id, cu.user_id FROM channel_users cu JOIN channels c ON c.id = cu.channel_id \
              WHERE c.workspace_id = ? ORDER BY cu.channel_id, cu.user_id",
@@ -691,10 +693,8 @@ impl Tx for SqlTx<'_> {
 
     fn threads(&mut self, q: &ThreadQuery, viewer: UserId) -> Result<Vec<Thread>> {
         let mut params: Vec<Value> = vec![viewer.into()];
-        let mut sql = format!(
-            "SELECT {THREAD_COLS} {THREAD_FROM} WHERE t.channel_id IN ({})",
-            placeholders(q.channel_ids.len())
-        );
+        let mut sql =
+            format!("SELECT {THREAD_COLS} {THREAD_FROM} WHERE t.channel_id IN ({})", placeholders(q.channel_ids.len()));
         params.extend(q.channel_ids.iter().map(|c| Value::from(*c)));
         if let Some(ws) = q.workspace_id {
             sql.push_str(" AND t.workspace_id = ?");
@@ -832,7 +832,8 @@ impl Tx for SqlTx<'_> {
     }
 
     fn last_comment(&mut self, thread: ThreadId) -> Result<Option<Comment>> {
-        let sql = format!("SELECT {COMMENT_COLS} {COMMENT_FROM} WHERE c.thread_id = ? ORDER BY c.obj_index DESC LIMIT 1");
+        let sql =
+            format!("SELECT {COMMENT_COLS} {COMMENT_FROM} WHERE c.thread_id = ? ORDER BY c.obj_index DESC LIMIT 1");
         self.one(&sql, args![thread])?.map(|r| comment_from(&r)).transpose()
     }
 
@@ -869,9 +870,13 @@ impl Tx for SqlTx<'_> {
     }
 
     fn group(&mut self, id: GroupId) -> Result<Option<Group>> {
-        let row = self.one("SELECT id, workspace_id, name, description, color, version FROM user_groups WHERE id = ?", args![id])?;
+        let row = self.one(
+            "SELECT id, workspace_id, name, description, color, version FROM user_groups WHERE id = ?",
+            args![id],
+        )?;
         let Some(r) = row else { return Ok(None) };
-        let members = self.conn.query("SELECT user_id FROM group_users WHERE group_id = ? ORDER BY user_id", args![id])?;
+        let members =
+            self.conn.query("SELECT user_id FROM group_users WHERE group_id = ? ORDER BY user_id", args![id])?;
         Ok(Some(Group {
             id: GroupId(r.i64(0)?),
             workspace_id: WorkspaceId(r.i64(1)?),
@@ -927,7 +932,10 @@ impl Tx for SqlTx<'_> {
 
     fn add_group_members(&mut self, id: GroupId, users: &[UserId]) -> Result<()> {
         for &u in users {
-            self.conn.execute("INSERT INTO group_users (group_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING", args![id, u])?;
+            self.conn.execute(
+                "INSERT INTO group_users (group_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                args![id, u],
+            )?;
         }
         if !users.is_empty() {
             self.conn.execute("UPDATE user_groups SET version = version + 1 WHERE id = ?", args![id])?;
@@ -984,7 +992,8 @@ impl Tx for SqlTx<'_> {
              JOIN conversation_users s ON s.conversation_id = c.id AND s.user_id = ? \
              WHERE c.workspace_id = ? ORDER BY c.last_active_ts DESC, c.id DESC"
         );
-        let mut convs: Vec<Conversation> = self.conn.query(&sql, args![user, ws])?.iter().map(conversation_from).collect::<Result<_>>()?;
+        let mut convs: Vec<Conversation> =
+            self.conn.query(&sql, args![user, ws])?.iter().map(conversation_from).collect::<Result<_>>()?;
         let members = self.conn.query(
             "SELECT m.conversation_id, m.user_id FROM conversation_users m \
              JOIN conversation_users me ON me.conversation_id = m.conversation_id AND me.user_id = ? \
@@ -1046,7 +1055,8 @@ impl Tx for SqlTx<'_> {
 
     fn remove_conversation_members(&mut self, c: ConversationId, users: &[UserId]) -> Result<()> {
         for &u in users {
-            self.conn.execute("DELETE FROM conversation_users WHERE conversation_id = ? AND user_id = ?", args![c, u])?;
+            self.conn
+                .execute("DELETE FROM conversation_users WHERE conversation_id = ? AND user_id = ?", args![c, u])?;
         }
         Ok(())
     }
@@ -1087,7 +1097,9 @@ impl Tx for SqlTx<'_> {
     }
 
     fn last_message(&mut self, c: ConversationId) -> Result<Option<Message>> {
-        let sql = format!("SELECT {MESSAGE_COLS} {MESSAGE_FROM} WHERE m.conversation_id = ? ORDER BY m.obj_index DESC LIMIT 1");
+        let sql = format!(
+            "SELECT {MESSAGE_COLS} {MESSAGE_FROM} WHERE m.conversation_id = ? ORDER BY m.obj_index DESC LIMIT 1"
+        );
         self.one(&sql, args![c])?.map(|r| message_from(&r)).transpose()
     }
 

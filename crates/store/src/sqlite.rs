@@ -177,10 +177,7 @@ impl SqliteStore {
     }
 }
 
-pub(crate) fn submit(
-    writer: &Mutex<Option<mpsc::Sender<WriteRequest>>>,
-    job: Job,
-) -> BoxFuture<Result<AnyBox>> {
+pub(crate) fn submit(writer: &Mutex<Option<mpsc::Sender<WriteRequest>>>, job: Job) -> BoxFuture<Result<AnyBox>> {
     let sender = writer.lock().expect("writer lock").clone();
     Box::pin(async move {
         let sender = sender.ok_or_else(|| Error::Unavailable("the server is shutting down".into()))?;

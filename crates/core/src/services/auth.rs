@@ -2,8 +2,8 @@
 //! on purpose, so callers run it outside any storage transaction.
 
 use crate::error::{Error, Result};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use sha2::{Digest, Sha256};
 
 pub fn hash_password(password: &str) -> Result<String> {

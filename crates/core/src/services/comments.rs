@@ -38,7 +38,7 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewCommentInput, now: i64) -> R
     };
     let groups = threads::check_groups(tx, ch.workspace_id, &post.groups.unwrap_or_default())?;
     let (direct_mentions, direct_group_mentions) =
-        threads::mentions(&post.content, &post.direct_mentions, &post.direct_group_mentions);
+        threads::mentions(tx, ch.workspace_id, &post.content, &post.direct_mentions, &post.direct_group_mentions)?;
     let obj_index = thread.last_obj_index + 1;
     let mut comment = Comment {
         id: CommentId(0),
@@ -142,7 +142,7 @@ pub fn update(tx: &mut dyn Tx, actor: UserId, id: CommentId, up: Update, now: i6
     if let Some(a) = up.actions {
         c.actions = a;
     }
-    let (m, gm) = threads::mentions(&c.content, &up.direct_mentions, &up.direct_group_mentions);
+    let (m, gm) = threads::mentions(tx, c.workspace_id, &c.content, &up.direct_mentions, &up.direct_group_mentions)?;
     c.direct_mentions = m;
     c.direct_group_mentions = gm;
     c.last_edited_ts = Some(now);

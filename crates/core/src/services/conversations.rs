@@ -148,7 +148,7 @@ pub fn remove_users(tx: &mut dyn Tx, actor: UserId, id: ConversationId, users: &
 pub fn add_message(tx: &mut dyn Tx, actor: &User, id: ConversationId, post: PostInput, now: i64) -> Result<Message> {
     let (mut c, _) = access::conversation(tx, id, actor.id)?;
     let (direct_mentions, direct_group_mentions) =
-        threads::mentions(&post.content, &post.direct_mentions, &post.direct_group_mentions);
+        threads::mentions(tx, c.workspace_id, &post.content, &post.direct_mentions, &post.direct_group_mentions)?;
     let obj_index = c.last_obj_index + 1;
     let mut m = Message {
         id: MessageId(0),
@@ -175,17 +175,11 @@ pub fn add_message(tx: &mut dyn Tx, actor: &User, id: ConversationId, post: Post
     c.message_count += 1;
     c.last_active_ts = now;
     c.snippet = text::snippet(&m.content, SNIPPET_CHARS);
-    c.snippet_creators = dedup(std::iter::once(actor.id).chain(c.snippet_creators.iter().copied()))
-        .into_iter()
-        .take(3)
-        .collect();
+    c.snippet_creators =
+        dedup(std::iter::once(actor.id).chain(c.snippet_creators.iter().copied())).into_iter().take(3).collect();
     c.version += 1;
     tx.update_conversation(&c)?;
-    let state = ConversationState {
-        archived: false,
-        muted_until_ts: c.muted_until_ts,
-        last_read_obj_index: obj_index,
-    };
+    let state = ConversationState { archived: false, muted_until_ts: c.muted_until_ts, last_read_obj_index: obj_index };
     tx.put_conversation_state(id, actor.id, state)?;
     emit(tx, c.workspace_id, "message_added", Audience::conversation(id), &m, now)?;
     Ok(m)
@@ -226,7 +220,7 @@ pub fn update_message(
     if let Some(a) = attachments {
         m.attachments = a;
     }
-    let (dm, dgm) = threads::mentions(&m.content, &[], &[]);
+    let (dm, dgm) = threads::mentions(tx, m.workspace_id, &m.content, &[], &[])?;
     m.direct_mentions = dm;
     m.direct_group_mentions = dgm;
     m.last_edited_ts = Some(now);

@@ -79,10 +79,38 @@ pub(crate) fn check_groups(tx: &mut dyn Tx, ws: WorkspaceId, groups: &[i64]) -> 
     Ok(dedup(groups.iter().copied()))
 }
 
-pub(crate) fn mentions(content: &str, direct: &[UserId], groups: &[GroupId]) -> (Vec<UserId>, Vec<GroupId>) {
-    let users = dedup(text::user_mentions(content).into_iter().chain(direct.iter().copied()));
-    let groups = dedup(text::group_mentions(content).into_iter().chain(groups.iter().copied()));
-    (users, groups)
+/// The people and groups a post mentions: the ids the client sent (which must exist in the
+/// workspace) and those written in the content as mention links (unknown ones are plain
+/// text and ignored).
+pub(crate) fn mentions(
+    tx: &mut dyn Tx,
+    ws: WorkspaceId,
+    content: &str,
+    direct: &[UserId],
+    groups: &[GroupId],
+) -> Result<(Vec<UserId>, Vec<GroupId>)> {
+    access::require_members(tx, ws, direct, "direct_mentions")?;
+    for &g in groups {
+        if !tx.group(g)?.is_some_and(|group| group.workspace_id == ws) {
+            return Err(Error::invalid("direct_group_mentions", format!("group {g} not found in this workspace")));
+        }
+    }
+    let mut users = Vec::new();
+    for u in text::user_mentions(content) {
+        if tx.membership(ws, u)?.is_some_and(|m| !m.removed) {
+            users.push(u);
+        }
+    }
+    let mut written_groups = Vec::new();
+    for g in text::group_mentions(content) {
+        if tx.group(g)?.is_some_and(|group| group.workspace_id == ws) {
+            written_groups.push(g);
+        }
+    }
+    Ok((
+        dedup(users.into_iter().chain(direct.iter().copied())),
+        dedup(written_groups.into_iter().chain(groups.iter().copied())),
+    ))
 }
 
 pub fn add(tx: &mut dyn Tx, actor: &User, input: NewThreadInput, now: i64) -> Result<Thread> {
@@ -105,7 +133,7 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewThreadInput, now: i64) -> Re
         None => Vec::new(),
     };
     let (direct_mentions, direct_group_mentions) =
-        mentions(&post.content, &post.direct_mentions, &post.direct_group_mentions);
+        mentions(tx, ch.workspace_id, &post.content, &post.direct_mentions, &post.direct_group_mentions)?;
     let draft = Thread {
         id: ThreadId(0),
         channel_id: ch.id,
@@ -174,8 +202,7 @@ pub fn list(tx: &mut dyn Tx, actor: UserId, input: ListInput) -> Result<Vec<Thre
             let role = access::role_in(tx, ws, actor)?;
             let channels = tx.channels_in(ws, actor)?;
             q.workspace_id = Some(ws);
-            q.channel_ids =
-                channels.iter().filter(|c| policy::can_see_channel(role, c, actor)).map(|c| c.id).collect();
+            q.channel_ids = channels.iter().filter(|c| policy::can_see_channel(role, c, actor)).map(|c| c.id).collect();
         }
         (None, None) => return Err(Error::missing("workspace_id")),
     }
@@ -224,10 +251,12 @@ pub fn update(tx: &mut dyn Tx, actor: UserId, id: ThreadId, up: Update, now: i64
         t.actions = a;
     }
     let (m, gm) = mentions(
+        tx,
+        t.workspace_id,
         &t.content,
         &up.direct_mentions.unwrap_or_default(),
         &up.direct_group_mentions.unwrap_or_default(),
-    );
+    )?;
     t.direct_mentions = m;
     t.direct_group_mentions = gm;
     t.last_edited_ts = Some(now);
@@ -288,7 +317,8 @@ pub fn move_to_channel(tx: &mut dyn Tx, actor: UserId, id: ThreadId, to: Channel
     tx.update_thread(&t)?;
     // Viewers of the old channel see it leave; viewers of the new one see it arrive.
     let t = tx.thread(id, actor)?.ok_or(Error::NotFound(NotFound::Thread))?;
-    let gone = serde_json::json!({"id": t.id, "channel_id": from.id, "workspace_id": t.workspace_id, "moved_to": target.id});
+    let gone =
+        serde_json::json!({"id": t.id, "channel_id": from.id, "workspace_id": t.workspace_id, "moved_to": target.id});
     emit(tx, t.workspace_id, "thread_deleted", Audience::channel(from.id), &gone, now)?;
     emit(tx, t.workspace_id, "thread_added", Audience::channel(target.id), &t, now)?;
     Ok(())

@@ -114,7 +114,8 @@ pub fn update(tx: &mut dyn Tx, actor: UserId, up: Update, now: i64) -> Result<Us
         u.name = name;
     }
     if let Some(ws) = up.default_workspace {
-        super::access::role_in(tx, ws, actor).map_err(|_| Error::invalid("default_workspace", "not one of your workspaces"))?;
+        super::access::role_in(tx, ws, actor)
+            .map_err(|_| Error::invalid("default_workspace", "not one of your workspaces"))?;
         u.default_workspace = Some(ws);
     }
     if let Some(tz) = up.timezone {

@@ -14,16 +14,36 @@ const SCHEMAS: &[(&str, &[&str])] = &[
     (
         "Thread",
         &[
-            "id", "title", "content", "creator", "channel_id", "workspace_id", "comment_count", "last_updated_ts",
-            "pinned", "posted_ts", "snippet", "snippet_creator", "starred", "is_archived",
+            "id",
+            "title",
+            "content",
+            "creator",
+            "channel_id",
+            "workspace_id",
+            "comment_count",
+            "last_updated_ts",
+            "pinned",
+            "posted_ts",
+            "snippet",
+            "snippet_creator",
+            "starred",
+            "is_archived",
         ],
     ),
     ("Comment", &["id", "content", "creator", "thread_id", "workspace_id", "channel_id", "posted_ts"]),
     (
         "Conversation",
         &[
-            "id", "workspace_id", "user_ids", "last_obj_index", "snippet", "snippet_creators", "last_active_ts",
-            "archived", "created_ts", "creator",
+            "id",
+            "workspace_id",
+            "user_ids",
+            "last_obj_index",
+            "snippet",
+            "snippet_creators",
+            "last_active_ts",
+            "archived",
+            "created_ts",
+            "creator",
         ],
     ),
     ("ConversationMessage", &["id", "content", "creator", "conversation_id", "posted_ts", "workspace_id"]),
@@ -95,7 +115,8 @@ pub fn document(api: &Api, extra: &[ExtraOperation]) -> Value {
     let errors = json!({"description": "An error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
     let mut paths = Map::new();
     for e in &api.endpoints {
-        let ok = json!({"description": "Success", "content": {"application/json": {"schema": response_schema(e.returns)}}});
+        let ok =
+            json!({"description": "Success", "content": {"application/json": {"schema": response_schema(e.returns)}}});
         let mut op = json!({
             "operationId": e.path.replace('/', "_"),
             "summary": e.summary,

@@ -87,6 +87,11 @@ impl Params {
         }
     }
 
+    /// Whether the endpoint takes this parameter at all.
+    pub fn declares(&self, name: &str) -> bool {
+        self.declared.iter().any(|p| p.name == name)
+    }
+
     pub fn has(&self, name: &str) -> bool {
         self.raw(name).is_some()
     }
@@ -96,7 +101,9 @@ impl Params {
             None => Ok(None),
             Some(Value::Number(n)) => n.as_i64().map(Some).ok_or_else(|| Error::invalid(name, "expected an integer")),
             Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
-            Some(Value::String(s)) => s.trim().parse().map(Some).map_err(|_| Error::invalid(name, "expected an integer")),
+            Some(Value::String(s)) => {
+                s.trim().parse().map(Some).map_err(|_| Error::invalid(name, "expected an integer"))
+            }
             Some(_) => Err(Error::invalid(name, "expected an integer")),
         }
     }

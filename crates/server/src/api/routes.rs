@@ -17,6 +17,13 @@ const POST_FIELDS: [Param; 7] = [
     opt("direct_mentions", Ids),
     opt("direct_group_mentions", Ids),
 ];
+const MESSAGE_FIELDS: [Param; 5] = [
+    opt("content", Str),
+    opt("attachments", Objects),
+    opt("actions", Objects),
+    opt("direct_mentions", Ids),
+    opt("direct_group_mentions", Ids),
+];
 const ITEM_QUERY: [Param; 7] = [
     opt("newer_than_ts", Int),
     opt("older_than_ts", Int),
@@ -129,17 +136,31 @@ pub fn endpoints() -> Vec<Endpoint> {
         e(Get, "workspace_users/get_by_email", "A member by email", workspace_users::get_by_email)
             .params(p![req("id", Int), req("email", Str)])
             .returns("WorkspaceUser"),
-        e(Get, "workspace_users/get_local_time", "A member's local time as YYYY-MM-DD HH:MM:SS", workspace_users::get_local_time)
-            .params(p![req("id", Int), req("user_id", Int)])
-            .returns("LocalTime"),
+        e(
+            Get,
+            "workspace_users/get_local_time",
+            "A member's local time as YYYY-MM-DD HH:MM:SS",
+            workspace_users::get_local_time,
+        )
+        .params(p![req("id", Int), req("user_id", Int)])
+        .returns("LocalTime"),
         e(Post, "workspace_users/add", "Add an existing account to the workspace (admins)", workspace_users::add)
-            .params(p![req("id", Int), req("email", Str), opt("name", Str), opt("user_type", Str), opt("channel_ids", Ids)])
+            .params(p![
+                req("id", Int),
+                req("email", Str),
+                opt("name", Str),
+                opt("user_type", Str),
+                opt("channel_ids", Ids)
+            ])
             .returns("WorkspaceUser"),
         e(Post, "workspace_users/update", "Change a member's role (admins)", workspace_users::update)
             .params(p![req("id", Int), req("user_type", Str), opt("user_id", Int), opt("email", Str)])
             .returns("WorkspaceUser"),
-        e(Post, "workspace_users/remove", "Remove a member (admins), or leave", workspace_users::remove)
-            .params(p![req("id", Int), opt("user_id", Int), opt("email", Str)]),
+        e(Post, "workspace_users/remove", "Remove a member (admins), or leave", workspace_users::remove).params(p![
+            req("id", Int),
+            opt("user_id", Int),
+            opt("email", Str)
+        ]),
         // channels
         e(Get, "channels/get", "The channels the user can see", channels::get)
             .params(p![req("workspace_id", Int), opt("archived", Bool)])
@@ -180,12 +201,18 @@ pub fn endpoints() -> Vec<Endpoint> {
         e(Post, "channels/unfavorite", "Unfavorite a channel", channels::unfavorite).params(ID),
         e(Post, "channels/add_user", "Add a person to a channel", channels::add_users)
             .params(p![req("id", Int), req("user_id", Int)]),
-        e(Post, "channels/add_users", "Add people to a channel", channels::add_users)
-            .params(p![req("id", Int), req("user_ids", Ids), opt("user_id", Int)]),
+        e(Post, "channels/add_users", "Add people to a channel", channels::add_users).params(p![
+            req("id", Int),
+            req("user_ids", Ids),
+            opt("user_id", Int)
+        ]),
         e(Post, "channels/remove_user", "Remove a person from a channel", channels::remove_users)
             .params(p![req("id", Int), req("user_id", Int)]),
-        e(Post, "channels/remove_users", "Remove people from a channel", channels::remove_users)
-            .params(p![req("id", Int), req("user_ids", Ids), opt("user_id", Int)]),
+        e(Post, "channels/remove_users", "Remove people from a channel", channels::remove_users).params(p![
+            req("id", Int),
+            req("user_ids", Ids),
+            opt("user_id", Int)
+        ]),
         e(Post, "channels/join", "Join a public channel", channels::join).params(ID).returns("Channel").extension(),
         e(Post, "channels/leave", "Leave a channel", channels::leave).params(ID).extension(),
         // threads
@@ -204,7 +231,6 @@ pub fn endpoints() -> Vec<Endpoint> {
                 opt("order_by", Str),
                 opt("limit", Int),
                 opt("as_ids", Bool),
-                opt("filter_by", Str),
             ])
             .returns("Thread[]"),
         e(Get, "threads/getone", "One thread", threads::getone).params(ID).returns("Thread"),
@@ -287,12 +313,18 @@ pub fn endpoints() -> Vec<Endpoint> {
         e(Post, "groups/remove", "Delete a group", groups::remove).params(ID),
         e(Post, "groups/add_user", "Add a person to a group", groups::add_users)
             .params(p![req("id", Int), req("user_id", Int)]),
-        e(Post, "groups/add_users", "Add people to a group", groups::add_users)
-            .params(p![req("id", Int), req("user_ids", Ids), opt("user_id", Int)]),
+        e(Post, "groups/add_users", "Add people to a group", groups::add_users).params(p![
+            req("id", Int),
+            req("user_ids", Ids),
+            opt("user_id", Int)
+        ]),
         e(Post, "groups/remove_user", "Remove a person from a group", groups::remove_users)
             .params(p![req("id", Int), req("user_id", Int)]),
-        e(Post, "groups/remove_users", "Remove people from a group", groups::remove_users)
-            .params(p![req("id", Int), req("user_ids", Ids), opt("user_id", Int)]),
+        e(Post, "groups/remove_users", "Remove people from a group", groups::remove_users).params(p![
+            req("id", Int),
+            req("user_ids", Ids),
+            opt("user_id", Int)
+        ]),
         // conversations
         e(Get, "conversations/get", "The caller's conversations", conversations::get)
             .params(p![req("workspace_id", Int), opt("archived", Bool)])
@@ -300,9 +332,14 @@ pub fn endpoints() -> Vec<Endpoint> {
         e(Get, "conversations/getone", "One conversation", conversations::getone)
             .params(p![req("id", Int), opt("conversation_id", Int)])
             .returns("Conversation"),
-        e(Post, "conversations/get_or_create", "The conversation of exactly these people", conversations::get_or_create)
-            .params(p![req("workspace_id", Int), req("user_ids", Ids), opt("title", Str)])
-            .returns("Conversation"),
+        e(
+            Post,
+            "conversations/get_or_create",
+            "The conversation of exactly these people",
+            conversations::get_or_create,
+        )
+        .params(p![req("workspace_id", Int), req("user_ids", Ids), opt("title", Str)])
+        .returns("Conversation"),
         e(Post, "conversations/update", "Rename or archive a conversation", conversations::update)
             .params(p![req("id", Int), opt("conversation_id", Int), opt("title", Str), opt("archived", Bool)])
             .returns("Conversation"),
@@ -310,14 +347,28 @@ pub fn endpoints() -> Vec<Endpoint> {
             .params(p![req("id", Int), opt("conversation_id", Int)]),
         e(Post, "conversations/unarchive", "Unarchive a conversation", conversations::unarchive)
             .params(p![req("id", Int), opt("conversation_id", Int)]),
-        e(Post, "conversations/add_user", "Add a person", conversations::add_users)
-            .params(p![req("id", Int), opt("conversation_id", Int), req("user_id", Int)]),
-        e(Post, "conversations/add_users", "Add people", conversations::add_users)
-            .params(p![req("id", Int), opt("conversation_id", Int), req("user_ids", Ids), opt("user_id", Int)]),
-        e(Post, "conversations/remove_user", "Remove a person", conversations::remove_users)
-            .params(p![req("id", Int), opt("conversation_id", Int), req("user_id", Int)]),
-        e(Post, "conversations/remove_users", "Remove people", conversations::remove_users)
-            .params(p![req("id", Int), opt("conversation_id", Int), req("user_ids", Ids), opt("user_id", Int)]),
+        e(Post, "conversations/add_user", "Add a person", conversations::add_users).params(p![
+            req("id", Int),
+            opt("conversation_id", Int),
+            req("user_id", Int)
+        ]),
+        e(Post, "conversations/add_users", "Add people", conversations::add_users).params(p![
+            req("id", Int),
+            opt("conversation_id", Int),
+            req("user_ids", Ids),
+            opt("user_id", Int)
+        ]),
+        e(Post, "conversations/remove_user", "Remove a person", conversations::remove_users).params(p![
+            req("id", Int),
+            opt("conversation_id", Int),
+            req("user_id", Int)
+        ]),
+        e(Post, "conversations/remove_users", "Remove people", conversations::remove_users).params(p![
+            req("id", Int),
+            opt("conversation_id", Int),
+            req("user_ids", Ids),
+            opt("user_id", Int)
+        ]),
         e(Post, "conversations/mute", "Mute a conversation for some minutes", conversations::mute)
             .params(p![req("id", Int), opt("conversation_id", Int), req("minutes", Int)])
             .returns("Conversation"),
@@ -332,7 +383,10 @@ pub fn endpoints() -> Vec<Endpoint> {
             .params(ID)
             .returns("ConversationMessage"),
         e(Post, "conversation_messages/add", "Send a message", conversations::messages_add)
-            .params(concat_params![[req("conversation_id", Int), opt("workspace_id", Int), opt("temp_id", Int)], POST_FIELDS])
+            .params(concat_params![
+                [req("conversation_id", Int), opt("workspace_id", Int), opt("temp_id", Int)],
+                MESSAGE_FIELDS
+            ])
             .returns("ConversationMessage"),
         e(Post, "conversation_messages/update", "Edit a message (its author)", conversations::messages_update)
             .params(p![req("id", Int), opt("content", Str), opt("attachments", Objects)])
@@ -340,18 +394,36 @@ pub fn endpoints() -> Vec<Endpoint> {
         e(Post, "conversation_messages/remove", "Delete a message (its author)", conversations::messages_remove)
             .params(ID),
         // reactions
-        e(Post, "reactions/add", "React with an emoji", reactions::add)
-            .params(p![req("reaction", Str), opt("thread_id", Int), opt("comment_id", Int), opt("message_id", Int)]),
-        e(Post, "reactions/remove", "Take a reaction back", reactions::remove)
-            .params(p![req("reaction", Str), opt("thread_id", Int), opt("comment_id", Int), opt("message_id", Int)]),
-        e(Get, "reactions/get", "Reactions of an object: {emoji: [user ids]} or null (POST also works)", reactions::get)
-            .params(p![opt("thread_id", Int), opt("comment_id", Int), opt("message_id", Int)])
-            .returns("Reactions"),
+        e(Post, "reactions/add", "React with an emoji", reactions::add).params(p![
+            req("reaction", Str),
+            opt("thread_id", Int),
+            opt("comment_id", Int),
+            opt("message_id", Int)
+        ]),
+        e(Post, "reactions/remove", "Take a reaction back", reactions::remove).params(p![
+            req("reaction", Str),
+            opt("thread_id", Int),
+            opt("comment_id", Int),
+            opt("message_id", Int)
+        ]),
+        e(
+            Get,
+            "reactions/get",
+            "Reactions of an object: {emoji: [user ids]} or null (POST also works)",
+            reactions::get,
+        )
+        .params(p![opt("thread_id", Int), opt("comment_id", Int), opt("message_id", Int)])
+        .returns("Reactions"),
         // the event log, for clients that cannot hold a stream open
-        e(Get, "events/get", "Events after `after`, waiting up to `timeout` s for the first (long poll)", crate::stream::long_poll)
-            .params(p![req("workspace_id", Int), opt("after", Int), opt("timeout", Int), opt("limit", Int)])
-            .returns("EventPage")
-            .extension(),
+        e(
+            Get,
+            "events/get",
+            "Events after `after`, waiting up to `timeout` s for the first (long poll)",
+            crate::stream::long_poll,
+        )
+        .params(p![req("workspace_id", Int), opt("after", Int), opt("timeout", Int), opt("limit", Int)])
+        .returns("EventPage")
+        .extension(),
         // batch
         e(Post, "batch", "Up to 10 API calls in one request", batch::batch)
             .params(p![req("requests", Str), opt("parallel", Bool)])

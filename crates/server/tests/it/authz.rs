@@ -173,10 +173,7 @@ pub struct Req {
 
 impl From<Value> for Req {
     fn from(params: Value) -> Self {
-        Req {
-            params,
-            client: None,
-        }
+        Req { params, client: None }
     }
 }
 
@@ -207,13 +204,7 @@ pub struct Row {
 }
 
 fn row(path: &'static str, build: Build, cases: &[(St, [Out; 5])]) -> Row {
-    Row {
-        path,
-        build,
-        cases: cases.to_vec(),
-        relogin: false,
-        batch: false,
-    }
+    Row { path, build, cases: cases.to_vec(), relogin: false, batch: false }
 }
 
 impl Row {
@@ -285,10 +276,7 @@ fn editing() -> Vec<(St, [Out; 5])> {
 }
 
 fn conv_cases() -> Vec<(St, [Out; 5])> {
-    vec![
-        (St::Conv(AnaBo), CONV_ANA_BO),
-        (St::Conv(BoGus), CONV_BO_GUS),
-    ]
+    vec![(St::Conv(AnaBo), CONV_ANA_BO), (St::Conv(BoGus), CONV_BO_GUS)]
 }
 
 /// The shared world of a matrix run: a team and resources in every state.
@@ -316,23 +304,10 @@ impl Fx {
     pub async fn new(backend: Backend) -> Fx {
         let t = Team::on_with(backend, |c| c.open_registration = true).await;
         let sam = t.app.account("Sam").await.id.0;
-        must(
-            t.ana.add_member(t.ws, "sam@example.test", "USER").await,
-            "add Sam",
-        );
-        let clients = [
-            (Ana, t.ana.clone()),
-            (Bo, t.bo.clone()),
-            (Gus, t.gus.clone()),
-            (Oz, t.oz.clone()),
-        ];
+        must(t.ana.add_member(t.ws, "sam@example.test", "USER").await, "add Sam");
+        let clients = [(Ana, t.ana.clone()), (Bo, t.bo.clone()), (Gus, t.gus.clone()), (Oz, t.oz.clone())];
         let mut fx = Fx {
-            chans: [
-                (Public, t.general),
-                (Private, t.private),
-                (Guests, t.guests),
-            ]
-            .into(),
+            chans: [(Public, t.general), (Private, t.private), (Guests, t.guests)].into(),
             sam,
             t,
             threads: HashMap::new(),
@@ -350,20 +325,8 @@ impl Fx {
         fx.chans.insert(Archived, archived);
         for ch in [Public, Private, Guests, Archived, ByBo] {
             let author = fx.client(ch.creator());
-            let th = must(
-                author
-                    .add_thread(fx.chans[&ch], "Shared", "shared thread")
-                    .await,
-                "shared thread",
-            )
-            .id
-            .0;
-            let c = must(
-                author.add_comment(th, "shared comment").await,
-                "shared comment",
-            )
-            .id
-            .0;
+            let th = must(author.add_thread(fx.chans[&ch], "Shared", "shared thread").await, "shared thread").id.0;
+            let c = must(author.add_comment(th, "shared comment").await, "shared comment").id.0;
             fx.threads.insert(ch, th);
             fx.comments.insert(ch, c);
         }
@@ -373,10 +336,7 @@ impl Fx {
             let id = fx.conv_with(cv, &[]).await;
             let m = must(
                 fx.client(cv.creator())
-                    .post(
-                        "conversation_messages/add",
-                        json!({"conversation_id": id, "content": "hi"}),
-                    )
+                    .post("conversation_messages/add", json!({"conversation_id": id, "content": "hi"}))
                     .await,
                 "shared message",
             );
@@ -385,10 +345,7 @@ impl Fx {
         }
         fx.group = id_of(&must(
             fx.client(Ana)
-                .post(
-                    "groups/add",
-                    json!({"workspace_id": fx.t.ws, "name": "design", "user_ids": [fx.t.bo_id]}),
-                )
+                .post("groups/add", json!({"workspace_id": fx.t.ws, "name": "design", "user_ids": [fx.t.bo_id]}))
                 .await,
             "group",
         ));
@@ -466,23 +423,11 @@ impl Fx {
         };
         members.extend_from_slice(extra);
         let name = self.uniq("chan");
-        must(
-            self.client(ch.creator())
-                .add_channel(self.ws(), &name, ch.public(), &members)
-                .await,
-            "channel",
-        )
-        .id
-        .0
+        must(self.client(ch.creator()).add_channel(self.ws(), &name, ch.public(), &members).await, "channel").id.0
     }
 
     pub async fn archive(&self, channel: i64) {
-        must(
-            self.client(Ana)
-                .post("channels/archive", json!({"id": channel}))
-                .await,
-            "archive",
-        );
+        must(self.client(Ana).post("channels/archive", json!({"id": channel})).await, "archive");
     }
 
     /// A new channel of this kind, archived if the kind is `Archived`.
@@ -512,14 +457,7 @@ impl Fx {
     /// A new thread by `author` in a channel of this kind.
     pub async fn fresh_thread(&self, ch: Ch, author: Actor) -> i64 {
         let chan = self.chan_to_post_in(ch).await;
-        let th = must(
-            self.client(author)
-                .add_thread(chan, "Fresh", "fresh thread")
-                .await,
-            "fresh thread",
-        )
-        .id
-        .0;
+        let th = must(self.client(author).add_thread(chan, "Fresh", "fresh thread").await, "fresh thread").id.0;
         self.done(ch, chan).await;
         th
     }
@@ -527,20 +465,8 @@ impl Fx {
     /// A new comment by `author` in a new thread of the channel's creator.
     pub async fn fresh_comment(&self, ch: Ch, author: Actor) -> i64 {
         let chan = self.chan_to_post_in(ch).await;
-        let th = must(
-            self.client(ch.creator())
-                .add_thread(chan, "Fresh", "x")
-                .await,
-            "thread",
-        )
-        .id
-        .0;
-        let c = must(
-            self.client(author).add_comment(th, "fresh comment").await,
-            "fresh comment",
-        )
-        .id
-        .0;
+        let th = must(self.client(ch.creator()).add_thread(chan, "Fresh", "x").await, "thread").id.0;
+        let c = must(self.client(author).add_comment(th, "fresh comment").await, "fresh comment").id.0;
         self.done(ch, chan).await;
         c
     }
@@ -549,30 +475,18 @@ impl Fx {
     pub async fn fresh_member(&self) -> (i64, String) {
         let name = self.uniq("Member");
         let user = self.t.app.account(&name).await;
-        must(
-            self.client(Ana)
-                .add_member(self.ws(), &user.email, "USER")
-                .await,
-            "add member",
-        );
+        must(self.client(Ana).add_member(self.ws(), &user.email, "USER").await, "add member");
         (user.id.0, user.email)
     }
 
     /// A new conversation of this kind, with `extra` in it too.
     async fn conv_with(&self, cv: Cv, extra: &[i64]) -> i64 {
-        let other = if cv == AnaBo {
-            self.t.bo_id
-        } else {
-            self.t.gus_id
-        };
+        let other = if cv == AnaBo { self.t.bo_id } else { self.t.gus_id };
         let mut users = vec![other];
         users.extend_from_slice(extra);
         let c = must(
             self.client(cv.creator())
-                .post(
-                    "conversations/get_or_create",
-                    json!({"workspace_id": self.ws(), "user_ids": users}),
-                )
+                .post("conversations/get_or_create", json!({"workspace_id": self.ws(), "user_ids": users}))
                 .await,
             "conversation",
         );
@@ -588,10 +502,7 @@ impl Fx {
     pub async fn fresh_msg(&self, cv: Cv, author: Actor) -> i64 {
         let m = must(
             self.client(author)
-                .post(
-                    "conversation_messages/add",
-                    json!({"conversation_id": self.conv(cv), "content": "fresh"}),
-                )
+                .post("conversation_messages/add", json!({"conversation_id": self.conv(cv), "content": "fresh"}))
                 .await,
             "fresh message",
         );
@@ -601,9 +512,7 @@ impl Fx {
     /// A new workspace of Ana's, with Bo as a member and Gus as a guest.
     pub async fn fresh_ws(&self) -> i64 {
         let ana = self.client(Ana);
-        let ws = must(ana.add_workspace(&self.uniq("Ws")).await, "workspace")
-            .id
-            .0;
+        let ws = must(ana.add_workspace(&self.uniq("Ws")).await, "workspace").id.0;
         must(ana.add_member(ws, &Bo.email(), "USER").await, "add Bo");
         must(ana.add_member(ws, &Gus.email(), "GUEST").await, "add Gus");
         ws
@@ -614,10 +523,7 @@ impl Fx {
         let name = self.uniq("group");
         let g = must(
             self.client(Ana)
-                .post(
-                    "groups/add",
-                    json!({"workspace_id": self.ws(), "name": name, "user_ids": users}),
-                )
+                .post("groups/add", json!({"workspace_id": self.ws(), "name": name, "user_ids": users}))
                 .await,
             "group",
         );
@@ -678,22 +584,11 @@ pub fn rows() -> Vec<Row> {
         ),
         row(
             "users/logout",
-            b!(|fx, st, a| Req {
-                params: json!({}),
-                client: fx.session(a).await
-            }),
+            b!(|fx, st, a| Req { params: json!({}), client: fx.session(a).await }),
             &[(St::Ws, SIGNED_IN)],
         ),
-        row(
-            "users/get_session_user",
-            b!(|fx, st, a| json!({})),
-            &[(St::Ws, SIGNED_IN)],
-        ),
-        row(
-            "users/update",
-            b!(|fx, st, a| json!({"profession": "Tester"})),
-            &[(St::Ws, SIGNED_IN)],
-        ),
+        row("users/get_session_user", b!(|fx, st, a| json!({})), &[(St::Ws, SIGNED_IN)]),
+        row("users/update", b!(|fx, st, a| json!({"profession": "Tester"})), &[(St::Ws, SIGNED_IN)]),
         row(
             "users/update_password",
             b!(|fx, st, a| json!({"new_password": a.password(), "current_password": a.password()})),
@@ -702,10 +597,7 @@ pub fn rows() -> Vec<Row> {
         .relogin(),
         row(
             "users/invalidate_token",
-            b!(|fx, st, a| Req {
-                params: json!({}),
-                client: fx.session(a).await
-            }),
+            b!(|fx, st, a| Req { params: json!({}), client: fx.session(a).await }),
             &[(St::Ws, SIGNED_IN)],
         ),
         row(
@@ -728,67 +620,23 @@ pub fn rows() -> Vec<Row> {
             &[(St::Ws, SIGNED_IN)],
         ),
         // ---- workspaces ----
-        row(
-            "workspaces/get",
-            b!(|fx, st, a| json!({})),
-            &[(St::Ws, SIGNED_IN)],
-        ),
-        row(
-            "workspaces/getone",
-            b!(|fx, st, a| json!({"id": fx.ws()})),
-            ws,
-        ),
-        row(
-            "workspaces/get_default",
-            b!(|fx, st, a| json!({})),
-            &[(St::Ws, SIGNED_IN)],
-        ),
-        row(
-            "workspaces/add",
-            b!(|fx, st, a| json!({"name": fx.uniq("Ws")})),
-            &[(St::Ws, SIGNED_IN)],
-        ),
-        row(
-            "workspaces/update",
-            b!(|fx, st, a| json!({"id": fx.ws(), "name": "Acme"})),
-            &[(St::Ws, ADMINS)],
-        ),
+        row("workspaces/get", b!(|fx, st, a| json!({})), &[(St::Ws, SIGNED_IN)]),
+        row("workspaces/getone", b!(|fx, st, a| json!({"id": fx.ws()})), ws),
+        row("workspaces/get_default", b!(|fx, st, a| json!({})), &[(St::Ws, SIGNED_IN)]),
+        row("workspaces/add", b!(|fx, st, a| json!({"name": fx.uniq("Ws")})), &[(St::Ws, SIGNED_IN)]),
+        row("workspaces/update", b!(|fx, st, a| json!({"id": fx.ws(), "name": "Acme"})), &[(St::Ws, ADMINS)]),
         row(
             "workspaces/remove",
             b!(|fx, st, a| json!({"id": fx.fresh_ws().await, "current_password": a.password()})),
             &[(St::Ws, ADMINS)],
         ),
-        row(
-            "workspaces/get_public_channels",
-            b!(|fx, st, a| json!({"id": fx.ws()})),
-            ws,
-        ),
+        row("workspaces/get_public_channels", b!(|fx, st, a| json!({"id": fx.ws()})), ws),
         // ---- workspace users ----
-        row(
-            "workspace_users/get",
-            b!(|fx, st, a| json!({"id": fx.ws()})),
-            ws,
-        ),
-        row(
-            "workspace_users/get_ids",
-            b!(|fx, st, a| json!({"id": fx.ws()})),
-            ws,
-        ),
-        row(
-            "workspace_users/getone",
-            b!(|fx, st, a| json!({"id": fx.ws(), "user_id": fx.t.bo_id})),
-            ws,
-        ),
-        row(
-            "workspace_users/get_by_email",
-            b!(|fx, st, a| json!({"id": fx.ws(), "email": Bo.email()})),
-            ws,
-        ),
-        row(
-            "workspace_users/get_local_time",
-            b!(|fx, st, a| json!({"id": fx.ws(), "user_id": fx.t.bo_id})),
-            ws,
-        ),
+        row("workspace_users/get", b!(|fx, st, a| json!({"id": fx.ws()})), ws),
+        row("workspace_users/get_ids", b!(|fx, st, a| json!({"id": fx.ws()})), ws),
+        row("workspace_users/getone", b!(|fx, st, a| json!({"id": fx.ws(), "user_id": fx.t.bo_id})), ws),
+        row("workspace_users/get_by_email", b!(|fx, st, a| json!({"id": fx.ws(), "email": Bo.email()})), ws),
+        row("workspace_users/get_local_time", b!(|fx, st, a| json!({"id": fx.ws(), "user_id": fx.t.bo_id})), ws),
         row(
             "workspace_users/add",
             b!(|fx, st, a| {
@@ -799,9 +647,7 @@ pub fn rows() -> Vec<Row> {
         ),
         row(
             "workspace_users/update",
-            b!(
-                |fx, st, a| json!({"id": fx.ws(), "user_id": fx.fresh_member().await.0, "user_type": "GUEST"})
-            ),
+            b!(|fx, st, a| json!({"id": fx.ws(), "user_id": fx.fresh_member().await.0, "user_type": "GUEST"})),
             &[(St::Ws, ADMINS)],
         ),
         row(
@@ -815,16 +661,8 @@ pub fn rows() -> Vec<Row> {
             &[(St::Ws, ADMINS), (St::Other("leave"), [BR, OK, OK, NF, UA])],
         ),
         // ---- channels ----
-        row(
-            "channels/get",
-            b!(|fx, st, a| json!({"workspace_id": fx.ws()})),
-            ws,
-        ),
-        row(
-            "channels/getone",
-            b!(|fx, st, a| json!({"id": fx.chan(st.ch())})),
-            &sight(),
-        ),
+        row("channels/get", b!(|fx, st, a| json!({"workspace_id": fx.ws()})), ws),
+        row("channels/getone", b!(|fx, st, a| json!({"id": fx.chan(st.ch())})), &sight()),
         row(
             "channels/add",
             b!(|fx, st, a| json!({"workspace_id": fx.ws(), "name": fx.uniq("chan")})),
@@ -840,17 +678,10 @@ pub fn rows() -> Vec<Row> {
         row(
             "channels/remove",
             b!(|fx, st, a| {
-                let id = fx
-                    .make_chan(if let St::In(ch) = st { ch } else { Public }, &[])
-                    .await;
+                let id = fx.make_chan(if let St::In(ch) = st { ch } else { Public }, &[]).await;
                 if let St::In(ch) = st {
                     // Only archived channels can be removed: archive it as its creator.
-                    must(
-                        fx.client(ch.creator())
-                            .post("channels/archive", json!({"id": id}))
-                            .await,
-                        "archive",
-                    );
+                    must(fx.client(ch.creator()).post("channels/archive", json!({"id": id})).await, "archive");
                 }
                 json!({"id": id})
             }),
@@ -860,26 +691,10 @@ pub fn rows() -> Vec<Row> {
                 cases
             },
         ),
-        row(
-            "channels/archive",
-            b!(|fx, st, a| json!({"id": fx.fresh_chan(st.ch(), &[]).await})),
-            &managing(),
-        ),
-        row(
-            "channels/unarchive",
-            b!(|fx, st, a| json!({"id": fx.fresh_chan(st.ch(), &[]).await})),
-            &managing(),
-        ),
-        row(
-            "channels/favorite",
-            b!(|fx, st, a| json!({"id": fx.chan(st.ch())})),
-            &sight(),
-        ),
-        row(
-            "channels/unfavorite",
-            b!(|fx, st, a| json!({"id": fx.chan(st.ch())})),
-            &sight(),
-        ),
+        row("channels/archive", b!(|fx, st, a| json!({"id": fx.fresh_chan(st.ch(), &[]).await})), &managing()),
+        row("channels/unarchive", b!(|fx, st, a| json!({"id": fx.fresh_chan(st.ch(), &[]).await})), &managing()),
+        row("channels/favorite", b!(|fx, st, a| json!({"id": fx.chan(st.ch())})), &sight()),
+        row("channels/unfavorite", b!(|fx, st, a| json!({"id": fx.chan(st.ch())})), &sight()),
         row(
             "channels/add_user",
             b!(|fx, st, a| json!({"id": fx.fresh_chan(st.ch(), &[]).await, "user_id": fx.sam})),
@@ -892,32 +707,20 @@ pub fn rows() -> Vec<Row> {
         ),
         row(
             "channels/remove_user",
-            b!(
-                |fx, st, a| json!({"id": fx.fresh_chan(st.ch(), &[fx.sam]).await, "user_id": fx.sam})
-            ),
+            b!(|fx, st, a| json!({"id": fx.fresh_chan(st.ch(), &[fx.sam]).await, "user_id": fx.sam})),
             &managing(),
         ),
         row(
             "channels/remove_users",
-            b!(
-                |fx, st, a| json!({"id": fx.fresh_chan(st.ch(), &[fx.sam]).await, "user_ids": [fx.sam]})
-            ),
+            b!(|fx, st, a| json!({"id": fx.fresh_chan(st.ch(), &[fx.sam]).await, "user_ids": [fx.sam]})),
             &managing(),
         ),
-        row(
-            "channels/join",
-            b!(|fx, st, a| json!({"id": fx.fresh_chan(st.ch(), &[]).await})),
-            &{
-                let mut cases = posting();
-                cases.push((St::In(Open), [OK, OK, NF, NF, UA]));
-                cases
-            },
-        ),
-        row(
-            "channels/leave",
-            b!(|fx, st, a| json!({"id": fx.fresh_chan(st.ch(), &[]).await})),
-            &sight(),
-        ),
+        row("channels/join", b!(|fx, st, a| json!({"id": fx.fresh_chan(st.ch(), &[]).await})), &{
+            let mut cases = posting();
+            cases.push((St::In(Open), [OK, OK, NF, NF, UA]));
+            cases
+        }),
+        row("channels/leave", b!(|fx, st, a| json!({"id": fx.fresh_chan(st.ch(), &[]).await})), &sight()),
         // ---- threads ----
         row(
             "threads/get",
@@ -931,11 +734,7 @@ pub fn rows() -> Vec<Row> {
                 cases
             },
         ),
-        row(
-            "threads/getone",
-            b!(|fx, st, a| json!({"id": fx.thread(st.ch())})),
-            &sight(),
-        ),
+        row("threads/getone", b!(|fx, st, a| json!({"id": fx.thread(st.ch())})), &sight()),
         row(
             "threads/add",
             b!(|fx, st, a| {
@@ -952,9 +751,7 @@ pub fn rows() -> Vec<Row> {
         row(
             "threads/update",
             b!(|fx, st, a| {
-                let St::By(ch, author) = st else {
-                    unreachable!()
-                };
+                let St::By(ch, author) = st else { unreachable!() };
                 json!({"id": fx.fresh_thread(ch, author).await, "title": "Edited"})
             }),
             &editing(),
@@ -962,52 +759,24 @@ pub fn rows() -> Vec<Row> {
         row(
             "threads/remove",
             b!(|fx, st, a| {
-                let St::By(ch, author) = st else {
-                    unreachable!()
-                };
+                let St::By(ch, author) = st else { unreachable!() };
                 json!({"id": fx.fresh_thread(ch, author).await})
             }),
             &editing(),
         ),
-        row(
-            "threads/star",
-            b!(|fx, st, a| json!({"id": fx.thread(st.ch())})),
-            &sight(),
-        ),
-        row(
-            "threads/unstar",
-            b!(|fx, st, a| json!({"id": fx.thread(st.ch())})),
-            &sight(),
-        ),
-        row(
-            "threads/pin",
-            b!(|fx, st, a| json!({"id": fx.thread(st.ch())})),
-            &posting(),
-        ),
-        row(
-            "threads/unpin",
-            b!(|fx, st, a| json!({"id": fx.thread(st.ch())})),
-            &posting(),
-        ),
-        row(
-            "threads/archive",
-            b!(|fx, st, a| json!({"id": fx.thread(st.ch())})),
-            &sight(),
-        ),
-        row(
-            "threads/unarchive",
-            b!(|fx, st, a| json!({"id": fx.thread(st.ch())})),
-            &sight(),
-        ),
+        row("threads/star", b!(|fx, st, a| json!({"id": fx.thread(st.ch())})), &sight()),
+        row("threads/unstar", b!(|fx, st, a| json!({"id": fx.thread(st.ch())})), &sight()),
+        row("threads/pin", b!(|fx, st, a| json!({"id": fx.thread(st.ch())})), &posting()),
+        row("threads/unpin", b!(|fx, st, a| json!({"id": fx.thread(st.ch())})), &posting()),
+        row("threads/archive", b!(|fx, st, a| json!({"id": fx.thread(st.ch())})), &sight()),
+        row("threads/unarchive", b!(|fx, st, a| json!({"id": fx.thread(st.ch())})), &sight()),
         row(
             "threads/move_to_channel",
             b!(|fx, st, a| match st {
-                St::By(ch, author) =>
-                    json!({"id": fx.fresh_thread(ch, author).await, "to_channel": fx.target}),
+                St::By(ch, author) => json!({"id": fx.fresh_thread(ch, author).await, "to_channel": fx.target}),
                 St::Other("to #private") =>
                     json!({"id": fx.fresh_thread(Public, Bo).await, "to_channel": fx.chan(Private)}),
-                _ =>
-                    json!({"id": fx.fresh_thread(Public, Bo).await, "to_channel": fx.chan(Archived)}),
+                _ => json!({"id": fx.fresh_thread(Public, Bo).await, "to_channel": fx.chan(Archived)}),
             }),
             &[
                 (St::By(Public, Bo), [OK, OK, NF, NF, UA]),
@@ -1019,27 +788,11 @@ pub fn rows() -> Vec<Row> {
                 (St::Other("to an archived channel"), [FB, FB, NF, NF, UA]),
             ],
         ),
-        row(
-            "threads/mute",
-            b!(|fx, st, a| json!({"id": fx.thread(st.ch()), "minutes": 60})),
-            &sight(),
-        ),
-        row(
-            "threads/unmute",
-            b!(|fx, st, a| json!({"id": fx.thread(st.ch())})),
-            &sight(),
-        ),
+        row("threads/mute", b!(|fx, st, a| json!({"id": fx.thread(st.ch()), "minutes": 60})), &sight()),
+        row("threads/unmute", b!(|fx, st, a| json!({"id": fx.thread(st.ch())})), &sight()),
         // ---- comments ----
-        row(
-            "comments/get",
-            b!(|fx, st, a| json!({"thread_id": fx.thread(st.ch())})),
-            &sight(),
-        ),
-        row(
-            "comments/getone",
-            b!(|fx, st, a| json!({"id": fx.comment(st.ch())})),
-            &sight(),
-        ),
+        row("comments/get", b!(|fx, st, a| json!({"thread_id": fx.thread(st.ch())})), &sight()),
+        row("comments/getone", b!(|fx, st, a| json!({"id": fx.comment(st.ch())})), &sight()),
         row(
             "comments/add",
             b!(|fx, st, a| {
@@ -1051,9 +804,7 @@ pub fn rows() -> Vec<Row> {
         row(
             "comments/update",
             b!(|fx, st, a| {
-                let St::By(ch, author) = st else {
-                    unreachable!()
-                };
+                let St::By(ch, author) = st else { unreachable!() };
                 json!({"id": fx.fresh_comment(ch, author).await, "content": "edited"})
             }),
             &editing(),
@@ -1061,19 +812,13 @@ pub fn rows() -> Vec<Row> {
         row(
             "comments/remove",
             b!(|fx, st, a| {
-                let St::By(ch, author) = st else {
-                    unreachable!()
-                };
+                let St::By(ch, author) = st else { unreachable!() };
                 json!({"id": fx.fresh_comment(ch, author).await})
             }),
             &editing(),
         ),
         // ---- groups ----
-        row(
-            "groups/get",
-            b!(|fx, st, a| json!({"workspace_id": fx.ws()})),
-            ws,
-        ),
+        row("groups/get", b!(|fx, st, a| json!({"workspace_id": fx.ws()})), ws),
         row("groups/getone", b!(|fx, st, a| json!({"id": fx.group})), ws),
         row(
             "groups/add",
@@ -1085,11 +830,7 @@ pub fn rows() -> Vec<Row> {
             b!(|fx, st, a| json!({"id": fx.fresh_group(false).await, "name": fx.uniq("renamed")})),
             &[(St::Ws, NON_GUESTS)],
         ),
-        row(
-            "groups/remove",
-            b!(|fx, st, a| json!({"id": fx.fresh_group(false).await})),
-            &[(St::Ws, NON_GUESTS)],
-        ),
+        row("groups/remove", b!(|fx, st, a| json!({"id": fx.fresh_group(false).await})), &[(St::Ws, NON_GUESTS)]),
         row(
             "groups/add_user",
             b!(|fx, st, a| json!({"id": fx.fresh_group(false).await, "user_id": fx.sam})),
@@ -1111,42 +852,19 @@ pub fn rows() -> Vec<Row> {
             &[(St::Ws, NON_GUESTS)],
         ),
         // ---- conversations: only their participants, admins included ----
-        row(
-            "conversations/get",
-            b!(|fx, st, a| json!({"workspace_id": fx.ws()})),
-            ws,
-        ),
-        row(
-            "conversations/getone",
-            b!(|fx, st, a| json!({"id": fx.conv(st.cv())})),
-            &conv_cases(),
-        ),
+        row("conversations/get", b!(|fx, st, a| json!({"workspace_id": fx.ws()})), ws),
+        row("conversations/getone", b!(|fx, st, a| json!({"id": fx.conv(st.cv())})), &conv_cases()),
         row(
             "conversations/get_or_create",
             b!(|fx, st, a| match st {
                 St::Ws => json!({"workspace_id": fx.ws(), "user_ids": [partner(&fx, a)]}),
                 _ => json!({"workspace_id": fx.ws(), "user_ids": [fx.t.oz_id]}),
             }),
-            &[
-                (St::Ws, MEMBERS),
-                (St::Other("with an outsider"), [BR, BR, BR, NF, UA]),
-            ],
+            &[(St::Ws, MEMBERS), (St::Other("with an outsider"), [BR, BR, BR, NF, UA])],
         ),
-        row(
-            "conversations/update",
-            b!(|fx, st, a| json!({"id": fx.conv(st.cv()), "title": "Plans"})),
-            &conv_cases(),
-        ),
-        row(
-            "conversations/archive",
-            b!(|fx, st, a| json!({"id": fx.conv(st.cv())})),
-            &conv_cases(),
-        ),
-        row(
-            "conversations/unarchive",
-            b!(|fx, st, a| json!({"id": fx.conv(st.cv())})),
-            &conv_cases(),
-        ),
+        row("conversations/update", b!(|fx, st, a| json!({"id": fx.conv(st.cv()), "title": "Plans"})), &conv_cases()),
+        row("conversations/archive", b!(|fx, st, a| json!({"id": fx.conv(st.cv())})), &conv_cases()),
+        row("conversations/unarchive", b!(|fx, st, a| json!({"id": fx.conv(st.cv())})), &conv_cases()),
         row(
             "conversations/add_user",
             b!(|fx, st, a| json!({"id": fx.fresh_conv(st.cv()).await.0, "user_id": fx.sam})),
@@ -1173,27 +891,11 @@ pub fn rows() -> Vec<Row> {
             }),
             &conv_cases(),
         ),
-        row(
-            "conversations/mute",
-            b!(|fx, st, a| json!({"id": fx.conv(st.cv()), "minutes": 60})),
-            &conv_cases(),
-        ),
-        row(
-            "conversations/unmute",
-            b!(|fx, st, a| json!({"id": fx.conv(st.cv())})),
-            &conv_cases(),
-        ),
+        row("conversations/mute", b!(|fx, st, a| json!({"id": fx.conv(st.cv()), "minutes": 60})), &conv_cases()),
+        row("conversations/unmute", b!(|fx, st, a| json!({"id": fx.conv(st.cv())})), &conv_cases()),
         // ---- conversation messages ----
-        row(
-            "conversation_messages/get",
-            b!(|fx, st, a| json!({"conversation_id": fx.conv(st.cv())})),
-            &conv_cases(),
-        ),
-        row(
-            "conversation_messages/getone",
-            b!(|fx, st, a| json!({"id": fx.msg(st.cv())})),
-            &conv_cases(),
-        ),
+        row("conversation_messages/get", b!(|fx, st, a| json!({"conversation_id": fx.conv(st.cv())})), &conv_cases()),
+        row("conversation_messages/getone", b!(|fx, st, a| json!({"id": fx.msg(st.cv())})), &conv_cases()),
         row(
             "conversation_messages/add",
             b!(|fx, st, a| json!({"conversation_id": fx.conv(st.cv()), "content": "hello"})),
@@ -1202,9 +904,7 @@ pub fn rows() -> Vec<Row> {
         row(
             "conversation_messages/update",
             b!(|fx, st, a| {
-                let St::MsgBy(cv, author) = st else {
-                    unreachable!()
-                };
+                let St::MsgBy(cv, author) = st else { unreachable!() };
                 json!({"id": fx.fresh_msg(cv, author).await, "content": "edited"})
             }),
             &messages(),
@@ -1212,24 +912,14 @@ pub fn rows() -> Vec<Row> {
         row(
             "conversation_messages/remove",
             b!(|fx, st, a| {
-                let St::MsgBy(cv, author) = st else {
-                    unreachable!()
-                };
+                let St::MsgBy(cv, author) = st else { unreachable!() };
                 json!({"id": fx.fresh_msg(cv, author).await})
             }),
             &messages(),
         ),
         // ---- reactions ----
-        row(
-            "reactions/add",
-            b!(|fx, st, a| reaction_target(&fx, st)),
-            &reaction_cases(),
-        ),
-        row(
-            "reactions/remove",
-            b!(|fx, st, a| reaction_target(&fx, st)),
-            &reaction_cases(),
-        ),
+        row("reactions/add", b!(|fx, st, a| reaction_target(&fx, st)), &reaction_cases()),
+        row("reactions/remove", b!(|fx, st, a| reaction_target(&fx, st)), &reaction_cases()),
         row(
             "reactions/get",
             b!(|fx, st, a| {
@@ -1240,11 +930,7 @@ pub fn rows() -> Vec<Row> {
             &reaction_cases(),
         ),
         // ---- events and batches ----
-        row(
-            "events/get",
-            b!(|fx, st, a| json!({"workspace_id": fx.ws(), "timeout": 0})),
-            ws,
-        ),
+        row("events/get", b!(|fx, st, a| json!({"workspace_id": fx.ws(), "timeout": 0})), ws),
         row(
             "batch",
             b!(|fx, st, a| {
@@ -1281,41 +967,24 @@ fn messages() -> Vec<(St, [Out; 5])> {
 }
 
 fn outcome_of(status: u16) -> Option<Out> {
-    [
-        Out::Ok,
-        Out::NotFound,
-        Out::Forbidden,
-        Out::Unauthorized,
-        Out::BadRequest,
-    ]
-    .into_iter()
-    .find(|o| o.status() == status)
+    [Out::Ok, Out::NotFound, Out::Forbidden, Out::Unauthorized, Out::BadRequest]
+        .into_iter()
+        .find(|o| o.status() == status)
 }
 
 /// The first sub-request's answer of a batch.
 fn batch_inner(body: &Value) -> (u16, Value) {
     let first = &body[0];
     let code = first["code"].as_u64().unwrap_or(0) as u16;
-    let inner = first["body"]
-        .as_str()
-        .and_then(|s| serde_json::from_str(s).ok())
-        .unwrap_or(Value::Null);
+    let inner = first["body"].as_str().and_then(|s| serde_json::from_str(s).ok()).unwrap_or(Value::Null);
     (code, inner)
 }
 
 /// The parameter naming the resource of a request, to replace by a missing id.
 fn primary_key(params: &Value) -> Option<&'static str> {
-    [
-        "id",
-        "thread_id",
-        "comment_id",
-        "message_id",
-        "conversation_id",
-        "channel_id",
-        "workspace_id",
-    ]
-    .into_iter()
-    .find(|k| params.get(*k).is_some_and(Value::is_i64))
+    ["id", "thread_id", "comment_id", "message_id", "conversation_id", "channel_id", "workspace_id"]
+        .into_iter()
+        .find(|k| params.get(*k).is_some_and(Value::is_i64))
 }
 
 /// An error body without its (random) uuid.

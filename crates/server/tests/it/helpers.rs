@@ -55,7 +55,6 @@ pub const START: i64 = 1_795_424_400;
 
 pub struct TestApp {
     pub server: Option<Server>,
-    pub backend: Backend,
     /// The scratch PostgreSQL database of this test, dropped at the end.
     pub database_url: Option<String>,
     pub base: String,
@@ -91,7 +90,7 @@ impl TestApp {
         let clock = Arc::new(FakeClock::at(START));
         let server = Server::start(config, store, clock.clone()).await.expect("server starts");
         let base = format!("http://{}", server.addr);
-        TestApp { anon: Client::new(&base), server: Some(server), backend, database_url, base, clock, dir }
+        TestApp { anon: Client::new(&base), server: Some(server), database_url, base, clock, dir }
     }
 
     /// Creates an account (password hashed with production parameters) and signs it in.
@@ -211,11 +210,6 @@ pub struct Team {
 }
 
 impl Team {
-    /// The team on SQLite.
-    pub async fn new() -> Team {
-        Self::on(Backend::Sqlite).await
-    }
-
     pub async fn on(backend: Backend) -> Team {
         Self::on_with(backend, |_| {}).await
     }

@@ -30,117 +30,15 @@ const ALTERNATIVES: &[(&str, &str, &str)] = &[
 /// Id parameters for which an id that does not exist is a valid request (the call may
 /// succeed, but must not fail with a 5xx): (path suffix, parameter, why).
 const MISSING_ID_IS_FINE: &[(&str, &str, &str)] = &[
-    (
-        "threads/get",
-        "before_id",
-        "a page boundary, not a reference",
-    ),
-    (
-        "threads/get",
-        "after_id",
-        "a page boundary, not a reference",
-    ),
-    (
-        "threads/get",
-        "exclude_thread_ids",
-        "a filter, not a reference",
-    ),
-    (
-        "/remove_user",
-        "user_id",
-        "removing someone who is not there is a no-op",
-    ),
-    (
-        "/remove_users",
-        "user_ids",
-        "removing someone who is not there is a no-op",
-    ),
-    (
-        "/remove_users",
-        "user_id",
-        "removing someone who is not there is a no-op",
-    ),
-    (
-        "users/heartbeat",
-        "workspace_id",
-        "presence calls are accepted and ignored",
-    ),
-    (
-        "users/reset_presence",
-        "workspace_id",
-        "presence calls are accepted and ignored",
-    ),
+    ("threads/get", "before_id", "a page boundary, not a reference"),
+    ("threads/get", "after_id", "a page boundary, not a reference"),
+    ("threads/get", "exclude_thread_ids", "a filter, not a reference"),
+    ("/remove_user", "user_id", "removing someone who is not there is a no-op"),
+    ("/remove_users", "user_ids", "removing someone who is not there is a no-op"),
+    ("/remove_users", "user_id", "removing someone who is not there is a no-op"),
+    ("users/heartbeat", "workspace_id", "presence calls are accepted and ignored"),
+    ("users/reset_presence", "workspace_id", "presence calls are accepted and ignored"),
 ];
-
-/// Server bugs this test exposes, to mark their failures: (path, label fragment, bug).
-/// These expectations fail on purpose until the server is fixed.
-const KNOWN_BUGS: &[(&str, &str, &str)] = &[
-    // BUG 1: the single-person endpoints (`user_id` only) fall back to `user_ids`, which they
-    // do not declare: the `Params` debug assertion panics and the connection is dropped (a
-    // batch containing the call is dropped whole). Release builds answer 400 "Required
-    // argument missing: user_ids", naming a parameter the endpoint does not have.
-    ("channels/add_user", "(f) without user_id", PEOPLE_PANIC),
-    ("channels/remove_user", "(f) without user_id", PEOPLE_PANIC),
-    ("groups/add_user", "(f) without user_id", PEOPLE_PANIC),
-    ("groups/remove_user", "(f) without user_id", PEOPLE_PANIC),
-    (
-        "conversations/add_user",
-        "(f) without user_id",
-        PEOPLE_PANIC,
-    ),
-    (
-        "conversations/remove_user",
-        "(f) without user_id",
-        PEOPLE_PANIC,
-    ),
-    // BUG 2: declared parameters no handler reads: any value, of any type, is accepted.
-    (
-        "users/login",
-        "(c) set_session_cookie",
-        "set_session_cookie is declared but never read",
-    ),
-    (
-        "threads/get",
-        "(c) filter_by",
-        "filter_by is declared but never read",
-    ),
-    (
-        "conversation_messages/get",
-        "(c) as_ids",
-        "as_ids is declared but never read (as_ids=true still answers whole messages)",
-    ),
-    // BUG 3: mentions are stored without checking the ids (unknown or negative users and
-    // groups), while recipients and groups of the same calls are checked.
-    ("threads/add", "(d) direct_", UNCHECKED_MENTIONS),
-    ("threads/update", "(d) direct_", UNCHECKED_MENTIONS),
-    ("comments/add", "(d) direct_", UNCHECKED_MENTIONS),
-    ("comments/update", "(d) direct_", UNCHECKED_MENTIONS),
-    (
-        "conversation_messages/add",
-        "(d) direct_",
-        UNCHECKED_MENTIONS,
-    ),
-    // BUG 4: conversation_messages/add parses workspace_id, recipients and groups and then
-    // ignores them: unknown ids are accepted.
-    (
-        "conversation_messages/add",
-        "(d) workspace_id",
-        "workspace_id is not checked (nor compared with the conversation's)",
-    ),
-    (
-        "conversation_messages/add",
-        "(d) recipients",
-        "recipients are parsed, then ignored unchecked",
-    ),
-    (
-        "conversation_messages/add",
-        "(d) groups",
-        "groups are parsed, then ignored unchecked",
-    ),
-];
-
-const PEOPLE_PANIC: &str = "without user_id the handler reads the undeclared user_ids: debug_assert panic, connection dropped";
-const UNCHECKED_MENTIONS: &str = "direct_mentions/direct_group_mentions ids are stored unchecked";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Expect {
@@ -168,42 +66,19 @@ struct Case {
 }
 
 fn case(label: impl Into<String>, body: Body, expect: Expect) -> Case {
-    Case {
-        label: label.into(),
-        body,
-        expect,
-        in_batch: false,
-    }
+    Case { label: label.into(), body, expect, in_batch: false }
 }
 
 /// Values of the wrong type for a parameter of type `ty`.
 fn wrong_values(ty: Ty) -> Vec<Value> {
     match ty {
-        Ty::Int => vec![
-            json!({"x": 1}),
-            json!("abc"),
-            json!("12abc"),
-            json!([1]),
-            json!(true),
-            json!(1.5),
-            json!(1e30),
-        ],
+        Ty::Int => {
+            vec![json!({"x": 1}), json!("abc"), json!("12abc"), json!([1]), json!(true), json!(1.5), json!(1e30)]
+        }
         Ty::Str => vec![json!(12), json!({"x": 1}), json!(["x"]), json!(true)],
         Ty::Bool => vec![json!("maybe"), json!(2), json!({"x": 1}), json!([true])],
-        Ty::Ids => vec![
-            json!("[1,x]"),
-            json!("1,x"),
-            json!({"x": 1}),
-            json!([[1]]),
-            json!("[1.5]"),
-            json!(true),
-        ],
-        Ty::Recipients => vec![
-            json!("[1,x]"),
-            json!("EVERYBODY"),
-            json!({"x": 1}),
-            json!(true),
-        ],
+        Ty::Ids => vec![json!("[1,x]"), json!("1,x"), json!({"x": 1}), json!([[1]]), json!("[1.5]"), json!(true)],
+        Ty::Recipients => vec![json!("[1,x]"), json!("EVERYBODY"), json!({"x": 1}), json!(true)],
         Ty::Objects => vec![json!("abc"), json!([1, 2]), json!({"x": 1}), json!(12)],
         Ty::Object => vec![json!(12), json!("[1]"), json!([{"x": 1}]), json!("abc")],
     }
@@ -253,24 +128,8 @@ fn cases(e: &Endpoint, base: &Value) -> Vec<Case> {
     let has_required = e.params.iter().any(|p| p.required);
     let mut out = vec![
         // (a) no body at all, and an empty object.
-        case(
-            "(a) empty body",
-            Body::None,
-            if has_required {
-                ClientError
-            } else {
-                NoServerError
-            },
-        ),
-        case(
-            "(a) empty JSON object",
-            Body::Json(json!({})),
-            if has_required {
-                ClientError
-            } else {
-                NoServerError
-            },
-        ),
+        case("(a) empty body", Body::None, if has_required { ClientError } else { NoServerError }),
+        case("(a) empty JSON object", Body::Json(json!({})), if has_required { ClientError } else { NoServerError }),
     ];
     // (b) broken JSON, with and without its content type.
     for (text, ct) in [
@@ -281,11 +140,7 @@ fn cases(e: &Endpoint, base: &Value) -> Vec<Case> {
         (r#"{"id": "#, None),
         (r#"{"id": "#, Some("text/plain")),
     ] {
-        out.push(case(
-            format!("(b) broken JSON {text:?} as {ct:?}"),
-            Body::Raw(text.into(), ct),
-            ClientError,
-        ));
+        out.push(case(format!("(b) broken JSON {text:?} as {ct:?}"), Body::Raw(text.into(), ct), ClientError));
     }
     out.push(case(
         "(b) a body that is not UTF-8",
@@ -293,20 +148,8 @@ fn cases(e: &Endpoint, base: &Value) -> Vec<Case> {
         ClientError,
     ));
     // (e) JSON that is not an object.
-    for text in [
-        "[1,2]",
-        "[]",
-        r#"[{"id": 1}]"#,
-        "null",
-        "42",
-        r#""id""#,
-        "true",
-    ] {
-        out.push(case(
-            format!("(e) JSON body {text}"),
-            Body::Raw(text.into(), Some("application/json")),
-            ClientError,
-        ));
+    for text in ["[1,2]", "[]", r#"[{"id": 1}]"#, "null", "42", r#""id""#, "true"] {
+        out.push(case(format!("(e) JSON body {text}"), Body::Raw(text.into(), Some("application/json")), ClientError));
     }
     let path = e.path;
     for p in e.params {
@@ -321,17 +164,11 @@ fn cases(e: &Endpoint, base: &Value) -> Vec<Case> {
                     ClientError,
                 ));
             }
-            out.push(case(
-                format!("(c) {}={v}", p.name),
-                Body::Json(params),
-                ClientError,
-            ));
+            out.push(case(format!("(c) {}={v}", p.name), Body::Json(params), ClientError));
         }
         // (d) ids that do not exist.
         if is_id_param(p.name, p.ty) {
-            let fine = MISSING_ID_IS_FINE
-                .iter()
-                .any(|(suffix, name, _)| path.ends_with(suffix) && *name == p.name);
+            let fine = MISSING_ID_IS_FINE.iter().any(|(suffix, name, _)| path.ends_with(suffix) && *name == p.name);
             for v in missing_ids(p.ty) {
                 let params = with(path, base, p.name, Some(v.clone()));
                 out.push(case(
@@ -344,17 +181,10 @@ fn cases(e: &Endpoint, base: &Value) -> Vec<Case> {
         // (f) each required parameter left out, directly and inside a batch.
         if p.required {
             let params = with(path, base, p.name, None);
-            out.push(case(
-                format!("(f) without {}", p.name),
-                Body::Json(params.clone()),
-                ClientError,
-            ));
+            out.push(case(format!("(f) without {}", p.name), Body::Json(params.clone()), ClientError));
             if path != "batch" {
-                let mut c = case(
-                    format!("(f) without {} in a batch", p.name),
-                    Body::Flat(flat_params(&params)),
-                    ClientError,
-                );
+                let mut c =
+                    case(format!("(f) without {} in a batch", p.name), Body::Flat(flat_params(&params)), ClientError);
                 c.in_batch = true;
                 out.push(c);
             }
@@ -362,26 +192,16 @@ fn cases(e: &Endpoint, base: &Value) -> Vec<Case> {
     }
     // (g) extreme integers in reads (one parameter at a time; never a long-poll timeout).
     if e.verb == Verb::Get {
-        for p in e
-            .params
-            .iter()
-            .filter(|p| p.ty == Ty::Int && p.name != "timeout")
-        {
+        for p in e.params.iter().filter(|p| p.ty == Ty::Int && p.name != "timeout") {
             for v in [json!(i64::MAX), json!(i64::MIN)] {
                 let params = with(path, base, p.name, Some(v.clone()));
-                out.push(case(
-                    format!("(g) {}={v}", p.name),
-                    Body::Json(params),
-                    NoServerError,
-                ));
+                out.push(case(format!("(g) {}={v}", p.name), Body::Json(params), NoServerError));
             }
         }
     }
     // The batch's own parameter, well typed but malformed inside.
     if path == "batch" {
-        let eleven: Vec<Value> = (0..11)
-            .map(|_| json!({"method": "GET", "url": "/api/v3/workspaces/get"}))
-            .collect();
+        let eleven: Vec<Value> = (0..11).map(|_| json!({"method": "GET", "url": "/api/v3/workspaces/get"})).collect();
         for requests in [
             json!("abc"),
             json!("[1]"),
@@ -392,11 +212,7 @@ fn cases(e: &Endpoint, base: &Value) -> Vec<Case> {
             json!(r#"[{"method": "GET"}]"#),
             json!(Value::Array(eleven).to_string()),
         ] {
-            out.push(case(
-                format!("(c) requests={requests}"),
-                Body::Json(json!({"requests": requests})),
-                ClientError,
-            ));
+            out.push(case(format!("(c) requests={requests}"), Body::Json(json!({"requests": requests})), ClientError));
         }
     }
     out
@@ -406,29 +222,21 @@ fn cases(e: &Endpoint, base: &Value) -> Vec<Case> {
 async fn send(client: &Client, e: &Endpoint, case: &Case) -> (u16, Value) {
     let http = client.http();
     if case.in_batch {
-        let Body::Flat(pairs) = &case.body else {
-            unreachable!()
-        };
-        let encoded = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(pairs)
-            .finish();
+        let Body::Flat(pairs) = &case.body else { unreachable!() };
+        let encoded = form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
         let sub = match e.verb {
             Verb::Get => json!({"method": "GET", "url": format!("/api/v3/{}?{encoded}", e.path)}),
             Verb::Post => {
                 json!({"method": "POST", "url": format!("/api/v3/{}", e.path), "body": encoded})
             }
         };
-        let req = http
-            .post(client.url("batch"))
-            .json(&json!({"requests": json!([sub]).to_string()}));
+        let req = http.post(client.url("batch")).json(&json!({"requests": json!([sub]).to_string()}));
         return match tokio::time::timeout(TIMEOUT, client.send(req)).await {
             Ok(Ok((200, body))) => {
                 let inner = &body[0];
                 let code = inner["code"].as_u64().unwrap_or(0) as u16;
-                let inner_body = inner["body"]
-                    .as_str()
-                    .and_then(|s| serde_json::from_str(s).ok())
-                    .unwrap_or(Value::Null);
+                let inner_body =
+                    inner["body"].as_str().and_then(|s| serde_json::from_str(s).ok()).unwrap_or(Value::Null);
                 (code, inner_body)
             }
             Ok(Ok((status, body))) => (status, json!({"batch_failed": body})),
@@ -465,9 +273,7 @@ async fn send(client: &Client, e: &Endpoint, case: &Case) -> (u16, Value) {
 
 fn problem(status: u16, body: &Value, expect: Expect) -> Option<String> {
     if status == 0 {
-        return Some(format!(
-            "no answer: the connection was dropped or hung (a panic in the handler?): {body}"
-        ));
+        return Some(format!("no answer: the connection was dropped or hung (a panic in the handler?): {body}"));
     }
     if status >= 500 {
         return Some(format!("server error {status}: {body}"));
@@ -477,9 +283,7 @@ fn problem(status: u16, body: &Value, expect: Expect) -> Option<String> {
     }
     if status >= 400 {
         if !(body["error_code"].is_i64() && body["error_string"].is_string()) {
-            return Some(format!(
-                "{status} without a JSON error (integer error_code, string error_string): {body}"
-            ));
+            return Some(format!("{status} without a JSON error (integer error_code, string error_string): {body}"));
         }
         return authz::error_shape_problem(body).map(|p| format!("{status}: {p}"));
     }
@@ -491,11 +295,7 @@ async fn snapshot(fx: &Fx) -> Value {
     let ana = fx.client(Actor::Ana);
     let get = |path: &'static str, params: Value| {
         let ana = ana.clone();
-        async move {
-            ana.get(path, params)
-                .await
-                .unwrap_or_else(|e| panic!("snapshot {path}: {e}"))
-        }
+        async move { ana.get(path, params).await.unwrap_or_else(|e| panic!("snapshot {path}: {e}")) }
     };
     let ws = fx.ws();
     let threads = get("threads/get", json!({"workspace_id": ws, "limit": 500})).await;
@@ -507,11 +307,7 @@ async fn snapshot(fx: &Fx) -> Value {
     let conversations = get("conversations/get", json!({"workspace_id": ws})).await;
     let mut messages = serde_json::Map::new();
     for c in conversations.as_array().unwrap() {
-        let got = get(
-            "conversation_messages/get",
-            json!({"conversation_id": id(c), "limit": 500}),
-        )
-        .await;
+        let got = get("conversation_messages/get", json!({"conversation_id": id(c), "limit": 500})).await;
         messages.insert(id(c).to_string(), got);
     }
     json!({
@@ -535,13 +331,7 @@ fn diff(a: &Value, b: &Value, at: String, out: &mut Vec<String>, max: usize) {
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
             for k in x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))) {
-                diff(
-                    x.get(k).unwrap_or(&Value::Null),
-                    y.get(k).unwrap_or(&Value::Null),
-                    format!("{at}.{k}"),
-                    out,
-                    max,
-                );
+                diff(x.get(k).unwrap_or(&Value::Null), y.get(k).unwrap_or(&Value::Null), format!("{at}.{k}"), out, max);
             }
         }
         (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
@@ -581,13 +371,8 @@ async fn malformed_requests_get_a_4xx_json_error_and_change_nothing(backend: Bac
             let (status, body) = send(&client, e, &case).await;
             sent += 1;
             if let Some(p) = problem(status, &body, case.expect) {
-                let known = KNOWN_BUGS
-                    .iter()
-                    .find(|(path, label, _)| *path == e.path && case.label.contains(label))
-                    .map(|(_, _, bug)| format!(" [KNOWN SERVER BUG: {bug}]"))
-                    .unwrap_or_default();
                 let p: String = if p.chars().count() > 240 { p.chars().take(240).chain("…".chars()).collect() } else { p };
-                failures.push(format!("{} {}{known}: {p}", e.path, case.label));
+                failures.push(format!("{} {}: {p}", e.path, case.label));
             }
         }
     }

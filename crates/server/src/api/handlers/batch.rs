@@ -65,7 +65,8 @@ pub async fn batch(cx: Cx, p: Params) -> Result<Value> {
         let ip = cx.ip;
         let caller = cx.user.clone().zip(cx.token_hash.clone());
         async move {
-            let request = Request { verb, path: &path, headers: &headers, ip, query: query.as_deref(), body: body.as_bytes() };
+            let request =
+                Request { verb, path: &path, headers: &headers, ip, query: query.as_deref(), body: body.as_bytes() };
             let (status, value) = call(&app, request, caller).await;
             json!({
                 "code": status.as_u16(),

@@ -1,10 +1,10 @@
-use super::user_ids;
 use super::workspaces::to_json;
+use super::{people, user_ids};
 use crate::api::params::Params;
 use crate::api::{Cx, ok};
 use serde_json::Value;
 use weft_core::services::channels::{self, NewChannelInput, Update};
-use weft_core::{ChannelId, GroupId, Result, UserId, WorkspaceId, input};
+use weft_core::{ChannelId, GroupId, Result, WorkspaceId, input};
 
 fn groups(v: Option<Vec<i64>>) -> Option<Vec<GroupId>> {
     v.map(|v| v.into_iter().map(GroupId).collect())
@@ -96,14 +96,6 @@ pub async fn favorite(cx: Cx, p: Params) -> Result<Value> {
 
 pub async fn unfavorite(cx: Cx, p: Params) -> Result<Value> {
     favorite_to(cx, p, false).await
-}
-
-/// `user_id` (single) or `user_ids` (list), whichever the endpoint takes.
-fn people(p: &Params) -> Result<Vec<UserId>> {
-    if p.has("user_id") {
-        return Ok(vec![UserId(p.id("user_id")?)]);
-    }
-    Ok(user_ids(p.ids("user_ids")?))
 }
 
 pub async fn add_users(cx: Cx, p: Params) -> Result<Value> {

@@ -69,7 +69,12 @@ pub async fn update(cx: Cx, p: Params) -> Result<Value> {
         attachments: p.opt_objects("attachments")?,
         actions: p.opt_objects("actions")?,
         direct_mentions: user_ids(p.opt_ids("direct_mentions")?.unwrap_or_default()),
-        direct_group_mentions: p.opt_ids("direct_group_mentions")?.unwrap_or_default().into_iter().map(GroupId).collect(),
+        direct_group_mentions: p
+            .opt_ids("direct_group_mentions")?
+            .unwrap_or_default()
+            .into_iter()
+            .map(GroupId)
+            .collect(),
     };
     let now = cx.now();
     cx.write(move |tx| comments::update(tx, actor, id, up, now)).await

@@ -1,11 +1,11 @@
 use super::comments::item_query;
 use super::workspaces::to_json;
-use super::{post_input, user_ids};
+use super::{people, post_input, user_ids};
 use crate::api::params::Params;
 use crate::api::{Cx, ok};
 use serde_json::Value;
 use weft_core::services::conversations as conv;
-use weft_core::{ConversationId, Error, MessageId, Result, UserId, WorkspaceId, input};
+use weft_core::{ConversationId, Error, MessageId, Result, WorkspaceId, input};
 
 /// `id`, or `conversation_id` as older clients send it.
 fn conversation_id(p: &Params) -> Result<ConversationId> {
@@ -64,13 +64,6 @@ pub async fn unarchive(cx: Cx, p: Params) -> Result<Value> {
     archive_to(cx, p, false).await
 }
 
-fn people(p: &Params) -> Result<Vec<UserId>> {
-    if p.has("user_id") {
-        return Ok(vec![UserId(p.id("user_id")?)]);
-    }
-    Ok(user_ids(p.ids("user_ids")?))
-}
-
 pub async fn add_users(cx: Cx, p: Params) -> Result<Value> {
     let actor = cx.actor()?.id;
     let id = conversation_id(&p)?;
@@ -111,7 +104,12 @@ pub async fn messages_get(cx: Cx, p: Params) -> Result<Value> {
     let id = ConversationId(p.id("conversation_id")?);
     let q = item_query(&p)?;
     p.opt_str("cursor")?;
-    to_json(cx.read(move |tx| conv::messages(tx, actor, id, q)).await?)
+    let as_ids = p.opt_bool("as_ids")?.unwrap_or(false);
+    let found = cx.read(move |tx| conv::messages(tx, actor, id, q)).await?;
+    if as_ids {
+        return to_json(found.iter().map(|m| m.id).collect::<Vec<_>>());
+    }
+    to_json(found)
 }
 
 pub async fn messages_getone(cx: Cx, p: Params) -> Result<Value> {
@@ -124,9 +122,19 @@ pub async fn messages_add(cx: Cx, p: Params) -> Result<Value> {
     let actor = cx.actor()?.clone();
     let id = ConversationId(p.id("conversation_id")?);
     let post = post_input(&p, true)?;
-    p.opt_id("workspace_id")?;
+    // Some clients also send the workspace; it must then be the conversation's.
+    let ws = p.opt_id("workspace_id")?.map(WorkspaceId);
     let now = cx.now();
-    cx.write(move |tx| conv::add_message(tx, &actor, id, post, now)).await
+    cx.write(move |tx| {
+        if let Some(ws) = ws {
+            let c = conv::get(tx, actor.id, id)?;
+            if c.workspace_id != ws {
+                return Err(Error::invalid("workspace_id", "not the conversation's workspace"));
+            }
+        }
+        conv::add_message(tx, &actor, id, post, now)
+    })
+    .await
 }
 
 pub async fn messages_update(cx: Cx, p: Params) -> Result<Value> {

@@ -1,10 +1,10 @@
-use super::user_ids;
 use super::workspaces::to_json;
+use super::{people, user_ids};
 use crate::api::params::Params;
 use crate::api::{Cx, ok};
 use serde_json::Value;
 use weft_core::services::groups;
-use weft_core::{GroupId, Result, UserId, WorkspaceId, input};
+use weft_core::{GroupId, Result, WorkspaceId, input};
 
 pub async fn get(cx: Cx, p: Params) -> Result<Value> {
     let actor = cx.actor()?.id;
@@ -46,13 +46,6 @@ pub async fn remove(cx: Cx, p: Params) -> Result<Value> {
     let now = cx.now();
     cx.write(move |tx| groups::remove(tx, actor, id, now)).await?;
     Ok(ok())
-}
-
-fn people(p: &Params) -> Result<Vec<UserId>> {
-    if p.has("user_id") {
-        return Ok(vec![UserId(p.id("user_id")?)]);
-    }
-    Ok(user_ids(p.ids("user_ids")?))
 }
 
 pub async fn add_users(cx: Cx, p: Params) -> Result<Value> {

@@ -20,6 +20,15 @@ pub(crate) fn user_ids(v: Vec<i64>) -> Vec<UserId> {
     v.into_iter().map(UserId).collect()
 }
 
+/// The people an add/remove call names: `user_id` on the single-person endpoints,
+/// `user_ids` (or `user_id`) on the plural ones.
+pub(crate) fn people(p: &Params) -> Result<Vec<UserId>> {
+    if p.declares("user_ids") && !p.has("user_id") {
+        return Ok(user_ids(p.ids("user_ids")?));
+    }
+    Ok(vec![UserId(p.id("user_id")?)])
+}
+
 /// The fields every post (thread, comment, message) shares.
 pub(crate) fn post_input(p: &Params, content_required: bool) -> Result<PostInput> {
     let content = match p.opt_str("content")? {
@@ -27,17 +36,24 @@ pub(crate) fn post_input(p: &Params, content_required: bool) -> Result<PostInput
         None if content_required => return Err(weft_core::Error::missing("content")),
         None => String::new(),
     };
-    let recipients = match p.opt_recipients("recipients")? {
-        None => None,
-        Some(RecipientsParam::Everyone) => Some(Recipients::Everyone),
-        // Older clients' "everyone in the thread" is the reserved group 2.
-        Some(RecipientsParam::EveryoneInThread) => None,
-        Some(RecipientsParam::Ids(ids)) => Some(Recipients::Users(user_ids(ids))),
+    // Messages have no notify list: their audience is the conversation.
+    let (recipients, groups) = if p.declares("recipients") {
+        let given = p.opt_recipients("recipients")?;
+        let mut groups = p.opt_ids("groups")?;
+        let recipients = match given {
+            None => None,
+            Some(RecipientsParam::Everyone) => Some(Recipients::Everyone),
+            // Older clients' "everyone in the thread" is the reserved group 2.
+            Some(RecipientsParam::EveryoneInThread) => {
+                groups.get_or_insert_with(Vec::new).push(GROUP_EVERYONE_IN_THREAD);
+                None
+            }
+            Some(RecipientsParam::Ids(ids)) => Some(Recipients::Users(user_ids(ids))),
+        };
+        (recipients, groups)
+    } else {
+        (None, None)
     };
-    let mut groups = p.opt_ids("groups")?;
-    if p.opt_recipients("recipients")? == Some(RecipientsParam::EveryoneInThread) {
-        groups.get_or_insert_with(Vec::new).push(GROUP_EVERYONE_IN_THREAD);
-    }
     Ok(PostInput {
         content,
         attachments: p.opt_objects("attachments")?.unwrap_or_default(),
@@ -45,6 +61,11 @@ pub(crate) fn post_input(p: &Params, content_required: bool) -> Result<PostInput
         recipients,
         groups,
         direct_mentions: user_ids(p.opt_ids("direct_mentions")?.unwrap_or_default()),
-        direct_group_mentions: p.opt_ids("direct_group_mentions")?.unwrap_or_default().into_iter().map(GroupId).collect(),
+        direct_group_mentions: p
+            .opt_ids("direct_group_mentions")?
+            .unwrap_or_default()
+            .into_iter()
+            .map(GroupId)
+            .collect(),
     })
 }

@@ -3,8 +3,8 @@ use super::{post_input, user_ids};
 use crate::api::params::Params;
 use crate::api::{Cx, ok};
 use serde_json::Value;
-use weft_core::services::threads::{self, ListInput, NewThreadInput, Update};
 use weft_core::services::clamp_limit;
+use weft_core::services::threads::{self, ListInput, NewThreadInput, Update};
 use weft_core::store::ThreadQuery;
 use weft_core::{ChannelId, Error, GroupId, Result, ThreadId, WorkspaceId, input};
 

@@ -8,6 +8,8 @@ use weft_core::{Error, Result, input};
 pub async fn login(cx: Cx, p: Params) -> Result<Value> {
     let email = p.str("email")?.trim().to_lowercase();
     let password = p.str("password")?;
+    // Session cookies belong to the web UI; API clients use the token.
+    p.opt_bool("set_session_cookie")?;
     let now = cx.now();
     cx.app.login_throttle.check(&email, cx.ip, now)?;
     let lookup = email.clone();
@@ -79,7 +81,10 @@ fn away_mode(raw: serde_json::Map<String, Value>) -> Result<AwayMode> {
     if !["vacation", "parental", "sickleave", "other"].contains(&kind.as_str()) {
         return Err(Error::invalid("away_mode", "type must be vacation, parental, sickleave or other"));
     }
-    let date_to = input::date("away_mode.date_to", &field("date_to")?.ok_or_else(|| Error::invalid("away_mode", "date_to is required"))?)?;
+    let date_to = input::date(
+        "away_mode.date_to",
+        &field("date_to")?.ok_or_else(|| Error::invalid("away_mode", "date_to is required"))?,
+    )?;
     let date_from = field("date_from")?.map(|d| input::date("away_mode.date_from", &d)).transpose()?;
     if date_from.as_ref().is_some_and(|f| *f > date_to) {
         return Err(Error::InvalidDateRange);
@@ -98,8 +103,14 @@ pub async fn update(cx: Cx, p: Params) -> Result<Value> {
         away_mode: p.opt_object("away_mode")?.map(|o| o.map(away_mode).transpose()).transpose()?,
         off_days: p.opt_ids("off_days")?,
         snooze_until: p.opt_i64("snooze_until")?,
-        snooze_dnd_start: p.opt_str("snooze_dnd_start")?.map(|s| if s.is_empty() { Ok(s) } else { input::time_of_day("snooze_dnd_start", &s) }).transpose()?,
-        snooze_dnd_end: p.opt_str("snooze_dnd_end")?.map(|s| if s.is_empty() { Ok(s) } else { input::time_of_day("snooze_dnd_end", &s) }).transpose()?,
+        snooze_dnd_start: p
+            .opt_str("snooze_dnd_start")?
+            .map(|s| if s.is_empty() { Ok(s) } else { input::time_of_day("snooze_dnd_start", &s) })
+            .transpose()?,
+        snooze_dnd_end: p
+            .opt_str("snooze_dnd_end")?
+            .map(|s| if s.is_empty() { Ok(s) } else { input::time_of_day("snooze_dnd_end", &s) })
+            .transpose()?,
         default_workspace: p.opt_id("default_workspace")?.map(weft_core::WorkspaceId),
     };
     let now = cx.now();

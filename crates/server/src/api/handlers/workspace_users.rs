@@ -8,9 +8,9 @@ use weft_core::{ChannelId, Error, NotFound, Result, UserId, WorkspaceId, input};
 
 fn user_type(p: &Params, required: bool) -> Result<Option<UserType>> {
     match p.opt_str("user_type")? {
-        Some(t) => UserType::parse(&t)
-            .map(Some)
-            .ok_or_else(|| Error::invalid("user_type", "expected USER, GUEST or ADMIN")),
+        Some(t) => {
+            UserType::parse(&t).map(Some).ok_or_else(|| Error::invalid("user_type", "expected USER, GUEST or ADMIN"))
+        }
         None if required => Err(Error::missing("user_type")),
         None => Ok(None),
     }
