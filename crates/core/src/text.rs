@@ -35,12 +35,9 @@ fn ids_after(content: &str, marker: &str) -> Vec<i64> {
     for (pos, _) in content.match_indices(marker) {
         let rest = &content[pos + marker.len()..];
         let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
-        if rest[digits.len()..].starts_with(')') {
-            if let Ok(id) = digits.parse::<i64>() {
-                if !out.contains(&id) {
-                    out.push(id);
-                }
-            }
+        let id = digits.parse::<i64>().ok().filter(|_| rest[digits.len()..].starts_with(')'));
+        if let Some(id) = id.filter(|id| !out.contains(id)) {
+            out.push(id);
         }
     }
     out

@@ -124,10 +124,10 @@ pub fn resolve(data: &DataArgs) -> Result<Config, String> {
     if let Some(u) = &data.database_url {
         config.database_url = Some(u.clone());
     }
-    if let Some(url) = &config.database_url {
-        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
-            return Err(format!("--database-url must start with postgres:// (got {})", weft_store::redact(url)));
-        }
+    if let Some(url) = &config.database_url
+        && !(url.starts_with("postgres://") || url.starts_with("postgresql://"))
+    {
+        return Err(format!("--database-url must start with postgres:// (got {})", weft_store::redact(url)));
     }
     Ok(config)
 }

@@ -17,23 +17,23 @@ pub fn get(tx: &mut dyn Tx, actor: UserId, id: GroupId) -> Result<Group> {
     Ok(access::group(tx, id, actor)?.0)
 }
 
-pub fn add(
-    tx: &mut dyn Tx,
-    actor: UserId,
-    ws: WorkspaceId,
-    name: &str,
-    description: &str,
-    color: Option<i64>,
-    user_ids: &[UserId],
-    now: i64,
-) -> Result<Group> {
+pub struct NewGroup {
+    pub workspace_id: WorkspaceId,
+    pub name: String,
+    pub description: String,
+    pub color: Option<i64>,
+    pub user_ids: Vec<UserId>,
+}
+
+pub fn add(tx: &mut dyn Tx, actor: UserId, new: NewGroup, now: i64) -> Result<Group> {
+    let ws = new.workspace_id;
     let role = access::role_in(tx, ws, actor)?;
     if !policy::can_create_in_workspace(role) {
         return Err(Error::forbidden("guests cannot create groups"));
     }
-    access::require_members(tx, ws, user_ids, "user_ids")?;
-    let id = tx.insert_group(ws, name, description, color)?;
-    tx.add_group_members(id, &dedup(user_ids.iter().copied()))?;
+    access::require_members(tx, ws, &new.user_ids, "user_ids")?;
+    let id = tx.insert_group(ws, &new.name, &new.description, new.color)?;
+    tx.add_group_members(id, &dedup(new.user_ids.iter().copied()))?;
     let g = tx.group(id)?.ok_or(Error::Internal("group vanished".into()))?;
     emit(tx, ws, "group_added", Audience::workspace(), &g, now)?;
     Ok(g)

@@ -91,7 +91,7 @@ pub(crate) fn mentions(
 ) -> Result<(Vec<UserId>, Vec<GroupId>)> {
     access::require_members(tx, ws, direct, "direct_mentions")?;
     for &g in groups {
-        if !tx.group(g)?.is_some_and(|group| group.workspace_id == ws) {
+        if tx.group(g)?.is_none_or(|group| group.workspace_id != ws) {
             return Err(Error::invalid("direct_group_mentions", format!("group {g} not found in this workspace")));
         }
     }

@@ -101,13 +101,11 @@ pub struct Update {
 
 pub fn update(tx: &mut dyn Tx, actor: UserId, up: Update, now: i64) -> Result<User> {
     let mut u = tx.user(actor)?.ok_or(Error::NotFound(NotFound::User))?;
-    if let Some(email) = up.email {
-        if email.as_str() != u.email {
-            if tx.user_by_email(email.as_str())?.is_some() {
-                return Err(Error::EmailTaken);
-            }
-            u.email = email.as_str().to_string();
+    if let Some(email) = up.email.filter(|e| e.as_str() != u.email) {
+        if tx.user_by_email(email.as_str())?.is_some() {
+            return Err(Error::EmailTaken);
         }
+        u.email = email.as_str().to_string();
     }
     if let Some(name) = up.name {
         u.short_name = short_name(&name);

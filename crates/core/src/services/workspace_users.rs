@@ -58,12 +58,13 @@ pub fn add(
             _ => return Err(Error::invalid("channel_ids", format!("channel {id} not found in this workspace"))),
         }
     }
-    if user_type != UserType::Guest {
-        if let Some(general) = workspace.default_channel.and_then(|id| tx.channel(id, actor).ok().flatten()) {
-            if !channels.iter().any(|c| c.id == general.id) {
-                channels.push(general);
-            }
-        }
+    // Everyone but guests joins the default channel.
+    let general = match workspace.default_channel {
+        Some(id) if user_type != UserType::Guest => tx.channel(id, actor)?,
+        _ => None,
+    };
+    if let Some(general) = general.filter(|g| !channels.iter().any(|c| c.id == g.id)) {
+        channels.push(general);
     }
     tx.put_membership(ws, user.id, Membership { user_type, removed: false }, now)?;
     let wu = tx.workspace_user(ws, user.id)?.ok_or(Error::Internal("member vanished".into()))?;

@@ -88,10 +88,10 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, body) = error_body(&self.0);
         let mut resp = (status, axum::Json(body)).into_response();
-        if let Error::TooManyRequests { retry_after_secs } = self.0 {
-            if let Ok(v) = retry_after_secs.to_string().parse() {
-                resp.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
-            }
+        if let Error::TooManyRequests { retry_after_secs } = self.0
+            && let Ok(v) = retry_after_secs.to_string().parse()
+        {
+            resp.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
         }
         resp
     }

@@ -152,10 +152,10 @@ impl Cx {
         self.app
             .store
             .write(move |tx| {
-                if let (Some(key), Some(user)) = (&key, user) {
-                    if let Some(previous) = tx.idempotent_response(user, key)? {
-                        return Ok(previous);
-                    }
+                if let (Some(key), Some(user)) = (&key, user)
+                    && let Some(previous) = tx.idempotent_response(user, key)?
+                {
+                    return Ok(previous);
                 }
                 let out = f(tx)?;
                 let value = serde_json::to_value(&out).map_err(|e| Error::Internal(e.to_string()))?;

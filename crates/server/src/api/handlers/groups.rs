@@ -20,14 +20,16 @@ pub async fn getone(cx: Cx, p: Params) -> Result<Value> {
 
 pub async fn add(cx: Cx, p: Params) -> Result<Value> {
     let actor = cx.actor()?.id;
-    let ws = WorkspaceId(p.id("workspace_id")?);
-    let name = input::name("name", &p.str("name")?)?;
-    let description = p.opt_str("description")?.unwrap_or_default();
-    let color = p.opt_i64("color")?;
-    let users = user_ids(p.opt_ids("user_ids")?.unwrap_or_default());
+    let new = groups::NewGroup {
+        workspace_id: WorkspaceId(p.id("workspace_id")?),
+        name: input::name("name", &p.str("name")?)?,
+        description: p.opt_str("description")?.unwrap_or_default(),
+        color: p.opt_i64("color")?,
+        user_ids: user_ids(p.opt_ids("user_ids")?.unwrap_or_default()),
+    };
     p.opt_i64("temp_id")?;
     let now = cx.now();
-    cx.write(move |tx| groups::add(tx, actor, ws, &name, &description, color, &users, now)).await
+    cx.write(move |tx| groups::add(tx, actor, new, now)).await
 }
 
 pub async fn update(cx: Cx, p: Params) -> Result<Value> {
