@@ -407,6 +407,25 @@ pub fn off_runtime<T: Send>(f: impl FnOnce() -> Result<T> + Send) -> Result<T> {
     })
 }
 
+/// Table → sorted column names, from the catalog (the schema comparison test uses it).
+pub fn columns_of(url: &str) -> Result<std::collections::BTreeMap<String, Vec<String>>> {
+    off_runtime(|| {
+        let mut c = PgConn::new(url, Duration::from_secs(5));
+        let rows = c.query(
+            "SELECT table_name::TEXT, column_name::TEXT FROM information_schema.columns WHERE table_schema = 'public'",
+            &[],
+        )?;
+        let mut out = std::collections::BTreeMap::new();
+        for r in rows {
+            out.entry(r.text(0)?).or_insert_with(Vec::new).push(r.text(1)?);
+        }
+        for cols in out.values_mut() {
+            cols.sort();
+        }
+        Ok(out)
+    })
+}
+
 /// For tests: creates a fresh, empty database next to the one `base_url` names, and
 /// returns its URL. Each test gets its own, so tests run in parallel.
 pub fn create_scratch_database(base_url: &str) -> Result<String> {

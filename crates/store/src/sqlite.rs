@@ -239,3 +239,21 @@ impl Store for SqliteStore {
         })
     }
 }
+
+/// Table → sorted column names, from the catalog (the schema comparison test uses it).
+pub fn columns_of(path: &Path) -> Result<std::collections::BTreeMap<String, Vec<String>>> {
+    let conn = open_reader(path).map_err(storage_error)?;
+    let mut out = std::collections::BTreeMap::new();
+    let mut st = conn
+        .prepare("SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'")
+        .map_err(storage_error)?;
+    let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).map_err(storage_error)?;
+    for row in rows {
+        let (table, column) = row.map_err(storage_error)?;
+        out.entry(table).or_insert_with(Vec::new).push(column);
+    }
+    for cols in out.values_mut() {
+        cols.sort();
+    }
+    Ok(out)
+}

@@ -1,0 +1,170 @@
+//! The storage contract, run against every backend: SQLite always, PostgreSQL when
+//! `WEFT_TEST_DATABASE_URL` is set (required when `WEFT_REQUIRE_POSTGRES=1`).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use weft_core::event::{Audience, NewEvent};
+use weft_core::store::{NewUser, Store};
+use weft_core::{Error, UserId, WorkspaceId};
+use weft_store::Location;
+
+fn postgres_url() -> Option<String> {
+    match std::env::var("WEFT_TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            assert!(
+                std::env::var("WEFT_REQUIRE_POSTGRES").map_or(true, |v| v != "1"),
+                "WEFT_REQUIRE_POSTGRES=1 but WEFT_TEST_DATABASE_URL is not set"
+            );
+            None
+        }
+    }
+}
+
+/// A fresh store of each available backend, with what keeps it alive.
+struct Fresh {
+    store: Arc<dyn Store>,
+    _dir: tempfile::TempDir,
+    scratch: Option<(String, String)>,
+}
+
+impl Drop for Fresh {
+    fn drop(&mut self) {
+        if let Some((base, url)) = &self.scratch {
+            weft_store::pg::drop_scratch_database(base, url);
+        }
+    }
+}
+
+fn backends() -> Vec<Fresh> {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = weft_store::open(&Location::Sqlite(dir.path().to_path_buf()), Default::default()).unwrap();
+    let mut out = vec![Fresh { store: sqlite, _dir: dir, scratch: None }];
+    if let Some(base) = postgres_url() {
+        let url = weft_store::pg::create_scratch_database(&base).unwrap();
+        let store = weft_store::open(&Location::Postgres(url.clone()), Default::default()).unwrap();
+        out.push(Fresh { store, _dir: tempfile::tempdir().unwrap(), scratch: Some((base, url)) });
+    }
+    out
+}
+
+fn event(n: i64) -> NewEvent {
+    NewEvent {
+        workspace_id: WorkspaceId(1),
+        kind: "test_event",
+        audience: Audience::workspace(),
+        payload: serde_json::json!({ "n": n }),
+    }
+}
+
+fn new_user(email: &str) -> NewUser {
+    NewUser {
+        email: email.into(),
+        name: "Test Person".into(),
+        password_hash: "x".into(),
+        timezone: "UTC".into(),
+        bot: false,
+        now: 1,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_row_is_none_not_an_error() {
+    for b in backends() {
+        let s = b.store.clone();
+        let found = s.read(|tx| tx.user(UserId(424242))).await.unwrap();
+        assert!(found.is_none(), "{}", s.backend());
+        let found = s.read(|tx| tx.workspace(WorkspaceId(424242))).await.unwrap();
+        assert!(found.is_none());
+        s.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_job_rolls_back_alone_and_others_commit() {
+    for b in backends() {
+        let s = b.store.clone();
+        let mut handles = Vec::new();
+        for i in 0..20 {
+            let s = s.clone();
+            handles.push(tokio::spawn(async move {
+                s.write(move |tx| {
+                    tx.insert_user(&new_user(&format!("u{i}@x.org")))?;
+                    tx.append_event(&event(i), 1)?;
+                    if i % 5 == 0 { Err(Error::BadRequest("no".into())) } else { Ok(i) }
+                })
+                .await
+            }));
+        }
+        let mut ok = 0;
+        for h in handles {
+            if h.await.unwrap().is_ok() {
+                ok += 1;
+            }
+        }
+        assert_eq!(ok, 16);
+        let users = s.read(|tx| tx.user_count()).await.unwrap();
+        assert_eq!(users, 16, "{}: the failed jobs' rows are gone", s.backend());
+        // The event log holds exactly the committed jobs' events, numbered 1..=16.
+        let events = s.read(|tx| tx.events_after(0, 100)).await.unwrap();
+        let seqs: Vec<i64> = events.iter().map(|e| e.seq).collect();
+        assert_eq!(seqs, (1..=16).collect::<Vec<_>>(), "{}", s.backend());
+        assert_eq!(*s.head().borrow(), 16);
+        s.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panicking_job_is_an_internal_error_and_the_store_goes_on() {
+    for b in backends() {
+        let s = b.store.clone();
+        let r: Result<(), Error> = s
+            .write(|tx| {
+                tx.insert_user(&new_user("p@x.org"))?;
+                panic!("boom")
+            })
+            .await;
+        assert!(matches!(r, Err(Error::Internal(_))));
+        s.write(|tx| tx.insert_user(&new_user("q@x.org"))).await.unwrap();
+        assert_eq!(s.read(|tx| tx.user_count()).await.unwrap(), 1);
+        s.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idempotent_answers_are_kept_per_user_and_key() {
+    for b in backends() {
+        let s = b.store.clone();
+        let v = serde_json::json!({"id": 7, "title": "ok"});
+        let v2 = v.clone();
+        s.write(move |tx| tx.save_idempotent_response(UserId(1), "k1", &v2, 1)).await.unwrap();
+        assert_eq!(s.read(|tx| tx.idempotent_response(UserId(1), "k1")).await.unwrap(), Some(v));
+        assert_eq!(s.read(|tx| tx.idempotent_response(UserId(2), "k1")).await.unwrap(), None);
+        s.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn both_schemas_describe_the_same_tables_and_columns() {
+    let Some(base) = postgres_url() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = weft_store::open_sqlite(dir.path()).unwrap();
+    sqlite.close().await;
+    let sqlite_columns_found = sqlite_columns(&dir.path().join(weft_store::sqlite::DB_FILE));
+    let url = weft_store::pg::create_scratch_database(&base).unwrap();
+    let pg = weft_store::open(&Location::Postgres(url.clone()), Default::default()).unwrap();
+    pg.close().await;
+    let pg_columns = postgres_columns(&url);
+    weft_store::pg::drop_scratch_database(&base, &url);
+    assert_eq!(sqlite_columns_found, pg_columns);
+    assert!(sqlite_columns_found.contains_key("events") && sqlite_columns_found.contains_key("comments"));
+}
+
+/// Table → sorted column names, from SQLite's catalog.
+fn sqlite_columns(path: &std::path::Path) -> BTreeMap<String, Vec<String>> {
+    weft_store::sqlite::columns_of(path).unwrap()
+}
+
+fn postgres_columns(url: &str) -> BTreeMap<String, Vec<String>> {
+    weft_store::pg::columns_of(url).unwrap()
+}
