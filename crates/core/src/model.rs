@@ -212,7 +212,8 @@ pub struct Thread {
     pub is_archived: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub muted_until_ts: Option<i64>,
-    /// The viewer's read position: comments with a greater `obj_index` are unread.
+    /// The viewer's read position: comments with a greater `obj_index` are unread; -1 means
+    /// the thread was read but none of its comments, -2 that it was never opened.
     pub last_read_obj_index: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_comment: Option<Box<Comment>>,
@@ -307,4 +308,148 @@ impl ReactionTarget {
             ReactionTarget::Message(id) => id.0,
         }
     }
+}
+
+/// An item of `inbox/get`: the thread as its viewer sees it, with its place in their inbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InboxThread {
+    #[serde(flatten)]
+    pub thread: Thread,
+    /// In the active inbox: not Done, not snoozed.
+    pub in_inbox: bool,
+    /// Something in it is newer than the viewer's read position.
+    pub unread: bool,
+    /// Weft: when a snoozed item comes back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snoozed_until_ts: Option<i64>,
+    /// Weft: it came back from a snooze and nothing was done with it since.
+    pub is_reminder: bool,
+    /// When it last concerned the viewer (the inbox's order).
+    pub activity_ts: i64,
+}
+
+/// The viewer's inbox state of one thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct InboxState {
+    pub archived: bool,
+    pub snoozed_until: Option<i64>,
+    pub reminder: bool,
+    pub activity_ts: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnreadThread {
+    pub thread_id: ThreadId,
+    pub channel_id: ChannelId,
+    /// The reader's position: items with a greater `obj_index` are unread.
+    pub obj_index: i64,
+    pub direct_mention: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnreadConversation {
+    pub conversation_id: ConversationId,
+    pub obj_index: i64,
+    pub direct_mention: bool,
+}
+
+/// Why someone was notified (kept with each notification record).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotifyReason {
+    Recipient,
+    Mention,
+    GroupMention,
+    Group,
+    EveryoneInChannel,
+    EveryoneInThread,
+    AddedToChannel,
+    RemovedFromChannel,
+    AddedToWorkspace,
+    RemovedFromWorkspace,
+}
+
+impl NotifyReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotifyReason::Recipient => "recipient",
+            NotifyReason::Mention => "mention",
+            NotifyReason::GroupMention => "group_mention",
+            NotifyReason::Group => "group",
+            NotifyReason::EveryoneInChannel => "everyone_in_channel",
+            NotifyReason::EveryoneInThread => "everyone_in_thread",
+            NotifyReason::AddedToChannel => "added_to_channel",
+            NotifyReason::RemovedFromChannel => "removed_from_channel",
+            NotifyReason::AddedToWorkspace => "added_to_workspace",
+            NotifyReason::RemovedFromWorkspace => "removed_from_workspace",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        serde_json::from_value(Value::String(s.to_string())).ok()
+    }
+
+    /// Twist's `type_id`: 1 comment, 2 thread, 3/4 added to/removed from a workspace,
+    /// 5/6 added to/removed from a channel.
+    pub fn type_id(self, is_comment: bool) -> i64 {
+        match self {
+            NotifyReason::AddedToWorkspace => 3,
+            NotifyReason::RemovedFromWorkspace => 4,
+            NotifyReason::AddedToChannel => 5,
+            NotifyReason::RemovedFromChannel => 6,
+            _ if is_comment => 1,
+            _ => 2,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Notification {
+    pub id: i64,
+    pub type_id: i64,
+    pub reason: NotifyReason,
+    pub workspace_id: WorkspaceId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel_id: Option<ChannelId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread_id: Option<ThreadId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment_id: Option<CommentId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<ConversationId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<MessageId>,
+    pub by_user_id: UserId,
+    pub posted_ts: i64,
+    pub is_read: bool,
+}
+
+/// One result of `search`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResult {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub snippet: String,
+    pub snippet_creator_id: UserId,
+    pub snippet_last_updated_ts: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread_id: Option<ThreadId>,
+    /// -1 when the thread itself (its title or body) matched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<ConversationId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<MessageId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel_id: Option<ChannelId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel_color: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed: Option<bool>,
 }

@@ -137,6 +137,87 @@ pub struct ConversationState {
     pub last_read_obj_index: i64,
 }
 
+#[derive(Debug, Clone)]
+pub struct InboxTouch {
+    pub user: UserId,
+    pub thread: ThreadId,
+    pub workspace: WorkspaceId,
+    pub channel: ChannelId,
+    pub now: i64,
+    pub bring_back: bool,
+    pub mention_obj_index: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArchiveFilter {
+    Active,
+    Archived,
+    All,
+}
+
+#[derive(Debug, Clone)]
+pub struct InboxQuery {
+    pub user: UserId,
+    pub workspace: WorkspaceId,
+    /// Guests see only the channels they are in.
+    pub guest: bool,
+    pub filter: ArchiveFilter,
+    pub newer_than_ts: Option<i64>,
+    pub older_than_ts: Option<i64>,
+    /// Continue after this (activity_ts, thread id), newest first.
+    pub after: Option<(i64, ThreadId)>,
+    pub limit: i64,
+}
+
+/// What search indexes of one thread, comment or message.
+#[derive(Debug, Clone)]
+pub struct SearchDoc {
+    /// "thread", "comment" or "message".
+    pub kind: &'static str,
+    pub obj_id: i64,
+    pub workspace_id: WorkspaceId,
+    pub channel_id: Option<ChannelId>,
+    pub conversation_id: Option<ConversationId>,
+    pub thread_id: Option<ThreadId>,
+    pub author_id: UserId,
+    pub posted_ts: i64,
+    pub title: String,
+    pub body: String,
+    pub mentions: Vec<UserId>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery {
+    pub workspace_id: WorkspaceId,
+    /// The words to find; the last one also matches as a prefix.
+    pub words: Vec<String>,
+    pub title_only: bool,
+    /// Where the searcher may look: these channels and these conversations.
+    pub channels: Vec<ChannelId>,
+    pub conversations: Vec<ConversationId>,
+    pub kinds: Vec<&'static str>,
+    pub thread_id: Option<ThreadId>,
+    pub author_ids: Vec<UserId>,
+    pub mentioning: Option<UserId>,
+    pub from_ts: Option<i64>,
+    pub to_ts: Option<i64>,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchHit {
+    pub kind: String,
+    pub obj_id: i64,
+    pub channel_id: Option<ChannelId>,
+    pub conversation_id: Option<ConversationId>,
+    pub thread_id: Option<ThreadId>,
+    pub author_id: UserId,
+    pub posted_ts: i64,
+    pub title: String,
+    pub body: String,
+}
+
 /// The data access of one transaction. Lookups return `Ok(None)` for a missing row and
 /// keep `Err` for real storage failures.
 pub trait Tx {
@@ -228,6 +309,60 @@ pub trait Tx {
     fn append_event(&mut self, e: &NewEvent, now: i64) -> Result<i64>;
     fn events_after(&mut self, after: i64, limit: i64) -> Result<Vec<Event>>;
     fn event_head(&mut self) -> Result<i64>;
+
+    // the inbox
+    /// Records that a thread concerns `user` now. `bring_back` takes it out of Done (not for a
+    /// muted thread); `mention_obj_index` notes a direct mention at that position.
+    fn touch_inbox(&mut self, t: &InboxTouch) -> Result<()>;
+    fn inbox_state(&mut self, user: UserId, thread: ThreadId) -> Result<Option<InboxState>>;
+    fn put_inbox_state(&mut self, user: UserId, thread: ThreadId, state: InboxState) -> Result<()>;
+    fn inbox(&mut self, q: &InboxQuery) -> Result<Vec<InboxThread>>;
+    fn inbox_unread_count(&mut self, user: UserId, ws: WorkspaceId, guest: bool) -> Result<i64>;
+    /// Marks Done every active item matching the filter; answers the threads it changed.
+    fn archive_inbox(
+        &mut self,
+        user: UserId,
+        ws: WorkspaceId,
+        channels: Option<&[ChannelId]>,
+        older_than: Option<i64>,
+    ) -> Result<Vec<ThreadId>>;
+    /// Changes whenever the person's own state in the workspace does: their newest event.
+    fn inbox_version(&mut self, user: UserId, ws: WorkspaceId) -> Result<i64>;
+    /// Of these users, those who muted the thread until after `now`.
+    fn muted_users(&mut self, thread: ThreadId, users: &[UserId], now: i64) -> Result<Vec<UserId>>;
+    fn threads_by_ids(&mut self, ids: &[ThreadId], viewer: UserId) -> Result<Vec<Thread>>;
+    /// Snoozed items whose time has come: (user, thread, workspace).
+    fn due_snoozes(&mut self, now: i64, limit: i64) -> Result<Vec<(UserId, ThreadId, WorkspaceId)>>;
+    /// The last comment of each of these threads.
+    fn last_comments(&mut self, threads: &[ThreadId]) -> Result<HashMap<ThreadId, Comment>>;
+    fn move_inbox_items(&mut self, thread: ThreadId, channel: ChannelId) -> Result<()>;
+
+    // read state
+    fn unread_threads(&mut self, user: UserId, ws: WorkspaceId, guest: bool) -> Result<Vec<UnreadThread>>;
+    /// Moves the user's read position to the end of every thread of their inbox in `ws`
+    /// (or of every thread of `channel`); answers the threads it changed.
+    fn mark_threads_read(&mut self, user: UserId, ws: WorkspaceId, channel: Option<ChannelId>)
+    -> Result<Vec<ThreadId>>;
+    /// Moves everyone else's read position back to just before `obj_index`.
+    fn mark_unread_for_others(&mut self, thread: ThreadId, actor: UserId, obj_index: i64) -> Result<Vec<UserId>>;
+    fn unread_conversations(&mut self, user: UserId, ws: WorkspaceId) -> Result<Vec<UnreadConversation>>;
+    fn note_conversation_mentions(&mut self, c: ConversationId, users: &[UserId], obj_index: i64) -> Result<()>;
+    fn mark_conversations_read(&mut self, user: UserId, ws: WorkspaceId) -> Result<Vec<ConversationId>>;
+
+    // notifications
+    fn insert_notification(&mut self, user: UserId, n: &Notification) -> Result<i64>;
+    fn notifications(&mut self, user: UserId, limit: i64) -> Result<Vec<Notification>>;
+    fn mark_notification_read(&mut self, user: UserId, id: Option<i64>) -> Result<u64>;
+    fn notification_settings(&mut self, user: UserId, ws: WorkspaceId) -> Result<Option<Value>>;
+    fn put_notification_settings(&mut self, user: UserId, ws: WorkspaceId, settings: &Value) -> Result<()>;
+
+    // search
+    fn index_doc(&mut self, doc: &SearchDoc) -> Result<()>;
+    fn unindex_doc(&mut self, kind: &str, obj_id: i64) -> Result<()>;
+    /// Removes a thread's own document and its comments'.
+    fn unindex_thread(&mut self, thread: ThreadId) -> Result<()>;
+    fn move_thread_docs(&mut self, thread: ThreadId, channel: ChannelId) -> Result<()>;
+    fn search(&mut self, q: &SearchQuery) -> Result<Vec<SearchHit>>;
 
     // idempotent retries
     fn idempotent_response(&mut self, user: UserId, key: &str) -> Result<Option<Value>>;

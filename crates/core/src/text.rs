@@ -46,7 +46,7 @@ fn ids_after(content: &str, marker: &str) -> Vec<i64> {
 /// A one-line preview: mention markup reduced to the name, whitespace folded, cut at
 /// `max` characters on a character boundary.
 pub fn snippet(content: &str, max: usize) -> String {
-    let mut plain = String::with_capacity(content.len().min(max * 2));
+    let mut plain = String::with_capacity(content.len().min(max.saturating_mul(2)));
     let mut rest = content;
     while let Some(start) = rest.find('[') {
         plain.push_str(&rest[..start]);

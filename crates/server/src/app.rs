@@ -58,6 +58,7 @@ impl Server {
             openapi,
         });
         tokio::spawn(stream::run_feeder(app.clone()));
+        tokio::spawn(run_scheduler(app.clone()));
         let router = router(app.clone());
         let mut stop = shutdown_tx.subscribe();
         let serve = tokio::spawn(async move {
@@ -80,6 +81,36 @@ impl Server {
             Err(e) => tracing::error!(error = %e, "server task failed"),
         }
         self.app.store.close().await;
+    }
+}
+
+/// How often each node looks for scheduled work that has come due.
+pub const SCHEDULER_TICK: std::time::Duration = std::time::Duration::from_secs(1);
+
+impl App {
+    /// One step of the scheduler: returns snoozed inbox items whose time has come. Safe on
+    /// several nodes at once: the work happens in one write transaction, and a node that
+    /// comes second finds nothing left to do. Answers how many items came back.
+    pub async fn run_due_work(&self) -> weft_core::Result<usize> {
+        let now = self.clock.now();
+        // Most ticks find nothing: look with a cheap read before taking the writer.
+        if self.store.read(move |tx| tx.due_snoozes(now, 1)).await?.is_empty() {
+            return Ok(0);
+        }
+        self.store.write(move |tx| weft_core::services::inbox::return_snoozed(tx, now)).await
+    }
+}
+
+async fn run_scheduler(app: Arc<App>) {
+    let mut shutdown = app.shutdown.clone();
+    loop {
+        if let Err(e) = app.run_due_work().await {
+            tracing::warn!(error = %e, "scheduled work failed; retrying on the next tick");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(SCHEDULER_TICK) => {}
+            _ = shutdown.changed() => return,
+        }
     }
 }
 

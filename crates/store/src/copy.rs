@@ -34,6 +34,10 @@ pub const TABLES: &[(&str, &str)] = &[
     ("reactions", "target_kind, target_id, emoji, user_id"),
     ("events", "seq"),
     ("idempotency", "user_id, key"),
+    ("inbox_items", "user_id, thread_id"),
+    ("notifications", "id"),
+    ("notification_settings", "user_id, workspace_id"),
+    ("search_docs", "id"),
 ];
 
 /// Tables whose `id` comes from an identity column in PostgreSQL, and the lowest value
@@ -47,6 +51,8 @@ const IDENTITIES: &[(&str, i64)] = &[
     ("user_groups", 3),
     ("conversations", 1),
     ("messages", 1),
+    ("notifications", 1),
+    ("search_docs", 1),
 ];
 
 /// Rows read and written per step.

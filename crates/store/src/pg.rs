@@ -14,7 +14,7 @@
 //! - A lost connection is reopened on the next job; meanwhile calls fail with
 //!   `Unavailable` (HTTP 503) instead of hanging or crashing.
 
-use crate::sql::{Conn, Row, Value};
+use crate::sql::{Conn, Dialect, Row, Value};
 use crate::writer::{WriteConn, WriteRequest, run_job, writer_loop};
 use bytes::BytesMut;
 use postgres::fallible_iterator::FallibleIterator;
@@ -29,7 +29,10 @@ use tokio::sync::{mpsc, oneshot, watch};
 use weft_core::store::{AnyBox, BoxFuture, Job, Store};
 use weft_core::{Error, Result};
 
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/postgres/0001_init.sql")),
+    (2, include_str!("../migrations/postgres/0002_inbox_search.sql")),
+];
 /// The advisory lock that makes writers of all nodes take turns ("WEFT").
 pub const WRITE_LOCK: i64 = 0x5745_4654;
 pub const NOTIFY_CHANNEL: &str = "weft_events";
@@ -171,6 +174,10 @@ fn params_of(params: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
 }
 
 impl Conn for PgConn {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
         let st = self.statement(sql)?;
         let r = self.ensure()?.execute(&st, &params_of(params)).map_err(pg_error);
@@ -408,11 +415,14 @@ pub fn off_runtime<T: Send>(f: impl FnOnce() -> Result<T> + Send) -> Result<T> {
 }
 
 /// Table → sorted column names, from the catalog (the schema comparison test uses it).
+/// The full-text engine's `tsv` column is left out: it is PostgreSQL's counterpart of
+/// SQLite's `search_fts` table.
 pub fn columns_of(url: &str) -> Result<std::collections::BTreeMap<String, Vec<String>>> {
     off_runtime(|| {
         let mut c = PgConn::new(url, Duration::from_secs(5));
         let rows = c.query(
-            "SELECT table_name::TEXT, column_name::TEXT FROM information_schema.columns WHERE table_schema = 'public'",
+            "SELECT table_name::TEXT, column_name::TEXT FROM information_schema.columns \
+             WHERE table_schema = 'public' AND NOT (table_name = 'search_docs' AND column_name = 'tsv')",
             &[],
         )?;
         let mut out = std::collections::BTreeMap::new();

@@ -8,6 +8,7 @@ use serde_json::Value as Json;
 use std::collections::HashMap;
 use weft_core::event::{Audience, Event, NewEvent};
 use weft_core::model::*;
+use weft_core::services::search;
 use weft_core::store::*;
 use weft_core::*;
 
@@ -112,8 +113,16 @@ fn json<T: Serialize + ?Sized>(v: &T) -> Value {
     Value::Text(serde_json::to_string(v).expect("plain data serializes"))
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
 /// One open connection (inside a transaction) of some backend.
 pub trait Conn {
+    /// For the few statements that differ: full-text search.
+    fn dialect(&self) -> Dialect;
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64>;
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>>;
 }
@@ -141,6 +150,18 @@ impl<'a> SqlTx<'a> {
 
     fn insert_id(&mut self, sql: &str, params: &[Value]) -> Result<i64> {
         self.one(sql, params)?.ok_or(Error::Internal("INSERT returned no id".into()))?.i64(0)
+    }
+
+    /// Removes the search documents whose `column` (channel_id or workspace_id) is `id`.
+    fn delete_docs(&mut self, column: &str, id: i64) -> Result<()> {
+        if self.conn.dialect() == Dialect::Sqlite {
+            self.conn.execute(
+                &format!("DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_docs WHERE {column} = ?)"),
+                &[Value::Int(id)],
+            )?;
+        }
+        self.conn.execute(&format!("DELETE FROM search_docs WHERE {column} = ?"), &[Value::Int(id)])?;
+        Ok(())
     }
 
     fn count(&mut self, sql: &str, params: &[Value]) -> Result<i64> {
@@ -240,7 +261,7 @@ const THREAD_COLS: &str = "t.id, t.channel_id, t.workspace_id, t.title, t.conten
      t.last_updated_ts, t.last_edited_ts, t.comment_count, t.last_obj_index, t.closed, t.pinned, t.pinned_ts, \
      t.participants, t.recipients, t.notify_groups, t.direct_mentions, t.direct_group_mentions, t.attachments, \
      t.actions, t.snippet, t.snippet_creator, t.version, \
-     COALESCE(s.starred, 0), COALESCE(s.archived, 0), s.muted_until_ts, COALESCE(s.last_read_obj_index, -1)";
+     COALESCE(s.starred, 0), COALESCE(s.archived, 0), s.muted_until_ts, COALESCE(s.last_read_obj_index, -2)";
 
 const THREAD_FROM: &str = "FROM threads t JOIN users u ON u.id = t.creator \
      LEFT JOIN thread_states s ON s.thread_id = t.id AND s.user_id = ?";
@@ -393,6 +414,52 @@ fn item_filters(q: &ItemQuery, where_: &mut String, params: &mut Vec<Value>, ali
     }
 }
 
+const INBOX_COLS: &str = "i.archived, i.snoozed_until, i.reminder, i.activity_ts";
+
+/// The visibility rule of `policy::can_see_channel` as SQL over the channel `c` and the
+/// viewer's membership row `cu`; the one parameter is 1 for guests.
+const CHANNEL_VISIBLE: &str = "(cu.user_id IS NOT NULL OR (c.public = 1 AND ? = 0))";
+
+fn inbox_state_from(r: &Row, at: usize) -> Result<InboxState> {
+    Ok(InboxState {
+        archived: r.bool(at)?,
+        snoozed_until: r.opt_i64(at + 1)?,
+        reminder: r.bool(at + 2)?,
+        activity_ts: r.i64(at + 3)?,
+    })
+}
+
+/// Search words as an FTS5 query: each word quoted (so no word is read as syntax), the
+/// last one also as a prefix.
+fn fts5_query(words: &[String], title_only: bool) -> String {
+    let n = words.len();
+    let terms: Vec<String> = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let quoted = format!("\"{}\"", w.replace('"', ""));
+            if i + 1 == n { format!("{quoted}*") } else { quoted }
+        })
+        .collect();
+    let q = terms.join(" ");
+    if title_only { format!("title : ({q})") } else { q }
+}
+
+/// Search words as a PostgreSQL tsquery: AND of the words, the last one as a prefix.
+fn tsquery(words: &[String]) -> String {
+    let n = words.len();
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let clean: String = w.chars().filter(|c| c.is_alphanumeric()).collect();
+            if i + 1 == n { format!("{clean}:*") } else { clean }
+        })
+        .filter(|t| t != ":*" && !t.is_empty())
+        .collect::<Vec<_>>()
+        .join(" & ")
+}
+
 impl Tx for SqlTx<'_> {
     fn insert_user(&mut self, u: &NewUser) -> Result<UserId> {
         let short = weft_core::services::users::short_name(&u.name);
@@ -503,6 +570,9 @@ impl Tx for SqlTx<'_> {
 
     fn delete_workspace(&mut self, id: WorkspaceId) -> Result<()> {
         self.conn.execute("UPDATE users SET default_workspace = NULL WHERE default_workspace = ?", args![id])?;
+        self.delete_docs("workspace_id", id.0)?;
+        self.conn.execute("DELETE FROM inbox_items WHERE workspace_id = ?", args![id])?;
+        self.conn.execute("DELETE FROM notifications WHERE workspace_id = ?", args![id])?;
         self.conn.execute("DELETE FROM workspaces WHERE id = ?", args![id])?;
         Ok(())
     }
@@ -626,6 +696,7 @@ impl Tx for SqlTx<'_> {
     }
 
     fn delete_channel(&mut self, id: ChannelId) -> Result<()> {
+        self.delete_docs("channel_id", id.0)?;
         self.conn.execute("DELETE FROM channels WHERE id = ?", args![id])?;
         Ok(())
     }
@@ -660,7 +731,7 @@ impl Tx for SqlTx<'_> {
     }
 
     fn insert_thread(&mut self, t: &Thread) -> Result<ThreadId> {
-        self.insert_id(
+        let id = self.insert_id(
             "INSERT INTO threads (workspace_id, channel_id, title, content, creator, posted_ts, last_updated_ts, \
              participants, recipients, notify_groups, direct_mentions, direct_group_mentions, attachments, actions, \
              snippet, snippet_creator) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -682,8 +753,11 @@ impl Tx for SqlTx<'_> {
                 (&t.snippet).into(),
                 t.snippet_creator.into(),
             ],
-        )
-        .map(ThreadId)
+        )?;
+        let id = ThreadId(id);
+        // The search index changes in the same transaction as the content.
+        self.index_doc(&search::thread_doc(&Thread { id, ..t.clone() }))?;
+        Ok(id)
     }
 
     fn thread(&mut self, id: ThreadId, viewer: UserId) -> Result<Option<Thread>> {
@@ -777,6 +851,7 @@ impl Tx for SqlTx<'_> {
             args![id],
         )?;
         self.conn.execute("DELETE FROM reactions WHERE target_kind = 'thread' AND target_id = ?", args![id])?;
+        self.delete_docs("thread_id", id.0)?;
         self.conn.execute("DELETE FROM threads WHERE id = ?", args![id])?;
         Ok(())
     }
@@ -793,7 +868,7 @@ impl Tx for SqlTx<'_> {
     }
 
     fn insert_comment(&mut self, c: &Comment) -> Result<CommentId> {
-        self.insert_id(
+        let id = self.insert_id(
             "INSERT INTO comments (thread_id, obj_index, content, creator, posted_ts, recipients, notify_groups, \
              direct_mentions, direct_group_mentions, attachments, actions, system_message, thread_action) \
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -812,8 +887,10 @@ impl Tx for SqlTx<'_> {
                 c.system_message.as_ref().map_or(Value::Null, json),
                 c.thread_action.clone().into(),
             ],
-        )
-        .map(CommentId)
+        )?;
+        let id = CommentId(id);
+        self.index_doc(&search::comment_doc(&Comment { id, ..c.clone() }))?;
+        Ok(id)
     }
 
     fn comment(&mut self, id: CommentId) -> Result<Option<Comment>> {
@@ -852,11 +929,12 @@ impl Tx for SqlTx<'_> {
                 c.id.into(),
             ],
         )?;
-        Ok(())
+        self.index_doc(&search::comment_doc(c))
     }
 
     fn delete_comment(&mut self, id: CommentId) -> Result<()> {
         self.conn.execute("DELETE FROM reactions WHERE target_kind = 'comment' AND target_id = ?", args![id])?;
+        self.unindex_doc("comment", id.0)?;
         self.conn.execute("DELETE FROM comments WHERE id = ?", args![id])?;
         Ok(())
     }
@@ -1062,7 +1140,7 @@ impl Tx for SqlTx<'_> {
     }
 
     fn insert_message(&mut self, m: &Message) -> Result<MessageId> {
-        self.insert_id(
+        let id = self.insert_id(
             "INSERT INTO messages (conversation_id, obj_index, content, creator, posted_ts, direct_mentions, \
              direct_group_mentions, attachments, actions, system_message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             &[
@@ -1077,8 +1155,10 @@ impl Tx for SqlTx<'_> {
                 json(&m.actions),
                 m.system_message.as_ref().map_or(Value::Null, json),
             ],
-        )
-        .map(MessageId)
+        )?;
+        let id = MessageId(id);
+        self.index_doc(&search::message_doc(&Message { id, ..m.clone() }))?;
+        Ok(id)
     }
 
     fn message(&mut self, id: MessageId) -> Result<Option<Message>> {
@@ -1117,11 +1197,12 @@ impl Tx for SqlTx<'_> {
                 m.id.into(),
             ],
         )?;
-        Ok(())
+        self.index_doc(&search::message_doc(m))
     }
 
     fn delete_message(&mut self, id: MessageId) -> Result<()> {
         self.conn.execute("DELETE FROM reactions WHERE target_kind = 'message' AND target_id = ?", args![id])?;
+        self.unindex_doc("message", id.0)?;
         self.conn.execute("DELETE FROM messages WHERE id = ?", args![id])?;
         Ok(())
     }
@@ -1210,6 +1291,522 @@ impl Tx for SqlTx<'_> {
 
     fn event_head(&mut self) -> Result<i64> {
         self.count("SELECT COALESCE(MAX(seq), 0) FROM events", &[])
+    }
+
+    fn touch_inbox(&mut self, t: &InboxTouch) -> Result<()> {
+        let mention = t.mention_obj_index.unwrap_or(-3);
+        self.conn.execute(
+            "INSERT INTO inbox_items (user_id, thread_id, workspace_id, channel_id, activity_ts, archived, mention_obj_index) \
+             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, thread_id) DO UPDATE SET \
+             activity_ts = excluded.activity_ts, \
+             archived = CASE WHEN excluded.archived = 0 THEN 0 ELSE inbox_items.archived END, \
+             reminder = CASE WHEN excluded.archived = 0 THEN 0 ELSE inbox_items.reminder END, \
+             mention_obj_index = CASE WHEN excluded.mention_obj_index > inbox_items.mention_obj_index \
+                 THEN excluded.mention_obj_index ELSE inbox_items.mention_obj_index END",
+            args![t.user, t.thread, t.workspace, t.channel, t.now, !t.bring_back, mention],
+        )?;
+        Ok(())
+    }
+
+    fn inbox_state(&mut self, user: UserId, thread: ThreadId) -> Result<Option<InboxState>> {
+        let sql = format!("SELECT {INBOX_COLS} FROM inbox_items i WHERE i.user_id = ? AND i.thread_id = ?");
+        self.one(&sql, args![user, thread])?.map(|r| inbox_state_from(&r, 0)).transpose()
+    }
+
+    fn put_inbox_state(&mut self, user: UserId, thread: ThreadId, st: InboxState) -> Result<()> {
+        self.conn.execute(
+            "UPDATE inbox_items SET archived = ?, snoozed_until = ?, reminder = ?, activity_ts = ? \
+             WHERE user_id = ? AND thread_id = ?",
+            args![st.archived, st.snoozed_until, st.reminder, st.activity_ts, user, thread],
+        )?;
+        Ok(())
+    }
+
+    fn inbox(&mut self, q: &InboxQuery) -> Result<Vec<InboxThread>> {
+        let mut params: Vec<Value> =
+            vec![q.user.into(), q.user.into(), q.user.into(), q.workspace.into(), q.guest.into()];
+        let mut sql = format!(
+            "SELECT {THREAD_COLS}, {INBOX_COLS} {THREAD_FROM} \
+             JOIN inbox_items i ON i.thread_id = t.id AND i.user_id = ? \
+             JOIN channels c ON c.id = t.channel_id \
+             LEFT JOIN channel_users cu ON cu.channel_id = c.id AND cu.user_id = ? \
+             WHERE i.workspace_id = ? AND {CHANNEL_VISIBLE}"
+        );
+        sql.push_str(match q.filter {
+            ArchiveFilter::Active => " AND i.archived = 0 AND i.snoozed_until IS NULL",
+            ArchiveFilter::Archived => " AND (i.archived = 1 OR i.snoozed_until IS NOT NULL)",
+            ArchiveFilter::All => "",
+        });
+        if let Some(v) = q.newer_than_ts {
+            sql.push_str(" AND i.activity_ts > ?");
+            params.push(v.into());
+        }
+        if let Some(v) = q.older_than_ts {
+            sql.push_str(" AND i.activity_ts < ?");
+            params.push(v.into());
+        }
+        if let Some((ts, id)) = q.after {
+            sql.push_str(" AND (i.activity_ts < ? OR (i.activity_ts = ? AND t.id < ?))");
+            params.extend([Value::from(ts), Value::from(ts), Value::from(id)]);
+        }
+        sql.push_str(" ORDER BY i.activity_ts DESC, t.id DESC LIMIT ?");
+        params.push(q.limit.into());
+        let rows = self.conn.query(&sql, &params)?;
+        rows.iter()
+            .map(|r| {
+                let mut thread = thread_from(r)?;
+                let st = inbox_state_from(r, 29)?;
+                thread.is_archived = st.archived;
+                let unread = thread.last_read_obj_index < thread.last_obj_index;
+                Ok(InboxThread {
+                    in_inbox: !st.archived && st.snoozed_until.is_none(),
+                    unread,
+                    snoozed_until_ts: st.snoozed_until,
+                    is_reminder: st.reminder,
+                    activity_ts: st.activity_ts,
+                    thread,
+                })
+            })
+            .collect()
+    }
+
+    fn inbox_unread_count(&mut self, user: UserId, ws: WorkspaceId, guest: bool) -> Result<i64> {
+        let sql = format!(
+            "SELECT COUNT(*) FROM inbox_items i JOIN threads t ON t.id = i.thread_id \
+             JOIN channels c ON c.id = t.channel_id \
+             LEFT JOIN channel_users cu ON cu.channel_id = c.id AND cu.user_id = i.user_id \
+             LEFT JOIN thread_states s ON s.thread_id = t.id AND s.user_id = i.user_id \
+             WHERE i.user_id = ? AND i.workspace_id = ? AND i.archived = 0 AND i.snoozed_until IS NULL \
+             AND {CHANNEL_VISIBLE} AND COALESCE(s.last_read_obj_index, -2) < t.last_obj_index"
+        );
+        self.count(&sql, args![user, ws, guest])
+    }
+
+    fn archive_inbox(
+        &mut self,
+        user: UserId,
+        ws: WorkspaceId,
+        channels: Option<&[ChannelId]>,
+        older_than: Option<i64>,
+    ) -> Result<Vec<ThreadId>> {
+        let mut where_ = String::from("user_id = ? AND workspace_id = ? AND archived = 0");
+        let mut params: Vec<Value> = vec![user.into(), ws.into()];
+        if let Some(chs) = channels {
+            where_.push_str(&format!(" AND channel_id IN ({})", placeholders(chs.len())));
+            params.extend(chs.iter().map(|c| Value::from(*c)));
+        }
+        if let Some(ts) = older_than {
+            where_.push_str(" AND activity_ts < ?");
+            params.push(ts.into());
+        }
+        let ids: Vec<ThreadId> = self
+            .conn
+            .query(&format!("SELECT thread_id FROM inbox_items WHERE {where_} ORDER BY thread_id"), &params)?
+            .iter()
+            .map(|r| r.i64(0).map(ThreadId))
+            .collect::<Result<_>>()?;
+        self.conn.execute(&format!("UPDATE inbox_items SET archived = 1, reminder = 0 WHERE {where_}"), &params)?;
+        Ok(ids)
+    }
+
+    fn inbox_version(&mut self, user: UserId, ws: WorkspaceId) -> Result<i64> {
+        self.count("SELECT COALESCE(MAX(seq), 0) FROM events WHERE user_id = ? AND workspace_id = ?", args![user, ws])
+    }
+
+    fn muted_users(&mut self, thread: ThreadId, users: &[UserId], now: i64) -> Result<Vec<UserId>> {
+        if users.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT user_id FROM thread_states WHERE thread_id = ? AND muted_until_ts > ? AND user_id IN ({})",
+            placeholders(users.len())
+        );
+        let mut params: Vec<Value> = vec![thread.into(), now.into()];
+        params.extend(users.iter().map(|u| Value::from(*u)));
+        self.conn.query(&sql, &params)?.iter().map(|r| r.i64(0).map(UserId)).collect()
+    }
+
+    fn threads_by_ids(&mut self, ids: &[ThreadId], viewer: UserId) -> Result<Vec<Thread>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!("SELECT {THREAD_COLS} {THREAD_FROM} WHERE t.id IN ({})", placeholders(ids.len()));
+        let mut params: Vec<Value> = vec![viewer.into()];
+        params.extend(ids.iter().map(|t| Value::from(*t)));
+        self.conn.query(&sql, &params)?.iter().map(thread_from).collect()
+    }
+
+    fn due_snoozes(&mut self, now: i64, limit: i64) -> Result<Vec<(UserId, ThreadId, WorkspaceId)>> {
+        let rows = self.conn.query(
+            "SELECT user_id, thread_id, workspace_id FROM inbox_items WHERE snoozed_until <= ? \
+             ORDER BY snoozed_until, user_id, thread_id LIMIT ?",
+            args![now, limit],
+        )?;
+        rows.iter().map(|r| Ok((UserId(r.i64(0)?), ThreadId(r.i64(1)?), WorkspaceId(r.i64(2)?)))).collect()
+    }
+
+    fn last_comments(&mut self, threads: &[ThreadId]) -> Result<HashMap<ThreadId, Comment>> {
+        if threads.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let sql = format!(
+            "SELECT {COMMENT_COLS} {COMMENT_FROM} WHERE c.thread_id IN ({}) \
+             AND c.obj_index = (SELECT MAX(c2.obj_index) FROM comments c2 WHERE c2.thread_id = c.thread_id)",
+            placeholders(threads.len())
+        );
+        let params: Vec<Value> = threads.iter().map(|t| Value::from(*t)).collect();
+        let mut out = HashMap::new();
+        for r in self.conn.query(&sql, &params)? {
+            let c = comment_from(&r)?;
+            out.insert(c.thread_id, c);
+        }
+        Ok(out)
+    }
+
+    fn move_inbox_items(&mut self, thread: ThreadId, channel: ChannelId) -> Result<()> {
+        self.conn.execute("UPDATE inbox_items SET channel_id = ? WHERE thread_id = ?", args![channel, thread])?;
+        Ok(())
+    }
+
+    fn unread_threads(&mut self, user: UserId, ws: WorkspaceId, guest: bool) -> Result<Vec<UnreadThread>> {
+        let sql = format!(
+            "SELECT t.id, t.channel_id, COALESCE(s.last_read_obj_index, -2), i.mention_obj_index \
+             FROM inbox_items i JOIN threads t ON t.id = i.thread_id \
+             JOIN channels c ON c.id = t.channel_id \
+             LEFT JOIN channel_users cu ON cu.channel_id = c.id AND cu.user_id = i.user_id \
+             LEFT JOIN thread_states s ON s.thread_id = t.id AND s.user_id = i.user_id \
+             WHERE i.user_id = ? AND i.workspace_id = ? AND {CHANNEL_VISIBLE} \
+             AND COALESCE(s.last_read_obj_index, -2) < t.last_obj_index ORDER BY i.activity_ts DESC, t.id DESC"
+        );
+        let rows = self.conn.query(&sql, args![user, ws, guest])?;
+        rows.iter()
+            .map(|r| {
+                let read = r.i64(2)?;
+                Ok(UnreadThread {
+                    thread_id: ThreadId(r.i64(0)?),
+                    channel_id: ChannelId(r.i64(1)?),
+                    obj_index: read,
+                    direct_mention: r.i64(3)? > read,
+                })
+            })
+            .collect()
+    }
+
+    fn mark_threads_read(
+        &mut self,
+        user: UserId,
+        ws: WorkspaceId,
+        channel: Option<ChannelId>,
+    ) -> Result<Vec<ThreadId>> {
+        // The threads whose read position is behind: those of the inbox, or all of one channel.
+        let (sql, params) = match channel {
+            None => (
+                "SELECT t.id, t.last_obj_index FROM inbox_items i JOIN threads t ON t.id = i.thread_id \
+                 LEFT JOIN thread_states s ON s.thread_id = t.id AND s.user_id = i.user_id \
+                 WHERE i.user_id = ? AND i.workspace_id = ? AND COALESCE(s.last_read_obj_index, -2) < t.last_obj_index",
+                vec![Value::from(user), Value::from(ws)],
+            ),
+            Some(ch) => (
+                "SELECT t.id, t.last_obj_index FROM threads t \
+                 LEFT JOIN thread_states s ON s.thread_id = t.id AND s.user_id = ? \
+                 WHERE t.channel_id = ? AND COALESCE(s.last_read_obj_index, -2) < t.last_obj_index",
+                vec![Value::from(user), Value::from(ch)],
+            ),
+        };
+        let rows = self.conn.query(sql, &params)?;
+        let mut changed = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let (thread, last) = (ThreadId(r.i64(0)?), r.i64(1)?);
+            self.conn.execute(
+                "INSERT INTO thread_states (thread_id, user_id, last_read_obj_index) VALUES (?, ?, ?) \
+                 ON CONFLICT (thread_id, user_id) DO UPDATE SET last_read_obj_index = excluded.last_read_obj_index",
+                args![thread, user, last],
+            )?;
+            changed.push(thread);
+        }
+        Ok(changed)
+    }
+
+    fn mark_unread_for_others(&mut self, thread: ThreadId, actor: UserId, obj_index: i64) -> Result<Vec<UserId>> {
+        let position = obj_index - 1;
+        let rows = self.conn.query(
+            "SELECT user_id FROM thread_states WHERE thread_id = ? AND user_id <> ? AND last_read_obj_index > ? \
+             ORDER BY user_id",
+            args![thread, actor, position],
+        )?;
+        self.conn.execute(
+            "UPDATE thread_states SET last_read_obj_index = ? WHERE thread_id = ? AND user_id <> ? AND last_read_obj_index > ?",
+            args![position, thread, actor, position],
+        )?;
+        rows.iter().map(|r| r.i64(0).map(UserId)).collect()
+    }
+
+    fn unread_conversations(&mut self, user: UserId, ws: WorkspaceId) -> Result<Vec<UnreadConversation>> {
+        let rows = self.conn.query(
+            "SELECT c.id, s.last_read_obj_index, s.mention_obj_index FROM conversations c \
+             JOIN conversation_users s ON s.conversation_id = c.id AND s.user_id = ? \
+             WHERE c.workspace_id = ? AND s.last_read_obj_index < c.last_obj_index \
+             ORDER BY c.last_active_ts DESC, c.id DESC",
+            args![user, ws],
+        )?;
+        rows.iter()
+            .map(|r| {
+                let read = r.i64(1)?;
+                Ok(UnreadConversation {
+                    conversation_id: ConversationId(r.i64(0)?),
+                    obj_index: read,
+                    direct_mention: r.i64(2)? > read,
+                })
+            })
+            .collect()
+    }
+
+    fn note_conversation_mentions(&mut self, c: ConversationId, users: &[UserId], obj_index: i64) -> Result<()> {
+        for &u in users {
+            self.conn.execute(
+                "UPDATE conversation_users SET mention_obj_index = ? WHERE conversation_id = ? AND user_id = ?",
+                args![obj_index, c, u],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn mark_conversations_read(&mut self, user: UserId, ws: WorkspaceId) -> Result<Vec<ConversationId>> {
+        let rows = self.conn.query(
+            "SELECT c.id, c.last_obj_index FROM conversations c \
+             JOIN conversation_users s ON s.conversation_id = c.id AND s.user_id = ? \
+             WHERE c.workspace_id = ? AND s.last_read_obj_index < c.last_obj_index",
+            args![user, ws],
+        )?;
+        let mut out = Vec::new();
+        for r in &rows {
+            let (c, last) = (ConversationId(r.i64(0)?), r.i64(1)?);
+            self.conn.execute(
+                "UPDATE conversation_users SET last_read_obj_index = ? WHERE conversation_id = ? AND user_id = ?",
+                args![last, c, user],
+            )?;
+            out.push(c);
+        }
+        Ok(out)
+    }
+
+    fn insert_notification(&mut self, user: UserId, n: &Notification) -> Result<i64> {
+        self.insert_id(
+            "INSERT INTO notifications (user_id, workspace_id, type_id, reason, channel_id, thread_id, comment_id, \
+             conversation_id, message_id, by_user_id, posted_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            &[
+                user.into(),
+                n.workspace_id.into(),
+                n.type_id.into(),
+                n.reason.as_str().into(),
+                n.channel_id.into(),
+                n.thread_id.into(),
+                n.comment_id.into(),
+                n.conversation_id.into(),
+                n.message_id.into(),
+                n.by_user_id.into(),
+                n.posted_ts.into(),
+            ],
+        )
+    }
+
+    fn notifications(&mut self, user: UserId, limit: i64) -> Result<Vec<Notification>> {
+        let rows = self.conn.query(
+            "SELECT id, type_id, reason, workspace_id, channel_id, thread_id, comment_id, conversation_id, message_id, \
+             by_user_id, posted_ts, is_read FROM notifications WHERE user_id = ? ORDER BY id DESC LIMIT ?",
+            args![user, limit],
+        )?;
+        rows.iter()
+            .map(|r| {
+                Ok(Notification {
+                    id: r.i64(0)?,
+                    type_id: r.i64(1)?,
+                    reason: NotifyReason::parse(&r.text(2)?).unwrap_or(NotifyReason::Recipient),
+                    workspace_id: WorkspaceId(r.i64(3)?),
+                    channel_id: r.opt_i64(4)?.map(ChannelId),
+                    thread_id: r.opt_i64(5)?.map(ThreadId),
+                    comment_id: r.opt_i64(6)?.map(CommentId),
+                    conversation_id: r.opt_i64(7)?.map(ConversationId),
+                    message_id: r.opt_i64(8)?.map(MessageId),
+                    by_user_id: UserId(r.i64(9)?),
+                    posted_ts: r.i64(10)?,
+                    is_read: r.bool(11)?,
+                })
+            })
+            .collect()
+    }
+
+    fn mark_notification_read(&mut self, user: UserId, id: Option<i64>) -> Result<u64> {
+        match id {
+            Some(id) => {
+                self.conn.execute("UPDATE notifications SET is_read = 1 WHERE user_id = ? AND id = ?", args![user, id])
+            }
+            None => {
+                self.conn.execute("UPDATE notifications SET is_read = 1 WHERE user_id = ? AND is_read = 0", args![user])
+            }
+        }
+    }
+
+    fn notification_settings(&mut self, user: UserId, ws: WorkspaceId) -> Result<Option<Json>> {
+        self.one("SELECT settings FROM notification_settings WHERE user_id = ? AND workspace_id = ?", args![user, ws])?
+            .map(|r| r.json(0))
+            .transpose()
+    }
+
+    fn put_notification_settings(&mut self, user: UserId, ws: WorkspaceId, settings: &Json) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO notification_settings (user_id, workspace_id, settings) VALUES (?, ?, ?) \
+             ON CONFLICT (user_id, workspace_id) DO UPDATE SET settings = excluded.settings",
+            &[user.into(), ws.into(), json(settings)],
+        )?;
+        Ok(())
+    }
+
+    fn index_doc(&mut self, d: &SearchDoc) -> Result<()> {
+        let mentions: String = d.mentions.iter().map(|u| format!(",{u}")).collect::<String>() + ",";
+        self.unindex_doc(d.kind, d.obj_id)?;
+        let id = self.insert_id(
+            "INSERT INTO search_docs (kind, obj_id, workspace_id, channel_id, conversation_id, thread_id, author_id, \
+             posted_ts, title, body, mentions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            &[
+                d.kind.into(),
+                d.obj_id.into(),
+                d.workspace_id.into(),
+                d.channel_id.into(),
+                d.conversation_id.into(),
+                d.thread_id.into(),
+                d.author_id.into(),
+                d.posted_ts.into(),
+                (&d.title).into(),
+                (&d.body).into(),
+                mentions.into(),
+            ],
+        )?;
+        if self.conn.dialect() == Dialect::Sqlite {
+            self.conn.execute(
+                "INSERT INTO search_fts (rowid, title, body) VALUES (?, ?, ?)",
+                args![id, &d.title, &d.body],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn unindex_doc(&mut self, kind: &str, obj_id: i64) -> Result<()> {
+        if self.conn.dialect() == Dialect::Sqlite {
+            self.conn.execute(
+                "DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_docs WHERE kind = ? AND obj_id = ?)",
+                args![kind, obj_id],
+            )?;
+        }
+        self.conn.execute("DELETE FROM search_docs WHERE kind = ? AND obj_id = ?", args![kind, obj_id])?;
+        Ok(())
+    }
+
+    fn unindex_thread(&mut self, thread: ThreadId) -> Result<()> {
+        if self.conn.dialect() == Dialect::Sqlite {
+            self.conn.execute(
+                "DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_docs WHERE thread_id = ?)",
+                args![thread],
+            )?;
+        }
+        self.conn.execute("DELETE FROM search_docs WHERE thread_id = ?", args![thread])?;
+        Ok(())
+    }
+
+    fn move_thread_docs(&mut self, thread: ThreadId, channel: ChannelId) -> Result<()> {
+        self.conn.execute("UPDATE search_docs SET channel_id = ? WHERE thread_id = ?", args![channel, thread])?;
+        Ok(())
+    }
+
+    fn search(&mut self, q: &SearchQuery) -> Result<Vec<SearchHit>> {
+        if q.words.is_empty() && q.mentioning.is_none() {
+            return Ok(Vec::new());
+        }
+        let dialect = self.conn.dialect();
+        let mut params: Vec<Value> = Vec::new();
+        // The match, and the rank to order by (lower is better) with its parameters.
+        let (mut sql, rank, rank_params) = match (dialect, q.words.is_empty()) {
+            (_, true) => ("FROM search_docs d WHERE 1 = 1".to_string(), "0".to_string(), vec![]),
+            (Dialect::Sqlite, false) => {
+                params.push(fts5_query(&q.words, q.title_only).into());
+                (
+                    "FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid WHERE search_fts MATCH ?"
+                        .to_string(),
+                    // Titles weigh more than bodies.
+                    "bm25(search_fts, 4.0, 1.0)".to_string(),
+                    vec![],
+                )
+            }
+            (Dialect::Postgres, false) => {
+                let column = if q.title_only { "to_tsvector('english', d.title)" } else { "d.tsv" };
+                params.push(tsquery(&q.words).into());
+                (
+                    format!("FROM search_docs d WHERE {column} @@ to_tsquery('english', ?)"),
+                    format!("-ts_rank({column}, to_tsquery('english', ?))"),
+                    vec![Value::from(tsquery(&q.words))],
+                )
+            }
+        };
+        sql.insert_str(
+            0,
+            "SELECT d.kind, d.obj_id, d.channel_id, d.conversation_id, d.thread_id, d.author_id, d.posted_ts, \
+             d.title, d.body ",
+        );
+        sql.push_str(" AND d.workspace_id = ?");
+        params.push(q.workspace_id.into());
+        sql.push_str(&format!(
+            " AND (d.channel_id IN ({}) OR d.conversation_id IN ({}))",
+            placeholders(q.channels.len()),
+            placeholders(q.conversations.len())
+        ));
+        params.extend(q.channels.iter().map(|c| Value::from(*c)));
+        params.extend(q.conversations.iter().map(|c| Value::from(*c)));
+        if !q.kinds.is_empty() {
+            sql.push_str(&format!(" AND d.kind IN ({})", placeholders(q.kinds.len())));
+            params.extend(q.kinds.iter().map(|k| Value::from(*k)));
+        }
+        if let Some(t) = q.thread_id {
+            sql.push_str(" AND d.thread_id = ?");
+            params.push(t.into());
+        }
+        if !q.author_ids.is_empty() {
+            sql.push_str(&format!(" AND d.author_id IN ({})", placeholders(q.author_ids.len())));
+            params.extend(q.author_ids.iter().map(|u| Value::from(*u)));
+        }
+        if let Some(u) = q.mentioning {
+            sql.push_str(" AND d.mentions LIKE ?");
+            params.push(format!("%,{u},%").into());
+        }
+        if let Some(ts) = q.from_ts {
+            sql.push_str(" AND d.posted_ts >= ?");
+            params.push(ts.into());
+        }
+        if let Some(ts) = q.to_ts {
+            sql.push_str(" AND d.posted_ts < ?");
+            params.push(ts.into());
+        }
+        // Relevance first, recency breaks ties.
+        sql.push_str(&format!(" ORDER BY {rank}, d.posted_ts DESC, d.id DESC LIMIT ? OFFSET ?"));
+        params.extend(rank_params);
+
+        params.push(q.limit.into());
+        params.push(q.offset.into());
+        let rows = self.conn.query(&sql, &params)?;
+        rows.iter()
+            .map(|r| {
+                Ok(SearchHit {
+                    kind: r.text(0)?,
+                    obj_id: r.i64(1)?,
+                    channel_id: r.opt_i64(2)?.map(ChannelId),
+                    conversation_id: r.opt_i64(3)?.map(ConversationId),
+                    thread_id: r.opt_i64(4)?.map(ThreadId),
+                    author_id: UserId(r.i64(5)?),
+                    posted_ts: r.i64(6)?,
+                    title: r.text(7)?,
+                    body: r.text(8)?,
+                })
+            })
+            .collect()
     }
 
     fn idempotent_response(&mut self, user: UserId, key: &str) -> Result<Option<Json>> {

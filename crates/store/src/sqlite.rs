@@ -6,7 +6,7 @@
 //!   are allocated.
 //! - Reads run on a small pool of read-only connections, each job in one snapshot.
 
-use crate::sql::{Conn, Row, Value};
+use crate::sql::{Conn, Dialect, Row, Value};
 use crate::writer::{WriteConn, WriteRequest, run_job, writer_loop};
 use rusqlite::{Connection, OpenFlags, ToSql, params_from_iter, types::ValueRef};
 use std::path::{Path, PathBuf};
@@ -17,7 +17,10 @@ use weft_core::store::{AnyBox, BoxFuture, Job, Store};
 use weft_core::{Error, Result};
 
 pub const DB_FILE: &str = "weft.db";
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/sqlite/0001_init.sql")),
+    (2, include_str!("../migrations/sqlite/0002_inbox_search.sql")),
+];
 const MAX_IDLE_READERS: usize = 8;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -53,6 +56,10 @@ pub(crate) fn storage_error(e: rusqlite::Error) -> Error {
 pub struct Db(pub Connection);
 
 impl Conn for Db {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
         let mut st = self.0.prepare_cached(sql).map_err(storage_error)?;
         st.execute(params_from_iter(params.iter())).map(|n| n as u64).map_err(storage_error)
@@ -241,11 +248,13 @@ impl Store for SqliteStore {
 }
 
 /// Table → sorted column names, from the catalog (the schema comparison test uses it).
+/// The full-text engine's own tables (`search_fts*`) are left out: they are SQLite's
+/// counterpart of PostgreSQL's `tsv` column.
 pub fn columns_of(path: &Path) -> Result<std::collections::BTreeMap<String, Vec<String>>> {
     let conn = open_reader(path).map_err(storage_error)?;
     let mut out = std::collections::BTreeMap::new();
     let mut st = conn
-        .prepare("SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'")
+        .prepare("SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE 'search_fts%'")
         .map_err(storage_error)?;
     let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).map_err(storage_error)?;
     for row in rows {

@@ -1,6 +1,6 @@
 //! Channels: public or private places for threads.
 
-use super::{access, dedup, emit};
+use super::{access, dedup, emit, notify};
 use crate::error::{Error, NotFound, Result};
 use crate::event::Audience;
 use crate::ids::*;
@@ -185,6 +185,7 @@ pub fn add_users(tx: &mut dyn Tx, actor: UserId, id: ChannelId, users: &[UserId]
     for u in new {
         let payload = serde_json::json!({"channel_id": id, "user_id": u});
         emit(tx, ch.workspace_id, "channel_user_added", Audience::channel(id).and_user(u), &payload, now)?;
+        notify::membership(tx, u, ch.workspace_id, Some(id), NotifyReason::AddedToChannel, actor, now)?;
     }
     Ok(())
 }
@@ -200,6 +201,7 @@ pub fn remove_users(tx: &mut dyn Tx, actor: UserId, id: ChannelId, users: &[User
     for u in gone {
         let payload = serde_json::json!({"channel_id": id, "user_id": u});
         emit(tx, ch.workspace_id, "channel_user_removed", Audience::channel(id).and_user(u), &payload, now)?;
+        notify::membership(tx, u, ch.workspace_id, Some(id), NotifyReason::RemovedFromChannel, actor, now)?;
     }
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! Comments: the replies inside a thread. Each takes the next `obj_index` of its thread.
 
 use super::threads::{self, PostInput, SNIPPET_CHARS};
-use super::{access, emit};
+use super::{access, emit, notify};
 use crate::error::{Error, NotFound, Result};
 use crate::event::Audience;
 use crate::ids::*;
@@ -96,6 +96,15 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewCommentInput, now: i64) -> R
         tx.put_thread_state(thread.id, actor.id, state)?;
     }
     emit(tx, comment.workspace_id, "comment_added", Audience::channel(comment.channel_id), &comment, now)?;
+    let post = notify::Post {
+        author: actor.id,
+        recipients: &comment.recipients,
+        groups: &comment.groups,
+        mentions: &comment.direct_mentions,
+        group_mentions: &comment.direct_group_mentions,
+    };
+    let who = notify::notified(tx, &ch, &thread.participants, &post)?;
+    notify::deliver(tx, &thread, Some(&comment), &who, &comment.direct_mentions, now)?;
     if state_changed {
         let t = tx.thread(thread.id, actor.id)?.ok_or(Error::NotFound(NotFound::Thread))?;
         emit(tx, t.workspace_id, "thread_updated", Audience::channel(t.channel_id), &t, now)?;

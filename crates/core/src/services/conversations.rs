@@ -1,7 +1,7 @@
 //! Direct conversations between two or more people, and their messages.
 
 use super::threads::{self, PostInput, SNIPPET_CHARS};
-use super::{access, dedup, emit};
+use super::{access, dedup, emit, notify};
 use crate::error::{Error, NotFound, Result};
 use crate::event::Audience;
 use crate::ids::*;
@@ -181,6 +181,7 @@ pub fn add_message(tx: &mut dyn Tx, actor: &User, id: ConversationId, post: Post
     tx.update_conversation(&c)?;
     let state = ConversationState { archived: false, muted_until_ts: c.muted_until_ts, last_read_obj_index: obj_index };
     tx.put_conversation_state(id, actor.id, state)?;
+    notify::conversation_mentions(tx, &m, &c.user_ids)?;
     emit(tx, c.workspace_id, "message_added", Audience::conversation(id), &m, now)?;
     Ok(m)
 }

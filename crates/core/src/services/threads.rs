@@ -1,6 +1,6 @@
 //! Threads: titled posts in a channel, the unit of asynchronous discussion.
 
-use super::{access, dedup, emit};
+use super::{access, dedup, emit, notify, search};
 use crate::error::{Error, NotFound, Result};
 use crate::event::Audience;
 use crate::ids::*;
@@ -170,8 +170,19 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewThreadInput, now: i64) -> Re
         last_comment: None,
     };
     let id = tx.insert_thread(&draft)?;
+    // The author has read their own post.
+    tx.put_thread_state(id, actor.id, ThreadState { last_read_obj_index: -1, ..ThreadState::default() })?;
     let thread = tx.thread(id, actor.id)?.ok_or(Error::Internal("thread vanished".into()))?;
     emit(tx, thread.workspace_id, "thread_added", Audience::channel(ch.id), &thread, now)?;
+    let post = notify::Post {
+        author: actor.id,
+        recipients: &thread.recipients,
+        groups: &thread.groups,
+        mentions: &thread.direct_mentions,
+        group_mentions: &thread.direct_group_mentions,
+    };
+    let who = notify::notified(tx, &ch, &thread.participants, &post)?;
+    notify::deliver(tx, &thread, None, &who, &thread.direct_mentions, now)?;
     Ok(thread)
 }
 
@@ -261,6 +272,7 @@ pub fn update(tx: &mut dyn Tx, actor: UserId, id: ThreadId, up: Update, now: i64
     t.direct_group_mentions = gm;
     t.last_edited_ts = Some(now);
     t.version += 1;
+    tx.index_doc(&search::thread_doc(&t))?;
     save_and_emit(tx, t, actor, now)
 }
 
@@ -315,6 +327,8 @@ pub fn move_to_channel(tx: &mut dyn Tx, actor: UserId, id: ThreadId, to: Channel
     t.channel_id = target.id;
     t.version += 1;
     tx.update_thread(&t)?;
+    tx.move_thread_docs(id, target.id)?;
+    tx.move_inbox_items(id, target.id)?;
     // Viewers of the old channel see it leave; viewers of the new one see it arrive.
     let t = tx.thread(id, actor)?.ok_or(Error::NotFound(NotFound::Thread))?;
     let gone =

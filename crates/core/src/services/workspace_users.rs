@@ -1,6 +1,6 @@
 //! Members of a workspace and their roles.
 
-use super::{access, emit};
+use super::{access, emit, notify};
 use crate::error::{Error, NotFound, Result};
 use crate::event::Audience;
 use crate::ids::*;
@@ -69,6 +69,7 @@ pub fn add(
     tx.put_membership(ws, user.id, Membership { user_type, removed: false }, now)?;
     let wu = tx.workspace_user(ws, user.id)?.ok_or(Error::Internal("member vanished".into()))?;
     emit(tx, ws, "workspace_user_added", Audience::workspace(), &wu, now)?;
+    notify::membership(tx, user.id, ws, None, NotifyReason::AddedToWorkspace, actor, now)?;
     for ch in channels {
         if !ch.user_ids.contains(&user.id) {
             tx.add_channel_members(ch.id, &[user.id])?;
@@ -121,5 +122,6 @@ pub fn remove(tx: &mut dyn Tx, actor: UserId, ws: WorkspaceId, user: UserId, now
     let wu = tx.workspace_user(ws, user)?.ok_or(Error::NotFound(NotFound::User))?;
     let audience = Audience::workspace().and_user(user);
     emit(tx, ws, "workspace_user_removed", audience, &wu, now)?;
+    notify::membership(tx, user, ws, None, NotifyReason::RemovedFromWorkspace, actor, now)?;
     Ok(())
 }

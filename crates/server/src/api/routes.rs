@@ -264,6 +264,73 @@ pub fn endpoints() -> Vec<Endpoint> {
             .params(p![req("id", Int), req("minutes", Int)])
             .returns("Thread"),
         e(Post, "threads/unmute", "Unmute a thread", threads::unmute).params(ID).returns("Thread"),
+        // read state
+        e(
+            Post,
+            "threads/mark_read",
+            "Mark everything up to obj_index read (-1 = the thread's own post)",
+            inbox::mark_read,
+        )
+        .params(p![req("id", Int), req("obj_index", Int)]),
+        e(Post, "threads/mark_unread", "Mark from obj_index on unread (-1 = the whole thread)", inbox::mark_unread)
+            .params(p![req("id", Int), req("obj_index", Int)]),
+        e(
+            Post,
+            "threads/mark_unread_for_others",
+            "Mark from obj_index on unread for everyone else",
+            inbox::mark_unread_for_others,
+        )
+        .params(p![req("id", Int), req("obj_index", Int)]),
+        e(
+            Post,
+            "threads/mark_all_read",
+            "Mark every thread of the inbox (or of one channel) read",
+            inbox::mark_all_read,
+        )
+        .params(p![opt("workspace_id", Int), opt("channel_id", Int)]),
+        e(Post, "threads/clear_unread", "Mark every thread of the inbox read", inbox::mark_all_read)
+            .params(p![req("workspace_id", Int)]),
+        e(Get, "threads/get_unread", "The caller's unread threads", inbox::get_unread)
+            .params(p![req("workspace_id", Int)])
+            .returns("UnreadThread[]"),
+        e(Post, "comments/mark_position", "The caller has read up to this comment", inbox::mark_position)
+            .params(p![req("thread_id", Int), req("comment_id", Int)]),
+        // the inbox
+        e(Get, "inbox/get", "The threads that concern the caller, newest activity first", inbox::get)
+            .params(p![
+                req("workspace_id", Int),
+                opt("newer_than_ts", Int),
+                opt("older_than_ts", Int),
+                opt("limit", Int),
+                opt("cursor", Str),
+                opt("archive_filter", Str),
+            ])
+            .returns("InboxThread[]"),
+        e(Get, "inbox/get_count", "Unread items of the inbox: {data, version}", inbox::get_count)
+            .params(p![req("workspace_id", Int)])
+            .returns("InboxCount"),
+        e(Post, "inbox/archive", "Done: out of the inbox until something new concerns the caller", inbox::archive)
+            .params(ID),
+        e(Post, "inbox/unarchive", "Back into the inbox", inbox::unarchive).params(ID),
+        e(
+            Post,
+            "inbox/archive_all",
+            "Mark everything (of some channels, or older than a time) Done",
+            inbox::archive_all,
+        )
+        .params(p![req("workspace_id", Int), opt("channel_ids", Ids), opt("older_than_ts", Int)]),
+        e(Post, "inbox/mark_all_read", "Mark every thread of the inbox read", inbox::mark_all_read)
+            .params(p![req("workspace_id", Int)]),
+        e(
+            Post,
+            "inbox/snooze",
+            "Out of the inbox until a time (or the start of the next working day), then back as a reminder",
+            inbox::snooze,
+        )
+        .params(p![req("id", Int), opt("until_ts", Int), opt("until", Str)])
+        .returns("SnoozeResult")
+        .extension(),
+        e(Post, "inbox/unsnooze", "Back into the inbox now", inbox::unsnooze).params(ID).extension(),
         // comments
         e(Get, "comments/get", "Comments of a thread, oldest first", comments::get)
             .params(concat_params![[req("thread_id", Int)], ITEM_QUERY])
@@ -294,6 +361,58 @@ pub fn endpoints() -> Vec<Endpoint> {
             ])
             .returns("Comment"),
         e(Post, "comments/remove", "Delete a comment (its author or an admin)", comments::remove).params(ID),
+        // notifications
+        e(Get, "notifications/get", "The caller's notifications, newest first", notifications::get)
+            .params(p![opt("limit", Int)])
+            .returns("NotificationPage"),
+        e(Post, "notifications/mark_read", "Mark one notification read", notifications::mark_read)
+            .params(p![req("notification_id", Int)]),
+        e(Post, "notifications/reset", "Mark every notification read", notifications::reset),
+        e(
+            Get,
+            "notifications_settings/v2/get",
+            "The caller's notification settings in a workspace",
+            notifications::settings_get,
+        )
+        .params(p![req("workspace_id", Int)])
+        .returns("NotificationSettings"),
+        e(Post, "notifications_settings/v2/update", "Change one notification setting", notifications::settings_update)
+            .params(p![req("workspace_id", Int), req("setting", Str), req("value", Bool)]),
+        e(
+            Post,
+            "notifications_settings/v2/update_many",
+            "Change several notification settings",
+            notifications::settings_update_many,
+        )
+        .params(p![req("workspace_id", Int), req("mapping", Object)]),
+        // search
+        e(Get, "search", "Full-text search over threads, comments and messages the caller can see", search::search)
+            .params(p![
+                req("workspace_id", Int),
+                opt("query", Str),
+                opt("channel_ids", Ids),
+                opt("author_ids", Ids),
+                opt("mention_self", Bool),
+                opt("date_from", Str),
+                opt("date_to", Str),
+                opt("limit", Int),
+                opt("cursor", Str),
+                opt("cursor_mark", Str),
+                opt("title", Bool),
+                opt("type", Str),
+                opt("conversation_ids", Ids),
+                opt("from_user_id", Int),
+                opt("to_user_id", Int),
+                opt("after_ts", Int),
+                opt("before_ts", Int),
+            ])
+            .returns("SearchPage"),
+        e(Get, "search/thread", "The comments of one thread that match", search::in_thread)
+            .params(p![req("query", Str), req("thread_id", Int), opt("limit", Int), opt("cursor", Str)])
+            .returns("CommentIds"),
+        e(Get, "search/conversation", "The messages of one conversation that match", search::in_conversation)
+            .params(p![req("query", Str), req("conversation_id", Int), opt("limit", Int), opt("cursor", Str)])
+            .returns("MessageIds"),
         // groups
         e(Get, "groups/get", "The workspace's groups", groups::get).params(WS_ID).returns("Group[]"),
         e(Get, "groups/getone", "One group", groups::getone).params(ID).returns("Group"),
@@ -375,6 +494,31 @@ pub fn endpoints() -> Vec<Endpoint> {
         e(Post, "conversations/unmute", "Unmute a conversation", conversations::unmute)
             .params(p![req("id", Int), opt("conversation_id", Int)])
             .returns("Conversation"),
+        e(
+            Post,
+            "conversations/mark_read",
+            "Mark the conversation read up to obj_index or message_id (default: all)",
+            inbox::conversation_mark_read,
+        )
+        .params(p![req("id", Int), opt("conversation_id", Int), opt("obj_index", Int), opt("message_id", Int)]),
+        e(
+            Post,
+            "conversations/mark_unread",
+            "Mark the conversation unread from obj_index or message_id on",
+            inbox::conversation_mark_unread,
+        )
+        .params(p![req("id", Int), opt("conversation_id", Int), opt("obj_index", Int), opt("message_id", Int)]),
+        e(Get, "conversations/get_unread", "The caller's unread conversations", inbox::conversation_get_unread)
+            .params(p![req("workspace_id", Int)])
+            .returns("UnreadConversation[]"),
+        e(
+            Post,
+            "conversations/mark_all_read",
+            "Mark every conversation of the workspace read",
+            inbox::conversations_mark_all_read,
+        )
+        .params(p![req("workspace_id", Int)])
+        .extension(),
         // conversation messages
         e(Get, "conversation_messages/get", "Messages of a conversation, oldest first", conversations::messages_get)
             .params(concat_params![[req("conversation_id", Int), opt("cursor", Str)], ITEM_QUERY])

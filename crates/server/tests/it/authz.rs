@@ -462,6 +462,16 @@ impl Fx {
         th
     }
 
+    /// A new thread by the channel's creator that notifies everyone in the channel.
+    pub async fn fresh_inbox_thread(&self, ch: Ch) -> i64 {
+        // A channel of its own, so that nobody joined it in another row.
+        let chan = self.make_chan(ch, &[]).await;
+        let params = json!({"channel_id": chan, "title": "For all", "content": "x", "recipients": "EVERYONE"});
+        let th = must(self.client(ch.creator()).post("threads/add", params).await, "thread for everyone");
+        self.done(ch, chan).await;
+        th["id"].as_i64().unwrap()
+    }
+
     /// A new comment by `author` in a new thread of the channel's creator.
     pub async fn fresh_comment(&self, ch: Ch, author: Actor) -> i64 {
         let chan = self.chan_to_post_in(ch).await;
@@ -940,6 +950,127 @@ pub fn rows() -> Vec<Row> {
             &sight(),
         )
         .batch(),
+        // ---- the inbox and read state ----
+        row("inbox/get", b!(|fx, st, a| json!({"workspace_id": fx.ws()})), ws),
+        row("inbox/get_count", b!(|fx, st, a| json!({"workspace_id": fx.ws()})), ws),
+        row("inbox/mark_all_read", b!(|fx, st, a| json!({"workspace_id": fx.ws()})), ws),
+        row("inbox/archive_all", b!(|fx, st, a| json!({"workspace_id": fx.ws()})), ws),
+        row("inbox/archive", b!(|fx, st, a| json!({"id": fx.fresh_inbox_thread(st.ch()).await})), &inbox_sight()),
+        row("inbox/unarchive", b!(|fx, st, a| json!({"id": fx.fresh_inbox_thread(st.ch()).await})), &inbox_sight()),
+        row(
+            "inbox/snooze",
+            b!(|fx, st, a| json!({"id": fx.fresh_inbox_thread(st.ch()).await, "until_ts": START + 86_400})),
+            &inbox_sight(),
+        ),
+        row(
+            "inbox/unsnooze",
+            b!(|fx, st, a| {
+                let id = fx.fresh_inbox_thread(st.ch()).await;
+                if let Some(c) = fx.session(a).await {
+                    let _ = c.post("inbox/snooze", json!({"id": id, "until_ts": START + 86_400})).await;
+                }
+                json!({"id": id})
+            }),
+            &inbox_sight(),
+        ),
+        row("threads/get_unread", b!(|fx, st, a| json!({"workspace_id": fx.ws()})), ws),
+        row("threads/clear_unread", b!(|fx, st, a| json!({"workspace_id": fx.ws()})), ws),
+        row(
+            "threads/mark_all_read",
+            b!(|fx, st, a| match st {
+                St::Ws => json!({"workspace_id": fx.ws()}),
+                _ => json!({"channel_id": fx.chan(st.ch())}),
+            }),
+            &[vec![(St::Ws, MEMBERS)], sight()].concat(),
+        ),
+        row("threads/mark_read", b!(|fx, st, a| json!({"id": fx.thread(st.ch()), "obj_index": 0})), &sight()),
+        row("threads/mark_unread", b!(|fx, st, a| json!({"id": fx.thread(st.ch()), "obj_index": -1})), &sight()),
+        row(
+            "threads/mark_unread_for_others",
+            b!(|fx, st, a| json!({"id": fx.thread(st.ch()), "obj_index": 0})),
+            &sight(),
+        ),
+        row(
+            "comments/mark_position",
+            b!(|fx, st, a| json!({"thread_id": fx.thread(st.ch()), "comment_id": fx.comment(st.ch())})),
+            &sight(),
+        ),
+        row("conversations/get_unread", b!(|fx, st, a| json!({"workspace_id": fx.ws()})), ws),
+        row("conversations/mark_all_read", b!(|fx, st, a| json!({"workspace_id": fx.ws()})), ws),
+        row("conversations/mark_read", b!(|fx, st, a| json!({"id": fx.conv(st.cv())})), &conv_cases()),
+        row(
+            "conversations/mark_unread",
+            b!(|fx, st, a| json!({"id": fx.conv(st.cv()), "obj_index": 0})),
+            &conv_cases(),
+        ),
+        // ---- notifications ----
+        row("notifications/get", b!(|fx, st, a| json!({})), &[(St::Ws, SIGNED_IN)]),
+        row("notifications/reset", b!(|fx, st, a| json!({})), &[(St::Ws, SIGNED_IN)]),
+        row(
+            "notifications/mark_read",
+            b!(|fx, st, a| match st {
+                St::Other("someone's own notification") => {
+                    // A thread addressed to the caller gives them a notification of their own.
+                    let (author, channel) = match a {
+                        Ana => (Bo, fx.chan(Public)),
+                        Gus => (Ana, fx.chan(Guests)),
+                        _ => (Ana, fx.chan(Public)),
+                    };
+                    let to = match a {
+                        Ana => fx.t.ana_id,
+                        Gus => fx.t.gus_id,
+                        _ => fx.t.bo_id,
+                    };
+                    let params = json!({"channel_id": channel, "title": "For you", "content": "x", "recipients": [to]});
+                    must(fx.client(author).post("threads/add", params).await, "thread for the caller");
+                    let reader = if matches!(a, Oz | Anon) { Bo } else { a };
+                    let page = must(fx.client(reader).get("notifications/get", json!({})).await, "notifications");
+                    json!({"notification_id": page["notifications"][0]["id"]})
+                }
+                _ => {
+                    // Bo was notified when Ana added him to the workspace.
+                    let page = must(fx.client(Bo).get("notifications/get", json!({})).await, "Bo's notifications");
+                    json!({"notification_id": page["notifications"][0]["id"]})
+                }
+            }),
+            &[
+                (St::Other("someone's own notification"), [OK, OK, OK, NF, UA]),
+                (St::Other("Bo's notification"), [NF, OK, NF, NF, UA]),
+            ],
+        ),
+        row("notifications_settings/v2/get", b!(|fx, st, a| json!({"workspace_id": fx.ws()})), ws),
+        row(
+            "notifications_settings/v2/update",
+            b!(|fx, st, a| json!({"workspace_id": fx.ws(), "setting": "email_comments", "value": false})),
+            ws,
+        ),
+        row(
+            "notifications_settings/v2/update_many",
+            b!(
+                |fx, st, a| json!({"workspace_id": fx.ws(), "mapping": {"email_comments": false, "push_threads": true}})
+            ),
+            ws,
+        ),
+        // ---- search ----
+        row("search", b!(|fx, st, a| json!({"workspace_id": fx.ws(), "query": "shared"})), ws),
+        row("search/thread", b!(|fx, st, a| json!({"thread_id": fx.thread(st.ch()), "query": "shared"})), &sight()),
+        row(
+            "search/conversation",
+            b!(|fx, st, a| json!({"conversation_id": fx.conv(st.cv()), "query": "hello"})),
+            &conv_cases(),
+        ),
+    ]
+}
+
+/// Who has a thread "for everyone in the channel" in their inbox: the channel's members.
+/// Ana can see Bo's public channel but is not in it, so the thread is not in her inbox.
+fn inbox_sight() -> Vec<(St, [Out; 5])> {
+    vec![
+        (St::In(Public), [OK, OK, NF, NF, UA]),
+        (St::In(Private), [OK, NF, NF, NF, UA]),
+        (St::In(Guests), [OK, NF, OK, NF, UA]),
+        (St::In(Archived), [OK, OK, OK, NF, UA]),
+        (St::In(ByBo), [BR, OK, OK, NF, UA]),
     ]
 }
 

@@ -1,0 +1,78 @@
+//! The notification list and per-workspace notification settings.
+
+use super::access;
+use crate::error::{Error, NotFound, Result};
+use crate::ids::*;
+use crate::model::Notification;
+use crate::store::Tx;
+use serde_json::{Map, Value};
+
+pub const DEFAULT_LIMIT: i64 = 50;
+pub const MAX_LIMIT: i64 = 200;
+
+const CHANNELS: [&str; 3] = ["desktop", "email", "push"];
+const EVENTS: [&str; 7] =
+    ["conversations", "comments", "threads", "added_to_ws", "added_to_ch", "removed_from_ws", "removed_from_ch"];
+const OTHERS: [(&str, bool); 3] = [("email_aggregate", false), ("badge_threads", true), ("badge_conversations", true)];
+
+/// Every setting with its default: all notifications on, no email digest.
+pub fn defaults() -> Map<String, Value> {
+    let mut m = Map::new();
+    for c in CHANNELS {
+        for e in EVENTS {
+            m.insert(format!("{c}_{e}"), Value::Bool(true));
+        }
+    }
+    for (k, v) in OTHERS {
+        m.insert(k.to_string(), Value::Bool(v));
+    }
+    m
+}
+
+pub fn list(tx: &mut dyn Tx, actor: UserId, limit: i64) -> Result<(Vec<Notification>, i64)> {
+    let items = tx.notifications(actor, limit)?;
+    let last_read = items.iter().filter(|n| n.is_read).map(|n| n.id).max().unwrap_or(0);
+    Ok((items, last_read))
+}
+
+pub fn mark_read(tx: &mut dyn Tx, actor: UserId, id: i64) -> Result<()> {
+    if tx.mark_notification_read(actor, Some(id))? == 0 {
+        return Err(Error::NotFound(NotFound::Resource));
+    }
+    Ok(())
+}
+
+pub fn reset(tx: &mut dyn Tx, actor: UserId) -> Result<()> {
+    tx.mark_notification_read(actor, None).map(drop)
+}
+
+pub fn settings(tx: &mut dyn Tx, actor: UserId, ws: WorkspaceId) -> Result<Map<String, Value>> {
+    access::role_in(tx, ws, actor)?;
+    let mut all = defaults();
+    if let Some(Value::Object(stored)) = tx.notification_settings(actor, ws)? {
+        for (k, v) in stored {
+            if all.contains_key(&k) {
+                all.insert(k, v);
+            }
+        }
+    }
+    Ok(all)
+}
+
+/// Sets some settings; every name must be known and every value a boolean. All or nothing.
+pub fn update(
+    tx: &mut dyn Tx,
+    actor: UserId,
+    ws: WorkspaceId,
+    changes: &[(String, bool)],
+) -> Result<Map<String, Value>> {
+    let mut all = settings(tx, actor, ws)?;
+    for (k, v) in changes {
+        if !all.contains_key(k) {
+            return Err(Error::invalid("setting", format!("unknown setting {k}")));
+        }
+        all.insert(k.clone(), Value::Bool(*v));
+    }
+    tx.put_notification_settings(actor, ws, &Value::Object(all.clone()))?;
+    Ok(all)
+}

@@ -1,0 +1,170 @@
+//! Who a post concerns, and what that does: it lands in their inbox (unless they muted the
+//! thread), a notification is recorded with the reason, and they hear of it on their stream.
+//! Delivery *rules* (quiet hours, pushes) build on these records.
+
+use super::{dedup, emit};
+use crate::error::Result;
+use crate::event::Audience;
+use crate::ids::*;
+use crate::model::*;
+use crate::policy;
+use crate::store::{InboxTouch, Tx};
+
+/// What a post asked for: its notify list as stored on the thread or comment.
+pub struct Post<'a> {
+    pub author: UserId,
+    pub recipients: &'a [UserId],
+    pub groups: &'a [i64],
+    pub mentions: &'a [UserId],
+    pub group_mentions: &'a [GroupId],
+}
+
+/// The people a post notifies, each with the strongest reason, in a stable order. Only
+/// people who can see the channel; never the author.
+pub fn notified(
+    tx: &mut dyn Tx,
+    ch: &Channel,
+    participants: &[UserId],
+    post: &Post,
+) -> Result<Vec<(UserId, NotifyReason)>> {
+    let mut reasons: Vec<(UserId, NotifyReason)> = Vec::new();
+    let mut add = |users: &[UserId], reason: NotifyReason| {
+        for &u in users {
+            if u != post.author && !reasons.iter().any(|(v, _)| *v == u) {
+                reasons.push((u, reason));
+            }
+        }
+    };
+    add(post.mentions, NotifyReason::Mention);
+    for &g in post.group_mentions {
+        if let Some(group) = tx.group(g)? {
+            add(&group.user_ids, NotifyReason::GroupMention);
+        }
+    }
+    add(post.recipients, NotifyReason::Recipient);
+    for &g in post.groups {
+        match g {
+            GROUP_EVERYONE_IN_THREAD => add(participants, NotifyReason::EveryoneInThread),
+            GROUP_EVERYONE_IN_CHANNEL => add(&ch.user_ids, NotifyReason::EveryoneInChannel),
+            id => {
+                if let Some(group) = tx.group(GroupId(id))? {
+                    add(&group.user_ids, NotifyReason::Group);
+                }
+            }
+        }
+    }
+    // Only those who can see the channel: members, and non-guests of a public one.
+    let mut visible = Vec::with_capacity(reasons.len());
+    for (u, reason) in reasons {
+        let sees = ch.user_ids.contains(&u)
+            || match tx.membership(ch.workspace_id, u)? {
+                Some(m) if !m.removed => policy::can_see_channel(m.user_type, ch, u),
+                _ => false,
+            };
+        if sees {
+            visible.push((u, reason));
+        }
+    }
+    Ok(visible)
+}
+
+/// Puts a new thread or comment into the inboxes it concerns and records the notifications.
+/// `comment` is `None` for the thread's own post.
+pub fn deliver(
+    tx: &mut dyn Tx,
+    thread: &Thread,
+    comment: Option<&Comment>,
+    notified: &[(UserId, NotifyReason)],
+    mentioned: &[UserId],
+    now: i64,
+) -> Result<()> {
+    let (author, obj_index) = match comment {
+        Some(c) => (c.creator, c.obj_index),
+        None => (thread.creator, -1),
+    };
+    // The author takes part: the thread is (back) in their own inbox, already read.
+    touch(tx, thread, author, now, true, None)?;
+    let users: Vec<UserId> = notified.iter().map(|(u, _)| *u).collect();
+    let muted = tx.muted_users(thread.id, &users, now)?;
+    for &(u, reason) in notified {
+        let mention = mentioned.contains(&u).then_some(obj_index);
+        touch(tx, thread, u, now, !muted.contains(&u), mention)?;
+        tx.insert_notification(
+            u,
+            &Notification {
+                id: 0,
+                type_id: reason.type_id(comment.is_some()),
+                reason,
+                workspace_id: thread.workspace_id,
+                channel_id: Some(thread.channel_id),
+                thread_id: Some(thread.id),
+                comment_id: comment.map(|c| c.id),
+                conversation_id: None,
+                message_id: None,
+                by_user_id: author,
+                posted_ts: now,
+                is_read: false,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+fn touch(tx: &mut dyn Tx, t: &Thread, user: UserId, now: i64, bring_back: bool, mention: Option<i64>) -> Result<()> {
+    tx.touch_inbox(&InboxTouch {
+        user,
+        thread: t.id,
+        workspace: t.workspace_id,
+        channel: t.channel_id,
+        now,
+        bring_back,
+        mention_obj_index: mention,
+    })?;
+    let payload = serde_json::json!({
+        "thread_id": t.id, "channel_id": t.channel_id, "activity_ts": now, "muted": !bring_back,
+    });
+    emit(tx, t.workspace_id, "inbox_updated", Audience::user(user), &payload, now)?;
+    Ok(())
+}
+
+/// Records a change of membership (added to or removed from a channel or workspace).
+pub fn membership(
+    tx: &mut dyn Tx,
+    user: UserId,
+    ws: WorkspaceId,
+    channel: Option<ChannelId>,
+    reason: NotifyReason,
+    by: UserId,
+    now: i64,
+) -> Result<()> {
+    if user == by {
+        return Ok(());
+    }
+    tx.insert_notification(
+        user,
+        &Notification {
+            id: 0,
+            type_id: reason.type_id(false),
+            reason,
+            workspace_id: ws,
+            channel_id: channel,
+            thread_id: None,
+            comment_id: None,
+            conversation_id: None,
+            message_id: None,
+            by_user_id: by,
+            posted_ts: now,
+            is_read: false,
+        },
+    )?;
+    Ok(())
+}
+
+/// Direct mentions in a conversation message: noted for the unread list.
+pub fn conversation_mentions(tx: &mut dyn Tx, m: &Message, members: &[UserId]) -> Result<()> {
+    let mentioned: Vec<UserId> = dedup(m.direct_mentions.iter().copied())
+        .into_iter()
+        .filter(|u| members.contains(u) && *u != m.creator)
+        .collect();
+    tx.note_conversation_mentions(m.conversation_id, &mentioned, m.obj_index)
+}

@@ -1,0 +1,328 @@
+//! Full-text search over thread titles and bodies, comments and conversation messages.
+//! The storage layer keeps the index in step with every write (same transaction); this
+//! module decides what is indexed and what a searcher may find.
+
+use super::access;
+use crate::error::{Error, Result};
+use crate::ids::*;
+use crate::model::*;
+use crate::policy;
+use crate::store::{SearchDoc, SearchHit, SearchQuery, Tx};
+use crate::text;
+use serde::Serialize;
+use std::collections::HashMap;
+
+pub const DEFAULT_LIMIT: i64 = 30;
+pub const MAX_LIMIT: i64 = 100;
+const MAX_WORDS: usize = 16;
+const SNIPPET_CHARS: usize = 160;
+
+pub fn thread_doc(t: &Thread) -> SearchDoc {
+    SearchDoc {
+        kind: "thread",
+        obj_id: t.id.0,
+        workspace_id: t.workspace_id,
+        channel_id: Some(t.channel_id),
+        conversation_id: None,
+        thread_id: Some(t.id),
+        author_id: t.creator,
+        posted_ts: t.posted_ts,
+        title: t.title.clone(),
+        body: t.content.clone(),
+        mentions: t.direct_mentions.clone(),
+    }
+}
+
+pub fn comment_doc(c: &Comment) -> SearchDoc {
+    SearchDoc {
+        kind: "comment",
+        obj_id: c.id.0,
+        workspace_id: c.workspace_id,
+        channel_id: Some(c.channel_id),
+        conversation_id: None,
+        thread_id: Some(c.thread_id),
+        author_id: c.creator,
+        posted_ts: c.posted_ts,
+        title: String::new(),
+        body: c.content.clone(),
+        mentions: c.direct_mentions.clone(),
+    }
+}
+
+pub fn message_doc(m: &Message) -> SearchDoc {
+    SearchDoc {
+        kind: "message",
+        obj_id: m.id.0,
+        workspace_id: m.workspace_id,
+        channel_id: None,
+        conversation_id: Some(m.conversation_id),
+        thread_id: None,
+        author_id: m.creator,
+        posted_ts: m.posted_ts,
+        title: String::new(),
+        body: m.content.clone(),
+        mentions: m.direct_mentions.clone(),
+    }
+}
+
+/// The words of a query: letters and digits, lower-cased, at most 16.
+pub fn words(query: &str) -> Vec<String> {
+    query
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .take(MAX_WORDS)
+        .collect()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Threads,
+    Messages,
+    All,
+}
+
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub workspace_id: WorkspaceId,
+    pub query: String,
+    pub title_only: bool,
+    pub kind: Kind,
+    pub channel_ids: Option<Vec<ChannelId>>,
+    pub conversation_ids: Option<Vec<ConversationId>>,
+    pub author_ids: Vec<UserId>,
+    pub mention_self: bool,
+    /// Messages in conversations with this person.
+    pub to_user: Option<UserId>,
+    pub from_ts: Option<i64>,
+    pub to_ts: Option<i64>,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Page {
+    pub items: Vec<SearchResult>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor_mark: Option<String>,
+    pub has_more: bool,
+    pub is_plan_restricted: bool,
+}
+
+/// Where `actor` may look in `ws`: the channels they can see, the conversations they are in.
+fn reach(tx: &mut dyn Tx, actor: UserId, ws: WorkspaceId) -> Result<(Vec<Channel>, Vec<Conversation>)> {
+    let role = access::role_in(tx, ws, actor)?;
+    let mut channels = tx.channels_in(ws, actor)?;
+    channels.retain(|c| policy::can_see_channel(role, c, actor));
+    let conversations = tx.conversations_of(ws, actor)?;
+    Ok((channels, conversations))
+}
+
+pub fn search(tx: &mut dyn Tx, actor: UserId, input: Input) -> Result<Page> {
+    let words = words(&input.query);
+    if words.is_empty() && !input.mention_self {
+        return Err(Error::missing("query"));
+    }
+    if let (Some(from), Some(to)) = (input.from_ts, input.to_ts) {
+        if from > to {
+            return Err(Error::InvalidDateRange);
+        }
+    }
+    let (mut channels, mut conversations) = reach(tx, actor, input.workspace_id)?;
+    // Filters name only what the searcher can see; a channel they cannot see is as unknown
+    // as one that does not exist.
+    if let Some(only) = &input.channel_ids {
+        if let Some(bad) = only.iter().find(|id| !channels.iter().any(|c| c.id == **id)) {
+            return Err(Error::invalid("channel_ids", format!("channel {bad} not found")));
+        }
+        channels.retain(|c| only.contains(&c.id));
+        if input.conversation_ids.is_none() {
+            conversations.clear();
+        }
+    }
+    if let Some(only) = &input.conversation_ids {
+        if let Some(bad) = only.iter().find(|id| !conversations.iter().any(|c| c.id == **id)) {
+            return Err(Error::invalid("conversation_ids", format!("conversation {bad} not found")));
+        }
+        conversations.retain(|c| only.contains(&c.id));
+        if input.channel_ids.is_none() {
+            channels.clear();
+        }
+    }
+    for &author in input.author_ids.iter().chain(input.to_user.iter()) {
+        if tx.membership(input.workspace_id, author)?.is_none() {
+            return Err(Error::invalid("author_ids", format!("user {author} is not in this workspace")));
+        }
+    }
+    if let Some(to) = input.to_user {
+        conversations.retain(|c| c.user_ids.contains(&to));
+        channels.clear();
+    }
+    let kinds: Vec<&'static str> = match input.kind {
+        Kind::Threads => {
+            conversations.clear();
+            vec!["thread", "comment"]
+        }
+        Kind::Messages => {
+            channels.clear();
+            vec!["message"]
+        }
+        Kind::All if input.title_only => vec!["thread"],
+        Kind::All => vec![],
+    };
+    let q = SearchQuery {
+        workspace_id: input.workspace_id,
+        words: words.clone(),
+        title_only: input.title_only,
+        channels: channels.iter().map(|c| c.id).collect(),
+        conversations: conversations.iter().map(|c| c.id).collect(),
+        kinds,
+        thread_id: None,
+        author_ids: input.author_ids.clone(),
+        mentioning: input.mention_self.then_some(actor),
+        from_ts: input.from_ts,
+        to_ts: input.to_ts,
+        offset: input.offset,
+        limit: input.limit + 1,
+    };
+    let mut hits = tx.search(&q)?;
+    let has_more = hits.len() as i64 > input.limit;
+    hits.truncate(input.limit as usize);
+    // Thread titles and states for the page, in one query.
+    let mut thread_ids: Vec<ThreadId> = hits.iter().filter_map(|h| h.thread_id).collect();
+    thread_ids.sort_unstable();
+    thread_ids.dedup();
+    let threads: HashMap<ThreadId, Thread> =
+        tx.threads_by_ids(&thread_ids, actor)?.into_iter().map(|t| (t.id, t)).collect();
+    let by_channel: HashMap<ChannelId, &Channel> = channels.iter().map(|c| (c.id, c)).collect();
+    let items = hits.iter().map(|h| result(h, &words, &threads, &by_channel)).collect();
+    Ok(Page {
+        items,
+        next_cursor_mark: has_more.then(|| (input.offset + input.limit).to_string()),
+        has_more,
+        is_plan_restricted: false,
+    })
+}
+
+fn result(
+    h: &SearchHit,
+    words: &[String],
+    threads: &HashMap<ThreadId, Thread>,
+    channels: &HashMap<ChannelId, &Channel>,
+) -> SearchResult {
+    let thread = h.thread_id.and_then(|t| threads.get(&t));
+    let channel = h.channel_id.and_then(|c| channels.get(&c));
+    let source = if h.kind == "thread" && !matches_any(&h.body, words) { &h.title } else { &h.body };
+    SearchResult {
+        id: format!("{}-{}", h.kind, h.obj_id),
+        kind: h.kind.clone(),
+        snippet: snippet_around(source, words),
+        snippet_creator_id: h.author_id,
+        snippet_last_updated_ts: h.posted_ts,
+        thread_id: h.thread_id,
+        comment_id: match h.kind.as_str() {
+            "comment" => Some(h.obj_id),
+            "thread" => Some(-1),
+            _ => None,
+        },
+        conversation_id: h.conversation_id,
+        message_id: (h.kind == "message").then_some(MessageId(h.obj_id)),
+        channel_id: h.channel_id,
+        channel_name: channel.map(|c| c.name.clone()),
+        channel_color: channel.and_then(|c| c.color),
+        title: thread.map(|t| t.title.clone()),
+        closed: thread.map(|t| t.closed),
+    }
+}
+
+fn matches_any(text: &str, words: &[String]) -> bool {
+    let lower = text.to_lowercase();
+    words.iter().any(|w| lower.contains(w.as_str()))
+}
+
+/// A one-line preview of `text` that starts a little before the first query word.
+fn snippet_around(text: &str, words: &[String]) -> String {
+    let plain = text::snippet(text, usize::MAX);
+    let lower = plain.to_lowercase();
+    let first = words.iter().filter_map(|w| lower.find(w.as_str())).min().unwrap_or(0);
+    // Start up to 40 characters before the match, on a word boundary.
+    let mut start = plain[..first.min(plain.len())].char_indices().rev().nth(40).map_or(0, |(i, _)| i);
+    if start > 0 {
+        start = plain[start..].find(' ').map_or(start, |s| start + s + 1);
+    }
+    let tail = text::snippet(&plain[start..], SNIPPET_CHARS);
+    if start > 0 { format!("…{tail}") } else { tail }
+}
+
+/// `search/thread`: the comments of one thread that match.
+pub fn in_thread(
+    tx: &mut dyn Tx,
+    actor: UserId,
+    thread: ThreadId,
+    query: &str,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<CommentId>> {
+    let (t, _, _) = access::thread(tx, thread, actor)?;
+    let words = words(query);
+    if words.is_empty() {
+        return Err(Error::missing("query"));
+    }
+    let q = SearchQuery {
+        workspace_id: t.workspace_id,
+        words,
+        channels: vec![t.channel_id],
+        kinds: vec!["comment"],
+        thread_id: Some(thread),
+        offset,
+        limit,
+        ..Default::default()
+    };
+    Ok(tx.search(&q)?.into_iter().map(|h| CommentId(h.obj_id)).collect())
+}
+
+/// `search/conversation`: the messages of one conversation that match.
+pub fn in_conversation(
+    tx: &mut dyn Tx,
+    actor: UserId,
+    conversation: ConversationId,
+    query: &str,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<MessageId>> {
+    let (c, _) = access::conversation(tx, conversation, actor)?;
+    let words = words(query);
+    if words.is_empty() {
+        return Err(Error::missing("query"));
+    }
+    let q = SearchQuery {
+        workspace_id: c.workspace_id,
+        words,
+        conversations: vec![conversation],
+        kinds: vec!["message"],
+        offset,
+        limit,
+        ..Default::default()
+    };
+    Ok(tx.search(&q)?.into_iter().map(|h| MessageId(h.obj_id)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_letters_and_digits() {
+        assert_eq!(words("Q3 \"plan\" -- décisions!"), ["q3", "plan", "décisions"]);
+        assert!(words("  ** ").is_empty());
+    }
+
+    #[test]
+    fn snippets_start_near_the_match() {
+        let text = "a ".repeat(100) + "the budget decision is final";
+        let s = snippet_around(&text, &["budget".into()]);
+        assert!(s.starts_with('…'), "{s}");
+        assert!(s.contains("budget decision"));
+        assert_eq!(snippet_around("short text", &["zzz".into()]), "short text");
+    }
+}
