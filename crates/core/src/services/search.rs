@@ -123,10 +123,10 @@ pub fn search(tx: &mut dyn Tx, actor: UserId, input: Input) -> Result<Page> {
     if words.is_empty() && !input.mention_self {
         return Err(Error::missing("query"));
     }
-    if let (Some(from), Some(to)) = (input.from_ts, input.to_ts) {
-        if from > to {
-            return Err(Error::InvalidDateRange);
-        }
+    if let (Some(from), Some(to)) = (input.from_ts, input.to_ts)
+        && from > to
+    {
+        return Err(Error::InvalidDateRange);
     }
     let (mut channels, mut conversations) = reach(tx, actor, input.workspace_id)?;
     // Filters name only what the searcher can see; a channel they cannot see is as unknown
