@@ -28,6 +28,9 @@ pub trait Store: Send + Sync {
     fn head(&self) -> tokio::sync::watch::Receiver<i64>;
     /// Finishes queued writes and closes the database cleanly.
     fn close(&self) -> BoxFuture<()>;
+    /// How many SQL statements this store has run: tests use it to prove that a list
+    /// costs a fixed number of queries whatever its length.
+    fn statements(&self) -> u64;
 }
 
 impl dyn Store {

@@ -129,7 +129,7 @@ pub fn sqlite_to_postgres(from: &Path, to: &str, mut progress: impl FnMut(Progre
     if !path.exists() {
         return Err(Error::invalid("from", format!("no Weft database at {}", path.display())));
     }
-    let mut src = Db(open_reader(&path).map_err(storage_error)?);
+    let mut src = Db(open_reader(&path).map_err(storage_error)?, Default::default());
     src.0.execute_batch("BEGIN").map_err(storage_error)?;
     let mut dst = PgConn::new(to, Duration::from_secs(10));
     pg::migrate(&mut dst)?;

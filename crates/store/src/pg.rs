@@ -22,7 +22,7 @@ use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Client, NoTls, Statement};
 use std::collections::HashMap;
 use std::error::Error as StdError;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, mpsc as std_mpsc};
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot, watch};
@@ -103,15 +103,20 @@ pub fn numbered(sql: &str) -> String {
 
 /// A connection with its prepared statements; reconnects when found closed.
 pub struct PgConn {
+    statements: Arc<AtomicU64>,
     url: String,
     timeout: Duration,
     client: Option<Client>,
-    statements: HashMap<String, Statement>,
+    prepared: HashMap<String, Statement>,
 }
 
 impl PgConn {
     pub fn new(url: &str, timeout: Duration) -> Self {
-        PgConn { url: url.to_string(), timeout, client: None, statements: HashMap::new() }
+        Self::counted(url, timeout, Default::default())
+    }
+
+    fn counted(url: &str, timeout: Duration, counter: Arc<AtomicU64>) -> Self {
+        PgConn { statements: counter, url: url.to_string(), timeout, client: None, prepared: HashMap::new() }
     }
 
     fn connect(url: &str, timeout: Duration) -> Result<Client> {
@@ -128,7 +133,7 @@ impl PgConn {
 
     fn ensure(&mut self) -> Result<&mut Client> {
         if self.client.as_ref().is_none_or(|c| c.is_closed()) {
-            self.statements.clear();
+            self.prepared.clear();
             self.client = None;
             self.client = Some(Self::connect(&self.url, self.timeout)?);
         }
@@ -154,17 +159,17 @@ impl PgConn {
     fn forget_if_broken<T>(&mut self, r: Result<T>) -> Result<T> {
         if let Err(Error::Unavailable(_)) = &r {
             self.client = None;
-            self.statements.clear();
+            self.prepared.clear();
         }
         r
     }
 
     fn statement(&mut self, sql: &str) -> Result<Statement> {
-        if let Some(st) = self.statements.get(sql) {
+        if let Some(st) = self.prepared.get(sql) {
             return Ok(st.clone());
         }
         let st = self.ensure()?.prepare(&numbered(sql)).map_err(pg_error)?;
-        self.statements.insert(sql.to_string(), st.clone());
+        self.prepared.insert(sql.to_string(), st.clone());
         Ok(st)
     }
 }
@@ -179,12 +184,14 @@ impl Conn for PgConn {
     }
 
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
+        self.statements.fetch_add(1, Ordering::Relaxed);
         let st = self.statement(sql)?;
         let r = self.ensure()?.execute(&st, &params_of(params)).map_err(pg_error);
         self.forget_if_broken(r)
     }
 
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+        self.statements.fetch_add(1, Ordering::Relaxed);
         let st = self.statement(sql)?;
         let r = self.ensure()?.query(&st, &params_of(params)).map_err(pg_error);
         let rows = self.forget_if_broken(r)?;
@@ -270,6 +277,7 @@ pub struct PgStore {
     reads: Mutex<Option<std_mpsc::Sender<ReadRequest>>>,
     head: watch::Receiver<i64>,
     stop: Arc<AtomicBool>,
+    statements: Arc<AtomicU64>,
 }
 
 fn spawn(name: &str, f: impl FnOnce() + Send + 'static) -> Result<std::thread::JoinHandle<()>> {
@@ -334,10 +342,11 @@ impl PgStore {
     pub fn open(url: &str, options: PgOptions) -> Result<Self> {
         // The synchronous client runs its own small runtime, which cannot be started on a
         // thread that is driving async tasks: connect and migrate on a plain thread.
+        let statements = Arc::new(AtomicU64::new(0));
         let (writer, head0) = off_runtime({
-            let (url, timeout) = (url.to_string(), options.connect_timeout);
+            let (url, timeout, counter) = (url.to_string(), options.connect_timeout, statements.clone());
             move || {
-                let mut writer = PgConn::new(&url, timeout);
+                let mut writer = PgConn::counted(&url, timeout, counter);
                 migrate(&mut writer)?;
                 let head = event_head(&mut writer)?;
                 Ok((writer, head))
@@ -352,7 +361,7 @@ impl PgStore {
         let (read_tx, read_rx) = std_mpsc::channel::<ReadRequest>();
         let read_rx = Arc::new(Mutex::new(read_rx));
         for i in 0..options.readers.max(1) {
-            let conn = PgConn::new(url, options.connect_timeout);
+            let conn = PgConn::counted(url, options.connect_timeout, statements.clone());
             let queue = read_rx.clone();
             threads.push(spawn(&format!("weft-pg-reader-{i}"), move || reader_loop(conn, queue))?);
         }
@@ -364,6 +373,7 @@ impl PgStore {
             reads: Mutex::new(Some(read_tx)),
             head,
             stop,
+            statements,
         })
     }
 }
@@ -389,6 +399,10 @@ impl Store for PgStore {
 
     fn head(&self) -> watch::Receiver<i64> {
         self.head.clone()
+    }
+
+    fn statements(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
     }
 
     fn close(&self) -> BoxFuture<()> {

@@ -1726,7 +1726,7 @@ impl Tx for SqlTx<'_> {
         let mut params: Vec<Value> = Vec::new();
         // The match, and the rank to order by (lower is better) with its parameters.
         let (mut sql, rank, rank_params) = match (dialect, q.words.is_empty()) {
-            (_, true) => ("FROM search_docs d WHERE 1 = 1".to_string(), "0".to_string(), vec![]),
+            (_, true) => ("FROM search_docs d WHERE 1 = 1".to_string(), String::new(), vec![]),
             (Dialect::Sqlite, false) => {
                 params.push(fts5_query(&q.words, q.title_only).into());
                 (
@@ -1786,7 +1786,8 @@ impl Tx for SqlTx<'_> {
             params.push(ts.into());
         }
         // Relevance first, recency breaks ties.
-        sql.push_str(&format!(" ORDER BY {rank}, d.posted_ts DESC, d.id DESC LIMIT ? OFFSET ?"));
+        let by_rank = if rank.is_empty() { String::new() } else { format!("{rank}, ") };
+        sql.push_str(&format!(" ORDER BY {by_rank}d.posted_ts DESC, d.id DESC LIMIT ? OFFSET ?"));
         params.extend(rank_params);
 
         params.push(q.limit.into());

@@ -10,6 +10,7 @@ use crate::sql::{Conn, Dialect, Row, Value};
 use crate::writer::{WriteConn, WriteRequest, run_job, writer_loop};
 use rusqlite::{Connection, OpenFlags, ToSql, params_from_iter, types::ValueRef};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot, watch};
@@ -30,6 +31,7 @@ pub struct SqliteStore {
     writer_thread: Mutex<Option<std::thread::JoinHandle<()>>>,
     readers: Arc<Mutex<Vec<Db>>>,
     head: watch::Receiver<i64>,
+    statements: Arc<AtomicU64>,
 }
 
 impl ToSql for Value {
@@ -53,7 +55,7 @@ pub(crate) fn storage_error(e: rusqlite::Error) -> Error {
 }
 
 /// A connection that runs the shared SQL (`sql.rs`).
-pub struct Db(pub Connection);
+pub struct Db(pub Connection, pub Arc<AtomicU64>);
 
 impl Conn for Db {
     fn dialect(&self) -> Dialect {
@@ -61,11 +63,13 @@ impl Conn for Db {
     }
 
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
+        self.1.fetch_add(1, Ordering::Relaxed);
         let mut st = self.0.prepare_cached(sql).map_err(storage_error)?;
         st.execute(params_from_iter(params.iter())).map(|n| n as u64).map_err(storage_error)
     }
 
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+        self.1.fetch_add(1, Ordering::Relaxed);
         let mut st = self.0.prepare_cached(sql).map_err(storage_error)?;
         let n = st.column_count();
         let mut rows = st.query(params_from_iter(params.iter())).map_err(storage_error)?;
@@ -167,7 +171,8 @@ impl SqliteStore {
         let path = data_dir.join(DB_FILE);
         let conn = open_writer(&path).map_err(storage_error)?;
         migrate(&conn).map_err(storage_error)?;
-        let mut writer = Db(conn);
+        let statements = Arc::new(AtomicU64::new(0));
+        let mut writer = Db(conn, statements.clone());
         let (head_tx, head) = watch::channel(writer.head()?);
         let (tx, rx) = mpsc::channel::<WriteRequest>(4096);
         let thread = std::thread::Builder::new()
@@ -180,6 +185,7 @@ impl SqliteStore {
             writer_thread: Mutex::new(Some(thread)),
             readers: Arc::new(Mutex::new(Vec::new())),
             head,
+            statements,
         })
     }
 }
@@ -209,12 +215,13 @@ impl Store for SqliteStore {
     fn read_job(&self, job: Job) -> BoxFuture<Result<AnyBox>> {
         let readers = self.readers.clone();
         let path = self.path.clone();
+        let statements = self.statements.clone();
         Box::pin(async move {
             tokio::task::spawn_blocking(move || {
                 let pooled = readers.lock().expect("reader pool").pop();
                 let mut conn = match pooled {
                     Some(c) => c,
-                    None => Db(open_reader(&path).map_err(storage_error)?),
+                    None => Db(open_reader(&path).map_err(storage_error)?, statements),
                 };
                 conn.0.execute_batch("BEGIN").map_err(storage_error)?;
                 let (out, _) = run_job(&mut conn, job);
@@ -232,6 +239,10 @@ impl Store for SqliteStore {
 
     fn head(&self) -> watch::Receiver<i64> {
         self.head.clone()
+    }
+
+    fn statements(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
     }
 
     fn close(&self) -> BoxFuture<()> {

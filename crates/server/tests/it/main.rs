@@ -6,6 +6,8 @@ mod helpers;
 
 mod api_basics;
 mod authz;
+mod inbox;
 mod malformed;
 mod scale;
+mod search;
 mod stream;

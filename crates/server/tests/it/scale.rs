@@ -166,3 +166,57 @@ async fn a_database_outage_gives_503_then_service_resumes() {
     assert!(after.id.0 > 0);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn scheduled_work_happens_once_across_nodes() {
+    if postgres_url().is_none() {
+        return;
+    }
+    let t = Team::on(Backend::Postgres).await;
+    let node2 = t.app.second_node().await;
+    let mut threads = Vec::new();
+    for n in 0..12 {
+        let th: Thread = t
+            .ana
+            .post_as(
+                "threads/add",
+                json!({"channel_id": t.general, "title": format!("S{n}"), "content": "x", "recipients": [t.bo_id]}),
+            )
+            .await
+            .unwrap();
+        t.bo.post("inbox/snooze", json!({"id": th.id.0, "until_ts": START + 600})).await.unwrap();
+        threads.push(th.id.0);
+    }
+    t.app.clock.advance_secs(601);
+    // Both nodes' schedulers run (every second, and here also by hand, at the same time).
+    let (a, b) = (t.app.server.as_ref().unwrap().app.clone(), node2.app.clone());
+    let (ra, rb) = tokio::join!(a.run_due_work(), b.run_due_work());
+    ra.unwrap();
+    rb.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let items: Vec<InboxThread> = t.bo.get_as("inbox/get", json!({"workspace_id": t.ws})).await.unwrap();
+        if items.len() == threads.len() {
+            assert!(items.iter().all(|i| i.is_reminder));
+            break;
+        }
+        assert!(Instant::now() < deadline, "snoozed items did not come back: {}", items.len());
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // Exactly one reminder per item in the shared event log, whichever node sent it.
+    let page =
+        t.bo.get("events/get", json!({"workspace_id": t.ws, "after": 0, "timeout": 0, "limit": 1000})).await.unwrap();
+    for th in &threads {
+        let reminders = page["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| {
+                e["type"] == "inbox_updated" && e["data"]["thread_id"] == *th && e["data"]["is_reminder"] == true
+            })
+            .count();
+        assert_eq!(reminders, 1, "thread {th}");
+    }
+    node2.stop().await;
+    t.app.stop().await;
+}
