@@ -122,6 +122,21 @@ fn checksum(c: &mut dyn Conn, table: &str, cols: &str, order: &str) -> Result<[u
     }
 }
 
+/// Makes new ids continue after the highest id of each table (after rows were written with
+/// explicit ids).
+pub fn reset_identities(dst: &mut PgConn) -> Result<()> {
+    for &(table, floor) in IDENTITIES {
+        dst.query(
+            &format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
+                 GREATEST((SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), ?), false)"
+            ),
+            &[Value::Int(floor)],
+        )?;
+    }
+    Ok(())
+}
+
 /// Copies every table from the SQLite database in `from` into the PostgreSQL database at
 /// `to` (creating Weft's schema there if needed), then verifies the copy.
 pub fn sqlite_to_postgres(from: &Path, to: &str, mut progress: impl FnMut(Progress)) -> Result<Vec<TableReport>> {
@@ -164,16 +179,7 @@ pub fn sqlite_to_postgres(from: &Path, to: &str, mut progress: impl FnMut(Progre
             progress(Progress::Copying { table, done, total });
         }
     }
-    // New ids continue after the copied ones.
-    for &(table, floor) in IDENTITIES {
-        dst.query(
-            &format!(
-                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
-                 GREATEST((SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), ?), false)"
-            ),
-            &[Value::Int(floor)],
-        )?;
-    }
+    reset_identities(&mut dst)?;
 
     let mut reports = Vec::new();
     for &(table, order) in TABLES {

@@ -1,0 +1,100 @@
+//! `weft-bench`: starts its own Weft server (or targets one with `--url`), seeds realistic
+//! data, runs the scenarios, and prints a table plus, with `--json`, one JSON object per
+//! scenario. Every figure stands beside a baseline measured in the same run on the same
+//! machine, and beside its target. Only loopback traffic; every loop is bounded.
+
+mod load;
+mod report;
+mod scenarios;
+mod seed;
+mod server;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug, Clone)]
+#[command(
+    name = "weft-bench",
+    version,
+    about = "Benchmark and load generator for Weft",
+    long_about = "Starts Weft (target/release/weft) on a fresh data directory — or uses --database-url, or \
+                  targets a running server with --url — seeds realistic data, runs the scenarios and prints \
+                  the figures beside baselines of the same run and beside their targets. Defaults are the full \
+                  sizes and fit a 2-core machine in a few minutes; --quick runs tiny sizes in seconds."
+)]
+pub struct Args {
+    /// Scenarios to run, comma-separated: startup, post, fanout, inbox, search
+    #[arg(long, value_delimiter = ',', default_value = "startup,post,fanout,inbox,search")]
+    pub scenarios: Vec<String>,
+    /// PostgreSQL to benchmark instead of SQLite (a scratch database is made in it)
+    #[arg(long, env = "WEFT_BENCH_DATABASE_URL", value_name = "URL")]
+    pub database_url: Option<String>,
+    /// A running server to target instead of starting one (startup and memory figures are skipped;
+    /// the server must hold the data of a previous seeding)
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// The weft binary to start [default: next to this one]
+    #[arg(long, value_name = "PATH")]
+    pub weft: Option<std::path::PathBuf>,
+    /// One JSON object per scenario on standard output, after the table
+    #[arg(long)]
+    pub json: bool,
+    /// Tiny sizes, for a smoke run of a few seconds
+    #[arg(long)]
+    pub quick: bool,
+    /// post: concurrent clients
+    #[arg(long, default_value_t = 64)]
+    pub clients: usize,
+    /// post: seconds of maximum load (and again of 25 % load)
+    #[arg(long, default_value_t = 10)]
+    pub post_secs: u64,
+    /// fanout: open event streams
+    #[arg(long, default_value_t = 10_000)]
+    pub streams: usize,
+    /// fanout: comments whose delivery to every stream is timed
+    #[arg(long, default_value_t = 30)]
+    pub fanout_posts: usize,
+    /// inbox and search: comments in the seeded workspace
+    #[arg(long, default_value_t = 1_000_000)]
+    pub comments: i64,
+    /// inbox and search: threads in the seeded workspace
+    #[arg(long, default_value_t = 50_000)]
+    pub threads: i64,
+    /// inbox and search: requests per measured call
+    #[arg(long, default_value_t = 300)]
+    pub queries: usize,
+}
+
+impl Args {
+    /// Sizes for `--quick`.
+    fn shrink(mut self) -> Self {
+        if self.quick {
+            self.clients = self.clients.min(8);
+            self.post_secs = self.post_secs.min(1);
+            self.streams = self.streams.min(50);
+            self.fanout_posts = self.fanout_posts.min(5);
+            self.comments = self.comments.min(2_000);
+            self.threads = self.threads.min(100);
+            self.queries = self.queries.min(20);
+        }
+        self
+    }
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse().shrink();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("weft-bench: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(scenarios::run(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("weft-bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,720 @@
+//! The scenarios, in the order they run: startup, baselines and post, fanout on a small
+//! workspace; then inbox and search on a large one.
+
+use crate::load::{Latencies, http_client, login, ms, percentile, timed_get};
+use crate::report::{self, Scenario, fig};
+use crate::seed::{self, Spec};
+use crate::server::{Server, weft_binary};
+use crate::Args;
+use serde_json::{Map, Value, json};
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+use weft_store::sql::Conn;
+
+/// Where the data of one server lives.
+enum Place {
+    Sqlite(tempfile::TempDir),
+    Postgres { base: String, url: String },
+}
+
+impl Place {
+    fn new(database_url: Option<&str>) -> Result<Place, String> {
+        Ok(match database_url {
+            Some(base) => {
+                let url = weft_store::pg::create_scratch_database(base).map_err(|e| e.to_string())?;
+                Place::Postgres { base: base.to_string(), url }
+            }
+            None => Place::Sqlite(tempfile::tempdir().map_err(|e| e.to_string())?),
+        })
+    }
+    fn dir(&self) -> PathBuf {
+        match self {
+            Place::Sqlite(d) => d.path().to_path_buf(),
+            Place::Postgres { .. } => std::env::temp_dir(),
+        }
+    }
+    fn url(&self) -> Option<&str> {
+        match self {
+            Place::Postgres { url, .. } => Some(url),
+            Place::Sqlite(_) => None,
+        }
+    }
+    fn wal_mib(&self) -> Option<f64> {
+        match self {
+            Place::Sqlite(d) => std::fs::metadata(d.path().join("weft.db-wal")).ok().map(|m| m.len() as f64 / 1048576.0),
+            Place::Postgres { .. } => None,
+        }
+    }
+    /// Writes seed data with the server stopped.
+    fn seed(&self, spec: Spec, label: &str) -> Result<(), String> {
+        let hash = weft_core::services::auth::hash_password(seed::PASSWORD).map_err(|e| e.to_string())?;
+        let now = weft_core::Clock::now(&weft_core::SystemClock);
+        let started = Instant::now();
+        let mut progress = |what: &str, done: i64, total: i64| {
+            eprint!("\r  seeding {label}: {done}/{total} {what} ({:.0} s)   ", started.elapsed().as_secs_f64());
+            let _ = std::io::stderr().flush();
+        };
+        let result = match self {
+            Place::Sqlite(d) => {
+                let c = rusqlite::Connection::open(d.path().join("weft.db")).map_err(|e| e.to_string())?;
+                c.pragma_update(None, "journal_mode", "WAL").map_err(|e| e.to_string())?;
+                c.pragma_update(None, "synchronous", "FULL").map_err(|e| e.to_string())?;
+                let mut db = weft_store::sqlite::Db(c, Default::default());
+                seed::seed(&mut db, spec, &hash, now, true, &mut progress)
+            }
+            Place::Postgres { url, .. } => weft_store::pg::off_runtime(|| {
+                let mut c = weft_store::pg::PgConn::new(url, Duration::from_secs(10));
+                seed::seed(&mut c, spec, &hash, now, false, &mut progress)?;
+                weft_store::copy::reset_identities(&mut c)
+            }),
+        };
+        eprintln!();
+        result.map_err(|e| format!("seeding failed: {e}"))
+    }
+}
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        if let Place::Postgres { base, url } = self {
+            weft_store::pg::drop_scratch_database(base, url);
+        }
+    }
+}
+
+fn machine() -> Value {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+        .unwrap_or_default();
+    let mem_kib: u64 = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| m.lines().next().and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .unwrap_or(0);
+    json!({
+        "cpu": cpu,
+        "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
+        "memory_gib": (mem_kib as f64 / 1048576.0).round(),
+        "os": std::env::consts::OS,
+    })
+}
+
+fn step(msg: &str) {
+    eprintln!("== {msg}");
+}
+
+/// Runs the chosen scenarios and prints the results.
+pub async fn run(args: Args) -> Result<(), String> {
+    let backend = if args.database_url.is_some() { "postgres" } else { "sqlite" };
+    let machine = machine();
+    eprintln!("weft-bench on {} ({} cores), backend {backend}", machine["cpu"], machine["cores"]);
+    if let Err(e) = rlimit::increase_nofile_limit(u64::MAX) {
+        eprintln!("  could not raise the open-file limit: {e}");
+    }
+    let wants = |s: &str| args.scenarios.iter().any(|x| x == s);
+    let mut out: Vec<Scenario> = Vec::new();
+    let base_json = |params: Value| -> Map<String, Value> {
+        let mut m = Map::new();
+        m.insert("backend".into(), json!(backend));
+        m.insert("machine".into(), machine.clone());
+        m.insert("parameters".into(), params);
+        m
+    };
+
+    // ---- a small workspace: startup, post, fanout ----
+    if wants("startup") || wants("post") || wants("fanout") {
+        let small = Spec {
+            users: (args.clients as i64 + 8).max(16),
+            channels: 2,
+            threads: args.clients as i64,
+            comments: args.clients as i64 * 4,
+            participants: 5,
+        };
+        let (place, mut server) = match &args.url {
+            Some(url) => (None, Server::attach(url)),
+            None => {
+                let binary = weft_binary(args.weft.as_deref())?;
+                let place = Place::new(args.database_url.as_deref())?;
+                step("startup: a fresh data directory");
+                let (mut first, ready) = Server::start(&binary, &place.dir(), place.url()).await?;
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                let idle = first.rss_kib().unwrap_or(0) as f64 / 1024.0;
+                first.stop();
+                if wants("startup") {
+                    out.push(Scenario {
+                        name: "startup",
+                        how: "process start to the first answered GET /health, on a fresh data directory \
+                              (creating the database); resident memory 1 s later"
+                            .into(),
+                        figures: vec![
+                            fig("ready_ms", ms(ready), "ms").at_most(200.0),
+                            fig("idle_rss_mib", idle, "MiB").at_most(30.0),
+                        ],
+                        json: base_json(json!({})),
+                    });
+                }
+                place.seed(small, "small workspace")?;
+                let (server, _) = Server::start(&binary, &place.dir(), place.url()).await?;
+                (Some(place), server)
+            }
+        };
+        let http = http_client();
+        let mut tokens = Vec::new();
+        for u in 1..=small.users {
+            tokens.push(login(&http, &server.url, &seed::email(u), seed::PASSWORD).await?);
+        }
+        if wants("post") {
+            out.push(post(&args, &server, &http, &tokens, place.as_ref(), small, &base_json).await?);
+        }
+        if wants("fanout") {
+            out.push(fanout(&args, &server, &http, &tokens, &base_json).await?);
+        }
+        server.stop();
+        drop(place);
+    }
+
+    // ---- a large workspace: inbox, search ----
+    if wants("inbox") || wants("search") {
+        let big = Spec { users: 200, channels: 20, threads: args.threads, comments: args.comments, participants: 5 };
+        let (place, server) = match &args.url {
+            Some(url) => (None, Server::attach(url)),
+            None => {
+                let binary = weft_binary(args.weft.as_deref())?;
+                let place = Place::new(args.database_url.as_deref())?;
+                let (mut first, _) = Server::start(&binary, &place.dir(), place.url()).await?;
+                first.stop();
+                step(&format!("seeding {} comments in {} threads", big.comments, big.threads));
+                place.seed(big, "large workspace")?;
+                let (server, _) = Server::start(&binary, &place.dir(), place.url()).await?;
+                (Some(place), server)
+            }
+        };
+        let http = http_client();
+        let token = login(&http, &server.url, &seed::email(1), seed::PASSWORD).await?;
+        let params = json!({"comments": big.comments, "threads": big.threads, "users": big.users, "queries": args.queries});
+        if wants("inbox") {
+            out.push(inbox(&args, &server, &http, &token, big, base_json(params.clone())).await?);
+        }
+        if wants("search") {
+            out.push(search(&args, &server, &http, &token, big, base_json(params)).await?);
+        }
+        drop(server);
+        drop(place);
+    }
+
+    report::print_table(&out);
+    if args.json {
+        for s in &out {
+            println!("{}", report::json_line(s));
+        }
+    }
+    Ok(())
+}
+
+/// The raw insert rate of the storage engine: comment-sized rows with full-text indexing,
+/// the same durability as Weft, in transactions of `batch` rows (what the group-commit
+/// writer sees with that many concurrent writers), for `secs` seconds.
+fn raw_insert_rate(database_url: Option<&str>, batch: usize, secs: u64) -> Result<f64, String> {
+    let text = "a comment of about the usual size in a team thread with a few words about the plan and the numbers";
+    let until = Instant::now() + Duration::from_secs(secs);
+    match database_url {
+        None => {
+            let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+            let c = rusqlite::Connection::open(dir.path().join("raw.db")).map_err(|e| e.to_string())?;
+            c.pragma_update(None, "journal_mode", "WAL").map_err(|e| e.to_string())?;
+            c.pragma_update(None, "synchronous", "FULL").map_err(|e| e.to_string())?;
+            c.execute_batch(
+                "CREATE TABLE c (id INTEGER PRIMARY KEY, thread_id INTEGER, obj_index INTEGER, content TEXT, creator INTEGER, posted_ts INTEGER);
+                 CREATE VIRTUAL TABLE f USING fts5 (body, content = '', contentless_delete = 1, tokenize = 'porter unicode61');",
+            )
+            .map_err(|e| e.to_string())?;
+            let started = Instant::now();
+            let mut n = 0u64;
+            while Instant::now() < until {
+                let tx = c.unchecked_transaction().map_err(|e| e.to_string())?;
+                for _ in 0..batch {
+                    n += 1;
+                    tx.execute(
+                        "INSERT INTO c (id, thread_id, obj_index, content, creator, posted_ts) VALUES (?, ?, ?, ?, 1, 0)",
+                        rusqlite::params![n as i64, (n % 64) as i64, n as i64, text],
+                    )
+                    .map_err(|e| e.to_string())?;
+                    tx.execute("INSERT INTO f (rowid, body) VALUES (?, ?)", rusqlite::params![n as i64, text])
+                        .map_err(|e| e.to_string())?;
+                }
+                tx.commit().map_err(|e| e.to_string())?;
+            }
+            Ok(n as f64 / started.elapsed().as_secs_f64())
+        }
+        Some(base) => weft_store::pg::off_runtime(|| {
+            let url = weft_store::pg::create_scratch_database(base)?;
+            let result = (|| {
+                let mut c = weft_store::pg::PgConn::new(&url, Duration::from_secs(10));
+                c.batch(
+                    "CREATE TABLE c (id BIGINT PRIMARY KEY, thread_id BIGINT, obj_index BIGINT, content TEXT, creator BIGINT, posted_ts BIGINT,
+                     tsv tsvector GENERATED ALWAYS AS (to_tsvector('english', content)) STORED);
+                     CREATE INDEX c_tsv ON c USING GIN (tsv);",
+                )?;
+                let started = Instant::now();
+                let mut n = 0i64;
+                while Instant::now() < until {
+                    c.batch("BEGIN")?;
+                    for _ in 0..batch {
+                        n += 1;
+                        c.execute(
+                            "INSERT INTO c (id, thread_id, obj_index, content, creator, posted_ts) VALUES (?, ?, ?, ?, 1, 0)",
+                            &[n.into(), (n % 64).into(), n.into(), text.into()],
+                        )?;
+                    }
+                    c.batch("COMMIT")?;
+                }
+                Ok(n as f64 / started.elapsed().as_secs_f64())
+            })();
+            weft_store::pg::drop_scratch_database(base, &url);
+            result
+        })
+        .map_err(|e| e.to_string()),
+    }
+}
+
+/// The rate of a trivial endpoint (`GET /`) with the same concurrency.
+async fn trivial_http_rate(http: &reqwest::Client, base: &str, clients: usize, secs: u64) -> f64 {
+    let until = Instant::now() + Duration::from_secs(secs);
+    let count = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (http, url, count) = (http.clone(), format!("{base}/"), count.clone());
+        tasks.push(tokio::spawn(async move {
+            while Instant::now() < until {
+                if let Ok(r) = http.get(&url).send().await {
+                    let _ = r.bytes().await;
+                    count.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }));
+    }
+    for t in tasks {
+        let _ = t.await;
+    }
+    count.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64()
+}
+
+fn words(n: usize, i: u64) -> String {
+    let vocab = ["plan", "budget", "review", "numbers", "draft", "launch", "team", "notes", "later", "agree"];
+    (0..n).map(|k| vocab[((i as usize) * 7 + k * 3) % vocab.len()]).collect::<Vec<_>>().join(" ")
+}
+
+async fn post(
+    args: &Args,
+    server: &Server,
+    http: &reqwest::Client,
+    tokens: &[String],
+    place: Option<&Place>,
+    small: Spec,
+    base_json: &dyn Fn(Value) -> Map<String, Value>,
+) -> Result<Scenario, String> {
+    step(&format!("baselines: raw inserts and a trivial endpoint ({} s each)", args.post_secs.min(5)));
+    let raw = raw_insert_rate(args.database_url.as_deref(), args.clients, args.post_secs.min(5))?;
+    let trivial = trivial_http_rate(http, &server.url, args.clients, args.post_secs.min(5)).await;
+    eprintln!("  raw inserts {raw:.0}/s, trivial HTTP {trivial:.0}/s");
+
+    step(&format!("post: {} clients at full speed for {} s", args.clients, args.post_secs));
+    let wal_max = Arc::new(std::sync::Mutex::new(0f64));
+    let sampling = Arc::new(AtomicBool::new(true));
+    let wal_task = place.and_then(|p| p.wal_mib().map(|_| p.dir())).map(|dir| {
+        let (wal_max, sampling) = (wal_max.clone(), sampling.clone());
+        std::thread::spawn(move || {
+            while sampling.load(Ordering::Relaxed) {
+                if let Ok(m) = std::fs::metadata(dir.join("weft.db-wal")) {
+                    let mib = m.len() as f64 / 1048576.0;
+                    let mut w = wal_max.lock().unwrap();
+                    *w = w.max(mib);
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        })
+    });
+    let url = format!("{}/api/v3/comments/add", server.url);
+    let until = Instant::now() + Duration::from_secs(args.post_secs);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for c in 0..args.clients {
+        let (http, url, token) = (http.clone(), url.clone(), tokens[c % tokens.len()].clone());
+        let thread = 1 + (c as i64 % small.threads);
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            let mut i = 0u64;
+            while Instant::now() < until {
+                i += 1;
+                let body = json!({"thread_id": thread, "content": words(20, i)});
+                let t = Instant::now();
+                match http.post(&url).bearer_auth(&token).json(&body).send().await {
+                    Ok(r) if r.status().is_success() => {
+                        let _ = r.bytes().await;
+                        lat.push(ms(t.elapsed()));
+                    }
+                    Ok(r) => return Err(format!("comments/add answered {}", r.status())),
+                    Err(e) => return Err(e.to_string()),
+                }
+            }
+            Ok(lat)
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.map_err(|e| e.to_string())??);
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let throughput = all.len() as f64 / elapsed;
+    let max_lat = Latencies(all).sorted();
+
+    // A fixed offered load of 25 % of the maximum, open loop: requests leave on schedule
+    // whether or not earlier ones have answered.
+    let rate = (throughput * 0.25).max(1.0);
+    let total = (rate * args.post_secs as f64) as usize;
+    step(&format!("post: a fixed load of {rate:.0}/s (25 % of the maximum) for {} s", args.post_secs));
+    let interval = Duration::from_secs_f64(1.0 / rate);
+    let start = tokio::time::Instant::now();
+    let mut tasks = Vec::with_capacity(total);
+    for k in 0..total {
+        tokio::time::sleep_until(start + interval * k as u32).await;
+        let (http, url, token) = (http.clone(), url.clone(), tokens[k % tokens.len()].clone());
+        let thread = 1 + (k as i64 % small.threads);
+        tasks.push(tokio::spawn(async move {
+            let t = Instant::now();
+            let body = json!({"thread_id": thread, "content": words(20, k as u64)});
+            let r = http.post(&url).bearer_auth(&token).json(&body).send().await.map_err(|e| e.to_string())?;
+            let ok = r.status().is_success();
+            let _ = r.bytes().await;
+            if ok { Ok(ms(t.elapsed())) } else { Err("comments/add failed".to_string()) }
+        }));
+    }
+    let mut quarter = Vec::new();
+    for t in tasks {
+        quarter.push(t.await.map_err(|e| e.to_string())??);
+    }
+    let quarter = Latencies(quarter).sorted();
+    sampling.store(false, Ordering::Relaxed);
+    if let Some(t) = wal_task {
+        let _ = t.join();
+    }
+    let mut figures = vec![
+        fig("throughput_per_s", throughput, "posts/s").baseline(raw).at_least(10_000.0_f64.max(raw * 0.5)),
+        fig("p50_ms", percentile(&max_lat, 50.0), "ms"),
+        fig("p99_ms", percentile(&max_lat, 99.0), "ms"),
+        fig("p999_ms", percentile(&max_lat, 99.9), "ms"),
+        fig("p99_at_25pct_ms", percentile(&quarter, 99.0), "ms").at_most(5.0),
+        fig("trivial_http_per_s", trivial, "req/s"),
+    ];
+    if place.is_some_and(|p| p.wal_mib().is_some()) {
+        figures.push(fig("wal_max_mib", *wal_max.lock().unwrap(), "MiB"));
+    }
+    let mut json = base_json(json!({"clients": args.clients, "seconds": args.post_secs, "participants_per_thread": 5}));
+    json.insert("ratio".into(), json!(((throughput / raw) * 1000.0).round() / 1000.0));
+    json.insert("baseline_per_s".into(), json!(raw.round()));
+    json.insert("trivial_http_baseline_per_s".into(), json!(trivial.round()));
+    Ok(Scenario {
+        name: "post",
+        how: format!(
+            "{} clients, each signed in as its own user, POST comments/add (20 words) in threads of ~5 participants \
+             for {} s over keep-alive HTTP; baseline: raw inserts of the same row size into a table with full-text \
+             indexing, same durability, {} rows per transaction; then an open-loop load of 25 % of the measured maximum",
+            args.clients, args.post_secs, args.clients
+        ),
+        figures,
+        json,
+    })
+}
+
+/// Reads one event stream, counting `comment_added` events into `arrivals`.
+async fn watch_stream(
+    http: reqwest::Client,
+    url: String,
+    token: String,
+    connected: Arc<AtomicUsize>,
+    counts: Arc<Vec<AtomicUsize>>,
+    last: Arc<Vec<AtomicU64>>,
+    base: Instant,
+    stop: Arc<AtomicBool>,
+) {
+    let Ok(mut resp) = http.get(&url).bearer_auth(&token).send().await else { return };
+    connected.fetch_add(1, Ordering::Relaxed);
+    let mut seen = 0usize;
+    let mut buf = String::new();
+    while !stop.load(Ordering::Relaxed) {
+        match tokio::time::timeout(Duration::from_millis(500), resp.chunk()).await {
+            Ok(Ok(Some(bytes))) => {
+                buf.push_str(&String::from_utf8_lossy(&bytes));
+                // Whole events only; count the timed thread's new comments.
+                while let Some(end) = buf.find("\n\n") {
+                    let block: String = buf.drain(..end + 2).collect();
+                    if block.contains("event: comment_added") && block.contains(TIMED_THREAD_MARK) {
+                        if let (Some(c), Some(l)) = (counts.get(seen), last.get(seen)) {
+                            c.fetch_add(1, Ordering::Relaxed);
+                            l.fetch_max(base.elapsed().as_micros() as u64, Ordering::Relaxed);
+                        }
+                        seen += 1;
+                    }
+                }
+            }
+            Ok(_) => return,
+            Err(_) => {}
+        }
+    }
+}
+
+/// Comments of thread 1 are timed; other traffic (the second poster's) is not counted.
+const TIMED_THREAD_MARK: &str = "\"thread_id\":1,\"";
+
+async fn fanout(
+    args: &Args,
+    server: &Server,
+    http: &reqwest::Client,
+    tokens: &[String],
+    base_json: &dyn Fn(Value) -> Map<String, Value>,
+) -> Result<Scenario, String> {
+    let stream_url = format!("{}/api/v3/events/stream?workspace_id={}", server.url, seed::WORKSPACE);
+    let post_url = format!("{}/api/v3/comments/add", server.url);
+    let poster = tokens[0].clone();
+    // Watchers are the last users: not participants of the thread posted in (thread 1's
+    // participants are among the first users), so they get only the channel's events.
+    let watchers: Vec<String> = tokens.iter().rev().take(4).cloned().collect();
+
+    // One stream: live delivery to one other client.
+    step("fanout: delivery to one stream");
+    let single = deliveries(server, http, &stream_url, &post_url, &poster, &watchers, 1, 50.min(args.fanout_posts * 10)).await?;
+
+    // Many streams.
+    step(&format!("fanout: opening {} streams", args.streams));
+    let rss_before = server.rss_kib();
+    let many = deliveries(server, http, &stream_url, &post_url, &poster, &watchers, args.streams, args.fanout_posts).await?;
+    let kib_per_stream = match (rss_before, many.rss_open) {
+        (Some(b), Some(a)) => (a as f64 - b as f64) / args.streams as f64,
+        _ => f64::NAN,
+    };
+    let d = Latencies(many.delivery).sorted();
+    let post_lat = Latencies(many.post_latency).sorted();
+    let single_d = Latencies(single.delivery).sorted();
+    Ok(Scenario {
+        name: "fanout",
+        how: format!(
+            "{} SSE streams open on one workspace (4 users); a comment in a public channel; time from the post's \
+             response to its arrival at the last stream, over {} posts; memory = server RSS with the streams idle \
+             minus before; single = the same with one stream; posts during fan-out from a second poster at 20/s",
+            args.streams, args.fanout_posts
+        ),
+        figures: vec![
+            fig("streams", args.streams as f64, "streams"),
+            fig("p50_ms", percentile(&d, 50.0), "ms"),
+            fig("p99_ms", percentile(&d, 99.0), "ms").at_most(150.0),
+            fig("max_ms", d.last().copied().unwrap_or(f64::NAN), "ms"),
+            fig("kib_per_stream", kib_per_stream, "KiB").at_most(24.0),
+            fig("single_p99_ms", percentile(&single_d, 99.0), "ms").at_most(5.0),
+            fig("post_p99_during_fanout_ms", percentile(&post_lat, 99.0), "ms").at_most(100.0),
+        ],
+        json: base_json(json!({"streams": args.streams, "posts": args.fanout_posts})),
+    })
+}
+
+struct Delivery {
+    delivery: Vec<f64>,
+    post_latency: Vec<f64>,
+    rss_open: Option<u64>,
+}
+
+/// Opens `n` streams, then posts `posts` comments one after another and times each
+/// comment's arrival at the last of the streams.
+#[allow(clippy::too_many_arguments)]
+async fn deliveries(
+    server: &Server,
+    http: &reqwest::Client,
+    stream_url: &str,
+    post_url: &str,
+    poster: &str,
+    watchers: &[String],
+    n: usize,
+    posts: usize,
+) -> Result<Delivery, String> {
+    let connected = Arc::new(AtomicUsize::new(0));
+    let counts: Arc<Vec<AtomicUsize>> = Arc::new((0..posts).map(|_| AtomicUsize::new(0)).collect());
+    let last: Arc<Vec<AtomicU64>> = Arc::new((0..posts).map(|_| AtomicU64::new(0)).collect());
+    let stop = Arc::new(AtomicBool::new(false));
+    let base = Instant::now();
+    // A client per few hundred streams: each stream is its own connection.
+    let mut tasks = Vec::with_capacity(n);
+    let clients: Vec<reqwest::Client> = (0..n.div_ceil(500).max(1)).map(|_| http_client()).collect();
+    for i in 0..n {
+        let http = clients[i % clients.len()].clone();
+        let token = watchers[i % watchers.len()].clone();
+        tasks.push(tokio::spawn(watch_stream(
+            http,
+            stream_url.to_string(),
+            token,
+            connected.clone(),
+            counts.clone(),
+            last.clone(),
+            base,
+            stop.clone(),
+        )));
+        if i % 200 == 199 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while connected.load(Ordering::Relaxed) < n {
+        if Instant::now() > deadline {
+            return Err(format!("only {} of {n} streams connected", connected.load(Ordering::Relaxed)));
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        eprint!("\r  {} of {n} streams open   ", connected.load(Ordering::Relaxed));
+    }
+    eprintln!();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let rss_open = server.rss_kib();
+
+    // A second poster keeps writing in another thread while the fan-out runs.
+    let background = {
+        let (http, url, token, stop) = (http.clone(), post_url.to_string(), watchers[0].clone(), stop.clone());
+        tokio::spawn(async move {
+            let mut lat = Vec::new();
+            let mut k = 0u64;
+            while !stop.load(Ordering::Relaxed) {
+                k += 1;
+                let t = Instant::now();
+                let body = json!({"thread_id": 2, "content": words(12, k), "recipients": []});
+                if let Ok(r) = http.post(&url).bearer_auth(&token).json(&body).send().await {
+                    let _ = r.bytes().await;
+                    lat.push(ms(t.elapsed()));
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            lat
+        })
+    };
+    let mut delivery = Vec::new();
+    let mut post_latency = Vec::new();
+    for k in 0..posts {
+        let t = Instant::now();
+        let body = json!({"thread_id": 1, "content": words(20, k as u64), "recipients": []});
+        let r = http.post(post_url).bearer_auth(poster).json(&body).send().await.map_err(|e| e.to_string())?;
+        let ok = r.status().is_success();
+        let _ = r.bytes().await;
+        if !ok {
+            return Err("comments/add failed during fan-out".into());
+        }
+        post_latency.push(ms(t.elapsed()));
+        let answered = base.elapsed().as_micros() as u64;
+        let wait = Instant::now() + Duration::from_secs(30);
+        while counts[k].load(Ordering::Relaxed) < n && Instant::now() < wait {
+            tokio::time::sleep(Duration::from_micros(200)).await;
+        }
+        let got = counts[k].load(Ordering::Relaxed);
+        if got < n {
+            return Err(format!("post {k} reached {got} of {n} streams in 30 s"));
+        }
+        let at = last[k].load(Ordering::Relaxed);
+        delivery.push(at.saturating_sub(answered) as f64 / 1000.0);
+    }
+    stop.store(true, Ordering::Relaxed);
+    post_latency.extend(background.await.unwrap_or_default());
+    for t in tasks {
+        let _ = t.await;
+    }
+    Ok(Delivery { delivery, post_latency, rss_open })
+}
+
+async fn inbox(
+    args: &Args,
+    server: &Server,
+    http: &reqwest::Client,
+    token: &str,
+    big: Spec,
+    json: Map<String, Value>,
+) -> Result<Scenario, String> {
+    step(&format!("inbox: {} × inbox/get and threads/get_unread", args.queries));
+    let inbox_url = format!("{}/api/v3/inbox/get?workspace_id={}&limit=30", server.url, seed::WORKSPACE);
+    let unread_url = format!("{}/api/v3/threads/get_unread?workspace_id={}", server.url, seed::WORKSPACE);
+    let (_, first) = timed_get(http, &inbox_url, token).await?;
+    let items = first.as_array().map_or(0, Vec::len);
+    let mut a = Vec::new();
+    let mut b = Vec::new();
+    let mut unread_len = 0;
+    for _ in 0..args.queries {
+        a.push(timed_get(http, &inbox_url, token).await?.0);
+        let (t, v) = timed_get(http, &unread_url, token).await?;
+        unread_len = v.as_array().map_or(0, Vec::len);
+        b.push(t);
+    }
+    let a = Latencies(a).sorted();
+    let b = Latencies(b).sorted();
+    let mut json = json;
+    json.insert("comments".into(), json!(big.comments));
+    Ok(Scenario {
+        name: "inbox",
+        how: format!(
+            "user 1 of {} in a workspace of {} comments in {} threads; inbox/get (30 items, with last comments: \
+             {items} returned) and threads/get_unread ({unread_len} unread threads) one after another, {} times each",
+            big.users, big.comments, big.threads, args.queries
+        ),
+        figures: vec![
+            fig("comments", big.comments as f64, "comments"),
+            fig("p50_ms", percentile(&a, 50.0), "ms"),
+            fig("p99_ms", percentile(&a, 99.0), "ms").at_most(10.0),
+            fig("unread_p50_ms", percentile(&b, 50.0), "ms"),
+            fig("unread_p99_ms", percentile(&b, 99.0), "ms").at_most(10.0),
+        ],
+        json,
+    })
+}
+
+async fn search(
+    args: &Args,
+    server: &Server,
+    http: &reqwest::Client,
+    token: &str,
+    big: Spec,
+    json: Map<String, Value>,
+) -> Result<Scenario, String> {
+    step(&format!("search: {} queries (common words, rare words, filtered)", args.queries));
+    let vocab = seed::Vocabulary::new(5000);
+    let base = format!("{}/api/v3/search?workspace_id={}&limit=30", server.url, seed::WORKSPACE);
+    let mut by_kind: Vec<(&str, Vec<f64>)> = vec![("common", vec![]), ("rare", vec![]), ("filtered", vec![])];
+    for i in 0..args.queries {
+        let (k, url) = match i % 3 {
+            0 => (0, format!("{base}&query={}", vocab.words[i % 3])),
+            1 => (1, format!("{base}&query={}", vocab.words[3000 + (i * 7) % 1500])),
+            _ => (2, format!("{base}&query={}&channel_ids=1,2&author_ids=1,2,3", vocab.words[10 + i % 50])),
+        };
+        by_kind[k].1.push(timed_get(http, &url, token).await?.0);
+    }
+    let all = Latencies(by_kind.iter().flat_map(|(_, v)| v.iter().copied()).collect()).sorted();
+    let mut figures = vec![
+        fig("comments", big.comments as f64, "comments"),
+        fig("p50_ms", percentile(&all, 50.0), "ms"),
+        fig("p99_ms", percentile(&all, 99.0), "ms").at_most(50.0),
+    ];
+    for (kind, v) in by_kind {
+        let v = Latencies(v).sorted();
+        let name: &'static str = match kind {
+            "common" => "common_p99_ms",
+            "rare" => "rare_p99_ms",
+            _ => "filtered_p99_ms",
+        };
+        figures.push(fig(name, percentile(&v, 99.0), "ms"));
+    }
+    let mut json = json;
+    json.insert("comments".into(), json!(big.comments));
+    Ok(Scenario {
+        name: "search",
+        how: format!(
+            "user 1 searches {} comments: a third the most common words, a third rare words, a third common words \
+             filtered by two channels and three authors; 30 results a page; {} queries one after another",
+            big.comments, args.queries
+        ),
+        figures,
+        json,
+    })
+}
