@@ -152,6 +152,35 @@ impl<'a> SqlTx<'a> {
         self.one(sql, params)?.ok_or(Error::Internal("INSERT returned no id".into()))?.i64(0)
     }
 
+    /// Adds the search document of a new object.
+    fn add_doc(&mut self, d: &SearchDoc) -> Result<()> {
+        let mentions: String = d.mentions.iter().map(|u| format!(",{u}")).collect::<String>() + ",";
+        let id = self.insert_id(
+            "INSERT INTO search_docs (kind, obj_id, workspace_id, channel_id, conversation_id, thread_id, author_id, \
+             posted_ts, title, body, mentions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            &[
+                d.kind.into(),
+                d.obj_id.into(),
+                d.workspace_id.into(),
+                d.channel_id.into(),
+                d.conversation_id.into(),
+                d.thread_id.into(),
+                d.author_id.into(),
+                d.posted_ts.into(),
+                (&d.title).into(),
+                (&d.body).into(),
+                mentions.into(),
+            ],
+        )?;
+        if self.conn.dialect() == Dialect::Sqlite {
+            self.conn.execute(
+                "INSERT INTO search_fts (rowid, title, body) VALUES (?, ?, ?)",
+                args![id, &d.title, &d.body],
+            )?;
+        }
+        Ok(())
+    }
+
     /// Removes the search documents whose `column` (channel_id or workspace_id) is `id`.
     fn delete_docs(&mut self, column: &str, id: i64) -> Result<()> {
         if self.conn.dialect() == Dialect::Sqlite {
@@ -756,7 +785,7 @@ impl Tx for SqlTx<'_> {
         )?;
         let id = ThreadId(id);
         // The search index changes in the same transaction as the content.
-        self.index_doc(&search::thread_doc(&Thread { id, ..t.clone() }))?;
+        self.add_doc(&search::thread_doc(&Thread { id, ..t.clone() }))?;
         Ok(id)
     }
 
@@ -889,7 +918,7 @@ impl Tx for SqlTx<'_> {
             ],
         )?;
         let id = CommentId(id);
-        self.index_doc(&search::comment_doc(&Comment { id, ..c.clone() }))?;
+        self.add_doc(&search::comment_doc(&Comment { id, ..c.clone() }))?;
         Ok(id)
     }
 
@@ -1157,7 +1186,7 @@ impl Tx for SqlTx<'_> {
             ],
         )?;
         let id = MessageId(id);
-        self.index_doc(&search::message_doc(&Message { id, ..m.clone() }))?;
+        self.add_doc(&search::message_doc(&Message { id, ..m.clone() }))?;
         Ok(id)
     }
 
@@ -1663,32 +1692,8 @@ impl Tx for SqlTx<'_> {
     }
 
     fn index_doc(&mut self, d: &SearchDoc) -> Result<()> {
-        let mentions: String = d.mentions.iter().map(|u| format!(",{u}")).collect::<String>() + ",";
         self.unindex_doc(d.kind, d.obj_id)?;
-        let id = self.insert_id(
-            "INSERT INTO search_docs (kind, obj_id, workspace_id, channel_id, conversation_id, thread_id, author_id, \
-             posted_ts, title, body, mentions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            &[
-                d.kind.into(),
-                d.obj_id.into(),
-                d.workspace_id.into(),
-                d.channel_id.into(),
-                d.conversation_id.into(),
-                d.thread_id.into(),
-                d.author_id.into(),
-                d.posted_ts.into(),
-                (&d.title).into(),
-                (&d.body).into(),
-                mentions.into(),
-            ],
-        )?;
-        if self.conn.dialect() == Dialect::Sqlite {
-            self.conn.execute(
-                "INSERT INTO search_fts (rowid, title, body) VALUES (?, ?, ?)",
-                args![id, &d.title, &d.body],
-            )?;
-        }
-        Ok(())
+        self.add_doc(d)
     }
 
     fn unindex_doc(&mut self, kind: &str, obj_id: i64) -> Result<()> {

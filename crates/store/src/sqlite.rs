@@ -23,6 +23,11 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../migrations/sqlite/0002_inbox_search.sql")),
 ];
 const MAX_IDLE_READERS: usize = 8;
+/// How often the checkpointer copies the WAL back into the database.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+/// A WAL larger than this is truncated (briefly pausing writers), so it stays bounded
+/// under sustained load.
+pub const WAL_LIMIT_BYTES: u64 = 64 * 1024 * 1024;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 pub struct SqliteStore {
@@ -32,6 +37,7 @@ pub struct SqliteStore {
     readers: Arc<Mutex<Vec<Db>>>,
     head: watch::Receiver<i64>,
     statements: Arc<AtomicU64>,
+    checkpointer: Mutex<Option<(Arc<std::sync::atomic::AtomicBool>, std::thread::JoinHandle<()>)>>,
 }
 
 impl ToSql for Value {
@@ -103,7 +109,26 @@ fn open_writer(path: &Path) -> rusqlite::Result<Connection> {
     let conn = Connection::open(path)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     configure(&conn)?;
+    // Checkpoints run on their own thread (below), never inside a commit of the writer.
+    conn.pragma_update(None, "wal_autocheckpoint", 0)?;
     Ok(conn)
+}
+
+/// Copies the WAL back into the database off the writer's path: a passive checkpoint
+/// every quarter second (it never blocks), and a truncating one when the WAL has grown
+/// past `WAL_LIMIT_BYTES`.
+fn checkpointer(path: PathBuf, stop: Arc<std::sync::atomic::AtomicBool>) {
+    let Ok(conn) = Connection::open(&path) else { return };
+    let _ = conn.busy_timeout(BUSY_TIMEOUT);
+    let wal = path.with_extension("db-wal");
+    while !stop.load(Ordering::Relaxed) {
+        std::thread::sleep(CHECKPOINT_EVERY);
+        let big = std::fs::metadata(&wal).is_ok_and(|m| m.len() > WAL_LIMIT_BYTES);
+        let mode = if big { "TRUNCATE" } else { "PASSIVE" };
+        if let Err(e) = conn.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |_| Ok(())) {
+            tracing::warn!(error = %e, mode, "checkpoint failed");
+        }
+    }
 }
 
 pub(crate) fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
@@ -179,6 +204,12 @@ impl SqliteStore {
             .name("weft-sqlite-writer".into())
             .spawn(move || writer_loop(writer, rx, head_tx))
             .map_err(|e| Error::Internal(format!("cannot start the writer thread: {e}")))?;
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (p, s) = (path.clone(), stop.clone());
+        let checkpoints = std::thread::Builder::new()
+            .name("weft-sqlite-checkpointer".into())
+            .spawn(move || checkpointer(p, s))
+            .map_err(|e| Error::Internal(format!("cannot start the checkpointer: {e}")))?;
         Ok(SqliteStore {
             path,
             writer: Mutex::new(Some(tx)),
@@ -186,6 +217,7 @@ impl SqliteStore {
             readers: Arc::new(Mutex::new(Vec::new())),
             head,
             statements,
+            checkpointer: Mutex::new(Some((stop, checkpoints))),
         })
     }
 }
@@ -248,11 +280,21 @@ impl Store for SqliteStore {
     fn close(&self) -> BoxFuture<()> {
         // Dropping the last sender lets the writer finish its queue and close the file.
         self.writer.lock().expect("writer lock").take();
+        let checkpointer = self.checkpointer.lock().expect("checkpointer lock").take().map(|(stop, t)| {
+            stop.store(true, Ordering::Relaxed);
+            t
+        });
         let thread = self.writer_thread.lock().expect("writer thread lock").take();
         self.readers.lock().expect("reader pool").clear();
         Box::pin(async move {
             if let Some(t) = thread {
-                let _ = tokio::task::spawn_blocking(move || t.join()).await;
+                let _ = tokio::task::spawn_blocking(move || {
+                    if let Some(c) = checkpointer {
+                        let _ = c.join();
+                    }
+                    t.join()
+                })
+                .await;
             }
         })
     }

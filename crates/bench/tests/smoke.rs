@@ -1,0 +1,65 @@
+//! The benchmark must never rot: a tiny run of every scenario, on SQLite and (when the
+//! environment provides it) PostgreSQL, must produce every figure other tools read.
+
+use serde_json::Value;
+use std::process::Command;
+
+/// Fields of each scenario's JSON line that other tools rely on.
+const FIELDS: &[(&str, &[&str])] = &[
+    ("post", &["throughput_per_s", "baseline_per_s", "ratio", "p50_ms", "p99_ms", "p999_ms", "p99_at_25pct_ms"]),
+    (
+        "fanout",
+        &["streams", "p50_ms", "p99_ms", "max_ms", "kib_per_stream", "single_p99_ms", "post_p99_during_fanout_ms"],
+    ),
+    ("inbox", &["comments", "p50_ms", "p99_ms"]),
+    ("search", &["comments", "p50_ms", "p99_ms"]),
+    ("startup", &["ready_ms", "idle_rss_mib"]),
+];
+
+fn run(extra: &[&str]) -> Vec<Value> {
+    let bench = env!("CARGO_BIN_EXE_weft-bench");
+    let weft = std::path::Path::new(bench).with_file_name("weft");
+    assert!(weft.exists(), "the weft binary is built beside weft-bench: {}", weft.display());
+    let out = Command::new(bench)
+        .args(["--quick", "--json", "--weft"])
+        .arg(&weft)
+        .args(extra)
+        .output()
+        .expect("weft-bench runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "weft-bench failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    stdout.lines().filter(|l| l.starts_with('{')).map(|l| serde_json::from_str(l).expect("a JSON line")).collect()
+}
+
+fn check(lines: &[Value], backend: &str) {
+    for (scenario, fields) in FIELDS {
+        let line = lines
+            .iter()
+            .find(|l| l["scenario"] == *scenario)
+            .unwrap_or_else(|| panic!("no {scenario} line in {lines:?}"));
+        assert_eq!(line["backend"], backend);
+        for f in *fields {
+            assert!(line[*f].is_number(), "{scenario}.{f} is not a number: {line}");
+        }
+    }
+}
+
+#[test]
+fn a_quick_run_produces_every_figure_on_sqlite() {
+    check(&run(&[]), "sqlite");
+}
+
+#[test]
+fn a_quick_run_produces_every_figure_on_postgres() {
+    let url = match std::env::var("WEFT_TEST_DATABASE_URL") {
+        Ok(u) if !u.is_empty() => u,
+        _ => {
+            assert!(
+                std::env::var("WEFT_REQUIRE_POSTGRES").map_or(true, |v| v != "1"),
+                "WEFT_REQUIRE_POSTGRES=1 but WEFT_TEST_DATABASE_URL is not set"
+            );
+            return;
+        }
+    };
+    check(&run(&["--database-url", &url]), "postgres");
+}
