@@ -1,11 +1,11 @@
 //! The scenarios, in the order they run: startup, baselines and post, fanout on a small
 //! workspace; then inbox and search on a large one.
 
+use crate::Args;
 use crate::load::{Latencies, http_client, login, ms, percentile, timed_get};
 use crate::report::{self, Scenario, fig};
 use crate::seed::{self, Spec};
 use crate::server::{Server, weft_binary};
-use crate::Args;
 use serde_json::{Map, Value, json};
 use std::io::Write;
 use std::path::PathBuf;
@@ -44,7 +44,9 @@ impl Place {
     }
     fn wal_mib(&self) -> Option<f64> {
         match self {
-            Place::Sqlite(d) => std::fs::metadata(d.path().join("weft.db-wal")).ok().map(|m| m.len() as f64 / 1048576.0),
+            Place::Sqlite(d) => {
+                std::fs::metadata(d.path().join("weft.db-wal")).ok().map(|m| m.len() as f64 / 1048576.0)
+            }
             Place::Postgres { .. } => None,
         }
     }
@@ -87,7 +89,11 @@ impl Drop for Place {
 fn machine() -> Value {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
         .unwrap_or_default();
     let mem_kib: u64 = std::fs::read_to_string("/proc/meminfo")
         .ok()
@@ -193,7 +199,8 @@ pub async fn run(args: Args) -> Result<(), String> {
         };
         let http = http_client();
         let token = login(&http, &server.url, &seed::email(1), seed::PASSWORD).await?;
-        let params = json!({"comments": big.comments, "threads": big.threads, "users": big.users, "queries": args.queries});
+        let params =
+            json!({"comments": big.comments, "threads": big.threads, "users": big.users, "queries": args.queries});
         if wants("inbox") {
             out.push(inbox(&args, &server, &http, &token, big, base_json(params.clone())).await?);
         }
@@ -429,17 +436,20 @@ async fn post(
     })
 }
 
-/// Reads one event stream, counting `comment_added` events into `arrivals`.
-async fn watch_stream(
-    http: reqwest::Client,
-    url: String,
-    token: String,
+/// What the stream readers share: how many are connected, and for each timed post how many
+/// streams have it and when the last one got it (µs since `base`).
+#[derive(Clone)]
+struct Arrivals {
     connected: Arc<AtomicUsize>,
     counts: Arc<Vec<AtomicUsize>>,
     last: Arc<Vec<AtomicU64>>,
     base: Instant,
     stop: Arc<AtomicBool>,
-) {
+}
+
+/// Reads one event stream, counting the timed thread's `comment_added` events.
+async fn watch_stream(http: reqwest::Client, url: String, token: String, a: Arrivals) {
+    let Arrivals { connected, counts, last, base, stop } = a;
     let Ok(mut resp) = http.get(&url).bearer_auth(&token).send().await else { return };
     connected.fetch_add(1, Ordering::Relaxed);
     let mut seen = 0usize;
@@ -485,12 +495,14 @@ async fn fanout(
 
     // One stream: live delivery to one other client.
     step("fanout: delivery to one stream");
-    let single = deliveries(server, http, &stream_url, &post_url, &poster, &watchers, 1, 50.min(args.fanout_posts * 10)).await?;
+    let single =
+        deliveries(server, http, &stream_url, &post_url, &poster, &watchers, 1, 50.min(args.fanout_posts * 10)).await?;
 
     // Many streams.
     step(&format!("fanout: opening {} streams", args.streams));
     let rss_before = server.rss_kib();
-    let many = deliveries(server, http, &stream_url, &post_url, &poster, &watchers, args.streams, args.fanout_posts).await?;
+    let many =
+        deliveries(server, http, &stream_url, &post_url, &poster, &watchers, args.streams, args.fanout_posts).await?;
     let kib_per_stream = match (rss_before, many.rss_open) {
         (Some(b), Some(a)) => (a as f64 - b as f64) / args.streams as f64,
         _ => f64::NAN,
@@ -549,16 +561,14 @@ async fn deliveries(
     for i in 0..n {
         let http = clients[i % clients.len()].clone();
         let token = watchers[i % watchers.len()].clone();
-        tasks.push(tokio::spawn(watch_stream(
-            http,
-            stream_url.to_string(),
-            token,
-            connected.clone(),
-            counts.clone(),
-            last.clone(),
+        let shared = Arrivals {
+            connected: connected.clone(),
+            counts: counts.clone(),
+            last: last.clone(),
             base,
-            stop.clone(),
-        )));
+            stop: stop.clone(),
+        };
+        tasks.push(tokio::spawn(watch_stream(http, stream_url.to_string(), token, shared)));
         if i % 200 == 199 {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }

@@ -60,7 +60,9 @@ impl Vocabulary {
         let mut i = 0usize;
         while words.len() < size {
             let (a, b, c) = (i % 24, (i / 24) % 24, (i / 576) % 24);
-            let w = if i < 576 { format!("{}{}", SYLLABLES[a], SYLLABLES[b]) } else {
+            let w = if i < 576 {
+                format!("{}{}", SYLLABLES[a], SYLLABLES[b])
+            } else {
                 format!("{}{}{}", SYLLABLES[a], SYLLABLES[b], SYLLABLES[c])
             };
             words.push(w);
@@ -273,7 +275,8 @@ pub fn seed(
             b.flush()?;
         }
         {
-            let mut b = Batch::new(conn, "comments", "id, thread_id, obj_index, content, creator, posted_ts, recipients");
+            let mut b =
+                Batch::new(conn, "comments", "id, thread_id, obj_index, content, creator, posted_ts, recipients");
             for (id, t, i, text, author, ts, people) in comments {
                 let others: Vec<i64> = people.iter().copied().filter(|u| *u != author).collect();
                 b.row(vec![
@@ -319,7 +322,8 @@ pub fn seed(
             b.flush()?;
         }
         {
-            let mut b = Batch::new(conn, "inbox_items", "user_id, thread_id, workspace_id, channel_id, activity_ts, archived");
+            let mut b =
+                Batch::new(conn, "inbox_items", "user_id, thread_id, workspace_id, channel_id, activity_ts, archived");
             for (u, t, channel, ts, archived) in inbox {
                 b.row(vec![
                     Value::Int(u),

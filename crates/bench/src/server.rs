@@ -49,10 +49,10 @@ impl Server {
         let http = reqwest::Client::new();
         let deadline = started + Duration::from_secs(60);
         loop {
-            if let Ok(r) = http.get(format!("{}/health", server.url)).send().await {
-                if r.status().is_success() {
-                    return Ok((server, started.elapsed()));
-                }
+            if let Ok(r) = http.get(format!("{}/health", server.url)).send().await
+                && r.status().is_success()
+            {
+                return Ok((server, started.elapsed()));
             }
             if Instant::now() > deadline {
                 return Err("the server did not answer within 60 s".into());

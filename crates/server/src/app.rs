@@ -25,6 +25,7 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub api: Api,
     pub login_throttle: LoginThrottle,
+    pub tokens: api::TokenCache,
     pub feed: Feed,
     /// Turns true when the server starts shutting down; streams end on it.
     pub shutdown: watch::Receiver<bool>,
@@ -43,6 +44,13 @@ impl Server {
     pub async fn start(config: Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> std::io::Result<Server> {
         let listener = tokio::net::TcpListener::bind(config.listen).await?;
         let addr = listener.local_addr()?;
+        // Small writes (an event, a short answer) leave at once: without this, Nagle's
+        // algorithm and the client's delayed ACK hold them for tens of milliseconds.
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!(error = %e, "cannot set TCP_NODELAY");
+            }
+        });
         let (shutdown_tx, shutdown) = watch::channel(false);
         let api = Api::new();
         let openapi = api::openapi::document(&api, &[stream_doc()]);
@@ -53,6 +61,7 @@ impl Server {
             clock,
             api,
             login_throttle: LoginThrottle::default(),
+            tokens: api::TokenCache::default(),
             feed: Feed::new(head),
             shutdown,
             openapi,

@@ -123,6 +123,13 @@ pub struct Cx {
 }
 
 impl Cx {
+    /// After a change to the actor's account or tokens: no cached copy may answer for them.
+    pub fn forget_cached_tokens(&self) {
+        if let Some(u) = &self.user {
+            self.app.tokens.forget_user(u.id);
+        }
+    }
+
     pub fn actor(&self) -> Result<&User> {
         self.user.as_ref().ok_or(Error::NotLoggedIn)
     }
@@ -186,13 +193,53 @@ pub fn client_ip(app: &App, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
     peer
 }
 
-/// Resolves the bearer token (if any) to a user.
+/// Resolves the bearer token (if any) to a user, through a short-lived cache.
 pub async fn authenticate(app: &Arc<App>, headers: &HeaderMap) -> Result<Option<(User, String)>> {
     let Some(token) = bearer(headers) else { return Ok(None) };
     let hash = auth::token_hash(token);
+    let now = app.clock.now_ms();
+    if let Some(user) = app.tokens.get(&hash, now) {
+        return Ok(Some((user, hash)));
+    }
     let h = hash.clone();
     let user = app.store.read(move |tx| users::authenticate(tx, &h)).await?;
+    app.tokens.put(&hash, &user, now);
     Ok(Some((user, hash)))
+}
+
+/// Signed-in users by token hash, kept for a few seconds: most requests then need no
+/// database read to authenticate. A node forgets a user's tokens at once when that user
+/// signs out, rotates a token or changes their profile or password there; other nodes
+/// stop honouring a revoked token within `TOKEN_CACHE_MS`.
+#[derive(Default)]
+pub struct TokenCache {
+    entries: std::sync::Mutex<HashMap<String, (User, i64)>>,
+}
+
+pub const TOKEN_CACHE_MS: i64 = 5_000;
+const TOKEN_CACHE_MAX: usize = 100_000;
+
+impl TokenCache {
+    fn get(&self, hash: &str, now_ms: i64) -> Option<User> {
+        let entries = self.entries.lock().expect("token cache");
+        entries.get(hash).filter(|(_, until)| *until > now_ms).map(|(u, _)| u.clone())
+    }
+
+    fn put(&self, hash: &str, user: &User, now_ms: i64) {
+        let mut entries = self.entries.lock().expect("token cache");
+        if entries.len() >= TOKEN_CACHE_MAX {
+            entries.retain(|_, (_, until)| *until > now_ms);
+            if entries.len() >= TOKEN_CACHE_MAX {
+                entries.clear();
+            }
+        }
+        entries.insert(hash.to_string(), (user.clone(), now_ms + TOKEN_CACHE_MS));
+    }
+
+    /// Forgets every cached token of `user`.
+    pub fn forget_user(&self, user: weft_core::UserId) {
+        self.entries.lock().expect("token cache").retain(|_, (u, _)| u.id != user);
+    }
 }
 
 /// The parts of one API call.

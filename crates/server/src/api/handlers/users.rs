@@ -56,6 +56,7 @@ pub async fn register(cx: Cx, p: Params) -> Result<Value> {
 pub async fn logout(cx: Cx, _p: Params) -> Result<Value> {
     let hash = cx.token_hash.clone().ok_or(Error::NotLoggedIn)?;
     cx.write(move |tx| tx.delete_token(&hash)).await?;
+    cx.forget_cached_tokens();
     Ok(ok())
 }
 
@@ -114,7 +115,9 @@ pub async fn update(cx: Cx, p: Params) -> Result<Value> {
         default_workspace: p.opt_id("default_workspace")?.map(weft_core::WorkspaceId),
     };
     let now = cx.now();
-    cx.write(move |tx| users::update(tx, actor, up, now)).await
+    let user = cx.write(move |tx| users::update(tx, actor, up, now)).await?;
+    cx.forget_cached_tokens();
+    Ok(user)
 }
 
 pub async fn update_password(cx: Cx, p: Params) -> Result<Value> {
@@ -136,7 +139,9 @@ pub async fn update_password(cx: Cx, p: Params) -> Result<Value> {
         .map_err(|e| Error::Internal(e.to_string()))??;
     let (token, token_hash) = auth::new_token()?;
     let now = cx.now();
-    cx.write(move |tx| users::set_password(tx, user.id, &hash, &token, &token_hash, now)).await
+    let answer = cx.write(move |tx| users::set_password(tx, user.id, &hash, &token, &token_hash, now)).await?;
+    cx.forget_cached_tokens();
+    Ok(answer)
 }
 
 pub async fn invalidate_token(cx: Cx, _p: Params) -> Result<Value> {
@@ -144,7 +149,9 @@ pub async fn invalidate_token(cx: Cx, _p: Params) -> Result<Value> {
     let old = cx.token_hash.clone().ok_or(Error::NotLoggedIn)?;
     let (token, token_hash) = auth::new_token()?;
     let now = cx.now();
-    cx.write(move |tx| users::rotate_token(tx, user, &old, &token, &token_hash, now)).await
+    let answer = cx.write(move |tx| users::rotate_token(tx, user, &old, &token, &token_hash, now)).await?;
+    cx.forget_cached_tokens();
+    Ok(answer)
 }
 
 /// Presence is never shown in Weft; these calls are accepted for compatibility.
