@@ -274,3 +274,64 @@ both_backends! {
         app.stop().await;
     }
 }
+
+/// The fields the official SDK's schemas require (as listed in the OpenAPI document).
+fn assert_required(schema: &str, v: &Value) {
+    let fields = weft::api::openapi::required_fields(schema).unwrap_or_else(|| panic!("no schema {schema}"));
+    for f in fields {
+        assert!(v.get(*f).is_some_and(|x| !x.is_null()), "{schema} lacks {f}: {v}");
+    }
+    // Times are Unix seconds in *_ts fields, with no plain-named twin.
+    if let Some(obj) = v.as_object() {
+        for (k, val) in obj {
+            if let Some(plain) = k.strip_suffix("_ts") {
+                assert!(val.is_i64() || val.is_null(), "{schema}.{k} is not seconds: {val}");
+                assert!(!obj.contains_key(plain) || plain == "pinned", "{schema} has both {k} and {plain}");
+            }
+        }
+    }
+}
+
+both_backends! {
+    async fn responses_carry_every_field_the_sdk_requires(b: Backend) {
+        let t = Team::on(b).await;
+        let th: Value = t.ana.post("threads/add", json!({"channel_id": t.general, "title": "Fields", "content": "x", "recipients": [t.bo_id]})).await.unwrap();
+        let c = t.bo.post("comments/add", json!({"thread_id": id(&th), "content": "reply"})).await.unwrap();
+        t.ana.post("threads/star", json!({"id": id(&th)})).await.unwrap();
+        let conv = t.ana.post("conversations/get_or_create", json!({"workspace_id": t.ws, "user_ids": [t.bo_id]})).await.unwrap();
+        let m = t.ana.post("conversation_messages/add", json!({"conversation_id": id(&conv), "content": "hi"})).await.unwrap();
+        let g = t.ana.post("groups/add", json!({"workspace_id": t.ws, "name": "Design", "user_ids": [t.bo_id]})).await.unwrap();
+        assert!(id(&g) > 2, "group ids 1 and 2 are reserved");
+
+        assert_required("User", &t.ana.get("users/get_session_user", json!({})).await.unwrap());
+        assert_required("Workspace", &t.ana.get("workspaces/getone", json!({"id": t.ws})).await.unwrap());
+        assert_required("WorkspaceUser", &t.ana.get("workspace_users/getone", json!({"id": t.ws, "user_id": t.bo_id})).await.unwrap());
+        assert_required("Channel", &t.ana.get("channels/getone", json!({"id": t.general})).await.unwrap());
+        assert_required("Thread", &t.ana.get("threads/getone", json!({"id": id(&th)})).await.unwrap());
+        assert_required("Comment", &c);
+        assert_required("Comment", &t.ana.get("comments/getone", json!({"id": id(&c)})).await.unwrap()["comment"]);
+        assert_required("Conversation", &t.ana.get("conversations/getone", json!({"id": id(&conv)})).await.unwrap());
+        assert_required("ConversationMessage", &m);
+        assert_required("Group", &g);
+        let inbox = t.ana.get("inbox/get", json!({"workspace_id": t.ws})).await.unwrap();
+        assert_required("InboxThread", &inbox[0]);
+        assert_required("Comment", &inbox[0]["last_comment"]);
+        t.ana.post("threads/add", json!({"channel_id": t.general, "title": "Unread", "content": "x", "recipients": [t.bo_id]})).await.unwrap();
+        let unread = t.bo.get("threads/get_unread", json!({"workspace_id": t.ws})).await.unwrap();
+        assert_required("UnreadThread", &unread[0]);
+        let found = t.ana.get("search", json!({"workspace_id": t.ws, "query": "reply"})).await.unwrap();
+        assert_required("SearchPage", &found);
+        assert_required("SearchResult", &found["items"][0]);
+        let n = t.bo.get("notifications/get", json!({})).await.unwrap();
+        assert_required("NotificationPage", &n);
+        assert_required("Notification", &n["notifications"][0]);
+        assert_eq!(t.ana.get("workspace_users/get_local_time", json!({"id": t.ws, "user_id": t.bo_id})).await.unwrap(), json!("2026-11-23 09:00:00"));
+        // The Saved list is the starred threads.
+        let saved: Vec<Thread> = t.ana.get_as("threads/get", json!({"workspace_id": t.ws, "is_starred": true})).await.unwrap();
+        assert_eq!(saved.iter().map(|t| t.id.0).collect::<Vec<_>>(), [id(&th)]);
+        assert!(saved[0].is_saved);
+        let not_saved: Vec<Thread> = t.bo.get_as("threads/get", json!({"workspace_id": t.ws, "is_starred": true})).await.unwrap();
+        assert!(not_saved.is_empty(), "stars are per person");
+        t.app.stop().await;
+    }
+}
