@@ -12,6 +12,7 @@ pub mod ids;
 pub mod input;
 pub mod model;
 pub mod policy;
+pub mod schedule;
 pub mod services;
 pub mod store;
 pub mod text;

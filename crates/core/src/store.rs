@@ -367,6 +367,10 @@ pub trait Tx {
     fn move_thread_docs(&mut self, thread: ThreadId, channel: ChannelId) -> Result<()>;
     fn search(&mut self, q: &SearchQuery) -> Result<Vec<SearchHit>>;
 
+    // schedules
+    fn schedule(&mut self, user: UserId) -> Result<Option<crate::schedule::Schedule>>;
+    fn put_schedule(&mut self, user: UserId, s: &crate::schedule::Schedule, now: i64) -> Result<()>;
+
     // idempotent retries
     fn idempotent_response(&mut self, user: UserId, key: &str) -> Result<Option<Value>>;
     fn save_idempotent_response(&mut self, user: UserId, key: &str, response: &Value, now: i64) -> Result<()>;

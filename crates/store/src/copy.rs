@@ -38,6 +38,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("notifications", "id"),
     ("notification_settings", "user_id, workspace_id"),
     ("search_docs", "id"),
+    ("schedules", "user_id"),
 ];
 
 /// Tables whose `id` comes from an identity column in PostgreSQL, and the lowest value

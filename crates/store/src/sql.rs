@@ -493,8 +493,9 @@ impl Tx for SqlTx<'_> {
     fn insert_user(&mut self, u: &NewUser) -> Result<UserId> {
         let short = weft_core::services::users::short_name(&u.name);
         self.insert_id(
-            "INSERT INTO users (email, name, short_name, password_hash, timezone, bot, created_ts) \
-             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            // Days off match the default schedule: Monday to Friday, 09:00–17:00.
+            "INSERT INTO users (email, name, short_name, password_hash, timezone, bot, created_ts, off_days) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, '[6,7]') RETURNING id",
             args![&u.email, &u.name, short, &u.password_hash, &u.timezone, u.bot, u.now],
         )
         .map(UserId)
@@ -1813,6 +1814,19 @@ impl Tx for SqlTx<'_> {
                 })
             })
             .collect()
+    }
+
+    fn schedule(&mut self, user: UserId) -> Result<Option<weft_core::schedule::Schedule>> {
+        self.one("SELECT schedule FROM schedules WHERE user_id = ?", args![user])?.map(|r| r.json(0)).transpose()
+    }
+
+    fn put_schedule(&mut self, user: UserId, s: &weft_core::schedule::Schedule, now: i64) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO schedules (user_id, schedule, updated_ts) VALUES (?, ?, ?) \
+             ON CONFLICT (user_id) DO UPDATE SET schedule = excluded.schedule, updated_ts = excluded.updated_ts",
+            &[user.into(), json(s), now.into()],
+        )?;
+        Ok(())
     }
 
     fn idempotent_response(&mut self, user: UserId, key: &str) -> Result<Option<Json>> {

@@ -149,22 +149,30 @@ pub fn return_snoozed(tx: &mut dyn Tx, now: i64) -> Result<usize> {
     Ok(due.len())
 }
 
-/// The start of the person's next working day after `now`: 09:00 in their time zone on
-/// the next day that is not one of their days off (Saturday and Sunday if none are set).
-pub fn next_workday_start(user: &User, now: i64) -> Result<i64> {
-    let tz = jiff::tz::TimeZone::get(&user.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let off: Vec<i64> = if user.off_days.is_empty() { vec![6, 7] } else { user.off_days.clone() };
+/// The start of the person's next working day after `now`: the first working interval of
+/// the next day (in their time zone) that has one.
+pub fn next_workday_start(s: &crate::schedule::Schedule, now: i64) -> Result<i64> {
+    let tz = jiff::tz::TimeZone::get(&s.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
     let here = jiff::Timestamp::from_second(now).map_err(|e| Error::Internal(e.to_string()))?.to_zoned(tz.clone());
     let mut day = here.date();
     for _ in 0..14 {
         day = day.tomorrow().map_err(|e| Error::Internal(e.to_string()))?;
-        if !off.contains(&i64::from(day.weekday().to_monday_one_offset())) {
-            let start = day.at(DEFAULT_DAY_START.0, DEFAULT_DAY_START.1, 0, 0);
-            let zoned = start.to_zoned(tz).map_err(|e| Error::Internal(e.to_string()))?;
+        let weekday = day.weekday().to_monday_one_offset();
+        let first = s.working_hours.iter().filter(|i| i.weekday == weekday).map(|i| i.start.clone()).min();
+        if let Some(start) = first {
+            let time: jiff::civil::Time = start.parse().map_err(|_| Error::Internal(format!("bad time {start}")))?;
+            let zoned = day.to_datetime(time).to_zoned(tz).map_err(|e| Error::Internal(e.to_string()))?;
             return Ok(zoned.timestamp().as_second());
         }
     }
-    Err(Error::invalid("until", "every day of the week is a day off"))
+    Err(Error::invalid("until", "there are no working hours in the schedule"))
+}
+
+/// Snoozes until the start of the person's next working day.
+pub fn snooze_until_next_workday(tx: &mut dyn Tx, actor: &User, thread: ThreadId, now: i64) -> Result<InboxState> {
+    let s = super::schedules::effective(tx, actor, now)?;
+    let until = next_workday_start(&s, now)?;
+    snooze(tx, actor.id, thread, until, now)
 }
 
 /// `inbox/archive_all`.
@@ -340,28 +348,13 @@ pub fn conversations_mark_all_read(tx: &mut dyn Tx, actor: UserId, ws: Workspace
 mod tests {
     use super::*;
 
-    fn user(tz: &str, off_days: Vec<i64>) -> User {
-        User {
-            id: UserId(1),
-            name: "A".into(),
-            short_name: "A".into(),
-            email: "a@x.org".into(),
-            bot: false,
-            timezone: tz.into(),
-            removed: false,
-            lang: "en".into(),
-            profession: None,
-            contact_info: None,
-            away_mode: None,
-            off_days,
-            snooze_dnd_start: None,
-            snooze_dnd_end: None,
-            snooze_until: -1,
-            snoozed: false,
-            default_workspace: None,
-            token: None,
-            created_ts: 0,
-        }
+    fn week(tz: &str, days: &[i8]) -> crate::schedule::Schedule {
+        let mut s = crate::schedule::Schedule::default_in(tz);
+        s.working_hours = days
+            .iter()
+            .map(|d| crate::schedule::Interval { weekday: *d, start: "09:00".into(), end: "17:00".into() })
+            .collect();
+        s
     }
 
     fn ts(s: &str) -> i64 {
@@ -371,16 +364,16 @@ mod tests {
     #[test]
     fn the_next_workday_skips_the_weekend_in_the_persons_zone() {
         // Friday 2026-11-27 20:00 UTC is already Saturday morning in Tokyo.
-        let tokyo = user("Asia/Tokyo", vec![]);
+        let tokyo = week("Asia/Tokyo", &[1, 2, 3, 4, 5]);
         assert_eq!(next_workday_start(&tokyo, ts("2026-11-27T20:00:00Z")).unwrap(), ts("2026-11-30T00:00:00Z"));
         // Wednesday in Lisbon: Thursday 09:00 Lisbon (UTC+0 in winter).
-        let lisbon = user("Europe/Lisbon", vec![]);
+        let lisbon = week("Europe/Lisbon", &[1, 2, 3, 4, 5]);
         assert_eq!(next_workday_start(&lisbon, ts("2026-11-25T10:00:00Z")).unwrap(), ts("2026-11-26T09:00:00Z"));
         // Someone who works Sunday to Thursday.
-        let dubai = user("Asia/Dubai", vec![5, 6]);
+        let dubai = week("Asia/Dubai", &[7, 1, 2, 3, 4]);
         assert_eq!(next_workday_start(&dubai, ts("2026-11-26T10:00:00Z")).unwrap(), ts("2026-11-29T05:00:00Z"));
         // Half-hour zone.
-        let kolkata = user("Asia/Kolkata", vec![]);
+        let kolkata = week("Asia/Kolkata", &[1, 2, 3, 4, 5]);
         assert_eq!(next_workday_start(&kolkata, ts("2026-11-25T10:00:00Z")).unwrap(), ts("2026-11-26T03:30:00Z"));
     }
 }

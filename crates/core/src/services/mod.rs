@@ -11,6 +11,7 @@ pub mod inbox;
 pub mod notifications;
 pub mod notify;
 pub mod reactions;
+pub mod schedules;
 pub mod search;
 pub mod stream;
 pub mod threads;

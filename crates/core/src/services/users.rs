@@ -128,6 +128,7 @@ pub fn update(tx: &mut dyn Tx, actor: UserId, up: Update, now: i64) -> Result<Us
     if let Some(a) = up.away_mode {
         u.away_mode = a;
     }
+    let off_days_changed = up.off_days.is_some();
     if let Some(days) = up.off_days {
         if let Some(bad) = days.iter().find(|d| !(1..=7).contains(*d)) {
             return Err(Error::invalid("off_days", format!("{bad} is not an ISO weekday (1 = Monday … 7 = Sunday)")));
@@ -148,6 +149,9 @@ pub fn update(tx: &mut dyn Tx, actor: UserId, up: Update, now: i64) -> Result<Us
     }
     u.snoozed = u.snooze_until > now;
     tx.update_user(&u)?;
+    if off_days_changed {
+        super::schedules::sync_off_days(tx, &u, now)?;
+    }
     // Colleagues in every workspace see the new name, time zone and away state.
     for ws in tx.workspaces_of(actor)? {
         if let Some(wu) = tx.workspace_user(ws.id, actor)? {

@@ -80,6 +80,11 @@ const SCHEMAS: &[(&str, &[&str])] = &[
     ("SearchResult", &["id", "type", "snippet", "snippet_creator_id", "snippet_last_updated_ts"]),
     ("SearchPage", &["items", "has_more", "is_plan_restricted"]),
     ("CommentIds", &["comment_ids"]),
+    ("Schedule", &["timezone", "working_hours", "dnd", "dnd_ranges", "delivery"]),
+    (
+        "Availability",
+        &["user_id", "local_time", "working_now", "dnd_until_ts", "away_until_ts", "away_note", "next_available_ts"],
+    ),
     ("MessageIds", &["message_ids"]),
     ("Status", &["status"]),
     ("Error", &["error_code", "error_string"]),

@@ -385,6 +385,35 @@ pub fn endpoints() -> Vec<Endpoint> {
             notifications::settings_update_many,
         )
         .params(p![req("workspace_id", Int), req("mapping", Object)]),
+        // schedules and availability (Weft)
+        e(Get, "schedules/get", "The caller's working hours, do-not-disturb and delivery preference", schedules::get)
+            .returns("Schedule")
+            .extension(),
+        e(
+            Post,
+            "schedules/update",
+            "Change the caller's schedule (validated; days off follow the working hours)",
+            schedules::update,
+        )
+        .params(p![
+            opt("timezone", Str),
+            opt("working_hours", Objects),
+            opt("dnd", Objects),
+            opt("dnd_ranges", Objects),
+            opt("delivery", Str),
+            opt("focus_minutes", Int),
+        ])
+        .returns("Schedule")
+        .extension(),
+        e(
+            Get,
+            "availability/get",
+            "For each person: local time, working now, DND and away until, next available",
+            schedules::availability,
+        )
+        .params(p![req("workspace_id", Int), req("user_ids", Ids)])
+        .returns("Availability[]")
+        .extension(),
         // search
         e(Get, "search", "Full-text search over threads, comments and messages the caller can see", search::search)
             .params(p![

@@ -1051,6 +1051,10 @@ pub fn rows() -> Vec<Row> {
             ),
             ws,
         ),
+        // ---- schedules ----
+        row("schedules/get", b!(|fx, st, a| json!({})), &[(St::Ws, SIGNED_IN)]),
+        row("schedules/update", b!(|fx, st, a| json!({"delivery": "daily"})), &[(St::Ws, SIGNED_IN)]),
+        row("availability/get", b!(|fx, st, a| json!({"workspace_id": fx.ws(), "user_ids": [fx.t.bo_id]})), ws),
         // ---- search ----
         row("search", b!(|fx, st, a| json!({"workspace_id": fx.ws(), "query": "shared"})), ws),
         row("search/thread", b!(|fx, st, a| json!({"thread_id": fx.thread(st.ch()), "query": "shared"})), &sight()),

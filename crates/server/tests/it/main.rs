@@ -9,5 +9,6 @@ mod authz;
 mod inbox;
 mod malformed;
 mod scale;
+mod schedules;
 mod search;
 mod stream;

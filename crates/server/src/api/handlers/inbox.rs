@@ -85,13 +85,21 @@ pub async fn snooze(cx: Cx, p: Params) -> Result<Value> {
     let id = ThreadId(p.id("id")?);
     let now = cx.now();
     let until = match (p.opt_i64("until_ts")?, p.opt_str("until")?.as_deref()) {
-        (Some(ts), None) => ts,
-        (None, Some("next_workday")) => inbox::next_workday_start(&actor, now)?,
+        (Some(ts), None) => Some(ts),
+        (None, Some("next_workday")) => None,
         (None, Some(_)) => return Err(Error::invalid("until", "expected next_workday")),
         (Some(_), Some(_)) => return Err(Error::invalid("until", "give until_ts or until, not both")),
         (None, None) => return Err(Error::missing("until_ts")),
     };
-    let state = cx.write(move |tx| inbox::snooze(tx, actor.id, id, until, now).map(|s| s.snoozed_until)).await?;
+    let state = cx
+        .write(move |tx| {
+            let s = match until {
+                Some(ts) => inbox::snooze(tx, actor.id, id, ts, now)?,
+                None => inbox::snooze_until_next_workday(tx, &actor, id, now)?,
+            };
+            Ok(s.snoozed_until)
+        })
+        .await?;
     Ok(json!({"status": "ok", "snoozed_until_ts": state}))
 }
 

@@ -8,6 +8,7 @@ pub mod groups;
 pub mod inbox;
 pub mod notifications;
 pub mod reactions;
+pub mod schedules;
 pub mod search;
 pub mod threads;
 pub mod users;
