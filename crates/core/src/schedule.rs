@@ -239,6 +239,45 @@ pub fn availability(user: crate::ids::UserId, s: &Schedule, away: Option<&AwayMo
     }
 }
 
+/// When a push held from `now` goes out, by the person's delivery preference: at the next
+/// moment they are available (each); at the first full hour of their local clock from
+/// then (hourly batch); or at the start of their next working day (daily digest). `None`
+/// when they are not available within the horizon.
+pub fn push_due(s: &Schedule, away: Option<&AwayMode>, now: i64) -> Option<i64> {
+    let next = next_available(s, away, now)?;
+    match s.delivery {
+        Delivery::Each => Some(next),
+        Delivery::Hourly => {
+            let local = zoned(s, next);
+            let on_the_hour = local.minute() == 0 && local.second() == 0;
+            let hour = if on_the_hour {
+                next
+            } else {
+                let start = local.date().to_datetime(Time::new(local.hour(), 0, 0, 0).ok()?);
+                start.to_zoned(zone(s)).ok()?.timestamp().as_second() + 3600
+            };
+            next_available(s, away, hour)
+        }
+        Delivery::Daily => {
+            let mut day = zoned(s, next).date();
+            for _ in 0..HORIZON_DAYS {
+                let wd = day.weekday().to_monday_one_offset();
+                let first =
+                    s.working_hours.iter().filter(|i| i.weekday == wd).filter_map(|i| minutes("", &i.start).ok()).min();
+                if let Some(m) = first {
+                    let time = Time::new((m / 60) as i8, (m % 60) as i8, 0, 0).ok()?;
+                    let start = day.to_datetime(time).to_zoned(zone(s)).ok()?.timestamp().as_second();
+                    if start >= next {
+                        return next_available(s, away, start);
+                    }
+                }
+                day = day.tomorrow().ok()?;
+            }
+            None
+        }
+    }
+}
+
 /// Adds "focus for N minutes" from `now`.
 pub fn focus(s: &mut Schedule, now: i64, minutes: i64) {
     s.dnd_ranges.retain(|r| r.to_ts > now);
@@ -364,6 +403,17 @@ mod tests {
                 }
             }
 
+            /// Whatever the preference, a push is due at a moment the person is available.
+            #[test]
+            fn pushes_are_due_only_when_available(s in schedule(), minute in 0i64..(366 * 24 * 60), pref in 0usize..3) {
+                let at = ts("2026-01-01T00:00:00Z") + minute * 60;
+                let mut s = s;
+                s.delivery = [Delivery::Each, Delivery::Hourly, Delivery::Daily][pref];
+                if let Some(due) = push_due(&s, None, at) {
+                    prop_assert!(due >= at && available(&s, None, due));
+                }
+            }
+
             /// A DND answer always ends: dnd_until is after now and outside DND.
             #[test]
             fn dnd_until_leaves_dnd(s in schedule(), minute in 0i64..(366 * 24 * 60)) {
@@ -374,6 +424,27 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn pushes_wait_for_the_person_and_batch_by_preference() {
+        let mut s = Schedule::default_in("Europe/Lisbon");
+        // Wednesday 10:20: each → now; hourly → 11:00; daily → Thursday 09:00.
+        let at = ts("2026-11-25T10:20:00Z");
+        assert_eq!(push_due(&s, None, at), Some(at));
+        s.delivery = Delivery::Hourly;
+        assert_eq!(push_due(&s, None, at), Some(ts("2026-11-25T11:00:00Z")));
+        s.delivery = Delivery::Daily;
+        assert_eq!(push_due(&s, None, at), Some(ts("2026-11-26T09:00:00Z")));
+        // Friday evening, any preference: Monday morning.
+        for d in [Delivery::Each, Delivery::Hourly, Delivery::Daily] {
+            s.delivery = d;
+            assert_eq!(push_due(&s, None, ts("2026-11-27T19:00:00Z")), Some(ts("2026-11-30T09:00:00Z")), "{d:?}");
+        }
+        // Hourly in a half-hour zone: full hours of the local clock.
+        let mut k = Schedule::default_in("Asia/Kolkata");
+        k.delivery = Delivery::Hourly;
+        assert_eq!(push_due(&k, None, ts("2026-11-25T04:40:00Z")), Some(ts("2026-11-25T05:30:00Z")));
     }
 
     #[test]

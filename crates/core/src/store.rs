@@ -221,6 +221,21 @@ pub struct SearchHit {
     pub body: String,
 }
 
+/// A push waiting for (or done with) its moment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Push {
+    pub id: i64,
+    pub user: UserId,
+    pub workspace: WorkspaceId,
+    pub notification_id: i64,
+    pub thread: Option<ThreadId>,
+    /// Where the notified item sits in its thread (-1: the thread's own post).
+    pub obj_index: i64,
+    pub created_ts: i64,
+    /// None: no time within the planning horizon; planned again when the schedule changes.
+    pub due_ts: Option<i64>,
+}
+
 /// The data access of one transaction. Lookups return `Ok(None)` for a missing row and
 /// keep `Err` for real storage failures.
 pub trait Tx {
@@ -370,6 +385,15 @@ pub trait Tx {
     // schedules
     fn schedule(&mut self, user: UserId) -> Result<Option<crate::schedule::Schedule>>;
     fn put_schedule(&mut self, user: UserId, s: &crate::schedule::Schedule, now: i64) -> Result<()>;
+
+    // pushes waiting for their person
+    fn insert_push(&mut self, p: &Push) -> Result<i64>;
+    /// Pending pushes due at `now`, oldest first.
+    fn due_pushes(&mut self, now: i64, limit: i64) -> Result<Vec<Push>>;
+    fn pending_pushes_of(&mut self, user: UserId) -> Result<Vec<Push>>;
+    fn set_push_due(&mut self, id: i64, due_ts: Option<i64>) -> Result<()>;
+    /// Marks pushes "delivered" or "dropped".
+    fn finish_pushes(&mut self, ids: &[i64], state: &str, now: i64) -> Result<()>;
 
     // idempotent retries
     fn idempotent_response(&mut self, user: UserId, key: &str) -> Result<Option<Value>>;

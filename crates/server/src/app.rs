@@ -97,16 +97,25 @@ impl Server {
 pub const SCHEDULER_TICK: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl App {
-    /// One step of the scheduler: returns snoozed inbox items whose time has come. Safe on
+    /// One step of the scheduler: returns snoozed inbox items whose time has come and sends
+    /// the pushes that are due. Safe on
     /// several nodes at once: the work happens in one write transaction, and a node that
     /// comes second finds nothing left to do. Answers how many items came back.
     pub async fn run_due_work(&self) -> weft_core::Result<usize> {
         let now = self.clock.now();
         // Most ticks find nothing: look with a cheap read before taking the writer.
-        if self.store.read(move |tx| tx.due_snoozes(now, 1)).await?.is_empty() {
-            return Ok(0);
+        let (snoozes, pushes) = self
+            .store
+            .read(move |tx| Ok((!tx.due_snoozes(now, 1)?.is_empty(), !tx.due_pushes(now, 1)?.is_empty())))
+            .await?;
+        let mut done = 0;
+        if snoozes {
+            done += self.store.write(move |tx| weft_core::services::inbox::return_snoozed(tx, now)).await?;
         }
-        self.store.write(move |tx| weft_core::services::inbox::return_snoozed(tx, now)).await
+        if pushes {
+            done += self.store.write(move |tx| weft_core::services::delivery::run_due(tx, now)).await?;
+        }
+        Ok(done)
     }
 }
 

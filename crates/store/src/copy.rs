@@ -39,6 +39,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("notification_settings", "user_id, workspace_id"),
     ("search_docs", "id"),
     ("schedules", "user_id"),
+    ("pushes", "id"),
 ];
 
 /// Tables whose `id` comes from an identity column in PostgreSQL, and the lowest value
@@ -54,6 +55,7 @@ const IDENTITIES: &[(&str, i64)] = &[
     ("messages", 1),
     ("notifications", 1),
     ("search_docs", 1),
+    ("pushes", 1),
 ];
 
 /// Rows read and written per step.

@@ -443,6 +443,21 @@ fn item_filters(q: &ItemQuery, where_: &mut String, params: &mut Vec<Value>, ali
     }
 }
 
+const PUSH_COLS: &str = "id, user_id, workspace_id, notification_id, thread_id, obj_index, created_ts, due_ts";
+
+fn push_from(r: &Row) -> Result<Push> {
+    Ok(Push {
+        id: r.i64(0)?,
+        user: UserId(r.i64(1)?),
+        workspace: WorkspaceId(r.i64(2)?),
+        notification_id: r.i64(3)?,
+        thread: r.opt_i64(4)?.map(ThreadId),
+        obj_index: r.i64(5)?,
+        created_ts: r.i64(6)?,
+        due_ts: r.opt_i64(7)?,
+    })
+}
+
 const INBOX_COLS: &str = "i.archived, i.snoozed_until, i.reminder, i.activity_ts";
 
 /// The visibility rule of `policy::can_see_channel` as SQL over the channel `c` and the
@@ -1826,6 +1841,48 @@ impl Tx for SqlTx<'_> {
              ON CONFLICT (user_id) DO UPDATE SET schedule = excluded.schedule, updated_ts = excluded.updated_ts",
             &[user.into(), json(s), now.into()],
         )?;
+        Ok(())
+    }
+
+    fn insert_push(&mut self, p: &Push) -> Result<i64> {
+        self.insert_id(
+            "INSERT INTO pushes (user_id, workspace_id, notification_id, thread_id, obj_index, created_ts, due_ts) \
+             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            args![p.user, p.workspace, p.notification_id, p.thread, p.obj_index, p.created_ts, p.due_ts],
+        )
+    }
+
+    fn due_pushes(&mut self, now: i64, limit: i64) -> Result<Vec<Push>> {
+        let rows = self.conn.query(
+            &format!(
+                "SELECT {PUSH_COLS} FROM pushes WHERE state = 'pending' AND due_ts <= ? ORDER BY due_ts, id LIMIT ?"
+            ),
+            args![now, limit],
+        )?;
+        rows.iter().map(push_from).collect()
+    }
+
+    fn pending_pushes_of(&mut self, user: UserId) -> Result<Vec<Push>> {
+        let rows = self.conn.query(
+            &format!("SELECT {PUSH_COLS} FROM pushes WHERE state = 'pending' AND user_id = ? ORDER BY id"),
+            args![user],
+        )?;
+        rows.iter().map(push_from).collect()
+    }
+
+    fn set_push_due(&mut self, id: i64, due_ts: Option<i64>) -> Result<()> {
+        self.conn.execute("UPDATE pushes SET due_ts = ? WHERE id = ?", args![due_ts, id])?;
+        Ok(())
+    }
+
+    fn finish_pushes(&mut self, ids: &[i64], state: &str, now: i64) -> Result<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let sql = format!("UPDATE pushes SET state = ?, done_ts = ? WHERE id IN ({})", placeholders(ids.len()));
+        let mut params: Vec<Value> = vec![state.into(), now.into()];
+        params.extend(ids.iter().map(|i| Value::Int(*i)));
+        self.conn.execute(&sql, &params)?;
         Ok(())
     }
 

@@ -22,6 +22,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_init.sql")),
     (2, include_str!("../migrations/sqlite/0002_inbox_search.sql")),
     (3, include_str!("../migrations/sqlite/0003_schedules.sql")),
+    (4, include_str!("../migrations/sqlite/0004_pushes.sql")),
 ];
 const MAX_IDLE_READERS: usize = 8;
 /// How often the checkpointer copies the WAL back into the database.

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod channels;
 pub mod comments;
 pub mod conversations;
+pub mod delivery;
 pub mod groups;
 pub mod inbox;
 pub mod notifications;

@@ -89,7 +89,7 @@ pub fn deliver(
     for &(u, reason) in notified {
         let mention = mentioned.contains(&u).then_some(obj_index);
         touch(tx, thread, u, now, !muted.contains(&u), mention)?;
-        tx.insert_notification(
+        let id = tx.insert_notification(
             u,
             &Notification {
                 id: 0,
@@ -106,6 +106,7 @@ pub fn deliver(
                 is_read: false,
             },
         )?;
+        super::delivery::plan(tx, u, thread.workspace_id, id, Some(thread.id), obj_index, now)?;
     }
     Ok(())
 }
@@ -140,7 +141,7 @@ pub fn membership(
     if user == by {
         return Ok(());
     }
-    tx.insert_notification(
+    let id = tx.insert_notification(
         user,
         &Notification {
             id: 0,
@@ -157,7 +158,7 @@ pub fn membership(
             is_read: false,
         },
     )?;
-    Ok(())
+    super::delivery::plan(tx, user, ws, id, None, -1, now)
 }
 
 /// Direct mentions in a conversation message: noted for the unread list.

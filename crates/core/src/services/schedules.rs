@@ -104,6 +104,7 @@ pub fn update(tx: &mut dyn Tx, actor: UserId, up: Update, now: i64) -> Result<Sc
     tx.update_user(&user)?;
     tx.put_schedule(actor, &s, now)?;
     announce(tx, actor, now)?;
+    super::delivery::replan(tx, actor, now)?;
     Ok(s)
 }
 

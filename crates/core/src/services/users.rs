@@ -152,6 +152,8 @@ pub fn update(tx: &mut dyn Tx, actor: UserId, up: Update, now: i64) -> Result<Us
     if off_days_changed {
         super::schedules::sync_off_days(tx, &u, now)?;
     }
+    // Away, snooze and time zone move the moments pushes may go out.
+    super::delivery::replan(tx, actor, now)?;
     // Colleagues in every workspace see the new name, time zone and away state.
     for ws in tx.workspaces_of(actor)? {
         if let Some(wu) = tx.workspace_user(ws.id, actor)? {

@@ -10,6 +10,16 @@ async fn inbox(c: &Client, ws: i64, filter: &str) -> Vec<InboxThread> {
     c.get_as("inbox/get", json!({"workspace_id": ws, "archive_filter": filter})).await.unwrap()
 }
 
+/// The next event of a kind (others, such as pushes, are passed over).
+async fn next_of(s: &mut weft_client::EventStream, kind: &str) -> weft_client::SseEvent {
+    loop {
+        let ev = s.next(Duration::from_secs(5)).await.unwrap_or_else(|| panic!("no {kind} event"));
+        if ev.event == kind {
+            return ev;
+        }
+    }
+}
+
 fn titles(items: &[InboxThread]) -> Vec<&str> {
     items.iter().map(|i| i.thread.title.as_str()).collect()
 }
@@ -161,13 +171,13 @@ both_backends! {
         let snoozed = inbox(&t.bo, t.ws, "archived").await;
         assert_eq!(snoozed[0].snoozed_until_ts, Some(START + 7200));
         // Bo's other client hears of it; Ana does not.
-        let ev = other_client.next(Duration::from_secs(5)).await.unwrap();
-        assert_eq!((ev.event.as_str(), &ev.data["data"]["snoozed_until_ts"]), ("inbox_updated", &json!(START + 7200)));
+        let ev = next_of(&mut other_client, "inbox_updated").await;
+        assert_eq!(ev.data["data"]["snoozed_until_ts"], json!(START + 7200));
 
         // Nothing happens before its time...
         t.app.clock.advance_secs(3600);
         let app = t.app.server.as_ref().unwrap().app.clone();
-        assert_eq!(app.run_due_work().await.unwrap(), 0);
+        app.run_due_work().await.unwrap();
         assert!(inbox(&t.bo, t.ws, "active").await.is_empty());
         // ...and at its time it is back, marked as a reminder, though nothing new happened.
         t.app.clock.advance_secs(3600);
@@ -181,7 +191,7 @@ both_backends! {
         }
         assert_eq!(titles(&back), ["Review"]);
         assert!(back[0].is_reminder && back[0].snoozed_until_ts.is_none());
-        let ev = other_client.next(Duration::from_secs(5)).await.unwrap();
+        let ev = next_of(&mut other_client, "inbox_updated").await;
         assert_eq!(ev.data["data"]["is_reminder"], true);
         assert!(anas.drain(Duration::from_millis(300)).await.iter().all(|e| e.event != "inbox_updated" || e.data["data"]["thread_id"] != th.id.0 || e.data["data"]["is_reminder"] != true));
 

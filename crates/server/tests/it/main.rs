@@ -8,6 +8,7 @@ mod api_basics;
 mod authz;
 mod inbox;
 mod malformed;
+mod pushes;
 mod scale;
 mod schedules;
 mod search;

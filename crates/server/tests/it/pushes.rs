@@ -1,0 +1,91 @@
+//! Quiet delivery, as people would describe it: a comment lands in the inbox at once, and
+//! its push waits for the person's working hours.
+
+use crate::helpers::*;
+use serde_json::{Value, json};
+use std::time::Duration;
+use weft_client::{Client, EventStream};
+
+/// Runs the scheduler once (as every node does each second) and answers the pushes Bo's
+/// stream received meanwhile.
+async fn pushes(t: &Team, stream: &mut EventStream) -> Vec<Value> {
+    t.app.server.as_ref().unwrap().app.run_due_work().await.unwrap();
+    stream
+        .drain(Duration::from_millis(400))
+        .await
+        .into_iter()
+        .filter(|e| e.event == "push")
+        .map(|e| e.data["data"].clone())
+        .collect()
+}
+
+async fn notify_bo(t: &Team, ana: &Client, title: &str) -> Value {
+    ana.post("threads/add", json!({"channel_id": t.general, "title": title, "content": "x", "recipients": [t.bo_id]}))
+        .await
+        .unwrap()
+}
+
+both_backends! {
+    async fn pushes_wait_for_working_hours_and_skip_what_was_read(b: Backend) {
+        let t = Team::on(b).await;
+        let mut bo = t.bo.stream(t.ws, None).await.unwrap();
+        // Monday 09:00 UTC: Bo is at work; the push goes out at once.
+        let first = notify_bo(&t, &t.ana, "Now").await;
+        let got = pushes(&t, &mut bo).await;
+        assert_eq!(got.len(), 1, "{got:?}");
+        // With it goes the push of Ana adding him to the workspace.
+        let items = got[0]["items"].as_array().unwrap();
+        assert!(items.iter().any(|i| i["thread_id"] == first["id"]), "{got:?}");
+
+        // Friday 18:00: in his inbox at once, but no push until Monday 09:00.
+        t.app.clock.set(START + 4 * 86_400 + 9 * 3600);
+        let late = notify_bo(&t, &t.ana, "Friday evening").await;
+        let inbox = t.bo.get("inbox/get", json!({"workspace_id": t.ws})).await.unwrap();
+        assert_eq!(inbox[0]["title"], "Friday evening");
+        assert!(pushes(&t, &mut bo).await.is_empty());
+        t.app.clock.set(START + 6 * 86_400 + 23 * 3600); // Sunday 23:00
+        assert!(pushes(&t, &mut bo).await.is_empty());
+        t.app.clock.set(START + 7 * 86_400); // Monday 09:00
+        let got = pushes(&t, &mut bo).await;
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0]["items"][0]["thread_id"], late["id"]);
+
+        // Read in the app before the push is due: dropped.
+        t.app.clock.set(START + 7 * 86_400 + 10 * 3600); // Monday 19:00
+        let read = notify_bo(&t, &t.ana, "Read it already").await;
+        t.bo.post("threads/mark_read", json!({"id": read["id"], "obj_index": -1})).await.unwrap();
+        t.app.clock.set(START + 8 * 86_400); // Tuesday 09:00
+        assert!(pushes(&t, &mut bo).await.is_empty(), "a read item is not pushed");
+        t.app.stop().await;
+    }
+
+    async fn becoming_available_releases_what_was_held(b: Backend) {
+        let t = Team::on(b).await;
+        let mut bo = t.bo.stream(t.ws, None).await.unwrap();
+        // Bo focuses for two hours: held.
+        t.bo.post("schedules/update", json!({"focus_minutes": 120})).await.unwrap();
+        notify_bo(&t, &t.ana, "During focus").await;
+        assert!(pushes(&t, &mut bo).await.is_empty());
+        // He ends the focus early: what was held goes out at the next tick.
+        t.bo.post("schedules/update", json!({"dnd_ranges": []})).await.unwrap();
+        assert_eq!(pushes(&t, &mut bo).await.len(), 1);
+
+        // An hourly batch: two notifications at 10:10 and 10:40 arrive together at 11:00.
+        t.bo.post("schedules/update", json!({"delivery": "hourly"})).await.unwrap();
+        t.app.clock.set(START + 3600 + 600);
+        notify_bo(&t, &t.ana, "One").await;
+        t.app.clock.set(START + 3600 + 2400);
+        notify_bo(&t, &t.ana, "Two").await;
+        assert!(pushes(&t, &mut bo).await.is_empty());
+        t.app.clock.set(START + 2 * 3600);
+        let got = pushes(&t, &mut bo).await;
+        assert_eq!(got.len(), 1, "one batch: {got:?}");
+        assert_eq!(got[0]["items"].as_array().unwrap().len(), 2);
+        assert_eq!(got[0]["delivery"], "hourly");
+        // Nobody else hears Bo's pushes.
+        let mut ana = t.ana.stream(t.ws, Some(0)).await.unwrap();
+        let seen = ana.drain(Duration::from_millis(400)).await;
+        assert!(seen.iter().all(|e| e.event != "push" || e.data["data"]["items"][0]["thread_id"].is_null()), "{seen:?}");
+        t.app.stop().await;
+    }
+}
