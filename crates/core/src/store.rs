@@ -384,6 +384,10 @@ pub trait Tx {
 
     // schedules
     fn schedule(&mut self, user: UserId) -> Result<Option<crate::schedule::Schedule>>;
+    /// Many people's accounts and stored schedules at once.
+    fn users_with_schedules(&mut self, ids: &[UserId]) -> Result<Vec<(User, Option<crate::schedule::Schedule>)>>;
+    /// A person's read positions in these threads (absent: never opened).
+    fn read_positions(&mut self, user: UserId, threads: &[ThreadId]) -> Result<HashMap<ThreadId, i64>>;
     fn put_schedule(&mut self, user: UserId, s: &crate::schedule::Schedule, now: i64) -> Result<()>;
 
     // pushes waiting for their person

@@ -113,7 +113,14 @@ impl App {
             done += self.store.write(move |tx| weft_core::services::inbox::return_snoozed(tx, now)).await?;
         }
         if pushes {
-            done += self.store.write(move |tx| weft_core::services::delivery::run_due(tx, now)).await?;
+            // In transactions of a bounded size, so posts are not held up behind one big one.
+            loop {
+                let handled = self.store.write(move |tx| weft_core::services::delivery::run_due(tx, now)).await?;
+                done += handled;
+                if handled < weft_core::services::delivery::BATCH as usize {
+                    break;
+                }
+            }
         }
         Ok(done)
     }

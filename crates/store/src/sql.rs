@@ -1835,6 +1835,31 @@ impl Tx for SqlTx<'_> {
         self.one("SELECT schedule FROM schedules WHERE user_id = ?", args![user])?.map(|r| r.json(0)).transpose()
     }
 
+    fn users_with_schedules(&mut self, ids: &[UserId]) -> Result<Vec<(User, Option<weft_core::schedule::Schedule>)>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {USER_COLS}, sc.schedule FROM users u LEFT JOIN schedules sc ON sc.user_id = u.id WHERE u.id IN ({})",
+            placeholders(ids.len())
+        );
+        let params: Vec<Value> = ids.iter().map(|u| Value::from(*u)).collect();
+        self.conn.query(&sql, &params)?.iter().map(|r| Ok((user_from(r)?, r.opt_json(17)?))).collect()
+    }
+
+    fn read_positions(&mut self, user: UserId, threads: &[ThreadId]) -> Result<HashMap<ThreadId, i64>> {
+        if threads.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let sql = format!(
+            "SELECT thread_id, last_read_obj_index FROM thread_states WHERE user_id = ? AND thread_id IN ({})",
+            placeholders(threads.len())
+        );
+        let mut params: Vec<Value> = vec![user.into()];
+        params.extend(threads.iter().map(|t| Value::from(*t)));
+        self.conn.query(&sql, &params)?.iter().map(|r| Ok((ThreadId(r.i64(0)?), r.i64(1)?))).collect()
+    }
+
     fn put_schedule(&mut self, user: UserId, s: &weft_core::schedule::Schedule, now: i64) -> Result<()> {
         self.conn.execute(
             "INSERT INTO schedules (user_id, schedule, updated_ts) VALUES (?, ?, ?) \

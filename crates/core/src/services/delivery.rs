@@ -11,20 +11,30 @@ use crate::store::{Push, Tx};
 use serde_json::json;
 use std::collections::BTreeMap;
 
-/// Holds a push for a new notification until its person's moment.
+/// Holds a push for each new notification (person, notification id) of one item until
+/// its person's moment. Two queries for all the people, one insert each.
 pub fn plan(
     tx: &mut dyn Tx,
-    user: UserId,
+    notified: &[(UserId, i64)],
     workspace: WorkspaceId,
-    notification_id: i64,
     thread: Option<ThreadId>,
     obj_index: i64,
     now: i64,
 ) -> Result<()> {
-    let Some(u) = tx.user(user)? else { return Ok(()) };
-    let s = schedules::effective(tx, &u, now)?;
-    let due_ts = schedule::push_due(&s, u.away_mode.as_ref(), now);
-    tx.insert_push(&Push { id: 0, user, workspace, notification_id, thread, obj_index, created_ts: now, due_ts })?;
+    let ids: Vec<UserId> = notified.iter().map(|(u, _)| *u).collect();
+    let people = tx.users_with_schedules(&ids)?;
+    for &(user, notification_id) in notified {
+        let Some((u, stored)) = people.iter().find(|(u, _)| u.id == user) else { continue };
+        let s = schedules::effective_from(stored.clone(), u, now);
+        let due_ts = schedule::push_due(&s, u.away_mode.as_ref(), now);
+        if due_ts == Some(now) && s.delivery == Delivery::Each {
+            // Available and pushed one by one: no need to hold it.
+            let item = json!({"notification_id": notification_id, "thread_id": thread, "obj_index": obj_index, "created_ts": now});
+            emit(tx, workspace, "push", Audience::user(user), &json!({"delivery": "each", "items": [item]}), now)?;
+            continue;
+        }
+        tx.insert_push(&Push { id: 0, user, workspace, notification_id, thread, obj_index, created_ts: now, due_ts })?;
+    }
     Ok(())
 }
 
@@ -46,16 +56,20 @@ pub fn replan(tx: &mut dyn Tx, user: UserId, now: i64) -> Result<()> {
     Ok(())
 }
 
+/// Pushes handled per transaction.
+pub const BATCH: i64 = 2000;
+
 /// Sends what is due: per person and workspace, one `push` event with every item (a batch
 /// when several waited), except items they have read meanwhile, which are dropped. One
-/// write transaction: on several nodes each push goes out once.
+/// write transaction: on several nodes each push goes out once. Answers how many pushes it
+/// handled (the caller runs it again while it handles a full batch).
 pub fn run_due(tx: &mut dyn Tx, now: i64) -> Result<usize> {
-    let due = tx.due_pushes(now, 1000)?;
+    let due = tx.due_pushes(now, BATCH)?;
+    let handled = due.len();
     let mut by_person: BTreeMap<(UserId, WorkspaceId), Vec<Push>> = BTreeMap::new();
     for p in due {
         by_person.entry((p.user, p.workspace)).or_default().push(p);
     }
-    let mut sent = 0;
     for ((user, ws), pushes) in by_person {
         let Some(u) = tx.user(user)? else { continue };
         let s = schedules::effective(tx, &u, now)?;
@@ -64,12 +78,11 @@ pub fn run_due(tx: &mut dyn Tx, now: i64) -> Result<usize> {
             replan(tx, user, now)?;
             continue;
         }
+        let threads: Vec<ThreadId> = pushes.iter().filter_map(|p| p.thread).collect();
+        let positions = tx.read_positions(user, &threads)?;
         let (mut send, mut drop) = (Vec::new(), Vec::new());
         for p in pushes {
-            let read = match p.thread {
-                Some(t) => tx.thread(t, user)?.is_none_or(|t| t.last_read_obj_index >= p.obj_index),
-                None => false,
-            };
+            let read = p.thread.is_some_and(|t| positions.get(&t).is_some_and(|r| *r >= p.obj_index));
             if read { drop.push(p.id) } else { send.push(p) }
         }
         tx.finish_pushes(&drop, "dropped", now)?;
@@ -87,7 +100,6 @@ pub fn run_due(tx: &mut dyn Tx, now: i64) -> Result<usize> {
         };
         emit(tx, ws, "push", Audience::user(user), &json!({"delivery": delivery, "items": items}), now)?;
         tx.finish_pushes(&send.iter().map(|p| p.id).collect::<Vec<_>>(), "delivered", now)?;
-        sent += send.len();
     }
-    Ok(sent)
+    Ok(handled)
 }

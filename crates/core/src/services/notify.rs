@@ -86,6 +86,7 @@ pub fn deliver(
     touch(tx, thread, author, now, true, None)?;
     let users: Vec<UserId> = notified.iter().map(|(u, _)| *u).collect();
     let muted = tx.muted_users(thread.id, &users, now)?;
+    let mut planned = Vec::with_capacity(notified.len());
     for &(u, reason) in notified {
         let mention = mentioned.contains(&u).then_some(obj_index);
         touch(tx, thread, u, now, !muted.contains(&u), mention)?;
@@ -106,9 +107,9 @@ pub fn deliver(
                 is_read: false,
             },
         )?;
-        super::delivery::plan(tx, u, thread.workspace_id, id, Some(thread.id), obj_index, now)?;
+        planned.push((u, id));
     }
-    Ok(())
+    super::delivery::plan(tx, &planned, thread.workspace_id, Some(thread.id), obj_index, now)
 }
 
 fn touch(tx: &mut dyn Tx, t: &Thread, user: UserId, now: i64, bring_back: bool, mention: Option<i64>) -> Result<()> {
@@ -158,7 +159,7 @@ pub fn membership(
             is_read: false,
         },
     )?;
-    super::delivery::plan(tx, user, ws, id, None, -1, now)
+    super::delivery::plan(tx, &[(user, id)], ws, None, -1, now)
 }
 
 /// Direct mentions in a conversation message: noted for the unread list.

@@ -18,14 +18,27 @@ use crate::store::Tx;
 
 /// The schedule as stored (or the default), with the time zone of the user row.
 fn stored(tx: &mut dyn Tx, user: &User) -> Result<Schedule> {
-    let mut s = tx.schedule(user.id)?.unwrap_or_else(|| Schedule::default_in(&user.timezone));
+    Ok(with_zone(tx.schedule(user.id)?, user))
+}
+
+fn with_zone(stored: Option<Schedule>, user: &User) -> Schedule {
+    let mut s = stored.unwrap_or_else(|| Schedule::default_in(&user.timezone));
     s.timezone = user.timezone.clone();
-    Ok(s)
+    s
 }
 
 /// The schedule rules see: the stored one plus Twist's snooze fields.
 pub fn effective(tx: &mut dyn Tx, user: &User, now: i64) -> Result<Schedule> {
-    let mut s = stored(tx, user)?;
+    let s = stored(tx, user)?;
+    Ok(merge_twist_fields(s, user, now))
+}
+
+/// `effective` for a schedule already loaded (`Tx::users_with_schedules`).
+pub fn effective_from(stored: Option<Schedule>, user: &User, now: i64) -> Schedule {
+    merge_twist_fields(with_zone(stored, user), user, now)
+}
+
+fn merge_twist_fields(mut s: Schedule, user: &User, now: i64) -> Schedule {
     if let (Some(a), Some(b)) = (&user.snooze_dnd_start, &user.snooze_dnd_end) {
         let blocks: Vec<(String, String)> = if a < b {
             vec![(a.clone(), b.clone())]
@@ -43,7 +56,7 @@ pub fn effective(tx: &mut dyn Tx, user: &User, now: i64) -> Result<Schedule> {
     if user.snooze_until > now {
         s.dnd_ranges.push(Range { from_ts: now, to_ts: user.snooze_until });
     }
-    Ok(s)
+    s
 }
 
 pub fn get(tx: &mut dyn Tx, actor: UserId) -> Result<Schedule> {
