@@ -114,6 +114,9 @@ pub struct Workspace {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_channel: Option<ChannelId>,
     pub plan: String,
+    /// Weft: minutes before an unacknowledged emergency goes to the admins.
+    #[serde(default)]
+    pub escalation_minutes: i64,
     pub version: i64,
 }
 
@@ -138,6 +141,9 @@ pub struct Channel {
     pub default_recipients: Vec<UserId>,
     /// Per viewer.
     pub is_favorited: bool,
+    /// Weft: posts here reach people through do-not-disturb (`urgent` required).
+    #[serde(default)]
+    pub emergency: bool,
     pub version: i64,
 }
 
@@ -452,4 +458,32 @@ pub struct SearchResult {
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EmergencyAck {
+    pub user_id: UserId,
+    pub ts: i64,
+}
+
+/// One use of the emergency lane, as the log every member can read shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Emergency {
+    pub id: i64,
+    pub workspace_id: WorkspaceId,
+    pub channel_id: ChannelId,
+    pub thread_id: ThreadId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment_id: Option<CommentId>,
+    pub raised_by: UserId,
+    pub raised_ts: i64,
+    /// Who was pushed at once.
+    pub reached: Vec<UserId>,
+    /// When it goes to the admins if nobody acknowledged it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalate_ts: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalated_ts: Option<i64>,
+    pub escalated_to: Vec<UserId>,
+    pub acks: Vec<EmergencyAck>,
 }

@@ -81,6 +81,7 @@ pub struct NewChannel {
     pub default_groups: Vec<GroupId>,
     pub default_recipients: Vec<UserId>,
     pub use_default_recipients: bool,
+    pub emergency: bool,
     pub now: i64,
 }
 
@@ -398,6 +399,17 @@ pub trait Tx {
     fn set_push_due(&mut self, id: i64, due_ts: Option<i64>) -> Result<()>;
     /// Marks pushes "delivered" or "dropped".
     fn finish_pushes(&mut self, ids: &[i64], state: &str, now: i64) -> Result<()>;
+
+    // the emergency lane
+    fn insert_emergency(&mut self, e: &Emergency) -> Result<i64>;
+    fn emergency(&mut self, id: i64) -> Result<Option<Emergency>>;
+    fn emergencies(&mut self, ws: WorkspaceId, limit: i64) -> Result<Vec<Emergency>>;
+    /// Records an acknowledgement; false if that person had already acknowledged.
+    fn ack_emergency(&mut self, id: i64, user: UserId, ts: i64) -> Result<bool>;
+    /// Emergencies whose escalation time has passed and that were not escalated yet.
+    fn due_escalations(&mut self, now: i64) -> Result<Vec<Emergency>>;
+    /// Closes the escalation: to these people (empty: it was not needed) at `ts`.
+    fn set_escalated(&mut self, id: i64, to: &[UserId], ts: i64) -> Result<()>;
 
     // idempotent retries
     fn idempotent_response(&mut self, user: UserId, key: &str) -> Result<Option<Value>>;

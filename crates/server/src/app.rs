@@ -97,18 +97,28 @@ impl Server {
 pub const SCHEDULER_TICK: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl App {
-    /// One step of the scheduler: returns snoozed inbox items whose time has come and sends
-    /// the pushes that are due. Safe on
+    /// One step of the scheduler: escalates unacknowledged emergencies, returns snoozed
+    /// inbox items whose time has come and sends the pushes that are due. Safe on
     /// several nodes at once: the work happens in one write transaction, and a node that
     /// comes second finds nothing left to do. Answers how many items came back.
     pub async fn run_due_work(&self) -> weft_core::Result<usize> {
         let now = self.clock.now();
         // Most ticks find nothing: look with a cheap read before taking the writer.
-        let (snoozes, pushes) = self
+        let (snoozes, pushes, escalations) = self
             .store
-            .read(move |tx| Ok((!tx.due_snoozes(now, 1)?.is_empty(), !tx.due_pushes(now, 1)?.is_empty())))
+            .read(move |tx| {
+                let due = |v: usize| v > 0;
+                Ok((
+                    due(tx.due_snoozes(now, 1)?.len()),
+                    due(tx.due_pushes(now, 1)?.len()),
+                    due(tx.due_escalations(now)?.len()),
+                ))
+            })
             .await?;
         let mut done = 0;
+        if escalations {
+            done += self.store.write(move |tx| weft_core::services::emergencies::escalate_due(tx, now)).await?;
+        }
         if snoozes {
             done += self.store.write(move |tx| weft_core::services::inbox::return_snoozed(tx, now)).await?;
         }

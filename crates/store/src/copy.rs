@@ -40,6 +40,8 @@ pub const TABLES: &[(&str, &str)] = &[
     ("search_docs", "id"),
     ("schedules", "user_id"),
     ("pushes", "id"),
+    ("emergencies", "id"),
+    ("emergency_acks", "emergency_id, user_id"),
 ];
 
 /// Tables whose `id` comes from an identity column in PostgreSQL, and the lowest value
@@ -56,6 +58,7 @@ const IDENTITIES: &[(&str, i64)] = &[
     ("notifications", 1),
     ("search_docs", 1),
     ("pushes", 1),
+    ("emergencies", 1),
 ];
 
 /// Rows read and written per step.

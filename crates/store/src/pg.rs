@@ -34,6 +34,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../migrations/postgres/0002_inbox_search.sql")),
     (3, include_str!("../migrations/postgres/0003_schedules.sql")),
     (4, include_str!("../migrations/postgres/0004_pushes.sql")),
+    (5, include_str!("../migrations/postgres/0005_emergencies.sql")),
 ];
 /// The advisory lock that makes writers of all nodes take turns ("WEFT").
 pub const WRITE_LOCK: i64 = 0x5745_4654;

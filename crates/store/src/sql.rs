@@ -181,6 +181,44 @@ impl<'a> SqlTx<'a> {
         Ok(())
     }
 
+    /// Emergencies from their rows, with their acknowledgements (one more query).
+    fn with_acks(&mut self, rows: Vec<Row>) -> Result<Vec<Emergency>> {
+        let mut out: Vec<Emergency> = rows
+            .iter()
+            .map(|r| {
+                Ok(Emergency {
+                    id: r.i64(0)?,
+                    workspace_id: WorkspaceId(r.i64(1)?),
+                    channel_id: ChannelId(r.i64(2)?),
+                    thread_id: ThreadId(r.i64(3)?),
+                    comment_id: r.opt_i64(4)?.map(CommentId),
+                    raised_by: UserId(r.i64(5)?),
+                    raised_ts: r.i64(6)?,
+                    reached: r.json(7)?,
+                    escalate_ts: r.opt_i64(8)?,
+                    escalated_ts: r.opt_i64(9)?,
+                    escalated_to: r.json(10)?,
+                    acks: Vec::new(),
+                })
+            })
+            .collect::<Result<_>>()?;
+        if out.is_empty() {
+            return Ok(out);
+        }
+        let sql = format!(
+            "SELECT emergency_id, user_id, ts FROM emergency_acks WHERE emergency_id IN ({}) ORDER BY ts, user_id",
+            placeholders(out.len())
+        );
+        let params: Vec<Value> = out.iter().map(|e| Value::Int(e.id)).collect();
+        for r in self.conn.query(&sql, &params)? {
+            let id = r.i64(0)?;
+            if let Some(e) = out.iter_mut().find(|e| e.id == id) {
+                e.acks.push(EmergencyAck { user_id: UserId(r.i64(1)?), ts: r.i64(2)? });
+            }
+        }
+        Ok(out)
+    }
+
     /// Removes the search documents whose `column` (channel_id or workspace_id) is `id`.
     fn delete_docs(&mut self, column: &str, id: i64) -> Result<()> {
         if self.conn.dialect() == Dialect::Sqlite {
@@ -227,7 +265,8 @@ fn user_from(r: &Row) -> Result<User> {
     })
 }
 
-const WS_COLS: &str = "w.id, w.name, w.creator, w.created_ts, w.color, w.default_channel, w.version";
+const WS_COLS: &str =
+    "w.id, w.name, w.creator, w.created_ts, w.color, w.default_channel, w.version, w.escalation_minutes";
 
 fn workspace_from(r: &Row) -> Result<Workspace> {
     Ok(Workspace {
@@ -239,6 +278,7 @@ fn workspace_from(r: &Row) -> Result<Workspace> {
         default_channel: r.opt_i64(5)?.map(ChannelId),
         plan: "unlimited".to_string(),
         version: r.i64(6)?,
+        escalation_minutes: r.i64(7)?,
     })
 }
 
@@ -263,7 +303,7 @@ fn workspace_user_from(r: &Row) -> Result<WorkspaceUser> {
 
 const CHANNEL_COLS: &str = "c.id, c.name, c.workspace_id, c.creator, c.public, c.archived, c.created_ts, \
      c.description, c.color, c.icon, c.use_default_recipients, c.default_groups, c.default_recipients, c.version, \
-     (SELECT COUNT(*) FROM channel_favorites f WHERE f.channel_id = c.id AND f.user_id = ?)";
+     (SELECT COUNT(*) FROM channel_favorites f WHERE f.channel_id = c.id AND f.user_id = ?), c.emergency";
 
 fn channel_from(r: &Row) -> Result<Channel> {
     Ok(Channel {
@@ -282,6 +322,7 @@ fn channel_from(r: &Row) -> Result<Channel> {
         default_recipients: r.json(12)?,
         version: r.i64(13)?,
         is_favorited: r.bool(14)?,
+        emergency: r.bool(15)?,
         user_ids: Vec::new(),
     })
 }
@@ -442,6 +483,9 @@ fn item_filters(q: &ItemQuery, where_: &mut String, params: &mut Vec<Value>, ali
         params.push(v.into());
     }
 }
+
+const EMERGENCY_COLS: &str = "id, workspace_id, channel_id, thread_id, comment_id, raised_by, raised_ts, reached, \
+     escalate_ts, escalated_ts, escalated_to";
 
 const PUSH_COLS: &str = "id, user_id, workspace_id, notification_id, thread_id, obj_index, created_ts, due_ts";
 
@@ -607,8 +651,9 @@ impl Tx for SqlTx<'_> {
 
     fn update_workspace(&mut self, ws: &Workspace) -> Result<()> {
         self.conn.execute(
-            "UPDATE workspaces SET name = ?, color = ?, default_channel = ?, version = version + 1 WHERE id = ?",
-            args![&ws.name, ws.color, ws.default_channel, ws.id],
+            "UPDATE workspaces SET name = ?, color = ?, default_channel = ?, escalation_minutes = ?, \
+             version = version + 1 WHERE id = ?",
+            args![&ws.name, ws.color, ws.default_channel, ws.escalation_minutes, ws.id],
         )?;
         Ok(())
     }
@@ -669,8 +714,8 @@ impl Tx for SqlTx<'_> {
     fn insert_channel(&mut self, ch: &NewChannel) -> Result<ChannelId> {
         self.insert_id(
             "INSERT INTO channels (workspace_id, name, description, creator, public, color, icon, \
-             use_default_recipients, default_groups, default_recipients, created_ts) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             use_default_recipients, default_groups, default_recipients, created_ts, emergency) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             &[
                 ch.workspace_id.into(),
                 (&ch.name).into(),
@@ -683,6 +728,7 @@ impl Tx for SqlTx<'_> {
                 json(&ch.default_groups),
                 json(&ch.default_recipients),
                 ch.now.into(),
+                ch.emergency.into(),
             ],
         )
         .map(ChannelId)
@@ -723,7 +769,8 @@ impl Tx for SqlTx<'_> {
     fn update_channel(&mut self, ch: &Channel) -> Result<()> {
         self.conn.execute(
             "UPDATE channels SET name = ?, description = ?, public = ?, archived = ?, color = ?, icon = ?, \
-             use_default_recipients = ?, default_groups = ?, default_recipients = ?, version = version + 1 WHERE id = ?",
+             use_default_recipients = ?, default_groups = ?, default_recipients = ?, emergency = ?, \
+             version = version + 1 WHERE id = ?",
             &[
                 (&ch.name).into(),
                 (&ch.description).into(),
@@ -734,6 +781,7 @@ impl Tx for SqlTx<'_> {
                 ch.use_default_recipients.into(),
                 json(&ch.default_groups),
                 json(&ch.default_recipients),
+                ch.emergency.into(),
                 ch.id.into(),
             ],
         )?;
@@ -1908,6 +1956,62 @@ impl Tx for SqlTx<'_> {
         let mut params: Vec<Value> = vec![state.into(), now.into()];
         params.extend(ids.iter().map(|i| Value::Int(*i)));
         self.conn.execute(&sql, &params)?;
+        Ok(())
+    }
+
+    fn insert_emergency(&mut self, e: &Emergency) -> Result<i64> {
+        self.insert_id(
+            "INSERT INTO emergencies (workspace_id, channel_id, thread_id, comment_id, raised_by, raised_ts, reached, \
+             escalate_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            &[
+                e.workspace_id.into(),
+                e.channel_id.into(),
+                e.thread_id.into(),
+                e.comment_id.into(),
+                e.raised_by.into(),
+                e.raised_ts.into(),
+                json(&e.reached),
+                e.escalate_ts.into(),
+            ],
+        )
+    }
+
+    fn emergency(&mut self, id: i64) -> Result<Option<Emergency>> {
+        let rows = self.conn.query(&format!("SELECT {EMERGENCY_COLS} FROM emergencies WHERE id = ?"), args![id])?;
+        Ok(self.with_acks(rows)?.into_iter().next())
+    }
+
+    fn emergencies(&mut self, ws: WorkspaceId, limit: i64) -> Result<Vec<Emergency>> {
+        let rows = self.conn.query(
+            &format!("SELECT {EMERGENCY_COLS} FROM emergencies WHERE workspace_id = ? ORDER BY id DESC LIMIT ?"),
+            args![ws, limit],
+        )?;
+        self.with_acks(rows)
+    }
+
+    fn ack_emergency(&mut self, id: i64, user: UserId, ts: i64) -> Result<bool> {
+        let n = self.conn.execute(
+            "INSERT INTO emergency_acks (emergency_id, user_id, ts) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            args![id, user, ts],
+        )?;
+        Ok(n > 0)
+    }
+
+    fn due_escalations(&mut self, now: i64) -> Result<Vec<Emergency>> {
+        let rows = self.conn.query(
+            &format!(
+                "SELECT {EMERGENCY_COLS} FROM emergencies WHERE escalated_ts IS NULL AND escalate_ts <= ? ORDER BY id LIMIT 100"
+            ),
+            args![now],
+        )?;
+        self.with_acks(rows)
+    }
+
+    fn set_escalated(&mut self, id: i64, to: &[UserId], ts: i64) -> Result<()> {
+        self.conn.execute(
+            "UPDATE emergencies SET escalated_ts = ?, escalated_to = ? WHERE id = ?",
+            &[ts.into(), json(to), Value::Int(id)],
+        )?;
         Ok(())
     }
 

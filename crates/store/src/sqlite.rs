@@ -23,6 +23,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../migrations/sqlite/0002_inbox_search.sql")),
     (3, include_str!("../migrations/sqlite/0003_schedules.sql")),
     (4, include_str!("../migrations/sqlite/0004_pushes.sql")),
+    (5, include_str!("../migrations/sqlite/0005_emergencies.sql")),
 ];
 const MAX_IDLE_READERS: usize = 8;
 /// How often the checkpointer copies the WAL back into the database.

@@ -19,6 +19,7 @@ pub struct NewChannelInput {
     pub default_groups: Vec<GroupId>,
     pub default_recipients: Option<Vec<UserId>>,
     pub is_favorited: bool,
+    pub emergency: bool,
 }
 
 pub fn add(tx: &mut dyn Tx, actor: UserId, input: NewChannelInput, now: i64) -> Result<Channel> {
@@ -26,6 +27,9 @@ pub fn add(tx: &mut dyn Tx, actor: UserId, input: NewChannelInput, now: i64) -> 
     let role = access::role_in(tx, ws, actor)?;
     if !policy::can_create_in_workspace(role) {
         return Err(Error::forbidden("guests cannot create channels"));
+    }
+    if input.emergency && !policy::can_administer_workspace(role) {
+        return Err(Error::forbidden("only admins can make an emergency channel"));
     }
     access::require_members(tx, ws, &input.user_ids, "user_ids")?;
     let defaults = input.default_recipients.clone().unwrap_or_default();
@@ -42,6 +46,7 @@ pub fn add(tx: &mut dyn Tx, actor: UserId, input: NewChannelInput, now: i64) -> 
         use_default_recipients: input.default_recipients.is_some() || !input.default_groups.is_empty(),
         default_groups: input.default_groups,
         default_recipients: defaults,
+        emergency: input.emergency,
         now,
     })?;
     let members = dedup(std::iter::once(actor).chain(input.user_ids));
@@ -89,6 +94,7 @@ pub struct Update {
     pub default_groups: Option<Vec<GroupId>>,
     pub default_recipients: Option<Vec<UserId>>,
     pub is_favorited: Option<bool>,
+    pub emergency: Option<bool>,
 }
 
 pub fn update(tx: &mut dyn Tx, actor: UserId, id: ChannelId, up: Update, now: i64) -> Result<Channel> {
@@ -99,7 +105,8 @@ pub fn update(tx: &mut dyn Tx, actor: UserId, id: ChannelId, up: Update, now: i6
         || up.color.is_some()
         || up.icon.is_some()
         || up.default_groups.is_some()
-        || up.default_recipients.is_some();
+        || up.default_recipients.is_some()
+        || up.emergency.is_some();
     if changes_channel && !policy::can_manage_channel(role, &ch, actor) {
         return Err(Error::forbidden("only the channel's creator or an admin can change it"));
     }
@@ -108,6 +115,12 @@ pub fn update(tx: &mut dyn Tx, actor: UserId, id: ChannelId, up: Update, now: i6
     }
     if !changes_channel {
         return get(tx, actor, id);
+    }
+    if let Some(v) = up.emergency {
+        if !policy::can_administer_workspace(role) {
+            return Err(Error::forbidden("only admins can make or unmake an emergency channel"));
+        }
+        ch.emergency = v;
     }
     if let Some(v) = up.name {
         ch.name = v;

@@ -22,6 +22,8 @@ pub struct NewCommentInput {
     pub thread_action: Option<ThreadAction>,
     /// Moves the author's read position to the new comment (default).
     pub mark_thread_position: bool,
+    /// Confirms a post in an emergency channel.
+    pub urgent: bool,
 }
 
 pub fn add(tx: &mut dyn Tx, actor: &User, input: NewCommentInput, now: i64) -> Result<Comment> {
@@ -29,6 +31,7 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewCommentInput, now: i64) -> R
     if !policy::can_post_in_channel(role, &ch, actor.id) {
         return Err(Error::forbidden("the channel is archived"));
     }
+    super::emergencies::check(&ch, input.urgent)?;
     threads::ensure_member(tx, &mut ch, actor.id, now)?;
     let post = input.post;
     // By default a comment tells the people who took part in the thread.
@@ -104,7 +107,11 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewCommentInput, now: i64) -> R
         group_mentions: &comment.direct_group_mentions,
     };
     let who = notify::notified(tx, &ch, &thread.participants, &post)?;
-    notify::deliver(tx, &thread, Some(&comment), &who, &comment.direct_mentions, now)?;
+    notify::deliver(tx, &thread, Some(&comment), &who, &comment.direct_mentions, input.urgent, now)?;
+    if input.urgent {
+        let users: Vec<UserId> = who.iter().map(|(u, _)| *u).collect();
+        super::emergencies::raise(tx, &thread, Some(&comment), &users, now)?;
+    }
     if state_changed {
         let t = tx.thread(thread.id, actor.id)?.ok_or(Error::NotFound(NotFound::Thread))?;
         emit(tx, t.workspace_id, "thread_updated", Audience::channel(t.channel_id), &t, now)?;

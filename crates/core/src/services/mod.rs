@@ -7,6 +7,7 @@ pub mod channels;
 pub mod comments;
 pub mod conversations;
 pub mod delivery;
+pub mod emergencies;
 pub mod groups;
 pub mod inbox;
 pub mod notifications;

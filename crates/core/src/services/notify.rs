@@ -69,13 +69,15 @@ pub fn notified(
 }
 
 /// Puts a new thread or comment into the inboxes it concerns and records the notifications.
-/// `comment` is `None` for the thread's own post.
+/// `comment` is `None` for the thread's own post. An `urgent` post's pushes are the
+/// emergency lane's (at once, for everyone): none are planned here.
 pub fn deliver(
     tx: &mut dyn Tx,
     thread: &Thread,
     comment: Option<&Comment>,
     notified: &[(UserId, NotifyReason)],
     mentioned: &[UserId],
+    urgent: bool,
     now: i64,
 ) -> Result<()> {
     let (author, obj_index) = match comment {
@@ -108,6 +110,9 @@ pub fn deliver(
             },
         )?;
         planned.push((u, id));
+    }
+    if urgent {
+        return Ok(());
     }
     super::delivery::plan(tx, &planned, thread.workspace_id, Some(thread.id), obj_index, now)
 }

@@ -36,6 +36,8 @@ pub struct NewThreadInput {
     pub channel_id: ChannelId,
     pub title: String,
     pub post: PostInput,
+    /// Confirms a post in an emergency channel.
+    pub urgent: bool,
 }
 
 /// Joins the actor to a public channel they post in without being a member.
@@ -118,6 +120,7 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewThreadInput, now: i64) -> Re
     if !policy::can_post_in_channel(role, &ch, actor.id) {
         return Err(Error::forbidden("the channel is archived"));
     }
+    super::emergencies::check(&ch, input.urgent)?;
     ensure_member(tx, &mut ch, actor.id, now)?;
     let post = input.post;
     let recipients = match post.recipients {
@@ -182,7 +185,11 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewThreadInput, now: i64) -> Re
         group_mentions: &thread.direct_group_mentions,
     };
     let who = notify::notified(tx, &ch, &thread.participants, &post)?;
-    notify::deliver(tx, &thread, None, &who, &thread.direct_mentions, now)?;
+    notify::deliver(tx, &thread, None, &who, &thread.direct_mentions, input.urgent, now)?;
+    if input.urgent {
+        let users: Vec<UserId> = who.iter().map(|(u, _)| *u).collect();
+        super::emergencies::raise(tx, &thread, None, &users, now)?;
+    }
     Ok(thread)
 }
 

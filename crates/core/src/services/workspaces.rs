@@ -26,6 +26,7 @@ pub fn add(tx: &mut dyn Tx, actor: UserId, name: String, color: Option<i64>, now
         default_groups: vec![],
         default_recipients: vec![],
         use_default_recipients: false,
+        emergency: false,
         now,
     })?;
     tx.add_channel_members(general, &[actor])?;
@@ -61,6 +62,7 @@ pub fn update(
     id: WorkspaceId,
     name: Option<String>,
     color: Option<i64>,
+    escalation_minutes: Option<i64>,
     now: i64,
 ) -> Result<Workspace> {
     let (mut ws, role) = access::workspace(tx, id, actor)?;
@@ -72,6 +74,12 @@ pub fn update(
     }
     if color.is_some() {
         ws.color = color;
+    }
+    if let Some(m) = escalation_minutes {
+        if !(1..=24 * 60).contains(&m) {
+            return Err(Error::invalid("escalation_minutes", "expected 1 to 1440 minutes"));
+        }
+        ws.escalation_minutes = m;
     }
     tx.update_workspace(&ws)?;
     let ws = tx.workspace(id)?.ok_or(Error::NotFound(NotFound::Workspace))?;

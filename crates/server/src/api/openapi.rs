@@ -81,6 +81,7 @@ const SCHEMAS: &[(&str, &[&str])] = &[
     ("SearchPage", &["items", "has_more", "is_plan_restricted"]),
     ("CommentIds", &["comment_ids"]),
     ("Schedule", &["timezone", "working_hours", "dnd", "dnd_ranges", "delivery"]),
+    ("Emergency", &["id", "workspace_id", "channel_id", "thread_id", "raised_by", "raised_ts", "reached", "acks"]),
     (
         "Availability",
         &["user_id", "local_time", "working_now", "dnd_until_ts", "away_until_ts", "away_note", "next_available_ts"],

@@ -116,7 +116,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             .params(p![req("name", Str), opt("color", Int), opt("temp_id", Int)])
             .returns("Workspace"),
         e(Post, "workspaces/update", "Rename a workspace (admins)", workspaces::update)
-            .params(p![req("id", Int), opt("name", Str), opt("color", Int)])
+            .params(p![req("id", Int), opt("name", Str), opt("color", Int), opt("escalation_minutes", Int)])
             .returns("Workspace"),
         e(Post, "workspaces/remove", "Delete a workspace and everything in it (admins)", workspaces::remove)
             .params(p![req("id", Int), req("current_password", Str)]),
@@ -179,6 +179,7 @@ pub fn endpoints() -> Vec<Endpoint> {
                 opt("default_groups", Ids),
                 opt("default_recipients", Ids),
                 opt("is_favorited", Bool),
+                opt("emergency", Bool),
             ])
             .returns("Channel"),
         e(Post, "channels/update", "Change a channel (its creator or an admin)", channels::update)
@@ -192,6 +193,7 @@ pub fn endpoints() -> Vec<Endpoint> {
                 opt("default_groups", Ids),
                 opt("default_recipients", Ids),
                 opt("is_favorited", Bool),
+                opt("emergency", Bool),
             ])
             .returns("Channel"),
         e(Post, "channels/remove", "Delete an archived channel", channels::remove).params(ID),
@@ -236,7 +238,13 @@ pub fn endpoints() -> Vec<Endpoint> {
         e(Get, "threads/getone", "One thread", threads::getone).params(ID).returns("Thread"),
         e(Post, "threads/add", "Start a thread in a channel", threads::add)
             .params(concat_params![
-                [req("channel_id", Int), req("title", Str), opt("temp_id", Int), opt("send_as_integration", Bool)],
+                [
+                    req("channel_id", Int),
+                    req("title", Str),
+                    opt("temp_id", Int),
+                    opt("send_as_integration", Bool),
+                    opt("urgent", Bool)
+                ],
                 POST_FIELDS
             ])
             .returns("Thread"),
@@ -345,7 +353,8 @@ pub fn endpoints() -> Vec<Endpoint> {
                     opt("temp_id", Int),
                     opt("thread_action", Str),
                     opt("mark_thread_position", Bool),
-                    opt("send_as_integration", Bool)
+                    opt("send_as_integration", Bool),
+                    opt("urgent", Bool)
                 ],
                 POST_FIELDS
             ])
@@ -414,6 +423,20 @@ pub fn endpoints() -> Vec<Endpoint> {
         .params(p![req("workspace_id", Int), req("user_ids", Ids)])
         .returns("Availability[]")
         .extension(),
+        // the emergency lane (Weft)
+        e(
+            Get,
+            "emergencies/get",
+            "Every use of the emergency lane: who raised what, who was reached, who acknowledged",
+            emergencies::get,
+        )
+        .params(p![req("workspace_id", Int)])
+        .returns("Emergency[]")
+        .extension(),
+        e(Post, "emergencies/ack", "Acknowledge an emergency", emergencies::ack)
+            .params(p![req("id", Int)])
+            .returns("Emergency")
+            .extension(),
         // search
         e(Get, "search", "Full-text search over threads, comments and messages the caller can see", search::search)
             .params(p![

@@ -1051,6 +1051,35 @@ pub fn rows() -> Vec<Row> {
             ),
             ws,
         ),
+        // ---- the emergency lane ----
+        row("emergencies/get", b!(|fx, st, a| json!({"workspace_id": fx.ws()})), ws),
+        row(
+            "emergencies/ack",
+            b!(|fx, st, a| {
+                let log = must(fx.client(Ana).get("emergencies/get", json!({"workspace_id": fx.ws()})).await, "log");
+                let id = match log[0]["id"].as_i64() {
+                    Some(id) => id,
+                    None => {
+                        let ch = must(
+                            fx.client(Ana)
+                                .post(
+                                    "channels/add",
+                                    json!({"workspace_id": fx.ws(), "name": "sos", "public": true, "emergency": true}),
+                                )
+                                .await,
+                            "emergency channel",
+                        );
+                        let params = json!({"channel_id": ch["id"], "title": "Help", "content": "x", "urgent": true});
+                        must(fx.client(Ana).post("threads/add", params).await, "emergency");
+                        must(fx.client(Ana).get("emergencies/get", json!({"workspace_id": fx.ws()})).await, "log")[0]["id"]
+                            .as_i64()
+                            .unwrap()
+                    }
+                };
+                json!({"id": id})
+            }),
+            ws,
+        ),
         // ---- schedules ----
         row("schedules/get", b!(|fx, st, a| json!({})), &[(St::Ws, SIGNED_IN)]),
         row("schedules/update", b!(|fx, st, a| json!({"delivery": "daily"})), &[(St::Ws, SIGNED_IN)]),

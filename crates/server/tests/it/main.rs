@@ -6,6 +6,7 @@ mod helpers;
 
 mod api_basics;
 mod authz;
+mod emergencies;
 mod inbox;
 mod malformed;
 mod pushes;

@@ -36,6 +36,7 @@ pub async fn add(cx: Cx, p: Params) -> Result<Value> {
         default_groups: groups(p.opt_ids("default_groups")?).unwrap_or_default(),
         default_recipients: p.opt_ids("default_recipients")?.map(user_ids),
         is_favorited: p.opt_bool("is_favorited")?.unwrap_or(false),
+        emergency: p.opt_bool("emergency")?.unwrap_or(false),
     };
     p.opt_i64("temp_id")?;
     let now = cx.now();
@@ -54,6 +55,7 @@ pub async fn update(cx: Cx, p: Params) -> Result<Value> {
         default_groups: groups(p.opt_ids("default_groups")?),
         default_recipients: p.opt_ids("default_recipients")?.map(user_ids),
         is_favorited: p.opt_bool("is_favorited")?,
+        emergency: p.opt_bool("emergency")?,
     };
     let now = cx.now();
     cx.write(move |tx| channels::update(tx, actor, id, up, now)).await

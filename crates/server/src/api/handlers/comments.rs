@@ -55,6 +55,7 @@ pub async fn add(cx: Cx, p: Params) -> Result<Value> {
         post: post_input(&p, thread_action.is_none())?,
         thread_action,
         mark_thread_position: p.opt_bool("mark_thread_position")?.unwrap_or(true),
+        urgent: p.opt_bool("urgent")?.unwrap_or(false),
     };
     p.opt_bool("send_as_integration")?;
     let now = cx.now();

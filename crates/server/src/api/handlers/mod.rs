@@ -4,6 +4,7 @@ pub mod batch;
 pub mod channels;
 pub mod comments;
 pub mod conversations;
+pub mod emergencies;
 pub mod groups;
 pub mod inbox;
 pub mod notifications;

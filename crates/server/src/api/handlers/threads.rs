@@ -60,6 +60,7 @@ pub async fn add(cx: Cx, p: Params) -> Result<Value> {
         channel_id: ChannelId(p.id("channel_id")?),
         title: input::title(&p.str("title")?)?,
         post: post_input(&p, false)?,
+        urgent: p.opt_bool("urgent")?.unwrap_or(false),
     };
     p.opt_bool("send_as_integration")?;
     let now = cx.now();

@@ -33,8 +33,9 @@ pub async fn update(cx: Cx, p: Params) -> Result<Value> {
     let id = WorkspaceId(p.id("id")?);
     let name = p.opt_str("name")?.map(|n| input::name("name", &n)).transpose()?;
     let color = p.opt_i64("color")?;
+    let escalation = p.opt_i64("escalation_minutes")?;
     let now = cx.now();
-    cx.write(move |tx| workspaces::update(tx, actor, id, name, color, now)).await
+    cx.write(move |tx| workspaces::update(tx, actor, id, name, color, escalation, now)).await
 }
 
 /// Deleting a workspace asks for the password again.

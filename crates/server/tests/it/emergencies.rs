@@ -1,0 +1,74 @@
+//! The emergency lane: through do-not-disturb, acknowledged, escalated, visible to all.
+
+use crate::helpers::*;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+async fn urgent_pushes(s: &mut weft_client::EventStream) -> Vec<Value> {
+    s.drain(Duration::from_millis(400))
+        .await
+        .into_iter()
+        .filter(|e| e.event == "push" && e.data["data"]["delivery"] == "urgent")
+        .map(|e| e.data["data"].clone())
+        .collect()
+}
+
+both_backends! {
+    async fn an_emergency_reaches_people_through_dnd_and_escalates_when_nobody_answers(b: Backend) {
+        let t = Team::on(b).await;
+        // Only admins make emergency channels.
+        let err = t.bo.post("channels/add", json!({"workspace_id": t.ws, "name": "incidents", "emergency": true})).await.unwrap_err();
+        assert_eq!(err.status, 403);
+        let ch = t
+            .ana
+            .post("channels/add", json!({"workspace_id": t.ws, "name": "incidents", "public": true, "emergency": true, "user_ids": [t.bo_id]}))
+            .await
+            .unwrap();
+        assert_eq!(ch["emergency"], true);
+        t.ana.post("workspaces/update", json!({"id": t.ws, "escalation_minutes": 5})).await.unwrap();
+
+        // Bo is in a focus block.
+        t.bo.post("schedules/update", json!({"focus_minutes": 120})).await.unwrap();
+        let mut bo = t.bo.stream(t.ws, None).await.unwrap();
+        // Posting there needs an explicit confirmation, explained.
+        let err = t.ana.post("threads/add", json!({"channel_id": id(&ch), "title": "DB down", "content": "x", "recipients": "EVERYONE"})).await.unwrap_err();
+        assert_eq!(err.status, 400);
+        assert!(err.body["error_string"].as_str().unwrap().contains("emergency channel"), "{err}");
+        let err = t.ana.post("threads/add", json!({"channel_id": t.general, "title": "x", "content": "x", "urgent": true})).await.unwrap_err();
+        assert_eq!(err.status, 400, "urgent is only for emergency channels");
+        let th = t
+            .ana
+            .post("threads/add", json!({"channel_id": id(&ch), "title": "DB down", "content": "x", "recipients": "EVERYONE", "urgent": true}))
+            .await
+            .unwrap();
+        // Bo is pushed at once, in spite of his focus.
+        let got = urgent_pushes(&mut bo).await;
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0]["items"][0]["thread_id"], th["id"]);
+        // The log, for every member — the guest too.
+        let log = t.gus.get("emergencies/get", json!({"workspace_id": t.ws})).await.unwrap();
+        assert_eq!((log[0]["raised_by"].as_i64(), &log[0]["reached"]), (Some(t.ana_id), &json!([t.bo_id])));
+        let first = log[0]["id"].as_i64().unwrap();
+        // Bo acknowledges: it will not escalate.
+        let acked = t.bo.post("emergencies/ack", json!({"id": first})).await.unwrap();
+        assert_eq!(acked["acks"][0]["user_id"], t.bo_id);
+
+        // A second one nobody acknowledges, raised by Bo: after 5 minutes the admins (Ana) get it.
+        let mut ana = t.ana.stream(t.ws, None).await.unwrap();
+        t.bo
+            .post("threads/add", json!({"channel_id": id(&ch), "title": "Disk full", "content": "x", "recipients": [], "urgent": true}))
+            .await
+            .unwrap();
+        // Nobody was named: the admins are reached at once.
+        assert_eq!(urgent_pushes(&mut ana).await.len(), 1);
+        t.app.clock.advance_secs(301);
+        t.app.server.as_ref().unwrap().app.run_due_work().await.unwrap();
+        assert_eq!(urgent_pushes(&mut ana).await.len(), 1, "escalated to the admins");
+        let log = t.ana.get("emergencies/get", json!({"workspace_id": t.ws})).await.unwrap();
+        assert_eq!((log[0]["escalated_to"].clone(), log[1]["escalated_to"].clone()), (json!([t.ana_id]), json!([])));
+        // Outsiders see nothing.
+        assert_eq!(t.oz.get("emergencies/get", json!({"workspace_id": t.ws})).await.unwrap_err().status, 404);
+        assert_eq!(t.oz.post("emergencies/ack", json!({"id": first})).await.unwrap_err().status, 404);
+        t.app.stop().await;
+    }
+}
