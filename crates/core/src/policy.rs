@@ -100,6 +100,7 @@ mod tests {
             default_groups: vec![],
             default_recipients: vec![],
             is_favorited: false,
+            emergency: false,
             version: 1,
         }
     }
