@@ -12,6 +12,7 @@ pub mod ids;
 pub mod input;
 pub mod model;
 pub mod policy;
+pub mod rotation;
 pub mod schedule;
 pub mod services;
 pub mod store;

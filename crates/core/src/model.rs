@@ -373,6 +373,8 @@ pub enum NotifyReason {
     RemovedFromChannel,
     AddedToWorkspace,
     RemovedFromWorkspace,
+    /// On duty in the channel's rotation, for someone who is not available.
+    Covering,
 }
 
 impl NotifyReason {
@@ -388,6 +390,7 @@ impl NotifyReason {
             NotifyReason::RemovedFromChannel => "removed_from_channel",
             NotifyReason::AddedToWorkspace => "added_to_workspace",
             NotifyReason::RemovedFromWorkspace => "removed_from_workspace",
+            NotifyReason::Covering => "covering",
         }
     }
 

@@ -411,6 +411,11 @@ pub trait Tx {
     /// Closes the escalation: to these people (empty: it was not needed) at `ts`.
     fn set_escalated(&mut self, id: i64, to: &[UserId], ts: i64) -> Result<()>;
 
+    // rotations
+    fn rotation(&mut self, channel: ChannelId) -> Result<Option<crate::rotation::Rotation>>;
+    fn put_rotation(&mut self, channel: ChannelId, r: &crate::rotation::Rotation, now: i64) -> Result<()>;
+    fn delete_rotation(&mut self, channel: ChannelId) -> Result<bool>;
+
     // idempotent retries
     fn idempotent_response(&mut self, user: UserId, key: &str) -> Result<Option<Value>>;
     fn save_idempotent_response(&mut self, user: UserId, key: &str, response: &Value, now: i64) -> Result<()>;

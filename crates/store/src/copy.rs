@@ -42,6 +42,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("pushes", "id"),
     ("emergencies", "id"),
     ("emergency_acks", "emergency_id, user_id"),
+    ("rotations", "channel_id"),
 ];
 
 /// Tables whose `id` comes from an identity column in PostgreSQL, and the lowest value

@@ -35,6 +35,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../migrations/postgres/0003_schedules.sql")),
     (4, include_str!("../migrations/postgres/0004_pushes.sql")),
     (5, include_str!("../migrations/postgres/0005_emergencies.sql")),
+    (6, include_str!("../migrations/postgres/0006_rotations.sql")),
 ];
 /// The advisory lock that makes writers of all nodes take turns ("WEFT").
 pub const WRITE_LOCK: i64 = 0x5745_4654;

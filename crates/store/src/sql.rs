@@ -2015,6 +2015,23 @@ impl Tx for SqlTx<'_> {
         Ok(())
     }
 
+    fn rotation(&mut self, channel: ChannelId) -> Result<Option<weft_core::rotation::Rotation>> {
+        self.one("SELECT rotation FROM rotations WHERE channel_id = ?", args![channel])?.map(|r| r.json(0)).transpose()
+    }
+
+    fn put_rotation(&mut self, channel: ChannelId, r: &weft_core::rotation::Rotation, now: i64) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO rotations (channel_id, rotation, updated_ts) VALUES (?, ?, ?) \
+             ON CONFLICT (channel_id) DO UPDATE SET rotation = excluded.rotation, updated_ts = excluded.updated_ts",
+            &[channel.into(), json(r), now.into()],
+        )?;
+        Ok(())
+    }
+
+    fn delete_rotation(&mut self, channel: ChannelId) -> Result<bool> {
+        Ok(self.conn.execute("DELETE FROM rotations WHERE channel_id = ?", args![channel])? > 0)
+    }
+
     fn idempotent_response(&mut self, user: UserId, key: &str) -> Result<Option<Json>> {
         self.one("SELECT response FROM idempotency WHERE user_id = ? AND key = ?", args![user, key])?
             .map(|r| r.json(0))

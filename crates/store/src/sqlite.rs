@@ -24,6 +24,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../migrations/sqlite/0003_schedules.sql")),
     (4, include_str!("../migrations/sqlite/0004_pushes.sql")),
     (5, include_str!("../migrations/sqlite/0005_emergencies.sql")),
+    (6, include_str!("../migrations/sqlite/0006_rotations.sql")),
 ];
 const MAX_IDLE_READERS: usize = 8;
 /// How often the checkpointer copies the WAL back into the database.

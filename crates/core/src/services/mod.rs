@@ -13,6 +13,7 @@ pub mod inbox;
 pub mod notifications;
 pub mod notify;
 pub mod reactions;
+pub mod rotations;
 pub mod schedules;
 pub mod search;
 pub mod stream;

@@ -114,7 +114,70 @@ pub fn deliver(
     if urgent {
         return Ok(());
     }
-    super::delivery::plan(tx, &planned, thread.workspace_id, Some(thread.id), obj_index, now)
+    super::delivery::plan(tx, &planned, thread.workspace_id, Some(thread.id), obj_index, now)?;
+    cover(tx, thread, comment, author, notified, obj_index, now)
+}
+
+/// In a channel with a rotation, the people notified who are not available now (off hours,
+/// do-not-disturb, away) are covered: the person on duty — or, if they are unavailable too,
+/// the next available member in rotation order — is notified and pushed at once, "covering
+/// for" them. The people covered still get their own notification, quietly, later.
+fn cover(
+    tx: &mut dyn Tx,
+    thread: &Thread,
+    comment: Option<&Comment>,
+    author: UserId,
+    notified: &[(UserId, NotifyReason)],
+    obj_index: i64,
+    now: i64,
+) -> Result<()> {
+    if notified.is_empty() {
+        return Ok(());
+    }
+    let Some(rotation) = tx.rotation(thread.channel_id)? else { return Ok(()) };
+    let mut people: Vec<UserId> = notified.iter().map(|(u, _)| *u).collect();
+    people.extend(rotation.user_ids.iter().copied());
+    let accounts = tx.users_with_schedules(&people)?;
+    let available = |u: UserId| {
+        accounts.iter().find(|(a, _)| a.id == u).is_some_and(|(a, stored)| {
+            let s = super::schedules::effective_from(stored.clone(), a, now);
+            crate::schedule::available(&s, a.away_mode.as_ref(), now)
+        })
+    };
+    let covered: Vec<UserId> = notified.iter().map(|(u, _)| *u).filter(|u| !available(*u)).collect();
+    if covered.is_empty() {
+        return Ok(());
+    }
+    let Some(on_duty) =
+        rotation.order_from(now).into_iter().find(|u| *u != author && !covered.contains(u) && available(*u))
+    else {
+        return Ok(());
+    };
+    touch(tx, thread, on_duty, now, true, None)?;
+    let id = tx.insert_notification(
+        on_duty,
+        &Notification {
+            id: 0,
+            type_id: NotifyReason::Covering.type_id(comment.is_some()),
+            reason: NotifyReason::Covering,
+            workspace_id: thread.workspace_id,
+            channel_id: Some(thread.channel_id),
+            thread_id: Some(thread.id),
+            comment_id: comment.map(|c| c.id),
+            conversation_id: None,
+            message_id: None,
+            by_user_id: author,
+            posted_ts: now,
+            is_read: false,
+        },
+    )?;
+    let item = serde_json::json!({
+        "notification_id": id, "thread_id": thread.id, "obj_index": obj_index, "created_ts": now,
+        "covering_for": covered,
+    });
+    let payload = serde_json::json!({"delivery": "covering", "items": [item]});
+    emit(tx, thread.workspace_id, "push", Audience::user(on_duty), &payload, now)?;
+    Ok(())
 }
 
 fn touch(tx: &mut dyn Tx, t: &Thread, user: UserId, now: i64, bring_back: bool, mention: Option<i64>) -> Result<()> {

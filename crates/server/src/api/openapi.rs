@@ -81,6 +81,8 @@ const SCHEMAS: &[(&str, &[&str])] = &[
     ("SearchPage", &["items", "has_more", "is_plan_restricted"]),
     ("CommentIds", &["comment_ids"]),
     ("Schedule", &["timezone", "working_hours", "dnd", "dnd_ranges", "delivery"]),
+    ("Rotation", &["user_ids", "shift_hours", "handoff_time", "timezone", "starts_on", "overrides"]),
+    ("Duty", &["user_id", "until_ts", "next_user_id"]),
     ("Emergency", &["id", "workspace_id", "channel_id", "thread_id", "raised_by", "raised_ts", "reached", "acks"]),
     (
         "Availability",

@@ -437,6 +437,52 @@ pub fn endpoints() -> Vec<Endpoint> {
             .params(p![req("id", Int)])
             .returns("Emergency")
             .extension(),
+        // rotating coverage (Weft)
+        e(
+            Post,
+            "rotations/add",
+            "Give a channel a rotation: members in order, shift length, handoff time and zone",
+            rotations::add,
+        )
+        .params(p![
+            req("channel_id", Int),
+            req("user_ids", Ids),
+            req("shift_hours", Int),
+            req("handoff_time", Str),
+            req("timezone", Str),
+            req("starts_on", Str),
+            opt("overrides", Objects),
+        ])
+        .returns("Rotation")
+        .extension(),
+        e(Post, "rotations/update", "Change a channel's rotation, or its overrides (swaps)", rotations::update)
+            .params(p![
+                req("channel_id", Int),
+                opt("user_ids", Ids),
+                opt("shift_hours", Int),
+                opt("handoff_time", Str),
+                opt("timezone", Str),
+                opt("starts_on", Str),
+                opt("overrides", Objects),
+            ])
+            .returns("Rotation")
+            .extension(),
+        e(Post, "rotations/remove", "Remove a channel's rotation", rotations::remove)
+            .params(p![req("channel_id", Int)])
+            .extension(),
+        e(Get, "rotations/get", "A channel's rotation", rotations::get)
+            .params(p![req("channel_id", Int)])
+            .returns("Rotation")
+            .extension(),
+        e(
+            Get,
+            "rotations/on_duty",
+            "Who is on duty (now or at at_ts), until when, and who is next",
+            rotations::on_duty,
+        )
+        .params(p![req("channel_id", Int), opt("at_ts", Int)])
+        .returns("Duty")
+        .extension(),
         // search
         e(Get, "search", "Full-text search over threads, comments and messages the caller can see", search::search)
             .params(p![

@@ -462,6 +462,23 @@ impl Fx {
         th
     }
 
+    /// The id of the person who made channels of this kind.
+    pub fn creator_id(&self, ch: Ch) -> i64 {
+        if ch.creator() == Bo { self.t.bo_id } else { self.t.ana_id }
+    }
+
+    /// A new channel of this kind with a rotation (of its creator), archived if the kind is.
+    pub async fn rotation_chan(&self, ch: Ch) -> i64 {
+        let id = self.make_chan(ch, &[]).await;
+        let params = json!({"channel_id": id, "user_ids": [self.creator_id(ch)], "shift_hours": 24,
+            "handoff_time": "09:00", "timezone": "UTC", "starts_on": "2026-11-23"});
+        must(self.client(ch.creator()).post("rotations/add", params).await, "rotation");
+        if ch == Archived {
+            self.archive(id).await;
+        }
+        id
+    }
+
     /// A new thread by the channel's creator that notifies everyone in the channel.
     pub async fn fresh_inbox_thread(&self, ch: Ch) -> i64 {
         // A channel of its own, so that nobody joined it in another row.
@@ -1080,6 +1097,23 @@ pub fn rows() -> Vec<Row> {
             }),
             ws,
         ),
+        // ---- rotations ----
+        row(
+            "rotations/add",
+            b!(
+                |fx, st, a| json!({"channel_id": fx.fresh_chan(st.ch(), &[]).await, "user_ids": [fx.creator_id(st.ch())],
+                "shift_hours": 24, "handoff_time": "09:00", "timezone": "UTC", "starts_on": "2026-11-23"})
+            ),
+            &managing(),
+        ),
+        row(
+            "rotations/update",
+            b!(|fx, st, a| json!({"channel_id": fx.rotation_chan(st.ch()).await, "shift_hours": 48})),
+            &managing(),
+        ),
+        row("rotations/remove", b!(|fx, st, a| json!({"channel_id": fx.rotation_chan(st.ch()).await})), &managing()),
+        row("rotations/get", b!(|fx, st, a| json!({"channel_id": fx.rotation_chan(st.ch()).await})), &sight()),
+        row("rotations/on_duty", b!(|fx, st, a| json!({"channel_id": fx.rotation_chan(st.ch()).await})), &sight()),
         // ---- schedules ----
         row("schedules/get", b!(|fx, st, a| json!({})), &[(St::Ws, SIGNED_IN)]),
         row("schedules/update", b!(|fx, st, a| json!({"delivery": "daily"})), &[(St::Ws, SIGNED_IN)]),

@@ -10,6 +10,7 @@ mod emergencies;
 mod inbox;
 mod malformed;
 mod pushes;
+mod rotations;
 mod scale;
 mod schedules;
 mod search;

@@ -9,6 +9,7 @@ pub mod groups;
 pub mod inbox;
 pub mod notifications;
 pub mod reactions;
+pub mod rotations;
 pub mod schedules;
 pub mod search;
 pub mod threads;
