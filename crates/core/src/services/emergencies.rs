@@ -40,18 +40,20 @@ fn push_urgently(tx: &mut dyn Tx, ws: WorkspaceId, e: &Emergency, users: &[UserI
     Ok(())
 }
 
+/// Whether `user` is away now (their away period, in their time zone).
+fn away(tx: &mut dyn Tx, user: UserId, now: i64) -> Result<bool> {
+    Ok(tx.user(user)?.is_some_and(|u| {
+        let s = schedules::effective_from(None, &u, now);
+        schedule::is_away(&s, u.away_mode.as_ref(), now)
+    }))
+}
+
 /// The workspace's admins who are not away, but for `except`.
 fn admins(tx: &mut dyn Tx, ws: WorkspaceId, except: UserId, now: i64) -> Result<Vec<UserId>> {
     let mut out = Vec::new();
     for wu in tx.workspace_users(ws)? {
-        if wu.user_type == UserType::Admin && !wu.removed && wu.id != except {
-            let away = tx.user(wu.id)?.is_some_and(|u| {
-                let s = schedules::effective_from(None, &u, now);
-                schedule::is_away(&s, u.away_mode.as_ref(), now)
-            });
-            if !away {
-                out.push(wu.id);
-            }
+        if wu.user_type == UserType::Admin && !wu.removed && wu.id != except && !away(tx, wu.id, now)? {
+            out.push(wu.id);
         }
     }
     Ok(out)
@@ -71,11 +73,7 @@ pub fn raise(
     let mut reached = Vec::new();
     let mut someone_away = false;
     for &u in notified {
-        let away = tx.user(u)?.is_some_and(|user| {
-            let s = schedules::effective_from(None, &user, now);
-            schedule::is_away(&s, user.away_mode.as_ref(), now)
-        });
-        if away { someone_away = true } else { reached.push(u) }
+        if away(tx, u, now)? { someone_away = true } else { reached.push(u) }
     }
     if someone_away || reached.is_empty() {
         for a in admins(tx, ws.id, author, now)? {
