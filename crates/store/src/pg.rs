@@ -388,7 +388,7 @@ impl Store for PgStore {
     }
 
     fn write_job(&self, job: Job) -> BoxFuture<Result<AnyBox>> {
-        crate::sqlite::submit(&self.writer, job)
+        crate::writer::submit(&self.writer, job)
     }
 
     fn read_job(&self, job: Job) -> BoxFuture<Result<AnyBox>> {

@@ -7,13 +7,13 @@
 //! - Reads run on a small pool of read-only connections, each job in one snapshot.
 
 use crate::sql::{Conn, Dialect, Row, Value};
-use crate::writer::{WriteConn, WriteRequest, run_job, writer_loop};
+use crate::writer::{WriteConn, WriteRequest, run_job, submit, writer_loop};
 use rusqlite::{Connection, OpenFlags, ToSql, params_from_iter, types::ValueRef};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{mpsc, watch};
 use weft_core::store::{AnyBox, BoxFuture, Job, Store};
 use weft_core::{Error, Result};
 
@@ -227,19 +227,6 @@ impl SqliteStore {
             checkpointer: Mutex::new(Some((stop, checkpoints))),
         })
     }
-}
-
-pub(crate) fn submit(writer: &Mutex<Option<mpsc::Sender<WriteRequest>>>, job: Job) -> BoxFuture<Result<AnyBox>> {
-    let sender = writer.lock().expect("writer lock").clone();
-    Box::pin(async move {
-        let sender = sender.ok_or_else(|| Error::Unavailable("the server is shutting down".into()))?;
-        let (reply, answer) = oneshot::channel();
-        sender
-            .send(WriteRequest { job, reply })
-            .await
-            .map_err(|_| Error::Unavailable("the database writer has stopped".into()))?;
-        answer.await.map_err(|_| Error::Internal("the database writer dropped a job".into()))?
-    })
 }
 
 impl Store for SqliteStore {

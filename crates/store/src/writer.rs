@@ -5,8 +5,9 @@
 
 use crate::sql::{Conn, SqlTx};
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Mutex;
 use tokio::sync::{mpsc, oneshot, watch};
-use weft_core::store::{AnyBox, Job};
+use weft_core::store::{AnyBox, BoxFuture, Job};
 use weft_core::{Error, Result};
 
 /// The most jobs committed together; bounds the latency of the first one.
@@ -105,4 +106,18 @@ pub fn writer_loop<W: WriteConn>(mut w: W, mut rx: mpsc::Receiver<WriteRequest>,
         }
     }
     w.close();
+}
+
+/// Queues a write job for the writer thread and waits for its committed result.
+pub fn submit(writer: &Mutex<Option<mpsc::Sender<WriteRequest>>>, job: Job) -> BoxFuture<Result<AnyBox>> {
+    let sender = writer.lock().expect("writer lock").clone();
+    Box::pin(async move {
+        let sender = sender.ok_or_else(|| Error::Unavailable("the server is shutting down".into()))?;
+        let (reply, answer) = oneshot::channel();
+        sender
+            .send(WriteRequest { job, reply })
+            .await
+            .map_err(|_| Error::Unavailable("the database writer has stopped".into()))?;
+        answer.await.map_err(|_| Error::Internal("the database writer dropped a job".into()))?
+    })
 }

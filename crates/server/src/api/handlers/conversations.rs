@@ -8,7 +8,7 @@ use weft_core::services::conversations as conv;
 use weft_core::{ConversationId, Error, MessageId, Result, WorkspaceId, input};
 
 /// `id`, or `conversation_id` as older clients send it.
-fn conversation_id(p: &Params) -> Result<ConversationId> {
+pub(crate) fn conversation_id(p: &Params) -> Result<ConversationId> {
     if p.has("id") {
         return Ok(ConversationId(p.id("id")?));
     }

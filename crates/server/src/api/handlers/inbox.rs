@@ -1,3 +1,4 @@
+use super::conversations::conversation_id;
 use super::workspaces::to_json;
 use crate::api::params::Params;
 use crate::api::{Cx, ok};
@@ -5,7 +6,7 @@ use serde_json::{Value, json};
 use weft_core::services::clamp_limit;
 use weft_core::services::inbox::{self, ListInput, Position};
 use weft_core::store::ArchiveFilter;
-use weft_core::{ChannelId, CommentId, ConversationId, Error, MessageId, Result, ThreadId, WorkspaceId};
+use weft_core::{ChannelId, CommentId, Error, MessageId, Result, ThreadId, WorkspaceId};
 
 /// `inbox/get` cursors are `<activity_ts>:<thread id>` of the last item seen.
 fn cursor(p: &Params) -> Result<Option<(i64, ThreadId)>> {
@@ -159,13 +160,6 @@ pub async fn mark_position(cx: Cx, p: Params) -> Result<Value> {
     })
     .await?;
     Ok(ok())
-}
-
-fn conversation_id(p: &Params) -> Result<ConversationId> {
-    if p.has("id") {
-        return Ok(ConversationId(p.id("id")?));
-    }
-    p.opt_id("conversation_id")?.map(ConversationId).ok_or_else(|| Error::missing("id"))
 }
 
 fn position(p: &Params) -> Result<Position> {

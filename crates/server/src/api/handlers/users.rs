@@ -124,15 +124,7 @@ pub async fn update_password(cx: Cx, p: Params) -> Result<Value> {
     let user = cx.actor()?.clone();
     let new = input::Password::parse(&p.str("new_password")?)?;
     if let Some(current) = p.opt_str("current_password")? {
-        let email = user.email.clone();
-        let found = cx.read(move |tx| users::credentials(tx, &email)).await?;
-        let hash = found.map(|(_, h)| h).unwrap_or_default();
-        let ok = tokio::task::spawn_blocking(move || auth::verify_password(&current, &hash))
-            .await
-            .map_err(|e| Error::Internal(e.to_string()))?;
-        if !ok {
-            return Err(Error::WrongCredentials);
-        }
+        check_password(&cx, &user.email, current).await?;
     }
     let hash = tokio::task::spawn_blocking(move || auth::hash_password(new.expose()))
         .await
@@ -160,4 +152,15 @@ pub async fn heartbeat(cx: Cx, p: Params) -> Result<Value> {
     p.opt_id("workspace_id")?;
     p.opt_str("platform")?;
     Ok(ok())
+}
+
+/// For actions that ask for the password again: `WrongCredentials` unless it matches.
+/// Hashing runs off the async workers.
+pub(crate) async fn check_password(cx: &Cx, email: &str, password: String) -> Result<()> {
+    let email = email.to_string();
+    let hash = cx.read(move |tx| users::credentials(tx, &email)).await?.map(|(_, h)| h).unwrap_or_default();
+    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    if ok { Ok(()) } else { Err(Error::WrongCredentials) }
 }

@@ -1,7 +1,7 @@
 use crate::api::params::Params;
 use crate::api::{Cx, ok};
 use serde_json::Value;
-use weft_core::services::{auth, users, workspaces};
+use weft_core::services::workspaces;
 use weft_core::{Error, Result, WorkspaceId, input};
 
 pub async fn get(cx: Cx, _p: Params) -> Result<Value> {
@@ -43,14 +43,7 @@ pub async fn remove(cx: Cx, p: Params) -> Result<Value> {
     let actor = cx.actor()?.clone();
     let id = WorkspaceId(p.id("id")?);
     let password = p.str("current_password")?;
-    let email = actor.email.clone();
-    let hash = cx.read(move |tx| users::credentials(tx, &email)).await?.map(|(_, h)| h).unwrap_or_default();
-    let verified = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
-        .await
-        .map_err(|e| Error::Internal(e.to_string()))?;
-    if !verified {
-        return Err(Error::WrongCredentials);
-    }
+    super::users::check_password(&cx, &actor.email, password).await?;
     let now = cx.now();
     cx.write(move |tx| workspaces::remove(tx, actor.id, id, now)).await?;
     Ok(ok())
