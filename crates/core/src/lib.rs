@@ -10,6 +10,7 @@ pub mod error;
 pub mod event;
 pub mod ids;
 pub mod input;
+pub mod mail;
 pub mod model;
 pub mod policy;
 pub mod rotation;

@@ -237,6 +237,75 @@ pub struct Push {
     pub due_ts: Option<i64>,
 }
 
+/// An email to write to the outbox: the rendering of one `push` event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewMail {
+    /// The push it carries: an email per push, never two.
+    pub event_seq: i64,
+    pub user: UserId,
+    pub workspace: WorkspaceId,
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub unsubscribe_url: String,
+    pub created_ts: i64,
+}
+
+/// An email taken from the outbox to be sent now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxMail {
+    pub id: i64,
+    pub event_seq: i64,
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub unsubscribe_url: String,
+    /// Tries so far, this one included.
+    pub attempts: i64,
+}
+
+/// What became of one try to send an email.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MailOutcome {
+    Sent,
+    /// Try again at this time.
+    Retry {
+        at: i64,
+        error: String,
+    },
+    /// Given up: an admin has to look (`weft admin mail-status`).
+    Parked {
+        error: String,
+    },
+}
+
+/// The outbox at a glance, for admins.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct MailStatus {
+    pub queued: i64,
+    pub sending: i64,
+    pub sent: i64,
+    pub parked: i64,
+    pub oldest_queued_ts: Option<i64>,
+    pub last_sent_ts: Option<i64>,
+    /// The newest parked emails (or, with retries pending, the ones that failed last).
+    pub problems: Vec<MailProblem>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MailProblem {
+    pub id: i64,
+    pub state: String,
+    pub to: String,
+    pub subject: String,
+    pub attempts: i64,
+    pub last_error: String,
+    pub created_ts: i64,
+    pub next_attempt_ts: i64,
+}
+
 /// The data access of one transaction. Lookups return `Ok(None)` for a missing row and
 /// keep `Err` for real storage failures.
 pub trait Tx {
@@ -244,6 +313,7 @@ pub trait Tx {
     fn insert_user(&mut self, user: &NewUser) -> Result<UserId>;
     fn user(&mut self, id: UserId) -> Result<Option<User>>;
     fn user_by_email(&mut self, email: &str) -> Result<Option<User>>;
+    fn users_by_ids(&mut self, ids: &[UserId]) -> Result<Vec<User>>;
     fn update_user(&mut self, user: &User) -> Result<()>;
     fn user_count(&mut self) -> Result<i64>;
     fn password_hash(&mut self, id: UserId) -> Result<Option<String>>;
@@ -288,6 +358,7 @@ pub trait Tx {
     fn comment(&mut self, id: CommentId) -> Result<Option<Comment>>;
     fn comments(&mut self, thread: ThreadId, q: &ItemQuery) -> Result<Vec<Comment>>;
     fn last_comment(&mut self, thread: ThreadId) -> Result<Option<Comment>>;
+    fn comments_by_ids(&mut self, ids: &[CommentId]) -> Result<Vec<Comment>>;
     fn update_comment(&mut self, c: &Comment) -> Result<()>;
     fn delete_comment(&mut self, id: CommentId) -> Result<()>;
 
@@ -328,6 +399,8 @@ pub trait Tx {
     fn append_event(&mut self, e: &NewEvent, now: i64) -> Result<i64>;
     fn events_after(&mut self, after: i64, limit: i64) -> Result<Vec<Event>>;
     fn event_head(&mut self) -> Result<i64>;
+    /// Events of one kind after `after`, in order.
+    fn events_of_kind_after(&mut self, kind: &str, after: i64, limit: i64) -> Result<Vec<Event>>;
 
     // the inbox
     /// Records that a thread concerns `user` now. `bring_back` takes it out of Done (not for a
@@ -371,6 +444,8 @@ pub trait Tx {
     // notifications
     fn insert_notification(&mut self, user: UserId, n: &Notification) -> Result<i64>;
     fn notifications(&mut self, user: UserId, limit: i64) -> Result<Vec<Notification>>;
+    /// Some of a person's notifications.
+    fn notifications_by_ids(&mut self, user: UserId, ids: &[i64]) -> Result<Vec<Notification>>;
     fn mark_notification_read(&mut self, user: UserId, id: Option<i64>) -> Result<u64>;
     fn notification_settings(&mut self, user: UserId, ws: WorkspaceId) -> Result<Option<Value>>;
     fn put_notification_settings(&mut self, user: UserId, ws: WorkspaceId, settings: &Value) -> Result<()>;
@@ -415,6 +490,25 @@ pub trait Tx {
     fn rotation(&mut self, channel: ChannelId) -> Result<Option<crate::rotation::Rotation>>;
     fn put_rotation(&mut self, channel: ChannelId, r: &crate::rotation::Rotation, now: i64) -> Result<()>;
     fn delete_rotation(&mut self, channel: ChannelId) -> Result<bool>;
+
+    // email
+    /// How far the event log has been turned into email (None: never, mail was just set up).
+    fn mail_cursor(&mut self) -> Result<Option<i64>>;
+    fn set_mail_cursor(&mut self, seq: i64) -> Result<()>;
+    /// False if that push already has its email.
+    fn insert_mail(&mut self, m: &NewMail) -> Result<bool>;
+    /// Takes the emails due at `now` (and those whose sender vanished: lease over) and
+    /// leases them until `lease_until`, counting the attempt.
+    /// Whether some email is due to be sent at `now`.
+    fn mail_due(&mut self, now: i64) -> Result<bool>;
+    fn claim_mail(&mut self, now: i64, lease_until: i64, limit: i64) -> Result<Vec<OutboxMail>>;
+    fn finish_mail(&mut self, id: i64, outcome: &MailOutcome, now: i64) -> Result<()>;
+    fn mail_status(&mut self, problems: i64) -> Result<MailStatus>;
+    /// Puts parked emails back in the queue, due at once; answers how many.
+    fn requeue_parked_mail(&mut self) -> Result<u64>;
+    fn mail_token(&mut self, user: UserId, ws: WorkspaceId) -> Result<Option<String>>;
+    fn insert_mail_token(&mut self, user: UserId, ws: WorkspaceId, token: &str) -> Result<()>;
+    fn mail_token_owner(&mut self, token: &str) -> Result<Option<(UserId, WorkspaceId)>>;
 
     // idempotent retries
     fn idempotent_response(&mut self, user: UserId, key: &str) -> Result<Option<Value>>;

@@ -27,6 +27,10 @@ pub struct App {
     pub login_throttle: LoginThrottle,
     pub tokens: api::TokenCache,
     pub feed: Feed,
+    /// Sends email; None without `--smtp-url`.
+    pub mailer: Option<crate::mail::Mailer>,
+    /// The start of links to this server (`--public-url`, else the listen address).
+    pub base_url: String,
     /// Turns true when the server starts shutting down; streams end on it.
     pub shutdown: watch::Receiver<bool>,
     openapi: Value,
@@ -42,8 +46,12 @@ pub struct Server {
 impl Server {
     /// Binds `config.listen` and starts serving in the background.
     pub async fn start(config: Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> std::io::Result<Server> {
+        let mailer = crate::mail::Mailer::from_config(&config)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
         let listener = tokio::net::TcpListener::bind(config.listen).await?;
         let addr = listener.local_addr()?;
+        let base_url = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+        let base_url = base_url.trim_end_matches('/').to_string();
         // Small writes (an event, a short answer) leave at once: without this, Nagle's
         // algorithm and the client's delayed ACK hold them for tens of milliseconds.
         let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
@@ -63,11 +71,16 @@ impl Server {
             login_throttle: LoginThrottle::default(),
             tokens: api::TokenCache::default(),
             feed: Feed::new(head),
+            mailer,
+            base_url,
             shutdown,
             openapi,
         });
         tokio::spawn(stream::run_feeder(app.clone()));
         tokio::spawn(run_scheduler(app.clone()));
+        if app.mailer.is_some() {
+            tokio::spawn(crate::mail::run_mailer(app.clone()));
+        }
         let router = router(app.clone());
         let mut stop = shutdown_tx.subscribe();
         let serve = tokio::spawn(async move {
@@ -164,6 +177,8 @@ fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/", get(home))
         .route("/health", get(health))
+        .route("/a/{*path}", get(web_app))
+        .route("/mail/unsubscribe", get(unsubscribe_page).post(unsubscribe))
         .route("/api/v3/openapi.json", get(openapi))
         .route("/api/v3/events/stream", get(stream::sse))
         .route("/api/{version}/{*path}", any(api::entry))
@@ -179,6 +194,66 @@ async fn home() -> Html<&'static str> {
          <h1>Weft is running</h1><p>The API is at <code>/api/v3/</code>; its description is at \
          <a href=\"/api/v3/openapi.json\">/api/v3/openapi.json</a>.</p>",
     )
+}
+
+/// Where links in email point. The web app is not built yet: say so, and where the API is.
+async fn web_app() -> Html<&'static str> {
+    Html(
+        "<!doctype html><meta charset=utf-8><title>Weft</title>\
+         <h1>Weft</h1><p>This link opens in Weft's web app, which this server does not include yet. \
+         Open it in a client of Weft's (Twist-compatible) API; the API is at <code>/api/v3/</code>.</p>",
+    )
+}
+
+/// The link in an email's footer. Opening it changes nothing (mail scanners open links):
+/// it asks for a click, which posts the form.
+async fn unsubscribe_page(axum::extract::Query(q): axum::extract::Query<UnsubscribeQuery>) -> Html<String> {
+    let token = weft_core::mail::escape(&q.token.unwrap_or_default());
+    Html(format!(
+        "<!doctype html><meta charset=utf-8><title>Stop email from Weft</title>\
+         <h1>Stop email from this workspace?</h1>\
+         <p>You will still see everything in Weft; it just will not email you about this workspace. \
+         You can turn email back on in your notification settings.</p>\
+         <form method=post action=\"/mail/unsubscribe?token={token}\"><button>Stop email</button></form>"
+    ))
+}
+
+#[derive(serde::Deserialize)]
+struct UnsubscribeQuery {
+    token: Option<String>,
+}
+
+/// Turns off the email of the link's owner in its workspace: from the page's button, or in
+/// one click from the mail program (RFC 8058).
+async fn unsubscribe(
+    State(app): State<Arc<App>>,
+    axum::extract::Query(q): axum::extract::Query<UnsubscribeQuery>,
+) -> Response {
+    use axum::http::StatusCode;
+    let token = q.token.unwrap_or_default();
+    let done = app.store.write(move |tx| weft_core::services::mail::unsubscribe(tx, &token)).await;
+    let page = |status: StatusCode, title: &str, text: &str| {
+        let body = format!("<!doctype html><meta charset=utf-8><title>{title}</title><h1>{title}</h1><p>{text}</p>");
+        (status, Html(body)).into_response()
+    };
+    match done {
+        Ok(_) => page(
+            StatusCode::OK,
+            "Email stopped",
+            "Weft will not email you about this workspace any more. Turn it back on in your notification \
+             settings whenever you like.",
+        ),
+        Err(Error::NotFound(_)) => page(
+            StatusCode::NOT_FOUND,
+            "Link not valid",
+            "This unsubscribe link is not valid. Use the one in your latest email from Weft, or change your \
+             notification settings in Weft.",
+        ),
+        Err(e) => {
+            let (status, body) = api::error::error_body(&e);
+            (status, axum::Json(body)).into_response()
+        }
+    }
 }
 
 async fn health(State(app): State<Arc<App>>) -> Response {

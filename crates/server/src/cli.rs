@@ -67,6 +67,16 @@ pub struct ServeArgs {
     /// Log filter, e.g. info or weft=debug [default: info]
     #[arg(long, env = "WEFT_LOG", value_name = "FILTER")]
     pub log: Option<String>,
+    /// Where people reach Weft, for links in email [default: http://LISTEN]
+    #[arg(long, env = "WEFT_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+    /// SMTP server for email: smtp://host:25, smtp://host:587?tls=required (STARTTLS),
+    /// smtps://host:465 (TLS), optionally with user:password@ before the host
+    #[arg(long, env = "WEFT_SMTP_URL", value_name = "URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// Sender address of email, e.g. "Weft <weft@example.com>"
+    #[arg(long, env = "WEFT_MAIL_FROM", value_name = "ADDR")]
+    pub mail_from: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -79,6 +89,27 @@ pub enum AdminCommand {
         checksum of every row. Safe to run again after an interruption: rows already copied are skipped. \
         Stop the server first, or what it writes during the copy is not copied.")]
     Migrate(MigrateArgs),
+    /// Show the email outbox: queued, sent, and parked after failing
+    #[command(long_about = "Show the email outbox: how many emails are queued, being sent, sent and parked, \
+        and the ones that failed with the SMTP server's answer. Email that keeps failing (8 tries over about \
+        two hours, or a permanent refusal such as an unknown recipient) is parked; fix the cause, then queue \
+        it again with --retry-parked.")]
+    MailStatus(MailStatusArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct MailStatusArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Print the status as one JSON object
+    #[arg(long)]
+    pub json: bool,
+    /// Queue every parked email again (after fixing what made it fail)
+    #[arg(long)]
+    pub retry_parked: bool,
+    /// How many failed emails to list
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub limit: i64,
 }
 
 #[derive(Args, Debug)]
@@ -149,6 +180,21 @@ pub fn serve_config(args: &ServeArgs) -> Result<Config, String> {
     if let Some(l) = &args.log {
         config.log = l.clone();
     }
+    if let Some(u) = &args.public_url {
+        config.public_url = Some(u.clone());
+    }
+    if let Some(u) = &args.smtp_url {
+        config.smtp_url = Some(u.clone());
+    }
+    if let Some(f) = &args.mail_from {
+        config.mail_from = Some(f.clone());
+    }
+    if let Some(u) = &config.public_url
+        && !(u.starts_with("http://") || u.starts_with("https://"))
+    {
+        return Err(format!("--public-url must start with http:// or https:// (got {u})"));
+    }
+    crate::mail::check(&config)?;
     Ok(config)
 }
 
@@ -223,5 +269,70 @@ pub async fn migrate(args: MigrateArgs) -> Result<(), String> {
         Ok(())
     } else {
         Err("the copy differs from the source (see the table above); was the target empty?".into())
+    }
+}
+
+pub async fn mail_status(args: MailStatusArgs) -> Result<(), String> {
+    let config = resolve(&args.data)?;
+    let store = config.open_store().map_err(|e| e.to_string())?;
+    let now = weft_core::Clock::now(&SystemClock);
+    let retried = if args.retry_parked {
+        Some(store.write(|tx| tx.requeue_parked_mail()).await.map_err(|e| e.to_string())?)
+    } else {
+        None
+    };
+    let limit = args.limit.clamp(1, 1000);
+    let status = store.read(move |tx| tx.mail_status(limit)).await;
+    store.close().await;
+    let status = status.map_err(|e| e.to_string())?;
+    if args.json {
+        let mut v = serde_json::to_value(&status).map_err(|e| e.to_string())?;
+        if let Some(n) = retried {
+            v["requeued"] = n.into();
+        }
+        println!("{v}");
+        return Ok(());
+    }
+    if let Some(n) = retried {
+        println!("Queued {n} parked email(s) again; a running server sends them within seconds.");
+    }
+    let ago = |ts: Option<i64>| ts.map(|t| format!(" ({} ago)", span(now - t))).unwrap_or_default();
+    println!(
+        "Outbox: {} queued{}, {} sending, {} sent{}, {} parked",
+        status.queued,
+        ago(status.oldest_queued_ts).replace(" ago)", " ago, oldest)"),
+        status.sending,
+        status.sent,
+        ago(status.last_sent_ts).replace(" ago)", " ago, last)"),
+        status.parked,
+    );
+    if status.problems.is_empty() {
+        println!("No failures.");
+        return Ok(());
+    }
+    println!("Failures (parked first):");
+    for p in &status.problems {
+        let when = if p.state == "parked" {
+            "parked".to_string()
+        } else {
+            format!("next try in {}", span(p.next_attempt_ts - now))
+        };
+        println!("  #{:<6} to {}  {:?}", p.id, p.to, p.subject);
+        println!("          {} tries, {when}; last error: {}", p.attempts, p.last_error);
+    }
+    if status.parked > 0 {
+        println!("Fix the cause (see the errors above), then: weft admin mail-status --retry-parked");
+    }
+    Ok(())
+}
+
+/// "3 min", "2 h", "5 s".
+fn span(seconds: i64) -> String {
+    let s = seconds.max(0);
+    match s {
+        0..120 => format!("{s} s"),
+        120..7200 => format!("{} min", s / 60),
+        7200..172_800 => format!("{} h", s / 3600),
+        _ => format!("{} days", s / 86_400),
     }
 }

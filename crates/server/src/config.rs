@@ -25,6 +25,13 @@ pub struct Config {
     pub trusted_proxies: Vec<IpAddr>,
     /// `tracing` filter, e.g. `info` or `weft=debug`.
     pub log: String,
+    /// Where people reach this server, for links in email (default: the listen address).
+    pub public_url: Option<String>,
+    /// The SMTP server email goes through, e.g. `smtp://mail:587?tls=required`; no email
+    /// without it.
+    pub smtp_url: Option<String>,
+    /// The sender of email, e.g. `Weft <weft@example.com>`.
+    pub mail_from: Option<String>,
 }
 
 impl Config {
@@ -55,6 +62,9 @@ impl Default for Config {
             open_registration: false,
             trusted_proxies: Vec::new(),
             log: "info".into(),
+            public_url: None,
+            smtp_url: None,
+            mail_from: None,
         }
     }
 }
@@ -70,6 +80,9 @@ pub struct FileConfig {
     pub open_registration: Option<bool>,
     pub trusted_proxies: Option<Vec<IpAddr>>,
     pub log: Option<String>,
+    pub public_url: Option<String>,
+    pub smtp_url: Option<String>,
+    pub mail_from: Option<String>,
 }
 
 impl FileConfig {
@@ -109,6 +122,15 @@ impl FileConfig {
         if let Some(v) = self.log {
             c.log = v;
         }
+        if let Some(v) = self.public_url {
+            c.public_url = Some(v);
+        }
+        if let Some(v) = self.smtp_url {
+            c.smtp_url = Some(v);
+        }
+        if let Some(v) = self.mail_from {
+            c.mail_from = Some(v);
+        }
         c
     }
 }
@@ -136,6 +158,18 @@ trusted_proxies = []
 
 # Log filter (WEFT_LOG), e.g. "info" or "weft=debug,info".
 log = "info"
+
+# Where people reach Weft, for the links in email (WEFT_PUBLIC_URL, --public-url).
+# Defaults to http:// and the listen address.
+# public_url = "https://weft.example.com"
+
+# Email goes through this SMTP server (WEFT_SMTP_URL, --smtp-url); no email without it.
+# smtp://host:25 plain, smtp://host:587?tls=required STARTTLS, smtps://host:465 TLS,
+# smtp://user:password@host:587?tls=required with credentials.
+# smtp_url = "smtp://localhost:25"
+
+# The sender of email (WEFT_MAIL_FROM, --mail-from).
+# mail_from = "Weft <weft@example.com>"
 "#;
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ fn main() -> ExitCode {
             Command::Serve(args) => serve(args).await,
             Command::Admin(AdminCommand::CreateUser(args)) => weft::cli::create_user(args).await,
             Command::Admin(AdminCommand::Migrate(args)) => weft::cli::migrate(args).await,
+            Command::Admin(AdminCommand::MailStatus(args)) => weft::cli::mail_status(args).await,
             Command::Config(ConfigCommand::Example) => {
                 print!("{}", weft::config::EXAMPLE);
                 Ok(())
@@ -49,6 +50,15 @@ async fn serve(args: weft::cli::ServeArgs) -> Result<(), String> {
     let url = format!("http://{}", server.addr);
     println!("Weft {} is listening on {url}", env!("CARGO_PKG_VERSION"));
     println!("Data: {data}");
+    match &server.app.config.smtp_url {
+        Some(smtp) => println!(
+            "Email: through {} as {}; links start with {}",
+            weft::mail::redact(smtp),
+            server.app.config.mail_from.as_deref().unwrap_or_default(),
+            server.app.base_url
+        ),
+        None => println!("Email: off (set --smtp-url and --mail-from to send notification email)"),
+    }
     println!("API: {url}/api/v3/  (described at {url}/api/v3/openapi.json)");
     if users == 0 {
         println!("No accounts yet. Create the first one (in another terminal):");

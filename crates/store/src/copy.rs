@@ -43,6 +43,9 @@ pub const TABLES: &[(&str, &str)] = &[
     ("emergencies", "id"),
     ("emergency_acks", "emergency_id, user_id"),
     ("rotations", "channel_id"),
+    ("mail_cursor", "id"),
+    ("mail_outbox", "id"),
+    ("mail_unsubscribe", "user_id, workspace_id"),
 ];
 
 /// Tables whose `id` comes from an identity column in PostgreSQL, and the lowest value
@@ -60,6 +63,7 @@ const IDENTITIES: &[(&str, i64)] = &[
     ("search_docs", 1),
     ("pushes", 1),
     ("emergencies", 1),
+    ("mail_outbox", 1),
 ];
 
 /// Rows read and written per step.

@@ -36,6 +36,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../migrations/postgres/0004_pushes.sql")),
     (5, include_str!("../migrations/postgres/0005_emergencies.sql")),
     (6, include_str!("../migrations/postgres/0006_rotations.sql")),
+    (7, include_str!("../migrations/postgres/0007_mail.sql")),
 ];
 /// The advisory lock that makes writers of all nodes take turns ("WEFT").
 pub const WRITE_LOCK: i64 = 0x5745_4654;

@@ -379,6 +379,60 @@ const COMMENT_COLS: &str = "c.id, c.thread_id, t.channel_id, t.workspace_id, c.o
      u.name, c.posted_ts, c.last_edited_ts, c.recipients, c.notify_groups, c.direct_mentions, \
      c.direct_group_mentions, c.attachments, c.actions, c.system_message, c.thread_action, c.version";
 
+const EVENT_COLS: &str =
+    "seq, workspace_id, kind, channel_id, conversation_id, user_id, also_user_id, payload, created_ts";
+
+fn event_from(r: &Row) -> Result<Event> {
+    Ok(Event {
+        seq: r.i64(0)?,
+        workspace_id: WorkspaceId(r.i64(1)?),
+        kind: r.text(2)?,
+        audience: Audience {
+            channel_id: r.opt_i64(3)?.map(ChannelId),
+            conversation_id: r.opt_i64(4)?.map(ConversationId),
+            user_id: r.opt_i64(5)?.map(UserId),
+            also_user_id: r.opt_i64(6)?.map(UserId),
+        },
+        data: r.json::<Json>(7)?,
+        created_ts: r.i64(8)?,
+    })
+}
+
+const NOTIFICATION_COLS: &str = "id, type_id, reason, workspace_id, channel_id, thread_id, comment_id, \
+                                 conversation_id, message_id, by_user_id, posted_ts, is_read";
+
+fn notification_from(r: &Row) -> Result<Notification> {
+    Ok(Notification {
+        id: r.i64(0)?,
+        type_id: r.i64(1)?,
+        reason: NotifyReason::parse(&r.text(2)?).unwrap_or(NotifyReason::Recipient),
+        workspace_id: WorkspaceId(r.i64(3)?),
+        channel_id: r.opt_i64(4)?.map(ChannelId),
+        thread_id: r.opt_i64(5)?.map(ThreadId),
+        comment_id: r.opt_i64(6)?.map(CommentId),
+        conversation_id: r.opt_i64(7)?.map(ConversationId),
+        message_id: r.opt_i64(8)?.map(MessageId),
+        by_user_id: UserId(r.i64(9)?),
+        posted_ts: r.i64(10)?,
+        is_read: r.bool(11)?,
+    })
+}
+
+const OUTBOX_COLS: &str = "id, event_seq, to_addr, subject, text_body, html_body, unsubscribe_url, attempts";
+
+fn outbox_from(r: &Row) -> Result<OutboxMail> {
+    Ok(OutboxMail {
+        id: r.i64(0)?,
+        event_seq: r.i64(1)?,
+        to: r.text(2)?,
+        subject: r.text(3)?,
+        text: r.text(4)?,
+        html: r.text(5)?,
+        unsubscribe_url: r.text(6)?,
+        attempts: r.i64(7)?,
+    })
+}
+
 const COMMENT_FROM: &str = "FROM comments c JOIN threads t ON t.id = c.thread_id JOIN users u ON u.id = c.creator";
 
 fn comment_from(r: &Row) -> Result<Comment> {
@@ -563,6 +617,15 @@ impl Tx for SqlTx<'_> {
     fn user(&mut self, id: UserId) -> Result<Option<User>> {
         let sql = format!("SELECT {USER_COLS} FROM users u WHERE u.id = ?");
         self.one(&sql, args![id])?.map(|r| user_from(&r)).transpose()
+    }
+
+    fn users_by_ids(&mut self, ids: &[UserId]) -> Result<Vec<User>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!("SELECT {USER_COLS} FROM users u WHERE u.id IN ({})", placeholders(ids.len()));
+        let params: Vec<Value> = ids.iter().map(|u| Value::from(*u)).collect();
+        self.conn.query(&sql, &params)?.iter().map(user_from).collect()
     }
 
     fn user_by_email(&mut self, email: &str) -> Result<Option<User>> {
@@ -991,6 +1054,15 @@ impl Tx for SqlTx<'_> {
         self.one(&sql, args![id])?.map(|r| comment_from(&r)).transpose()
     }
 
+    fn comments_by_ids(&mut self, ids: &[CommentId]) -> Result<Vec<Comment>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!("SELECT {COMMENT_COLS} {COMMENT_FROM} WHERE c.id IN ({})", placeholders(ids.len()));
+        let params: Vec<Value> = ids.iter().map(|c| Value::from(*c)).collect();
+        self.conn.query(&sql, &params)?.iter().map(comment_from).collect()
+    }
+
     fn comments(&mut self, thread: ThreadId, q: &ItemQuery) -> Result<Vec<Comment>> {
         let mut where_ = String::from("c.thread_id = ?");
         let mut params: Vec<Value> = vec![thread.into()];
@@ -1358,28 +1430,13 @@ impl Tx for SqlTx<'_> {
     }
 
     fn events_after(&mut self, after: i64, limit: i64) -> Result<Vec<Event>> {
-        let rows = self.conn.query(
-            "SELECT seq, workspace_id, kind, channel_id, conversation_id, user_id, also_user_id, payload, created_ts \
-             FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
-            args![after, limit],
-        )?;
-        rows.iter()
-            .map(|r| {
-                Ok(Event {
-                    seq: r.i64(0)?,
-                    workspace_id: WorkspaceId(r.i64(1)?),
-                    kind: r.text(2)?,
-                    audience: Audience {
-                        channel_id: r.opt_i64(3)?.map(ChannelId),
-                        conversation_id: r.opt_i64(4)?.map(ConversationId),
-                        user_id: r.opt_i64(5)?.map(UserId),
-                        also_user_id: r.opt_i64(6)?.map(UserId),
-                    },
-                    data: r.json::<Json>(7)?,
-                    created_ts: r.i64(8)?,
-                })
-            })
-            .collect()
+        let sql = format!("SELECT {EVENT_COLS} FROM events WHERE seq > ? ORDER BY seq LIMIT ?");
+        self.conn.query(&sql, args![after, limit])?.iter().map(event_from).collect()
+    }
+
+    fn events_of_kind_after(&mut self, kind: &str, after: i64, limit: i64) -> Result<Vec<Event>> {
+        let sql = format!("SELECT {EVENT_COLS} FROM events WHERE seq > ? AND kind = ? ORDER BY seq LIMIT ?");
+        self.conn.query(&sql, args![after, kind, limit])?.iter().map(event_from).collect()
     }
 
     fn event_head(&mut self) -> Result<i64> {
@@ -1704,29 +1761,21 @@ impl Tx for SqlTx<'_> {
     }
 
     fn notifications(&mut self, user: UserId, limit: i64) -> Result<Vec<Notification>> {
-        let rows = self.conn.query(
-            "SELECT id, type_id, reason, workspace_id, channel_id, thread_id, comment_id, conversation_id, message_id, \
-             by_user_id, posted_ts, is_read FROM notifications WHERE user_id = ? ORDER BY id DESC LIMIT ?",
-            args![user, limit],
-        )?;
-        rows.iter()
-            .map(|r| {
-                Ok(Notification {
-                    id: r.i64(0)?,
-                    type_id: r.i64(1)?,
-                    reason: NotifyReason::parse(&r.text(2)?).unwrap_or(NotifyReason::Recipient),
-                    workspace_id: WorkspaceId(r.i64(3)?),
-                    channel_id: r.opt_i64(4)?.map(ChannelId),
-                    thread_id: r.opt_i64(5)?.map(ThreadId),
-                    comment_id: r.opt_i64(6)?.map(CommentId),
-                    conversation_id: r.opt_i64(7)?.map(ConversationId),
-                    message_id: r.opt_i64(8)?.map(MessageId),
-                    by_user_id: UserId(r.i64(9)?),
-                    posted_ts: r.i64(10)?,
-                    is_read: r.bool(11)?,
-                })
-            })
-            .collect()
+        let sql = format!("SELECT {NOTIFICATION_COLS} FROM notifications WHERE user_id = ? ORDER BY id DESC LIMIT ?");
+        self.conn.query(&sql, args![user, limit])?.iter().map(notification_from).collect()
+    }
+
+    fn notifications_by_ids(&mut self, user: UserId, ids: &[i64]) -> Result<Vec<Notification>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {NOTIFICATION_COLS} FROM notifications WHERE user_id = ? AND id IN ({}) ORDER BY id",
+            placeholders(ids.len())
+        );
+        let mut params: Vec<Value> = vec![user.into()];
+        params.extend(ids.iter().map(|i| Value::Int(*i)));
+        self.conn.query(&sql, &params)?.iter().map(notification_from).collect()
     }
 
     fn mark_notification_read(&mut self, user: UserId, id: Option<i64>) -> Result<u64> {
@@ -1957,6 +2006,163 @@ impl Tx for SqlTx<'_> {
         params.extend(ids.iter().map(|i| Value::Int(*i)));
         self.conn.execute(&sql, &params)?;
         Ok(())
+    }
+
+    fn mail_cursor(&mut self) -> Result<Option<i64>> {
+        self.one("SELECT seq FROM mail_cursor WHERE id = 1", &[])?.map(|r| r.i64(0)).transpose()
+    }
+
+    fn set_mail_cursor(&mut self, seq: i64) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO mail_cursor (id, seq) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq",
+            args![seq],
+        )?;
+        Ok(())
+    }
+
+    fn insert_mail(&mut self, m: &NewMail) -> Result<bool> {
+        let inserted = self.conn.execute(
+            "INSERT INTO mail_outbox (event_seq, user_id, workspace_id, to_addr, subject, text_body, html_body, \
+             unsubscribe_url, next_attempt_ts, created_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (event_seq) DO NOTHING",
+            args![
+                m.event_seq,
+                m.user,
+                m.workspace,
+                &m.to,
+                &m.subject,
+                &m.text,
+                &m.html,
+                &m.unsubscribe_url,
+                m.created_ts,
+                m.created_ts
+            ],
+        )?;
+        Ok(inserted > 0)
+    }
+
+    fn mail_due(&mut self, now: i64) -> Result<bool> {
+        let due = self.one(
+            "SELECT id FROM mail_outbox WHERE (state = 'queued' AND next_attempt_ts <= ?) \
+             OR (state = 'sending' AND lease_until_ts <= ?) LIMIT 1",
+            args![now, now],
+        )?;
+        Ok(due.is_some())
+    }
+
+    fn claim_mail(&mut self, now: i64, lease_until: i64, limit: i64) -> Result<Vec<OutboxMail>> {
+        let rows = self.conn.query(
+            "SELECT id FROM mail_outbox WHERE (state = 'queued' AND next_attempt_ts <= ?) \
+             OR (state = 'sending' AND lease_until_ts <= ?) ORDER BY next_attempt_ts, id LIMIT ?",
+            args![now, now, limit],
+        )?;
+        let ids: Vec<Value> = rows.iter().map(|r| r.i64(0).map(Value::Int)).collect::<Result<_>>()?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = placeholders(ids.len());
+        let mut params: Vec<Value> = vec![lease_until.into()];
+        params.extend(ids.iter().cloned());
+        self.conn.execute(
+            &format!(
+                "UPDATE mail_outbox SET state = 'sending', lease_until_ts = ?, attempts = attempts + 1 \
+                 WHERE id IN ({list})"
+            ),
+            &params,
+        )?;
+        let sql = format!("SELECT {OUTBOX_COLS} FROM mail_outbox WHERE id IN ({list}) ORDER BY next_attempt_ts, id");
+        self.conn.query(&sql, &ids)?.iter().map(outbox_from).collect()
+    }
+
+    fn finish_mail(&mut self, id: i64, outcome: &MailOutcome, now: i64) -> Result<()> {
+        match outcome {
+            MailOutcome::Sent => self.conn.execute(
+                "UPDATE mail_outbox SET state = 'sent', sent_ts = ?, lease_until_ts = NULL, last_error = NULL \
+                 WHERE id = ?",
+                args![now, id],
+            )?,
+            MailOutcome::Retry { at, error } => self.conn.execute(
+                "UPDATE mail_outbox SET state = 'queued', next_attempt_ts = ?, lease_until_ts = NULL, last_error = ? \
+                 WHERE id = ?",
+                args![*at, error, id],
+            )?,
+            MailOutcome::Parked { error } => self.conn.execute(
+                "UPDATE mail_outbox SET state = 'parked', lease_until_ts = NULL, last_error = ? WHERE id = ?",
+                args![error, id],
+            )?,
+        };
+        Ok(())
+    }
+
+    fn mail_status(&mut self, problems: i64) -> Result<MailStatus> {
+        let mut status = MailStatus::default();
+        for r in self
+            .conn
+            .query("SELECT state, COUNT(*), MIN(created_ts), MAX(sent_ts) FROM mail_outbox GROUP BY state", &[])?
+        {
+            let n = r.i64(1)?;
+            match r.text(0)?.as_str() {
+                "queued" => {
+                    status.queued = n;
+                    status.oldest_queued_ts = r.opt_i64(2)?;
+                }
+                "sending" => status.sending = n,
+                "sent" => {
+                    status.sent = n;
+                    status.last_sent_ts = r.opt_i64(3)?;
+                }
+                _ => status.parked = n,
+            }
+        }
+        let rows = self.conn.query(
+            "SELECT id, state, to_addr, subject, attempts, last_error, created_ts, next_attempt_ts FROM mail_outbox \
+             WHERE last_error IS NOT NULL AND state IN ('parked', 'queued') \
+             ORDER BY CASE WHEN state = 'parked' THEN 0 ELSE 1 END, id DESC LIMIT ?",
+            args![problems],
+        )?;
+        status.problems = rows
+            .iter()
+            .map(|r| {
+                Ok(MailProblem {
+                    id: r.i64(0)?,
+                    state: r.text(1)?,
+                    to: r.text(2)?,
+                    subject: r.text(3)?,
+                    attempts: r.i64(4)?,
+                    last_error: r.text(5)?,
+                    created_ts: r.i64(6)?,
+                    next_attempt_ts: r.i64(7)?,
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(status)
+    }
+
+    fn requeue_parked_mail(&mut self) -> Result<u64> {
+        self.conn.execute(
+            "UPDATE mail_outbox SET state = 'queued', attempts = 0, next_attempt_ts = 0 WHERE state = 'parked'",
+            &[],
+        )
+    }
+
+    fn mail_token(&mut self, user: UserId, ws: WorkspaceId) -> Result<Option<String>> {
+        self.one("SELECT token FROM mail_unsubscribe WHERE user_id = ? AND workspace_id = ?", args![user, ws])?
+            .map(|r| r.text(0))
+            .transpose()
+    }
+
+    fn insert_mail_token(&mut self, user: UserId, ws: WorkspaceId, token: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO mail_unsubscribe (user_id, workspace_id, token) VALUES (?, ?, ?)",
+            args![user, ws, token],
+        )?;
+        Ok(())
+    }
+
+    fn mail_token_owner(&mut self, token: &str) -> Result<Option<(UserId, WorkspaceId)>> {
+        self.one("SELECT user_id, workspace_id FROM mail_unsubscribe WHERE token = ?", args![token])?
+            .map(|r| Ok((UserId(r.i64(0)?), WorkspaceId(r.i64(1)?))))
+            .transpose()
     }
 
     fn insert_emergency(&mut self, e: &Emergency) -> Result<i64> {

@@ -10,6 +10,7 @@ pub mod delivery;
 pub mod emergencies;
 pub mod groups;
 pub mod inbox;
+pub mod mail;
 pub mod notifications;
 pub mod notify;
 pub mod reactions;

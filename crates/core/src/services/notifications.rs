@@ -48,8 +48,13 @@ pub fn reset(tx: &mut dyn Tx, actor: UserId) -> Result<()> {
 
 pub fn settings(tx: &mut dyn Tx, actor: UserId, ws: WorkspaceId) -> Result<Map<String, Value>> {
     access::role_in(tx, ws, actor)?;
+    effective(tx, actor, ws)
+}
+
+/// A person's settings in a workspace, defaults filled in (no access check: for delivery).
+pub fn effective(tx: &mut dyn Tx, user: UserId, ws: WorkspaceId) -> Result<Map<String, Value>> {
     let mut all = defaults();
-    if let Some(Value::Object(stored)) = tx.notification_settings(actor, ws)? {
+    if let Some(Value::Object(stored)) = tx.notification_settings(user, ws)? {
         for (k, v) in stored {
             if all.contains_key(&k) {
                 all.insert(k, v);
@@ -57,6 +62,34 @@ pub fn settings(tx: &mut dyn Tx, actor: UserId, ws: WorkspaceId) -> Result<Map<S
         }
     }
     Ok(all)
+}
+
+/// Whether a setting is on, e.g. `enabled(&settings, "email_comments")`.
+pub fn enabled(settings: &Map<String, Value>, key: &str) -> bool {
+    settings.get(key).and_then(Value::as_bool).unwrap_or(true)
+}
+
+/// The setting that governs a notification of this `type_id` on a delivery channel
+/// ("desktop", "email" or "push").
+pub fn setting_for(channel: &str, type_id: i64) -> String {
+    let event = match type_id {
+        1 => "comments",
+        3 => "added_to_ws",
+        4 => "removed_from_ws",
+        5 => "added_to_ch",
+        6 => "removed_from_ch",
+        _ => "threads",
+    };
+    format!("{channel}_{event}")
+}
+
+/// Turns off every email setting of a person in a workspace (the unsubscribe link).
+pub fn stop_email(tx: &mut dyn Tx, user: UserId, ws: WorkspaceId) -> Result<()> {
+    let mut all = effective(tx, user, ws)?;
+    for e in EVENTS {
+        all.insert(format!("email_{e}"), Value::Bool(false));
+    }
+    tx.put_notification_settings(user, ws, &Value::Object(all))
 }
 
 /// Sets some settings; every name must be known and every value a boolean. All or nothing.

@@ -249,13 +249,19 @@ impl Team {
 impl TestApp {
     /// Another Weft node on the same PostgreSQL database, as behind a load balancer.
     pub async fn second_node(&self) -> Server {
-        let config = Config {
+        self.second_node_with(|_| {}).await
+    }
+
+    /// A second node configured by `configure`.
+    pub async fn second_node_with(&self, configure: impl FnOnce(&mut Config)) -> Server {
+        let mut config = Config {
             data: self.dir.path().join("node2"),
             database_url: self.database_url.clone(),
             db_pool_size: 4,
             listen: "127.0.0.1:0".parse().unwrap(),
             ..Config::default()
         };
+        configure(&mut config);
         let store = config.open_store().expect("open store");
         Server::start(config, store, self.clock.clone()).await.expect("second node starts")
     }

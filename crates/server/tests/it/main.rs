@@ -6,6 +6,7 @@ mod helpers;
 
 mod api_basics;
 mod authz;
+mod email;
 mod emergencies;
 mod inbox;
 mod malformed;
@@ -14,4 +15,5 @@ mod rotations;
 mod scale;
 mod schedules;
 mod search;
+mod smtp;
 mod stream;

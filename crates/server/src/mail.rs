@@ -1,0 +1,200 @@
+//! Email over SMTP, when `--smtp-url` is set. Each node's mailer turns new pushes into
+//! outbox emails (`services::mail::enqueue`), leases the ones that are due, sends them and
+//! records the outcome: sent, retried later with backoff, or parked for an admin.
+
+use crate::app::App;
+use crate::config::Config;
+use lettre::message::header::{HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::sync::Arc;
+use std::time::Duration;
+use weft_core::services::mail;
+use weft_core::store::{MailOutcome, OutboxMail};
+
+/// How long one SMTP exchange may take before it counts as a failure.
+const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
+
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+    /// The domain of Message-IDs: the sender's.
+    domain: String,
+}
+
+impl Mailer {
+    /// The mailer the configuration asks for (None: no `--smtp-url`), or what is wrong with
+    /// it. Needs the runtime: the connection pool runs as a task.
+    pub fn from_config(config: &Config) -> Result<Option<Mailer>, String> {
+        let Some((url, from)) = settings(config)? else { return Ok(None) };
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&url)
+            .map_err(|e| format!("--smtp-url {}: {e}", redact(&url)))?
+            .timeout(Some(SMTP_TIMEOUT))
+            .build();
+        let domain = from.email.domain().to_string();
+        Ok(Some(Mailer { transport, from, domain }))
+    }
+
+    /// Sends one email. On failure: whether the server refused it for good, and why.
+    async fn send(&self, m: &OutboxMail) -> Result<(), (bool, String)> {
+        let to: Mailbox = m.to.parse().map_err(|e| (true, format!("bad recipient address {:?}: {e}", m.to)))?;
+        let mut message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(&m.subject)
+            // The same id on every try, so a receiver can tell a repeat.
+            .message_id(Some(format!("<weft.{}.{}@{}>", m.event_seq, m.id, self.domain)))
+            .multipart(MultiPart::alternative_plain_html(m.text.clone(), m.html.clone()))
+            .map_err(|e| (true, format!("cannot build the email: {e}")))?;
+        let headers = message.headers_mut();
+        headers.insert_raw(HeaderValue::new(
+            HeaderName::new_from_ascii_str("List-Unsubscribe"),
+            format!("<{}>", m.unsubscribe_url),
+        ));
+        // One click in the mail program unsubscribes (RFC 8058).
+        headers.insert_raw(HeaderValue::new(
+            HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+            "List-Unsubscribe=One-Click".to_string(),
+        ));
+        headers.insert_raw(HeaderValue::new(HeaderName::new_from_ascii_str("Auto-Submitted"), "auto-generated".into()));
+        match self.transport.send(message).await {
+            Ok(_) => Ok(()),
+            Err(e) => Err((e.is_permanent(), e.to_string())),
+        }
+    }
+}
+
+/// Says what is wrong with the mail settings, if anything.
+pub fn check(config: &Config) -> Result<(), String> {
+    settings(config).map(drop)
+}
+
+/// The SMTP URL and the sender, checked (None: no email).
+fn settings(config: &Config) -> Result<Option<(String, Mailbox)>, String> {
+    let Some(url) = &config.smtp_url else {
+        if config.mail_from.is_some() {
+            return Err("--mail-from needs --smtp-url (the SMTP server to send through)".into());
+        }
+        return Ok(None);
+    };
+    if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+        return Err(format!(
+            "--smtp-url must look like smtp://host:port (STARTTLS: smtp://host:587?tls=required, \
+             TLS: smtps://host:465, credentials: smtp://user:password@host), not {}",
+            redact(url)
+        ));
+    }
+    AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|e| format!("--smtp-url {}: {e}", redact(url)))?;
+    let from = config.mail_from.as_deref().ok_or("--smtp-url needs --mail-from, the sender address")?;
+    let from: Mailbox = from.parse().map_err(|e| format!("--mail-from {from:?} is not an email address: {e}"))?;
+    Ok(Some((url.clone(), from)))
+}
+
+/// The SMTP URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{}{user}:…{}", &url[..scheme + 3], &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+impl App {
+    /// One round of the mailer: queues the email of new pushes, then sends what is due.
+    /// Safe on several nodes at once (the cursor moves in the writer; each email is leased
+    /// to one node). Answers how many emails were sent.
+    pub async fn run_mail_work(&self) -> weft_core::Result<usize> {
+        let Some(mailer) = &self.mailer else { return Ok(0) };
+        let now = self.clock.now();
+        let (enqueue, due) = self.store.read(move |tx| Ok((mail::enqueue_due(tx)?, tx.mail_due(now)?))).await?;
+        if enqueue {
+            // In transactions of a bounded size, so posts are not held up behind one big one.
+            loop {
+                let base = self.base_url.clone();
+                let read = self.store.write(move |tx| mail::enqueue(tx, &base, now)).await?;
+                if (read as i64) < mail::ENQUEUE_BATCH {
+                    break;
+                }
+            }
+        }
+        if !due && !enqueue {
+            return Ok(0);
+        }
+        let mut sent = 0;
+        loop {
+            let batch = self.store.write(move |tx| mail::claim(tx, now)).await?;
+            if batch.is_empty() {
+                return Ok(sent);
+            }
+            let full = batch.len() as i64 == mail::SEND_BATCH;
+            let mut results = Vec::with_capacity(batch.len());
+            let mut server_down: Option<String> = None;
+            for m in &batch {
+                let outcome = match &server_down {
+                    // The server just failed us: do not wait on it once per email.
+                    Some(error) => mail::after_failure(m.attempts, false, error, now),
+                    None => match mailer.send(m).await {
+                        Ok(()) => {
+                            sent += 1;
+                            MailOutcome::Sent
+                        }
+                        Err((permanent, error)) => {
+                            tracing::warn!(mail = m.id, to = %m.to, attempt = m.attempts, %error, "sending an email failed");
+                            if !permanent {
+                                server_down = Some(error.clone());
+                            }
+                            mail::after_failure(m.attempts, permanent, &error, now)
+                        }
+                    },
+                };
+                results.push((m.id, outcome));
+            }
+            self.store.write(move |tx| mail::finish(tx, &results, now)).await?;
+            if !full || server_down.is_some() {
+                return Ok(sent);
+            }
+        }
+    }
+}
+
+/// Every tick, one round of mail (only on nodes with `--smtp-url`).
+pub async fn run_mailer(app: Arc<App>) {
+    let mut shutdown = app.shutdown.clone();
+    loop {
+        if let Err(e) = app.run_mail_work().await {
+            tracing::warn!(error = %e, "the mailer failed; retrying on the next tick");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(crate::app::SCHEDULER_TICK) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_stay_out_of_messages() {
+        assert_eq!(redact("smtp://ana:secret@mail.test:587?tls=required"), "smtp://ana:…@mail.test:587?tls=required");
+        assert_eq!(redact("smtp://127.0.0.1:25"), "smtp://127.0.0.1:25");
+    }
+
+    #[test]
+    fn settings_that_cannot_work_are_refused() {
+        let with = |url: Option<&str>, from: Option<&str>| {
+            let c = Config { smtp_url: url.map(String::from), mail_from: from.map(String::from), ..Config::default() };
+            settings(&c).map(|m| m.is_some())
+        };
+        assert_eq!(with(None, None), Ok(false));
+        assert!(with(Some("smtp://127.0.0.1:2525"), None).unwrap_err().contains("--mail-from"));
+        assert!(with(None, Some("weft@example.test")).unwrap_err().contains("--smtp-url"));
+        assert!(with(Some("http://x"), Some("weft@example.test")).unwrap_err().contains("smtp://"));
+        assert!(with(Some("smtp://127.0.0.1:2525"), Some("not an address")).unwrap_err().contains("--mail-from"));
+        assert_eq!(with(Some("smtp://127.0.0.1:2525"), Some("Weft <weft@example.test>")), Ok(true));
+    }
+}

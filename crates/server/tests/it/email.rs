@@ -1,0 +1,270 @@
+//! Email, end to end: a post notifies Bo, his push waits for his working hours, and the
+//! email arrives at a real SMTP server on loopback — once, with both parts, links and a
+//! way out; through SMTP outages, restarts and several nodes.
+
+use crate::helpers::*;
+use crate::smtp::{Mail, Mode, SmtpSink};
+use serde_json::{Value, json};
+use std::time::Duration;
+use weft::{Config, Server};
+
+const PUBLIC: &str = "https://weft.acme.test";
+
+fn with_mail(sink: &SmtpSink) -> impl FnOnce(&mut Config) + use<> {
+    let url = sink.url();
+    move |c: &mut Config| {
+        c.smtp_url = Some(url);
+        c.mail_from = Some("Weft <weft@acme.test>".into());
+        c.public_url = Some(PUBLIC.into());
+    }
+}
+
+/// What each node does every second: due pushes, then a round of mail. Answers the emails
+/// to Bo received so far.
+async fn round(t: &Team, sink: &SmtpSink) -> Vec<Mail> {
+    let app = &t.app.server.as_ref().unwrap().app;
+    app.run_due_work().await.unwrap();
+    app.run_mail_work().await.unwrap();
+    // Let a round the background mailer started meanwhile finish.
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    to_bo(sink)
+}
+
+fn to_bo(sink: &SmtpSink) -> Vec<Mail> {
+    sink.mails().into_iter().filter(|m| m.to == ["bo@example.test"]).collect()
+}
+
+fn about<'a>(mails: &'a [Mail], title: &str) -> Vec<&'a Mail> {
+    mails.iter().filter(|m| m.subject().contains(title) || m.text.contains(title)).collect()
+}
+
+async fn thread_for_bo(t: &Team, title: &str) -> Value {
+    t.ana
+        .post(
+            "threads/add",
+            json!({"channel_id": t.general, "title": title, "content": "Body of it", "recipients": [t.bo_id]}),
+        )
+        .await
+        .unwrap()
+}
+
+async fn mail_status(t: &Team) -> weft_core::store::MailStatus {
+    let store = t.app.server.as_ref().unwrap().app.store.clone();
+    store.read(|tx| tx.mail_status(20)).await.unwrap()
+}
+
+both_backends! {
+    async fn email_waits_for_working_hours_and_arrives_once_with_both_parts(b: Backend) {
+        let sink = SmtpSink::start().await;
+        let t = Team::on_with(b, with_mail(&sink)).await;
+        round(&t, &sink).await;
+
+        // Friday 18:00: in Bo's inbox at once, but no email until Monday 09:00 his time.
+        t.app.clock.set(START + 4 * 86_400 + 9 * 3600);
+        let thread = thread_for_bo(&t, "Friday evening").await;
+        assert!(about(&round(&t, &sink).await, "Friday evening").is_empty());
+        t.app.clock.set(START + 6 * 86_400 + 12 * 3600); // Sunday noon
+        assert!(about(&round(&t, &sink).await, "Friday evening").is_empty());
+        t.app.clock.set(START + 7 * 86_400); // Monday 09:00
+        round(&t, &sink).await;
+        round(&t, &sink).await;
+        let mails = to_bo(&sink);
+        let got = about(&mails, "Friday evening");
+        assert_eq!(got.len(), 1, "exactly one email: {mails:#?}");
+        let m = got[0];
+        assert_eq!(m.from, "weft@acme.test");
+        assert_eq!(m.auth.as_deref(), Some("\0weft\0s3cret"), "signed in with the URL's credentials");
+        assert_eq!(m.subject(), "[Acme] Ana started \"Friday evening\" in #General");
+        let link = format!("{PUBLIC}/a/{}/ch/{}/t/{}", t.ws, t.general, id(&thread));
+        assert!(m.text.contains(&link) && m.text.contains("> Body of it"), "{}", m.text);
+        assert!(m.html.contains(&format!("href=\"{link}\"")), "{}", m.html);
+        let unsubscribe = m.header("List-Unsubscribe").unwrap();
+        assert!(unsubscribe.starts_with(&format!("<{PUBLIC}/mail/unsubscribe?token=")), "{unsubscribe}");
+        assert_eq!(m.header("List-Unsubscribe-Post"), Some("List-Unsubscribe=One-Click"));
+        assert!(m.header("Message-ID").is_some_and(|id| id.ends_with("@acme.test>")));
+
+        // A comment links to itself and quotes what was said.
+        let c = t.ana
+            .post("comments/add", json!({"thread_id": id(&thread), "content": "Deploy **now**", "recipients": [t.bo_id]}))
+            .await
+            .unwrap();
+        round(&t, &sink).await;
+        let mails = to_bo(&sink);
+        let got: Vec<&Mail> = mails.iter().filter(|m| m.subject().contains("Ana commented on")).collect();
+        assert_eq!(got.len(), 1, "{mails:#?}");
+        assert!(got[0].text.contains(&format!("{link}/c/{}", id(&c))), "{}", got[0].text);
+        assert!(got[0].text.contains("> Deploy **now**"), "{}", got[0].text);
+        let status = mail_status(&t).await;
+        assert_eq!((status.queued, status.sending, status.parked), (0, 0, 0), "{status:?}");
+        t.app.stop().await;
+    }
+
+    async fn email_settings_the_unsubscribe_link_and_batches_are_honoured(b: Backend) {
+        let sink = SmtpSink::start().await;
+        let t = Team::on_with(b, with_mail(&sink)).await;
+        round(&t, &sink).await;
+
+        // Bo wants no email about new threads: the push still reaches his stream, no email.
+        t.bo.post("notifications_settings/v2/update", json!({"workspace_id": t.ws, "setting": "email_threads", "value": false}))
+            .await
+            .unwrap();
+        let thread = thread_for_bo(&t, "Quiet thread").await;
+        assert!(about(&round(&t, &sink).await, "Quiet thread").is_empty());
+        t.ana.post("comments/add", json!({"thread_id": id(&thread), "content": "first reply", "recipients": [t.bo_id]}))
+            .await
+            .unwrap();
+        let mails = round(&t, &sink).await;
+        assert_eq!(about(&mails, "first reply").len(), 1, "comments still email: {mails:#?}");
+        let link = mails.last().unwrap().header("List-Unsubscribe").unwrap().trim_matches(['<', '>']).to_string();
+        let link = link.replace(PUBLIC, &t.app.base);
+
+        // Opening the link changes nothing (mail scanners open links); the button does.
+        let http = t.app.anon.http();
+        let page = http.get(&link).send().await.unwrap();
+        assert_eq!(page.status(), 200);
+        assert!(page.text().await.unwrap().contains("<form method=post"));
+        let settings = t.bo.get("notifications_settings/v2/get", json!({"workspace_id": t.ws})).await.unwrap();
+        assert_eq!(settings["email_comments"], true);
+        let bad = http.post(format!("{}/mail/unsubscribe?token=nope", t.app.base)).send().await.unwrap();
+        assert_eq!(bad.status(), 404);
+        let done = http.post(&link).body("List-Unsubscribe=One-Click").send().await.unwrap();
+        assert_eq!(done.status(), 200);
+        let settings = t.bo.get("notifications_settings/v2/get", json!({"workspace_id": t.ws})).await.unwrap();
+        assert_eq!(settings["email_comments"], false);
+        assert_eq!(settings["desktop_comments"], true, "only email stops");
+        t.ana.post("comments/add", json!({"thread_id": id(&thread), "content": "second reply", "recipients": [t.bo_id]}))
+            .await
+            .unwrap();
+        assert!(about(&round(&t, &sink).await, "second reply").is_empty());
+
+        // Back on, hourly: two comments in the hour make one email.
+        t.bo.post("notifications_settings/v2/update", json!({"workspace_id": t.ws, "setting": "email_comments", "value": true}))
+            .await
+            .unwrap();
+        t.bo.post("schedules/update", json!({"delivery": "hourly"})).await.unwrap();
+        t.app.clock.set(START + 3600 + 600);
+        for text in ["batched one", "batched two"] {
+            t.ana.post("comments/add", json!({"thread_id": id(&thread), "content": text, "recipients": [t.bo_id]}))
+                .await
+                .unwrap();
+        }
+        assert!(about(&round(&t, &sink).await, "batched").is_empty());
+        t.app.clock.set(START + 2 * 3600);
+        round(&t, &sink).await;
+        let mails = round(&t, &sink).await;
+        let got = about(&mails, "batched one");
+        assert_eq!(got.len(), 1, "{mails:#?}");
+        assert_eq!(got[0].subject(), "[Acme] 2 notifications this past hour");
+        assert!(got[0].text.contains("batched two") && got[0].html.contains("batched two"));
+        t.app.stop().await;
+    }
+
+    async fn the_emergency_lane_emails_at_once_even_at_night(b: Backend) {
+        let sink = SmtpSink::start().await;
+        let t = Team::on_with(b, with_mail(&sink)).await;
+        round(&t, &sink).await;
+        let ch = t.ana
+            .post("channels/add", json!({"workspace_id": t.ws, "name": "incidents", "public": true, "emergency": true, "user_ids": [t.bo_id]}))
+            .await
+            .unwrap();
+        t.app.clock.set(START + 5 * 86_400 + 17 * 3600); // Saturday 02:00
+        t.ana
+            .post("threads/add", json!({"channel_id": id(&ch), "title": "Database down", "content": "All hands", "recipients": [t.bo_id], "urgent": true}))
+            .await
+            .unwrap();
+        let mails = round(&t, &sink).await;
+        let got = about(&mails, "Database down");
+        assert_eq!(got.len(), 1, "{mails:#?}");
+        assert_eq!(got[0].subject(), "[URGENT] [Acme] Ana raised \"Database down\" in #incidents");
+        t.app.stop().await;
+    }
+
+    async fn the_outbox_parks_retries_and_survives_a_restart(b: Backend) {
+        let sink = SmtpSink::start().await;
+        let mut t = Team::on_with(b, with_mail(&sink)).await;
+        round(&t, &sink).await;
+
+        // Refused for good: parked at once, visible to admins, and queued again on request.
+        sink.set_mode(Mode::RejectRecipients);
+        thread_for_bo(&t, "Unknown mailbox").await;
+        round(&t, &sink).await;
+        let status = mail_status(&t).await;
+        assert_eq!(status.parked, 1, "{status:?} {:#?}", sink.mails().iter().map(|m| (m.to.clone(), m.subject().to_string())).collect::<Vec<_>>());
+        assert!(status.problems[0].last_error.contains("550"), "{status:?}");
+        let config = t.app.server.as_ref().unwrap().app.config.clone();
+        let mut args = vec!["admin".to_string(), "mail-status".to_string()];
+        match &config.database_url {
+            Some(url) => args.extend(["--database-url".to_string(), url.clone()]),
+            None => args.extend(["--data".to_string(), config.data.display().to_string()]),
+        }
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_weft")).args(&args).output().unwrap();
+        let shown = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success() && shown.contains("1 parked") && shown.contains("No such user"), "{shown}");
+        sink.set_mode(Mode::Accept);
+        args.extend(["--retry-parked".to_string(), "--json".to_string()]);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_weft")).args(&args).output().unwrap();
+        let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!((shown["requeued"].as_i64(), shown["parked"].as_i64()), (Some(1), Some(0)), "{shown}");
+        round(&t, &sink).await;
+        assert_eq!(about(&to_bo(&sink), "Unknown mailbox").len(), 1);
+
+        // The SMTP server is down: the email waits, tried again with growing pauses.
+        sink.set_mode(Mode::Down);
+        thread_for_bo(&t, "Through the outage").await;
+        round(&t, &sink).await;
+        let status = mail_status(&t).await;
+        assert_eq!(status.queued, 1, "{status:?}");
+        assert!(status.problems[0].last_error.contains("421"), "{status:?}");
+        assert_eq!(status.problems[0].next_attempt_ts, START + 30);
+        let tried = sink.sessions();
+        round(&t, &sink).await;
+        assert_eq!(sink.sessions(), tried, "not tried again before its time");
+        t.app.clock.set(START + 30);
+        round(&t, &sink).await;
+        assert!(sink.sessions() > tried);
+        assert_eq!(mail_status(&t).await.problems[0].next_attempt_ts, START + 30 + 60);
+
+        // Weft restarts meanwhile; the SMTP server comes back: sent once.
+        t.app.server.take().unwrap().stop().await;
+        let store = config.open_store().unwrap();
+        t.app.server = Some(Server::start(config.clone(), store, t.app.clock.clone()).await.unwrap());
+        sink.set_mode(Mode::Accept);
+        t.app.clock.set(START + 90);
+        round(&t, &sink).await;
+        round(&t, &sink).await;
+        assert_eq!(about(&to_bo(&sink), "Through the outage").len(), 1);
+        let status = mail_status(&t).await;
+        assert_eq!((status.queued, status.sending, status.parked), (0, 0, 0), "{status:?}");
+        t.app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn two_nodes_send_each_email_once() {
+    if postgres_url().is_none() {
+        return;
+    }
+    let sink = SmtpSink::start().await;
+    let t = Team::on_with(Backend::Postgres, with_mail(&sink)).await;
+    let node2 = t.app.second_node_with(with_mail(&sink)).await;
+    round(&t, &sink).await;
+    for i in 0..6 {
+        thread_for_bo(&t, &format!("Parallel {i}")).await;
+    }
+    let one = &t.app.server.as_ref().unwrap().app;
+    for _ in 0..3 {
+        let (a, b) = tokio::join!(one.run_due_work(), node2.app.run_due_work());
+        a.unwrap();
+        b.unwrap();
+        let (a, b) = tokio::join!(one.run_mail_work(), node2.app.run_mail_work());
+        a.unwrap();
+        b.unwrap();
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mails = to_bo(&sink);
+    for i in 0..6 {
+        assert_eq!(about(&mails, &format!("Parallel {i}")).len(), 1, "{mails:#?}");
+    }
+    node2.stop().await;
+    t.app.stop().await;
+}
