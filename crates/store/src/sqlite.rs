@@ -106,6 +106,9 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Savepoint journals (one per job of a group commit) in memory, not in temp files:
+    // on disk they were a fifth of the writer's time.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     conn.set_prepared_statement_cache_capacity(256);
     Ok(())
 }
@@ -175,7 +178,10 @@ impl WriteConn for Db {
         self.run_sql("BEGIN IMMEDIATE")
     }
     fn run_sql(&mut self, sql: &str) -> Result<()> {
-        self.0.execute_batch(sql).map_err(storage_error)
+        // The writer's own statements (BEGIN, SAVEPOINT, RELEASE…) run for every job: keep
+        // them prepared rather than parsing them each time.
+        let mut st = self.0.prepare_cached(sql).map_err(storage_error)?;
+        st.raw_execute().map(drop).map_err(storage_error)
     }
     fn conn(&mut self) -> &mut dyn Conn {
         self
