@@ -12,9 +12,9 @@ use crate::api::error::ApiError;
 use crate::api::params::{Param, Params, Ty, opt, req};
 use crate::api::{Cx, authenticate};
 use crate::app::App;
+use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
-use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::http::{HeaderMap, HeaderName, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use std::collections::{HashMap, VecDeque};
@@ -36,13 +36,26 @@ pub const MAX_POLL_SECS: i64 = 60;
 
 pub struct FeedEvent {
     pub event: Event,
-    /// The event as sent to clients.
-    pub json: String,
+    /// The event's Server-Sent-Events frame, made once and shared by every stream that
+    /// sends it.
+    pub frame: Bytes,
+}
+
+impl FeedEvent {
+    fn new(event: Event) -> Arc<FeedEvent> {
+        let json = wire(&event).to_string();
+        // serde_json escapes newlines, so the data is a single line.
+        let frame = Bytes::from(format!("id: {}\nevent: {}\ndata: {json}\n\n", event.seq, event.kind));
+        Arc::new(FeedEvent { event, frame })
+    }
 }
 
 fn wire(e: &Event) -> Value {
     json!({"seq": e.seq, "type": e.kind, "workspace_id": e.workspace_id, "created_ts": e.created_ts, "data": e.data})
 }
+
+/// What a stream sends when it has been quiet for a while, so proxies keep it open.
+const HEARTBEAT_FRAME: &[u8] = b": heartbeat\n\n";
 
 pub struct Feed {
     recent: RwLock<VecDeque<Arc<FeedEvent>>>,
@@ -79,8 +92,7 @@ impl Feed {
         {
             let mut recent = self.recent.write().expect("feed lock");
             for event in events {
-                let json = wire(&event).to_string();
-                recent.push_back(Arc::new(FeedEvent { event, json }));
+                recent.push_back(FeedEvent::new(event));
             }
             while recent.len() > FEED_CAPACITY {
                 if let Some(old) = recent.pop_front() {
@@ -141,10 +153,7 @@ impl Cursor {
         }
         let cursor = self.cursor;
         let events = self.app.store.read(move |tx| stream::events_after(tx, cursor, PAGE)).await?;
-        self.pending.extend(events.into_iter().map(|event| {
-            let json = wire(&event).to_string();
-            Arc::new(FeedEvent { event, json })
-        }));
+        self.pending.extend(events.into_iter().map(FeedEvent::new));
         Ok(())
     }
 
@@ -215,16 +224,13 @@ async fn open_sse(app: Arc<App>, headers: HeaderMap, query: HashMap<String, Stri
     let cursor = Cursor::open(app.clone(), user, ws, after).await?;
     let head = app.feed.subscribe();
     let shutdown = app.shutdown.clone();
-    let events = futures_util::stream::unfold((cursor, head, shutdown), |(mut c, mut head, mut shutdown)| async move {
+    let frames = futures_util::stream::unfold((cursor, head, shutdown), |(mut c, mut head, mut shutdown)| async move {
         loop {
             if *shutdown.borrow() {
                 return None;
             }
             match c.next_visible().await {
-                Ok(Some(ev)) => {
-                    let sse = SseEvent::default().id(ev.event.seq.to_string()).event(&ev.event.kind).data(&ev.json);
-                    return Some((Ok::<_, Infallible>(sse), (c, head, shutdown)));
-                }
+                Ok(Some(ev)) => return Some((Ok::<_, Infallible>(ev.frame.clone()), (c, head, shutdown))),
                 Ok(None) if !c.access.is_member => return None,
                 Ok(None) => {}
                 Err(e) => {
@@ -238,14 +244,19 @@ async fn open_sse(app: Arc<App>, headers: HeaderMap, query: HashMap<String, Stri
             tokio::select! {
                 changed = head.changed() => if changed.is_err() { return None },
                 _ = shutdown.changed() => return None,
+                _ = tokio::time::sleep(HEARTBEAT) => {
+                    return Some((Ok(Bytes::from_static(HEARTBEAT_FRAME)), (c, head, shutdown)));
+                }
             }
         }
     });
-    let mut resp = Sse::new(events).keep_alive(KeepAlive::new().interval(HEARTBEAT).text("heartbeat")).into_response();
-    // Proxies must not buffer the stream.
-    resp.headers_mut().insert("x-accel-buffering", axum::http::HeaderValue::from_static("no"));
-    resp.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-cache"));
-    Ok(resp)
+    let headers = [
+        (header::CONTENT_TYPE, "text/event-stream"),
+        (header::CACHE_CONTROL, "no-cache"),
+        // Proxies must not buffer the stream.
+        (HeaderName::from_static("x-accel-buffering"), "no"),
+    ];
+    Ok((headers, Body::from_stream(frames)).into_response())
 }
 
 /// `events/get`: the events after `after` (or, without it, those from now on), waiting up

@@ -573,18 +573,153 @@ fn inbox_state_from(r: &Row, at: usize) -> Result<InboxState> {
 
 /// Search words as an FTS5 query: each word quoted (so no word is read as syntax), the
 /// last one also as a prefix.
-fn fts5_query(words: &[String], title_only: bool) -> String {
+/// The conditions of a search besides its words: where the searcher may look (the
+/// workspace, channels they see and conversations they are in) and the filters they chose.
+fn search_filters(q: &SearchQuery) -> (String, Vec<Value>) {
+    let mut sql = format!(
+        " AND d.workspace_id = ? AND (d.channel_id IN ({}) OR d.conversation_id IN ({}))",
+        placeholders(q.channels.len()),
+        placeholders(q.conversations.len())
+    );
+    let mut params: Vec<Value> = vec![q.workspace_id.into()];
+    params.extend(q.channels.iter().map(|c| Value::from(*c)));
+    params.extend(q.conversations.iter().map(|c| Value::from(*c)));
+    if !q.kinds.is_empty() {
+        sql.push_str(&format!(" AND d.kind IN ({})", placeholders(q.kinds.len())));
+        params.extend(q.kinds.iter().map(|k| Value::from(*k)));
+    }
+    if let Some(t) = q.thread_id {
+        sql.push_str(" AND d.thread_id = ?");
+        params.push(t.into());
+    }
+    if !q.author_ids.is_empty() {
+        sql.push_str(&format!(" AND d.author_id IN ({})", placeholders(q.author_ids.len())));
+        params.extend(q.author_ids.iter().map(|u| Value::from(*u)));
+    }
+    if let Some(u) = q.mentioning {
+        sql.push_str(" AND d.mentions LIKE ?");
+        params.push(format!("%,{u},%").into());
+    }
+    if let Some(ts) = q.from_ts {
+        sql.push_str(" AND d.posted_ts >= ?");
+        params.push(ts.into());
+    }
+    if let Some(ts) = q.to_ts {
+        sql.push_str(" AND d.posted_ts < ?");
+        params.push(ts.into());
+    }
+    (sql, params)
+}
+
+/// Words as an FTS5 query: all of them, the last one also as a prefix when `prefix`.
+fn fts5_query(words: &[String], title_only: bool, prefix: bool) -> String {
     let n = words.len();
     let terms: Vec<String> = words
         .iter()
         .enumerate()
         .map(|(i, w)| {
             let quoted = format!("\"{}\"", w.replace('"', ""));
-            if i + 1 == n { format!("{quoted}*") } else { quoted }
+            if prefix && i + 1 == n { format!("{quoted}*") } else { quoted }
         })
         .collect();
     let q = terms.join(" ");
     if title_only { format!("title : ({q})") } else { q }
+}
+
+/// A word in at least this many documents is common: ranking by BM25 would read its whole
+/// posting list (for its document frequency), and as a prefix its expansions would be merged.
+const COMMON_WORD_DOCS: i64 = 1000;
+/// The last word of a search also matches as a prefix (search as you type) from this length.
+const MIN_PREFIX_CHARS: usize = 3;
+
+/// How one search runs on this backend.
+struct SearchPlan {
+    /// `FROM … WHERE <the match>`; the filters are appended.
+    from: String,
+    /// The column that orders documents by age.
+    id: &'static str,
+    match_params: Vec<Value>,
+    /// The id of the Nth newest match (parameters: `match_params`, then N - 1); None: no
+    /// window (every match is ranked).
+    newest_first: Option<String>,
+    /// What orders results before recency: empty, or `<expression>, `.
+    order: String,
+    order_params: Vec<OrderParam>,
+}
+
+enum OrderParam {
+    Value(Value),
+    /// The window's oldest id.
+    Floor,
+}
+
+impl SearchPlan {
+    fn mentions_only() -> SearchPlan {
+        SearchPlan {
+            from: "FROM search_docs d WHERE 1 = 1".into(),
+            id: "d.id",
+            match_params: vec![],
+            newest_first: None,
+            order: String::new(),
+            order_params: vec![],
+        }
+    }
+
+    /// PostgreSQL: `ts_rank` needs no corpus statistics, only the window.
+    fn postgres(q: &SearchQuery) -> SearchPlan {
+        let column = if q.title_only { "to_tsvector('english', d.title)" } else { "d.tsv" };
+        let query = Value::from(tsquery(&q.words));
+        SearchPlan {
+            from: format!("FROM search_docs d WHERE {column} @@ to_tsquery('english', ?)"),
+            id: "d.id",
+            match_params: vec![query.clone()],
+            newest_first: Some(format!(
+                "SELECT d.id FROM search_docs d WHERE {column} @@ to_tsquery('english', ?) \
+                 ORDER BY d.id DESC LIMIT 1 OFFSET ?"
+            )),
+            order: format!("-ts_rank({column}, to_tsquery('english', ?)), "),
+            order_params: vec![OrderParam::Value(query)],
+        }
+    }
+}
+
+impl SqlTx<'_> {
+    /// SQLite's FTS5: BM25 (titles weigh four times bodies) when every word is rare. When
+    /// one is common, BM25 alone would read its whole posting list, so the window's matches
+    /// with the words in their title come first, then the newest.
+    fn fts5_plan(&mut self, q: &SearchQuery) -> Result<SearchPlan> {
+        let mut common = Vec::with_capacity(q.words.len());
+        for w in &q.words {
+            let probe = fts5_query(std::slice::from_ref(w), false, false);
+            let nth = self.one(
+                "SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+                args![probe, COMMON_WORD_DOCS - 1],
+            )?;
+            common.push(nth.is_some());
+        }
+        let last_is_word = q.words.last().is_some_and(|w| w.chars().count() >= MIN_PREFIX_CHARS);
+        let prefix = last_is_word && common.last() == Some(&false);
+        let query = fts5_query(&q.words, q.title_only, prefix);
+        let (order, order_params) = if common.contains(&true) {
+            (
+                "search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ? AND rowid >= ?) DESC, "
+                    .to_string(),
+                vec![OrderParam::Value(fts5_query(&q.words, true, prefix).into()), OrderParam::Floor],
+            )
+        } else {
+            ("bm25(search_fts, 4.0, 1.0), ".to_string(), vec![])
+        };
+        Ok(SearchPlan {
+            from: "FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid WHERE search_fts MATCH ?".into(),
+            id: "search_fts.rowid",
+            match_params: vec![query.into()],
+            newest_first: Some(
+                "SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?".into(),
+            ),
+            order,
+            order_params,
+        })
+    }
 }
 
 /// Search words as a PostgreSQL tsquery: AND of the words, the last one as a prefix.
@@ -1840,92 +1975,71 @@ impl Tx for SqlTx<'_> {
         if q.words.is_empty() && q.mentioning.is_none() {
             return Ok(Vec::new());
         }
-        let dialect = self.conn.dialect();
-        let mut params: Vec<Value> = Vec::new();
-        // The match, and the rank to order by (lower is better) with its parameters.
-        let (mut sql, rank, rank_params) = match (dialect, q.words.is_empty()) {
-            (_, true) => ("FROM search_docs d WHERE 1 = 1".to_string(), String::new(), vec![]),
-            (Dialect::Sqlite, false) => {
-                params.push(fts5_query(&q.words, q.title_only).into());
-                (
-                    "FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid WHERE search_fts MATCH ?"
-                        .to_string(),
-                    // Titles weigh more than bodies.
-                    "bm25(search_fts, 4.0, 1.0)".to_string(),
-                    vec![],
-                )
-            }
-            (Dialect::Postgres, false) => {
-                let column = if q.title_only { "to_tsvector('english', d.title)" } else { "d.tsv" };
-                params.push(tsquery(&q.words).into());
-                (
-                    format!("FROM search_docs d WHERE {column} @@ to_tsquery('english', ?)"),
-                    format!("-ts_rank({column}, to_tsquery('english', ?))"),
-                    vec![Value::from(tsquery(&q.words))],
-                )
-            }
+        if self.conn.dialect() == Dialect::Postgres {
+            // Plan for the actual values: the window's bounds decide between walking the
+            // newest documents and the text index, which a plan cached for any value cannot.
+            self.conn.execute("SET LOCAL plan_cache_mode = force_custom_plan", &[])?;
+        }
+        let plan = match (self.conn.dialect(), q.words.is_empty()) {
+            (_, true) => SearchPlan::mentions_only(),
+            (Dialect::Sqlite, false) => self.fts5_plan(q)?,
+            (Dialect::Postgres, false) => SearchPlan::postgres(q),
         };
-        sql.insert_str(
-            0,
-            "SELECT d.kind, d.obj_id, d.channel_id, d.conversation_id, d.thread_id, d.author_id, d.posted_ts, \
-             d.title, d.body ",
-        );
-        sql.push_str(" AND d.workspace_id = ?");
-        params.push(q.workspace_id.into());
-        sql.push_str(&format!(
-            " AND (d.channel_id IN ({}) OR d.conversation_id IN ({}))",
-            placeholders(q.channels.len()),
-            placeholders(q.conversations.len())
-        ));
-        params.extend(q.channels.iter().map(|c| Value::from(*c)));
-        params.extend(q.conversations.iter().map(|c| Value::from(*c)));
-        if !q.kinds.is_empty() {
-            sql.push_str(&format!(" AND d.kind IN ({})", placeholders(q.kinds.len())));
-            params.extend(q.kinds.iter().map(|k| Value::from(*k)));
-        }
-        if let Some(t) = q.thread_id {
-            sql.push_str(" AND d.thread_id = ?");
-            params.push(t.into());
-        }
-        if !q.author_ids.is_empty() {
-            sql.push_str(&format!(" AND d.author_id IN ({})", placeholders(q.author_ids.len())));
-            params.extend(q.author_ids.iter().map(|u| Value::from(*u)));
-        }
-        if let Some(u) = q.mentioning {
-            sql.push_str(" AND d.mentions LIKE ?");
-            params.push(format!("%,{u},%").into());
-        }
-        if let Some(ts) = q.from_ts {
-            sql.push_str(" AND d.posted_ts >= ?");
-            params.push(ts.into());
-        }
-        if let Some(ts) = q.to_ts {
-            sql.push_str(" AND d.posted_ts < ?");
-            params.push(ts.into());
-        }
-        // Relevance first, recency breaks ties.
-        let by_rank = if rank.is_empty() { String::new() } else { format!("{rank}, ") };
-        sql.push_str(&format!(" ORDER BY {by_rank}d.posted_ts DESC, d.id DESC LIMIT ? OFFSET ?"));
-        params.extend(rank_params);
-
-        params.push(q.limit.into());
-        params.push(q.offset.into());
-        let rows = self.conn.query(&sql, &params)?;
-        rows.iter()
-            .map(|r| {
-                Ok(SearchHit {
-                    kind: r.text(0)?,
-                    obj_id: r.i64(1)?,
-                    channel_id: r.opt_i64(2)?.map(ChannelId),
-                    conversation_id: r.opt_i64(3)?.map(ConversationId),
-                    thread_id: r.opt_i64(4)?.map(ThreadId),
-                    author_id: UserId(r.i64(5)?),
-                    posted_ts: r.i64(6)?,
-                    title: r.text(7)?,
-                    body: r.text(8)?,
+        let (filters, filter_params) = search_filters(q);
+        let select = "SELECT d.kind, d.obj_id, d.channel_id, d.conversation_id, d.thread_id, d.author_id, \
+                      d.posted_ts, d.title, d.body";
+        // Rank only the most recent matches (documents' ids grow with time), in a window that
+        // widens until it fills the page or holds every match.
+        let mut window = search::RANK_CANDIDATES;
+        loop {
+            let floor = match &plan.newest_first {
+                Some(newest) => {
+                    let mut params = plan.match_params.clone();
+                    params.push(Value::Int(window - 1));
+                    self.one(newest, &params)?.map(|r| r.i64(0)).transpose()?
+                }
+                None => None,
+            };
+            let mut sql = format!("{select} {}{filters} AND {} >= ?", plan.from, plan.id);
+            let mut params: Vec<Value> = plan.match_params.clone();
+            params.extend(filter_params.iter().cloned());
+            params.push(Value::Int(floor.unwrap_or(0)));
+            sql.push_str(&format!(" ORDER BY {}d.posted_ts DESC, d.id DESC LIMIT ? OFFSET ?", plan.order));
+            for p in &plan.order_params {
+                params.push(match p {
+                    OrderParam::Value(v) => v.clone(),
+                    OrderParam::Floor => Value::Int(floor.unwrap_or(0)),
+                });
+            }
+            params.push(q.limit.into());
+            params.push(q.offset.into());
+            let rows = self.conn.query(&sql, &params)?;
+            if floor.is_some() && (rows.len() as i64) < q.limit {
+                // Too few pass the filters: widen to about what should fill the page, judging
+                // by how many passed in this window.
+                let passed = q.offset + rows.len() as i64;
+                let wanted = (q.offset + q.limit) as f64;
+                let factor = if passed == 0 { 16.0 } else { (wanted / passed as f64 * 1.5).clamp(2.0, 16.0) };
+                window = window.saturating_mul(factor.ceil() as i64);
+                continue;
+            }
+            return rows
+                .iter()
+                .map(|r| {
+                    Ok(SearchHit {
+                        kind: r.text(0)?,
+                        obj_id: r.i64(1)?,
+                        channel_id: r.opt_i64(2)?.map(ChannelId),
+                        conversation_id: r.opt_i64(3)?.map(ConversationId),
+                        thread_id: r.opt_i64(4)?.map(ThreadId),
+                        author_id: UserId(r.i64(5)?),
+                        posted_ts: r.i64(6)?,
+                        title: r.text(7)?,
+                        body: r.text(8)?,
+                    })
                 })
-            })
-            .collect()
+                .collect();
+        }
     }
 
     fn schedule(&mut self, user: UserId) -> Result<Option<weft_core::schedule::Schedule>> {

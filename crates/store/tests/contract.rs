@@ -168,3 +168,68 @@ fn sqlite_columns(path: &std::path::Path) -> BTreeMap<String, Vec<String>> {
 fn postgres_columns(url: &str) -> BTreeMap<String, Vec<String>> {
     weft_store::pg::columns_of(url).unwrap()
 }
+
+/// Search over more matches than are ranked at once: a common word, a rare one, and a
+/// filter that only matches old documents (the window has to widen to find them).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_ranks_recent_matches_of_common_words_and_widens_for_filters() {
+    use weft_core::services::search::RANK_CANDIDATES;
+    use weft_core::store::{SearchDoc, SearchQuery};
+    use weft_core::{ChannelId, ThreadId};
+    let n = RANK_CANDIDATES * 3;
+    for b in backends() {
+        let s = b.store.clone();
+        s.write(move |tx| {
+            for i in 1..=n {
+                // "budget" is everywhere; "quarterly" in every 500th; author 9 only wrote
+                // the first ten; a few titles say "budget".
+                let title = if i % 700 == 0 { "Budget review" } else { "Notes" };
+                let body = if i % 500 == 0 { "budget for the quarterly plan" } else { "the budget is fine" };
+                tx.index_doc(&SearchDoc {
+                    kind: "comment",
+                    obj_id: i,
+                    workspace_id: WorkspaceId(1),
+                    channel_id: Some(ChannelId(1 + i % 2)),
+                    conversation_id: None,
+                    thread_id: Some(ThreadId(1)),
+                    author_id: UserId(if i <= 10 { 9 } else { 1 }),
+                    posted_ts: 1_000 + i,
+                    title: title.into(),
+                    body: body.into(),
+                    mentions: vec![],
+                })?;
+            }
+            Ok(())
+        })
+        .await
+        .unwrap();
+        let search = |words: &[&str], authors: &[i64]| {
+            let q = SearchQuery {
+                workspace_id: WorkspaceId(1),
+                words: words.iter().map(|w| w.to_string()).collect(),
+                channels: vec![ChannelId(1), ChannelId(2)],
+                author_ids: authors.iter().map(|a| UserId(*a)).collect(),
+                limit: 10,
+                ..Default::default()
+            };
+            let s = s.clone();
+            async move { s.read(move |tx| tx.search(&q)).await.unwrap() }
+        };
+        // A common word: a full page, the newest matches with it in their title first.
+        let hits = search(&["budget"], &[]).await;
+        assert_eq!(hits.len(), 10, "{}", s.backend());
+        assert!(hits[0].title.starts_with("Budget"), "{}: {hits:?}", s.backend());
+        assert_eq!(hits[0].obj_id, n / 700 * 700, "{}: the newest titled match first", s.backend());
+        // A rare word: every match, whatever its age.
+        let hits = search(&["quarterly"], &[]).await;
+        assert_eq!(hits.len(), (n / 500) as usize, "{}", s.backend());
+        // Only old documents pass the filter: found anyway.
+        let hits = search(&["budget"], &[9]).await;
+        let mut ids: Vec<i64> = hits.iter().map(|h| h.obj_id).collect();
+        ids.sort();
+        assert_eq!(ids, (1..=10).collect::<Vec<_>>(), "{}", s.backend());
+        // The last word also matches as a prefix.
+        assert_eq!(search(&["quarter"], &[]).await.len(), (n / 500) as usize, "{}", s.backend());
+        s.close().await;
+    }
+}

@@ -284,9 +284,15 @@ both_backends! {
                 ("search", json!({"workspace_id": t.ws, "query": "budget", "limit": 100})),
                 ("threads/get", json!({"workspace_id": t.ws, "limit": 100})),
             ] {
-                let before = store.statements();
-                t.bo.get(path, params).await.unwrap();
-                per_call.push((path, store.statements() - before));
+                // The scheduler reads in the background every second: the fewest of three
+                // tries is the call's own cost.
+                let mut fewest = u64::MAX;
+                for _ in 0..3 {
+                    let before = store.statements();
+                    t.bo.get(path, params.clone()).await.unwrap();
+                    fewest = fewest.min(store.statements() - before);
+                }
+                per_call.push((path, fewest));
             }
             cost.push(per_call);
         }
