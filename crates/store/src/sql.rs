@@ -1754,16 +1754,17 @@ impl Tx for SqlTx<'_> {
     }
 
     fn unread_threads(&mut self, user: UserId, ws: WorkspaceId, guest: bool) -> Result<Vec<UnreadThread>> {
+        // The channels the user sees are found once, not once per inbox row.
         let sql = format!(
             "SELECT t.id, t.channel_id, COALESCE(s.last_read_obj_index, -2), i.mention_obj_index \
              FROM inbox_items i JOIN threads t ON t.id = i.thread_id \
-             JOIN channels c ON c.id = t.channel_id \
-             LEFT JOIN channel_users cu ON cu.channel_id = c.id AND cu.user_id = i.user_id \
              LEFT JOIN thread_states s ON s.thread_id = t.id AND s.user_id = i.user_id \
-             WHERE i.user_id = ? AND i.workspace_id = ? AND {CHANNEL_VISIBLE} \
+             WHERE i.user_id = ? AND i.workspace_id = ? AND t.channel_id IN (SELECT c.id FROM channels c \
+                 LEFT JOIN channel_users cu ON cu.channel_id = c.id AND cu.user_id = ? \
+                 WHERE c.workspace_id = ? AND {CHANNEL_VISIBLE}) \
              AND COALESCE(s.last_read_obj_index, -2) < t.last_obj_index ORDER BY i.activity_ts DESC, t.id DESC"
         );
-        let rows = self.conn.query(&sql, args![user, ws, guest])?;
+        let rows = self.conn.query(&sql, args![user, ws, user, ws, guest])?;
         rows.iter()
             .map(|r| {
                 let read = r.i64(2)?;
