@@ -397,6 +397,8 @@ pub trait Tx {
 
     // the event log
     fn append_event(&mut self, e: &NewEvent, now: i64) -> Result<i64>;
+    /// Several events at once, in order; answers their sequence numbers.
+    fn append_events(&mut self, events: &[NewEvent], now: i64) -> Result<Vec<i64>>;
     fn events_after(&mut self, after: i64, limit: i64) -> Result<Vec<Event>>;
     fn event_head(&mut self) -> Result<i64>;
     /// Events of one kind after `after`, in order.
@@ -406,6 +408,8 @@ pub trait Tx {
     /// Records that a thread concerns `user` now. `bring_back` takes it out of Done (not for a
     /// muted thread); `mention_obj_index` notes a direct mention at that position.
     fn touch_inbox(&mut self, t: &InboxTouch) -> Result<()>;
+    /// `touch_inbox` for several people at once (one touch per person).
+    fn touch_inboxes(&mut self, touches: &[InboxTouch]) -> Result<()>;
     fn inbox_state(&mut self, user: UserId, thread: ThreadId) -> Result<Option<InboxState>>;
     fn put_inbox_state(&mut self, user: UserId, thread: ThreadId, state: InboxState) -> Result<()>;
     fn inbox(&mut self, q: &InboxQuery) -> Result<Vec<InboxThread>>;
@@ -443,6 +447,8 @@ pub trait Tx {
 
     // notifications
     fn insert_notification(&mut self, user: UserId, n: &Notification) -> Result<i64>;
+    /// Several people's notifications at once (one each); answers their ids in order.
+    fn insert_notifications(&mut self, items: &[(UserId, Notification)]) -> Result<Vec<i64>>;
     fn notifications(&mut self, user: UserId, limit: i64) -> Result<Vec<Notification>>;
     /// Some of a person's notifications.
     fn notifications_by_ids(&mut self, user: UserId, ids: &[i64]) -> Result<Vec<Notification>>;
@@ -468,6 +474,7 @@ pub trait Tx {
 
     // pushes waiting for their person
     fn insert_push(&mut self, p: &Push) -> Result<i64>;
+    fn insert_pushes(&mut self, pushes: &[Push]) -> Result<()>;
     /// Pending pushes due at `now`, oldest first.
     fn due_pushes(&mut self, now: i64, limit: i64) -> Result<Vec<Push>>;
     fn pending_pushes_of(&mut self, user: UserId) -> Result<Vec<Push>>;

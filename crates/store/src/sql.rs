@@ -127,6 +127,20 @@ pub trait Conn {
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>>;
 }
 
+/// Rows per multi-row INSERT: well under both engines' limits on parameters.
+const ROWS_PER_INSERT: usize = 500;
+
+fn all_distinct<T: Eq + std::hash::Hash>(items: impl Iterator<Item = T>) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    items.into_iter().all(|i| seen.insert(i))
+}
+
+/// `(?, ?), (?, ?)` for `rows` rows of `width` values.
+fn rows_of(rows: usize, width: usize) -> String {
+    let row = format!("({})", vec!["?"; width].join(", "));
+    vec![row; rows].join(", ")
+}
+
 /// `?, ?, ?` for an IN list of `n` values (at least one, so the SQL stays valid).
 fn placeholders(n: usize) -> String {
     if n == 0 { "NULL".to_string() } else { vec!["?"; n].join(", ") }
@@ -1543,25 +1557,43 @@ impl Tx for SqlTx<'_> {
     }
 
     fn append_event(&mut self, e: &NewEvent, now: i64) -> Result<i64> {
-        let a = &e.audience;
-        let seq = self.insert_id(
-            // The sequence number is the next integer, allocated inside the writer's
-            // exclusive section (see ARCHITECTURE.md): gap-free and in commit order.
-            "INSERT INTO events (seq, workspace_id, kind, channel_id, conversation_id, user_id, also_user_id, payload, \
-             created_ts) VALUES ((SELECT COALESCE(MAX(seq), 0) + 1 FROM events), ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
-            &[
-                e.workspace_id.into(),
-                e.kind.into(),
-                a.channel_id.into(),
-                a.conversation_id.into(),
-                a.user_id.into(),
-                a.also_user_id.into(),
-                json(&e.payload),
-                now.into(),
-            ],
-        )?;
+        Ok(self.append_events(std::slice::from_ref(e), now)?.first().copied().unwrap_or_default())
+    }
+
+    fn append_events(&mut self, events: &[NewEvent], now: i64) -> Result<Vec<i64>> {
+        if events.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Sequence numbers are the next integers, allocated inside the writer's exclusive
+        // section (see ARCHITECTURE.md): gap-free and in commit order.
+        let head = self.count("SELECT COALESCE(MAX(seq), 0) FROM events", &[])?;
+        let mut seq = head;
+        for chunk in events.chunks(ROWS_PER_INSERT) {
+            let mut params: Vec<Value> = Vec::with_capacity(chunk.len() * 9);
+            for e in chunk {
+                seq += 1;
+                let a = &e.audience;
+                params.extend([
+                    seq.into(),
+                    e.workspace_id.into(),
+                    e.kind.into(),
+                    a.channel_id.into(),
+                    a.conversation_id.into(),
+                    a.user_id.into(),
+                    a.also_user_id.into(),
+                    json(&e.payload),
+                    now.into(),
+                ]);
+            }
+            let sql = format!(
+                "INSERT INTO events (seq, workspace_id, kind, channel_id, conversation_id, user_id, also_user_id, \
+                 payload, created_ts) VALUES {}",
+                rows_of(chunk.len(), 9)
+            );
+            self.conn.execute(&sql, &params)?;
+        }
         self.appended_events = true;
-        Ok(seq)
+        Ok((head + 1..=seq).collect())
     }
 
     fn events_after(&mut self, after: i64, limit: i64) -> Result<Vec<Event>> {
@@ -1579,17 +1611,30 @@ impl Tx for SqlTx<'_> {
     }
 
     fn touch_inbox(&mut self, t: &InboxTouch) -> Result<()> {
-        let mention = t.mention_obj_index.unwrap_or(-3);
-        self.conn.execute(
-            "INSERT INTO inbox_items (user_id, thread_id, workspace_id, channel_id, activity_ts, archived, mention_obj_index) \
-             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, thread_id) DO UPDATE SET \
-             activity_ts = excluded.activity_ts, \
-             archived = CASE WHEN excluded.archived = 0 THEN 0 ELSE inbox_items.archived END, \
-             reminder = CASE WHEN excluded.archived = 0 THEN 0 ELSE inbox_items.reminder END, \
-             mention_obj_index = CASE WHEN excluded.mention_obj_index > inbox_items.mention_obj_index \
-                 THEN excluded.mention_obj_index ELSE inbox_items.mention_obj_index END",
-            args![t.user, t.thread, t.workspace, t.channel, t.now, !t.bring_back, mention],
-        )?;
+        self.touch_inboxes(std::slice::from_ref(t))
+    }
+
+    fn touch_inboxes(&mut self, touches: &[InboxTouch]) -> Result<()> {
+        // One statement may touch a row once: a person twice takes one statement per touch.
+        let size = if all_distinct(touches.iter().map(|t| (t.user, t.thread))) { ROWS_PER_INSERT } else { 1 };
+        for chunk in touches.chunks(size) {
+            let mut params: Vec<Value> = Vec::with_capacity(chunk.len() * 7);
+            for t in chunk {
+                let mention = t.mention_obj_index.unwrap_or(-3);
+                params.extend(args![t.user, t.thread, t.workspace, t.channel, t.now, !t.bring_back, mention].iter().cloned());
+            }
+            let sql = format!(
+                "INSERT INTO inbox_items (user_id, thread_id, workspace_id, channel_id, activity_ts, archived, \
+                 mention_obj_index) VALUES {} ON CONFLICT (user_id, thread_id) DO UPDATE SET \
+                 activity_ts = excluded.activity_ts, \
+                 archived = CASE WHEN excluded.archived = 0 THEN 0 ELSE inbox_items.archived END, \
+                 reminder = CASE WHEN excluded.archived = 0 THEN 0 ELSE inbox_items.reminder END, \
+                 mention_obj_index = CASE WHEN excluded.mention_obj_index > inbox_items.mention_obj_index \
+                     THEN excluded.mention_obj_index ELSE inbox_items.mention_obj_index END",
+                rows_of(chunk.len(), 7)
+            );
+            self.conn.execute(&sql, &params)?;
+        }
         Ok(())
     }
 
@@ -1877,23 +1922,45 @@ impl Tx for SqlTx<'_> {
     }
 
     fn insert_notification(&mut self, user: UserId, n: &Notification) -> Result<i64> {
-        self.insert_id(
-            "INSERT INTO notifications (user_id, workspace_id, type_id, reason, channel_id, thread_id, comment_id, \
-             conversation_id, message_id, by_user_id, posted_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            &[
-                user.into(),
-                n.workspace_id.into(),
-                n.type_id.into(),
-                n.reason.as_str().into(),
-                n.channel_id.into(),
-                n.thread_id.into(),
-                n.comment_id.into(),
-                n.conversation_id.into(),
-                n.message_id.into(),
-                n.by_user_id.into(),
-                n.posted_ts.into(),
-            ],
-        )
+        let ids = self.insert_notifications(&[(user, n.clone())])?;
+        ids.first().copied().ok_or(Error::Internal("INSERT returned no id".into()))
+    }
+
+    fn insert_notifications(&mut self, items: &[(UserId, Notification)]) -> Result<Vec<i64>> {
+        let mut ids = Vec::with_capacity(items.len());
+        // Ids come back matched by person: a person twice takes one statement per row.
+        let size = if all_distinct(items.iter().map(|(u, _)| *u)) { ROWS_PER_INSERT } else { 1 };
+        for chunk in items.chunks(size) {
+            let mut params: Vec<Value> = Vec::with_capacity(chunk.len() * 11);
+            for (user, n) in chunk {
+                params.extend([
+                    (*user).into(),
+                    n.workspace_id.into(),
+                    n.type_id.into(),
+                    n.reason.as_str().into(),
+                    n.channel_id.into(),
+                    n.thread_id.into(),
+                    n.comment_id.into(),
+                    n.conversation_id.into(),
+                    n.message_id.into(),
+                    n.by_user_id.into(),
+                    n.posted_ts.into(),
+                ]);
+            }
+            let sql = format!(
+                "INSERT INTO notifications (user_id, workspace_id, type_id, reason, channel_id, thread_id, comment_id, \
+                 conversation_id, message_id, by_user_id, posted_ts) VALUES {} RETURNING id, user_id",
+                rows_of(chunk.len(), 11)
+            );
+            // RETURNING does not promise the order of the rows: match them by person.
+            let rows = self.conn.query(&sql, &params)?;
+            let by_user: HashMap<i64, i64> =
+                rows.iter().map(|r| Ok((r.i64(1)?, r.i64(0)?))).collect::<Result<_>>()?;
+            for (user, _) in chunk {
+                ids.push(*by_user.get(&user.0).ok_or(Error::Internal("a notification was not inserted".into()))?);
+            }
+        }
+        Ok(ids)
     }
 
     fn notifications(&mut self, user: UserId, limit: i64) -> Result<Vec<Notification>> {
@@ -2087,6 +2154,26 @@ impl Tx for SqlTx<'_> {
              VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
             args![p.user, p.workspace, p.notification_id, p.thread, p.obj_index, p.created_ts, p.due_ts],
         )
+    }
+
+    fn insert_pushes(&mut self, pushes: &[Push]) -> Result<()> {
+        for chunk in pushes.chunks(ROWS_PER_INSERT) {
+            let mut params: Vec<Value> = Vec::with_capacity(chunk.len() * 7);
+            for p in chunk {
+                params.extend(
+                    args![p.user, p.workspace, p.notification_id, p.thread, p.obj_index, p.created_ts, p.due_ts]
+                        .iter()
+                        .cloned(),
+                );
+            }
+            let sql = format!(
+                "INSERT INTO pushes (user_id, workspace_id, notification_id, thread_id, obj_index, created_ts, due_ts) \
+                 VALUES {}",
+                rows_of(chunk.len(), 7)
+            );
+            self.conn.execute(&sql, &params)?;
+        }
+        Ok(())
     }
 
     fn due_pushes(&mut self, now: i64, limit: i64) -> Result<Vec<Push>> {

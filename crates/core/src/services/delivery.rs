@@ -23,6 +23,7 @@ pub fn plan(
 ) -> Result<()> {
     let ids: Vec<UserId> = notified.iter().map(|(u, _)| *u).collect();
     let people = tx.users_with_schedules(&ids)?;
+    let (mut now_pushes, mut held) = (Vec::new(), Vec::new());
     for &(user, notification_id) in notified {
         let Some((u, stored)) = people.iter().find(|(u, _)| u.id == user) else { continue };
         let s = schedules::effective_from(stored.clone(), u, now);
@@ -30,12 +31,14 @@ pub fn plan(
         if due_ts == Some(now) && s.delivery == Delivery::Each {
             // Available and pushed one by one: no need to hold it.
             let item = json!({"notification_id": notification_id, "thread_id": thread, "obj_index": obj_index, "created_ts": now});
-            emit(tx, workspace, "push", Audience::user(user), &json!({"delivery": "each", "items": [item]}), now)?;
+            let payload = json!({"delivery": "each", "items": [item]});
+            now_pushes.push(super::event(workspace, "push", Audience::user(user), &payload)?);
             continue;
         }
-        tx.insert_push(&Push { id: 0, user, workspace, notification_id, thread, obj_index, created_ts: now, due_ts })?;
+        held.push(Push { id: 0, user, workspace, notification_id, thread, obj_index, created_ts: now, due_ts });
     }
-    Ok(())
+    tx.append_events(&now_pushes, now)?;
+    tx.insert_pushes(&held)
 }
 
 /// After a person's schedule, away time or do-not-disturb changed: every push still held

@@ -38,8 +38,18 @@ pub(crate) fn emit<T: Serialize>(
     object: &T,
     now: i64,
 ) -> Result<i64> {
+    tx.append_event(&event(workspace_id, kind, audience, object)?, now)
+}
+
+/// An event whose payload is `object` as it appears on the wire, to append with others.
+pub(crate) fn event<T: Serialize>(
+    workspace_id: WorkspaceId,
+    kind: &'static str,
+    audience: Audience,
+    object: &T,
+) -> Result<NewEvent> {
     let payload = serde_json::to_value(object).map_err(|e| crate::Error::Internal(e.to_string()))?;
-    tx.append_event(&NewEvent { workspace_id, kind, audience, payload }, now)
+    Ok(NewEvent { workspace_id, kind, audience, payload })
 }
 
 /// Keeps the first occurrence of each element.

@@ -84,17 +84,20 @@ pub fn deliver(
         Some(c) => (c.creator, c.obj_index),
         None => (thread.creator, -1),
     };
-    // The author takes part: the thread is (back) in their own inbox, already read.
-    touch(tx, thread, author, now, true, None)?;
     let users: Vec<UserId> = notified.iter().map(|(u, _)| *u).collect();
     let muted = tx.muted_users(thread.id, &users, now)?;
-    let mut planned = Vec::with_capacity(notified.len());
-    for &(u, reason) in notified {
-        let mention = mentioned.contains(&u).then_some(obj_index);
-        touch(tx, thread, u, now, !muted.contains(&u), mention)?;
-        let id = tx.insert_notification(
-            u,
-            &Notification {
+    // The author takes part: the thread is (back) in their own inbox, already read.
+    let mut touches = vec![Touch { user: author, bring_back: true, mention: None }];
+    touches.extend(notified.iter().map(|&(u, _)| Touch {
+        user: u,
+        bring_back: !muted.contains(&u),
+        mention: mentioned.contains(&u).then_some(obj_index),
+    }));
+    touch(tx, thread, &touches, now)?;
+    let notes: Vec<(UserId, Notification)> = notified
+        .iter()
+        .map(|&(u, reason)| {
+            let n = Notification {
                 id: 0,
                 type_id: reason.type_id(comment.is_some()),
                 reason,
@@ -107,10 +110,12 @@ pub fn deliver(
                 by_user_id: author,
                 posted_ts: now,
                 is_read: false,
-            },
-        )?;
-        planned.push((u, id));
-    }
+            };
+            (u, n)
+        })
+        .collect();
+    let ids = tx.insert_notifications(&notes)?;
+    let planned: Vec<(UserId, i64)> = users.into_iter().zip(ids).collect();
     if urgent {
         return Ok(());
     }
@@ -153,7 +158,7 @@ fn cover(
     else {
         return Ok(());
     };
-    touch(tx, thread, on_duty, now, true, None)?;
+    touch(tx, thread, &[Touch { user: on_duty, bring_back: true, mention: None }], now)?;
     let id = tx.insert_notification(
         on_duty,
         &Notification {
@@ -180,20 +185,41 @@ fn cover(
     Ok(())
 }
 
-fn touch(tx: &mut dyn Tx, t: &Thread, user: UserId, now: i64, bring_back: bool, mention: Option<i64>) -> Result<()> {
-    tx.touch_inbox(&InboxTouch {
-        user,
-        thread: t.id,
-        workspace: t.workspace_id,
-        channel: t.channel_id,
-        now,
-        bring_back,
-        mention_obj_index: mention,
-    })?;
-    let payload = serde_json::json!({
-        "thread_id": t.id, "channel_id": t.channel_id, "activity_ts": now, "muted": !bring_back,
-    });
-    emit(tx, t.workspace_id, "inbox_updated", Audience::user(user), &payload, now)?;
+/// A thread coming to someone's inbox.
+struct Touch {
+    user: UserId,
+    /// Out of Done (not for a muted thread).
+    bring_back: bool,
+    /// A direct mention at this position.
+    mention: Option<i64>,
+}
+
+/// Puts a thread in these people's inboxes and tells each of them on their stream: a
+/// statement for all the inbox rows and one for all the events.
+fn touch(tx: &mut dyn Tx, t: &Thread, touches: &[Touch], now: i64) -> Result<()> {
+    let rows: Vec<InboxTouch> = touches
+        .iter()
+        .map(|p| InboxTouch {
+            user: p.user,
+            thread: t.id,
+            workspace: t.workspace_id,
+            channel: t.channel_id,
+            now,
+            bring_back: p.bring_back,
+            mention_obj_index: p.mention,
+        })
+        .collect();
+    tx.touch_inboxes(&rows)?;
+    let events = touches
+        .iter()
+        .map(|p| {
+            let payload = serde_json::json!({
+                "thread_id": t.id, "channel_id": t.channel_id, "activity_ts": now, "muted": !p.bring_back,
+            });
+            super::event(t.workspace_id, "inbox_updated", Audience::user(p.user), &payload)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    tx.append_events(&events, now)?;
     Ok(())
 }
 
