@@ -37,6 +37,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("../migrations/postgres/0005_emergencies.sql")),
     (6, include_str!("../migrations/postgres/0006_rotations.sql")),
     (7, include_str!("../migrations/postgres/0007_mail.sql")),
+    (8, include_str!("../migrations/postgres/0008_search_by_author.sql")),
 ];
 /// The advisory lock that makes writers of all nodes take turns ("WEFT").
 pub const WRITE_LOCK: i64 = 0x5745_4654;

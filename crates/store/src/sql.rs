@@ -679,18 +679,22 @@ impl SearchPlan {
         }
     }
 
-    /// PostgreSQL: `ts_rank` needs no corpus statistics, only the window.
+    /// PostgreSQL: `ts_rank` needs no corpus statistics, only the window. Filtered by
+    /// author or thread, an index narrows the matches better than recency: no window.
     fn postgres(q: &SearchQuery) -> SearchPlan {
         let column = if q.title_only { "to_tsvector('english', d.title)" } else { "d.tsv" };
         let query = Value::from(tsquery(&q.words));
+        let narrowed = !q.author_ids.is_empty() || q.thread_id.is_some();
         SearchPlan {
             from: format!("FROM search_docs d WHERE {column} @@ to_tsquery('english', ?)"),
             id: "d.id",
             match_params: vec![query.clone()],
-            newest_first: Some(format!(
-                "SELECT d.id FROM search_docs d WHERE {column} @@ to_tsquery('english', ?) \
-                 ORDER BY d.id DESC LIMIT 1 OFFSET ?"
-            )),
+            newest_first: (!narrowed).then(|| {
+                format!(
+                    "SELECT d.id FROM search_docs d WHERE {column} @@ to_tsquery('english', ?) \
+                     ORDER BY d.id DESC LIMIT 1 OFFSET ?"
+                )
+            }),
             order: format!("-ts_rank({column}, to_tsquery('english', ?)), "),
             order_params: vec![OrderParam::Value(query)],
         }
@@ -1621,7 +1625,9 @@ impl Tx for SqlTx<'_> {
             let mut params: Vec<Value> = Vec::with_capacity(chunk.len() * 7);
             for t in chunk {
                 let mention = t.mention_obj_index.unwrap_or(-3);
-                params.extend(args![t.user, t.thread, t.workspace, t.channel, t.now, !t.bring_back, mention].iter().cloned());
+                params.extend(
+                    args![t.user, t.thread, t.workspace, t.channel, t.now, !t.bring_back, mention].iter().cloned(),
+                );
             }
             let sql = format!(
                 "INSERT INTO inbox_items (user_id, thread_id, workspace_id, channel_id, activity_ts, archived, \
@@ -1954,8 +1960,7 @@ impl Tx for SqlTx<'_> {
             );
             // RETURNING does not promise the order of the rows: match them by person.
             let rows = self.conn.query(&sql, &params)?;
-            let by_user: HashMap<i64, i64> =
-                rows.iter().map(|r| Ok((r.i64(1)?, r.i64(0)?))).collect::<Result<_>>()?;
+            let by_user: HashMap<i64, i64> = rows.iter().map(|r| Ok((r.i64(1)?, r.i64(0)?))).collect::<Result<_>>()?;
             for (user, _) in chunk {
                 ids.push(*by_user.get(&user.0).ok_or(Error::Internal("a notification was not inserted".into()))?);
             }
