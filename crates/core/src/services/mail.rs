@@ -146,8 +146,16 @@ fn compose(tx: &mut dyn Tx, push: &Event, base_url: &str) -> Result<Option<NewMa
         tx.threads_by_ids(&thread_ids, user_id)?.into_iter().map(|t| (t.id, t)).collect();
     let comment_ids: Vec<CommentId> = wanted.iter().filter_map(|w| w.comment).collect();
     let comments: HashMap<CommentId, _> = tx.comments_by_ids(&comment_ids)?.into_iter().map(|c| (c.id, c)).collect();
-    let channels: HashMap<ChannelId, String> =
-        tx.channels_in(ws, user_id)?.into_iter().map(|c| (c.id, c.name)).collect();
+    // What they may still see: a thread is mailed only if its channel is visible to them now.
+    let role = tx.membership(ws, user_id)?.filter(|m| !m.removed).map(|m| m.user_type);
+    let mut channels: HashMap<ChannelId, String> = HashMap::new();
+    let mut visible: Vec<ChannelId> = Vec::new();
+    for c in tx.channels_in(ws, user_id)? {
+        if role.is_some_and(|r| crate::policy::can_see_channel(r, &c, user_id)) {
+            visible.push(c.id);
+        }
+        channels.insert(c.id, c.name);
+    }
     let people_ids: Vec<UserId> =
         wanted.iter().flat_map(|w| w.by.into_iter().chain(w.covering.iter().copied())).collect();
     let people: HashMap<UserId, User> = tx.users_by_ids(&people_ids)?.into_iter().map(|u| (u.id, u)).collect();
@@ -160,7 +168,7 @@ fn compose(tx: &mut dyn Tx, push: &Event, base_url: &str) -> Result<Option<NewMa
         let item = match w.thread {
             Some(t) => {
                 // Gone, or no longer visible to them: not mailed.
-                let Some(thread) = threads.get(&t) else { continue };
+                let Some(thread) = threads.get(&t).filter(|t| visible.contains(&t.channel_id)) else { continue };
                 let channel = channels.get(&thread.channel_id).cloned().unwrap_or_default();
                 let thread_url = format!("{ws_url}/ch/{}/t/{}", thread.channel_id, thread.id);
                 let comment = w.comment.and_then(|c| comments.get(&c)).filter(|c| c.thread_id == thread.id);

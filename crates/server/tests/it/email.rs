@@ -96,6 +96,19 @@ both_backends! {
         assert!(got[0].text.contains("> Deploy **now**"), "{}", got[0].text);
         let status = mail_status(&t).await;
         assert_eq!((status.queued, status.sending, status.parked), (0, 0, 0), "{status:?}");
+
+        // Held over the weekend in a private channel Bo is then removed from: never mailed.
+        let secret = t.ana.add_channel(t.ws, "secret", false, &[t.bo_id]).await.unwrap();
+        t.app.clock.set(START + 11 * 86_400 + 9 * 3600); // Friday 18:00
+        t.ana
+            .post("threads/add", json!({"channel_id": secret.id.0, "title": "Secret plan", "content": "x", "recipients": [t.bo_id]}))
+            .await
+            .unwrap();
+        round(&t, &sink).await;
+        t.ana.post("channels/remove_user", json!({"id": secret.id.0, "user_id": t.bo_id})).await.unwrap();
+        t.app.clock.set(START + 14 * 86_400); // Monday 09:00
+        round(&t, &sink).await;
+        assert!(about(&round(&t, &sink).await, "Secret plan").is_empty(), "not mailed once out of sight");
         t.app.stop().await;
     }
 
