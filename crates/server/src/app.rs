@@ -207,15 +207,24 @@ async fn web_app() -> Html<&'static str> {
 
 /// The link in an email's footer. Opening it changes nothing (mail scanners open links):
 /// it asks for a click, which posts the form.
-async fn unsubscribe_page(axum::extract::Query(q): axum::extract::Query<UnsubscribeQuery>) -> Html<String> {
-    let token = weft_core::mail::escape(&q.token.unwrap_or_default());
-    Html(format!(
-        "<!doctype html><meta charset=utf-8><title>Stop email from Weft</title>\
-         <h1>Stop email from this workspace?</h1>\
-         <p>You will still see everything in Weft; it just will not email you about this workspace. \
-         You can turn email back on in your notification settings.</p>\
-         <form method=post action=\"/mail/unsubscribe?token={token}\"><button>Stop email</button></form>"
-    ))
+async fn unsubscribe_page(
+    State(app): State<Arc<App>>,
+    axum::extract::Query(q): axum::extract::Query<UnsubscribeQuery>,
+) -> Response {
+    let token = q.token.unwrap_or_default();
+    let t = token.clone();
+    match app.store.read(move |tx| weft_core::services::mail::link_owner(tx, &t)).await {
+        Ok(_) => Html(format!(
+            "<!doctype html><meta charset=utf-8><title>Stop email from Weft</title>\
+             <h1>Stop email from this workspace?</h1>\
+             <p>You will still see everything in Weft; it just will not email you about this workspace. \
+             You can turn email back on in your notification settings.</p>\
+             <form method=post action=\"/mail/unsubscribe?token={}\"><button>Stop email</button></form>",
+            weft_core::mail::escape(&token)
+        ))
+        .into_response(),
+        Err(e) => unsubscribe_failure(e),
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -232,10 +241,6 @@ async fn unsubscribe(
     use axum::http::StatusCode;
     let token = q.token.unwrap_or_default();
     let done = app.store.write(move |tx| weft_core::services::mail::unsubscribe(tx, &token)).await;
-    let page = |status: StatusCode, title: &str, text: &str| {
-        let body = format!("<!doctype html><meta charset=utf-8><title>{title}</title><h1>{title}</h1><p>{text}</p>");
-        (status, Html(body)).into_response()
-    };
     match done {
         Ok(_) => page(
             StatusCode::OK,
@@ -243,13 +248,26 @@ async fn unsubscribe(
             "Weft will not email you about this workspace any more. Turn it back on in your notification \
              settings whenever you like.",
         ),
-        Err(Error::NotFound(_)) => page(
-            StatusCode::NOT_FOUND,
+        Err(e) => unsubscribe_failure(e),
+    }
+}
+
+fn page(status: axum::http::StatusCode, title: &str, text: &str) -> Response {
+    let body = format!("<!doctype html><meta charset=utf-8><title>{title}</title><h1>{title}</h1><p>{text}</p>");
+    (status, Html(body)).into_response()
+}
+
+/// A link that is not (or no longer) one gets a page that says so; a storage failure gets
+/// the API's error.
+fn unsubscribe_failure(e: Error) -> Response {
+    match e {
+        Error::NotFound(_) => page(
+            axum::http::StatusCode::NOT_FOUND,
             "Link not valid",
             "This unsubscribe link is not valid. Use the one in your latest email from Weft, or change your \
              notification settings in Weft.",
         ),
-        Err(e) => {
+        e => {
             let (status, body) = api::error::error_body(&e);
             (status, axum::Json(body)).into_response()
         }

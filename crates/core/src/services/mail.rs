@@ -86,11 +86,16 @@ pub fn finish(tx: &mut dyn Tx, results: &[(i64, MailOutcome)], now: i64) -> Resu
     Ok(())
 }
 
-/// The unsubscribe link's action: no more email from that workspace for its owner.
-pub fn unsubscribe(tx: &mut dyn Tx, token: &str) -> Result<(UserId, WorkspaceId)> {
+/// Whose unsubscribe link this is (the person and the workspace), if it is one.
+pub fn link_owner(tx: &mut dyn Tx, token: &str) -> Result<(UserId, WorkspaceId)> {
     let valid_shape = token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit());
     let owner = if valid_shape { tx.mail_token_owner(token)? } else { None };
-    let (user, ws) = owner.ok_or(Error::NotFound(NotFound::Resource))?;
+    owner.ok_or(Error::NotFound(NotFound::Resource))
+}
+
+/// The unsubscribe link's action: no more email from that workspace for its owner.
+pub fn unsubscribe(tx: &mut dyn Tx, token: &str) -> Result<(UserId, WorkspaceId)> {
+    let (user, ws) = link_owner(tx, token)?;
     notifications::stop_email(tx, user, ws)?;
     Ok((user, ws))
 }

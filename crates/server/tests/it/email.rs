@@ -140,6 +140,8 @@ both_backends! {
         assert_eq!(settings["email_comments"], true);
         let bad = http.post(format!("{}/mail/unsubscribe?token=nope", t.app.base)).send().await.unwrap();
         assert_eq!(bad.status(), 404);
+        let bad = http.get(format!("{}/mail/unsubscribe?token={}", t.app.base, "a".repeat(64))).send().await.unwrap();
+        assert_eq!(bad.status(), 404, "a link that is not one says so at once");
         let done = http.post(&link).body("List-Unsubscribe=One-Click").send().await.unwrap();
         assert_eq!(done.status(), 200);
         let settings = t.bo.get("notifications_settings/v2/get", json!({"workspace_id": t.ws})).await.unwrap();
