@@ -375,6 +375,8 @@ pub enum NotifyReason {
     RemovedFromWorkspace,
     /// On duty in the channel's rotation, for someone who is not available.
     Covering,
+    /// A direct message in a conversation they are in.
+    Message,
 }
 
 impl NotifyReason {
@@ -391,6 +393,7 @@ impl NotifyReason {
             NotifyReason::AddedToWorkspace => "added_to_workspace",
             NotifyReason::RemovedFromWorkspace => "removed_from_workspace",
             NotifyReason::Covering => "covering",
+            NotifyReason::Message => "message",
         }
     }
 
@@ -399,9 +402,10 @@ impl NotifyReason {
     }
 
     /// Twist's `type_id`: 1 comment, 2 thread, 3/4 added to/removed from a workspace,
-    /// 5/6 added to/removed from a channel.
+    /// 5/6 added to/removed from a channel; Weft's 7: a direct message.
     pub fn type_id(self, is_comment: bool) -> i64 {
         match self {
+            NotifyReason::Message => 7,
             NotifyReason::AddedToWorkspace => 3,
             NotifyReason::RemovedFromWorkspace => 4,
             NotifyReason::AddedToChannel => 5,

@@ -230,7 +230,9 @@ pub struct Push {
     pub workspace: WorkspaceId,
     pub notification_id: i64,
     pub thread: Option<ThreadId>,
-    /// Where the notified item sits in its thread (-1: the thread's own post).
+    /// Or the conversation of a direct message.
+    pub conversation: Option<ConversationId>,
+    /// Where the notified item sits in its thread or conversation (-1: a thread's own post).
     pub obj_index: i64,
     pub created_ts: i64,
     /// None: no time within the planning horizon; planned again when the schedule changes.
@@ -384,6 +386,7 @@ pub trait Tx {
     fn remove_conversation_members(&mut self, c: ConversationId, users: &[UserId]) -> Result<()>;
     fn insert_message(&mut self, m: &Message) -> Result<MessageId>;
     fn message(&mut self, id: MessageId) -> Result<Option<Message>>;
+    fn messages_by_ids(&mut self, ids: &[MessageId]) -> Result<Vec<Message>>;
     fn messages(&mut self, c: ConversationId, q: &ItemQuery) -> Result<Vec<Message>>;
     fn last_message(&mut self, c: ConversationId) -> Result<Option<Message>>;
     fn update_message(&mut self, m: &Message) -> Result<()>;
@@ -470,6 +473,14 @@ pub trait Tx {
     fn users_with_schedules(&mut self, ids: &[UserId]) -> Result<Vec<(User, Option<crate::schedule::Schedule>)>>;
     /// A person's read positions in these threads (absent: never opened).
     fn read_positions(&mut self, user: UserId, threads: &[ThreadId]) -> Result<HashMap<ThreadId, i64>>;
+    /// A person's read positions in these conversations.
+    fn conversation_read_positions(
+        &mut self,
+        user: UserId,
+        conversations: &[ConversationId],
+    ) -> Result<HashMap<ConversationId, i64>>;
+    /// Of these members, those who muted the conversation until after `now`.
+    fn conversation_muted_users(&mut self, c: ConversationId, users: &[UserId], now: i64) -> Result<Vec<UserId>>;
     fn put_schedule(&mut self, user: UserId, s: &crate::schedule::Schedule, now: i64) -> Result<()>;
 
     // pushes waiting for their person

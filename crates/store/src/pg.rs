@@ -38,6 +38,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("../migrations/postgres/0006_rotations.sql")),
     (7, include_str!("../migrations/postgres/0007_mail.sql")),
     (8, include_str!("../migrations/postgres/0008_search_by_author.sql")),
+    (9, include_str!("../migrations/postgres/0009_conversation_pushes.sql")),
 ];
 /// The advisory lock that makes writers of all nodes take turns ("WEFT").
 pub const WRITE_LOCK: i64 = 0x5745_4654;

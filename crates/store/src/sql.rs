@@ -555,7 +555,8 @@ fn item_filters(q: &ItemQuery, where_: &mut String, params: &mut Vec<Value>, ali
 const EMERGENCY_COLS: &str = "id, workspace_id, channel_id, thread_id, comment_id, raised_by, raised_ts, reached, \
      escalate_ts, escalated_ts, escalated_to";
 
-const PUSH_COLS: &str = "id, user_id, workspace_id, notification_id, thread_id, obj_index, created_ts, due_ts";
+const PUSH_COLS: &str =
+    "id, user_id, workspace_id, notification_id, thread_id, obj_index, created_ts, due_ts, conversation_id";
 
 fn push_from(r: &Row) -> Result<Push> {
     Ok(Push {
@@ -567,6 +568,7 @@ fn push_from(r: &Row) -> Result<Push> {
         obj_index: r.i64(5)?,
         created_ts: r.i64(6)?,
         due_ts: r.opt_i64(7)?,
+        conversation: r.opt_i64(8)?.map(ConversationId),
     })
 }
 
@@ -1484,6 +1486,15 @@ impl Tx for SqlTx<'_> {
         self.one(&sql, args![id])?.map(|r| message_from(&r)).transpose()
     }
 
+    fn messages_by_ids(&mut self, ids: &[MessageId]) -> Result<Vec<Message>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!("SELECT {MESSAGE_COLS} {MESSAGE_FROM} WHERE m.id IN ({})", placeholders(ids.len()));
+        let params: Vec<Value> = ids.iter().map(|m| Value::from(*m)).collect();
+        self.conn.query(&sql, &params)?.iter().map(message_from).collect()
+    }
+
     fn messages(&mut self, c: ConversationId, q: &ItemQuery) -> Result<Vec<Message>> {
         let mut where_ = String::from("m.conversation_id = ?");
         let mut params: Vec<Value> = vec![c.into()];
@@ -2144,6 +2155,38 @@ impl Tx for SqlTx<'_> {
         self.conn.query(&sql, &params)?.iter().map(|r| Ok((ThreadId(r.i64(0)?), r.i64(1)?))).collect()
     }
 
+    fn conversation_read_positions(
+        &mut self,
+        user: UserId,
+        conversations: &[ConversationId],
+    ) -> Result<HashMap<ConversationId, i64>> {
+        if conversations.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let sql = format!(
+            "SELECT conversation_id, last_read_obj_index FROM conversation_users WHERE user_id = ? \
+             AND conversation_id IN ({})",
+            placeholders(conversations.len())
+        );
+        let mut params: Vec<Value> = vec![user.into()];
+        params.extend(conversations.iter().map(|c| Value::from(*c)));
+        self.conn.query(&sql, &params)?.iter().map(|r| Ok((ConversationId(r.i64(0)?), r.i64(1)?))).collect()
+    }
+
+    fn conversation_muted_users(&mut self, c: ConversationId, users: &[UserId], now: i64) -> Result<Vec<UserId>> {
+        if users.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT user_id FROM conversation_users WHERE conversation_id = ? AND muted_until_ts > ? \
+             AND user_id IN ({})",
+            placeholders(users.len())
+        );
+        let mut params: Vec<Value> = vec![c.into(), now.into()];
+        params.extend(users.iter().map(|u| Value::from(*u)));
+        self.conn.query(&sql, &params)?.iter().map(|r| Ok(UserId(r.i64(0)?))).collect()
+    }
+
     fn put_schedule(&mut self, user: UserId, s: &weft_core::schedule::Schedule, now: i64) -> Result<()> {
         self.conn.execute(
             "INSERT INTO schedules (user_id, schedule, updated_ts) VALUES (?, ?, ?) \
@@ -2155,26 +2198,41 @@ impl Tx for SqlTx<'_> {
 
     fn insert_push(&mut self, p: &Push) -> Result<i64> {
         self.insert_id(
-            "INSERT INTO pushes (user_id, workspace_id, notification_id, thread_id, obj_index, created_ts, due_ts) \
-             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            args![p.user, p.workspace, p.notification_id, p.thread, p.obj_index, p.created_ts, p.due_ts],
+            "INSERT INTO pushes (user_id, workspace_id, notification_id, thread_id, obj_index, created_ts, due_ts, \
+             conversation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            args![
+                p.user,
+                p.workspace,
+                p.notification_id,
+                p.thread,
+                p.obj_index,
+                p.created_ts,
+                p.due_ts,
+                p.conversation
+            ],
         )
     }
 
     fn insert_pushes(&mut self, pushes: &[Push]) -> Result<()> {
         for chunk in pushes.chunks(ROWS_PER_INSERT) {
-            let mut params: Vec<Value> = Vec::with_capacity(chunk.len() * 7);
+            let mut params: Vec<Value> = Vec::with_capacity(chunk.len() * 8);
             for p in chunk {
-                params.extend(
-                    args![p.user, p.workspace, p.notification_id, p.thread, p.obj_index, p.created_ts, p.due_ts]
-                        .iter()
-                        .cloned(),
-                );
+                let row = args![
+                    p.user,
+                    p.workspace,
+                    p.notification_id,
+                    p.thread,
+                    p.obj_index,
+                    p.created_ts,
+                    p.due_ts,
+                    p.conversation
+                ];
+                params.extend(row.iter().cloned());
             }
             let sql = format!(
-                "INSERT INTO pushes (user_id, workspace_id, notification_id, thread_id, obj_index, created_ts, due_ts) \
-                 VALUES {}",
-                rows_of(chunk.len(), 7)
+                "INSERT INTO pushes (user_id, workspace_id, notification_id, thread_id, obj_index, created_ts, due_ts, \
+                 conversation_id) VALUES {}",
+                rows_of(chunk.len(), 8)
             );
             self.conn.execute(&sql, &params)?;
         }

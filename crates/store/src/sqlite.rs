@@ -26,6 +26,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("../migrations/sqlite/0005_emergencies.sql")),
     (6, include_str!("../migrations/sqlite/0006_rotations.sql")),
     (7, include_str!("../migrations/sqlite/0007_mail.sql")),
+    (8, include_str!("../migrations/sqlite/0008_conversation_pushes.sql")),
 ];
 const MAX_IDLE_READERS: usize = 8;
 /// How often the checkpointer copies the WAL back into the database.

@@ -183,6 +183,7 @@ pub fn add_message(tx: &mut dyn Tx, actor: &User, id: ConversationId, post: Post
     tx.put_conversation_state(id, actor.id, state)?;
     notify::conversation_mentions(tx, &m, &c.user_ids)?;
     emit(tx, c.workspace_id, "message_added", Audience::conversation(id), &m, now)?;
+    notify::message(tx, &c, &m, now)?;
     Ok(m)
 }
 

@@ -18,6 +18,7 @@ pub fn plan(
     notified: &[(UserId, i64)],
     workspace: WorkspaceId,
     thread: Option<ThreadId>,
+    conversation: Option<ConversationId>,
     obj_index: i64,
     now: i64,
 ) -> Result<()> {
@@ -30,12 +31,25 @@ pub fn plan(
         let due_ts = schedule::push_due(&s, u.away_mode.as_ref(), now);
         if due_ts == Some(now) && s.delivery == Delivery::Each {
             // Available and pushed one by one: no need to hold it.
-            let item = json!({"notification_id": notification_id, "thread_id": thread, "obj_index": obj_index, "created_ts": now});
+            let item = json!({
+                "notification_id": notification_id, "thread_id": thread, "conversation_id": conversation,
+                "obj_index": obj_index, "created_ts": now,
+            });
             let payload = json!({"delivery": "each", "items": [item]});
             now_pushes.push(super::event(workspace, "push", Audience::user(user), &payload)?);
             continue;
         }
-        held.push(Push { id: 0, user, workspace, notification_id, thread, obj_index, created_ts: now, due_ts });
+        held.push(Push {
+            id: 0,
+            user,
+            workspace,
+            notification_id,
+            thread,
+            conversation,
+            obj_index,
+            created_ts: now,
+            due_ts,
+        });
     }
     tx.append_events(&now_pushes, now)?;
     tx.insert_pushes(&held)
@@ -83,9 +97,12 @@ pub fn run_due(tx: &mut dyn Tx, now: i64) -> Result<usize> {
         }
         let threads: Vec<ThreadId> = pushes.iter().filter_map(|p| p.thread).collect();
         let positions = tx.read_positions(user, &threads)?;
+        let conversations: Vec<ConversationId> = pushes.iter().filter_map(|p| p.conversation).collect();
+        let read_in_conversations = tx.conversation_read_positions(user, &conversations)?;
         let (mut send, mut drop) = (Vec::new(), Vec::new());
         for p in pushes {
-            let read = p.thread.is_some_and(|t| positions.get(&t).is_some_and(|r| *r >= p.obj_index));
+            let read = p.thread.is_some_and(|t| positions.get(&t).is_some_and(|r| *r >= p.obj_index))
+                || p.conversation.is_some_and(|c| read_in_conversations.get(&c).is_some_and(|r| *r >= p.obj_index));
             if read { drop.push(p.id) } else { send.push(p) }
         }
         tx.finish_pushes(&drop, "dropped", now)?;
@@ -94,7 +111,12 @@ pub fn run_due(tx: &mut dyn Tx, now: i64) -> Result<usize> {
         }
         let items: Vec<_> = send
             .iter()
-            .map(|p| json!({"notification_id": p.notification_id, "thread_id": p.thread, "obj_index": p.obj_index, "created_ts": p.created_ts}))
+            .map(|p| {
+                json!({
+                    "notification_id": p.notification_id, "thread_id": p.thread, "conversation_id": p.conversation,
+                    "obj_index": p.obj_index, "created_ts": p.created_ts,
+                })
+            })
             .collect();
         let delivery = match s.delivery {
             Delivery::Each => "each",

@@ -126,6 +126,7 @@ fn compose(tx: &mut dyn Tx, push: &Event, base_url: &str) -> Result<Option<NewMa
                 type_id: if item["comment_id"].is_i64() { 1 } else { 2 },
                 covering,
                 emergency: Some(emergency),
+                message: None,
             });
         } else if let Some(n) = item["notification_id"].as_i64().and_then(|id| notes.get(&id))
             && notifications::enabled(&settings, &notifications::setting_for("email", n.type_id))
@@ -138,6 +139,7 @@ fn compose(tx: &mut dyn Tx, push: &Event, base_url: &str) -> Result<Option<NewMa
                 type_id: n.type_id,
                 covering,
                 emergency: None,
+                message: n.conversation_id.zip(n.message_id),
             });
         }
     }
@@ -165,11 +167,30 @@ fn compose(tx: &mut dyn Tx, push: &Event, base_url: &str) -> Result<Option<NewMa
         wanted.iter().flat_map(|w| w.by.into_iter().chain(w.covering.iter().copied())).collect();
     let people: HashMap<UserId, User> = tx.users_by_ids(&people_ids)?.into_iter().map(|u| (u.id, u)).collect();
     let name = |u: UserId| people.get(&u).map_or("Someone".to_string(), |p| p.name.clone());
+    // Direct messages: only in conversations they are still in.
+    let message_ids: Vec<MessageId> = wanted.iter().filter_map(|w| w.message.map(|(_, m)| m)).collect();
+    let conversations: HashMap<ConversationId, Option<String>> = if message_ids.is_empty() {
+        HashMap::new()
+    } else {
+        tx.conversations_of(ws, user_id)?.into_iter().map(|c| (c.id, c.title)).collect()
+    };
+    let messages: HashMap<MessageId, _> = tx.messages_by_ids(&message_ids)?.into_iter().map(|m| (m.id, m)).collect();
     let Some(workspace) = tx.workspace(ws)? else { return Ok(None) };
 
     let mut items = Vec::new();
     for w in &wanted {
         let ws_url = format!("{base_url}/a/{ws}");
+        if let Some((c, m)) = w.message {
+            let (Some(title), Some(message)) = (conversations.get(&c), messages.get(&m)) else { continue };
+            let author = message.creator_name.clone().unwrap_or_else(|| name(message.creator));
+            let headline = match title {
+                Some(t) if !t.is_empty() => format!("{author} wrote in \"{t}\""),
+                _ => format!("{author} wrote to you"),
+            };
+            let excerpt = crate::text::snippet(&message.content, 600);
+            items.push(Item { headline, excerpt, url: format!("{ws_url}/msg/{c}/m/{m}") });
+            continue;
+        }
         let item = match w.thread {
             Some(t) => {
                 // Gone, or no longer visible to them: not mailed.
@@ -246,6 +267,8 @@ struct Wanted {
     type_id: i64,
     covering: Vec<UserId>,
     emergency: Option<i64>,
+    /// A direct message: its conversation and itself.
+    message: Option<(ConversationId, MessageId)>,
 }
 
 fn ids_in(v: &Value) -> Vec<i64> {

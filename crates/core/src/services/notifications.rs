@@ -78,6 +78,7 @@ pub fn setting_for(channel: &str, type_id: i64) -> String {
         4 => "removed_from_ws",
         5 => "added_to_ch",
         6 => "removed_from_ch",
+        7 => "conversations",
         _ => "threads",
     };
     format!("{channel}_{event}")

@@ -119,7 +119,7 @@ pub fn deliver(
     if urgent {
         return Ok(());
     }
-    super::delivery::plan(tx, &planned, thread.workspace_id, Some(thread.id), obj_index, now)?;
+    super::delivery::plan(tx, &planned, thread.workspace_id, Some(thread.id), None, obj_index, now)?;
     cover(tx, thread, comment, author, notified, obj_index, now)
 }
 
@@ -253,10 +253,41 @@ pub fn membership(
             is_read: false,
         },
     )?;
-    super::delivery::plan(tx, &[(user, id)], ws, None, -1, now)
+    super::delivery::plan(tx, &[(user, id)], ws, None, None, -1, now)
 }
 
 /// Direct mentions in a conversation message: noted for the unread list.
+/// A direct message notifies the conversation's other members (but those who muted it):
+/// recorded at once, pushed when each is available, like a thread's notifications.
+pub fn message(tx: &mut dyn Tx, c: &Conversation, m: &Message, now: i64) -> Result<()> {
+    let others: Vec<UserId> = c.user_ids.iter().copied().filter(|u| *u != m.creator).collect();
+    let muted = tx.conversation_muted_users(c.id, &others, now)?;
+    let to: Vec<UserId> = others.into_iter().filter(|u| !muted.contains(u)).collect();
+    let notes: Vec<(UserId, Notification)> = to
+        .iter()
+        .map(|&u| {
+            let n = Notification {
+                id: 0,
+                type_id: NotifyReason::Message.type_id(false),
+                reason: NotifyReason::Message,
+                workspace_id: c.workspace_id,
+                channel_id: None,
+                thread_id: None,
+                comment_id: None,
+                conversation_id: Some(c.id),
+                message_id: Some(m.id),
+                by_user_id: m.creator,
+                posted_ts: now,
+                is_read: false,
+            };
+            (u, n)
+        })
+        .collect();
+    let ids = tx.insert_notifications(&notes)?;
+    let planned: Vec<(UserId, i64)> = to.into_iter().zip(ids).collect();
+    super::delivery::plan(tx, &planned, c.workspace_id, None, Some(c.id), m.obj_index, now)
+}
+
 pub fn conversation_mentions(tx: &mut dyn Tx, m: &Message, members: &[UserId]) -> Result<()> {
     let mentioned: Vec<UserId> = dedup(m.direct_mentions.iter().copied())
         .into_iter()

@@ -174,6 +174,55 @@ both_backends! {
         t.app.stop().await;
     }
 
+    async fn direct_messages_are_pushed_and_emailed_quietly(b: Backend) {
+        let sink = SmtpSink::start().await;
+        let t = Team::on_with(b, with_mail(&sink)).await;
+        round(&t, &sink).await;
+        let conv = t.ana
+            .post("conversations/get_or_create", json!({"workspace_id": t.ws, "user_ids": [t.ana_id, t.bo_id]}))
+            .await
+            .unwrap();
+        let say = |text: &'static str| {
+            let ana = t.ana.clone();
+            let id = id(&conv);
+            async move { ana.post("conversation_messages/add", json!({"conversation_id": id, "content": text})).await.unwrap() }
+        };
+        let mut bo = t.bo.stream(t.ws, None).await.unwrap();
+
+        // Friday 18:00: Bo has the message at once in the app, but no push or email until Monday.
+        t.app.clock.set(START + 4 * 86_400 + 9 * 3600);
+        let m = say("Lunch on Monday?").await;
+        assert!(about(&round(&t, &sink).await, "Lunch on Monday").is_empty());
+        let notes = t.bo.get("notifications/get", json!({})).await.unwrap();
+        assert!(notes.to_string().contains(&format!("\"message_id\":{}", id(&m))), "{notes}");
+        t.app.clock.set(START + 7 * 86_400); // Monday 09:00
+        round(&t, &sink).await;
+        let mails = round(&t, &sink).await;
+        let got = about(&mails, "Lunch on Monday");
+        assert_eq!(got.len(), 1, "{mails:#?}");
+        assert_eq!(got[0].subject(), "[Acme] Ana wrote to you");
+        assert!(got[0].text.contains(&format!("{PUBLIC}/a/{}/msg/{}/m/{}", t.ws, id(&conv), id(&m))), "{}", got[0].text);
+        let pushed = bo.drain(Duration::from_millis(300)).await;
+        assert!(
+            pushed.iter().any(|e| e.event == "push" && e.data["data"]["items"][0]["conversation_id"] == conv["id"]),
+            "{pushed:?}"
+        );
+
+        // Read in the app before its time: dropped. Muted: not even notified.
+        t.app.clock.set(START + 11 * 86_400 + 9 * 3600); // Friday 18:00
+        say("Already read").await;
+        t.bo.post("conversations/mark_read", json!({"id": id(&conv)})).await.unwrap();
+        t.bo.post("conversations/mute", json!({"id": id(&conv), "minutes": 60})).await.unwrap();
+        let muted = say("While muted").await;
+        let notes = t.bo.get("notifications/get", json!({})).await.unwrap();
+        assert!(!notes.to_string().contains(&format!("\"message_id\":{}", id(&muted))), "{notes}");
+        t.app.clock.set(START + 14 * 86_400); // Monday 09:00
+        round(&t, &sink).await;
+        let mails = round(&t, &sink).await;
+        assert!(about(&mails, "Already read").is_empty() && about(&mails, "While muted").is_empty(), "{mails:#?}");
+        t.app.stop().await;
+    }
+
     async fn the_emergency_lane_emails_at_once_even_at_night(b: Backend) {
         let sink = SmtpSink::start().await;
         let t = Team::on_with(b, with_mail(&sink)).await;
