@@ -437,6 +437,27 @@ pub struct Notification {
     pub is_read: bool,
 }
 
+impl Notification {
+    /// A new, unread notification of `reason` by `by` at `now`; the caller says what it is
+    /// about (channel, thread, comment, conversation, message).
+    pub fn new(workspace_id: WorkspaceId, reason: NotifyReason, is_comment: bool, by: UserId, now: i64) -> Self {
+        Notification {
+            id: 0,
+            type_id: reason.type_id(is_comment),
+            reason,
+            workspace_id,
+            channel_id: None,
+            thread_id: None,
+            comment_id: None,
+            conversation_id: None,
+            message_id: None,
+            by_user_id: by,
+            posted_ts: now,
+            is_read: false,
+        }
+    }
+}
+
 /// One result of `search`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchResult {

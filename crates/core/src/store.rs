@@ -408,10 +408,9 @@ pub trait Tx {
     fn events_of_kind_after(&mut self, kind: &str, after: i64, limit: i64) -> Result<Vec<Event>>;
 
     // the inbox
-    /// Records that a thread concerns `user` now. `bring_back` takes it out of Done (not for a
-    /// muted thread); `mention_obj_index` notes a direct mention at that position.
-    fn touch_inbox(&mut self, t: &InboxTouch) -> Result<()>;
-    /// `touch_inbox` for several people at once (one touch per person).
+    /// Records that a thread concerns each toucher now (one touch per person). `bring_back`
+    /// takes it out of Done (not for a muted thread); `mention_obj_index` notes a direct
+    /// mention at that position.
     fn touch_inboxes(&mut self, touches: &[InboxTouch]) -> Result<()>;
     fn inbox_state(&mut self, user: UserId, thread: ThreadId) -> Result<Option<InboxState>>;
     fn put_inbox_state(&mut self, user: UserId, thread: ThreadId, state: InboxState) -> Result<()>;
@@ -484,7 +483,6 @@ pub trait Tx {
     fn put_schedule(&mut self, user: UserId, s: &crate::schedule::Schedule, now: i64) -> Result<()>;
 
     // pushes waiting for their person
-    fn insert_push(&mut self, p: &Push) -> Result<i64>;
     fn insert_pushes(&mut self, pushes: &[Push]) -> Result<()>;
     /// Pending pushes due at `now`, oldest first.
     fn due_pushes(&mut self, now: i64, limit: i64) -> Result<Vec<Push>>;

@@ -77,9 +77,9 @@ impl Server {
             openapi,
         });
         tokio::spawn(stream::run_feeder(app.clone()));
-        tokio::spawn(run_scheduler(app.clone()));
+        tokio::spawn(every_tick(app.clone(), "scheduled work", |a| async move { a.run_due_work().await }));
         if app.mailer.is_some() {
-            tokio::spawn(crate::mail::run_mailer(app.clone()));
+            tokio::spawn(every_tick(app.clone(), "the mailer", |a| async move { a.run_mail_work().await }));
         }
         let router = router(app.clone());
         let mut stop = shutdown_tx.subscribe();
@@ -149,11 +149,17 @@ impl App {
     }
 }
 
-async fn run_scheduler(app: Arc<App>) {
+/// Runs `step` once a tick until the server shuts down; a failed step is tried again on
+/// the next tick.
+async fn every_tick<F, Fut>(app: Arc<App>, what: &'static str, step: F)
+where
+    F: Fn(Arc<App>) -> Fut,
+    Fut: std::future::Future<Output = weft_core::Result<usize>>,
+{
     let mut shutdown = app.shutdown.clone();
     loop {
-        if let Err(e) = app.run_due_work().await {
-            tracing::warn!(error = %e, "scheduled work failed; retrying on the next tick");
+        if let Err(e) = step(app.clone()).await {
+            tracing::warn!(error = %e, "{what} failed; retrying on the next tick");
         }
         tokio::select! {
             _ = tokio::time::sleep(SCHEDULER_TICK) => {}

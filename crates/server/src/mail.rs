@@ -7,7 +7,6 @@ use crate::config::Config;
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use std::sync::Arc;
 use std::time::Duration;
 use weft_core::services::mail;
 use weft_core::store::{MailOutcome, OutboxMail};
@@ -156,20 +155,6 @@ impl App {
             if !full || server_down.is_some() {
                 return Ok(sent);
             }
-        }
-    }
-}
-
-/// Every tick, one round of mail (only on nodes with `--smtp-url`).
-pub async fn run_mailer(app: Arc<App>) {
-    let mut shutdown = app.shutdown.clone();
-    loop {
-        if let Err(e) = app.run_mail_work().await {
-            tracing::warn!(error = %e, "the mailer failed; retrying on the next tick");
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(crate::app::SCHEDULER_TICK) => {}
-            _ = shutdown.changed() => return,
         }
     }
 }

@@ -645,6 +645,9 @@ fn fts5_query(words: &[String], title_only: bool, prefix: bool) -> String {
 /// A word in at least this many documents is common: ranking by BM25 would read its whole
 /// posting list (for its document frequency), and as a prefix its expansions would be merged.
 const COMMON_WORD_DOCS: i64 = 1000;
+/// The id of the Nth newest document matching an FTS5 query (parameters: query, N - 1).
+const FTS_NTH_NEWEST: &str =
+    "SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?";
 /// The last word of a search also matches as a prefix (search as you type) from this length.
 const MIN_PREFIX_CHARS: usize = 3;
 
@@ -711,10 +714,7 @@ impl SqlTx<'_> {
         let mut common = Vec::with_capacity(q.words.len());
         for w in &q.words {
             let probe = fts5_query(std::slice::from_ref(w), false, false);
-            let nth = self.one(
-                "SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-                args![probe, COMMON_WORD_DOCS - 1],
-            )?;
+            let nth = self.one(FTS_NTH_NEWEST, args![probe, COMMON_WORD_DOCS - 1])?;
             common.push(nth.is_some());
         }
         let last_is_word = q.words.last().is_some_and(|w| w.chars().count() >= MIN_PREFIX_CHARS);
@@ -733,9 +733,7 @@ impl SqlTx<'_> {
             from: "FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid WHERE search_fts MATCH ?".into(),
             id: "search_fts.rowid",
             match_params: vec![query.into()],
-            newest_first: Some(
-                "SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?".into(),
-            ),
+            newest_first: Some(FTS_NTH_NEWEST.into()),
             order,
             order_params,
         })
@@ -1625,10 +1623,6 @@ impl Tx for SqlTx<'_> {
         self.count("SELECT COALESCE(MAX(seq), 0) FROM events", &[])
     }
 
-    fn touch_inbox(&mut self, t: &InboxTouch) -> Result<()> {
-        self.touch_inboxes(std::slice::from_ref(t))
-    }
-
     fn touch_inboxes(&mut self, touches: &[InboxTouch]) -> Result<()> {
         // One statement may touch a row once: a person twice takes one statement per touch.
         let size = if all_distinct(touches.iter().map(|t| (t.user, t.thread))) { ROWS_PER_INSERT } else { 1 };
@@ -2194,23 +2188,6 @@ impl Tx for SqlTx<'_> {
             &[user.into(), json(s), now.into()],
         )?;
         Ok(())
-    }
-
-    fn insert_push(&mut self, p: &Push) -> Result<i64> {
-        self.insert_id(
-            "INSERT INTO pushes (user_id, workspace_id, notification_id, thread_id, obj_index, created_ts, due_ts, \
-             conversation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            args![
-                p.user,
-                p.workspace,
-                p.notification_id,
-                p.thread,
-                p.obj_index,
-                p.created_ts,
-                p.due_ts,
-                p.conversation
-            ],
-        )
     }
 
     fn insert_pushes(&mut self, pushes: &[Push]) -> Result<()> {

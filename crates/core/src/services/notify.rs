@@ -94,26 +94,8 @@ pub fn deliver(
         mention: mentioned.contains(&u).then_some(obj_index),
     }));
     touch(tx, thread, &touches, now)?;
-    let notes: Vec<(UserId, Notification)> = notified
-        .iter()
-        .map(|&(u, reason)| {
-            let n = Notification {
-                id: 0,
-                type_id: reason.type_id(comment.is_some()),
-                reason,
-                workspace_id: thread.workspace_id,
-                channel_id: Some(thread.channel_id),
-                thread_id: Some(thread.id),
-                comment_id: comment.map(|c| c.id),
-                conversation_id: None,
-                message_id: None,
-                by_user_id: author,
-                posted_ts: now,
-                is_read: false,
-            };
-            (u, n)
-        })
-        .collect();
+    let notes: Vec<(UserId, Notification)> =
+        notified.iter().map(|&(u, reason)| (u, about_post(thread, comment, reason, author, now))).collect();
     let ids = tx.insert_notifications(&notes)?;
     let planned: Vec<(UserId, i64)> = users.into_iter().zip(ids).collect();
     if urgent {
@@ -159,23 +141,7 @@ fn cover(
         return Ok(());
     };
     touch(tx, thread, &[Touch { user: on_duty, bring_back: true, mention: None }], now)?;
-    let id = tx.insert_notification(
-        on_duty,
-        &Notification {
-            id: 0,
-            type_id: NotifyReason::Covering.type_id(comment.is_some()),
-            reason: NotifyReason::Covering,
-            workspace_id: thread.workspace_id,
-            channel_id: Some(thread.channel_id),
-            thread_id: Some(thread.id),
-            comment_id: comment.map(|c| c.id),
-            conversation_id: None,
-            message_id: None,
-            by_user_id: author,
-            posted_ts: now,
-            is_read: false,
-        },
-    )?;
+    let id = tx.insert_notification(on_duty, &about_post(thread, comment, NotifyReason::Covering, author, now))?;
     let item = serde_json::json!({
         "notification_id": id, "thread_id": thread.id, "obj_index": obj_index, "created_ts": now,
         "covering_for": covered,
@@ -183,6 +149,16 @@ fn cover(
     let payload = serde_json::json!({"delivery": "covering", "items": [item]});
     emit(tx, thread.workspace_id, "push", Audience::user(on_duty), &payload, now)?;
     Ok(())
+}
+
+/// A notification about a thread or one of its comments.
+fn about_post(thread: &Thread, comment: Option<&Comment>, reason: NotifyReason, by: UserId, now: i64) -> Notification {
+    Notification {
+        channel_id: Some(thread.channel_id),
+        thread_id: Some(thread.id),
+        comment_id: comment.map(|c| c.id),
+        ..Notification::new(thread.workspace_id, reason, comment.is_some(), by, now)
+    }
 }
 
 /// A thread coming to someone's inbox.
@@ -236,58 +212,29 @@ pub fn membership(
     if user == by {
         return Ok(());
     }
-    let id = tx.insert_notification(
-        user,
-        &Notification {
-            id: 0,
-            type_id: reason.type_id(false),
-            reason,
-            workspace_id: ws,
-            channel_id: channel,
-            thread_id: None,
-            comment_id: None,
-            conversation_id: None,
-            message_id: None,
-            by_user_id: by,
-            posted_ts: now,
-            is_read: false,
-        },
-    )?;
+    let n = Notification { channel_id: channel, ..Notification::new(ws, reason, false, by, now) };
+    let id = tx.insert_notification(user, &n)?;
     super::delivery::plan(tx, &[(user, id)], ws, None, None, -1, now)
 }
 
-/// Direct mentions in a conversation message: noted for the unread list.
 /// A direct message notifies the conversation's other members (but those who muted it):
 /// recorded at once, pushed when each is available, like a thread's notifications.
 pub fn message(tx: &mut dyn Tx, c: &Conversation, m: &Message, now: i64) -> Result<()> {
     let others: Vec<UserId> = c.user_ids.iter().copied().filter(|u| *u != m.creator).collect();
     let muted = tx.conversation_muted_users(c.id, &others, now)?;
     let to: Vec<UserId> = others.into_iter().filter(|u| !muted.contains(u)).collect();
-    let notes: Vec<(UserId, Notification)> = to
-        .iter()
-        .map(|&u| {
-            let n = Notification {
-                id: 0,
-                type_id: NotifyReason::Message.type_id(false),
-                reason: NotifyReason::Message,
-                workspace_id: c.workspace_id,
-                channel_id: None,
-                thread_id: None,
-                comment_id: None,
-                conversation_id: Some(c.id),
-                message_id: Some(m.id),
-                by_user_id: m.creator,
-                posted_ts: now,
-                is_read: false,
-            };
-            (u, n)
-        })
-        .collect();
+    let note = Notification {
+        conversation_id: Some(c.id),
+        message_id: Some(m.id),
+        ..Notification::new(c.workspace_id, NotifyReason::Message, false, m.creator, now)
+    };
+    let notes: Vec<(UserId, Notification)> = to.iter().map(|&u| (u, note.clone())).collect();
     let ids = tx.insert_notifications(&notes)?;
     let planned: Vec<(UserId, i64)> = to.into_iter().zip(ids).collect();
     super::delivery::plan(tx, &planned, c.workspace_id, None, Some(c.id), m.obj_index, now)
 }
 
+/// Direct mentions in a conversation message: noted for the unread list.
 pub fn conversation_mentions(tx: &mut dyn Tx, m: &Message, members: &[UserId]) -> Result<()> {
     let mentioned: Vec<UserId> = dedup(m.direct_mentions.iter().copied())
         .into_iter()
