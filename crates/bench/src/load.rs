@@ -34,6 +34,16 @@ pub fn http_client() -> reqwest::Client {
         .expect("an HTTP client")
 }
 
+/// A client for long-lived event streams: no overall deadline (a stream is meant to stay
+/// open for the whole scenario); the reader times its own waits.
+pub fn stream_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .tcp_nodelay(true)
+        .connect_timeout(Duration::from_secs(30))
+        .build()
+        .expect("an HTTP client")
+}
+
 /// Signs a seeded user in; answers their token.
 pub async fn login(http: &reqwest::Client, base: &str, email: &str, password: &str) -> Result<String, String> {
     let r = http

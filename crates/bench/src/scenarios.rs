@@ -2,7 +2,7 @@
 //! workspace; then inbox and search on a large one.
 
 use crate::Args;
-use crate::load::{Latencies, http_client, login, ms, percentile, timed_get};
+use crate::load::{Latencies, http_client, login, ms, percentile, stream_client, timed_get};
 use crate::report::{self, Scenario, fig};
 use crate::seed::{self, Spec};
 use crate::server::{Server, weft_binary};
@@ -453,22 +453,26 @@ async fn watch_stream(http: reqwest::Client, url: String, token: String, a: Arri
     let Ok(mut resp) = http.get(&url).bearer_auth(&token).send().await else { return };
     connected.fetch_add(1, Ordering::Relaxed);
     let mut seen = 0usize;
-    let mut buf = String::new();
+    // Raw bytes: the reader shares the machine with the server, so it stays cheap.
+    let mut buf: Vec<u8> = Vec::new();
     while !stop.load(Ordering::Relaxed) {
         match tokio::time::timeout(Duration::from_millis(500), resp.chunk()).await {
             Ok(Ok(Some(bytes))) => {
-                buf.push_str(&String::from_utf8_lossy(&bytes));
+                buf.extend_from_slice(&bytes);
                 // Whole events only; count the timed thread's new comments.
-                while let Some(end) = buf.find("\n\n") {
-                    let block: String = buf.drain(..end + 2).collect();
-                    if block.contains("event: comment_added") && block.contains(TIMED_THREAD_MARK) {
+                let mut start = 0;
+                while let Some(end) = find(&buf[start..], b"\n\n") {
+                    let block = &buf[start..start + end];
+                    if find(block, b"event: comment_added").is_some() && find(block, TIMED_THREAD_MARK).is_some() {
                         if let (Some(c), Some(l)) = (counts.get(seen), last.get(seen)) {
                             c.fetch_add(1, Ordering::Relaxed);
                             l.fetch_max(base.elapsed().as_micros() as u64, Ordering::Relaxed);
                         }
                         seen += 1;
                     }
+                    start += end + 2;
                 }
+                buf.drain(..start);
             }
             Ok(_) => return,
             Err(_) => {}
@@ -476,8 +480,12 @@ async fn watch_stream(http: reqwest::Client, url: String, token: String, a: Arri
     }
 }
 
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
 /// Comments of thread 1 are timed; other traffic (the second poster's) is not counted.
-const TIMED_THREAD_MARK: &str = "\"thread_id\":1,\"";
+const TIMED_THREAD_MARK: &[u8] = b"\"thread_id\":1,\"";
 
 async fn fanout(
     args: &Args,
@@ -492,17 +500,40 @@ async fn fanout(
     // Watchers are the last users: not participants of the thread posted in (thread 1's
     // participants are among the first users), so they get only the channel's events.
     let watchers: Vec<String> = tokens.iter().rev().take(4).cloned().collect();
+    // The second poster writes in a private channel of its own: the watchers do not see
+    // it, so its posts measure write latency during the fan-out without adding fan-outs.
+    let background = Background { token: tokens[1].clone(), thread: private_thread(server, http, &tokens[1]).await? };
 
     // One stream: live delivery to one other client.
     step("fanout: delivery to one stream");
-    let single =
-        deliveries(server, http, &stream_url, &post_url, &poster, &watchers, 1, 50.min(args.fanout_posts * 10)).await?;
+    let single = deliveries(
+        server,
+        http,
+        &stream_url,
+        &post_url,
+        &poster,
+        &watchers,
+        &background,
+        1,
+        50.min(args.fanout_posts * 10),
+    )
+    .await?;
 
     // Many streams.
     step(&format!("fanout: opening {} streams", args.streams));
     let rss_before = server.rss_kib();
-    let many =
-        deliveries(server, http, &stream_url, &post_url, &poster, &watchers, args.streams, args.fanout_posts).await?;
+    let many = deliveries(
+        server,
+        http,
+        &stream_url,
+        &post_url,
+        &poster,
+        &watchers,
+        &background,
+        args.streams,
+        args.fanout_posts,
+    )
+    .await?;
     let kib_per_stream = match (rss_before, many.rss_open) {
         (Some(b), Some(a)) => (a as f64 - b as f64) / args.streams as f64,
         _ => f64::NAN,
@@ -515,7 +546,8 @@ async fn fanout(
         how: format!(
             "{} SSE streams open on one workspace (4 users); a comment in a public channel; time from the post's \
              response to its arrival at the last stream, over {} posts; memory = server RSS with the streams idle \
-             minus before; single = the same with one stream; posts during fan-out from a second poster at 20/s",
+             minus before; single = the same with one stream; posts during fan-out from a second poster at 20/s, in a \
+             private channel the watchers do not see",
             args.streams, args.fanout_posts
         ),
         figures: vec![
@@ -529,6 +561,32 @@ async fn fanout(
         ],
         json: base_json(json!({"streams": args.streams, "posts": args.fanout_posts})),
     })
+}
+
+/// Who posts in the background during a fan-out, and where.
+struct Background {
+    token: String,
+    thread: i64,
+}
+
+/// A private channel with one thread, for the background poster.
+async fn private_thread(server: &Server, http: &reqwest::Client, token: &str) -> Result<i64, String> {
+    let post = |path: &str, body: Value| {
+        let req = http.post(format!("{}/api/v3/{path}", server.url)).bearer_auth(token).json(&body);
+        async move {
+            let r = req.send().await.map_err(|e| e.to_string())?;
+            let status = r.status();
+            let v: Value = r.json().await.map_err(|e| e.to_string())?;
+            if !status.is_success() {
+                return Err(format!("{status}: {v}"));
+            }
+            v["id"].as_i64().ok_or_else(|| format!("no id in {v}"))
+        }
+    };
+    let name = format!("bench-private-{}", std::process::id());
+    let channel = post("channels/add", json!({"workspace_id": seed::WORKSPACE, "name": name, "public": false})).await?;
+    post("threads/add", json!({"channel_id": channel, "title": "Background", "content": "posts during the fan-out"}))
+        .await
 }
 
 struct Delivery {
@@ -547,6 +605,7 @@ async fn deliveries(
     post_url: &str,
     poster: &str,
     watchers: &[String],
+    bg: &Background,
     n: usize,
     posts: usize,
 ) -> Result<Delivery, String> {
@@ -557,7 +616,7 @@ async fn deliveries(
     let base = Instant::now();
     // A client per few hundred streams: each stream is its own connection.
     let mut tasks = Vec::with_capacity(n);
-    let clients: Vec<reqwest::Client> = (0..n.div_ceil(500).max(1)).map(|_| http_client()).collect();
+    let clients: Vec<reqwest::Client> = (0..n.div_ceil(500).max(1)).map(|_| stream_client()).collect();
     for i in 0..n {
         let http = clients[i % clients.len()].clone();
         let token = watchers[i % watchers.len()].clone();
@@ -587,14 +646,15 @@ async fn deliveries(
 
     // A second poster keeps writing in another thread while the fan-out runs.
     let background = {
-        let (http, url, token, stop) = (http.clone(), post_url.to_string(), watchers[0].clone(), stop.clone());
+        let (http, url, token, stop, thread) =
+            (http.clone(), post_url.to_string(), bg.token.clone(), stop.clone(), bg.thread);
         tokio::spawn(async move {
             let mut lat = Vec::new();
             let mut k = 0u64;
             while !stop.load(Ordering::Relaxed) {
                 k += 1;
                 let t = Instant::now();
-                let body = json!({"thread_id": 2, "content": words(12, k), "recipients": []});
+                let body = json!({"thread_id": thread, "content": words(12, k), "recipients": []});
                 if let Ok(r) = http.post(&url).bearer_auth(&token).json(&body).send().await {
                     let _ = r.bytes().await;
                     lat.push(ms(t.elapsed()));

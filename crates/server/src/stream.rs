@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 use tokio::sync::watch;
 use weft_core::event::Event;
@@ -62,15 +62,55 @@ pub struct Feed {
     /// The feed holds every event with a sequence number in (covered_after, head].
     covered_after: RwLock<i64>,
     head: watch::Sender<i64>,
+    /// The newest event not addressed to one person (a channel's, a conversation's, a
+    /// workspace's): every stream has to look at it.
+    shared: watch::Sender<i64>,
+    /// The newest event addressed to each person with an open stream. Streams wake for
+    /// these two signals only, so an event for one person does not wake every stream.
+    personal: Mutex<Personal>,
+}
+
+struct Personal {
+    /// Every event up to here has been signalled.
+    through: i64,
+    users: HashMap<UserId, watch::Sender<i64>>,
+}
+
+/// What wakes one stream: shared events and those addressed to its person.
+pub struct Signals {
+    shared: watch::Receiver<i64>,
+    personal: watch::Receiver<i64>,
+}
+
+impl Signals {
+    async fn changed(&mut self) -> bool {
+        tokio::select! {
+            r = self.shared.changed() => r.is_ok(),
+            r = self.personal.changed() => r.is_ok(),
+        }
+    }
 }
 
 impl Feed {
     pub fn new(start: i64) -> Self {
-        Feed { recent: RwLock::new(VecDeque::new()), covered_after: RwLock::new(start), head: watch::channel(start).0 }
+        Feed {
+            recent: RwLock::new(VecDeque::new()),
+            covered_after: RwLock::new(start),
+            head: watch::channel(start).0,
+            shared: watch::channel(start).0,
+            personal: Mutex::new(Personal { through: start, users: HashMap::new() }),
+        }
     }
 
     pub fn subscribe(&self) -> watch::Receiver<i64> {
         self.head.subscribe()
+    }
+
+    pub fn signals(&self, user: UserId) -> Signals {
+        let mut p = self.personal.lock().expect("feed lock");
+        let through = p.through;
+        let personal = p.users.entry(user).or_insert_with(|| watch::channel(through).0).subscribe();
+        Signals { shared: self.shared.subscribe(), personal }
     }
 
     pub fn head(&self) -> i64 {
@@ -89,6 +129,11 @@ impl Feed {
 
     fn push(&self, events: Vec<Event>) {
         let Some(last) = events.last().map(|e| e.seq) else { return };
+        let shared = events.iter().rev().find(|e| e.audience.user_id.is_none()).map(|e| e.seq);
+        let addressed: Vec<(UserId, i64)> = events
+            .iter()
+            .flat_map(|e| [e.audience.user_id, e.audience.also_user_id].into_iter().flatten().map(|u| (u, e.seq)))
+            .collect();
         {
             let mut recent = self.recent.write().expect("feed lock");
             for event in events {
@@ -99,6 +144,20 @@ impl Feed {
                     *self.covered_after.write().expect("feed lock") = old.event.seq;
                 }
             }
+        }
+        {
+            let mut p = self.personal.lock().expect("feed lock");
+            for (user, seq) in addressed {
+                if let Some(signal) = p.users.get(&user) {
+                    signal.send_replace(seq);
+                }
+            }
+            p.through = last;
+            p.users.retain(|_, signal| signal.receiver_count() > 0);
+        }
+        // The events first, then their signals, the head last (see `Cursor::idle`).
+        if let Some(seq) = shared {
+            self.shared.send_replace(seq);
         }
         self.head.send_replace(last);
     }
@@ -157,6 +216,20 @@ impl Cursor {
         Ok(())
     }
 
+    /// Moves the cursor to the head if nothing after it can concern this stream (only
+    /// other people's events); answers whether the stream has nothing to read. The head
+    /// is read first: the signals of every event up to it were set before it was.
+    fn idle(&mut self, signals: &mut Signals) -> bool {
+        let head = self.app.feed.head();
+        let shared = *signals.shared.borrow_and_update();
+        let personal = *signals.personal.borrow_and_update();
+        if shared > self.cursor || personal > self.cursor {
+            return false;
+        }
+        self.cursor = self.cursor.max(head);
+        true
+    }
+
     /// The next event this user may see, if one is ready. Advances past the others.
     async fn next_visible(&mut self) -> Result<Option<Arc<FeedEvent>>> {
         loop {
@@ -198,6 +271,15 @@ async fn stream_user(app: &Arc<App>, headers: &HeaderMap, query: &HashMap<String
     Err(Error::NotLoggedIn)
 }
 
+/// One open Server-Sent-Events stream.
+struct SseState {
+    cursor: Cursor,
+    signals: Signals,
+    shutdown: watch::Receiver<bool>,
+    /// Sent when the stream has been quiet for `HEARTBEAT`; reset by every frame.
+    heartbeat: std::pin::Pin<Box<tokio::time::Sleep>>,
+}
+
 /// `GET /api/v3/events/stream?workspace_id=W[&after=N]` — Server-Sent Events.
 pub async fn sse(
     State(app): State<Arc<App>>,
@@ -222,30 +304,38 @@ async fn open_sse(app: Arc<App>, headers: HeaderMap, query: HashMap<String, Stri
     let after = last_event_id.or(p.opt_i64("after")?);
     let user = stream_user(&app, &headers, &query).await?;
     let cursor = Cursor::open(app.clone(), user, ws, after).await?;
-    let head = app.feed.subscribe();
-    let shutdown = app.shutdown.clone();
-    let frames = futures_util::stream::unfold((cursor, head, shutdown), |(mut c, mut head, mut shutdown)| async move {
+    let state = SseState {
+        signals: app.feed.signals(user),
+        shutdown: app.shutdown.clone(),
+        heartbeat: Box::pin(tokio::time::sleep(HEARTBEAT)),
+        cursor,
+    };
+    let frames = futures_util::stream::unfold(state, |mut s| async move {
         loop {
-            if *shutdown.borrow() {
+            if *s.shutdown.borrow() {
                 return None;
             }
-            match c.next_visible().await {
-                Ok(Some(ev)) => return Some((Ok::<_, Infallible>(ev.frame.clone()), (c, head, shutdown))),
-                Ok(None) if !c.access.is_member => return None,
+            match s.cursor.next_visible().await {
+                Ok(Some(ev)) => {
+                    s.heartbeat.as_mut().reset(tokio::time::Instant::now() + HEARTBEAT);
+                    return Some((Ok::<_, Infallible>(ev.frame.clone()), s));
+                }
+                Ok(None) if !s.cursor.access.is_member => return None,
                 Ok(None) => {}
                 Err(e) => {
                     tracing::warn!(error = %e, "event stream ended by an error");
                     return None;
                 }
             }
-            if *head.borrow_and_update() > c.cursor {
+            if !s.cursor.idle(&mut s.signals) {
                 continue;
             }
             tokio::select! {
-                changed = head.changed() => if changed.is_err() { return None },
-                _ = shutdown.changed() => return None,
-                _ = tokio::time::sleep(HEARTBEAT) => {
-                    return Some((Ok(Bytes::from_static(HEARTBEAT_FRAME)), (c, head, shutdown)));
+                open = s.signals.changed() => if !open { return None },
+                _ = s.shutdown.changed() => return None,
+                _ = s.heartbeat.as_mut() => {
+                    s.heartbeat.as_mut().reset(tokio::time::Instant::now() + HEARTBEAT);
+                    return Some((Ok(Bytes::from_static(HEARTBEAT_FRAME)), s));
                 }
             }
         }

@@ -94,3 +94,43 @@ both_backends! {
         t.app.stop().await;
     }
 }
+
+both_backends! {
+    async fn a_stream_gets_its_own_events_among_everyone_elses(b: Backend) {
+        let t = Team::on(b).await;
+        let th = t.ana.add_thread(t.general, "Saved", "x").await.unwrap();
+        let mut bo = t.bo.stream(t.ws, None).await.unwrap();
+        let mut ana = t.ana.stream(t.ws, None).await.unwrap();
+        // Many events addressed to Ana alone, then one to Bo alone, then more of Ana's.
+        for _ in 0..20 {
+            t.ana.post("threads/star", json!({"id": th.id.0})).await.unwrap();
+        }
+        t.bo.post("threads/star", json!({"id": th.id.0})).await.unwrap();
+        for _ in 0..5 {
+            t.ana.post("threads/unstar", json!({"id": th.id.0})).await.unwrap();
+        }
+        let bo_got = bo.drain(QUIET).await;
+        let kinds: Vec<&str> = bo_got.iter().map(|e| e.event.as_str()).collect();
+        assert_eq!(kinds, ["thread_state_updated"], "{bo_got:?}");
+        assert_eq!(bo_got[0].data["data"]["starred"], true);
+        let ana_got = ana.drain(QUIET).await;
+        assert_eq!(ana_got.len(), 25, "{ana_got:?}");
+        let ids: Vec<i64> = ana_got.iter().map(|e| e.id.unwrap()).collect();
+        assert!(ids.windows(2).all(|w| w[0] < w[1]));
+        assert!(ana_got.iter().all(|e| e.event == "thread_state_updated"));
+
+        // A shared event after a run of other people's events still arrives, once.
+        t.ana.add_comment(th.id.0, "for all").await.unwrap();
+        let shared = bo.next(WAIT).await.expect("comment_added arrives");
+        assert_eq!(shared.data["data"]["content"], "for all");
+        let rest = bo.drain(QUIET).await;
+        assert!(rest.iter().all(|e| e.data["data"]["content"] != "for all"), "{rest:?}");
+
+        // Resuming from before Bo's own event replays it exactly.
+        let before = bo_got[0].id.unwrap() - 1;
+        let mut again = t.bo.stream(t.ws, Some(before)).await.unwrap();
+        let replay = again.drain(QUIET).await;
+        assert_eq!(replay.first().map(|e| e.id.unwrap()), Some(bo_got[0].id.unwrap()), "{replay:?}");
+        t.app.stop().await;
+    }
+}
