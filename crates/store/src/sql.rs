@@ -125,6 +125,10 @@ pub trait Conn {
     fn dialect(&self) -> Dialect;
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64>;
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>>;
+    /// The newest event's sequence number (0 for none). Its own method because PostgreSQL
+    /// must plan it afresh each time: a plan cached while the log was small scans the
+    /// whole table once it is large.
+    fn event_head(&mut self) -> Result<i64>;
 }
 
 /// Rows per multi-row INSERT: well under both engines' limits on parameters.
@@ -1579,7 +1583,7 @@ impl Tx for SqlTx<'_> {
         }
         // Sequence numbers are the next integers, allocated inside the writer's exclusive
         // section (see ARCHITECTURE.md): gap-free and in commit order.
-        let head = self.count("SELECT COALESCE(MAX(seq), 0) FROM events", &[])?;
+        let head = self.conn.event_head()?;
         let mut seq = head;
         for chunk in events.chunks(ROWS_PER_INSERT) {
             let mut params: Vec<Value> = Vec::with_capacity(chunk.len() * 9);
@@ -1620,7 +1624,7 @@ impl Tx for SqlTx<'_> {
     }
 
     fn event_head(&mut self) -> Result<i64> {
-        self.count("SELECT COALESCE(MAX(seq), 0) FROM events", &[])
+        self.conn.event_head()
     }
 
     fn touch_inboxes(&mut self, touches: &[InboxTouch]) -> Result<()> {

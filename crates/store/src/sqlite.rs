@@ -83,6 +83,12 @@ impl Conn for Db {
         st.execute(params_from_iter(params.iter())).map(|n| n as u64).map_err(storage_error)
     }
 
+    fn event_head(&mut self) -> Result<i64> {
+        // The rowid's maximum: SQLite reads it off the end of the table.
+        let rows = self.query("SELECT COALESCE(MAX(seq), 0) FROM events", &[])?;
+        rows.first().map_or(Ok(0), |r| r.i64(0))
+    }
+
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
         self.1.fetch_add(1, Ordering::Relaxed);
         let mut st = self.0.prepare_cached(sql).map_err(storage_error)?;
@@ -198,7 +204,7 @@ impl WriteConn for Db {
         Ok(())
     }
     fn head(&mut self) -> Result<i64> {
-        self.0.query_row("SELECT COALESCE(MAX(seq), 0) FROM events", [], |r| r.get(0)).map_err(storage_error)
+        Conn::event_head(self)
     }
     fn close(self) {
         // Fold the WAL back into the database and close.
