@@ -314,12 +314,12 @@ pub fn seed(
             }
             b.flush()?;
         }
-        if sqlite_fts {
-            let mut b = Batch::new(conn, "search_fts", "rowid, title, body");
-            for (id, _, _, _, _, _, _, title, body) in docs {
-                b.row(vec![Value::Int(id), Value::Text(title), Value::Text(body)])?;
-            }
-            b.flush()?;
+        if sqlite_fts && let (Some(first), Some(last)) = (docs.first(), docs.last()) {
+            // The same statement Weft indexes documents with.
+            conn.execute(
+                &format!("{} WHERE id BETWEEN ? AND ?", weft_store::sql::FTS_INSERT),
+                &[Value::Int(first.0), Value::Int(last.0)],
+            )?;
         }
         {
             let mut b =

@@ -191,10 +191,7 @@ impl<'a> SqlTx<'a> {
             ],
         )?;
         if self.conn.dialect() == Dialect::Sqlite {
-            self.conn.execute(
-                "INSERT INTO search_fts (rowid, title, body) VALUES (?, ?, ?)",
-                args![id, &d.title, &d.body],
-            )?;
+            self.conn.execute(&format!("{FTS_INSERT} WHERE id = ?"), args![id])?;
         }
         Ok(())
     }
@@ -631,7 +628,8 @@ fn search_filters(q: &SearchQuery) -> (String, Vec<Value>) {
     (sql, params)
 }
 
-/// Words as an FTS5 query: all of them, the last one also as a prefix when `prefix`.
+/// Words as an FTS5 query: all of them, the last one also as a prefix when `prefix`; in
+/// the title and body (never in the filter tokens).
 fn fts5_query(words: &[String], title_only: bool, prefix: bool) -> String {
     let n = words.len();
     let terms: Vec<String> = words
@@ -643,7 +641,39 @@ fn fts5_query(words: &[String], title_only: bool, prefix: bool) -> String {
         })
         .collect();
     let q = terms.join(" ");
-    if title_only { format!("title : ({q})") } else { q }
+    if title_only { format!("title : ({q})") } else { format!("{{title body}} : ({q})") }
+}
+
+/// Copies search documents into the full-text index (append `WHERE …`). Besides the text,
+/// each gets filter tokens — `a<author>`, `c<channel>`, `v<conversation>`, `t<thread>` — so
+/// that a search narrowed to a few authors, places or a thread intersects short posting
+/// lists inside FTS5 instead of checking thousands of matches' documents. The same
+/// expression fills the index in migration 0009.
+pub const FTS_INSERT: &str = "INSERT INTO search_fts (rowid, title, body, tags) SELECT id, title, body, \
+     'a' || author_id || COALESCE(' c' || channel_id, '') || COALESCE(' v' || conversation_id, '') \
+     || COALESCE(' t' || thread_id, '') FROM search_docs";
+
+/// Places filtered by tokens when there are at most this many (the searcher's whole set of
+/// visible channels is better checked on the documents).
+const FTS_TAGGED_PLACES: usize = 8;
+
+/// The narrowing filters of a search as FTS5 token conditions (ANDed to the words).
+fn fts5_filters(q: &SearchQuery) -> String {
+    let any = |tokens: Vec<String>| format!(" AND tags : ({})", tokens.join(" OR "));
+    let mut out = String::new();
+    if !q.author_ids.is_empty() {
+        out.push_str(&any(q.author_ids.iter().map(|u| format!("a{u}")).collect()));
+    }
+    let places = q.channels.len() + q.conversations.len();
+    if places > 0 && places <= FTS_TAGGED_PLACES {
+        let mut tokens: Vec<String> = q.channels.iter().map(|c| format!("c{c}")).collect();
+        tokens.extend(q.conversations.iter().map(|c| format!("v{c}")));
+        out.push_str(&any(tokens));
+    }
+    if let Some(t) = q.thread_id {
+        out.push_str(&format!(" AND tags : t{t}"));
+    }
+    out
 }
 
 /// A word in at least this many documents is common: ranking by BM25 would read its whole
@@ -723,7 +753,7 @@ impl SqlTx<'_> {
         }
         let last_is_word = q.words.last().is_some_and(|w| w.chars().count() >= MIN_PREFIX_CHARS);
         let prefix = last_is_word && common.last() == Some(&false);
-        let query = fts5_query(&q.words, q.title_only, prefix);
+        let query = fts5_query(&q.words, q.title_only, prefix) + &fts5_filters(q);
         let (order, order_params) = if common.contains(&true) {
             (
                 "search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ? AND rowid >= ?) DESC, "
@@ -731,7 +761,7 @@ impl SqlTx<'_> {
                 vec![OrderParam::Value(fts5_query(&q.words, true, prefix).into()), OrderParam::Floor],
             )
         } else {
-            ("bm25(search_fts, 4.0, 1.0), ".to_string(), vec![])
+            ("bm25(search_fts, 4.0, 1.0, 0.0), ".to_string(), vec![])
         };
         Ok(SearchPlan {
             from: "FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid WHERE search_fts MATCH ?".into(),
@@ -2049,7 +2079,18 @@ impl Tx for SqlTx<'_> {
     }
 
     fn move_thread_docs(&mut self, thread: ThreadId, channel: ChannelId) -> Result<()> {
+        let sqlite = self.conn.dialect() == Dialect::Sqlite;
+        if sqlite {
+            self.conn.execute(
+                "DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_docs WHERE thread_id = ?)",
+                args![thread],
+            )?;
+        }
         self.conn.execute("UPDATE search_docs SET channel_id = ? WHERE thread_id = ?", args![channel, thread])?;
+        if sqlite {
+            // The channel is one of the document's filter tokens.
+            self.conn.execute(&format!("{FTS_INSERT} WHERE thread_id = ?"), args![thread])?;
+        }
         Ok(())
     }
 

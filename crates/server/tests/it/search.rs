@@ -131,6 +131,16 @@ both_backends! {
         assert_eq!(ids["message_ids"].as_array().unwrap().len(), 1);
         let err = t.ana.get("search", json!({"workspace_id": t.ws})).await.unwrap_err();
         assert_eq!((err.status, err.code()), (400, 19));
+
+        // Filters are matched inside the text index: a moved thread's documents follow it,
+        // and a word that looks like a filter token finds nothing of it.
+        let author_token = format!("a{}", t.bo_id);
+        assert!(find(&t.ana, t.ws, json!({"query": author_token})).await.is_empty());
+        t.ana.post("threads/move_to_channel", json!({"id": th.id.0, "to_channel": t.private})).await.unwrap();
+        assert_eq!(find(&t.ana, t.ws, json!({"query": "orange", "channel_ids": [t.general]})).await.len(), 0);
+        assert_eq!(find(&t.ana, t.ws, json!({"query": "orange", "channel_ids": [t.private]})).await.len(), 3);
+        let by_bo_there = json!({"query": "orange", "channel_ids": [t.private], "author_ids": [t.bo_id]});
+        assert_eq!(find(&t.ana, t.ws, by_bo_there).await.len(), 2);
         t.app.stop().await;
     }
 }
