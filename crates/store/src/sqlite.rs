@@ -175,6 +175,8 @@ fn migrate(conn: &Connection) -> rusqlite::Result<()> {
                 r.get(0)
             })?;
         if !done {
+            // Some migrations rebuild an index over every document: say so before, not after.
+            tracing::info!(version, "applying migration");
             let tx = conn.unchecked_transaction()?;
             tx.execute_batch(sql)?;
             tx.execute("INSERT INTO schema_migrations (version, applied_ts) VALUES (?, unixepoch())", [version])?;
