@@ -277,6 +277,14 @@ pub fn migrate(c: &mut PgConn) -> Result<()> {
         "BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK}); \
          CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_ts BIGINT NOT NULL)"
     ))?;
+    let current = c.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &[])?;
+    let current = current.first().map_or(Ok(0), |r| r.i64(0))?;
+    let latest = MIGRATIONS.last().map_or(0, |(v, _)| *v);
+    if current == 0 {
+        tracing::info!(version = latest, "creating the database schema");
+    } else if current < latest {
+        tracing::info!(from = current, to = latest, "upgrading the database schema (minutes on a large database)");
+    }
     for (version, sql) in MIGRATIONS {
         let done = c.query("SELECT COUNT(*) FROM schema_migrations WHERE version = ?", &[Value::Int(*version)])?;
         if done.first().map_or(Ok(0), |r| r.i64(0))? == 0 {
@@ -288,7 +296,7 @@ pub fn migrate(c: &mut PgConn) -> Result<()> {
                 "INSERT INTO schema_migrations (version, applied_ts) VALUES (?, EXTRACT(EPOCH FROM now())::BIGINT)",
                 &[Value::Int(*version)],
             )?;
-            tracing::info!(version, "applied migration");
+            tracing::debug!(version, "applied migration");
         }
     }
     c.batch("COMMIT")

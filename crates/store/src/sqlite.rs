@@ -169,19 +169,25 @@ fn migrate(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_ts INTEGER NOT NULL)",
     )?;
+    let current: i64 = conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?;
+    let latest = MIGRATIONS.last().map_or(0, |(v, _)| *v);
+    if current == 0 {
+        tracing::info!(version = latest, "creating the database schema");
+    } else if current < latest {
+        // Some migrations rebuild an index over every document: say so before, not after.
+        tracing::info!(from = current, to = latest, "upgrading the database schema (minutes on a large database)");
+    }
     for (version, sql) in MIGRATIONS {
         let done: bool =
             conn.query_row("SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?)", [version], |r| {
                 r.get(0)
             })?;
         if !done {
-            // Some migrations rebuild an index over every document: say so before, not after.
-            tracing::info!(version, "applying migration");
             let tx = conn.unchecked_transaction()?;
             tx.execute_batch(sql)?;
             tx.execute("INSERT INTO schema_migrations (version, applied_ts) VALUES (?, unixepoch())", [version])?;
             tx.commit()?;
-            tracing::info!(version, "applied migration");
+            tracing::debug!(version, "applied migration");
         }
     }
     Ok(())
