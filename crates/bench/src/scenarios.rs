@@ -494,46 +494,27 @@ async fn fanout(
     tokens: &[String],
     base_json: &dyn Fn(Value) -> Map<String, Value>,
 ) -> Result<Scenario, String> {
-    let stream_url = format!("{}/api/v3/events/stream?workspace_id={}", server.url, seed::WORKSPACE);
-    let post_url = format!("{}/api/v3/comments/add", server.url);
-    let poster = tokens[0].clone();
-    // Watchers are the last users: not participants of the thread posted in (thread 1's
-    // participants are among the first users), so they get only the channel's events.
-    let watchers: Vec<String> = tokens.iter().rev().take(4).cloned().collect();
     // The second poster writes in a private channel of its own: the watchers do not see
     // it, so its posts measure write latency during the fan-out without adding fan-outs.
     let background = Background { token: tokens[1].clone(), thread: private_thread(server, http, &tokens[1]).await? };
+    let setup = FanoutSetup {
+        stream_url: format!("{}/api/v3/events/stream?workspace_id={}", server.url, seed::WORKSPACE),
+        post_url: format!("{}/api/v3/comments/add", server.url),
+        poster: tokens[0].clone(),
+        // Watchers are the last users: not participants of the thread posted in (thread 1's
+        // participants are among the first users), so they get only the channel's events.
+        watchers: tokens.iter().rev().take(4).cloned().collect(),
+        background,
+    };
 
     // One stream: live delivery to one other client.
     step("fanout: delivery to one stream");
-    let single = deliveries(
-        server,
-        http,
-        &stream_url,
-        &post_url,
-        &poster,
-        &watchers,
-        &background,
-        1,
-        50.min(args.fanout_posts * 10),
-    )
-    .await?;
+    let single = deliveries(server, http, &setup, 1, 50.min(args.fanout_posts * 10)).await?;
 
     // Many streams.
     step(&format!("fanout: opening {} streams", args.streams));
     let rss_before = server.rss_kib();
-    let many = deliveries(
-        server,
-        http,
-        &stream_url,
-        &post_url,
-        &poster,
-        &watchers,
-        &background,
-        args.streams,
-        args.fanout_posts,
-    )
-    .await?;
+    let many = deliveries(server, http, &setup, args.streams, args.fanout_posts).await?;
     let kib_per_stream = match (rss_before, many.rss_open) {
         (Some(b), Some(a)) => (a as f64 - b as f64) / args.streams as f64,
         _ => f64::NAN,
@@ -561,6 +542,15 @@ async fn fanout(
         ],
         json: base_json(json!({"streams": args.streams, "posts": args.fanout_posts})),
     })
+}
+
+/// What every fan-out measurement uses: where to stream and post, who posts, who watches.
+struct FanoutSetup {
+    stream_url: String,
+    post_url: String,
+    poster: String,
+    watchers: Vec<String>,
+    background: Background,
 }
 
 /// Who posts in the background during a fan-out, and where.
@@ -597,18 +587,14 @@ struct Delivery {
 
 /// Opens `n` streams, then posts `posts` comments one after another and times each
 /// comment's arrival at the last of the streams.
-#[allow(clippy::too_many_arguments)]
 async fn deliveries(
     server: &Server,
     http: &reqwest::Client,
-    stream_url: &str,
-    post_url: &str,
-    poster: &str,
-    watchers: &[String],
-    bg: &Background,
+    setup: &FanoutSetup,
     n: usize,
     posts: usize,
 ) -> Result<Delivery, String> {
+    let FanoutSetup { stream_url, post_url, poster, watchers, background: bg } = setup;
     let connected = Arc::new(AtomicUsize::new(0));
     let counts: Arc<Vec<AtomicUsize>> = Arc::new((0..posts).map(|_| AtomicUsize::new(0)).collect());
     let last: Arc<Vec<AtomicU64>> = Arc::new((0..posts).map(|_| AtomicU64::new(0)).collect());

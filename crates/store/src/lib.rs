@@ -46,6 +46,16 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// Says, before migrating, whether the schema is being created or upgraded: some
+/// migrations rebuild an index over every document, which takes a while.
+fn announce_migrations(current: i64, latest: i64) {
+    if current == 0 {
+        tracing::info!(version = latest, "creating the database schema");
+    } else if current < latest {
+        tracing::info!(from = current, to = latest, "upgrading the database schema (minutes on a large database)");
+    }
+}
+
 pub fn open(location: &Location, pg: pg::PgOptions) -> weft_core::Result<Arc<dyn Store>> {
     match location {
         Location::Sqlite(dir) => open_sqlite(dir),

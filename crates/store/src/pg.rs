@@ -261,13 +261,9 @@ impl WriteConn for PgConn {
         if appended { self.batch(&format!("SELECT pg_notify('{NOTIFY_CHANNEL}', '')")) } else { Ok(()) }
     }
     fn head(&mut self) -> Result<i64> {
-        event_head(self)
+        Conn::event_head(self)
     }
     fn close(self) {}
-}
-
-fn event_head(c: &mut PgConn) -> Result<i64> {
-    Conn::event_head(c)
 }
 
 /// Applies the embedded migrations not yet recorded, under the write lock so that two
@@ -279,12 +275,7 @@ pub fn migrate(c: &mut PgConn) -> Result<()> {
     ))?;
     let current = c.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &[])?;
     let current = current.first().map_or(Ok(0), |r| r.i64(0))?;
-    let latest = MIGRATIONS.last().map_or(0, |(v, _)| *v);
-    if current == 0 {
-        tracing::info!(version = latest, "creating the database schema");
-    } else if current < latest {
-        tracing::info!(from = current, to = latest, "upgrading the database schema (minutes on a large database)");
-    }
+    crate::announce_migrations(current, MIGRATIONS.last().map_or(0, |(v, _)| *v));
     for (version, sql) in MIGRATIONS {
         let done = c.query("SELECT COUNT(*) FROM schema_migrations WHERE version = ?", &[Value::Int(*version)])?;
         if done.first().map_or(Ok(0), |r| r.i64(0))? == 0 {
@@ -356,7 +347,7 @@ fn listener_loop(url: String, timeout: Duration, head: watch::Sender<i64>, stop:
                 while let Ok(Some(_)) = notifications.iter().next() {}
             }
         }
-        match event_head(&mut conn) {
+        match Conn::event_head(&mut conn) {
             Ok(seq) => {
                 head.send_if_modified(|h| {
                     let newer = seq > *h;
@@ -381,7 +372,7 @@ impl PgStore {
             move || {
                 let mut writer = PgConn::counted(&url, timeout, counter);
                 migrate(&mut writer)?;
-                let head = event_head(&mut writer)?;
+                let head = Conn::event_head(&mut writer)?;
                 Ok((writer, head))
             }
         })?;

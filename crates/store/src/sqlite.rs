@@ -170,13 +170,7 @@ fn migrate(conn: &Connection) -> rusqlite::Result<()> {
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_ts INTEGER NOT NULL)",
     )?;
     let current: i64 = conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?;
-    let latest = MIGRATIONS.last().map_or(0, |(v, _)| *v);
-    if current == 0 {
-        tracing::info!(version = latest, "creating the database schema");
-    } else if current < latest {
-        // Some migrations rebuild an index over every document: say so before, not after.
-        tracing::info!(from = current, to = latest, "upgrading the database schema (minutes on a large database)");
-    }
+    crate::announce_migrations(current, MIGRATIONS.last().map_or(0, |(v, _)| *v));
     for (version, sql) in MIGRATIONS {
         let done: bool =
             conn.query_row("SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?)", [version], |r| {
