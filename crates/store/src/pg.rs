@@ -14,7 +14,7 @@
 //! - A lost connection is reopened on the next job; meanwhile calls fail with
 //!   `Unavailable` (HTTP 503) instead of hanging or crashing.
 
-use crate::sql::{Conn, Dialect, Row, Value};
+use crate::sql::{Conn, Dialect, FtsIndexing, Row, Value};
 use crate::writer::{WriteConn, WriteRequest, run_job, writer_loop};
 use bytes::BytesMut;
 use postgres::fallible_iterator::FallibleIterator;
@@ -316,7 +316,7 @@ fn reader_loop(mut conn: PgConn, queue: Arc<Mutex<std_mpsc::Receiver<ReadRequest
         let next = queue.lock().expect("read queue").recv();
         let Ok((job, reply)) = next else { return };
         let out = conn.begin_fresh("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").and_then(|_| {
-            let (out, _) = run_job(&mut conn, job);
+            let (out, _) = run_job(&mut conn, job, FtsIndexing::Immediate);
             let _ = conn.batch("COMMIT");
             out
         });

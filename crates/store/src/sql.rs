@@ -150,16 +150,35 @@ fn placeholders(n: usize) -> String {
     if n == 0 { "NULL".to_string() } else { vec!["?"; n].join(", ") }
 }
 
+/// When new search documents enter SQLite's full-text index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FtsIndexing {
+    /// With the statement that adds the document.
+    Immediate,
+    /// Once, for every job of a group commit, just before COMMIT (`fts_catch_up`). Writing
+    /// to FTS5 inside a job's savepoint makes the next savepoint flush FTS5's pending terms
+    /// into a segment of their own: a segment, and later merges of it, per post. Documents
+    /// above `indexed_through` (search_docs ids are never reused) are not in the index yet.
+    Deferred { indexed_through: i64 },
+}
+
 /// `Tx` over any backend's `Conn`.
 pub struct SqlTx<'a> {
     conn: &'a mut dyn Conn,
+    fts: FtsIndexing,
     /// Whether this transaction appended to the event log (so commit must wake streams).
     pub appended_events: bool,
+    /// Whether it added search documents that still wait for the full-text index.
+    pub deferred_docs: bool,
 }
 
 impl<'a> SqlTx<'a> {
     pub fn new(conn: &'a mut dyn Conn) -> Self {
-        SqlTx { conn, appended_events: false }
+        Self::with_fts(conn, FtsIndexing::Immediate)
+    }
+
+    pub fn with_fts(conn: &'a mut dyn Conn, fts: FtsIndexing) -> Self {
+        SqlTx { conn, fts, appended_events: false, deferred_docs: false }
     }
 
     fn one(&mut self, sql: &str, params: &[Value]) -> Result<Option<Row>> {
@@ -191,8 +210,31 @@ impl<'a> SqlTx<'a> {
             ],
         )?;
         if self.conn.dialect() == Dialect::Sqlite {
-            self.conn.execute(&format!("{FTS_INSERT} WHERE id = ?"), args![id])?;
+            match self.fts {
+                FtsIndexing::Immediate => {
+                    self.conn.execute(&format!("{FTS_INSERT} WHERE id = ?"), args![id])?;
+                }
+                FtsIndexing::Deferred { .. } => self.deferred_docs = true,
+            }
         }
+        Ok(())
+    }
+
+    /// Takes the documents matching `filter` out of SQLite's full-text index (only those
+    /// already in it); a no-op on PostgreSQL, whose index lives on the document rows.
+    fn fts_delete(&mut self, filter: &str, params: &[Value]) -> Result<()> {
+        if self.conn.dialect() != Dialect::Sqlite {
+            return Ok(());
+        }
+        let sql = format!("DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_docs WHERE {filter}");
+        match self.fts {
+            FtsIndexing::Immediate => self.conn.execute(&format!("{sql})"), params)?,
+            FtsIndexing::Deferred { indexed_through } => {
+                let mut params = params.to_vec();
+                params.push(indexed_through.into());
+                self.conn.execute(&format!("{sql} AND id <= ?)"), &params)?
+            }
+        };
         Ok(())
     }
 
@@ -236,12 +278,7 @@ impl<'a> SqlTx<'a> {
 
     /// Removes the search documents whose `column` (channel_id or workspace_id) is `id`.
     fn delete_docs(&mut self, column: &str, id: i64) -> Result<()> {
-        if self.conn.dialect() == Dialect::Sqlite {
-            self.conn.execute(
-                &format!("DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_docs WHERE {column} = ?)"),
-                &[Value::Int(id)],
-            )?;
-        }
+        self.fts_delete(&format!("{column} = ?"), &[Value::Int(id)])?;
         self.conn.execute(&format!("DELETE FROM search_docs WHERE {column} = ?"), &[Value::Int(id)])?;
         Ok(())
     }
@@ -652,6 +689,17 @@ fn fts5_query(words: &[String], title_only: bool, prefix: bool) -> String {
 pub const FTS_INSERT: &str = "INSERT INTO search_fts (rowid, title, body, tags) SELECT id, title, body, \
      'a' || author_id || COALESCE(' c' || channel_id, '') || COALESCE(' v' || conversation_id, '') \
      || COALESCE(' t' || thread_id, '') FROM search_docs";
+
+/// The newest search document in SQLite's full-text index: at the start of a group
+/// commit, every document (they enter the index in the transaction that adds them).
+pub fn fts_indexed_through(conn: &mut dyn Conn) -> Result<i64> {
+    conn.query("SELECT COALESCE(MAX(id), 0) FROM search_docs", &[])?.first().map_or(Ok(0), |r| r.i64(0))
+}
+
+/// Adds the documents of a group commit's jobs to the full-text index, in one statement.
+pub fn fts_catch_up(conn: &mut dyn Conn, indexed_through: i64) -> Result<()> {
+    conn.execute(&format!("{FTS_INSERT} WHERE id > ?"), &[Value::Int(indexed_through)]).map(drop)
+}
 
 /// Places filtered by tokens when there are at most this many (the searcher's whole set of
 /// visible channels is better checked on the documents).
@@ -2057,39 +2105,32 @@ impl Tx for SqlTx<'_> {
     }
 
     fn unindex_doc(&mut self, kind: &str, obj_id: i64) -> Result<()> {
-        if self.conn.dialect() == Dialect::Sqlite {
-            self.conn.execute(
-                "DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_docs WHERE kind = ? AND obj_id = ?)",
-                args![kind, obj_id],
-            )?;
-        }
+        self.fts_delete("kind = ? AND obj_id = ?", args![kind, obj_id])?;
         self.conn.execute("DELETE FROM search_docs WHERE kind = ? AND obj_id = ?", args![kind, obj_id])?;
         Ok(())
     }
 
     fn unindex_thread(&mut self, thread: ThreadId) -> Result<()> {
-        if self.conn.dialect() == Dialect::Sqlite {
-            self.conn.execute(
-                "DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_docs WHERE thread_id = ?)",
-                args![thread],
-            )?;
-        }
+        self.fts_delete("thread_id = ?", args![thread])?;
         self.conn.execute("DELETE FROM search_docs WHERE thread_id = ?", args![thread])?;
         Ok(())
     }
 
     fn move_thread_docs(&mut self, thread: ThreadId, channel: ChannelId) -> Result<()> {
-        let sqlite = self.conn.dialect() == Dialect::Sqlite;
-        if sqlite {
-            self.conn.execute(
-                "DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_docs WHERE thread_id = ?)",
-                args![thread],
-            )?;
-        }
+        self.fts_delete("thread_id = ?", args![thread])?;
         self.conn.execute("UPDATE search_docs SET channel_id = ? WHERE thread_id = ?", args![channel, thread])?;
-        if sqlite {
-            // The channel is one of the document's filter tokens.
-            self.conn.execute(&format!("{FTS_INSERT} WHERE thread_id = ?"), args![thread])?;
+        if self.conn.dialect() == Dialect::Sqlite {
+            // The channel is one of the document's filter tokens. Documents still waiting
+            // for the index get it when they enter.
+            match self.fts {
+                FtsIndexing::Immediate => {
+                    self.conn.execute(&format!("{FTS_INSERT} WHERE thread_id = ?"), args![thread])?;
+                }
+                FtsIndexing::Deferred { indexed_through } => {
+                    let sql = format!("{FTS_INSERT} WHERE thread_id = ? AND id <= ?");
+                    self.conn.execute(&sql, args![thread, indexed_through])?;
+                }
+            }
         }
         Ok(())
     }

@@ -3,7 +3,7 @@
 //! savepoint so that a failing job rolls back alone. Replies go out only after COMMIT, so
 //! an acknowledged write is durable.
 
-use crate::sql::{Conn, SqlTx};
+use crate::sql::{Conn, Dialect, FtsIndexing, SqlTx, fts_catch_up, fts_indexed_through};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Mutex;
 use tokio::sync::{mpsc, oneshot, watch};
@@ -33,37 +33,55 @@ pub trait WriteConn {
     fn close(self);
 }
 
-pub fn run_job(conn: &mut dyn Conn, job: Job) -> (Result<AnyBox>, bool) {
-    let mut tx = SqlTx::new(conn);
+/// What a job did besides its result.
+pub struct JobEffects {
+    pub appended_events: bool,
+    pub deferred_docs: bool,
+}
+
+pub fn run_job(conn: &mut dyn Conn, job: Job, fts: FtsIndexing) -> (Result<AnyBox>, JobEffects) {
+    let mut tx = SqlTx::with_fts(conn, fts);
     let out = catch_unwind(AssertUnwindSafe(|| job(&mut tx)))
         .unwrap_or_else(|_| Err(Error::Internal("a storage job panicked".into())));
-    let appended = tx.appended_events;
-    (out, appended)
+    (out, JobEffects { appended_events: tx.appended_events, deferred_docs: tx.deferred_docs })
 }
 
 fn commit_batch<W: WriteConn>(w: &mut W, jobs: Vec<Job>) -> (Vec<Result<AnyBox>>, bool) {
     let n = jobs.len();
-    if let Err(e) = w.ensure_connected().and_then(|_| w.begin()) {
-        return ((0..n).map(|_| Err(e.clone())).collect(), false);
-    }
+    let fts = w.ensure_connected().and_then(|_| w.begin()).and_then(|_| match w.conn().dialect() {
+        Dialect::Sqlite => Ok(FtsIndexing::Deferred { indexed_through: fts_indexed_through(w.conn())? }),
+        Dialect::Postgres => Ok(FtsIndexing::Immediate),
+    });
+    let fts = match fts {
+        Ok(fts) => fts,
+        Err(e) => {
+            let _ = w.run_sql("ROLLBACK");
+            return ((0..n).map(|_| Err(e.clone())).collect(), false);
+        }
+    };
     let mut results = Vec::with_capacity(n);
-    let mut appended = false;
+    let (mut appended, mut deferred_docs) = (false, false);
     for job in jobs {
         if let Err(e) = w.run_sql("SAVEPOINT job") {
             results.push(Err(e));
             continue;
         }
-        let (out, job_appended) = run_job(w.conn(), job);
+        let (out, effects) = run_job(w.conn(), job, fts);
         let end = if out.is_ok() { "RELEASE SAVEPOINT job" } else { "ROLLBACK TO SAVEPOINT job" };
         match w.run_sql(end) {
             Ok(()) => {
-                appended |= job_appended && out.is_ok();
+                appended |= effects.appended_events && out.is_ok();
+                deferred_docs |= effects.deferred_docs && out.is_ok();
                 results.push(out);
             }
             Err(e) => results.push(Err(e)),
         }
     }
-    let committed = w.before_commit(appended).and_then(|_| w.run_sql("COMMIT"));
+    let indexed = match fts {
+        FtsIndexing::Deferred { indexed_through } if deferred_docs => fts_catch_up(w.conn(), indexed_through),
+        _ => Ok(()),
+    };
+    let committed = indexed.and_then(|_| w.before_commit(appended)).and_then(|_| w.run_sql("COMMIT"));
     if let Err(e) = committed {
         tracing::error!(error = %e, "commit failed; the whole batch is rolled back");
         let _ = w.run_sql("ROLLBACK");

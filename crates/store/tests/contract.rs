@@ -233,3 +233,89 @@ async fn search_ranks_recent_matches_of_common_words_and_widens_for_filters() {
         s.close().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_documents_changed_in_the_writing_transaction_are_found_as_committed() {
+    use weft_core::store::{SearchDoc, SearchQuery};
+    use weft_core::{ChannelId, ThreadId};
+    let doc = |obj_id: i64, thread: i64, body: &str| SearchDoc {
+        kind: "comment",
+        obj_id,
+        workspace_id: WorkspaceId(1),
+        channel_id: Some(ChannelId(1)),
+        conversation_id: None,
+        thread_id: Some(ThreadId(thread)),
+        author_id: UserId(1),
+        posted_ts: 1_000 + obj_id,
+        title: String::new(),
+        body: body.into(),
+        mentions: vec![],
+    };
+    for b in backends() {
+        let s = b.store.clone();
+        s.write(move |tx| tx.index_doc(&doc(1, 1, "alpha first"))).await.unwrap();
+        // Several jobs at once, so that the writer is likely to commit them together; each
+        // also changes documents it added itself, before they are committed.
+        let mut jobs = Vec::new();
+        let s2 = s.clone();
+        jobs.push(tokio::spawn(async move {
+            s2.write(move |tx| {
+                tx.index_doc(&doc(2, 1, "alpha second"))?;
+                tx.index_doc(&doc(1, 1, "beta edited"))?;
+                tx.index_doc(&doc(3, 1, "alpha removed"))?;
+                tx.unindex_doc("comment", 3)?;
+                tx.index_doc(&doc(5, 2, "alpha elsewhere"))?;
+                tx.index_doc(&doc(5, 2, "gamma elsewhere"))?;
+                tx.move_thread_docs(ThreadId(1), ChannelId(2))
+            })
+            .await
+        }));
+        let s3 = s.clone();
+        jobs.push(tokio::spawn(async move {
+            s3.write(move |tx| -> Result<(), Error> {
+                tx.index_doc(&doc(4, 3, "alpha failed"))?;
+                Err(Error::BadRequest("no".into()))
+            })
+            .await
+        }));
+        let results: Vec<bool> = futures_join(jobs).await;
+        assert_eq!(results, vec![true, false], "{}", s.backend());
+        let search = |word: &str, channel: i64| {
+            let q = SearchQuery {
+                workspace_id: WorkspaceId(1),
+                words: vec![word.to_string()],
+                channels: vec![ChannelId(channel)],
+                limit: 10,
+                ..Default::default()
+            };
+            let s = s.clone();
+            async move {
+                let mut ids: Vec<i64> =
+                    s.read(move |tx| tx.search(&q)).await.unwrap().iter().map(|h| h.obj_id).collect();
+                ids.sort();
+                ids
+            }
+        };
+        let backend = s.backend();
+        assert_eq!(search("alpha", 2).await, vec![2], "{backend}: only the moved, committed, current text");
+        assert_eq!(search("beta", 2).await, vec![1], "{backend}: the edit is found in the new channel");
+        assert_eq!(search("alpha", 1).await, Vec::<i64>::new(), "{backend}: nothing left in the old channel");
+        assert_eq!(search("gamma", 1).await, vec![5], "{backend}: a document edited before it was committed");
+        assert_eq!(search("removed", 2).await, Vec::<i64>::new(), "{backend}");
+        assert_eq!(search("failed", 1).await, Vec::<i64>::new(), "{backend}: the failed job's document");
+        // Later writes see a consistent index: the edited document changes once more.
+        s.write(move |tx| tx.index_doc(&doc(2, 1, "delta"))).await.unwrap();
+        assert_eq!(search("alpha", 1).await, Vec::<i64>::new(), "{backend}");
+        assert_eq!(search("delta", 1).await, vec![2], "{backend}");
+        s.close().await;
+    }
+}
+
+/// Whether each spawned write succeeded, in spawn order.
+async fn futures_join(handles: Vec<tokio::task::JoinHandle<Result<(), Error>>>) -> Vec<bool> {
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await.unwrap().is_ok());
+    }
+    out
+}
