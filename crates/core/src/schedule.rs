@@ -143,50 +143,70 @@ pub fn available(s: &Schedule, away: Option<&AwayMode>, at: i64) -> bool {
     working(s, at) && !in_dnd(s, at) && !is_away(s, away, at)
 }
 
-/// The local wall-clock instants where a person's state may change, as Unix seconds, from
-/// the start of `at`'s local day for `HORIZON_DAYS`.
-fn boundaries(s: &Schedule, away: Option<&AwayMode>, at: i64) -> Vec<i64> {
-    let tz = zone(s);
-    let start_day = zoned(s, at).date();
+/// The local wall-clock instants of one day where a person's state may change (block
+/// edges and the day's midnight), as Unix seconds.
+fn day_boundaries(s: &Schedule, tz: &TimeZone, day: Date) -> Vec<i64> {
+    let wd = day.weekday().to_monday_one_offset();
     let mut out = Vec::new();
-    let mut day = start_day;
-    for _ in 0..=HORIZON_DAYS {
-        let wd = day.weekday().to_monday_one_offset();
-        let mut push = |hhmm: &str| {
-            if let Ok(m) = minutes("", hhmm) {
-                let dt = if m >= 1440 {
-                    day.tomorrow().map(|d| d.to_datetime(Time::midnight()))
-                } else {
-                    Ok(DateTime::from_parts(
-                        day,
-                        Time::new((m / 60) as i8, (m % 60) as i8, 0, 0).unwrap_or(Time::midnight()),
-                    ))
-                };
-                if let Ok(z) = dt.and_then(|dt| dt.to_zoned(tz.clone())) {
-                    out.push(z.timestamp().as_second());
-                }
+    let mut push = |hhmm: &str| {
+        if let Ok(m) = minutes("", hhmm) {
+            let dt = if m >= 1440 {
+                day.tomorrow().map(|d| d.to_datetime(Time::midnight()))
+            } else {
+                Ok(DateTime::from_parts(
+                    day,
+                    Time::new((m / 60) as i8, (m % 60) as i8, 0, 0).unwrap_or(Time::midnight()),
+                ))
+            };
+            if let Ok(z) = dt.and_then(|dt| dt.to_zoned(tz.clone())) {
+                out.push(z.timestamp().as_second());
             }
-        };
-        for i in s.working_hours.iter().chain(s.dnd.iter()).filter(|i| i.weekday == wd) {
-            push(&i.start);
-            push(&i.end);
         }
-        push("00:00");
-        match day.tomorrow() {
-            Ok(d) => day = d,
-            Err(_) => break,
-        }
+    };
+    for i in s.working_hours.iter().chain(s.dnd.iter()).filter(|i| i.weekday == wd) {
+        push(&i.start);
+        push(&i.end);
     }
-    out.extend(s.dnd_ranges.iter().flat_map(|r| [r.from_ts, r.to_ts]));
+    push("00:00");
+    out
+}
+
+/// The first instant after `at` where a person's state may change (a block edge, a
+/// midnight, a do-not-disturb range's edge, the end of an away period) and `wanted`
+/// holds, looking `HORIZON_DAYS` ahead. Days are looked at one by one, so the common
+/// answer — later today or tomorrow — costs a handful of time-zone conversions.
+fn first_boundary(s: &Schedule, away: Option<&AwayMode>, at: i64, wanted: impl Fn(i64) -> bool) -> Option<i64> {
+    let tz = zone(s);
+    let mut fixed: Vec<i64> = s.dnd_ranges.iter().flat_map(|r| [r.from_ts, r.to_ts]).collect();
     if let Some((_, to)) = away.and_then(away_days)
         && let Ok(z) = to.tomorrow().and_then(|d| d.to_zoned(tz.clone()))
     {
-        out.push(z.timestamp().as_second());
+        fixed.push(z.timestamp().as_second());
     }
-    out.retain(|t| *t > at);
-    out.sort_unstable();
-    out.dedup();
-    out
+    fixed.retain(|t| *t > at);
+    fixed.sort_unstable();
+    let mut fixed = fixed.into_iter().peekable();
+    let mut day = zoned(s, at).date();
+    for _ in 0..=HORIZON_DAYS {
+        let next_day = day.tomorrow().ok();
+        let day_end =
+            next_day.and_then(|d| d.to_zoned(tz.clone()).ok()).map_or(i64::MAX, |z| z.timestamp().as_second());
+        let mut points = day_boundaries(s, &tz, day);
+        while let Some(t) = fixed.next_if(|t| *t < day_end) {
+            points.push(t);
+        }
+        points.retain(|t| *t > at);
+        points.sort_unstable();
+        points.dedup();
+        if let Some(t) = points.into_iter().find(|t| wanted(*t)) {
+            return Some(t);
+        }
+        match next_day {
+            Some(d) => day = d,
+            None => break,
+        }
+    }
+    fixed.find(|t| wanted(*t))
 }
 
 /// The first moment from `at` on when the person is available (`at` itself if they are),
@@ -195,7 +215,7 @@ pub fn next_available(s: &Schedule, away: Option<&AwayMode>, at: i64) -> Option<
     if available(s, away, at) {
         return Some(at);
     }
-    boundaries(s, away, at).into_iter().find(|t| available(s, away, *t))
+    first_boundary(s, away, at, |t| available(s, away, t))
 }
 
 /// The first moment from `at` on when `holds` stops being true (None if it holds all along
@@ -204,7 +224,7 @@ fn until_not(s: &Schedule, away: Option<&AwayMode>, at: i64, holds: impl Fn(i64)
     if !holds(at) {
         return Some(at);
     }
-    boundaries(s, away, at).into_iter().find(|t| !holds(*t))
+    first_boundary(s, away, at, |t| !holds(t))
 }
 
 /// What `availability/get` answers about one person.
