@@ -39,6 +39,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (7, include_str!("../migrations/postgres/0007_mail.sql")),
     (8, include_str!("../migrations/postgres/0008_search_by_author.sql")),
     (9, include_str!("../migrations/postgres/0009_conversation_pushes.sql")),
+    (10, include_str!("../migrations/postgres/0010_search_filter_lexemes.sql")),
 ];
 /// The advisory lock that makes writers of all nodes take turns ("WEFT").
 pub const WRITE_LOCK: i64 = 0x5745_4654;

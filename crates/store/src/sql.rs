@@ -705,23 +705,40 @@ pub fn fts_catch_up(conn: &mut dyn Conn, indexed_through: i64) -> Result<()> {
 /// visible channels is better checked on the documents).
 const FTS_TAGGED_PLACES: usize = 8;
 
-/// The narrowing filters of a search as FTS5 token conditions (ANDed to the words).
-fn fts5_filters(q: &SearchQuery) -> String {
-    let any = |tokens: Vec<String>| format!(" AND tags : ({})", tokens.join(" OR "));
-    let mut out = String::new();
+/// The narrowing filters of a search as groups of filter tokens (`a<author>`,
+/// `c<channel>`, `v<conversation>`, `t<thread>`): a document must carry one token of each
+/// group. Each engine indexes these tokens beside the words (SQLite: FTS5's `tags` column;
+/// PostgreSQL: `_`-prefixed lexemes of `tsv`), so the full-text index does the narrowing.
+fn filter_tokens(q: &SearchQuery) -> Vec<Vec<String>> {
+    let mut groups = Vec::new();
     if !q.author_ids.is_empty() {
-        out.push_str(&any(q.author_ids.iter().map(|u| format!("a{u}")).collect()));
+        groups.push(q.author_ids.iter().map(|u| format!("a{u}")).collect());
     }
     let places = q.channels.len() + q.conversations.len();
     if places > 0 && places <= FTS_TAGGED_PLACES {
         let mut tokens: Vec<String> = q.channels.iter().map(|c| format!("c{c}")).collect();
         tokens.extend(q.conversations.iter().map(|c| format!("v{c}")));
-        out.push_str(&any(tokens));
+        groups.push(tokens);
     }
     if let Some(t) = q.thread_id {
-        out.push_str(&format!(" AND tags : t{t}"));
+        groups.push(vec![format!("t{t}")]);
     }
-    out
+    groups
+}
+
+/// The filters as FTS5 conditions on the `tags` column (ANDed to the words).
+fn fts5_filters(q: &SearchQuery) -> String {
+    filter_tokens(q).iter().map(|group| format!(" AND tags : ({})", group.join(" OR "))).collect()
+}
+
+/// The filters as a PostgreSQL tsquery of `_`-prefixed lexemes, which no search word can
+/// produce (`tsquery` keeps letters and digits only); None without filters.
+fn tsquery_filters(q: &SearchQuery) -> Option<String> {
+    let groups: Vec<String> = filter_tokens(q)
+        .iter()
+        .map(|group| format!("({})", group.iter().map(|t| format!("'_{t}'")).collect::<Vec<_>>().join(" | ")))
+        .collect();
+    (!groups.is_empty()).then(|| groups.join(" & "))
 }
 
 /// A word in at least this many documents is common: ranking by BM25 would read its whole
@@ -772,16 +789,20 @@ impl SearchPlan {
         let column = if q.title_only { "to_tsvector('english', d.title)" } else { "d.tsv" };
         let query = Value::from(tsquery(&q.words));
         let narrowed = !q.author_ids.is_empty() || q.thread_id.is_some();
+        // The filter lexemes are in `tsv` (migration 10), not in a title's own vector.
+        let (matches, match_params) = match tsquery_filters(q).filter(|_| !q.title_only) {
+            Some(filters) => (
+                format!("{column} @@ (to_tsquery('english', ?) && (?::text)::tsquery)"),
+                vec![query.clone(), filters.into()],
+            ),
+            None => (format!("{column} @@ to_tsquery('english', ?)"), vec![query.clone()]),
+        };
         SearchPlan {
-            from: format!("FROM search_docs d WHERE {column} @@ to_tsquery('english', ?)"),
+            from: format!("FROM search_docs d WHERE {matches}"),
             id: "d.id",
-            match_params: vec![query.clone()],
-            newest_first: (!narrowed).then(|| {
-                format!(
-                    "SELECT d.id FROM search_docs d WHERE {column} @@ to_tsquery('english', ?) \
-                     ORDER BY d.id DESC LIMIT 1 OFFSET ?"
-                )
-            }),
+            match_params,
+            newest_first: (!narrowed)
+                .then(|| format!("SELECT d.id FROM search_docs d WHERE {matches} ORDER BY d.id DESC LIMIT 1 OFFSET ?")),
             order: format!("-ts_rank({column}, to_tsquery('english', ?)), "),
             order_params: vec![OrderParam::Value(query)],
         }

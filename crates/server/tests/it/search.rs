@@ -134,8 +134,9 @@ both_backends! {
 
         // Filters are matched inside the text index: a moved thread's documents follow it,
         // and a word that looks like a filter token finds nothing of it.
-        let author_token = format!("a{}", t.bo_id);
-        assert!(find(&t.ana, t.ws, json!({"query": author_token})).await.is_empty());
+        for token in [format!("a{}", t.bo_id), format!("_a{}", t.bo_id), format!("_c{}", t.general)] {
+            assert!(find(&t.ana, t.ws, json!({"query": token})).await.is_empty(), "{token}");
+        }
         t.ana.post("threads/move_to_channel", json!({"id": th.id.0, "to_channel": t.private})).await.unwrap();
         assert_eq!(find(&t.ana, t.ws, json!({"query": "orange", "channel_ids": [t.general]})).await.len(), 0);
         assert_eq!(find(&t.ana, t.ws, json!({"query": "orange", "channel_ids": [t.private]})).await.len(), 3);
