@@ -261,9 +261,6 @@ impl WriteConn for PgConn {
     fn before_commit(&mut self, appended: bool) -> Result<()> {
         if appended { self.batch(&format!("SELECT pg_notify('{NOTIFY_CHANNEL}', '')")) } else { Ok(()) }
     }
-    fn head(&mut self) -> Result<i64> {
-        Conn::event_head(self)
-    }
     fn close(self) {}
 }
 
@@ -317,7 +314,7 @@ fn reader_loop(mut conn: PgConn, queue: Arc<Mutex<std_mpsc::Receiver<ReadRequest
         let next = queue.lock().expect("read queue").recv();
         let Ok((job, reply)) = next else { return };
         let out = conn.begin_fresh("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").and_then(|_| {
-            let (out, _) = run_job(&mut conn, job, FtsIndexing::Immediate);
+            let (out, _) = run_job(&mut conn, job, FtsIndexing::Immediate, None);
             let _ = conn.batch("COMMIT");
             out
         });

@@ -166,6 +166,11 @@ pub enum FtsIndexing {
 pub struct SqlTx<'a> {
     conn: &'a mut dyn Conn,
     fts: FtsIndexing,
+    /// The newest event's sequence number, once known: the writer holds the exclusive
+    /// write section for its whole batch, so after one read (or a previous job's appends)
+    /// the head changes only by this transaction's own appends. Saves a round trip per
+    /// append on PostgreSQL.
+    pub event_head: Option<i64>,
     /// Whether this transaction appended to the event log (so commit must wake streams).
     pub appended_events: bool,
     /// Whether it added search documents that still wait for the full-text index.
@@ -174,11 +179,13 @@ pub struct SqlTx<'a> {
 
 impl<'a> SqlTx<'a> {
     pub fn new(conn: &'a mut dyn Conn) -> Self {
-        Self::with_fts(conn, FtsIndexing::Immediate)
+        Self::in_batch(conn, FtsIndexing::Immediate, None)
     }
 
-    pub fn with_fts(conn: &'a mut dyn Conn, fts: FtsIndexing) -> Self {
-        SqlTx { conn, fts, appended_events: false, deferred_docs: false }
+    /// A job of the writer's batch: `event_head` is the head left by the batch's previous
+    /// jobs, if one read it.
+    pub fn in_batch(conn: &'a mut dyn Conn, fts: FtsIndexing, event_head: Option<i64>) -> Self {
+        SqlTx { conn, fts, event_head, appended_events: false, deferred_docs: false }
     }
 
     fn one(&mut self, sql: &str, params: &[Value]) -> Result<Option<Row>> {
@@ -1682,7 +1689,10 @@ impl Tx for SqlTx<'_> {
         }
         // Sequence numbers are the next integers, allocated inside the writer's exclusive
         // section (see ARCHITECTURE.md): gap-free and in commit order.
-        let head = self.conn.event_head()?;
+        let head = match self.event_head {
+            Some(head) => head,
+            None => self.conn.event_head()?,
+        };
         let mut seq = head;
         for chunk in events.chunks(ROWS_PER_INSERT) {
             let mut params: Vec<Value> = Vec::with_capacity(chunk.len() * 9);
@@ -1709,6 +1719,7 @@ impl Tx for SqlTx<'_> {
             self.conn.execute(&sql, &params)?;
         }
         self.appended_events = true;
+        self.event_head = Some(seq);
         Ok((head + 1..=seq).collect())
     }
 

@@ -206,9 +206,6 @@ impl WriteConn for Db {
     fn before_commit(&mut self, _appended: bool) -> Result<()> {
         Ok(())
     }
-    fn head(&mut self) -> Result<i64> {
-        Conn::event_head(self)
-    }
     fn close(self) {
         // Fold the WAL back into the database and close.
         if let Err(e) = self.0.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)") {
@@ -229,7 +226,7 @@ impl SqliteStore {
         migrate(&conn).map_err(storage_error)?;
         let statements = Arc::new(AtomicU64::new(0));
         let mut writer = Db(conn, statements.clone());
-        let (head_tx, head) = watch::channel(writer.head()?);
+        let (head_tx, head) = watch::channel(Conn::event_head(&mut writer)?);
         let (tx, rx) = mpsc::channel::<WriteRequest>(4096);
         let thread = std::thread::Builder::new()
             .name("weft-sqlite-writer".into())
@@ -274,7 +271,7 @@ impl Store for SqliteStore {
                     None => Db(open_reader(&path).map_err(storage_error)?, statements),
                 };
                 conn.0.execute_batch("BEGIN").map_err(storage_error)?;
-                let (out, _) = run_job(&mut conn, job, FtsIndexing::Immediate);
+                let (out, _) = run_job(&mut conn, job, FtsIndexing::Immediate, None);
                 let _ = conn.0.execute_batch("COMMIT");
                 let mut pool = readers.lock().expect("reader pool");
                 if pool.len() < MAX_IDLE_READERS {

@@ -28,7 +28,6 @@ pub trait WriteConn {
     fn conn(&mut self) -> &mut dyn Conn;
     /// Called before COMMIT when the batch appended events (PostgreSQL wakes other nodes).
     fn before_commit(&mut self, appended_events: bool) -> Result<()>;
-    fn head(&mut self) -> Result<i64>;
     /// Called once when the queue closes.
     fn close(self);
 }
@@ -37,16 +36,29 @@ pub trait WriteConn {
 pub struct JobEffects {
     pub appended_events: bool,
     pub deferred_docs: bool,
+    /// The event head after the job, if it read or moved it.
+    pub event_head: Option<i64>,
 }
 
-pub fn run_job(conn: &mut dyn Conn, job: Job, fts: FtsIndexing) -> (Result<AnyBox>, JobEffects) {
-    let mut tx = SqlTx::with_fts(conn, fts);
+/// Runs one job. `fts` and `event_head` are the batch's (see `SqlTx::in_batch`); a
+/// reader's job passes `FtsIndexing::Immediate` and `None`.
+pub fn run_job(
+    conn: &mut dyn Conn,
+    job: Job,
+    fts: FtsIndexing,
+    event_head: Option<i64>,
+) -> (Result<AnyBox>, JobEffects) {
+    let mut tx = SqlTx::in_batch(conn, fts, event_head);
     let out = catch_unwind(AssertUnwindSafe(|| job(&mut tx)))
         .unwrap_or_else(|_| Err(Error::Internal("a storage job panicked".into())));
-    (out, JobEffects { appended_events: tx.appended_events, deferred_docs: tx.deferred_docs })
+    let effects =
+        JobEffects { appended_events: tx.appended_events, deferred_docs: tx.deferred_docs, event_head: tx.event_head };
+    (out, effects)
 }
 
-fn commit_batch<W: WriteConn>(w: &mut W, jobs: Vec<Job>) -> (Vec<Result<AnyBox>>, bool) {
+/// Runs and commits one batch; answers each job's result and, if the batch appended
+/// events, the new head of the log.
+fn commit_batch<W: WriteConn>(w: &mut W, jobs: Vec<Job>) -> (Vec<Result<AnyBox>>, Option<i64>) {
     let n = jobs.len();
     let fts = w.ensure_connected().and_then(|_| w.begin()).and_then(|_| match w.conn().dialect() {
         Dialect::Sqlite => Ok(FtsIndexing::Deferred { indexed_through: fts_indexed_through(w.conn())? }),
@@ -56,22 +68,28 @@ fn commit_batch<W: WriteConn>(w: &mut W, jobs: Vec<Job>) -> (Vec<Result<AnyBox>>
         Ok(fts) => fts,
         Err(e) => {
             let _ = w.run_sql("ROLLBACK");
-            return ((0..n).map(|_| Err(e.clone())).collect(), false);
+            return ((0..n).map(|_| Err(e.clone())).collect(), None);
         }
     };
     let mut results = Vec::with_capacity(n);
     let (mut appended, mut deferred_docs) = (false, false);
+    // The event head as the jobs committed so far left it; a job rolled back leaves it
+    // as it was, so its sequence numbers are reused and the log has no gaps.
+    let mut event_head = None;
     for job in jobs {
         if let Err(e) = w.run_sql("SAVEPOINT job") {
             results.push(Err(e));
             continue;
         }
-        let (out, effects) = run_job(w.conn(), job, fts);
+        let (out, effects) = run_job(w.conn(), job, fts, event_head);
         let end = if out.is_ok() { "RELEASE SAVEPOINT job" } else { "ROLLBACK TO SAVEPOINT job" };
         match w.run_sql(end) {
             Ok(()) => {
-                appended |= effects.appended_events && out.is_ok();
-                deferred_docs |= effects.deferred_docs && out.is_ok();
+                if out.is_ok() {
+                    appended |= effects.appended_events;
+                    deferred_docs |= effects.deferred_docs;
+                    event_head = effects.event_head.or(event_head);
+                }
                 results.push(out);
             }
             Err(e) => results.push(Err(e)),
@@ -90,7 +108,7 @@ fn commit_batch<W: WriteConn>(w: &mut W, jobs: Vec<Job>) -> (Vec<Result<AnyBox>>
         }
         appended = false;
     }
-    (results, appended)
+    (results, event_head.filter(|_| appended))
 }
 
 pub fn writer_loop<W: WriteConn>(mut w: W, mut rx: mpsc::Receiver<WriteRequest>, head: watch::Sender<i64>) {
@@ -104,20 +122,15 @@ pub fn writer_loop<W: WriteConn>(mut w: W, mut rx: mpsc::Receiver<WriteRequest>,
             }
         }
         let (jobs, replies): (Vec<Job>, Vec<_>) = batch.drain(..).map(|r| (r.job, r.reply)).unzip();
-        let (results, appended) = commit_batch(&mut w, jobs);
-        if appended {
-            match w.head() {
-                Ok(seq) => {
-                    head.send_if_modified(|h| {
-                        let newer = seq > *h;
-                        if newer {
-                            *h = seq;
-                        }
-                        newer
-                    });
+        let (results, new_head) = commit_batch(&mut w, jobs);
+        if let Some(seq) = new_head {
+            head.send_if_modified(|h| {
+                let newer = seq > *h;
+                if newer {
+                    *h = seq;
                 }
-                Err(e) => tracing::error!(error = %e, "cannot read the event head"),
-            }
+                newer
+            });
         }
         for (reply, result) in replies.into_iter().zip(results) {
             let _ = reply.send(result);
