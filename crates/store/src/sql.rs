@@ -227,21 +227,28 @@ impl<'a> SqlTx<'a> {
         Ok(())
     }
 
-    /// Takes the documents matching `filter` out of SQLite's full-text index (only those
-    /// already in it); a no-op on PostgreSQL, whose index lives on the document rows.
+    /// `filter` on search_docs narrowed to the documents already in SQLite's full-text
+    /// index (those a deferred batch added are not yet), with its parameters.
+    fn indexed_docs(&self, filter: &str, params: &[Value]) -> (String, Vec<Value>) {
+        let mut params = params.to_vec();
+        match self.fts {
+            FtsIndexing::Immediate => (filter.to_string(), params),
+            FtsIndexing::Deferred { indexed_through } => {
+                params.push(indexed_through.into());
+                (format!("{filter} AND id <= ?"), params)
+            }
+        }
+    }
+
+    /// Takes the documents matching `filter` out of SQLite's full-text index; a no-op on
+    /// PostgreSQL, whose index lives on the document rows.
     fn fts_delete(&mut self, filter: &str, params: &[Value]) -> Result<()> {
         if self.conn.dialect() != Dialect::Sqlite {
             return Ok(());
         }
-        let sql = format!("DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_docs WHERE {filter}");
-        match self.fts {
-            FtsIndexing::Immediate => self.conn.execute(&format!("{sql})"), params)?,
-            FtsIndexing::Deferred { indexed_through } => {
-                let mut params = params.to_vec();
-                params.push(indexed_through.into());
-                self.conn.execute(&format!("{sql} AND id <= ?)"), &params)?
-            }
-        };
+        let (filter, params) = self.indexed_docs(filter, params);
+        let sql = format!("DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_docs WHERE {filter})");
+        self.conn.execute(&sql, &params)?;
         Ok(())
     }
 
@@ -2154,15 +2161,8 @@ impl Tx for SqlTx<'_> {
         if self.conn.dialect() == Dialect::Sqlite {
             // The channel is one of the document's filter tokens. Documents still waiting
             // for the index get it when they enter.
-            match self.fts {
-                FtsIndexing::Immediate => {
-                    self.conn.execute(&format!("{FTS_INSERT} WHERE thread_id = ?"), args![thread])?;
-                }
-                FtsIndexing::Deferred { indexed_through } => {
-                    let sql = format!("{FTS_INSERT} WHERE thread_id = ? AND id <= ?");
-                    self.conn.execute(&sql, args![thread, indexed_through])?;
-                }
-            }
+            let (filter, params) = self.indexed_docs("thread_id = ?", args![thread]);
+            self.conn.execute(&format!("{FTS_INSERT} WHERE {filter}"), &params)?;
         }
         Ok(())
     }
