@@ -28,6 +28,8 @@ pub trait WriteConn {
     fn conn(&mut self) -> &mut dyn Conn;
     /// Called before COMMIT when the batch appended events (PostgreSQL wakes other nodes).
     fn before_commit(&mut self, appended_events: bool) -> Result<()>;
+    /// Called after a batch's replies went out: upkeep that should not delay them.
+    fn after_batch(&mut self) {}
     /// Called once when the queue closes.
     fn close(self);
 }
@@ -135,6 +137,7 @@ pub fn writer_loop<W: WriteConn>(mut w: W, mut rx: mpsc::Receiver<WriteRequest>,
         for (reply, result) in replies.into_iter().zip(results) {
             let _ = reply.send(result);
         }
+        w.after_batch();
     }
     w.close();
 }
