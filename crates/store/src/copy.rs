@@ -33,6 +33,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("messages", "id"),
     ("reactions", "target_kind, target_id, emoji, user_id"),
     ("events", "seq"),
+    ("user_event_heads", "user_id, workspace_id"),
     ("idempotency", "user_id, key"),
     ("inbox_items", "user_id, thread_id"),
     ("notifications", "id"),

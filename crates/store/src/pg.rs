@@ -40,6 +40,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (8, include_str!("../migrations/postgres/0008_search_by_author.sql")),
     (9, include_str!("../migrations/postgres/0009_conversation_pushes.sql")),
     (10, include_str!("../migrations/postgres/0010_search_filter_lexemes.sql")),
+    (11, include_str!("../migrations/postgres/0011_user_event_heads.sql")),
 ];
 /// The advisory lock that makes writers of all nodes take turns ("WEFT").
 pub const WRITE_LOCK: i64 = 0x5745_4654;

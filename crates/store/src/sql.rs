@@ -188,6 +188,29 @@ impl<'a> SqlTx<'a> {
         SqlTx { conn, fts, event_head, appended_events: false, deferred_docs: false }
     }
 
+    /// Records, for each person some of `events` are addressed to, their newest own event
+    /// in its workspace (`events` were numbered from `head + 1`, in order).
+    fn move_user_event_heads(&mut self, events: &[NewEvent], head: i64) -> Result<()> {
+        let mut heads = std::collections::BTreeMap::new();
+        for (seq, e) in (head + 1..).zip(events) {
+            if let Some(user) = e.audience.user_id {
+                heads.insert((user, e.workspace_id), seq);
+            }
+        }
+        let heads: Vec<_> = heads.into_iter().collect();
+        for chunk in heads.chunks(ROWS_PER_INSERT) {
+            let params: Vec<Value> =
+                chunk.iter().flat_map(|&((user, ws), seq)| [user.into(), ws.into(), seq.into()]).collect();
+            let sql = format!(
+                "INSERT INTO user_event_heads (user_id, workspace_id, seq) VALUES {} \
+                 ON CONFLICT (user_id, workspace_id) DO UPDATE SET seq = excluded.seq",
+                rows_of(chunk.len(), 3)
+            );
+            self.conn.execute(&sql, &params)?;
+        }
+        Ok(())
+    }
+
     fn one(&mut self, sql: &str, params: &[Value]) -> Result<Option<Row>> {
         Ok(self.conn.query(sql, params)?.into_iter().next())
     }
@@ -1725,6 +1748,7 @@ impl Tx for SqlTx<'_> {
             );
             self.conn.execute(&sql, &params)?;
         }
+        self.move_user_event_heads(events, head)?;
         self.appended_events = true;
         self.event_head = Some(seq);
         Ok((head + 1..=seq).collect())
@@ -1872,7 +1896,10 @@ impl Tx for SqlTx<'_> {
     }
 
     fn inbox_version(&mut self, user: UserId, ws: WorkspaceId) -> Result<i64> {
-        self.count("SELECT COALESCE(MAX(seq), 0) FROM events WHERE user_id = ? AND workspace_id = ?", args![user, ws])
+        self.count(
+            "SELECT COALESCE(MAX(seq), 0) FROM user_event_heads WHERE user_id = ? AND workspace_id = ?",
+            args![user, ws],
+        )
     }
 
     fn muted_users(&mut self, thread: ThreadId, users: &[UserId], now: i64) -> Result<Vec<UserId>> {

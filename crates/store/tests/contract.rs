@@ -115,6 +115,41 @@ async fn a_failing_job_rolls_back_alone_and_others_commit() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_inbox_version_is_the_newest_event_addressed_to_the_person_in_that_workspace() {
+    let to = |user: i64, ws: i64| NewEvent {
+        workspace_id: WorkspaceId(ws),
+        kind: "test_event",
+        audience: Audience::user(UserId(user)),
+        payload: serde_json::json!({}),
+    };
+    for b in backends() {
+        let s = b.store.clone();
+        let version = |user: i64, ws: i64| {
+            let s = s.clone();
+            async move { s.read(move |tx| tx.inbox_version(UserId(user), WorkspaceId(ws))).await.unwrap() }
+        };
+        assert_eq!(version(7, 1).await, 0, "{}: no events yet", s.backend());
+        // 1: to 7 in workspace 1; 2: to everyone; 3: to 8; 4: to 7 in workspace 2; 5: to 7 in 1.
+        let batch = vec![to(7, 1), event(0), to(8, 1), to(7, 2), to(7, 1)];
+        s.write(move |tx| tx.append_events(&batch, 1)).await.unwrap();
+        assert_eq!(version(7, 1).await, 5, "{}", s.backend());
+        assert_eq!(version(7, 2).await, 4, "{}", s.backend());
+        assert_eq!(version(8, 1).await, 3, "{}", s.backend());
+        // A job that fails leaves the versions as they were.
+        let failed = s.write(move |tx| {
+            tx.append_events(&[to(8, 1)], 1)?;
+            Err::<(), _>(Error::BadRequest("no".into()))
+        });
+        assert!(failed.await.is_err());
+        assert_eq!(version(8, 1).await, 3, "{}", s.backend());
+        s.write(move |tx| tx.append_events(&[event(1), to(8, 1)], 1)).await.unwrap();
+        assert_eq!(version(8, 1).await, 7, "{}", s.backend());
+        assert_eq!(version(7, 1).await, 5, "{}: someone else's event", s.backend());
+        s.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_panicking_job_is_an_internal_error_and_the_store_goes_on() {
     for b in backends() {
         let s = b.store.clone();
