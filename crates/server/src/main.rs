@@ -2,11 +2,6 @@ use clap::Parser;
 use std::process::ExitCode;
 use weft::cli::{AdminCommand, Cli, Command, ConfigCommand};
 
-// glibc's allocator was a seventh of the SQLite writer's time under load (malloc/free of
-// page-journal chunks, rows and JSON); mimalloc's per-thread heaps make that much cheaper.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Runtime::new() {
