@@ -215,7 +215,7 @@ fn checkpoint(conn: &Connection, mode: &str) -> rusqlite::Result<Option<Wal>> {
 /// Copies the WAL back into the database off the writer's path: a passive checkpoint
 /// every quarter second (it never blocks); asks the writer to rewind a long WAL; and
 /// truncates the file if it ever grows past `WAL_LIMIT_BYTES` all the same.
-fn checkpointer(path: PathBuf, stop: Arc<AtomicBool>, rewind: Arc<AtomicBool>) {
+fn checkpointer(path: PathBuf, stop: Arc<AtomicBool>, rewind: Arc<AtomicBool>, rewind_frames: i64) {
     let Ok(conn) = Connection::open(&path) else { return };
     let _ = conn.busy_timeout(BUSY_TIMEOUT);
     let wal = path.with_extension("db-wal");
@@ -224,7 +224,7 @@ fn checkpointer(path: PathBuf, stop: Arc<AtomicBool>, rewind: Arc<AtomicBool>) {
         let big = std::fs::metadata(&wal).is_ok_and(|m| m.len() > WAL_LIMIT_BYTES);
         let mode = if big { "TRUNCATE" } else { "PASSIVE" };
         match checkpoint(&conn, mode) {
-            Ok(Some(wal)) if wal.frames > REWIND_FRAMES => rewind.store(true, Ordering::Relaxed),
+            Ok(Some(wal)) if wal.frames > rewind_frames => rewind.store(true, Ordering::Relaxed),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, mode, "checkpoint failed"),
         }
@@ -263,6 +263,11 @@ fn migrate(conn: &Connection) -> rusqlite::Result<()> {
 
 impl SqliteStore {
     pub fn open(data_dir: &Path) -> Result<Self> {
+        Self::open_with(data_dir, REWIND_FRAMES)
+    }
+
+    /// `open`, with the WAL rewound past `rewind_frames` pages (tests use a small WAL).
+    fn open_with(data_dir: &Path, rewind_frames: i64) -> Result<Self> {
         std::fs::create_dir_all(data_dir)
             .map_err(|e| Error::Internal(format!("cannot create data directory {}: {e}", data_dir.display())))?;
         let path = data_dir.join(DB_FILE);
@@ -281,7 +286,7 @@ impl SqliteStore {
         let (p, s) = (path.clone(), stop.clone());
         let checkpoints = std::thread::Builder::new()
             .name("weft-sqlite-checkpointer".into())
-            .spawn(move || checkpointer(p, s, rewind))
+            .spawn(move || checkpointer(p, s, rewind, rewind_frames))
             .map_err(|e| Error::Internal(format!("cannot start the checkpointer: {e}")))?;
         Ok(SqliteStore {
             path,
@@ -378,4 +383,56 @@ pub fn columns_of(path: &Path) -> Result<std::collections::BTreeMap<String, Vec<
         cols.sort();
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use weft_core::event::{Audience, NewEvent};
+    use weft_core::ids::WorkspaceId;
+
+    /// Under steady writes, with reads going on, the WAL is rewound instead of growing with
+    /// everything written (the truncating fallback is far above what this writes).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_wal_is_rewound_under_steady_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        // Rewound past 1 MiB of WAL.
+        let store: Arc<dyn Store> = Arc::new(SqliteStore::open_with(dir.path(), 256).unwrap());
+        let wal = dir.path().join("weft.db-wal");
+        // Four writers without pause for two seconds (the checkpointer looks every 250 ms),
+        // so that a checkpoint racing them never copies the whole WAL by itself.
+        let until = std::time::Instant::now() + Duration::from_secs(2);
+        let writers: Vec<_> = (0..4)
+            .map(|_| {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    let mut written = 0u64;
+                    while std::time::Instant::now() < until {
+                        let event = NewEvent {
+                            workspace_id: WorkspaceId(1),
+                            kind: "test_event",
+                            audience: Audience::workspace(),
+                            payload: serde_json::json!({ "filler": "x".repeat(50_000) }),
+                        };
+                        store.write(move |tx| tx.append_events(&[event], 1)).await.unwrap();
+                        store.read(|tx| tx.events_after(0, 1)).await.unwrap();
+                        written += 50_000;
+                    }
+                    written
+                })
+            })
+            .collect();
+        let mut largest = 0u64;
+        while writers.iter().any(|w| !w.is_finished()) {
+            largest = largest.max(std::fs::metadata(&wal).map_or(0, |m| m.len()));
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let mut written = 0;
+        for w in writers {
+            written += w.await.unwrap();
+        }
+        assert!(written > 8 << 20, "only {written} bytes written");
+        assert!(largest < written / 2, "the WAL reached {largest} bytes after {written} written");
+        store.close().await;
+    }
 }
