@@ -314,12 +314,15 @@ fn reader_loop(mut conn: PgConn, queue: Arc<Mutex<std_mpsc::Receiver<ReadRequest
     loop {
         let next = queue.lock().expect("read queue").recv();
         let Ok((job, reply)) = next else { return };
-        let out = conn.begin_fresh("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").and_then(|_| {
-            let (out, _) = run_job(&mut conn, job, FtsIndexing::Immediate, None);
-            let _ = conn.batch("COMMIT");
-            out
-        });
+        if let Err(e) = conn.begin_fresh("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") {
+            let _ = reply.send(Err(e));
+            continue;
+        }
+        let (out, _) = run_job(&mut conn, job, FtsIndexing::Immediate, None);
+        // A read-only snapshot has nothing to commit: answer first, then end it (a round
+        // trip less in every read's latency).
         let _ = reply.send(out);
+        let _ = conn.batch("COMMIT");
     }
 }
 
