@@ -413,6 +413,7 @@ async fn post(
         fig("p50_ms", percentile(&max_lat, 50.0), "ms"),
         fig("p99_ms", percentile(&max_lat, 99.0), "ms"),
         fig("p999_ms", percentile(&max_lat, 99.9), "ms"),
+        fig("p50_at_25pct_ms", percentile(&quarter, 50.0), "ms"),
         fig("p99_at_25pct_ms", percentile(&quarter, 99.0), "ms").at_most(5.0),
         fig("trivial_http_per_s", trivial, "req/s"),
     ];
