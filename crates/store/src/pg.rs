@@ -256,11 +256,18 @@ impl WriteConn for PgConn {
     fn run_sql(&mut self, sql: &str) -> Result<()> {
         self.batch(sql)
     }
+    fn run_sqls(&mut self, statements: &[&str]) -> Result<()> {
+        self.batch(&statements.join("; "))
+    }
     fn conn(&mut self) -> &mut dyn Conn {
         self
     }
-    fn before_commit(&mut self, appended: bool) -> Result<()> {
-        if appended { self.batch(&format!("SELECT pg_notify('{NOTIFY_CHANNEL}', '')")) } else { Ok(()) }
+    fn commit(&mut self, appended_events: bool) -> Result<()> {
+        if appended_events {
+            self.batch(&format!("SELECT pg_notify('{NOTIFY_CHANNEL}', ''); COMMIT"))
+        } else {
+            self.batch("COMMIT")
+        }
     }
     fn close(self) {}
 }

@@ -171,8 +171,8 @@ impl WriteConn for SqliteWriter {
     fn conn(&mut self) -> &mut dyn Conn {
         &mut self.db
     }
-    fn before_commit(&mut self, _appended: bool) -> Result<()> {
-        Ok(())
+    fn commit(&mut self, _appended_events: bool) -> Result<()> {
+        self.run_sql("COMMIT")
     }
     fn after_batch(&mut self) {
         if !self.rewind.load(Ordering::Relaxed) {

@@ -25,9 +25,15 @@ pub trait WriteConn {
     /// Starts the batch's transaction and takes the exclusive write section.
     fn begin(&mut self) -> Result<()>;
     fn run_sql(&mut self, sql: &str) -> Result<()>;
+    /// Runs statements in order, stopping at the first that fails. PostgreSQL sends them
+    /// together: one round trip.
+    fn run_sqls(&mut self, statements: &[&str]) -> Result<()> {
+        statements.iter().try_for_each(|sql| self.run_sql(sql))
+    }
     fn conn(&mut self) -> &mut dyn Conn;
-    /// Called before COMMIT when the batch appended events (PostgreSQL wakes other nodes).
-    fn before_commit(&mut self, appended_events: bool) -> Result<()>;
+    /// Commits the batch; `appended_events` says whether it appended events (PostgreSQL
+    /// then wakes the other nodes, in the same round trip).
+    fn commit(&mut self, appended_events: bool) -> Result<()>;
     /// Called after a batch's replies went out: upkeep that should not delay them.
     fn after_batch(&mut self) {}
     /// Called once when the queue closes.
@@ -58,59 +64,82 @@ pub fn run_job(
     (out, effects)
 }
 
+const SAVEPOINT: &str = "SAVEPOINT job";
+const RELEASE: &str = "RELEASE SAVEPOINT job";
+const ROLLBACK_TO: &str = "ROLLBACK TO SAVEPOINT job";
+
 /// Runs and commits one batch; answers each job's result and, if the batch appended
-/// events, the new head of the log.
+/// events, the new head of the log. If a statement of the writer's own fails (a
+/// savepoint, the commit), the whole batch is rolled back and every job gets the error.
 fn commit_batch<W: WriteConn>(w: &mut W, jobs: Vec<Job>) -> (Vec<Result<AnyBox>>, Option<i64>) {
     let n = jobs.len();
-    let fts = w.ensure_connected().and_then(|_| w.begin()).and_then(|_| match w.conn().dialect() {
-        Dialect::Sqlite => Ok(FtsIndexing::Deferred { indexed_through: fts_indexed_through(w.conn())? }),
-        Dialect::Postgres => Ok(FtsIndexing::Immediate),
-    });
-    let fts = match fts {
-        Ok(fts) => fts,
+    let mut batch = Batch { results: Vec::with_capacity(n), appended: false, deferred_docs: false, event_head: None };
+    match run_batch(w, jobs, &mut batch) {
+        Ok(()) => (batch.results, batch.event_head.filter(|_| batch.appended)),
         Err(e) => {
+            tracing::error!(error = %e, "the batch failed; it is rolled back whole");
             let _ = w.run_sql("ROLLBACK");
-            return ((0..n).map(|_| Err(e.clone())).collect(), None);
+            ((0..n).map(|_| Err(e.clone())).collect(), None)
         }
+    }
+}
+
+/// What the jobs of a batch committed so far did.
+struct Batch {
+    results: Vec<Result<AnyBox>>,
+    appended: bool,
+    deferred_docs: bool,
+    /// The event head as the jobs kept so far left it; a job rolled back leaves it as it
+    /// was, so its sequence numbers are reused and the log has no gaps.
+    event_head: Option<i64>,
+}
+
+impl Batch {
+    /// Records a job whose savepoint has ended (released, or rolled back if it failed).
+    fn settle(&mut self, (out, effects): (Result<AnyBox>, JobEffects)) {
+        if out.is_ok() {
+            self.appended |= effects.appended_events;
+            self.deferred_docs |= effects.deferred_docs;
+            self.event_head = effects.event_head.or(self.event_head);
+        }
+        self.results.push(out);
+    }
+}
+
+/// Each job runs in a savepoint. A job's savepoint is ended in the same call that opens
+/// the next one, and the last job's is released by COMMIT itself: on PostgreSQL, where
+/// each call is a round trip, a batch of one job costs two round trips fewer.
+fn run_batch<W: WriteConn>(w: &mut W, jobs: Vec<Job>, batch: &mut Batch) -> Result<()> {
+    w.ensure_connected()?;
+    w.begin()?;
+    let fts = match w.conn().dialect() {
+        Dialect::Sqlite => FtsIndexing::Deferred { indexed_through: fts_indexed_through(w.conn())? },
+        Dialect::Postgres => FtsIndexing::Immediate,
     };
-    let mut results = Vec::with_capacity(n);
-    let (mut appended, mut deferred_docs) = (false, false);
-    // The event head as the jobs committed so far left it; a job rolled back leaves it
-    // as it was, so its sequence numbers are reused and the log has no gaps.
-    let mut event_head = None;
+    // The job that ran last, its savepoint still open.
+    let mut open: Option<(Result<AnyBox>, JobEffects)> = None;
     for job in jobs {
-        if let Err(e) = w.run_sql("SAVEPOINT job") {
-            results.push(Err(e));
-            continue;
+        match &open {
+            Some((out, _)) => w.run_sqls(&[if out.is_ok() { RELEASE } else { ROLLBACK_TO }, SAVEPOINT])?,
+            None => w.run_sql(SAVEPOINT)?,
         }
-        let (out, effects) = run_job(w.conn(), job, fts, event_head);
-        let end = if out.is_ok() { "RELEASE SAVEPOINT job" } else { "ROLLBACK TO SAVEPOINT job" };
-        match w.run_sql(end) {
-            Ok(()) => {
-                if out.is_ok() {
-                    appended |= effects.appended_events;
-                    deferred_docs |= effects.deferred_docs;
-                    event_head = effects.event_head.or(event_head);
-                }
-                results.push(out);
-            }
-            Err(e) => results.push(Err(e)),
+        if let Some(ran) = open.take() {
+            batch.settle(ran);
         }
+        open = Some(run_job(w.conn(), job, fts, batch.event_head));
     }
-    let indexed = match fts {
-        FtsIndexing::Deferred { indexed_through } if deferred_docs => fts_catch_up(w.conn(), indexed_through),
-        _ => Ok(()),
-    };
-    let committed = indexed.and_then(|_| w.before_commit(appended)).and_then(|_| w.run_sql("COMMIT"));
-    if let Err(e) = committed {
-        tracing::error!(error = %e, "commit failed; the whole batch is rolled back");
-        let _ = w.run_sql("ROLLBACK");
-        for r in results.iter_mut() {
-            *r = Err(e.clone());
+    if let Some(ran) = open.take() {
+        if ran.0.is_err() {
+            w.run_sql(ROLLBACK_TO)?;
         }
-        appended = false;
+        batch.settle(ran);
     }
-    (results, event_head.filter(|_| appended))
+    if let FtsIndexing::Deferred { indexed_through } = fts
+        && batch.deferred_docs
+    {
+        fts_catch_up(w.conn(), indexed_through)?;
+    }
+    w.commit(batch.appended)
 }
 
 pub fn writer_loop<W: WriteConn>(mut w: W, mut rx: mpsc::Receiver<WriteRequest>, head: watch::Sender<i64>) {

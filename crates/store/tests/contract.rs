@@ -115,6 +115,55 @@ async fn a_failing_job_rolls_back_alone_and_others_commit() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jobs_failing_anywhere_in_a_batch_roll_back_alone_the_last_one_too() {
+    use std::time::Duration;
+    for b in backends() {
+        let s = b.store.clone();
+        // A slow job holds the writer, so that the next five queue up behind it and are
+        // committed together, in order: ok, failing, ok, ok, failing.
+        let slow = {
+            let s = s.clone();
+            tokio::spawn(async move {
+                s.write(|tx| {
+                    std::thread::sleep(Duration::from_millis(300));
+                    tx.append_event(&event(0), 1)
+                })
+                .await
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let mut handles = Vec::new();
+        for (i, fails) in [false, true, false, false, true].into_iter().enumerate() {
+            let s = s.clone();
+            handles.push(tokio::spawn(async move {
+                s.write(move |tx| {
+                    tx.insert_user(&new_user(&format!("b{i}@x.org")))?;
+                    tx.append_event(&event(i as i64 + 1), 1)?;
+                    if fails { Err(Error::BadRequest("no".into())) } else { Ok(()) }
+                })
+                .await
+            }));
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        slow.await.unwrap().unwrap();
+        let mut ok = Vec::new();
+        for h in handles {
+            ok.push(h.await.unwrap().is_ok());
+        }
+        assert_eq!(ok, vec![true, false, true, true, false], "{}", s.backend());
+        assert_eq!(s.read(|tx| tx.user_count()).await.unwrap(), 3, "{}", s.backend());
+        let events = s.read(|tx| tx.events_after(0, 100)).await.unwrap();
+        let kept: Vec<(i64, i64)> = events.iter().map(|e| (e.seq, e.data["n"].as_i64().unwrap())).collect();
+        assert_eq!(kept, vec![(1, 0), (2, 1), (3, 3), (4, 4)], "{}: no gaps, no failed job's event", s.backend());
+        assert_eq!(*s.head().borrow(), 4, "{}", s.backend());
+        // The writer goes on after a batch that ended with a failure.
+        s.write(|tx| tx.append_event(&event(9), 1)).await.unwrap();
+        assert_eq!(*s.head().borrow(), 5, "{}", s.backend());
+        s.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_inbox_version_is_the_newest_event_addressed_to_the_person_in_that_workspace() {
     let to = |user: i64, ws: i64| NewEvent {
         workspace_id: WorkspaceId(ws),
