@@ -262,12 +262,14 @@ impl WriteConn for PgConn {
     fn conn(&mut self) -> &mut dyn Conn {
         self
     }
-    fn commit(&mut self, appended_events: bool) -> Result<()> {
+    fn commit(&mut self, first: &[&str], appended_events: bool) -> Result<()> {
+        let notify = format!("SELECT pg_notify('{NOTIFY_CHANNEL}', '')");
+        let mut statements = first.to_vec();
         if appended_events {
-            self.batch(&format!("SELECT pg_notify('{NOTIFY_CHANNEL}', ''); COMMIT"))
-        } else {
-            self.batch("COMMIT")
+            statements.push(&notify);
         }
+        statements.push("COMMIT");
+        self.run_sqls(&statements)
     }
     fn close(self) {}
 }

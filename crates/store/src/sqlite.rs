@@ -171,7 +171,8 @@ impl WriteConn for SqliteWriter {
     fn conn(&mut self) -> &mut dyn Conn {
         &mut self.db
     }
-    fn commit(&mut self, _appended_events: bool) -> Result<()> {
+    fn commit(&mut self, first: &[&str], _appended_events: bool) -> Result<()> {
+        self.run_sqls(first)?;
         self.run_sql("COMMIT")
     }
     fn after_batch(&mut self) {

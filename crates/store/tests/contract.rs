@@ -163,6 +163,30 @@ async fn jobs_failing_anywhere_in_a_batch_roll_back_alone_the_last_one_too() {
     }
 }
 
+/// PostgreSQL aborts a transaction at its first failing statement and then answers COMMIT
+/// by rolling back without an error: a job that ignores a failed statement must not be
+/// acknowledged unless what it wrote was committed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_is_acknowledged_only_if_its_writes_are_committed_even_if_it_ignores_an_error() {
+    for b in backends() {
+        let s = b.store.clone();
+        s.write(|tx| tx.insert_user(&new_user("same@x.org"))).await.unwrap();
+        let answer = s
+            .write(|tx| {
+                tx.insert_user(&new_user("other@x.org"))?;
+                // The first email again: a unique key violation, ignored.
+                let _ = tx.insert_user(&new_user("same@x.org"));
+                Ok(())
+            })
+            .await;
+        let users = s.read(|tx| tx.user_count()).await.unwrap();
+        assert_eq!(answer.is_ok(), users == 2, "{}: acknowledged {answer:?}, {users} users", s.backend());
+        s.write(|tx| tx.insert_user(&new_user("third@x.org"))).await.unwrap();
+        assert_eq!(s.read(|tx| tx.user_count()).await.unwrap(), users + 1, "{}", s.backend());
+        s.close().await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_inbox_version_is_the_newest_event_addressed_to_the_person_in_that_workspace() {
     let to = |user: i64, ws: i64| NewEvent {
