@@ -190,7 +190,7 @@ impl WriteConn for SqliteWriter {
     }
     fn close(self) {
         // Fold the WAL back into the database and close.
-        if let Err(e) = self.db.0.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)") {
+        if let Err(e) = checkpoint(&self.db.0, "TRUNCATE") {
             tracing::warn!(error = %e, "final checkpoint failed");
         }
         if let Err((_, e)) = self.db.0.close() {

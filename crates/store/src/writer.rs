@@ -130,19 +130,17 @@ fn run_batch<W: WriteConn>(w: &mut W, jobs: Vec<Job>, batch: &mut Batch) -> Resu
         }
         open = Some(run_job(w.conn(), job, fts, batch.event_head));
     }
-    let mut last_end = Vec::with_capacity(1);
+    let mut last_end = open.as_ref().map(|(out, _)| if out.is_ok() { RELEASE } else { ROLLBACK_TO });
     if let Some(ran) = open.take() {
-        last_end.push(if ran.0.is_ok() { RELEASE } else { ROLLBACK_TO });
         batch.settle(ran);
     }
     if let FtsIndexing::Deferred { indexed_through } = fts
         && batch.deferred_docs
     {
-        w.run_sqls(&last_end)?;
-        last_end.clear();
+        w.run_sqls(last_end.take().as_slice())?;
         fts_catch_up(w.conn(), indexed_through)?;
     }
-    w.commit(&last_end, batch.appended)
+    w.commit(last_end.as_slice(), batch.appended)
 }
 
 pub fn writer_loop<W: WriteConn>(mut w: W, mut rx: mpsc::Receiver<WriteRequest>, head: watch::Sender<i64>) {
