@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 /// `{"👍": [user ids]}`.
 pub type Reactions = BTreeMap<String, Vec<UserId>>;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum UserType {
     Admin,
@@ -38,7 +38,7 @@ impl UserType {
 }
 
 /// Twist's `away_mode`: dates are `YYYY-MM-DD`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AwayMode {
     #[serde(rename = "type")]
     pub kind: String,
@@ -51,7 +51,7 @@ pub struct AwayMode {
 }
 
 /// The signed-in user's own account (`users/login`, `users/get_session_user`, …).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct User {
     pub id: UserId,
     pub name: String,
@@ -86,7 +86,7 @@ pub struct User {
 }
 
 /// A member as seen inside one workspace (`workspace_users/*`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WorkspaceUser {
     pub id: UserId,
     pub name: String,
@@ -103,7 +103,7 @@ pub struct WorkspaceUser {
     pub off_days: Vec<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Workspace {
     pub id: WorkspaceId,
     pub name: String,
@@ -120,7 +120,7 @@ pub struct Workspace {
     pub version: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Channel {
     pub id: ChannelId,
     pub name: String,
@@ -147,7 +147,7 @@ pub struct Channel {
     pub version: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Comment {
     pub id: CommentId,
     pub thread_id: ThreadId,
@@ -179,7 +179,7 @@ pub struct Comment {
     pub version: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Thread {
     pub id: ThreadId,
     pub channel_id: ChannelId,
@@ -225,7 +225,7 @@ pub struct Thread {
     pub last_comment: Option<Box<Comment>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Group {
     pub id: GroupId,
     pub workspace_id: WorkspaceId,
@@ -238,7 +238,8 @@ pub struct Group {
     pub version: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(rename = "ConversationMessage")]
 pub struct Message {
     pub id: MessageId,
     pub conversation_id: ConversationId,
@@ -265,7 +266,7 @@ pub struct Message {
     pub version: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Conversation {
     pub id: ConversationId,
     pub workspace_id: WorkspaceId,
@@ -317,7 +318,7 @@ impl ReactionTarget {
 }
 
 /// An item of `inbox/get`: the thread as its viewer sees it, with its place in their inbox.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct InboxThread {
     #[serde(flatten)]
     pub thread: Thread,
@@ -343,7 +344,7 @@ pub struct InboxState {
     pub activity_ts: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UnreadThread {
     pub thread_id: ThreadId,
     pub channel_id: ChannelId,
@@ -352,7 +353,7 @@ pub struct UnreadThread {
     pub direct_mention: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UnreadConversation {
     pub conversation_id: ConversationId,
     pub obj_index: i64,
@@ -360,7 +361,7 @@ pub struct UnreadConversation {
 }
 
 /// Why someone was notified (kept with each notification record).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NotifyReason {
     Recipient,
@@ -416,7 +417,7 @@ impl NotifyReason {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Notification {
     pub id: i64,
     pub type_id: i64,
@@ -459,7 +460,7 @@ impl Notification {
 }
 
 /// One result of `search`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SearchResult {
     pub id: String,
     #[serde(rename = "type")]
@@ -488,14 +489,14 @@ pub struct SearchResult {
     pub closed: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EmergencyAck {
     pub user_id: UserId,
     pub ts: i64,
 }
 
 /// One use of the emergency lane, as the log every member can read shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Emergency {
     pub id: i64,
     pub workspace_id: WorkspaceId,

@@ -12,14 +12,14 @@ use serde::{Deserialize, Serialize};
 pub const MAX_SHIFT_HOURS: i64 = 24 * 28;
 
 /// Someone else takes a stretch of the rotation (a swap).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Override {
     pub from_ts: i64,
     pub to_ts: i64,
     pub user_id: UserId,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Rotation {
     /// In rotation order.
     pub user_ids: Vec<UserId>,
@@ -34,7 +34,7 @@ pub struct Rotation {
 }
 
 /// Who is on duty, until when, and who comes next.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Duty {
     pub user_id: UserId,
     pub until_ts: i64,

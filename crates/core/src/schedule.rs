@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 pub const HORIZON_DAYS: i32 = 21;
 
 /// A weekly block: ISO weekday (1 = Monday … 7 = Sunday), start and end as `HH:MM`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Interval {
     pub weekday: i8,
     pub start: String,
@@ -24,13 +24,13 @@ pub struct Interval {
 }
 
 /// A one-off range, in Unix seconds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Range {
     pub from_ts: i64,
     pub to_ts: i64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Delivery {
     /// Push each notification when the person is available.
@@ -42,7 +42,7 @@ pub enum Delivery {
     Daily,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Schedule {
     pub timezone: String,
     pub working_hours: Vec<Interval>,
@@ -228,7 +228,7 @@ fn until_not(s: &Schedule, away: Option<&AwayMode>, at: i64, holds: impl Fn(i64)
 }
 
 /// What `availability/get` answers about one person.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Availability {
     pub user_id: crate::ids::UserId,
     /// `YYYY-MM-DD HH:MM:SS` in their time zone.

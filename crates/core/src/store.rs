@@ -284,7 +284,7 @@ pub enum MailOutcome {
 }
 
 /// The outbox at a glance, for admins.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, schemars::JsonSchema)]
 pub struct MailStatus {
     pub queued: i64,
     pub sending: i64,
@@ -296,7 +296,7 @@ pub struct MailStatus {
     pub problems: Vec<MailProblem>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct MailProblem {
     pub id: i64,
     pub state: String,

@@ -168,14 +168,16 @@ where
     }
 }
 
-fn stream_doc() -> api::openapi::ExtraOperation {
+pub(crate) fn stream_doc() -> api::openapi::ExtraOperation {
+    use schemars::JsonSchema;
+    let query: api::SchemaFn = Arc::new(|g: &mut schemars::SchemaGenerator| stream::StreamQuery::json_schema(g));
     api::openapi::ExtraOperation {
         path: "events/stream",
         summary: "Server-Sent Events of the workspace: each event's id is its sequence number; reconnect with \
                   Last-Event-ID (or after=) to get exactly what was missed",
-        params: stream::STREAM_PARAMS,
+        params: api::params::declared(&query),
         content_type: "text/event-stream",
-        returns: "Event",
+        returns: Arc::new(|g: &mut schemars::SchemaGenerator| g.subschema_for::<stream::WireEvent<'static>>()),
     }
 }
 

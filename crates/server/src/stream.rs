@@ -8,15 +8,17 @@
 //! in total, not one per stream. A client that reconnects with `Last-Event-ID` resumes
 //! from its cursor: from memory if the list still covers it, else from the database.
 
+use crate::api::decode::decode;
 use crate::api::error::ApiError;
-use crate::api::params::{Param, Params, Ty, opt, req};
 use crate::api::{Cx, authenticate};
 use crate::app::App;
 use axum::body::{Body, Bytes};
-use axum::extract::{Query, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderName, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
 use std::sync::{Arc, Mutex, RwLock};
@@ -43,15 +45,67 @@ pub struct FeedEvent {
 
 impl FeedEvent {
     fn new(event: Event) -> Arc<FeedEvent> {
-        let json = wire(&event).to_string();
+        let json = serde_json::to_string(&wire(&event)).expect("an event serializes");
         // serde_json escapes newlines, so the data is a single line.
         let frame = Bytes::from(format!("id: {}\nevent: {}\ndata: {json}\n\n", event.seq, event.kind));
         Arc::new(FeedEvent { event, frame })
     }
 }
 
-fn wire(e: &Event) -> Value {
-    json!({"seq": e.seq, "type": e.kind, "workspace_id": e.workspace_id, "created_ts": e.created_ts, "data": e.data})
+/// An event as clients receive it, on the stream and from `events/get`.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "Event")]
+pub struct WireEvent<'a> {
+    /// Its position in the log: resume after it with `Last-Event-ID` or `after`.
+    pub seq: i64,
+    /// Named like Twist's hook events: `thread_added`, `comment_updated`, …
+    #[serde(rename = "type")]
+    pub kind: &'a str,
+    pub workspace_id: WorkspaceId,
+    pub created_ts: i64,
+    /// The object the event is about, as the API answers it.
+    pub data: &'a Value,
+}
+
+fn wire(e: &Event) -> WireEvent<'_> {
+    WireEvent { seq: e.seq, kind: &e.kind, workspace_id: e.workspace_id, created_ts: e.created_ts, data: &e.data }
+}
+
+/// `events/stream`: the workspace's events as Server-Sent Events.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct StreamQuery {
+    pub workspace_id: WorkspaceId,
+    /// Resume after this sequence number (`Last-Event-ID` takes precedence).
+    #[serde(default)]
+    #[schemars(range(min = 0))]
+    pub after: Option<i64>,
+    /// For browsers' `EventSource`, which cannot send an `Authorization` header.
+    #[serde(default)]
+    pub access_token: Option<String>,
+}
+
+/// `events/get`: events after `after`, waiting up to `timeout` seconds for the first.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct LongPoll {
+    pub workspace_id: WorkspaceId,
+    #[serde(default)]
+    #[schemars(range(min = 0))]
+    pub after: Option<i64>,
+    /// Seconds to wait for the first event (at most 60; default 30).
+    #[serde(default)]
+    pub timeout: Option<i64>,
+    /// Events per answer (default 500, at most 1000).
+    #[serde(default)]
+    pub limit: Option<i64>,
+}
+
+/// The answer of `events/get`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct EventPage {
+    #[schemars(with = "Vec<WireEvent<'static>>")]
+    pub events: Vec<Value>,
+    /// The cursor to pass as `after` next time.
+    pub last_seq: i64,
 }
 
 /// What a stream sends when it has been quiet for a while, so proxies keep it open.
@@ -252,15 +306,12 @@ impl Cursor {
     }
 }
 
-pub const STREAM_PARAMS: &[Param] =
-    &[req("workspace_id", Ty::Int), opt("after", Ty::Int), opt("access_token", Ty::Str)];
-
-async fn stream_user(app: &Arc<App>, headers: &HeaderMap, query: &HashMap<String, String>) -> Result<UserId> {
+async fn stream_user(app: &Arc<App>, headers: &HeaderMap, query: &StreamQuery) -> Result<UserId> {
     if let Some((u, _)) = authenticate(app, headers).await? {
         return Ok(u.id);
     }
     // Browsers' EventSource cannot send headers: the token may come in the query string.
-    if let Some(token) = query.get("access_token") {
+    if let Some(token) = &query.access_token {
         let mut h = HeaderMap::new();
         let value = format!("Bearer {token}").parse().map_err(|_| Error::InvalidToken)?;
         h.insert(axum::http::header::AUTHORIZATION, value);
@@ -281,27 +332,22 @@ struct SseState {
 }
 
 /// `GET /api/v3/events/stream?workspace_id=W[&after=N]` — Server-Sent Events.
-pub async fn sse(
-    State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
+pub async fn sse(State(app): State<Arc<App>>, headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
     match open_sse(app, headers, query).await {
         Ok(r) => r,
         Err(e) => ApiError(e).into_response(),
     }
 }
 
-async fn open_sse(app: Arc<App>, headers: HeaderMap, query: HashMap<String, String>) -> Result<Response> {
-    let values = query.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
-    let p = Params::new(values, STREAM_PARAMS);
-    let ws = WorkspaceId(p.id("workspace_id")?);
+async fn open_sse(app: Arc<App>, headers: HeaderMap, query: Option<String>) -> Result<Response> {
+    let query: StreamQuery = decode(crate::api::params::parse(query.as_deref(), None, &[])?)?;
+    let ws = query.workspace_id;
     let last_event_id = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
         .map(|v| v.trim().parse::<i64>().map_err(|_| Error::invalid("Last-Event-ID", "expected a sequence number")))
         .transpose()?;
-    let after = last_event_id.or(p.opt_i64("after")?);
+    let after = last_event_id.or(query.after);
     let user = stream_user(&app, &headers, &query).await?;
     let cursor = Cursor::open(app.clone(), user, ws, after).await?;
     let state = SseState {
@@ -352,12 +398,12 @@ async fn open_sse(app: Arc<App>, headers: HeaderMap, query: HashMap<String, Stri
 /// `events/get`: the events after `after` (or, without it, those from now on), waiting up
 /// to `timeout` seconds for the first one. Answers `{events, last_seq}`; pass `last_seq`
 /// as the next `after`.
-pub async fn long_poll(cx: Cx, p: Params) -> Result<Value> {
+pub async fn long_poll(cx: Cx, p: LongPoll) -> Result<EventPage> {
     let user = cx.actor()?.id;
-    let ws = WorkspaceId(p.id("workspace_id")?);
-    let after = p.opt_i64("after")?;
-    let timeout = p.opt_i64("timeout")?.unwrap_or(30).clamp(0, MAX_POLL_SECS);
-    let limit = p.opt_i64("limit")?.unwrap_or(500).clamp(1, PAGE) as usize;
+    let ws = p.workspace_id;
+    let after = p.after;
+    let timeout = p.timeout.unwrap_or(30).clamp(0, MAX_POLL_SECS);
+    let limit = p.limit.unwrap_or(500).clamp(1, PAGE) as usize;
     let app = cx.app.clone();
     let mut c = Cursor::open(app.clone(), user, ws, after).await?;
     let mut head = app.feed.subscribe();
@@ -367,7 +413,7 @@ pub async fn long_poll(cx: Cx, p: Params) -> Result<Value> {
     loop {
         while out.len() < limit {
             match c.next_visible().await? {
-                Some(ev) => out.push(wire(&ev.event)),
+                Some(ev) => out.push(crate::api::to_json(wire(&ev.event))?),
                 None => break,
             }
         }
@@ -383,5 +429,5 @@ pub async fn long_poll(cx: Cx, p: Params) -> Result<Value> {
             _ = tokio::time::sleep_until(deadline) => break,
         }
     }
-    Ok(json!({"events": out, "last_seq": c.cursor}))
+    Ok(EventPage { events: out, last_seq: c.cursor })
 }

@@ -104,7 +104,7 @@ pub struct Input {
     pub limit: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Page {
     pub items: Vec<SearchResult>,
     #[serde(skip_serializing_if = "Option::is_none")]

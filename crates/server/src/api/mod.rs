@@ -1,6 +1,9 @@
-//! The Twist-compatible HTTP API: one route table (`routes::endpoints`) from which both the
-//! router and the OpenAPI document are built, so they cannot drift apart.
+//! The Twist-compatible HTTP API: one route table (`routes::endpoints`) from which the
+//! router, `batch` and the OpenAPI document are built, so they cannot drift apart. Each
+//! endpoint is declared once, by its handler's signature: the input type it takes and the
+//! output type it answers.
 
+pub mod decode;
 pub mod error;
 pub mod handlers;
 pub mod openapi;
@@ -13,9 +16,11 @@ use axum::extract::{ConnectInfo, Path, RawQuery, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use error::ApiError;
-use params::{Param, Params};
+use params::Params;
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -25,12 +30,28 @@ use weft_core::store::Tx;
 use weft_core::{Error, Result};
 
 pub type HandlerFuture = weft_core::store::BoxFuture<Result<Value>>;
-pub type HandlerFn = Arc<dyn Fn(Cx, Params) -> HandlerFuture + Send + Sync>;
+pub type HandlerFn = Arc<dyn Fn(Cx, Map<String, Value>) -> HandlerFuture + Send + Sync>;
+pub type SchemaFn = Arc<dyn Fn(&mut SchemaGenerator) -> Schema + Send + Sync>;
 
 /// Twist's answer for calls that return nothing.
-pub fn ok() -> Value {
-    json!({"status": "ok"})
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Status {
+    pub status: StatusOk,
 }
+
+#[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum StatusOk {
+    Ok,
+}
+
+pub fn ok() -> Status {
+    Status { status: StatusOk::Ok }
+}
+
+/// An endpoint that takes no parameters.
+#[derive(Debug, serde::Deserialize, JsonSchema)]
+pub struct NoParams {}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verb {
@@ -43,9 +64,14 @@ pub struct Endpoint {
     pub path: &'static str,
     pub verb: Verb,
     pub summary: &'static str,
-    pub params: &'static [Param],
-    /// The name of the response schema in the OpenAPI document.
-    pub returns: &'static str,
+    /// The schema of the input type (an object: one property per parameter).
+    pub input: SchemaFn,
+    /// The schema of the answer.
+    pub output: SchemaFn,
+    /// The parameters, read off `input` when the table is built.
+    pub params: Vec<params::Param>,
+    /// The parameter list of a handler not yet converted to an input type.
+    pub legacy_params: &'static [params::LegacyParam],
     /// Needs a signed-in user.
     pub auth: bool,
     /// Weft's own endpoint, not part of Twist's API.
@@ -54,28 +80,60 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
-    pub fn new<F, Fut>(verb: Verb, path: &'static str, summary: &'static str, f: F) -> Self
+    /// An endpoint whose handler takes its input type `I` and answers its output type `O`.
+    pub fn new<I, O, F, Fut>(verb: Verb, path: &'static str, summary: &'static str, f: F) -> Self
     where
-        F: Fn(Cx, Params) -> Fut + Send + Sync + 'static,
-        Fut: std::future::Future<Output = Result<Value>> + Send + 'static,
+        I: DeserializeOwned + JsonSchema + Send + 'static,
+        O: Serialize + JsonSchema + 'static,
+        F: Fn(Cx, I) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<O>> + Send + 'static,
     {
+        let handler: HandlerFn = Arc::new(move |cx, values| match decode::decode::<I>(values) {
+            Ok(input) => {
+                let answer = f(cx, input);
+                Box::pin(async move { to_json(answer.await?) })
+            }
+            Err(e) => Box::pin(std::future::ready(Err(e))),
+        });
         Endpoint {
             path,
             verb,
             summary,
-            params: &[],
-            returns: "Status",
+            input: Arc::new(|g: &mut SchemaGenerator| I::json_schema(g)),
+            output: Arc::new(|g: &mut SchemaGenerator| g.subschema_for::<O>()),
+            params: Vec::new(),
+            legacy_params: &[],
             auth: true,
             extension: false,
-            handler: Arc::new(move |cx, p| Box::pin(f(cx, p))),
+            handler,
         }
     }
-    pub fn params(mut self, params: &'static [Param]) -> Self {
-        self.params = params;
+
+    /// An endpoint still written against untyped parameters (being converted).
+    pub fn legacy<F, Fut>(verb: Verb, path: &'static str, summary: &'static str, f: F) -> Self
+    where
+        F: Fn(Cx, Params) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<Value>> + Send + 'static,
+    {
+        let f = Arc::new(f);
+        let mut e = Endpoint::new::<NoParams, Value, _, _>(verb, path, summary, |_, _| async {
+            Err(Error::Internal("unreachable".into()))
+        });
+        e.handler = Arc::new(move |cx, values| {
+            let f = f.clone();
+            Box::pin(async move {
+                let declared = cx.app.api.find(cx.path).map(|e| e.legacy_params).unwrap_or(&[]);
+                f(cx, Params::new(values, declared)).await
+            })
+        });
+        e
+    }
+    pub fn params(mut self, params: &'static [params::LegacyParam]) -> Self {
+        self.legacy_params = params;
+        self.input = Arc::new(move |_| openapi::legacy_body_schema(params));
         self
     }
-    pub fn returns(mut self, schema: &'static str) -> Self {
-        self.returns = schema;
+    pub fn returns(self, _schema: &'static str) -> Self {
         self
     }
     pub fn public(mut self) -> Self {
@@ -88,6 +146,51 @@ impl Endpoint {
     }
 }
 
+impl<T> From<Stored<T>> for Value {
+    fn from(s: Stored<T>) -> Value {
+        s.value
+    }
+}
+
+impl From<Status> for Value {
+    fn from(s: Status) -> Value {
+        to_json(s).unwrap_or(Value::Null)
+    }
+}
+
+/// A handler's answer as JSON.
+pub fn to_json<T: Serialize>(v: T) -> Result<Value> {
+    serde_json::to_value(v).map_err(|e| Error::Internal(e.to_string()))
+}
+
+/// The answer of a write, as stored under its idempotency key: a retry gets the very same
+/// JSON. Its schema is `T`'s, the type it was made from.
+pub struct Stored<T> {
+    value: Value,
+    _of: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> Serialize for Stored<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.value.serialize(s)
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for Stored<T> {
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        T::schema_name()
+    }
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        T::schema_id()
+    }
+    fn json_schema(g: &mut SchemaGenerator) -> Schema {
+        T::json_schema(g)
+    }
+}
+
 pub struct Api {
     pub endpoints: Vec<Endpoint>,
     index: HashMap<&'static str, usize>,
@@ -95,7 +198,10 @@ pub struct Api {
 
 impl Api {
     pub fn new() -> Self {
-        let endpoints = routes::endpoints();
+        let mut endpoints = routes::endpoints();
+        for e in &mut endpoints {
+            e.params = params::declared(&e.input);
+        }
         let index = endpoints.iter().enumerate().map(|(i, e)| (e.path, i)).collect();
         Api { endpoints, index }
     }
@@ -120,6 +226,8 @@ pub struct Cx {
     pub ip: IpAddr,
     /// Set when the client asked for an idempotent write (temp_id or Idempotency-Key).
     pub idempotency_key: Option<String>,
+    /// The endpoint called, e.g. `threads/add`.
+    pub path: &'static str,
 }
 
 impl Cx {
@@ -148,7 +256,7 @@ impl Cx {
 
     /// Runs one write transaction and answers its result as JSON. A retried request with
     /// the same idempotency key gets the stored answer instead of a second write.
-    pub async fn write<T, F>(&self, f: F) -> Result<Value>
+    pub async fn write<T, F>(&self, f: F) -> Result<Stored<T>>
     where
         T: Serialize + Send + 'static,
         F: FnOnce(&mut dyn Tx) -> Result<T> + Send + 'static,
@@ -172,6 +280,7 @@ impl Cx {
                 Ok(value)
             })
             .await
+            .map(|value| Stored { value, _of: std::marker::PhantomData })
     }
 }
 
@@ -268,8 +377,8 @@ async fn call_inner(app: &Arc<App>, req: Request<'_>, caller: Option<(User, Stri
         return Err(Error::BadRequest(format!("{path} must be called with POST")));
     }
     let content_type = req.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
-    let values = Params::parse(req.query, content_type, req.body)?;
-    let params = Params::new(values, endpoint.params);
+    let mut values = params::parse(req.query, content_type, req.body)?;
+    decode::drop_blank_scalars(&mut values, &endpoint.params);
     let caller = match caller {
         Some(c) => Some(c),
         None => authenticate(app, req.headers).await?,
@@ -282,7 +391,8 @@ async fn call_inner(app: &Arc<App>, req: Request<'_>, caller: Option<(User, Stri
     let idempotency_key = if endpoint.verb == Verb::Post {
         let header_key = req.headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_string);
         let temp_id = if endpoint.params.iter().any(|p| p.name == "temp_id") {
-            params.opt_i64("temp_id")?.map(|t| format!("temp_id:{t}"))
+            let TempId { temp_id } = decode::decode(values.clone())?;
+            temp_id.map(|t| format!("temp_id:{t}"))
         } else {
             None
         };
@@ -290,8 +400,15 @@ async fn call_inner(app: &Arc<App>, req: Request<'_>, caller: Option<(User, Stri
     } else {
         None
     };
-    let cx = Cx { app: app.clone(), user, token_hash, ip: req.ip, idempotency_key };
-    (endpoint.handler)(cx, params).await
+    let cx = Cx { app: app.clone(), user, token_hash, ip: req.ip, idempotency_key, path: endpoint.path };
+    (endpoint.handler)(cx, values).await
+}
+
+/// The one parameter every writing endpoint may share: a client's id for its own retry.
+#[derive(serde::Deserialize)]
+struct TempId {
+    #[serde(default)]
+    temp_id: Option<i64>,
 }
 
 /// The axum entry point for `/api/{v3,v4}/{*path}`.

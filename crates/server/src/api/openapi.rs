@@ -1,100 +1,173 @@
-//! The OpenAPI document, generated from the route table at start-up.
+//! The OpenAPI document, generated at start-up from the route table and the endpoints'
+//! input and output types (their `schemars::JsonSchema`): parameters with their
+//! constraints, every response object with its required and optional fields, and the
+//! errors each call can answer.
 
-use super::params::{Param, Ty};
+use super::params::{self, LegacyParam, Ty};
 use super::{Api, Verb};
+use schemars::generate::{Contract, SchemaSettings};
+use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{Map, Value, json};
 
-/// Required fields of each response object: what Twist's official SDK insists on, plus
-/// what Weft always sends.
-const SCHEMAS: &[(&str, &[&str])] = &[
-    ("User", &["id", "name", "short_name", "bot", "timezone", "removed", "email", "lang"]),
-    ("WorkspaceUser", &["id", "name", "short_name", "bot", "timezone", "removed", "user_type", "version"]),
-    ("Workspace", &["id", "name", "creator", "created_ts"]),
-    ("Channel", &["id", "name", "creator", "public", "workspace_id", "archived", "created_ts", "version"]),
-    (
-        "Thread",
-        &[
-            "id",
-            "title",
-            "content",
-            "creator",
-            "channel_id",
-            "workspace_id",
-            "comment_count",
-            "last_updated_ts",
-            "pinned",
-            "posted_ts",
-            "snippet",
-            "snippet_creator",
-            "starred",
-            "is_archived",
-        ],
-    ),
-    ("Comment", &["id", "content", "creator", "thread_id", "workspace_id", "channel_id", "posted_ts"]),
-    (
-        "Conversation",
-        &[
-            "id",
-            "workspace_id",
-            "user_ids",
-            "last_obj_index",
-            "snippet",
-            "snippet_creators",
-            "last_active_ts",
-            "archived",
-            "created_ts",
-            "creator",
-        ],
-    ),
-    ("ConversationMessage", &["id", "content", "creator", "conversation_id", "posted_ts", "workspace_id"]),
-    ("Group", &["id", "name", "workspace_id", "user_ids", "version"]),
-    ("Event", &["seq", "type", "workspace_id", "created_ts", "data"]),
-    (
-        "InboxThread",
-        &[
-            "id",
-            "title",
-            "content",
-            "creator",
-            "channel_id",
-            "workspace_id",
-            "comment_count",
-            "last_updated_ts",
-            "pinned",
-            "posted_ts",
-            "snippet",
-            "snippet_creator",
-            "starred",
-            "is_archived",
-            "in_inbox",
-            "closed",
-        ],
-    ),
-    ("UnreadThread", &["thread_id", "channel_id", "obj_index", "direct_mention"]),
-    ("UnreadConversation", &["conversation_id", "obj_index", "direct_mention"]),
-    ("InboxCount", &["data", "version"]),
-    ("SnoozeResult", &["status", "snoozed_until_ts"]),
-    ("Notification", &["id", "type_id", "reason", "workspace_id", "by_user_id", "posted_ts", "is_read"]),
-    ("NotificationPage", &["notifications", "last_read"]),
-    ("NotificationSettings", &["desktop_comments", "email_comments", "push_comments"]),
-    ("SearchResult", &["id", "type", "snippet", "snippet_creator_id", "snippet_last_updated_ts"]),
-    ("SearchPage", &["items", "has_more", "is_plan_restricted"]),
-    ("CommentIds", &["comment_ids"]),
-    ("Schedule", &["timezone", "working_hours", "dnd", "dnd_ranges", "delivery"]),
-    ("Rotation", &["user_ids", "shift_hours", "handoff_time", "timezone", "starts_on", "overrides"]),
-    ("Duty", &["user_id", "until_ts", "next_user_id"]),
-    ("Emergency", &["id", "workspace_id", "channel_id", "thread_id", "raised_by", "raised_ts", "reached", "acks"]),
-    (
-        "Availability",
-        &["user_id", "local_time", "working_now", "dnd_until_ts", "away_until_ts", "away_note", "next_available_ts"],
-    ),
-    ("MessageIds", &["message_ids"]),
-    ("Status", &["status"]),
-    ("Error", &["error_code", "error_string"]),
+/// The error statuses every endpoint may answer, and what each means.
+const ERRORS: &[(&str, &str)] = &[
+    ("400", "A parameter is missing or invalid, or the request cannot be done as asked"),
+    ("401", "Not signed in (no token, or it was never valid)"),
+    ("403", "Not allowed, or the token was revoked"),
+    ("404", "The object does not exist, or the caller cannot see it"),
+    ("409", "It already exists"),
+    ("413", "The body is too large"),
+    ("429", "Too many attempts; retry after the Retry-After header's seconds"),
+    ("503", "The database is not reachable; try again"),
 ];
 
-pub fn required_fields(schema: &str) -> Option<&'static [&'static str]> {
-    SCHEMAS.iter().find(|(n, _)| *n == schema).map(|(_, f)| *f)
+/// Twist's error codes, in the `error_code` field of every error.
+const ERROR_CODES: &str = "19 required argument missing, 20 invalid argument value, 101 email already used, \
+    102 password too short, 103 email invalid, 104 wrong email or password, 105-108, 115, 119, 124, 125 \
+    (workspace, user, channel, thread, comment, group, conversation, message) not found, 109 forbidden, \
+    110 resource not found, 114 bad request or too many requests, 120 not logged in, 121 invalid timezone, \
+    122 unsupported reaction, 126 name too short, 127 last admin, 128 invalid date range, 131 already exists, \
+    200 invalid token, 201 service unavailable";
+
+/// An error answer.
+#[derive(serde::Serialize, JsonSchema)]
+#[allow(dead_code)]
+struct Error {
+    /// Twist's error code (see the document's description).
+    error_code: i64,
+    error_string: String,
+    /// Quote it when reporting a problem: the server's log has the details.
+    error_uuid: String,
+    /// `{"argument": name}` for a parameter's error, `{"retry_after": s}` for 429.
+    error_extra: Map<String, Value>,
+}
+
+/// The generator for response objects: what the server writes, so an optional field is one
+/// it may leave out.
+fn output_generator() -> SchemaGenerator {
+    SchemaSettings::openapi3().with(|s| s.contract = Contract::Serialize).into_generator()
+}
+
+/// Applies the generator's OpenAPI transforms to a schema it returned directly.
+fn finish(g: &mut SchemaGenerator, mut schema: schemars::Schema) -> Value {
+    for t in g.transforms_mut() {
+        t.transform(&mut schema);
+    }
+    schema.to_value()
+}
+
+/// An extra operation outside the route table (the event stream).
+pub struct ExtraOperation {
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub params: Vec<params::Param>,
+    pub content_type: &'static str,
+    pub returns: super::SchemaFn,
+}
+
+/// The whole document, as the server serves it.
+pub fn document_of_api() -> Value {
+    document(&Api::new(), &[crate::app::stream_doc()])
+}
+
+/// The schema of a parameter given in the query string. Lists are comma-joined there.
+fn query_parameter(p: &params::Param) -> Value {
+    let mut param = json!({"name": p.name, "in": "query", "required": p.required, "schema": p.schema});
+    if p.schema.get("type").and_then(Value::as_str) == Some("array") {
+        param["style"] = json!("form");
+        param["explode"] = json!(false);
+    }
+    if let Some(d) = p.schema.get("description") {
+        param["description"] = d.clone();
+    }
+    param
+}
+
+fn responses(ok: Value, content_type: &str, auth: bool) -> Value {
+    let mut out = Map::new();
+    out.insert("200".into(), json!({"description": "Success", "content": {content_type: {"schema": ok}}}));
+    for (status, description) in ERRORS {
+        if *status == "401" && !auth {
+            continue;
+        }
+        out.insert(
+            status.to_string(),
+            json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}),
+        );
+    }
+    Value::Object(out)
+}
+
+pub fn document(api: &Api, extra: &[ExtraOperation]) -> Value {
+    let mut outputs = output_generator();
+    let mut inputs = params::input_generator();
+    let error = Error::json_schema(&mut outputs);
+    let error = finish(&mut outputs, error);
+    let mut paths = Map::new();
+    for e in &api.endpoints {
+        let ok = (e.output)(&mut outputs);
+        let ok = finish(&mut outputs, ok);
+        let body = (e.input)(&mut inputs);
+        let body = finish(&mut inputs, body);
+        let mut op = json!({
+            "operationId": e.path.replace('/', "_"),
+            "summary": e.summary,
+            "responses": responses(ok, "application/json", e.auth),
+            "security": if e.auth { json!([{"bearer": []}]) } else { json!([]) },
+        });
+        if e.extension {
+            op["x-weft-extension"] = json!(true);
+        }
+        let mut get = op.clone();
+        get["operationId"] = json!(format!("{}_get", e.path.replace('/', "_")));
+        get["parameters"] = e.params.iter().map(query_parameter).collect();
+        let form_encoding: Map<String, Value> = e
+            .params
+            .iter()
+            .filter(|p| p.schema.get("type").and_then(Value::as_str) == Some("array"))
+            .map(|p| (p.name.clone(), json!({"style": "form", "explode": false})))
+            .collect();
+        op["requestBody"] = json!({"required": e.params.iter().any(|p| p.required), "content": {
+            "application/json": {"schema": body},
+            "application/x-www-form-urlencoded": {"schema": body, "encoding": form_encoding},
+        }});
+        let item = match e.verb {
+            // A reading call answers GET and POST alike (Twist's SDK posts some of them).
+            Verb::Get => json!({"get": get, "post": op}),
+            Verb::Post => json!({ "post": op }),
+        };
+        paths.insert(format!("/api/v3/{}", e.path), item);
+    }
+    for x in extra {
+        let returns = (x.returns)(&mut outputs);
+        let returns = finish(&mut outputs, returns);
+        let op = json!({
+            "operationId": x.path.replace('/', "_"),
+            "summary": x.summary,
+            "x-weft-extension": true,
+            "security": [{"bearer": []}, {}],
+            "parameters": x.params.iter().map(query_parameter).collect::<Vec<_>>(),
+            "responses": responses(returns, x.content_type, true),
+        });
+        paths.insert(format!("/api/v3/{}", x.path), json!({"get": op}));
+    }
+    let mut schemas = outputs.take_definitions(true);
+    schemas.insert("Error".into(), error);
+    json!({
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Weft API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": format!("Twist-compatible API v3 (also served under /api/v4/). Operations marked \
+                x-weft-extension are Weft's own. A parameter may be sent in the query string, a JSON body or a \
+                form body; lists also as comma-joined strings. Error codes: {ERROR_CODES}."),
+        },
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    })
 }
 
 fn param_schema(ty: Ty) -> Value {
@@ -102,8 +175,7 @@ fn param_schema(ty: Ty) -> Value {
         Ty::Int => json!({"type": "integer", "format": "int64"}),
         Ty::Str => json!({"type": "string"}),
         Ty::Bool => json!({"type": "boolean"}),
-        Ty::Ids => json!({"type": "array", "items": {"type": "integer", "format": "int64"},
-            "description": "A JSON array, a JSON array in a string, or comma-joined ids"}),
+        Ty::Ids => json!({"type": "array", "items": {"type": "integer", "format": "int64"}}),
         Ty::Recipients => json!({"oneOf": [
             {"type": "array", "items": {"type": "integer", "format": "int64"}},
             {"type": "string", "enum": ["EVERYONE"]}
@@ -113,114 +185,13 @@ fn param_schema(ty: Ty) -> Value {
     }
 }
 
-fn response_schema(returns: &str) -> Value {
-    if let Some(item) = returns.strip_suffix("[]") {
-        return json!({"type": "array", "items": response_schema(item)});
-    }
-    match returns {
-        "Id" => json!({"type": "integer", "format": "int64"}),
-        "LocalTime" => json!({"type": "string", "example": "2017-05-10 07:55:40"}),
-        "Reactions" => json!({"type": "object", "nullable": true,
-            "additionalProperties": {"type": "array", "items": {"type": "integer"}}}),
-        "CommentWrapper" => json!({"type": "object", "required": ["comment"],
-            "properties": {"comment": {"$ref": "#/components/schemas/Comment"}}}),
-        "EventPage" => json!({"type": "object", "required": ["events", "last_seq"], "properties": {
-            "events": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}},
-            "last_seq": {"type": "integer"}}}),
-        "BatchResult" => json!({"type": "object", "required": ["code", "headers", "body"], "properties": {
-            "code": {"type": "integer"}, "headers": {"type": "string"}, "body": {"type": "string"}}}),
-        other => json!({"$ref": format!("#/components/schemas/{other}")}),
-    }
-}
-
-fn body_schema(params: &[Param]) -> Value {
+/// The input schema of an endpoint still declared by a parameter list (being converted).
+pub fn legacy_body_schema(params: &[LegacyParam]) -> schemars::Schema {
     let mut props = Map::new();
     for p in params {
         props.insert(p.name.to_string(), param_schema(p.ty));
     }
     let required: Vec<&str> = params.iter().filter(|p| p.required).map(|p| p.name).collect();
-    json!({"type": "object", "properties": props, "required": required})
-}
-
-/// An extra operation not in the route table (the event stream).
-pub struct ExtraOperation {
-    pub path: &'static str,
-    pub summary: &'static str,
-    pub params: &'static [Param],
-    pub content_type: &'static str,
-    pub returns: &'static str,
-}
-
-pub fn document(api: &Api, extra: &[ExtraOperation]) -> Value {
-    let errors = json!({"description": "An error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
-    let mut paths = Map::new();
-    for e in &api.endpoints {
-        let ok =
-            json!({"description": "Success", "content": {"application/json": {"schema": response_schema(e.returns)}}});
-        let mut op = json!({
-            "operationId": e.path.replace('/', "_"),
-            "summary": e.summary,
-            "responses": {"200": ok, "4XX": errors.clone()},
-        });
-        if e.auth {
-            op["security"] = json!([{"bearer": []}]);
-        } else {
-            op["security"] = json!([]);
-        }
-        if e.extension {
-            op["x-weft-extension"] = json!(true);
-        }
-        let method = match e.verb {
-            Verb::Get => {
-                op["parameters"] = e
-                    .params
-                    .iter()
-                    .map(|p| json!({"name": p.name, "in": "query", "required": p.required, "schema": param_schema(p.ty)}))
-                    .collect();
-                "get"
-            }
-            Verb::Post => {
-                let schema = body_schema(e.params);
-                op["requestBody"] = json!({"content": {
-                    "application/json": {"schema": schema},
-                    "application/x-www-form-urlencoded": {"schema": schema},
-                }});
-                "post"
-            }
-        };
-        paths.insert(format!("/api/v3/{}", e.path), json!({ method: op }));
-    }
-    for x in extra {
-        let parameters: Vec<Value> = x
-            .params
-            .iter()
-            .map(|p| json!({"name": p.name, "in": "query", "required": p.required, "schema": param_schema(p.ty)}))
-            .collect();
-        let op = json!({
-            "operationId": x.path.replace('/', "_"),
-            "summary": x.summary,
-            "x-weft-extension": true,
-            "security": [{"bearer": []}],
-            "parameters": parameters,
-            "responses": {"200": {"description": "Success", "content": {x.content_type: {"schema": response_schema(x.returns)}}}, "4XX": errors.clone()},
-        });
-        paths.insert(format!("/api/v3/{}", x.path), json!({"get": op}));
-    }
-    let mut schemas = Map::new();
-    for (name, required) in SCHEMAS {
-        schemas.insert(name.to_string(), json!({"type": "object", "required": required, "additionalProperties": true}));
-    }
-    json!({
-        "openapi": "3.0.3",
-        "info": {
-            "title": "Weft API",
-            "version": env!("CARGO_PKG_VERSION"),
-            "description": "Twist-compatible API v3 (also served under /api/v4/). Operations marked x-weft-extension are Weft's own.",
-        },
-        "paths": paths,
-        "components": {
-            "schemas": schemas,
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-        },
-    })
+    schemars::Schema::try_from(json!({"type": "object", "properties": props, "required": required}))
+        .expect("an object schema")
 }

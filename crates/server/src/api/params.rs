@@ -1,10 +1,135 @@
 //! Request parameters in every encoding Twist clients use: the query string, a JSON body,
-//! a form-encoded body (also for POSTs with parameters in the query string); lists as JSON
-//! arrays, JSON strings (`"[1,2]"`) or comma-joined strings. Getters turn them into typed
-//! values with a precise 400 on bad input.
+//! a form-encoded body (also for POSTs with parameters in the query string), merged into
+//! one JSON object that `decode` reads the endpoint's input type from. The parameter list
+//! of each endpoint is read off its input type's schema.
 
 use serde_json::{Map, Value};
 use weft_core::{Error, Result};
+
+/// One parameter of an endpoint, as its input type's schema declares it.
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub name: String,
+    pub schema: Value,
+    pub required: bool,
+}
+
+/// The shape of a parameter's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Int,
+    Str,
+    Bool,
+    /// A list of integers (ids, days).
+    Ids,
+    /// A list of ids or the string `EVERYONE`.
+    Recipients,
+    /// A list of JSON objects.
+    Objects,
+    /// A JSON object.
+    Object,
+}
+
+impl Param {
+    pub fn kind(&self) -> Kind {
+        let s = &self.schema;
+        let ty = |v: &Value| v.get("type").and_then(Value::as_str).map(str::to_string);
+        match ty(s).as_deref() {
+            Some("integer" | "number") => Kind::Int,
+            Some("boolean") => Kind::Bool,
+            Some("object") => Kind::Object,
+            Some("array") => match s.get("items").and_then(ty).as_deref() {
+                Some("object") => Kind::Objects,
+                _ => Kind::Ids,
+            },
+            Some(_) => Kind::Str,
+            None if s.get("anyOf").is_some() || s.get("oneOf").is_some() => Kind::Recipients,
+            None => Kind::Object,
+        }
+    }
+
+    /// A number or a flag: a blank string for it means "not given".
+    pub fn is_scalar(&self) -> bool {
+        matches!(self.kind(), Kind::Int | Kind::Bool)
+    }
+}
+
+/// The schema generator for input types: every schema inline, as OpenAPI 3.0 writes them.
+pub fn input_generator() -> schemars::SchemaGenerator {
+    schemars::generate::SchemaSettings::openapi3()
+        .with(|s| {
+            s.inline_subschemas = true;
+            s.contract = schemars::generate::Contract::Deserialize;
+        })
+        .into_generator()
+}
+
+/// The parameters of an input type: the properties of its object schema.
+pub fn declared(input: &super::SchemaFn) -> Vec<Param> {
+    let mut g = input_generator();
+    let mut schema = input(&mut g);
+    for t in g.transforms_mut() {
+        t.transform(&mut schema);
+    }
+    let obj = schema.as_object();
+    let required: Vec<&str> = obj
+        .and_then(|o| o.get("required"))
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let props = obj.and_then(|o| o.get("properties")).and_then(Value::as_object);
+    props
+        .map(|p| {
+            p.iter()
+                .map(|(name, schema)| Param {
+                    name: name.clone(),
+                    schema: schema.clone(),
+                    required: required.contains(&name.as_str()),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Parses a query string and a body into one set of parameters (the body wins). A key
+/// repeated in one of them (`ids=1&ids=2`) is a list.
+pub fn parse(query: Option<&str>, content_type: Option<&str>, body: &[u8]) -> Result<Map<String, Value>> {
+    let mut values = Map::new();
+    if let Some(q) = query {
+        values = form_pairs(q.as_bytes());
+    }
+    let body_text = std::str::from_utf8(body).map_err(|_| Error::BadRequest("the body is not UTF-8".into()))?;
+    if body_text.trim().is_empty() {
+        return Ok(values);
+    }
+    let ct = content_type.unwrap_or("").to_ascii_lowercase();
+    let looks_json = body_text.trim_start().starts_with('{');
+    if ct.starts_with("application/x-www-form-urlencoded") || (!looks_json && !ct.contains("json")) {
+        values.extend(form_pairs(body));
+    } else {
+        match serde_json::from_str::<Value>(body_text) {
+            Ok(Value::Object(obj)) => values.extend(obj),
+            Ok(_) => return Err(Error::BadRequest("the JSON body must be an object".into())),
+            Err(e) => return Err(Error::BadRequest(format!("malformed JSON body: {e}"))),
+        }
+    }
+    Ok(values)
+}
+
+fn form_pairs(raw: &[u8]) -> Map<String, Value> {
+    let mut values = Map::new();
+    for (k, v) in form_urlencoded::parse(raw) {
+        let v = Value::String(v.into_owned());
+        match values.get_mut(k.as_ref()) {
+            Some(Value::Array(items)) => items.push(v),
+            Some(first) => *first = Value::Array(vec![first.take(), v]),
+            None => {
+                values.insert(k.into_owned(), v);
+            }
+        }
+    }
+    values
+}
 
 /// The declared type of a parameter, used for the OpenAPI document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,58 +147,30 @@ pub enum Ty {
 }
 
 #[derive(Debug, Clone, Copy)]
-pub struct Param {
+pub struct LegacyParam {
     pub name: &'static str,
     pub ty: Ty,
     pub required: bool,
 }
 
-pub const fn req(name: &'static str, ty: Ty) -> Param {
-    Param { name, ty, required: true }
+pub const fn req(name: &'static str, ty: Ty) -> LegacyParam {
+    LegacyParam { name, ty, required: true }
 }
 
-pub const fn opt(name: &'static str, ty: Ty) -> Param {
-    Param { name, ty, required: false }
+pub const fn opt(name: &'static str, ty: Ty) -> LegacyParam {
+    LegacyParam { name, ty, required: false }
 }
 
 #[derive(Debug, Default, Clone)]
 pub struct Params {
     values: Map<String, Value>,
     /// The endpoint's declared parameters; reading an undeclared one is a bug the tests catch.
-    declared: &'static [Param],
+    declared: &'static [LegacyParam],
 }
 
 impl Params {
-    pub fn new(values: Map<String, Value>, declared: &'static [Param]) -> Self {
+    pub fn new(values: Map<String, Value>, declared: &'static [LegacyParam]) -> Self {
         Params { values, declared }
-    }
-
-    /// Parses a query string and a body into one set of parameters (the body wins).
-    pub fn parse(query: Option<&str>, content_type: Option<&str>, body: &[u8]) -> Result<Map<String, Value>> {
-        let mut values = Map::new();
-        if let Some(q) = query {
-            for (k, v) in form_urlencoded::parse(q.as_bytes()) {
-                values.insert(k.into_owned(), Value::String(v.into_owned()));
-            }
-        }
-        let body_text = std::str::from_utf8(body).map_err(|_| Error::BadRequest("the body is not UTF-8".into()))?;
-        if body_text.trim().is_empty() {
-            return Ok(values);
-        }
-        let ct = content_type.unwrap_or("").to_ascii_lowercase();
-        let looks_json = body_text.trim_start().starts_with('{');
-        if ct.starts_with("application/x-www-form-urlencoded") || (!looks_json && !ct.contains("json")) {
-            for (k, v) in form_urlencoded::parse(body) {
-                values.insert(k.into_owned(), Value::String(v.into_owned()));
-            }
-        } else {
-            match serde_json::from_str::<Value>(body_text) {
-                Ok(Value::Object(obj)) => values.extend(obj),
-                Ok(_) => return Err(Error::BadRequest("the JSON body must be an object".into())),
-                Err(e) => return Err(Error::BadRequest(format!("malformed JSON body: {e}"))),
-            }
-        }
-        Ok(values)
     }
 
     fn raw(&self, name: &str) -> Option<&Value> {
@@ -243,7 +340,7 @@ pub enum RecipientsParam {
 mod tests {
     use super::*;
 
-    const DECLARED: &[Param] = &[
+    const DECLARED: &[LegacyParam] = &[
         opt("a", Ty::Ids),
         opt("b", Ty::Ids),
         opt("c", Ty::Ids),
@@ -253,7 +350,7 @@ mod tests {
     ];
 
     fn params(query: &str, ct: &str, body: &str) -> Params {
-        Params::new(Params::parse(Some(query), Some(ct), body.as_bytes()).unwrap(), DECLARED)
+        Params::new(parse(Some(query), Some(ct), body.as_bytes()).unwrap(), DECLARED)
     }
 
     #[test]
@@ -276,7 +373,7 @@ mod tests {
 
     #[test]
     fn malformed_json_is_a_bad_request() {
-        assert!(matches!(Params::parse(None, Some("application/json"), b"{nope"), Err(Error::BadRequest(_))));
-        assert!(matches!(Params::parse(None, Some("application/json"), b"[1]"), Err(Error::BadRequest(_))));
+        assert!(matches!(parse(None, Some("application/json"), b"{nope"), Err(Error::BadRequest(_))));
+        assert!(matches!(parse(None, Some("application/json"), b"[1]"), Err(Error::BadRequest(_))));
     }
 }

@@ -4,7 +4,7 @@
 use super::Endpoint;
 use super::Verb::{Get, Post};
 use super::handlers::*;
-use super::params::{Param, Ty::*, opt, req};
+use super::params::{LegacyParam as Param, Ty::*, opt, req};
 
 const ID: &[Param] = &[req("id", Int)];
 const WS_ID: &[Param] = &[req("workspace_id", Int)];
@@ -60,28 +60,39 @@ macro_rules! concat_params {
     }};
 }
 
-fn e<F, Fut>(verb: super::Verb, path: &'static str, summary: &'static str, f: F) -> Endpoint
+/// An endpoint: its handler's input and output types declare its parameters and answer.
+fn e<I, O, F, Fut>(verb: super::Verb, path: &'static str, summary: &'static str, f: F) -> Endpoint
+where
+    I: serde::de::DeserializeOwned + schemars::JsonSchema + Send + 'static,
+    O: serde::Serialize + schemars::JsonSchema + 'static,
+    F: Fn(super::Cx, I) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = weft_core::Result<O>> + Send + 'static,
+{
+    Endpoint::new(verb, path, summary, f)
+}
+
+fn l<F, Fut>(verb: super::Verb, path: &'static str, summary: &'static str, f: F) -> Endpoint
 where
     F: Fn(super::Cx, super::params::Params) -> Fut + Send + Sync + 'static,
     Fut: std::future::Future<Output = weft_core::Result<serde_json::Value>> + Send + 'static,
 {
-    Endpoint::new(verb, path, summary, f)
+    Endpoint::legacy(verb, path, summary, f)
 }
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![
         // users
-        e(Post, "users/login", "Sign in with email and password; answers the user with a token", users::login)
+        l(Post, "users/login", "Sign in with email and password; answers the user with a token", users::login)
             .public()
             .params(p![req("email", Str), req("password", Str), opt("set_session_cookie", Bool)])
             .returns("User"),
-        e(Post, "users/register", "Create an account (only with --open-registration)", users::register)
+        l(Post, "users/register", "Create an account (only with --open-registration)", users::register)
             .public()
             .params(p![req("name", Str), req("email", Str), req("password", Str), opt("timezone", Str)])
             .returns("User"),
-        e(Post, "users/logout", "Sign out: the token stops working", users::logout),
-        e(Get, "users/get_session_user", "The signed-in user", users::get_session_user).returns("User"),
-        e(Post, "users/update", "Change the signed-in user's profile", users::update)
+        l(Post, "users/logout", "Sign out: the token stops working", users::logout),
+        l(Get, "users/get_session_user", "The signed-in user", users::get_session_user).returns("User"),
+        l(Post, "users/update", "Change the signed-in user's profile", users::update)
             .params(p![
                 opt("name", Str),
                 opt("email", Str),
@@ -96,47 +107,40 @@ pub fn endpoints() -> Vec<Endpoint> {
                 opt("default_workspace", Int),
             ])
             .returns("User"),
-        e(Post, "users/update_password", "Set a new password; signs out other sessions", users::update_password)
+        l(Post, "users/update_password", "Set a new password; signs out other sessions", users::update_password)
             .params(p![req("new_password", Str), opt("current_password", Str)])
             .returns("User"),
-        e(Post, "users/invalidate_token", "Replace the token in use with a new one", users::invalidate_token)
+        l(Post, "users/invalidate_token", "Replace the token in use with a new one", users::invalidate_token)
             .returns("User"),
-        e(Post, "users/validate_token", "Check that a token is valid", users::validate_token)
+        l(Post, "users/validate_token", "Check that a token is valid", users::validate_token)
             .public()
             .params(p![req("token", Str)]),
-        e(Post, "users/heartbeat", "Accepted for compatibility; Weft shows no presence", users::heartbeat)
+        l(Post, "users/heartbeat", "Accepted for compatibility; Weft shows no presence", users::heartbeat)
             .params(p![opt("workspace_id", Int), opt("platform", Str)]),
-        e(Post, "users/reset_presence", "Accepted for compatibility; Weft shows no presence", users::heartbeat)
+        l(Post, "users/reset_presence", "Accepted for compatibility; Weft shows no presence", users::heartbeat)
             .params(p![opt("workspace_id", Int), opt("platform", Str)]),
         // workspaces
-        e(Get, "workspaces/get", "The signed-in user's workspaces", workspaces::get).returns("Workspace[]"),
-        e(Get, "workspaces/getone", "One workspace", workspaces::getone).params(ID).returns("Workspace"),
-        e(Get, "workspaces/get_default", "The user's default workspace", workspaces::get_default).returns("Workspace"),
-        e(Post, "workspaces/add", "Create a workspace; its creator becomes an admin", workspaces::add)
-            .params(p![req("name", Str), opt("color", Int), opt("temp_id", Int)])
-            .returns("Workspace"),
-        e(Post, "workspaces/update", "Rename a workspace (admins)", workspaces::update)
-            .params(p![req("id", Int), opt("name", Str), opt("color", Int), opt("escalation_minutes", Int)])
-            .returns("Workspace"),
-        e(Post, "workspaces/remove", "Delete a workspace and everything in it (admins)", workspaces::remove)
-            .params(p![req("id", Int), req("current_password", Str)]),
-        e(Get, "workspaces/get_public_channels", "The workspace's public channels", workspaces::get_public_channels)
-            .params(ID)
-            .returns("Channel[]"),
+        e(Get, "workspaces/get", "The signed-in user's workspaces", workspaces::get),
+        e(Get, "workspaces/getone", "One workspace", workspaces::getone),
+        e(Get, "workspaces/get_default", "The user's default workspace", workspaces::get_default),
+        e(Post, "workspaces/add", "Create a workspace; its creator becomes an admin", workspaces::add),
+        e(Post, "workspaces/update", "Rename a workspace (admins)", workspaces::update),
+        e(Post, "workspaces/remove", "Delete a workspace and everything in it (admins)", workspaces::remove),
+        e(Get, "workspaces/get_public_channels", "The workspace's public channels", workspaces::get_public_channels),
         // workspace users (v4 for direct calls, v3 inside batches: both are served)
-        e(Get, "workspace_users/get", "The workspace's members, removed ones included", workspace_users::get)
+        l(Get, "workspace_users/get", "The workspace's members, removed ones included", workspace_users::get)
             .params(p![req("id", Int), opt("archived", Bool)])
             .returns("WorkspaceUser[]"),
-        e(Get, "workspace_users/get_ids", "The ids of the workspace's members", workspace_users::get_ids)
+        l(Get, "workspace_users/get_ids", "The ids of the workspace's members", workspace_users::get_ids)
             .params(ID)
             .returns("Id[]"),
-        e(Get, "workspace_users/getone", "One member", workspace_users::getone)
+        l(Get, "workspace_users/getone", "One member", workspace_users::getone)
             .params(p![req("id", Int), req("user_id", Int)])
             .returns("WorkspaceUser"),
-        e(Get, "workspace_users/get_by_email", "A member by email", workspace_users::get_by_email)
+        l(Get, "workspace_users/get_by_email", "A member by email", workspace_users::get_by_email)
             .params(p![req("id", Int), req("email", Str)])
             .returns("WorkspaceUser"),
-        e(
+        l(
             Get,
             "workspace_users/get_local_time",
             "A member's local time as YYYY-MM-DD HH:MM:SS",
@@ -144,7 +148,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         )
         .params(p![req("id", Int), req("user_id", Int)])
         .returns("LocalTime"),
-        e(Post, "workspace_users/add", "Add an existing account to the workspace (admins)", workspace_users::add)
+        l(Post, "workspace_users/add", "Add an existing account to the workspace (admins)", workspace_users::add)
             .params(p![
                 req("id", Int),
                 req("email", Str),
@@ -153,20 +157,20 @@ pub fn endpoints() -> Vec<Endpoint> {
                 opt("channel_ids", Ids)
             ])
             .returns("WorkspaceUser"),
-        e(Post, "workspace_users/update", "Change a member's role (admins)", workspace_users::update)
+        l(Post, "workspace_users/update", "Change a member's role (admins)", workspace_users::update)
             .params(p![req("id", Int), req("user_type", Str), opt("user_id", Int), opt("email", Str)])
             .returns("WorkspaceUser"),
-        e(Post, "workspace_users/remove", "Remove a member (admins), or leave", workspace_users::remove).params(p![
+        l(Post, "workspace_users/remove", "Remove a member (admins), or leave", workspace_users::remove).params(p![
             req("id", Int),
             opt("user_id", Int),
             opt("email", Str)
         ]),
         // channels
-        e(Get, "channels/get", "The channels the user can see", channels::get)
+        l(Get, "channels/get", "The channels the user can see", channels::get)
             .params(p![req("workspace_id", Int), opt("archived", Bool)])
             .returns("Channel[]"),
-        e(Get, "channels/getone", "One channel", channels::getone).params(ID).returns("Channel"),
-        e(Post, "channels/add", "Create a channel", channels::add)
+        l(Get, "channels/getone", "One channel", channels::getone).params(ID).returns("Channel"),
+        l(Post, "channels/add", "Create a channel", channels::add)
             .params(p![
                 req("workspace_id", Int),
                 req("name", Str),
@@ -182,7 +186,7 @@ pub fn endpoints() -> Vec<Endpoint> {
                 opt("emergency", Bool),
             ])
             .returns("Channel"),
-        e(Post, "channels/update", "Change a channel (its creator or an admin)", channels::update)
+        l(Post, "channels/update", "Change a channel (its creator or an admin)", channels::update)
             .params(p![
                 req("id", Int),
                 opt("name", Str),
@@ -196,29 +200,29 @@ pub fn endpoints() -> Vec<Endpoint> {
                 opt("emergency", Bool),
             ])
             .returns("Channel"),
-        e(Post, "channels/remove", "Delete an archived channel", channels::remove).params(ID),
-        e(Post, "channels/archive", "Archive a channel", channels::archive).params(ID),
-        e(Post, "channels/unarchive", "Unarchive a channel", channels::unarchive).params(ID),
-        e(Post, "channels/favorite", "Favorite a channel (for the caller)", channels::favorite).params(ID),
-        e(Post, "channels/unfavorite", "Unfavorite a channel", channels::unfavorite).params(ID),
-        e(Post, "channels/add_user", "Add a person to a channel", channels::add_users)
+        l(Post, "channels/remove", "Delete an archived channel", channels::remove).params(ID),
+        l(Post, "channels/archive", "Archive a channel", channels::archive).params(ID),
+        l(Post, "channels/unarchive", "Unarchive a channel", channels::unarchive).params(ID),
+        l(Post, "channels/favorite", "Favorite a channel (for the caller)", channels::favorite).params(ID),
+        l(Post, "channels/unfavorite", "Unfavorite a channel", channels::unfavorite).params(ID),
+        l(Post, "channels/add_user", "Add a person to a channel", channels::add_users)
             .params(p![req("id", Int), req("user_id", Int)]),
-        e(Post, "channels/add_users", "Add people to a channel", channels::add_users).params(p![
+        l(Post, "channels/add_users", "Add people to a channel", channels::add_users).params(p![
             req("id", Int),
             req("user_ids", Ids),
             opt("user_id", Int)
         ]),
-        e(Post, "channels/remove_user", "Remove a person from a channel", channels::remove_users)
+        l(Post, "channels/remove_user", "Remove a person from a channel", channels::remove_users)
             .params(p![req("id", Int), req("user_id", Int)]),
-        e(Post, "channels/remove_users", "Remove people from a channel", channels::remove_users).params(p![
+        l(Post, "channels/remove_users", "Remove people from a channel", channels::remove_users).params(p![
             req("id", Int),
             req("user_ids", Ids),
             opt("user_id", Int)
         ]),
-        e(Post, "channels/join", "Join a public channel", channels::join).params(ID).returns("Channel").extension(),
-        e(Post, "channels/leave", "Leave a channel", channels::leave).params(ID).extension(),
+        l(Post, "channels/join", "Join a public channel", channels::join).params(ID).returns("Channel").extension(),
+        l(Post, "channels/leave", "Leave a channel", channels::leave).params(ID).extension(),
         // threads
-        e(Get, "threads/get", "Threads of a channel or of the whole workspace, newest activity first", threads::get)
+        l(Get, "threads/get", "Threads of a channel or of the whole workspace, newest activity first", threads::get)
             .params(p![
                 opt("workspace_id", Int),
                 opt("channel_id", Int),
@@ -235,8 +239,8 @@ pub fn endpoints() -> Vec<Endpoint> {
                 opt("as_ids", Bool),
             ])
             .returns("Thread[]"),
-        e(Get, "threads/getone", "One thread", threads::getone).params(ID).returns("Thread"),
-        e(Post, "threads/add", "Start a thread in a channel", threads::add)
+        l(Get, "threads/getone", "One thread", threads::getone).params(ID).returns("Thread"),
+        l(Post, "threads/add", "Start a thread in a channel", threads::add)
             .params(concat_params![
                 [
                     req("channel_id", Int),
@@ -248,7 +252,7 @@ pub fn endpoints() -> Vec<Endpoint> {
                 POST_FIELDS
             ])
             .returns("Thread"),
-        e(Post, "threads/update", "Edit a thread (its author or an admin)", threads::update)
+        l(Post, "threads/update", "Edit a thread (its author or an admin)", threads::update)
             .params(p![
                 req("id", Int),
                 opt("title", Str),
@@ -259,52 +263,52 @@ pub fn endpoints() -> Vec<Endpoint> {
                 opt("direct_group_mentions", Ids),
             ])
             .returns("Thread"),
-        e(Post, "threads/remove", "Delete a thread (its author or an admin)", threads::remove).params(ID),
-        e(Post, "threads/star", "Save a thread (the caller's Saved list)", threads::star).params(ID),
-        e(Post, "threads/unstar", "Unsave a thread", threads::unstar).params(ID),
-        e(Post, "threads/pin", "Pin a thread to the top of its channel", threads::pin).params(ID),
-        e(Post, "threads/unpin", "Unpin a thread", threads::unpin).params(ID),
-        e(Post, "threads/archive", "Archive a thread for the caller", threads::archive).params(ID),
-        e(Post, "threads/unarchive", "Unarchive a thread for the caller", threads::unarchive).params(ID),
-        e(Post, "threads/move_to_channel", "Move a thread to another channel", threads::move_to_channel)
+        l(Post, "threads/remove", "Delete a thread (its author or an admin)", threads::remove).params(ID),
+        l(Post, "threads/star", "Save a thread (the caller's Saved list)", threads::star).params(ID),
+        l(Post, "threads/unstar", "Unsave a thread", threads::unstar).params(ID),
+        l(Post, "threads/pin", "Pin a thread to the top of its channel", threads::pin).params(ID),
+        l(Post, "threads/unpin", "Unpin a thread", threads::unpin).params(ID),
+        l(Post, "threads/archive", "Archive a thread for the caller", threads::archive).params(ID),
+        l(Post, "threads/unarchive", "Unarchive a thread for the caller", threads::unarchive).params(ID),
+        l(Post, "threads/move_to_channel", "Move a thread to another channel", threads::move_to_channel)
             .params(p![req("id", Int), req("to_channel", Int)]),
-        e(Post, "threads/mute", "Mute a thread for some minutes", threads::mute)
+        l(Post, "threads/mute", "Mute a thread for some minutes", threads::mute)
             .params(p![req("id", Int), req("minutes", Int)])
             .returns("Thread"),
-        e(Post, "threads/unmute", "Unmute a thread", threads::unmute).params(ID).returns("Thread"),
+        l(Post, "threads/unmute", "Unmute a thread", threads::unmute).params(ID).returns("Thread"),
         // read state
-        e(
+        l(
             Post,
             "threads/mark_read",
             "Mark everything up to obj_index read (-1 = the thread's own post)",
             inbox::mark_read,
         )
         .params(p![req("id", Int), req("obj_index", Int)]),
-        e(Post, "threads/mark_unread", "Mark from obj_index on unread (-1 = the whole thread)", inbox::mark_unread)
+        l(Post, "threads/mark_unread", "Mark from obj_index on unread (-1 = the whole thread)", inbox::mark_unread)
             .params(p![req("id", Int), req("obj_index", Int)]),
-        e(
+        l(
             Post,
             "threads/mark_unread_for_others",
             "Mark from obj_index on unread for everyone else",
             inbox::mark_unread_for_others,
         )
         .params(p![req("id", Int), req("obj_index", Int)]),
-        e(
+        l(
             Post,
             "threads/mark_all_read",
             "Mark every thread of the inbox (or of one channel) read",
             inbox::mark_all_read,
         )
         .params(p![opt("workspace_id", Int), opt("channel_id", Int)]),
-        e(Post, "threads/clear_unread", "Mark every thread of the inbox read", inbox::mark_all_read)
+        l(Post, "threads/clear_unread", "Mark every thread of the inbox read", inbox::mark_all_read)
             .params(p![req("workspace_id", Int)]),
-        e(Get, "threads/get_unread", "The caller's unread threads", inbox::get_unread)
+        l(Get, "threads/get_unread", "The caller's unread threads", inbox::get_unread)
             .params(p![req("workspace_id", Int)])
             .returns("UnreadThread[]"),
-        e(Post, "comments/mark_position", "The caller has read up to this comment", inbox::mark_position)
+        l(Post, "comments/mark_position", "The caller has read up to this comment", inbox::mark_position)
             .params(p![req("thread_id", Int), req("comment_id", Int)]),
         // the inbox
-        e(Get, "inbox/get", "The threads that concern the caller, newest activity first", inbox::get)
+        l(Get, "inbox/get", "The threads that concern the caller, newest activity first", inbox::get)
             .params(p![
                 req("workspace_id", Int),
                 opt("newer_than_ts", Int),
@@ -314,22 +318,22 @@ pub fn endpoints() -> Vec<Endpoint> {
                 opt("archive_filter", Str),
             ])
             .returns("InboxThread[]"),
-        e(Get, "inbox/get_count", "Unread items of the inbox: {data, version}", inbox::get_count)
+        l(Get, "inbox/get_count", "Unread items of the inbox: {data, version}", inbox::get_count)
             .params(p![req("workspace_id", Int)])
             .returns("InboxCount"),
-        e(Post, "inbox/archive", "Done: out of the inbox until something new concerns the caller", inbox::archive)
+        l(Post, "inbox/archive", "Done: out of the inbox until something new concerns the caller", inbox::archive)
             .params(ID),
-        e(Post, "inbox/unarchive", "Back into the inbox", inbox::unarchive).params(ID),
-        e(
+        l(Post, "inbox/unarchive", "Back into the inbox", inbox::unarchive).params(ID),
+        l(
             Post,
             "inbox/archive_all",
             "Mark everything (of some channels, or older than a time) Done",
             inbox::archive_all,
         )
         .params(p![req("workspace_id", Int), opt("channel_ids", Ids), opt("older_than_ts", Int)]),
-        e(Post, "inbox/mark_all_read", "Mark every thread of the inbox read", inbox::mark_all_read)
+        l(Post, "inbox/mark_all_read", "Mark every thread of the inbox read", inbox::mark_all_read)
             .params(p![req("workspace_id", Int)]),
-        e(
+        l(
             Post,
             "inbox/snooze",
             "Out of the inbox until a time (or the start of the next working day), then back as a reminder",
@@ -338,15 +342,15 @@ pub fn endpoints() -> Vec<Endpoint> {
         .params(p![req("id", Int), opt("until_ts", Int), opt("until", Str)])
         .returns("SnoozeResult")
         .extension(),
-        e(Post, "inbox/unsnooze", "Back into the inbox now", inbox::unsnooze).params(ID).extension(),
+        l(Post, "inbox/unsnooze", "Back into the inbox now", inbox::unsnooze).params(ID).extension(),
         // comments
-        e(Get, "comments/get", "Comments of a thread, oldest first", comments::get)
+        l(Get, "comments/get", "Comments of a thread, oldest first", comments::get)
             .params(concat_params![[req("thread_id", Int)], ITEM_QUERY])
             .returns("Comment[]"),
-        e(Get, "comments/getone", "One comment, as {\"comment\": …}", comments::getone)
+        l(Get, "comments/getone", "One comment, as {\"comment\": …}", comments::getone)
             .params(ID)
             .returns("CommentWrapper"),
-        e(Post, "comments/add", "Reply in a thread; thread_action closes or reopens it", comments::add)
+        l(Post, "comments/add", "Reply in a thread; thread_action closes or reopens it", comments::add)
             .params(concat_params![
                 [
                     req("thread_id", Int),
@@ -359,7 +363,7 @@ pub fn endpoints() -> Vec<Endpoint> {
                 POST_FIELDS
             ])
             .returns("Comment"),
-        e(Post, "comments/update", "Edit a comment (its author or an admin)", comments::update)
+        l(Post, "comments/update", "Edit a comment (its author or an admin)", comments::update)
             .params(p![
                 req("id", Int),
                 opt("content", Str),
@@ -369,15 +373,15 @@ pub fn endpoints() -> Vec<Endpoint> {
                 opt("direct_group_mentions", Ids),
             ])
             .returns("Comment"),
-        e(Post, "comments/remove", "Delete a comment (its author or an admin)", comments::remove).params(ID),
+        l(Post, "comments/remove", "Delete a comment (its author or an admin)", comments::remove).params(ID),
         // notifications
-        e(Get, "notifications/get", "The caller's notifications, newest first", notifications::get)
+        l(Get, "notifications/get", "The caller's notifications, newest first", notifications::get)
             .params(p![opt("limit", Int)])
             .returns("NotificationPage"),
-        e(Post, "notifications/mark_read", "Mark one notification read", notifications::mark_read)
+        l(Post, "notifications/mark_read", "Mark one notification read", notifications::mark_read)
             .params(p![req("notification_id", Int)]),
-        e(Post, "notifications/reset", "Mark every notification read", notifications::reset),
-        e(
+        l(Post, "notifications/reset", "Mark every notification read", notifications::reset),
+        l(
             Get,
             "notifications_settings/v2/get",
             "The caller's notification settings in a workspace",
@@ -385,9 +389,9 @@ pub fn endpoints() -> Vec<Endpoint> {
         )
         .params(p![req("workspace_id", Int)])
         .returns("NotificationSettings"),
-        e(Post, "notifications_settings/v2/update", "Change one notification setting", notifications::settings_update)
+        l(Post, "notifications_settings/v2/update", "Change one notification setting", notifications::settings_update)
             .params(p![req("workspace_id", Int), req("setting", Str), req("value", Bool)]),
-        e(
+        l(
             Post,
             "notifications_settings/v2/update_many",
             "Change several notification settings",
@@ -395,10 +399,10 @@ pub fn endpoints() -> Vec<Endpoint> {
         )
         .params(p![req("workspace_id", Int), req("mapping", Object)]),
         // schedules and availability (Weft)
-        e(Get, "schedules/get", "The caller's working hours, do-not-disturb and delivery preference", schedules::get)
+        l(Get, "schedules/get", "The caller's working hours, do-not-disturb and delivery preference", schedules::get)
             .returns("Schedule")
             .extension(),
-        e(
+        l(
             Post,
             "schedules/update",
             "Change the caller's schedule (validated; days off follow the working hours)",
@@ -414,7 +418,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         ])
         .returns("Schedule")
         .extension(),
-        e(
+        l(
             Get,
             "availability/get",
             "For each person: local time, working now, DND and away until, next available",
@@ -424,7 +428,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         .returns("Availability[]")
         .extension(),
         // the emergency lane (Weft)
-        e(
+        l(
             Get,
             "emergencies/get",
             "Every use of the emergency lane: who raised what, who was reached, who acknowledged",
@@ -433,12 +437,12 @@ pub fn endpoints() -> Vec<Endpoint> {
         .params(p![req("workspace_id", Int)])
         .returns("Emergency[]")
         .extension(),
-        e(Post, "emergencies/ack", "Acknowledge an emergency", emergencies::ack)
+        l(Post, "emergencies/ack", "Acknowledge an emergency", emergencies::ack)
             .params(p![req("id", Int)])
             .returns("Emergency")
             .extension(),
         // rotating coverage (Weft)
-        e(
+        l(
             Post,
             "rotations/add",
             "Give a channel a rotation: members in order, shift length, handoff time and zone",
@@ -455,7 +459,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         ])
         .returns("Rotation")
         .extension(),
-        e(Post, "rotations/update", "Change a channel's rotation, or its overrides (swaps)", rotations::update)
+        l(Post, "rotations/update", "Change a channel's rotation, or its overrides (swaps)", rotations::update)
             .params(p![
                 req("channel_id", Int),
                 opt("user_ids", Ids),
@@ -467,14 +471,14 @@ pub fn endpoints() -> Vec<Endpoint> {
             ])
             .returns("Rotation")
             .extension(),
-        e(Post, "rotations/remove", "Remove a channel's rotation", rotations::remove)
+        l(Post, "rotations/remove", "Remove a channel's rotation", rotations::remove)
             .params(p![req("channel_id", Int)])
             .extension(),
-        e(Get, "rotations/get", "A channel's rotation", rotations::get)
+        l(Get, "rotations/get", "A channel's rotation", rotations::get)
             .params(p![req("channel_id", Int)])
             .returns("Rotation")
             .extension(),
-        e(
+        l(
             Get,
             "rotations/on_duty",
             "Who is on duty (now or at at_ts), until when, and who is next",
@@ -484,7 +488,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         .returns("Duty")
         .extension(),
         // search
-        e(Get, "search", "Full-text search over threads, comments and messages the caller can see", search::search)
+        l(Get, "search", "Full-text search over threads, comments and messages the caller can see", search::search)
             .params(p![
                 req("workspace_id", Int),
                 opt("query", Str),
@@ -505,16 +509,16 @@ pub fn endpoints() -> Vec<Endpoint> {
                 opt("before_ts", Int),
             ])
             .returns("SearchPage"),
-        e(Get, "search/thread", "The comments of one thread that match", search::in_thread)
+        l(Get, "search/thread", "The comments of one thread that match", search::in_thread)
             .params(p![req("query", Str), req("thread_id", Int), opt("limit", Int), opt("cursor", Str)])
             .returns("CommentIds"),
-        e(Get, "search/conversation", "The messages of one conversation that match", search::in_conversation)
+        l(Get, "search/conversation", "The messages of one conversation that match", search::in_conversation)
             .params(p![req("query", Str), req("conversation_id", Int), opt("limit", Int), opt("cursor", Str)])
             .returns("MessageIds"),
         // groups
-        e(Get, "groups/get", "The workspace's groups", groups::get).params(WS_ID).returns("Group[]"),
-        e(Get, "groups/getone", "One group", groups::getone).params(ID).returns("Group"),
-        e(Post, "groups/add", "Create a group", groups::add)
+        l(Get, "groups/get", "The workspace's groups", groups::get).params(WS_ID).returns("Group[]"),
+        l(Get, "groups/getone", "One group", groups::getone).params(ID).returns("Group"),
+        l(Post, "groups/add", "Create a group", groups::add)
             .params(p![
                 req("workspace_id", Int),
                 req("name", Str),
@@ -524,32 +528,32 @@ pub fn endpoints() -> Vec<Endpoint> {
                 opt("temp_id", Int),
             ])
             .returns("Group"),
-        e(Post, "groups/update", "Change a group", groups::update)
+        l(Post, "groups/update", "Change a group", groups::update)
             .params(p![req("id", Int), opt("name", Str), opt("description", Str), opt("color", Int)])
             .returns("Group"),
-        e(Post, "groups/remove", "Delete a group", groups::remove).params(ID),
-        e(Post, "groups/add_user", "Add a person to a group", groups::add_users)
+        l(Post, "groups/remove", "Delete a group", groups::remove).params(ID),
+        l(Post, "groups/add_user", "Add a person to a group", groups::add_users)
             .params(p![req("id", Int), req("user_id", Int)]),
-        e(Post, "groups/add_users", "Add people to a group", groups::add_users).params(p![
+        l(Post, "groups/add_users", "Add people to a group", groups::add_users).params(p![
             req("id", Int),
             req("user_ids", Ids),
             opt("user_id", Int)
         ]),
-        e(Post, "groups/remove_user", "Remove a person from a group", groups::remove_users)
+        l(Post, "groups/remove_user", "Remove a person from a group", groups::remove_users)
             .params(p![req("id", Int), req("user_id", Int)]),
-        e(Post, "groups/remove_users", "Remove people from a group", groups::remove_users).params(p![
+        l(Post, "groups/remove_users", "Remove people from a group", groups::remove_users).params(p![
             req("id", Int),
             req("user_ids", Ids),
             opt("user_id", Int)
         ]),
         // conversations
-        e(Get, "conversations/get", "The caller's conversations", conversations::get)
+        l(Get, "conversations/get", "The caller's conversations", conversations::get)
             .params(p![req("workspace_id", Int), opt("archived", Bool)])
             .returns("Conversation[]"),
-        e(Get, "conversations/getone", "One conversation", conversations::getone)
+        l(Get, "conversations/getone", "One conversation", conversations::getone)
             .params(p![req("id", Int), opt("conversation_id", Int)])
             .returns("Conversation"),
-        e(
+        l(
             Post,
             "conversations/get_or_create",
             "The conversation of exactly these people",
@@ -557,59 +561,59 @@ pub fn endpoints() -> Vec<Endpoint> {
         )
         .params(p![req("workspace_id", Int), req("user_ids", Ids), opt("title", Str)])
         .returns("Conversation"),
-        e(Post, "conversations/update", "Rename or archive a conversation", conversations::update)
+        l(Post, "conversations/update", "Rename or archive a conversation", conversations::update)
             .params(p![req("id", Int), opt("conversation_id", Int), opt("title", Str), opt("archived", Bool)])
             .returns("Conversation"),
-        e(Post, "conversations/archive", "Archive a conversation for the caller", conversations::archive)
+        l(Post, "conversations/archive", "Archive a conversation for the caller", conversations::archive)
             .params(p![req("id", Int), opt("conversation_id", Int)]),
-        e(Post, "conversations/unarchive", "Unarchive a conversation", conversations::unarchive)
+        l(Post, "conversations/unarchive", "Unarchive a conversation", conversations::unarchive)
             .params(p![req("id", Int), opt("conversation_id", Int)]),
-        e(Post, "conversations/add_user", "Add a person", conversations::add_users).params(p![
+        l(Post, "conversations/add_user", "Add a person", conversations::add_users).params(p![
             req("id", Int),
             opt("conversation_id", Int),
             req("user_id", Int)
         ]),
-        e(Post, "conversations/add_users", "Add people", conversations::add_users).params(p![
+        l(Post, "conversations/add_users", "Add people", conversations::add_users).params(p![
             req("id", Int),
             opt("conversation_id", Int),
             req("user_ids", Ids),
             opt("user_id", Int)
         ]),
-        e(Post, "conversations/remove_user", "Remove a person", conversations::remove_users).params(p![
+        l(Post, "conversations/remove_user", "Remove a person", conversations::remove_users).params(p![
             req("id", Int),
             opt("conversation_id", Int),
             req("user_id", Int)
         ]),
-        e(Post, "conversations/remove_users", "Remove people", conversations::remove_users).params(p![
+        l(Post, "conversations/remove_users", "Remove people", conversations::remove_users).params(p![
             req("id", Int),
             opt("conversation_id", Int),
             req("user_ids", Ids),
             opt("user_id", Int)
         ]),
-        e(Post, "conversations/mute", "Mute a conversation for some minutes", conversations::mute)
+        l(Post, "conversations/mute", "Mute a conversation for some minutes", conversations::mute)
             .params(p![req("id", Int), opt("conversation_id", Int), req("minutes", Int)])
             .returns("Conversation"),
-        e(Post, "conversations/unmute", "Unmute a conversation", conversations::unmute)
+        l(Post, "conversations/unmute", "Unmute a conversation", conversations::unmute)
             .params(p![req("id", Int), opt("conversation_id", Int)])
             .returns("Conversation"),
-        e(
+        l(
             Post,
             "conversations/mark_read",
             "Mark the conversation read up to obj_index or message_id (default: all)",
             inbox::conversation_mark_read,
         )
         .params(p![req("id", Int), opt("conversation_id", Int), opt("obj_index", Int), opt("message_id", Int)]),
-        e(
+        l(
             Post,
             "conversations/mark_unread",
             "Mark the conversation unread from obj_index or message_id on",
             inbox::conversation_mark_unread,
         )
         .params(p![req("id", Int), opt("conversation_id", Int), opt("obj_index", Int), opt("message_id", Int)]),
-        e(Get, "conversations/get_unread", "The caller's unread conversations", inbox::conversation_get_unread)
+        l(Get, "conversations/get_unread", "The caller's unread conversations", inbox::conversation_get_unread)
             .params(p![req("workspace_id", Int)])
             .returns("UnreadConversation[]"),
-        e(
+        l(
             Post,
             "conversations/mark_all_read",
             "Mark every conversation of the workspace read",
@@ -618,37 +622,37 @@ pub fn endpoints() -> Vec<Endpoint> {
         .params(p![req("workspace_id", Int)])
         .extension(),
         // conversation messages
-        e(Get, "conversation_messages/get", "Messages of a conversation, oldest first", conversations::messages_get)
+        l(Get, "conversation_messages/get", "Messages of a conversation, oldest first", conversations::messages_get)
             .params(concat_params![[req("conversation_id", Int), opt("cursor", Str)], ITEM_QUERY])
             .returns("ConversationMessage[]"),
-        e(Get, "conversation_messages/getone", "One message", conversations::messages_getone)
+        l(Get, "conversation_messages/getone", "One message", conversations::messages_getone)
             .params(ID)
             .returns("ConversationMessage"),
-        e(Post, "conversation_messages/add", "Send a message", conversations::messages_add)
+        l(Post, "conversation_messages/add", "Send a message", conversations::messages_add)
             .params(concat_params![
                 [req("conversation_id", Int), opt("workspace_id", Int), opt("temp_id", Int)],
                 MESSAGE_FIELDS
             ])
             .returns("ConversationMessage"),
-        e(Post, "conversation_messages/update", "Edit a message (its author)", conversations::messages_update)
+        l(Post, "conversation_messages/update", "Edit a message (its author)", conversations::messages_update)
             .params(p![req("id", Int), opt("content", Str), opt("attachments", Objects)])
             .returns("ConversationMessage"),
-        e(Post, "conversation_messages/remove", "Delete a message (its author)", conversations::messages_remove)
+        l(Post, "conversation_messages/remove", "Delete a message (its author)", conversations::messages_remove)
             .params(ID),
         // reactions
-        e(Post, "reactions/add", "React with an emoji", reactions::add).params(p![
+        l(Post, "reactions/add", "React with an emoji", reactions::add).params(p![
             req("reaction", Str),
             opt("thread_id", Int),
             opt("comment_id", Int),
             opt("message_id", Int)
         ]),
-        e(Post, "reactions/remove", "Take a reaction back", reactions::remove).params(p![
+        l(Post, "reactions/remove", "Take a reaction back", reactions::remove).params(p![
             req("reaction", Str),
             opt("thread_id", Int),
             opt("comment_id", Int),
             opt("message_id", Int)
         ]),
-        e(
+        l(
             Get,
             "reactions/get",
             "Reactions of an object: {emoji: [user ids]} or null (POST also works)",
@@ -663,11 +667,9 @@ pub fn endpoints() -> Vec<Endpoint> {
             "Events after `after`, waiting up to `timeout` s for the first (long poll)",
             crate::stream::long_poll,
         )
-        .params(p![req("workspace_id", Int), opt("after", Int), opt("timeout", Int), opt("limit", Int)])
-        .returns("EventPage")
         .extension(),
         // batch
-        e(Post, "batch", "Up to 10 API calls in one request", batch::batch)
+        l(Post, "batch", "Up to 10 API calls in one request", batch::batch)
             .params(p![req("requests", Str), opt("parallel", Bool)])
             .returns("BatchResult[]"),
     ]

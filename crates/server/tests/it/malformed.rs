@@ -11,7 +11,7 @@ use crate::helpers::*;
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::Duration;
-use weft::api::params::Ty;
+use weft::api::params::Kind as Ty;
 use weft::api::{Api, Endpoint, Verb};
 use weft_client::Client;
 
@@ -152,11 +152,12 @@ fn cases(e: &Endpoint, base: &Value) -> Vec<Case> {
         out.push(case(format!("(e) JSON body {text}"), Body::Raw(text.into(), Some("application/json")), ClientError));
     }
     let path = e.path;
-    for p in e.params {
+    for p in &e.params {
+        let (name, ty) = (p.name.as_str(), p.kind());
         // (c) each declared parameter with a wrong type; string values also as a query
         // string or form, as most Twist clients send them.
-        for v in wrong_values(p.ty) {
-            let params = with(path, base, p.name, Some(v.clone()));
+        for v in wrong_values(ty) {
+            let params = with(path, base, name, Some(v.clone()));
             if v.is_string() {
                 out.push(case(
                     format!("(c) {}={v} as query/form", p.name),
@@ -167,10 +168,10 @@ fn cases(e: &Endpoint, base: &Value) -> Vec<Case> {
             out.push(case(format!("(c) {}={v}", p.name), Body::Json(params), ClientError));
         }
         // (d) ids that do not exist.
-        if is_id_param(p.name, p.ty) {
-            let fine = MISSING_ID_IS_FINE.iter().any(|(suffix, name, _)| path.ends_with(suffix) && *name == p.name);
-            for v in missing_ids(p.ty) {
-                let params = with(path, base, p.name, Some(v.clone()));
+        if is_id_param(name, ty) {
+            let fine = MISSING_ID_IS_FINE.iter().any(|(suffix, n, _)| path.ends_with(suffix) && *n == name);
+            for v in missing_ids(ty) {
+                let params = with(path, base, name, Some(v.clone()));
                 out.push(case(
                     format!("(d) {}={v}", p.name),
                     Body::Json(params),
@@ -180,7 +181,7 @@ fn cases(e: &Endpoint, base: &Value) -> Vec<Case> {
         }
         // (f) each required parameter left out, directly and inside a batch.
         if p.required {
-            let params = with(path, base, p.name, None);
+            let params = with(path, base, name, None);
             out.push(case(format!("(f) without {}", p.name), Body::Json(params.clone()), ClientError));
             if path != "batch" {
                 let mut c =
@@ -192,9 +193,9 @@ fn cases(e: &Endpoint, base: &Value) -> Vec<Case> {
     }
     // (g) extreme integers in reads (one parameter at a time; never a long-poll timeout).
     if e.verb == Verb::Get {
-        for p in e.params.iter().filter(|p| p.ty == Ty::Int && p.name != "timeout") {
+        for p in e.params.iter().filter(|p| p.kind() == Ty::Int && p.name != "timeout") {
             for v in [json!(i64::MAX), json!(i64::MIN)] {
-                let params = with(path, base, p.name, Some(v.clone()));
+                let params = with(path, base, &p.name, Some(v.clone()));
                 out.push(case(format!("(g) {}={v}", p.name), Body::Json(params), NoServerError));
             }
         }

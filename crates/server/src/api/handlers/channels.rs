@@ -40,7 +40,7 @@ pub async fn add(cx: Cx, p: Params) -> Result<Value> {
     };
     p.opt_i64("temp_id")?;
     let now = cx.now();
-    cx.write(move |tx| channels::add(tx, actor, new, now)).await
+    cx.write(move |tx| channels::add(tx, actor, new, now)).await.map(Into::into)
 }
 
 pub async fn update(cx: Cx, p: Params) -> Result<Value> {
@@ -58,7 +58,7 @@ pub async fn update(cx: Cx, p: Params) -> Result<Value> {
         emergency: p.opt_bool("emergency")?,
     };
     let now = cx.now();
-    cx.write(move |tx| channels::update(tx, actor, id, up, now)).await
+    cx.write(move |tx| channels::update(tx, actor, id, up, now)).await.map(Into::into)
 }
 
 pub async fn remove(cx: Cx, p: Params) -> Result<Value> {
@@ -66,7 +66,7 @@ pub async fn remove(cx: Cx, p: Params) -> Result<Value> {
     let id = ChannelId(p.id("id")?);
     let now = cx.now();
     cx.write(move |tx| channels::remove(tx, actor, id, now)).await?;
-    Ok(ok())
+    Ok(ok().into())
 }
 
 async fn archive_to(cx: Cx, p: Params, archived: bool) -> Result<Value> {
@@ -74,7 +74,7 @@ async fn archive_to(cx: Cx, p: Params, archived: bool) -> Result<Value> {
     let id = ChannelId(p.id("id")?);
     let now = cx.now();
     cx.write(move |tx| channels::set_archived(tx, actor, id, archived, now)).await?;
-    Ok(ok())
+    Ok(ok().into())
 }
 
 pub async fn archive(cx: Cx, p: Params) -> Result<Value> {
@@ -89,7 +89,7 @@ async fn favorite_to(cx: Cx, p: Params, favorite: bool) -> Result<Value> {
     let actor = cx.actor()?.id;
     let id = ChannelId(p.id("id")?);
     cx.write(move |tx| channels::set_favorite(tx, actor, id, favorite)).await?;
-    Ok(ok())
+    Ok(ok().into())
 }
 
 pub async fn favorite(cx: Cx, p: Params) -> Result<Value> {
@@ -106,7 +106,7 @@ pub async fn add_users(cx: Cx, p: Params) -> Result<Value> {
     let users = people(&p)?;
     let now = cx.now();
     cx.write(move |tx| channels::add_users(tx, actor, id, &users, now)).await?;
-    Ok(ok())
+    Ok(ok().into())
 }
 
 pub async fn remove_users(cx: Cx, p: Params) -> Result<Value> {
@@ -115,14 +115,14 @@ pub async fn remove_users(cx: Cx, p: Params) -> Result<Value> {
     let users = people(&p)?;
     let now = cx.now();
     cx.write(move |tx| channels::remove_users(tx, actor, id, &users, now)).await?;
-    Ok(ok())
+    Ok(ok().into())
 }
 
 pub async fn join(cx: Cx, p: Params) -> Result<Value> {
     let actor = cx.actor()?.id;
     let id = ChannelId(p.id("id")?);
     let now = cx.now();
-    cx.write(move |tx| channels::join(tx, actor, id, now)).await
+    cx.write(move |tx| channels::join(tx, actor, id, now)).await.map(Into::into)
 }
 
 pub async fn leave(cx: Cx, p: Params) -> Result<Value> {
@@ -130,5 +130,5 @@ pub async fn leave(cx: Cx, p: Params) -> Result<Value> {
     let id = ChannelId(p.id("id")?);
     let now = cx.now();
     cx.write(move |tx| channels::leave(tx, actor, id, now)).await?;
-    Ok(ok())
+    Ok(ok().into())
 }

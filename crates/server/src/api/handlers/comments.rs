@@ -59,7 +59,7 @@ pub async fn add(cx: Cx, p: Params) -> Result<Value> {
     };
     p.opt_bool("send_as_integration")?;
     let now = cx.now();
-    cx.write(move |tx| comments::add(tx, &actor, new, now)).await
+    cx.write(move |tx| comments::add(tx, &actor, new, now)).await.map(Into::into)
 }
 
 pub async fn update(cx: Cx, p: Params) -> Result<Value> {
@@ -78,7 +78,7 @@ pub async fn update(cx: Cx, p: Params) -> Result<Value> {
             .collect(),
     };
     let now = cx.now();
-    cx.write(move |tx| comments::update(tx, actor, id, up, now)).await
+    cx.write(move |tx| comments::update(tx, actor, id, up, now)).await.map(Into::into)
 }
 
 pub async fn remove(cx: Cx, p: Params) -> Result<Value> {
@@ -86,5 +86,5 @@ pub async fn remove(cx: Cx, p: Params) -> Result<Value> {
     let id = CommentId(p.id("id")?);
     let now = cx.now();
     cx.write(move |tx| comments::remove(tx, actor, id, now)).await?;
-    Ok(ok())
+    Ok(ok().into())
 }

@@ -34,7 +34,7 @@ pub async fn get_or_create(cx: Cx, p: Params) -> Result<Value> {
     let users = user_ids(p.ids("user_ids")?);
     let title = p.opt_str("title")?;
     let now = cx.now();
-    cx.write(move |tx| conv::get_or_create(tx, actor, ws, &users, title, now)).await
+    cx.write(move |tx| conv::get_or_create(tx, actor, ws, &users, title, now)).await.map(Into::into)
 }
 
 pub async fn update(cx: Cx, p: Params) -> Result<Value> {
@@ -46,14 +46,14 @@ pub async fn update(cx: Cx, p: Params) -> Result<Value> {
     }
     let archived = p.opt_bool("archived")?;
     let now = cx.now();
-    cx.write(move |tx| conv::update(tx, actor, id, title, archived, now)).await
+    cx.write(move |tx| conv::update(tx, actor, id, title, archived, now)).await.map(Into::into)
 }
 
 async fn archive_to(cx: Cx, p: Params, archived: bool) -> Result<Value> {
     let actor = cx.actor()?.id;
     let id = conversation_id(&p)?;
     cx.write(move |tx| conv::set_state(tx, actor, id, |s| s.archived = archived)).await?;
-    Ok(ok())
+    Ok(ok().into())
 }
 
 pub async fn archive(cx: Cx, p: Params) -> Result<Value> {
@@ -70,7 +70,7 @@ pub async fn add_users(cx: Cx, p: Params) -> Result<Value> {
     let users = people(&p)?;
     let now = cx.now();
     cx.write(move |tx| conv::add_users(tx, actor, id, &users, now)).await?;
-    Ok(ok())
+    Ok(ok().into())
 }
 
 pub async fn remove_users(cx: Cx, p: Params) -> Result<Value> {
@@ -79,7 +79,7 @@ pub async fn remove_users(cx: Cx, p: Params) -> Result<Value> {
     let users = people(&p)?;
     let now = cx.now();
     cx.write(move |tx| conv::remove_users(tx, actor, id, &users, now)).await?;
-    Ok(ok())
+    Ok(ok().into())
 }
 
 pub async fn mute(cx: Cx, p: Params) -> Result<Value> {
@@ -90,13 +90,13 @@ pub async fn mute(cx: Cx, p: Params) -> Result<Value> {
         return Err(Error::invalid("minutes", "out of range"));
     }
     let until = cx.now() + minutes * 60;
-    cx.write(move |tx| conv::set_state(tx, actor, id, |s| s.muted_until_ts = Some(until))).await
+    cx.write(move |tx| conv::set_state(tx, actor, id, |s| s.muted_until_ts = Some(until))).await.map(Into::into)
 }
 
 pub async fn unmute(cx: Cx, p: Params) -> Result<Value> {
     let actor = cx.actor()?.id;
     let id = conversation_id(&p)?;
-    cx.write(move |tx| conv::set_state(tx, actor, id, |s| s.muted_until_ts = None)).await
+    cx.write(move |tx| conv::set_state(tx, actor, id, |s| s.muted_until_ts = None)).await.map(Into::into)
 }
 
 pub async fn messages_get(cx: Cx, p: Params) -> Result<Value> {
@@ -135,6 +135,7 @@ pub async fn messages_add(cx: Cx, p: Params) -> Result<Value> {
         conv::add_message(tx, &actor, id, post, now)
     })
     .await
+    .map(Into::into)
 }
 
 pub async fn messages_update(cx: Cx, p: Params) -> Result<Value> {
@@ -143,7 +144,7 @@ pub async fn messages_update(cx: Cx, p: Params) -> Result<Value> {
     let content = p.opt_str("content")?.map(|c| input::content("content", &c, false)).transpose()?;
     let attachments = p.opt_objects("attachments")?;
     let now = cx.now();
-    cx.write(move |tx| conv::update_message(tx, actor, id, content, attachments, now)).await
+    cx.write(move |tx| conv::update_message(tx, actor, id, content, attachments, now)).await.map(Into::into)
 }
 
 pub async fn messages_remove(cx: Cx, p: Params) -> Result<Value> {
@@ -151,5 +152,5 @@ pub async fn messages_remove(cx: Cx, p: Params) -> Result<Value> {
     let id = MessageId(p.id("id")?);
     let now = cx.now();
     cx.write(move |tx| conv::remove_message(tx, actor, id, now)).await?;
-    Ok(ok())
+    Ok(ok().into())
 }

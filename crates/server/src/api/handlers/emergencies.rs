@@ -15,5 +15,5 @@ pub async fn ack(cx: Cx, p: Params) -> Result<Value> {
     let actor = cx.actor()?.id;
     let id = p.id("id")?;
     let now = cx.now();
-    cx.write(move |tx| emergencies::ack(tx, actor, id, now)).await
+    cx.write(move |tx| emergencies::ack(tx, actor, id, now)).await.map(Into::into)
 }

@@ -29,7 +29,7 @@ pub async fn add(cx: Cx, p: Params) -> Result<Value> {
     };
     p.opt_i64("temp_id")?;
     let now = cx.now();
-    cx.write(move |tx| groups::add(tx, actor, new, now)).await
+    cx.write(move |tx| groups::add(tx, actor, new, now)).await.map(Into::into)
 }
 
 pub async fn update(cx: Cx, p: Params) -> Result<Value> {
@@ -39,7 +39,7 @@ pub async fn update(cx: Cx, p: Params) -> Result<Value> {
     let description = p.opt_str("description")?;
     let color = p.opt_i64("color")?;
     let now = cx.now();
-    cx.write(move |tx| groups::update(tx, actor, id, name, description, color, now)).await
+    cx.write(move |tx| groups::update(tx, actor, id, name, description, color, now)).await.map(Into::into)
 }
 
 pub async fn remove(cx: Cx, p: Params) -> Result<Value> {
@@ -47,7 +47,7 @@ pub async fn remove(cx: Cx, p: Params) -> Result<Value> {
     let id = GroupId(p.id("id")?);
     let now = cx.now();
     cx.write(move |tx| groups::remove(tx, actor, id, now)).await?;
-    Ok(ok())
+    Ok(ok().into())
 }
 
 pub async fn add_users(cx: Cx, p: Params) -> Result<Value> {
@@ -56,7 +56,7 @@ pub async fn add_users(cx: Cx, p: Params) -> Result<Value> {
     let users = people(&p)?;
     let now = cx.now();
     cx.write(move |tx| groups::add_users(tx, actor, id, &users, now)).await?;
-    Ok(ok())
+    Ok(ok().into())
 }
 
 pub async fn remove_users(cx: Cx, p: Params) -> Result<Value> {
@@ -65,5 +65,5 @@ pub async fn remove_users(cx: Cx, p: Params) -> Result<Value> {
     let users = people(&p)?;
     let now = cx.now();
     cx.write(move |tx| groups::remove_users(tx, actor, id, &users, now)).await?;
-    Ok(ok())
+    Ok(ok().into())
 }

@@ -47,7 +47,7 @@ pub async fn archive(cx: Cx, p: Params) -> Result<Value> {
     let id = ThreadId(p.id("id")?);
     let now = cx.now();
     cx.write(move |tx| inbox::archive(tx, actor, id, now)).await?;
-    Ok(ok())
+    Ok(ok().into())
 }
 
 pub async fn unarchive(cx: Cx, p: Params) -> Result<Value> {
@@ -55,7 +55,7 @@ pub async fn unarchive(cx: Cx, p: Params) -> Result<Value> {
     let id = ThreadId(p.id("id")?);
     let now = cx.now();
     cx.write(move |tx| inbox::unarchive(tx, actor, id, now)).await?;
-    Ok(ok())
+    Ok(ok().into())
 }
 
 pub async fn archive_all(cx: Cx, p: Params) -> Result<Value> {
@@ -65,7 +65,7 @@ pub async fn archive_all(cx: Cx, p: Params) -> Result<Value> {
     let older = p.opt_i64("older_than_ts")?;
     let now = cx.now();
     cx.write(move |tx| inbox::archive_all(tx, actor, ws, channels, older, now)).await?;
-    Ok(ok())
+    Ok(ok().into())
 }
 
 pub async fn mark_all_read(cx: Cx, p: Params) -> Result<Value> {
@@ -77,7 +77,7 @@ pub async fn mark_all_read(cx: Cx, p: Params) -> Result<Value> {
     }
     let now = cx.now();
     cx.write(move |tx| inbox::mark_all_read(tx, actor, ws, channel, now)).await?;
-    Ok(ok())
+    Ok(ok().into())
 }
 
 /// Weft: `inbox/snooze {id, until_ts}` or `{id, until: "next_workday"}`.
@@ -109,7 +109,7 @@ pub async fn unsnooze(cx: Cx, p: Params) -> Result<Value> {
     let id = ThreadId(p.id("id")?);
     let now = cx.now();
     cx.write(move |tx| inbox::unsnooze(tx, actor, id, now).map(drop)).await?;
-    Ok(ok())
+    Ok(ok().into())
 }
 
 pub async fn mark_read(cx: Cx, p: Params) -> Result<Value> {
@@ -118,7 +118,7 @@ pub async fn mark_read(cx: Cx, p: Params) -> Result<Value> {
     let at = p.i64("obj_index")?;
     let now = cx.now();
     cx.write(move |tx| inbox::mark_read(tx, actor, id, at, now)).await?;
-    Ok(ok())
+    Ok(ok().into())
 }
 
 pub async fn mark_unread(cx: Cx, p: Params) -> Result<Value> {
@@ -127,7 +127,7 @@ pub async fn mark_unread(cx: Cx, p: Params) -> Result<Value> {
     let at = p.i64("obj_index")?;
     let now = cx.now();
     cx.write(move |tx| inbox::mark_unread(tx, actor, id, at, now)).await?;
-    Ok(ok())
+    Ok(ok().into())
 }
 
 pub async fn mark_unread_for_others(cx: Cx, p: Params) -> Result<Value> {
@@ -136,7 +136,7 @@ pub async fn mark_unread_for_others(cx: Cx, p: Params) -> Result<Value> {
     let at = p.i64("obj_index")?;
     let now = cx.now();
     cx.write(move |tx| inbox::mark_unread_for_others(tx, actor, id, at, now)).await?;
-    Ok(ok())
+    Ok(ok().into())
 }
 
 pub async fn get_unread(cx: Cx, p: Params) -> Result<Value> {
@@ -159,7 +159,7 @@ pub async fn mark_position(cx: Cx, p: Params) -> Result<Value> {
         inbox::mark_read(tx, actor, thread, c.obj_index, now)
     })
     .await?;
-    Ok(ok())
+    Ok(ok().into())
 }
 
 fn position(p: &Params) -> Result<Position> {
@@ -177,7 +177,7 @@ pub async fn conversation_mark_read(cx: Cx, p: Params) -> Result<Value> {
     let at = position(&p)?;
     let now = cx.now();
     cx.write(move |tx| inbox::conversation_mark_read(tx, actor, id, at, now)).await?;
-    Ok(ok())
+    Ok(ok().into())
 }
 
 pub async fn conversation_mark_unread(cx: Cx, p: Params) -> Result<Value> {
@@ -186,7 +186,7 @@ pub async fn conversation_mark_unread(cx: Cx, p: Params) -> Result<Value> {
     let at = position(&p)?;
     let now = cx.now();
     cx.write(move |tx| inbox::conversation_mark_unread(tx, actor, id, at, now)).await?;
-    Ok(ok())
+    Ok(ok().into())
 }
 
 pub async fn conversation_get_unread(cx: Cx, p: Params) -> Result<Value> {
@@ -200,5 +200,5 @@ pub async fn conversations_mark_all_read(cx: Cx, p: Params) -> Result<Value> {
     let ws = WorkspaceId(p.id("workspace_id")?);
     let now = cx.now();
     cx.write(move |tx| inbox::conversations_mark_all_read(tx, actor, ws, now)).await?;
-    Ok(ok())
+    Ok(ok().into())
 }

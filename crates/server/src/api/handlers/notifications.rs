@@ -16,13 +16,13 @@ pub async fn mark_read(cx: Cx, p: Params) -> Result<Value> {
     let actor = cx.actor()?.id;
     let id = p.id("notification_id")?;
     cx.write(move |tx| notifications::mark_read(tx, actor, id)).await?;
-    Ok(ok())
+    Ok(ok().into())
 }
 
 pub async fn reset(cx: Cx, _p: Params) -> Result<Value> {
     let actor = cx.actor()?.id;
     cx.write(move |tx| notifications::reset(tx, actor)).await?;
-    Ok(ok())
+    Ok(ok().into())
 }
 
 pub async fn settings_get(cx: Cx, p: Params) -> Result<Value> {
@@ -37,7 +37,7 @@ pub async fn settings_update(cx: Cx, p: Params) -> Result<Value> {
     let setting = p.str("setting")?;
     let value = p.opt_bool("value")?.ok_or_else(|| Error::missing("value"))?;
     cx.write(move |tx| notifications::update(tx, actor, ws, &[(setting, value)])).await?;
-    Ok(ok())
+    Ok(ok().into())
 }
 
 pub async fn settings_update_many(cx: Cx, p: Params) -> Result<Value> {
@@ -52,5 +52,5 @@ pub async fn settings_update_many(cx: Cx, p: Params) -> Result<Value> {
         }
     }
     cx.write(move |tx| notifications::update(tx, actor, ws, &changes)).await?;
-    Ok(ok())
+    Ok(ok().into())
 }

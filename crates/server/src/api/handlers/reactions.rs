@@ -27,7 +27,7 @@ pub async fn add(cx: Cx, p: Params) -> Result<Value> {
     let emoji = input::reaction(&p.str("reaction")?)?;
     let now = cx.now();
     cx.write(move |tx| reactions::add(tx, actor, t, &emoji, now)).await?;
-    Ok(ok())
+    Ok(ok().into())
 }
 
 pub async fn remove(cx: Cx, p: Params) -> Result<Value> {
@@ -36,7 +36,7 @@ pub async fn remove(cx: Cx, p: Params) -> Result<Value> {
     let emoji = input::reaction(&p.str("reaction")?)?;
     let now = cx.now();
     cx.write(move |tx| reactions::remove(tx, actor, t, &emoji, now)).await?;
-    Ok(ok())
+    Ok(ok().into())
 }
 
 pub async fn get(cx: Cx, p: Params) -> Result<Value> {

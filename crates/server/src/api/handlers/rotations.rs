@@ -26,7 +26,7 @@ pub async fn add(cx: Cx, p: Params) -> Result<Value> {
         overrides: overrides(&p)?.unwrap_or_default(),
     };
     let now = cx.now();
-    cx.write(move |tx| rotations::add(tx, actor, channel, r, now)).await
+    cx.write(move |tx| rotations::add(tx, actor, channel, r, now)).await.map(Into::into)
 }
 
 pub async fn update(cx: Cx, p: Params) -> Result<Value> {
@@ -41,7 +41,7 @@ pub async fn update(cx: Cx, p: Params) -> Result<Value> {
         overrides: overrides(&p)?,
     };
     let now = cx.now();
-    cx.write(move |tx| rotations::update(tx, actor, channel, up, now)).await
+    cx.write(move |tx| rotations::update(tx, actor, channel, up, now)).await.map(Into::into)
 }
 
 pub async fn remove(cx: Cx, p: Params) -> Result<Value> {
@@ -49,7 +49,7 @@ pub async fn remove(cx: Cx, p: Params) -> Result<Value> {
     let channel = ChannelId(p.id("channel_id")?);
     let now = cx.now();
     cx.write(move |tx| rotations::remove(tx, actor, channel, now)).await?;
-    Ok(ok())
+    Ok(ok().into())
 }
 
 pub async fn get(cx: Cx, p: Params) -> Result<Value> {

@@ -39,7 +39,7 @@ pub async fn update(cx: Cx, p: Params) -> Result<Value> {
     let now = cx.now();
     let out = cx.write(move |tx| schedules::update(tx, actor, up, now)).await?;
     cx.forget_cached_tokens();
-    Ok(out)
+    Ok(out.into())
 }
 
 pub async fn availability(cx: Cx, p: Params) -> Result<Value> {

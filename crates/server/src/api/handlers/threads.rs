@@ -64,7 +64,7 @@ pub async fn add(cx: Cx, p: Params) -> Result<Value> {
     };
     p.opt_bool("send_as_integration")?;
     let now = cx.now();
-    cx.write(move |tx| threads::add(tx, &actor, new, now)).await
+    cx.write(move |tx| threads::add(tx, &actor, new, now)).await.map(Into::into)
 }
 
 pub async fn update(cx: Cx, p: Params) -> Result<Value> {
@@ -79,7 +79,7 @@ pub async fn update(cx: Cx, p: Params) -> Result<Value> {
         direct_group_mentions: p.opt_ids("direct_group_mentions")?.map(|v| v.into_iter().map(GroupId).collect()),
     };
     let now = cx.now();
-    cx.write(move |tx| threads::update(tx, actor, id, up, now)).await
+    cx.write(move |tx| threads::update(tx, actor, id, up, now)).await.map(Into::into)
 }
 
 pub async fn remove(cx: Cx, p: Params) -> Result<Value> {
@@ -87,7 +87,7 @@ pub async fn remove(cx: Cx, p: Params) -> Result<Value> {
     let id = ThreadId(p.id("id")?);
     let now = cx.now();
     cx.write(move |tx| threads::remove(tx, actor, id, now)).await?;
-    Ok(ok())
+    Ok(ok().into())
 }
 
 async fn pin_to(cx: Cx, p: Params, pinned: bool) -> Result<Value> {
@@ -95,7 +95,7 @@ async fn pin_to(cx: Cx, p: Params, pinned: bool) -> Result<Value> {
     let id = ThreadId(p.id("id")?);
     let now = cx.now();
     cx.write(move |tx| threads::set_pinned(tx, actor, id, pinned, now)).await?;
-    Ok(ok())
+    Ok(ok().into())
 }
 
 pub async fn pin(cx: Cx, p: Params) -> Result<Value> {
@@ -112,7 +112,7 @@ pub async fn move_to_channel(cx: Cx, p: Params) -> Result<Value> {
     let to = ChannelId(p.id("to_channel")?);
     let now = cx.now();
     cx.write(move |tx| threads::move_to_channel(tx, actor, id, to, now)).await?;
-    Ok(ok())
+    Ok(ok().into())
 }
 
 /// Star, unstar, per-user archive and unarchive: the caller's own state of the thread.
@@ -137,7 +137,7 @@ async fn state(cx: Cx, p: Params, star: Option<bool>, archive: Option<bool>) -> 
         )
     })
     .await?;
-    Ok(ok())
+    Ok(ok().into())
 }
 
 pub async fn star(cx: Cx, p: Params) -> Result<Value> {
@@ -166,12 +166,14 @@ pub async fn mute(cx: Cx, p: Params) -> Result<Value> {
         return Err(Error::invalid("minutes", format!("expected 1 to {MAX_MUTE_MINUTES} minutes")));
     }
     let now = cx.now();
-    cx.write(move |tx| threads::set_state(tx, actor, id, |s| s.muted_until_ts = Some(now + minutes * 60), now)).await
+    cx.write(move |tx| threads::set_state(tx, actor, id, |s| s.muted_until_ts = Some(now + minutes * 60), now))
+        .await
+        .map(Into::into)
 }
 
 pub async fn unmute(cx: Cx, p: Params) -> Result<Value> {
     let actor = cx.actor()?.id;
     let id = ThreadId(p.id("id")?);
     let now = cx.now();
-    cx.write(move |tx| threads::set_state(tx, actor, id, |s| s.muted_until_ts = None, now)).await
+    cx.write(move |tx| threads::set_state(tx, actor, id, |s| s.muted_until_ts = None, now)).await.map(Into::into)
 }

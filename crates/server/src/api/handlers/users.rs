@@ -30,7 +30,7 @@ pub async fn login(cx: Cx, p: Params) -> Result<Value> {
     };
     cx.app.login_throttle.succeeded(&email);
     let (token, token_hash) = auth::new_token()?;
-    cx.write(move |tx| users::issue_token(tx, user.id, &token, &token_hash, now)).await
+    cx.write(move |tx| users::issue_token(tx, user.id, &token, &token_hash, now)).await.map(Into::into)
 }
 
 pub async fn register(cx: Cx, p: Params) -> Result<Value> {
@@ -51,13 +51,14 @@ pub async fn register(cx: Cx, p: Params) -> Result<Value> {
         users::issue_token(tx, u.id, &token, &token_hash, now)
     })
     .await
+    .map(Into::into)
 }
 
 pub async fn logout(cx: Cx, _p: Params) -> Result<Value> {
     let hash = cx.token_hash.clone().ok_or(Error::NotLoggedIn)?;
     cx.write(move |tx| tx.delete_token(&hash)).await?;
     cx.forget_cached_tokens();
-    Ok(ok())
+    Ok(ok().into())
 }
 
 pub async fn get_session_user(cx: Cx, _p: Params) -> Result<Value> {
@@ -67,7 +68,7 @@ pub async fn get_session_user(cx: Cx, _p: Params) -> Result<Value> {
 pub async fn validate_token(cx: Cx, p: Params) -> Result<Value> {
     let hash = auth::token_hash(&p.str("token")?);
     cx.read(move |tx| users::authenticate(tx, &hash)).await?;
-    Ok(ok())
+    Ok(ok().into())
 }
 
 fn away_mode(raw: serde_json::Map<String, Value>) -> Result<AwayMode> {
@@ -117,7 +118,7 @@ pub async fn update(cx: Cx, p: Params) -> Result<Value> {
     let now = cx.now();
     let user = cx.write(move |tx| users::update(tx, actor, up, now)).await?;
     cx.forget_cached_tokens();
-    Ok(user)
+    Ok(user.into())
 }
 
 pub async fn update_password(cx: Cx, p: Params) -> Result<Value> {
@@ -133,7 +134,7 @@ pub async fn update_password(cx: Cx, p: Params) -> Result<Value> {
     let now = cx.now();
     let answer = cx.write(move |tx| users::set_password(tx, user.id, &hash, &token, &token_hash, now)).await?;
     cx.forget_cached_tokens();
-    Ok(answer)
+    Ok(answer.into())
 }
 
 pub async fn invalidate_token(cx: Cx, _p: Params) -> Result<Value> {
@@ -143,7 +144,7 @@ pub async fn invalidate_token(cx: Cx, _p: Params) -> Result<Value> {
     let now = cx.now();
     let answer = cx.write(move |tx| users::rotate_token(tx, user, &old, &token, &token_hash, now)).await?;
     cx.forget_cached_tokens();
-    Ok(answer)
+    Ok(answer.into())
 }
 
 /// Presence is never shown in Weft; these calls are accepted for compatibility.
@@ -151,7 +152,7 @@ pub async fn heartbeat(cx: Cx, p: Params) -> Result<Value> {
     cx.actor()?;
     p.opt_id("workspace_id")?;
     p.opt_str("platform")?;
-    Ok(ok())
+    Ok(ok().into())
 }
 
 /// For actions that ask for the password again: `WrongCredentials` unless it matches.

@@ -76,7 +76,7 @@ pub async fn add(cx: Cx, p: Params) -> Result<Value> {
     let channels: Vec<ChannelId> = p.opt_ids("channel_ids")?.unwrap_or_default().into_iter().map(ChannelId).collect();
     p.opt_str("name")?;
     let now = cx.now();
-    cx.write(move |tx| wu::add(tx, actor, ws, email.as_str(), kind, &channels, now)).await
+    cx.write(move |tx| wu::add(tx, actor, ws, email.as_str(), kind, &channels, now)).await.map(Into::into)
 }
 
 pub async fn update(cx: Cx, p: Params) -> Result<Value> {
@@ -85,7 +85,7 @@ pub async fn update(cx: Cx, p: Params) -> Result<Value> {
     let kind = user_type(&p, true)?.expect("required");
     let user = target(&cx, &p, ws).await?;
     let now = cx.now();
-    cx.write(move |tx| wu::update(tx, actor, ws, user, kind, now)).await
+    cx.write(move |tx| wu::update(tx, actor, ws, user, kind, now)).await.map(Into::into)
 }
 
 pub async fn remove(cx: Cx, p: Params) -> Result<Value> {
@@ -94,5 +94,5 @@ pub async fn remove(cx: Cx, p: Params) -> Result<Value> {
     let user = target(&cx, &p, ws).await?;
     let now = cx.now();
     cx.write(move |tx| wu::remove(tx, actor, ws, user, now)).await?;
-    Ok(ok())
+    Ok(ok().into())
 }

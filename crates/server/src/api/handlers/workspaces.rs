@@ -1,60 +1,88 @@
-use crate::api::params::Params;
-use crate::api::{Cx, ok};
-use serde_json::Value;
+//! `workspaces/*`: the teams a person belongs to.
+
+use crate::api::{Cx, NoParams, Status, Stored, ok};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use weft_core::model::{Channel, Workspace};
 use weft_core::services::workspaces;
-use weft_core::{Error, Result, WorkspaceId, input};
+use weft_core::{Result, WorkspaceId, input};
 
-pub async fn get(cx: Cx, _p: Params) -> Result<Value> {
+pub async fn get(cx: Cx, _: NoParams) -> Result<Vec<Workspace>> {
     let actor = cx.actor()?.id;
-    to_json(cx.read(move |tx| workspaces::list(tx, actor)).await?)
+    cx.read(move |tx| workspaces::list(tx, actor)).await
 }
 
-pub async fn getone(cx: Cx, p: Params) -> Result<Value> {
-    let actor = cx.actor()?.id;
-    let id = WorkspaceId(p.id("id")?);
-    to_json(cx.read(move |tx| workspaces::get(tx, actor, id)).await?)
+/// An object named by its `id`.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct ById {
+    pub id: WorkspaceId,
 }
 
-pub async fn get_default(cx: Cx, _p: Params) -> Result<Value> {
+pub async fn getone(cx: Cx, p: ById) -> Result<Workspace> {
+    let actor = cx.actor()?.id;
+    cx.read(move |tx| workspaces::get(tx, actor, p.id)).await
+}
+
+pub async fn get_default(cx: Cx, _: NoParams) -> Result<Workspace> {
     let actor = cx.actor()?.clone();
-    to_json(cx.read(move |tx| workspaces::get_default(tx, &actor)).await?)
+    cx.read(move |tx| workspaces::get_default(tx, &actor)).await
 }
 
-pub async fn add(cx: Cx, p: Params) -> Result<Value> {
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct Add {
+    pub name: input::Name,
+    #[serde(default)]
+    pub color: Option<i64>,
+    /// The client's id for this object: a retry with the same one creates nothing new.
+    #[serde(default)]
+    pub temp_id: Option<i64>,
+}
+
+pub async fn add(cx: Cx, p: Add) -> Result<Stored<Workspace>> {
     let actor = cx.actor()?.id;
-    let name = input::name("name", &p.str("name")?)?;
-    let color = p.opt_i64("color")?;
     let now = cx.now();
-    cx.write(move |tx| workspaces::add(tx, actor, name, color, now)).await
+    cx.write(move |tx| workspaces::add(tx, actor, p.name.into_inner(), p.color, now)).await
 }
 
-pub async fn update(cx: Cx, p: Params) -> Result<Value> {
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct Update {
+    pub id: WorkspaceId,
+    #[serde(default)]
+    pub name: Option<input::Name>,
+    #[serde(default)]
+    pub color: Option<i64>,
+    /// Minutes before an unacknowledged emergency goes to the admins.
+    #[serde(default)]
+    pub escalation_minutes: Option<i64>,
+}
+
+pub async fn update(cx: Cx, p: Update) -> Result<Stored<Workspace>> {
     let actor = cx.actor()?.id;
-    let id = WorkspaceId(p.id("id")?);
-    let name = p.opt_str("name")?.map(|n| input::name("name", &n)).transpose()?;
-    let color = p.opt_i64("color")?;
-    let escalation = p.opt_i64("escalation_minutes")?;
+    let name = p.name.map(input::Name::into_inner);
     let now = cx.now();
-    cx.write(move |tx| workspaces::update(tx, actor, id, name, color, escalation, now)).await
+    cx.write(move |tx| workspaces::update(tx, actor, p.id, name, p.color, p.escalation_minutes, now)).await
 }
 
-/// Deleting a workspace asks for the password again.
-pub async fn remove(cx: Cx, p: Params) -> Result<Value> {
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct Remove {
+    pub id: WorkspaceId,
+    /// Deleting a workspace asks for the password again.
+    pub current_password: String,
+}
+
+pub async fn remove(cx: Cx, p: Remove) -> Result<Status> {
     let actor = cx.actor()?.clone();
-    let id = WorkspaceId(p.id("id")?);
-    let password = p.str("current_password")?;
-    super::users::check_password(&cx, &actor.email, password).await?;
+    super::users::check_password(&cx, &actor.email, p.current_password).await?;
     let now = cx.now();
-    cx.write(move |tx| workspaces::remove(tx, actor.id, id, now)).await?;
+    cx.write(move |tx| workspaces::remove(tx, actor.id, p.id, now)).await?;
     Ok(ok())
 }
 
-pub async fn get_public_channels(cx: Cx, p: Params) -> Result<Value> {
+pub async fn get_public_channels(cx: Cx, p: ById) -> Result<Vec<Channel>> {
     let actor = cx.actor()?.id;
-    let id = WorkspaceId(p.id("id")?);
-    to_json(cx.read(move |tx| workspaces::public_channels(tx, actor, id)).await?)
+    cx.read(move |tx| workspaces::public_channels(tx, actor, p.id)).await
 }
 
-pub(crate) fn to_json<T: serde::Serialize>(v: T) -> Result<Value> {
-    serde_json::to_value(v).map_err(|e| Error::Internal(e.to_string()))
+pub(crate) fn to_json<T: serde::Serialize>(v: T) -> Result<serde_json::Value> {
+    crate::api::to_json(v)
 }
