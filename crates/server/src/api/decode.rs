@@ -126,6 +126,20 @@ fn list_from_str(s: &str) -> Result<Vec<Value>, DecodeError> {
     }
 }
 
+/// Integers given as a string: a JSON array, or comma-joined.
+pub fn integers_from_str(s: &str) -> Result<Vec<i64>, String> {
+    let bad = || "expected a list of integers".to_string();
+    list_from_str(s)
+        .map_err(|_| bad())?
+        .iter()
+        .map(|v| match v {
+            Value::Number(n) => n.as_i64().ok_or_else(bad),
+            Value::String(s) => s.trim().parse().map_err(|_| bad()),
+            _ => Err(bad()),
+        })
+        .collect()
+}
+
 impl Lenient {
     fn integer(&self) -> Result<i64, DecodeError> {
         let bad = || DecodeError::invalid("expected an integer");

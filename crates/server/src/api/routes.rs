@@ -8,55 +8,12 @@ use super::params::{LegacyParam as Param, Ty::*, opt, req};
 
 const ID: &[Param] = &[req("id", Int)];
 const WS_ID: &[Param] = &[req("workspace_id", Int)];
-const POST_FIELDS: [Param; 7] = [
-    opt("content", Str),
-    opt("attachments", Objects),
-    opt("actions", Objects),
-    opt("recipients", Recipients),
-    opt("groups", Ids),
-    opt("direct_mentions", Ids),
-    opt("direct_group_mentions", Ids),
-];
-const MESSAGE_FIELDS: [Param; 5] = [
-    opt("content", Str),
-    opt("attachments", Objects),
-    opt("actions", Objects),
-    opt("direct_mentions", Ids),
-    opt("direct_group_mentions", Ids),
-];
-const ITEM_QUERY: [Param; 7] = [
-    opt("newer_than_ts", Int),
-    opt("older_than_ts", Int),
-    opt("from_obj_index", Int),
-    opt("to_obj_index", Int),
-    opt("order_by", Str),
-    opt("limit", Int),
-    opt("as_ids", Bool),
-];
 
 /// A parameter list as a constant (the route table needs `'static` slices).
 macro_rules! p {
     ($($param:expr),* $(,)?) => {{
         const PARAMS: &[Param] = &[$($param),*];
         PARAMS
-    }};
-}
-
-macro_rules! concat_params {
-    ($($part:expr),* $(,)?) => {{
-        const PARTS: &[&[Param]] = &[$(&$part),*];
-        const LEN: usize = { let mut n = 0; let mut i = 0; while i < PARTS.len() { n += PARTS[i].len(); i += 1; } n };
-        const OUT: [Param; LEN] = {
-            let mut out = [req("", Int); LEN];
-            let (mut k, mut i) = (0, 0);
-            while i < PARTS.len() {
-                let mut j = 0;
-                while j < PARTS[i].len() { out[k] = PARTS[i][j]; k += 1; j += 1; }
-                i += 1;
-            }
-            out
-        };
-        &OUT
     }};
 }
 
@@ -222,60 +179,20 @@ pub fn endpoints() -> Vec<Endpoint> {
         l(Post, "channels/join", "Join a public channel", channels::join).params(ID).returns("Channel").extension(),
         l(Post, "channels/leave", "Leave a channel", channels::leave).params(ID).extension(),
         // threads
-        l(Get, "threads/get", "Threads of a channel or of the whole workspace, newest activity first", threads::get)
-            .params(p![
-                opt("workspace_id", Int),
-                opt("channel_id", Int),
-                opt("archived", Bool),
-                opt("newer_than_ts", Int),
-                opt("older_than_ts", Int),
-                opt("before_id", Int),
-                opt("after_id", Int),
-                opt("exclude_thread_ids", Ids),
-                opt("is_pinned", Bool),
-                opt("is_starred", Bool),
-                opt("order_by", Str),
-                opt("limit", Int),
-                opt("as_ids", Bool),
-            ])
-            .returns("Thread[]"),
-        l(Get, "threads/getone", "One thread", threads::getone).params(ID).returns("Thread"),
-        l(Post, "threads/add", "Start a thread in a channel", threads::add)
-            .params(concat_params![
-                [
-                    req("channel_id", Int),
-                    req("title", Str),
-                    opt("temp_id", Int),
-                    opt("send_as_integration", Bool),
-                    opt("urgent", Bool)
-                ],
-                POST_FIELDS
-            ])
-            .returns("Thread"),
-        l(Post, "threads/update", "Edit a thread (its author or an admin)", threads::update)
-            .params(p![
-                req("id", Int),
-                opt("title", Str),
-                opt("content", Str),
-                opt("attachments", Objects),
-                opt("actions", Objects),
-                opt("direct_mentions", Ids),
-                opt("direct_group_mentions", Ids),
-            ])
-            .returns("Thread"),
-        l(Post, "threads/remove", "Delete a thread (its author or an admin)", threads::remove).params(ID),
-        l(Post, "threads/star", "Save a thread (the caller's Saved list)", threads::star).params(ID),
-        l(Post, "threads/unstar", "Unsave a thread", threads::unstar).params(ID),
-        l(Post, "threads/pin", "Pin a thread to the top of its channel", threads::pin).params(ID),
-        l(Post, "threads/unpin", "Unpin a thread", threads::unpin).params(ID),
-        l(Post, "threads/archive", "Archive a thread for the caller", threads::archive).params(ID),
-        l(Post, "threads/unarchive", "Unarchive a thread for the caller", threads::unarchive).params(ID),
-        l(Post, "threads/move_to_channel", "Move a thread to another channel", threads::move_to_channel)
-            .params(p![req("id", Int), req("to_channel", Int)]),
-        l(Post, "threads/mute", "Mute a thread for some minutes", threads::mute)
-            .params(p![req("id", Int), req("minutes", Int)])
-            .returns("Thread"),
-        l(Post, "threads/unmute", "Unmute a thread", threads::unmute).params(ID).returns("Thread"),
+        e(Get, "threads/get", "Threads of a channel or of the whole workspace, newest activity first", threads::get),
+        e(Get, "threads/getone", "One thread", threads::getone),
+        e(Post, "threads/add", "Start a thread in a channel", threads::add),
+        e(Post, "threads/update", "Edit a thread (its author or an admin)", threads::update),
+        e(Post, "threads/remove", "Delete a thread (its author or an admin)", threads::remove),
+        e(Post, "threads/star", "Save a thread (the caller's Saved list)", threads::star),
+        e(Post, "threads/unstar", "Unsave a thread", threads::unstar),
+        e(Post, "threads/pin", "Pin a thread to the top of its channel", threads::pin),
+        e(Post, "threads/unpin", "Unpin a thread", threads::unpin),
+        e(Post, "threads/archive", "Archive a thread for the caller", threads::archive),
+        e(Post, "threads/unarchive", "Unarchive a thread for the caller", threads::unarchive),
+        e(Post, "threads/move_to_channel", "Move a thread to another channel", threads::move_to_channel),
+        e(Post, "threads/mute", "Mute a thread for some minutes", threads::mute),
+        e(Post, "threads/unmute", "Unmute a thread", threads::unmute),
         // read state
         l(
             Post,
@@ -344,36 +261,11 @@ pub fn endpoints() -> Vec<Endpoint> {
         .extension(),
         l(Post, "inbox/unsnooze", "Back into the inbox now", inbox::unsnooze).params(ID).extension(),
         // comments
-        l(Get, "comments/get", "Comments of a thread, oldest first", comments::get)
-            .params(concat_params![[req("thread_id", Int)], ITEM_QUERY])
-            .returns("Comment[]"),
-        l(Get, "comments/getone", "One comment, as {\"comment\": …}", comments::getone)
-            .params(ID)
-            .returns("CommentWrapper"),
-        l(Post, "comments/add", "Reply in a thread; thread_action closes or reopens it", comments::add)
-            .params(concat_params![
-                [
-                    req("thread_id", Int),
-                    opt("temp_id", Int),
-                    opt("thread_action", Str),
-                    opt("mark_thread_position", Bool),
-                    opt("send_as_integration", Bool),
-                    opt("urgent", Bool)
-                ],
-                POST_FIELDS
-            ])
-            .returns("Comment"),
-        l(Post, "comments/update", "Edit a comment (its author or an admin)", comments::update)
-            .params(p![
-                req("id", Int),
-                opt("content", Str),
-                opt("attachments", Objects),
-                opt("actions", Objects),
-                opt("direct_mentions", Ids),
-                opt("direct_group_mentions", Ids),
-            ])
-            .returns("Comment"),
-        l(Post, "comments/remove", "Delete a comment (its author or an admin)", comments::remove).params(ID),
+        e(Get, "comments/get", "Comments of a thread, oldest first", comments::get),
+        e(Get, "comments/getone", "One comment, as {\"comment\": …}", comments::getone),
+        e(Post, "comments/add", "Reply in a thread; thread_action closes or reopens it", comments::add),
+        e(Post, "comments/update", "Edit a comment (its author or an admin)", comments::update),
+        e(Post, "comments/remove", "Delete a comment (its author or an admin)", comments::remove),
         // notifications
         l(Get, "notifications/get", "The caller's notifications, newest first", notifications::get)
             .params(p![opt("limit", Int)])
@@ -547,55 +439,23 @@ pub fn endpoints() -> Vec<Endpoint> {
             opt("user_id", Int)
         ]),
         // conversations
-        l(Get, "conversations/get", "The caller's conversations", conversations::get)
-            .params(p![req("workspace_id", Int), opt("archived", Bool)])
-            .returns("Conversation[]"),
-        l(Get, "conversations/getone", "One conversation", conversations::getone)
-            .params(p![req("id", Int), opt("conversation_id", Int)])
-            .returns("Conversation"),
-        l(
+        e(Get, "conversations/get", "The caller's conversations", conversations::get),
+        e(Get, "conversations/getone", "One conversation", conversations::getone),
+        e(
             Post,
             "conversations/get_or_create",
             "The conversation of exactly these people",
             conversations::get_or_create,
-        )
-        .params(p![req("workspace_id", Int), req("user_ids", Ids), opt("title", Str)])
-        .returns("Conversation"),
-        l(Post, "conversations/update", "Rename or archive a conversation", conversations::update)
-            .params(p![req("id", Int), opt("conversation_id", Int), opt("title", Str), opt("archived", Bool)])
-            .returns("Conversation"),
-        l(Post, "conversations/archive", "Archive a conversation for the caller", conversations::archive)
-            .params(p![req("id", Int), opt("conversation_id", Int)]),
-        l(Post, "conversations/unarchive", "Unarchive a conversation", conversations::unarchive)
-            .params(p![req("id", Int), opt("conversation_id", Int)]),
-        l(Post, "conversations/add_user", "Add a person", conversations::add_users).params(p![
-            req("id", Int),
-            opt("conversation_id", Int),
-            req("user_id", Int)
-        ]),
-        l(Post, "conversations/add_users", "Add people", conversations::add_users).params(p![
-            req("id", Int),
-            opt("conversation_id", Int),
-            req("user_ids", Ids),
-            opt("user_id", Int)
-        ]),
-        l(Post, "conversations/remove_user", "Remove a person", conversations::remove_users).params(p![
-            req("id", Int),
-            opt("conversation_id", Int),
-            req("user_id", Int)
-        ]),
-        l(Post, "conversations/remove_users", "Remove people", conversations::remove_users).params(p![
-            req("id", Int),
-            opt("conversation_id", Int),
-            req("user_ids", Ids),
-            opt("user_id", Int)
-        ]),
-        l(Post, "conversations/mute", "Mute a conversation for some minutes", conversations::mute)
-            .params(p![req("id", Int), opt("conversation_id", Int), req("minutes", Int)])
-            .returns("Conversation"),
-        l(Post, "conversations/unmute", "Unmute a conversation", conversations::unmute)
-            .params(p![req("id", Int), opt("conversation_id", Int)])
-            .returns("Conversation"),
+        ),
+        e(Post, "conversations/update", "Rename or archive a conversation", conversations::update),
+        e(Post, "conversations/archive", "Archive a conversation for the caller", conversations::archive),
+        e(Post, "conversations/unarchive", "Unarchive a conversation", conversations::unarchive),
+        e(Post, "conversations/add_user", "Add a person", conversations::add_user),
+        e(Post, "conversations/add_users", "Add people", conversations::add_users),
+        e(Post, "conversations/remove_user", "Remove a person", conversations::remove_user),
+        e(Post, "conversations/remove_users", "Remove people", conversations::remove_users),
+        e(Post, "conversations/mute", "Mute a conversation for some minutes", conversations::mute),
+        e(Post, "conversations/unmute", "Unmute a conversation", conversations::unmute),
         l(
             Post,
             "conversations/mark_read",
@@ -622,23 +482,11 @@ pub fn endpoints() -> Vec<Endpoint> {
         .params(p![req("workspace_id", Int)])
         .extension(),
         // conversation messages
-        l(Get, "conversation_messages/get", "Messages of a conversation, oldest first", conversations::messages_get)
-            .params(concat_params![[req("conversation_id", Int), opt("cursor", Str)], ITEM_QUERY])
-            .returns("ConversationMessage[]"),
-        l(Get, "conversation_messages/getone", "One message", conversations::messages_getone)
-            .params(ID)
-            .returns("ConversationMessage"),
-        l(Post, "conversation_messages/add", "Send a message", conversations::messages_add)
-            .params(concat_params![
-                [req("conversation_id", Int), opt("workspace_id", Int), opt("temp_id", Int)],
-                MESSAGE_FIELDS
-            ])
-            .returns("ConversationMessage"),
-        l(Post, "conversation_messages/update", "Edit a message (its author)", conversations::messages_update)
-            .params(p![req("id", Int), opt("content", Str), opt("attachments", Objects)])
-            .returns("ConversationMessage"),
-        l(Post, "conversation_messages/remove", "Delete a message (its author)", conversations::messages_remove)
-            .params(ID),
+        e(Get, "conversation_messages/get", "Messages of a conversation, oldest first", conversations::messages_get),
+        e(Get, "conversation_messages/getone", "One message", conversations::messages_getone),
+        e(Post, "conversation_messages/add", "Send a message", conversations::messages_add),
+        e(Post, "conversation_messages/update", "Edit a message (its author)", conversations::messages_update),
+        e(Post, "conversation_messages/remove", "Delete a message (its author)", conversations::messages_remove),
         // reactions
         l(Post, "reactions/add", "React with an emoji", reactions::add).params(p![
             req("reaction", Str),

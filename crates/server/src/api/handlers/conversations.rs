@@ -1,129 +1,279 @@
+//! `conversations/*` and `conversation_messages/*`: direct conversations between people.
+//! A conversation is named by `id`, or by `conversation_id` as older clients send it.
+
 use super::comments::item_query;
-use super::workspaces::to_json;
-use super::{people, post_input, user_ids};
-use crate::api::params::Params;
-use crate::api::{Cx, ok};
-use serde_json::Value;
+use super::{JsonObject, ListOrIds, Order, PostParts, objects};
+use crate::api::{Cx, Status, Stored, ok};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use weft_core::model::{Conversation, Message};
 use weft_core::services::conversations as conv;
-use weft_core::{ConversationId, Error, MessageId, Result, WorkspaceId, input};
+use weft_core::{ConversationId, Error, GroupId, MessageId, Result, UserId, WorkspaceId, input};
 
-/// `id`, or `conversation_id` as older clients send it.
-pub(crate) fn conversation_id(p: &Params) -> Result<ConversationId> {
-    if p.has("id") {
-        return Ok(ConversationId(p.id("id")?));
-    }
-    p.opt_id("conversation_id")?.map(ConversationId).ok_or_else(|| Error::missing("id"))
+/// `id`, or `conversation_id` when `id` is not given.
+fn conversation(id: Option<ConversationId>, alias: Option<ConversationId>) -> Result<ConversationId> {
+    id.or(alias).ok_or_else(|| Error::missing("id"))
 }
 
-pub async fn get(cx: Cx, p: Params) -> Result<Value> {
-    let actor = cx.actor()?.id;
-    let ws = WorkspaceId(p.id("workspace_id")?);
-    let archived = p.opt_bool("archived")?;
-    to_json(cx.read(move |tx| conv::list(tx, actor, ws, archived)).await?)
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct Get {
+    pub workspace_id: WorkspaceId,
+    #[serde(default)]
+    pub archived: Option<bool>,
 }
 
-pub async fn getone(cx: Cx, p: Params) -> Result<Value> {
+pub async fn get(cx: Cx, p: Get) -> Result<Vec<Conversation>> {
     let actor = cx.actor()?.id;
-    let id = conversation_id(&p)?;
-    to_json(cx.read(move |tx| conv::get(tx, actor, id)).await?)
+    cx.read(move |tx| conv::list(tx, actor, p.workspace_id, p.archived)).await
 }
 
-pub async fn get_or_create(cx: Cx, p: Params) -> Result<Value> {
+/// A conversation named by `id` (or `conversation_id`).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(extend("anyOf" = [{"required": ["id"]}, {"required": ["conversation_id"]}]))]
+pub struct ById {
+    #[serde(default)]
+    pub id: Option<ConversationId>,
+    #[serde(default)]
+    pub conversation_id: Option<ConversationId>,
+}
+
+pub async fn getone(cx: Cx, p: ById) -> Result<Conversation> {
     let actor = cx.actor()?.id;
-    let ws = WorkspaceId(p.id("workspace_id")?);
-    let users = user_ids(p.ids("user_ids")?);
-    let title = p.opt_str("title")?;
+    let id = conversation(p.id, p.conversation_id)?;
+    cx.read(move |tx| conv::get(tx, actor, id)).await
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct GetOrCreate {
+    pub workspace_id: WorkspaceId,
+    /// Everyone in the conversation (the caller is added).
+    pub user_ids: Vec<UserId>,
+    #[serde(default)]
+    pub title: Option<String>,
+}
+
+pub async fn get_or_create(cx: Cx, p: GetOrCreate) -> Result<Stored<Conversation>> {
+    let actor = cx.actor()?.id;
     let now = cx.now();
-    cx.write(move |tx| conv::get_or_create(tx, actor, ws, &users, title, now)).await.map(Into::into)
+    cx.write(move |tx| conv::get_or_create(tx, actor, p.workspace_id, &p.user_ids, p.title, now)).await
 }
 
-pub async fn update(cx: Cx, p: Params) -> Result<Value> {
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(extend("anyOf" = [{"required": ["id"]}, {"required": ["conversation_id"]}]))]
+pub struct Update {
+    #[serde(default)]
+    pub id: Option<ConversationId>,
+    #[serde(default)]
+    pub conversation_id: Option<ConversationId>,
+    #[serde(default)]
+    #[schemars(length(max = input::MAX_TITLE_LEN))]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub archived: Option<bool>,
+}
+
+pub async fn update(cx: Cx, p: Update) -> Result<Stored<Conversation>> {
     let actor = cx.actor()?.id;
-    let id = conversation_id(&p)?;
-    let title = p.opt_str("title")?;
-    if title.as_ref().is_some_and(|t| t.chars().count() > input::MAX_TITLE_LEN) {
+    let id = conversation(p.id, p.conversation_id)?;
+    if p.title.as_ref().is_some_and(|t| t.chars().count() > input::MAX_TITLE_LEN) {
         return Err(Error::invalid("title", "too long"));
     }
-    let archived = p.opt_bool("archived")?;
     let now = cx.now();
-    cx.write(move |tx| conv::update(tx, actor, id, title, archived, now)).await.map(Into::into)
+    cx.write(move |tx| conv::update(tx, actor, id, p.title, p.archived, now)).await
 }
 
-async fn archive_to(cx: Cx, p: Params, archived: bool) -> Result<Value> {
+async fn archive_to(cx: Cx, p: ById, archived: bool) -> Result<Status> {
     let actor = cx.actor()?.id;
-    let id = conversation_id(&p)?;
+    let id = conversation(p.id, p.conversation_id)?;
     cx.write(move |tx| conv::set_state(tx, actor, id, |s| s.archived = archived)).await?;
-    Ok(ok().into())
+    Ok(ok())
 }
 
-pub async fn archive(cx: Cx, p: Params) -> Result<Value> {
+pub async fn archive(cx: Cx, p: ById) -> Result<Status> {
     archive_to(cx, p, true).await
 }
 
-pub async fn unarchive(cx: Cx, p: Params) -> Result<Value> {
+pub async fn unarchive(cx: Cx, p: ById) -> Result<Status> {
     archive_to(cx, p, false).await
 }
 
-pub async fn add_users(cx: Cx, p: Params) -> Result<Value> {
+/// One person to add or remove.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(extend("anyOf" = [{"required": ["id"]}, {"required": ["conversation_id"]}]))]
+pub struct Person {
+    #[serde(default)]
+    pub id: Option<ConversationId>,
+    #[serde(default)]
+    pub conversation_id: Option<ConversationId>,
+    pub user_id: UserId,
+}
+
+/// People to add or remove: `user_ids`, or `user_id` for one.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(extend("allOf" = [
+    {"anyOf": [{"required": ["id"]}, {"required": ["conversation_id"]}]},
+    {"anyOf": [{"required": ["user_ids"]}, {"required": ["user_id"]}]},
+]))]
+pub struct People {
+    #[serde(default)]
+    pub id: Option<ConversationId>,
+    #[serde(default)]
+    pub conversation_id: Option<ConversationId>,
+    #[serde(default)]
+    pub user_ids: Option<Vec<UserId>>,
+    /// One person; wins over `user_ids` when both are given.
+    #[serde(default)]
+    pub user_id: Option<UserId>,
+}
+
+impl People {
+    fn split(self) -> Result<(ConversationId, Vec<UserId>)> {
+        let id = conversation(self.id, self.conversation_id)?;
+        let users = match (self.user_id, self.user_ids) {
+            (Some(one), _) => vec![one],
+            (None, Some(many)) => many,
+            (None, None) => return Err(Error::missing("user_ids")),
+        };
+        Ok((id, users))
+    }
+}
+
+impl From<Person> for People {
+    fn from(p: Person) -> Self {
+        People { id: p.id, conversation_id: p.conversation_id, user_ids: None, user_id: Some(p.user_id) }
+    }
+}
+
+pub async fn add_user(cx: Cx, p: Person) -> Result<Status> {
+    add_users(cx, p.into()).await
+}
+
+pub async fn add_users(cx: Cx, p: People) -> Result<Status> {
     let actor = cx.actor()?.id;
-    let id = conversation_id(&p)?;
-    let users = people(&p)?;
+    let (id, users) = p.split()?;
     let now = cx.now();
     cx.write(move |tx| conv::add_users(tx, actor, id, &users, now)).await?;
-    Ok(ok().into())
+    Ok(ok())
 }
 
-pub async fn remove_users(cx: Cx, p: Params) -> Result<Value> {
+pub async fn remove_user(cx: Cx, p: Person) -> Result<Status> {
+    remove_users(cx, p.into()).await
+}
+
+pub async fn remove_users(cx: Cx, p: People) -> Result<Status> {
     let actor = cx.actor()?.id;
-    let id = conversation_id(&p)?;
-    let users = people(&p)?;
+    let (id, users) = p.split()?;
     let now = cx.now();
     cx.write(move |tx| conv::remove_users(tx, actor, id, &users, now)).await?;
-    Ok(ok().into())
+    Ok(ok())
 }
 
-pub async fn mute(cx: Cx, p: Params) -> Result<Value> {
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(extend("anyOf" = [{"required": ["id"]}, {"required": ["conversation_id"]}]))]
+pub struct Mute {
+    #[serde(default)]
+    pub id: Option<ConversationId>,
+    #[serde(default)]
+    pub conversation_id: Option<ConversationId>,
+    /// For how long, in minutes (at most a year).
+    #[schemars(range(min = 1, max = super::threads::MAX_MUTE_MINUTES))]
+    pub minutes: i64,
+}
+
+pub async fn mute(cx: Cx, p: Mute) -> Result<Stored<Conversation>> {
     let actor = cx.actor()?.id;
-    let id = conversation_id(&p)?;
-    let minutes = p.i64("minutes")?;
-    if !(1..=super::threads::MAX_MUTE_MINUTES).contains(&minutes) {
+    let id = conversation(p.id, p.conversation_id)?;
+    if !(1..=super::threads::MAX_MUTE_MINUTES).contains(&p.minutes) {
         return Err(Error::invalid("minutes", "out of range"));
     }
-    let until = cx.now() + minutes * 60;
-    cx.write(move |tx| conv::set_state(tx, actor, id, |s| s.muted_until_ts = Some(until))).await.map(Into::into)
+    let until = cx.now() + p.minutes * 60;
+    cx.write(move |tx| conv::set_state(tx, actor, id, |s| s.muted_until_ts = Some(until))).await
 }
 
-pub async fn unmute(cx: Cx, p: Params) -> Result<Value> {
+pub async fn unmute(cx: Cx, p: ById) -> Result<Stored<Conversation>> {
     let actor = cx.actor()?.id;
-    let id = conversation_id(&p)?;
-    cx.write(move |tx| conv::set_state(tx, actor, id, |s| s.muted_until_ts = None)).await.map(Into::into)
+    let id = conversation(p.id, p.conversation_id)?;
+    cx.write(move |tx| conv::set_state(tx, actor, id, |s| s.muted_until_ts = None)).await
 }
 
-pub async fn messages_get(cx: Cx, p: Params) -> Result<Value> {
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct MessagesGet {
+    pub conversation_id: ConversationId,
+    /// Accepted for compatibility; paging is by `*_ts` and `*_obj_index`.
+    #[serde(default)]
+    pub cursor: Option<String>,
+    #[serde(default)]
+    pub newer_than_ts: Option<i64>,
+    #[serde(default)]
+    pub older_than_ts: Option<i64>,
+    #[serde(default)]
+    pub from_obj_index: Option<i64>,
+    #[serde(default)]
+    pub to_obj_index: Option<i64>,
+    #[serde(default)]
+    pub order_by: Option<Order>,
+    /// At most 500 (larger values are clamped; default 20).
+    #[serde(default)]
+    pub limit: Option<i64>,
+    /// Answer only the messages' ids.
+    #[serde(default)]
+    pub as_ids: Option<bool>,
+}
+
+pub async fn messages_get(cx: Cx, p: MessagesGet) -> Result<ListOrIds<Message, MessageId>> {
     let actor = cx.actor()?.id;
-    let id = ConversationId(p.id("conversation_id")?);
-    let q = item_query(&p)?;
-    p.opt_str("cursor")?;
-    let as_ids = p.opt_bool("as_ids")?.unwrap_or(false);
+    let q = item_query((p.newer_than_ts, p.older_than_ts), (p.from_obj_index, p.to_obj_index), p.order_by, p.limit);
+    let id = p.conversation_id;
     let found = cx.read(move |tx| conv::messages(tx, actor, id, q)).await?;
-    if as_ids {
-        return to_json(found.iter().map(|m| m.id).collect::<Vec<_>>());
+    if p.as_ids == Some(true) {
+        return Ok(ListOrIds::Ids(found.iter().map(|m| m.id).collect()));
     }
-    to_json(found)
+    Ok(ListOrIds::Items(found))
 }
 
-pub async fn messages_getone(cx: Cx, p: Params) -> Result<Value> {
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct MessageById {
+    pub id: MessageId,
+}
+
+pub async fn messages_getone(cx: Cx, p: MessageById) -> Result<Message> {
     let actor = cx.actor()?.id;
-    let id = MessageId(p.id("id")?);
-    to_json(cx.read(move |tx| conv::get_message(tx, actor, id)).await?)
+    cx.read(move |tx| conv::get_message(tx, actor, p.id)).await
 }
 
-pub async fn messages_add(cx: Cx, p: Params) -> Result<Value> {
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct MessagesAdd {
+    pub conversation_id: ConversationId,
+    /// Some clients also send the workspace; it must then be the conversation's.
+    #[serde(default)]
+    pub workspace_id: Option<WorkspaceId>,
+    /// The client's id for this message: a retry with the same one creates nothing new.
+    #[serde(default)]
+    pub temp_id: Option<i64>,
+    pub content: input::Text,
+    #[serde(default)]
+    pub attachments: Option<Vec<JsonObject>>,
+    #[serde(default)]
+    pub actions: Option<Vec<JsonObject>>,
+    #[serde(default)]
+    pub direct_mentions: Option<Vec<UserId>>,
+    #[serde(default)]
+    pub direct_group_mentions: Option<Vec<GroupId>>,
+}
+
+pub async fn messages_add(cx: Cx, p: MessagesAdd) -> Result<Stored<Message>> {
     let actor = cx.actor()?.clone();
-    let id = ConversationId(p.id("conversation_id")?);
-    let post = post_input(&p, true)?;
-    // Some clients also send the workspace; it must then be the conversation's.
-    let ws = p.opt_id("workspace_id")?.map(WorkspaceId);
+    let (id, ws) = (p.conversation_id, p.workspace_id);
+    let post = PostParts {
+        content: p.content.into_inner(),
+        attachments: p.attachments,
+        actions: p.actions,
+        recipients: None,
+        groups: None,
+        direct_mentions: p.direct_mentions,
+        direct_group_mentions: p.direct_group_mentions,
+    }
+    .into_input();
     let now = cx.now();
     cx.write(move |tx| {
         if let Some(ws) = ws {
@@ -135,22 +285,37 @@ pub async fn messages_add(cx: Cx, p: Params) -> Result<Value> {
         conv::add_message(tx, &actor, id, post, now)
     })
     .await
-    .map(Into::into)
 }
 
-pub async fn messages_update(cx: Cx, p: Params) -> Result<Value> {
-    let actor = cx.actor()?.id;
-    let id = MessageId(p.id("id")?);
-    let content = p.opt_str("content")?.map(|c| input::content("content", &c, false)).transpose()?;
-    let attachments = p.opt_objects("attachments")?;
-    let now = cx.now();
-    cx.write(move |tx| conv::update_message(tx, actor, id, content, attachments, now)).await.map(Into::into)
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct MessagesUpdate {
+    pub id: MessageId,
+    #[serde(default)]
+    pub content: Option<input::Text>,
+    #[serde(default)]
+    pub attachments: Option<Vec<JsonObject>>,
 }
 
-pub async fn messages_remove(cx: Cx, p: Params) -> Result<Value> {
+pub async fn messages_update(cx: Cx, p: MessagesUpdate) -> Result<Stored<Message>> {
     let actor = cx.actor()?.id;
-    let id = MessageId(p.id("id")?);
+    let content = p.content.map(input::Text::into_inner);
+    let attachments = objects(p.attachments);
+    let id = p.id;
     let now = cx.now();
-    cx.write(move |tx| conv::remove_message(tx, actor, id, now)).await?;
-    Ok(ok().into())
+    cx.write(move |tx| conv::update_message(tx, actor, id, content, attachments, now)).await
+}
+
+pub async fn messages_remove(cx: Cx, p: MessageById) -> Result<Status> {
+    let actor = cx.actor()?.id;
+    let now = cx.now();
+    cx.write(move |tx| conv::remove_message(tx, actor, p.id, now)).await?;
+    Ok(ok())
+}
+
+/// `id`, or `conversation_id` as older clients send it (for handlers still on `Params`).
+pub(crate) fn conversation_id(p: &crate::api::params::Params) -> Result<ConversationId> {
+    if p.has("id") {
+        return Ok(ConversationId(p.id("id")?));
+    }
+    p.opt_id("conversation_id")?.map(ConversationId).ok_or_else(|| Error::missing("id"))
 }

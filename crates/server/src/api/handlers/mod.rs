@@ -17,10 +17,10 @@ pub mod users;
 pub mod workspace_users;
 pub mod workspaces;
 
-use super::params::{Params, RecipientsParam};
+use super::params::Params;
+use weft_core::Result;
 use weft_core::ids::*;
 use weft_core::services::threads::{PostInput, Recipients};
-use weft_core::{Result, input};
 
 pub(crate) fn user_ids(v: Vec<i64>) -> Vec<UserId> {
     v.into_iter().map(UserId).collect()
@@ -35,43 +35,122 @@ pub(crate) fn people(p: &Params) -> Result<Vec<UserId>> {
     Ok(vec![UserId(p.id("user_id")?)])
 }
 
-/// The fields every post (thread, comment, message) shares.
-pub(crate) fn post_input(p: &Params, content_required: bool) -> Result<PostInput> {
-    let content = match p.opt_str("content")? {
-        Some(c) => input::content("content", &c, !content_required)?,
-        None if content_required => return Err(weft_core::Error::missing("content")),
-        None => String::new(),
-    };
-    // Messages have no notify list: their audience is the conversation.
-    let (recipients, groups) = if p.declares("recipients") {
-        let given = p.opt_recipients("recipients")?;
-        let mut groups = p.opt_ids("groups")?;
-        let recipients = match given {
+/// Who a thread or comment notifies, as clients send it: a list of people, or `EVERYONE`
+/// (everyone in the channel), or `EVERYONE_IN_THREAD` (older clients; the reserved group 2).
+#[derive(Debug, Clone, PartialEq)]
+pub enum RecipientsInput {
+    Everyone,
+    EveryoneInThread,
+    Users(Vec<UserId>),
+}
+
+impl<'de> serde::Deserialize<'de> for RecipientsInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Word(String),
+            List(Vec<i64>),
+            One(i64),
+        }
+        let ids = |raw: Vec<i64>| -> std::result::Result<Self, D::Error> {
+            raw.into_iter()
+                .map(|id| if id > 0 { Ok(UserId(id)) } else { Err(serde::de::Error::custom("expected a positive id")) })
+                .collect::<std::result::Result<_, _>>()
+                .map(RecipientsInput::Users)
+        };
+        match Raw::deserialize(d)? {
+            Raw::Word(w) if w.trim() == "EVERYONE" => Ok(RecipientsInput::Everyone),
+            Raw::Word(w) if w.trim() == "EVERYONE_IN_THREAD" => Ok(RecipientsInput::EveryoneInThread),
+            Raw::Word(w) => ids(crate::api::decode::integers_from_str(&w).map_err(serde::de::Error::custom)?),
+            Raw::List(list) => ids(list),
+            Raw::One(one) => ids(vec![one]),
+        }
+    }
+}
+
+impl schemars::JsonSchema for RecipientsInput {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Recipients".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let ids = g.subschema_for::<Vec<UserId>>();
+        schemars::json_schema!({
+            "description": "People to notify: user ids, or EVERYONE (the channel), or EVERYONE_IN_THREAD",
+            "anyOf": [ids, {"type": "string", "enum": ["EVERYONE", "EVERYONE_IN_THREAD"]}],
+        })
+    }
+}
+
+/// A JSON object given in a list (attachments, actions).
+pub type JsonObject = serde_json::Map<String, serde_json::Value>;
+
+/// The fields every post (thread, comment, message) shares, as sent.
+pub(crate) struct PostParts {
+    pub content: String,
+    pub attachments: Option<Vec<JsonObject>>,
+    pub actions: Option<Vec<JsonObject>>,
+    /// Messages have no notify list: their audience is the conversation.
+    pub recipients: Option<RecipientsInput>,
+    pub groups: Option<Vec<i64>>,
+    pub direct_mentions: Option<Vec<UserId>>,
+    pub direct_group_mentions: Option<Vec<GroupId>>,
+}
+
+pub(crate) fn objects(list: Option<Vec<JsonObject>>) -> Option<Vec<serde_json::Value>> {
+    list.map(|l| l.into_iter().map(serde_json::Value::Object).collect())
+}
+
+impl PostParts {
+    pub fn into_input(self) -> PostInput {
+        let mut groups = self.groups;
+        let recipients = match self.recipients {
             None => None,
-            Some(RecipientsParam::Everyone) => Some(Recipients::Everyone),
+            Some(RecipientsInput::Everyone) => Some(Recipients::Everyone),
             // Older clients' "everyone in the thread" is the reserved group 2.
-            Some(RecipientsParam::EveryoneInThread) => {
+            Some(RecipientsInput::EveryoneInThread) => {
                 groups.get_or_insert_with(Vec::new).push(GROUP_EVERYONE_IN_THREAD);
                 None
             }
-            Some(RecipientsParam::Ids(ids)) => Some(Recipients::Users(user_ids(ids))),
+            Some(RecipientsInput::Users(ids)) => Some(Recipients::Users(ids)),
         };
-        (recipients, groups)
-    } else {
-        (None, None)
-    };
-    Ok(PostInput {
-        content,
-        attachments: p.opt_objects("attachments")?.unwrap_or_default(),
-        actions: p.opt_objects("actions")?.unwrap_or_default(),
-        recipients,
-        groups,
-        direct_mentions: user_ids(p.opt_ids("direct_mentions")?.unwrap_or_default()),
-        direct_group_mentions: p
-            .opt_ids("direct_group_mentions")?
-            .unwrap_or_default()
-            .into_iter()
-            .map(GroupId)
-            .collect(),
-    })
+        PostInput {
+            content: self.content,
+            attachments: objects(self.attachments).unwrap_or_default(),
+            actions: objects(self.actions).unwrap_or_default(),
+            recipients,
+            groups,
+            direct_mentions: self.direct_mentions.unwrap_or_default(),
+            direct_group_mentions: self.direct_group_mentions.unwrap_or_default(),
+        }
+    }
+}
+
+/// `asc` or `desc`, in any case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Order {
+    Asc,
+    Desc,
+}
+
+impl<'de> serde::Deserialize<'de> for Order {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        match String::deserialize(d)?.to_ascii_lowercase().as_str() {
+            "asc" => Ok(Order::Asc),
+            "desc" => Ok(Order::Desc),
+            _ => Err(serde::de::Error::custom("expected asc or desc")),
+        }
+    }
+}
+
+/// A list of things, or of their ids (`as_ids`).
+#[derive(serde::Serialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum ListOrIds<T, Id> {
+    Items(Vec<T>),
+    Ids(Vec<Id>),
 }

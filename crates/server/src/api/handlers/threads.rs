@@ -1,130 +1,212 @@
-use super::workspaces::to_json;
-use super::{post_input, user_ids};
-use crate::api::params::Params;
-use crate::api::{Cx, ok};
-use serde_json::Value;
+//! `threads/*`: titled posts in channels, and the caller's own state of them.
+
+use super::{JsonObject, ListOrIds, Order, PostParts, RecipientsInput, objects};
+use crate::api::{Cx, Status, Stored, ok};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use weft_core::model::Thread;
 use weft_core::services::clamp_limit;
-use weft_core::services::threads::{self, ListInput, NewThreadInput, Update};
+use weft_core::services::threads::{self, ListInput, NewThreadInput, Update as ThreadUpdate};
 use weft_core::store::ThreadQuery;
-use weft_core::{ChannelId, Error, GroupId, Result, ThreadId, WorkspaceId, input};
+use weft_core::{ChannelId, Error, GroupId, Result, ThreadId, UserId, WorkspaceId, input};
 
 pub const DEFAULT_LIMIT: i64 = 20;
 pub const MAX_LIMIT: i64 = 500;
 
-pub(crate) fn ascending(p: &Params) -> Result<Option<bool>> {
-    match p.opt_str("order_by")?.map(|s| s.to_ascii_lowercase()) {
-        None => Ok(None),
-        Some(s) if s == "asc" => Ok(Some(true)),
-        Some(s) if s == "desc" => Ok(Some(false)),
-        Some(_) => Err(Error::invalid("order_by", "expected asc or desc")),
-    }
+/// `threads/get`: a channel's threads (or the whole workspace's), newest activity first.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct Get {
+    #[serde(default)]
+    pub workspace_id: Option<WorkspaceId>,
+    #[serde(default)]
+    pub channel_id: Option<ChannelId>,
+    /// Only the caller's archived threads (true) or only the others (false).
+    #[serde(default)]
+    pub archived: Option<bool>,
+    #[serde(default)]
+    pub newer_than_ts: Option<i64>,
+    #[serde(default)]
+    pub older_than_ts: Option<i64>,
+    #[serde(default)]
+    pub before_id: Option<ThreadId>,
+    #[serde(default)]
+    pub after_id: Option<ThreadId>,
+    #[serde(default)]
+    pub exclude_thread_ids: Option<Vec<ThreadId>>,
+    #[serde(default)]
+    pub is_pinned: Option<bool>,
+    #[serde(default)]
+    pub is_starred: Option<bool>,
+    #[serde(default)]
+    pub order_by: Option<Order>,
+    /// At most 500 (larger values are clamped; default 20).
+    #[serde(default)]
+    pub limit: Option<i64>,
+    /// Answer only the threads' ids.
+    #[serde(default)]
+    pub as_ids: Option<bool>,
 }
 
-pub async fn get(cx: Cx, p: Params) -> Result<Value> {
+pub async fn get(cx: Cx, p: Get) -> Result<ListOrIds<Thread, ThreadId>> {
     let actor = cx.actor()?.id;
     let query = ThreadQuery {
-        newer_than_ts: p.opt_i64("newer_than_ts")?,
-        older_than_ts: p.opt_i64("older_than_ts")?,
-        before_id: p.opt_id("before_id")?.map(ThreadId),
-        after_id: p.opt_id("after_id")?.map(ThreadId),
-        exclude_ids: p.opt_ids("exclude_thread_ids")?.unwrap_or_default().into_iter().map(ThreadId).collect(),
-        pinned: p.opt_bool("is_pinned")?,
-        starred: p.opt_bool("is_starred")?,
-        archived: p.opt_bool("archived")?,
-        ascending: ascending(&p)?.unwrap_or(false),
-        limit: clamp_limit(p.opt_i64("limit")?, DEFAULT_LIMIT, MAX_LIMIT),
+        newer_than_ts: p.newer_than_ts,
+        older_than_ts: p.older_than_ts,
+        before_id: p.before_id,
+        after_id: p.after_id,
+        exclude_ids: p.exclude_thread_ids.unwrap_or_default(),
+        pinned: p.is_pinned,
+        starred: p.is_starred,
+        archived: p.archived,
+        ascending: p.order_by == Some(Order::Asc),
+        limit: clamp_limit(p.limit, DEFAULT_LIMIT, MAX_LIMIT),
         ..Default::default()
     };
-    let list = ListInput {
-        workspace_id: p.opt_id("workspace_id")?.map(WorkspaceId),
-        channel_id: p.opt_id("channel_id")?.map(ChannelId),
-        query,
-    };
-    let as_ids = p.opt_bool("as_ids")?.unwrap_or(false);
+    let list = ListInput { workspace_id: p.workspace_id, channel_id: p.channel_id, query };
     let found = cx.read(move |tx| threads::list(tx, actor, list)).await?;
-    if as_ids {
-        return to_json(found.iter().map(|t| t.id).collect::<Vec<_>>());
+    if p.as_ids == Some(true) {
+        return Ok(ListOrIds::Ids(found.iter().map(|t| t.id).collect()));
     }
-    to_json(found)
+    Ok(ListOrIds::Items(found))
 }
 
-pub async fn getone(cx: Cx, p: Params) -> Result<Value> {
+/// A thread named by its `id`.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct ById {
+    pub id: ThreadId,
+}
+
+pub async fn getone(cx: Cx, p: ById) -> Result<Thread> {
     let actor = cx.actor()?.id;
-    let id = ThreadId(p.id("id")?);
-    to_json(cx.read(move |tx| threads::get(tx, actor, id)).await?)
+    cx.read(move |tx| threads::get(tx, actor, p.id)).await
 }
 
-pub async fn add(cx: Cx, p: Params) -> Result<Value> {
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct Add {
+    pub channel_id: ChannelId,
+    pub title: input::Title,
+    #[serde(default)]
+    pub content: Option<input::Content>,
+    /// The client's id for this thread: a retry with the same one creates nothing new.
+    #[serde(default)]
+    pub temp_id: Option<i64>,
+    /// Accepted for compatibility; Weft marks no post as an integration's.
+    #[serde(default)]
+    pub send_as_integration: Option<bool>,
+    /// Required in an emergency channel: the post goes through do-not-disturb.
+    #[serde(default)]
+    pub urgent: Option<bool>,
+    #[serde(default)]
+    pub attachments: Option<Vec<JsonObject>>,
+    #[serde(default)]
+    pub actions: Option<Vec<JsonObject>>,
+    #[serde(default)]
+    pub recipients: Option<RecipientsInput>,
+    /// Groups to notify (1: everyone in the channel, 2: everyone in the thread).
+    #[serde(default)]
+    pub groups: Option<Vec<GroupId>>,
+    #[serde(default)]
+    pub direct_mentions: Option<Vec<UserId>>,
+    #[serde(default)]
+    pub direct_group_mentions: Option<Vec<GroupId>>,
+}
+
+pub async fn add(cx: Cx, p: Add) -> Result<Stored<Thread>> {
     let actor = cx.actor()?.clone();
+    let post = PostParts {
+        content: p.content.map(input::Content::into_inner).unwrap_or_default(),
+        attachments: p.attachments,
+        actions: p.actions,
+        recipients: p.recipients,
+        groups: p.groups.map(|g| g.into_iter().map(|g| g.0).collect()),
+        direct_mentions: p.direct_mentions,
+        direct_group_mentions: p.direct_group_mentions,
+    };
     let new = NewThreadInput {
-        channel_id: ChannelId(p.id("channel_id")?),
-        title: input::title(&p.str("title")?)?,
-        post: post_input(&p, false)?,
-        urgent: p.opt_bool("urgent")?.unwrap_or(false),
-    };
-    p.opt_bool("send_as_integration")?;
-    let now = cx.now();
-    cx.write(move |tx| threads::add(tx, &actor, new, now)).await.map(Into::into)
-}
-
-pub async fn update(cx: Cx, p: Params) -> Result<Value> {
-    let actor = cx.actor()?.id;
-    let id = ThreadId(p.id("id")?);
-    let up = Update {
-        title: p.opt_str("title")?.map(|t| input::title(&t)).transpose()?,
-        content: p.opt_str("content")?.map(|c| input::content("content", &c, true)).transpose()?,
-        attachments: p.opt_objects("attachments")?,
-        actions: p.opt_objects("actions")?,
-        direct_mentions: p.opt_ids("direct_mentions")?.map(user_ids),
-        direct_group_mentions: p.opt_ids("direct_group_mentions")?.map(|v| v.into_iter().map(GroupId).collect()),
+        channel_id: p.channel_id,
+        title: p.title.into_inner(),
+        post: post.into_input(),
+        urgent: p.urgent.unwrap_or(false),
     };
     let now = cx.now();
-    cx.write(move |tx| threads::update(tx, actor, id, up, now)).await.map(Into::into)
+    cx.write(move |tx| threads::add(tx, &actor, new, now)).await
 }
 
-pub async fn remove(cx: Cx, p: Params) -> Result<Value> {
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct Update {
+    pub id: ThreadId,
+    #[serde(default)]
+    pub title: Option<input::Title>,
+    #[serde(default)]
+    pub content: Option<input::Content>,
+    #[serde(default)]
+    pub attachments: Option<Vec<JsonObject>>,
+    #[serde(default)]
+    pub actions: Option<Vec<JsonObject>>,
+    #[serde(default)]
+    pub direct_mentions: Option<Vec<UserId>>,
+    #[serde(default)]
+    pub direct_group_mentions: Option<Vec<GroupId>>,
+}
+
+pub async fn update(cx: Cx, p: Update) -> Result<Stored<Thread>> {
     let actor = cx.actor()?.id;
-    let id = ThreadId(p.id("id")?);
+    let up = ThreadUpdate {
+        title: p.title.map(input::Title::into_inner),
+        content: p.content.map(input::Content::into_inner),
+        attachments: objects(p.attachments),
+        actions: objects(p.actions),
+        direct_mentions: p.direct_mentions,
+        direct_group_mentions: p.direct_group_mentions,
+    };
     let now = cx.now();
-    cx.write(move |tx| threads::remove(tx, actor, id, now)).await?;
-    Ok(ok().into())
+    cx.write(move |tx| threads::update(tx, actor, p.id, up, now)).await
 }
 
-async fn pin_to(cx: Cx, p: Params, pinned: bool) -> Result<Value> {
+pub async fn remove(cx: Cx, p: ById) -> Result<Status> {
     let actor = cx.actor()?.id;
-    let id = ThreadId(p.id("id")?);
     let now = cx.now();
-    cx.write(move |tx| threads::set_pinned(tx, actor, id, pinned, now)).await?;
-    Ok(ok().into())
+    cx.write(move |tx| threads::remove(tx, actor, p.id, now)).await?;
+    Ok(ok())
 }
 
-pub async fn pin(cx: Cx, p: Params) -> Result<Value> {
+async fn pin_to(cx: Cx, p: ById, pinned: bool) -> Result<Status> {
+    let actor = cx.actor()?.id;
+    let now = cx.now();
+    cx.write(move |tx| threads::set_pinned(tx, actor, p.id, pinned, now)).await?;
+    Ok(ok())
+}
+
+pub async fn pin(cx: Cx, p: ById) -> Result<Status> {
     pin_to(cx, p, true).await
 }
 
-pub async fn unpin(cx: Cx, p: Params) -> Result<Value> {
+pub async fn unpin(cx: Cx, p: ById) -> Result<Status> {
     pin_to(cx, p, false).await
 }
 
-pub async fn move_to_channel(cx: Cx, p: Params) -> Result<Value> {
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct MoveToChannel {
+    pub id: ThreadId,
+    pub to_channel: ChannelId,
+}
+
+pub async fn move_to_channel(cx: Cx, p: MoveToChannel) -> Result<Status> {
     let actor = cx.actor()?.id;
-    let id = ThreadId(p.id("id")?);
-    let to = ChannelId(p.id("to_channel")?);
     let now = cx.now();
-    cx.write(move |tx| threads::move_to_channel(tx, actor, id, to, now)).await?;
-    Ok(ok().into())
+    cx.write(move |tx| threads::move_to_channel(tx, actor, p.id, p.to_channel, now)).await?;
+    Ok(ok())
 }
 
 /// Star, unstar, per-user archive and unarchive: the caller's own state of the thread.
-async fn state(cx: Cx, p: Params, star: Option<bool>, archive: Option<bool>) -> Result<Value> {
+async fn state(cx: Cx, p: ById, star: Option<bool>, archive: Option<bool>) -> Result<Status> {
     let actor = cx.actor()?.id;
-    let id = ThreadId(p.id("id")?);
     let now = cx.now();
     cx.write(move |tx| {
         threads::set_state(
             tx,
             actor,
-            id,
+            p.id,
             |s| {
                 if let Some(v) = star {
                     s.starred = v;
@@ -137,43 +219,47 @@ async fn state(cx: Cx, p: Params, star: Option<bool>, archive: Option<bool>) -> 
         )
     })
     .await?;
-    Ok(ok().into())
+    Ok(ok())
 }
 
-pub async fn star(cx: Cx, p: Params) -> Result<Value> {
+pub async fn star(cx: Cx, p: ById) -> Result<Status> {
     state(cx, p, Some(true), None).await
 }
 
-pub async fn unstar(cx: Cx, p: Params) -> Result<Value> {
+pub async fn unstar(cx: Cx, p: ById) -> Result<Status> {
     state(cx, p, Some(false), None).await
 }
 
-pub async fn archive(cx: Cx, p: Params) -> Result<Value> {
+pub async fn archive(cx: Cx, p: ById) -> Result<Status> {
     state(cx, p, None, Some(true)).await
 }
 
-pub async fn unarchive(cx: Cx, p: Params) -> Result<Value> {
+pub async fn unarchive(cx: Cx, p: ById) -> Result<Status> {
     state(cx, p, None, Some(false)).await
 }
 
 pub const MAX_MUTE_MINUTES: i64 = 60 * 24 * 365;
 
-pub async fn mute(cx: Cx, p: Params) -> Result<Value> {
-    let actor = cx.actor()?.id;
-    let id = ThreadId(p.id("id")?);
-    let minutes = p.i64("minutes")?;
-    if !(1..=MAX_MUTE_MINUTES).contains(&minutes) {
-        return Err(Error::invalid("minutes", format!("expected 1 to {MAX_MUTE_MINUTES} minutes")));
-    }
-    let now = cx.now();
-    cx.write(move |tx| threads::set_state(tx, actor, id, |s| s.muted_until_ts = Some(now + minutes * 60), now))
-        .await
-        .map(Into::into)
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct Mute {
+    pub id: ThreadId,
+    /// For how long, in minutes (at most a year).
+    #[schemars(range(min = 1, max = MAX_MUTE_MINUTES))]
+    pub minutes: i64,
 }
 
-pub async fn unmute(cx: Cx, p: Params) -> Result<Value> {
+pub async fn mute(cx: Cx, p: Mute) -> Result<Stored<Thread>> {
     let actor = cx.actor()?.id;
-    let id = ThreadId(p.id("id")?);
+    if !(1..=MAX_MUTE_MINUTES).contains(&p.minutes) {
+        return Err(Error::invalid("minutes", format!("expected 1 to {MAX_MUTE_MINUTES} minutes")));
+    }
+    let (id, minutes) = (p.id, p.minutes);
     let now = cx.now();
-    cx.write(move |tx| threads::set_state(tx, actor, id, |s| s.muted_until_ts = None, now)).await.map(Into::into)
+    cx.write(move |tx| threads::set_state(tx, actor, id, |s| s.muted_until_ts = Some(now + minutes * 60), now)).await
+}
+
+pub async fn unmute(cx: Cx, p: ById) -> Result<Stored<Thread>> {
+    let actor = cx.actor()?.id;
+    let now = cx.now();
+    cx.write(move |tx| threads::set_state(tx, actor, p.id, |s| s.muted_until_ts = None, now)).await
 }
