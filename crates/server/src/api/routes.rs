@@ -517,8 +517,6 @@ pub fn endpoints() -> Vec<Endpoint> {
         )
         .extension(),
         // batch
-        l(Post, "batch", "Up to 10 API calls in one request", batch::batch)
-            .params(p![req("requests", Str), opt("parallel", Bool)])
-            .returns("BatchResult[]"),
+        e(Post, "batch", "Up to 10 API calls in one request", batch::batch),
     ]
 }

@@ -1,10 +1,9 @@
 //! `batch`: up to 10 API calls in one request, answered in order as `{code, headers, body}`.
 
-use crate::api::params::Params;
 use crate::api::{Cx, Request, Verb, call};
 use axum::http::HeaderMap;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use weft_core::{Error, Result};
 
 pub const MAX_REQUESTS: usize = 10;
@@ -29,14 +28,32 @@ fn split_url(url: &str) -> Result<(String, Option<String>)> {
     Ok((path.trim_end_matches('/').to_string(), query))
 }
 
-pub async fn batch(cx: Cx, p: Params) -> Result<Value> {
-    let raw = p.str("requests")?;
-    let requests: Vec<SubRequest> = serde_json::from_str(&raw)
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct Batch {
+    /// A JSON array (as a string) of up to 10 `{"method": "GET"|"POST", "url": "/api/v3/…", "body": "form-encoded"}`.
+    pub requests: String,
+    /// Run the calls at the same time (only when all are GET).
+    #[serde(default)]
+    pub parallel: Option<bool>,
+}
+
+/// The answer of one call of a batch.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct BatchResult {
+    /// The HTTP status the call would have had.
+    pub code: u16,
+    pub headers: &'static str,
+    /// The call's JSON answer, as a string.
+    pub body: String,
+}
+
+pub async fn batch(cx: Cx, p: Batch) -> Result<Vec<BatchResult>> {
+    let requests: Vec<SubRequest> = serde_json::from_str(&p.requests)
         .map_err(|e| Error::invalid("requests", format!("expected a JSON array of {{method, url, body}}: {e}")))?;
     if requests.len() > MAX_REQUESTS {
         return Err(Error::invalid("requests", format!("at most {MAX_REQUESTS} requests per batch")));
     }
-    let parallel = p.opt_bool("parallel")?.unwrap_or(false);
+    let parallel = p.parallel.unwrap_or(false);
     let mut parsed = Vec::with_capacity(requests.len());
     for r in &requests {
         let verb = match r.method.to_ascii_uppercase().as_str() {
@@ -68,14 +85,10 @@ pub async fn batch(cx: Cx, p: Params) -> Result<Value> {
             let request =
                 Request { verb, path: &path, headers: &headers, ip, query: query.as_deref(), body: body.as_bytes() };
             let (status, value) = call(&app, request, caller).await;
-            json!({
-                "code": status.as_u16(),
-                "headers": "Content-Type: application/json",
-                "body": value.to_string(),
-            })
+            BatchResult { code: status.as_u16(), headers: "Content-Type: application/json", body: value.to_string() }
         }
     };
-    let results: Vec<Value> = if parallel {
+    let results = if parallel {
         futures_util::future::join_all(parsed.into_iter().map(run)).await
     } else {
         let mut out = Vec::new();
@@ -84,5 +97,5 @@ pub async fn batch(cx: Cx, p: Params) -> Result<Value> {
         }
         out
     };
-    Ok(Value::Array(results))
+    Ok(results)
 }
