@@ -104,7 +104,9 @@ pub struct Input {
     pub limit: i64,
 }
 
+/// One page of `search` results.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "SearchPage")]
 pub struct Page {
     pub items: Vec<SearchResult>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -194,72 +194,48 @@ pub fn endpoints() -> Vec<Endpoint> {
         e(Post, "threads/mute", "Mute a thread for some minutes", threads::mute),
         e(Post, "threads/unmute", "Unmute a thread", threads::unmute),
         // read state
-        l(
+        e(
             Post,
             "threads/mark_read",
             "Mark everything up to obj_index read (-1 = the thread's own post)",
             inbox::mark_read,
-        )
-        .params(p![req("id", Int), req("obj_index", Int)]),
-        l(Post, "threads/mark_unread", "Mark from obj_index on unread (-1 = the whole thread)", inbox::mark_unread)
-            .params(p![req("id", Int), req("obj_index", Int)]),
-        l(
+        ),
+        e(Post, "threads/mark_unread", "Mark from obj_index on unread (-1 = the whole thread)", inbox::mark_unread),
+        e(
             Post,
             "threads/mark_unread_for_others",
             "Mark from obj_index on unread for everyone else",
             inbox::mark_unread_for_others,
-        )
-        .params(p![req("id", Int), req("obj_index", Int)]),
-        l(
+        ),
+        e(
             Post,
             "threads/mark_all_read",
             "Mark every thread of the inbox (or of one channel) read",
             inbox::mark_all_read,
-        )
-        .params(p![opt("workspace_id", Int), opt("channel_id", Int)]),
-        l(Post, "threads/clear_unread", "Mark every thread of the inbox read", inbox::mark_all_read)
-            .params(p![req("workspace_id", Int)]),
-        l(Get, "threads/get_unread", "The caller's unread threads", inbox::get_unread)
-            .params(p![req("workspace_id", Int)])
-            .returns("UnreadThread[]"),
-        l(Post, "comments/mark_position", "The caller has read up to this comment", inbox::mark_position)
-            .params(p![req("thread_id", Int), req("comment_id", Int)]),
+        ),
+        e(Post, "threads/clear_unread", "Mark every thread of the inbox read", inbox::mark_all_read_in),
+        e(Get, "threads/get_unread", "The caller's unread threads", inbox::get_unread),
+        e(Post, "comments/mark_position", "The caller has read up to this comment", inbox::mark_position),
         // the inbox
-        l(Get, "inbox/get", "The threads that concern the caller, newest activity first", inbox::get)
-            .params(p![
-                req("workspace_id", Int),
-                opt("newer_than_ts", Int),
-                opt("older_than_ts", Int),
-                opt("limit", Int),
-                opt("cursor", Str),
-                opt("archive_filter", Str),
-            ])
-            .returns("InboxThread[]"),
-        l(Get, "inbox/get_count", "Unread items of the inbox: {data, version}", inbox::get_count)
-            .params(p![req("workspace_id", Int)])
-            .returns("InboxCount"),
-        l(Post, "inbox/archive", "Done: out of the inbox until something new concerns the caller", inbox::archive)
-            .params(ID),
-        l(Post, "inbox/unarchive", "Back into the inbox", inbox::unarchive).params(ID),
-        l(
+        e(Get, "inbox/get", "The threads that concern the caller, newest activity first", inbox::get),
+        e(Get, "inbox/get_count", "Unread items of the inbox: {data, version}", inbox::get_count),
+        e(Post, "inbox/archive", "Done: out of the inbox until something new concerns the caller", inbox::archive),
+        e(Post, "inbox/unarchive", "Back into the inbox", inbox::unarchive),
+        e(
             Post,
             "inbox/archive_all",
             "Mark everything (of some channels, or older than a time) Done",
             inbox::archive_all,
-        )
-        .params(p![req("workspace_id", Int), opt("channel_ids", Ids), opt("older_than_ts", Int)]),
-        l(Post, "inbox/mark_all_read", "Mark every thread of the inbox read", inbox::mark_all_read)
-            .params(p![req("workspace_id", Int)]),
-        l(
+        ),
+        e(Post, "inbox/mark_all_read", "Mark every thread of the inbox read", inbox::mark_all_read_in),
+        e(
             Post,
             "inbox/snooze",
             "Out of the inbox until a time (or the start of the next working day), then back as a reminder",
             inbox::snooze,
         )
-        .params(p![req("id", Int), opt("until_ts", Int), opt("until", Str)])
-        .returns("SnoozeResult")
         .extension(),
-        l(Post, "inbox/unsnooze", "Back into the inbox now", inbox::unsnooze).params(ID).extension(),
+        e(Post, "inbox/unsnooze", "Back into the inbox now", inbox::unsnooze).extension(),
         // comments
         e(Get, "comments/get", "Comments of a thread, oldest first", comments::get),
         e(Get, "comments/getone", "One comment, as {\"comment\": …}", comments::getone),
@@ -291,122 +267,54 @@ pub fn endpoints() -> Vec<Endpoint> {
         )
         .params(p![req("workspace_id", Int), req("mapping", Object)]),
         // schedules and availability (Weft)
-        l(Get, "schedules/get", "The caller's working hours, do-not-disturb and delivery preference", schedules::get)
-            .returns("Schedule")
+        e(Get, "schedules/get", "The caller's working hours, do-not-disturb and delivery preference", schedules::get)
             .extension(),
-        l(
+        e(
             Post,
             "schedules/update",
             "Change the caller's schedule (validated; days off follow the working hours)",
             schedules::update,
         )
-        .params(p![
-            opt("timezone", Str),
-            opt("working_hours", Objects),
-            opt("dnd", Objects),
-            opt("dnd_ranges", Objects),
-            opt("delivery", Str),
-            opt("focus_minutes", Int),
-        ])
-        .returns("Schedule")
         .extension(),
-        l(
+        e(
             Get,
             "availability/get",
             "For each person: local time, working now, DND and away until, next available",
             schedules::availability,
         )
-        .params(p![req("workspace_id", Int), req("user_ids", Ids)])
-        .returns("Availability[]")
         .extension(),
         // the emergency lane (Weft)
-        l(
+        e(
             Get,
             "emergencies/get",
             "Every use of the emergency lane: who raised what, who was reached, who acknowledged",
             emergencies::get,
         )
-        .params(p![req("workspace_id", Int)])
-        .returns("Emergency[]")
         .extension(),
-        l(Post, "emergencies/ack", "Acknowledge an emergency", emergencies::ack)
-            .params(p![req("id", Int)])
-            .returns("Emergency")
-            .extension(),
+        e(Post, "emergencies/ack", "Acknowledge an emergency", emergencies::ack).extension(),
         // rotating coverage (Weft)
-        l(
+        e(
             Post,
             "rotations/add",
             "Give a channel a rotation: members in order, shift length, handoff time and zone",
             rotations::add,
         )
-        .params(p![
-            req("channel_id", Int),
-            req("user_ids", Ids),
-            req("shift_hours", Int),
-            req("handoff_time", Str),
-            req("timezone", Str),
-            req("starts_on", Str),
-            opt("overrides", Objects),
-        ])
-        .returns("Rotation")
         .extension(),
-        l(Post, "rotations/update", "Change a channel's rotation, or its overrides (swaps)", rotations::update)
-            .params(p![
-                req("channel_id", Int),
-                opt("user_ids", Ids),
-                opt("shift_hours", Int),
-                opt("handoff_time", Str),
-                opt("timezone", Str),
-                opt("starts_on", Str),
-                opt("overrides", Objects),
-            ])
-            .returns("Rotation")
+        e(Post, "rotations/update", "Change a channel's rotation, or its overrides (swaps)", rotations::update)
             .extension(),
-        l(Post, "rotations/remove", "Remove a channel's rotation", rotations::remove)
-            .params(p![req("channel_id", Int)])
-            .extension(),
-        l(Get, "rotations/get", "A channel's rotation", rotations::get)
-            .params(p![req("channel_id", Int)])
-            .returns("Rotation")
-            .extension(),
-        l(
+        e(Post, "rotations/remove", "Remove a channel's rotation", rotations::remove).extension(),
+        e(Get, "rotations/get", "A channel's rotation", rotations::get).extension(),
+        e(
             Get,
             "rotations/on_duty",
             "Who is on duty (now or at at_ts), until when, and who is next",
             rotations::on_duty,
         )
-        .params(p![req("channel_id", Int), opt("at_ts", Int)])
-        .returns("Duty")
         .extension(),
         // search
-        l(Get, "search", "Full-text search over threads, comments and messages the caller can see", search::search)
-            .params(p![
-                req("workspace_id", Int),
-                opt("query", Str),
-                opt("channel_ids", Ids),
-                opt("author_ids", Ids),
-                opt("mention_self", Bool),
-                opt("date_from", Str),
-                opt("date_to", Str),
-                opt("limit", Int),
-                opt("cursor", Str),
-                opt("cursor_mark", Str),
-                opt("title", Bool),
-                opt("type", Str),
-                opt("conversation_ids", Ids),
-                opt("from_user_id", Int),
-                opt("to_user_id", Int),
-                opt("after_ts", Int),
-                opt("before_ts", Int),
-            ])
-            .returns("SearchPage"),
-        l(Get, "search/thread", "The comments of one thread that match", search::in_thread)
-            .params(p![req("query", Str), req("thread_id", Int), opt("limit", Int), opt("cursor", Str)])
-            .returns("CommentIds"),
-        l(Get, "search/conversation", "The messages of one conversation that match", search::in_conversation)
-            .params(p![req("query", Str), req("conversation_id", Int), opt("limit", Int), opt("cursor", Str)])
-            .returns("MessageIds"),
+        e(Get, "search", "Full-text search over threads, comments and messages the caller can see", search::search),
+        e(Get, "search/thread", "The comments of one thread that match", search::in_thread),
+        e(Get, "search/conversation", "The messages of one conversation that match", search::in_conversation),
         // groups
         l(Get, "groups/get", "The workspace's groups", groups::get).params(WS_ID).returns("Group[]"),
         l(Get, "groups/getone", "One group", groups::getone).params(ID).returns("Group"),
@@ -456,30 +364,25 @@ pub fn endpoints() -> Vec<Endpoint> {
         e(Post, "conversations/remove_users", "Remove people", conversations::remove_users),
         e(Post, "conversations/mute", "Mute a conversation for some minutes", conversations::mute),
         e(Post, "conversations/unmute", "Unmute a conversation", conversations::unmute),
-        l(
+        e(
             Post,
             "conversations/mark_read",
             "Mark the conversation read up to obj_index or message_id (default: all)",
             inbox::conversation_mark_read,
-        )
-        .params(p![req("id", Int), opt("conversation_id", Int), opt("obj_index", Int), opt("message_id", Int)]),
-        l(
+        ),
+        e(
             Post,
             "conversations/mark_unread",
             "Mark the conversation unread from obj_index or message_id on",
             inbox::conversation_mark_unread,
-        )
-        .params(p![req("id", Int), opt("conversation_id", Int), opt("obj_index", Int), opt("message_id", Int)]),
-        l(Get, "conversations/get_unread", "The caller's unread conversations", inbox::conversation_get_unread)
-            .params(p![req("workspace_id", Int)])
-            .returns("UnreadConversation[]"),
-        l(
+        ),
+        e(Get, "conversations/get_unread", "The caller's unread conversations", inbox::conversation_get_unread),
+        e(
             Post,
             "conversations/mark_all_read",
             "Mark every conversation of the workspace read",
             inbox::conversations_mark_all_read,
         )
-        .params(p![req("workspace_id", Int)])
         .extension(),
         // conversation messages
         e(Get, "conversation_messages/get", "Messages of a conversation, oldest first", conversations::messages_get),
@@ -488,26 +391,14 @@ pub fn endpoints() -> Vec<Endpoint> {
         e(Post, "conversation_messages/update", "Edit a message (its author)", conversations::messages_update),
         e(Post, "conversation_messages/remove", "Delete a message (its author)", conversations::messages_remove),
         // reactions
-        l(Post, "reactions/add", "React with an emoji", reactions::add).params(p![
-            req("reaction", Str),
-            opt("thread_id", Int),
-            opt("comment_id", Int),
-            opt("message_id", Int)
-        ]),
-        l(Post, "reactions/remove", "Take a reaction back", reactions::remove).params(p![
-            req("reaction", Str),
-            opt("thread_id", Int),
-            opt("comment_id", Int),
-            opt("message_id", Int)
-        ]),
-        l(
+        e(Post, "reactions/add", "React with an emoji", reactions::add),
+        e(Post, "reactions/remove", "Take a reaction back", reactions::remove),
+        e(
             Get,
             "reactions/get",
             "Reactions of an object: {emoji: [user ids]} or null (POST also works)",
             reactions::get,
-        )
-        .params(p![opt("thread_id", Int), opt("comment_id", Int), opt("message_id", Int)])
-        .returns("Reactions"),
+        ),
         // the event log, for clients that cannot hold a stream open
         e(
             Get,

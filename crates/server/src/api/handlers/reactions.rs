@@ -1,46 +1,83 @@
-use super::workspaces::to_json;
-use crate::api::params::Params;
-use crate::api::{Cx, ok};
-use serde_json::Value;
-use weft_core::model::ReactionTarget;
+//! `reactions/*`: emoji reactions to threads, comments and messages.
+
+use crate::api::{Cx, Status, ok};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use weft_core::model::{ReactionTarget, Reactions};
 use weft_core::services::reactions;
 use weft_core::{CommentId, Error, MessageId, Result, ThreadId, input};
 
-/// Exactly one of thread_id, comment_id, message_id.
-fn target(p: &Params) -> Result<ReactionTarget> {
-    let given = [
-        p.opt_id("thread_id")?.map(|i| ReactionTarget::Thread(ThreadId(i))),
-        p.opt_id("comment_id")?.map(|i| ReactionTarget::Comment(CommentId(i))),
-        p.opt_id("message_id")?.map(|i| ReactionTarget::Message(MessageId(i))),
-    ];
-    let mut present = given.into_iter().flatten();
-    match (present.next(), present.next()) {
-        (Some(t), None) => Ok(t),
-        (None, _) => Err(Error::missing("thread_id")),
-        (Some(_), Some(_)) => Err(Error::invalid("thread_id", "give only one of thread_id, comment_id, message_id")),
+/// What a reaction is attached to: exactly one of `thread_id`, `comment_id`, `message_id`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(extend("oneOf" = [{"required": ["thread_id"]}, {"required": ["comment_id"]}, {"required": ["message_id"]}]))]
+pub struct Target {
+    #[serde(default)]
+    pub thread_id: Option<ThreadId>,
+    #[serde(default)]
+    pub comment_id: Option<CommentId>,
+    #[serde(default)]
+    pub message_id: Option<MessageId>,
+}
+
+impl Target {
+    fn target(&self) -> Result<ReactionTarget> {
+        let given = [
+            self.thread_id.map(ReactionTarget::Thread),
+            self.comment_id.map(ReactionTarget::Comment),
+            self.message_id.map(ReactionTarget::Message),
+        ];
+        let mut present = given.into_iter().flatten();
+        match (present.next(), present.next()) {
+            (Some(t), None) => Ok(t),
+            (None, _) => Err(Error::missing("thread_id")),
+            (Some(_), Some(_)) => {
+                Err(Error::invalid("thread_id", "give only one of thread_id, comment_id, message_id"))
+            }
+        }
     }
 }
 
-pub async fn add(cx: Cx, p: Params) -> Result<Value> {
-    let actor = cx.actor()?.id;
-    let t = target(&p)?;
-    let emoji = input::reaction(&p.str("reaction")?)?;
-    let now = cx.now();
-    cx.write(move |tx| reactions::add(tx, actor, t, &emoji, now)).await?;
-    Ok(ok().into())
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(extend("oneOf" = [{"required": ["thread_id"]}, {"required": ["comment_id"]}, {"required": ["message_id"]}]))]
+pub struct React {
+    /// One emoji.
+    pub reaction: input::Reaction,
+    #[serde(default)]
+    pub thread_id: Option<ThreadId>,
+    #[serde(default)]
+    pub comment_id: Option<CommentId>,
+    #[serde(default)]
+    pub message_id: Option<MessageId>,
 }
 
-pub async fn remove(cx: Cx, p: Params) -> Result<Value> {
-    let actor = cx.actor()?.id;
-    let t = target(&p)?;
-    let emoji = input::reaction(&p.str("reaction")?)?;
-    let now = cx.now();
-    cx.write(move |tx| reactions::remove(tx, actor, t, &emoji, now)).await?;
-    Ok(ok().into())
+impl React {
+    fn split(self) -> (Target, input::Reaction) {
+        let React { reaction, thread_id, comment_id, message_id } = self;
+        (Target { thread_id, comment_id, message_id }, reaction)
+    }
 }
 
-pub async fn get(cx: Cx, p: Params) -> Result<Value> {
+pub async fn add(cx: Cx, p: React) -> Result<Status> {
     let actor = cx.actor()?.id;
-    let t = target(&p)?;
-    to_json(cx.read(move |tx| reactions::get(tx, actor, t)).await?)
+    let (target, emoji) = p.split();
+    let t = target.target()?;
+    let now = cx.now();
+    cx.write(move |tx| reactions::add(tx, actor, t, emoji.as_str(), now)).await?;
+    Ok(ok())
+}
+
+pub async fn remove(cx: Cx, p: React) -> Result<Status> {
+    let actor = cx.actor()?.id;
+    let (target, emoji) = p.split();
+    let t = target.target()?;
+    let now = cx.now();
+    cx.write(move |tx| reactions::remove(tx, actor, t, emoji.as_str(), now)).await?;
+    Ok(ok())
+}
+
+/// The reactions of an object: each emoji with the people who reacted with it; null when none.
+pub async fn get(cx: Cx, p: Target) -> Result<Option<Reactions>> {
+    let actor = cx.actor()?.id;
+    let t = p.target()?;
+    cx.read(move |tx| reactions::get(tx, actor, t)).await
 }

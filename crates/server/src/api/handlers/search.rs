@@ -1,19 +1,18 @@
-use super::user_ids;
-use super::workspaces::to_json;
-use crate::api::Cx;
-use crate::api::params::Params;
-use serde_json::{Value, json};
-use weft_core::services::clamp_limit;
-use weft_core::services::search::{self, Input, Kind};
-use weft_core::{ChannelId, ConversationId, Error, Result, ThreadId, UserId, WorkspaceId, input};
+//! `search*`: full-text search over what the caller can see, and within one thread or conversation.
 
-/// `cursor` / `cursor_mark`: the offset a previous page handed out.
-fn offset(p: &Params) -> Result<i64> {
-    let mark = if p.declares("cursor_mark") { p.opt_str("cursor_mark")? } else { None };
-    let raw = match mark {
-        Some(c) => Some(c),
-        None => p.opt_str("cursor")?,
-    };
+use crate::api::Cx;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::{Deserialize, Deserializer, Serialize};
+use std::borrow::Cow;
+use weft_core::services::clamp_limit;
+use weft_core::services::search::{self, Input, Kind, Page};
+use weft_core::{ChannelId, CommentId, ConversationId, Error, MessageId, Result, ThreadId, UserId, WorkspaceId, input};
+
+/// The pattern of a cursor a search hands out: an offset (`*` or empty: the first page).
+const CURSOR_PATTERN: &str = r"^(\*|\+?[0-9]{1,18}|-0+)?$";
+
+/// The offset a previous page handed out as its cursor.
+fn offset(raw: Option<String>) -> Result<i64> {
     match raw.filter(|c| !c.is_empty() && c != "*") {
         None => Ok(0),
         Some(c) => c
@@ -24,64 +23,196 @@ fn offset(p: &Params) -> Result<i64> {
     }
 }
 
-/// The start of a day (`YYYY-MM-DD`) in the searcher's time zone.
-fn day_start(date: &str, field: &str, tz: &str) -> Result<i64> {
-    let day: jiff::civil::Date = input::date(field, date)?.parse().map_err(|_| Error::invalid(field, "bad date"))?;
+/// A calendar date (`YYYY-MM-DD`), or an empty string for none.
+#[derive(Debug, Default)]
+pub struct DateOrBlank(Option<jiff::civil::Date>);
+
+impl<'de> Deserialize<'de> for DateOrBlank {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        if raw.is_empty() {
+            return Ok(DateOrBlank(None));
+        }
+        let date = input::date("", &raw).map_err(input::reject)?;
+        date.parse().map(|d| DateOrBlank(Some(d))).map_err(|_| input::reject(Error::invalid("", "bad date")))
+    }
+}
+
+impl JsonSchema for DateOrBlank {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        "DateOrBlank".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": "string", "anyOf": [{"format": "date"}, {"maxLength": 0}]})
+    }
+}
+
+/// What `search` looks for.
+#[derive(Debug, Clone, Copy, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SearchType {
+    #[default]
+    All,
+    Threads,
+    Messages,
+    // Empty: the default, `all`.
+    #[serde(rename = "")]
+    Unset,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct Search {
+    pub workspace_id: WorkspaceId,
+    /// The words to find (required unless `mention_self`).
+    #[serde(default)]
+    pub query: Option<String>,
+    /// Only in these channels.
+    #[serde(default)]
+    pub channel_ids: Option<Vec<ChannelId>>,
+    /// Only posts by these people.
+    #[serde(default)]
+    pub author_ids: Option<Vec<UserId>>,
+    /// Only posts that mention the caller.
+    #[serde(default)]
+    pub mention_self: Option<bool>,
+    /// From the start of this day in the caller's time zone (overrides `after_ts`).
+    #[serde(default)]
+    pub date_from: DateOrBlank,
+    /// Through the end of this day in the caller's time zone (overrides `before_ts`).
+    #[serde(default)]
+    pub date_to: DateOrBlank,
+    /// At most this many results (default 30, at most 100; other values are clamped).
+    #[serde(default)]
+    pub limit: Option<i64>,
+    /// The `next_cursor_mark` of the previous page.
+    #[serde(default)]
+    #[schemars(pattern(CURSOR_PATTERN))]
+    pub cursor: Option<String>,
+    /// The same as `cursor` (it wins when both are given).
+    #[serde(default)]
+    #[schemars(pattern(CURSOR_PATTERN))]
+    pub cursor_mark: Option<String>,
+    /// Match titles only.
+    #[serde(default)]
+    pub title: Option<bool>,
+    /// `threads`, `messages` or `all` (the default; also an empty string).
+    #[serde(default, rename = "type")]
+    pub kind: Option<SearchType>,
+    /// Only in these conversations.
+    #[serde(default)]
+    pub conversation_ids: Option<Vec<ConversationId>>,
+    /// Only posts by this person (added to `author_ids`).
+    #[serde(default)]
+    pub from_user_id: Option<UserId>,
+    /// Only messages of conversations with this person.
+    #[serde(default)]
+    pub to_user_id: Option<UserId>,
+    /// Only posts from this time on.
+    #[serde(default)]
+    pub after_ts: Option<i64>,
+    /// Only posts up to this time.
+    #[serde(default)]
+    pub before_ts: Option<i64>,
+}
+
+/// The start of a day in the searcher's time zone.
+fn day_start(day: jiff::civil::Date, field: &str, tz: &str) -> Result<i64> {
     let zone = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
     day.to_zoned(zone).map(|z| z.timestamp().as_second()).map_err(|_| Error::invalid(field, "bad date"))
 }
 
-pub async fn search(cx: Cx, p: Params) -> Result<Value> {
+pub async fn search(cx: Cx, p: Search) -> Result<Page> {
     let actor = cx.actor()?.clone();
-    let kind = match p.opt_str("type")?.as_deref() {
-        None | Some("") | Some("all") => Kind::All,
-        Some("threads") => Kind::Threads,
-        Some("messages") => Kind::Messages,
-        Some(_) => return Err(Error::invalid("type", "expected threads, messages or all")),
+    let kind = match p.kind.unwrap_or_default() {
+        SearchType::All | SearchType::Unset => Kind::All,
+        SearchType::Threads => Kind::Threads,
+        SearchType::Messages => Kind::Messages,
     };
-    let mut from_ts = p.opt_i64("after_ts")?;
-    let mut to_ts = p.opt_i64("before_ts")?;
-    if let Some(d) = p.opt_str("date_from")?.filter(|d| !d.is_empty()) {
-        from_ts = Some(day_start(&d, "date_from", &actor.timezone)?);
+    let mut from_ts = p.after_ts;
+    let mut to_ts = p.before_ts;
+    if let DateOrBlank(Some(d)) = p.date_from {
+        from_ts = Some(day_start(d, "date_from", &actor.timezone)?);
     }
-    if let Some(d) = p.opt_str("date_to")?.filter(|d| !d.is_empty()) {
+    if let DateOrBlank(Some(d)) = p.date_to {
         // Through the end of that day.
-        to_ts = Some(day_start(&d, "date_to", &actor.timezone)? + 86_400);
+        to_ts = Some(day_start(d, "date_to", &actor.timezone)? + 86_400);
     }
-    let mut authors = user_ids(p.opt_ids("author_ids")?.unwrap_or_default());
-    authors.extend(p.opt_id("from_user_id")?.map(UserId));
+    let mut authors = p.author_ids.unwrap_or_default();
+    authors.extend(p.from_user_id);
     let input = Input {
-        workspace_id: WorkspaceId(p.id("workspace_id")?),
-        query: p.opt_str("query")?.unwrap_or_default(),
-        title_only: p.opt_bool("title")?.unwrap_or(false),
+        workspace_id: p.workspace_id,
+        query: p.query.unwrap_or_default(),
+        title_only: p.title.unwrap_or(false),
         kind,
-        channel_ids: p.opt_ids("channel_ids")?.map(|v| v.into_iter().map(ChannelId).collect()),
-        conversation_ids: p.opt_ids("conversation_ids")?.map(|v| v.into_iter().map(ConversationId).collect()),
+        channel_ids: p.channel_ids,
+        conversation_ids: p.conversation_ids,
         author_ids: authors,
-        mention_self: p.opt_bool("mention_self")?.unwrap_or(false),
-        to_user: p.opt_id("to_user_id")?.map(UserId),
+        mention_self: p.mention_self.unwrap_or(false),
+        to_user: p.to_user_id,
         from_ts,
         to_ts,
-        offset: offset(&p)?,
-        limit: clamp_limit(p.opt_i64("limit")?, search::DEFAULT_LIMIT, search::MAX_LIMIT),
+        offset: offset(p.cursor_mark.or(p.cursor))?,
+        limit: clamp_limit(p.limit, search::DEFAULT_LIMIT, search::MAX_LIMIT),
     };
-    to_json(cx.read(move |tx| search::search(tx, actor.id, input)).await?)
+    cx.read(move |tx| search::search(tx, actor.id, input)).await
 }
 
-pub async fn in_thread(cx: Cx, p: Params) -> Result<Value> {
-    let actor = cx.actor()?.id;
-    let thread = ThreadId(p.id("thread_id")?);
-    let query = p.str("query")?;
-    let (offset, limit) = (offset(&p)?, clamp_limit(p.opt_i64("limit")?, 100, 500));
-    let ids = cx.read(move |tx| search::in_thread(tx, actor, thread, &query, offset, limit)).await?;
-    Ok(json!({"comment_ids": ids}))
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct InThread {
+    /// The words to find.
+    pub query: String,
+    pub thread_id: ThreadId,
+    /// At most this many ids (default 100, at most 500; other values are clamped).
+    #[serde(default)]
+    pub limit: Option<i64>,
+    /// The offset of the next page: the number of ids already seen.
+    #[serde(default)]
+    #[schemars(pattern(CURSOR_PATTERN))]
+    pub cursor: Option<String>,
 }
 
-pub async fn in_conversation(cx: Cx, p: Params) -> Result<Value> {
+/// `search/thread`'s answer.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct CommentIds {
+    pub comment_ids: Vec<CommentId>,
+}
+
+pub async fn in_thread(cx: Cx, p: InThread) -> Result<CommentIds> {
     let actor = cx.actor()?.id;
-    let conversation = ConversationId(p.id("conversation_id")?);
-    let query = p.str("query")?;
-    let (offset, limit) = (offset(&p)?, clamp_limit(p.opt_i64("limit")?, 100, 500));
-    let ids = cx.read(move |tx| search::in_conversation(tx, actor, conversation, &query, offset, limit)).await?;
-    Ok(json!({"message_ids": ids}))
+    let (thread, query) = (p.thread_id, p.query);
+    let (offset, limit) = (offset(p.cursor)?, clamp_limit(p.limit, 100, 500));
+    let comment_ids = cx.read(move |tx| search::in_thread(tx, actor, thread, &query, offset, limit)).await?;
+    Ok(CommentIds { comment_ids })
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct InConversation {
+    /// The words to find.
+    pub query: String,
+    pub conversation_id: ConversationId,
+    /// At most this many ids (default 100, at most 500; other values are clamped).
+    #[serde(default)]
+    pub limit: Option<i64>,
+    /// The offset of the next page: the number of ids already seen.
+    #[serde(default)]
+    #[schemars(pattern(CURSOR_PATTERN))]
+    pub cursor: Option<String>,
+}
+
+/// `search/conversation`'s answer.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct MessageIds {
+    pub message_ids: Vec<MessageId>,
+}
+
+pub async fn in_conversation(cx: Cx, p: InConversation) -> Result<MessageIds> {
+    let actor = cx.actor()?.id;
+    let (conversation, query) = (p.conversation_id, p.query);
+    let (offset, limit) = (offset(p.cursor)?, clamp_limit(p.limit, 100, 500));
+    let message_ids =
+        cx.read(move |tx| search::in_conversation(tx, actor, conversation, &query, offset, limit)).await?;
+    Ok(MessageIds { message_ids })
 }
