@@ -18,6 +18,8 @@ pub mod workspace_users;
 pub mod workspaces;
 
 use super::params::{Params, RecipientsParam};
+use schemars::JsonSchema;
+use serde::Deserialize;
 use weft_core::ids::*;
 use weft_core::services::threads::{PostInput, Recipients};
 use weft_core::{Result, input};
@@ -33,6 +35,43 @@ pub(crate) fn people(p: &Params) -> Result<Vec<UserId>> {
         return Ok(user_ids(p.ids("user_ids")?));
     }
     Ok(vec![UserId(p.id("user_id")?)])
+}
+
+/// One person added to or removed from the object named by `id` (a channel, a group).
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct Person<Id> {
+    pub id: Id,
+    pub user_id: UserId,
+}
+
+/// People added to or removed from the object named by `id`: `user_ids`, or `user_id`
+/// for one person (which wins when both are given).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(extend("anyOf" = [{"required": ["user_ids"]}, {"required": ["user_id"]}]))]
+pub struct People<Id> {
+    pub id: Id,
+    #[serde(default)]
+    pub user_ids: Option<Vec<UserId>>,
+    /// One person; used instead of `user_ids` when given.
+    #[serde(default)]
+    pub user_id: Option<UserId>,
+}
+
+impl<Id> People<Id> {
+    /// The people named, as the untyped `people` reads them.
+    pub fn people(&self) -> Result<Vec<UserId>> {
+        match (self.user_id, &self.user_ids) {
+            (Some(one), _) => Ok(vec![one]),
+            (None, Some(many)) => Ok(many.clone()),
+            (None, None) => Err(weft_core::Error::missing("user_ids")),
+        }
+    }
+}
+
+impl<Id> From<Person<Id>> for People<Id> {
+    fn from(p: Person<Id>) -> Self {
+        People { id: p.id, user_ids: None, user_id: Some(p.user_id) }
+    }
 }
 
 /// The fields every post (thread, comment, message) shares.
