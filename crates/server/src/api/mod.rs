@@ -16,7 +16,6 @@ use axum::extract::{ConnectInfo, Path, RawQuery, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use error::ApiError;
-use params::Params;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -70,8 +69,6 @@ pub struct Endpoint {
     pub output: SchemaFn,
     /// The parameters, read off `input` when the table is built.
     pub params: Vec<params::Param>,
-    /// The parameter list of a handler not yet converted to an input type.
-    pub legacy_params: &'static [params::LegacyParam],
     /// Needs a signed-in user.
     pub auth: bool,
     /// Weft's own endpoint, not part of Twist's API.
@@ -102,40 +99,12 @@ impl Endpoint {
             input: Arc::new(|g: &mut SchemaGenerator| I::json_schema(g)),
             output: Arc::new(|g: &mut SchemaGenerator| g.subschema_for::<O>()),
             params: Vec::new(),
-            legacy_params: &[],
             auth: true,
             extension: false,
             handler,
         }
     }
 
-    /// An endpoint still written against untyped parameters (being converted).
-    pub fn legacy<F, Fut>(verb: Verb, path: &'static str, summary: &'static str, f: F) -> Self
-    where
-        F: Fn(Cx, Params) -> Fut + Send + Sync + 'static,
-        Fut: std::future::Future<Output = Result<Value>> + Send + 'static,
-    {
-        let f = Arc::new(f);
-        let mut e = Endpoint::new::<NoParams, Value, _, _>(verb, path, summary, |_, _| async {
-            Err(Error::Internal("unreachable".into()))
-        });
-        e.handler = Arc::new(move |cx, values| {
-            let f = f.clone();
-            Box::pin(async move {
-                let declared = cx.app.api.find(cx.path).map(|e| e.legacy_params).unwrap_or(&[]);
-                f(cx, Params::new(values, declared)).await
-            })
-        });
-        e
-    }
-    pub fn params(mut self, params: &'static [params::LegacyParam]) -> Self {
-        self.legacy_params = params;
-        self.input = Arc::new(move |_| openapi::legacy_body_schema(params));
-        self
-    }
-    pub fn returns(self, _schema: &'static str) -> Self {
-        self
-    }
     pub fn public(mut self) -> Self {
         self.auth = false;
         self
@@ -143,18 +112,6 @@ impl Endpoint {
     pub fn extension(mut self) -> Self {
         self.extension = true;
         self
-    }
-}
-
-impl<T> From<Stored<T>> for Value {
-    fn from(s: Stored<T>) -> Value {
-        s.value
-    }
-}
-
-impl From<Status> for Value {
-    fn from(s: Status) -> Value {
-        to_json(s).unwrap_or(Value::Null)
     }
 }
 

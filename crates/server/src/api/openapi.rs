@@ -3,7 +3,7 @@
 //! constraints, every response object with its required and optional fields, and the
 //! errors each call can answer.
 
-use super::params::{self, LegacyParam, Ty};
+use super::params;
 use super::{Api, Verb};
 use schemars::generate::{Contract, SchemaSettings};
 use schemars::{JsonSchema, SchemaGenerator};
@@ -168,30 +168,4 @@ pub fn document(api: &Api, extra: &[ExtraOperation]) -> Value {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
     })
-}
-
-fn param_schema(ty: Ty) -> Value {
-    match ty {
-        Ty::Int => json!({"type": "integer", "format": "int64"}),
-        Ty::Str => json!({"type": "string"}),
-        Ty::Bool => json!({"type": "boolean"}),
-        Ty::Ids => json!({"type": "array", "items": {"type": "integer", "format": "int64"}}),
-        Ty::Recipients => json!({"oneOf": [
-            {"type": "array", "items": {"type": "integer", "format": "int64"}},
-            {"type": "string", "enum": ["EVERYONE"]}
-        ]}),
-        Ty::Objects => json!({"type": "array", "items": {"type": "object"}}),
-        Ty::Object => json!({"type": "object"}),
-    }
-}
-
-/// The input schema of an endpoint still declared by a parameter list (being converted).
-pub fn legacy_body_schema(params: &[LegacyParam]) -> schemars::Schema {
-    let mut props = Map::new();
-    for p in params {
-        props.insert(p.name.to_string(), param_schema(p.ty));
-    }
-    let required: Vec<&str> = params.iter().filter(|p| p.required).map(|p| p.name).collect();
-    schemars::Schema::try_from(json!({"type": "object", "properties": props, "required": required}))
-        .expect("an object schema")
 }

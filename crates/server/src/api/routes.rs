@@ -1,22 +1,10 @@
-//! The whole API surface in one table: path, verb, parameters, response, handler.
-//! The router, the batch dispatcher and the OpenAPI document are all built from it.
+//! The whole API surface in one table: verb, path, summary, handler. A handler's input
+//! and output types declare its parameters and answer; the router, the batch dispatcher and
+//! the OpenAPI document are all built from this table.
 
 use super::Endpoint;
 use super::Verb::{Get, Post};
 use super::handlers::*;
-use super::params::{LegacyParam as Param, Ty::*, opt, req};
-
-const ID: &[Param] = &[req("id", Int)];
-const WS_ID: &[Param] = &[req("workspace_id", Int)];
-
-/// A parameter list as a constant (the route table needs `'static` slices).
-macro_rules! p {
-    ($($param:expr),* $(,)?) => {{
-        const PARAMS: &[Param] = &[$($param),*];
-        PARAMS
-    }};
-}
-
 /// An endpoint: its handler's input and output types declare its parameters and answer.
 fn e<I, O, F, Fut>(verb: super::Verb, path: &'static str, summary: &'static str, f: F) -> Endpoint
 where
@@ -28,54 +16,19 @@ where
     Endpoint::new(verb, path, summary, f)
 }
 
-fn l<F, Fut>(verb: super::Verb, path: &'static str, summary: &'static str, f: F) -> Endpoint
-where
-    F: Fn(super::Cx, super::params::Params) -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = weft_core::Result<serde_json::Value>> + Send + 'static,
-{
-    Endpoint::legacy(verb, path, summary, f)
-}
-
 pub fn endpoints() -> Vec<Endpoint> {
     vec![
         // users
-        l(Post, "users/login", "Sign in with email and password; answers the user with a token", users::login)
-            .public()
-            .params(p![req("email", Str), req("password", Str), opt("set_session_cookie", Bool)])
-            .returns("User"),
-        l(Post, "users/register", "Create an account (only with --open-registration)", users::register)
-            .public()
-            .params(p![req("name", Str), req("email", Str), req("password", Str), opt("timezone", Str)])
-            .returns("User"),
-        l(Post, "users/logout", "Sign out: the token stops working", users::logout),
-        l(Get, "users/get_session_user", "The signed-in user", users::get_session_user).returns("User"),
-        l(Post, "users/update", "Change the signed-in user's profile", users::update)
-            .params(p![
-                opt("name", Str),
-                opt("email", Str),
-                opt("timezone", Str),
-                opt("profession", Str),
-                opt("contact_info", Str),
-                opt("away_mode", Object),
-                opt("off_days", Ids),
-                opt("snooze_until", Int),
-                opt("snooze_dnd_start", Str),
-                opt("snooze_dnd_end", Str),
-                opt("default_workspace", Int),
-            ])
-            .returns("User"),
-        l(Post, "users/update_password", "Set a new password; signs out other sessions", users::update_password)
-            .params(p![req("new_password", Str), opt("current_password", Str)])
-            .returns("User"),
-        l(Post, "users/invalidate_token", "Replace the token in use with a new one", users::invalidate_token)
-            .returns("User"),
-        l(Post, "users/validate_token", "Check that a token is valid", users::validate_token)
-            .public()
-            .params(p![req("token", Str)]),
-        l(Post, "users/heartbeat", "Accepted for compatibility; Weft shows no presence", users::heartbeat)
-            .params(p![opt("workspace_id", Int), opt("platform", Str)]),
-        l(Post, "users/reset_presence", "Accepted for compatibility; Weft shows no presence", users::heartbeat)
-            .params(p![opt("workspace_id", Int), opt("platform", Str)]),
+        e(Post, "users/login", "Sign in with email and password; answers the user with a token", users::login).public(),
+        e(Post, "users/register", "Create an account (only with --open-registration)", users::register).public(),
+        e(Post, "users/logout", "Sign out: the token stops working", users::logout),
+        e(Get, "users/get_session_user", "The signed-in user", users::get_session_user),
+        e(Post, "users/update", "Change the signed-in user's profile", users::update),
+        e(Post, "users/update_password", "Set a new password; signs out other sessions", users::update_password),
+        e(Post, "users/invalidate_token", "Replace the token in use with a new one", users::invalidate_token),
+        e(Post, "users/validate_token", "Check that a token is valid", users::validate_token).public(),
+        e(Post, "users/heartbeat", "Accepted for compatibility; Weft shows no presence", users::heartbeat),
+        e(Post, "users/reset_presence", "Accepted for compatibility; Weft shows no presence", users::heartbeat),
         // workspaces
         e(Get, "workspaces/get", "The signed-in user's workspaces", workspaces::get),
         e(Get, "workspaces/getone", "One workspace", workspaces::getone),
@@ -85,99 +38,35 @@ pub fn endpoints() -> Vec<Endpoint> {
         e(Post, "workspaces/remove", "Delete a workspace and everything in it (admins)", workspaces::remove),
         e(Get, "workspaces/get_public_channels", "The workspace's public channels", workspaces::get_public_channels),
         // workspace users (v4 for direct calls, v3 inside batches: both are served)
-        l(Get, "workspace_users/get", "The workspace's members, removed ones included", workspace_users::get)
-            .params(p![req("id", Int), opt("archived", Bool)])
-            .returns("WorkspaceUser[]"),
-        l(Get, "workspace_users/get_ids", "The ids of the workspace's members", workspace_users::get_ids)
-            .params(ID)
-            .returns("Id[]"),
-        l(Get, "workspace_users/getone", "One member", workspace_users::getone)
-            .params(p![req("id", Int), req("user_id", Int)])
-            .returns("WorkspaceUser"),
-        l(Get, "workspace_users/get_by_email", "A member by email", workspace_users::get_by_email)
-            .params(p![req("id", Int), req("email", Str)])
-            .returns("WorkspaceUser"),
-        l(
+        e(Get, "workspace_users/get", "The workspace's members, removed ones included", workspace_users::get),
+        e(Get, "workspace_users/get_ids", "The ids of the workspace's members", workspace_users::get_ids),
+        e(Get, "workspace_users/getone", "One member", workspace_users::getone),
+        e(Get, "workspace_users/get_by_email", "A member by email", workspace_users::get_by_email),
+        e(
             Get,
             "workspace_users/get_local_time",
             "A member's local time as YYYY-MM-DD HH:MM:SS",
             workspace_users::get_local_time,
-        )
-        .params(p![req("id", Int), req("user_id", Int)])
-        .returns("LocalTime"),
-        l(Post, "workspace_users/add", "Add an existing account to the workspace (admins)", workspace_users::add)
-            .params(p![
-                req("id", Int),
-                req("email", Str),
-                opt("name", Str),
-                opt("user_type", Str),
-                opt("channel_ids", Ids)
-            ])
-            .returns("WorkspaceUser"),
-        l(Post, "workspace_users/update", "Change a member's role (admins)", workspace_users::update)
-            .params(p![req("id", Int), req("user_type", Str), opt("user_id", Int), opt("email", Str)])
-            .returns("WorkspaceUser"),
-        l(Post, "workspace_users/remove", "Remove a member (admins), or leave", workspace_users::remove).params(p![
-            req("id", Int),
-            opt("user_id", Int),
-            opt("email", Str)
-        ]),
+        ),
+        e(Post, "workspace_users/add", "Add an existing account to the workspace (admins)", workspace_users::add),
+        e(Post, "workspace_users/update", "Change a member's role (admins)", workspace_users::update),
+        e(Post, "workspace_users/remove", "Remove a member (admins), or leave", workspace_users::remove),
         // channels
-        l(Get, "channels/get", "The channels the user can see", channels::get)
-            .params(p![req("workspace_id", Int), opt("archived", Bool)])
-            .returns("Channel[]"),
-        l(Get, "channels/getone", "One channel", channels::getone).params(ID).returns("Channel"),
-        l(Post, "channels/add", "Create a channel", channels::add)
-            .params(p![
-                req("workspace_id", Int),
-                req("name", Str),
-                opt("temp_id", Int),
-                opt("user_ids", Ids),
-                opt("color", Int),
-                opt("icon", Int),
-                opt("public", Bool),
-                opt("description", Str),
-                opt("default_groups", Ids),
-                opt("default_recipients", Ids),
-                opt("is_favorited", Bool),
-                opt("emergency", Bool),
-            ])
-            .returns("Channel"),
-        l(Post, "channels/update", "Change a channel (its creator or an admin)", channels::update)
-            .params(p![
-                req("id", Int),
-                opt("name", Str),
-                opt("color", Int),
-                opt("icon", Int),
-                opt("public", Bool),
-                opt("description", Str),
-                opt("default_groups", Ids),
-                opt("default_recipients", Ids),
-                opt("is_favorited", Bool),
-                opt("emergency", Bool),
-            ])
-            .returns("Channel"),
-        l(Post, "channels/remove", "Delete an archived channel", channels::remove).params(ID),
-        l(Post, "channels/archive", "Archive a channel", channels::archive).params(ID),
-        l(Post, "channels/unarchive", "Unarchive a channel", channels::unarchive).params(ID),
-        l(Post, "channels/favorite", "Favorite a channel (for the caller)", channels::favorite).params(ID),
-        l(Post, "channels/unfavorite", "Unfavorite a channel", channels::unfavorite).params(ID),
-        l(Post, "channels/add_user", "Add a person to a channel", channels::add_users)
-            .params(p![req("id", Int), req("user_id", Int)]),
-        l(Post, "channels/add_users", "Add people to a channel", channels::add_users).params(p![
-            req("id", Int),
-            req("user_ids", Ids),
-            opt("user_id", Int)
-        ]),
-        l(Post, "channels/remove_user", "Remove a person from a channel", channels::remove_users)
-            .params(p![req("id", Int), req("user_id", Int)]),
-        l(Post, "channels/remove_users", "Remove people from a channel", channels::remove_users).params(p![
-            req("id", Int),
-            req("user_ids", Ids),
-            opt("user_id", Int)
-        ]),
-        l(Post, "channels/join", "Join a public channel", channels::join).params(ID).returns("Channel").extension(),
-        l(Post, "channels/leave", "Leave a channel", channels::leave).params(ID).extension(),
+        e(Get, "channels/get", "The channels the user can see", channels::get),
+        e(Get, "channels/getone", "One channel", channels::getone),
+        e(Post, "channels/add", "Create a channel", channels::add),
+        e(Post, "channels/update", "Change a channel (its creator or an admin)", channels::update),
+        e(Post, "channels/remove", "Delete an archived channel", channels::remove),
+        e(Post, "channels/archive", "Archive a channel", channels::archive),
+        e(Post, "channels/unarchive", "Unarchive a channel", channels::unarchive),
+        e(Post, "channels/favorite", "Favorite a channel (for the caller)", channels::favorite),
+        e(Post, "channels/unfavorite", "Unfavorite a channel", channels::unfavorite),
+        e(Post, "channels/add_user", "Add a person to a channel", channels::add_user),
+        e(Post, "channels/add_users", "Add people to a channel", channels::add_users),
+        e(Post, "channels/remove_user", "Remove a person from a channel", channels::remove_user),
+        e(Post, "channels/remove_users", "Remove people from a channel", channels::remove_users),
+        e(Post, "channels/join", "Join a public channel", channels::join).extension(),
+        e(Post, "channels/leave", "Leave a channel", channels::leave).extension(),
         // threads
         e(Get, "threads/get", "Threads of a channel or of the whole workspace, newest activity first", threads::get),
         e(Get, "threads/getone", "One thread", threads::getone),
@@ -243,29 +132,22 @@ pub fn endpoints() -> Vec<Endpoint> {
         e(Post, "comments/update", "Edit a comment (its author or an admin)", comments::update),
         e(Post, "comments/remove", "Delete a comment (its author or an admin)", comments::remove),
         // notifications
-        l(Get, "notifications/get", "The caller's notifications, newest first", notifications::get)
-            .params(p![opt("limit", Int)])
-            .returns("NotificationPage"),
-        l(Post, "notifications/mark_read", "Mark one notification read", notifications::mark_read)
-            .params(p![req("notification_id", Int)]),
-        l(Post, "notifications/reset", "Mark every notification read", notifications::reset),
-        l(
+        e(Get, "notifications/get", "The caller's notifications, newest first", notifications::get),
+        e(Post, "notifications/mark_read", "Mark one notification read", notifications::mark_read),
+        e(Post, "notifications/reset", "Mark every notification read", notifications::reset),
+        e(
             Get,
             "notifications_settings/v2/get",
             "The caller's notification settings in a workspace",
             notifications::settings_get,
-        )
-        .params(p![req("workspace_id", Int)])
-        .returns("NotificationSettings"),
-        l(Post, "notifications_settings/v2/update", "Change one notification setting", notifications::settings_update)
-            .params(p![req("workspace_id", Int), req("setting", Str), req("value", Bool)]),
-        l(
+        ),
+        e(Post, "notifications_settings/v2/update", "Change one notification setting", notifications::settings_update),
+        e(
             Post,
             "notifications_settings/v2/update_many",
             "Change several notification settings",
             notifications::settings_update_many,
-        )
-        .params(p![req("workspace_id", Int), req("mapping", Object)]),
+        ),
         // schedules and availability (Weft)
         e(Get, "schedules/get", "The caller's working hours, do-not-disturb and delivery preference", schedules::get)
             .extension(),
@@ -316,36 +198,15 @@ pub fn endpoints() -> Vec<Endpoint> {
         e(Get, "search/thread", "The comments of one thread that match", search::in_thread),
         e(Get, "search/conversation", "The messages of one conversation that match", search::in_conversation),
         // groups
-        l(Get, "groups/get", "The workspace's groups", groups::get).params(WS_ID).returns("Group[]"),
-        l(Get, "groups/getone", "One group", groups::getone).params(ID).returns("Group"),
-        l(Post, "groups/add", "Create a group", groups::add)
-            .params(p![
-                req("workspace_id", Int),
-                req("name", Str),
-                opt("description", Str),
-                opt("color", Int),
-                opt("user_ids", Ids),
-                opt("temp_id", Int),
-            ])
-            .returns("Group"),
-        l(Post, "groups/update", "Change a group", groups::update)
-            .params(p![req("id", Int), opt("name", Str), opt("description", Str), opt("color", Int)])
-            .returns("Group"),
-        l(Post, "groups/remove", "Delete a group", groups::remove).params(ID),
-        l(Post, "groups/add_user", "Add a person to a group", groups::add_users)
-            .params(p![req("id", Int), req("user_id", Int)]),
-        l(Post, "groups/add_users", "Add people to a group", groups::add_users).params(p![
-            req("id", Int),
-            req("user_ids", Ids),
-            opt("user_id", Int)
-        ]),
-        l(Post, "groups/remove_user", "Remove a person from a group", groups::remove_users)
-            .params(p![req("id", Int), req("user_id", Int)]),
-        l(Post, "groups/remove_users", "Remove people from a group", groups::remove_users).params(p![
-            req("id", Int),
-            req("user_ids", Ids),
-            opt("user_id", Int)
-        ]),
+        e(Get, "groups/get", "The workspace's groups", groups::get),
+        e(Get, "groups/getone", "One group", groups::getone),
+        e(Post, "groups/add", "Create a group", groups::add),
+        e(Post, "groups/update", "Change a group", groups::update),
+        e(Post, "groups/remove", "Delete a group", groups::remove),
+        e(Post, "groups/add_user", "Add a person to a group", groups::add_user),
+        e(Post, "groups/add_users", "Add people to a group", groups::add_users),
+        e(Post, "groups/remove_user", "Remove a person from a group", groups::remove_user),
+        e(Post, "groups/remove_users", "Remove people from a group", groups::remove_users),
         // conversations
         e(Get, "conversations/get", "The caller's conversations", conversations::get),
         e(Get, "conversations/getone", "One conversation", conversations::getone),

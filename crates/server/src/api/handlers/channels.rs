@@ -1,134 +1,203 @@
-use super::workspaces::to_json;
-use super::{people, user_ids};
-use crate::api::params::Params;
-use crate::api::{Cx, ok};
-use serde_json::Value;
-use weft_core::services::channels::{self, NewChannelInput, Update};
-use weft_core::{ChannelId, GroupId, Result, WorkspaceId, input};
+//! `channels/*`: the places threads live in, their members and their settings.
 
-fn groups(v: Option<Vec<i64>>) -> Option<Vec<GroupId>> {
-    v.map(|v| v.into_iter().map(GroupId).collect())
+use super::{People, Person};
+use crate::api::{Cx, Status, Stored, ok};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use weft_core::model::Channel;
+use weft_core::services::channels::{self, NewChannelInput, Update as ChannelUpdate};
+use weft_core::{ChannelId, GroupId, Result, UserId, WorkspaceId, input};
+
+/// A channel named by its `id`.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct ById {
+    pub id: ChannelId,
 }
 
-pub async fn get(cx: Cx, p: Params) -> Result<Value> {
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct Get {
+    pub workspace_id: WorkspaceId,
+    /// Only archived channels (true) or only active ones (false); both when not given.
+    #[serde(default)]
+    pub archived: Option<bool>,
+}
+
+pub async fn get(cx: Cx, p: Get) -> Result<Vec<Channel>> {
     let actor = cx.actor()?.id;
-    let ws = WorkspaceId(p.id("workspace_id")?);
-    let archived = p.opt_bool("archived")?;
-    to_json(cx.read(move |tx| channels::list(tx, actor, ws, archived)).await?)
+    cx.read(move |tx| channels::list(tx, actor, p.workspace_id, p.archived)).await
 }
 
-pub async fn getone(cx: Cx, p: Params) -> Result<Value> {
+pub async fn getone(cx: Cx, p: ById) -> Result<Channel> {
     let actor = cx.actor()?.id;
-    let id = ChannelId(p.id("id")?);
-    to_json(cx.read(move |tx| channels::get(tx, actor, id)).await?)
+    cx.read(move |tx| channels::get(tx, actor, p.id)).await
 }
 
-pub async fn add(cx: Cx, p: Params) -> Result<Value> {
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct Add {
+    pub workspace_id: WorkspaceId,
+    pub name: input::Name,
+    /// The client's id for this object: a retry with the same one creates nothing new.
+    #[serde(default)]
+    pub temp_id: Option<i64>,
+    /// Members besides the creator.
+    #[serde(default)]
+    pub user_ids: Option<Vec<UserId>>,
+    #[serde(default)]
+    pub color: Option<i64>,
+    #[serde(default)]
+    pub icon: Option<i64>,
+    /// Anyone in the workspace may see and join it (default false).
+    #[serde(default)]
+    pub public: Option<bool>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Groups notified by default of new threads (1: everyone in the channel).
+    #[serde(default)]
+    pub default_groups: Option<Vec<GroupId>>,
+    /// People notified by default of new threads.
+    #[serde(default)]
+    pub default_recipients: Option<Vec<UserId>>,
+    /// Favorite it for the creator (default false).
+    #[serde(default)]
+    pub is_favorited: Option<bool>,
+    /// Weft: posts here reach people through do-not-disturb (admins only; default false).
+    #[serde(default)]
+    pub emergency: Option<bool>,
+}
+
+pub async fn add(cx: Cx, p: Add) -> Result<Stored<Channel>> {
     let actor = cx.actor()?.id;
     let new = NewChannelInput {
-        workspace_id: WorkspaceId(p.id("workspace_id")?),
-        name: input::name("name", &p.str("name")?)?,
-        description: p.opt_str("description")?,
-        public: p.opt_bool("public")?.unwrap_or(false),
-        color: p.opt_i64("color")?,
-        icon: p.opt_i64("icon")?,
-        user_ids: user_ids(p.opt_ids("user_ids")?.unwrap_or_default()),
-        default_groups: groups(p.opt_ids("default_groups")?).unwrap_or_default(),
-        default_recipients: p.opt_ids("default_recipients")?.map(user_ids),
-        is_favorited: p.opt_bool("is_favorited")?.unwrap_or(false),
-        emergency: p.opt_bool("emergency")?.unwrap_or(false),
-    };
-    p.opt_i64("temp_id")?;
-    let now = cx.now();
-    cx.write(move |tx| channels::add(tx, actor, new, now)).await.map(Into::into)
-}
-
-pub async fn update(cx: Cx, p: Params) -> Result<Value> {
-    let actor = cx.actor()?.id;
-    let id = ChannelId(p.id("id")?);
-    let up = Update {
-        name: p.opt_str("name")?.map(|n| input::name("name", &n)).transpose()?,
-        description: p.opt_str("description")?,
-        public: p.opt_bool("public")?,
-        color: p.opt_i64("color")?,
-        icon: p.opt_i64("icon")?,
-        default_groups: groups(p.opt_ids("default_groups")?),
-        default_recipients: p.opt_ids("default_recipients")?.map(user_ids),
-        is_favorited: p.opt_bool("is_favorited")?,
-        emergency: p.opt_bool("emergency")?,
+        workspace_id: p.workspace_id,
+        name: p.name.into_inner(),
+        description: p.description,
+        public: p.public.unwrap_or(false),
+        color: p.color,
+        icon: p.icon,
+        user_ids: p.user_ids.unwrap_or_default(),
+        default_groups: p.default_groups.unwrap_or_default(),
+        default_recipients: p.default_recipients,
+        is_favorited: p.is_favorited.unwrap_or(false),
+        emergency: p.emergency.unwrap_or(false),
     };
     let now = cx.now();
-    cx.write(move |tx| channels::update(tx, actor, id, up, now)).await.map(Into::into)
+    cx.write(move |tx| channels::add(tx, actor, new, now)).await
 }
 
-pub async fn remove(cx: Cx, p: Params) -> Result<Value> {
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct Update {
+    pub id: ChannelId,
+    #[serde(default)]
+    pub name: Option<input::Name>,
+    #[serde(default)]
+    pub color: Option<i64>,
+    #[serde(default)]
+    pub icon: Option<i64>,
+    #[serde(default)]
+    pub public: Option<bool>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Groups notified by default of new threads (1: everyone in the channel).
+    #[serde(default)]
+    pub default_groups: Option<Vec<GroupId>>,
+    /// People notified by default of new threads.
+    #[serde(default)]
+    pub default_recipients: Option<Vec<UserId>>,
+    /// For the caller.
+    #[serde(default)]
+    pub is_favorited: Option<bool>,
+    /// Weft: posts here reach people through do-not-disturb (admins only).
+    #[serde(default)]
+    pub emergency: Option<bool>,
+}
+
+pub async fn update(cx: Cx, p: Update) -> Result<Stored<Channel>> {
     let actor = cx.actor()?.id;
-    let id = ChannelId(p.id("id")?);
+    let id = p.id;
+    let up = ChannelUpdate {
+        name: p.name.map(input::Name::into_inner),
+        description: p.description,
+        public: p.public,
+        color: p.color,
+        icon: p.icon,
+        default_groups: p.default_groups,
+        default_recipients: p.default_recipients,
+        is_favorited: p.is_favorited,
+        emergency: p.emergency,
+    };
     let now = cx.now();
-    cx.write(move |tx| channels::remove(tx, actor, id, now)).await?;
-    Ok(ok().into())
+    cx.write(move |tx| channels::update(tx, actor, id, up, now)).await
 }
 
-async fn archive_to(cx: Cx, p: Params, archived: bool) -> Result<Value> {
+pub async fn remove(cx: Cx, p: ById) -> Result<Status> {
     let actor = cx.actor()?.id;
-    let id = ChannelId(p.id("id")?);
+    let now = cx.now();
+    cx.write(move |tx| channels::remove(tx, actor, p.id, now)).await?;
+    Ok(ok())
+}
+
+async fn archive_to(cx: Cx, id: ChannelId, archived: bool) -> Result<Status> {
+    let actor = cx.actor()?.id;
     let now = cx.now();
     cx.write(move |tx| channels::set_archived(tx, actor, id, archived, now)).await?;
-    Ok(ok().into())
+    Ok(ok())
 }
 
-pub async fn archive(cx: Cx, p: Params) -> Result<Value> {
-    archive_to(cx, p, true).await
+pub async fn archive(cx: Cx, p: ById) -> Result<Status> {
+    archive_to(cx, p.id, true).await
 }
 
-pub async fn unarchive(cx: Cx, p: Params) -> Result<Value> {
-    archive_to(cx, p, false).await
+pub async fn unarchive(cx: Cx, p: ById) -> Result<Status> {
+    archive_to(cx, p.id, false).await
 }
 
-async fn favorite_to(cx: Cx, p: Params, favorite: bool) -> Result<Value> {
+async fn favorite_to(cx: Cx, id: ChannelId, favorite: bool) -> Result<Status> {
     let actor = cx.actor()?.id;
-    let id = ChannelId(p.id("id")?);
     cx.write(move |tx| channels::set_favorite(tx, actor, id, favorite)).await?;
-    Ok(ok().into())
+    Ok(ok())
 }
 
-pub async fn favorite(cx: Cx, p: Params) -> Result<Value> {
-    favorite_to(cx, p, true).await
+pub async fn favorite(cx: Cx, p: ById) -> Result<Status> {
+    favorite_to(cx, p.id, true).await
 }
 
-pub async fn unfavorite(cx: Cx, p: Params) -> Result<Value> {
-    favorite_to(cx, p, false).await
+pub async fn unfavorite(cx: Cx, p: ById) -> Result<Status> {
+    favorite_to(cx, p.id, false).await
 }
 
-pub async fn add_users(cx: Cx, p: Params) -> Result<Value> {
+pub async fn add_user(cx: Cx, p: Person<ChannelId>) -> Result<Status> {
+    add_users(cx, p.into()).await
+}
+
+pub async fn add_users(cx: Cx, p: People<ChannelId>) -> Result<Status> {
     let actor = cx.actor()?.id;
-    let id = ChannelId(p.id("id")?);
-    let users = people(&p)?;
+    let users = p.people()?;
     let now = cx.now();
-    cx.write(move |tx| channels::add_users(tx, actor, id, &users, now)).await?;
-    Ok(ok().into())
+    cx.write(move |tx| channels::add_users(tx, actor, p.id, &users, now)).await?;
+    Ok(ok())
 }
 
-pub async fn remove_users(cx: Cx, p: Params) -> Result<Value> {
-    let actor = cx.actor()?.id;
-    let id = ChannelId(p.id("id")?);
-    let users = people(&p)?;
-    let now = cx.now();
-    cx.write(move |tx| channels::remove_users(tx, actor, id, &users, now)).await?;
-    Ok(ok().into())
+pub async fn remove_user(cx: Cx, p: Person<ChannelId>) -> Result<Status> {
+    remove_users(cx, p.into()).await
 }
 
-pub async fn join(cx: Cx, p: Params) -> Result<Value> {
+pub async fn remove_users(cx: Cx, p: People<ChannelId>) -> Result<Status> {
     let actor = cx.actor()?.id;
-    let id = ChannelId(p.id("id")?);
+    let users = p.people()?;
     let now = cx.now();
-    cx.write(move |tx| channels::join(tx, actor, id, now)).await.map(Into::into)
+    cx.write(move |tx| channels::remove_users(tx, actor, p.id, &users, now)).await?;
+    Ok(ok())
 }
 
-pub async fn leave(cx: Cx, p: Params) -> Result<Value> {
+pub async fn join(cx: Cx, p: ById) -> Result<Stored<Channel>> {
     let actor = cx.actor()?.id;
-    let id = ChannelId(p.id("id")?);
     let now = cx.now();
-    cx.write(move |tx| channels::leave(tx, actor, id, now)).await?;
-    Ok(ok().into())
+    cx.write(move |tx| channels::join(tx, actor, p.id, now)).await
+}
+
+pub async fn leave(cx: Cx, p: ById) -> Result<Status> {
+    let actor = cx.actor()?.id;
+    let now = cx.now();
+    cx.write(move |tx| channels::leave(tx, actor, p.id, now)).await?;
+    Ok(ok())
 }

@@ -311,11 +311,3 @@ pub async fn messages_remove(cx: Cx, p: MessageById) -> Result<Status> {
     cx.write(move |tx| conv::remove_message(tx, actor, p.id, now)).await?;
     Ok(ok())
 }
-
-/// `id`, or `conversation_id` as older clients send it (for handlers still on `Params`).
-pub(crate) fn conversation_id(p: &crate::api::params::Params) -> Result<ConversationId> {
-    if p.has("id") {
-        return Ok(ConversationId(p.id("id")?));
-    }
-    p.opt_id("conversation_id")?.map(ConversationId).ok_or_else(|| Error::missing("id"))
-}

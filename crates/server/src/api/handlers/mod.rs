@@ -17,22 +17,47 @@ pub mod users;
 pub mod workspace_users;
 pub mod workspaces;
 
-use super::params::Params;
+use schemars::JsonSchema;
+use serde::Deserialize;
 use weft_core::Result;
 use weft_core::ids::*;
 use weft_core::services::threads::{PostInput, Recipients};
 
-pub(crate) fn user_ids(v: Vec<i64>) -> Vec<UserId> {
-    v.into_iter().map(UserId).collect()
+/// One person added to or removed from the object named by `id` (a channel, a group).
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct Person<Id> {
+    pub id: Id,
+    pub user_id: UserId,
 }
 
-/// The people an add/remove call names: `user_id` on the single-person endpoints,
-/// `user_ids` (or `user_id`) on the plural ones.
-pub(crate) fn people(p: &Params) -> Result<Vec<UserId>> {
-    if p.declares("user_ids") && !p.has("user_id") {
-        return Ok(user_ids(p.ids("user_ids")?));
+/// People added to or removed from the object named by `id`: `user_ids`, or `user_id`
+/// for one person (which wins when both are given).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(extend("anyOf" = [{"required": ["user_ids"]}, {"required": ["user_id"]}]))]
+pub struct People<Id> {
+    pub id: Id,
+    #[serde(default)]
+    pub user_ids: Option<Vec<UserId>>,
+    /// One person; used instead of `user_ids` when given.
+    #[serde(default)]
+    pub user_id: Option<UserId>,
+}
+
+impl<Id> People<Id> {
+    /// The people named.
+    pub fn people(&self) -> Result<Vec<UserId>> {
+        match (self.user_id, &self.user_ids) {
+            (Some(one), _) => Ok(vec![one]),
+            (None, Some(many)) => Ok(many.clone()),
+            (None, None) => Err(weft_core::Error::missing("user_ids")),
+        }
     }
-    Ok(vec![UserId(p.id("user_id")?)])
+}
+
+impl<Id> From<Person<Id>> for People<Id> {
+    fn from(p: Person<Id>) -> Self {
+        People { id: p.id, user_ids: None, user_id: Some(p.user_id) }
+    }
 }
 
 /// Who a thread or comment notifies, as clients send it: a list of people, or `EVERYONE`

@@ -1,15 +1,30 @@
-use crate::api::params::Params;
-use crate::api::{Cx, ok};
-use serde_json::Value;
-use weft_core::model::AwayMode;
-use weft_core::services::{auth, users};
-use weft_core::{Error, Result, input};
+//! `users/*`: signing in and out, registration, tokens and the signed-in user's profile.
 
-pub async fn login(cx: Cx, p: Params) -> Result<Value> {
-    let email = p.str("email")?.trim().to_lowercase();
-    let password = p.str("password")?;
-    // Session cookies belong to the web UI; API clients use the token.
-    p.opt_bool("set_session_cookie")?;
+use crate::api::{Cx, NoParams, Status, Stored, ok};
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::{Deserialize, Deserializer};
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+use weft_core::input::{self, reject};
+use weft_core::model::{AwayMode, User};
+use weft_core::services::{auth, users};
+use weft_core::{Error, Result, WorkspaceId};
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct Login {
+    /// Compared without surrounding spaces and case; not checked for shape (a wrong one is
+    /// simply a wrong credential).
+    pub email: String,
+    pub password: String,
+    /// Accepted for compatibility: session cookies belong to the web UI, API clients use
+    /// the token.
+    #[serde(default)]
+    pub set_session_cookie: Option<bool>,
+}
+
+pub async fn login(cx: Cx, p: Login) -> Result<Stored<User>> {
+    let email = p.email.trim().to_lowercase();
+    let password = p.password;
     let now = cx.now();
     cx.app.login_throttle.check(&email, cx.ip, now)?;
     let lookup = email.clone();
@@ -30,48 +45,126 @@ pub async fn login(cx: Cx, p: Params) -> Result<Value> {
     };
     cx.app.login_throttle.succeeded(&email);
     let (token, token_hash) = auth::new_token()?;
-    cx.write(move |tx| users::issue_token(tx, user.id, &token, &token_hash, now)).await.map(Into::into)
+    cx.write(move |tx| users::issue_token(tx, user.id, &token, &token_hash, now)).await
 }
 
-pub async fn register(cx: Cx, p: Params) -> Result<Value> {
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct Register {
+    pub name: input::Name,
+    pub email: input::Email,
+    pub password: input::Password,
+    /// The server's default time zone when not given.
+    #[serde(default)]
+    pub timezone: Option<input::Timezone>,
+}
+
+pub async fn register(cx: Cx, p: Register) -> Result<Stored<User>> {
     if !cx.app.config.open_registration {
         return Err(Error::forbidden("registration is closed on this server; ask an admin for an account"));
     }
-    let email = input::Email::parse(&p.str("email")?)?;
-    let name = input::name("name", &p.str("name")?)?;
-    let password = input::Password::parse(&p.str("password")?)?;
-    let timezone = p.opt_str("timezone")?.map(|t| input::timezone(&t)).transpose()?;
+    let Register { name, email, password, timezone } = p;
     let hash = tokio::task::spawn_blocking(move || auth::hash_password(password.expose()))
         .await
         .map_err(|e| Error::Internal(e.to_string()))??;
     let (token, token_hash) = auth::new_token()?;
     let now = cx.now();
+    let account = users::NewAccount {
+        email,
+        name: name.into_inner(),
+        password_hash: hash,
+        timezone: timezone.map(input::Timezone::into_inner),
+    };
     cx.write(move |tx| {
-        let u = users::create(tx, users::NewAccount { email, name, password_hash: hash, timezone }, now)?;
+        let u = users::create(tx, account, now)?;
         users::issue_token(tx, u.id, &token, &token_hash, now)
     })
     .await
-    .map(Into::into)
 }
 
-pub async fn logout(cx: Cx, _p: Params) -> Result<Value> {
+pub async fn logout(cx: Cx, _: NoParams) -> Result<Status> {
     let hash = cx.token_hash.clone().ok_or(Error::NotLoggedIn)?;
     cx.write(move |tx| tx.delete_token(&hash)).await?;
     cx.forget_cached_tokens();
-    Ok(ok().into())
+    Ok(ok())
 }
 
-pub async fn get_session_user(cx: Cx, _p: Params) -> Result<Value> {
-    serde_json::to_value(cx.actor()?).map_err(|e| Error::Internal(e.to_string()))
+pub async fn get_session_user(cx: Cx, _: NoParams) -> Result<User> {
+    cx.actor().cloned()
 }
 
-pub async fn validate_token(cx: Cx, p: Params) -> Result<Value> {
-    let hash = auth::token_hash(&p.str("token")?);
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct ValidateToken {
+    pub token: String,
+}
+
+pub async fn validate_token(cx: Cx, p: ValidateToken) -> Result<Status> {
+    let hash = auth::token_hash(&p.token);
     cx.read(move |tx| users::authenticate(tx, &hash)).await?;
-    Ok(ok().into())
+    Ok(ok())
 }
 
-fn away_mode(raw: serde_json::Map<String, Value>) -> Result<AwayMode> {
+/// Twist's `away_mode` to set, or a blank string to clear it.
+#[derive(Debug)]
+pub enum AwayModeInput {
+    Clear,
+    Set(AwayMode),
+}
+
+impl AwayModeInput {
+    fn into_update(self) -> Option<AwayMode> {
+        match self {
+            AwayModeInput::Clear => None,
+            AwayModeInput::Set(a) => Some(a),
+        }
+    }
+}
+
+const AWAY_KINDS: [&str; 4] = ["vacation", "parental", "sickleave", "other"];
+
+impl<'de> Deserialize<'de> for AwayModeInput {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let bad = || serde::de::Error::custom("expected a JSON object");
+        let raw = match Value::deserialize(d)? {
+            Value::String(s) if s.trim().is_empty() => return Ok(AwayModeInput::Clear),
+            Value::String(s) => match serde_json::from_str(&s) {
+                Ok(Value::Object(o)) => o,
+                _ => return Err(bad()),
+            },
+            Value::Object(o) => o,
+            _ => return Err(bad()),
+        };
+        away_mode(raw).map(AwayModeInput::Set).map_err(reject)
+    }
+}
+
+impl JsonSchema for AwayModeInput {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        "AwayModeInput".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "Away mode (dates as YYYY-MM-DD, date_from not after date_to), or a blank string to clear it.",
+            "anyOf": [
+                {
+                    "type": "object",
+                    "properties": {
+                        "type": {"type": "string", "enum": AWAY_KINDS},
+                        "date_from": {"type": "string", "format": "date"},
+                        "date_to": {"type": "string", "format": "date"},
+                        "note": {"type": "string"},
+                    },
+                    "required": ["type", "date_to"],
+                },
+                {"type": "string", "pattern": r"^\s*$"},
+            ],
+        })
+    }
+}
+
+fn away_mode(raw: Map<String, Value>) -> Result<AwayMode> {
     let field = |k: &str| -> Result<Option<String>> {
         match raw.get(k) {
             None | Some(Value::Null) => Ok(None),
@@ -80,7 +173,7 @@ fn away_mode(raw: serde_json::Map<String, Value>) -> Result<AwayMode> {
         }
     };
     let kind = field("type")?.ok_or_else(|| Error::invalid("away_mode", "type is required"))?;
-    if !["vacation", "parental", "sickleave", "other"].contains(&kind.as_str()) {
+    if !AWAY_KINDS.contains(&kind.as_str()) {
         return Err(Error::invalid("away_mode", "type must be vacation, parental, sickleave or other"));
     }
     let date_to = input::date(
@@ -94,39 +187,104 @@ fn away_mode(raw: serde_json::Map<String, Value>) -> Result<AwayMode> {
     Ok(AwayMode { kind, date_from, date_to, note: field("note")? })
 }
 
-pub async fn update(cx: Cx, p: Params) -> Result<Value> {
+/// A do-not-disturb boundary, `HH:MM`, or an empty string to clear it.
+#[derive(Debug)]
+pub struct DndTime(String);
+
+impl<'de> Deserialize<'de> for DndTime {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        if raw.is_empty() {
+            return Ok(DndTime(raw));
+        }
+        input::time_of_day("", &raw).map(DndTime).map_err(reject)
+    }
+}
+
+impl JsonSchema for DndTime {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        "DndTime".into()
+    }
+    fn json_schema(g: &mut SchemaGenerator) -> Schema {
+        let time = input::TimeOfDay::json_schema(g);
+        let pattern = time.get("pattern").and_then(Value::as_str).expect("TimeOfDay has a pattern");
+        let inner = pattern.trim_start_matches('^').trim_end_matches('$');
+        json_schema!({
+            "type": "string",
+            "pattern": format!("^({inner})?$"),
+            "description": "HH:MM, or an empty string to clear it.",
+        })
+    }
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct Update {
+    #[serde(default)]
+    pub name: Option<input::Name>,
+    #[serde(default)]
+    pub email: Option<input::Email>,
+    #[serde(default)]
+    pub timezone: Option<input::Timezone>,
+    #[serde(default)]
+    pub profession: Option<String>,
+    #[serde(default)]
+    pub contact_info: Option<String>,
+    #[serde(default)]
+    pub away_mode: Option<AwayModeInput>,
+    /// ISO weekdays the person does not work (1 = Monday … 7 = Sunday).
+    #[serde(default)]
+    #[schemars(inner(range(min = 1, max = 7)))]
+    pub off_days: Option<Vec<i64>>,
+    /// Unix seconds until which notifications are snoozed.
+    #[serde(default)]
+    pub snooze_until: Option<i64>,
+    #[serde(default)]
+    pub snooze_dnd_start: Option<DndTime>,
+    #[serde(default)]
+    pub snooze_dnd_end: Option<DndTime>,
+    /// One of the user's workspaces.
+    #[serde(default)]
+    pub default_workspace: Option<WorkspaceId>,
+}
+
+pub async fn update(cx: Cx, p: Update) -> Result<Stored<User>> {
     let actor = cx.actor()?.id;
     let up = users::Update {
-        name: p.opt_str("name")?.map(|n| input::name("name", &n)).transpose()?,
-        email: p.opt_str("email")?.map(|e| input::Email::parse(&e)).transpose()?,
-        timezone: p.opt_str("timezone")?.map(|t| input::timezone(&t)).transpose()?,
-        profession: p.opt_str("profession")?,
-        contact_info: p.opt_str("contact_info")?,
-        away_mode: p.opt_object("away_mode")?.map(|o| o.map(away_mode).transpose()).transpose()?,
-        off_days: p.opt_ids("off_days")?,
-        snooze_until: p.opt_i64("snooze_until")?,
-        snooze_dnd_start: p
-            .opt_str("snooze_dnd_start")?
-            .map(|s| if s.is_empty() { Ok(s) } else { input::time_of_day("snooze_dnd_start", &s) })
-            .transpose()?,
-        snooze_dnd_end: p
-            .opt_str("snooze_dnd_end")?
-            .map(|s| if s.is_empty() { Ok(s) } else { input::time_of_day("snooze_dnd_end", &s) })
-            .transpose()?,
-        default_workspace: p.opt_id("default_workspace")?.map(weft_core::WorkspaceId),
+        name: p.name.map(input::Name::into_inner),
+        email: p.email,
+        timezone: p.timezone.map(input::Timezone::into_inner),
+        profession: p.profession,
+        contact_info: p.contact_info,
+        away_mode: p.away_mode.map(AwayModeInput::into_update),
+        off_days: p.off_days,
+        snooze_until: p.snooze_until,
+        snooze_dnd_start: p.snooze_dnd_start.map(|t| t.0),
+        snooze_dnd_end: p.snooze_dnd_end.map(|t| t.0),
+        default_workspace: p.default_workspace,
     };
     let now = cx.now();
     let user = cx.write(move |tx| users::update(tx, actor, up, now)).await?;
     cx.forget_cached_tokens();
-    Ok(user.into())
+    Ok(user)
 }
 
-pub async fn update_password(cx: Cx, p: Params) -> Result<Value> {
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct UpdatePassword {
+    pub new_password: input::Password,
+    /// Checked when given.
+    #[serde(default)]
+    pub current_password: Option<String>,
+}
+
+pub async fn update_password(cx: Cx, p: UpdatePassword) -> Result<Stored<User>> {
     let user = cx.actor()?.clone();
-    let new = input::Password::parse(&p.str("new_password")?)?;
-    if let Some(current) = p.opt_str("current_password")? {
+    if let Some(current) = p.current_password {
         check_password(&cx, &user.email, current).await?;
     }
+    let new = p.new_password;
     let hash = tokio::task::spawn_blocking(move || auth::hash_password(new.expose()))
         .await
         .map_err(|e| Error::Internal(e.to_string()))??;
@@ -134,25 +292,32 @@ pub async fn update_password(cx: Cx, p: Params) -> Result<Value> {
     let now = cx.now();
     let answer = cx.write(move |tx| users::set_password(tx, user.id, &hash, &token, &token_hash, now)).await?;
     cx.forget_cached_tokens();
-    Ok(answer.into())
+    Ok(answer)
 }
 
-pub async fn invalidate_token(cx: Cx, _p: Params) -> Result<Value> {
+pub async fn invalidate_token(cx: Cx, _: NoParams) -> Result<Stored<User>> {
     let user = cx.actor()?.id;
     let old = cx.token_hash.clone().ok_or(Error::NotLoggedIn)?;
     let (token, token_hash) = auth::new_token()?;
     let now = cx.now();
     let answer = cx.write(move |tx| users::rotate_token(tx, user, &old, &token, &token_hash, now)).await?;
     cx.forget_cached_tokens();
-    Ok(answer.into())
+    Ok(answer)
+}
+
+/// Presence parameters: accepted and ignored.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct Presence {
+    #[serde(default)]
+    pub workspace_id: Option<WorkspaceId>,
+    #[serde(default)]
+    pub platform: Option<String>,
 }
 
 /// Presence is never shown in Weft; these calls are accepted for compatibility.
-pub async fn heartbeat(cx: Cx, p: Params) -> Result<Value> {
+pub async fn heartbeat(cx: Cx, _: Presence) -> Result<Status> {
     cx.actor()?;
-    p.opt_id("workspace_id")?;
-    p.opt_str("platform")?;
-    Ok(ok().into())
+    Ok(ok())
 }
 
 /// For actions that ask for the password again: `WrongCredentials` unless it matches.

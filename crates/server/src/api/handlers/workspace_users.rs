@@ -1,98 +1,174 @@
-use super::workspaces::to_json;
-use crate::api::params::Params;
-use crate::api::{Cx, ok};
-use serde_json::Value;
-use weft_core::model::UserType;
+//! `workspace_users/*`: the members of a workspace and their roles.
+
+use super::workspaces::ById;
+use crate::api::{Cx, Status, Stored, ok};
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::{Deserialize, Deserializer};
+use std::borrow::Cow;
+use weft_core::model::{UserType, WorkspaceUser};
 use weft_core::services::workspace_users as wu;
 use weft_core::{ChannelId, Error, NotFound, Result, UserId, WorkspaceId, input};
 
-fn user_type(p: &Params, required: bool) -> Result<Option<UserType>> {
-    match p.opt_str("user_type")? {
-        Some(t) => {
-            UserType::parse(&t).map(Some).ok_or_else(|| Error::invalid("user_type", "expected USER, GUEST or ADMIN"))
-        }
-        None if required => Err(Error::missing("user_type")),
-        None => Ok(None),
+/// A role as the API names it: `ADMIN`, `USER` or `GUEST`, in any case.
+#[derive(Debug, Clone, Copy)]
+pub struct Role(UserType);
+
+impl<'de> Deserialize<'de> for Role {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        UserType::parse(&raw).map(Role).ok_or_else(|| serde::de::Error::custom("expected USER, GUEST or ADMIN"))
     }
 }
 
-/// The member named by `user_id` or `email`.
-async fn target(cx: &Cx, p: &Params, ws: WorkspaceId) -> Result<UserId> {
-    if let Some(id) = p.opt_id("user_id")? {
-        return Ok(UserId(id));
+impl JsonSchema for Role {
+    fn inline_schema() -> bool {
+        true
     }
-    let email = p.opt_str("email")?.ok_or_else(|| Error::missing("user_id"))?;
-    let email = input::Email::parse(&email)?;
+    fn schema_name() -> Cow<'static, str> {
+        "Role".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        // Any case: an enum of the upper-case names would reject what the server accepts.
+        json_schema!({
+            "type": "string",
+            "pattern": "^([Aa][Dd][Mm][Ii][Nn]|[Uu][Ss][Ee][Rr]|[Gg][Uu][Ee][Ss][Tt])$",
+            "description": "ADMIN, USER or GUEST (in any case).",
+        })
+    }
+}
+
+/// The member named by `user_id` or, when it is not given, by `email`.
+async fn target(cx: &Cx, ws: WorkspaceId, user_id: Option<UserId>, email: Option<input::Email>) -> Result<UserId> {
+    if let Some(id) = user_id {
+        return Ok(id);
+    }
+    let email = email.ok_or_else(|| Error::missing("user_id"))?;
     let actor = cx.actor()?.id;
     let found = cx.read(move |tx| wu::get_by_email(tx, actor, ws, email.as_str())).await?;
     Ok(found.id)
 }
 
-pub async fn get(cx: Cx, p: Params) -> Result<Value> {
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct Get {
+    pub id: WorkspaceId,
+    /// Only removed members (true) or only current ones (false); both when not given.
+    #[serde(default)]
+    pub archived: Option<bool>,
+}
+
+pub async fn get(cx: Cx, p: Get) -> Result<Vec<WorkspaceUser>> {
     let actor = cx.actor()?.id;
-    let ws = WorkspaceId(p.id("id")?);
-    let archived = p.opt_bool("archived")?;
-    let mut all = cx.read(move |tx| wu::list(tx, actor, ws)).await?;
-    if let Some(a) = archived {
+    let mut all = cx.read(move |tx| wu::list(tx, actor, p.id)).await?;
+    if let Some(a) = p.archived {
         all.retain(|u| u.removed == a);
     }
-    to_json(all)
+    Ok(all)
 }
 
-pub async fn get_ids(cx: Cx, p: Params) -> Result<Value> {
+pub async fn get_ids(cx: Cx, p: ById) -> Result<Vec<UserId>> {
     let actor = cx.actor()?.id;
-    let ws = WorkspaceId(p.id("id")?);
-    let all = cx.read(move |tx| wu::list(tx, actor, ws)).await?;
-    to_json(all.into_iter().filter(|u| !u.removed).map(|u| u.id).collect::<Vec<_>>())
+    let all = cx.read(move |tx| wu::list(tx, actor, p.id)).await?;
+    Ok(all.into_iter().filter(|u| !u.removed).map(|u| u.id).collect())
 }
 
-pub async fn getone(cx: Cx, p: Params) -> Result<Value> {
-    let actor = cx.actor()?.id;
-    let ws = WorkspaceId(p.id("id")?);
-    let user = UserId(p.id("user_id")?);
-    to_json(cx.read(move |tx| wu::get(tx, actor, ws, user)).await?)
+/// One member of a workspace.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct Member {
+    /// The workspace.
+    pub id: WorkspaceId,
+    pub user_id: UserId,
 }
 
-pub async fn get_by_email(cx: Cx, p: Params) -> Result<Value> {
+pub async fn getone(cx: Cx, p: Member) -> Result<WorkspaceUser> {
     let actor = cx.actor()?.id;
-    let ws = WorkspaceId(p.id("id")?);
-    let email = input::Email::parse(&p.str("email")?).map_err(|_| Error::NotFound(NotFound::User))?;
-    to_json(cx.read(move |tx| wu::get_by_email(tx, actor, ws, email.as_str())).await?)
+    cx.read(move |tx| wu::get(tx, actor, p.id, p.user_id)).await
 }
 
-pub async fn get_local_time(cx: Cx, p: Params) -> Result<Value> {
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct GetByEmail {
+    /// The workspace.
+    pub id: WorkspaceId,
+    /// Any string: one that is not a member's email (or not an email) is not found.
+    pub email: String,
+}
+
+pub async fn get_by_email(cx: Cx, p: GetByEmail) -> Result<WorkspaceUser> {
     let actor = cx.actor()?.id;
-    let ws = WorkspaceId(p.id("id")?);
-    let user = UserId(p.id("user_id")?);
+    let email = input::Email::parse(&p.email).map_err(|_| Error::NotFound(NotFound::User))?;
+    cx.read(move |tx| wu::get_by_email(tx, actor, p.id, email.as_str())).await
+}
+
+/// A member's local time, `YYYY-MM-DD HH:MM:SS`.
+pub async fn get_local_time(cx: Cx, p: Member) -> Result<String> {
+    let actor = cx.actor()?.id;
     let now = cx.now();
-    to_json(cx.read(move |tx| wu::local_time(tx, actor, ws, user, now)).await?)
+    cx.read(move |tx| wu::local_time(tx, actor, p.id, p.user_id, now)).await
 }
 
-pub async fn add(cx: Cx, p: Params) -> Result<Value> {
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct Add {
+    /// The workspace.
+    pub id: WorkspaceId,
+    /// The email of an existing account.
+    pub email: input::Email,
+    /// Accepted for compatibility; the account keeps its own name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// USER when not given.
+    #[serde(default)]
+    pub user_type: Option<Role>,
+    /// Channels of the workspace to add the member to.
+    #[serde(default)]
+    pub channel_ids: Option<Vec<ChannelId>>,
+}
+
+pub async fn add(cx: Cx, p: Add) -> Result<Stored<WorkspaceUser>> {
     let actor = cx.actor()?.id;
-    let ws = WorkspaceId(p.id("id")?);
-    let email = input::Email::parse(&p.str("email")?)?;
-    let kind = user_type(&p, false)?.unwrap_or(UserType::User);
-    let channels: Vec<ChannelId> = p.opt_ids("channel_ids")?.unwrap_or_default().into_iter().map(ChannelId).collect();
-    p.opt_str("name")?;
+    let kind = p.user_type.map_or(UserType::User, |r| r.0);
+    let channels = p.channel_ids.unwrap_or_default();
     let now = cx.now();
-    cx.write(move |tx| wu::add(tx, actor, ws, email.as_str(), kind, &channels, now)).await.map(Into::into)
+    cx.write(move |tx| wu::add(tx, actor, p.id, p.email.as_str(), kind, &channels, now)).await
 }
 
-pub async fn update(cx: Cx, p: Params) -> Result<Value> {
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(extend("anyOf" = [{"required": ["user_id"]}, {"required": ["email"]}]))]
+pub struct Update {
+    /// The workspace.
+    pub id: WorkspaceId,
+    pub user_type: Role,
+    #[serde(default)]
+    pub user_id: Option<UserId>,
+    /// Names the member when `user_id` is not given.
+    #[serde(default)]
+    pub email: Option<input::Email>,
+}
+
+pub async fn update(cx: Cx, p: Update) -> Result<Stored<WorkspaceUser>> {
     let actor = cx.actor()?.id;
-    let ws = WorkspaceId(p.id("id")?);
-    let kind = user_type(&p, true)?.expect("required");
-    let user = target(&cx, &p, ws).await?;
+    let user = target(&cx, p.id, p.user_id, p.email).await?;
+    let (ws, kind) = (p.id, p.user_type.0);
     let now = cx.now();
-    cx.write(move |tx| wu::update(tx, actor, ws, user, kind, now)).await.map(Into::into)
+    cx.write(move |tx| wu::update(tx, actor, ws, user, kind, now)).await
 }
 
-pub async fn remove(cx: Cx, p: Params) -> Result<Value> {
+/// Removing someone else takes an admin; anyone may remove themselves (leave).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(extend("anyOf" = [{"required": ["user_id"]}, {"required": ["email"]}]))]
+pub struct Remove {
+    /// The workspace.
+    pub id: WorkspaceId,
+    #[serde(default)]
+    pub user_id: Option<UserId>,
+    /// Names the member when `user_id` is not given.
+    #[serde(default)]
+    pub email: Option<input::Email>,
+}
+
+pub async fn remove(cx: Cx, p: Remove) -> Result<Status> {
     let actor = cx.actor()?.id;
-    let ws = WorkspaceId(p.id("id")?);
-    let user = target(&cx, &p, ws).await?;
+    let ws = p.id;
+    let user = target(&cx, ws, p.user_id, p.email).await?;
     let now = cx.now();
     cx.write(move |tx| wu::remove(tx, actor, ws, user, now)).await?;
-    Ok(ok().into())
+    Ok(ok())
 }

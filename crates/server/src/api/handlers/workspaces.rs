@@ -82,7 +82,3 @@ pub async fn get_public_channels(cx: Cx, p: ById) -> Result<Vec<Channel>> {
     let actor = cx.actor()?.id;
     cx.read(move |tx| workspaces::public_channels(tx, actor, p.id)).await
 }
-
-pub(crate) fn to_json<T: serde::Serialize>(v: T) -> Result<serde_json::Value> {
-    crate::api::to_json(v)
-}
