@@ -71,6 +71,9 @@ pub enum Error {
     AlreadyExists(String),
     #[error("Bad request: {0}")]
     BadRequest(String),
+    /// The endpoint exists but not for this HTTP method; it answers `allowed`.
+    #[error("Method not allowed: use {allowed}")]
+    MethodNotAllowed { allowed: &'static str },
     #[error("Too many failed attempts; try again in {retry_after_secs} s")]
     TooManyRequests { retry_after_secs: i64 },
     #[error("Service unavailable: {0}")]

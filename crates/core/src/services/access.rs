@@ -68,7 +68,7 @@ pub fn require_members(tx: &mut dyn Tx, ws: WorkspaceId, users: &[UserId], field
     for &u in users {
         match tx.membership(ws, u)? {
             Some(m) if !m.removed => {}
-            _ => return Err(Error::invalid(field, format!("user {u} is not a member of this workspace"))),
+            _ => return Err(Error::NotFound(NotFound::User)),
         }
     }
     Ok(())

@@ -163,7 +163,7 @@ pub fn availability(
     for &u in users {
         match tx.membership(ws, u)? {
             Some(m) if !m.removed => {}
-            _ => return Err(Error::invalid("user_ids", format!("user {u} is not a member of this workspace"))),
+            _ => return Err(Error::NotFound(NotFound::User)),
         }
         let user = tx.user(u)?.ok_or(Error::NotFound(NotFound::User))?;
         let s = effective(tx, &user, now)?;

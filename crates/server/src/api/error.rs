@@ -32,6 +32,7 @@ pub fn status_and_code(e: &Error) -> (StatusCode, i64) {
         ),
         Error::Forbidden(_) => (S::FORBIDDEN, 109),
         Error::BadRequest(_) => (S::BAD_REQUEST, 114),
+        Error::MethodNotAllowed { .. } => (S::METHOD_NOT_ALLOWED, 114),
         Error::NotLoggedIn => (S::UNAUTHORIZED, 120),
         // Twist documents 401 for these two; a client mistake in a field is a 400.
         Error::InvalidTimezone(_) => (S::BAD_REQUEST, 121),
@@ -92,6 +93,9 @@ impl IntoResponse for ApiError {
             && let Ok(v) = retry_after_secs.to_string().parse()
         {
             resp.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+        }
+        if let Error::MethodNotAllowed { allowed } = self.0 {
+            resp.headers_mut().insert(axum::http::header::ALLOW, axum::http::HeaderValue::from_static(allowed));
         }
         resp
     }

@@ -331,7 +331,7 @@ async fn call_inner(app: &Arc<App>, req: Request<'_>, caller: Option<(User, Stri
     let path = req.path;
     let endpoint = app.api.find(path).ok_or_else(|| Error::BadRequest(format!("unknown endpoint: {path}")))?;
     if endpoint.verb == Verb::Post && req.verb == Verb::Get {
-        return Err(Error::BadRequest(format!("{path} must be called with POST")));
+        return Err(Error::MethodNotAllowed { allowed: "POST" });
     }
     let content_type = req.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
     let mut values = params::parse(req.query, content_type, req.body)?;
@@ -389,7 +389,13 @@ pub async fn entry(
     let verb = match method {
         Method::GET | Method::HEAD => Verb::Get,
         Method::POST => Verb::Post,
-        other => return ApiError(Error::BadRequest(format!("method {other} is not supported"))).into_response(),
+        _ => {
+            let allowed = match app.api.find(path.trim_end_matches('/')).map(|e| e.verb) {
+                Some(Verb::Post) => "POST",
+                _ => "GET, HEAD, POST",
+            };
+            return ApiError(Error::MethodNotAllowed { allowed }).into_response();
+        }
     };
     let ip = client_ip(&app, peer.ip(), &headers);
     let path = path.trim_end_matches('/');
@@ -398,7 +404,11 @@ pub async fn entry(
     }
     let request = Request { verb, path, headers: &headers, ip, query: query.as_deref(), body: &body };
     let (status, body) = call(&app, request, None).await;
-    (status, axum::Json(body)).into_response()
+    let mut response = (status, axum::Json(body)).into_response();
+    if status == StatusCode::METHOD_NOT_ALLOWED {
+        response.headers_mut().insert(header::ALLOW, axum::http::HeaderValue::from_static("POST"));
+    }
+    response
 }
 
 pub fn unknown_endpoint(path: &str) -> Response {

@@ -15,6 +15,7 @@ const ERRORS: &[(&str, &str)] = &[
     ("401", "Not signed in (no token, or it was never valid)"),
     ("403", "Not allowed, or the token was revoked"),
     ("404", "The object does not exist, or the caller cannot see it"),
+    ("405", "The endpoint does not answer this HTTP method (see the Allow header)"),
     ("409", "It already exists"),
     ("413", "The body is too large"),
     ("429", "Too many attempts; retry after the Retry-After header's seconds"),
@@ -107,8 +108,7 @@ pub fn document(api: &Api, extra: &[ExtraOperation]) -> Value {
     for e in &api.endpoints {
         let ok = (e.output)(&mut outputs);
         let ok = finish(&mut outputs, ok);
-        let body = (e.input)(&mut inputs);
-        let body = finish(&mut inputs, body);
+        let body = params::input_schema(&e.input, &mut inputs);
         let mut op = json!({
             "operationId": e.path.replace('/', "_"),
             "summary": e.summary,
@@ -165,7 +165,11 @@ pub fn document(api: &Api, extra: &[ExtraOperation]) -> Value {
         "paths": paths,
         "components": {
             "schemas": schemas,
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "description": "The token users/login answers"},
+                "login": {"type": "oauth2", "description": "users/login exchanges an email and a password for the bearer token",
+                    "flows": {"password": {"tokenUrl": "/api/v3/users/login", "scopes": {}}}},
+            },
         },
     })
 }

@@ -64,13 +64,51 @@ pub fn input_generator() -> schemars::SchemaGenerator {
         .into_generator()
 }
 
-/// The parameters of an input type: the properties of its object schema.
-pub fn declared(input: &super::SchemaFn) -> Vec<Param> {
-    let mut g = input_generator();
-    let mut schema = input(&mut g);
+/// The schema of an input type as the document shows it. A parameter left out and one
+/// sent as `null` mean the same, so optional parameters are not marked nullable: in a query
+/// string or a form, `null` would be read as the text "null".
+pub fn input_schema(input: &super::SchemaFn, g: &mut schemars::SchemaGenerator) -> Value {
+    let mut schema = input(g);
     for t in g.transforms_mut() {
         t.transform(&mut schema);
     }
+    let mut schema = schema.to_value();
+    if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+        props.values_mut().for_each(not_nullable);
+    }
+    schema
+}
+
+fn not_nullable(s: &mut Value) {
+    let Some(obj) = s.as_object_mut() else { return };
+    obj.remove("nullable");
+    if obj.get("default").is_some_and(Value::is_null) {
+        obj.remove("default");
+    }
+    if let Some(Value::Array(values)) = obj.get_mut("enum") {
+        values.retain(|v| !v.is_null());
+    }
+    let is_null = |v: &Value| {
+        v.get("enum").is_some_and(|e| e == &serde_json::json!([null])) || v.get("type") == Some(&Value::from("null"))
+    };
+    if let Some(Value::Array(mut options)) = obj.remove("anyOf") {
+        options.retain(|v| !is_null(v));
+        if options.len() == 1 {
+            let only = options.pop().expect("one option");
+            if let Value::Object(inner) = only {
+                for (k, v) in inner {
+                    obj.entry(k).or_insert(v);
+                }
+            }
+        } else {
+            obj.insert("anyOf".into(), Value::Array(options));
+        }
+    }
+}
+
+/// The parameters of an input type: the properties of its object schema.
+pub fn declared(input: &super::SchemaFn) -> Vec<Param> {
+    let schema = input_schema(input, &mut input_generator());
     let obj = schema.as_object();
     let required: Vec<&str> = obj
         .and_then(|o| o.get("required"))

@@ -175,6 +175,7 @@ impl<'de> serde::Deserialize<'de> for Order {
 /// A list of things, or of their ids (`as_ids`).
 #[derive(serde::Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
+#[schemars(inline)]
 pub enum ListOrIds<T, Id> {
     Items(Vec<T>),
     Ids(Vec<Id>),
