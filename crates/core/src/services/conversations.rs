@@ -1,11 +1,12 @@
 //! Direct conversations between two or more people, and their messages.
 
 use super::threads::{self, PostInput, SNIPPET_CHARS};
-use super::{access, dedup, emit, notify};
+use super::{access, dedup, emit, emit_member_change, notify};
 use crate::error::{Error, NotFound, Result};
 use crate::event::Audience;
 use crate::ids::*;
 use crate::model::*;
+use crate::payload::Members;
 use crate::policy;
 use crate::store::{ConversationState, ItemQuery, NewConversation, Tx};
 use crate::text;
@@ -119,8 +120,7 @@ pub fn add_users(tx: &mut dyn Tx, actor: UserId, id: ConversationId, users: &[Us
     c.version += 1;
     rekey(tx, &c, &members)?;
     for u in new {
-        let payload = serde_json::json!({"conversation_id": id, "user_id": u});
-        emit(tx, c.workspace_id, "conversation_user_added", Audience::conversation(id).and_user(u), &payload, now)?;
+        emit_member_change(tx, c.workspace_id, Members::Conversation(id), u, true, now)?;
     }
     Ok(())
 }
@@ -139,8 +139,7 @@ pub fn remove_users(tx: &mut dyn Tx, actor: UserId, id: ConversationId, users: &
     c.version += 1;
     rekey(tx, &c, &members)?;
     for u in gone {
-        let payload = serde_json::json!({"conversation_id": id, "user_id": u});
-        emit(tx, c.workspace_id, "conversation_user_removed", Audience::conversation(id).and_user(u), &payload, now)?;
+        emit_member_change(tx, c.workspace_id, Members::Conversation(id), u, false, now)?;
     }
     Ok(())
 }
