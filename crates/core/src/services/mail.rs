@@ -17,6 +17,7 @@ use crate::mail::{Draft, Notice};
 use crate::model::{Comment, Message, Notification, NotificationType, Thread, User, Workspace};
 use crate::payload::{Push, PushItem};
 use crate::store::{MailOutcome, NewMail, OutboxMail, Tx};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -166,7 +167,7 @@ struct About {
 /// version can read).
 fn gather(tx: &mut dyn Tx, event: &Event) -> Result<Option<Found>> {
     let Some(user_id) = event.audience.user_id else { return Ok(None) };
-    let Ok(push) = serde_json::from_value::<Push>(event.data.clone()) else { return Ok(None) };
+    let Ok(push) = Push::deserialize(&event.data) else { return Ok(None) };
     let Some(user) = tx.user(user_id)? else { return Ok(None) };
     let ws = event.workspace_id;
     let settings = notifications::effective(tx, user_id, ws)?;
