@@ -12,6 +12,7 @@ pub mod ids;
 pub mod input;
 pub mod mail;
 pub mod model;
+pub mod payload;
 pub mod policy;
 pub mod rotation;
 pub mod schedule;

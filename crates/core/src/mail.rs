@@ -1,32 +1,101 @@
-//! What an email says: a push rendered as a subject, a plain-text part and an HTML part.
-//! Pure functions; sending is the server's job.
+//! What an email says: the render step of the mailer. What `services::mail` gathered and
+//! checked (a `Draft`) becomes an `Email`: subject, plain-text part, HTML part, links.
+//! Pure functions; reading the store is the service's job, sending the server's.
 
-/// Why the email is sent, which sets its subject.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Occasion {
-    /// One push, sent when it happened (or when the person became available).
-    Each,
-    /// What gathered during an hour.
-    Hourly,
-    /// The digest at the start of the working day.
-    Daily,
-    /// The emergency lane.
-    Urgent,
-    /// On duty in a rotation, for someone who is not available.
-    Covering,
+use crate::ids::*;
+use crate::model::NotificationType;
+pub use crate::payload::PushDelivery;
+
+/// The longest excerpt of a post an email quotes, in characters.
+const EXCERPT_CHARS: usize = 600;
+
+/// An email decided on: what it tells one person about one workspace, names resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    pub delivery: PushDelivery,
+    pub workspace_id: WorkspaceId,
+    pub workspace: String,
+    /// Never empty.
+    pub notices: Vec<Notice>,
 }
 
-impl Occasion {
-    /// The `delivery` field of a `push` event.
-    pub fn parse(delivery: &str) -> Option<Occasion> {
-        Some(match delivery {
-            "each" => Occasion::Each,
-            "hourly" => Occasion::Hourly,
-            "daily" => Occasion::Daily,
-            "urgent" => Occasion::Urgent,
-            "covering" => Occasion::Covering,
-            _ => return None,
-        })
+/// One thing an email tells of.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notice {
+    /// A thread (`comment` None) or a comment in it.
+    Post {
+        author: String,
+        channel: (ChannelId, String),
+        thread: ThreadId,
+        title: String,
+        comment: Option<CommentId>,
+        /// The post's text (markdown).
+        content: String,
+        /// Raised in the emergency lane.
+        urgent: bool,
+        /// The names of the people the recipient covers for (rotation duty).
+        covering: Vec<String>,
+    },
+    /// A direct message; `title` is the conversation's, if it has one.
+    Message { author: String, conversation: ConversationId, title: Option<String>, message: MessageId, content: String },
+    /// Added to or removed from the workspace or one of its channels (`channel`: the
+    /// channel, if it is still there).
+    Membership { by: String, kind: NotificationType, channel: Option<(ChannelId, String)> },
+}
+
+impl Draft {
+    /// The email, its links starting with `base_url`.
+    pub fn render(&self, base_url: &str, unsubscribe_token: &str) -> Email {
+        let ws_url = format!("{base_url}/a/{}", self.workspace_id);
+        Email {
+            delivery: self.delivery,
+            workspace: self.workspace.clone(),
+            items: self.notices.iter().map(|n| self.item(n, base_url, &ws_url)).collect(),
+            settings_url: format!("{ws_url}/settings/notifications"),
+            unsubscribe_url: format!("{base_url}/mail/unsubscribe?token={unsubscribe_token}"),
+        }
+    }
+
+    fn item(&self, notice: &Notice, base_url: &str, ws_url: &str) -> Item {
+        let excerpt = |content: &str| crate::text::snippet(content, EXCERPT_CHARS);
+        match notice {
+            Notice::Post { author, channel: (channel, name), thread, title, comment, content, urgent, covering } => {
+                let thread_url = format!("{ws_url}/ch/{channel}/t/{thread}");
+                let (verb, url) = match comment {
+                    Some(c) => ("commented on", format!("{thread_url}/c/{c}")),
+                    None if *urgent => ("raised", thread_url),
+                    None => ("started", thread_url),
+                };
+                let mut headline = format!("{author} {verb} \"{title}\" in #{name}");
+                if !covering.is_empty() {
+                    headline = format!("Covering for {}: {headline}", covering.join(", "));
+                }
+                Item { headline, excerpt: excerpt(content), url }
+            }
+            Notice::Message { author, conversation, title, message, content } => {
+                let headline = match title {
+                    Some(t) if !t.is_empty() => format!("{author} wrote in \"{t}\""),
+                    _ => format!("{author} wrote to you"),
+                };
+                Item { headline, excerpt: excerpt(content), url: format!("{ws_url}/msg/{conversation}/m/{message}") }
+            }
+            Notice::Membership { by, kind, channel } => {
+                let ws = &self.workspace;
+                let (headline, url) = match (kind, channel) {
+                    (NotificationType::AddedToChannel, Some((c, n))) => {
+                        (format!("{by} added you to #{n}"), format!("{ws_url}/ch/{c}"))
+                    }
+                    (NotificationType::RemovedFromChannel, Some((_, n))) => {
+                        (format!("{by} removed you from #{n}"), ws_url.to_string())
+                    }
+                    (NotificationType::RemovedFromWorkspace, _) => {
+                        (format!("{by} removed you from {ws}"), base_url.to_string())
+                    }
+                    _ => (format!("{by} added you to {ws}"), ws_url.to_string()),
+                };
+                Item { headline, excerpt: String::new(), url }
+            }
+        }
     }
 }
 
@@ -43,7 +112,7 @@ pub struct Item {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Email {
-    pub occasion: Occasion,
+    pub delivery: PushDelivery,
     pub workspace: String,
     pub items: Vec<Item>,
     pub settings_url: String,
@@ -55,18 +124,18 @@ impl Email {
         let ws = &self.workspace;
         let n = self.items.len();
         let first = self.items.first().map(|i| i.headline.as_str()).unwrap_or_default();
-        match (self.occasion, n) {
-            (Occasion::Urgent, _) => format!("[URGENT] [{ws}] {first}"),
-            (Occasion::Daily, _) => format!("[{ws}] Your daily digest: {}", count(n)),
+        match (self.delivery, n) {
+            (PushDelivery::Urgent, _) => format!("[URGENT] [{ws}] {first}"),
+            (PushDelivery::Daily, _) => format!("[{ws}] Your daily digest: {}", count(n)),
             (_, 1) => format!("[{ws}] {first}"),
-            (Occasion::Hourly, _) => format!("[{ws}] {} this past hour", count(n)),
+            (PushDelivery::Hourly, _) => format!("[{ws}] {} this past hour", count(n)),
             _ => format!("[{ws}] {}", count(n)),
         }
     }
 
     pub fn text(&self) -> String {
         let mut out = String::new();
-        if self.occasion == Occasion::Urgent {
+        if self.delivery == PushDelivery::Urgent {
             out.push_str("This was posted in an emergency channel. Please acknowledge it in Weft.\n\n");
         }
         for item in &self.items {
@@ -90,7 +159,7 @@ impl Email {
             "<!doctype html><html><head><meta charset=\"utf-8\"></head>\
              <body style=\"font-family: sans-serif; line-height: 1.4; color: #222;\">",
         );
-        if self.occasion == Occasion::Urgent {
+        if self.delivery == PushDelivery::Urgent {
             out.push_str(
                 "<p style=\"color: #a00; font-weight: bold;\">This was posted in an emergency channel. \
                  Please acknowledge it in Weft.</p>",
@@ -161,9 +230,9 @@ pub fn escape(s: &str) -> String {
 mod tests {
     use super::*;
 
-    fn email(occasion: Occasion, n: usize) -> Email {
+    fn email(delivery: PushDelivery, n: usize) -> Email {
         Email {
-            occasion,
+            delivery,
             workspace: "Acme".into(),
             items: (0..n)
                 .map(|i| Item {
@@ -179,16 +248,16 @@ mod tests {
 
     #[test]
     fn subjects_say_what_kind_of_email_it_is() {
-        assert_eq!(email(Occasion::Each, 1).subject(), "[Acme] Ana commented on \"Plan 0\" in #general");
-        assert_eq!(email(Occasion::Hourly, 3).subject(), "[Acme] 3 notifications this past hour");
-        assert_eq!(email(Occasion::Hourly, 1).subject(), "[Acme] Ana commented on \"Plan 0\" in #general");
-        assert_eq!(email(Occasion::Daily, 1).subject(), "[Acme] Your daily digest: 1 notification");
-        assert!(email(Occasion::Urgent, 1).subject().starts_with("[URGENT] [Acme] Ana commented"));
+        assert_eq!(email(PushDelivery::Each, 1).subject(), "[Acme] Ana commented on \"Plan 0\" in #general");
+        assert_eq!(email(PushDelivery::Hourly, 3).subject(), "[Acme] 3 notifications this past hour");
+        assert_eq!(email(PushDelivery::Hourly, 1).subject(), "[Acme] Ana commented on \"Plan 0\" in #general");
+        assert_eq!(email(PushDelivery::Daily, 1).subject(), "[Acme] Your daily digest: 1 notification");
+        assert!(email(PushDelivery::Urgent, 1).subject().starts_with("[URGENT] [Acme] Ana commented"));
     }
 
     #[test]
     fn both_parts_carry_every_item_its_link_and_the_way_out() {
-        let e = email(Occasion::Daily, 2);
+        let e = email(PushDelivery::Daily, 2);
         for part in [e.text(), e.html()] {
             assert!(part.contains("http://weft.test/a/1/ch/2/t/0"), "{part}");
             assert!(part.contains("http://weft.test/a/1/ch/2/t/1"), "{part}");
@@ -198,9 +267,96 @@ mod tests {
         assert!(e.text().contains("> Looks <good>\n> to me\n"));
     }
 
+    fn draft(delivery: PushDelivery, notices: Vec<Notice>) -> Draft {
+        Draft { delivery, workspace_id: WorkspaceId(1), workspace: "Acme".into(), notices }
+    }
+
+    fn post(comment: Option<i64>, urgent: bool, covering: &[&str]) -> Notice {
+        Notice::Post {
+            author: "Ana".into(),
+            channel: (ChannelId(2), "general".into()),
+            thread: ThreadId(3),
+            title: "Launch plan".into(),
+            comment: comment.map(CommentId),
+            content: "Ship it [Bo](twist-mention://7)".into(),
+            urgent,
+            covering: covering.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_draft_renders_headlines_links_and_excerpts_without_a_store() {
+        let rendered = |d: Draft| d.render("https://weft.test", "tok");
+        let e = rendered(draft(PushDelivery::Each, vec![post(None, false, &[])]));
+        assert_eq!(e.subject(), "[Acme] Ana started \"Launch plan\" in #general");
+        assert_eq!(e.items[0].url, "https://weft.test/a/1/ch/2/t/3");
+        assert_eq!(e.items[0].excerpt, "Ship it Bo");
+        assert_eq!(e.settings_url, "https://weft.test/a/1/settings/notifications");
+        assert_eq!(e.unsubscribe_url, "https://weft.test/mail/unsubscribe?token=tok");
+
+        let e = rendered(draft(PushDelivery::Covering, vec![post(Some(9), false, &["Cy", "Di"])]));
+        assert_eq!(e.items[0].headline, "Covering for Cy, Di: Ana commented on \"Launch plan\" in #general");
+        assert_eq!(e.items[0].url, "https://weft.test/a/1/ch/2/t/3/c/9");
+
+        let e = rendered(draft(PushDelivery::Urgent, vec![post(None, true, &[])]));
+        assert_eq!(e.subject(), "[URGENT] [Acme] Ana raised \"Launch plan\" in #general");
+        assert!(e.text().starts_with("This was posted in an emergency channel."));
+
+        let message = |title: Option<&str>| Notice::Message {
+            author: "Ana".into(),
+            conversation: ConversationId(4),
+            title: title.map(String::from),
+            message: MessageId(5),
+            content: "Lunch?".into(),
+        };
+        let e = rendered(draft(PushDelivery::Daily, vec![message(None), message(Some("Team"))]));
+        assert_eq!(e.subject(), "[Acme] Your daily digest: 2 notifications");
+        let headlines: Vec<&str> = e.items.iter().map(|i| i.headline.as_str()).collect();
+        assert_eq!(headlines, ["Ana wrote to you", "Ana wrote in \"Team\""]);
+        assert_eq!(e.items[0].url, "https://weft.test/a/1/msg/4/m/5");
+    }
+
+    #[test]
+    fn membership_changes_say_where_and_link_to_what_is_left() {
+        let membership = |kind, channel: Option<(i64, &str)>| {
+            let d = draft(
+                PushDelivery::Hourly,
+                vec![Notice::Membership {
+                    by: "Ana".into(),
+                    kind,
+                    channel: channel.map(|(id, n)| (ChannelId(id), n.to_string())),
+                }],
+            );
+            let item = d.render("https://weft.test", "tok").items.remove(0);
+            (item.headline, item.url)
+        };
+        let said = |h: &str, u: &str| (h.to_string(), u.to_string());
+        assert_eq!(
+            membership(NotificationType::AddedToChannel, Some((2, "ops"))),
+            said("Ana added you to #ops", "https://weft.test/a/1/ch/2")
+        );
+        assert_eq!(
+            membership(NotificationType::RemovedFromChannel, Some((2, "ops"))),
+            said("Ana removed you from #ops", "https://weft.test/a/1")
+        );
+        assert_eq!(
+            membership(NotificationType::AddedToChannel, None),
+            said("Ana added you to Acme", "https://weft.test/a/1"),
+            "a channel that is gone"
+        );
+        assert_eq!(
+            membership(NotificationType::RemovedFromWorkspace, None),
+            said("Ana removed you from Acme", "https://weft.test")
+        );
+        assert_eq!(
+            membership(NotificationType::AddedToWorkspace, None),
+            said("Ana added you to Acme", "https://weft.test/a/1")
+        );
+    }
+
     #[test]
     fn html_escapes_what_people_wrote() {
-        let mut e = email(Occasion::Each, 1);
+        let mut e = email(PushDelivery::Each, 1);
         e.items[0].headline = "<script>alert(1)</script> & \"x\"".into();
         let html = e.html();
         assert!(!html.contains("<script>"), "{html}");

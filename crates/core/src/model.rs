@@ -402,25 +402,86 @@ impl NotifyReason {
         serde_json::from_value(Value::String(s.to_string())).ok()
     }
 
-    /// Twist's `type_id`: 1 comment, 2 thread, 3/4 added to/removed from a workspace,
-    /// 5/6 added to/removed from a channel; Weft's 7: a direct message.
-    pub fn type_id(self, is_comment: bool) -> i64 {
+    /// What the notification is about, given whether the post was a comment.
+    pub fn type_id(self, is_comment: bool) -> NotificationType {
         match self {
-            NotifyReason::Message => 7,
-            NotifyReason::AddedToWorkspace => 3,
-            NotifyReason::RemovedFromWorkspace => 4,
-            NotifyReason::AddedToChannel => 5,
-            NotifyReason::RemovedFromChannel => 6,
-            _ if is_comment => 1,
-            _ => 2,
+            NotifyReason::Message => NotificationType::Message,
+            NotifyReason::AddedToWorkspace => NotificationType::AddedToWorkspace,
+            NotifyReason::RemovedFromWorkspace => NotificationType::RemovedFromWorkspace,
+            NotifyReason::AddedToChannel => NotificationType::AddedToChannel,
+            NotifyReason::RemovedFromChannel => NotificationType::RemovedFromChannel,
+            _ if is_comment => NotificationType::Comment,
+            _ => NotificationType::Thread,
         }
+    }
+}
+
+/// What a notification is about: Twist's `type_id`, a number on the wire and in the
+/// database (1 comment, 2 thread, 3/4 added to/removed from a workspace, 5/6 added
+/// to/removed from a channel; Weft's 7: a direct message).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NotificationType {
+    Comment = 1,
+    Thread = 2,
+    AddedToWorkspace = 3,
+    RemovedFromWorkspace = 4,
+    AddedToChannel = 5,
+    RemovedFromChannel = 6,
+    Message = 7,
+}
+
+impl NotificationType {
+    const ALL: [NotificationType; 7] = [
+        NotificationType::Comment,
+        NotificationType::Thread,
+        NotificationType::AddedToWorkspace,
+        NotificationType::RemovedFromWorkspace,
+        NotificationType::AddedToChannel,
+        NotificationType::RemovedFromChannel,
+        NotificationType::Message,
+    ];
+
+    /// The number on the wire.
+    pub fn id(self) -> i64 {
+        self as i64
+    }
+
+    pub fn from_id(id: i64) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.id() == id)
+    }
+}
+
+impl Serialize for NotificationType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_i64(self.id())
+    }
+}
+
+impl schemars::JsonSchema for NotificationType {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "NotificationType".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let ids: Vec<i64> = Self::ALL.iter().map(|t| t.id()).collect();
+        schemars::json_schema!({
+            "type": "integer",
+            "enum": ids,
+            "description": "1 comment, 2 thread, 3/4 added to/removed from a workspace, 5/6 added to/removed from a channel, 7 a direct message",
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for NotificationType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let id = i64::deserialize(d)?;
+        Self::from_id(id).ok_or_else(|| serde::de::Error::custom(format!("unknown notification type_id {id}")))
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Notification {
     pub id: i64,
-    pub type_id: i64,
+    pub type_id: NotificationType,
     pub reason: NotifyReason,
     pub workspace_id: WorkspaceId,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -31,6 +31,9 @@ pub trait Store: Send + Sync {
     /// How many SQL statements this store has run: tests use it to prove that a list
     /// costs a fixed number of queries whatever its length.
     fn statements(&self) -> u64;
+    /// How many write jobs are waiting for the writer (not counting the batch it is
+    /// running): tests use it to line jobs up behind one that holds the writer.
+    fn queued_writes(&self) -> usize;
 }
 
 impl dyn Store {

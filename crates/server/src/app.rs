@@ -77,10 +77,7 @@ impl Server {
             openapi,
         });
         tokio::spawn(stream::run_feeder(app.clone()));
-        tokio::spawn(every_tick(app.clone(), "scheduled work", |a| async move { a.run_due_work().await }));
-        if app.mailer.is_some() {
-            tokio::spawn(every_tick(app.clone(), "the mailer", |a| async move { a.run_mail_work().await }));
-        }
+        crate::workers::start(&app);
         let router = router(app.clone());
         let mut stop = shutdown_tx.subscribe();
         let serve = tokio::spawn(async move {
@@ -103,68 +100,6 @@ impl Server {
             Err(e) => tracing::error!(error = %e, "server task failed"),
         }
         self.app.store.close().await;
-    }
-}
-
-/// How often each node looks for scheduled work that has come due.
-pub const SCHEDULER_TICK: std::time::Duration = std::time::Duration::from_secs(1);
-
-impl App {
-    /// One step of the scheduler: escalates unacknowledged emergencies, returns snoozed
-    /// inbox items whose time has come and sends the pushes that are due. Safe on
-    /// several nodes at once: the work happens in one write transaction, and a node that
-    /// comes second finds nothing left to do. Answers how many items came back.
-    pub async fn run_due_work(&self) -> weft_core::Result<usize> {
-        let now = self.clock.now();
-        // Most ticks find nothing: look with a cheap read before taking the writer.
-        let (snoozes, pushes, escalations) = self
-            .store
-            .read(move |tx| {
-                let due = |v: usize| v > 0;
-                Ok((
-                    due(tx.due_snoozes(now, 1)?.len()),
-                    due(tx.due_pushes(now, 1)?.len()),
-                    due(tx.due_escalations(now)?.len()),
-                ))
-            })
-            .await?;
-        let mut done = 0;
-        if escalations {
-            done += self.store.write(move |tx| weft_core::services::emergencies::escalate_due(tx, now)).await?;
-        }
-        if snoozes {
-            done += self.store.write(move |tx| weft_core::services::inbox::return_snoozed(tx, now)).await?;
-        }
-        if pushes {
-            // In transactions of a bounded size, so posts are not held up behind one big one.
-            loop {
-                let handled = self.store.write(move |tx| weft_core::services::delivery::run_due(tx, now)).await?;
-                done += handled;
-                if handled < weft_core::services::delivery::BATCH as usize {
-                    break;
-                }
-            }
-        }
-        Ok(done)
-    }
-}
-
-/// Runs `step` once a tick until the server shuts down; a failed step is tried again on
-/// the next tick.
-async fn every_tick<F, Fut>(app: Arc<App>, what: &'static str, step: F)
-where
-    F: Fn(Arc<App>) -> Fut,
-    Fut: std::future::Future<Output = weft_core::Result<usize>>,
-{
-    let mut shutdown = app.shutdown.clone();
-    loop {
-        if let Err(e) = step(app.clone()).await {
-            tracing::warn!(error = %e, "{what} failed; retrying on the next tick");
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(SCHEDULER_TICK) => {}
-            _ = shutdown.changed() => return,
-        }
     }
 }
 

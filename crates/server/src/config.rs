@@ -32,6 +32,9 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// The sender of email, e.g. `Weft <weft@example.com>`.
     pub mail_from: Option<String>,
+    /// Whether the background workers (scheduler, mailer) run every tick or only when
+    /// stepped. Not a setting: tests step them.
+    pub workers: crate::workers::WorkerMode,
 }
 
 impl Config {
@@ -65,6 +68,7 @@ impl Default for Config {
             public_url: None,
             smtp_url: None,
             mail_from: None,
+            workers: crate::workers::WorkerMode::Background,
         }
     }
 }

@@ -7,6 +7,8 @@ pub mod config;
 pub mod mail;
 pub mod stream;
 pub mod throttle;
+pub mod workers;
 
 pub use app::{App, Server};
 pub use config::Config;
+pub use workers::{Worker, WorkerMode};

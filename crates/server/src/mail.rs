@@ -1,15 +1,14 @@
-//! Email over SMTP, when `--smtp-url` is set. Each node's mailer turns new pushes into
-//! outbox emails (`services::mail::enqueue`), leases the ones that are due, sends them and
-//! records the outcome: sent, retried later with backoff, or parked for an admin.
+//! Email over SMTP, when `--smtp-url` is set: the settings, and sending one email. Each
+//! node's mailer worker (`workers.rs`) turns new pushes into outbox emails
+//! (`services::mail::enqueue`), leases the ones that are due, sends them here and records
+//! the outcome: sent, retried later with backoff, or parked for an admin.
 
-use crate::app::App;
 use crate::config::Config;
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::time::Duration;
-use weft_core::services::mail;
-use weft_core::store::{MailOutcome, OutboxMail};
+use weft_core::store::OutboxMail;
 
 /// How long one SMTP exchange may take before it counts as a failure.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
@@ -35,7 +34,7 @@ impl Mailer {
     }
 
     /// Sends one email. On failure: whether the server refused it for good, and why.
-    async fn send(&self, m: &OutboxMail) -> Result<(), (bool, String)> {
+    pub(crate) async fn send(&self, m: &OutboxMail) -> Result<(), (bool, String)> {
         let to: Mailbox = m.to.parse().map_err(|e| (true, format!("bad recipient address {:?}: {e}", m.to)))?;
         let mut message = Message::builder()
             .from(self.from.clone())
@@ -98,64 +97,6 @@ pub fn redact(url: &str) -> String {
             format!("{}{user}:…{}", &url[..scheme + 3], &url[at..])
         }
         _ => url.to_string(),
-    }
-}
-
-impl App {
-    /// One round of the mailer: queues the email of new pushes, then sends what is due.
-    /// Safe on several nodes at once (the cursor moves in the writer; each email is leased
-    /// to one node). Answers how many emails were sent.
-    pub async fn run_mail_work(&self) -> weft_core::Result<usize> {
-        let Some(mailer) = &self.mailer else { return Ok(0) };
-        let now = self.clock.now();
-        let (enqueue, due) = self.store.read(move |tx| Ok((mail::enqueue_due(tx)?, tx.mail_due(now)?))).await?;
-        if enqueue {
-            // In transactions of a bounded size, so posts are not held up behind one big one.
-            loop {
-                let base = self.base_url.clone();
-                let read = self.store.write(move |tx| mail::enqueue(tx, &base, now)).await?;
-                if (read as i64) < mail::ENQUEUE_BATCH {
-                    break;
-                }
-            }
-        }
-        if !due && !enqueue {
-            return Ok(0);
-        }
-        let mut sent = 0;
-        loop {
-            let batch = self.store.write(move |tx| mail::claim(tx, now)).await?;
-            if batch.is_empty() {
-                return Ok(sent);
-            }
-            let full = batch.len() as i64 == mail::SEND_BATCH;
-            let mut results = Vec::with_capacity(batch.len());
-            let mut server_down: Option<String> = None;
-            for m in &batch {
-                let outcome = match &server_down {
-                    // The server just failed us: do not wait on it once per email.
-                    Some(error) => mail::after_failure(m.attempts, false, error, now),
-                    None => match mailer.send(m).await {
-                        Ok(()) => {
-                            sent += 1;
-                            MailOutcome::Sent
-                        }
-                        Err((permanent, error)) => {
-                            tracing::warn!(mail = m.id, to = %m.to, attempt = m.attempts, %error, "sending an email failed");
-                            if !permanent {
-                                server_down = Some(error.clone());
-                            }
-                            mail::after_failure(m.attempts, permanent, &error, now)
-                        }
-                    },
-                };
-                results.push((m.id, outcome));
-            }
-            self.store.write(move |tx| mail::finish(tx, &results, now)).await?;
-            if !full || server_down.is_some() {
-                return Ok(sent);
-            }
-        }
     }
 }
 

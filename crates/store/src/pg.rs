@@ -440,6 +440,10 @@ impl Store for PgStore {
         self.statements.load(Ordering::Relaxed)
     }
 
+    fn queued_writes(&self) -> usize {
+        crate::writer::queued(&self.writer)
+    }
+
     fn close(&self) -> BoxFuture<()> {
         self.writer.lock().expect("writer lock").take();
         self.reads.lock().expect("read queue").take();

@@ -493,7 +493,7 @@ const NOTIFICATION_COLS: &str = "id, type_id, reason, workspace_id, channel_id, 
 fn notification_from(r: &Row) -> Result<Notification> {
     Ok(Notification {
         id: r.i64(0)?,
-        type_id: r.i64(1)?,
+        type_id: NotificationType::from_id(r.i64(1)?).unwrap_or(NotificationType::Thread),
         reason: NotifyReason::parse(&r.text(2)?).unwrap_or(NotifyReason::Recipient),
         workspace_id: WorkspaceId(r.i64(3)?),
         channel_id: r.opt_i64(4)?.map(ChannelId),
@@ -2095,7 +2095,7 @@ impl Tx for SqlTx<'_> {
                 params.extend([
                     (*user).into(),
                     n.workspace_id.into(),
-                    n.type_id.into(),
+                    n.type_id.id().into(),
                     n.reason.as_str().into(),
                     n.channel_id.into(),
                     n.thread_id.into(),

@@ -343,6 +343,10 @@ impl Store for SqliteStore {
         self.statements.load(Ordering::Relaxed)
     }
 
+    fn queued_writes(&self) -> usize {
+        crate::writer::queued(&self.writer)
+    }
+
     fn close(&self) -> BoxFuture<()> {
         // Dropping the last sender lets the writer finish its queue and close the file.
         self.writer.lock().expect("writer lock").take();

@@ -172,6 +172,11 @@ pub fn writer_loop<W: WriteConn>(mut w: W, mut rx: mpsc::Receiver<WriteRequest>,
     w.close();
 }
 
+/// How many jobs are queued for the writer thread and not taken yet (none once closed).
+pub fn queued(writer: &Mutex<Option<mpsc::Sender<WriteRequest>>>) -> usize {
+    writer.lock().expect("writer lock").as_ref().map_or(0, |s| s.max_capacity() - s.capacity())
+}
+
 /// Queues a write job for the writer thread and waits for its committed result.
 pub fn submit(writer: &Mutex<Option<mpsc::Sender<WriteRequest>>>, job: Job) -> BoxFuture<Result<AnyBox>> {
     let sender = writer.lock().expect("writer lock").clone();

@@ -48,6 +48,15 @@ fn backends() -> Vec<Fresh> {
     out
 }
 
+/// Yields until `done` holds (a guard fails the test if it never does).
+async fn wait_until(done: impl Fn() -> bool) {
+    let give_up = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !done() {
+        assert!(std::time::Instant::now() < give_up, "the condition never held");
+        tokio::task::yield_now().await;
+    }
+}
+
 fn event(n: i64) -> NewEvent {
     NewEvent {
         workspace_id: WorkspaceId(1),
@@ -116,35 +125,39 @@ async fn a_failing_job_rolls_back_alone_and_others_commit() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn jobs_failing_anywhere_in_a_batch_roll_back_alone_the_last_one_too() {
-    use std::time::Duration;
     for b in backends() {
         let s = b.store.clone();
-        // A slow job holds the writer, so that the next five queue up behind it and are
-        // committed together, in order: ok, failing, ok, ok, failing.
+        // A job holds the writer until the test lets it go, so that the next five queue up
+        // behind it and are committed together, in order: ok, failing, ok, ok, failing.
+        let (started, holding) = tokio::sync::oneshot::channel();
+        let (release, released) = std::sync::mpsc::channel::<()>();
         let slow = {
             let s = s.clone();
             tokio::spawn(async move {
-                s.write(|tx| {
-                    std::thread::sleep(Duration::from_millis(300));
+                s.write(move |tx| {
+                    let _ = started.send(());
+                    released.recv().expect("the test lets the job go");
                     tx.append_event(&event(0), 1)
                 })
                 .await
             })
         };
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        holding.await.expect("the writer runs the holding job");
         let mut handles = Vec::new();
         for (i, fails) in [false, true, false, false, true].into_iter().enumerate() {
-            let s = s.clone();
+            let s2 = s.clone();
             handles.push(tokio::spawn(async move {
-                s.write(move |tx| {
+                s2.write(move |tx| {
                     tx.insert_user(&new_user(&format!("b{i}@x.org")))?;
                     tx.append_event(&event(i as i64 + 1), 1)?;
                     if fails { Err(Error::BadRequest("no".into())) } else { Ok(()) }
                 })
                 .await
             }));
-            tokio::time::sleep(Duration::from_millis(5)).await;
+            // Queued before the next one is sent: the batch keeps this order.
+            wait_until(|| s.queued_writes() == i + 1).await;
         }
+        release.send(()).unwrap();
         slow.await.unwrap().unwrap();
         let mut ok = Vec::new();
         for h in handles {

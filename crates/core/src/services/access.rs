@@ -63,8 +63,9 @@ pub fn group(tx: &mut dyn Tx, id: GroupId, user: UserId) -> Result<(Group, UserT
     Ok((g, role))
 }
 
-/// Checks that every one of `users` is an active member of `ws`.
-pub fn require_members(tx: &mut dyn Tx, ws: WorkspaceId, users: &[UserId], field: &str) -> Result<()> {
+/// Checks that every one of `users` is an active member of `ws`; someone who is not is
+/// not found.
+pub fn require_members(tx: &mut dyn Tx, ws: WorkspaceId, users: &[UserId]) -> Result<()> {
     for &u in users {
         match tx.membership(ws, u)? {
             Some(m) if !m.removed => {}

@@ -1,10 +1,11 @@
 //! Channels: public or private places for threads.
 
-use super::{access, dedup, emit, notify};
+use super::{access, dedup, emit, emit_member_change, notify};
 use crate::error::{Error, NotFound, Result};
 use crate::event::Audience;
 use crate::ids::*;
 use crate::model::*;
+use crate::payload::Members;
 use crate::policy;
 use crate::store::{NewChannel, Tx};
 
@@ -31,9 +32,9 @@ pub fn add(tx: &mut dyn Tx, actor: UserId, input: NewChannelInput, now: i64) -> 
     if input.emergency && !policy::can_administer_workspace(role) {
         return Err(Error::forbidden("only admins can make an emergency channel"));
     }
-    access::require_members(tx, ws, &input.user_ids, "user_ids")?;
+    access::require_members(tx, ws, &input.user_ids)?;
     let defaults = input.default_recipients.clone().unwrap_or_default();
-    access::require_members(tx, ws, &defaults, "default_recipients")?;
+    access::require_members(tx, ws, &defaults)?;
     check_groups(tx, ws, &input.default_groups)?;
     let id = tx.insert_channel(&NewChannel {
         workspace_id: ws,
@@ -143,7 +144,7 @@ pub fn update(tx: &mut dyn Tx, actor: UserId, id: ChannelId, up: Update, now: i6
         ch.use_default_recipients = true;
     }
     if let Some(v) = up.default_recipients {
-        access::require_members(tx, ch.workspace_id, &v, "default_recipients")?;
+        access::require_members(tx, ch.workspace_id, &v)?;
         ch.default_recipients = v;
         ch.use_default_recipients = true;
     }
@@ -192,12 +193,11 @@ pub fn add_users(tx: &mut dyn Tx, actor: UserId, id: ChannelId, users: &[UserId]
     if ch.archived {
         return Err(Error::forbidden("the channel is archived"));
     }
-    access::require_members(tx, ch.workspace_id, users, "user_ids")?;
+    access::require_members(tx, ch.workspace_id, users)?;
     let new: Vec<UserId> = dedup(users.iter().copied()).into_iter().filter(|u| !ch.user_ids.contains(u)).collect();
     tx.add_channel_members(id, &new)?;
     for u in new {
-        let payload = serde_json::json!({"channel_id": id, "user_id": u});
-        emit(tx, ch.workspace_id, "channel_user_added", Audience::channel(id).and_user(u), &payload, now)?;
+        emit_member_change(tx, ch.workspace_id, Members::Channel(id), u, true, now)?;
         notify::membership(tx, u, ch.workspace_id, Some(id), NotifyReason::AddedToChannel, actor, now)?;
     }
     Ok(())
@@ -212,8 +212,7 @@ pub fn remove_users(tx: &mut dyn Tx, actor: UserId, id: ChannelId, users: &[User
     let gone: Vec<UserId> = dedup(users.iter().copied()).into_iter().filter(|u| ch.user_ids.contains(u)).collect();
     tx.remove_channel_members(id, &gone)?;
     for u in gone {
-        let payload = serde_json::json!({"channel_id": id, "user_id": u});
-        emit(tx, ch.workspace_id, "channel_user_removed", Audience::channel(id).and_user(u), &payload, now)?;
+        emit_member_change(tx, ch.workspace_id, Members::Channel(id), u, false, now)?;
         notify::membership(tx, u, ch.workspace_id, Some(id), NotifyReason::RemovedFromChannel, actor, now)?;
     }
     Ok(())
@@ -227,8 +226,7 @@ pub fn join(tx: &mut dyn Tx, actor: UserId, id: ChannelId, now: i64) -> Result<C
     }
     if !ch.user_ids.contains(&actor) {
         tx.add_channel_members(id, &[actor])?;
-        let payload = serde_json::json!({"channel_id": id, "user_id": actor});
-        emit(tx, ch.workspace_id, "channel_user_added", Audience::channel(id).and_user(actor), &payload, now)?;
+        emit_member_change(tx, ch.workspace_id, Members::Channel(id), actor, true, now)?;
     }
     get(tx, actor, id)
 }

@@ -1,11 +1,12 @@
 //! Direct conversations between two or more people, and their messages.
 
 use super::threads::{self, PostInput, SNIPPET_CHARS};
-use super::{access, dedup, emit, notify};
+use super::{access, dedup, emit, emit_member_change, notify};
 use crate::error::{Error, NotFound, Result};
 use crate::event::Audience;
 use crate::ids::*;
 use crate::model::*;
+use crate::payload::Members;
 use crate::policy;
 use crate::store::{ConversationState, ItemQuery, NewConversation, Tx};
 use crate::text;
@@ -38,7 +39,7 @@ pub fn get_or_create(
     now: i64,
 ) -> Result<Conversation> {
     access::role_in(tx, ws, actor)?;
-    access::require_members(tx, ws, users, "user_ids")?;
+    access::require_members(tx, ws, users)?;
     let members = dedup(std::iter::once(actor).chain(users.iter().copied()));
     let key = key_of(&members);
     if let Some(id) = tx.conversation_by_key(ws, &key)? {
@@ -109,7 +110,7 @@ fn rekey(tx: &mut dyn Tx, c: &Conversation, members: &[UserId]) -> Result<()> {
 
 pub fn add_users(tx: &mut dyn Tx, actor: UserId, id: ConversationId, users: &[UserId], now: i64) -> Result<()> {
     let (mut c, _) = access::conversation(tx, id, actor)?;
-    access::require_members(tx, c.workspace_id, users, "user_ids")?;
+    access::require_members(tx, c.workspace_id, users)?;
     let new: Vec<UserId> = dedup(users.iter().copied()).into_iter().filter(|u| !c.user_ids.contains(u)).collect();
     if new.is_empty() {
         return Ok(());
@@ -119,8 +120,7 @@ pub fn add_users(tx: &mut dyn Tx, actor: UserId, id: ConversationId, users: &[Us
     c.version += 1;
     rekey(tx, &c, &members)?;
     for u in new {
-        let payload = serde_json::json!({"conversation_id": id, "user_id": u});
-        emit(tx, c.workspace_id, "conversation_user_added", Audience::conversation(id).and_user(u), &payload, now)?;
+        emit_member_change(tx, c.workspace_id, Members::Conversation(id), u, true, now)?;
     }
     Ok(())
 }
@@ -139,8 +139,7 @@ pub fn remove_users(tx: &mut dyn Tx, actor: UserId, id: ConversationId, users: &
     c.version += 1;
     rekey(tx, &c, &members)?;
     for u in gone {
-        let payload = serde_json::json!({"conversation_id": id, "user_id": u});
-        emit(tx, c.workspace_id, "conversation_user_removed", Audience::conversation(id).and_user(u), &payload, now)?;
+        emit_member_change(tx, c.workspace_id, Members::Conversation(id), u, false, now)?;
     }
     Ok(())
 }

@@ -6,9 +6,9 @@ use super::{emit, schedules};
 use crate::error::Result;
 use crate::event::Audience;
 use crate::ids::*;
+use crate::payload::{self, PushDelivery, PushItem};
 use crate::schedule::{self, Delivery};
 use crate::store::{Push, Tx};
-use serde_json::json;
 use std::collections::BTreeMap;
 
 /// Holds a push for each new notification (person, notification id) of one item until
@@ -29,27 +29,15 @@ pub fn plan(
         let Some((u, stored)) = people.iter().find(|(u, _)| u.id == user) else { continue };
         let s = schedules::effective_from(stored.clone(), u, now);
         let due_ts = schedule::push_due(&s, u.away_mode.as_ref(), now);
+        let push =
+            Push { id: 0, user, workspace, notification_id, thread, conversation, obj_index, created_ts: now, due_ts };
         if due_ts == Some(now) && s.delivery == Delivery::Each {
             // Available and pushed one by one: no need to hold it.
-            let item = json!({
-                "notification_id": notification_id, "thread_id": thread, "conversation_id": conversation,
-                "obj_index": obj_index, "created_ts": now,
-            });
-            let payload = json!({"delivery": "each", "items": [item]});
-            now_pushes.push(super::event(workspace, "push", Audience::user(user), &payload)?);
+            let payload = payload::Push::one(PushDelivery::Each, item(&push));
+            now_pushes.push(super::event(workspace, payload::Push::KIND, Audience::user(user), &payload)?);
             continue;
         }
-        held.push(Push {
-            id: 0,
-            user,
-            workspace,
-            notification_id,
-            thread,
-            conversation,
-            obj_index,
-            created_ts: now,
-            due_ts,
-        });
+        held.push(push);
     }
     tx.append_events(&now_pushes, now)?;
     tx.insert_pushes(&held)
@@ -109,22 +97,20 @@ pub fn run_due(tx: &mut dyn Tx, now: i64) -> Result<usize> {
         if send.is_empty() {
             continue;
         }
-        let items: Vec<_> = send
-            .iter()
-            .map(|p| {
-                json!({
-                    "notification_id": p.notification_id, "thread_id": p.thread, "conversation_id": p.conversation,
-                    "obj_index": p.obj_index, "created_ts": p.created_ts,
-                })
-            })
-            .collect();
-        let delivery = match s.delivery {
-            Delivery::Each => "each",
-            Delivery::Hourly => "hourly",
-            Delivery::Daily => "daily",
-        };
-        emit(tx, ws, "push", Audience::user(user), &json!({"delivery": delivery, "items": items}), now)?;
+        let payload = payload::Push { delivery: s.delivery.into(), items: send.iter().map(item).collect() };
+        emit(tx, ws, payload::Push::KIND, Audience::user(user), &payload, now)?;
         tx.finish_pushes(&send.iter().map(|p| p.id).collect::<Vec<_>>(), "delivered", now)?;
     }
     Ok(handled)
+}
+
+/// What a push tells of a notification it carries.
+fn item(p: &Push) -> PushItem {
+    PushItem::Notification {
+        notification_id: p.notification_id,
+        thread_id: p.thread,
+        conversation_id: p.conversation,
+        obj_index: p.obj_index,
+        created_ts: p.created_ts,
+    }
 }

@@ -7,6 +7,7 @@ use crate::error::{Error, NotFound, Result};
 use crate::event::Audience;
 use crate::ids::*;
 use crate::model::*;
+use crate::payload::{Push, PushDelivery, PushItem};
 use crate::schedule;
 use crate::store::Tx;
 use serde_json::json;
@@ -32,10 +33,11 @@ pub fn check(ch: &Channel, urgent: bool) -> Result<()> {
 
 /// Sends an urgent push to `users`, whatever their schedule.
 fn push_urgently(tx: &mut dyn Tx, ws: WorkspaceId, e: &Emergency, users: &[UserId], now: i64) -> Result<()> {
+    let item =
+        PushItem::Urgent { emergency_id: e.id, thread_id: e.thread_id, comment_id: e.comment_id, created_ts: now };
+    let payload = Push::one(PushDelivery::Urgent, item);
     for &u in users {
-        let item =
-            json!({"emergency_id": e.id, "thread_id": e.thread_id, "comment_id": e.comment_id, "created_ts": now});
-        emit(tx, ws, "push", Audience::user(u), &json!({"delivery": "urgent", "items": [item]}), now)?;
+        emit(tx, ws, Push::KIND, Audience::user(u), &payload, now)?;
     }
     Ok(())
 }

@@ -1,10 +1,11 @@
 //! Groups: named sets of people (`@design`) usable in notify lists and mentions.
 
-use super::{access, dedup, emit};
+use super::{access, dedup, emit, emit_member_change};
 use crate::error::{Error, NotFound, Result};
 use crate::event::Audience;
 use crate::ids::*;
 use crate::model::*;
+use crate::payload::Members;
 use crate::policy;
 use crate::store::Tx;
 
@@ -31,7 +32,7 @@ pub fn add(tx: &mut dyn Tx, actor: UserId, new: NewGroup, now: i64) -> Result<Gr
     if !policy::can_create_in_workspace(role) {
         return Err(Error::forbidden("guests cannot create groups"));
     }
-    access::require_members(tx, ws, &new.user_ids, "user_ids")?;
+    access::require_members(tx, ws, &new.user_ids)?;
     let id = tx.insert_group(ws, &new.name, &new.description, new.color)?;
     tx.add_group_members(id, &dedup(new.user_ids.iter().copied()))?;
     let g = tx.group(id)?.ok_or(Error::Internal("group vanished".into()))?;
@@ -80,12 +81,11 @@ pub fn remove(tx: &mut dyn Tx, actor: UserId, id: GroupId, now: i64) -> Result<(
 
 pub fn add_users(tx: &mut dyn Tx, actor: UserId, id: GroupId, users: &[UserId], now: i64) -> Result<()> {
     let g = managed(tx, actor, id)?;
-    access::require_members(tx, g.workspace_id, users, "user_ids")?;
+    access::require_members(tx, g.workspace_id, users)?;
     let new: Vec<UserId> = dedup(users.iter().copied()).into_iter().filter(|u| !g.user_ids.contains(u)).collect();
     tx.add_group_members(id, &new)?;
     for u in new {
-        let payload = serde_json::json!({"group_id": id, "user_id": u});
-        emit(tx, g.workspace_id, "group_user_added", Audience::workspace(), &payload, now)?;
+        emit_member_change(tx, g.workspace_id, Members::Group(id), u, true, now)?;
     }
     Ok(())
 }
@@ -95,8 +95,7 @@ pub fn remove_users(tx: &mut dyn Tx, actor: UserId, id: GroupId, users: &[UserId
     let gone: Vec<UserId> = dedup(users.iter().copied()).into_iter().filter(|u| g.user_ids.contains(u)).collect();
     tx.remove_group_members(id, &gone)?;
     for u in gone {
-        let payload = serde_json::json!({"group_id": id, "user_id": u});
-        emit(tx, g.workspace_id, "group_user_removed", Audience::workspace(), &payload, now)?;
+        emit_member_change(tx, g.workspace_id, Members::Group(id), u, false, now)?;
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ use crate::error::{Error, NotFound, Result};
 use crate::event::Audience;
 use crate::ids::*;
 use crate::model::*;
+use crate::payload::{ConversationRead, InboxUpdated};
 use crate::store::{ArchiveFilter, ConversationState, InboxQuery, Tx};
 use serde_json::json;
 
@@ -70,20 +71,9 @@ fn change(
         tx.inbox_state(actor, thread)?.ok_or_else(|| Error::BadRequest("this thread is not in your inbox".into()))?;
     f(&mut state)?;
     tx.put_inbox_state(actor, thread, state)?;
-    emit(tx, t.workspace_id, "inbox_updated", Audience::user(actor), &state_payload(&t, &state), now)?;
+    let payload = InboxUpdated::new(t.id, Some(t.channel_id), &state);
+    emit(tx, t.workspace_id, "inbox_updated", Audience::user(actor), &payload, now)?;
     Ok(state)
-}
-
-fn state_payload(t: &Thread, s: &InboxState) -> serde_json::Value {
-    json!({
-        "thread_id": t.id,
-        "channel_id": t.channel_id,
-        "in_inbox": !s.archived && s.snoozed_until.is_none(),
-        "is_archived": s.archived,
-        "snoozed_until_ts": s.snoozed_until,
-        "is_reminder": s.reminder,
-        "activity_ts": s.activity_ts,
-    })
 }
 
 /// Done: out of the inbox until something new concerns the person.
@@ -140,11 +130,7 @@ pub fn return_snoozed(tx: &mut dyn Tx, now: i64) -> Result<usize> {
         s.activity_ts = now;
         tx.put_inbox_state(user, thread, s)?;
         let channel = tx.thread(thread, user)?.map(|t| t.channel_id);
-        let payload = json!({
-            "thread_id": thread, "channel_id": channel, "in_inbox": true, "is_archived": false,
-            "snoozed_until_ts": null, "is_reminder": true, "activity_ts": now,
-        });
-        emit(tx, ws, "inbox_updated", Audience::user(user), &payload, now)?;
+        emit(tx, ws, "inbox_updated", Audience::user(user), &InboxUpdated::new(thread, channel, &s), now)?;
     }
     Ok(due.len())
 }
@@ -292,13 +278,12 @@ fn resolve(tx: &mut dyn Tx, c: &Conversation, at: Position) -> Result<i64> {
     }
 }
 
-fn conversation_position(
-    tx: &mut dyn Tx,
-    actor: UserId,
-    id: ConversationId,
-    position: impl FnOnce(&mut ConversationState),
-) -> Result<Conversation> {
-    super::conversations::set_state(tx, actor, id, position)
+/// Moves the actor's read position in a conversation and tells their other clients.
+fn set_conversation_read(tx: &mut dyn Tx, actor: UserId, c: &Conversation, read: i64, now: i64) -> Result<()> {
+    super::conversations::set_state(tx, actor, c.id, |s: &mut ConversationState| s.last_read_obj_index = read)?;
+    let payload = ConversationRead { conversation_id: c.id, last_read_obj_index: read };
+    emit(tx, c.workspace_id, "conversation_state_updated", Audience::user(actor), &payload, now)?;
+    Ok(())
 }
 
 pub fn conversation_mark_read(
@@ -310,10 +295,7 @@ pub fn conversation_mark_read(
 ) -> Result<()> {
     let c = super::conversations::get(tx, actor, id)?;
     let read = resolve(tx, &c, at)?;
-    conversation_position(tx, actor, id, |s| s.last_read_obj_index = read)?;
-    let payload = json!({"conversation_id": id, "last_read_obj_index": read});
-    emit(tx, c.workspace_id, "conversation_state_updated", Audience::user(actor), &payload, now)?;
-    Ok(())
+    set_conversation_read(tx, actor, &c, read, now)
 }
 
 pub fn conversation_mark_unread(
@@ -329,10 +311,7 @@ pub fn conversation_mark_unread(
         other => resolve(tx, &c, other)?,
     };
     let read = (from - 1).max(-1);
-    conversation_position(tx, actor, id, |s| s.last_read_obj_index = read)?;
-    let payload = json!({"conversation_id": id, "last_read_obj_index": read});
-    emit(tx, c.workspace_id, "conversation_state_updated", Audience::user(actor), &payload, now)?;
-    Ok(())
+    set_conversation_read(tx, actor, &c, read, now)
 }
 
 pub fn conversations_mark_all_read(tx: &mut dyn Tx, actor: UserId, ws: WorkspaceId, now: i64) -> Result<()> {

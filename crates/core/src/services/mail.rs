@@ -4,15 +4,21 @@
 //! durable outbox in the same transaction that moves the cursor: on several nodes, and
 //! across restarts, each push is turned into an email once. Sending, retrying and parking
 //! work on the outbox rows.
+//!
+//! An email is composed in three steps: `gather` reads the push's recipient and what its
+//! items refer to, `check` decides what to send (settings, removed people, things gone or
+//! out of sight, nothing left), and `crate::mail` renders the result — a pure function.
 
 use super::notifications;
 use crate::error::{Error, NotFound, Result};
 use crate::event::Event;
 use crate::ids::*;
-use crate::mail::{Email, Item, Occasion};
-use crate::model::{Notification, User};
+use crate::mail::{Draft, Notice};
+use crate::model::{Comment, Message, Notification, NotificationType, Thread, User, Workspace};
+use crate::payload::{Push, PushItem};
 use crate::store::{MailOutcome, NewMail, OutboxMail, Tx};
-use serde_json::Value;
+use serde::Deserialize;
+use serde_json::{Map, Value};
 use std::collections::HashMap;
 
 /// Pushes turned into email per transaction.
@@ -32,7 +38,7 @@ const CURSOR_SLACK: i64 = 5000;
 /// Whether `enqueue` has work: a push not yet read, or a cursor to set up or move on.
 pub fn enqueue_due(tx: &mut dyn Tx) -> Result<bool> {
     let Some(cursor) = tx.mail_cursor()? else { return Ok(true) };
-    Ok(!tx.events_of_kind_after("push", cursor, 1)?.is_empty() || tx.event_head()? - cursor > CURSOR_SLACK)
+    Ok(!tx.events_of_kind_after(Push::KIND, cursor, 1)?.is_empty() || tx.event_head()? - cursor > CURSOR_SLACK)
 }
 
 /// Turns the pushes after the cursor into outbox emails (links start with `base_url`) and
@@ -45,7 +51,7 @@ pub fn enqueue(tx: &mut dyn Tx, base_url: &str, now: i64) -> Result<usize> {
         tx.set_mail_cursor(head)?;
         return Ok(0);
     };
-    let pushes = tx.events_of_kind_after("push", cursor, ENQUEUE_BATCH)?;
+    let pushes = tx.events_of_kind_after(Push::KIND, cursor, ENQUEUE_BATCH)?;
     let next = match pushes.last() {
         Some(last) if pushes.len() as i64 == ENQUEUE_BATCH => last.seq,
         // Every push up to the head has been read.
@@ -100,63 +106,87 @@ pub fn unsubscribe(tx: &mut dyn Tx, token: &str) -> Result<(UserId, WorkspaceId)
     Ok((user, ws))
 }
 
-/// The email for one push, or None when nothing in it is to be mailed (email settings off,
-/// the items gone or no longer visible, the account removed).
-fn compose(tx: &mut dyn Tx, push: &Event, base_url: &str) -> Result<Option<NewMail>> {
-    let Some(user_id) = push.audience.user_id else { return Ok(None) };
-    let Some(user) = tx.user(user_id)?.filter(|u| !u.removed) else { return Ok(None) };
-    let Some(occasion) = push.data["delivery"].as_str().and_then(Occasion::parse) else { return Ok(None) };
-    let ws = push.workspace_id;
+/// The email for one push, or None when nothing in it is to be mailed: gathered from the
+/// store, checked, rendered. The secret of the unsubscribe link is made only for an email
+/// that goes out.
+fn compose(tx: &mut dyn Tx, event: &Event, base_url: &str) -> Result<Option<NewMail>> {
+    let Some(found) = gather(tx, event)? else { return Ok(None) };
+    let Some(draft) = check(&found) else { return Ok(None) };
+    let user = found.recipient.user;
+    let token = unsubscribe_token(tx, user.id, draft.workspace_id)?;
+    let email = draft.render(base_url, &token);
+    Ok(Some(NewMail {
+        event_seq: event.seq,
+        user: user.id,
+        workspace: draft.workspace_id,
+        to: user.email,
+        subject: email.subject(),
+        text: email.text(),
+        html: email.html(),
+        unsubscribe_url: email.unsubscribe_url,
+        created_ts: event.created_ts,
+    }))
+}
+
+/// What `gather` read for one push.
+struct Found {
+    recipient: Recipient,
+    about: About,
+}
+
+/// The person a push is for, and what decides which of its items they want by email.
+struct Recipient {
+    push: Push,
+    workspace_id: WorkspaceId,
+    user: User,
+    /// Their notification settings in the workspace.
+    settings: Map<String, Value>,
+    /// The notifications the push's items carry.
+    notes: HashMap<i64, Notification>,
+}
+
+/// What the items they want refer to, as it is now.
+#[derive(Default)]
+struct About {
+    workspace: Option<Workspace>,
+    threads: HashMap<ThreadId, Thread>,
+    comments: HashMap<CommentId, Comment>,
+    /// The names of the workspace's channels.
+    channels: HashMap<ChannelId, String>,
+    /// The channels the person may see now.
+    visible: Vec<ChannelId>,
+    /// Who did what, and who is covered for.
+    people: HashMap<UserId, User>,
+    /// The conversations the person is still in, with their titles.
+    conversations: HashMap<ConversationId, Option<String>>,
+    messages: HashMap<MessageId, Message>,
+}
+
+/// Step 1: reads the push's recipient, then everything the items they want refer to, a
+/// query per kind of thing. None: not a push to a person there is (or not one this
+/// version can read).
+fn gather(tx: &mut dyn Tx, event: &Event) -> Result<Option<Found>> {
+    let Some(user_id) = event.audience.user_id else { return Ok(None) };
+    let Ok(push) = Push::deserialize(&event.data) else { return Ok(None) };
+    let Some(user) = tx.user(user_id)? else { return Ok(None) };
+    let ws = event.workspace_id;
     let settings = notifications::effective(tx, user_id, ws)?;
-    let raw_items: Vec<&Value> = push.data["items"].as_array().map(|a| a.iter().collect()).unwrap_or_default();
-
-    // Which items the person wants by email: the emergency lane always gets through.
-    let note_ids: Vec<i64> = raw_items.iter().filter_map(|i| i["notification_id"].as_i64()).collect();
-    let notes: HashMap<i64, Notification> =
-        tx.notifications_by_ids(user_id, &note_ids)?.into_iter().map(|n| (n.id, n)).collect();
-    let mut wanted: Vec<Wanted> = Vec::new();
-    for item in raw_items {
-        let covering: Vec<UserId> = ids_in(&item["covering_for"]).into_iter().map(UserId).collect();
-        if let Some(emergency) = item["emergency_id"].as_i64() {
-            wanted.push(Wanted {
-                thread: item["thread_id"].as_i64().map(ThreadId),
-                comment: item["comment_id"].as_i64().map(CommentId),
-                channel: None,
-                by: None,
-                type_id: if item["comment_id"].is_i64() { 1 } else { 2 },
-                covering,
-                emergency: Some(emergency),
-                message: None,
-            });
-        } else if let Some(n) = item["notification_id"].as_i64().and_then(|id| notes.get(&id))
-            && notifications::enabled(&settings, &notifications::setting_for("email", n.type_id))
-        {
-            wanted.push(Wanted {
-                thread: n.thread_id,
-                comment: n.comment_id,
-                channel: n.channel_id,
-                by: Some(n.by_user_id),
-                type_id: n.type_id,
-                covering,
-                emergency: None,
-                message: n.conversation_id.zip(n.message_id),
-            });
-        }
-    }
+    let note_ids: Vec<i64> = push.items.iter().filter_map(notification_id).collect();
+    let notes = tx.notifications_by_ids(user_id, &note_ids)?.into_iter().map(|n| (n.id, n)).collect();
+    let recipient = Recipient { push, workspace_id: ws, user, settings, notes };
+    let wanted = wanted(&recipient);
     if wanted.is_empty() {
-        return Ok(None);
+        return Ok(Some(Found { recipient, about: About::default() }));
     }
 
-    // Everything the items refer to, a query per kind of thing.
     let thread_ids: Vec<ThreadId> = wanted.iter().filter_map(|w| w.thread).collect();
-    let threads: HashMap<ThreadId, _> =
-        tx.threads_by_ids(&thread_ids, user_id)?.into_iter().map(|t| (t.id, t)).collect();
+    let threads = tx.threads_by_ids(&thread_ids, user_id)?.into_iter().map(|t| (t.id, t)).collect();
     let comment_ids: Vec<CommentId> = wanted.iter().filter_map(|w| w.comment).collect();
-    let comments: HashMap<CommentId, _> = tx.comments_by_ids(&comment_ids)?.into_iter().map(|c| (c.id, c)).collect();
+    let comments = tx.comments_by_ids(&comment_ids)?.into_iter().map(|c| (c.id, c)).collect();
     // What they may still see: a thread is mailed only if its channel is visible to them now.
     let role = tx.membership(ws, user_id)?.filter(|m| !m.removed).map(|m| m.user_type);
-    let mut channels: HashMap<ChannelId, String> = HashMap::new();
-    let mut visible: Vec<ChannelId> = Vec::new();
+    let mut channels = HashMap::new();
+    let mut visible = Vec::new();
     for c in tx.channels_in(ws, user_id)? {
         if role.is_some_and(|r| crate::policy::can_see_channel(r, &c, user_id)) {
             visible.push(c.id);
@@ -165,117 +195,132 @@ fn compose(tx: &mut dyn Tx, push: &Event, base_url: &str) -> Result<Option<NewMa
     }
     let people_ids: Vec<UserId> =
         wanted.iter().flat_map(|w| w.by.into_iter().chain(w.covering.iter().copied())).collect();
-    let people: HashMap<UserId, User> = tx.users_by_ids(&people_ids)?.into_iter().map(|u| (u.id, u)).collect();
-    let name = |u: UserId| people.get(&u).map_or("Someone".to_string(), |p| p.name.clone());
+    let people = tx.users_by_ids(&people_ids)?.into_iter().map(|u| (u.id, u)).collect();
     // Direct messages: only in conversations they are still in.
     let message_ids: Vec<MessageId> = wanted.iter().filter_map(|w| w.message.map(|(_, m)| m)).collect();
-    let conversations: HashMap<ConversationId, Option<String>> = if message_ids.is_empty() {
+    let conversations = if message_ids.is_empty() {
         HashMap::new()
     } else {
         tx.conversations_of(ws, user_id)?.into_iter().map(|c| (c.id, c.title)).collect()
     };
-    let messages: HashMap<MessageId, _> = tx.messages_by_ids(&message_ids)?.into_iter().map(|m| (m.id, m)).collect();
-    let Some(workspace) = tx.workspace(ws)? else { return Ok(None) };
+    let messages = tx.messages_by_ids(&message_ids)?.into_iter().map(|m| (m.id, m)).collect();
+    let workspace = tx.workspace(ws)?;
+    let about = About { workspace, threads, comments, channels, visible, people, conversations, messages };
+    Ok(Some(Found { recipient, about }))
+}
 
-    let mut items = Vec::new();
-    for w in &wanted {
-        let ws_url = format!("{base_url}/a/{ws}");
-        if let Some((c, m)) = w.message {
-            let (Some(title), Some(message)) = (conversations.get(&c), messages.get(&m)) else { continue };
-            let author = message.creator_name.clone().unwrap_or_else(|| name(message.creator));
-            let headline = match title {
-                Some(t) if !t.is_empty() => format!("{author} wrote in \"{t}\""),
-                _ => format!("{author} wrote to you"),
-            };
-            let excerpt = crate::text::snippet(&message.content, 600);
-            items.push(Item { headline, excerpt, url: format!("{ws_url}/msg/{c}/m/{m}") });
-            continue;
+fn notification_id(item: &PushItem) -> Option<i64> {
+    match item {
+        PushItem::Notification { notification_id, .. } | PushItem::Covering { notification_id, .. } => {
+            Some(*notification_id)
         }
-        let item = match w.thread {
-            Some(t) => {
-                // Gone, or no longer visible to them: not mailed.
-                let Some(thread) = threads.get(&t).filter(|t| visible.contains(&t.channel_id)) else { continue };
-                let channel = channels.get(&thread.channel_id).cloned().unwrap_or_default();
-                let thread_url = format!("{ws_url}/ch/{}/t/{}", thread.channel_id, thread.id);
-                let comment = w.comment.and_then(|c| comments.get(&c)).filter(|c| c.thread_id == thread.id);
-                let (author, verb, excerpt, url) = match comment {
-                    Some(c) => (
-                        c.creator_name.clone().unwrap_or_else(|| name(c.creator)),
-                        "commented on",
-                        &c.content,
-                        format!("{thread_url}/c/{}", c.id),
-                    ),
-                    None if w.comment.is_some() => continue,
-                    None => (
-                        thread.creator_name.clone().unwrap_or_else(|| name(thread.creator)),
-                        if w.emergency.is_some() { "raised" } else { "started" },
-                        &thread.content,
-                        thread_url,
-                    ),
-                };
-                let mut headline = format!("{author} {verb} \"{}\" in #{channel}", thread.title);
-                if !w.covering.is_empty() {
-                    let names: Vec<String> = w.covering.iter().map(|u| name(*u)).collect();
-                    headline = format!("Covering for {}: {headline}", names.join(", "));
-                }
-                Item { headline, excerpt: crate::text::snippet(excerpt, 600), url }
-            }
-            None => {
-                let by = w.by.map(name).unwrap_or_else(|| "Someone".to_string());
-                let channel = w.channel.and_then(|c| channels.get(&c).map(|n| (c, n)));
-                let (headline, url) = match (w.type_id, channel) {
-                    (5, Some((c, n))) => (format!("{by} added you to #{n}"), format!("{ws_url}/ch/{c}")),
-                    (6, Some((_, n))) => (format!("{by} removed you from #{n}"), ws_url.clone()),
-                    (4, _) => (format!("{by} removed you from {}", workspace.name), base_url.to_string()),
-                    _ => (format!("{by} added you to {}", workspace.name), ws_url.clone()),
-                };
-                Item { headline, excerpt: String::new(), url }
-            }
-        };
-        items.push(item);
+        PushItem::Urgent { .. } => None,
     }
-    if items.is_empty() {
-        return Ok(None);
-    }
-    let token = unsubscribe_token(tx, user_id, ws)?;
-    let email = Email {
-        occasion,
-        workspace: workspace.name,
-        items,
-        settings_url: format!("{base_url}/a/{ws}/settings/notifications"),
-        unsubscribe_url: format!("{base_url}/mail/unsubscribe?token={token}"),
-    };
-    Ok(Some(NewMail {
-        event_seq: push.seq,
-        user: user_id,
-        workspace: ws,
-        to: user.email,
-        subject: email.subject(),
-        text: email.text(),
-        html: email.html(),
-        unsubscribe_url: email.unsubscribe_url.clone(),
-        created_ts: push.created_ts,
-    }))
 }
 
 /// One item of a push the person wants by email.
-struct Wanted {
+struct Wanted<'a> {
     thread: Option<ThreadId>,
     comment: Option<CommentId>,
     channel: Option<ChannelId>,
     by: Option<UserId>,
-    type_id: i64,
-    covering: Vec<UserId>,
-    emergency: Option<i64>,
+    kind: NotificationType,
+    covering: &'a [UserId],
+    /// The emergency lane's.
+    urgent: bool,
     /// A direct message: its conversation and itself.
     message: Option<(ConversationId, MessageId)>,
 }
 
-fn ids_in(v: &Value) -> Vec<i64> {
-    match v {
-        Value::Array(a) => a.iter().filter_map(Value::as_i64).collect(),
-        other => other.as_i64().into_iter().collect(),
+/// Step 2, check: what to send, if anything. The items the person wants by email (their
+/// settings; the emergency lane always gets through) that are still there and visible to
+/// them, with the names an email shows. None: nothing to send.
+fn check(found: &Found) -> Option<Draft> {
+    let (r, about) = (&found.recipient, &found.about);
+    let workspace = about.workspace.as_ref()?;
+    let notices: Vec<Notice> = wanted(r).iter().filter_map(|w| notice(w, about)).collect();
+    if notices.is_empty() {
+        return None;
     }
+    Some(Draft { delivery: r.push.delivery, workspace_id: r.workspace_id, workspace: workspace.name.clone(), notices })
+}
+
+/// The items of the push the person wants by email: none once they are removed.
+fn wanted(r: &Recipient) -> Vec<Wanted<'_>> {
+    if r.user.removed {
+        return Vec::new();
+    }
+    let notified = |id: &i64, covering| {
+        let n = r.notes.get(id)?;
+        let on = notifications::enabled(&r.settings, &notifications::setting_for("email", n.type_id));
+        on.then_some(Wanted {
+            thread: n.thread_id,
+            comment: n.comment_id,
+            channel: n.channel_id,
+            by: Some(n.by_user_id),
+            kind: n.type_id,
+            covering,
+            urgent: false,
+            message: n.conversation_id.zip(n.message_id),
+        })
+    };
+    let items = r.push.items.iter();
+    items
+        .filter_map(|item| match item {
+            PushItem::Urgent { thread_id, comment_id, .. } => Some(Wanted {
+                thread: Some(*thread_id),
+                comment: *comment_id,
+                channel: None,
+                by: None,
+                kind: if comment_id.is_some() { NotificationType::Comment } else { NotificationType::Thread },
+                covering: &[],
+                urgent: true,
+                message: None,
+            }),
+            PushItem::Covering { notification_id, covering_for, .. } => notified(notification_id, covering_for),
+            PushItem::Notification { notification_id, .. } => notified(notification_id, &[]),
+        })
+        .collect()
+}
+
+/// What the email says of one wanted item; None when it is gone or out of their sight.
+fn notice(w: &Wanted, about: &About) -> Option<Notice> {
+    let name = |u: UserId| about.people.get(&u).map_or("Someone".to_string(), |p| p.name.clone());
+    if let Some((c, m)) = w.message {
+        let (title, message) = (about.conversations.get(&c)?, about.messages.get(&m)?);
+        return Some(Notice::Message {
+            author: message.creator_name.clone().unwrap_or_else(|| name(message.creator)),
+            conversation: c,
+            title: title.clone(),
+            message: m,
+            content: message.content.clone(),
+        });
+    }
+    let Some(thread) = w.thread else {
+        return Some(Notice::Membership {
+            by: w.by.map(name).unwrap_or_else(|| "Someone".to_string()),
+            kind: w.kind,
+            channel: w.channel.and_then(|c| about.channels.get(&c).map(|n| (c, n.clone()))),
+        });
+    };
+    let thread = about.threads.get(&thread).filter(|t| about.visible.contains(&t.channel_id))?;
+    let (author, content) = match w.comment {
+        Some(c) => {
+            let c = about.comments.get(&c).filter(|c| c.thread_id == thread.id)?;
+            (c.creator_name.clone().unwrap_or_else(|| name(c.creator)), &c.content)
+        }
+        None => (thread.creator_name.clone().unwrap_or_else(|| name(thread.creator)), &thread.content),
+    };
+    Some(Notice::Post {
+        author,
+        channel: (thread.channel_id, about.channels.get(&thread.channel_id).cloned().unwrap_or_default()),
+        thread: thread.id,
+        title: thread.title.clone(),
+        comment: w.comment,
+        content: content.clone(),
+        urgent: w.urgent,
+        covering: w.covering.iter().map(|u| name(*u)).collect(),
+    })
 }
 
 /// The secret of a person's unsubscribe link for a workspace, made the first time.

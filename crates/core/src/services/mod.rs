@@ -52,6 +52,20 @@ pub(crate) fn event<T: Serialize>(
     Ok(NewEvent { workspace_id, kind, audience, payload })
 }
 
+/// Appends the event of `user` joining (`added`) or leaving a channel, a conversation or a
+/// group.
+pub(crate) fn emit_member_change(
+    tx: &mut dyn Tx,
+    workspace_id: WorkspaceId,
+    of: crate::payload::Members,
+    user: crate::ids::UserId,
+    added: bool,
+    now: i64,
+) -> Result<i64> {
+    let change = crate::payload::MemberChange { of, user_id: user };
+    emit(tx, workspace_id, change.kind(added), change.audience(), &change, now)
+}
+
 /// Keeps the first occurrence of each element.
 pub(crate) fn dedup<T: PartialEq + Copy>(items: impl IntoIterator<Item = T>) -> Vec<T> {
     let mut out: Vec<T> = Vec::new();

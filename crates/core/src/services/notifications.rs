@@ -3,7 +3,7 @@
 use super::access;
 use crate::error::{Error, NotFound, Result};
 use crate::ids::*;
-use crate::model::Notification;
+use crate::model::{Notification, NotificationType};
 use crate::store::Tx;
 use serde_json::{Map, Value};
 
@@ -69,17 +69,17 @@ pub fn enabled(settings: &Map<String, Value>, key: &str) -> bool {
     settings.get(key).and_then(Value::as_bool).unwrap_or(true)
 }
 
-/// The setting that governs a notification of this `type_id` on a delivery channel
+/// The setting that governs a notification of this type on a delivery channel
 /// ("desktop", "email" or "push").
-pub fn setting_for(channel: &str, type_id: i64) -> String {
-    let event = match type_id {
-        1 => "comments",
-        3 => "added_to_ws",
-        4 => "removed_from_ws",
-        5 => "added_to_ch",
-        6 => "removed_from_ch",
-        7 => "conversations",
-        _ => "threads",
+pub fn setting_for(channel: &str, t: NotificationType) -> String {
+    let event = match t {
+        NotificationType::Comment => "comments",
+        NotificationType::Thread => "threads",
+        NotificationType::AddedToWorkspace => "added_to_ws",
+        NotificationType::RemovedFromWorkspace => "removed_from_ws",
+        NotificationType::AddedToChannel => "added_to_ch",
+        NotificationType::RemovedFromChannel => "removed_from_ch",
+        NotificationType::Message => "conversations",
     };
     format!("{channel}_{event}")
 }

@@ -7,6 +7,7 @@ use crate::error::Result;
 use crate::event::Audience;
 use crate::ids::*;
 use crate::model::*;
+use crate::payload::{Push, PushDelivery, PushItem};
 use crate::policy;
 use crate::store::{InboxTouch, Tx};
 
@@ -142,12 +143,15 @@ fn cover(
     };
     touch(tx, thread, &[Touch { user: on_duty, bring_back: true, mention: None }], now)?;
     let id = tx.insert_notification(on_duty, &about_post(thread, comment, NotifyReason::Covering, author, now))?;
-    let item = serde_json::json!({
-        "notification_id": id, "thread_id": thread.id, "obj_index": obj_index, "created_ts": now,
-        "covering_for": covered,
-    });
-    let payload = serde_json::json!({"delivery": "covering", "items": [item]});
-    emit(tx, thread.workspace_id, "push", Audience::user(on_duty), &payload, now)?;
+    let item = PushItem::Covering {
+        notification_id: id,
+        thread_id: thread.id,
+        obj_index,
+        created_ts: now,
+        covering_for: covered,
+    };
+    let payload = Push::one(PushDelivery::Covering, item);
+    emit(tx, thread.workspace_id, Push::KIND, Audience::user(on_duty), &payload, now)?;
     Ok(())
 }
 

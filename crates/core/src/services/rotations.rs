@@ -5,6 +5,7 @@ use super::{access, emit};
 use crate::error::{Error, NotFound, Result};
 use crate::event::Audience;
 use crate::ids::*;
+use crate::payload::RotationUpdated;
 use crate::policy;
 use crate::rotation::{Duty, Override, Rotation};
 use crate::store::Tx;
@@ -30,7 +31,7 @@ fn save(tx: &mut dyn Tx, ch: &crate::model::Channel, r: &Rotation, now: i64) -> 
     r.validate()?;
     check_members(ch, r)?;
     tx.put_rotation(ch.id, r, now)?;
-    let payload = serde_json::json!({"channel_id": ch.id, "rotation": r});
+    let payload = RotationUpdated { channel_id: ch.id, rotation: Some(r) };
     emit(tx, ch.workspace_id, "rotation_updated", Audience::channel(ch.id), &payload, now)?;
     Ok(())
 }
@@ -86,7 +87,7 @@ pub fn remove(tx: &mut dyn Tx, actor: UserId, channel: ChannelId, now: i64) -> R
     if !tx.delete_rotation(channel)? {
         return Err(Error::NotFound(NotFound::Resource));
     }
-    let payload = serde_json::json!({"channel_id": channel, "rotation": null});
+    let payload = RotationUpdated { channel_id: channel, rotation: None };
     emit(tx, ch.workspace_id, "rotation_updated", Audience::channel(channel), &payload, now)?;
     Ok(())
 }

@@ -1,10 +1,11 @@
 //! Threads: titled posts in a channel, the unit of asynchronous discussion.
 
-use super::{access, dedup, emit, notify, search};
+use super::{access, dedup, emit, emit_member_change, notify, search};
 use crate::error::{Error, NotFound, Result};
 use crate::event::Audience;
 use crate::ids::*;
 use crate::model::*;
+use crate::payload::{Members, ThreadDeleted};
 use crate::policy;
 use crate::store::{ThreadQuery, ThreadState, Tx};
 use crate::text;
@@ -45,8 +46,7 @@ pub(crate) fn ensure_member(tx: &mut dyn Tx, ch: &mut Channel, actor: UserId, no
     if !ch.user_ids.contains(&actor) {
         tx.add_channel_members(ch.id, &[actor])?;
         ch.user_ids.push(actor);
-        let payload = serde_json::json!({"channel_id": ch.id, "user_id": actor});
-        emit(tx, ch.workspace_id, "channel_user_added", Audience::channel(ch.id).and_user(actor), &payload, now)?;
+        emit_member_change(tx, ch.workspace_id, Members::Channel(ch.id), actor, true, now)?;
     }
     Ok(())
 }
@@ -61,7 +61,7 @@ pub(crate) fn resolve_recipients(
     let ids = match given {
         Recipients::Everyone => ch.user_ids.clone(),
         Recipients::Users(ids) => {
-            access::require_members(tx, ch.workspace_id, &ids, "recipients")?;
+            access::require_members(tx, ch.workspace_id, &ids)?;
             ids
         }
     };
@@ -91,7 +91,7 @@ pub(crate) fn mentions(
     direct: &[UserId],
     groups: &[GroupId],
 ) -> Result<(Vec<UserId>, Vec<GroupId>)> {
-    access::require_members(tx, ws, direct, "direct_mentions")?;
+    access::require_members(tx, ws, direct)?;
     for &g in groups {
         if tx.group(g)?.is_none_or(|group| group.workspace_id != ws) {
             return Err(Error::invalid("direct_group_mentions", format!("group {g} not found in this workspace")));
@@ -296,7 +296,7 @@ pub fn remove(tx: &mut dyn Tx, actor: UserId, id: ThreadId, now: i64) -> Result<
     if !policy::can_edit_post(role, t.creator, actor) {
         return Err(Error::forbidden("only the author or an admin can remove a thread"));
     }
-    let payload = serde_json::json!({"id": t.id, "channel_id": t.channel_id, "workspace_id": t.workspace_id});
+    let payload = ThreadDeleted { id: t.id, channel_id: t.channel_id, workspace_id: t.workspace_id, moved_to: None };
     emit(tx, t.workspace_id, "thread_deleted", Audience::channel(t.channel_id), &payload, now)?;
     tx.delete_thread(id)
 }
@@ -338,8 +338,7 @@ pub fn move_to_channel(tx: &mut dyn Tx, actor: UserId, id: ThreadId, to: Channel
     tx.move_inbox_items(id, target.id)?;
     // Viewers of the old channel see it leave; viewers of the new one see it arrive.
     let t = tx.thread(id, actor)?.ok_or(Error::NotFound(NotFound::Thread))?;
-    let gone =
-        serde_json::json!({"id": t.id, "channel_id": from.id, "workspace_id": t.workspace_id, "moved_to": target.id});
+    let gone = ThreadDeleted { id: t.id, channel_id: from.id, workspace_id: t.workspace_id, moved_to: Some(target.id) };
     emit(tx, t.workspace_id, "thread_deleted", Audience::channel(from.id), &gone, now)?;
     emit(tx, t.workspace_id, "thread_added", Audience::channel(target.id), &t, now)?;
     Ok(())

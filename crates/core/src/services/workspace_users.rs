@@ -1,10 +1,11 @@
 //! Members of a workspace and their roles.
 
-use super::{access, emit, notify};
+use super::{access, emit, emit_member_change, notify};
 use crate::error::{Error, NotFound, Result};
 use crate::event::Audience;
 use crate::ids::*;
 use crate::model::*;
+use crate::payload::Members;
 use crate::policy;
 use crate::store::{Membership, Tx};
 
@@ -73,8 +74,7 @@ pub fn add(
     for ch in channels {
         if !ch.user_ids.contains(&user.id) {
             tx.add_channel_members(ch.id, &[user.id])?;
-            let payload = serde_json::json!({"channel_id": ch.id, "user_id": user.id});
-            emit(tx, ws, "channel_user_added", Audience::channel(ch.id).and_user(user.id), &payload, now)?;
+            emit_member_change(tx, ws, Members::Channel(ch.id), user.id, true, now)?;
         }
     }
     Ok(wu)

@@ -6,7 +6,7 @@ use crate::helpers::*;
 use crate::smtp::{Mail, Mode, SmtpSink};
 use serde_json::{Value, json};
 use std::time::Duration;
-use weft::{Config, Server};
+use weft::{Config, Server, Worker};
 
 const PUBLIC: &str = "https://weft.acme.test";
 
@@ -22,11 +22,7 @@ fn with_mail(sink: &SmtpSink) -> impl FnOnce(&mut Config) + use<> {
 /// What each node does every second: due pushes, then a round of mail. Answers the emails
 /// to Bo received so far.
 async fn round(t: &Team, sink: &SmtpSink) -> Vec<Mail> {
-    let app = &t.app.server.as_ref().unwrap().app;
-    app.run_due_work().await.unwrap();
-    app.run_mail_work().await.unwrap();
-    // Let a round the background mailer started meanwhile finish.
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    t.app.step_workers().await;
     to_bo(sink)
 }
 
@@ -315,16 +311,14 @@ async fn two_nodes_send_each_email_once() {
     for i in 0..6 {
         thread_for_bo(&t, &format!("Parallel {i}")).await;
     }
-    let one = &t.app.server.as_ref().unwrap().app;
+    let (one, two) = (t.app.node().workers(), node2.app.workers());
     for _ in 0..3 {
-        let (a, b) = tokio::join!(one.run_due_work(), node2.app.run_due_work());
-        a.unwrap();
-        b.unwrap();
-        let (a, b) = tokio::join!(one.run_mail_work(), node2.app.run_mail_work());
-        a.unwrap();
-        b.unwrap();
+        for worker in Worker::ALL {
+            let (a, b) = tokio::join!(one.step(worker), two.step(worker));
+            a.unwrap();
+            b.unwrap();
+        }
     }
-    tokio::time::sleep(Duration::from_millis(300)).await;
     let mails = to_bo(&sink);
     for i in 0..6 {
         assert_eq!(about(&mails, &format!("Parallel {i}")).len(), 1, "{mails:#?}");

@@ -62,7 +62,7 @@ both_backends! {
         // Nobody was named: the admins are reached at once.
         assert_eq!(urgent_pushes(&mut ana).await.len(), 1);
         t.app.clock.advance_secs(301);
-        t.app.server.as_ref().unwrap().app.run_due_work().await.unwrap();
+        t.app.step_workers().await;
         assert_eq!(urgent_pushes(&mut ana).await.len(), 1, "escalated to the admins");
         let log = t.ana.get("emergencies/get", json!({"workspace_id": t.ws})).await.unwrap();
         assert_eq!((log[0]["escalated_to"].clone(), log[1]["escalated_to"].clone()), (json!([t.ana_id]), json!([])));

@@ -1,7 +1,7 @@
 use serde_json::Value;
 use std::sync::Arc;
 use tempfile::TempDir;
-use weft::{Config, Server};
+use weft::{App, Config, Server, WorkerMode};
 use weft_client::Client;
 use weft_core::FakeClock;
 use weft_core::model::User;
@@ -83,6 +83,7 @@ impl TestApp {
             database_url: database_url.clone(),
             db_pool_size: 4,
             listen: "127.0.0.1:0".parse().unwrap(),
+            workers: WorkerMode::OnDemand,
             ..Config::default()
         };
         configure(&mut config);
@@ -91,6 +92,17 @@ impl TestApp {
         let server = Server::start(config, store, clock.clone()).await.expect("server starts");
         let base = format!("http://{}", server.addr);
         TestApp { anon: Client::new(&base), server: Some(server), database_url, base, clock, dir }
+    }
+
+    /// The running node.
+    pub fn node(&self) -> &Arc<App> {
+        &self.server.as_ref().expect("the server is running").app
+    }
+
+    /// What every node does each tick (the scheduler, then the mailer), once. Test servers
+    /// run their workers only when stepped: nothing runs meanwhile.
+    pub async fn step_workers(&self) {
+        self.node().workers().step_all().await.expect("a step of the workers");
     }
 
     /// Creates an account (password hashed with production parameters) and signs it in.
@@ -259,6 +271,7 @@ impl TestApp {
             database_url: self.database_url.clone(),
             db_pool_size: 4,
             listen: "127.0.0.1:0".parse().unwrap(),
+            workers: WorkerMode::OnDemand,
             ..Config::default()
         };
         configure(&mut config);

@@ -6,10 +6,10 @@ use serde_json::{Value, json};
 use std::time::Duration;
 use weft_client::{Client, EventStream};
 
-/// Runs the scheduler once (as every node does each second) and answers the pushes Bo's
+/// Steps the workers once (as every node does each second) and answers the pushes Bo's
 /// stream received meanwhile.
 async fn pushes(t: &Team, stream: &mut EventStream) -> Vec<Value> {
-    t.app.server.as_ref().unwrap().app.run_due_work().await.unwrap();
+    t.app.step_workers().await;
     stream
         .drain(Duration::from_millis(400))
         .await
@@ -86,6 +86,27 @@ both_backends! {
         let mut ana = t.ana.stream(t.ws, Some(0)).await.unwrap();
         let seen = ana.drain(Duration::from_millis(400)).await;
         assert!(seen.iter().all(|e| e.event != "push" || e.data["data"]["items"][0]["thread_id"].is_null()), "{seen:?}");
+        t.app.stop().await;
+    }
+}
+
+both_backends! {
+    async fn in_production_the_workers_run_by_themselves(b: Backend) {
+        // Every other test steps the workers; a server in production runs them every tick.
+        let t = Team::on_with(b, |c| c.workers = weft::WorkerMode::Background).await;
+        let mut bo = t.bo.stream(t.ws, None).await.unwrap();
+        t.bo.post("schedules/update", json!({"focus_minutes": 120})).await.unwrap();
+        let held = notify_bo(&t, &t.ana, "Held, then released").await;
+        t.bo.post("schedules/update", json!({"dnd_ranges": []})).await.unwrap();
+        // Nobody steps anything: the scheduler's next tick sends it.
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let ev = bo.next(left).await.expect("the background scheduler sends the push within seconds");
+            if ev.event == "push" && ev.data["data"]["items"][0]["thread_id"] == held["id"] {
+                break;
+            }
+        }
         t.app.stop().await;
     }
 }
