@@ -513,10 +513,10 @@ pub trait Tx {
     fn set_mail_cursor(&mut self, seq: i64) -> Result<()>;
     /// False if that push already has its email.
     fn insert_mail(&mut self, m: &NewMail) -> Result<bool>;
-    /// Takes the emails due at `now` (and those whose sender vanished: lease over) and
-    /// leases them until `lease_until`, counting the attempt.
     /// Whether some email is due to be sent at `now`.
     fn mail_due(&mut self, now: i64) -> Result<bool>;
+    /// Takes the emails due at `now` (and those whose sender vanished: lease over) and
+    /// leases them until `lease_until`, counting the attempt.
     fn claim_mail(&mut self, now: i64, lease_until: i64, limit: i64) -> Result<Vec<OutboxMail>>;
     fn finish_mail(&mut self, id: i64, outcome: &MailOutcome, now: i64) -> Result<()>;
     fn mail_status(&mut self, problems: i64) -> Result<MailStatus>;

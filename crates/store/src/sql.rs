@@ -662,8 +662,6 @@ fn inbox_state_from(r: &Row, at: usize) -> Result<InboxState> {
     })
 }
 
-/// Search words as an FTS5 query: each word quoted (so no word is read as syntax), the
-/// last one also as a prefix.
 /// The conditions of a search besides its words: where the searcher may look (the
 /// workspace, channels they see and conversations they are in) and the filters they chose.
 fn search_filters(q: &SearchQuery) -> (String, Vec<Value>) {
@@ -702,8 +700,9 @@ fn search_filters(q: &SearchQuery) -> (String, Vec<Value>) {
     (sql, params)
 }
 
-/// Words as an FTS5 query: all of them, the last one also as a prefix when `prefix`; in
-/// the title and body (never in the filter tokens).
+/// Words as an FTS5 query: all of them, each quoted (so no word is read as syntax), the
+/// last one also as a prefix when `prefix`; in the title and body (never in the filter
+/// tokens).
 fn fts5_query(words: &[String], title_only: bool, prefix: bool) -> String {
     let n = words.len();
     let terms: Vec<String> = words
