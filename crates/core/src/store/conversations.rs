@@ -24,8 +24,8 @@ pub struct ConversationState {
     pub last_read_obj_index: i64,
 }
 
-/// Conversations (direct messages), their members and their messages. Writing a message
-/// also writes its search document (see `search`).
+/// Conversations (direct messages), their members and their messages. Adding, editing or
+/// deleting a message also writes its search document (see `search`).
 pub trait Conversations {
     fn conversation_by_key(&mut self, ws: WorkspaceId, key: &str) -> Result<Option<ConversationId>>;
     fn insert_conversation(&mut self, c: &NewConversation) -> Result<ConversationId>;

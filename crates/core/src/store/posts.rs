@@ -34,8 +34,9 @@ pub struct ThreadQuery {
 }
 
 /// Posts in channels: threads (with each viewer's own state of them), their comments, and
-/// reactions — to threads, comments and conversation messages alike. Writing a thread or a
-/// comment also writes its search document (see `search`).
+/// reactions — to threads, comments and conversation messages alike. Adding or deleting a
+/// thread or a comment, and editing a comment, also write its search document (see
+/// `search`); a thread's edit is indexed by the caller (`Search::index_doc`).
 pub trait Posts {
     // threads
     fn insert_thread(&mut self, thread: &Thread) -> Result<ThreadId>;

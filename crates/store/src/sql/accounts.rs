@@ -36,7 +36,7 @@ pub(super) fn user_from(r: &Row) -> Result<User> {
 
 impl Accounts for SqlTx<'_> {
     fn insert_user(&mut self, u: &NewUser) -> Result<UserId> {
-        let short = weft_core::services::users::short_name(&u.name);
+        let short = short_name(&u.name);
         self.insert_id(
             // Days off match the default schedule: Monday to Friday, 09:00–17:00.
             "INSERT INTO users (email, name, short_name, password_hash, timezone, bot, created_ts, off_days) \

@@ -3,8 +3,7 @@
 use super::{Row, SqlTx, Value, args, item_filters, json, placeholders};
 use std::collections::HashMap;
 use weft_core::model::*;
-use weft_core::services::search;
-use weft_core::store::{ConversationState, Conversations, ItemQuery, NewConversation, Search};
+use weft_core::store::{ConversationState, Conversations, ItemQuery, NewConversation, Search, message_doc};
 use weft_core::{ConversationId, MessageId, Result, UserId, WorkspaceId};
 
 const CONV_COLS: &str = "c.id, c.workspace_id, c.creator, c.created_ts, c.title, c.private, c.message_count, \
@@ -190,7 +189,7 @@ impl Conversations for SqlTx<'_> {
             ],
         )?;
         let id = MessageId(id);
-        self.add_doc(&search::message_doc(&Message { id, ..m.clone() }))?;
+        self.add_doc(&message_doc(&Message { id, ..m.clone() }))?;
         Ok(id)
     }
 
@@ -239,7 +238,7 @@ impl Conversations for SqlTx<'_> {
                 m.id.into(),
             ],
         )?;
-        self.index_doc(&search::message_doc(m))
+        self.index_doc(&message_doc(m))
     }
 
     fn delete_message(&mut self, id: MessageId) -> Result<()> {

@@ -3,8 +3,7 @@
 use super::{Row, SqlTx, Value, args, item_filters, json, placeholders};
 use std::collections::HashMap;
 use weft_core::model::*;
-use weft_core::services::search;
-use weft_core::store::{ItemQuery, Posts, Search, ThreadQuery, ThreadState};
+use weft_core::store::{ItemQuery, Posts, Search, ThreadQuery, ThreadState, comment_doc, thread_doc};
 use weft_core::{ChannelId, CommentId, Result, ThreadId, UserId, WorkspaceId};
 
 pub(super) const THREAD_COLS: &str = "t.id, t.channel_id, t.workspace_id, t.title, t.content, t.creator, u.name, t.posted_ts, \
@@ -115,7 +114,7 @@ impl Posts for SqlTx<'_> {
         )?;
         let id = ThreadId(id);
         // The search index changes in the same transaction as the content.
-        self.add_doc(&search::thread_doc(&Thread { id, ..t.clone() }))?;
+        self.add_doc(&thread_doc(&Thread { id, ..t.clone() }))?;
         Ok(id)
     }
 
@@ -248,7 +247,7 @@ impl Posts for SqlTx<'_> {
             ],
         )?;
         let id = CommentId(id);
-        self.add_doc(&search::comment_doc(&Comment { id, ..c.clone() }))?;
+        self.add_doc(&comment_doc(&Comment { id, ..c.clone() }))?;
         Ok(id)
     }
 
@@ -297,7 +296,7 @@ impl Posts for SqlTx<'_> {
                 c.id.into(),
             ],
         )?;
-        self.index_doc(&search::comment_doc(c))
+        self.index_doc(&comment_doc(c))
     }
 
     fn delete_comment(&mut self, id: CommentId) -> Result<()> {

@@ -1,8 +1,7 @@
 //! `Search` in SQL: search documents and both engines' full-text search (FTS5, tsvector).
 
 use super::{Conn, Dialect, FtsIndexing, SqlTx, Value, args, placeholders};
-use weft_core::services::search;
-use weft_core::store::{Search, SearchDoc, SearchHit, SearchQuery};
+use weft_core::store::{RANK_CANDIDATES, Search, SearchDoc, SearchHit, SearchQuery};
 use weft_core::{ChannelId, ConversationId, Result, ThreadId, UserId};
 
 /// The conditions of a search besides its words: where the searcher may look (the
@@ -351,7 +350,7 @@ impl Search for SqlTx<'_> {
                       d.posted_ts, d.title, d.body";
         // Rank only the most recent matches (documents' ids grow with time), in a window that
         // widens until it fills the page or holds every match.
-        let mut window = search::RANK_CANDIDATES;
+        let mut window = RANK_CANDIDATES;
         loop {
             let floor = match &plan.newest_first {
                 Some(newest) => {
