@@ -89,52 +89,40 @@ pub struct ItemQuery {
     pub limit: i64,
 }
 
-/// The data access of one transaction: every area. Lookups return `Ok(None)` for a missing
-/// row and keep `Err` for real storage failures.
-///
-/// A method of an area trait is callable on a `&mut dyn Tx` without importing that trait
-/// (it is a supertrait of `Tx`); on a concrete type (a backend's own transaction), bring the
-/// area traits into scope with `use weft_core::store::prelude::*`.
-pub trait Tx:
-    Accounts
-    + Workspaces
-    + Channels
-    + Posts
-    + Conversations
-    + Inbox
-    + Notifications
-    + Search
-    + Schedules
-    + Emergencies
-    + Mail
-    + Events
-    + Idempotency
-{
-}
+/// Declares `Tx` as every area at once, implements it for whatever implements them all, and
+/// gathers the area traits in `prelude`: the list of areas is written once, below.
+macro_rules! tx_of_areas {
+    ($($area:ident),+ $(,)?) => {
+        /// The data access of one transaction: every area. Lookups return `Ok(None)` for a
+        /// missing row and keep `Err` for real storage failures.
+        ///
+        /// A method of an area trait is callable on a `&mut dyn Tx` without importing that
+        /// trait (it is a supertrait of `Tx`); on a concrete type (a backend's own
+        /// transaction), bring the area traits into scope with `use weft_core::store::prelude::*`.
+        pub trait Tx: $($area +)+ {}
 
-/// Whatever implements every area is a `Tx` (a backend implements the areas, one by one).
-impl<T> Tx for T where
-    T: ?Sized
-        + Accounts
-        + Workspaces
-        + Channels
-        + Posts
-        + Conversations
-        + Inbox
-        + Notifications
-        + Search
-        + Schedules
-        + Emergencies
-        + Mail
-        + Events
-        + Idempotency
-{
-}
+        /// A backend implements the areas one by one; whatever implements them all is a `Tx`.
+        impl<T: ?Sized $(+ $area)+> Tx for T {}
 
-/// The area traits and `Tx`, for code that calls them on a concrete type.
-pub mod prelude {
-    pub use super::{
-        Accounts, Channels, Conversations, Emergencies, Events, Idempotency, Inbox, Mail, Notifications, Posts,
-        Schedules, Search, Tx, Workspaces,
+        /// The area traits and `Tx`, for code that calls them on a concrete type.
+        pub mod prelude {
+            pub use super::{Tx, $($area),+};
+        }
     };
 }
+
+tx_of_areas!(
+    Accounts,
+    Workspaces,
+    Channels,
+    Posts,
+    Conversations,
+    Inbox,
+    Notifications,
+    Search,
+    Schedules,
+    Emergencies,
+    Mail,
+    Events,
+    Idempotency,
+);
