@@ -85,6 +85,19 @@ pub struct User {
     pub created_ts: i64,
 }
 
+/// A user's `short_name`: "Ana Lima" → "Ana L."; a single word stays as it is.
+pub fn short_name(name: &str) -> String {
+    let mut parts = name.split_whitespace();
+    match (parts.next(), parts.next_back()) {
+        (Some(first), Some(last)) => {
+            let initial: String = last.chars().take(1).collect();
+            format!("{first} {initial}.")
+        }
+        (Some(first), None) => first.to_string(),
+        _ => String::new(),
+    }
+}
+
 /// A member as seen inside one workspace (`workspace_users/*`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WorkspaceUser {
@@ -576,4 +589,13 @@ pub struct Emergency {
     pub escalated_ts: Option<i64>,
     pub escalated_to: Vec<UserId>,
     pub acks: Vec<EmergencyAck>,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn short_names() {
+        assert_eq!(super::short_name("Ana Maria Lima"), "Ana L.");
+        assert_eq!(super::short_name("Bo"), "Bo");
+    }
 }

@@ -73,7 +73,7 @@ pub(crate) fn storage_error(e: rusqlite::Error) -> Error {
     }
 }
 
-/// A connection that runs the shared SQL (`sql.rs`).
+/// A connection that runs the shared SQL (`sql/`).
 pub struct Db(pub Connection, pub Arc<AtomicU64>);
 
 impl Conn for Db {

@@ -294,8 +294,7 @@ fn postgres_columns(url: &str) -> BTreeMap<String, Vec<String>> {
 /// filter that only matches old documents (the window has to widen to find them).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_ranks_recent_matches_of_common_words_and_widens_for_filters() {
-    use weft_core::services::search::RANK_CANDIDATES;
-    use weft_core::store::{SearchDoc, SearchQuery};
+    use weft_core::store::{RANK_CANDIDATES, SearchDoc, SearchQuery};
     use weft_core::{ChannelId, ThreadId};
     let n = RANK_CANDIDATES * 3;
     for b in backends() {

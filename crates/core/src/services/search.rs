@@ -1,73 +1,21 @@
 //! Full-text search over thread titles and bodies, comments and conversation messages.
-//! The storage layer keeps the index in step with every write (same transaction); this
-//! module decides what is indexed and what a searcher may find.
+//! The storage layer keeps the index in step with every write (same transaction), with the
+//! documents `store::search` builds; this module decides what a searcher may find.
 
 use super::access;
 use crate::error::{Error, Result};
 use crate::ids::*;
 use crate::model::*;
 use crate::policy;
-use crate::store::{SearchDoc, SearchHit, SearchQuery, Tx};
+use crate::store::{SearchHit, SearchQuery, Tx};
 use crate::text;
 use serde::Serialize;
 use std::collections::HashMap;
 
 pub const DEFAULT_LIMIT: i64 = 30;
 pub const MAX_LIMIT: i64 = 100;
-/// Relevance is ranked among this many most recent matches. A very common word matches a
-/// large share of everything ever written; scoring all of it made such searches take most
-/// of a second at a million comments, and what people look for is almost always recent.
-pub const RANK_CANDIDATES: i64 = 1000;
 const MAX_WORDS: usize = 16;
 const SNIPPET_CHARS: usize = 160;
-
-pub fn thread_doc(t: &Thread) -> SearchDoc {
-    SearchDoc {
-        kind: "thread",
-        obj_id: t.id.0,
-        workspace_id: t.workspace_id,
-        channel_id: Some(t.channel_id),
-        conversation_id: None,
-        thread_id: Some(t.id),
-        author_id: t.creator,
-        posted_ts: t.posted_ts,
-        title: t.title.clone(),
-        body: t.content.clone(),
-        mentions: t.direct_mentions.clone(),
-    }
-}
-
-pub fn comment_doc(c: &Comment) -> SearchDoc {
-    SearchDoc {
-        kind: "comment",
-        obj_id: c.id.0,
-        workspace_id: c.workspace_id,
-        channel_id: Some(c.channel_id),
-        conversation_id: None,
-        thread_id: Some(c.thread_id),
-        author_id: c.creator,
-        posted_ts: c.posted_ts,
-        title: String::new(),
-        body: c.content.clone(),
-        mentions: c.direct_mentions.clone(),
-    }
-}
-
-pub fn message_doc(m: &Message) -> SearchDoc {
-    SearchDoc {
-        kind: "message",
-        obj_id: m.id.0,
-        workspace_id: m.workspace_id,
-        channel_id: None,
-        conversation_id: Some(m.conversation_id),
-        thread_id: None,
-        author_id: m.creator,
-        posted_ts: m.posted_ts,
-        title: String::new(),
-        body: m.content.clone(),
-        mentions: m.direct_mentions.clone(),
-    }
-}
 
 /// The words of a query: letters and digits, lower-cased, at most 16.
 pub fn words(query: &str) -> Vec<String> {

@@ -1,13 +1,13 @@
 //! Threads: titled posts in a channel, the unit of asynchronous discussion.
 
-use super::{access, dedup, emit, emit_member_change, notify, search};
+use super::{access, dedup, emit, emit_member_change, notify};
 use crate::error::{Error, NotFound, Result};
 use crate::event::Audience;
 use crate::ids::*;
 use crate::model::*;
 use crate::payload::{Members, ThreadDeleted};
 use crate::policy;
-use crate::store::{ThreadQuery, ThreadState, Tx};
+use crate::store::{ThreadQuery, ThreadState, Tx, search};
 use crate::text;
 use serde_json::Value;
 

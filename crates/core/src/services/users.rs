@@ -4,7 +4,7 @@ use crate::error::{Error, NotFound, Result};
 use crate::event::Audience;
 use crate::ids::*;
 use crate::input::Email;
-use crate::model::{AwayMode, User};
+use crate::model::{AwayMode, User, short_name};
 use crate::store::{NewUser, Tx};
 
 pub const DEFAULT_TIMEZONE: &str = "UTC";
@@ -161,26 +161,4 @@ pub fn update(tx: &mut dyn Tx, actor: UserId, up: Update, now: i64) -> Result<Us
         }
     }
     tx.user(actor)?.ok_or(Error::NotFound(NotFound::User))
-}
-
-/// "Ana Lima" → "Ana L."; a single word stays as it is.
-pub fn short_name(name: &str) -> String {
-    let mut parts = name.split_whitespace();
-    match (parts.next(), parts.next_back()) {
-        (Some(first), Some(last)) => {
-            let initial: String = last.chars().take(1).collect();
-            format!("{first} {initial}.")
-        }
-        (Some(first), None) => first.to_string(),
-        _ => String::new(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn short_names() {
-        assert_eq!(super::short_name("Ana Maria Lima"), "Ana L.");
-        assert_eq!(super::short_name("Bo"), "Bo");
-    }
 }

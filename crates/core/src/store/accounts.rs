@@ -1,0 +1,31 @@
+//! Accounts: users, their passwords and their sign-in tokens.
+
+use crate::error::Result;
+use crate::ids::*;
+use crate::model::*;
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub timezone: String,
+    pub bot: bool,
+    pub now: i64,
+}
+
+/// Accounts: users, their passwords and their sign-in tokens (stored as hashes).
+pub trait Accounts {
+    fn insert_user(&mut self, user: &NewUser) -> Result<UserId>;
+    fn user(&mut self, id: UserId) -> Result<Option<User>>;
+    fn user_by_email(&mut self, email: &str) -> Result<Option<User>>;
+    fn users_by_ids(&mut self, ids: &[UserId]) -> Result<Vec<User>>;
+    fn update_user(&mut self, user: &User) -> Result<()>;
+    fn user_count(&mut self) -> Result<i64>;
+    fn password_hash(&mut self, id: UserId) -> Result<Option<String>>;
+    fn set_password_hash(&mut self, id: UserId, hash: &str) -> Result<()>;
+    fn insert_token(&mut self, user: UserId, token_hash: &str, now: i64) -> Result<()>;
+    fn user_by_token(&mut self, token_hash: &str) -> Result<Option<User>>;
+    fn delete_token(&mut self, token_hash: &str) -> Result<()>;
+    fn delete_tokens_of(&mut self, user: UserId) -> Result<()>;
+}

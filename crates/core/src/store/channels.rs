@@ -1,0 +1,33 @@
+//! Channels, their members and the people who made them a favourite.
+
+use crate::error::Result;
+use crate::ids::*;
+use crate::model::*;
+
+#[derive(Debug, Clone)]
+pub struct NewChannel {
+    pub workspace_id: WorkspaceId,
+    pub name: String,
+    pub description: String,
+    pub creator: UserId,
+    pub public: bool,
+    pub color: Option<i64>,
+    pub icon: Option<i64>,
+    pub default_groups: Vec<GroupId>,
+    pub default_recipients: Vec<UserId>,
+    pub use_default_recipients: bool,
+    pub emergency: bool,
+    pub now: i64,
+}
+
+/// Channels, their members and the people who made them a favourite.
+pub trait Channels {
+    fn insert_channel(&mut self, ch: &NewChannel) -> Result<ChannelId>;
+    fn channel(&mut self, id: ChannelId, viewer: UserId) -> Result<Option<Channel>>;
+    fn channels_in(&mut self, ws: WorkspaceId, viewer: UserId) -> Result<Vec<Channel>>;
+    fn update_channel(&mut self, ch: &Channel) -> Result<()>;
+    fn delete_channel(&mut self, id: ChannelId) -> Result<()>;
+    fn add_channel_members(&mut self, ch: ChannelId, users: &[UserId]) -> Result<()>;
+    fn remove_channel_members(&mut self, ch: ChannelId, users: &[UserId]) -> Result<()>;
+    fn set_channel_favorite(&mut self, ch: ChannelId, user: UserId, favorite: bool) -> Result<()>;
+}

@@ -1,0 +1,16 @@
+//! The event log: every change's event, numbered without gaps.
+
+use crate::error::Result;
+use crate::event::{Event, NewEvent};
+
+/// The event log. Appending also moves each addressed person's event head (their inbox
+/// version, see `Inbox::inbox_version`).
+pub trait Events {
+    fn append_event(&mut self, e: &NewEvent, now: i64) -> Result<i64>;
+    /// Several events at once, in order; answers their sequence numbers.
+    fn append_events(&mut self, events: &[NewEvent], now: i64) -> Result<Vec<i64>>;
+    fn events_after(&mut self, after: i64, limit: i64) -> Result<Vec<Event>>;
+    fn event_head(&mut self) -> Result<i64>;
+    /// Events of one kind after `after`, in order.
+    fn events_of_kind_after(&mut self, kind: &str, after: i64, limit: i64) -> Result<Vec<Event>>;
+}

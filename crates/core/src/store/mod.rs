@@ -1,0 +1,131 @@
+//! What the services need from storage. `Tx` is the data access of one transaction: one
+//! trait per area (`Accounts`, `Workspaces`, `Channels`, `Posts`, …, one file each), all
+//! of which every backend implements. `Store` runs jobs (closures over a `Tx`) as write or
+//! read transactions. Backends live in the `weft-store` crate and pass the same contract
+//! suite.
+
+pub mod accounts;
+pub mod channels;
+pub mod conversations;
+pub mod emergencies;
+pub mod events;
+pub mod idempotency;
+pub mod inbox;
+pub mod mail;
+pub mod notifications;
+pub mod posts;
+pub mod schedules;
+pub mod search;
+pub mod workspaces;
+
+pub use accounts::*;
+pub use channels::*;
+pub use conversations::*;
+pub use emergencies::*;
+pub use events::*;
+pub use idempotency::*;
+pub use inbox::*;
+pub use mail::*;
+pub use notifications::*;
+pub use posts::*;
+pub use schedules::*;
+pub use search::*;
+pub use workspaces::*;
+
+use crate::error::Result;
+use std::any::Any;
+use std::future::Future;
+use std::pin::Pin;
+
+pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+pub type AnyBox = Box<dyn Any + Send>;
+pub type Job = Box<dyn FnOnce(&mut dyn Tx) -> Result<AnyBox> + Send>;
+
+pub trait Store: Send + Sync {
+    /// "sqlite" or "postgres".
+    fn backend(&self) -> &'static str;
+    /// Runs `job` in a write transaction. The future resolves after the transaction is
+    /// durably committed (or rolled back if the job failed).
+    fn write_job(&self, job: Job) -> BoxFuture<Result<AnyBox>>;
+    /// Runs `job` in a read-only transaction (one consistent snapshot).
+    fn read_job(&self, job: Job) -> BoxFuture<Result<AnyBox>>;
+    /// The sequence number of the newest committed event; changes after each commit.
+    fn head(&self) -> tokio::sync::watch::Receiver<i64>;
+    /// Finishes queued writes and closes the database cleanly.
+    fn close(&self) -> BoxFuture<()>;
+    /// How many SQL statements this store has run: tests use it to prove that a list
+    /// costs a fixed number of queries whatever its length.
+    fn statements(&self) -> u64;
+    /// How many write jobs are waiting for the writer (not counting the batch it is
+    /// running): tests use it to line jobs up behind one that holds the writer.
+    fn queued_writes(&self) -> usize;
+}
+
+impl dyn Store {
+    pub async fn write<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut dyn Tx) -> Result<T> + Send + 'static,
+    {
+        let out = self.write_job(Box::new(move |tx| f(tx).map(|v| Box::new(v) as AnyBox))).await?;
+        Ok(*out.downcast::<T>().expect("a job returns the type it was built with"))
+    }
+
+    pub async fn read<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut dyn Tx) -> Result<T> + Send + 'static,
+    {
+        let out = self.read_job(Box::new(move |tx| f(tx).map(|v| Box::new(v) as AnyBox))).await?;
+        Ok(*out.downcast::<T>().expect("a job returns the type it was built with"))
+    }
+}
+
+/// A page of a thread's comments or a conversation's messages.
+#[derive(Debug, Clone, Default)]
+pub struct ItemQuery {
+    pub newer_than_ts: Option<i64>,
+    pub older_than_ts: Option<i64>,
+    pub from_obj_index: Option<i64>,
+    pub to_obj_index: Option<i64>,
+    pub ascending: bool,
+    pub limit: i64,
+}
+
+/// Declares `Tx` as every area at once, implements it for whatever implements them all, and
+/// gathers the area traits in `prelude`: the list of areas is written once, below.
+macro_rules! tx_of_areas {
+    ($($area:ident),+ $(,)?) => {
+        /// The data access of one transaction: every area. Lookups return `Ok(None)` for a
+        /// missing row and keep `Err` for real storage failures.
+        ///
+        /// A method of an area trait is callable on a `&mut dyn Tx` without importing that
+        /// trait (it is a supertrait of `Tx`); on a concrete type (a backend's own
+        /// transaction), bring the area traits into scope with `use weft_core::store::prelude::*`.
+        pub trait Tx: $($area +)+ {}
+
+        /// A backend implements the areas one by one; whatever implements them all is a `Tx`.
+        impl<T: ?Sized $(+ $area)+> Tx for T {}
+
+        /// The area traits and `Tx`, for code that calls them on a concrete type.
+        pub mod prelude {
+            pub use super::{Tx, $($area),+};
+        }
+    };
+}
+
+tx_of_areas!(
+    Accounts,
+    Workspaces,
+    Channels,
+    Posts,
+    Conversations,
+    Inbox,
+    Notifications,
+    Search,
+    Schedules,
+    Emergencies,
+    Mail,
+    Events,
+    Idempotency,
+);

@@ -1,0 +1,125 @@
+//! `Accounts` in SQL: users, passwords and sign-in tokens.
+
+use super::{Row, SqlTx, Value, args, json, placeholders};
+use weft_core::model::*;
+use weft_core::store::{Accounts, NewUser};
+use weft_core::{Result, UserId, WorkspaceId};
+
+pub(super) const USER_COLS: &str = "u.id, u.name, u.short_name, u.email, u.bot, u.timezone, u.removed, u.lang, u.profession, \
+     u.contact_info, u.away_mode, u.off_days, u.snooze_dnd_start, u.snooze_dnd_end, u.snooze_until, \
+     u.default_workspace, u.created_ts";
+
+pub(super) fn user_from(r: &Row) -> Result<User> {
+    let snooze_until = r.i64(14)?;
+    Ok(User {
+        id: UserId(r.i64(0)?),
+        name: r.text(1)?,
+        short_name: r.text(2)?,
+        email: r.text(3)?,
+        bot: r.bool(4)?,
+        timezone: r.text(5)?,
+        removed: r.bool(6)?,
+        lang: r.text(7)?,
+        profession: r.opt_text(8)?,
+        contact_info: r.opt_text(9)?,
+        away_mode: r.opt_json(10)?,
+        off_days: r.json(11)?,
+        snooze_dnd_start: r.opt_text(12)?,
+        snooze_dnd_end: r.opt_text(13)?,
+        snooze_until,
+        snoozed: false,
+        default_workspace: r.opt_i64(15)?.map(WorkspaceId),
+        token: None,
+        created_ts: r.i64(16)?,
+    })
+}
+
+impl Accounts for SqlTx<'_> {
+    fn insert_user(&mut self, u: &NewUser) -> Result<UserId> {
+        let short = short_name(&u.name);
+        self.insert_id(
+            // Days off match the default schedule: Monday to Friday, 09:00–17:00.
+            "INSERT INTO users (email, name, short_name, password_hash, timezone, bot, created_ts, off_days) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, '[6,7]') RETURNING id",
+            args![&u.email, &u.name, short, &u.password_hash, &u.timezone, u.bot, u.now],
+        )
+        .map(UserId)
+    }
+
+    fn user(&mut self, id: UserId) -> Result<Option<User>> {
+        let sql = format!("SELECT {USER_COLS} FROM users u WHERE u.id = ?");
+        self.one(&sql, args![id])?.map(|r| user_from(&r)).transpose()
+    }
+
+    fn users_by_ids(&mut self, ids: &[UserId]) -> Result<Vec<User>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!("SELECT {USER_COLS} FROM users u WHERE u.id IN ({})", placeholders(ids.len()));
+        let params: Vec<Value> = ids.iter().map(|u| Value::from(*u)).collect();
+        self.conn.query(&sql, &params)?.iter().map(user_from).collect()
+    }
+
+    fn user_by_email(&mut self, email: &str) -> Result<Option<User>> {
+        let sql = format!("SELECT {USER_COLS} FROM users u WHERE u.email = ?");
+        self.one(&sql, args![email])?.map(|r| user_from(&r)).transpose()
+    }
+
+    fn update_user(&mut self, u: &User) -> Result<()> {
+        self.conn.execute(
+            "UPDATE users SET email = ?, name = ?, short_name = ?, timezone = ?, profession = ?, contact_info = ?, \
+             away_mode = ?, off_days = ?, snooze_until = ?, snooze_dnd_start = ?, snooze_dnd_end = ?, \
+             default_workspace = ?, version = version + 1 WHERE id = ?",
+            &[
+                Value::from(&u.email),
+                Value::from(&u.name),
+                Value::from(&u.short_name),
+                Value::from(&u.timezone),
+                Value::from(u.profession.clone()),
+                Value::from(u.contact_info.clone()),
+                u.away_mode.as_ref().map_or(Value::Null, json),
+                json(&u.off_days),
+                Value::from(u.snooze_until),
+                Value::from(u.snooze_dnd_start.clone()),
+                Value::from(u.snooze_dnd_end.clone()),
+                Value::from(u.default_workspace),
+                Value::from(u.id),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn user_count(&mut self) -> Result<i64> {
+        self.count("SELECT COUNT(*) FROM users", &[])
+    }
+
+    fn password_hash(&mut self, id: UserId) -> Result<Option<String>> {
+        self.one("SELECT password_hash FROM users WHERE id = ?", args![id])?.map(|r| r.text(0)).transpose()
+    }
+
+    fn set_password_hash(&mut self, id: UserId, hash: &str) -> Result<()> {
+        self.conn.execute("UPDATE users SET password_hash = ? WHERE id = ?", args![hash, id])?;
+        Ok(())
+    }
+
+    fn insert_token(&mut self, user: UserId, token_hash: &str, now: i64) -> Result<()> {
+        self.conn
+            .execute("INSERT INTO tokens (hash, user_id, created_ts) VALUES (?, ?, ?)", args![token_hash, user, now])?;
+        Ok(())
+    }
+
+    fn user_by_token(&mut self, token_hash: &str) -> Result<Option<User>> {
+        let sql = format!("SELECT {USER_COLS} FROM tokens k JOIN users u ON u.id = k.user_id WHERE k.hash = ?");
+        self.one(&sql, args![token_hash])?.map(|r| user_from(&r)).transpose()
+    }
+
+    fn delete_token(&mut self, token_hash: &str) -> Result<()> {
+        self.conn.execute("DELETE FROM tokens WHERE hash = ?", args![token_hash])?;
+        Ok(())
+    }
+
+    fn delete_tokens_of(&mut self, user: UserId) -> Result<()> {
+        self.conn.execute("DELETE FROM tokens WHERE user_id = ?", args![user])?;
+        Ok(())
+    }
+}

@@ -1,0 +1,147 @@
+//! `Channels` in SQL: channels, their members and favourites.
+
+use super::{Row, SqlTx, args, json};
+use std::collections::HashMap;
+use weft_core::model::*;
+use weft_core::store::{Channels, NewChannel};
+use weft_core::{ChannelId, Result, UserId, WorkspaceId};
+
+const CHANNEL_COLS: &str = "c.id, c.name, c.workspace_id, c.creator, c.public, c.archived, c.created_ts, \
+     c.description, c.color, c.icon, c.use_default_recipients, c.default_groups, c.default_recipients, c.version, \
+     (SELECT COUNT(*) FROM channel_favorites f WHERE f.channel_id = c.id AND f.user_id = ?), c.emergency";
+
+fn channel_from(r: &Row) -> Result<Channel> {
+    Ok(Channel {
+        id: ChannelId(r.i64(0)?),
+        name: r.text(1)?,
+        workspace_id: WorkspaceId(r.i64(2)?),
+        creator: UserId(r.i64(3)?),
+        public: r.bool(4)?,
+        archived: r.bool(5)?,
+        created_ts: r.i64(6)?,
+        description: r.text(7)?,
+        color: r.opt_i64(8)?,
+        icon: r.opt_i64(9)?,
+        use_default_recipients: r.bool(10)?,
+        default_groups: r.json(11)?,
+        default_recipients: r.json(12)?,
+        version: r.i64(13)?,
+        is_favorited: r.bool(14)?,
+        emergency: r.bool(15)?,
+        user_ids: Vec::new(),
+    })
+}
+
+impl Channels for SqlTx<'_> {
+    fn insert_channel(&mut self, ch: &NewChannel) -> Result<ChannelId> {
+        self.insert_id(
+            "INSERT INTO channels (workspace_id, name, description, creator, public, color, icon, \
+             use_default_recipients, default_groups, default_recipients, created_ts, emergency) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            &[
+                ch.workspace_id.into(),
+                (&ch.name).into(),
+                (&ch.description).into(),
+                ch.creator.into(),
+                ch.public.into(),
+                ch.color.into(),
+                ch.icon.into(),
+                ch.use_default_recipients.into(),
+                json(&ch.default_groups),
+                json(&ch.default_recipients),
+                ch.now.into(),
+                ch.emergency.into(),
+            ],
+        )
+        .map(ChannelId)
+    }
+
+    fn channel(&mut self, id: ChannelId, viewer: UserId) -> Result<Option<Channel>> {
+        let sql = format!("SELECT {CHANNEL_COLS} FROM channels c WHERE c.id = ?");
+        let Some(row) = self.one(&sql, args![viewer, id])? else { return Ok(None) };
+        let mut ch = channel_from(&row)?;
+        ch.user_ids = self
+            .conn
+            .query("SELECT user_id FROM channel_users WHERE channel_id = ? ORDER BY user_id", args![id])?
+            .iter()
+            .map(|r| r.i64(0).map(UserId))
+            .collect::<Result<_>>()?;
+        Ok(Some(ch))
+    }
+
+    fn channels_in(&mut self, ws: WorkspaceId, viewer: UserId) -> Result<Vec<Channel>> {
+        let sql = format!("SELECT {CHANNEL_COLS} FROM channels c WHERE c.workspace_id = ? ORDER BY c.id");
+        let mut channels: Vec<Channel> =
+            self.conn.query(&sql, args![viewer, ws])?.iter().map(channel_from).collect::<Result<_>>()?;
+        let members = self.conn.query(
+            "SELECT cu.channel_id, cu.user_id FROM channel_users cu JOIN channels c ON c.id = cu.channel_id \
+             WHERE c.workspace_id = ? ORDER BY cu.channel_id, cu.user_id",
+            args![ws],
+        )?;
+        let mut by_channel: HashMap<i64, Vec<UserId>> = HashMap::new();
+        for r in &members {
+            by_channel.entry(r.i64(0)?).or_default().push(UserId(r.i64(1)?));
+        }
+        for ch in &mut channels {
+            ch.user_ids = by_channel.remove(&ch.id.0).unwrap_or_default();
+        }
+        Ok(channels)
+    }
+
+    fn update_channel(&mut self, ch: &Channel) -> Result<()> {
+        self.conn.execute(
+            "UPDATE channels SET name = ?, description = ?, public = ?, archived = ?, color = ?, icon = ?, \
+             use_default_recipients = ?, default_groups = ?, default_recipients = ?, emergency = ?, \
+             version = version + 1 WHERE id = ?",
+            &[
+                (&ch.name).into(),
+                (&ch.description).into(),
+                ch.public.into(),
+                ch.archived.into(),
+                ch.color.into(),
+                ch.icon.into(),
+                ch.use_default_recipients.into(),
+                json(&ch.default_groups),
+                json(&ch.default_recipients),
+                ch.emergency.into(),
+                ch.id.into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn delete_channel(&mut self, id: ChannelId) -> Result<()> {
+        self.delete_docs("channel_id", id.0)?;
+        self.conn.execute("DELETE FROM channels WHERE id = ?", args![id])?;
+        Ok(())
+    }
+
+    fn add_channel_members(&mut self, ch: ChannelId, users: &[UserId]) -> Result<()> {
+        for &u in users {
+            self.conn.execute(
+                "INSERT INTO channel_users (channel_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                args![ch, u],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn remove_channel_members(&mut self, ch: ChannelId, users: &[UserId]) -> Result<()> {
+        for &u in users {
+            self.conn.execute("DELETE FROM channel_users WHERE channel_id = ? AND user_id = ?", args![ch, u])?;
+        }
+        Ok(())
+    }
+
+    fn set_channel_favorite(&mut self, ch: ChannelId, user: UserId, favorite: bool) -> Result<()> {
+        if favorite {
+            self.conn.execute(
+                "INSERT INTO channel_favorites (channel_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                args![ch, user],
+            )?;
+        } else {
+            self.conn.execute("DELETE FROM channel_favorites WHERE channel_id = ? AND user_id = ?", args![ch, user])?;
+        }
+        Ok(())
+    }
+}

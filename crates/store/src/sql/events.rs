@@ -1,0 +1,112 @@
+//! `Events` in SQL: the event log and each person's event head.
+
+use super::{ROWS_PER_INSERT, Row, SqlTx, Value, args, json, rows_of};
+use serde_json::Value as Json;
+use weft_core::event::{Audience, Event, NewEvent};
+use weft_core::store::Events;
+use weft_core::{ChannelId, ConversationId, Result, UserId, WorkspaceId};
+
+const EVENT_COLS: &str =
+    "seq, workspace_id, kind, channel_id, conversation_id, user_id, also_user_id, payload, created_ts";
+
+fn event_from(r: &Row) -> Result<Event> {
+    Ok(Event {
+        seq: r.i64(0)?,
+        workspace_id: WorkspaceId(r.i64(1)?),
+        kind: r.text(2)?,
+        audience: Audience {
+            channel_id: r.opt_i64(3)?.map(ChannelId),
+            conversation_id: r.opt_i64(4)?.map(ConversationId),
+            user_id: r.opt_i64(5)?.map(UserId),
+            also_user_id: r.opt_i64(6)?.map(UserId),
+        },
+        data: r.json::<Json>(7)?,
+        created_ts: r.i64(8)?,
+    })
+}
+
+impl SqlTx<'_> {
+    /// Records, for each person some of `events` are addressed to, their newest own event
+    /// in its workspace (`events` were numbered from `head + 1`, in order).
+    fn move_user_event_heads(&mut self, events: &[NewEvent], head: i64) -> Result<()> {
+        let mut heads = std::collections::BTreeMap::new();
+        for (seq, e) in (head + 1..).zip(events) {
+            if let Some(user) = e.audience.user_id {
+                heads.insert((user, e.workspace_id), seq);
+            }
+        }
+        let heads: Vec<_> = heads.into_iter().collect();
+        for chunk in heads.chunks(ROWS_PER_INSERT) {
+            let params: Vec<Value> =
+                chunk.iter().flat_map(|&((user, ws), seq)| [user.into(), ws.into(), seq.into()]).collect();
+            let sql = format!(
+                "INSERT INTO user_event_heads (user_id, workspace_id, seq) VALUES {} \
+                 ON CONFLICT (user_id, workspace_id) DO UPDATE SET seq = excluded.seq",
+                rows_of(chunk.len(), 3)
+            );
+            self.conn.execute(&sql, &params)?;
+        }
+        Ok(())
+    }
+}
+
+impl Events for SqlTx<'_> {
+    fn append_event(&mut self, e: &NewEvent, now: i64) -> Result<i64> {
+        Ok(self.append_events(std::slice::from_ref(e), now)?.first().copied().unwrap_or_default())
+    }
+
+    fn append_events(&mut self, events: &[NewEvent], now: i64) -> Result<Vec<i64>> {
+        if events.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Sequence numbers are the next integers, allocated inside the writer's exclusive
+        // section (see ARCHITECTURE.md): gap-free and in commit order.
+        let head = match self.event_head {
+            Some(head) => head,
+            None => self.conn.event_head()?,
+        };
+        let mut seq = head;
+        for chunk in events.chunks(ROWS_PER_INSERT) {
+            let mut params: Vec<Value> = Vec::with_capacity(chunk.len() * 9);
+            for e in chunk {
+                seq += 1;
+                let a = &e.audience;
+                params.extend([
+                    seq.into(),
+                    e.workspace_id.into(),
+                    e.kind.into(),
+                    a.channel_id.into(),
+                    a.conversation_id.into(),
+                    a.user_id.into(),
+                    a.also_user_id.into(),
+                    json(&e.payload),
+                    now.into(),
+                ]);
+            }
+            let sql = format!(
+                "INSERT INTO events (seq, workspace_id, kind, channel_id, conversation_id, user_id, also_user_id, \
+                 payload, created_ts) VALUES {}",
+                rows_of(chunk.len(), 9)
+            );
+            self.conn.execute(&sql, &params)?;
+        }
+        self.move_user_event_heads(events, head)?;
+        self.appended_events = true;
+        self.event_head = Some(seq);
+        Ok((head + 1..=seq).collect())
+    }
+
+    fn events_after(&mut self, after: i64, limit: i64) -> Result<Vec<Event>> {
+        let sql = format!("SELECT {EVENT_COLS} FROM events WHERE seq > ? ORDER BY seq LIMIT ?");
+        self.conn.query(&sql, args![after, limit])?.iter().map(event_from).collect()
+    }
+
+    fn events_of_kind_after(&mut self, kind: &str, after: i64, limit: i64) -> Result<Vec<Event>> {
+        let sql = format!("SELECT {EVENT_COLS} FROM events WHERE seq > ? AND kind = ? ORDER BY seq LIMIT ?");
+        self.conn.query(&sql, args![after, kind, limit])?.iter().map(event_from).collect()
+    }
+
+    fn event_head(&mut self) -> Result<i64> {
+        self.conn.event_head()
+    }
+}

@@ -1,0 +1,22 @@
+//! `Idempotency` in SQL: stored answers of retried writes.
+
+use super::{SqlTx, args, json};
+use serde_json::Value as Json;
+use weft_core::store::Idempotency;
+use weft_core::{Result, UserId};
+
+impl Idempotency for SqlTx<'_> {
+    fn idempotent_response(&mut self, user: UserId, key: &str) -> Result<Option<Json>> {
+        self.one("SELECT response FROM idempotency WHERE user_id = ? AND key = ?", args![user, key])?
+            .map(|r| r.json(0))
+            .transpose()
+    }
+
+    fn save_idempotent_response(&mut self, user: UserId, key: &str, response: &Json, now: i64) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO idempotency (user_id, key, response, created_ts) VALUES (?, ?, ?, ?)",
+            &[user.into(), key.into(), json(response), now.into()],
+        )?;
+        Ok(())
+    }
+}

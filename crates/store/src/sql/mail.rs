@@ -1,0 +1,179 @@
+//! `Mail` in SQL: the mail cursor, the outbox and unsubscribe tokens.
+
+use super::{Row, SqlTx, Value, args, placeholders};
+use weft_core::store::{Mail, MailOutcome, MailProblem, MailStatus, NewMail, OutboxMail};
+use weft_core::{Result, UserId, WorkspaceId};
+
+const OUTBOX_COLS: &str = "id, event_seq, to_addr, subject, text_body, html_body, unsubscribe_url, attempts";
+
+fn outbox_from(r: &Row) -> Result<OutboxMail> {
+    Ok(OutboxMail {
+        id: r.i64(0)?,
+        event_seq: r.i64(1)?,
+        to: r.text(2)?,
+        subject: r.text(3)?,
+        text: r.text(4)?,
+        html: r.text(5)?,
+        unsubscribe_url: r.text(6)?,
+        attempts: r.i64(7)?,
+    })
+}
+
+impl Mail for SqlTx<'_> {
+    fn mail_cursor(&mut self) -> Result<Option<i64>> {
+        self.one("SELECT seq FROM mail_cursor WHERE id = 1", &[])?.map(|r| r.i64(0)).transpose()
+    }
+
+    fn set_mail_cursor(&mut self, seq: i64) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO mail_cursor (id, seq) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq",
+            args![seq],
+        )?;
+        Ok(())
+    }
+
+    fn insert_mail(&mut self, m: &NewMail) -> Result<bool> {
+        let inserted = self.conn.execute(
+            "INSERT INTO mail_outbox (event_seq, user_id, workspace_id, to_addr, subject, text_body, html_body, \
+             unsubscribe_url, next_attempt_ts, created_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (event_seq) DO NOTHING",
+            args![
+                m.event_seq,
+                m.user,
+                m.workspace,
+                &m.to,
+                &m.subject,
+                &m.text,
+                &m.html,
+                &m.unsubscribe_url,
+                m.created_ts,
+                m.created_ts
+            ],
+        )?;
+        Ok(inserted > 0)
+    }
+
+    fn mail_due(&mut self, now: i64) -> Result<bool> {
+        let due = self.one(
+            "SELECT id FROM mail_outbox WHERE (state = 'queued' AND next_attempt_ts <= ?) \
+             OR (state = 'sending' AND lease_until_ts <= ?) LIMIT 1",
+            args![now, now],
+        )?;
+        Ok(due.is_some())
+    }
+
+    fn claim_mail(&mut self, now: i64, lease_until: i64, limit: i64) -> Result<Vec<OutboxMail>> {
+        let rows = self.conn.query(
+            "SELECT id FROM mail_outbox WHERE (state = 'queued' AND next_attempt_ts <= ?) \
+             OR (state = 'sending' AND lease_until_ts <= ?) ORDER BY next_attempt_ts, id LIMIT ?",
+            args![now, now, limit],
+        )?;
+        let ids: Vec<Value> = rows.iter().map(|r| r.i64(0).map(Value::Int)).collect::<Result<_>>()?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = placeholders(ids.len());
+        let mut params: Vec<Value> = vec![lease_until.into()];
+        params.extend(ids.iter().cloned());
+        self.conn.execute(
+            &format!(
+                "UPDATE mail_outbox SET state = 'sending', lease_until_ts = ?, attempts = attempts + 1 \
+                 WHERE id IN ({list})"
+            ),
+            &params,
+        )?;
+        let sql = format!("SELECT {OUTBOX_COLS} FROM mail_outbox WHERE id IN ({list}) ORDER BY next_attempt_ts, id");
+        self.conn.query(&sql, &ids)?.iter().map(outbox_from).collect()
+    }
+
+    fn finish_mail(&mut self, id: i64, outcome: &MailOutcome, now: i64) -> Result<()> {
+        match outcome {
+            MailOutcome::Sent => self.conn.execute(
+                "UPDATE mail_outbox SET state = 'sent', sent_ts = ?, lease_until_ts = NULL, last_error = NULL \
+                 WHERE id = ?",
+                args![now, id],
+            )?,
+            MailOutcome::Retry { at, error } => self.conn.execute(
+                "UPDATE mail_outbox SET state = 'queued', next_attempt_ts = ?, lease_until_ts = NULL, last_error = ? \
+                 WHERE id = ?",
+                args![*at, error, id],
+            )?,
+            MailOutcome::Parked { error } => self.conn.execute(
+                "UPDATE mail_outbox SET state = 'parked', lease_until_ts = NULL, last_error = ? WHERE id = ?",
+                args![error, id],
+            )?,
+        };
+        Ok(())
+    }
+
+    fn mail_status(&mut self, problems: i64) -> Result<MailStatus> {
+        let mut status = MailStatus::default();
+        for r in self
+            .conn
+            .query("SELECT state, COUNT(*), MIN(created_ts), MAX(sent_ts) FROM mail_outbox GROUP BY state", &[])?
+        {
+            let n = r.i64(1)?;
+            match r.text(0)?.as_str() {
+                "queued" => {
+                    status.queued = n;
+                    status.oldest_queued_ts = r.opt_i64(2)?;
+                }
+                "sending" => status.sending = n,
+                "sent" => {
+                    status.sent = n;
+                    status.last_sent_ts = r.opt_i64(3)?;
+                }
+                _ => status.parked = n,
+            }
+        }
+        let rows = self.conn.query(
+            "SELECT id, state, to_addr, subject, attempts, last_error, created_ts, next_attempt_ts FROM mail_outbox \
+             WHERE last_error IS NOT NULL AND state IN ('parked', 'queued') \
+             ORDER BY CASE WHEN state = 'parked' THEN 0 ELSE 1 END, id DESC LIMIT ?",
+            args![problems],
+        )?;
+        status.problems = rows
+            .iter()
+            .map(|r| {
+                Ok(MailProblem {
+                    id: r.i64(0)?,
+                    state: r.text(1)?,
+                    to: r.text(2)?,
+                    subject: r.text(3)?,
+                    attempts: r.i64(4)?,
+                    last_error: r.text(5)?,
+                    created_ts: r.i64(6)?,
+                    next_attempt_ts: r.i64(7)?,
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(status)
+    }
+
+    fn requeue_parked_mail(&mut self) -> Result<u64> {
+        self.conn.execute(
+            "UPDATE mail_outbox SET state = 'queued', attempts = 0, next_attempt_ts = 0 WHERE state = 'parked'",
+            &[],
+        )
+    }
+
+    fn mail_token(&mut self, user: UserId, ws: WorkspaceId) -> Result<Option<String>> {
+        self.one("SELECT token FROM mail_unsubscribe WHERE user_id = ? AND workspace_id = ?", args![user, ws])?
+            .map(|r| r.text(0))
+            .transpose()
+    }
+
+    fn insert_mail_token(&mut self, user: UserId, ws: WorkspaceId, token: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO mail_unsubscribe (user_id, workspace_id, token) VALUES (?, ?, ?)",
+            args![user, ws, token],
+        )?;
+        Ok(())
+    }
+
+    fn mail_token_owner(&mut self, token: &str) -> Result<Option<(UserId, WorkspaceId)>> {
+        self.one("SELECT user_id, workspace_id FROM mail_unsubscribe WHERE token = ?", args![token])?
+            .map(|r| Ok((UserId(r.i64(0)?), WorkspaceId(r.i64(1)?))))
+            .transpose()
+    }
+}

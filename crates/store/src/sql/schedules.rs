@@ -1,0 +1,34 @@
+//! `Schedules` in SQL: each person's stored schedule.
+
+use super::accounts::{USER_COLS, user_from};
+use super::{SqlTx, Value, args, json, placeholders};
+use weft_core::model::*;
+use weft_core::store::Schedules;
+use weft_core::{Result, UserId};
+
+impl Schedules for SqlTx<'_> {
+    fn schedule(&mut self, user: UserId) -> Result<Option<weft_core::schedule::Schedule>> {
+        self.one("SELECT schedule FROM schedules WHERE user_id = ?", args![user])?.map(|r| r.json(0)).transpose()
+    }
+
+    fn users_with_schedules(&mut self, ids: &[UserId]) -> Result<Vec<(User, Option<weft_core::schedule::Schedule>)>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {USER_COLS}, sc.schedule FROM users u LEFT JOIN schedules sc ON sc.user_id = u.id WHERE u.id IN ({})",
+            placeholders(ids.len())
+        );
+        let params: Vec<Value> = ids.iter().map(|u| Value::from(*u)).collect();
+        self.conn.query(&sql, &params)?.iter().map(|r| Ok((user_from(r)?, r.opt_json(17)?))).collect()
+    }
+
+    fn put_schedule(&mut self, user: UserId, s: &weft_core::schedule::Schedule, now: i64) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO schedules (user_id, schedule, updated_ts) VALUES (?, ?, ?) \
+             ON CONFLICT (user_id) DO UPDATE SET schedule = excluded.schedule, updated_ts = excluded.updated_ts",
+            &[user.into(), json(s), now.into()],
+        )?;
+        Ok(())
+    }
+}

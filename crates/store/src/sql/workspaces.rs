@@ -1,0 +1,220 @@
+//! `Workspaces` in SQL: workspaces, their members and their groups.
+
+use super::{Row, SqlTx, args};
+use std::collections::HashMap;
+use weft_core::model::*;
+use weft_core::store::{Membership, Workspaces};
+use weft_core::{ChannelId, GroupId, Result, UserId, WorkspaceId};
+
+const WS_COLS: &str =
+    "w.id, w.name, w.creator, w.created_ts, w.color, w.default_channel, w.version, w.escalation_minutes";
+
+fn workspace_from(r: &Row) -> Result<Workspace> {
+    Ok(Workspace {
+        id: WorkspaceId(r.i64(0)?),
+        name: r.text(1)?,
+        creator: UserId(r.i64(2)?),
+        created_ts: r.i64(3)?,
+        color: r.opt_i64(4)?,
+        default_channel: r.opt_i64(5)?.map(ChannelId),
+        plan: "unlimited".to_string(),
+        version: r.i64(6)?,
+        escalation_minutes: r.i64(7)?,
+    })
+}
+
+const WU_COLS: &str = "u.id, u.name, u.short_name, u.email, u.bot, u.timezone, u.away_mode, u.off_days, \
+     wu.user_type, wu.removed, wu.version";
+
+fn workspace_user_from(r: &Row) -> Result<WorkspaceUser> {
+    Ok(WorkspaceUser {
+        id: UserId(r.i64(0)?),
+        name: r.text(1)?,
+        short_name: r.text(2)?,
+        email: r.text(3)?,
+        bot: r.bool(4)?,
+        timezone: r.text(5)?,
+        away_mode: r.opt_json(6)?,
+        off_days: r.json(7)?,
+        user_type: UserType::parse(&r.text(8)?).unwrap_or(UserType::User),
+        removed: r.bool(9)?,
+        version: r.i64(10)?,
+    })
+}
+
+impl Workspaces for SqlTx<'_> {
+    fn insert_workspace(&mut self, name: &str, color: Option<i64>, creator: UserId, now: i64) -> Result<WorkspaceId> {
+        self.insert_id(
+            "INSERT INTO workspaces (name, creator, color, created_ts) VALUES (?, ?, ?, ?) RETURNING id",
+            args![name, creator, color, now],
+        )
+        .map(WorkspaceId)
+    }
+
+    fn workspace(&mut self, id: WorkspaceId) -> Result<Option<Workspace>> {
+        let sql = format!("SELECT {WS_COLS} FROM workspaces w WHERE w.id = ?");
+        self.one(&sql, args![id])?.map(|r| workspace_from(&r)).transpose()
+    }
+
+    fn workspaces_of(&mut self, user: UserId) -> Result<Vec<Workspace>> {
+        let sql = format!(
+            "SELECT {WS_COLS} FROM workspaces w JOIN workspace_users wu ON wu.workspace_id = w.id \
+             WHERE wu.user_id = ? AND wu.removed = 0 ORDER BY w.id"
+        );
+        self.conn.query(&sql, args![user])?.iter().map(workspace_from).collect()
+    }
+
+    fn update_workspace(&mut self, ws: &Workspace) -> Result<()> {
+        self.conn.execute(
+            "UPDATE workspaces SET name = ?, color = ?, default_channel = ?, escalation_minutes = ?, \
+             version = version + 1 WHERE id = ?",
+            args![&ws.name, ws.color, ws.default_channel, ws.escalation_minutes, ws.id],
+        )?;
+        Ok(())
+    }
+
+    fn delete_workspace(&mut self, id: WorkspaceId) -> Result<()> {
+        self.conn.execute("UPDATE users SET default_workspace = NULL WHERE default_workspace = ?", args![id])?;
+        self.delete_docs("workspace_id", id.0)?;
+        self.conn.execute("DELETE FROM inbox_items WHERE workspace_id = ?", args![id])?;
+        self.conn.execute("DELETE FROM notifications WHERE workspace_id = ?", args![id])?;
+        self.conn.execute("DELETE FROM workspaces WHERE id = ?", args![id])?;
+        Ok(())
+    }
+
+    fn membership(&mut self, ws: WorkspaceId, user: UserId) -> Result<Option<Membership>> {
+        let row = self.one(
+            "SELECT user_type, removed FROM workspace_users WHERE workspace_id = ? AND user_id = ?",
+            args![ws, user],
+        )?;
+        row.map(|r| {
+            Ok(Membership { user_type: UserType::parse(&r.text(0)?).unwrap_or(UserType::User), removed: r.bool(1)? })
+        })
+        .transpose()
+    }
+
+    fn workspace_users(&mut self, ws: WorkspaceId) -> Result<Vec<WorkspaceUser>> {
+        let sql = format!(
+            "SELECT {WU_COLS} FROM workspace_users wu JOIN users u ON u.id = wu.user_id \
+             WHERE wu.workspace_id = ? ORDER BY u.id"
+        );
+        self.conn.query(&sql, args![ws])?.iter().map(workspace_user_from).collect()
+    }
+
+    fn workspace_user(&mut self, ws: WorkspaceId, user: UserId) -> Result<Option<WorkspaceUser>> {
+        let sql = format!(
+            "SELECT {WU_COLS} FROM workspace_users wu JOIN users u ON u.id = wu.user_id \
+             WHERE wu.workspace_id = ? AND wu.user_id = ?"
+        );
+        self.one(&sql, args![ws, user])?.map(|r| workspace_user_from(&r)).transpose()
+    }
+
+    fn put_membership(&mut self, ws: WorkspaceId, user: UserId, m: Membership, now: i64) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO workspace_users (workspace_id, user_id, user_type, removed, added_ts) VALUES (?, ?, ?, ?, ?) \
+             ON CONFLICT (workspace_id, user_id) DO UPDATE SET user_type = excluded.user_type, \
+             removed = excluded.removed, version = workspace_users.version + 1",
+            args![ws, user, m.user_type.as_str(), m.removed, now],
+        )?;
+        Ok(())
+    }
+
+    fn admin_count(&mut self, ws: WorkspaceId) -> Result<i64> {
+        self.count(
+            "SELECT COUNT(*) FROM workspace_users WHERE workspace_id = ? AND user_type = 'ADMIN' AND removed = 0",
+            args![ws],
+        )
+    }
+
+    fn insert_group(&mut self, ws: WorkspaceId, name: &str, description: &str, color: Option<i64>) -> Result<GroupId> {
+        self.insert_id(
+            "INSERT INTO user_groups (workspace_id, name, description, color) VALUES (?, ?, ?, ?) RETURNING id",
+            args![ws, name, description, color],
+        )
+        .map(GroupId)
+    }
+
+    fn group(&mut self, id: GroupId) -> Result<Option<Group>> {
+        let row = self.one(
+            "SELECT id, workspace_id, name, description, color, version FROM user_groups WHERE id = ?",
+            args![id],
+        )?;
+        let Some(r) = row else { return Ok(None) };
+        let members =
+            self.conn.query("SELECT user_id FROM group_users WHERE group_id = ? ORDER BY user_id", args![id])?;
+        Ok(Some(Group {
+            id: GroupId(r.i64(0)?),
+            workspace_id: WorkspaceId(r.i64(1)?),
+            name: r.text(2)?,
+            description: r.text(3)?,
+            color: r.opt_i64(4)?,
+            version: r.i64(5)?,
+            user_ids: members.iter().map(|m| m.i64(0).map(UserId)).collect::<Result<_>>()?,
+        }))
+    }
+
+    fn groups_in(&mut self, ws: WorkspaceId) -> Result<Vec<Group>> {
+        let rows = self.conn.query(
+            "SELECT id, workspace_id, name, description, color, version FROM user_groups WHERE workspace_id = ? ORDER BY id",
+            args![ws],
+        )?;
+        let members = self.conn.query(
+            "SELECT gu.group_id, gu.user_id FROM group_users gu JOIN user_groups g ON g.id = gu.group_id \
+             WHERE g.workspace_id = ? ORDER BY gu.group_id, gu.user_id",
+            args![ws],
+        )?;
+        let mut by_group: HashMap<i64, Vec<UserId>> = HashMap::new();
+        for m in &members {
+            by_group.entry(m.i64(0)?).or_default().push(UserId(m.i64(1)?));
+        }
+        rows.iter()
+            .map(|r| {
+                Ok(Group {
+                    id: GroupId(r.i64(0)?),
+                    workspace_id: WorkspaceId(r.i64(1)?),
+                    name: r.text(2)?,
+                    description: r.text(3)?,
+                    color: r.opt_i64(4)?,
+                    version: r.i64(5)?,
+                    user_ids: by_group.remove(&r.i64(0)?).unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+
+    fn update_group(&mut self, g: &Group) -> Result<()> {
+        self.conn.execute(
+            "UPDATE user_groups SET name = ?, description = ?, color = ?, version = version + 1 WHERE id = ?",
+            args![&g.name, &g.description, g.color, g.id],
+        )?;
+        Ok(())
+    }
+
+    fn delete_group(&mut self, id: GroupId) -> Result<()> {
+        self.conn.execute("DELETE FROM user_groups WHERE id = ?", args![id])?;
+        Ok(())
+    }
+
+    fn add_group_members(&mut self, id: GroupId, users: &[UserId]) -> Result<()> {
+        for &u in users {
+            self.conn.execute(
+                "INSERT INTO group_users (group_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                args![id, u],
+            )?;
+        }
+        if !users.is_empty() {
+            self.conn.execute("UPDATE user_groups SET version = version + 1 WHERE id = ?", args![id])?;
+        }
+        Ok(())
+    }
+
+    fn remove_group_members(&mut self, id: GroupId, users: &[UserId]) -> Result<()> {
+        for &u in users {
+            self.conn.execute("DELETE FROM group_users WHERE group_id = ? AND user_id = ?", args![id, u])?;
+        }
+        if !users.is_empty() {
+            self.conn.execute("UPDATE user_groups SET version = version + 1 WHERE id = ?", args![id])?;
+        }
+        Ok(())
+    }
+}
