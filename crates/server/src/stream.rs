@@ -254,7 +254,10 @@ struct Cursor {
 impl Cursor {
     async fn open(app: Arc<App>, user: UserId, ws: WorkspaceId, after: Option<i64>) -> Result<Self> {
         let access = app.store.read(move |tx| stream::open(tx, user, ws)).await?;
-        let cursor = after.unwrap_or_else(|| app.feed.head()).max(0);
+        // Without a position, a stream starts after everything committed so far: the store's
+        // head (published before any write is answered), not the feed's, which may still be
+        // catching up with a write the client has already seen answered.
+        let cursor = after.unwrap_or_else(|| *app.store.head().borrow()).max(0);
         Ok(Cursor { app, access, cursor, pending: VecDeque::new() })
     }
 

@@ -67,7 +67,7 @@ fn check_groups(tx: &mut dyn Tx, ws: WorkspaceId, groups: &[GroupId]) -> Result<
         }
         match tx.group(g)? {
             Some(group) if group.workspace_id == ws => {}
-            _ => return Err(Error::invalid("default_groups", format!("group {g} not found in this workspace"))),
+            _ => return Err(Error::NotFound(NotFound::Group)),
         }
     }
     Ok(())

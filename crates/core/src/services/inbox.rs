@@ -174,7 +174,7 @@ pub fn archive_all(
     for &ch in channels.iter().flatten() {
         match access::channel(tx, ch, actor) {
             Ok((c, _)) if c.workspace_id == ws => {}
-            _ => return Err(Error::invalid("channel_ids", format!("channel {ch} not found"))),
+            _ => return Err(Error::NotFound(NotFound::Channel)),
         }
     }
     let changed = tx.archive_inbox(actor, ws, channels.as_deref(), older_than)?;

@@ -3,7 +3,7 @@
 //! documents `store::search` builds; this module decides what a searcher may find.
 
 use super::access;
-use crate::error::{Error, Result};
+use crate::error::{Error, NotFound, Result};
 use crate::ids::*;
 use crate::model::*;
 use crate::policy;
@@ -86,8 +86,8 @@ pub fn search(tx: &mut dyn Tx, actor: UserId, input: Input) -> Result<Page> {
     // Filters name only what the searcher can see; a channel they cannot see is as unknown
     // as one that does not exist.
     if let Some(only) = &input.channel_ids {
-        if let Some(bad) = only.iter().find(|id| !channels.iter().any(|c| c.id == **id)) {
-            return Err(Error::invalid("channel_ids", format!("channel {bad} not found")));
+        if only.iter().any(|id| !channels.iter().any(|c| c.id == *id)) {
+            return Err(Error::NotFound(NotFound::Channel));
         }
         channels.retain(|c| only.contains(&c.id));
         if input.conversation_ids.is_none() {
@@ -95,8 +95,8 @@ pub fn search(tx: &mut dyn Tx, actor: UserId, input: Input) -> Result<Page> {
         }
     }
     if let Some(only) = &input.conversation_ids {
-        if let Some(bad) = only.iter().find(|id| !conversations.iter().any(|c| c.id == **id)) {
-            return Err(Error::invalid("conversation_ids", format!("conversation {bad} not found")));
+        if only.iter().any(|id| !conversations.iter().any(|c| c.id == *id)) {
+            return Err(Error::NotFound(NotFound::Conversation));
         }
         conversations.retain(|c| only.contains(&c.id));
         if input.channel_ids.is_none() {

@@ -75,7 +75,7 @@ pub(crate) fn check_groups(tx: &mut dyn Tx, ws: WorkspaceId, groups: &[i64]) -> 
         }
         match tx.group(GroupId(g))? {
             Some(group) if group.workspace_id == ws => {}
-            _ => return Err(Error::invalid("groups", format!("group {g} not found in this workspace"))),
+            _ => return Err(Error::NotFound(NotFound::Group)),
         }
     }
     Ok(dedup(groups.iter().copied()))
@@ -94,7 +94,7 @@ pub(crate) fn mentions(
     access::require_members(tx, ws, direct)?;
     for &g in groups {
         if tx.group(g)?.is_none_or(|group| group.workspace_id != ws) {
-            return Err(Error::invalid("direct_group_mentions", format!("group {g} not found in this workspace")));
+            return Err(Error::NotFound(NotFound::Group));
         }
     }
     let mut users = Vec::new();

@@ -56,7 +56,7 @@ pub fn add(
     for &id in channel_ids {
         match tx.channel(id, actor)? {
             Some(ch) if ch.workspace_id == ws && policy::can_see_channel(role, &ch, actor) => channels.push(ch),
-            _ => return Err(Error::invalid("channel_ids", format!("channel {id} not found in this workspace"))),
+            _ => return Err(Error::NotFound(NotFound::Channel)),
         }
     }
     // Everyone but guests joins the default channel.

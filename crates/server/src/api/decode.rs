@@ -45,9 +45,17 @@ impl DecodeError {
         DecodeError { field: None, kind: Kind::Invalid(reason.into()) }
     }
 
-    /// Names the parameter this error came from, unless a nested one already did.
+    /// Names the parameter this error came from. An error inside a nested object or list
+    /// is the outer parameter's, with the inner field named in the reason.
     fn at(mut self, field: &str) -> Self {
-        self.field.get_or_insert_with(|| field.to_string());
+        if let Some(inner) = self.field.take() {
+            self.kind = match self.kind {
+                Kind::Missing => Kind::Invalid(format!("{inner} is missing")),
+                Kind::Invalid(reason) => Kind::Invalid(format!("{inner}: {reason}")),
+                domain => domain,
+            };
+        }
+        self.field = Some(field.to_string());
         self
     }
 

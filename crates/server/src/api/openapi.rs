@@ -108,7 +108,8 @@ pub fn document(api: &Api, extra: &[ExtraOperation]) -> Value {
     for e in &api.endpoints {
         let ok = (e.output)(&mut outputs);
         let ok = finish(&mut outputs, ok);
-        let body = params::input_schema(&e.input, &mut inputs);
+        let body = params::input_schema(&e.input, &mut inputs, true);
+        let form = params::input_schema(&e.input, &mut inputs, false);
         let mut op = json!({
             "operationId": e.path.replace('/', "_"),
             "summary": e.summary,
@@ -129,7 +130,7 @@ pub fn document(api: &Api, extra: &[ExtraOperation]) -> Value {
             .collect();
         op["requestBody"] = json!({"required": e.params.iter().any(|p| p.required), "content": {
             "application/json": {"schema": body},
-            "application/x-www-form-urlencoded": {"schema": body, "encoding": form_encoding},
+            "application/x-www-form-urlencoded": {"schema": form, "encoding": form_encoding},
         }});
         let item = match e.verb {
             // A reading call answers GET and POST alike (Twist's SDK posts some of them).

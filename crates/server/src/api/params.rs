@@ -64,16 +64,16 @@ pub fn input_generator() -> schemars::SchemaGenerator {
         .into_generator()
 }
 
-/// The schema of an input type as the document shows it. A parameter left out and one
-/// sent as `null` mean the same, so optional parameters are not marked nullable: in a query
-/// string or a form, `null` would be read as the text "null".
-pub fn input_schema(input: &super::SchemaFn, g: &mut schemars::SchemaGenerator) -> Value {
+/// The schema of an input type as the document shows it: in a JSON body an optional
+/// parameter may be `null` (the same as leaving it out); in a query string or a form there
+/// is no `null` (it would be the text "null"), so there it is not marked nullable.
+pub fn input_schema(input: &super::SchemaFn, g: &mut schemars::SchemaGenerator, json: bool) -> Value {
     let mut schema = input(g);
     for t in g.transforms_mut() {
         t.transform(&mut schema);
     }
     let mut schema = schema.to_value();
-    if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+    if !json && let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
         props.values_mut().for_each(not_nullable);
     }
     schema
@@ -108,7 +108,7 @@ fn not_nullable(s: &mut Value) {
 
 /// The parameters of an input type: the properties of its object schema.
 pub fn declared(input: &super::SchemaFn) -> Vec<Param> {
-    let schema = input_schema(input, &mut input_generator());
+    let schema = input_schema(input, &mut input_generator(), false);
     let obj = schema.as_object();
     let required: Vec<&str> = obj
         .and_then(|o| o.get("required"))

@@ -1180,9 +1180,17 @@ fn batch_inner(body: &Value) -> (u16, Value) {
 
 /// The parameter naming the resource of a request, to replace by a missing id.
 fn primary_key(params: &Value, body: &Value) -> Option<&'static str> {
-    // "User not found" is about the people named: probe them with someone who does not exist.
-    if body["error_code"] == 106 {
-        return ["user_ids", "user_id"].into_iter().find(|k| params.get(*k).is_some());
+    // A "not found" about something named in a list (people, channels, groups) is probed
+    // with one that does not exist.
+    let listed: &[&'static str] = match body["error_code"].as_i64() {
+        Some(106) => &["user_ids", "user_id"],
+        Some(107) => &["channel_ids", "to_channel"],
+        Some(119) => &["groups", "default_groups", "direct_group_mentions"],
+        Some(124) => &["conversation_ids"],
+        _ => &[],
+    };
+    if let Some(key) = listed.iter().copied().find(|k| params.get(*k).is_some()) {
+        return Some(key);
     }
     ["id", "thread_id", "comment_id", "message_id", "conversation_id", "channel_id", "workspace_id"]
         .into_iter()

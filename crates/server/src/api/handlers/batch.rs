@@ -8,12 +8,19 @@ use weft_core::{Error, Result};
 
 pub const MAX_REQUESTS: usize = 10;
 
-#[derive(Deserialize)]
-struct SubRequest {
-    method: String,
-    url: String,
+/// One call of a batch.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct SubRequest {
+    /// GET or POST (in any case).
+    #[schemars(regex(pattern = "^([Gg][Ee][Tt]|[Pp][Oo][Ss][Tt])$"))]
+    pub method: String,
+    /// The call's URL, absolute or from `/api/v3/` on, with its query string; not a batch.
+    #[schemars(regex(pattern = "/api/v[34]/"))]
+    #[schemars(extend("not" = {"pattern": "/api/v[34]/batch/*(\\?|$)"}))]
+    pub url: String,
+    /// The call's parameters, form-encoded.
     #[serde(default)]
-    body: Option<String>,
+    pub body: Option<String>,
 }
 
 /// `/api/v3/threads/get?x=1` (absolute or relative) → (`threads/get`, `x=1`).
@@ -30,8 +37,9 @@ fn split_url(url: &str) -> Result<(String, Option<String>)> {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct Batch {
-    /// A JSON array (as a string) of up to 10 `{"method": "GET"|"POST", "url": "/api/v3/…", "body": "form-encoded"}`.
-    pub requests: String,
+    /// The calls, in order (also as a JSON array inside a string, as form clients send it).
+    #[schemars(length(max = MAX_REQUESTS))]
+    pub requests: Vec<SubRequest>,
     /// Run the calls at the same time (only when all are GET).
     #[serde(default)]
     pub parallel: Option<bool>,
@@ -48,8 +56,7 @@ pub struct BatchResult {
 }
 
 pub async fn batch(cx: Cx, p: Batch) -> Result<Vec<BatchResult>> {
-    let requests: Vec<SubRequest> = serde_json::from_str(&p.requests)
-        .map_err(|e| Error::invalid("requests", format!("expected a JSON array of {{method, url, body}}: {e}")))?;
+    let requests = p.requests;
     if requests.len() > MAX_REQUESTS {
         return Err(Error::invalid("requests", format!("at most {MAX_REQUESTS} requests per batch")));
     }

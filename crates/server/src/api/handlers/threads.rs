@@ -15,6 +15,7 @@ pub const MAX_LIMIT: i64 = 500;
 
 /// `threads/get`: a channel's threads (or the whole workspace's), newest activity first.
 #[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(extend("anyOf" = [{"required": ["workspace_id"]}, {"required": ["channel_id"]}]))]
 pub struct Get {
     #[serde(default)]
     pub workspace_id: Option<WorkspaceId>,
