@@ -342,7 +342,7 @@ mod tests {
     use serde_json::json;
     use weft_core::ThreadId;
 
-    #[derive(Debug, Deserialize, PartialEq)]
+    #[derive(Debug, Deserialize, PartialEq, schemars::JsonSchema)]
     struct Input {
         id: ThreadId,
         #[serde(default)]
@@ -385,6 +385,25 @@ mod tests {
     }
 
     #[test]
+    fn joined_inputs_read_the_same_parameters_leniently() {
+        #[derive(Debug, Deserialize, schemars::JsonSchema)]
+        struct Page {
+            #[serde(default)]
+            limit: Option<i64>,
+        }
+        let Joined(a, b): Joined<Input, Page> = decode(map(json!({"id": "3", "ids": "1,2", "limit": "5"}))).unwrap();
+        assert_eq!((a.id, a.ids, b.limit), (ThreadId(3), Some(vec![1, 2]), Some(5)));
+        assert_eq!(
+            decode::<Joined<Input, Page>>(map(json!({"id": 3, "limit": "x"}))).unwrap_err(),
+            Error::invalid("limit", "expected an integer")
+        );
+        let schema = schemars::SchemaGenerator::default().into_root_schema_for::<Joined<Page, Input>>().to_value();
+        let props: Vec<&String> = schema["properties"].as_object().unwrap().keys().collect();
+        assert_eq!(props, ["flag", "id", "ids", "limit", "name"]);
+        assert_eq!(schema["required"], json!(["id"]));
+    }
+
+    #[test]
     fn domain_errors_keep_their_codes() {
         #[derive(Debug, Deserialize)]
         struct Login {
@@ -392,5 +411,64 @@ mod tests {
             email: input::Email,
         }
         assert_eq!(decode::<Login>(map(json!({"email": "nope"}))).unwrap_err(), Error::EmailInvalid);
+    }
+}
+
+/// Two input types read from the same parameters: an endpoint's own fields and a group of
+/// fields several endpoints share (a post's attachments and mentions, a page of items).
+/// Its schema is the two object schemas merged. (serde's `flatten` would lose the lenient
+/// encodings: it buffers values before the field types see them.)
+#[derive(Debug)]
+pub struct Joined<A, B>(pub A, pub B);
+
+impl<'de, A: DeserializeOwned, B: DeserializeOwned> serde::Deserialize<'de> for Joined<A, B> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let values = <Map<String, Value> as serde::Deserialize>::deserialize(d)?;
+        let a = decode::<A>(values.clone()).map_err(input::reject)?;
+        let b = decode::<B>(values).map_err(input::reject)?;
+        Ok(Joined(a, b))
+    }
+}
+
+impl<A: schemars::JsonSchema, B: schemars::JsonSchema> schemars::JsonSchema for Joined<A, B> {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("{}And{}", A::schema_name(), B::schema_name()).into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut merged = A::json_schema(g).to_value();
+        let mut other = B::json_schema(g).to_value();
+        // Rules across fields (`anyOf`, `oneOf`, `not`, `allOf`) of both must hold.
+        let mut rules = Vec::new();
+        for schema in [&mut merged, &mut other] {
+            if let Some(obj) = schema.as_object_mut() {
+                for key in ["anyOf", "oneOf", "not", "allOf"] {
+                    if let Some(rule) = obj.remove(key) {
+                        rules.push(serde_json::json!({ key: rule }));
+                    }
+                }
+            }
+        }
+        let obj = merged.as_object_mut().expect("an input type is an object");
+        for (key, value) in other.as_object().into_iter().flatten() {
+            match (obj.get_mut(key), value) {
+                (Some(Value::Object(mine)), Value::Object(theirs)) if key == "properties" => {
+                    mine.extend(theirs.iter().map(|(k, v)| (k.clone(), v.clone())));
+                }
+                (Some(Value::Array(mine)), Value::Array(theirs)) if key == "required" => {
+                    mine.extend(theirs.iter().cloned());
+                }
+                (None, _) => {
+                    obj.insert(key.clone(), value.clone());
+                }
+                _ => {}
+            }
+        }
+        if !rules.is_empty() {
+            obj.insert("allOf".into(), Value::Array(rules));
+        }
+        schemars::Schema::try_from(merged).expect("an object schema")
     }
 }

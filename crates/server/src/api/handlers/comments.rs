@@ -1,6 +1,7 @@
 //! `comments/*`: replies in a thread.
 
-use super::{JsonObject, ListOrIds, Order, PostParts, RecipientsInput, objects};
+use super::{ListOrIds, NotifyList, Order, PostExtras, objects, post_input};
+use crate::api::decode::Joined;
 use crate::api::{Cx, Status, Stored, ok};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -8,32 +9,15 @@ use weft_core::model::Comment;
 use weft_core::services::clamp_limit;
 use weft_core::services::comments::{self, NewCommentInput, ThreadAction, Update as CommentUpdate};
 use weft_core::store::ItemQuery;
-use weft_core::{CommentId, Error, GroupId, Result, ThreadId, UserId, input};
+use weft_core::{CommentId, Error, Result, ThreadId, input};
 
 pub const DEFAULT_LIMIT: i64 = 20;
 pub const MAX_LIMIT: i64 = 500;
 
-/// The page of a thread's comments or a conversation's messages asked for: oldest first
-/// unless `order_by` is `desc`.
-pub(crate) fn item_query(
-    (newer_than_ts, older_than_ts): (Option<i64>, Option<i64>),
-    (from_obj_index, to_obj_index): (Option<i64>, Option<i64>),
-    order_by: Option<Order>,
-    limit: Option<i64>,
-) -> ItemQuery {
-    ItemQuery {
-        newer_than_ts,
-        older_than_ts,
-        from_obj_index,
-        to_obj_index,
-        ascending: order_by != Some(Order::Desc),
-        limit: clamp_limit(limit, DEFAULT_LIMIT, MAX_LIMIT),
-    }
-}
-
+/// A page of a thread's comments or a conversation's messages: oldest first unless
+/// `order_by` is `desc`.
 #[derive(Debug, Deserialize, JsonSchema)]
-pub struct Get {
-    pub thread_id: ThreadId,
+pub struct ItemPage {
     #[serde(default)]
     pub newer_than_ts: Option<i64>,
     #[serde(default)]
@@ -47,20 +31,42 @@ pub struct Get {
     /// At most 500 (larger values are clamped; default 20).
     #[serde(default)]
     pub limit: Option<i64>,
-    /// Answer only the comments' ids.
+    /// Answer only the ids.
     #[serde(default)]
     pub as_ids: Option<bool>,
 }
 
-pub async fn get(cx: Cx, p: Get) -> Result<ListOrIds<Comment, CommentId>> {
-    let actor = cx.actor()?.id;
-    let q = item_query((p.newer_than_ts, p.older_than_ts), (p.from_obj_index, p.to_obj_index), p.order_by, p.limit);
-    let thread = p.thread_id;
-    let found = cx.read(move |tx| comments::list(tx, actor, thread, q)).await?;
-    if p.as_ids == Some(true) {
-        return Ok(ListOrIds::Ids(found.iter().map(|c| c.id).collect()));
+impl ItemPage {
+    pub fn query(&self) -> ItemQuery {
+        ItemQuery {
+            newer_than_ts: self.newer_than_ts,
+            older_than_ts: self.older_than_ts,
+            from_obj_index: self.from_obj_index,
+            to_obj_index: self.to_obj_index,
+            ascending: self.order_by != Some(Order::Desc),
+            limit: clamp_limit(self.limit, DEFAULT_LIMIT, MAX_LIMIT),
+        }
     }
-    Ok(ListOrIds::Items(found))
+
+    /// The items found, or their ids if the page asked for ids.
+    pub fn answer<T, Id>(&self, found: Vec<T>, id: impl Fn(&T) -> Id) -> ListOrIds<T, Id> {
+        if self.as_ids == Some(true) {
+            return ListOrIds::Ids(found.iter().map(id).collect());
+        }
+        ListOrIds::Items(found)
+    }
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct OfThread {
+    pub thread_id: ThreadId,
+}
+
+pub async fn get(cx: Cx, Joined(p, page): Joined<OfThread, ItemPage>) -> Result<ListOrIds<Comment, CommentId>> {
+    let actor = cx.actor()?.id;
+    let (thread, q) = (p.thread_id, page.query());
+    let found = cx.read(move |tx| comments::list(tx, actor, thread, q)).await?;
+    Ok(page.answer(found, |c| c.id))
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -88,12 +94,15 @@ pub enum ThreadActionInput {
     Reopen,
 }
 
+/// `comments/add`: the reply, its extras and who it notifies.
+pub type Add = Joined<Joined<NewComment, PostExtras>, NotifyList>;
+
 #[derive(Debug, Deserialize, JsonSchema)]
 #[schemars(extend("anyOf" = [
     {"required": ["thread_action"]},
     {"required": ["content"], "properties": {"content": {"pattern": "\\S"}}},
 ]))]
-pub struct Add {
+pub struct NewComment {
     pub thread_id: ThreadId,
     /// Required (and not blank) unless `thread_action` closes or reopens the thread.
     #[serde(default)]
@@ -112,22 +121,9 @@ pub struct Add {
     /// Required in an emergency channel: the post goes through do-not-disturb.
     #[serde(default)]
     pub urgent: Option<bool>,
-    #[serde(default)]
-    pub attachments: Option<Vec<JsonObject>>,
-    #[serde(default)]
-    pub actions: Option<Vec<JsonObject>>,
-    #[serde(default)]
-    pub recipients: Option<RecipientsInput>,
-    /// Groups to notify (1: everyone in the channel, 2: everyone in the thread).
-    #[serde(default)]
-    pub groups: Option<Vec<GroupId>>,
-    #[serde(default)]
-    pub direct_mentions: Option<Vec<UserId>>,
-    #[serde(default)]
-    pub direct_group_mentions: Option<Vec<GroupId>>,
 }
 
-pub async fn add(cx: Cx, p: Add) -> Result<Stored<Comment>> {
+pub async fn add(cx: Cx, Joined(Joined(p, extras), notify): Add) -> Result<Stored<Comment>> {
     let actor = cx.actor()?.clone();
     let thread_action = p.thread_action.map(|a| match a {
         ThreadActionInput::Close => ThreadAction::Close,
@@ -138,18 +134,9 @@ pub async fn add(cx: Cx, p: Add) -> Result<Stored<Comment>> {
         (None, None) => return Err(Error::missing("content")),
         (c, Some(_)) => c.map(input::Content::into_inner).unwrap_or_default(),
     };
-    let post = PostParts {
-        content,
-        attachments: p.attachments,
-        actions: p.actions,
-        recipients: p.recipients,
-        groups: p.groups.map(|g| g.into_iter().map(|g| g.0).collect()),
-        direct_mentions: p.direct_mentions,
-        direct_group_mentions: p.direct_group_mentions,
-    };
     let new = NewCommentInput {
         thread_id: p.thread_id,
-        post: post.into_input(),
+        post: post_input(content, extras, notify),
         thread_action,
         mark_thread_position: p.mark_thread_position.unwrap_or(true),
         urgent: p.urgent.unwrap_or(false),
@@ -158,29 +145,24 @@ pub async fn add(cx: Cx, p: Add) -> Result<Stored<Comment>> {
     cx.write(move |tx| comments::add(tx, &actor, new, now)).await
 }
 
+/// `comments/update`: what to change of a comment.
+pub type Update = Joined<Edit, PostExtras>;
+
 #[derive(Debug, Deserialize, JsonSchema)]
-pub struct Update {
+pub struct Edit {
     pub id: CommentId,
     #[serde(default)]
     pub content: Option<input::Text>,
-    #[serde(default)]
-    pub attachments: Option<Vec<JsonObject>>,
-    #[serde(default)]
-    pub actions: Option<Vec<JsonObject>>,
-    #[serde(default)]
-    pub direct_mentions: Option<Vec<UserId>>,
-    #[serde(default)]
-    pub direct_group_mentions: Option<Vec<GroupId>>,
 }
 
-pub async fn update(cx: Cx, p: Update) -> Result<Stored<Comment>> {
+pub async fn update(cx: Cx, Joined(p, extras): Update) -> Result<Stored<Comment>> {
     let actor = cx.actor()?.id;
     let up = CommentUpdate {
         content: p.content.map(input::Text::into_inner),
-        attachments: objects(p.attachments),
-        actions: objects(p.actions),
-        direct_mentions: p.direct_mentions.unwrap_or_default(),
-        direct_group_mentions: p.direct_group_mentions.unwrap_or_default(),
+        attachments: objects(extras.attachments),
+        actions: objects(extras.actions),
+        direct_mentions: extras.direct_mentions.unwrap_or_default(),
+        direct_group_mentions: extras.direct_group_mentions.unwrap_or_default(),
     };
     let id = p.id;
     let now = cx.now();

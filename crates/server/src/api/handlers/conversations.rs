@@ -1,14 +1,15 @@
 //! `conversations/*` and `conversation_messages/*`: direct conversations between people.
 //! A conversation is named by `id`, or by `conversation_id` as older clients send it.
 
-use super::comments::item_query;
-use super::{JsonObject, ListOrIds, Order, PostParts, objects};
+use super::comments::ItemPage;
+use super::{JsonObject, ListOrIds, NotifyList, PostExtras, objects, post_input};
+use crate::api::decode::Joined;
 use crate::api::{Cx, Status, Stored, ok};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use weft_core::model::{Conversation, Message};
 use weft_core::services::conversations as conv;
-use weft_core::{ConversationId, Error, GroupId, MessageId, Result, UserId, WorkspaceId, input};
+use weft_core::{ConversationId, Error, MessageId, Result, UserId, WorkspaceId, input};
 
 /// `id`, or `conversation_id` when `id` is not given.
 fn conversation(id: Option<ConversationId>, alias: Option<ConversationId>) -> Result<ConversationId> {
@@ -197,38 +198,21 @@ pub async fn unmute(cx: Cx, p: ById) -> Result<Stored<Conversation>> {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-pub struct MessagesGet {
+pub struct OfConversation {
     pub conversation_id: ConversationId,
     /// Accepted for compatibility; paging is by `*_ts` and `*_obj_index`.
     #[serde(default)]
     pub cursor: Option<String>,
-    #[serde(default)]
-    pub newer_than_ts: Option<i64>,
-    #[serde(default)]
-    pub older_than_ts: Option<i64>,
-    #[serde(default)]
-    pub from_obj_index: Option<i64>,
-    #[serde(default)]
-    pub to_obj_index: Option<i64>,
-    #[serde(default)]
-    pub order_by: Option<Order>,
-    /// At most 500 (larger values are clamped; default 20).
-    #[serde(default)]
-    pub limit: Option<i64>,
-    /// Answer only the messages' ids.
-    #[serde(default)]
-    pub as_ids: Option<bool>,
 }
 
-pub async fn messages_get(cx: Cx, p: MessagesGet) -> Result<ListOrIds<Message, MessageId>> {
+pub async fn messages_get(
+    cx: Cx,
+    Joined(p, page): Joined<OfConversation, ItemPage>,
+) -> Result<ListOrIds<Message, MessageId>> {
     let actor = cx.actor()?.id;
-    let q = item_query((p.newer_than_ts, p.older_than_ts), (p.from_obj_index, p.to_obj_index), p.order_by, p.limit);
-    let id = p.conversation_id;
+    let (id, q) = (p.conversation_id, page.query());
     let found = cx.read(move |tx| conv::messages(tx, actor, id, q)).await?;
-    if p.as_ids == Some(true) {
-        return Ok(ListOrIds::Ids(found.iter().map(|m| m.id).collect()));
-    }
-    Ok(ListOrIds::Items(found))
+    Ok(page.answer(found, |m| m.id))
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -241,8 +225,11 @@ pub async fn messages_getone(cx: Cx, p: MessageById) -> Result<Message> {
     cx.read(move |tx| conv::get_message(tx, actor, p.id)).await
 }
 
+/// `conversation_messages/add`: the message and its extras.
+pub type MessagesAdd = Joined<NewMessage, PostExtras>;
+
 #[derive(Debug, Deserialize, JsonSchema)]
-pub struct MessagesAdd {
+pub struct NewMessage {
     pub conversation_id: ConversationId,
     /// Some clients also send the workspace; it must then be the conversation's.
     #[serde(default)]
@@ -251,29 +238,12 @@ pub struct MessagesAdd {
     #[serde(default)]
     pub temp_id: Option<i64>,
     pub content: input::Text,
-    #[serde(default)]
-    pub attachments: Option<Vec<JsonObject>>,
-    #[serde(default)]
-    pub actions: Option<Vec<JsonObject>>,
-    #[serde(default)]
-    pub direct_mentions: Option<Vec<UserId>>,
-    #[serde(default)]
-    pub direct_group_mentions: Option<Vec<GroupId>>,
 }
 
-pub async fn messages_add(cx: Cx, p: MessagesAdd) -> Result<Stored<Message>> {
+pub async fn messages_add(cx: Cx, Joined(p, extras): MessagesAdd) -> Result<Stored<Message>> {
     let actor = cx.actor()?.clone();
     let (id, ws) = (p.conversation_id, p.workspace_id);
-    let post = PostParts {
-        content: p.content.into_inner(),
-        attachments: p.attachments,
-        actions: p.actions,
-        recipients: None,
-        groups: None,
-        direct_mentions: p.direct_mentions,
-        direct_group_mentions: p.direct_group_mentions,
-    }
-    .into_input();
+    let post = post_input(p.content.into_inner(), extras, NotifyList::default());
     let now = cx.now();
     cx.write(move |tx| {
         if let Some(ws) = ws {

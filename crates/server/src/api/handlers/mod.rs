@@ -113,44 +113,54 @@ impl schemars::JsonSchema for RecipientsInput {
 /// A JSON object given in a list (attachments, actions).
 pub type JsonObject = serde_json::Map<String, serde_json::Value>;
 
-/// The fields every post (thread, comment, message) shares, as sent.
-pub(crate) struct PostParts {
-    pub content: String,
+/// What a thread, a comment and a message share besides their text.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct PostExtras {
+    #[serde(default)]
     pub attachments: Option<Vec<JsonObject>>,
+    #[serde(default)]
     pub actions: Option<Vec<JsonObject>>,
-    /// Messages have no notify list: their audience is the conversation.
-    pub recipients: Option<RecipientsInput>,
-    pub groups: Option<Vec<i64>>,
+    #[serde(default)]
     pub direct_mentions: Option<Vec<UserId>>,
+    #[serde(default)]
     pub direct_group_mentions: Option<Vec<GroupId>>,
+}
+
+/// Who a thread or a comment notifies (a message's audience is its conversation).
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct NotifyList {
+    #[serde(default)]
+    pub recipients: Option<RecipientsInput>,
+    /// Groups to notify (1: everyone in the channel, 2: everyone in the thread).
+    #[serde(default)]
+    pub groups: Option<Vec<GroupId>>,
 }
 
 pub(crate) fn objects(list: Option<Vec<JsonObject>>) -> Option<Vec<serde_json::Value>> {
     list.map(|l| l.into_iter().map(serde_json::Value::Object).collect())
 }
 
-impl PostParts {
-    pub fn into_input(self) -> PostInput {
-        let mut groups = self.groups;
-        let recipients = match self.recipients {
-            None => None,
-            Some(RecipientsInput::Everyone) => Some(Recipients::Everyone),
-            // Older clients' "everyone in the thread" is the reserved group 2.
-            Some(RecipientsInput::EveryoneInThread) => {
-                groups.get_or_insert_with(Vec::new).push(GROUP_EVERYONE_IN_THREAD);
-                None
-            }
-            Some(RecipientsInput::Users(ids)) => Some(Recipients::Users(ids)),
-        };
-        PostInput {
-            content: self.content,
-            attachments: objects(self.attachments).unwrap_or_default(),
-            actions: objects(self.actions).unwrap_or_default(),
-            recipients,
-            groups,
-            direct_mentions: self.direct_mentions.unwrap_or_default(),
-            direct_group_mentions: self.direct_group_mentions.unwrap_or_default(),
+/// A new post's input for the services.
+pub(crate) fn post_input(content: String, extras: PostExtras, notify: NotifyList) -> PostInput {
+    let mut groups = notify.groups.map(|g| g.into_iter().map(|g| g.0).collect::<Vec<_>>());
+    let recipients = match notify.recipients {
+        None => None,
+        Some(RecipientsInput::Everyone) => Some(Recipients::Everyone),
+        // Older clients' "everyone in the thread" is the reserved group 2.
+        Some(RecipientsInput::EveryoneInThread) => {
+            groups.get_or_insert_with(Vec::new).push(GROUP_EVERYONE_IN_THREAD);
+            None
         }
+        Some(RecipientsInput::Users(ids)) => Some(Recipients::Users(ids)),
+    };
+    PostInput {
+        content,
+        attachments: objects(extras.attachments).unwrap_or_default(),
+        actions: objects(extras.actions).unwrap_or_default(),
+        recipients,
+        groups,
+        direct_mentions: extras.direct_mentions.unwrap_or_default(),
+        direct_group_mentions: extras.direct_group_mentions.unwrap_or_default(),
     }
 }
 

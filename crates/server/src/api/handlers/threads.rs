@@ -1,6 +1,7 @@
 //! `threads/*`: titled posts in channels, and the caller's own state of them.
 
-use super::{JsonObject, ListOrIds, Order, PostParts, RecipientsInput, objects};
+use super::{ListOrIds, NotifyList, Order, PostExtras, objects, post_input};
+use crate::api::decode::Joined;
 use crate::api::{Cx, Status, Stored, ok};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -8,7 +9,7 @@ use weft_core::model::Thread;
 use weft_core::services::clamp_limit;
 use weft_core::services::threads::{self, ListInput, NewThreadInput, Update as ThreadUpdate};
 use weft_core::store::ThreadQuery;
-use weft_core::{ChannelId, Error, GroupId, Result, ThreadId, UserId, WorkspaceId, input};
+use weft_core::{ChannelId, Error, Result, ThreadId, WorkspaceId, input};
 
 pub const DEFAULT_LIMIT: i64 = 20;
 pub const MAX_LIMIT: i64 = 500;
@@ -82,8 +83,11 @@ pub async fn getone(cx: Cx, p: ById) -> Result<Thread> {
     cx.read(move |tx| threads::get(tx, actor, p.id)).await
 }
 
+/// `threads/add`: a new thread, its post's extras and who it notifies.
+pub type Add = Joined<Joined<NewThread, PostExtras>, NotifyList>;
+
 #[derive(Debug, Deserialize, JsonSchema)]
-pub struct Add {
+pub struct NewThread {
     pub channel_id: ChannelId,
     pub title: input::Title,
     #[serde(default)]
@@ -97,68 +101,42 @@ pub struct Add {
     /// Required in an emergency channel: the post goes through do-not-disturb.
     #[serde(default)]
     pub urgent: Option<bool>,
-    #[serde(default)]
-    pub attachments: Option<Vec<JsonObject>>,
-    #[serde(default)]
-    pub actions: Option<Vec<JsonObject>>,
-    #[serde(default)]
-    pub recipients: Option<RecipientsInput>,
-    /// Groups to notify (1: everyone in the channel, 2: everyone in the thread).
-    #[serde(default)]
-    pub groups: Option<Vec<GroupId>>,
-    #[serde(default)]
-    pub direct_mentions: Option<Vec<UserId>>,
-    #[serde(default)]
-    pub direct_group_mentions: Option<Vec<GroupId>>,
 }
 
-pub async fn add(cx: Cx, p: Add) -> Result<Stored<Thread>> {
+pub async fn add(cx: Cx, Joined(Joined(p, extras), notify): Add) -> Result<Stored<Thread>> {
     let actor = cx.actor()?.clone();
-    let post = PostParts {
-        content: p.content.map(input::Content::into_inner).unwrap_or_default(),
-        attachments: p.attachments,
-        actions: p.actions,
-        recipients: p.recipients,
-        groups: p.groups.map(|g| g.into_iter().map(|g| g.0).collect()),
-        direct_mentions: p.direct_mentions,
-        direct_group_mentions: p.direct_group_mentions,
-    };
+    let content = p.content.map(input::Content::into_inner).unwrap_or_default();
     let new = NewThreadInput {
         channel_id: p.channel_id,
         title: p.title.into_inner(),
-        post: post.into_input(),
+        post: post_input(content, extras, notify),
         urgent: p.urgent.unwrap_or(false),
     };
     let now = cx.now();
     cx.write(move |tx| threads::add(tx, &actor, new, now)).await
 }
 
+/// `threads/update`: what to change of a thread; what is left out stays.
+pub type Update = Joined<Edit, PostExtras>;
+
 #[derive(Debug, Deserialize, JsonSchema)]
-pub struct Update {
+pub struct Edit {
     pub id: ThreadId,
     #[serde(default)]
     pub title: Option<input::Title>,
     #[serde(default)]
     pub content: Option<input::Content>,
-    #[serde(default)]
-    pub attachments: Option<Vec<JsonObject>>,
-    #[serde(default)]
-    pub actions: Option<Vec<JsonObject>>,
-    #[serde(default)]
-    pub direct_mentions: Option<Vec<UserId>>,
-    #[serde(default)]
-    pub direct_group_mentions: Option<Vec<GroupId>>,
 }
 
-pub async fn update(cx: Cx, p: Update) -> Result<Stored<Thread>> {
+pub async fn update(cx: Cx, Joined(p, extras): Update) -> Result<Stored<Thread>> {
     let actor = cx.actor()?.id;
     let up = ThreadUpdate {
         title: p.title.map(input::Title::into_inner),
         content: p.content.map(input::Content::into_inner),
-        attachments: objects(p.attachments),
-        actions: objects(p.actions),
-        direct_mentions: p.direct_mentions,
-        direct_group_mentions: p.direct_group_mentions,
+        attachments: objects(extras.attachments),
+        actions: objects(extras.actions),
+        direct_mentions: extras.direct_mentions,
+        direct_group_mentions: extras.direct_group_mentions,
     };
     let now = cx.now();
     cx.write(move |tx| threads::update(tx, actor, p.id, up, now)).await
