@@ -12,6 +12,9 @@ pub const DEFAULT_CHANNEL_NAME: &str = "General";
 
 /// Creates a workspace; its creator becomes its first ADMIN, and a public "General"
 /// channel is made its default channel.
+/// The longest an emergency may wait for an acknowledgement before it goes to the admins.
+pub const MAX_ESCALATION_MINUTES: i64 = 24 * 60;
+
 pub fn add(tx: &mut dyn Tx, actor: UserId, name: String, color: Option<i64>, now: i64) -> Result<Workspace> {
     let id = tx.insert_workspace(&name, color, actor, now)?;
     tx.put_membership(id, actor, Membership { user_type: UserType::Admin, removed: false }, now)?;
@@ -76,8 +79,11 @@ pub fn update(
         ws.color = color;
     }
     if let Some(m) = escalation_minutes {
-        if !(1..=24 * 60).contains(&m) {
-            return Err(Error::invalid("escalation_minutes", "expected 1 to 1440 minutes"));
+        if !(1..=MAX_ESCALATION_MINUTES).contains(&m) {
+            return Err(Error::invalid(
+                "escalation_minutes",
+                format!("expected 1 to {MAX_ESCALATION_MINUTES} minutes"),
+            ));
         }
         ws.escalation_minutes = m;
     }

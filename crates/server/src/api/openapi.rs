@@ -122,13 +122,22 @@ pub fn document(api: &Api, extra: &[ExtraOperation]) -> Value {
         let mut get = op.clone();
         get["operationId"] = json!(format!("{}_get", e.path.replace('/', "_")));
         get["parameters"] = e.params.iter().map(query_parameter).collect();
+        // In a form, lists are comma-joined and objects (or lists of them) are JSON.
         let form_encoding: Map<String, Value> = e
             .params
             .iter()
-            .filter(|p| p.schema.get("type").and_then(Value::as_str) == Some("array"))
-            .map(|p| (p.name.clone(), json!({"style": "form", "explode": false})))
+            .filter_map(|p| match p.kind() {
+                params::Kind::Object | params::Kind::Objects => {
+                    Some((p.name.clone(), json!({"contentType": "application/json"})))
+                }
+                params::Kind::Ids => Some((p.name.clone(), json!({"style": "form", "explode": false}))),
+                _ => None,
+            })
             .collect();
-        op["requestBody"] = json!({"required": e.params.iter().any(|p| p.required), "content": {
+        // A body is needed when a parameter is, or when a rule across parameters asks for one.
+        let needs_body =
+            e.params.iter().any(|p| p.required) || ["anyOf", "oneOf", "allOf"].iter().any(|k| body.get(*k).is_some());
+        op["requestBody"] = json!({"required": needs_body, "content": {
             "application/json": {"schema": body},
             "application/x-www-form-urlencoded": {"schema": form, "encoding": form_encoding},
         }});

@@ -53,6 +53,7 @@ pub struct Update {
     pub color: Option<i64>,
     /// Minutes before an unacknowledged emergency goes to the admins.
     #[serde(default)]
+    #[schemars(range(min = 1, max = workspaces::MAX_ESCALATION_MINUTES))]
     pub escalation_minutes: Option<i64>,
 }
 
