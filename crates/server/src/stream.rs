@@ -77,7 +77,6 @@ pub struct StreamQuery {
     pub workspace_id: WorkspaceId,
     /// Resume after this sequence number (`Last-Event-ID` takes precedence).
     #[serde(default)]
-    #[schemars(range(min = 0))]
     pub after: Option<i64>,
     /// For browsers' `EventSource`, which cannot send an `Authorization` header.
     #[serde(default)]
@@ -89,7 +88,6 @@ pub struct StreamQuery {
 pub struct LongPoll {
     pub workspace_id: WorkspaceId,
     #[serde(default)]
-    #[schemars(range(min = 0))]
     pub after: Option<i64>,
     /// Seconds to wait for the first event (at most 60; default 30).
     #[serde(default)]

@@ -109,7 +109,16 @@ pub fn document(api: &Api, extra: &[ExtraOperation]) -> Value {
         let ok = (e.output)(&mut outputs);
         let ok = finish(&mut outputs, ok);
         let body = params::input_schema(&e.input, &mut inputs, true);
-        let form = params::input_schema(&e.input, &mut inputs, false);
+        // A form carries objects only as JSON text, which a form's schema cannot describe:
+        // its schema leaves them out (they are in the JSON body's).
+        let mut form = params::input_schema(&e.input, &mut inputs, false);
+        if let Some(props) = form.get_mut("properties").and_then(Value::as_object_mut) {
+            props.retain(|name, _| {
+                !e.params
+                    .iter()
+                    .any(|p| p.name == *name && matches!(p.kind(), params::Kind::Object | params::Kind::Objects))
+            });
+        }
         let mut op = json!({
             "operationId": e.path.replace('/', "_"),
             "summary": e.summary,
@@ -122,17 +131,12 @@ pub fn document(api: &Api, extra: &[ExtraOperation]) -> Value {
         let mut get = op.clone();
         get["operationId"] = json!(format!("{}_get", e.path.replace('/', "_")));
         get["parameters"] = e.params.iter().map(query_parameter).collect();
-        // In a form, lists are comma-joined and objects (or lists of them) are JSON.
+        // In a form, lists are comma-joined.
         let form_encoding: Map<String, Value> = e
             .params
             .iter()
-            .filter_map(|p| match p.kind() {
-                params::Kind::Object | params::Kind::Objects => {
-                    Some((p.name.clone(), json!({"contentType": "application/json"})))
-                }
-                params::Kind::Ids => Some((p.name.clone(), json!({"style": "form", "explode": false}))),
-                _ => None,
-            })
+            .filter(|p| p.kind() == params::Kind::Ids)
+            .map(|p| (p.name.clone(), json!({"style": "form", "explode": false})))
             .collect();
         // A body is needed when a parameter is, or when a rule across parameters asks for one.
         let needs_body =

@@ -43,6 +43,10 @@ impl Param {
                 _ => Kind::Ids,
             },
             Some(_) => Kind::Str,
+            // A flag in a query or a form: a boolean, or its text.
+            None if s["anyOf"].as_array().is_some_and(|o| o.iter().any(|v| ty(v).as_deref() == Some("boolean"))) => {
+                Kind::Bool
+            }
             None if s.get("anyOf").is_some() || s.get("oneOf").is_some() => Kind::Recipients,
             None => Kind::Object,
         }
@@ -75,8 +79,23 @@ pub fn input_schema(input: &super::SchemaFn, g: &mut schemars::SchemaGenerator, 
     let mut schema = schema.to_value();
     if !json && let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
         props.values_mut().for_each(not_nullable);
+        props.values_mut().for_each(flag_as_text);
     }
     schema
+}
+
+/// In a query string or a form a flag is text: `true`/`false`, `1`/`0` or `yes`/`no`.
+fn flag_as_text(s: &mut Value) {
+    if s.get("type") == Some(&Value::from("boolean")) {
+        let description = s.get("description").cloned();
+        *s = serde_json::json!({"anyOf": [
+            {"type": "boolean"},
+            {"type": "string", "enum": ["true", "false", "1", "0", "yes", "no"]},
+        ]});
+        if let Some(d) = description {
+            s["description"] = d;
+        }
+    }
 }
 
 fn not_nullable(s: &mut Value) {
