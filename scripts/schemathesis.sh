@@ -19,8 +19,10 @@ cd "$(dirname "$0")/.."
 EXAMPLES="${WEFT_FUZZ_EXAMPLES:-20}"
 SECONDS_LIMIT="${WEFT_FUZZ_SECONDS:-900}"
 
-cargo build --release --locked -q -p weft
-BIN=target/release/weft
+# The test build (argon2 and SQLite are optimized in it too): CI has just built it for the
+# tests, and a release build would cost minutes more.
+cargo build --locked -q -p weft
+BIN=target/debug/weft
 DATA=$(mktemp -d)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 BASE="http://127.0.0.1:$PORT"
