@@ -166,6 +166,17 @@ pub fn document(api: &Api, extra: &[ExtraOperation]) -> Value {
         paths.insert(format!("/api/v3/{}", x.path), json!({"get": op}));
     }
     let mut schemas = outputs.take_definitions(true);
+    // The server leaves an optional field out rather than sending `null`: such a field is
+    // not required, and not nullable either.
+    for schema in schemas.values_mut() {
+        let required: Vec<String> = schema["required"]
+            .as_array()
+            .map(|r| r.iter().filter_map(Value::as_str).map(str::to_string).collect())
+            .unwrap_or_default();
+        if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+            props.iter_mut().filter(|(name, _)| !required.contains(name)).for_each(|(_, s)| params::not_nullable(s));
+        }
+    }
     schemas.insert("Error".into(), error);
     json!({
         "openapi": "3.0.3",

@@ -77,11 +77,38 @@ pub fn input_schema(input: &super::SchemaFn, g: &mut schemars::SchemaGenerator, 
         t.transform(&mut schema);
     }
     let mut schema = schema.to_value();
-    if !json && let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
-        props.values_mut().for_each(not_nullable);
-        props.values_mut().for_each(flag_as_text);
+    // A parameter a rule across parameters requires (`anyOf: [{required: [id]}, …]`) must
+    // carry a value: `null` would be the same as leaving it out.
+    let mut named_by_rules = Vec::new();
+    rule_names(&schema, &mut named_by_rules);
+    if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+        for (name, s) in props.iter_mut() {
+            if !json || named_by_rules.contains(name) {
+                not_nullable(s);
+            }
+            if !json {
+                flag_as_text(s);
+            }
+        }
     }
     schema
+}
+
+/// The parameters the `required` lists inside `anyOf`, `oneOf`, `allOf` and `not` name.
+fn rule_names(schema: &Value, out: &mut Vec<String>) {
+    for key in ["anyOf", "oneOf", "allOf", "not"] {
+        let rules: Vec<&Value> = match schema.get(key) {
+            Some(Value::Array(list)) => list.iter().collect(),
+            Some(one) => vec![one],
+            None => continue,
+        };
+        for rule in rules {
+            for name in rule["required"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+                out.push(name.to_string());
+            }
+            rule_names(rule, out);
+        }
+    }
 }
 
 /// In a query string or a form a flag is text: `true`/`false`, `1`/`0` or `yes`/`no`.
@@ -98,7 +125,7 @@ fn flag_as_text(s: &mut Value) {
     }
 }
 
-fn not_nullable(s: &mut Value) {
+pub(crate) fn not_nullable(s: &mut Value) {
     let Some(obj) = s.as_object_mut() else { return };
     obj.remove("nullable");
     if obj.get("default").is_some_and(Value::is_null) {
