@@ -1,6 +1,7 @@
 //! `channels/*`: the places threads live in, their members and their settings.
 
 use super::{People, Person};
+use crate::api::decode::Joined;
 use crate::api::{Cx, Status, Stored, ok};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -32,8 +33,37 @@ pub async fn getone(cx: Cx, p: ById) -> Result<Channel> {
     cx.read(move |tx| channels::get(tx, actor, p.id)).await
 }
 
+/// A channel's settings, as `channels/add` and `channels/update` take them.
 #[derive(Debug, Deserialize, JsonSchema)]
-pub struct Add {
+pub struct Settings {
+    #[serde(default)]
+    pub color: Option<i64>,
+    #[serde(default)]
+    pub icon: Option<i64>,
+    /// Anyone in the workspace may see and join it (default false for a new channel).
+    #[serde(default)]
+    pub public: Option<bool>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Groups notified by default of new threads (1: everyone in the channel).
+    #[serde(default)]
+    pub default_groups: Option<Vec<GroupId>>,
+    /// People notified by default of new threads.
+    #[serde(default)]
+    pub default_recipients: Option<Vec<UserId>>,
+    /// A favorite of the caller's (default false for a new channel).
+    #[serde(default)]
+    pub is_favorited: Option<bool>,
+    /// Weft: posts here reach people through do-not-disturb (admins only; default false).
+    #[serde(default)]
+    pub emergency: Option<bool>,
+}
+
+/// `channels/add`: a new channel and its settings.
+pub type Add = Joined<NewChannel, Settings>;
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct NewChannel {
     pub workspace_id: WorkspaceId,
     pub name: input::Name,
     /// The client's id for this object: a retry with the same one creates nothing new.
@@ -42,88 +72,50 @@ pub struct Add {
     /// Members besides the creator.
     #[serde(default)]
     pub user_ids: Option<Vec<UserId>>,
-    #[serde(default)]
-    pub color: Option<i64>,
-    #[serde(default)]
-    pub icon: Option<i64>,
-    /// Anyone in the workspace may see and join it (default false).
-    #[serde(default)]
-    pub public: Option<bool>,
-    #[serde(default)]
-    pub description: Option<String>,
-    /// Groups notified by default of new threads (1: everyone in the channel).
-    #[serde(default)]
-    pub default_groups: Option<Vec<GroupId>>,
-    /// People notified by default of new threads.
-    #[serde(default)]
-    pub default_recipients: Option<Vec<UserId>>,
-    /// Favorite it for the creator (default false).
-    #[serde(default)]
-    pub is_favorited: Option<bool>,
-    /// Weft: posts here reach people through do-not-disturb (admins only; default false).
-    #[serde(default)]
-    pub emergency: Option<bool>,
 }
 
-pub async fn add(cx: Cx, p: Add) -> Result<Stored<Channel>> {
+pub async fn add(cx: Cx, Joined(p, set): Add) -> Result<Stored<Channel>> {
     let actor = cx.actor()?.id;
     let new = NewChannelInput {
         workspace_id: p.workspace_id,
         name: p.name.into_inner(),
-        description: p.description,
-        public: p.public.unwrap_or(false),
-        color: p.color,
-        icon: p.icon,
+        description: set.description,
+        public: set.public.unwrap_or(false),
+        color: set.color,
+        icon: set.icon,
         user_ids: p.user_ids.unwrap_or_default(),
-        default_groups: p.default_groups.unwrap_or_default(),
-        default_recipients: p.default_recipients,
-        is_favorited: p.is_favorited.unwrap_or(false),
-        emergency: p.emergency.unwrap_or(false),
+        default_groups: set.default_groups.unwrap_or_default(),
+        default_recipients: set.default_recipients,
+        is_favorited: set.is_favorited.unwrap_or(false),
+        emergency: set.emergency.unwrap_or(false),
     };
     let now = cx.now();
     cx.write(move |tx| channels::add(tx, actor, new, now)).await
 }
 
+/// `channels/update`: the settings to change; what is left out stays.
+pub type Update = Joined<Rename, Settings>;
+
 #[derive(Debug, Deserialize, JsonSchema)]
-pub struct Update {
+pub struct Rename {
     pub id: ChannelId,
     #[serde(default)]
     pub name: Option<input::Name>,
-    #[serde(default)]
-    pub color: Option<i64>,
-    #[serde(default)]
-    pub icon: Option<i64>,
-    #[serde(default)]
-    pub public: Option<bool>,
-    #[serde(default)]
-    pub description: Option<String>,
-    /// Groups notified by default of new threads (1: everyone in the channel).
-    #[serde(default)]
-    pub default_groups: Option<Vec<GroupId>>,
-    /// People notified by default of new threads.
-    #[serde(default)]
-    pub default_recipients: Option<Vec<UserId>>,
-    /// For the caller.
-    #[serde(default)]
-    pub is_favorited: Option<bool>,
-    /// Weft: posts here reach people through do-not-disturb (admins only).
-    #[serde(default)]
-    pub emergency: Option<bool>,
 }
 
-pub async fn update(cx: Cx, p: Update) -> Result<Stored<Channel>> {
+pub async fn update(cx: Cx, Joined(p, set): Update) -> Result<Stored<Channel>> {
     let actor = cx.actor()?.id;
     let id = p.id;
     let up = ChannelUpdate {
         name: p.name.map(input::Name::into_inner),
-        description: p.description,
-        public: p.public,
-        color: p.color,
-        icon: p.icon,
-        default_groups: p.default_groups,
-        default_recipients: p.default_recipients,
-        is_favorited: p.is_favorited,
-        emergency: p.emergency,
+        description: set.description,
+        public: set.public,
+        color: set.color,
+        icon: set.icon,
+        default_groups: set.default_groups,
+        default_recipients: set.default_recipients,
+        is_favorited: set.is_favorited,
+        emergency: set.emergency,
     };
     let now = cx.now();
     cx.write(move |tx| channels::update(tx, actor, id, up, now)).await

@@ -1,6 +1,7 @@
 //! `search*`: full-text search over what the caller can see, and within one thread or conversation.
 
 use crate::api::Cx;
+use crate::api::decode::Joined;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::borrow::Cow;
@@ -160,11 +161,11 @@ pub async fn search(cx: Cx, p: Search) -> Result<Page> {
     cx.read(move |tx| search::search(tx, actor.id, input)).await
 }
 
+/// What `search/thread` and `search/conversation` look for, and which page.
 #[derive(Debug, Deserialize, JsonSchema)]
-pub struct InThread {
+pub struct Within {
     /// The words to find.
     pub query: String,
-    pub thread_id: ThreadId,
     /// At most this many ids (default 100, at most 500; other values are clamped).
     #[serde(default)]
     pub limit: Option<i64>,
@@ -172,6 +173,18 @@ pub struct InThread {
     #[serde(default)]
     #[schemars(pattern(CURSOR_PATTERN))]
     pub cursor: Option<String>,
+}
+
+impl Within {
+    /// The words, the offset and the page size.
+    fn split(self) -> Result<(String, i64, i64)> {
+        Ok((self.query, offset(self.cursor)?, clamp_limit(self.limit, 100, 500)))
+    }
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct OfThread {
+    pub thread_id: ThreadId,
 }
 
 /// `search/thread`'s answer.
@@ -180,26 +193,17 @@ pub struct CommentIds {
     pub comment_ids: Vec<CommentId>,
 }
 
-pub async fn in_thread(cx: Cx, p: InThread) -> Result<CommentIds> {
+pub async fn in_thread(cx: Cx, Joined(p, within): Joined<OfThread, Within>) -> Result<CommentIds> {
     let actor = cx.actor()?.id;
-    let (thread, query) = (p.thread_id, p.query);
-    let (offset, limit) = (offset(p.cursor)?, clamp_limit(p.limit, 100, 500));
+    let thread = p.thread_id;
+    let (query, offset, limit) = within.split()?;
     let comment_ids = cx.read(move |tx| search::in_thread(tx, actor, thread, &query, offset, limit)).await?;
     Ok(CommentIds { comment_ids })
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-pub struct InConversation {
-    /// The words to find.
-    pub query: String,
+pub struct OfConversation {
     pub conversation_id: ConversationId,
-    /// At most this many ids (default 100, at most 500; other values are clamped).
-    #[serde(default)]
-    pub limit: Option<i64>,
-    /// The offset of the next page: the number of ids already seen.
-    #[serde(default)]
-    #[schemars(pattern(CURSOR_PATTERN))]
-    pub cursor: Option<String>,
 }
 
 /// `search/conversation`'s answer.
@@ -208,10 +212,10 @@ pub struct MessageIds {
     pub message_ids: Vec<MessageId>,
 }
 
-pub async fn in_conversation(cx: Cx, p: InConversation) -> Result<MessageIds> {
+pub async fn in_conversation(cx: Cx, Joined(p, within): Joined<OfConversation, Within>) -> Result<MessageIds> {
     let actor = cx.actor()?.id;
-    let (conversation, query) = (p.conversation_id, p.query);
-    let (offset, limit) = (offset(p.cursor)?, clamp_limit(p.limit, 100, 500));
+    let conversation = p.conversation_id;
+    let (query, offset, limit) = within.split()?;
     let message_ids =
         cx.read(move |tx| search::in_conversation(tx, actor, conversation, &query, offset, limit)).await?;
     Ok(MessageIds { message_ids })
