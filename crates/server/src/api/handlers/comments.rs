@@ -115,16 +115,11 @@ pub struct NewComment {
     /// Move the caller's read position to this comment (default true).
     #[serde(default)]
     pub mark_thread_position: Option<bool>,
-    /// Accepted for compatibility; Weft marks no post as an integration's.
-    #[serde(default)]
-    pub send_as_integration: Option<bool>,
-    /// Required in an emergency channel: the post goes through do-not-disturb.
-    #[serde(default)]
-    pub urgent: Option<bool>,
 }
 
 pub async fn add(cx: Cx, Joined(Joined(p, extras), notify): Add) -> Result<Stored<Comment>> {
     let actor = cx.actor()?.clone();
+    let urgent = notify.urgent.unwrap_or(false);
     let thread_action = p.thread_action.map(|a| match a {
         ThreadActionInput::Close => ThreadAction::Close,
         ThreadActionInput::Reopen => ThreadAction::Reopen,
@@ -139,7 +134,7 @@ pub async fn add(cx: Cx, Joined(Joined(p, extras), notify): Add) -> Result<Store
         post: post_input(content, extras, notify),
         thread_action,
         mark_thread_position: p.mark_thread_position.unwrap_or(true),
-        urgent: p.urgent.unwrap_or(false),
+        urgent,
     };
     let now = cx.now();
     cx.write(move |tx| comments::add(tx, &actor, new, now)).await

@@ -126,7 +126,7 @@ pub struct PostExtras {
     pub direct_group_mentions: Option<Vec<GroupId>>,
 }
 
-/// Who a thread or a comment notifies (a message's audience is its conversation).
+/// Who a thread or a comment notifies, and how (a message's audience is its conversation).
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 pub struct NotifyList {
     #[serde(default)]
@@ -134,6 +134,12 @@ pub struct NotifyList {
     /// Groups to notify (1: everyone in the channel, 2: everyone in the thread).
     #[serde(default)]
     pub groups: Option<Vec<GroupId>>,
+    /// Accepted for compatibility; Weft marks no post as an integration's.
+    #[serde(default)]
+    pub send_as_integration: Option<bool>,
+    /// Required in an emergency channel: the post goes through do-not-disturb.
+    #[serde(default)]
+    pub urgent: Option<bool>,
 }
 
 pub(crate) fn objects(list: Option<Vec<JsonObject>>) -> Option<Vec<serde_json::Value>> {

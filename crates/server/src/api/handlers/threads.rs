@@ -95,22 +95,17 @@ pub struct NewThread {
     /// The client's id for this thread: a retry with the same one creates nothing new.
     #[serde(default)]
     pub temp_id: Option<i64>,
-    /// Accepted for compatibility; Weft marks no post as an integration's.
-    #[serde(default)]
-    pub send_as_integration: Option<bool>,
-    /// Required in an emergency channel: the post goes through do-not-disturb.
-    #[serde(default)]
-    pub urgent: Option<bool>,
 }
 
 pub async fn add(cx: Cx, Joined(Joined(p, extras), notify): Add) -> Result<Stored<Thread>> {
     let actor = cx.actor()?.clone();
+    let urgent = notify.urgent.unwrap_or(false);
     let content = p.content.map(input::Content::into_inner).unwrap_or_default();
     let new = NewThreadInput {
         channel_id: p.channel_id,
         title: p.title.into_inner(),
         post: post_input(content, extras, notify),
-        urgent: p.urgent.unwrap_or(false),
+        urgent,
     };
     let now = cx.now();
     cx.write(move |tx| threads::add(tx, &actor, new, now)).await
