@@ -1,5 +1,6 @@
 //! `reactions/*`: emoji reactions to threads, comments and messages.
 
+use crate::api::decode::Joined;
 use crate::api::{Cx, Status, ok};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -37,38 +38,26 @@ impl Target {
     }
 }
 
+/// The emoji of `reactions/add` and `reactions/remove`.
 #[derive(Debug, Deserialize, JsonSchema)]
-#[schemars(extend("oneOf" = [{"required": ["thread_id"]}, {"required": ["comment_id"]}, {"required": ["message_id"]}]))]
-pub struct React {
+pub struct Emoji {
     /// One emoji.
     pub reaction: input::Reaction,
-    #[serde(default)]
-    pub thread_id: Option<ThreadId>,
-    #[serde(default)]
-    pub comment_id: Option<CommentId>,
-    #[serde(default)]
-    pub message_id: Option<MessageId>,
 }
 
-impl React {
-    fn split(self) -> (Target, input::Reaction) {
-        let React { reaction, thread_id, comment_id, message_id } = self;
-        (Target { thread_id, comment_id, message_id }, reaction)
-    }
-}
+/// `reactions/add` and `reactions/remove`: an emoji and what it is attached to.
+pub type React = Joined<Emoji, Target>;
 
-pub async fn add(cx: Cx, p: React) -> Result<Status> {
+pub async fn add(cx: Cx, Joined(Emoji { reaction: emoji }, target): React) -> Result<Status> {
     let actor = cx.actor()?.id;
-    let (target, emoji) = p.split();
     let t = target.target()?;
     let now = cx.now();
     cx.write(move |tx| reactions::add(tx, actor, t, emoji.as_str(), now)).await?;
     Ok(ok())
 }
 
-pub async fn remove(cx: Cx, p: React) -> Result<Status> {
+pub async fn remove(cx: Cx, Joined(Emoji { reaction: emoji }, target): React) -> Result<Status> {
     let actor = cx.actor()?.id;
-    let (target, emoji) = p.split();
     let t = target.target()?;
     let now = cx.now();
     cx.write(move |tx| reactions::remove(tx, actor, t, emoji.as_str(), now)).await?;
