@@ -32,13 +32,13 @@ export const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /** "Mon 30 Nov 2026, 14:05" — for title attributes and anywhere exactness matters. */
 export function absoluteTime(ts: number, timeZone = zone): string {
-  return format({ weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }, timeZone).format(ts * 1000);
+  return format({ weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: 'numeric', minute: '2-digit' }, timeZone).format(ts * 1000);
 }
 
 /** "14:05" today, "Yesterday", "Mon", "12 Nov", "12 Nov 2025" — short, for lists. */
 export function shortTime(ts: number): string {
   const now = nowSeconds();
-  if (dayKey(ts) === dayKey(now)) return format({ hour: '2-digit', minute: '2-digit' }).format(ts * 1000);
+  if (dayKey(ts) === dayKey(now)) return format({ hour: 'numeric', minute: '2-digit' }).format(ts * 1000);
   if (dayKey(ts) === dayKey(now - 86400)) return 'Yesterday';
   if (now - ts < 6 * 86400 && ts < now) return format({ weekday: 'short' }).format(ts * 1000);
   const sameYear = format({ year: 'numeric' }).format(ts * 1000) === format({ year: 'numeric' }).format(now * 1000);
@@ -57,16 +57,16 @@ export function relativeTime(ts: number): string {
 /** A time of day with its weekday, as someone in `timeZone` reads it: "Mon 09:00". */
 export function theirTime(ts: number, timeZone: string | undefined): string {
   try {
-    return format({ weekday: 'short', hour: '2-digit', minute: '2-digit' }, timeZone).format(ts * 1000);
+    return format({ weekday: 'short', hour: 'numeric', minute: '2-digit' }, timeZone).format(ts * 1000);
   } catch {
-    return format({ weekday: 'short', hour: '2-digit', minute: '2-digit' }).format(ts * 1000);
+    return format({ weekday: 'short', hour: 'numeric', minute: '2-digit' }).format(ts * 1000);
   }
 }
 
 /** A message's time, with the day when it is not today: "14:05" or "12 Nov, 14:05". */
 export function postTime(ts: number): string {
-  if (dayKey(ts) === dayKey(nowSeconds())) return format({ hour: '2-digit', minute: '2-digit' }).format(ts * 1000);
-  return format({ day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(ts * 1000);
+  if (dayKey(ts) === dayKey(nowSeconds())) return format({ hour: 'numeric', minute: '2-digit' }).format(ts * 1000);
+  return format({ day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' }).format(ts * 1000);
 }
 
 /** "in 7 h", "in 2 days" — how far away a future moment is. */

@@ -7,7 +7,12 @@ export function Markdown({ text, class: extra = '' }: { text: string; class?: st
     // Safe: this HTML comes from the server's renderer and sanitizer (markdown/render).
     return <div class={`md ${extra}`} dangerouslySetInnerHTML={{ __html: html }} />;
   }
-  return <div class={`md md-plain ${extra}`}>{text}</div>;
+  return <div class={`md md-plain ${extra}`}>{withoutMentionMarkup(text)}</div>;
+}
+
+/** Plain text shows a mention as "@Ana Lima", not as its link markup. */
+function withoutMentionMarkup(text: string): string {
+  return text.replace(/\[([^\]]*)\]\(twist-(?:group-)?mention:\/\/\d+\)/g, '@$1');
 }
 
 /** Opens links inside rendered content in a new tab without giving it our window. */

@@ -138,7 +138,7 @@ export function Sidebar({ route }: { route: Route }) {
               </li>
             )}
             {list.map((c) => {
-              const isUnread = channelUnread(state, c.id) || Object.values(unread).some((u) => u.channel_id === c.id);
+              const isUnread = channelUnread({ ...state, unreadThreads: unread }, c.id);
               return (
                 <li key={c.id}>
                   <a
@@ -149,7 +149,7 @@ export function Sidebar({ route }: { route: Route }) {
                   >
                     <Icon name={c.public ? 'hash' : 'lock'} size={16} />
                     <span class="nav-label">{c.name}</span>
-                    {c.emergency && <span class="emergency-tag" title="Emergency channel">urgent lane</span>}
+                    {c.emergency && <span class="emergency-tag" title="Emergency channel: posts here reach people at once">urgent</span>}
                     {c.is_favorited && <span class="sr-only">(favourite)</span>}
                     {isUnread && <span class="sr-only">(unread)</span>}
                   </a>
@@ -164,7 +164,7 @@ export function Sidebar({ route }: { route: Route }) {
       </div>
 
       <div class="sidebar-bottom">
-        <UserMenu me={me} ws={ws} status={myStatus?.short} />
+        <UserMenu me={me} ws={ws} />
         {streamStatus !== 'live' && (
           <div class={`stream-status stream-${streamStatus}`} role="status">
             {streamStatus === 'connecting' ? 'Connecting…' : 'Offline — will catch up when back'}

@@ -10,7 +10,7 @@ import { askNotificationPermission, notificationsSupported } from '../state/noti
 import { setUi } from '../state/ui';
 import { href } from '../router';
 
-export function UserMenu({ me, ws, status }: { me: User; ws: number; status?: string | undefined }) {
+export function UserMenu({ me, ws }: { me: User; ws: number }) {
   const [permission, setPermission] = useState(notificationsSupported() ? Notification.permission : 'denied');
   return (
     <Popover
@@ -23,7 +23,6 @@ export function UserMenu({ me, ws, status }: { me: User; ws: number; status?: st
           <Avatar id={me.id} name={me.name} />
           <span class="user-button-text">
             <span class="user-name">{me.name}</span>
-            {status && <span class="user-status">{status}</span>}
           </span>
         </>
       }

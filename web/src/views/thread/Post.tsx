@@ -10,7 +10,7 @@ import { Time } from '../../components/Time';
 import { app, userName } from '../../state/app';
 import { useSelect } from '../../state/observable';
 import { absoluteTime } from '../../time';
-import { Reactions, type ReactionMap } from './Reactions';
+import { ReactionPicker, Reactions, type ReactionMap } from './Reactions';
 
 export interface PostData {
   id: number;
@@ -60,6 +60,7 @@ export function Post({ post, kind, highlighted, anchorId, onReact, onEdit, onDel
             </span>
           )}
           <div class="post-actions">
+            <ReactionPicker reactions={post.reactions} me={me.id} onToggle={onReact} />
             {(onMarkUnread || (mine && (onEdit || onDelete))) && (
               <Popover label="More actions" buttonClass="btn-icon btn-small" button={<Icon name="more" size={16} />}>
                 {(close) => (

@@ -8,8 +8,10 @@ export const COMMON_REACTIONS = ['👍', '❤️', '😄', '🎉', '👀', '🙏
 
 export type ReactionMap = Record<string, number[]>;
 
+/** The reactions a post has; nothing at all when it has none. */
 export function Reactions({ reactions, me, onToggle }: { reactions: ReactionMap | undefined | null; me: number; onToggle: (emoji: string, on: boolean) => void }) {
   const entries = Object.entries(reactions ?? {}).filter(([, users]) => users.length > 0);
+  if (entries.length === 0) return null;
   const s = app.get();
   return (
     <div class="reactions">
@@ -30,28 +32,34 @@ export function Reactions({ reactions, me, onToggle }: { reactions: ReactionMap 
           </button>
         );
       })}
-      <Popover label="Add a reaction" buttonClass="btn-icon btn-small reaction-add" align="left" button={<Icon name="smile" size={16} />}>
-        {(close) => (
-          <div class="emoji-picker">
-            {COMMON_REACTIONS.map((emoji) => (
-              <button
-                type="button"
-                key={emoji}
-                class="emoji-option"
-                aria-label={`React with ${emoji}`}
-                onClick={() => {
-                  close();
-                  const already = (reactions?.[emoji] ?? []).includes(me);
-                  if (!already) onToggle(emoji, true);
-                }}
-              >
-                {emoji}
-              </button>
-            ))}
-          </div>
-        )}
-      </Popover>
+      <ReactionPicker reactions={reactions} me={me} onToggle={onToggle} />
     </div>
+  );
+}
+
+/** The button that adds a reaction, with a few common ones to pick from. */
+export function ReactionPicker({ reactions, me, onToggle }: { reactions: ReactionMap | undefined | null; me: number; onToggle: (emoji: string, on: boolean) => void }) {
+  return (
+    <Popover label="Add a reaction" buttonClass="btn-icon btn-small reaction-add" align="right" button={<Icon name="smile" size={16} />}>
+      {(close) => (
+        <div class="emoji-picker">
+          {COMMON_REACTIONS.map((emoji) => (
+            <button
+              type="button"
+              key={emoji}
+              class="emoji-option"
+              aria-label={`React with ${emoji}`}
+              onClick={() => {
+                close();
+                if (!(reactions?.[emoji] ?? []).includes(me)) onToggle(emoji, true);
+              }}
+            >
+              {emoji}
+            </button>
+          ))}
+        </div>
+      )}
+    </Popover>
   );
 }
 
