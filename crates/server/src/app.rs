@@ -5,9 +5,11 @@ use crate::api::{self, Api};
 use crate::config::Config;
 use crate::stream::{self, Feed};
 use crate::throttle::LoginThrottle;
+use crate::web;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
@@ -33,6 +35,8 @@ pub struct App {
     pub base_url: String,
     /// Turns true when the server starts shutting down; streams end on it.
     pub shutdown: watch::Receiver<bool>,
+    /// The web app's files and the plain pages' state.
+    pub web: crate::web::Web,
     openapi: Value,
 }
 
@@ -61,7 +65,8 @@ impl Server {
         });
         let (shutdown_tx, shutdown) = watch::channel(false);
         let api = Api::new();
-        let openapi = api::openapi::document(&api, &[stream_doc()]);
+        let openapi = document_of(&api);
+        let web = crate::web::Web::new(config.web_dir.as_deref());
         let head = *store.head().borrow();
         let app = Arc::new(App {
             config,
@@ -74,6 +79,7 @@ impl Server {
             mailer,
             base_url,
             shutdown,
+            web,
             openapi,
         });
         tokio::spawn(stream::run_feeder(app.clone()));
@@ -103,6 +109,15 @@ impl Server {
     }
 }
 
+fn document_of(api: &Api) -> Value {
+    api::openapi::document(api, &[stream_doc()])
+}
+
+/// The API's OpenAPI document, as `/api/v3/openapi.json` serves it.
+pub fn openapi_document() -> Value {
+    document_of(&Api::new())
+}
+
 pub(crate) fn stream_doc() -> api::openapi::ExtraOperation {
     use schemars::JsonSchema;
     let query: api::SchemaFn = Arc::new(|g: &mut schemars::SchemaGenerator| stream::StreamQuery::json_schema(g));
@@ -118,34 +133,17 @@ pub(crate) fn stream_doc() -> api::openapi::ExtraOperation {
 
 fn router(app: Arc<App>) -> Router {
     Router::new()
-        .route("/", get(home))
+        .merge(crate::web::routes())
         .route("/health", get(health))
-        .route("/a/{*path}", get(web_app))
         .route("/mail/unsubscribe", get(unsubscribe_page).post(unsubscribe))
         .route("/api/v3/openapi.json", get(openapi))
         .route("/api/v3/events/stream", get(stream::sse))
         .route("/api/{version}/{*path}", any(api::entry))
         .fallback(fallback)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(app.clone(), crate::web::security_headers))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(app)
-}
-
-async fn home() -> Html<&'static str> {
-    Html(
-        "<!doctype html><meta charset=utf-8><title>Weft</title>\
-         <h1>Weft is running</h1><p>The API is at <code>/api/v3/</code>; its description is at \
-         <a href=\"/api/v3/openapi.json\">/api/v3/openapi.json</a>.</p>",
-    )
-}
-
-/// Where links in email point. The web app is not built yet: say so, and where the API is.
-async fn web_app() -> Html<&'static str> {
-    Html(
-        "<!doctype html><meta charset=utf-8><title>Weft</title>\
-         <h1>Weft</h1><p>This link opens in Weft's web app, which this server does not include yet. \
-         Open it in a client of Weft's (Twist-compatible) API; the API is at <code>/api/v3/</code>.</p>",
-    )
 }
 
 /// The link in an email's footer. Opening it changes nothing (mail scanners open links):
@@ -157,16 +155,19 @@ async fn unsubscribe_page(
     let token = q.token.unwrap_or_default();
     let t = token.clone();
     match app.store.read(move |tx| weft_core::services::mail::link_owner(tx, &t)).await {
-        Ok(_) => Html(format!(
-            "<!doctype html><meta charset=utf-8><title>Stop email from Weft</title>\
-             <h1>Stop email from this workspace?</h1>\
-             <p>You will still see everything in Weft; it just will not email you about this workspace. \
-             You can turn email back on in your notification settings.</p>\
-             <form method=post action=\"/mail/unsubscribe?token={}\"><button>Stop email</button></form>",
-            weft_core::mail::escape(&token)
-        ))
-        .into_response(),
-        Err(e) => unsubscribe_failure(e),
+        Ok(_) => web::pages::page(
+            &app,
+            StatusCode::OK,
+            "Stop email from Weft",
+            &format!(
+                "<h1>Stop email from this workspace?</h1><p>You will still see everything in Weft; it just will \
+                 not email you about this workspace. You can turn email back on in your notification \
+                 settings.</p><form method=\"post\" action=\"/mail/unsubscribe?token={}\">\
+                 <button type=\"submit\">Stop email</button></form>",
+                weft_core::mail::escape(&form_urlencoded::byte_serialize(token.as_bytes()).collect::<String>())
+            ),
+        ),
+        Err(e) => unsubscribe_failure(&app, e),
     }
 }
 
@@ -181,31 +182,27 @@ async fn unsubscribe(
     State(app): State<Arc<App>>,
     axum::extract::Query(q): axum::extract::Query<UnsubscribeQuery>,
 ) -> Response {
-    use axum::http::StatusCode;
     let token = q.token.unwrap_or_default();
     let done = app.store.write(move |tx| weft_core::services::mail::unsubscribe(tx, &token)).await;
     match done {
-        Ok(_) => page(
+        Ok(_) => web::pages::message(
+            &app,
             StatusCode::OK,
             "Email stopped",
             "Weft will not email you about this workspace any more. Turn it back on in your notification \
              settings whenever you like.",
         ),
-        Err(e) => unsubscribe_failure(e),
+        Err(e) => unsubscribe_failure(&app, e),
     }
-}
-
-fn page(status: axum::http::StatusCode, title: &str, text: &str) -> Response {
-    let body = format!("<!doctype html><meta charset=utf-8><title>{title}</title><h1>{title}</h1><p>{text}</p>");
-    (status, Html(body)).into_response()
 }
 
 /// A link that is not (or no longer) one gets a page that says so; a storage failure gets
 /// the API's error.
-fn unsubscribe_failure(e: Error) -> Response {
+fn unsubscribe_failure(app: &App, e: Error) -> Response {
     match e {
-        Error::NotFound(_) => page(
-            axum::http::StatusCode::NOT_FOUND,
+        Error::NotFound(_) => web::pages::message(
+            app,
+            StatusCode::NOT_FOUND,
             "Link not valid",
             "This unsubscribe link is not valid. Use the one in your latest email from Weft, or change your \
              notification settings in Weft.",

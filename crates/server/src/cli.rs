@@ -33,6 +33,8 @@ pub enum Command {
     /// Configuration helpers
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Print the API's OpenAPI document, as served at /api/v3/openapi.json
+    Openapi,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -77,6 +79,10 @@ pub struct ServeArgs {
     /// Sender address of email, e.g. "Weft <weft@example.com>"
     #[arg(long, env = "WEFT_MAIL_FROM", value_name = "ADDR")]
     pub mail_from: Option<String>,
+    /// Serve the web app from this folder (e.g. web/dist) instead of the built-in copy,
+    /// reloading open pages when it changes: for working on the app
+    #[arg(long, env = "WEFT_WEB_DIR", value_name = "DIR")]
+    pub web_dir: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -188,6 +194,9 @@ pub fn serve_config(args: &ServeArgs) -> Result<Config, String> {
     }
     if let Some(f) = &args.mail_from {
         config.mail_from = Some(f.clone());
+    }
+    if let Some(d) = &args.web_dir {
+        config.web_dir = Some(d.clone());
     }
     if let Some(u) = &config.public_url
         && !(u.starts_with("http://") || u.starts_with("https://"))

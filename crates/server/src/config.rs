@@ -32,6 +32,9 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// The sender of email, e.g. `Weft <weft@example.com>`.
     pub mail_from: Option<String>,
+    /// Serve the web app's files from this folder, read at each request, instead of the
+    /// copy built into the binary (for working on the app: `web/dist`).
+    pub web_dir: Option<PathBuf>,
     /// Whether the background workers (scheduler, mailer) run every tick or only when
     /// stepped. Not a setting: tests step them.
     pub workers: crate::workers::WorkerMode,
@@ -68,6 +71,7 @@ impl Default for Config {
             public_url: None,
             smtp_url: None,
             mail_from: None,
+            web_dir: None,
             workers: crate::workers::WorkerMode::Background,
         }
     }
@@ -87,6 +91,7 @@ pub struct FileConfig {
     pub public_url: Option<String>,
     pub smtp_url: Option<String>,
     pub mail_from: Option<String>,
+    pub web_dir: Option<PathBuf>,
 }
 
 impl FileConfig {
@@ -135,6 +140,9 @@ impl FileConfig {
         if let Some(v) = self.mail_from {
             c.mail_from = Some(v);
         }
+        if let Some(v) = self.web_dir {
+            c.web_dir = Some(v);
+        }
         c
     }
 }
@@ -174,6 +182,10 @@ log = "info"
 
 # The sender of email (WEFT_MAIL_FROM, --mail-from).
 # mail_from = "Weft <weft@example.com>"
+
+# Serve the web app from this folder instead of the copy built into the binary, for
+# working on the app (WEFT_WEB_DIR, --web-dir); pages reload when it changes.
+# web_dir = "web/dist"
 "#;
 
 #[cfg(test)]

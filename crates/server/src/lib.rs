@@ -7,6 +7,7 @@ pub mod config;
 pub mod mail;
 pub mod stream;
 pub mod throttle;
+pub mod web;
 pub mod workers;
 
 pub use app::{App, Server};

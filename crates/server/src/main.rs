@@ -21,6 +21,10 @@ fn main() -> ExitCode {
                 print!("{}", weft::config::EXAMPLE);
                 Ok(())
             }
+            Command::Openapi => {
+                println!("{:#}", weft::app::openapi_document());
+                Ok(())
+            }
         }
     });
     match result {
@@ -59,12 +63,18 @@ async fn serve(args: weft::cli::ServeArgs) -> Result<(), String> {
         ),
         None => println!("Email: off (set --smtp-url and --mail-from to send notification email)"),
     }
-    println!("API: {url}/api/v3/  (described at {url}/api/v3/openapi.json)");
     if users == 0 {
-        println!("No accounts yet. Create the first one (in another terminal):");
-        println!("  weft admin create-user {data_flag} --email you@example.com --name \"Your Name\" --password '…'");
+        println!("Open {url}/ in your browser to create the first account and workspace.");
+        println!(
+            "  (or from a terminal: weft admin create-user {data_flag} --email you@example.com --name \"Your Name\" --password '…')"
+        );
+    } else {
+        println!("Open {url}/ in your browser and sign in.");
     }
-    println!("Sign in: curl -d email=you@example.com -d password=… {url}/api/v3/users/login");
+    println!("API: {url}/api/v3/  (described at {url}/api/v3/openapi.json)");
+    if let Some(dir) = &server.app.config.web_dir {
+        println!("Web app: served from {} (open pages reload when it changes)", dir.display());
+    }
     println!("Stop with Ctrl-C.");
     shutdown_signal().await;
     println!("Shutting down: finishing requests and closing the database…");

@@ -10,7 +10,7 @@
 
 use crate::api::decode::decode;
 use crate::api::error::ApiError;
-use crate::api::{Cx, authenticate};
+use crate::api::{Cx, authenticate_reader, signed_in};
 use crate::app::App;
 use axum::body::{Body, Bytes};
 use axum::extract::{RawQuery, State};
@@ -308,19 +308,15 @@ impl Cursor {
 }
 
 async fn stream_user(app: &Arc<App>, headers: &HeaderMap, query: &StreamQuery) -> Result<UserId> {
-    if let Some((u, _)) = authenticate(app, headers).await? {
+    if let Some((u, _)) = authenticate_reader(app, headers).await? {
         return Ok(u.id);
     }
-    // Browsers' EventSource cannot send headers: the token may come in the query string.
-    if let Some(token) = &query.access_token {
-        let mut h = HeaderMap::new();
-        let value = format!("Bearer {token}").parse().map_err(|_| Error::InvalidToken)?;
-        h.insert(axum::http::header::AUTHORIZATION, value);
-        if let Some((u, _)) = authenticate(app, &h).await? {
-            return Ok(u.id);
-        }
+    // Browsers' EventSource cannot send headers: a client without the session cookie may
+    // pass its token in the query string.
+    match &query.access_token {
+        Some(token) => Ok(signed_in(app, token).await?.0.id),
+        None => Err(Error::NotLoggedIn),
     }
-    Err(Error::NotLoggedIn)
 }
 
 /// One open Server-Sent-Events stream.

@@ -11,6 +11,7 @@ pub mod params;
 pub mod routes;
 
 use crate::app::App;
+use crate::web::session;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, RawQuery, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
@@ -259,18 +260,44 @@ pub fn client_ip(app: &App, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
     peer
 }
 
-/// Resolves the bearer token (if any) to a user, through a short-lived cache.
+/// The caller of an API request: the bearer token's user, or the browser session's when
+/// the request also carries the session's CSRF token (see `web::session`).
 pub async fn authenticate(app: &Arc<App>, headers: &HeaderMap) -> Result<Option<(User, String)>> {
-    let Some(token) = bearer(headers) else { return Ok(None) };
+    if let Some(token) = bearer(headers) {
+        return signed_in(app, token).await.map(Some);
+    }
+    let Some(token) = session::cookie_token(headers) else { return Ok(None) };
+    let (user, hash) = signed_in(app, token).await?;
+    if !session::csrf_matches(&hash, session::csrf_header(headers)) {
+        return Err(Error::Forbidden(format!(
+            "a request signed in by the browser's session must carry its page's CSRF token in the {} header",
+            session::CSRF_HEADER
+        )));
+    }
+    Ok(Some((user, hash)))
+}
+
+/// The caller of a request that only reads and that other sites cannot read the answer of
+/// (the event stream, which browsers open without custom headers): the bearer token's user
+/// or the session cookie's, without a CSRF token.
+pub async fn authenticate_reader(app: &Arc<App>, headers: &HeaderMap) -> Result<Option<(User, String)>> {
+    match bearer(headers).or_else(|| session::cookie_token(headers)) {
+        Some(token) => signed_in(app, token).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The user a sign-in token belongs to, through a short-lived cache.
+pub async fn signed_in(app: &Arc<App>, token: &str) -> Result<(User, String)> {
     let hash = auth::token_hash(token);
     let now = app.clock.now_ms();
     if let Some(user) = app.tokens.get(&hash, now) {
-        return Ok(Some((user, hash)));
+        return Ok((user, hash));
     }
     let h = hash.clone();
     let user = app.store.read(move |tx| users::authenticate(tx, &h)).await?;
     app.tokens.put(&hash, &user, now);
-    Ok(Some((user, hash)))
+    Ok((user, hash))
 }
 
 /// Signed-in users by token hash, kept for a few seconds: most requests then need no
@@ -300,6 +327,11 @@ impl TokenCache {
             }
         }
         entries.insert(hash.to_string(), (user.clone(), now_ms + TOKEN_CACHE_MS));
+    }
+
+    /// Forgets one token (signed out).
+    pub fn forget_token(&self, hash: &str) {
+        self.entries.lock().expect("token cache").remove(hash);
     }
 
     /// Forgets every cached token of `user`.

@@ -22,6 +22,8 @@ pub enum Kind {
     Bool,
     /// A list of integers (ids, days).
     Ids,
+    /// A list of texts: never comma-joined.
+    Texts,
     /// A list of ids or the string `EVERYONE`.
     Recipients,
     /// A list of JSON objects.
@@ -40,6 +42,7 @@ impl Param {
             Some("object") => Kind::Object,
             Some("array") => match s.get("items").and_then(ty).as_deref() {
                 Some("object") => Kind::Objects,
+                Some("string") => Kind::Texts,
                 _ => Kind::Ids,
             },
             Some(_) => Kind::Str,

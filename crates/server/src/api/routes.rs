@@ -260,6 +260,14 @@ pub fn endpoints() -> Vec<Endpoint> {
             "Reactions of an object: {emoji: [user ids]} or null (POST also works)",
             reactions::get,
         ),
+        // Markdown, rendered once for every client (Weft)
+        e(
+            Post,
+            "markdown/render",
+            "Markdown as the sanitized HTML Weft shows (up to 500 texts, answered in order)",
+            markdown::render,
+        )
+        .extension(),
         // the event log, for clients that cannot hold a stream open
         e(
             Get,

@@ -1118,6 +1118,8 @@ pub fn rows() -> Vec<Row> {
         row("schedules/get", b!(|fx, st, a| json!({})), &[(St::Ws, SIGNED_IN)]),
         row("schedules/update", b!(|fx, st, a| json!({"delivery": "daily"})), &[(St::Ws, SIGNED_IN)]),
         row("availability/get", b!(|fx, st, a| json!({"workspace_id": fx.ws(), "user_ids": [fx.t.bo_id]})), ws),
+        // ---- markdown ----
+        row("markdown/render", b!(|fx, st, a| json!({"texts": ["**hi**"]})), &[(St::Ws, SIGNED_IN)]),
         // ---- search ----
         row("search", b!(|fx, st, a| json!({"workspace_id": fx.ws(), "query": "shared"})), ws),
         row("search/thread", b!(|fx, st, a| json!({"thread_id": fx.thread(st.ch()), "query": "shared"})), &sight()),

@@ -131,7 +131,7 @@ both_backends! {
         let http = t.app.anon.http();
         let page = http.get(&link).send().await.unwrap();
         assert_eq!(page.status(), 200);
-        assert!(page.text().await.unwrap().contains("<form method=post"));
+        assert!(page.text().await.unwrap().contains("<form method=\"post\""));
         let settings = t.bo.get("notifications_settings/v2/get", json!({"workspace_id": t.ws})).await.unwrap();
         assert_eq!(settings["email_comments"], true);
         let bad = http.post(format!("{}/mail/unsubscribe?token=nope", t.app.base)).send().await.unwrap();

@@ -17,3 +17,4 @@ mod schedules;
 mod search;
 mod smtp;
 mod stream;
+mod web;

@@ -78,6 +78,7 @@ fn wrong_values(ty: Ty) -> Vec<Value> {
         Ty::Str => vec![json!(12), json!({"x": 1}), json!(["x"]), json!(true)],
         Ty::Bool => vec![json!("maybe"), json!(2), json!({"x": 1}), json!([true])],
         Ty::Ids => vec![json!("[1,x]"), json!("1,x"), json!({"x": 1}), json!([[1]]), json!("[1.5]"), json!(true)],
+        Ty::Texts => vec![json!("[1,x]"), json!({"x": 1}), json!([[1]]), json!([{"x": 1}]), json!(true)],
         Ty::Recipients => vec![json!("[1,x]"), json!("EVERYBODY"), json!({"x": 1}), json!(true)],
         Ty::Objects => vec![json!("abc"), json!([1, 2]), json!({"x": 1}), json!(12)],
         Ty::Object => vec![json!(12), json!("[1]"), json!([{"x": 1}]), json!("abc")],
