@@ -4,7 +4,7 @@
 // endpoint is unavailable, content is shown as plain text (escaped by Preact).
 
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, csrfToken } from './api/client';
+import { ApiError, call } from './api/client';
 
 /** The most texts one call may carry (the endpoint's limit). */
 const BATCH = 500;
@@ -67,19 +67,9 @@ async function flush(): Promise<void> {
   }
 }
 
-// `markdown/render` is not in the generated document yet (the server adds it), hence a
-// hand-typed call; switch to `call('markdown/render', …)` once `npm run types` has it.
 async function renderBatch(texts: string[]): Promise<(string | null)[]> {
-  const response = await fetch('/api/v3/markdown/render', {
-    method: 'POST',
-    credentials: 'same-origin',
-    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrfToken() },
-    body: JSON.stringify({ texts }),
-  });
-  if (!response.ok) throw new ApiError(response.status, response.status, response.statusText, 'markdown/render');
-  const body = (await response.json()) as { html?: unknown };
-  if (!Array.isArray(body.html)) return texts.map(() => null);
-  return body.html.map((h) => (typeof h === 'string' ? h : null));
+  const { html } = await call('markdown/render', { texts });
+  return texts.map((_, i) => (typeof html[i] === 'string' ? html[i]! : null));
 }
 
 /** The HTML of a text for a component: undefined while loading, null when unavailable. */

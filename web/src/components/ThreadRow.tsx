@@ -43,8 +43,10 @@ export function ThreadRow({ ws, thread, showChannel = false }: { ws: number; thr
               <span class="row-who">{who}:</span> {snippet}
             </span>
             {thread.comment_count > 0 && (
-              <span class="row-count" title={`${thread.comment_count} comments`}>
+              <span class="row-count" title={`${thread.comment_count} ${thread.comment_count === 1 ? 'comment' : 'comments'}`}>
+                <Icon name="chat" size={13} />
                 {thread.comment_count}
+                <span class="sr-only"> comments</span>
               </span>
             )}
           </div>
