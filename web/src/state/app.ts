@@ -26,6 +26,8 @@ export interface AppState {
   unreadThreads: ById<UnreadThread>;
   unreadConversations: ById<UnreadConversation>;
   inboxCount: number;
+  /** Threads known to be in my active inbox (from inbox/get and inbox_updated). */
+  inboxIds: ById<true>;
   stream: StreamStatus;
   /** Set when the session could not be loaded at all. */
   fatal: string | null;
@@ -42,6 +44,7 @@ export const app = new Observable<AppState>({
   unreadThreads: {},
   unreadConversations: {},
   inboxCount: 0,
+  inboxIds: {},
   stream: 'connecting',
   fatal: null,
 });
