@@ -124,7 +124,7 @@ export function Sidebar({ route }: { route: Route }) {
         <section class="nav-section" aria-labelledby="nav-channels">
           <div class="nav-heading-row">
             <h2 class="nav-heading" id="nav-channels">Channels</h2>
-            <button type="button" class="btn-icon btn-small" aria-label="Browse channels" title="Browse channels" onClick={() => setUi({ browseChannelsOpen: true })}>
+            <button type="button" class="btn-icon btn-small" aria-label="Browse or create channels" title="Browse or create channels" onClick={() => setUi({ browseChannelsOpen: true })}>
               <Icon name="plus" size={16} />
             </button>
           </div>
