@@ -5,7 +5,6 @@ import { useEffect, useState } from 'preact/hooks';
 import { call } from '../api/client';
 import type { Availability } from '../api/types';
 import { describeAvailability } from '../availability';
-import { Avatar } from '../components/Avatar';
 import { Icon } from '../components/Icon';
 import { Popover } from '../components/Popover';
 import { app, channelUnread, conversationTitle, sidebarChannels } from '../state/app';
@@ -195,4 +194,3 @@ function useMyAvailability(ws: number | null, me: number | undefined) {
   return a ? describeAvailability(a) : null;
 }
 
-export { Avatar };

@@ -5,7 +5,7 @@
 import { Fragment } from 'preact';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { call, describeError } from '../api/client';
-import type { Comment, Thread } from '../api/types';
+import type { Comment } from '../api/types';
 import { Avatar } from '../components/Avatar';
 import { Empty } from '../components/Empty';
 import { Markdown } from '../components/Markdown';
@@ -17,7 +17,7 @@ import { app, refreshUnread, userName } from '../state/app';
 import { announce } from '../state/announce';
 import { useSelect } from '../state/observable';
 import { Composer, type Post as PostInput } from './composer/Composer';
-import { ListSkeleton } from './Inbox';
+import { ListSkeleton } from '../components/ListSkeleton';
 import { Post } from './thread/Post';
 import { withReaction } from './thread/Reactions';
 import { ThreadMenu } from './thread/ThreadMenu';
@@ -301,4 +301,3 @@ function PendingPost({ pending, onRetry, onDiscard }: { pending: Pending; onRetr
   );
 }
 
-export type { Thread };
