@@ -170,9 +170,9 @@ export function ThreadView({ ws, channelId, threadId, commentId }: Props) {
       announce(`Could not mark unread: ${describeError(e)}`);
     }
   };
-  const editThread = async (content: string) => {
+  const editThread = async (content: string, title?: string) => {
     try {
-      const updated = await call('threads/update', { id: thread.id, content });
+      const updated = await call('threads/update', { id: thread.id, content, ...(title ? { title } : {}) });
       t.setThread((x) => (x ? { ...x, ...updated, starred: x.starred, last_read_obj_index: x.last_read_obj_index } : x));
       return true;
     } catch (e) {
@@ -218,6 +218,7 @@ export function ThreadView({ ws, channelId, threadId, commentId }: Props) {
             <Post
               post={thread}
               kind="thread"
+              title={thread.title}
               onReact={(emoji, on) => react({ thread_id: thread.id }, emoji, on)}
               onEdit={editThread}
               onDelete={async () => {
