@@ -131,7 +131,7 @@ function View({ route, ws }: { route: Route; ws: number }) {
     case 'channel':
       return <ChannelView key={route.channel} ws={ws} channelId={route.channel} />;
     case 'thread':
-      return <ThreadView key={route.thread} ws={ws} channelId={route.channel} threadId={route.thread} commentId={route.comment} />;
+      return <ThreadView key={`${route.thread}/${route.comment ?? ""}`} ws={ws} channelId={route.channel} threadId={route.thread} commentId={route.comment} />;
     case 'conversations':
     case 'conversation':
       return <ConversationsView ws={ws} route={route} />;
