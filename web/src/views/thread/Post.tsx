@@ -9,7 +9,7 @@ import { Popover } from '../../components/Popover';
 import { Time } from '../../components/Time';
 import { app, userName } from '../../state/app';
 import { useSelect } from '../../state/observable';
-import { absoluteTime } from '../../time';
+import { absoluteTime, otherZoneClock } from '../../time';
 import { ReactionPicker, Reactions, type ReactionMap } from './Reactions';
 
 export interface PostData {
@@ -38,6 +38,8 @@ interface Props {
 export function Post({ post, kind, title, highlighted, anchorId, onReact, onEdit, onDelete, onMarkUnread }: Props) {
   const me = useSelect(app, (s) => s.me!);
   const author = useSelect(app, (s) => post.creator_name ?? userName(s, post.creator));
+  const authorZone = useSelect(app, (s) => (s.me?.id === post.creator ? undefined : s.users[post.creator]?.timezone));
+  const theirClock = otherZoneClock(post.posted_ts, authorZone);
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState(post.content);
   const [newTitle, setNewTitle] = useState(title ?? '');
@@ -57,6 +59,11 @@ export function Post({ post, kind, title, highlighted, anchorId, onReact, onEdit
           <span class="post-time">
             <Time ts={post.posted_ts} style="post" />
           </span>
+          {theirClock && (
+            <span class="post-their-time" title={`${author}'s local time when posting (${authorZone})`}>
+              ({theirClock} their time)
+            </span>
+          )}
           {post.last_edited_ts && (
             <span class="post-edited" title={`Edited ${absoluteTime(post.last_edited_ts)}`}>
               (edited)
