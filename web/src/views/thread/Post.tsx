@@ -33,9 +33,11 @@ interface Props {
   title?: string | undefined;
   onDelete?: (() => void) | undefined;
   onMarkUnread?: (() => void) | undefined;
+  /** A follow-up by the same person moments later: no repeated name and avatar. */
+  compact?: boolean;
 }
 
-export function Post({ post, kind, title, highlighted, anchorId, onReact, onEdit, onDelete, onMarkUnread }: Props) {
+export function Post({ post, kind, title, compact = false, highlighted, anchorId, onReact, onEdit, onDelete, onMarkUnread }: Props) {
   const me = useSelect(app, (s) => s.me!);
   const author = useSelect(app, (s) => post.creator_name ?? userName(s, post.creator));
   const authorZone = useSelect(app, (s) => (s.me?.id === post.creator ? undefined : s.users[post.creator]?.timezone));
@@ -51,8 +53,8 @@ export function Post({ post, kind, title, highlighted, anchorId, onReact, onEdit
   };
 
   return (
-    <article class={`post post-${kind} ${highlighted ? 'is-highlighted' : ''}`} id={anchorId} tabIndex={-1} data-nav-item aria-label={`${author}, ${absoluteTime(post.posted_ts)}`}>
-      <Avatar id={post.creator} name={author} />
+    <article class={`post post-${kind} ${highlighted ? 'is-highlighted' : ''} ${compact ? 'is-compact' : ''}`} id={anchorId} tabIndex={-1} data-nav-item aria-label={`${author}, ${absoluteTime(post.posted_ts)}`}>
+      {compact ? <span class="avatar-space" aria-hidden="true" /> : <Avatar id={post.creator} name={author} />}
       <div class="post-main">
         <header class="post-header">
           <span class="post-author">{author}</span>
