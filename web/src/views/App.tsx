@@ -30,6 +30,8 @@ export function App() {
   const inboxCount = useSelect(app, (s) => s.inboxCount);
   const { sidebarOpen, shortcutsOpen, browseChannelsOpen } = useSelect(ui, (s) => s);
   const [defaultWs, setDefaultWs] = useState<number | null | undefined>(undefined);
+  /** The workspace whose stream position is known: views load their data only after that. */
+  const [following, setFollowing] = useState<number | null>(null);
 
   useEffect(() => {
     loadSession()
@@ -46,9 +48,13 @@ export function App() {
   const routeWs = 'ws' in route ? route.ws : defaultWs ?? null;
   useEffect(() => {
     if (!me || !routeWs || routeWs === ws) return;
-    patch({ ws: routeWs, channels: {}, users: {}, conversations: [], unreadThreads: {}, unreadConversations: {}, inboxCount: 0 });
-    followWorkspace(routeWs);
-    loadWorkspace(routeWs).catch((e) => patch({ fatal: describeError(e) }));
+    patch({ ws: routeWs, channels: {}, users: {}, conversations: [], unreadThreads: {}, unreadConversations: {}, inboxCount: 0, inboxIds: {} });
+    followWorkspace(routeWs)
+      .then(() => {
+        setFollowing(routeWs);
+        return loadWorkspace(routeWs);
+      })
+      .catch((e) => patch({ fatal: describeError(e) }));
   }, [me, routeWs]);
 
   // The tab's title carries the inbox's unread count.
@@ -97,7 +103,7 @@ export function App() {
       </main>
     );
   }
-  if (!me || !ws) return <div class="loading-screen" aria-busy="true" aria-label="Loading Weft" />;
+  if (!me || !ws || following !== ws) return <div class="loading-screen" aria-busy="true" aria-label="Loading Weft" />;
 
   return (
     <div class={`layout ${sidebarOpen ? 'show-sidebar' : 'show-main'}`}>
