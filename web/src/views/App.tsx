@@ -11,6 +11,7 @@ import { setUi, ui } from '../state/ui';
 import { useShortcuts } from '../keyboard';
 import { href, navigate, useRoute, type Route } from '../router';
 import { Empty } from '../components/Empty';
+import { ToastView } from '../components/ToastView';
 import { Sidebar } from './Sidebar';
 import { InboxView } from './Inbox';
 import { SavedView } from './Saved';
@@ -121,6 +122,7 @@ export function App() {
         <View route={route} ws={ws} />
       </main>
       <LiveRegion />
+      <ToastView />
       {shortcutsOpen && <ShortcutsDialog onClose={() => setUi({ shortcutsOpen: false })} />}
       {browseChannelsOpen && <BrowseChannels ws={ws} onClose={() => setUi({ browseChannelsOpen: false })} />}
     </div>
