@@ -22,6 +22,7 @@ import { SearchView } from './search';
 import { SettingsView } from './settings';
 import { ShortcutsDialog } from './Shortcuts';
 import { BrowseChannels } from './BrowseChannels';
+import { EmergencyBanner } from './EmergencyBanner';
 
 export function App() {
   const route = useRoute();
@@ -119,6 +120,7 @@ export function App() {
         <Sidebar route={route} />
       </nav>
       <main class="main" id="main">
+        <EmergencyBanner ws={ws} />
         <View route={route} ws={ws} />
       </main>
       <LiveRegion />
