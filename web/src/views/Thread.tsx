@@ -219,6 +219,7 @@ export function ThreadView({ ws, channelId, threadId, commentId }: Props) {
               post={thread}
               kind="thread"
               title={thread.title}
+              link={href.thread(ws, channel.id, thread.id)}
               onReact={(emoji, on) => react({ thread_id: thread.id }, emoji, on)}
               onEdit={editThread}
               onDelete={async () => {
@@ -253,6 +254,7 @@ export function ThreadView({ ws, channelId, threadId, commentId }: Props) {
                   post={c}
                   kind="comment"
                   anchorId={`comment-${c.id}`}
+                  link={href.thread(ws, channel.id, thread.id, c.id)}
                   compact={i > 0 && c !== firstUnread && !closedBy(c) && sameAuthorSoon(comments[i - 1]!, c)}
                   highlighted={c.id === commentId}
                   onReact={(emoji, on) => react({ comment_id: c.id }, emoji, on)}
