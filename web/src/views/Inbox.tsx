@@ -1,6 +1,7 @@
 // The inbox: threads that concern me, newest activity first. Done (e), Done for all,
 // snooze, open. Follows the stream: any event that can change it refreshes it.
 
+import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { call, describeError } from '../api/client';
 import type { InboxThread } from '../api/types';
@@ -19,7 +20,7 @@ import { announce } from '../state/announce';
 import { onLiveEvent } from '../state/live';
 import { showToast } from '../state/toast';
 import { useSelect } from '../state/observable';
-import { absoluteTime } from '../time';
+import { absoluteTime, dayHeading } from '../time';
 
 const PAGE = 50;
 /** Events that change which threads are in my inbox, or how they read: inbox_updated is
@@ -150,9 +151,20 @@ export function InboxView({ ws }: { ws: number }) {
       )}
       {items !== null && items.length > 0 && (
         <ul class="rows" data-nav-scope aria-label="Inbox">
-          {items.map((item) => (
-            <InboxRow key={item.id} ws={ws} item={item} onDone={() => void done(item)} onSnooze={(c) => void snooze(item, c)} />
-          ))}
+          {items.map((item, i) => {
+            const day = dayHeading(item.activity_ts);
+            const newDay = i === 0 || dayHeading(items[i - 1]!.activity_ts) !== day;
+            return (
+              <Fragment key={item.id}>
+                {newDay && (
+                  <li class="day-heading" aria-hidden="true">
+                    {day}
+                  </li>
+                )}
+                <InboxRow ws={ws} item={item} onDone={() => void done(item)} onSnooze={(c) => void snooze(item, c)} />
+              </Fragment>
+            );
+          })}
         </ul>
       )}
       {hasMore && (
