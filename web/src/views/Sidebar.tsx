@@ -18,17 +18,16 @@ export function Sidebar({ route }: { route: Route }) {
   const workspaces = useSelect(app, (s) => s.workspaces);
   const me = useSelect(app, (s) => s.me);
   const inboxCount = useSelect(app, (s) => s.inboxCount);
-  useSelect(app, (s) => s.channels);
-  useSelect(app, (s) => s.unreadThreads);
   const conversations = useSelect(app, (s) => s.conversations);
   const unreadConversations = useSelect(app, (s) => s.unreadConversations);
   const streamStatus = useSelect(app, (s) => s.stream);
   // Channels, unread threads and people (names in conversation titles) are read from the
-  // state below; following them re-renders the sidebar when they change.
+  // whole state below; following them re-renders the sidebar when they change.
+  useSelect(app, (s) => s.channels);
+  useSelect(app, (s) => s.unreadThreads);
   useSelect(app, (s) => s.users);
   const myStatus = useMyAvailability(ws, me?.id);
   if (ws === null || me === null) return null;
-  // Everything read above is current in the state itself; the selections only decide when to re-render.
   const state = app.get();
   const workspace = workspaces.find((w) => w.id === ws);
   const list = sidebarChannels(state);
