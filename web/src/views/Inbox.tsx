@@ -46,6 +46,12 @@ export function InboxView({ ws }: { ws: number }) {
     try {
       const page = await call('inbox/get', { workspace_id: ws, limit });
       loaded.current = limit;
+      // Tell screen-reader users what arrived (not on the first load: that is the page itself).
+      if (shownIds.current.size > 0) {
+        const arrived = page.filter((t) => t.unread && !shownIds.current.has(t.id));
+        if (arrived.length === 1) announce(`New in your inbox: ${arrived[0]!.title}`);
+        else if (arrived.length > 1) announce(`${arrived.length} new threads in your inbox`);
+      }
       setItems(page);
       patch({ inboxIds: Object.fromEntries(page.filter((t) => t.in_inbox).map((t) => [t.id, true as const])) });
       setHasMore(page.length >= limit);
