@@ -20,6 +20,7 @@ import { announce } from '../state/announce';
 import { onLiveEvent } from '../state/live';
 import { showToast } from '../state/toast';
 import { useSelect } from '../state/observable';
+import { setUi } from '../state/ui';
 import { absoluteTime, dayHeading } from '../time';
 
 const PAGE = 50;
@@ -152,7 +153,11 @@ export function InboxView({ ws }: { ws: number }) {
       {items !== null && items.length === 0 && (
         <Empty icon="check" title="Inbox zero">
           Nothing here needs you right now. New threads and replies that concern you will appear here; take a
-          break, or browse your channels.
+          break, or{' '}
+          <button type="button" class="link-button" onClick={() => setUi({ browseChannelsOpen: true })}>
+            browse the channels
+          </button>
+          .
         </Empty>
       )}
       {items !== null && items.length > 0 && (
