@@ -14,6 +14,7 @@ import { useShortcuts } from '../keyboard';
 import { href, navigate } from '../router';
 import { app, userName } from '../state/app';
 import { useSelect } from '../state/observable';
+import { setUi } from '../state/ui';
 import { Composer, type Post as PostInput } from './composer/Composer';
 import { ListSkeleton } from '../components/ListSkeleton';
 import { Post } from './thread/Post';
@@ -49,6 +50,10 @@ export function ThreadView({ ws, channelId, threadId, commentId }: Props) {
 
   useShortcuts({
     r: () => document.getElementById('reply-box')?.focus(),
+    c: () => {
+      setUi({ composeIn: thread?.channel_id ?? channelId });
+      navigate(href.channel(ws, thread?.channel_id ?? channelId));
+    },
     Escape: back,
   });
 
