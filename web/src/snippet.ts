@@ -6,6 +6,7 @@ export function plainSnippet(markdown: string, max = 160): string {
     .replace(/```[\s\S]*?```/g, ' [code] ')
     .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
+    .replace(/^\s*(?:[-*+]|\d+[.)])\s+/gm, '')
     .replace(/[*_~`>#]+/g, '')
     .replace(/\s+/g, ' ')
     .trim();
