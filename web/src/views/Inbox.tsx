@@ -14,7 +14,6 @@ import { Time } from '../components/Time';
 import { ViewHeader } from '../components/ViewHeader';
 import { currentNavItem, useShortcuts } from '../keyboard';
 import { href } from '../router';
-import { plainSnippet } from '../snippet';
 import { app, patch, refreshUnread, userName, withItem } from '../state/app';
 import { announce } from '../state/announce';
 import { onLiveEvent } from '../state/live';
@@ -191,11 +190,10 @@ export function InboxView({ ws }: { ws: number }) {
 
 function InboxRow({ ws, item, onDone, onSnooze }: { ws: number; item: InboxThread; onDone: () => void; onSnooze: (c: SnoozeChoice) => void }) {
   const channel = useSelect(app, (s) => s.channels[item.channel_id]);
-  const who = useSelect(app, (s) =>
-    item.last_comment ? item.last_comment.creator_name ?? userName(s, item.last_comment.creator) : item.creator_name ?? userName(s, item.creator),
-  );
-  const whoId = item.last_comment?.creator ?? item.creator;
-  const snippet = plainSnippet(item.last_comment?.content ?? item.snippet ?? item.content);
+  const whoId = item.snippet_creator;
+  const who = useSelect(app, (s) => userName(s, whoId, item.last_comment?.creator_name ?? 'Someone'));
+  // The server's one-line snippet of the latest post: Markdown is made into text in one place.
+  const snippet = item.snippet;
   return (
     <li class={`row ${item.unread ? 'is-unread' : ''}`} data-nav-item data-id={item.id} tabIndex={-1}>
       <a class="row-link" href={href.thread(ws, item.channel_id, item.id)} data-nav-open>
