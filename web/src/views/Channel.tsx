@@ -80,7 +80,10 @@ export function ChannelView({ ws, channelId }: { ws: number; channelId: number }
     });
   }, [channelId]);
 
-  useShortcuts({ c: () => setComposing(true) });
+  useShortcuts({
+    c: () => setComposing(true),
+    Escape: () => (composing ? setComposing(false) : false),
+  });
 
   if (!channel) {
     if (!channelsLoaded) return <ListSkeleton />;
