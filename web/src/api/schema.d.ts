@@ -2710,7 +2710,8 @@ export interface components {
         Rendered: {
             /**
              * @description Sanitized HTML of each text, in the order given: no scripts or event handlers, links
-             *     with `rel="noopener noreferrer nofollow"`, mentions as `weft-mention` spans.
+             *     with `rel="noopener noreferrer nofollow"`; mentions stay links to `twist-mention://ID`
+             *     (a person) or `twist-group-mention://ID` (a group), for clients to show as names.
              */
             html: string[];
         };
