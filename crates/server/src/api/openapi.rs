@@ -99,6 +99,38 @@ fn responses(ok: Value, content_type: &str, auth: bool) -> Value {
     Value::Object(out)
 }
 
+/// Replaces every string schema in `value` whose enum is `names` (with or without `null`)
+/// by a reference to `reference`, keeping its description and nullability.
+fn refer_to(value: &mut Value, names: &[Value], reference: &str) {
+    match value {
+        Value::Object(map) => {
+            let listed = map.get("enum").and_then(Value::as_array).map(|e| {
+                let mut e: Vec<&Value> = e.iter().filter(|v| !v.is_null()).collect();
+                e.sort_by_key(|v| v.as_str());
+                e
+            });
+            let mut wanted: Vec<&Value> = names.iter().collect();
+            wanted.sort_by_key(|v| v.as_str());
+            if listed.is_some_and(|l| l == wanted) {
+                let mut replaced = json!({"allOf": [{"$ref": reference}]});
+                for key in ["description", "nullable"] {
+                    if let Some(v) = map.get(key) {
+                        replaced[key] = v.clone();
+                    }
+                }
+                if replaced.get("description").is_none() && replaced.get("nullable").is_none() {
+                    replaced = json!({"$ref": reference});
+                }
+                *value = replaced;
+                return;
+            }
+            map.values_mut().for_each(|v| refer_to(v, names, reference));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| refer_to(v, names, reference)),
+        _ => {}
+    }
+}
+
 pub fn document(api: &Api, extra: &[ExtraOperation]) -> Value {
     let mut outputs = output_generator();
     let mut inputs = params::input_generator();
@@ -178,6 +210,13 @@ pub fn document(api: &Api, extra: &[ExtraOperation]) -> Value {
         }
     }
     schemas.insert("Error".into(), error);
+    // The time-zone list is long (≈600 names): stated once, referred to where used.
+    let timezone = weft_core::input::Timezone::json_schema(&mut outputs);
+    let names = timezone.get("enum").and_then(Value::as_array).cloned().unwrap_or_default();
+    for item in paths.values_mut() {
+        refer_to(item, &names, "#/components/schemas/Timezone");
+    }
+    schemas.insert("Timezone".into(), timezone.to_value());
     json!({
         "openapi": "3.0.3",
         "info": {

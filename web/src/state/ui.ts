@@ -1,0 +1,16 @@
+// Small pieces of UI state several components share.
+
+import { Observable } from './observable';
+
+export interface UiState {
+  /** Phone width: the sidebar is the pane shown instead of the main view. */
+  sidebarOpen: boolean;
+  shortcutsOpen: boolean;
+  browseChannelsOpen: boolean;
+}
+
+export const ui = new Observable<UiState>({ sidebarOpen: false, shortcutsOpen: false, browseChannelsOpen: false });
+
+export function setUi(change: Partial<UiState>): void {
+  ui.update((s) => ({ ...s, ...change }));
+}

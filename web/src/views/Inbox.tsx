@@ -1,0 +1,207 @@
+// The inbox: threads that concern me, newest activity first. Done (e), Done for all,
+// snooze, open. Follows the stream: any event that can change it refreshes it.
+
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { call, describeError } from '../api/client';
+import type { InboxThread } from '../api/types';
+import { Avatar } from '../components/Avatar';
+import { Empty } from '../components/Empty';
+import { Icon } from '../components/Icon';
+import { SnoozeMenu, type SnoozeChoice } from '../components/SnoozeMenu';
+import { Time } from '../components/Time';
+import { ViewHeader } from '../components/ViewHeader';
+import { currentNavItem, useShortcuts } from '../keyboard';
+import { href } from '../router';
+import { plainSnippet } from '../snippet';
+import { app, refreshUnread, userName } from '../state/app';
+import { announce } from '../state/announce';
+import { onLiveEvent } from '../state/live';
+import { useSelect } from '../state/observable';
+import { absoluteTime } from '../time';
+
+const PAGE = 50;
+const REFRESHING_EVENTS = new Set([
+  'inbox_updated', 'comment_added', 'comment_deleted', 'thread_added', 'thread_updated', 'thread_deleted',
+  'thread_state_updated', 'threads_marked_read', 'channel_user_removed', 'channel_deleted',
+]);
+
+export function InboxView({ ws }: { ws: number }) {
+  const [items, setItems] = useState<InboxThread[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [hasMore, setHasMore] = useState(false);
+  const loaded = useRef(PAGE);
+
+  const load = async (limit = loaded.current) => {
+    try {
+      const page = await call('inbox/get', { workspace_id: ws, limit });
+      loaded.current = limit;
+      setItems(page);
+      setHasMore(page.length >= limit);
+      setError(null);
+    } catch (e) {
+      setError(describeError(e));
+    }
+  };
+
+  useEffect(() => {
+    void load(PAGE);
+    let timer: number | undefined;
+    const off = onLiveEvent((event) => {
+      if (!REFRESHING_EVENTS.has(event.type)) return;
+      window.clearTimeout(timer);
+      timer = window.setTimeout(() => void load(), 200);
+    });
+    return () => {
+      off();
+      window.clearTimeout(timer);
+    };
+  }, [ws]);
+
+  const remove = (id: number) => setItems((list) => list?.filter((t) => t.id !== id) ?? null);
+
+  const done = async (item: InboxThread) => {
+    focusNeighbour(item.id);
+    remove(item.id);
+    try {
+      await call('inbox/archive', { id: item.id });
+      announce(`Done: ${item.title}`);
+      void refreshUnread();
+    } catch (e) {
+      announce(`Could not mark it done: ${describeError(e)}`);
+      void load();
+    }
+  };
+
+  const snooze = async (item: InboxThread, choice: SnoozeChoice) => {
+    focusNeighbour(item.id);
+    remove(item.id);
+    try {
+      const answer = await call('inbox/snooze', { id: item.id, ...choice });
+      announce(answer.snoozed_until_ts ? `Snoozed until ${absoluteTime(answer.snoozed_until_ts)}` : 'Snoozed');
+      void refreshUnread();
+    } catch (e) {
+      announce(`Could not snooze: ${describeError(e)}`);
+      void load();
+    }
+  };
+
+  const doneForAll = async () => {
+    if (!items?.length) return;
+    if (!window.confirm(`Mark all ${items.length} threads in your inbox as done?`)) return;
+    setItems([]);
+    try {
+      await call('inbox/archive_all', { workspace_id: ws });
+      announce('Inbox cleared');
+      void refreshUnread();
+    } catch (e) {
+      announce(`Could not clear the inbox: ${describeError(e)}`);
+      void load();
+    }
+  };
+
+  useShortcuts({
+    e: () => {
+      const id = Number(currentNavItem()?.dataset.id);
+      const item = items?.find((t) => t.id === id);
+      if (item) void done(item);
+    },
+  });
+
+  return (
+    <section class="view" aria-labelledby="view-title">
+      <ViewHeader
+        title={<span id="view-title">Inbox</span>}
+        actions={
+          items && items.length > 0 ? (
+            <button type="button" class="btn btn-quiet" onClick={doneForAll}>
+              <Icon name="check" size={16} /> Done for all
+            </button>
+          ) : undefined
+        }
+      />
+      {error && <p class="error-banner" role="alert">{error} <button type="button" class="link-button" onClick={() => void load()}>Retry</button></p>}
+      {items === null && !error && <ListSkeleton />}
+      {items !== null && items.length === 0 && (
+        <Empty icon="check" title="Inbox zero">
+          Nothing here needs you right now. New threads and replies that concern you will appear here; take a
+          break, or browse your channels.
+        </Empty>
+      )}
+      {items !== null && items.length > 0 && (
+        <ul class="rows" data-nav-scope aria-label="Inbox">
+          {items.map((item) => (
+            <InboxRow key={item.id} ws={ws} item={item} onDone={() => void done(item)} onSnooze={(c) => void snooze(item, c)} />
+          ))}
+        </ul>
+      )}
+      {hasMore && (
+        <div class="list-footer">
+          <button type="button" class="btn btn-quiet" onClick={() => void load(loaded.current + PAGE)}>
+            Show more
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function InboxRow({ ws, item, onDone, onSnooze }: { ws: number; item: InboxThread; onDone: () => void; onSnooze: (c: SnoozeChoice) => void }) {
+  const channel = useSelect(app, (s) => s.channels[item.channel_id]);
+  const who = useSelect(app, (s) =>
+    item.last_comment ? item.last_comment.creator_name ?? userName(s, item.last_comment.creator) : item.creator_name ?? userName(s, item.creator),
+  );
+  const whoId = item.last_comment?.creator ?? item.creator;
+  const snippet = plainSnippet(item.last_comment?.content ?? item.snippet ?? item.content);
+  return (
+    <li class={`row ${item.unread ? 'is-unread' : ''}`} data-nav-item data-id={item.id} tabIndex={-1}>
+      <a class="row-link" href={href.thread(ws, item.channel_id, item.id)} data-nav-open>
+        <Avatar id={whoId} name={who} />
+        <div class="row-body">
+          <div class="row-top">
+            <span class="row-title">{item.title}</span>
+            {item.is_reminder && <span class="tag">Reminder</span>}
+            <span class="row-time">
+              <Time ts={item.activity_ts} />
+            </span>
+          </div>
+          <div class="row-meta">
+            <span class="row-channel">
+              {channel?.public === false ? <Icon name="lock" size={12} /> : '#'}
+              {channel?.name ?? 'channel'}
+            </span>
+            <span class="row-snippet">
+              <span class="row-who">{who}:</span> {snippet}
+            </span>
+          </div>
+        </div>
+        {item.unread && <span class="sr-only">(unread)</span>}
+      </a>
+      <div class="row-actions">
+        <button type="button" class="btn-icon" aria-label={`Done: ${item.title}`} title="Done (e)" onClick={onDone}>
+          <Icon name="check" />
+        </button>
+        <SnoozeMenu label={`Snooze: ${item.title}`} onSnooze={onSnooze} />
+      </div>
+    </li>
+  );
+}
+
+/** After an item leaves, the keyboard selection moves to its neighbour. */
+function focusNeighbour(id: number): void {
+  const row = document.querySelector<HTMLElement>(`[data-nav-item][data-id="${id}"]`);
+  if (!row || !row.contains(document.activeElement)) return;
+  const next = (row.nextElementSibling ?? row.previousElementSibling) as HTMLElement | null;
+  next?.focus();
+}
+
+export function ListSkeleton() {
+  return (
+    <ul class="rows skeleton" aria-busy="true" aria-label="Loading">
+      {[0, 1, 2, 3].map((i) => (
+        <li key={i} class="row">
+          <div class="skeleton-line" />
+        </li>
+      ))}
+    </ul>
+  );
+}

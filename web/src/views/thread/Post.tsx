@@ -1,0 +1,126 @@
+// One post of a thread (its opening post or a comment): who, when, the content rendered
+// by the server, edited marker, reactions, and the author's edit and delete.
+
+import { useState } from 'preact/hooks';
+import { Avatar } from '../../components/Avatar';
+import { Icon } from '../../components/Icon';
+import { Markdown } from '../../components/Markdown';
+import { Popover } from '../../components/Popover';
+import { Time } from '../../components/Time';
+import { app, userName } from '../../state/app';
+import { useSelect } from '../../state/observable';
+import { absoluteTime } from '../../time';
+import { ReactionPicker, Reactions, type ReactionMap } from './Reactions';
+
+export interface PostData {
+  id: number;
+  creator: number;
+  creator_name?: string | null;
+  content: string;
+  posted_ts: number;
+  last_edited_ts?: number | null;
+  reactions?: ReactionMap | null;
+}
+
+interface Props {
+  post: PostData;
+  kind: 'thread' | 'comment';
+  highlighted?: boolean;
+  anchorId?: string;
+  onReact: (emoji: string, on: boolean) => void;
+  onEdit?: ((content: string) => Promise<boolean>) | undefined;
+  onDelete?: (() => void) | undefined;
+  onMarkUnread?: (() => void) | undefined;
+}
+
+export function Post({ post, kind, highlighted, anchorId, onReact, onEdit, onDelete, onMarkUnread }: Props) {
+  const me = useSelect(app, (s) => s.me!);
+  const author = useSelect(app, (s) => post.creator_name ?? userName(s, post.creator));
+  const [editing, setEditing] = useState(false);
+  const [text, setText] = useState(post.content);
+  const mine = post.creator === me.id;
+
+  const save = async () => {
+    if (!onEdit || !text.trim()) return;
+    if (await onEdit(text)) setEditing(false);
+  };
+
+  return (
+    <article class={`post post-${kind} ${highlighted ? 'is-highlighted' : ''}`} id={anchorId} tabIndex={-1} data-nav-item aria-label={`${author}, ${absoluteTime(post.posted_ts)}`}>
+      <Avatar id={post.creator} name={author} />
+      <div class="post-main">
+        <header class="post-header">
+          <span class="post-author">{author}</span>
+          <span class="post-time">
+            <Time ts={post.posted_ts} style="post" />
+          </span>
+          {post.last_edited_ts && (
+            <span class="post-edited" title={`Edited ${absoluteTime(post.last_edited_ts)}`}>
+              (edited)
+            </span>
+          )}
+          <div class="post-actions">
+            <ReactionPicker reactions={post.reactions} me={me.id} onToggle={onReact} />
+            {(onMarkUnread || (mine && (onEdit || onDelete))) && (
+              <Popover label="More actions" buttonClass="btn-icon btn-small" button={<Icon name="more" size={16} />}>
+                {(close) => (
+                  <div class="menu-list">
+                    {onMarkUnread && (
+                      <button type="button" class="menu-item" onClick={() => { close(); onMarkUnread(); }}>
+                        Mark unread from here
+                      </button>
+                    )}
+                    {mine && onEdit && (
+                      <button type="button" class="menu-item" onClick={() => { close(); setText(post.content); setEditing(true); }}>
+                        Edit
+                      </button>
+                    )}
+                    {mine && onDelete && (
+                      <button type="button" class="menu-item menu-danger" onClick={() => { close(); onDelete(); }}>
+                        Delete…
+                      </button>
+                    )}
+                  </div>
+                )}
+              </Popover>
+            )}
+          </div>
+        </header>
+        {editing ? (
+          <form
+            class="post-edit"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void save();
+            }}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+                e.preventDefault();
+                void save();
+              } else if (e.key === 'Escape') {
+                e.stopPropagation();
+                setEditing(false);
+              }
+            }}
+          >
+            <label class="sr-only" for={`edit-${kind}-${post.id}`}>
+              Edit your post
+            </label>
+            <textarea id={`edit-${kind}-${post.id}`} rows={4} value={text} onInput={(e) => setText(e.currentTarget.value)} ref={(el) => el?.focus()} />
+            <div class="composer-actions">
+              <button type="button" class="btn btn-quiet" onClick={() => setEditing(false)}>
+                Cancel
+              </button>
+              <button type="submit" class="btn btn-primary" disabled={!text.trim()}>
+                Save
+              </button>
+            </div>
+          </form>
+        ) : (
+          <Markdown text={post.content} />
+        )}
+        <Reactions reactions={post.reactions} me={me.id} onToggle={onReact} />
+      </div>
+    </article>
+  );
+}
