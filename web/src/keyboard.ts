@@ -7,7 +7,8 @@
 
 import { useEffect, useRef } from 'preact/hooks';
 
-export type Handler = () => void;
+/** A key's action; answering `false` lets an older registration of the key have it. */
+export type Handler = () => void | boolean;
 type Registration = { keys: Record<string, Handler> };
 const stack: Registration[] = [];
 
@@ -45,12 +46,13 @@ function typing(target: EventTarget | null): boolean {
   return el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName);
 }
 
-function handlerFor(key: string): Handler | undefined {
+/** Runs the newest handler of a key that takes it; answers whether one did. */
+function runKey(key: string): boolean {
   for (let i = stack.length - 1; i >= 0; i--) {
     const h = stack[i]!.keys[key];
-    if (h) return h;
+    if (h && h() !== false) return true;
   }
-  return undefined;
+  return false;
 }
 
 /** The rows of the list in the main pane (or the sidebar, when focus is there). */
@@ -94,11 +96,7 @@ export function installKeyboard(): void {
     const key = e.key;
     if (pendingG && Date.now() - pendingG < 1500) {
       pendingG = 0;
-      const h = handlerFor(`g ${key}`);
-      if (h) {
-        e.preventDefault();
-        h();
-      }
+      if (runKey(`g ${key}`)) e.preventDefault();
       return;
     }
     if (key === 'g') {
@@ -118,10 +116,6 @@ export function installKeyboard(): void {
       e.preventDefault();
       return;
     }
-    const h = handlerFor(key);
-    if (h) {
-      e.preventDefault();
-      h();
-    }
+    if (runKey(key)) e.preventDefault();
   });
 }

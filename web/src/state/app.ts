@@ -26,6 +26,8 @@ export interface AppState {
   unreadThreads: ById<UnreadThread>;
   unreadConversations: ById<UnreadConversation>;
   inboxCount: number;
+  /** Threads known to be in my active inbox (from inbox/get and inbox_updated). */
+  inboxIds: ById<true>;
   stream: StreamStatus;
   /** Set when the session could not be loaded at all. */
   fatal: string | null;
@@ -42,6 +44,7 @@ export const app = new Observable<AppState>({
   unreadThreads: {},
   unreadConversations: {},
   inboxCount: 0,
+  inboxIds: {},
   stream: 'connecting',
   fatal: null,
 });
@@ -75,7 +78,7 @@ export async function loadSession(): Promise<number | null> {
 
 /** Loads everything the sidebar shows for one workspace (in parallel: one round trip). */
 export async function loadWorkspace(ws: number): Promise<void> {
-  const [channels, users, groups, conversations, unreadThreads, unreadConversations, count] = await Promise.all([
+  const [channels, users, groups, conversations, unreadThreads, unreadConversations, count, inbox] = await Promise.all([
     call('channels/get', { workspace_id: ws, archived: false }),
     call('workspace_users/get', { id: ws }),
     call('groups/get', { workspace_id: ws }),
@@ -83,9 +86,12 @@ export async function loadWorkspace(ws: number): Promise<void> {
     call('threads/get_unread', { workspace_id: ws }),
     call('conversations/get_unread', { workspace_id: ws }),
     call('inbox/get_count', { workspace_id: ws }),
+    // Which threads are in my inbox, so a thread opened by its URL offers Done and snooze.
+    call('inbox/get', { workspace_id: ws, limit: 100 }),
   ]);
   if (app.get().ws !== ws) return;
   patch({
+    inboxIds: Object.fromEntries(inbox.filter((t) => t.in_inbox).map((t) => [t.id, true as const])),
     channels: byId(channels),
     users: byId(users),
     groups,

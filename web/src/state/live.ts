@@ -114,10 +114,15 @@ function apply(event: StreamEvent): void {
     case 'message_added':
       refreshUnreadSoon();
       break;
+    case 'inbox_updated': {
+      const { thread_id, in_inbox } = data<{ thread_id: number; in_inbox: boolean }>(event);
+      patch({ inboxIds: withItem(s.inboxIds, thread_id, in_inbox ? true : undefined) });
+      refreshUnreadSoon();
+      break;
+    }
     case 'thread_added':
     case 'comment_added':
     case 'thread_deleted':
-    case 'inbox_updated':
     case 'thread_state_updated':
     case 'threads_marked_read':
     case 'conversation_state_updated':

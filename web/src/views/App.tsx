@@ -61,14 +61,16 @@ export function App() {
 
   useShortcuts({
     '/': () => {
-      setUi({ sidebarOpen: true });
+      // On a phone the search box is in the sidebar, which is then the pane shown.
+      if (matchMedia('(max-width: 719px)').matches) setUi({ sidebarOpen: true });
       document.getElementById('search-box')?.focus();
     },
     '?': () => setUi({ shortcutsOpen: true }),
-    'g i': () => ws && navigate(href.inbox(ws)),
-    'g s': () => ws && navigate(href.saved(ws)),
+    'g i': () => void (ws && navigate(href.inbox(ws))),
+    'g s': () => void (ws && navigate(href.saved(ws))),
     Escape: () => {
-      if (sidebarOpen) setUi({ sidebarOpen: false });
+      if (!ui.get().sidebarOpen) return false;
+      setUi({ sidebarOpen: false });
     },
   });
 

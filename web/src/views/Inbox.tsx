@@ -13,7 +13,7 @@ import { ViewHeader } from '../components/ViewHeader';
 import { currentNavItem, useShortcuts } from '../keyboard';
 import { href } from '../router';
 import { plainSnippet } from '../snippet';
-import { app, refreshUnread, userName } from '../state/app';
+import { app, patch, refreshUnread, userName, withItem } from '../state/app';
 import { announce } from '../state/announce';
 import { onLiveEvent } from '../state/live';
 import { useSelect } from '../state/observable';
@@ -36,6 +36,7 @@ export function InboxView({ ws }: { ws: number }) {
       const page = await call('inbox/get', { workspace_id: ws, limit });
       loaded.current = limit;
       setItems(page);
+      patch({ inboxIds: Object.fromEntries(page.filter((t) => t.in_inbox).map((t) => [t.id, true as const])) });
       setHasMore(page.length >= limit);
       setError(null);
     } catch (e) {
@@ -57,7 +58,10 @@ export function InboxView({ ws }: { ws: number }) {
     };
   }, [ws]);
 
-  const remove = (id: number) => setItems((list) => list?.filter((t) => t.id !== id) ?? null);
+  const remove = (id: number) => {
+    setItems((list) => list?.filter((t) => t.id !== id) ?? null);
+    patch({ inboxIds: withItem(app.get().inboxIds, id, undefined) });
+  };
 
   const done = async (item: InboxThread) => {
     focusNeighbour(item.id);

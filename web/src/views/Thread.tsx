@@ -6,7 +6,9 @@ import { Fragment } from 'preact';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { call, describeError } from '../api/client';
 import type { Comment, Thread } from '../api/types';
+import { Avatar } from '../components/Avatar';
 import { Empty } from '../components/Empty';
+import { Markdown } from '../components/Markdown';
 import { Icon } from '../components/Icon';
 import { ViewHeader } from '../components/ViewHeader';
 import { useShortcuts } from '../keyboard';
@@ -276,13 +278,13 @@ function PendingPost({ pending, onRetry, onDiscard }: { pending: Pending; onRetr
   const me = useSelect(app, (s) => s.me!);
   return (
     <article class={`post post-pending ${pending.state === 'failed' ? 'is-failed' : ''}`}>
-      <span class={`avatar avatar-md tint-${me.id % 8}`} aria-hidden="true" />
+      <Avatar id={me.id} name={me.name} />
       <div class="post-main">
         <header class="post-header">
           <span class="post-author">{me.name}</span>
           <span class="post-time">{pending.state === 'sending' ? 'Sending…' : 'Not sent'}</span>
         </header>
-        <div class="md md-plain">{pending.post.content}</div>
+        <Markdown text={pending.post.content} />
         {pending.state === 'failed' && (
           <div class="pending-error" role="alert">
             <span>{pending.error}</span>

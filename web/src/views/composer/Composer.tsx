@@ -88,15 +88,14 @@ export function Composer({ ws, place, channel, thread, withTitle = false, submit
     const caret = el.selectionStart ?? el.value.length;
     const markup = `${mentionMarkup(c)} `;
     const content = el.value.slice(0, mention.start) + markup + el.value.slice(caret);
+    const at = mention.start + markup.length;
+    // Set the field and caret now, not after the re-render, so fast typing lands after the mention.
+    el.value = content;
+    el.setSelectionRange(at, at);
     setDraft((d) => ({ ...d, content }));
     setMention(null);
     // A mentioned person is notified too; show them in the list with their availability.
     if (c.kind === 'user' && !notify.users.includes(c.id) && notify.everyone === 'none') setNotify({ ...notify, users: [...notify.users, c.id] });
-    const at = mention.start + markup.length;
-    requestAnimationFrame(() => {
-      el.focus();
-      el.setSelectionRange(at, at);
-    });
   };
 
   const onKeyDown = (e: KeyboardEvent) => {

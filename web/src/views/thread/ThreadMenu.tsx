@@ -6,8 +6,11 @@ import type { Thread } from '../../api/types';
 import { Dialog } from '../../components/Dialog';
 import { Icon } from '../../components/Icon';
 import { Popover } from '../../components/Popover';
+import { SnoozeMenu, type SnoozeChoice } from '../../components/SnoozeMenu';
+import { useShortcuts } from '../../keyboard';
+import { useSelect } from '../../state/observable';
 import { href, navigate } from '../../router';
-import { app, refreshUnread, sidebarChannels } from '../../state/app';
+import { app, patch, refreshUnread, sidebarChannels, withItem } from '../../state/app';
 import { announce } from '../../state/announce';
 import { absoluteTime, nowSeconds } from '../../time';
 
@@ -15,6 +18,7 @@ type SetThread = (f: (t: Thread | null) => Thread | null) => void;
 
 export function ThreadMenu({ ws, thread, setThread }: { ws: number; thread: Thread; setThread: SetThread }) {
   const [moving, setMoving] = useState(false);
+  const inInbox = useSelect(app, (s) => thread.id in s.inboxIds);
   const muted = !!thread.muted_until_ts && thread.muted_until_ts > nowSeconds();
 
   /** Applies a change at once and takes it back if the server refuses. */
@@ -49,8 +53,32 @@ export function ThreadMenu({ ws, thread, setThread }: { ws: number; thread: Thre
     }
   };
 
+  /** Done or snoozed: out of the inbox, and back to it for the next one. */
+  const leaveInbox = async (request: () => Promise<unknown>, done: string) => {
+    try {
+      await request();
+      patch({ inboxIds: withItem(app.get().inboxIds, thread.id, undefined) });
+      announce(done);
+      void refreshUnread();
+      navigate(href.inbox(ws));
+    } catch (e) {
+      announce(`Could not do that: ${describeError(e)}`);
+    }
+  };
+  const done = () => leaveInbox(() => call('inbox/archive', { id: thread.id }), `Done: ${thread.title}`);
+  const snooze = (choice: SnoozeChoice) => leaveInbox(() => call('inbox/snooze', { id: thread.id, ...choice }), 'Snoozed');
+  useShortcuts({ e: () => (inInbox ? void done() : false) });
+
   return (
     <>
+      {inInbox && (
+        <>
+          <button type="button" class="btn btn-quiet btn-small" title="Done: out of your inbox until something new (e)" onClick={() => void done()}>
+            <Icon name="check" size={16} /> Done
+          </button>
+          <SnoozeMenu label="Snooze this thread" onSnooze={(c) => void snooze(c)} />
+        </>
+      )}
       <button type="button" class={`btn-icon ${thread.starred ? 'is-on' : ''}`} aria-pressed={thread.starred} aria-label="Save thread" title={thread.starred ? 'Saved — press to remove' : 'Save (star)'} onClick={star}>
         <Icon name="star" />
       </button>

@@ -51,15 +51,14 @@ export function useThread(threadId: number, commentId: number | undefined) {
     let live = true;
     (async () => {
       try {
-        const t = await call('threads/getone', { id: threadId });
-        let page: Comment[];
-        if (commentId) {
-          // Open at that comment: load from a little before it to the newest.
+        // The thread and its newest comments in parallel: one round trip, then one render call.
+        const pageOf = async (): Promise<Comment[]> => {
+          if (!commentId) return objects(await call('comments/get', { thread_id: threadId, order_by: 'desc', limit: PAGE })).reverse();
+          // Open at that comment: from a little before it to the newest.
           const target = (await call('comments/getone', { id: commentId })).comment;
-          page = objects(await call('comments/get', { thread_id: threadId, from_obj_index: Math.max(0, target.obj_index - 10), limit: 500 }));
-        } else {
-          page = objects(await call('comments/get', { thread_id: threadId, order_by: 'desc', limit: PAGE })).reverse();
-        }
+          return objects(await call('comments/get', { thread_id: threadId, from_obj_index: Math.max(0, target.obj_index - 10), limit: 500 }));
+        };
+        const [t, page] = await Promise.all([call('threads/getone', { id: threadId }), pageOf()]);
         await prerender([t.content, ...page.map((c) => c.content)]);
         if (!live) return;
         setThread(t);
