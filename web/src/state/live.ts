@@ -4,7 +4,7 @@
 
 import { LiveStream } from '../api/stream';
 import type { Channel, Conversation, Group, StreamEvent, WorkspaceUser } from '../api/types';
-import { app, byId, patch, refreshUnread, withItem } from './app';
+import { app, patch, refreshUnread, withItem } from './app';
 import { announce } from './announce';
 import { notifyPush } from './notify';
 
@@ -138,4 +138,3 @@ function apply(event: StreamEvent): void {
   }
 }
 
-export { byId };

@@ -34,13 +34,81 @@ export function BrowseChannels({ ws, onClose }: { ws: number; onClose: () => voi
     }
   };
 
+  const [creating, setCreating] = useState(false);
+  const create = async (form: HTMLFormElement) => {
+    const data = new FormData(form);
+    const name = String(data.get('name') ?? '').trim();
+    if (!name) return;
+    try {
+      const channel = await call('channels/add', {
+        workspace_id: ws,
+        name,
+        description: String(data.get('description') ?? '').trim(),
+        public: data.get('visibility') !== 'private',
+        temp_id: Math.floor(Math.random() * 2 ** 31),
+      });
+      patch({ channels: withItem(app.get().channels, channel.id, channel) });
+      announce(`Created #${channel.name}`);
+      onClose();
+      navigate(href.channel(ws, channel.id));
+    } catch (e) {
+      setError(describeError(e));
+    }
+  };
+
+  if (creating) {
+    return (
+      <Dialog key="create" title="New channel" onClose={onClose}>
+        <form
+          class="stack"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void create(e.currentTarget);
+          }}
+        >
+          <label class="field">
+            <span>Name</span>
+            <input name="name" required maxLength={80} placeholder="e.g. product" autocomplete="off" />
+          </label>
+          <label class="field">
+            <span>What is it for? (optional)</span>
+            <input name="description" maxLength={250} autocomplete="off" />
+          </label>
+          <fieldset class="field choice">
+            <legend>Who can find it</legend>
+            <label>
+              <input type="radio" name="visibility" value="public" checked /> Everyone in the workspace can find and join it
+            </label>
+            <label>
+              <input type="radio" name="visibility" value="private" /> Private: only the people you add
+            </label>
+          </fieldset>
+          {error && <p class="error-banner" role="alert">{error}</p>}
+          <div class="composer-actions">
+            <button type="button" class="btn btn-quiet" onClick={() => setCreating(false)}>
+              Back
+            </button>
+            <button type="submit" class="btn btn-primary">
+              Create channel
+            </button>
+          </div>
+        </form>
+      </Dialog>
+    );
+  }
+
   const shown = (channels ?? []).filter((c) => c.name.toLowerCase().includes(filter.trim().toLowerCase()));
   return (
-    <Dialog title="Browse channels" onClose={onClose}>
-      <label class="field">
-        <span class="sr-only">Filter channels</span>
-        <input type="search" placeholder="Filter channels" value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
-      </label>
+    <Dialog key="browse" title="Browse channels" onClose={onClose}>
+      <div class="browse-top">
+        <label class="field">
+          <span class="sr-only">Filter channels</span>
+          <input type="search" placeholder="Filter channels" value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
+        </label>
+        <button type="button" class="btn" onClick={() => setCreating(true)}>
+          <Icon name="plus" size={16} /> New channel
+        </button>
+      </div>
       {error && <p class="error-banner" role="alert">{error}</p>}
       {channels === null && !error && <p class="muted">Loading…</p>}
       {channels?.length === 0 && <p class="muted">This workspace has no public channels yet.</p>}

@@ -15,7 +15,7 @@ import { announce } from '../state/announce';
 import { onLiveEvent } from '../state/live';
 import { useSelect } from '../state/observable';
 import { Composer, type Post } from './composer/Composer';
-import { ListSkeleton } from './Inbox';
+import { ListSkeleton } from '../components/ListSkeleton';
 
 const PAGE = 50;
 

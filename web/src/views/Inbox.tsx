@@ -7,6 +7,7 @@ import type { InboxThread } from '../api/types';
 import { Avatar } from '../components/Avatar';
 import { Empty } from '../components/Empty';
 import { Icon } from '../components/Icon';
+import { ListSkeleton } from '../components/ListSkeleton';
 import { SnoozeMenu, type SnoozeChoice } from '../components/SnoozeMenu';
 import { Time } from '../components/Time';
 import { ViewHeader } from '../components/ViewHeader';
@@ -196,16 +197,4 @@ function focusNeighbour(id: number): void {
   if (!row || !row.contains(document.activeElement)) return;
   const next = (row.nextElementSibling ?? row.previousElementSibling) as HTMLElement | null;
   next?.focus();
-}
-
-export function ListSkeleton() {
-  return (
-    <ul class="rows skeleton" aria-busy="true" aria-label="Loading">
-      {[0, 1, 2, 3].map((i) => (
-        <li key={i} class="row">
-          <div class="skeleton-line" />
-        </li>
-      ))}
-    </ul>
-  );
 }

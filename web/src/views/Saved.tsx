@@ -8,7 +8,7 @@ import { Empty } from '../components/Empty';
 import { ThreadRow } from '../components/ThreadRow';
 import { ViewHeader } from '../components/ViewHeader';
 import { onLiveEvent } from '../state/live';
-import { ListSkeleton } from './Inbox';
+import { ListSkeleton } from '../components/ListSkeleton';
 
 export function SavedView({ ws }: { ws: number }) {
   const [threads, setThreads] = useState<Thread[] | null>(null);

@@ -5,7 +5,6 @@ import { useEffect, useState } from 'preact/hooks';
 import { call } from '../api/client';
 import type { Availability } from '../api/types';
 import { describeAvailability } from '../availability';
-import { Avatar } from '../components/Avatar';
 import { Icon } from '../components/Icon';
 import { Popover } from '../components/Popover';
 import { app, channelUnread, conversationTitle, sidebarChannels } from '../state/app';
@@ -124,7 +123,7 @@ export function Sidebar({ route }: { route: Route }) {
         <section class="nav-section" aria-labelledby="nav-channels">
           <div class="nav-heading-row">
             <h2 class="nav-heading" id="nav-channels">Channels</h2>
-            <button type="button" class="btn-icon btn-small" aria-label="Browse channels" title="Browse channels" onClick={() => setUi({ browseChannelsOpen: true })}>
+            <button type="button" class="btn-icon btn-small" aria-label="Browse or create channels" title="Browse or create channels" onClick={() => setUi({ browseChannelsOpen: true })}>
               <Icon name="plus" size={16} />
             </button>
           </div>
@@ -195,4 +194,3 @@ function useMyAvailability(ws: number | null, me: number | undefined) {
   return a ? describeAvailability(a) : null;
 }
 
-export { Avatar };

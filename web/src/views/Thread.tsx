@@ -5,7 +5,7 @@
 import { Fragment } from 'preact';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { call, describeError } from '../api/client';
-import type { Comment, Thread } from '../api/types';
+import type { Comment } from '../api/types';
 import { Avatar } from '../components/Avatar';
 import { Empty } from '../components/Empty';
 import { Markdown } from '../components/Markdown';
@@ -17,7 +17,7 @@ import { app, refreshUnread, userName } from '../state/app';
 import { announce } from '../state/announce';
 import { useSelect } from '../state/observable';
 import { Composer, type Post as PostInput } from './composer/Composer';
-import { ListSkeleton } from './Inbox';
+import { ListSkeleton } from '../components/ListSkeleton';
 import { Post } from './thread/Post';
 import { withReaction } from './thread/Reactions';
 import { ThreadMenu } from './thread/ThreadMenu';
@@ -170,9 +170,9 @@ export function ThreadView({ ws, channelId, threadId, commentId }: Props) {
       announce(`Could not mark unread: ${describeError(e)}`);
     }
   };
-  const editThread = async (content: string) => {
+  const editThread = async (content: string, title?: string) => {
     try {
-      const updated = await call('threads/update', { id: thread.id, content });
+      const updated = await call('threads/update', { id: thread.id, content, ...(title ? { title } : {}) });
       t.setThread((x) => (x ? { ...x, ...updated, starred: x.starred, last_read_obj_index: x.last_read_obj_index } : x));
       return true;
     } catch (e) {
@@ -218,6 +218,7 @@ export function ThreadView({ ws, channelId, threadId, commentId }: Props) {
             <Post
               post={thread}
               kind="thread"
+              title={thread.title}
               onReact={(emoji, on) => react({ thread_id: thread.id }, emoji, on)}
               onEdit={editThread}
               onDelete={async () => {
@@ -301,4 +302,3 @@ function PendingPost({ pending, onRetry, onDiscard }: { pending: Pending; onRetr
   );
 }
 
-export type { Thread };

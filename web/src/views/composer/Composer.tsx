@@ -141,15 +141,6 @@ export function Composer({ ws, place, channel, thread, withTitle = false, submit
           <input ref={title} type="text" placeholder="Title" maxLength={300} value={draft.title} onInput={(e) => setDraft({ ...draft, title: e.currentTarget.value })} />
         </label>
       )}
-      <div class="composer-tabs" role="tablist" aria-label="Write or preview">
-        <button type="button" role="tab" aria-selected={tab === 'write'} class="tab" onClick={() => setTab('write')}>
-          Write
-        </button>
-        <button type="button" role="tab" aria-selected={tab === 'preview'} class="tab" onClick={() => setTab('preview')} disabled={!draft.content.trim()}>
-          Preview
-        </button>
-        <span class="composer-hint">Markdown · @ to mention</span>
-      </div>
       <div class="composer-body">
         {tab === 'write' ? (
           <>
@@ -213,8 +204,16 @@ export function Composer({ ws, place, channel, thread, withTitle = false, submit
         </div>
       )}
       <div class="composer-actions">
+        <div class="composer-tabs" role="tablist" aria-label="Write or preview">
+        <button type="button" role="tab" aria-selected={tab === 'write'} class="tab" onClick={() => setTab('write')}>
+          Write
+        </button>
+        <button type="button" role="tab" aria-selected={tab === 'preview'} class="tab" onClick={() => setTab('preview')} disabled={!draft.content.trim()}>
+          Preview
+        </button>
+      </div>
         <span class="muted composer-keys">
-          <kbd>Ctrl</kbd>/<kbd>⌘</kbd> + <kbd>Enter</kbd> to send
+          Markdown · @ mentions · <kbd>Ctrl</kbd>/<kbd>⌘</kbd> + <kbd>Enter</kbd> sends
         </span>
         {onCancel && (
           <button type="button" class="btn btn-quiet" onClick={onCancel}>

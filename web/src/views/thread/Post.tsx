@@ -28,21 +28,24 @@ interface Props {
   highlighted?: boolean;
   anchorId?: string;
   onReact: (emoji: string, on: boolean) => void;
-  onEdit?: ((content: string) => Promise<boolean>) | undefined;
+  /** Saves an edit; a thread's opening post edits its title too. */
+  onEdit?: ((content: string, title?: string) => Promise<boolean>) | undefined;
+  title?: string | undefined;
   onDelete?: (() => void) | undefined;
   onMarkUnread?: (() => void) | undefined;
 }
 
-export function Post({ post, kind, highlighted, anchorId, onReact, onEdit, onDelete, onMarkUnread }: Props) {
+export function Post({ post, kind, title, highlighted, anchorId, onReact, onEdit, onDelete, onMarkUnread }: Props) {
   const me = useSelect(app, (s) => s.me!);
   const author = useSelect(app, (s) => post.creator_name ?? userName(s, post.creator));
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState(post.content);
+  const [newTitle, setNewTitle] = useState(title ?? '');
   const mine = post.creator === me.id;
 
   const save = async () => {
-    if (!onEdit || !text.trim()) return;
-    if (await onEdit(text)) setEditing(false);
+    if (!onEdit || !text.trim() || (title !== undefined && !newTitle.trim())) return;
+    if (await onEdit(text, title !== undefined ? newTitle.trim() : undefined)) setEditing(false);
   };
 
   return (
@@ -71,7 +74,7 @@ export function Post({ post, kind, highlighted, anchorId, onReact, onEdit, onDel
                       </button>
                     )}
                     {mine && onEdit && (
-                      <button type="button" class="menu-item" onClick={() => { close(); setText(post.content); setEditing(true); }}>
+                      <button type="button" class="menu-item" onClick={() => { close(); setText(post.content); setNewTitle(title ?? ''); setEditing(true); }}>
                         Edit
                       </button>
                     )}
@@ -103,10 +106,16 @@ export function Post({ post, kind, highlighted, anchorId, onReact, onEdit, onDel
               }
             }}
           >
+            {title !== undefined && (
+              <label class="field">
+                <span class="sr-only">Title</span>
+                <input type="text" value={newTitle} maxLength={300} onInput={(e) => setNewTitle(e.currentTarget.value)} />
+              </label>
+            )}
             <label class="sr-only" for={`edit-${kind}-${post.id}`}>
               Edit your post
             </label>
-            <textarea id={`edit-${kind}-${post.id}`} rows={4} value={text} onInput={(e) => setText(e.currentTarget.value)} ref={(el) => el?.focus()} />
+            <textarea id={`edit-${kind}-${post.id}`} rows={4} value={text} onInput={(e) => setText(e.currentTarget.value)} ref={focusOnce} />
             <div class="composer-actions">
               <button type="button" class="btn btn-quiet" onClick={() => setEditing(false)}>
                 Cancel
@@ -123,4 +132,12 @@ export function Post({ post, kind, highlighted, anchorId, onReact, onEdit, onDel
       </div>
     </article>
   );
+}
+
+/** Focuses the edit box when it appears, and only then (not on every keystroke's render). */
+function focusOnce(el: HTMLTextAreaElement | null): void {
+  if (el && el.dataset.focused !== '1') {
+    el.dataset.focused = '1';
+    el.focus();
+  }
 }
