@@ -38,6 +38,7 @@ export function Sidebar({ route }: { route: Route }) {
         <Popover
           label="Switch workspace"
           buttonClass="workspace-switcher"
+          textButton
           align="left"
           button={
             <>
