@@ -101,7 +101,14 @@ export function App() {
 
   return (
     <div class={`layout ${sidebarOpen ? 'show-sidebar' : 'show-main'}`}>
-      <nav class="sidebar" aria-label="Workspace">
+      <nav
+        class="sidebar"
+        aria-label="Workspace"
+        onClick={(e) => {
+          // On a phone, following any link in the sidebar shows the main pane again.
+          if ((e.target as Element).closest('a[href]')) setUi({ sidebarOpen: false });
+        }}
+      >
         <Sidebar route={route} />
       </nav>
       <main class="main" id="main">

@@ -73,8 +73,8 @@ export function ThreadMenu({ ws, thread, setThread }: { ws: number; thread: Thre
     <>
       {inInbox && (
         <>
-          <button type="button" class="btn btn-quiet btn-small" title="Done: out of your inbox until something new (e)" onClick={() => void done()}>
-            <Icon name="check" size={16} /> Done
+          <button type="button" class="btn btn-quiet btn-small" aria-label="Done" title="Done: out of your inbox until something new (e)" onClick={() => void done()}>
+            <Icon name="check" size={16} /> <span class="btn-label">Done</span>
           </button>
           <SnoozeMenu label="Snooze this thread" onSnooze={(c) => void snooze(c)} />
         </>
