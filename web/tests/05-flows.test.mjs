@@ -5,7 +5,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { freshInstance, newContext, signInThroughForm, startProxy, WAIT } from './lib/weft.mjs';
+import { eventually, freshInstance, newContext, signInThroughForm, startProxy, WAIT } from './lib/weft.mjs';
 
 let env;
 let ana; // { page, … } Ana's browser (the context freshInstance signed in through /setup)
@@ -20,6 +20,10 @@ const markWindow = (page) => page.evaluate(() => (window.__weftTestMarker = 'sti
 async function assertNotReloaded(page, who) {
   assert.equal(await page.evaluate(() => window.__weftTestMarker), 'still the same page', `${who}'s page was reloaded`);
 }
+
+/** The thread ids in Ana's inbox, as the server has it. */
+const inboxIds = async () =>
+  (await env.weft.api(ana.token, 'inbox/get', { workspace_id: env.workspaceId }, { method: 'GET' })).map((t) => t.id);
 
 const sidebar = (page) => page.getByRole('navigation', { name: 'Workspace' });
 const comment = (page, text) => page.locator('article.post-comment').filter({ hasText: text });
@@ -70,8 +74,7 @@ test('a channel created in the app can be found and joined by a colleague', asyn
   await item.getByRole('button', { name: 'Join' }).click();
   await bob.page.locator('#view-title').filter({ hasText: 'Planning' }).waitFor();
   await sidebar(bob.page).getByRole('link', { name: /Planning/ }).waitFor();
-  const joined = await env.weft.api(bob.token, 'channels/getone', { id: channel.id }, { method: 'GET' });
-  assert.ok(joined.user_ids.includes(bob.id), 'Bob is a member on the server');
+  await eventually(async () => (await env.weft.api(bob.token, 'channels/getone', { id: channel.id }, { method: 'GET' })).user_ids.includes(bob.id), 'Bob is a member on the server');
   await assertNotReloaded(ana.page, 'Ana');
   await assertNotReloaded(bob.page, 'Bob');
 });
@@ -132,8 +135,7 @@ test('comment, react, edit and delete, each seen live by the other person', asyn
   await bob.page.getByRole('button', { name: 'Delete…' }).click();
   await comment(bob.page, 'three weeks').waitFor({ state: 'detached' });
   await comment(ana.page, 'three weeks').waitFor({ state: 'detached' });
-  const left = await env.weft.api(ana.token, 'comments/get', { thread_id: threadId }, { method: 'GET' });
-  assert.equal(left.length, 0, 'the comment is gone on the server too');
+  await eventually(async () => (await env.weft.api(ana.token, 'comments/get', { thread_id: threadId }, { method: 'GET' })).length === 0, 'the comment is gone on the server too');
   await assertNotReloaded(ana.page, 'Ana');
   await assertNotReloaded(bob.page, 'Bob');
 });
@@ -149,8 +151,7 @@ test('Done takes a thread out of the inbox, and new activity brings it back live
   await ana.page.getByRole('button', { name: `Done: ${TITLE}` }).click();
   await inboxRow(ana.page, TITLE).waitFor({ state: 'detached' });
   await ana.page.getByRole('heading', { name: 'Inbox zero' }).waitFor();
-  const active = await env.weft.api(ana.token, 'inbox/get', { workspace_id: env.workspaceId }, { method: 'GET' });
-  assert.ok(!active.some((t) => t.id === threadId), 'Done on the server too');
+  await eventually(async () => !(await inboxIds()).includes(threadId), 'Done on the server too');
 
   // Bob answers again: the thread comes back into Ana's open inbox, without a reload.
   await bob.page.getByLabel('Reply').fill('Friday works, or Monday at the latest.');
@@ -164,8 +165,7 @@ test('snooze takes a thread out of the inbox until the time picked', async () =>
   await ana.page.getByRole('button', { name: `Snooze: ${TITLE}` }).click();
   await ana.page.getByRole('button', { name: 'Tomorrow morning' }).click();
   await inboxRow(ana.page, TITLE).waitFor({ state: 'detached' });
-  const active = await env.weft.api(ana.token, 'inbox/get', { workspace_id: env.workspaceId }, { method: 'GET' });
-  assert.ok(!active.some((t) => t.id === threadId), 'snoozed on the server too');
+  await eventually(async () => !(await inboxIds()).includes(threadId), 'snoozed on the server too');
   // After a reload it is still away (the server keeps the snooze, not the page).
   await ana.page.reload();
   await ana.page.getByRole('heading', { name: 'Inbox', exact: true }).waitFor();

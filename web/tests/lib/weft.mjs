@@ -278,3 +278,18 @@ export async function startProxy(targetUrl) {
     },
   };
 }
+
+/**
+ * Polls `check` (async, answers truthy when satisfied) until it holds or `timeout` ms pass;
+ * for conditions on the server that a page's optimistic display runs ahead of.
+ */
+export async function eventually(check, message, timeout = WAIT) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    last = await check();
+    if (last) return last;
+    if (Date.now() > deadline) throw new Error(`not so after ${timeout} ms: ${message}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
