@@ -42,6 +42,8 @@ function weftBin() {
 
 /** Processes still running, killed by PID if this test process exits without stopping them. */
 const running = new Set();
+// A run stopped from outside still stops its servers (the 'exit' handler below runs).
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
 process.on('exit', () => {
   for (const child of running) {
     try {
