@@ -235,7 +235,7 @@ export function ThreadView({ ws, channelId, threadId, commentId }: Props) {
             />
           )}
           {!t.hasEarlier && comments.length > 0 && <div class="comments-start" aria-hidden="true" />}
-          {comments.map((c) => (
+          {comments.map((c, i) => (
             <Fragment key={c.id}>
               {c === firstUnread && (
                 <div class="unread-divider" id="unread-divider" role="separator" tabIndex={-1}>
@@ -253,6 +253,7 @@ export function ThreadView({ ws, channelId, threadId, commentId }: Props) {
                   post={c}
                   kind="comment"
                   anchorId={`comment-${c.id}`}
+                  compact={i > 0 && c !== firstUnread && !closedBy(c) && sameAuthorSoon(comments[i - 1]!, c)}
                   highlighted={c.id === commentId}
                   onReact={(emoji, on) => react({ comment_id: c.id }, emoji, on)}
                   onEdit={editComment(c)}
@@ -302,3 +303,8 @@ function PendingPost({ pending, onRetry, onDiscard }: { pending: Pending; onRetr
   );
 }
 
+
+/** Two comments read as one stretch: same person, five minutes apart at most. */
+function sameAuthorSoon(previous: Comment, next: Comment): boolean {
+  return previous.creator === next.creator && !previous.thread_action && next.posted_ts - previous.posted_ts < 300;
+}
