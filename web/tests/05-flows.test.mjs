@@ -158,6 +158,8 @@ test('Done takes a thread out of the inbox, and new activity brings it back live
   await bob.page.getByLabel('Reply').press('Control+Enter');
   await inboxRow(ana.page, TITLE).waitFor();
   assert.match(await inboxRow(ana.page, TITLE).innerText(), /Monday at the latest/, 'the row shows the new comment');
+  // The tab's title carries the unread count.
+  await ana.page.waitForFunction(() => /^\(\d+\) Weft$/.test(document.title), null, { timeout: WAIT });
   await assertNotReloaded(ana.page, 'Ana');
 });
 
@@ -184,6 +186,23 @@ test("the composer's notify list tells when a colleague off work will get it", a
   const weekday = new Intl.DateTimeFormat('en', { weekday: 'short', timeZone: 'UTC' }).format(new Date(Date.now() + 3 * 86400_000));
   assert.match(await when.innerText(), new RegExp(`${weekday}\\b.*\\b0?9[:.]00`), `names the day and hour he starts: ${await when.innerText()}`);
   await markWindow(ana.page);
+});
+
+test('a private channel someone is removed from disappears from their sidebar at once', async () => {
+  const secret = await env.weft.api(ana.token, 'channels/add', { workspace_id: env.workspaceId, name: 'Board', public: false, user_ids: [bob.id] });
+  await env.weft.api(ana.token, 'threads/add', { channel_id: secret.id, title: 'Budget for next year', content: 'Numbers attached.' });
+  await sidebar(bob.page).getByRole('link', { name: /Board/ }).waitFor();
+  await sidebar(bob.page).getByRole('link', { name: /Board/ }).click();
+  await bob.page.getByRole('link', { name: /Budget for next year/ }).click();
+  await bob.page.locator('#thread-title').filter({ hasText: 'Budget for next year' }).waitFor();
+  await env.weft.api(ana.token, 'channels/remove_user', { id: secret.id, user_id: bob.id });
+  await sidebar(bob.page).getByRole('link', { name: /Board/ }).waitFor({ state: 'detached' });
+  await bob.page.getByRole('heading', { name: 'You no longer have access' }).waitFor();
+  assert.equal(await bob.page.getByText('Numbers attached.').count(), 0, 'the content is gone from the page');
+  await assertNotReloaded(bob.page, 'Bob');
+  // Back to the shared thread for the next step.
+  await bob.page.goto(`${proxy.url}/a/${env.workspaceId}/ch/${channel.id}/t/${threadId}`);
+  await markWindow(bob.page);
 });
 
 test('after a network drop the app catches up with exactly what it missed, without a reload', async () => {
