@@ -22,16 +22,24 @@ import { useSelect } from '../state/observable';
 import { absoluteTime } from '../time';
 
 const PAGE = 50;
-const REFRESHING_EVENTS = new Set([
-  'inbox_updated', 'comment_added', 'comment_deleted', 'thread_added', 'thread_updated', 'thread_deleted',
-  'thread_state_updated', 'threads_marked_read', 'channel_user_removed', 'channel_deleted',
-]);
+/** Events that change which threads are in my inbox, or how they read: inbox_updated is
+ * addressed to me whenever a post concerns me, so other people's busy threads cost nothing. */
+const INBOX_EVENTS = new Set(['inbox_updated', 'thread_state_updated', 'threads_marked_read', 'channel_user_removed', 'channel_deleted']);
+/** Events about one thread: they matter only for a thread the list shows. */
+const THREAD_EVENTS = new Set(['comment_added', 'comment_updated', 'comment_deleted', 'thread_updated', 'thread_deleted', 'reaction_added']);
+
+function threadOf(data: unknown): number | undefined {
+  const d = data as { thread_id?: number; id?: number };
+  return d.thread_id ?? d.id;
+}
 
 export function InboxView({ ws }: { ws: number }) {
   const [items, setItems] = useState<InboxThread[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [hasMore, setHasMore] = useState(false);
   const loaded = useRef(PAGE);
+  const shownIds = useRef(new Set<number>());
+  shownIds.current = new Set(items?.map((t) => t.id));
 
   const load = async (limit = loaded.current) => {
     try {
@@ -50,7 +58,8 @@ export function InboxView({ ws }: { ws: number }) {
     void load(PAGE);
     let timer: number | undefined;
     const off = onLiveEvent((event) => {
-      if (!REFRESHING_EVENTS.has(event.type)) return;
+      const shown = THREAD_EVENTS.has(event.type) && shownIds.current.has(threadOf(event.data) ?? -1);
+      if (!INBOX_EVENTS.has(event.type) && !shown) return;
       window.clearTimeout(timer);
       timer = window.setTimeout(() => void load(), 200);
     });

@@ -10,6 +10,7 @@ import { Time } from '../../components/Time';
 import { app, userName } from '../../state/app';
 import { useSelect } from '../../state/observable';
 import { absoluteTime, otherZoneClock } from '../../time';
+import { showToast } from '../../state/toast';
 import { ReactionPicker, Reactions, type ReactionMap } from './Reactions';
 
 export interface PostData {
@@ -33,11 +34,13 @@ interface Props {
   title?: string | undefined;
   onDelete?: (() => void) | undefined;
   onMarkUnread?: (() => void) | undefined;
+  /** The post's own address, to copy and share. */
+  link?: string | undefined;
   /** A follow-up by the same person moments later: no repeated name and avatar. */
   compact?: boolean;
 }
 
-export function Post({ post, kind, title, compact = false, highlighted, anchorId, onReact, onEdit, onDelete, onMarkUnread }: Props) {
+export function Post({ post, kind, title, compact = false, highlighted, anchorId, link, onReact, onEdit, onDelete, onMarkUnread }: Props) {
   const me = useSelect(app, (s) => s.me!);
   const author = useSelect(app, (s) => post.creator_name ?? userName(s, post.creator));
   const authorZone = useSelect(app, (s) => (s.me?.id === post.creator ? undefined : s.users[post.creator]?.timezone));
@@ -73,10 +76,25 @@ export function Post({ post, kind, title, compact = false, highlighted, anchorId
           )}
           <div class="post-actions">
             <ReactionPicker reactions={post.reactions} me={me.id} onToggle={onReact} />
-            {(onMarkUnread || (mine && (onEdit || onDelete))) && (
+            {(link || onMarkUnread || (mine && (onEdit || onDelete))) && (
               <Popover label="More actions" buttonClass="btn-icon btn-small" button={<Icon name="more" size={16} />}>
                 {(close) => (
                   <div class="menu-list">
+                    {link && (
+                      <button
+                        type="button"
+                        class="menu-item"
+                        onClick={() => {
+                          close();
+                          void navigator.clipboard?.writeText(new URL(link, location.href).href).then(
+                            () => showToast('Link copied'),
+                            () => showToast('Could not copy the link'),
+                          );
+                        }}
+                      >
+                        Copy link
+                      </button>
+                    )}
                     {onMarkUnread && (
                       <button type="button" class="menu-item" onClick={() => { close(); onMarkUnread(); }}>
                         Mark unread from here
