@@ -69,7 +69,7 @@ fn the_web_app_works_in_chromium() {
 
     let started = Instant::now();
     let mut child = Command::new(&node)
-        .args(["--test", "--test-concurrency=1", "--test-timeout=120000", "--test-reporter=spec"])
+        .args(["--test", "--test-concurrency=2", "--test-timeout=120000", "--test-reporter=spec"])
         .arg(&tests)
         .current_dir(&root)
         .env("WEFT_BIN", env!("CARGO_BIN_EXE_weft"))
