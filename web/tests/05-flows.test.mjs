@@ -148,6 +148,12 @@ test('Done takes a thread out of the inbox, and new activity brings it back live
 
   await sidebar(ana.page).getByRole('link', { name: /Inbox/ }).click();
   await inboxRow(ana.page, TITLE).waitFor();
+  // Done, then Undo from the note it leaves: the thread is back, on the server too.
+  await ana.page.getByRole('button', { name: `Done: ${TITLE}` }).click();
+  await inboxRow(ana.page, TITLE).waitFor({ state: 'detached' });
+  await ana.page.getByRole('button', { name: 'Undo' }).click();
+  await inboxRow(ana.page, TITLE).waitFor();
+  await eventually(async () => (await inboxIds()).includes(threadId), 'Undo puts it back on the server');
   await ana.page.getByRole('button', { name: `Done: ${TITLE}` }).click();
   await inboxRow(ana.page, TITLE).waitFor({ state: 'detached' });
   await ana.page.getByRole('heading', { name: 'Inbox zero' }).waitFor();
