@@ -60,11 +60,18 @@ test('/ leads to search; results highlight the words, a person filter narrows th
   assert.ok((await page.locator('.search-results mark').count()) > 0, 'matching words are highlighted');
   for (const mark of await page.locator('.search-results mark').allInnerTexts()) assert.match(mark, /launch/i);
 
-  // From Carol only: Bob's posts go.
+  // "September" is in Bob's opening post and in Carol's comment; From Carol keeps hers only.
+  await page.goto(`${env.weft.url}/a/${env.workspaceId}/search?q=September`);
+  await results.first().waitFor();
+  const everyone = await results.allInnerTexts();
+  assert.ok(everyone.some((x) => x.includes('Bob Tanaka')) && everyone.some((x) => x.includes('Carol Okafor')), `both match: ${everyone.join(' | ')}`);
   await page.getByLabel('From').selectOption({ label: 'Carol Okafor' });
   await page.waitForURL((u) => u.search.includes('from='));
-  await page.waitForFunction(() => [...document.querySelectorAll('.search-results [data-nav-item]')].every((r) => r.innerText.includes('Carol Okafor')));
-  assert.ok((await results.count()) >= 1, 'Carol has a matching post');
+  await page.waitForFunction(() => {
+    const rows = [...document.querySelectorAll('.search-results [data-nav-item]')];
+    return rows.length > 0 && rows.every((r) => r.innerText.includes('Carol Okafor'));
+  });
+  assert.ok((await results.count()) < everyone.length, 'fewer results with the filter');
 
   // Open Bob's comment about the store team: the thread opens at that comment.
   await page.goto(`${env.weft.url}/a/${env.workspaceId}/search?q=${encodeURIComponent('store team')}`);
