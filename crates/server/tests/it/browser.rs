@@ -105,6 +105,14 @@ fn the_web_app_works_in_chromium() {
     println!("{stdout}");
     eprintln!("{stderr}");
     println!("browser tests took {:.0} s", started.elapsed().as_secs_f64());
+    // Kept for reading after a passing run too (cargo shows a test's output only when it
+    // fails): known bugs and skips are listed there.
+    let log = root.join("target/browser-tests.log");
+    if std::fs::create_dir_all(root.join("target")).is_ok()
+        && std::fs::write(&log, format!("{stdout}\n{stderr}")).is_ok()
+    {
+        println!("output kept in {}", log.display());
+    }
     match status {
         None => panic!("the browser tests did not finish in {} s", DEADLINE.as_secs()),
         Some(status) => assert!(status.success(), "the browser tests failed ({status}); their output is above"),
