@@ -115,12 +115,8 @@ for (const host of ['localhost', '127.0.0.1']) {
     await page.close();
   });
 
-  // Known bug (reported): a cross-site post to /logout arrives without the Lax cookie, so
-  // Weft sees no session to check, yet answers with a Set-Cookie that clears it — any site
-  // can sign a Weft user out. Marked todo (it runs and reports, without failing the run)
-  // until /logout refuses cross-site posts as /login does; then drop the todo.
-  const todo = sameSite ? false : 'known bug: a cross-site POST /logout clears the session cookie';
-  test(`a sign-out form posted from ${where} does not sign out`, { todo }, async () => {
+  // Such a post arrives without the SameSite cookie: it must not clear it either.
+  test(`a sign-out form posted from ${where} does not sign out`, async () => {
     const before = await sessionCookie();
     const { page, status } = await visitEvil(host, 'form-logout', '/logout');
     assert.equal(status, 403);
