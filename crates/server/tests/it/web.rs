@@ -226,7 +226,8 @@ both_backends! {
         }
 
         // Nor may another site sign the person out (its post arrives without the cookie).
-        let r = b.post(format!("{}/logout", t.base)).header("sec-fetch-site", "cross-site").send().await.unwrap();
+        let r = b.post(format!("{}/logout", t.base)).header("sec-fetch-site", "cross-site").form(&[("csrf", "x")]).send();
+        let r = r.await.unwrap();
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
         assert!(session_cookie(&r).is_none(), "a cross-site post must not clear the cookie");
 
