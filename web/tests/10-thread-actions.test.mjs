@@ -94,7 +94,7 @@ test('Move: the thread goes to another channel, and Bob, reading it, follows', a
 
 // Known bug (reported): after a move, the open thread view (the mover's and a reader's)
 // keeps the old channel in its header and back button, though its address is the new one.
-test('after a move, the open thread names its new channel', { todo: 'known bug: the header keeps the old channel until a reload' }, async () => {
+test('after a move, the open thread names its new channel', async () => {
   for (const [who, page] of [['Bob', bob], ['Ana', ana]]) {
     const label = page.locator('.thread-subtitle').getByRole('link').first();
     let shown = '';

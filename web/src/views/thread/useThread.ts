@@ -128,6 +128,7 @@ export function useThread(threadId: number, commentId: number | undefined) {
             if (d.thread_id === threadId) setComments((list) => list.filter((x) => x.id !== d.id));
             break;
           case 'thread_updated':
+          case 'thread_added': // the thread arriving in the channel it was moved to
             if (d.id === threadId) setThread((old) => keepMine(d as unknown as Thread, old));
             break;
           case 'thread_state_updated':
@@ -135,8 +136,11 @@ export function useThread(threadId: number, commentId: number | undefined) {
             break;
           case 'thread_deleted':
             if (d.id !== threadId) return;
-            if (typeof d.moved_to === 'number') setMovedTo(d.moved_to);
-            else setGone('deleted');
+            if (typeof d.moved_to === 'number') {
+              const to = d.moved_to;
+              setThread((t) => (t ? { ...t, channel_id: to } : t));
+              setMovedTo(to);
+            } else setGone('deleted');
             break;
           case 'reaction_added':
           case 'reaction_removed': {
