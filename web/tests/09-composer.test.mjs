@@ -121,10 +121,9 @@ test('a send whose answer is lost after it reached Weft shows once, not as faile
   await page.unroute('**/api/v3/comments/add');
 });
 
-// Known bug (reported): when the failure is seen before the stream brings the stored
-// comment, the page shows it twice — once sent, once "Not sent" with Retry — until Retry
-// (same temp_id: stored once) or Discard. The stream's copy should settle the failed one too.
-test('a send whose answer is lost, noticed before the stream brings it, shows once', { todo: 'known bug: shown twice, once as "Not sent"' }, async () => {
+// When the failure is seen before the stream brings the stored comment, the stream's copy
+// settles the failed one.
+test('a send whose answer is lost, noticed before the stream brings it, shows once', async () => {
   let request;
   await page.route('**/api/v3/comments/add', (route) => {
     request = route.request();

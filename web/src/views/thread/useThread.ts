@@ -114,8 +114,9 @@ export function useThread(threadId: number, commentId: number | undefined) {
             if (c.thread_id !== threadId) return;
             setComments((list) => (list.some((x) => x.id === c.id) ? list : [...list, c]));
             setThread((t) => withComment(t, c, me));
-            // My own reply coming back through the stream: its pending twin goes.
-            if (c.creator === me) setPending((list) => dropFirst(list, (p) => p.state === 'sending' && p.post.content === c.content));
+            // My own reply coming back through the stream: its pending twin goes — also one
+            // marked failed, whose request reached Weft though its answer was lost.
+            if (c.creator === me) setPending((list) => dropFirst(list, (p) => p.post.content === c.content));
             else announce(`New comment from ${c.creator_name ?? 'someone'}`);
             break;
           }
