@@ -28,7 +28,7 @@ const screens = [
 ];
 const sizes = [
   ['wide', { width: 1280, height: 800 }],
-  ['phone', { width: 390, height: 844 }],
+  ['phone', { width: 390, height: 844 }, { hasTouch: true, isMobile: true }],
 ];
 
 async function signIn(context) {
@@ -44,8 +44,9 @@ await mkdir(out, { recursive: true });
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium' });
 try {
   for (const scheme of ['light', 'dark']) {
-    for (const [sizeName, viewport] of sizes) {
-      const context = await browser.newContext({ viewport, colorScheme: scheme, timezoneId: 'Europe/Lisbon' });
+    for (const [sizeName, viewport, device] of sizes) {
+      // A phone is a touch screen (no hover): what people see there, actions included.
+      const context = await browser.newContext({ viewport, ...device, colorScheme: scheme, timezoneId: 'Europe/Lisbon' });
       await signIn(context);
       const page = await context.newPage();
       page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
@@ -71,6 +72,42 @@ try {
         await page.keyboard.press('c');
         await page.waitForTimeout(300);
         await page.screenshot({ path: path.join(out, `new-thread-${sizeName}-${scheme}.png`) });
+        await page.keyboard.press('Escape');
+        // The reply composer once someone starts writing (it is compact until then).
+        await page.goto(`${base}/a/${ws}/ch/${process.env.WEFT_CHANNEL ?? '2'}/t/${process.env.WEFT_THREAD ?? '1'}`);
+        await page.waitForTimeout(500);
+        await page.focus('#reply-box');
+        await page.waitForTimeout(200);
+        await page.screenshot({ path: path.join(out, `reply-focused-${sizeName}-${scheme}.png`) });
+        // The sidebar (on a phone, the pane behind the menu button), the user menu, browse channels.
+        await page.goto(`${base}/a/${ws}/inbox`);
+        await page.waitForTimeout(500);
+        if (sizeName === 'phone') {
+          await page.getByRole('button', { name: 'Show sidebar' }).click();
+          await page.waitForTimeout(200);
+          await page.screenshot({ path: path.join(out, `sidebar-${sizeName}-${scheme}.png`) });
+        }
+        await page.getByRole('button', { name: /Your menu/ }).click();
+        await page.waitForTimeout(200);
+        await page.screenshot({ path: path.join(out, `user-menu-${sizeName}-${scheme}.png`) });
+        await page.keyboard.press('Escape');
+        await page.getByRole('button', { name: 'Browse or create channels' }).click();
+        await page.waitForTimeout(400);
+        await page.screenshot({ path: path.join(out, `browse-${sizeName}-${scheme}.png`) });
+        await page.keyboard.press('Escape');
+        // The thread's overflow menu, and the emergency banner's details.
+        await page.goto(`${base}/a/${ws}/ch/${process.env.WEFT_CHANNEL ?? '2'}/t/${process.env.WEFT_THREAD ?? '1'}`);
+        await page.waitForTimeout(500);
+        await page.getByRole('button', { name: 'Thread actions' }).click();
+        await page.waitForTimeout(200);
+        await page.screenshot({ path: path.join(out, `thread-menu-${sizeName}-${scheme}.png`) });
+        await page.keyboard.press('Escape');
+        const details = page.locator('.emergency-banner .emergency-text');
+        if (await details.count()) {
+          await details.first().click();
+          await page.waitForTimeout(200);
+          await page.screenshot({ path: path.join(out, `emergency-open-${sizeName}-${scheme}.png`) });
+        }
       }
       await context.close();
     }

@@ -187,6 +187,7 @@ test("the composer's notify list tells when a colleague off work will get it", a
   await env.weft.api(bob.token, 'schedules/update', { timezone: 'UTC', working_hours: [{ weekday: day, start: '09:00', end: '10:00' }] });
   // Ana replies in the thread: Bob, a participant, is on the notify list by default.
   await ana.page.goto(`${env.weft.url}/a/${env.workspaceId}/ch/${channel.id}/t/${threadId}`);
+  await ana.page.getByLabel('Reply').focus(); // the composer shows the full notify list once in use
   const when = ana.page.getByRole('list', { name: 'When they will get it' }).getByRole('listitem').filter({ hasText: 'Bob Tanaka' });
   await when.filter({ hasText: /off until .* their time.*will get it then/ }).waitFor();
   const weekday = new Intl.DateTimeFormat('en', { weekday: 'short', timeZone: 'UTC' }).format(new Date(Date.now() + 3 * 86400_000));

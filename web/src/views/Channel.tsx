@@ -206,8 +206,8 @@ export function ChannelView({ ws, channelId }: { ws: number; channelId: number }
               </Popover>
             )}
             {member ? (
-              <button type="button" class="btn btn-primary" onClick={() => setComposing(true)} title="New thread (c)">
-                <Icon name="plus" size={16} /> New thread
+              <button type="button" class="btn btn-primary btn-new-thread" aria-label="New thread" onClick={() => setComposing(true)} title="New thread (c)">
+                <Icon name="plus" size={16} /> <span class="btn-label">New thread</span>
               </button>
             ) : (
               <button type="button" class="btn btn-primary" onClick={join}>

@@ -21,6 +21,8 @@ export function EmergencyBanner({ ws }: { ws: number }) {
   const me = useSelect(app, (s) => s.me?.id);
   const [open, setOpen] = useState<Emergency[]>([]);
   const [titles, setTitles] = useState<Record<number, string>>({});
+  /** The emergencies whose whole sentence shows (on a phone each is one short line until tapped). */
+  const [expanded, setExpanded] = useState<Record<number, boolean>>({});
 
   useEffect(() => {
     const load = () =>
@@ -64,21 +66,29 @@ export function EmergencyBanner({ ws }: { ws: number }) {
   };
   return (
     <div class="emergency-banner" role="alert">
-      {open.slice(0, 3).map((e) => (
-        <div class="emergency-item" key={e.id}>
-          <Icon name="alert" size={18} />
-          <span class="emergency-text">
-            <strong>{userName(s, e.raised_by)}</strong> raised an emergency in #{s.channels[e.channel_id]?.name ?? 'a channel'}
-            {titles[e.thread_id] ? `: ${titles[e.thread_id]}` : ''}
-          </span>
-          <a class="btn btn-small" href={href.thread(ws, e.channel_id, e.thread_id, e.comment_id ?? undefined)}>
-            Open
-          </a>
-          <button type="button" class="btn btn-small btn-urgent" onClick={() => void ack(e)}>
-            Acknowledge
-          </button>
-        </div>
-      ))}
+      {open.slice(0, 3).map((e) => {
+        const where = `#${s.channels[e.channel_id]?.name ?? 'a channel'}${titles[e.thread_id] ? `: ${titles[e.thread_id]}` : ''}`;
+        return (
+          <div class={`emergency-item ${expanded[e.id] ? 'is-expanded' : ''}`} key={e.id}>
+            <Icon name="alert" size={18} />
+            {/* The sentence, and on a phone its short form; a tap shows it all (and "Open"). */}
+            <button type="button" class="emergency-text" aria-expanded={!!expanded[e.id]} title={expanded[e.id] ? 'Show less' : 'Show the details'} onClick={() => setExpanded((x) => ({ ...x, [e.id]: !x[e.id] }))}>
+              <span class="emergency-long">
+                <strong>{userName(s, e.raised_by)}</strong> raised an emergency in {where}
+              </span>
+              <span class="emergency-short">
+                <strong>Emergency</strong> in {where}
+              </span>
+            </button>
+            <a class="btn btn-small emergency-open" href={href.thread(ws, e.channel_id, e.thread_id, e.comment_id ?? undefined)}>
+              Open
+            </a>
+            <button type="button" class="btn btn-small btn-urgent" onClick={() => void ack(e)}>
+              Acknowledge
+            </button>
+          </div>
+        );
+      })}
     </div>
   );
 }

@@ -38,30 +38,36 @@ export function Sidebar({ route }: { route: Route }) {
   return (
     <div class="sidebar-inner" data-nav-scope>
       <div class="sidebar-top">
-        <Popover
-          label="Switch workspace"
-          buttonClass="workspace-switcher"
-          textButton
-          align="left"
-          button={
-            <>
-              <span class="workspace-name">{workspace?.name ?? 'Weft'}</span>
-              <span class="chevron" aria-hidden="true">▾</span>
-            </>
-          }
-        >
-          {(close) => (
-            <ul class="menu-list" aria-label="Workspaces">
-              {workspaces.map((w) => (
-                <li key={w.id}>
-                  <a class={`menu-item ${w.id === ws ? 'is-current' : ''}`} href={href.inbox(w.id)} onClick={close} aria-current={w.id === ws ? 'true' : undefined}>
-                    {w.name}
-                  </a>
-                </li>
-              ))}
-            </ul>
-          )}
-        </Popover>
+        <div class="sidebar-head">
+          <Popover
+            label="Switch workspace"
+            buttonClass="workspace-switcher"
+            textButton
+            align="left"
+            button={
+              <>
+                <span class="workspace-name">{workspace?.name ?? 'Weft'}</span>
+                <span class="chevron" aria-hidden="true">▾</span>
+              </>
+            }
+          >
+            {(close) => (
+              <ul class="menu-list" aria-label="Workspaces">
+                {workspaces.map((w) => (
+                  <li key={w.id}>
+                    <a class={`menu-item ${w.id === ws ? 'is-current' : ''}`} href={href.inbox(w.id)} onClick={close} aria-current={w.id === ws ? 'true' : undefined}>
+                      {w.name}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Popover>
+          {/* On a phone the sidebar fills the screen: a way back to the view without picking anything. */}
+          <button type="button" class="btn-icon phone-only" aria-label="Hide sidebar" title="Hide sidebar" onClick={() => setUi({ sidebarOpen: false })}>
+            <Icon name="close" />
+          </button>
+        </div>
         {myStatus && (
           <div class={`my-status status-${myStatus.state}`} title="Your status, from your working hours">
             <span class="status-dot" aria-hidden="true" /> {myStatus.short}

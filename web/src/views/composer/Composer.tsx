@@ -9,7 +9,7 @@ import { app } from '../../state/app';
 import { useSelect } from '../../state/observable';
 import { clearDraft, loadDraft, saveDraft } from './drafts';
 import { candidates, mentionMarkup, mentionQuery, type Candidate } from './mentions';
-import { defaultNotify, NotifyPicker, notifyParams, type Notify } from './NotifyPicker';
+import { defaultNotify, NotifyPicker, notifyParams, NotifySummary, type Notify } from './NotifyPicker';
 
 export interface Post {
   title: string;
@@ -46,6 +46,19 @@ export function Composer({ ws, place, channel, thread, withTitle = false, submit
   const [mention, setMention] = useState<{ start: number; query: string; list: Candidate[]; index: number } | null>(null);
   const textarea = useRef<HTMLTextAreaElement>(null);
   const title = useRef<HTMLInputElement>(null);
+  const form = useRef<HTMLFormElement>(null);
+  // Compact until used: while nothing in it has the focus, the composer is a short text box
+  // and a one-line summary of who is notified. Focus opens it; the full notify list (each
+  // person's availability) opens with it on a wide screen, and on a tap of the summary.
+  const [active, setActive] = useState(!!autoFocus);
+  const [notifyOpen, setNotifyOpen] = useState(false);
+  const lastPointer = useRef(0);
+  const compact = !active && tab === 'write' && !mention;
+  const showPicker = notifyOpen || (active && !isPhone());
+  // Opening pushes the composer's lower part (Send) down: keep it in view.
+  useEffect(() => {
+    if (active) form.current?.scrollIntoView({ block: 'nearest' });
+  }, [active, showPicker]);
 
   useEffect(() => saveDraft(place, draft), [place, draft]);
   useEffect(() => {
@@ -122,10 +135,31 @@ export function Composer({ ws, place, channel, thread, withTitle = false, submit
     }
   };
 
+  /** The summary's tap: the full list opens, and the focus goes to its "add people" button. */
+  const openNotify = () => {
+    setNotifyOpen(true);
+    setActive(true);
+    setTimeout(() => form.current?.querySelector<HTMLElement>('.notify [aria-haspopup]')?.focus(), 0);
+  };
+
   const ids = { text: textareaId ?? `composer-${place}`, list: `mentions-${place}` };
   return (
     <form
-      class={`composer ${channel.emergency ? 'is-emergency' : ''}`}
+      ref={form}
+      class={`composer ${channel.emergency ? 'is-emergency' : ''} ${compact ? 'is-compact' : ''}`}
+      onFocusIn={(e) => {
+        // The summary button opens the list itself (on its click, not as it takes the focus).
+        if (!(e.target as Element).closest('.notify-summary')) setActive(true);
+      }}
+      onFocusOut={() =>
+        setTimeout(() => {
+          // Still inside (a menu, a chip), or a tap inside that moves no focus: stay open.
+          if (!form.current || form.current.contains(document.activeElement) || Date.now() - lastPointer.current < 400) return;
+          setActive(false);
+          setNotifyOpen(false);
+        }, 120)
+      }
+      onPointerDown={() => (lastPointer.current = Date.now())}
       onSubmit={(e) => {
         e.preventDefault();
         void send();
@@ -152,7 +186,7 @@ export function Composer({ ws, place, channel, thread, withTitle = false, submit
             <textarea
               id={ids.text}
               ref={textarea}
-              rows={withTitle ? 6 : 3}
+              rows={compact ? (withTitle ? 2 : 1) : withTitle ? 6 : 3}
               placeholder={withTitle ? 'Share the context people need to answer in their own time…' : 'Write a reply…'}
               value={draft.content}
               aria-autocomplete="list"
@@ -193,8 +227,8 @@ export function Composer({ ws, place, channel, thread, withTitle = false, submit
           </div>
         )}
       </div>
-      <NotifyPicker ws={ws} channel={channel} thread={thread} value={notify} urgent={urgent} onChange={setNotify} />
-      {channel.emergency && (
+      {showPicker && <NotifyPicker ws={ws} channel={channel} thread={thread} value={notify} urgent={urgent} onChange={setNotify} />}
+      {channel.emergency && !compact && (
         <div class="urgent-box">
           <label class="urgent-toggle">
             <input type="checkbox" checked={urgent} onChange={(e) => setUrgent(e.currentTarget.checked)} />
@@ -207,17 +241,22 @@ export function Composer({ ws, place, channel, thread, withTitle = false, submit
         </div>
       )}
       <div class="composer-actions">
-        <div class="composer-tabs" role="tablist" aria-label="Write or preview">
-        <button type="button" role="tab" aria-selected={tab === 'write'} class="tab" onClick={() => setTab('write')}>
-          Write
-        </button>
-        <button type="button" role="tab" aria-selected={tab === 'preview'} class="tab" onClick={() => setTab('preview')} disabled={!draft.content.trim()}>
-          Preview
-        </button>
-      </div>
-        <span class="muted composer-keys">
-          Markdown · @ mentions · <kbd>Ctrl</kbd>/<kbd>⌘</kbd> + <kbd>Enter</kbd> sends
-        </span>
+        {!showPicker && <NotifySummary ws={ws} channel={channel} value={notify} urgent={urgent} onOpen={openNotify} />}
+        {!compact && (
+          <>
+            <div class="composer-tabs" role="tablist" aria-label="Write or preview">
+              <button type="button" role="tab" aria-selected={tab === 'write'} class="tab" onClick={() => setTab('write')}>
+                Write
+              </button>
+              <button type="button" role="tab" aria-selected={tab === 'preview'} class="tab" onClick={() => setTab('preview')} disabled={!draft.content.trim()}>
+                Preview
+              </button>
+            </div>
+            <span class="muted composer-keys">
+              Markdown · @ mentions · <kbd>Ctrl</kbd>/<kbd>⌘</kbd> + <kbd>Enter</kbd> sends
+            </span>
+          </>
+        )}
         {onCancel && (
           <button type="button" class="btn btn-quiet" onClick={onCancel}>
             Cancel
@@ -236,4 +275,9 @@ export function Composer({ ws, place, channel, thread, withTitle = false, submit
 function growToFit(el: HTMLTextAreaElement): void {
   el.style.height = 'auto';
   el.style.height = `${Math.min(el.scrollHeight + 2, 420)}px`;
+}
+
+/** The phone layout (one pane; the same width as the stylesheet's phone rules). */
+function isPhone(): boolean {
+  return matchMedia('(max-width: 719px)').matches;
 }

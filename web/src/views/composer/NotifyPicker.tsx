@@ -2,7 +2,7 @@
 // and, for each person picked, when it will actually reach them (their availability in
 // plain words, from availability/get), so nobody is surprised by quiet delivery.
 
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { call } from '../../api/client';
 import type { Availability, Channel, Thread } from '../../api/types';
 import { describeAvailability } from '../../availability';
@@ -77,9 +77,13 @@ export function NotifyPicker({ ws, channel, thread, value, urgent, onChange }: P
   const me = state.me?.id;
   const availability = useAvailability(ws, value.users.slice(0, 20));
   const [filter, setFilter] = useState('');
+  const root = useRef<HTMLDivElement>(null);
 
-  const remove = (kind: 'user' | 'group', id: number) =>
+  const remove = (kind: 'user' | 'group', id: number) => {
+    // The chip's button goes away with it: the focus moves to "add people", not to the page.
+    root.current?.querySelector<HTMLElement>('[aria-haspopup]')?.focus();
     onChange({ ...value, [kind === 'user' ? 'users' : 'groups']: (kind === 'user' ? value.users : value.groups).filter((x) => x !== id) });
+  };
 
   const q = filter.trim().toLowerCase();
   const members = new Set(channel.user_ids);
@@ -91,14 +95,22 @@ export function NotifyPicker({ ws, channel, thread, value, urgent, onChange }: P
   const notMember = value.users.filter((id) => !channel.public && !members.has(id));
 
   return (
-    <div class="notify">
+    <div class="notify" ref={root}>
       <div class="notify-row">
         <span class="notify-label">Notify</span>
         <ul class="chips" aria-label="People and groups to notify">
           {value.everyone !== 'none' && (
             <li class="chip">
               {value.everyone === 'thread' ? 'Everyone in this thread' : `Everyone in #${channel.name}`}
-              <button type="button" class="chip-remove" aria-label="Remove everyone" onClick={() => onChange({ ...value, everyone: 'none' })}>
+              <button
+                type="button"
+                class="chip-remove"
+                aria-label="Remove everyone"
+                onClick={() => {
+                  root.current?.querySelector<HTMLElement>('[aria-haspopup]')?.focus();
+                  onChange({ ...value, everyone: 'none' });
+                }}
+              >
                 ×
               </button>
             </li>
@@ -175,4 +187,43 @@ export function NotifyPicker({ ws, channel, thread, value, urgent, onChange }: P
       )}
     </div>
   );
+}
+
+/** How many names the one-line summary spells out before "+n". */
+const SUMMARY_NAMES = 3;
+
+/** The notify list in one line, for the compact composer: "Notify: Carla, Bob, Devi · 2 off
+ * now". A button: pressing it opens the full picker (`onOpen`). */
+export function NotifySummary({ ws, channel, value, urgent, onOpen }: Omit<Props, 'onChange' | 'thread'> & { onOpen: () => void }) {
+  const state = useSelect(app, (s) => s);
+  const availability = useAvailability(ws, value.users.slice(0, 20));
+  const groupNames = value.groups.map((id) => `@${state.groups.find((g) => g.id === id)?.name ?? 'group'}`);
+  const everyone = value.everyone === 'thread' ? ['everyone in this thread'] : value.everyone === 'channel' ? [`everyone in #${channel.name}`] : [];
+  // First names in the line; the full names in its tooltip.
+  const names = [...everyone, ...value.users.map((id) => firstName(userName(state, id))), ...groupNames];
+  const fullNames = [...everyone, ...value.users.map((id) => userName(state, id)), ...groupNames];
+  const shown = names.length > SUMMARY_NAMES + 1 ? names.slice(0, SUMMARY_NAMES) : names;
+  const more = names.length - shown.length;
+  const off = value.users.filter((id) => {
+    const a = availability[id];
+    return a && describeAvailability(a).state !== 'working';
+  }).length;
+  const members = new Set(channel.user_ids);
+  const notMember = value.users.filter((id) => !channel.public && !members.has(id)).length;
+  return (
+    <button type="button" class="notify-summary" aria-expanded="false" title={`Notify: ${fullNames.join(', ') || 'nobody'} — change who, and see when it reaches them`} onClick={onOpen}>
+      <span class="notify-label">Notify:</span>{' '}
+      <span class="notify-summary-names">
+        {names.length === 0 ? 'nobody' : shown.join(', ')}
+        {more > 0 && ` +${more}`}
+      </span>
+      {urgent && value.users.length > 0 && <span class="notify-summary-note"> · reaches them now</span>}
+      {!urgent && off > 0 && <span class="notify-summary-note"> · {off} off now</span>}
+      {notMember > 0 && <span class="notify-summary-warn"> · {notMember} cannot see it</span>}
+    </button>
+  );
+}
+
+function firstName(name: string): string {
+  return name.trim().split(/\s+/)[0] || name;
 }

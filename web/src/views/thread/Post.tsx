@@ -60,20 +60,26 @@ export function Post({ post, kind, title, compact = false, highlighted, anchorId
       {compact ? <span class="avatar-space" aria-hidden="true" /> : <Avatar id={post.creator} name={author} />}
       <div class="post-main">
         <header class="post-header">
-          <span class="post-author">{author}</span>
-          <span class="post-time">
-            <Time ts={post.posted_ts} style="post" />
+          <span class="post-byline">
+            <span class="post-author">{author}</span>
+            <span class="post-time">
+              <Time ts={post.posted_ts} style="post" />
+            </span>
+            {theirClock && (
+              <span class="post-their-time" title={`${author}'s local time when posting (${authorZone})`}>
+                {/* One of the two shows: the long words on a wide screen, the short on a phone. */}
+                <span class="their-time-long">({theirClock} their time)</span>
+                <span class="their-time-short">
+                  <Icon name="globe" size={12} /> {theirClock} theirs
+                </span>
+              </span>
+            )}
+            {post.last_edited_ts && (
+              <span class="post-edited" title={`Edited ${absoluteTime(post.last_edited_ts)}`}>
+                (edited)
+              </span>
+            )}
           </span>
-          {theirClock && (
-            <span class="post-their-time" title={`${author}'s local time when posting (${authorZone})`}>
-              ({theirClock} their time)
-            </span>
-          )}
-          {post.last_edited_ts && (
-            <span class="post-edited" title={`Edited ${absoluteTime(post.last_edited_ts)}`}>
-              (edited)
-            </span>
-          )}
           <div class="post-actions">
             <ReactionPicker reactions={post.reactions} me={me.id} onToggle={onReact} />
             {(link || onMarkUnread || (mine && (onEdit || onDelete))) && (
