@@ -109,11 +109,7 @@ test('c starts a new thread in the open channel', async () => {
  * printed as diagnostics, not failed, so that any other control without a visible focus
  * still fails. Remove an entry once it is fixed.
  */
-const KNOWN_INVISIBLE = [
-  // The sidebar's links (Inbox, Saved, channels, conversations): app.css's
-  // `[data-nav-item]:focus-visible { outline: none }` takes their ring and nothing replaces it.
-  /^a#\.nav-item/,
-];
+const KNOWN_INVISIBLE = [];
 
 test('Tab moves through the whole page without a trap, focus always visible', async (t) => {
   await page.goto(`${env.weft.url}/a/${env.workspaceId}/ch/${seeded.planning.id}/t/${seeded.threads.q3.id}`);
