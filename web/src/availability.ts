@@ -2,20 +2,20 @@
 // working now, and if not, when a notification will reach them (in their own time).
 
 import type { Availability } from './api/types';
-import { theirTime, until } from './time';
+import { clockNow, theirTime, until } from './time';
 
 export interface AvailabilityWords {
   /** "working", "off", "focus", "away": for a dot's color. */
   state: 'working' | 'off' | 'focus' | 'away';
-  /** "Working · 14:05" — short, for lists. */
+  /** "Working · 2:05 PM" — short, for lists. */
   short: string;
   /** "off until Mon 09:00 their time, will get it then" — for the notify picker. */
   long: string;
 }
 
-/** "14:05" from "2026-11-30 14:05:00". */
+/** Their time of day now, written as the app writes every time. */
 export function localClock(a: Availability): string {
-  return a.local_time.slice(11, 16);
+  return clockNow(a.timezone);
 }
 
 export function describeAvailability(a: Availability): AvailabilityWords {

@@ -114,6 +114,15 @@ export function otherZoneClock(ts: number, timeZone: string | undefined): string
   }
 }
 
+/** The time of day now in `timeZone`, written as posts write times ("3:05 PM" or "15:05"). */
+export function clockNow(timeZone: string | undefined): string {
+  try {
+    return format({ hour: 'numeric', minute: '2-digit' }, timeZone).format(Date.now());
+  } catch {
+    return format({ hour: 'numeric', minute: '2-digit' }).format(Date.now());
+  }
+}
+
 /** The heading of the day a moment falls on: "Today", "Yesterday", "Monday", "12 November". */
 export function dayHeading(ts: number): string {
   const now = nowSeconds();
