@@ -12,6 +12,7 @@ import { useSelect } from '../state/observable';
 import { setUi } from '../state/ui';
 import { href, navigate, type Route } from '../router';
 import { UserMenu } from './UserMenu';
+import { NewConversationButton } from './conversation/NewConversation';
 
 export function Sidebar({ route }: { route: Route }) {
   const ws = useSelect(app, (s) => s.ws);
@@ -95,9 +96,12 @@ export function Sidebar({ route }: { route: Route }) {
         </ul>
 
         <section class="nav-section" aria-labelledby="nav-conversations">
-          <h2 class="nav-heading" id="nav-conversations">
-            <a href={href.conversations(ws)}>Conversations</a>
-          </h2>
+          <div class="nav-heading-row">
+            <h2 class="nav-heading" id="nav-conversations">
+              <a href={href.conversations(ws)}>Conversations</a>
+            </h2>
+            <NewConversationButton ws={ws} />
+          </div>
           <ul class="nav-list">
             {recentConversations.length === 0 && <li class="nav-hint">Direct conversations appear here.</li>}
             {recentConversations.map((c) => {
