@@ -32,7 +32,7 @@ const screens = [
   }],
   ['search-empty', `/a/${ws}/search`],
   ['search', `/a/${ws}/search?q=empty`],
-  ['search-filtered', `/a/${ws}/search?q=plan&type=threads&channel=2`],
+  ['search-filtered', `/a/${ws}/search?q=plan&where=ch:2&from=3`],
   ['search-none', `/a/${ws}/search?q=zebra`],
   ['settings-profile', `/a/${ws}/settings/profile`],
   ['settings-timezone', `/a/${ws}/settings/profile`, async (page) => {
