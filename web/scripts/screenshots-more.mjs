@@ -40,6 +40,7 @@ const screens = [
     await page.keyboard.type('new y');
   }],
   ['settings-hours', `/a/${ws}/settings/hours`],
+  ['settings-away', `/a/${ws}/settings/away`],
   ['settings-notifications', `/a/${ws}/settings/notifications`],
 ];
 const sizes = [

@@ -101,7 +101,7 @@ export function AwaySection({ me, schedule }: { me: User; schedule: Schedule | n
           <span>Note for people who try to reach you (optional)</span>
           <input type="text" maxLength={300} placeholder="e.g. Hiking, no signal. Devi covers hiring." value={note} onInput={(e) => setNote(e.currentTarget.value)} />
         </label>
-        {!dateError && <p class="settings-hint">They will read: away until {dateLabel(to)}{back ? `, back ${back}` : ''}{note.trim() ? ` — “${note.trim()}”` : ''}.</p>}
+        {!dateError && <p class="settings-hint">They will read: away until {dateLabel(to)}{back ? `, back ${back}` : ''}{note.trim() ? ` — “${note.trim()}”` : '.'}</p>}
         <div class="settings-actions">
           <button type="submit" class="btn btn-primary" disabled={save.saving}>
             {current ? 'Update away' : 'Set away'}

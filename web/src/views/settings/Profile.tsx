@@ -59,17 +59,17 @@ export function ProfileSection({ me, onZoneChanged }: { me: User; onZoneChanged:
               aria-describedby="name-status name-hint"
               onInput={(e) => setName(e.currentTarget.value)}
             />
-            <span class="settings-hint" id="name-hint">
-              Your avatar is your initials in a colour of its own. Email: {me.email}
-            </span>
           </div>
           <div class="settings-actions">
             <button type="submit" class="btn btn-primary" disabled={nameSave.saving || name.trim() === me.name}>
               Save name
             </button>
-            <SaveStatus id="name-status" state={nameSave.state} />
           </div>
         </form>
+        <SaveStatus id="name-status" state={nameSave.state} />
+        <p class="settings-hint" id="name-hint">
+          Your avatar is your initials, in a colour of its own. You sign in as {me.email}.
+        </p>
       </section>
 
       <section class="settings-card" aria-labelledby="profile-zone">
