@@ -104,21 +104,22 @@ export function NewConversationDialog({ ws, onClose }: { ws: number; onClose: ()
           void start();
         }}
       >
-        {picked.length > 0 && (
-          <ul class="chips" aria-label="With">
-            {picked.map((id) => (
-              <li class="chip" key={id}>
-                {users[id]?.name ?? 'Someone'}
-                <button type="button" class="chip-remove" aria-label={`Remove ${users[id]?.name ?? 'this person'}`} onClick={() => toggle(id)}>
-                  ×
-                </button>
-              </li>
-            ))}
-          </ul>
-        )}
-        <label class="field">
-          <span>With whom?</span>
+        <div class="field">
+          <label for="people-filter">With whom?</label>
+          {picked.length > 0 && (
+            <ul class="chips" aria-label="With">
+              {picked.map((id) => (
+                <li class="chip" key={id}>
+                  {users[id]?.name ?? 'Someone'}
+                  <button type="button" class="chip-remove" aria-label={`Remove ${users[id]?.name ?? 'this person'}`} onClick={() => toggle(id)}>
+                    ×
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
           <input
+            id="people-filter"
             ref={input}
             type="search"
             placeholder="Type a name or email"
@@ -128,6 +129,7 @@ export function NewConversationDialog({ ws, onClose }: { ws: number; onClose: ()
             aria-controls={listId}
             aria-activedescendant={shown[activeIndex] ? `person-${shown[activeIndex]!.id}` : undefined}
             autocomplete="off"
+            aria-describedby="people-hint"
             onInput={(e) => {
               setFilter(e.currentTarget.value);
               setActive(0);
@@ -150,7 +152,8 @@ export function NewConversationDialog({ ws, onClose }: { ws: number; onClose: ()
               }
             }}
           />
-        </label>
+          <span class="people-hint muted" id="people-hint">Enter adds the person picked; with someone picked and nothing typed, Enter starts.</span>
+        </div>
         <ul class="people-list" id={listId} role="listbox" aria-label="People" aria-multiselectable="true">
           {shown.length === 0 && <li class="muted people-none">Nobody in this workspace matches “{filter}”.</li>}
           {shown.map((u, i) => {
@@ -196,9 +199,6 @@ export function NewConversationDialog({ ws, onClose }: { ws: number; onClose: ()
           </p>
         )}
         <div class="composer-actions dialog-actions">
-          <span class="muted composer-keys">
-            <kbd>Enter</kbd> picks · <kbd>Ctrl</kbd>+<kbd>Enter</kbd> starts
-          </span>
           <button type="button" class="btn btn-quiet" onClick={onClose}>
             Cancel
           </button>
