@@ -100,3 +100,16 @@ export function fromZoned(year: number, month: number, day: number, hour: number
   }
   return ts;
 }
+
+/** The time of day of a moment in another zone ("11:25 PM"), or null when it reads the
+ * same as in mine (same offset): then there is nothing to add. */
+export function otherZoneClock(ts: number, timeZone: string | undefined): string | null {
+  if (!timeZone || timeZone === zone) return null;
+  try {
+    const theirs = format({ hour: 'numeric', minute: '2-digit' }, timeZone).format(ts * 1000);
+    const mine = format({ hour: 'numeric', minute: '2-digit' }).format(ts * 1000);
+    return theirs === mine ? null : theirs;
+  } catch {
+    return null;
+  }
+}

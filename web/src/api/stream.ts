@@ -42,11 +42,17 @@ export class LiveStream {
   private hiddenSince: number | null = null;
   private stopped = false;
 
+  /** `after`: the log's head read before the app loaded its data, so that nothing written
+   * between that load and the stream's start is missed (anything read twice is harmless:
+   * every event applies idempotently). */
   constructor(
     private readonly workspaceId: number,
     private readonly onEvent: (event: StreamEvent) => void,
     private readonly onStatus: (status: StreamStatus) => void,
-  ) {}
+    after: number | null = null,
+  ) {
+    this.lastSeq = after;
+  }
 
   start(): void {
     window.addEventListener('online', this.reopen);

@@ -11,10 +11,13 @@ interface Props {
   buttonClass?: string;
   align?: 'left' | 'right';
   placement?: 'below' | 'above';
+  /** The button shows text of its own: `label` is added for screen readers after it, not
+   * instead of it (the visible words stay part of the accessible name). */
+  textButton?: boolean;
   children: (close: () => void) => ComponentChildren;
 }
 
-export function Popover({ label, button, buttonClass = 'btn-icon', align = 'right', placement = 'below', children }: Props) {
+export function Popover({ label, button, buttonClass = 'btn-icon', align = 'right', placement = 'below', textButton = false, children }: Props) {
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   const trigger = useRef<HTMLButtonElement>(null);
@@ -51,13 +54,14 @@ export function Popover({ label, button, buttonClass = 'btn-icon', align = 'righ
         type="button"
         ref={trigger}
         class={buttonClass}
-        aria-label={label}
+        aria-label={textButton ? undefined : label}
         title={label}
         aria-haspopup="true"
         aria-expanded={open}
         onClick={() => setOpen(!open)}
       >
         {button}
+        {textButton && <span class="sr-only">, {label}</span>}
       </button>
       {open && <div class={`popover popover-${align} popover-${placement}`}>{children(() => close())}</div>}
     </div>

@@ -2,6 +2,7 @@
 // view came from); the view's title; its actions.
 
 import type { ComponentChildren } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
 import { setUi } from '../state/ui';
 import { Icon } from './Icon';
 
@@ -14,6 +15,13 @@ interface Props {
 }
 
 export function ViewHeader({ title, subtitle, back, actions }: Props) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  // A new view takes the focus when the old one had it (or nothing had it), so keyboard
+  // and screen-reader users land at its title; a click in the sidebar keeps focus there.
+  useEffect(() => {
+    const active = document.activeElement;
+    if (!active || active === document.body || active.closest('main')) heading.current?.focus({ preventScroll: true });
+  }, []);
   return (
     <header class="view-header">
       {back ? (
@@ -26,7 +34,9 @@ export function ViewHeader({ title, subtitle, back, actions }: Props) {
         </button>
       )}
       <div class="view-title">
-        <h1>{title}</h1>
+        <h1 ref={heading} tabIndex={-1}>
+          {title}
+        </h1>
         {subtitle && <div class="view-subtitle">{subtitle}</div>}
       </div>
       {actions && <div class="view-actions">{actions}</div>}

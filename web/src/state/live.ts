@@ -2,6 +2,7 @@
 // conversations) current, and hands every event to the views that listen (a thread view
 // applies its comments' events, the inbox refreshes itself).
 
+import { call } from '../api/client';
 import { LiveStream } from '../api/stream';
 import type { Channel, Conversation, Group, StreamEvent, WorkspaceUser } from '../api/types';
 import { app, patch, refreshUnread, withItem } from './app';
@@ -19,9 +20,16 @@ export function onLiveEvent(listener: Listener): () => void {
 
 let stream: LiveStream | null = null;
 
-export function followWorkspace(ws: number): void {
+/** Starts following a workspace's events from the log's current head; answers once that
+ * head is known, so data loaded afterwards cannot miss an event. */
+export async function followWorkspace(ws: number): Promise<void> {
   stream?.stop();
-  stream = new LiveStream(ws, dispatch, (status) => patch({ stream: status }));
+  // events/get with no `after` and no wait answers at once with the head as `last_seq`.
+  const head = await call('events/get', { workspace_id: ws, timeout: 0, limit: 1 })
+    .then((page) => page.last_seq)
+    .catch(() => null);
+  if (app.get().ws !== ws) return;
+  stream = new LiveStream(ws, dispatch, (status) => patch({ stream: status }), head);
   stream.start();
 }
 

@@ -11,6 +11,7 @@ import { setUi, ui } from '../state/ui';
 import { useShortcuts } from '../keyboard';
 import { href, navigate, useRoute, type Route } from '../router';
 import { Empty } from '../components/Empty';
+import { ToastView } from '../components/ToastView';
 import { Sidebar } from './Sidebar';
 import { InboxView } from './Inbox';
 import { SavedView } from './Saved';
@@ -21,6 +22,7 @@ import { SearchView } from './search';
 import { SettingsView } from './settings';
 import { ShortcutsDialog } from './Shortcuts';
 import { BrowseChannels } from './BrowseChannels';
+import { EmergencyBanner } from './EmergencyBanner';
 
 export function App() {
   const route = useRoute();
@@ -30,6 +32,8 @@ export function App() {
   const inboxCount = useSelect(app, (s) => s.inboxCount);
   const { sidebarOpen, shortcutsOpen, browseChannelsOpen } = useSelect(ui, (s) => s);
   const [defaultWs, setDefaultWs] = useState<number | null | undefined>(undefined);
+  /** The workspace whose stream position is known: views load their data only after that. */
+  const [following, setFollowing] = useState<number | null>(null);
 
   useEffect(() => {
     loadSession()
@@ -46,9 +50,13 @@ export function App() {
   const routeWs = 'ws' in route ? route.ws : defaultWs ?? null;
   useEffect(() => {
     if (!me || !routeWs || routeWs === ws) return;
-    patch({ ws: routeWs, channels: {}, users: {}, conversations: [], unreadThreads: {}, unreadConversations: {}, inboxCount: 0 });
-    followWorkspace(routeWs);
-    loadWorkspace(routeWs).catch((e) => patch({ fatal: describeError(e) }));
+    patch({ ws: routeWs, channels: {}, users: {}, conversations: [], unreadThreads: {}, unreadConversations: {}, inboxCount: 0, inboxIds: {} });
+    followWorkspace(routeWs)
+      .then(() => {
+        setFollowing(routeWs);
+        return loadWorkspace(routeWs);
+      })
+      .catch((e) => patch({ fatal: describeError(e) }));
   }, [me, routeWs]);
 
   // The tab's title carries the inbox's unread count.
@@ -97,17 +105,26 @@ export function App() {
       </main>
     );
   }
-  if (!me || !ws) return <div class="loading-screen" aria-busy="true" aria-label="Loading Weft" />;
+  if (!me || !ws || following !== ws) return <div class="loading-screen" aria-busy="true" aria-label="Loading Weft" />;
 
   return (
     <div class={`layout ${sidebarOpen ? 'show-sidebar' : 'show-main'}`}>
-      <nav class="sidebar" aria-label="Workspace">
+      <nav
+        class="sidebar"
+        aria-label="Workspace"
+        onClick={(e) => {
+          // On a phone, following any link in the sidebar shows the main pane again.
+          if ((e.target as Element).closest('a[href]')) setUi({ sidebarOpen: false });
+        }}
+      >
         <Sidebar route={route} />
       </nav>
       <main class="main" id="main">
+        <EmergencyBanner ws={ws} />
         <View route={route} ws={ws} />
       </main>
       <LiveRegion />
+      <ToastView />
       {shortcutsOpen && <ShortcutsDialog onClose={() => setUi({ shortcutsOpen: false })} />}
       {browseChannelsOpen && <BrowseChannels ws={ws} onClose={() => setUi({ browseChannelsOpen: false })} />}
     </div>
@@ -124,7 +141,7 @@ function View({ route, ws }: { route: Route; ws: number }) {
     case 'channel':
       return <ChannelView key={route.channel} ws={ws} channelId={route.channel} />;
     case 'thread':
-      return <ThreadView key={route.thread} ws={ws} channelId={route.channel} threadId={route.thread} commentId={route.comment} />;
+      return <ThreadView key={`${route.thread}/${route.comment ?? ""}`} ws={ws} channelId={route.channel} threadId={route.thread} commentId={route.comment} />;
     case 'conversations':
     case 'conversation':
       return <ConversationsView ws={ws} route={route} />;

@@ -6,14 +6,16 @@ import { objects } from '../api/lists';
 import type { Thread } from '../api/types';
 import { Empty } from '../components/Empty';
 import { Icon } from '../components/Icon';
+import { Popover } from '../components/Popover';
 import { ThreadRow } from '../components/ThreadRow';
 import { ViewHeader } from '../components/ViewHeader';
 import { useShortcuts } from '../keyboard';
 import { href, navigate } from '../router';
-import { app, isMember, patch, withItem } from '../state/app';
+import { app, isMember, patch, refreshUnread, withItem } from '../state/app';
 import { announce } from '../state/announce';
 import { onLiveEvent } from '../state/live';
 import { useSelect } from '../state/observable';
+import { showToast } from '../state/toast';
 import { Composer, type Post } from './composer/Composer';
 import { ListSkeleton } from '../components/ListSkeleton';
 
@@ -121,6 +123,30 @@ export function ChannelView({ ws, channelId }: { ws: number; channelId: number }
     }
   };
 
+  const markAllRead = async () => {
+    try {
+      await call('threads/mark_all_read', { channel_id: channel.id });
+      setThreads((list) => list?.map((t) => ({ ...t, last_read_obj_index: t.last_obj_index })) ?? null);
+      void refreshUnread();
+      showToast(`Everything in #${channel.name} is marked read`);
+    } catch (e) {
+      announce(`Could not mark read: ${describeError(e)}`);
+    }
+  };
+
+  const leave = async () => {
+    if (!window.confirm(`Leave #${channel.name}? ${channel.public ? 'You can join it again from Browse channels.' : 'It is private: someone in it will have to add you back.'}`)) return;
+    try {
+      await call('channels/leave', { id: channel.id });
+      const user_ids = channel.user_ids.filter((id) => id !== me?.id);
+      patch({ channels: withItem(app.get().channels, channel.id, channel.public ? { ...channel, user_ids } : undefined) });
+      showToast(`You left #${channel.name}`);
+      navigate(href.inbox(ws));
+    } catch (e) {
+      announce(`Could not leave: ${describeError(e)}`);
+    }
+  };
+
   const join = async () => {
     try {
       await call('channels/join', { id: channel.id });
@@ -147,6 +173,20 @@ export function ChannelView({ ws, channelId }: { ws: number; channelId: number }
               <button type="button" class={`btn-icon ${channel.is_favorited ? 'is-on' : ''}`} aria-pressed={channel.is_favorited} aria-label="Favourite channel" title={channel.is_favorited ? 'Remove from favourites' : 'Add to favourites'} onClick={toggleFavorite}>
                 <Icon name="star" />
               </button>
+            )}
+            {member && (
+              <Popover label="Channel actions" button={<Icon name="more" />}>
+                {(close) => (
+                  <div class="menu-list">
+                    <button type="button" class="menu-item" onClick={() => { close(); void markAllRead(); }}>
+                      <Icon name="check" size={16} /> Mark all as read
+                    </button>
+                    <button type="button" class="menu-item menu-danger" onClick={() => { close(); void leave(); }}>
+                      <Icon name="back" size={16} /> Leave channel
+                    </button>
+                  </div>
+                )}
+              </Popover>
             )}
             {member ? (
               <button type="button" class="btn btn-primary" onClick={() => setComposing(true)} title="New thread (c)">

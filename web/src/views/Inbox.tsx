@@ -17,6 +17,7 @@ import { plainSnippet } from '../snippet';
 import { app, patch, refreshUnread, userName, withItem } from '../state/app';
 import { announce } from '../state/announce';
 import { onLiveEvent } from '../state/live';
+import { showToast } from '../state/toast';
 import { useSelect } from '../state/observable';
 import { absoluteTime } from '../time';
 
@@ -69,7 +70,10 @@ export function InboxView({ ws }: { ws: number }) {
     remove(item.id);
     try {
       await call('inbox/archive', { id: item.id });
-      announce(`Done: ${item.title}`);
+      showToast(`Done: ${item.title}`, {
+        label: 'Undo',
+        run: () => void call('inbox/unarchive', { id: item.id }).then(() => load(), (e) => announce(describeError(e))),
+      });
       void refreshUnread();
     } catch (e) {
       announce(`Could not mark it done: ${describeError(e)}`);
@@ -82,7 +86,10 @@ export function InboxView({ ws }: { ws: number }) {
     remove(item.id);
     try {
       const answer = await call('inbox/snooze', { id: item.id, ...choice });
-      announce(answer.snoozed_until_ts ? `Snoozed until ${absoluteTime(answer.snoozed_until_ts)}` : 'Snoozed');
+      showToast(answer.snoozed_until_ts ? `Snoozed until ${absoluteTime(answer.snoozed_until_ts)}` : 'Snoozed', {
+        label: 'Undo',
+        run: () => void call('inbox/unsnooze', { id: item.id }).then(() => load(), (e) => announce(describeError(e))),
+      });
       void refreshUnread();
     } catch (e) {
       announce(`Could not snooze: ${describeError(e)}`);

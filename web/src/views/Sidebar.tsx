@@ -39,6 +39,7 @@ export function Sidebar({ route }: { route: Route }) {
         <Popover
           label="Switch workspace"
           buttonClass="workspace-switcher"
+          textButton
           align="left"
           button={
             <>

@@ -3,8 +3,7 @@
 // composer. Opening it marks it read.
 
 import { Fragment } from 'preact';
-import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
-import { call, describeError } from '../api/client';
+import { useEffect } from 'preact/hooks';
 import type { Comment } from '../api/types';
 import { Avatar } from '../components/Avatar';
 import { Empty } from '../components/Empty';
@@ -13,15 +12,16 @@ import { Icon } from '../components/Icon';
 import { ViewHeader } from '../components/ViewHeader';
 import { useShortcuts } from '../keyboard';
 import { href, navigate } from '../router';
-import { app, refreshUnread, userName } from '../state/app';
-import { announce } from '../state/announce';
+import { app, userName } from '../state/app';
 import { useSelect } from '../state/observable';
 import { Composer, type Post as PostInput } from './composer/Composer';
 import { ListSkeleton } from '../components/ListSkeleton';
 import { Post } from './thread/Post';
-import { withReaction } from './thread/Reactions';
+import { postActions } from './thread/postActions';
 import { ThreadMenu } from './thread/ThreadMenu';
+import { useMarkRead } from './thread/useMarkRead';
 import { useThread, type Pending } from './thread/useThread';
+import { useThreadScroll } from './thread/useThreadScroll';
 
 interface Props {
   ws: number;
@@ -35,9 +35,6 @@ export function ThreadView({ ws, channelId, threadId, commentId }: Props) {
   const { thread, comments } = t;
   const channel = useSelect(app, (s) => s.channels[thread?.channel_id ?? channelId]);
   const me = useSelect(app, (s) => s.me!);
-  const scroller = useRef<HTMLDivElement>(null);
-  const topSentinel = useRef<HTMLDivElement>(null);
-  const keepBottomGap = useRef<number | null>(null);
 
   const back = () => navigate(href.channel(ws, thread?.channel_id ?? channelId));
 
@@ -46,59 +43,9 @@ export function ThreadView({ ws, channelId, threadId, commentId }: Props) {
     if (t.movedTo) navigate(href.thread(ws, t.movedTo, threadId, commentId), { replace: true });
   }, [t.movedTo]);
 
-  // Opening the thread, and every comment that arrives while I look at it, marks it read.
-  const lastIndex = thread?.last_obj_index;
-  useEffect(() => {
-    if (!thread || document.visibilityState !== 'visible') return;
-    if (thread.last_read_obj_index >= thread.last_obj_index) return;
-    call('threads/mark_read', { id: thread.id, obj_index: thread.last_obj_index })
-      .then(() => {
-        t.setThread((x) => (x ? { ...x, last_read_obj_index: Math.max(x.last_read_obj_index, thread.last_obj_index) } : x));
-        void refreshUnread();
-      })
-      .catch(() => undefined);
-  }, [thread?.id, lastIndex]);
+  useMarkRead(thread, t.setThread);
 
-  // First view: at the comment asked for, else at the "new" divider, else at the bottom.
-  const positioned = useRef(false);
-  useLayoutEffect(() => {
-    if (!thread || positioned.current || !scroller.current) return;
-    positioned.current = true;
-    const target =
-      (commentId && document.getElementById(`comment-${commentId}`)) || document.getElementById('unread-divider');
-    if (target) {
-      target.scrollIntoView({ block: commentId ? 'center' : 'start' });
-      if (commentId) target.focus({ preventScroll: true });
-    } else scroller.current.scrollTop = scroller.current.scrollHeight;
-  }, [thread, comments.length]);
-
-  // Earlier pages keep what I was reading in place.
-  useLayoutEffect(() => {
-    const el = scroller.current;
-    if (el && keepBottomGap.current !== null) {
-      el.scrollTop = el.scrollHeight - keepBottomGap.current;
-      keepBottomGap.current = null;
-    }
-  }, [comments]);
-  const loadEarlier = () => {
-    const el = scroller.current;
-    if (el) keepBottomGap.current = el.scrollHeight - el.scrollTop;
-    void t.loadEarlier();
-  };
-  useEffect(() => {
-    const el = topSentinel.current;
-    if (!el || !t.hasEarlier) return;
-    const io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && positioned.current && loadEarlier(), { root: scroller.current, rootMargin: '200px 0px 0px 0px' });
-    io.observe(el);
-    return () => io.disconnect();
-  }, [t.hasEarlier, comments[0]?.id]);
-
-  // Keep the newest in view when something arrives and I was already at the bottom.
-  const atBottom = useRef(true);
-  useLayoutEffect(() => {
-    const el = scroller.current;
-    if (el && atBottom.current && positioned.current && keepBottomGap.current === null) el.scrollTop = el.scrollHeight;
-  }, [comments.length, t.pending.length]);
+  const scroll = useThreadScroll({ ready: !!thread, commentId, comments, pendingCount: t.pending.length, hasEarlier: t.hasEarlier, loadEarlier: t.loadEarlier });
 
   useShortcuts({
     r: () => document.getElementById('reply-box')?.focus(),
@@ -128,58 +75,7 @@ export function ThreadView({ ws, channelId, threadId, commentId }: Props) {
   }
   if (!thread || !channel) return <ListSkeleton />;
 
-  const react = (target: { thread_id: number } | { comment_id: number }, emoji: string, on: boolean) => {
-    const apply = (add: boolean) => {
-      if ('thread_id' in target) t.setThread((x) => (x ? { ...x, reactions: withReaction(x.reactions, emoji, me.id, add) } : x));
-      else t.setComments((list) => list.map((c) => (c.id === target.comment_id ? { ...c, reactions: withReaction(c.reactions, emoji, me.id, add) } : c)));
-    };
-    apply(on);
-    call(on ? 'reactions/add' : 'reactions/remove', { ...target, reaction: emoji }).catch((e) => {
-      apply(!on);
-      announce(`Could not react: ${describeError(e)}`);
-    });
-  };
-
-  const editComment = (c: Comment) => async (content: string) => {
-    try {
-      const updated = await call('comments/update', { id: c.id, content });
-      t.setComments((list) => list.map((x) => (x.id === c.id ? { ...x, ...updated } : x)));
-      return true;
-    } catch (e) {
-      announce(`Could not save: ${describeError(e)}`);
-      return false;
-    }
-  };
-  const deleteComment = (c: Comment) => async () => {
-    if (!window.confirm('Delete this comment? This cannot be undone.')) return;
-    try {
-      await call('comments/remove', { id: c.id });
-      t.setComments((list) => list.filter((x) => x.id !== c.id));
-      announce('Comment deleted');
-    } catch (e) {
-      announce(`Could not delete: ${describeError(e)}`);
-    }
-  };
-  const markUnreadFrom = (objIndex: number) => async () => {
-    try {
-      await call('threads/mark_unread', { id: thread.id, obj_index: objIndex });
-      announce('Marked unread');
-      void refreshUnread();
-      navigate(href.inbox(ws));
-    } catch (e) {
-      announce(`Could not mark unread: ${describeError(e)}`);
-    }
-  };
-  const editThread = async (content: string, title?: string) => {
-    try {
-      const updated = await call('threads/update', { id: thread.id, content, ...(title ? { title } : {}) });
-      t.setThread((x) => (x ? { ...x, ...updated, starred: x.starred, last_read_obj_index: x.last_read_obj_index } : x));
-      return true;
-    } catch (e) {
-      announce(`Could not save: ${describeError(e)}`);
-      return false;
-    }
-  };
+  const act = postActions(ws, thread, channel.id, me.id, t.setThread, t.setComments);
 
   const readAt = t.readAt ?? -2;
   const firstUnread = readAt >= -1 ? comments.find((c) => c.obj_index > readAt && c.creator !== me.id) : undefined;
@@ -203,14 +99,11 @@ export function ThreadView({ ws, channelId, threadId, commentId }: Props) {
         back={{ label: `Back to #${channel.name}`, onBack: back }}
         actions={<ThreadMenu ws={ws} thread={thread} setThread={t.setThread} />}
       />
-      <div class="thread-scroll" ref={scroller} onScroll={(e) => {
-        const el = e.currentTarget;
-        atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
-      }} data-nav-scope>
+      <div class="thread-scroll" ref={scroll.scroller} onScroll={scroll.onScroll} data-nav-scope>
         <div class="thread-content">
           {t.hasEarlier ? (
-            <div class="show-earlier" ref={topSentinel}>
-              <button type="button" class="btn btn-quiet" onClick={loadEarlier} disabled={t.loadingEarlier}>
+            <div class="show-earlier" ref={scroll.topSentinel}>
+              <button type="button" class="btn btn-quiet" onClick={scroll.loadEarlier} disabled={t.loadingEarlier}>
                 {t.loadingEarlier ? 'Loading…' : 'Show earlier comments'}
               </button>
             </div>
@@ -219,23 +112,15 @@ export function ThreadView({ ws, channelId, threadId, commentId }: Props) {
               post={thread}
               kind="thread"
               title={thread.title}
-              onReact={(emoji, on) => react({ thread_id: thread.id }, emoji, on)}
-              onEdit={editThread}
-              onDelete={async () => {
-                if (!window.confirm('Delete this thread and all its comments? This cannot be undone.')) return;
-                try {
-                  await call('threads/remove', { id: thread.id });
-                  announce('Thread deleted');
-                  navigate(href.channel(ws, channel.id));
-                } catch (e) {
-                  announce(`Could not delete: ${describeError(e)}`);
-                }
-              }}
-              onMarkUnread={markUnreadFrom(-1)}
+              link={href.thread(ws, channel.id, thread.id)}
+              onReact={(emoji, on) => act.react({ thread_id: thread.id }, emoji, on)}
+              onEdit={act.editThread}
+              onDelete={act.deleteThread}
+              onMarkUnread={act.markUnreadFrom(-1)}
             />
           )}
           {!t.hasEarlier && comments.length > 0 && <div class="comments-start" aria-hidden="true" />}
-          {comments.map((c) => (
+          {comments.map((c, i) => (
             <Fragment key={c.id}>
               {c === firstUnread && (
                 <div class="unread-divider" id="unread-divider" role="separator" tabIndex={-1}>
@@ -253,11 +138,13 @@ export function ThreadView({ ws, channelId, threadId, commentId }: Props) {
                   post={c}
                   kind="comment"
                   anchorId={`comment-${c.id}`}
+                  link={href.thread(ws, channel.id, thread.id, c.id)}
+                  compact={i > 0 && c !== firstUnread && !closedBy(c) && sameAuthorSoon(comments[i - 1]!, c)}
                   highlighted={c.id === commentId}
-                  onReact={(emoji, on) => react({ comment_id: c.id }, emoji, on)}
-                  onEdit={editComment(c)}
-                  onDelete={deleteComment(c)}
-                  onMarkUnread={markUnreadFrom(c.obj_index)}
+                  onReact={(emoji, on) => act.react({ comment_id: c.id }, emoji, on)}
+                  onEdit={act.editComment(c)}
+                  onDelete={act.deleteComment(c)}
+                  onMarkUnread={act.markUnreadFrom(c.obj_index)}
                 />
               )}
             </Fragment>
@@ -302,3 +189,8 @@ function PendingPost({ pending, onRetry, onDiscard }: { pending: Pending; onRetr
   );
 }
 
+
+/** Two comments read as one stretch: same person, five minutes apart at most. */
+function sameAuthorSoon(previous: Comment, next: Comment): boolean {
+  return previous.creator === next.creator && !previous.thread_action && next.posted_ts - previous.posted_ts < 300;
+}

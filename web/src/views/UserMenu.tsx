@@ -16,6 +16,7 @@ export function UserMenu({ me, ws }: { me: User; ws: number }) {
     <Popover
       label="Your menu"
       buttonClass="user-button"
+      textButton
       align="left"
       placement="above"
       button={

@@ -9,7 +9,8 @@ import { Popover } from '../../components/Popover';
 import { Time } from '../../components/Time';
 import { app, userName } from '../../state/app';
 import { useSelect } from '../../state/observable';
-import { absoluteTime } from '../../time';
+import { absoluteTime, otherZoneClock } from '../../time';
+import { showToast } from '../../state/toast';
 import { ReactionPicker, Reactions, type ReactionMap } from './Reactions';
 
 export interface PostData {
@@ -33,11 +34,17 @@ interface Props {
   title?: string | undefined;
   onDelete?: (() => void) | undefined;
   onMarkUnread?: (() => void) | undefined;
+  /** The post's own address, to copy and share. */
+  link?: string | undefined;
+  /** A follow-up by the same person moments later: no repeated name and avatar. */
+  compact?: boolean;
 }
 
-export function Post({ post, kind, title, highlighted, anchorId, onReact, onEdit, onDelete, onMarkUnread }: Props) {
+export function Post({ post, kind, title, compact = false, highlighted, anchorId, link, onReact, onEdit, onDelete, onMarkUnread }: Props) {
   const me = useSelect(app, (s) => s.me!);
   const author = useSelect(app, (s) => post.creator_name ?? userName(s, post.creator));
+  const authorZone = useSelect(app, (s) => (s.me?.id === post.creator ? undefined : s.users[post.creator]?.timezone));
+  const theirClock = otherZoneClock(post.posted_ts, authorZone);
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState(post.content);
   const [newTitle, setNewTitle] = useState(title ?? '');
@@ -49,14 +56,19 @@ export function Post({ post, kind, title, highlighted, anchorId, onReact, onEdit
   };
 
   return (
-    <article class={`post post-${kind} ${highlighted ? 'is-highlighted' : ''}`} id={anchorId} tabIndex={-1} data-nav-item aria-label={`${author}, ${absoluteTime(post.posted_ts)}`}>
-      <Avatar id={post.creator} name={author} />
+    <article class={`post post-${kind} ${highlighted ? 'is-highlighted' : ''} ${compact ? 'is-compact' : ''}`} id={anchorId} tabIndex={-1} data-nav-item aria-label={`${author}, ${absoluteTime(post.posted_ts)}`}>
+      {compact ? <span class="avatar-space" aria-hidden="true" /> : <Avatar id={post.creator} name={author} />}
       <div class="post-main">
         <header class="post-header">
           <span class="post-author">{author}</span>
           <span class="post-time">
             <Time ts={post.posted_ts} style="post" />
           </span>
+          {theirClock && (
+            <span class="post-their-time" title={`${author}'s local time when posting (${authorZone})`}>
+              ({theirClock} their time)
+            </span>
+          )}
           {post.last_edited_ts && (
             <span class="post-edited" title={`Edited ${absoluteTime(post.last_edited_ts)}`}>
               (edited)
@@ -64,10 +76,25 @@ export function Post({ post, kind, title, highlighted, anchorId, onReact, onEdit
           )}
           <div class="post-actions">
             <ReactionPicker reactions={post.reactions} me={me.id} onToggle={onReact} />
-            {(onMarkUnread || (mine && (onEdit || onDelete))) && (
+            {(link || onMarkUnread || (mine && (onEdit || onDelete))) && (
               <Popover label="More actions" buttonClass="btn-icon btn-small" button={<Icon name="more" size={16} />}>
                 {(close) => (
                   <div class="menu-list">
+                    {link && (
+                      <button
+                        type="button"
+                        class="menu-item"
+                        onClick={() => {
+                          close();
+                          void navigator.clipboard?.writeText(new URL(link, location.href).href).then(
+                            () => showToast('Link copied'),
+                            () => showToast('Could not copy the link'),
+                          );
+                        }}
+                      >
+                        Copy link
+                      </button>
+                    )}
                     {onMarkUnread && (
                       <button type="button" class="menu-item" onClick={() => { close(); onMarkUnread(); }}>
                         Mark unread from here

@@ -12,6 +12,7 @@ import { useSelect } from '../../state/observable';
 import { href, navigate } from '../../router';
 import { app, patch, refreshUnread, sidebarChannels, withItem } from '../../state/app';
 import { announce } from '../../state/announce';
+import { showToast } from '../../state/toast';
 import { absoluteTime, nowSeconds } from '../../time';
 
 type SetThread = (f: (t: Thread | null) => Thread | null) => void;
@@ -54,27 +55,28 @@ export function ThreadMenu({ ws, thread, setThread }: { ws: number; thread: Thre
   };
 
   /** Done or snoozed: out of the inbox, and back to it for the next one. */
-  const leaveInbox = async (request: () => Promise<unknown>, done: string) => {
+  const leaveInbox = async (request: () => Promise<unknown>, done: string, undo: () => Promise<unknown>) => {
     try {
       await request();
       patch({ inboxIds: withItem(app.get().inboxIds, thread.id, undefined) });
-      announce(done);
+      showToast(done, { label: 'Undo', run: () => void undo().then(() => refreshUnread(), (e) => announce(describeError(e))) });
       void refreshUnread();
       navigate(href.inbox(ws));
     } catch (e) {
       announce(`Could not do that: ${describeError(e)}`);
     }
   };
-  const done = () => leaveInbox(() => call('inbox/archive', { id: thread.id }), `Done: ${thread.title}`);
-  const snooze = (choice: SnoozeChoice) => leaveInbox(() => call('inbox/snooze', { id: thread.id, ...choice }), 'Snoozed');
+  const done = () => leaveInbox(() => call('inbox/archive', { id: thread.id }), `Done: ${thread.title}`, () => call('inbox/unarchive', { id: thread.id }));
+  const snooze = (choice: SnoozeChoice) =>
+    leaveInbox(() => call('inbox/snooze', { id: thread.id, ...choice }), 'Snoozed', () => call('inbox/unsnooze', { id: thread.id }));
   useShortcuts({ e: () => (inInbox ? void done() : false) });
 
   return (
     <>
       {inInbox && (
         <>
-          <button type="button" class="btn btn-quiet btn-small" title="Done: out of your inbox until something new (e)" onClick={() => void done()}>
-            <Icon name="check" size={16} /> Done
+          <button type="button" class="btn btn-quiet btn-small" aria-label="Done" title="Done: out of your inbox until something new (e)" onClick={() => void done()}>
+            <Icon name="check" size={16} /> <span class="btn-label">Done</span>
           </button>
           <SnoozeMenu label="Snooze this thread" onSnooze={(c) => void snooze(c)} />
         </>

@@ -1,0 +1,72 @@
+// Where an open thread is scrolled: first at the comment asked for, else at the "new"
+// divider, else at the newest; earlier pages load as the top comes near and keep what I
+// was reading in place; new comments keep the newest in view if I was at the bottom.
+
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import type { Comment } from '../../api/types';
+
+interface Options {
+  ready: boolean;
+  commentId: number | undefined;
+  comments: Comment[];
+  pendingCount: number;
+  hasEarlier: boolean;
+  loadEarlier: () => Promise<void>;
+}
+
+export function useThreadScroll({ ready, commentId, comments, pendingCount, hasEarlier, loadEarlier }: Options) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const topSentinel = useRef<HTMLDivElement>(null);
+  /** Distance from the bottom to keep while an earlier page is added above. */
+  const keepBottomGap = useRef<number | null>(null);
+  const positioned = useRef(false);
+  const atBottom = useRef(true);
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!ready || positioned.current || !el) return;
+    positioned.current = true;
+    const target = (commentId && document.getElementById(`comment-${commentId}`)) || document.getElementById('unread-divider');
+    if (target) {
+      target.scrollIntoView({ block: commentId ? 'center' : 'start' });
+      if (commentId) target.focus({ preventScroll: true });
+    } else el.scrollTop = el.scrollHeight;
+  }, [ready, comments.length]);
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el && keepBottomGap.current !== null) {
+      el.scrollTop = el.scrollHeight - keepBottomGap.current;
+      keepBottomGap.current = null;
+    }
+  }, [comments]);
+
+  const earlier = () => {
+    const el = scroller.current;
+    if (el) keepBottomGap.current = el.scrollHeight - el.scrollTop;
+    void loadEarlier();
+  };
+
+  useEffect(() => {
+    const el = topSentinel.current;
+    if (!el || !hasEarlier) return;
+    const io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && positioned.current && earlier(), {
+      root: scroller.current,
+      rootMargin: '200px 0px 0px 0px',
+    });
+    io.observe(el);
+    return () => io.disconnect();
+  }, [hasEarlier, comments[0]?.id]);
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el && atBottom.current && positioned.current && keepBottomGap.current === null) el.scrollTop = el.scrollHeight;
+  }, [comments.length, pendingCount]);
+
+  const onScroll = (e: Event) => {
+    const el = e.currentTarget as HTMLElement;
+    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+  };
+
+  return { scroller, topSentinel, loadEarlier: earlier, onScroll };
+}
