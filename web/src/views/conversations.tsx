@@ -78,8 +78,8 @@ function ConversationRow({ ws, c, unread }: { ws: number; c: Conversation; unrea
     <li class={`row ${unread ? 'is-unread' : ''}`} data-nav-item data-id={c.id} tabIndex={-1}>
       <a class="row-link" href={href.conversation(ws, c.id)} data-nav-open>
         {others.length > 1 ? (
-          <span class={`avatar avatar-md tint-${c.id % 8} group-avatar`} aria-hidden="true">
-            {others.length + 1}
+          <span class={`avatar avatar-md tint-${c.id % 8} group-avatar`} aria-hidden="true" title={`${others.length + 1} people`}>
+            <Icon name="chat" size={16} />
           </span>
         ) : (
           <Avatar id={avatarId} name={title} />
@@ -222,6 +222,19 @@ function ConversationChat({ ws, conversationId, messageId }: { ws: number; conve
     const el = scroller.current;
     if (el && atBottom.current && positioned.current && keepBottomGap.current === null) el.scrollTop = el.scrollHeight;
   }, [messages.length, t.pending.length]);
+
+  // The footer grows (availability lines, a longer draft) and content renders late: at the
+  // bottom, stay at the bottom.
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => {
+      if (atBottom.current && positioned.current) el.scrollTop = el.scrollHeight;
+    });
+    ro.observe(el);
+    if (el.firstElementChild) ro.observe(el.firstElementChild);
+    return () => ro.disconnect();
+  }, [conversation !== null]);
 
   useShortcuts({
     r: () => document.getElementById(`chat-box-${conversationId}`)?.focus(),

@@ -54,7 +54,14 @@ export function SettingsView({ ws, section }: { ws: number; section: string }) {
       <nav class="settings-nav" aria-label="Settings sections">
         {SECTIONS.map(([s, label]) => (
           <a key={s} href={href.settings(ws, s)} class={`settings-tab ${s === current ? 'is-current' : ''}`} aria-current={s === current ? 'page' : undefined}>
-            {label}
+            {s === 'hours' ? (
+              <>
+                <span class="tab-wide">{label}</span>
+                <span class="tab-phone">Hours</span>
+              </>
+            ) : (
+              label
+            )}
           </a>
         ))}
       </nav>
