@@ -35,6 +35,7 @@ export function TimeZonePicker({ id, value, onPick, describedBy, invalid }: Prop
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
   const list = useRef<HTMLUListElement>(null);
+  const input = useRef<HTMLInputElement>(null);
 
   const q = (text ?? '').trim().toLowerCase().replace(/\s+/g, '_');
   const matches = useMemo(() => {
@@ -51,6 +52,8 @@ export function TimeZonePicker({ id, value, onPick, describedBy, invalid }: Prop
     onPick(z);
     setText(null);
     setOpen(false);
+    // Typing again replaces the name picked.
+    requestAnimationFrame(() => input.current?.select());
   };
   const move = (step: number) => {
     const next = Math.max(0, Math.min(shown.length - 1, activeIndex + step));
@@ -62,6 +65,7 @@ export function TimeZonePicker({ id, value, onPick, describedBy, invalid }: Prop
   return (
     <div class="tz-picker">
       <input
+        ref={input}
         id={id}
         type="text"
         role="combobox"
@@ -79,6 +83,12 @@ export function TimeZonePicker({ id, value, onPick, describedBy, invalid }: Prop
           setText('');
           setOpen(true);
           setActive(Math.max(0, ALL.indexOf(value)));
+          e.currentTarget.select();
+        }}
+        onClick={(e) => {
+          if (open) return;
+          setText('');
+          setOpen(true);
           e.currentTarget.select();
         }}
         onInput={(e) => {
