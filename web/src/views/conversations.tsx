@@ -24,6 +24,7 @@ import { absoluteTime, nowSeconds } from '../time';
 import { withReaction } from './thread/Reactions';
 import { ChatComposer } from './conversation/ChatComposer';
 import { MessageList, PendingMessages } from './conversation/Messages';
+import { AddPeopleDialog, leaveConversation, RenameDialog } from './conversation/GroupActions';
 import { NewConversationButton } from './conversation/NewConversation';
 import { useConversation } from './conversation/useConversation';
 import '../styles/conversations.css';
@@ -152,6 +153,7 @@ function ConversationChat({ ws, conversationId, messageId }: { ws: number; conve
   const visible = useVisible();
   const [highlight, setHighlight] = useState<number | undefined>(messageId);
   const [searching, setSearching] = useState(false);
+  const [dialog, setDialog] = useState<'rename' | 'add' | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const topSentinel = useRef<HTMLDivElement>(null);
   const keepBottomGap = useRef<number | null>(null);
@@ -338,6 +340,16 @@ function ConversationChat({ ws, conversationId, messageId }: { ws: number; conve
             <Popover label="Conversation actions" button={<Icon name="more" />}>
               {(close) => (
                 <div class="menu-list">
+                  {direct === undefined && (
+                    <>
+                      <button type="button" class="menu-item" onClick={() => { close(); setDialog('rename'); }}>
+                        <Icon name="edit" size={16} /> Rename…
+                      </button>
+                      <button type="button" class="menu-item" onClick={() => { close(); setDialog('add'); }}>
+                        <Icon name="plus" size={16} /> Add people…
+                      </button>
+                    </>
+                  )}
                   {muted ? (
                     <button type="button" class="menu-item" onClick={() => { close(); void mute(null); }}>
                       <Icon name="bell" size={16} /> Unmute
@@ -355,9 +367,16 @@ function ConversationChat({ ws, conversationId, messageId }: { ws: number; conve
                       </button>
                     </>
                   )}
+                  {direct === undefined && (
+                    <button type="button" class="menu-item menu-danger" onClick={() => { close(); void leaveConversation(ws, conversation); }}>
+                      <Icon name="back" size={16} /> Leave conversation…
+                    </button>
+                  )}
                 </div>
               )}
             </Popover>
+            {dialog === 'rename' && <RenameDialog conversation={conversation} setConversation={t.setConversation} onClose={() => setDialog(null)} />}
+            {dialog === 'add' && <AddPeopleDialog conversation={conversation} setConversation={t.setConversation} onClose={() => setDialog(null)} />}
           </>
         }
       />

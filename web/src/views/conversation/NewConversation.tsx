@@ -9,6 +9,7 @@ import { describeAvailability } from '../../availability';
 import { Avatar } from '../../components/Avatar';
 import { Dialog } from '../../components/Dialog';
 import { Icon } from '../../components/Icon';
+import { useShortcuts } from '../../keyboard';
 import { href, navigate } from '../../router';
 import { app, patch } from '../../state/app';
 import { announce } from '../../state/announce';
@@ -22,6 +23,8 @@ export function rememberConversation(c: Conversation): void {
 
 export function NewConversationButton({ ws, variant = 'icon' }: { ws: number; variant?: 'icon' | 'button' }) {
   const [open, setOpen] = useState(false);
+  // In the conversations list (the main pane's button), c starts one, as it starts a thread in a channel.
+  useShortcuts(variant === 'button' ? { c: () => setOpen(true) } : {});
   return (
     <>
       {variant === 'icon' ? (
@@ -29,7 +32,7 @@ export function NewConversationButton({ ws, variant = 'icon' }: { ws: number; va
           <Icon name="plus" size={16} />
         </button>
       ) : (
-        <button type="button" class="btn btn-primary btn-small" onClick={() => setOpen(true)}>
+        <button type="button" class="btn btn-primary btn-small" title="New conversation (c)" onClick={() => setOpen(true)}>
           <Icon name="plus" size={16} /> New conversation
         </button>
       )}
