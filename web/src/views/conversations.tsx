@@ -402,12 +402,13 @@ function ConversationChat({ ws, conversationId, messageId }: { ws: number; conve
             </div>
           ) : (
             <div class="chat-start">
-              <p>
-                {messages.length === 0 ? 'No messages yet. ' : 'The start of your conversation with '}
-                {messages.length > 0 && <strong>{title}</strong>}
-                {messages.length > 0 && '. '}
-                Say hello — they will see it in their own time.
-              </p>
+              {messages.length === 0 ? (
+                <p>No messages yet. Say hello — they will see it in their own time.</p>
+              ) : (
+                <p>
+                  This is the start of your conversation with <strong>{title}</strong>.
+                </p>
+              )}
             </div>
           )}
           <MessageList messages={messages} firstUnread={firstUnread} highlighted={highlight} onReact={react} onEdit={edit} onDelete={(m) => void remove(m)} />
