@@ -48,8 +48,8 @@ function ConversationList({ ws }: { ws: number }) {
   const loaded = useSelect(app, (s) => Object.keys(s.users).length > 0);
   const list = conversations.filter((c) => !c.archived).sort((a, b) => b.last_active_ts - a.last_active_ts);
   return (
-    <section class="view" aria-labelledby="view-title">
-      <ViewHeader title={<span id="view-title">Conversations</span>} actions={<NewConversationButton ws={ws} variant="button" />} />
+    <section class="view" aria-label="Your conversations">
+      <ViewHeader title="Conversations" actions={<NewConversationButton ws={ws} variant="button" />} />
       {!loaded && <ListSkeleton />}
       {loaded && list.length === 0 && (
         <Empty icon="chat" title="No conversations yet">
