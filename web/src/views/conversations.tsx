@@ -478,6 +478,7 @@ function ConversationSearch({ conversationId, onJump, onClose }: { conversationI
     <form
       class="chat-search"
       role="search"
+      aria-label="In this conversation"
       onSubmit={(e) => {
         e.preventDefault();
         if (hits && hits.length > 0) go(1);
