@@ -113,3 +113,12 @@ export function otherZoneClock(ts: number, timeZone: string | undefined): string
     return null;
   }
 }
+
+/** The heading of the day a moment falls on: "Today", "Yesterday", "Monday", "12 November". */
+export function dayHeading(ts: number): string {
+  const now = nowSeconds();
+  if (dayKey(ts) === dayKey(now)) return 'Today';
+  if (dayKey(ts) === dayKey(now - 86400)) return 'Yesterday';
+  if (now - ts < 6 * 86400) return format({ weekday: 'long' }).format(ts * 1000);
+  return format({ day: 'numeric', month: 'long', year: 'numeric' }).format(ts * 1000);
+}

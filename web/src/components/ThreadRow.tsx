@@ -2,7 +2,6 @@
 
 import type { Thread } from '../api/types';
 import { href } from '../router';
-import { plainSnippet } from '../snippet';
 import { app, userName } from '../state/app';
 import { useSelect } from '../state/observable';
 import { Avatar } from './Avatar';
@@ -16,9 +15,10 @@ export function isThreadUnread(t: Thread): boolean {
 export function ThreadRow({ ws, thread, showChannel = false }: { ws: number; thread: Thread; showChannel?: boolean }) {
   const unread = useSelect(app, (s) => thread.id in s.unreadThreads) || isThreadUnread(thread);
   const channel = useSelect(app, (s) => s.channels[thread.channel_id]);
-  const whoId = thread.last_comment?.creator ?? thread.snippet_creator ?? thread.creator;
-  const who = useSelect(app, (s) => thread.last_comment?.creator_name ?? userName(s, whoId));
-  const snippet = plainSnippet(thread.last_comment?.content ?? thread.snippet ?? thread.content);
+  const whoId = thread.snippet_creator;
+  const who = useSelect(app, (s) => userName(s, whoId, thread.last_comment?.creator_name ?? 'Someone'));
+  // The server's one-line snippet of the latest post: Markdown is made into text in one place.
+  const snippet = thread.snippet;
   return (
     <li class={`row ${unread ? 'is-unread' : ''}`} data-nav-item data-id={thread.id} tabIndex={-1}>
       <a class="row-link" href={href.thread(ws, thread.channel_id, thread.id)} data-nav-open>

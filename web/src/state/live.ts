@@ -37,7 +37,7 @@ export async function followWorkspace(ws: number): Promise<void> {
 let unreadTimer: number | undefined;
 function refreshUnreadSoon(): void {
   window.clearTimeout(unreadTimer);
-  unreadTimer = window.setTimeout(() => void refreshUnread().catch(() => undefined), 250);
+  unreadTimer = window.setTimeout(() => void refreshUnread().catch(() => undefined), 400);
 }
 
 function dispatch(event: StreamEvent): void {

@@ -7,9 +7,11 @@ export interface UiState {
   sidebarOpen: boolean;
   shortcutsOpen: boolean;
   browseChannelsOpen: boolean;
+  /** A channel whose view should open with the new-thread composer (`c` pressed elsewhere). */
+  composeIn: number | null;
 }
 
-export const ui = new Observable<UiState>({ sidebarOpen: false, shortcutsOpen: false, browseChannelsOpen: false });
+export const ui = new Observable<UiState>({ sidebarOpen: false, shortcutsOpen: false, browseChannelsOpen: false, composeIn: null });
 
 export function setUi(change: Partial<UiState>): void {
   ui.update((s) => ({ ...s, ...change }));

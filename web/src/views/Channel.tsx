@@ -16,6 +16,7 @@ import { announce } from '../state/announce';
 import { onLiveEvent } from '../state/live';
 import { useSelect } from '../state/observable';
 import { showToast } from '../state/toast';
+import { setUi, ui } from '../state/ui';
 import { Composer, type Post } from './composer/Composer';
 import { ListSkeleton } from '../components/ListSkeleton';
 
@@ -32,7 +33,11 @@ export function ChannelView({ ws, channelId }: { ws: number; channelId: number }
   const [threads, setThreads] = useState<Thread[] | null>(null);
   const [hasMore, setHasMore] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [composing, setComposing] = useState(false);
+  const [composing, setComposing] = useState(() => {
+    const asked = ui.get().composeIn === channelId;
+    if (asked) setUi({ composeIn: null });
+    return asked;
+  });
 
   const load = async (older?: number) => {
     try {

@@ -1,6 +1,7 @@
 // The inbox: threads that concern me, newest activity first. Done (e), Done for all,
 // snooze, open. Follows the stream: any event that can change it refreshes it.
 
+import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { call, describeError } from '../api/client';
 import type { InboxThread } from '../api/types';
@@ -13,30 +14,44 @@ import { Time } from '../components/Time';
 import { ViewHeader } from '../components/ViewHeader';
 import { currentNavItem, useShortcuts } from '../keyboard';
 import { href } from '../router';
-import { plainSnippet } from '../snippet';
 import { app, patch, refreshUnread, userName, withItem } from '../state/app';
 import { announce } from '../state/announce';
 import { onLiveEvent } from '../state/live';
 import { showToast } from '../state/toast';
 import { useSelect } from '../state/observable';
-import { absoluteTime } from '../time';
+import { setUi } from '../state/ui';
+import { absoluteTime, dayHeading } from '../time';
 
 const PAGE = 50;
-const REFRESHING_EVENTS = new Set([
-  'inbox_updated', 'comment_added', 'comment_deleted', 'thread_added', 'thread_updated', 'thread_deleted',
-  'thread_state_updated', 'threads_marked_read', 'channel_user_removed', 'channel_deleted',
-]);
+/** Events that change which threads are in my inbox, or how they read: inbox_updated is
+ * addressed to me whenever a post concerns me, so other people's busy threads cost nothing. */
+const INBOX_EVENTS = new Set(['inbox_updated', 'thread_state_updated', 'threads_marked_read', 'channel_user_removed', 'channel_deleted']);
+/** Events about one thread: they matter only for a thread the list shows. */
+const THREAD_EVENTS = new Set(['comment_added', 'comment_updated', 'comment_deleted', 'thread_updated', 'thread_deleted', 'reaction_added']);
+
+function threadOf(data: unknown): number | undefined {
+  const d = data as { thread_id?: number; id?: number };
+  return d.thread_id ?? d.id;
+}
 
 export function InboxView({ ws }: { ws: number }) {
   const [items, setItems] = useState<InboxThread[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [hasMore, setHasMore] = useState(false);
   const loaded = useRef(PAGE);
+  const shownIds = useRef(new Set<number>());
+  shownIds.current = new Set(items?.map((t) => t.id));
 
   const load = async (limit = loaded.current) => {
     try {
       const page = await call('inbox/get', { workspace_id: ws, limit });
       loaded.current = limit;
+      // Tell screen-reader users what arrived (not on the first load: that is the page itself).
+      if (shownIds.current.size > 0) {
+        const arrived = page.filter((t) => t.unread && !shownIds.current.has(t.id));
+        if (arrived.length === 1) announce(`New in your inbox: ${arrived[0]!.title}`);
+        else if (arrived.length > 1) announce(`${arrived.length} new threads in your inbox`);
+      }
       setItems(page);
       patch({ inboxIds: Object.fromEntries(page.filter((t) => t.in_inbox).map((t) => [t.id, true as const])) });
       setHasMore(page.length >= limit);
@@ -50,7 +65,8 @@ export function InboxView({ ws }: { ws: number }) {
     void load(PAGE);
     let timer: number | undefined;
     const off = onLiveEvent((event) => {
-      if (!REFRESHING_EVENTS.has(event.type)) return;
+      const shown = THREAD_EVENTS.has(event.type) && shownIds.current.has(threadOf(event.data) ?? -1);
+      if (!INBOX_EVENTS.has(event.type) && !shown) return;
       window.clearTimeout(timer);
       timer = window.setTimeout(() => void load(), 200);
     });
@@ -136,14 +152,29 @@ export function InboxView({ ws }: { ws: number }) {
       {items !== null && items.length === 0 && (
         <Empty icon="check" title="Inbox zero">
           Nothing here needs you right now. New threads and replies that concern you will appear here; take a
-          break, or browse your channels.
+          break, or{' '}
+          <button type="button" class="link-button" onClick={() => setUi({ browseChannelsOpen: true })}>
+            browse the channels
+          </button>
+          .
         </Empty>
       )}
       {items !== null && items.length > 0 && (
         <ul class="rows" data-nav-scope aria-label="Inbox">
-          {items.map((item) => (
-            <InboxRow key={item.id} ws={ws} item={item} onDone={() => void done(item)} onSnooze={(c) => void snooze(item, c)} />
-          ))}
+          {items.map((item, i) => {
+            const day = dayHeading(item.activity_ts);
+            const newDay = i === 0 || dayHeading(items[i - 1]!.activity_ts) !== day;
+            return (
+              <Fragment key={item.id}>
+                {newDay && (
+                  <li class="day-heading" aria-hidden="true">
+                    {day}
+                  </li>
+                )}
+                <InboxRow ws={ws} item={item} onDone={() => void done(item)} onSnooze={(c) => void snooze(item, c)} />
+              </Fragment>
+            );
+          })}
         </ul>
       )}
       {hasMore && (
@@ -159,11 +190,10 @@ export function InboxView({ ws }: { ws: number }) {
 
 function InboxRow({ ws, item, onDone, onSnooze }: { ws: number; item: InboxThread; onDone: () => void; onSnooze: (c: SnoozeChoice) => void }) {
   const channel = useSelect(app, (s) => s.channels[item.channel_id]);
-  const who = useSelect(app, (s) =>
-    item.last_comment ? item.last_comment.creator_name ?? userName(s, item.last_comment.creator) : item.creator_name ?? userName(s, item.creator),
-  );
-  const whoId = item.last_comment?.creator ?? item.creator;
-  const snippet = plainSnippet(item.last_comment?.content ?? item.snippet ?? item.content);
+  const whoId = item.snippet_creator;
+  const who = useSelect(app, (s) => userName(s, whoId, item.last_comment?.creator_name ?? 'Someone'));
+  // The server's one-line snippet of the latest post: Markdown is made into text in one place.
+  const snippet = item.snippet;
   return (
     <li class={`row ${item.unread ? 'is-unread' : ''}`} data-nav-item data-id={item.id} tabIndex={-1}>
       <a class="row-link" href={href.thread(ws, item.channel_id, item.id)} data-nav-open>

@@ -1,6 +1,6 @@
 // Saved: the threads I starred, across the workspace.
 
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { call, describeError } from '../api/client';
 import { objects } from '../api/lists';
 import type { Thread } from '../api/types';
@@ -13,6 +13,8 @@ import { ListSkeleton } from '../components/ListSkeleton';
 export function SavedView({ ws }: { ws: number }) {
   const [threads, setThreads] = useState<Thread[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const shown = useRef(new Set<number>());
+  shown.current = new Set(threads?.map((t) => t.id));
   useEffect(() => {
     const load = () =>
       call('threads/get', { workspace_id: ws, is_starred: true, limit: 200 })
@@ -20,7 +22,10 @@ export function SavedView({ ws }: { ws: number }) {
         .catch((e) => setError(describeError(e)));
     void load();
     return onLiveEvent((e) => {
-      if (e.type === 'thread_state_updated' || e.type === 'thread_updated' || e.type === 'thread_deleted') void load();
+      const d = e.data as { id?: number; thread_id?: number; starred?: boolean };
+      // My stars come as thread_state_updated; others' changes matter for a thread shown.
+      if (e.type === 'thread_state_updated') void load();
+      else if ((e.type === 'thread_updated' || e.type === 'thread_deleted') && shown.current.has(d.id ?? -1)) void load();
     });
   }, [ws]);
   return (

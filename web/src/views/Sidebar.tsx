@@ -19,16 +19,19 @@ export function Sidebar({ route }: { route: Route }) {
   const workspaces = useSelect(app, (s) => s.workspaces);
   const me = useSelect(app, (s) => s.me);
   const inboxCount = useSelect(app, (s) => s.inboxCount);
-  const channels = useSelect(app, (s) => s.channels);
-  const unread = useSelect(app, (s) => s.unreadThreads);
   const conversations = useSelect(app, (s) => s.conversations);
   const unreadConversations = useSelect(app, (s) => s.unreadConversations);
   const streamStatus = useSelect(app, (s) => s.stream);
+  // Channels, unread threads and people (names in conversation titles) are read from the
+  // whole state below; following them re-renders the sidebar when they change.
+  useSelect(app, (s) => s.channels);
+  useSelect(app, (s) => s.unreadThreads);
+  useSelect(app, (s) => s.users);
   const myStatus = useMyAvailability(ws, me?.id);
   if (ws === null || me === null) return null;
   const state = app.get();
   const workspace = workspaces.find((w) => w.id === ws);
-  const list = sidebarChannels({ ...state, channels, unreadThreads: unread });
+  const list = sidebarChannels(state);
   const current = (name: Route['name'], id?: number) =>
     route.name === name && (id === undefined || ('channel' in route && route.channel === id) || ('conversation' in route && route.conversation === id));
   const recentConversations = conversations.slice().sort((a, b) => b.last_active_ts - a.last_active_ts).slice(0, 8);
@@ -142,7 +145,7 @@ export function Sidebar({ route }: { route: Route }) {
               </li>
             )}
             {list.map((c) => {
-              const isUnread = channelUnread({ ...state, unreadThreads: unread }, c.id);
+              const isUnread = channelUnread(state, c.id);
               return (
                 <li key={c.id}>
                   <a

@@ -14,6 +14,7 @@ import { useShortcuts } from '../keyboard';
 import { href, navigate } from '../router';
 import { app, userName } from '../state/app';
 import { useSelect } from '../state/observable';
+import { setUi } from '../state/ui';
 import { Composer, type Post as PostInput } from './composer/Composer';
 import { ListSkeleton } from '../components/ListSkeleton';
 import { Post } from './thread/Post';
@@ -49,6 +50,10 @@ export function ThreadView({ ws, channelId, threadId, commentId }: Props) {
 
   useShortcuts({
     r: () => document.getElementById('reply-box')?.focus(),
+    c: () => {
+      setUi({ composeIn: thread?.channel_id ?? channelId });
+      navigate(href.channel(ws, thread?.channel_id ?? channelId));
+    },
     Escape: back,
   });
 
@@ -94,6 +99,7 @@ export function ThreadView({ ws, channelId, threadId, commentId }: Props) {
             {thread.closed && <span class="tag">Closed</span>}
             {thread.pinned && <span class="tag">Pinned</span>}
             {thread.muted_until_ts && thread.muted_until_ts > Date.now() / 1000 && <span class="tag">Muted</span>}
+            <Participants ids={thread.participants} />
           </span>
         }
         back={{ label: `Back to #${channel.name}`, onBack: back }}
@@ -193,4 +199,24 @@ function PendingPost({ pending, onRetry, onDiscard }: { pending: Pending; onRetr
 /** Two comments read as one stretch: same person, five minutes apart at most. */
 function sameAuthorSoon(previous: Comment, next: Comment): boolean {
   return previous.creator === next.creator && !previous.thread_action && next.posted_ts - previous.posted_ts < 300;
+}
+
+/** Who takes part in the thread: a few faces and how many in all. */
+function Participants({ ids }: { ids: number[] }) {
+  const s = useSelect(app, (x) => x);
+  if (ids.length === 0) return null;
+  const names = ids.map((id) => userName(s, id));
+  return (
+    <span class="participants" title={names.join(', ')}>
+      <span class="avatar-stack" aria-hidden="true">
+        {ids.slice(0, 4).map((id, i) => (
+          <Avatar key={id} id={id} name={names[i]!} size="sm" />
+        ))}
+      </span>
+      <span>
+        {ids.length} {ids.length === 1 ? 'person' : 'people'}
+        <span class="sr-only">: {names.join(', ')}</span>
+      </span>
+    </span>
+  );
 }
