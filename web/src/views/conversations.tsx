@@ -16,7 +16,6 @@ import { Time } from '../components/Time';
 import { ViewHeader } from '../components/ViewHeader';
 import { useShortcuts } from '../keyboard';
 import { href, navigate, type Route } from '../router';
-import { plainSnippet } from '../snippet';
 import { app, conversationTitle, patch, refreshUnread, userName, withItem } from '../state/app';
 import { announce } from '../state/announce';
 import { useSelect } from '../state/observable';
@@ -96,7 +95,7 @@ function ConversationRow({ ws, c, unread }: { ws: number; c: Conversation; unrea
             <span class="row-snippet">
               {c.snippet ? (
                 <>
-                  {who && <span class="row-who">{who}:</span>} {plainSnippet(c.snippet)}
+                  {who && <span class="row-who">{who}:</span>} {c.snippet}
                 </>
               ) : (
                 'No messages yet'
