@@ -132,7 +132,7 @@ function WorkingHours({ schedule, setSchedule }: Props) {
             );
           })}
         </div>
-        <p class="settings-hint">An end of 00:00 means midnight. {working === 0 ? 'With no working day at all, notifications are never pushed.' : ''}</p>
+        <p class="settings-hint">An end of {clock('00:00')} means midnight, the end of the day. {working === 0 ? 'With no working day at all, notifications are never pushed.' : ''}</p>
         <div class="settings-actions">
           <button type="submit" class="btn btn-primary" disabled={save.saving}>
             Save working hours
