@@ -35,8 +35,9 @@ export function ConversationsView({ ws, route }: Props) {
   return <ConversationList ws={ws} />;
 }
 
+/** Unread by the server's word (conversations/get_unread, refreshed on every message). */
 export function isConversationUnread(c: Conversation, unread: Readonly<Record<number, unknown>>): boolean {
-  return c.id in unread || c.last_read_obj_index < c.last_obj_index;
+  return c.id in unread;
 }
 
 // --- The list ------------------------------------------------------------------------
