@@ -9,6 +9,7 @@ import type { Availability, Conversation, Message } from '../api/types';
 import { describeAvailability } from '../availability';
 import { Avatar } from '../components/Avatar';
 import { Empty } from '../components/Empty';
+import { FindInPlace, FindToggle, showPost } from '../components/FindInPlace';
 import { Icon } from '../components/Icon';
 import { ListSkeleton } from '../components/ListSkeleton';
 import { Popover } from '../components/Popover';
@@ -181,7 +182,7 @@ function ConversationChat({ ws, conversationId, messageId }: { ws: number; conve
   // A new message/m/{id} address (a search hit) positions the view again.
   useEffect(() => {
     setHighlight(messageId);
-    if (messageId && !jumpTo(messageId)) positioned.current = false;
+    if (messageId && !showPost(`message-${messageId}`)) positioned.current = false;
   }, [messageId]);
 
   // First view: at the message asked for, else at the "new" divider, else at the bottom.
@@ -191,8 +192,12 @@ function ConversationChat({ ws, conversationId, messageId }: { ws: number; conve
     const target = (messageId && document.getElementById(`message-${messageId}`)) || document.getElementById('unread-divider');
     if (target) {
       target.scrollIntoView({ block: messageId ? 'center' : 'start' });
-      if (messageId) target.focus({ preventScroll: true });
+      // Opened from the find bar: the focus stays in its box.
+      if (messageId && !document.activeElement?.closest('.find-bar')) target.focus({ preventScroll: true });
     } else scroller.current.scrollTop = scroller.current.scrollHeight;
+    // Known now, not at the next scroll event: the effects below keep the bottom only if I am there.
+    const el = scroller.current;
+    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
   }, [conversation, messages.length]);
 
   // Earlier pages keep what I was reading in place.
@@ -327,16 +332,7 @@ function ConversationChat({ ws, conversationId, messageId }: { ws: number; conve
         actions={
           <>
             {muted && <span class="tag">Muted</span>}
-            <button
-              type="button"
-              class={`btn-icon ${searching ? 'is-on' : ''}`}
-              aria-label="Search in this conversation"
-              title="Search in this conversation"
-              aria-expanded={searching}
-              onClick={() => setSearching(!searching)}
-            >
-              <Icon name="search" />
-            </button>
+            <FindToggle open={searching} label="Search in this conversation" onToggle={() => setSearching(!searching)} />
             <Popover label="Conversation actions" button={<Icon name="more" />}>
               {(close) => (
                 <div class="menu-list">
@@ -380,10 +376,16 @@ function ConversationChat({ ws, conversationId, messageId }: { ws: number; conve
           </>
         }
       />
-      {searching && <ConversationSearch conversationId={conversation.id} onJump={(id) => {
-        setHighlight(id);
-        if (!jumpTo(id)) navigate(href.conversation(ws, conversation.id, id), { replace: true });
-      }} onClose={() => setSearching(false)} />}
+      {searching && (
+        <FindInPlace
+          label="Find in this conversation"
+          find={(query) => call('search/conversation', { conversation_id: conversation.id, query }).then((r) => r.message_ids)}
+          anchor={(id) => `message-${id}`}
+          open={(id) => navigate(href.conversation(ws, conversation.id, id), { replace: true })}
+          onMatch={setHighlight}
+          onClose={() => setSearching(false)}
+        />
+      )}
       <div
         class="chat-scroll"
         ref={scroller}
@@ -431,95 +433,5 @@ function ConversationChat({ ws, conversationId, messageId }: { ws: number; conve
         <ChatComposer conversationId={conversation.id} placeholder={`Message ${title}`} onSend={(content) => void t.send(content)} />
       </div>
     </section>
-  );
-}
-
-/** Scrolls to a message already on screen; answers whether it was there. */
-function jumpTo(id: number): boolean {
-  const el = document.getElementById(`message-${id}`);
-  if (!el) return false;
-  el.scrollIntoView({ block: 'center' });
-  el.focus({ preventScroll: true });
-  return true;
-}
-
-/** Search inside the open conversation (search/conversation): the matches, one by one. */
-function ConversationSearch({ conversationId, onJump, onClose }: { conversationId: number; onJump: (id: number) => void; onClose: () => void }) {
-  const [query, setQuery] = useState('');
-  const [hits, setHits] = useState<number[] | null>(null);
-  const [index, setIndex] = useState(0);
-  const [error, setError] = useState<string | null>(null);
-  const input = useRef<HTMLInputElement>(null);
-  useEffect(() => input.current?.focus(), []);
-
-  const run = async () => {
-    if (!query.trim()) return;
-    try {
-      const { message_ids } = await call('search/conversation', { conversation_id: conversationId, query: query.trim() });
-      // Newest first: the one nearest the bottom, then back in time.
-      const ids = message_ids.slice().sort((a, b) => b - a);
-      setHits(ids);
-      setIndex(0);
-      setError(null);
-      announce(ids.length === 0 ? 'No messages match' : `${ids.length} ${ids.length === 1 ? 'message matches' : 'messages match'}`);
-      if (ids[0]) onJump(ids[0]);
-    } catch (e) {
-      setError(describeError(e));
-    }
-  };
-  const go = (step: number) => {
-    if (!hits?.length) return;
-    const next = (index + step + hits.length) % hits.length;
-    setIndex(next);
-    onJump(hits[next]!);
-  };
-
-  return (
-    <form
-      class="chat-search"
-      role="search"
-      aria-label="In this conversation"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (hits && hits.length > 0) go(1);
-        else void run();
-      }}
-    >
-      <Icon name="search" size={16} />
-      <label class="sr-only" for={`chat-search-${conversationId}`}>
-        Search in this conversation
-      </label>
-      <input
-        ref={input}
-        id={`chat-search-${conversationId}`}
-        type="search"
-        placeholder="Find in this conversation"
-        value={query}
-        autocomplete="off"
-        onInput={(e) => {
-          setQuery(e.currentTarget.value);
-          setHits(null);
-        }}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') {
-            e.preventDefault();
-            e.stopPropagation();
-            onClose();
-          }
-        }}
-      />
-      <span class="chat-search-count" role="status">
-        {error ?? (hits === null ? '' : hits.length === 0 ? 'No matches' : `${index + 1} of ${hits.length}`)}
-      </span>
-      <button type="button" class="btn-icon btn-small" aria-label="Older match" title="Older match" disabled={!hits?.length} onClick={() => go(1)}>
-        <Icon name="back" size={16} />
-      </button>
-      <button type="button" class="btn-icon btn-small flip" aria-label="Newer match" title="Newer match" disabled={!hits?.length} onClick={() => go(-1)}>
-        <Icon name="back" size={16} />
-      </button>
-      <button type="button" class="btn-icon btn-small" aria-label="Close search" title="Close (Esc)" onClick={onClose}>
-        <Icon name="close" size={16} />
-      </button>
-    </form>
   );
 }
