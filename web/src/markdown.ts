@@ -15,11 +15,6 @@ let flushScheduled = false;
 /** False once the server said it has no such endpoint: stop asking. */
 let available = true;
 
-/** The cached HTML of a text, if it has been rendered. */
-export function cachedHtml(text: string): string | undefined {
-  return cache.get(text);
-}
-
 /** Renders texts in batches; resolves to HTML, or null when the server cannot render. */
 export function renderMarkdown(text: string): Promise<string | null> {
   const hit = cache.get(text);

@@ -58,6 +58,17 @@ function signedOut(): never {
   throw new ApiError(401, 401, 'Signed out', '');
 }
 
+/** The page's CSRF token belongs to an older session (signed in again in another tab):
+ * a reload gets the page of the current one. Once per minute at most, so a real refusal
+ * cannot loop. */
+function staleCsrf(): void {
+  const key = 'weft:csrf-reload';
+  const last = Number(sessionStorage.getItem(key) ?? 0);
+  if (Date.now() - last < 60_000) return;
+  sessionStorage.setItem(key, String(Date.now()));
+  location.reload();
+}
+
 export async function call<P extends ApiPath>(path: P, params: Params<P>): Promise<Answer<P>> {
   let response: Response;
   try {
@@ -80,6 +91,7 @@ export async function call<P extends ApiPath>(path: P, params: Params<P>): Promi
   }
   if (!response.ok) {
     const body = (json ?? {}) as { error_code?: number; error_string?: string };
+    if (response.status === 403 && /csrf/i.test(body.error_string ?? '')) staleCsrf();
     throw new ApiError(
       response.status,
       body.error_code ?? response.status,

@@ -23,7 +23,7 @@ const paths: Record<string, string> = {
   edit: 'M5 19h4L19 9l-4-4L5 15zM13.5 6.5l4 4',
   trash: 'M5 7h14M10 7V4.5h4V7M7 7l1 13h8l1-13',
   move: 'M4 12h14M13 7l5 5-5 5',
-  undo: 'M9 7L4 12l5 5M4 12h10a6 6 0 010 12',
+  undo: 'M9 6L4 11l5 5M4 11h10a5 5 0 010 10h-3',
   bookmark: 'M7 4h10v16l-5-4-5 4z',
   globe: 'M12 3.5a8.5 8.5 0 110 17 8.5 8.5 0 010-17zM3.5 12h17M12 3.5c2.5 2.5 3.5 5.5 3.5 8.5s-1 6-3.5 8.5c-2.5-2.5-3.5-5.5-3.5-8.5s1-6 3.5-8.5z',
   keyboard: 'M3.5 7h17v10h-17zM7 10h.01M10 10h.01M13 10h.01M16 10h.01M8 14h8',

@@ -76,11 +76,23 @@ export function ChannelView({ ws, channelId }: { ws: number; channelId: number }
         case 'threads_marked_read':
           void load();
           break;
+        case 'comment_added':
+          // A reply changes the row (snippet, count, time) but comes without a thread_updated:
+          // fetch that one thread, as I see it.
+          if (d.channel_id === channelId && d.thread_id) {
+            call('threads/getone', { id: d.thread_id })
+              .then((fresh) => setThreads((list) => (list ? order([fresh, ...list.filter((t) => t.id !== fresh.id)]) : list)))
+              .catch(() => undefined);
+          }
+          break;
       }
     });
   }, [channelId]);
 
-  useShortcuts({ c: () => setComposing(true) });
+  useShortcuts({
+    c: () => setComposing(true),
+    Escape: () => (composing ? setComposing(false) : false),
+  });
 
   if (!channel) {
     if (!channelsLoaded) return <ListSkeleton />;

@@ -39,21 +39,23 @@ export function InboxView({ ws }: { ws: number }) {
   const [error, setError] = useState<string | null>(null);
   const [hasMore, setHasMore] = useState(false);
   const loaded = useRef(PAGE);
+  /** The active inbox, or what I marked done (to find it again, or bring it back). */
+  const [filter, setFilter] = useState<'active' | 'archived'>('active');
   const shownIds = useRef(new Set<number>());
   shownIds.current = new Set(items?.map((t) => t.id));
 
   const load = async (limit = loaded.current) => {
     try {
-      const page = await call('inbox/get', { workspace_id: ws, limit });
+      const page = await call('inbox/get', { workspace_id: ws, limit, archive_filter: filter });
       loaded.current = limit;
       // Tell screen-reader users what arrived (not on the first load: that is the page itself).
-      if (shownIds.current.size > 0) {
+      if (filter === 'active' && shownIds.current.size > 0) {
         const arrived = page.filter((t) => t.unread && !shownIds.current.has(t.id));
         if (arrived.length === 1) announce(`New in your inbox: ${arrived[0]!.title}`);
         else if (arrived.length > 1) announce(`${arrived.length} new threads in your inbox`);
       }
       setItems(page);
-      patch({ inboxIds: Object.fromEntries(page.filter((t) => t.in_inbox).map((t) => [t.id, true as const])) });
+      if (filter === 'active') patch({ inboxIds: Object.fromEntries(page.filter((t) => t.in_inbox).map((t) => [t.id, true as const])) });
       setHasMore(page.length >= limit);
       setError(null);
     } catch (e) {
@@ -74,7 +76,7 @@ export function InboxView({ ws }: { ws: number }) {
       off();
       window.clearTimeout(timer);
     };
-  }, [ws]);
+  }, [ws, filter]);
 
   const remove = (id: number) => {
     setItems((list) => list?.filter((t) => t.id !== id) ?? null);
@@ -113,6 +115,18 @@ export function InboxView({ ws }: { ws: number }) {
     }
   };
 
+  const backToInbox = async (item: InboxThread) => {
+    remove(item.id);
+    try {
+      await call('inbox/unarchive', { id: item.id });
+      showToast(`Back in your inbox: ${item.title}`);
+      void refreshUnread();
+    } catch (e) {
+      announce(`Could not move it back: ${describeError(e)}`);
+      void load();
+    }
+  };
+
   const doneForAll = async () => {
     if (!items?.length) return;
     if (!window.confirm(`Mark all ${items.length} threads in your inbox as done?`)) return;
@@ -129,6 +143,7 @@ export function InboxView({ ws }: { ws: number }) {
 
   useShortcuts({
     e: () => {
+      if (filter !== 'active') return false;
       const id = Number(currentNavItem()?.dataset.id);
       const item = items?.find((t) => t.id === id);
       if (item) void done(item);
@@ -138,18 +153,33 @@ export function InboxView({ ws }: { ws: number }) {
   return (
     <section class="view" aria-labelledby="view-title">
       <ViewHeader
-        title={<span id="view-title">Inbox</span>}
+        title={<span id="view-title">{filter === 'active' ? 'Inbox' : 'Done'}</span>}
         actions={
-          items && items.length > 0 ? (
-            <button type="button" class="btn btn-quiet" onClick={doneForAll}>
-              <Icon name="check" size={16} /> Done for all
-            </button>
-          ) : undefined
+          <>
+            <div class="segmented" role="group" aria-label="Show">
+              <button type="button" aria-pressed={filter === 'active'} onClick={() => setFilter('active')}>
+                Inbox
+              </button>
+              <button type="button" aria-pressed={filter === 'archived'} onClick={() => setFilter('archived')}>
+                Done
+              </button>
+            </div>
+            {filter === 'active' && items && items.length > 0 && (
+              <button type="button" class="btn btn-quiet" onClick={doneForAll}>
+                <Icon name="check" size={16} /> <span class="btn-label">Done for all</span>
+              </button>
+            )}
+          </>
         }
       />
       {error && <p class="error-banner" role="alert">{error} <button type="button" class="link-button" onClick={() => void load()}>Retry</button></p>}
       {items === null && !error && <ListSkeleton />}
-      {items !== null && items.length === 0 && (
+      {items !== null && items.length === 0 && filter === 'archived' && (
+        <Empty icon="check" title="Nothing marked done yet">
+          Threads you mark done (e) wait here until something new concerns you.
+        </Empty>
+      )}
+      {items !== null && items.length === 0 && filter === 'active' && (
         <Empty icon="check" title="Inbox zero">
           Nothing here needs you right now. New threads and replies that concern you will appear here; take a
           break, or{' '}
@@ -160,7 +190,7 @@ export function InboxView({ ws }: { ws: number }) {
         </Empty>
       )}
       {items !== null && items.length > 0 && (
-        <ul class="rows" data-nav-scope aria-label="Inbox">
+        <ul class="rows" data-nav-scope aria-label={filter === 'active' ? 'Inbox' : 'Done'}>
           {items.map((item, i) => {
             const day = dayHeading(item.activity_ts);
             const newDay = i === 0 || dayHeading(items[i - 1]!.activity_ts) !== day;
@@ -171,7 +201,7 @@ export function InboxView({ ws }: { ws: number }) {
                     {day}
                   </li>
                 )}
-                <InboxRow ws={ws} item={item} onDone={() => void done(item)} onSnooze={(c) => void snooze(item, c)} />
+                <InboxRow ws={ws} item={item} onDone={() => void done(item)} onSnooze={(c) => void snooze(item, c)} onBack={filter === 'archived' ? () => void backToInbox(item) : undefined} />
               </Fragment>
             );
           })}
@@ -188,7 +218,16 @@ export function InboxView({ ws }: { ws: number }) {
   );
 }
 
-function InboxRow({ ws, item, onDone, onSnooze }: { ws: number; item: InboxThread; onDone: () => void; onSnooze: (c: SnoozeChoice) => void }) {
+interface RowProps {
+  ws: number;
+  item: InboxThread;
+  onDone: () => void;
+  onSnooze: (c: SnoozeChoice) => void;
+  /** In the Done list: bring it back instead of Done and snooze. */
+  onBack?: (() => void) | undefined;
+}
+
+function InboxRow({ ws, item, onDone, onSnooze, onBack }: RowProps) {
   const channel = useSelect(app, (s) => s.channels[item.channel_id]);
   const whoId = item.snippet_creator;
   const who = useSelect(app, (s) => userName(s, whoId, item.last_comment?.creator_name ?? 'Someone'));
@@ -219,10 +258,18 @@ function InboxRow({ ws, item, onDone, onSnooze }: { ws: number; item: InboxThrea
         {item.unread && <span class="sr-only">(unread)</span>}
       </a>
       <div class="row-actions">
-        <button type="button" class="btn-icon" aria-label={`Done: ${item.title}`} title="Done (e)" onClick={onDone}>
-          <Icon name="check" />
-        </button>
-        <SnoozeMenu label={`Snooze: ${item.title}`} onSnooze={onSnooze} />
+        {onBack ? (
+          <button type="button" class="btn-icon" aria-label={`Back to the inbox: ${item.title}`} title="Back to the inbox" onClick={onBack}>
+            <Icon name="undo" />
+          </button>
+        ) : (
+          <>
+            <button type="button" class="btn-icon" aria-label={`Done: ${item.title}`} title="Done (e)" onClick={onDone}>
+              <Icon name="check" />
+            </button>
+            <SnoozeMenu label={`Snooze: ${item.title}`} onSnooze={onSnooze} />
+          </>
+        )}
       </div>
     </li>
   );

@@ -26,6 +26,7 @@ export function SavedView({ ws }: { ws: number }) {
       // My stars come as thread_state_updated; others' changes matter for a thread shown.
       if (e.type === 'thread_state_updated') void load();
       else if ((e.type === 'thread_updated' || e.type === 'thread_deleted') && shown.current.has(d.id ?? -1)) void load();
+      else if (e.type === 'comment_added' && shown.current.has(d.thread_id ?? -1)) void load();
     });
   }, [ws]);
   return (

@@ -17,6 +17,7 @@ import { href, navigate } from '../router';
 import { app, userName } from '../state/app';
 import { useSelect } from '../state/observable';
 import { setUi } from '../state/ui';
+import { dayHeading } from '../time';
 import { Composer, type Post as PostInput } from './composer/Composer';
 import { ListSkeleton } from '../components/ListSkeleton';
 import { Post } from './thread/Post';
@@ -145,6 +146,11 @@ export function ThreadView({ ws, channelId, threadId, commentId }: Props) {
           {!t.hasEarlier && comments.length > 0 && <div class="comments-start" aria-hidden="true" />}
           {comments.map((c, i) => (
             <Fragment key={c.id}>
+              {(i === 0 ? dayHeading(thread.posted_ts) !== dayHeading(c.posted_ts) : dayHeading(comments[i - 1]!.posted_ts) !== dayHeading(c.posted_ts)) && (
+                <div class="day-divider" role="separator">
+                  <span>{dayHeading(c.posted_ts)}</span>
+                </div>
+              )}
               {c === firstUnread && (
                 <div class="unread-divider" id="unread-divider" role="separator" tabIndex={-1}>
                   <span>New since your last visit</span>

@@ -27,6 +27,18 @@ export interface Pending {
 export type Gone = null | 'deleted' | 'no_access';
 
 /** The fields of a thread that are mine alone; events from others carry theirs. */
+/** A comment moves its thread's newest index and activity time (the server sends no
+ * thread_updated for a plain reply); my own comment is read by definition. */
+function withComment(t: Thread | null, c: Comment, me: number | undefined): Thread | null {
+  if (!t) return t;
+  return {
+    ...t,
+    last_obj_index: Math.max(t.last_obj_index, c.obj_index),
+    last_updated_ts: Math.max(t.last_updated_ts, c.posted_ts),
+    last_read_obj_index: c.creator === me ? Math.max(t.last_read_obj_index, c.obj_index) : t.last_read_obj_index,
+  };
+}
+
 function keepMine(fresh: Thread, old: Thread | null): Thread {
   if (!old) return fresh;
   const { starred, is_saved, is_archived, muted_until_ts, last_read_obj_index } = old;
@@ -101,6 +113,7 @@ export function useThread(threadId: number, commentId: number | undefined) {
             const c = d as unknown as Comment;
             if (c.thread_id !== threadId) return;
             setComments((list) => (list.some((x) => x.id === c.id) ? list : [...list, c]));
+            setThread((t) => withComment(t, c, me));
             // My own reply coming back through the stream: its pending twin goes.
             if (c.creator === me) setPending((list) => dropFirst(list, (p) => p.state === 'sending' && p.post.content === c.content));
             else announce(`New comment from ${c.creator_name ?? 'someone'}`);
@@ -169,6 +182,7 @@ export function useThread(threadId: number, commentId: number | undefined) {
         ...(post.urgent ? { urgent: true } : {}),
       });
       setComments((list) => (list.some((x) => x.id === c.id) ? list : [...list, c]));
+      setThread((t) => withComment(t, c, app.get().me?.id));
       setPending((list) => list.filter((p) => p.tempId !== tempId));
       announce('Reply sent');
     } catch (e) {
