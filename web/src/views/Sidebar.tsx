@@ -13,6 +13,7 @@ import { setUi } from '../state/ui';
 import { href, navigate, type Route } from '../router';
 import { UserMenu } from './UserMenu';
 import { NewConversationButton } from './conversation/NewConversation';
+import { UnreadCount } from './conversations';
 
 export function Sidebar({ route }: { route: Route }) {
   const ws = useSelect(app, (s) => s.ws);
@@ -120,7 +121,7 @@ export function Sidebar({ route }: { route: Route }) {
                   >
                     <Icon name="chat" size={16} />
                     <span class="nav-label">{conversationTitle(state, c)}</span>
-                    {isUnread && <span class="sr-only">(unread)</span>}
+                    {isUnread && <UnreadCount c={c} u={unreadConversations[c.id]!} />}
                   </a>
                 </li>
               );

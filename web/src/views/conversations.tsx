@@ -5,7 +5,7 @@
 
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { call, describeError } from '../api/client';
-import type { Availability, Conversation, Message } from '../api/types';
+import type { Availability, Conversation, Message, UnreadConversation } from '../api/types';
 import { describeAvailability } from '../availability';
 import { Avatar } from '../components/Avatar';
 import { Empty } from '../components/Empty';
@@ -36,9 +36,16 @@ export function ConversationsView({ ws, route }: Props) {
   return <ConversationList ws={ws} />;
 }
 
-/** Unread by the server's word (conversations/get_unread, refreshed on every message). */
-export function isConversationUnread(c: Conversation, unread: Readonly<Record<number, unknown>>): boolean {
-  return c.id in unread;
+
+/** How many messages I have not read, muted like the inbox's count; "@" when one mentions me. */
+export function UnreadCount({ c, u }: { c: Conversation; u: UnreadConversation }) {
+  const n = Math.max(1, c.last_obj_index - u.obj_index);
+  return (
+    <span class="count" aria-label={`${n} unread${u.direct_mention ? ', mentions you' : ''}`}>
+      {u.direct_mention ? '@ ' : ''}
+      {n}
+    </span>
+  );
 }
 
 // --- The list ------------------------------------------------------------------------
@@ -61,7 +68,7 @@ function ConversationList({ ws }: { ws: number }) {
       {list.length > 0 && (
         <ul class="rows" data-nav-scope aria-label="Conversations">
           {list.map((c) => (
-            <ConversationRow key={c.id} ws={ws} c={c} unread={isConversationUnread(c, unread)} />
+            <ConversationRow key={c.id} ws={ws} c={c} unread={unread[c.id]} />
           ))}
         </ul>
       )}
@@ -69,7 +76,7 @@ function ConversationList({ ws }: { ws: number }) {
   );
 }
 
-function ConversationRow({ ws, c, unread }: { ws: number; c: Conversation; unread: boolean }) {
+function ConversationRow({ ws, c, unread }: { ws: number; c: Conversation; unread: UnreadConversation | undefined }) {
   const title = useSelect(app, (s) => conversationTitle(s, c));
   const me = useSelect(app, (s) => s.me?.id);
   const others = c.user_ids.filter((id) => id !== me);
@@ -103,9 +110,9 @@ function ConversationRow({ ws, c, unread }: { ws: number; c: Conversation; unrea
                 'No messages yet'
               )}
             </span>
+            {unread && <UnreadCount c={c} u={unread} />}
           </div>
         </div>
-        {unread && <span class="sr-only">(unread)</span>}
       </a>
     </li>
   );
@@ -155,6 +162,7 @@ function ConversationChat({ ws, conversationId, messageId }: { ws: number; conve
   const [highlight, setHighlight] = useState<number | undefined>(messageId);
   const [searching, setSearching] = useState(false);
   const [dialog, setDialog] = useState<'rename' | 'add' | null>(null);
+  const [editing, setEditing] = useState<number | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const topSentinel = useRef<HTMLDivElement>(null);
   const keepBottomGap = useRef<number | null>(null);
@@ -413,7 +421,13 @@ function ConversationChat({ ws, conversationId, messageId }: { ws: number; conve
               )}
             </div>
           )}
-          <MessageList messages={messages} firstUnread={firstUnread} highlighted={highlight} onReact={react} onEdit={edit} onDelete={(m) => void remove(m)} />
+          <MessageList
+            messages={messages}
+            firstUnread={firstUnread}
+            highlighted={highlight}
+            editing={editing}
+            onEditing={() => setEditing(null)}
+            onReact={react} onEdit={edit} onDelete={(m) => void remove(m)} />
           <PendingMessages pending={t.pending} onRetry={t.retry} onDiscard={t.discard} />
         </div>
       </div>
@@ -430,7 +444,18 @@ function ConversationChat({ ws, conversationId, messageId }: { ws: number; conve
             ))}
           </ul>
         )}
-        <ChatComposer conversationId={conversation.id} placeholder={`Message ${title}`} onSend={(content) => void t.send(content)} />
+        <ChatComposer
+          conversationId={conversation.id}
+          placeholder={`Message ${title}`}
+          onSend={(content) => void t.send(content)}
+          onEditLast={() => {
+            const last = [...messages].reverse().find((m) => m.creator === me.id);
+            if (last) {
+              setEditing(last.id);
+              document.getElementById(`message-${last.id}`)?.scrollIntoView({ block: 'nearest' });
+            }
+          }}
+        />
       </div>
     </section>
   );

@@ -12,9 +12,11 @@ interface Props {
   conversationId: number;
   placeholder: string;
   onSend: (content: string) => void;
+  /** Up in an empty box edits my last message, as in most chat apps. */
+  onEditLast?: () => void;
 }
 
-export function ChatComposer({ conversationId, placeholder, onSend }: Props) {
+export function ChatComposer({ conversationId, placeholder, onSend, onEditLast }: Props) {
   const place = `msg:${conversationId}`;
   const users = useSelect(app, (s) => s.users);
   const groups = useSelect(app, (s) => s.groups);
@@ -72,6 +74,11 @@ export function ChatComposer({ conversationId, placeholder, onSend }: Props) {
         setMention(null);
         return;
       }
+    }
+    if (e.key === 'ArrowUp' && text === '' && onEditLast) {
+      e.preventDefault();
+      onEditLast();
+      return;
     }
     // Enter sends; Shift+Enter is a new line; an input method composing a word keeps its Enter.
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && !e.altKey) {
@@ -135,7 +142,7 @@ export function ChatComposer({ conversationId, placeholder, onSend }: Props) {
         </button>
       </div>
       <div class="chat-hint" id={ids.hint}>
-        <kbd>Enter</kbd> to send · <kbd>Shift</kbd> + <kbd>Enter</kbd> for a new line · Markdown and @mentions work
+        <kbd>Enter</kbd> to send · <kbd>Shift</kbd> + <kbd>Enter</kbd> for a new line · <kbd>↑</kbd> edits your last · Markdown and @mentions work
       </div>
     </form>
   );

@@ -3,7 +3,7 @@
 // "new" divider at my read position, and my pending messages at the bottom.
 
 import { Fragment } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { Message } from '../../api/types';
 import { Avatar } from '../../components/Avatar';
 import { Icon } from '../../components/Icon';
@@ -66,12 +66,15 @@ interface ListProps {
   /** The first message after my read position, if any: the divider goes before it. */
   firstUnread: number | undefined;
   highlighted: number | undefined;
+  /** A message to open for editing (Up in the empty composer), and its acknowledgement. */
+  editing?: number | null;
+  onEditing?: () => void;
   onReact: (m: Message, emoji: string, on: boolean) => void;
   onEdit: (m: Message, content: string) => Promise<boolean>;
   onDelete: (m: Message) => void;
 }
 
-export function MessageList({ messages, firstUnread, highlighted, onReact, onEdit, onDelete }: ListProps) {
+export function MessageList({ messages, firstUnread, highlighted, editing, onEditing, onReact, onEdit, onDelete }: ListProps) {
   const timeZone = useSelect(app, (s) => s.me?.timezone);
   const groups = groupMessages(messages);
   let lastDay = '';
@@ -115,6 +118,8 @@ export function MessageList({ messages, firstUnread, highlighted, onReact, onEdi
                         message={m}
                         author={g.name}
                         highlighted={m.id === highlighted}
+                        startEditing={m.id === editing}
+                        onEditing={onEditing}
                         onReact={(emoji, on) => onReact(m, emoji, on)}
                         onEdit={(content) => onEdit(m, content)}
                         onDelete={() => onDelete(m)}
@@ -137,19 +142,32 @@ interface MessageProps {
   showTime: boolean;
   author: string;
   highlighted: boolean;
+  startEditing: boolean;
+  onEditing: (() => void) | undefined;
   onReact: (emoji: string, on: boolean) => void;
   onEdit: (content: string) => Promise<boolean>;
   onDelete: () => void;
 }
 
-function ChatMessage({ message: m, showTime, author, highlighted, onReact, onEdit, onDelete }: MessageProps) {
+function ChatMessage({ message: m, showTime, author, highlighted, startEditing, onEditing, onReact, onEdit, onDelete }: MessageProps) {
   const me = useSelect(app, (s) => s.me!);
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState(m.content);
   const mine = m.creator === me.id;
+  useEffect(() => {
+    if (!startEditing || !mine) return;
+    setText(m.content);
+    setEditing(true);
+    onEditing?.();
+  }, [startEditing]);
+  /** Done editing: back to the message box, ready for the next message. */
+  const stop = () => {
+    setEditing(false);
+    document.getElementById(`chat-box-${m.conversation_id}`)?.focus();
+  };
   const save = async () => {
     if (!text.trim()) return;
-    if (await onEdit(text)) setEditing(false);
+    if (await onEdit(text)) stop();
   };
   return (
     <article
@@ -194,7 +212,7 @@ function ChatMessage({ message: m, showTime, author, highlighted, onReact, onEdi
               void save();
             } else if (e.key === 'Escape') {
               e.stopPropagation();
-              setEditing(false);
+              stop();
             }
           }}
         >
@@ -211,7 +229,7 @@ function ChatMessage({ message: m, showTime, author, highlighted, onReact, onEdi
             <span class="muted composer-keys">
               <kbd>Enter</kbd> to save · <kbd>Esc</kbd> to cancel
             </span>
-            <button type="button" class="btn btn-quiet btn-small" onClick={() => setEditing(false)}>
+            <button type="button" class="btn btn-quiet btn-small" onClick={stop}>
               Cancel
             </button>
             <button type="submit" class="btn btn-primary btn-small" disabled={!text.trim()}>
