@@ -22,7 +22,7 @@ const screens = [
   ['conversation-group', `/a/${ws}/msg/2`],
   ['conversation-search', `/a/${ws}/msg/1`, async (page) => {
     await page.click('button[aria-label="Search in this conversation"]');
-    await page.fill('.chat-search input', 'thread');
+    await page.fill('.find-bar input', 'thread');
     await page.keyboard.press('Enter');
   }],
   ['new-conversation', `/a/${ws}/msg`, async (page) => {
