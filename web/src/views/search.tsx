@@ -183,8 +183,22 @@ export function SearchView({ ws, query }: { ws: number; query: string }) {
             placeholder="Words to find"
             value={text}
             autocomplete="off"
+            aria-describedby="search-keys"
             onInput={(e) => setText(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              // Down from the box goes to the results (then j/k, Enter).
+              if (e.key === 'ArrowDown') {
+                const first = document.querySelector<HTMLElement>('.search-results [data-nav-item]');
+                if (first) {
+                  e.preventDefault();
+                  first.focus();
+                }
+              }
+            }}
           />
+          <span class="sr-only" id="search-keys">
+            Down arrow: to the results
+          </span>
           <button type="submit" class="btn btn-primary btn-small">
             Search
           </button>
