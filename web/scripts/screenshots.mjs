@@ -3,12 +3,11 @@
 //
 //   WEFT_URL=http://127.0.0.1:18431 WEFT_EMAIL=ana@example.com WEFT_PASSWORD=… npm run screenshots
 //
-// Signs in through the server's /login form. With WEFT_TOKEN set instead, it serves the
-// shell and dist/ itself and adds the bearer token to API calls — a stand-in for servers
-// that do not serve the app yet; the app itself only ever uses the session cookie.
+// Signs in through the server's /login form, as a person would. Start the server with
+// `--web-dir web/dist` to see the current build.
 
 import { chromium } from 'playwright-core';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,22 +32,6 @@ const sizes = [
 ];
 
 async function signIn(context) {
-  const token = process.env.WEFT_TOKEN;
-  if (token) {
-    const shell = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="csrf-token" content="dev"><title>Weft</title><link rel="stylesheet" href="/assets/app.css"><script type="module" src="/assets/app.js"></script></head><body><div id="app"></div></body></html>`;
-    await context.route(`${base}/**`, async (route) => {
-      const url = new URL(route.request().url());
-      if (url.pathname.startsWith('/api/')) {
-        return route.continue({ headers: { ...route.request().headers(), authorization: `Bearer ${token}` } });
-      }
-      if (url.pathname === '/assets/app.js' || url.pathname === '/assets/app.css') {
-        const body = await readFile(path.join(web, 'dist', path.basename(url.pathname)));
-        return route.fulfill({ body, contentType: url.pathname.endsWith('.js') ? 'text/javascript' : 'text/css' });
-      }
-      return route.fulfill({ body: shell, contentType: 'text/html' });
-    });
-    return;
-  }
   const page = await context.newPage();
   await page.goto(`${base}/login`);
   await page.fill('input[name=email]', process.env.WEFT_EMAIL ?? 'ana@example.com');

@@ -182,6 +182,11 @@ export function ThreadView({ ws, channelId, threadId, commentId }: Props) {
             <PendingPost key={p.tempId} pending={p} onRetry={() => t.retry(p)} onDiscard={() => t.discard(p)} />
           ))}
         </div>
+        {scroll.newBelow > 0 && (
+          <button type="button" class="new-below" onClick={scroll.toNewest}>
+            ↓ {scroll.newBelow} new {scroll.newBelow === 1 ? 'comment' : 'comments'}
+          </button>
+        )}
         <div class="reply">
           {thread.closed && <p class="muted reply-note">This thread is closed. A reply does not reopen it; use “Reopen” in the menu for that.</p>}
           <Composer ws={ws} place={`reply:${thread.id}`} channel={channel} thread={thread} textareaId="reply-box" onSend={(post: PostInput) => (void t.send(post), true)} />

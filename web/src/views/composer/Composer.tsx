@@ -49,6 +49,7 @@ export function Composer({ ws, place, channel, thread, withTitle = false, submit
 
   useEffect(() => saveDraft(place, draft), [place, draft]);
   useEffect(() => {
+    if (textarea.current && draft.content) growToFit(textarea.current);
     if (autoFocus) (withTitle ? title.current : textarea.current)?.focus();
   }, []);
 
@@ -67,6 +68,7 @@ export function Composer({ ws, place, channel, thread, withTitle = false, submit
         setDraft({ title: '', content: '' });
         setTab('write');
         setUrgent(false);
+        if (textarea.current) textarea.current.style.height = '';
         textarea.current?.focus();
       }
     } finally {
@@ -159,6 +161,7 @@ export function Composer({ ws, place, channel, thread, withTitle = false, submit
               onInput={(e) => {
                 setDraft({ ...draft, content: e.currentTarget.value });
                 updateMention(e.currentTarget);
+                growToFit(e.currentTarget);
               }}
               onKeyDown={onKeyDown}
               onBlur={() => setTimeout(() => setMention(null), 150)}
@@ -226,4 +229,11 @@ export function Composer({ ws, place, channel, thread, withTitle = false, submit
       </div>
     </form>
   );
+}
+
+/** The text box grows with what is written, up to a point; then it scrolls. (A CSSOM
+ * style property: allowed by the page's Content-Security-Policy, unlike a style attribute.) */
+function growToFit(el: HTMLTextAreaElement): void {
+  el.style.height = 'auto';
+  el.style.height = `${Math.min(el.scrollHeight + 2, 420)}px`;
 }

@@ -2,7 +2,7 @@
 // divider, else at the newest; earlier pages load as the top comes near and keep what I
 // was reading in place; new comments keep the newest in view if I was at the bottom.
 
-import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Comment } from '../../api/types';
 
 interface Options {
@@ -21,6 +21,9 @@ export function useThreadScroll({ ready, commentId, comments, pendingCount, hasE
   const keepBottomGap = useRef<number | null>(null);
   const positioned = useRef(false);
   const atBottom = useRef(true);
+  /** Comments that arrived below while I was reading further up. */
+  const [newBelow, setNewBelow] = useState(0);
+  const seenCount = useRef(0);
 
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -60,13 +63,25 @@ export function useThreadScroll({ ready, commentId, comments, pendingCount, hasE
 
   useLayoutEffect(() => {
     const el = scroller.current;
-    if (el && atBottom.current && positioned.current && keepBottomGap.current === null) el.scrollTop = el.scrollHeight;
+    const newest = comments[comments.length - 1]?.id ?? 0;
+    const arrived = positioned.current && keepBottomGap.current === null && newest !== seenCount.current && seenCount.current !== 0;
+    seenCount.current = newest;
+    if (!el || !positioned.current || keepBottomGap.current !== null) return;
+    if (atBottom.current) el.scrollTop = el.scrollHeight;
+    else if (arrived) setNewBelow((n) => n + 1);
   }, [comments.length, pendingCount]);
 
   const onScroll = (e: Event) => {
     const el = e.currentTarget as HTMLElement;
     atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+    if (atBottom.current) setNewBelow(0);
   };
 
-  return { scroller, topSentinel, loadEarlier: earlier, onScroll };
+  const toNewest = () => {
+    const el = scroller.current;
+    if (el) el.scrollTo({ top: el.scrollHeight, behavior: 'smooth' });
+    setNewBelow(0);
+  };
+
+  return { scroller, topSentinel, loadEarlier: earlier, onScroll, newBelow, toNewest };
 }
