@@ -232,11 +232,23 @@ function ConversationChat({ ws, conversationId, messageId }: { ws: number; conve
     return () => io.disconnect();
   }, [t.hasEarlier, messages[0]?.id]);
 
-  // Keep the newest in view when something arrives and I was already at the bottom.
+  // Keep the newest in view when something arrives and I was already at the bottom; else
+  // count what arrived below, for the "↓ n new messages" button (as in a thread).
+  const [newBelow, setNewBelow] = useState(0);
+  const seenNewest = useRef(0);
   useLayoutEffect(() => {
     const el = scroller.current;
-    if (el && atBottom.current && positioned.current && keepBottomGap.current === null) el.scrollTop = el.scrollHeight;
+    const newest = messages[messages.length - 1]?.id ?? 0;
+    const arrived = positioned.current && keepBottomGap.current === null && newest !== seenNewest.current && seenNewest.current !== 0;
+    seenNewest.current = newest;
+    if (!el || !positioned.current || keepBottomGap.current !== null) return;
+    if (atBottom.current) el.scrollTop = el.scrollHeight;
+    else if (arrived) setNewBelow((n) => n + 1);
   }, [messages.length, t.pending.length]);
+  const toNewest = () => {
+    scroller.current?.scrollTo({ top: scroller.current.scrollHeight, behavior: 'smooth' });
+    setNewBelow(0);
+  };
 
   // The footer grows (availability lines, a longer draft) and content renders late: at the
   // bottom, stay at the bottom.
@@ -400,6 +412,7 @@ function ConversationChat({ ws, conversationId, messageId }: { ws: number; conve
         onScroll={(e) => {
           const el = e.currentTarget;
           atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+          if (atBottom.current && newBelow) setNewBelow(0);
         }}
         data-nav-scope
       >
@@ -430,6 +443,11 @@ function ConversationChat({ ws, conversationId, messageId }: { ws: number; conve
             onReact={react} onEdit={edit} onDelete={(m) => void remove(m)} />
           <PendingMessages pending={t.pending} onRetry={t.retry} onDiscard={t.discard} />
         </div>
+        {newBelow > 0 && (
+          <button type="button" class="new-below" onClick={toNewest}>
+            ↓ {newBelow} new {newBelow === 1 ? 'message' : 'messages'}
+          </button>
+        )}
       </div>
       <div class="chat-footer">
         {notNow.length > 0 && (

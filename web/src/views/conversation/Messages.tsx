@@ -12,7 +12,7 @@ import { Popover } from '../../components/Popover';
 import { Time } from '../../components/Time';
 import { app, userName } from '../../state/app';
 import { useSelect } from '../../state/observable';
-import { absoluteTime, postTime, zonedParts } from '../../time';
+import { absoluteTime, dayHeading, postTime, zonedParts } from '../../time';
 import { ReactionPicker, Reactions } from '../thread/Reactions';
 import type { PendingMessage } from './useConversation';
 
@@ -30,20 +30,6 @@ const dayOf = (ts: number) => {
   const p = zonedParts(ts);
   return `${p.year}-${p.month}-${p.day}`;
 };
-
-/** "Today", "Yesterday", "Monday 28 November" (with the year when it is not this one). */
-export function dayLabel(ts: number, timeZone: string | undefined): string {
-  const now = Math.floor(Date.now() / 1000);
-  if (dayOf(ts) === dayOf(now)) return 'Today';
-  if (dayOf(ts) === dayOf(now - 86400)) return 'Yesterday';
-  const sameYear = zonedParts(ts).year === zonedParts(now).year;
-  const options: Intl.DateTimeFormatOptions = { weekday: 'long', day: 'numeric', month: 'long', ...(sameYear ? {} : { year: 'numeric' }) };
-  try {
-    return new Intl.DateTimeFormat(undefined, { ...options, timeZone }).format(ts * 1000);
-  } catch {
-    return new Intl.DateTimeFormat(undefined, options).format(ts * 1000);
-  }
-}
 
 export function groupMessages(messages: Message[]): Group[] {
   const groups: Group[] = [];
@@ -75,7 +61,6 @@ interface ListProps {
 }
 
 export function MessageList({ messages, firstUnread, highlighted, editing, onEditing, onReact, onEdit, onDelete }: ListProps) {
-  const timeZone = useSelect(app, (s) => s.me?.timezone);
   const groups = groupMessages(messages);
   let lastDay = '';
   return (
@@ -90,8 +75,8 @@ export function MessageList({ messages, firstUnread, highlighted, editing, onEdi
         return (
           <Fragment key={first.id}>
             {newDay && (
-              <div class="chat-day" role="separator">
-                <span>{dayLabel(first.posted_ts, timeZone)}</span>
+              <div class="day-divider" role="separator">
+                <span>{dayHeading(first.posted_ts)}</span>
               </div>
             )}
             {parts.map((part, i) => (
