@@ -275,7 +275,7 @@ function ConversationChat({ ws, conversationId, messageId }: { ws: number; conve
     return (
       <section class="view">
         <ViewHeader title="Conversation" back={{ label: 'Back to conversations', onBack: back }} />
-        <Empty icon={t.gone ? 'lock' : 'alert'} title={t.gone ? 'You left this conversation' : 'This conversation cannot be shown'}>
+        <Empty icon={t.gone ? 'lock' : 'alert'} title={t.gone ? 'You are no longer in this conversation' : 'This conversation cannot be shown'}>
           {t.gone ? 'You were removed from it, so its messages are no longer yours to read.' : `${t.error}.`}{' '}
           <a href={href.conversations(ws)}>Back to your conversations</a>
         </Empty>
