@@ -1,6 +1,6 @@
 // Search: threads, comments and messages by their words (the `search` endpoint), with
 // filters — where (channels, one channel, conversations), who wrote it, between which
-// days — kept in the address (?q=…&where=…&from=…&after=…&before=…) so a search can be
+// days, mentioning me — kept in the address (?q=…&where=…&from=…&after=…&before=…&mentions=1) so a search can be
 // bookmarked and Back works. Matches are highlighted by building <mark> elements around
 // the query's words in the plain-text snippet; nothing from a result is ever set as HTML.
 
@@ -29,6 +29,8 @@ interface Filters {
   from: number | null;
   after: string;
   before: string;
+  /** Only posts that mention me (then words are optional). */
+  mentions: boolean;
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -42,6 +44,7 @@ function readFilters(search: string): Filters {
     from: Number.isInteger(from) && from > 0 ? from : null,
     after: DATE.test(p.get('after') ?? '') ? p.get('after')! : '',
     before: DATE.test(p.get('before') ?? '') ? p.get('before')! : '',
+    mentions: p.get('mentions') === '1',
   };
 }
 
@@ -52,11 +55,13 @@ function searchUrl(ws: number, query: string, f: Filters): string {
   if (f.from) p.set('from', String(f.from));
   if (f.after) p.set('after', f.after);
   if (f.before) p.set('before', f.before);
+  if (f.mentions) p.set('mentions', '1');
   const s = p.toString();
   return `/a/${ws}/search${s ? `?${s}` : ''}`;
 }
 
-const hasFilters = (f: Filters) => !!(f.where || f.from || f.after || f.before);
+const hasFilters = (f: Filters) => !!(f.where || f.from || f.after || f.before || f.mentions);
+const NO_FILTERS: Filters = { where: '', from: null, after: '', before: '', mentions: false };
 
 /** The words the server matches: letters and digits, lower-cased (as its `words()`). */
 export function queryWords(query: string): string[] {
@@ -107,6 +112,7 @@ export function SearchView({ ws, query }: { ws: number; query: string }) {
       ...(f.from ? { author_ids: [f.from] } : {}),
       ...(f.after ? { date_from: f.after } : {}),
       ...(f.before ? { date_to: f.before } : {}),
+      ...(f.mentions ? { mention_self: true } : {}),
       ...(after ? { cursor: after } : {}),
     };
   };
@@ -115,7 +121,7 @@ export function SearchView({ ws, query }: { ws: number; query: string }) {
     setResults(null);
     setCursor(null);
     setError(null);
-    if (queryWords(query).length === 0) return;
+    if (queryWords(query).length === 0 && !filters.mentions) return;
     let live = true;
     call('search', params(null))
       .then((page) => {
@@ -161,7 +167,10 @@ export function SearchView({ ws, query }: { ws: number; query: string }) {
 
   return (
     <section class="view" aria-labelledby="view-title">
-      <ViewHeader title={<span id="view-title">Search</span>} subtitle={query ? `“${query}”` : undefined} />
+      <ViewHeader
+        title={<span id="view-title">Search</span>}
+        subtitle={query ? `“${query}”${filters.mentions ? ', mentioning you' : ''}` : filters.mentions ? 'Mentioning you' : undefined}
+      />
       <form
         class="search-bar"
         role="search"
@@ -241,8 +250,12 @@ export function SearchView({ ws, query }: { ws: number; query: string }) {
             <span>Before</span>
             <input type="date" value={filters.before} min={filters.after || undefined} onChange={(e) => setFilters({ before: e.currentTarget.value })} />
           </label>
+          <label class="search-check">
+            <input type="checkbox" checked={filters.mentions} onChange={(e) => setFilters({ mentions: e.currentTarget.checked })} />
+            <span>Mentioning me</span>
+          </label>
           {hasFilters(filters) && (
-            <button type="button" class="btn btn-quiet btn-small" onClick={() => navigate(searchUrl(ws, query, { where: '', from: null, after: '', before: '' }), { replace: true })}>
+            <button type="button" class="btn btn-quiet btn-small" onClick={() => navigate(searchUrl(ws, query, NO_FILTERS), { replace: true })}>
               Clear filters
             </button>
           )}
@@ -259,19 +272,19 @@ export function SearchView({ ws, query }: { ws: number; query: string }) {
           Search failed: {error}
         </p>
       )}
-      {words.length === 0 && (
+      {words.length === 0 && !filters.mentions && (
         <Empty icon="search" title={query ? 'Type a word to search for' : 'Search threads, comments and messages'}>
           <p>Type a few words above and press Enter — or press <kbd>/</kbd> anywhere in Weft to come here.</p>
-          <p>Narrow it down by channel, by who wrote it, or by dates; then open a result with <kbd>j</kbd>/<kbd>k</kbd> and <kbd>Enter</kbd>.</p>
+          <p>Narrow it down by channel, by who wrote it, or by dates — or tick “Mentioning me” for what named you. Open a result with <kbd>j</kbd>/<kbd>k</kbd> and <kbd>Enter</kbd>.</p>
         </Empty>
       )}
-      {words.length > 0 && results === null && !error && <ListSkeleton />}
+      {(words.length > 0 || filters.mentions) && results === null && !error && <ListSkeleton />}
       {results !== null && results.length === 0 && (
-        <Empty icon="search" title={`Nothing matches “${query}”`}>
+        <Empty icon="search" title={query ? `Nothing matches “${query}”` : 'Nothing mentions you here'}>
           <p>Check the spelling, or try fewer or other words: every word has to match.</p>
           {hasFilters(filters) && (
             <p>
-              <button type="button" class="btn" onClick={() => navigate(searchUrl(ws, query, { where: '', from: null, after: '', before: '' }), { replace: true })}>
+              <button type="button" class="btn" onClick={() => navigate(searchUrl(ws, query, NO_FILTERS), { replace: true })}>
                 Search everywhere instead
               </button>
             </p>
