@@ -1,8 +1,9 @@
 // Search: threads, comments and messages by their words (the `search` endpoint), with
 // filters — where (channels, one channel, conversations), who wrote it, between which
-// days, mentioning me — kept in the address (?q=…&where=…&from=…&after=…&before=…&mentions=1) so a search can be
-// bookmarked and Back works. Matches are highlighted by building <mark> elements around
-// the query's words in the plain-text snippet; nothing from a result is ever set as HTML.
+// days, whether it mentions me — kept in the address (?q=…&where=…&from=…&after=…&before=…
+// &mentions=1) so a search can be bookmarked and Back works. Matches are highlighted by
+// building <mark> elements around the query's words in the plain-text snippet; nothing
+// from a result is ever set as HTML.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { call, describeError } from '../api/client';
