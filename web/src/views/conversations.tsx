@@ -55,6 +55,10 @@ function ConversationList({ ws }: { ws: number }) {
   const unread = useSelect(app, (s) => s.unreadConversations);
   const loaded = useSelect(app, (s) => Object.keys(s.users).length > 0);
   const list = conversations.filter((c) => !c.archived).sort((a, b) => b.last_active_ts - a.last_active_ts);
+  const me = useSelect(app, (s) => s.me?.id);
+  // Everyone shown carries their time: the other person of each direct conversation, in one call.
+  const directs = [...new Set(list.flatMap((c) => (c.user_ids.length === 2 ? c.user_ids.filter((id) => id !== me) : [])))].sort((a, b) => a - b);
+  const availability = useAvailability(ws, directs);
   return (
     <section class="view" aria-label="Your conversations">
       <ViewHeader title="Conversations" actions={<NewConversationButton ws={ws} variant="button" />} />
@@ -68,7 +72,7 @@ function ConversationList({ ws }: { ws: number }) {
       {list.length > 0 && (
         <ul class="rows" data-nav-scope aria-label="Conversations">
           {list.map((c) => (
-            <ConversationRow key={c.id} ws={ws} c={c} unread={unread[c.id]} />
+            <ConversationRow key={c.id} ws={ws} c={c} unread={unread[c.id]} availability={availability} />
           ))}
         </ul>
       )}
@@ -76,13 +80,15 @@ function ConversationList({ ws }: { ws: number }) {
   );
 }
 
-function ConversationRow({ ws, c, unread }: { ws: number; c: Conversation; unread: UnreadConversation | undefined }) {
+function ConversationRow({ ws, c, unread, availability }: { ws: number; c: Conversation; unread: UnreadConversation | undefined; availability: Record<number, Availability> }) {
   const title = useSelect(app, (s) => conversationTitle(s, c));
   const me = useSelect(app, (s) => s.me?.id);
   const others = c.user_ids.filter((id) => id !== me);
   const whoId = c.snippet_creators[0];
   const who = useSelect(app, (s) => (whoId === undefined ? '' : whoId === me ? 'You' : userName(s, whoId)));
   const avatarId = others.length === 1 ? others[0]! : c.id;
+  const a = others.length === 1 ? availability[others[0]!] : undefined;
+  const words = a ? describeAvailability(a) : null;
   return (
     <li class={`row ${unread ? 'is-unread' : ''}`} data-nav-item data-id={c.id} tabIndex={-1}>
       <a class="row-link" href={href.conversation(ws, c.id)} data-nav-open>
@@ -96,6 +102,11 @@ function ConversationRow({ ws, c, unread }: { ws: number; c: Conversation; unrea
         <div class="row-body">
           <div class="row-top">
             <span class="row-title">{title}</span>
+            {words && (
+              <span class={`row-presence status-${words.state}`} title="Their local time">
+                <span class="status-dot" aria-hidden="true" /> {words.short}
+              </span>
+            )}
             <span class="row-time">
               <Time ts={c.last_active_ts} />
             </span>
