@@ -119,9 +119,20 @@ function apply(event: StreamEvent): void {
       if (user_id === me) patch({ conversations: s.conversations.filter((c) => c.id !== conversation_id) });
       break;
     }
-    case 'message_added':
+    case 'message_added': {
+      // The sidebar orders conversations by their last activity.
+      const m = data<{ conversation_id: number; creator: number; posted_ts: number; obj_index: number; content: string }>(event);
+      const known = s.conversations.some((c) => c.id === m.conversation_id);
+      if (known) {
+        patch({
+          conversations: s.conversations.map((c) =>
+            c.id === m.conversation_id ? { ...c, last_active_ts: Math.max(c.last_active_ts, m.posted_ts), last_obj_index: Math.max(c.last_obj_index, m.obj_index), snippet: m.content, snippet_creators: [m.creator, ...c.snippet_creators.filter((u) => u !== m.creator)] } : c,
+          ),
+        });
+      }
       refreshUnreadSoon();
       break;
+    }
     case 'inbox_updated': {
       const { thread_id, in_inbox } = data<{ thread_id: number; in_inbox: boolean }>(event);
       patch({ inboxIds: withItem(s.inboxIds, thread_id, in_inbox ? true : undefined) });

@@ -12,6 +12,8 @@ import { useSelect } from '../state/observable';
 import { setUi } from '../state/ui';
 import { href, navigate, type Route } from '../router';
 import { UserMenu } from './UserMenu';
+import { NewConversationButton } from './conversation/NewConversation';
+import { UnreadCount } from './conversations';
 
 export function Sidebar({ route }: { route: Route }) {
   const ws = useSelect(app, (s) => s.ws);
@@ -105,9 +107,12 @@ export function Sidebar({ route }: { route: Route }) {
         </ul>
 
         <section class="nav-section" aria-labelledby="nav-conversations">
-          <h2 class="nav-heading" id="nav-conversations">
-            <a href={href.conversations(ws)}>Conversations</a>
-          </h2>
+          <div class="nav-heading-row">
+            <h2 class="nav-heading" id="nav-conversations">
+              <a href={href.conversations(ws)}>Conversations</a>
+            </h2>
+            <NewConversationButton ws={ws} />
+          </div>
           <ul class="nav-list">
             {recentConversations.length === 0 && <li class="nav-hint">Direct conversations appear here.</li>}
             {recentConversations.map((c) => {
@@ -122,7 +127,7 @@ export function Sidebar({ route }: { route: Route }) {
                   >
                     <Icon name="chat" size={16} />
                     <span class="nav-label">{conversationTitle(state, c)}</span>
-                    {isUnread && <span class="sr-only">(unread)</span>}
+                    {isUnread && <UnreadCount c={c} u={unreadConversations[c.id]!} />}
                   </a>
                 </li>
               );

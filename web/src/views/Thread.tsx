@@ -3,10 +3,12 @@
 // composer. Opening it marks it read.
 
 import { Fragment } from 'preact';
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
+import { call } from '../api/client';
 import type { Comment } from '../api/types';
 import { Avatar } from '../components/Avatar';
 import { Empty } from '../components/Empty';
+import { FindInPlace, FindToggle } from '../components/FindInPlace';
 import { Markdown } from '../components/Markdown';
 import { Icon } from '../components/Icon';
 import { ViewHeader } from '../components/ViewHeader';
@@ -37,6 +39,7 @@ export function ThreadView({ ws, channelId, threadId, commentId }: Props) {
   const { thread, comments } = t;
   const channel = useSelect(app, (s) => s.channels[thread?.channel_id ?? channelId]);
   const me = useSelect(app, (s) => s.me!);
+  const [finding, setFinding] = useState(false);
 
   const back = () => navigate(href.channel(ws, thread?.channel_id ?? channelId));
 
@@ -104,8 +107,22 @@ export function ThreadView({ ws, channelId, threadId, commentId }: Props) {
           </span>
         }
         back={{ label: `Back to #${channel.name}`, onBack: back }}
-        actions={<ThreadMenu ws={ws} thread={thread} setThread={t.setThread} />}
+        actions={
+          <>
+            <FindToggle open={finding} label="Search in this thread" onToggle={() => setFinding(!finding)} />
+            <ThreadMenu ws={ws} thread={thread} setThread={t.setThread} />
+          </>
+        }
       />
+      {finding && (
+        <FindInPlace
+          label="Find in this thread"
+          find={(query) => call('search/thread', { thread_id: thread.id, query }).then((r) => r.comment_ids)}
+          anchor={(id) => `comment-${id}`}
+          open={(id) => navigate(href.thread(ws, channel.id, thread.id, id), { replace: true })}
+          onClose={() => setFinding(false)}
+        />
+      )}
       <div class="thread-scroll" ref={scroll.scroller} onScroll={scroll.onScroll} data-nav-scope>
         <div class="thread-content">
           {t.hasEarlier ? (

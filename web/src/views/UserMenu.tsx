@@ -38,7 +38,13 @@ export function UserMenu({ me, ws }: { me: User; ws: number }) {
             Profile and time zone
           </a>
           <a class="menu-item" href={href.settings(ws, 'hours')} onClick={close}>
-            Working hours and away
+            Working hours and do not disturb
+          </a>
+          <a class="menu-item" href={href.settings(ws, 'away')} onClick={close}>
+            Away
+          </a>
+          <a class="menu-item" href={href.settings(ws, 'notifications')} onClick={close}>
+            Notifications
           </a>
           {notificationsSupported() && permission !== 'granted' && (
             <button
