@@ -4,6 +4,7 @@
 //! of each endpoint is read off its input type's schema.
 
 use serde_json::{Map, Value};
+use std::collections::BTreeSet;
 use weft_core::{Error, Result};
 
 /// One parameter of an endpoint, as its input type's schema declares it.
@@ -178,29 +179,40 @@ pub fn declared(input: &super::SchemaFn) -> Vec<Param> {
         .unwrap_or_default()
 }
 
+/// A request's parameters, merged from its query string and its body.
+#[derive(Debug, Clone, Default)]
+pub struct Params {
+    pub values: Map<String, Value>,
+    /// The parameters that came in a JSON body: typed, so read strictly (see `decode`).
+    pub typed: BTreeSet<String>,
+}
+
 /// Parses a query string and a body into one set of parameters (the body wins). A key
 /// repeated in one of them (`ids=1&ids=2`) is a list.
-pub fn parse(query: Option<&str>, content_type: Option<&str>, body: &[u8]) -> Result<Map<String, Value>> {
-    let mut values = Map::new();
+pub fn parse(query: Option<&str>, content_type: Option<&str>, body: &[u8]) -> Result<Params> {
+    let mut params = Params::default();
     if let Some(q) = query {
-        values = form_pairs(q.as_bytes());
+        params.values = form_pairs(q.as_bytes());
     }
     let body_text = std::str::from_utf8(body).map_err(|_| Error::BadRequest("the body is not UTF-8".into()))?;
     if body_text.trim().is_empty() {
-        return Ok(values);
+        return Ok(params);
     }
     let ct = content_type.unwrap_or("").to_ascii_lowercase();
     let looks_json = body_text.trim_start().starts_with('{');
     if ct.starts_with("application/x-www-form-urlencoded") || (!looks_json && !ct.contains("json")) {
-        values.extend(form_pairs(body));
+        params.values.extend(form_pairs(body));
     } else {
         match serde_json::from_str::<Value>(body_text) {
-            Ok(Value::Object(obj)) => values.extend(obj),
+            Ok(Value::Object(obj)) => {
+                params.typed.extend(obj.keys().cloned());
+                params.values.extend(obj);
+            }
             Ok(_) => return Err(Error::BadRequest("the JSON body must be an object".into())),
             Err(e) => return Err(Error::BadRequest(format!("malformed JSON body: {e}"))),
         }
     }
-    Ok(values)
+    Ok(params)
 }
 
 fn form_pairs(raw: &[u8]) -> Map<String, Value> {
@@ -225,7 +237,15 @@ mod tests {
     #[test]
     fn body_wins_and_repeated_form_keys_are_lists() {
         let v = parse(Some("a=1&b=2&b=3"), Some("application/x-www-form-urlencoded"), b"a=4").unwrap();
-        assert_eq!(Value::Object(v), serde_json::json!({"a": "4", "b": ["2", "3"]}));
+        assert_eq!(Value::Object(v.values), serde_json::json!({"a": "4", "b": ["2", "3"]}));
+        assert!(v.typed.is_empty());
+    }
+
+    #[test]
+    fn json_body_keys_are_typed_query_keys_are_not() {
+        let v = parse(Some("a=1&b=2"), Some("application/json"), br#"{"b": 3, "c": [1]}"#).unwrap();
+        assert_eq!(Value::Object(v.values), serde_json::json!({"a": "1", "b": 3, "c": [1]}));
+        assert_eq!(v.typed.into_iter().collect::<Vec<_>>(), ["b", "c"]);
     }
 
     #[test]
