@@ -22,7 +22,7 @@ SECONDS_LIMIT="${WEFT_FUZZ_SECONDS:-900}"
 # The test build (argon2 and SQLite are optimized in it too): CI has just built it for the
 # tests, and a release build would cost minutes more.
 cargo build --locked -q -p weft
-BIN=target/debug/weft
+BIN="${CARGO_TARGET_DIR:-target}/debug/weft"
 DATA=$(mktemp -d)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 BASE="http://127.0.0.1:$PORT"
@@ -55,8 +55,8 @@ timeout "$SECONDS_LIMIT" schemathesis --config-file scripts/schemathesis.toml ru
   --checks all \
   ${WEFT_FUZZ_EXCLUDE_CHECKS:+--exclude-checks "$WEFT_FUZZ_EXCLUDE_CHECKS"} \
   --max-examples "$EXAMPLES" \
-  --seed 1 \
-  --generation-deterministic \
+  ${WEFT_FUZZ_SEED:+--seed "$WEFT_FUZZ_SEED"} \
+  ${WEFT_FUZZ_SEED:---seed 1 --generation-deterministic} \
   --exclude-path-regex '/users/(logout|invalidate_token|update_password)$' \
   --exclude-path '/api/v3/events/stream' \
   --request-timeout 45 \

@@ -81,48 +81,80 @@ pub fn input_schema(input: &super::SchemaFn, g: &mut schemars::SchemaGenerator, 
         t.transform(&mut schema);
     }
     let mut schema = schema.to_value();
-    // A parameter a rule across parameters requires (`anyOf: [{required: [id]}, …]`) must
-    // carry a value: `null` would be the same as leaving it out.
-    let mut named_by_rules = Vec::new();
-    rule_names(&schema, &mut named_by_rules);
     if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
-        for (name, s) in props.iter_mut() {
-            if !json || named_by_rules.contains(name) {
-                not_nullable(s);
-            }
+        for s in props.values_mut() {
             if !json {
+                not_nullable(s);
                 flag_as_text(s);
             }
         }
     }
+    // A rule across parameters (`anyOf: [{required: [id]}, …]`) is met by a parameter that
+    // carries a value: in a JSON body `null` is the same as leaving it out. So each rule
+    // names the parameter with its schema without `null`.
+    if json && let Some(props) = schema.get("properties").and_then(Value::as_object).cloned() {
+        rules_need_values(&mut schema, &props);
+    }
+    // A rule's own statement of a flag (`mention_self: true`) is text in a form too.
+    if !json {
+        for_each_rule(&mut schema, &mut |rule| {
+            for s in rule.get_mut("properties").and_then(Value::as_object_mut).into_iter().flat_map(|p| p.values_mut()) {
+                flag_as_text(s);
+            }
+        });
+    }
     schema
 }
 
-/// The parameters the `required` lists inside `anyOf`, `oneOf`, `allOf` and `not` name.
-fn rule_names(schema: &Value, out: &mut Vec<String>) {
+/// Calls `f` on every rule inside `anyOf`, `oneOf`, `allOf` and `not`, however deep.
+fn for_each_rule(schema: &mut Value, f: &mut dyn FnMut(&mut Value)) {
     for key in ["anyOf", "oneOf", "allOf", "not"] {
-        let rules: Vec<&Value> = match schema.get(key) {
-            Some(Value::Array(list)) => list.iter().collect(),
+        let rules: Vec<&mut Value> = match schema.get_mut(key) {
+            Some(Value::Array(list)) => list.iter_mut().collect(),
             Some(one) => vec![one],
             None => continue,
         };
         for rule in rules {
-            for name in rule["required"].as_array().into_iter().flatten().filter_map(Value::as_str) {
-                out.push(name.to_string());
-            }
-            rule_names(rule, out);
+            f(rule);
+            for_each_rule(rule, f);
         }
     }
+}
+
+/// Adds to every `required` list inside `anyOf`, `oneOf`, `allOf` and `not` the schemas of
+/// the parameters it names, without `null`.
+fn rules_need_values(schema: &mut Value, props: &Map<String, Value>) {
+    for_each_rule(schema, &mut |rule| {
+        let names: Vec<String> =
+            rule["required"].as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_string).collect();
+        for name in names {
+            let Some(mut s) = props.get(&name).cloned() else { continue };
+            not_nullable(&mut s);
+            s.as_object_mut().map(|o| o.remove("description"));
+            if !rule.get("properties").is_some_and(Value::is_object) {
+                rule["properties"] = Value::Object(Map::new());
+            }
+            rule["properties"].as_object_mut().expect("an object").entry(name).or_insert(s);
+        }
+    });
 }
 
 /// In a query string or a form a flag is text: `true`/`false`, `1`/`0` or `yes`/`no`.
 fn flag_as_text(s: &mut Value) {
     if s.get("type") == Some(&Value::from("boolean")) {
         let description = s.get("description").cloned();
-        *s = serde_json::json!({"anyOf": [
-            {"type": "boolean"},
-            {"type": "string", "enum": ["true", "false", "1", "0", "yes", "no"]},
-        ]});
+        // A rule may ask for one value (`{"type": "boolean", "enum": [true]}`).
+        let only = s.get("enum").and_then(Value::as_array).filter(|e| e.len() == 1).and_then(|e| e[0].as_bool());
+        let texts: Vec<&str> = match only {
+            Some(true) => vec!["true", "1", "yes"],
+            Some(false) => vec!["false", "0", "no"],
+            None => vec!["true", "false", "1", "0", "yes", "no"],
+        };
+        let boolean = match only {
+            Some(b) => serde_json::json!({"type": "boolean", "enum": [b]}),
+            None => serde_json::json!({"type": "boolean"}),
+        };
+        *s = serde_json::json!({"anyOf": [boolean, {"type": "string", "enum": texts}]});
         if let Some(d) = description {
             s["description"] = d;
         }

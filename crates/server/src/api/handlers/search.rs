@@ -64,7 +64,15 @@ pub enum SearchType {
     Unset,
 }
 
+/// A text with at least one word to find in it: a letter or a digit.
+const WORDS_PATTERN: &str = r"[^\W_]";
+
+/// Words to find, or only the posts that mention the caller.
 #[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(extend("anyOf" = [
+    {"required": ["query"], "properties": {"query": {"type": "string", "pattern": WORDS_PATTERN}}},
+    {"required": ["mention_self"], "properties": {"mention_self": {"type": "boolean", "enum": [true]}}},
+]))]
 pub struct Search {
     pub workspace_id: WorkspaceId,
     /// The words to find (required unless `mention_self`).
@@ -164,7 +172,8 @@ pub async fn search(cx: Cx, p: Search) -> Result<Page> {
 /// What `search/thread` and `search/conversation` look for, and which page.
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct Within {
-    /// The words to find.
+    /// The words to find (at least one letter or digit).
+    #[schemars(regex(pattern = WORDS_PATTERN))]
     pub query: String,
     /// At most this many ids (default 100, at most 500; other values are clamped).
     #[serde(default)]
