@@ -315,7 +315,7 @@ impl<'de> de::Deserializer<'de> for Lenient {
     fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, v: V) -> Result<V::Value, DecodeError> {
         if name == GIVEN {
             let as_text = !self.typed.strict();
-            return v.visit_seq(Seq(vec![self.value, Value::Bool(as_text)].into_iter(), Typed::No));
+            return v.visit_seq(GivenSeq(Some(self.value), Some(as_text)));
         }
         v.visit_newtype_struct(self)
     }
@@ -416,6 +416,24 @@ impl<'de> SeqAccess<'de> for Seq {
     }
 }
 
+/// A value exactly as given (its `null` fields too), then whether it came as text, for
+/// [`Given`].
+struct GivenSeq(Option<Value>, Option<bool>);
+
+impl<'de> SeqAccess<'de> for GivenSeq {
+    type Error = DecodeError;
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, DecodeError> {
+        let as_is = |e: serde_json::Error| DecodeError::invalid(e.to_string());
+        if let Some(value) = self.0.take() {
+            return seed.deserialize(value).map(Some).map_err(as_is);
+        }
+        match self.1.take() {
+            Some(b) => seed.deserialize(Value::Bool(b)).map(Some).map_err(as_is),
+            None => Ok(None),
+        }
+    }
+}
+
 /// The parameters twice, for [`Joined`].
 struct Twice(Option<Lenient>, Option<Lenient>);
 
@@ -463,9 +481,9 @@ impl<'de> MapAccess<'de> for Fields {
 /// body a blank string is no number.)
 pub fn drop_blank_scalars(params: &mut Params, declared: &[super::params::Param]) {
     let typed = &params.typed;
-    params.values.retain(|k, v| {
-        typed.contains(k) || !(is_blank(v) && declared.iter().any(|p| p.name == *k && p.is_scalar()))
-    });
+    params
+        .values
+        .retain(|k, v| typed.contains(k) || !(is_blank(v) && declared.iter().any(|p| p.name == *k && p.is_scalar())));
 }
 
 #[cfg(test)]

@@ -106,7 +106,8 @@ fn responses(ok: Value, content_type: &str, auth: bool) -> Value {
 /// one field: a single text.
 fn form_schema(e: &super::Endpoint, inputs: &mut SchemaGenerator) -> Value {
     let mut form = params::input_schema(&e.input, inputs, false);
-    let required: Vec<String> = form["required"].as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_string)).collect();
+    let required: Vec<String> =
+        form["required"].as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_string)).collect();
     let Some(props) = form.get_mut("properties").and_then(Value::as_object_mut) else { return form };
     let kind = |name: &str| e.params.iter().find(|p| p.name == name).map(params::Param::kind);
     props.retain(|name, _| {
@@ -116,7 +117,8 @@ fn form_schema(e: &super::Endpoint, inputs: &mut SchemaGenerator) -> Value {
         match kind(name) {
             Some(params::Kind::Object | params::Kind::Objects) => {
                 let what = if kind(name) == Some(params::Kind::Object) { "a JSON object" } else { "a JSON array" };
-                let description = s.get("description").and_then(Value::as_str).map(|d| format!("{d} ")).unwrap_or_default();
+                let description =
+                    s.get("description").and_then(Value::as_str).map(|d| format!("{d} ")).unwrap_or_default();
                 *s = json!({"type": "string", "description": format!("{description}(In a form: {what} as text.)")});
             }
             Some(params::Kind::Texts) => {

@@ -98,7 +98,8 @@ pub fn input_schema(input: &super::SchemaFn, g: &mut schemars::SchemaGenerator, 
     // A rule's own statement of a flag (`mention_self: true`) is text in a form too.
     if !json {
         for_each_rule(&mut schema, &mut |rule| {
-            for s in rule.get_mut("properties").and_then(Value::as_object_mut).into_iter().flat_map(|p| p.values_mut()) {
+            for s in rule.get_mut("properties").and_then(Value::as_object_mut).into_iter().flat_map(|p| p.values_mut())
+            {
                 flag_as_text(s);
             }
         });
@@ -134,7 +135,16 @@ fn rules_need_values(schema: &mut Value, props: &Map<String, Value>) {
             if !rule.get("properties").is_some_and(Value::is_object) {
                 rule["properties"] = Value::Object(Map::new());
             }
-            rule["properties"].as_object_mut().expect("an object").entry(name).or_insert(s);
+            // A rule's own statement of the parameter (a pattern) is kept, and completed.
+            let stated = rule["properties"].as_object_mut().expect("an object").entry(name).or_insert(Value::Null);
+            match (stated, s) {
+                (Value::Object(mine), Value::Object(whole)) => {
+                    for (k, v) in whole {
+                        mine.entry(k).or_insert(v);
+                    }
+                }
+                (stated, s) => *stated = s,
+            }
         }
     });
 }

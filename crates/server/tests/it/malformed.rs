@@ -216,7 +216,11 @@ fn cases(e: &Endpoint, base: &Value) -> Vec<Case> {
         ] {
             // JSON text in a form field, as Twist's SDK sends a batch.
             let text = requests.as_str().expect("JSON text").to_string();
-            out.push(case(format!("(c) requests={requests}"), Body::Flat(vec![("requests".into(), text)]), ClientError));
+            out.push(case(
+                format!("(c) requests={requests}"),
+                Body::Flat(vec![("requests".into(), text)]),
+                ClientError,
+            ));
         }
     }
     out

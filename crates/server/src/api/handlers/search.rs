@@ -163,7 +163,11 @@ pub async fn search(cx: Cx, p: Search) -> Result<Page> {
         to_user: p.to_user_id,
         from_ts,
         to_ts,
-        offset: offset(p.cursor_mark.or(p.cursor))?,
+        offset: {
+            // Each is checked; `cursor_mark` wins when both are given.
+            let (mark, cursor) = (offset(p.cursor_mark.clone())?, offset(p.cursor)?);
+            if p.cursor_mark.is_some_and(|m| !m.is_empty()) { mark } else { cursor }
+        },
         limit: clamp_limit(p.limit, search::DEFAULT_LIMIT, search::MAX_LIMIT),
     };
     cx.read(move |tx| search::search(tx, actor.id, input)).await

@@ -1,7 +1,7 @@
 //! `users/*`: signing in and out, registration, tokens and the signed-in user's profile.
 
-use crate::api::{Cx, NoParams, Status, Stored, ok};
 use crate::api::decode::Given;
+use crate::api::{Cx, NoParams, Status, Stored, ok};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
@@ -155,9 +155,9 @@ impl JsonSchema for AwayModeInput {
                     "type": "object",
                     "properties": {
                         "type": {"type": "string", "enum": AWAY_KINDS},
-                        "date_from": {"type": "string", "format": "date"},
+                        "date_from": {"type": "string", "format": "date", "nullable": true},
                         "date_to": {"type": "string", "format": "date"},
-                        "note": {"type": "string"},
+                        "note": {"type": "string", "nullable": true},
                     },
                     "required": ["type", "date_to"],
                 },
