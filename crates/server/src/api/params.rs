@@ -81,11 +81,16 @@ pub fn input_schema(input: &super::SchemaFn, g: &mut schemars::SchemaGenerator, 
         t.transform(&mut schema);
     }
     let mut schema = schema.to_value();
+    let required: Vec<Value> = schema.get("required").and_then(Value::as_array).cloned().unwrap_or_default();
     if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
-        for s in props.values_mut() {
+        for (name, s) in props.iter_mut() {
             if !json {
                 not_nullable(s);
                 flag_as_text(s);
+            } else if !required.contains(&Value::from(name.as_str())) && !is_nullable(s) {
+                // The decoder reads `null` as "not given" for every parameter, including one
+                // whose default is not an `Option` (an empty date).
+                s["nullable"] = Value::Bool(true);
             }
         }
     }
@@ -169,6 +174,12 @@ fn flag_as_text(s: &mut Value) {
             s["description"] = d;
         }
     }
+}
+
+/// Whether a schema allows `null`: `nullable`, or an alternative that is `null`.
+fn is_nullable(s: &Value) -> bool {
+    s.get("nullable") == Some(&Value::Bool(true))
+        || s["anyOf"].as_array().is_some_and(|o| o.iter().any(|v| v.get("nullable") == Some(&Value::Bool(true))))
 }
 
 pub(crate) fn not_nullable(s: &mut Value) {

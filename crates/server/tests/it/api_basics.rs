@@ -405,8 +405,9 @@ both_backends! {
         };
         let before = members(&t.ana.get("channels/getone", json!({"id": t.private})).await.unwrap());
         assert_eq!(before, [t.ana_id]);
+        let ana = &t.ana;
         let channels = |ws: i64| async move {
-            let list = t.ana.get("channels/get", json!({"workspace_id": ws})).await.unwrap();
+            let list = ana.get("channels/get", json!({"workspace_id": ws})).await.unwrap();
             list.as_array().unwrap().len()
         };
         let channel_count = channels(t.ws).await;
