@@ -148,6 +148,11 @@ impl Typed {
         }
     }
 
+    /// How the items of a list read this way came.
+    fn inside(&self) -> Typed {
+        if self.strict() { Typed::Yes } else { Typed::No }
+    }
+
     fn strict(&self) -> bool {
         matches!(self, Typed::Yes)
     }
@@ -234,11 +239,6 @@ impl Lenient {
             _ => Err(bad()),
         }
     }
-
-    fn seq(self, items: Vec<Value>) -> Seq {
-        let typed = if self.typed.strict() { Typed::Yes } else { Typed::No };
-        Seq(items.into_iter(), typed)
-    }
 }
 
 impl<'de> de::Deserializer<'de> for Lenient {
@@ -254,10 +254,7 @@ impl<'de> de::Deserializer<'de> for Lenient {
                 _ => v.visit_f64(n.as_f64().unwrap_or(f64::NAN)),
             },
             Value::String(s) => v.visit_string(s),
-            Value::Array(items) => {
-                let seq = Lenient { value: Value::Null, typed: self.typed }.seq(items);
-                v.visit_seq(seq)
-            }
+            Value::Array(items) => v.visit_seq(Seq(items.into_iter(), self.typed.inside())),
             Value::Object(map) => v.visit_map(Fields { entries: map.into_iter(), current: None, typed: self.typed }),
         }
     }
@@ -321,12 +318,16 @@ impl<'de> de::Deserializer<'de> for Lenient {
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, v: V) -> Result<V::Value, DecodeError> {
-        let strict = self.typed.strict();
-        let items = match self.value.take_list(strict) {
-            Some(items) => items?,
-            None => return Err(DecodeError::invalid("expected a list")),
+        // A JSON array; as text also a JSON array inside a string, comma-joined items or a
+        // single number.
+        let items = match self.value {
+            Value::Array(items) => items,
+            _ if self.typed.strict() => return Err(DecodeError::invalid("expected a list")),
+            Value::String(s) => list_from_str(&s)?,
+            Value::Number(n) => vec![Value::Number(n)],
+            _ => return Err(DecodeError::invalid("expected a list")),
         };
-        v.visit_seq(self.seq(items))
+        v.visit_seq(Seq(items.into_iter(), self.typed.inside()))
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, v: V) -> Result<V::Value, DecodeError> {
@@ -382,24 +383,6 @@ impl<'de> IntoDeserializer<'de, DecodeError> for Lenient {
     type Deserializer = Self;
     fn into_deserializer(self) -> Self {
         self
-    }
-}
-
-trait ListValue {
-    /// The items of a list given as `self`: a JSON array; in text also a JSON array inside
-    /// a string, comma-joined items or a single number. `None`: not a list.
-    fn take_list(&self, strict: bool) -> Option<Result<Vec<Value>, DecodeError>>;
-}
-
-impl ListValue for Value {
-    fn take_list(&self, strict: bool) -> Option<Result<Vec<Value>, DecodeError>> {
-        match self {
-            Value::Array(items) => Some(Ok(items.clone())),
-            _ if strict => None,
-            Value::String(s) => Some(list_from_str(s)),
-            Value::Number(n) => Some(Ok(vec![Value::Number(n.clone())])),
-            _ => None,
-        }
     }
 }
 
