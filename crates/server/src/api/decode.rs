@@ -533,6 +533,8 @@ mod tests {
             #[serde(default)]
             limit: Option<i64>,
         }
+        let Joined(a, b) = decode_params::<Joined<Input, Page>>(typed(json!({"id": 3, "limit": 5}))).unwrap();
+        assert_eq!((a.id, b.limit), (ThreadId(3), Some(5)));
         assert_eq!(
             decode_params::<Joined<Input, Page>>(typed(json!({"id": 3, "limit": "5"}))).unwrap_err(),
             Error::invalid("limit", "expected an integer")
