@@ -8,6 +8,7 @@ mod report;
 mod scenarios;
 mod seed;
 mod server;
+mod web;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -23,7 +24,8 @@ use std::process::ExitCode;
                   sizes and fit a 2-core machine in a few minutes; --quick runs tiny sizes in seconds."
 )]
 pub struct Args {
-    /// Scenarios to run, comma-separated: startup, post, fanout, inbox, search
+    /// Scenarios to run, comma-separated: startup, post, fanout, inbox, search, and web (the web app
+    /// in Chromium; needs node and web/tests' npm packages, so not run by default)
     #[arg(long, value_delimiter = ',', default_value = "startup,post,fanout,inbox,search")]
     pub scenarios: Vec<String>,
     /// PostgreSQL to benchmark instead of SQLite (a scratch database is made in it)

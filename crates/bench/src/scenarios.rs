@@ -107,7 +107,7 @@ fn machine() -> Value {
     })
 }
 
-fn step(msg: &str) {
+pub(crate) fn step(msg: &str) {
     eprintln!("== {msg}");
 }
 
@@ -181,8 +181,8 @@ pub async fn run(args: Args) -> Result<(), String> {
         drop(place);
     }
 
-    // ---- a large workspace: inbox, search ----
-    if wants("inbox") || wants("search") {
+    // ---- a large workspace: inbox, search, the web app ----
+    if wants("inbox") || wants("search") || wants("web") {
         let big = Spec { users: 200, channels: 20, threads: args.threads, comments: args.comments, participants: 5 };
         let (place, server) = match &args.url {
             Some(url) => (None, Server::attach(url)),
@@ -205,7 +205,11 @@ pub async fn run(args: Args) -> Result<(), String> {
             out.push(inbox(&args, &server, &http, &token, big, base_json(params.clone())).await?);
         }
         if wants("search") {
-            out.push(search(&args, &server, &http, &token, big, base_json(params)).await?);
+            out.push(search(&args, &server, &http, &token, big, base_json(params.clone())).await?);
+        }
+        if wants("web") {
+            let samples = if args.quick { 2 } else { 5 };
+            out.push(crate::web::web(&server, &http, &token, big, samples, base_json(params)).await?);
         }
         drop(server);
         drop(place);
@@ -309,7 +313,7 @@ async fn trivial_http_rate(http: &reqwest::Client, base: &str, clients: usize, s
     count.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64()
 }
 
-fn words(n: usize, i: u64) -> String {
+pub(crate) fn words(n: usize, i: u64) -> String {
     let vocab = ["plan", "budget", "review", "numbers", "draft", "launch", "team", "notes", "later", "agree"];
     (0..n).map(|k| vocab[((i as usize) * 7 + k * 3) % vocab.len()]).collect::<Vec<_>>().join(" ")
 }

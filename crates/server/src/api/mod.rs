@@ -267,7 +267,7 @@ pub async fn authenticate(app: &Arc<App>, headers: &HeaderMap) -> Result<Option<
         return signed_in(app, token).await.map(Some);
     }
     let Some(token) = session::cookie_token(headers) else { return Ok(None) };
-    let (user, hash) = signed_in(app, token).await?;
+    let (user, hash) = session_user(app, token).await?;
     if !session::csrf_matches(&hash, session::csrf_header(headers)) {
         return Err(Error::Forbidden(format!(
             "a request signed in by the browser's session must carry its page's CSRF token in the {} header",
@@ -281,10 +281,22 @@ pub async fn authenticate(app: &Arc<App>, headers: &HeaderMap) -> Result<Option<
 /// (the event stream, which browsers open without custom headers): the bearer token's user
 /// or the session cookie's, without a CSRF token.
 pub async fn authenticate_reader(app: &Arc<App>, headers: &HeaderMap) -> Result<Option<(User, String)>> {
-    match bearer(headers).or_else(|| session::cookie_token(headers)) {
-        Some(token) => signed_in(app, token).await.map(Some),
+    if let Some(token) = bearer(headers) {
+        return signed_in(app, token).await.map(Some);
+    }
+    match session::cookie_token(headers) {
+        Some(token) => session_user(app, token).await.map(Some),
         None => Ok(None),
     }
+}
+
+/// The user of a browser session. A session that ended (signed out elsewhere, password
+/// changed) leaves the browser simply not signed in: 401, and the app goes to sign-in.
+async fn session_user(app: &Arc<App>, token: &str) -> Result<(User, String)> {
+    signed_in(app, token).await.map_err(|e| match e {
+        Error::InvalidToken => Error::NotLoggedIn,
+        e => e,
+    })
 }
 
 /// The user a sign-in token belongs to, through a short-lived cache.

@@ -32,8 +32,15 @@ macro_rules! embed {
 static EMBEDDED: [EmbeddedFile; 2] =
     [embed!("app.js", "text/javascript; charset=utf-8"), embed!("app.css", "text/css; charset=utf-8")];
 
-/// The stylesheet of the plain pages (setup, sign-in): the server's own, not the app's.
-const PAGES_CSS: &str = include_str!("pages.css");
+/// The server's own files (not the app's): the plain pages' stylesheet and the icon.
+const OWN: [(&str, &str, &str); 2] = [
+    ("pages.css", "text/css; charset=utf-8", include_str!("pages.css")),
+    ("favicon.svg", "image/svg+xml", include_str!("favicon.svg")),
+];
+
+fn own(name: &str) -> Option<&'static (&'static str, &'static str, &'static str)> {
+    OWN.iter().find(|(n, _, _)| *n == name)
+}
 
 /// Where the app's files come from.
 pub enum Assets {
@@ -48,6 +55,7 @@ pub struct Links {
     pub script: String,
     pub app_css: String,
     pub pages_css: String,
+    pub icon: String,
 }
 
 impl Assets {
@@ -74,16 +82,16 @@ impl Assets {
     }
 
     fn compute_links<'a, B: AsRef<[u8]> + 'a>(content: impl Fn(&str) -> Option<B>) -> Links {
-        let url = |name: &str| match name {
-            "pages.css" => hashed_name(name, PAGES_CSS.as_bytes()),
-            _ => hashed_name(name, content(name).as_ref().map_or(&[][..], |b| b.as_ref())),
+        let url = |name: &str| match own(name) {
+            Some((_, _, text)) => hashed_name(name, text.as_bytes()),
+            None => hashed_name(name, content(name).as_ref().map_or(&[][..], |b| b.as_ref())),
         };
-        Links { script: url("app.js"), app_css: url("app.css"), pages_css: url("pages.css") }
+        Links { script: url("app.js"), app_css: url("app.css"), pages_css: url("pages.css"), icon: url("favicon.svg") }
     }
 
     fn plain(&self, name: &str) -> Option<Cow<'static, [u8]>> {
-        if name == "pages.css" {
-            return Some(Cow::Borrowed(PAGES_CSS.as_bytes()));
+        if let Some((_, _, text)) = own(name) {
+            return Some(Cow::Borrowed(text.as_bytes()));
         }
         match self {
             Assets::Embedded(_) => Self::embedded(name).map(|e| Cow::Borrowed(e.plain)),
@@ -100,10 +108,9 @@ impl Assets {
         if hashed_name(&name, &plain).trim_start_matches("/assets/") != file {
             return not_found();
         }
-        let content_type = if name == "pages.css" {
-            "text/css; charset=utf-8"
-        } else {
-            Self::embedded(&name).map_or("application/octet-stream", |e| e.content_type)
+        let content_type = match own(&name) {
+            Some((_, content_type, _)) => content_type,
+            None => Self::embedded(&name).map_or("application/octet-stream", |e| e.content_type),
         };
         let accepts = |coding: &str| {
             request

@@ -92,13 +92,14 @@ async fn shell(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Res
     let html = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-         <meta name=\"csrf-token\" content=\"{csrf}\">{dev}<title>Weft</title>\
+         <meta name=\"csrf-token\" content=\"{csrf}\">{dev}<title>Weft</title><link rel=\"icon\" href=\"{icon}\">\
          <link rel=\"stylesheet\" href=\"{css}\"><script type=\"module\" src=\"{js}\"></script></head>\
          <body><div id=\"app\"></div><noscript><p>Weft's web app needs JavaScript. \
          The API is at <code>/api/v3/</code>.</p></noscript></body></html>",
         csrf = escape(&session::csrf_token(&token_hash)),
         css = links.app_css,
         js = links.script,
+        icon = links.icon,
     );
     (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()
 }

@@ -17,11 +17,13 @@ use weft_core::{Error, Result};
 
 /// A page in the plain pages' frame.
 pub fn page(app: &App, status: StatusCode, title: &str, body: &str) -> Response {
-    let css = app.web.assets.links().pages_css;
+    let links = app.web.assets.links();
+    let (css, icon) = (links.pages_css, links.icon);
     let html = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-         <title>{title} · Weft</title><link rel=\"stylesheet\" href=\"{css}\"></head>\
+         <title>{title} · Weft</title><link rel=\"icon\" href=\"{icon}\">\
+         <link rel=\"stylesheet\" href=\"{css}\"></head>\
          <body><main class=\"card\"><p class=\"brand\" aria-hidden=\"true\">Weft</p>{body}</main></body></html>",
         title = escape(title),
     );

@@ -174,7 +174,7 @@ both_backends! {
         assert_eq!((out.status(), location(&out)), (StatusCode::SEE_OTHER, "/login".into()));
         assert_eq!(session_cookie(&out).as_deref(), Some(""));
         let (status, body) = api(&t, &b, &cookie, Some(&csrf), "users/get_session_user", json!({})).await;
-        assert_eq!((status, body["error_code"].as_i64()), (403, Some(200)), "an invalid token: {body}");
+        assert_eq!((status, body["error_code"].as_i64()), (401, Some(120)), "an ended session: {body}");
         let r = b.get(format!("{}/", t.base)).header("cookie", format!("weft_session={cookie}")).send().await.unwrap();
         assert!(location(&r).starts_with("/login"));
         t.stop().await;
