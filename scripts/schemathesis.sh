@@ -47,6 +47,13 @@ api conversations/get_or_create "{\"workspace_id\": $WS, \"user_ids\": [$BO]}" >
 api groups/add "{\"workspace_id\": $WS, \"name\": \"fuzzers\", \"user_ids\": [$BO]}" >/dev/null
 echo "seeded workspace $WS on $BASE"
 
+# The same cases on every run (seed 1), or a random run from WEFT_FUZZ_SEED.
+if [ -n "${WEFT_FUZZ_SEED:-}" ]; then
+  GENERATION=(--seed "$WEFT_FUZZ_SEED")
+else
+  GENERATION=(--seed 1 --generation-deterministic)
+fi
+
 # Calls that sign the caller out (or delete what the run needs) are left out.
 status=0
 timeout "$SECONDS_LIMIT" schemathesis --config-file scripts/schemathesis.toml run "$BASE/api/v3/openapi.json" \
@@ -55,8 +62,7 @@ timeout "$SECONDS_LIMIT" schemathesis --config-file scripts/schemathesis.toml ru
   --checks all \
   ${WEFT_FUZZ_EXCLUDE_CHECKS:+--exclude-checks "$WEFT_FUZZ_EXCLUDE_CHECKS"} \
   --max-examples "$EXAMPLES" \
-  ${WEFT_FUZZ_SEED:+--seed "$WEFT_FUZZ_SEED"} \
-  ${WEFT_FUZZ_SEED:---seed 1 --generation-deterministic} \
+  "${GENERATION[@]}" \
   --exclude-path-regex '/users/(logout|invalidate_token|update_password)$' \
   --exclude-path '/api/v3/events/stream' \
   --request-timeout 45 \
