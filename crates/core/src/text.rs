@@ -4,7 +4,7 @@
 use crate::ids::{GroupId, UserId};
 
 /// Renders Markdown to HTML that is safe to embed: no scripts, no event handlers, no
-/// `javascript:` links. Mention links become plain `weft-mention` spans.
+/// `javascript:` links. Mentions stay `twist-mention://` and `twist-group-mention://` links.
 pub fn render_html(markdown: &str) -> String {
     let mut opts = pulldown_cmark::Options::empty();
     opts.insert(pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
@@ -43,35 +43,36 @@ fn ids_after(content: &str, marker: &str) -> Vec<i64> {
     out
 }
 
-/// A one-line preview: mention markup reduced to the name, whitespace folded, cut at
-/// `max` characters on a character boundary.
+/// A one-line plain-text preview of Markdown `content`: what a reader sees of it — link and
+/// mention markup reduced to their text, list markers, emphasis, code fences and raw HTML
+/// gone — whitespace folded, cut at `max` characters.
 pub fn snippet(content: &str, max: usize) -> String {
-    let mut plain = String::with_capacity(content.len().min(max.saturating_mul(2)));
-    let mut rest = content;
-    while let Some(start) = rest.find('[') {
-        plain.push_str(&rest[..start]);
-        let after = &rest[start + 1..];
-        let is_mention = after.find("](twist-").and_then(|close| {
-            let name = &after[..close];
-            let tail = &after[close + 2..];
-            tail.find(')').map(|end| (name, close + 2 + end + 1))
-        });
-        match is_mention {
-            Some((name, consumed)) if !name.contains('[') => {
-                plain.push_str(name);
-                rest = &after[consumed..];
-            }
-            _ => {
-                plain.push('[');
-                rest = after;
-            }
+    cut(&plain_text(content), max)
+}
+
+/// The text a reader sees of Markdown `content`, as one line.
+pub fn plain_text(content: &str) -> String {
+    use pulldown_cmark::{Event, Options, Parser, TagEnd};
+    let mut out = String::with_capacity(content.len());
+    let options = Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS;
+    for event in Parser::new_ext(content, options) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::Rule => out.push(' '),
+            Event::TaskListMarker(done) => out.push_str(if done { "[x] " } else { "[ ] " }),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock)
+            | Event::End(TagEnd::TableCell | TagEnd::BlockQuote(_)) => out.push(' '),
+            _ => {}
         }
     }
-    plain.push_str(rest);
-    let folded = plain.split_whitespace().collect::<Vec<_>>().join(" ");
-    match folded.char_indices().nth(max) {
-        Some((cut, _)) => format!("{}…", &folded[..cut]),
-        None => folded,
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `text` cut at `max` characters on a character boundary, with an ellipsis when cut.
+pub fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
     }
 }
 
@@ -104,5 +105,12 @@ mod tests {
         assert_eq!(snippet("Hi [Ana](twist-mention://12)!\n\nok", 50), "Hi Ana! ok");
         assert_eq!(snippet("ééééé", 3), "ééé…");
         assert_eq!(snippet("[not a mention] x", 50), "[not a mention] x");
+        assert_eq!(
+            snippet(
+                "See the [style guide](https://example.test/g):\n\n- one **bold** line\n- `code`\n\n<b>raw</b>",
+                80
+            ),
+            "See the style guide: one bold line code raw"
+        );
     }
 }

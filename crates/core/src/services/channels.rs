@@ -6,6 +6,7 @@ use crate::event::Audience;
 use crate::ids::*;
 use crate::model::*;
 use crate::payload::Members;
+use crate::payload::Shared;
 use crate::policy;
 use crate::store::{NewChannel, Tx};
 
@@ -56,7 +57,7 @@ pub fn add(tx: &mut dyn Tx, actor: UserId, input: NewChannelInput, now: i64) -> 
         tx.set_channel_favorite(id, actor, true)?;
     }
     let ch = tx.channel(id, actor)?.ok_or(Error::Internal("channel vanished".into()))?;
-    emit(tx, ws, "channel_added", Audience::channel(id), &ch, now)?;
+    emit(tx, ws, "channel_added", Audience::channel(id), &Shared(&ch), now)?;
     Ok(ch)
 }
 
@@ -154,7 +155,7 @@ pub fn update(tx: &mut dyn Tx, actor: UserId, id: ChannelId, up: Update, now: i6
 fn changed(tx: &mut dyn Tx, ch: Channel, actor: UserId, now: i64) -> Result<Channel> {
     tx.update_channel(&ch)?;
     let ch = tx.channel(ch.id, actor)?.ok_or(Error::NotFound(NotFound::Channel))?;
-    emit(tx, ch.workspace_id, "channel_updated", Audience::channel(ch.id), &ch, now)?;
+    emit(tx, ch.workspace_id, "channel_updated", Audience::channel(ch.id), &Shared(&ch), now)?;
     Ok(ch)
 }
 

@@ -6,6 +6,7 @@ use crate::error::{Error, NotFound, Result};
 use crate::event::Audience;
 use crate::ids::*;
 use crate::model::*;
+use crate::payload::Shared;
 use crate::policy;
 use crate::store::{ItemQuery, ThreadState, Tx};
 use crate::text;
@@ -114,7 +115,7 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewCommentInput, now: i64) -> R
     }
     if state_changed {
         let t = tx.thread(thread.id, actor.id)?.ok_or(Error::NotFound(NotFound::Thread))?;
-        emit(tx, t.workspace_id, "thread_updated", Audience::channel(t.channel_id), &t, now)?;
+        emit(tx, t.workspace_id, "thread_updated", Audience::channel(t.channel_id), &Shared(&t), now)?;
     }
     Ok(comment)
 }

@@ -7,6 +7,7 @@ use crate::event::Audience;
 use crate::ids::*;
 use crate::model::*;
 use crate::payload::Members;
+use crate::payload::Shared;
 use crate::policy;
 use crate::store::{ConversationState, ItemQuery, NewConversation, Tx};
 use crate::text;
@@ -55,7 +56,7 @@ pub fn get_or_create(
         now,
     })?;
     let c = tx.conversation(id, actor)?.ok_or(Error::Internal("conversation vanished".into()))?;
-    emit(tx, ws, "conversation_added", Audience::conversation(id), &c, now)?;
+    emit(tx, ws, "conversation_added", Audience::conversation(id), &Shared(&c), now)?;
     Ok(c)
 }
 
@@ -76,7 +77,7 @@ pub fn update(
         c.version += 1;
         tx.update_conversation(&c)?;
         let c = tx.conversation(id, actor)?.ok_or(Error::NotFound(NotFound::Conversation))?;
-        emit(tx, c.workspace_id, "conversation_updated", Audience::conversation(id), &c, now)?;
+        emit(tx, c.workspace_id, "conversation_updated", Audience::conversation(id), &Shared(&c), now)?;
     }
     get(tx, actor, id)
 }

@@ -196,7 +196,7 @@ fn matches_any(text: &str, words: &[String]) -> bool {
 
 /// A one-line preview of `text` that starts a little before the first query word.
 fn snippet_around(text: &str, words: &[String]) -> String {
-    let plain = text::snippet(text, usize::MAX);
+    let plain = text::plain_text(text);
     let lower = plain.to_lowercase();
     let first = words.iter().filter_map(|w| lower.find(w.as_str())).min().unwrap_or(0);
     // Start up to 40 characters before the match, on a word boundary.
@@ -204,7 +204,7 @@ fn snippet_around(text: &str, words: &[String]) -> String {
     if start > 0 {
         start = plain[start..].find(' ').map_or(start, |s| start + s + 1);
     }
-    let tail = text::snippet(&plain[start..], SNIPPET_CHARS);
+    let tail = text::cut(&plain[start..], SNIPPET_CHARS);
     if start > 0 { format!("…{tail}") } else { tail }
 }
 

@@ -5,7 +5,7 @@ use crate::error::{Error, NotFound, Result};
 use crate::event::Audience;
 use crate::ids::*;
 use crate::model::*;
-use crate::payload::{Members, ThreadDeleted};
+use crate::payload::{Members, Shared, ThreadDeleted};
 use crate::policy;
 use crate::store::{ThreadQuery, ThreadState, Tx, search};
 use crate::text;
@@ -176,7 +176,7 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewThreadInput, now: i64) -> Re
     // The author has read their own post.
     tx.put_thread_state(id, actor.id, ThreadState { last_read_obj_index: -1, ..ThreadState::default() })?;
     let thread = tx.thread(id, actor.id)?.ok_or(Error::Internal("thread vanished".into()))?;
-    emit(tx, thread.workspace_id, "thread_added", Audience::channel(ch.id), &thread, now)?;
+    emit(tx, thread.workspace_id, "thread_added", Audience::channel(ch.id), &Shared(&thread), now)?;
     let post = notify::Post {
         author: actor.id,
         recipients: &thread.recipients,
@@ -287,7 +287,7 @@ pub fn update(tx: &mut dyn Tx, actor: UserId, id: ThreadId, up: Update, now: i64
 pub(crate) fn save_and_emit(tx: &mut dyn Tx, t: Thread, actor: UserId, now: i64) -> Result<Thread> {
     tx.update_thread(&t)?;
     let t = tx.thread(t.id, actor)?.ok_or(Error::NotFound(NotFound::Thread))?;
-    emit(tx, t.workspace_id, "thread_updated", Audience::channel(t.channel_id), &t, now)?;
+    emit(tx, t.workspace_id, "thread_updated", Audience::channel(t.channel_id), &Shared(&t), now)?;
     Ok(t)
 }
 
@@ -340,7 +340,7 @@ pub fn move_to_channel(tx: &mut dyn Tx, actor: UserId, id: ThreadId, to: Channel
     let t = tx.thread(id, actor)?.ok_or(Error::NotFound(NotFound::Thread))?;
     let gone = ThreadDeleted { id: t.id, channel_id: from.id, workspace_id: t.workspace_id, moved_to: Some(target.id) };
     emit(tx, t.workspace_id, "thread_deleted", Audience::channel(from.id), &gone, now)?;
-    emit(tx, t.workspace_id, "thread_added", Audience::channel(target.id), &t, now)?;
+    emit(tx, t.workspace_id, "thread_added", Audience::channel(target.id), &Shared(&t), now)?;
     Ok(())
 }
 

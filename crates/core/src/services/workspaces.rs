@@ -5,6 +5,7 @@ use crate::error::{Error, NotFound, Result};
 use crate::event::Audience;
 use crate::ids::*;
 use crate::model::*;
+use crate::payload::Shared;
 use crate::policy;
 use crate::store::{Membership, NewChannel, Tx};
 
@@ -39,7 +40,7 @@ pub fn add(tx: &mut dyn Tx, actor: UserId, name: String, color: Option<i64>, now
     let ws = tx.workspace(id)?.ok_or(Error::Internal("workspace vanished".into()))?;
     emit(tx, id, "workspace_added", Audience::workspace(), &ws, now)?;
     if let Some(ch) = tx.channel(general, actor)? {
-        emit(tx, id, "channel_added", Audience::channel(general), &ch, now)?;
+        emit(tx, id, "channel_added", Audience::channel(general), &Shared(&ch), now)?;
     }
     Ok(ws)
 }

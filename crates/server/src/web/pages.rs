@@ -306,6 +306,11 @@ pub struct LogoutForm {
 
 /// `POST /logout`: ends this browser's session (its token stops working everywhere).
 pub async fn logout(State(app): State<Arc<App>>, headers: HeaderMap, form: axum::Form<LogoutForm>) -> Response {
+    // Another site's form arrives without the (SameSite) cookie; answering it would still
+    // clear the cookie and sign the person out.
+    if !session::same_origin(&headers) {
+        return refused_cross_site(&app);
+    }
     if let Some(token) = session::cookie_token(&headers) {
         let hash = auth::token_hash(token);
         if !session::csrf_matches(&hash, form.csrf.as_deref()) {

@@ -6,6 +6,7 @@ mod helpers;
 
 mod api_basics;
 mod authz;
+mod browser;
 mod email;
 mod emergencies;
 mod inbox;

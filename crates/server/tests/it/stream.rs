@@ -134,3 +134,35 @@ both_backends! {
         t.app.stop().await;
     }
 }
+
+both_backends! {
+    async fn events_carry_only_what_everyone_shares_not_the_actors_own_state(b: Backend) {
+        let t = Team::on(b).await;
+        let th = t.ana.add_thread(t.general, "Shared", "x").await.unwrap();
+        t.ana.post("threads/star", json!({"id": th.id.0})).await.unwrap();
+        t.ana.post("channels/favorite", json!({"id": t.general})).await.unwrap();
+        let mut bo = t.bo.stream(t.ws, None).await.unwrap();
+        // Ana pins her starred thread, comments (her read position moves) and renames the channel.
+        t.ana.post("threads/pin", json!({"id": th.id.0})).await.unwrap();
+        t.ana.add_comment(th.id.0, "a reply").await.unwrap();
+        t.ana.post("channels/update", json!({"id": t.general, "name": "Everyone"})).await.unwrap();
+        let got = bo.drain(QUIET).await;
+        let threads: Vec<_> = got.iter().filter(|e| e.event == "thread_updated").collect();
+        assert!(!threads.is_empty(), "{got:?}");
+        for e in threads {
+            let data = e.data["data"].as_object().unwrap();
+            assert_eq!(data["id"], th.id.0);
+            for own in ["starred", "is_saved", "is_archived", "muted_until_ts", "last_read_obj_index"] {
+                assert!(!data.contains_key(own), "Ana's {own} reached Bo: {data:?}");
+            }
+        }
+        let channel = got.iter().find(|e| e.event == "channel_updated").expect("channel_updated");
+        assert_eq!(channel.data["data"]["name"], "Everyone");
+        assert!(channel.data["data"].get("is_favorited").is_none(), "{:?}", channel.data);
+        // Each still reads their own state through the API.
+        let mine = t.ana.thread(th.id.0).await.unwrap();
+        assert!(mine.starred);
+        assert!(!t.bo.thread(th.id.0).await.unwrap().starred);
+        t.app.stop().await;
+    }
+}

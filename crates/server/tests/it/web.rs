@@ -225,6 +225,12 @@ both_backends! {
             assert!(session_cookie(&r).is_none());
         }
 
+        // Nor may another site sign the person out (its post arrives without the cookie).
+        let r = b.post(format!("{}/logout", t.base)).header("sec-fetch-site", "cross-site").form(&[("csrf", "x")]).send();
+        let r = r.await.unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        assert!(session_cookie(&r).is_none(), "a cross-site post must not clear the cookie");
+
         // The event stream opens with the cookie alone (EventSource sends no headers).
         let r = b
             .get(format!("{}/api/v3/events/stream?workspace_id={ws}", t.base))

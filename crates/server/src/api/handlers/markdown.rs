@@ -74,7 +74,8 @@ impl JsonSchema for Texts {
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct Rendered {
     /// Sanitized HTML of each text, in the order given: no scripts or event handlers, links
-    /// with `rel="noopener noreferrer nofollow"`, mentions as `weft-mention` spans.
+    /// with `rel="noopener noreferrer nofollow"`; mentions stay links to `twist-mention://ID`
+    /// (a person) or `twist-group-mention://ID` (a group), for clients to show as names.
     pub html: Vec<String>,
 }
 

@@ -1,0 +1,19 @@
+// Short names for the API's objects, straight from the generated document types.
+
+import type { components } from './schema';
+
+type Schemas = components['schemas'];
+export type User = Schemas['User'];
+export type WorkspaceUser = Schemas['WorkspaceUser'];
+export type Workspace = Schemas['Workspace'];
+export type Channel = Schemas['Channel'];
+export type Thread = Schemas['Thread'];
+export type Comment = Schemas['Comment'];
+export type Group = Schemas['Group'];
+export type Conversation = Schemas['Conversation'];
+export type Message = Schemas['ConversationMessage'];
+export type InboxThread = Schemas['InboxThread'];
+export type UnreadThread = Schemas['UnreadThread'];
+export type UnreadConversation = Schemas['UnreadConversation'];
+export type Availability = Schemas['Availability'];
+export type StreamEvent = Schemas['Event'];

@@ -1,0 +1,149 @@
+// The app's shared state: who I am, the workspace I am in, its channels, people, groups,
+// conversations and unread state — what the sidebar and every view need. Views keep their
+// own lists (a channel's threads, a thread's comments) and follow the stream themselves
+// (see live.ts). Updates replace objects; nothing is mutated in place.
+
+import { call } from '../api/client';
+import type {
+  Channel, Conversation, Group, UnreadConversation, UnreadThread, User, Workspace, WorkspaceUser,
+} from '../api/types';
+import type { StreamStatus } from '../api/stream';
+import { setUserTimeZone } from '../time';
+import { Observable } from './observable';
+
+export type ById<T> = Readonly<Record<number, T>>;
+
+export interface AppState {
+  me: User | null;
+  workspaces: Workspace[];
+  /** The workspace being shown; null until the session is loaded. */
+  ws: number | null;
+  /** Every channel I can see (joined or public). */
+  channels: ById<Channel>;
+  users: ById<WorkspaceUser>;
+  groups: Group[];
+  conversations: Conversation[];
+  unreadThreads: ById<UnreadThread>;
+  unreadConversations: ById<UnreadConversation>;
+  inboxCount: number;
+  /** Threads known to be in my active inbox (from inbox/get and inbox_updated). */
+  inboxIds: ById<true>;
+  stream: StreamStatus;
+  /** Set when the session could not be loaded at all. */
+  fatal: string | null;
+}
+
+export const app = new Observable<AppState>({
+  me: null,
+  workspaces: [],
+  ws: null,
+  channels: {},
+  users: {},
+  groups: [],
+  conversations: [],
+  unreadThreads: {},
+  unreadConversations: {},
+  inboxCount: 0,
+  inboxIds: {},
+  stream: 'connecting',
+  fatal: null,
+});
+
+export function patch(change: Partial<AppState>): void {
+  app.update((s) => ({ ...s, ...change }));
+}
+
+export function byId<T extends { id: number }>(items: readonly T[]): ById<T> {
+  const out: Record<number, T> = {};
+  for (const item of items) out[item.id] = item;
+  return out;
+}
+
+export function withItem<T>(map: ById<T>, id: number, item: T | undefined): ById<T> {
+  const next: Record<number, T> = { ...map };
+  if (item === undefined) delete next[id];
+  else next[id] = item;
+  return next;
+}
+
+/** Loads who I am and my workspaces; answers the workspace to open by default. */
+export async function loadSession(): Promise<number | null> {
+  const [me, workspaces] = await Promise.all([call('users/get_session_user', {}), call('workspaces/get', {})]);
+  setUserTimeZone(me.timezone);
+  patch({ me, workspaces });
+  if (workspaces.length === 0) return null;
+  const preferred = me.default_workspace ?? undefined;
+  return workspaces.some((w) => w.id === preferred) ? preferred! : workspaces[0]!.id;
+}
+
+/** Loads everything the sidebar shows for one workspace (in parallel: one round trip). */
+export async function loadWorkspace(ws: number): Promise<void> {
+  const [channels, users, groups, conversations, unreadThreads, unreadConversations, count, inbox] = await Promise.all([
+    call('channels/get', { workspace_id: ws, archived: false }),
+    call('workspace_users/get', { id: ws }),
+    call('groups/get', { workspace_id: ws }),
+    call('conversations/get', { workspace_id: ws, archived: false }),
+    call('threads/get_unread', { workspace_id: ws }),
+    call('conversations/get_unread', { workspace_id: ws }),
+    call('inbox/get_count', { workspace_id: ws }),
+    // Which threads are in my inbox, so a thread opened by its URL offers Done and snooze.
+    call('inbox/get', { workspace_id: ws, limit: 100 }),
+  ]);
+  if (app.get().ws !== ws) return;
+  patch({
+    inboxIds: Object.fromEntries(inbox.filter((t) => t.in_inbox).map((t) => [t.id, true as const])),
+    channels: byId(channels),
+    users: byId(users),
+    groups,
+    conversations,
+    unreadThreads: Object.fromEntries(unreadThreads.map((u) => [u.thread_id, u])),
+    unreadConversations: Object.fromEntries(unreadConversations.map((u) => [u.conversation_id, u])),
+    inboxCount: count.data,
+  });
+}
+
+export async function refreshUnread(): Promise<void> {
+  const ws = app.get().ws;
+  if (ws === null) return;
+  const [unreadThreads, unreadConversations, count] = await Promise.all([
+    call('threads/get_unread', { workspace_id: ws }),
+    call('conversations/get_unread', { workspace_id: ws }),
+    call('inbox/get_count', { workspace_id: ws }),
+  ]);
+  if (app.get().ws !== ws) return;
+  patch({
+    unreadThreads: Object.fromEntries(unreadThreads.map((u) => [u.thread_id, u])),
+    unreadConversations: Object.fromEntries(unreadConversations.map((u) => [u.conversation_id, u])),
+    inboxCount: count.data,
+  });
+}
+
+// --- Reading the state --------------------------------------------------------------
+
+export function isMember(channel: Channel, me: User | null): boolean {
+  return me !== null && channel.user_ids.includes(me.id);
+}
+
+/** The channels in the sidebar: the ones I joined, favourites first, then by name. */
+export function sidebarChannels(s: AppState): Channel[] {
+  return Object.values(s.channels)
+    .filter((c) => !c.archived && isMember(c, s.me))
+    .sort((a, b) => Number(b.is_favorited) - Number(a.is_favorited) || a.name.localeCompare(b.name));
+}
+
+export function userName(s: AppState, id: number | null | undefined, fallback = 'Someone'): string {
+  if (id == null) return fallback;
+  if (s.me?.id === id) return s.me.name;
+  return s.users[id]?.name ?? fallback;
+}
+
+export function channelUnread(s: AppState, channelId: number): boolean {
+  return Object.values(s.unreadThreads).some((u) => u.channel_id === channelId);
+}
+
+/** The people of a conversation other than me, by name: "Ana Lima, Bob". */
+export function conversationTitle(s: AppState, c: Conversation): string {
+  if (c.title) return c.title;
+  const others = c.user_ids.filter((id) => id !== s.me?.id).map((id) => userName(s, id));
+  return others.length > 0 ? others.join(', ') : 'Just you';
+}

@@ -1,0 +1,148 @@
+// Follows the workspace's event stream: keeps the shared state (channels, people, unread,
+// conversations) current, and hands every event to the views that listen (a thread view
+// applies its comments' events, the inbox refreshes itself).
+
+import { call } from '../api/client';
+import { LiveStream } from '../api/stream';
+import type { Channel, Conversation, Group, StreamEvent, WorkspaceUser } from '../api/types';
+import { app, patch, refreshUnread, withItem } from './app';
+import { announce } from './announce';
+import { notifyPush } from './notify';
+
+type Listener = (event: StreamEvent) => void;
+const listeners = new Set<Listener>();
+
+/** Calls `listener` with every event of the stream; answers the unsubscribe function. */
+export function onLiveEvent(listener: Listener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+let stream: LiveStream | null = null;
+
+/** Starts following a workspace's events from the log's current head; answers once that
+ * head is known, so data loaded afterwards cannot miss an event. */
+export async function followWorkspace(ws: number): Promise<void> {
+  stream?.stop();
+  // events/get with no `after` and no wait answers at once with the head as `last_seq`.
+  const head = await call('events/get', { workspace_id: ws, timeout: 0, limit: 1 })
+    .then((page) => page.last_seq)
+    .catch(() => null);
+  if (app.get().ws !== ws) return;
+  stream = new LiveStream(ws, dispatch, (status) => patch({ stream: status }), head);
+  stream.start();
+}
+
+/** Coalesces bursts of events (a busy thread) into one refresh of the unread state. */
+let unreadTimer: number | undefined;
+function refreshUnreadSoon(): void {
+  window.clearTimeout(unreadTimer);
+  unreadTimer = window.setTimeout(() => void refreshUnread().catch(() => undefined), 400);
+}
+
+function dispatch(event: StreamEvent): void {
+  if (event.workspace_id !== app.get().ws) return;
+  apply(event);
+  for (const listener of [...listeners]) {
+    try {
+      listener(event);
+    } catch (e) {
+      console.error('live listener failed', e);
+    }
+  }
+}
+
+const data = <T>(event: StreamEvent) => event.data as T;
+
+function apply(event: StreamEvent): void {
+  const s = app.get();
+  const me = s.me?.id;
+  switch (event.type) {
+    case 'channel_added':
+    case 'channel_updated': {
+      const channel = data<Channel>(event);
+      patch({ channels: withItem(s.channels, channel.id, channel) });
+      break;
+    }
+    case 'channel_deleted': {
+      const { id } = data<{ id: number }>(event);
+      patch({ channels: withItem(s.channels, id, undefined) });
+      break;
+    }
+    case 'channel_user_added':
+    case 'channel_user_removed': {
+      const { channel_id, user_id } = data<{ channel_id: number; user_id: number }>(event);
+      const channel = s.channels[channel_id];
+      if (channel) {
+        const others = channel.user_ids.filter((u) => u !== user_id);
+        const user_ids = event.type === 'channel_user_added' ? [...others, user_id] : others;
+        const stillVisible = channel.public || user_ids.includes(me ?? -1);
+        patch({ channels: withItem(s.channels, channel_id, stillVisible ? { ...channel, user_ids } : undefined) });
+      }
+      if (user_id === me) refreshUnreadSoon();
+      break;
+    }
+    case 'workspace_user_added':
+    case 'workspace_user_updated': {
+      const user = data<WorkspaceUser>(event);
+      if (user && typeof user.id === 'number') patch({ users: withItem(s.users, user.id, user) });
+      break;
+    }
+    case 'workspace_user_removed': {
+      const user = data<{ id?: number; user_id?: number }>(event);
+      const id = user.id ?? user.user_id;
+      if (id === me) {
+        // I was removed from this workspace: nothing here is mine to see any more.
+        patch({ channels: {}, conversations: [], unreadThreads: {}, unreadConversations: {}, inboxCount: 0 });
+      }
+      break;
+    }
+    case 'group_added':
+    case 'group_updated': {
+      const group = data<Group>(event);
+      patch({ groups: [...s.groups.filter((g) => g.id !== group.id), group] });
+      break;
+    }
+    case 'group_deleted': {
+      const { id } = data<{ id: number }>(event);
+      patch({ groups: s.groups.filter((g) => g.id !== id) });
+      break;
+    }
+    case 'conversation_added':
+    case 'conversation_updated': {
+      const c = data<Conversation>(event);
+      patch({ conversations: [c, ...s.conversations.filter((x) => x.id !== c.id)] });
+      break;
+    }
+    case 'conversation_user_removed': {
+      const { conversation_id, user_id } = data<{ conversation_id: number; user_id: number }>(event);
+      if (user_id === me) patch({ conversations: s.conversations.filter((c) => c.id !== conversation_id) });
+      break;
+    }
+    case 'message_added':
+      refreshUnreadSoon();
+      break;
+    case 'inbox_updated': {
+      const { thread_id, in_inbox } = data<{ thread_id: number; in_inbox: boolean }>(event);
+      patch({ inboxIds: withItem(s.inboxIds, thread_id, in_inbox ? true : undefined) });
+      refreshUnreadSoon();
+      break;
+    }
+    case 'thread_added':
+    case 'comment_added':
+    case 'thread_deleted':
+    case 'thread_state_updated':
+    case 'threads_marked_read':
+    case 'conversation_state_updated':
+    case 'conversations_marked_read':
+      refreshUnreadSoon();
+      break;
+    case 'push':
+      notifyPush(event);
+      break;
+    case 'emergency_raised':
+      announce('An emergency was raised in this workspace');
+      break;
+  }
+}
+

@@ -1,0 +1,133 @@
+// Times as people read them, in the signed-in user's own time zone (from their account,
+// not the browser's), so "10:02" means the same thing on every device they use.
+// API timestamps are Unix seconds.
+
+let zone: string | undefined;
+
+export function setUserTimeZone(tz: string | undefined): void {
+  try {
+    // An unknown zone throws here, not later while rendering.
+    new Intl.DateTimeFormat(undefined, { timeZone: tz });
+    zone = tz;
+  } catch {
+    zone = undefined;
+  }
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function format(options: Intl.DateTimeFormatOptions, timeZone = zone): Intl.DateTimeFormat {
+  const key = JSON.stringify([options, timeZone]);
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(undefined, { ...options, timeZone });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
+const dayKey = (ts: number, timeZone = zone) =>
+  format({ year: 'numeric', month: '2-digit', day: '2-digit' }, timeZone).format(ts * 1000);
+
+export const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** "Mon 30 Nov 2026, 14:05" — for title attributes and anywhere exactness matters. */
+export function absoluteTime(ts: number, timeZone = zone): string {
+  return format({ weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: 'numeric', minute: '2-digit' }, timeZone).format(ts * 1000);
+}
+
+/** "14:05" today, "Yesterday", "Mon", "12 Nov", "12 Nov 2025" — short, for lists. */
+export function shortTime(ts: number): string {
+  const now = nowSeconds();
+  if (dayKey(ts) === dayKey(now)) return format({ hour: 'numeric', minute: '2-digit' }).format(ts * 1000);
+  if (dayKey(ts) === dayKey(now - 86400)) return 'Yesterday';
+  if (now - ts < 6 * 86400 && ts < now) return format({ weekday: 'short' }).format(ts * 1000);
+  const sameYear = format({ year: 'numeric' }).format(ts * 1000) === format({ year: 'numeric' }).format(now * 1000);
+  return format(sameYear ? { day: 'numeric', month: 'short' } : { day: 'numeric', month: 'short', year: 'numeric' }).format(ts * 1000);
+}
+
+/** "just now", "5 min ago", "3 h ago", then the short date. */
+export function relativeTime(ts: number): string {
+  const ago = nowSeconds() - ts;
+  if (ago < 60) return 'just now';
+  if (ago < 3600) return `${Math.floor(ago / 60)} min ago`;
+  if (ago < 12 * 3600) return `${Math.floor(ago / 3600)} h ago`;
+  return shortTime(ts);
+}
+
+/** A time of day with its weekday, as someone in `timeZone` reads it: "Mon 09:00". */
+export function theirTime(ts: number, timeZone: string | undefined): string {
+  try {
+    return format({ weekday: 'short', hour: 'numeric', minute: '2-digit' }, timeZone).format(ts * 1000);
+  } catch {
+    return format({ weekday: 'short', hour: 'numeric', minute: '2-digit' }).format(ts * 1000);
+  }
+}
+
+/** A message's time, with the day when it is not today: "14:05" or "12 Nov, 14:05". */
+export function postTime(ts: number): string {
+  if (dayKey(ts) === dayKey(nowSeconds())) return format({ hour: 'numeric', minute: '2-digit' }).format(ts * 1000);
+  return format({ day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' }).format(ts * 1000);
+}
+
+/** "in 7 h", "in 2 days" — how far away a future moment is. */
+export function until(ts: number): string {
+  const s = ts - nowSeconds();
+  if (s < 3600) return `in ${Math.max(1, Math.round(s / 60))} min`;
+  if (s < 48 * 3600) return `in ${Math.round(s / 3600)} h`;
+  return `in ${Math.round(s / 86400)} days`;
+}
+
+/** Wall-clock parts of a moment in the user's zone, e.g. to build "tomorrow 09:00". */
+export function zonedParts(ts: number): { year: number; month: number; day: number; hour: number; minute: number; weekday: number } {
+  // en-US with h23 gives plain ASCII digits whatever the user's locale.
+  const parts = new Intl.DateTimeFormat('en-US', {
+    year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric',
+    weekday: 'short', hourCycle: 'h23', timeZone: zone,
+  }).formatToParts(ts * 1000);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '0';
+  const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(get('weekday')) + 1;
+  return { year: +get('year'), month: +get('month'), day: +get('day'), hour: +get('hour') % 24, minute: +get('minute'), weekday };
+}
+
+/** The Unix time of a wall-clock moment in the user's zone (found by correcting the offset). */
+export function fromZoned(year: number, month: number, day: number, hour: number, minute: number): number {
+  const guess = Date.UTC(year, month - 1, day, hour, minute) / 1000;
+  let ts = guess;
+  for (let i = 0; i < 2; i++) {
+    const p = zonedParts(ts);
+    const shown = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) / 1000;
+    ts += guess - shown;
+  }
+  return ts;
+}
+
+/** The time of day of a moment in another zone ("11:25 PM"), or null when it reads the
+ * same as in mine (same offset): then there is nothing to add. */
+export function otherZoneClock(ts: number, timeZone: string | undefined): string | null {
+  if (!timeZone || timeZone === zone) return null;
+  try {
+    const theirs = format({ hour: 'numeric', minute: '2-digit' }, timeZone).format(ts * 1000);
+    const mine = format({ hour: 'numeric', minute: '2-digit' }).format(ts * 1000);
+    return theirs === mine ? null : theirs;
+  } catch {
+    return null;
+  }
+}
+
+/** The time of day now in `timeZone`, written as posts write times ("3:05 PM" or "15:05"). */
+export function clockNow(timeZone: string | undefined): string {
+  try {
+    return format({ hour: 'numeric', minute: '2-digit' }, timeZone).format(Date.now());
+  } catch {
+    return format({ hour: 'numeric', minute: '2-digit' }).format(Date.now());
+  }
+}
+
+/** The heading of the day a moment falls on: "Today", "Yesterday", "Monday", "12 November". */
+export function dayHeading(ts: number): string {
+  const now = nowSeconds();
+  if (dayKey(ts) === dayKey(now)) return 'Today';
+  if (dayKey(ts) === dayKey(now - 86400)) return 'Yesterday';
+  if (now - ts < 6 * 86400) return format({ weekday: 'long' }).format(ts * 1000);
+  return format({ day: 'numeric', month: 'long', year: 'numeric' }).format(ts * 1000);
+}

@@ -1,0 +1,23 @@
+// The app's main screens, each with what shows that it is ready to be looked at.
+
+/** Screens of a seeded workspace (see seed.mjs): [name, path, ready(page)]. */
+export function appScreens(ws, seeded) {
+  const { planning, threads } = seeded;
+  return [
+    ['inbox', `/a/${ws}/inbox`, (page) => page.getByRole('list', { name: 'Inbox' }).getByRole('listitem').first().waitFor()],
+    ['channel', `/a/${ws}/ch/${planning.id}`, (page) => page.getByRole('list', { name: 'Threads in Planning' }).waitFor()],
+    ['thread', `/a/${ws}/ch/${planning.id}/t/${threads.q3.id}`, (page) => page.locator('article.post-comment').last().waitFor()],
+    ['search', `/a/${ws}/search?q=launch`, (page) => page.getByRole('main').getByRole('heading', { name: 'Search', exact: true }).waitFor()],
+    ['conversations', `/a/${ws}/msg`, (page) => page.getByRole('main').getByRole('heading', { name: 'Conversations', exact: true }).waitFor()],
+    ['settings', `/a/${ws}/settings/profile`, (page) => page.locator('#main h1').first().waitFor()],
+  ];
+}
+
+/** Opens a screen and waits until it is ready and nothing in it is still loading. */
+export async function openScreen(page, base, [, path, ready]) {
+  await page.goto(base + path);
+  await ready(page);
+  await page.waitForFunction(() => document.querySelectorAll('[aria-busy="true"]').length === 0);
+  // Fonts and layout settle before a picture or an audit.
+  await page.evaluate(() => document.fonts.ready);
+}
