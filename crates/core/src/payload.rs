@@ -166,6 +166,43 @@ pub struct RotationUpdated<'a> {
     pub rotation: Option<&'a Rotation>,
 }
 
+/// An object as an event carries it to everyone who may see it (`thread_added`,
+/// `channel_updated`, `conversation_updated` …): the shared fields only. Whether a thread is
+/// starred or read, a channel a favourite, a conversation muted is each person's own
+/// business; the person whose action emitted the event must not tell everyone theirs, so
+/// those fields are left out (clients keep their own).
+pub struct Shared<'a, T>(pub &'a T);
+
+/// An object with fields that belong to whoever looks at it.
+pub trait PerViewer: Serialize {
+    const VIEWER_FIELDS: &'static [&'static str];
+}
+
+impl PerViewer for crate::model::Thread {
+    const VIEWER_FIELDS: &'static [&'static str] =
+        &["starred", "is_saved", "is_archived", "muted_until_ts", "last_read_obj_index"];
+}
+
+impl PerViewer for crate::model::Channel {
+    const VIEWER_FIELDS: &'static [&'static str] = &["is_favorited"];
+}
+
+impl PerViewer for crate::model::Conversation {
+    const VIEWER_FIELDS: &'static [&'static str] = &["archived", "muted_until_ts", "last_read_obj_index"];
+}
+
+impl<T: PerViewer> Serialize for Shared<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut value = serde_json::to_value(self.0).map_err(serde::ser::Error::custom)?;
+        if let serde_json::Value::Object(fields) = &mut value {
+            for name in T::VIEWER_FIELDS {
+                fields.remove(*name);
+            }
+        }
+        value.serialize(s)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,42 +325,5 @@ mod tests {
             wire(&RotationUpdated { channel_id: ChannelId(2), rotation: None }),
             json!({"channel_id": 2, "rotation": null})
         );
-    }
-}
-
-/// An object as an event carries it to everyone who may see it (`thread_added`,
-/// `channel_updated`, `conversation_updated` …): the shared fields only. Whether a thread is
-/// starred or read, a channel a favourite, a conversation muted is each person's own
-/// business; the person whose action emitted the event must not tell everyone theirs, so
-/// those fields are left out (clients keep their own).
-pub struct Shared<'a, T>(pub &'a T);
-
-/// An object with fields that belong to whoever looks at it.
-pub trait PerViewer: Serialize {
-    const VIEWER_FIELDS: &'static [&'static str];
-}
-
-impl PerViewer for crate::model::Thread {
-    const VIEWER_FIELDS: &'static [&'static str] =
-        &["starred", "is_saved", "is_archived", "muted_until_ts", "last_read_obj_index"];
-}
-
-impl PerViewer for crate::model::Channel {
-    const VIEWER_FIELDS: &'static [&'static str] = &["is_favorited"];
-}
-
-impl PerViewer for crate::model::Conversation {
-    const VIEWER_FIELDS: &'static [&'static str] = &["archived", "muted_until_ts", "last_read_obj_index"];
-}
-
-impl<T: PerViewer> Serialize for Shared<'_, T> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut value = serde_json::to_value(self.0).map_err(serde::ser::Error::custom)?;
-        if let serde_json::Value::Object(fields) = &mut value {
-            for name in T::VIEWER_FIELDS {
-                fields.remove(*name);
-            }
-        }
-        value.serialize(s)
     }
 }

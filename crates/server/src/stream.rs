@@ -8,7 +8,7 @@
 //! in total, not one per stream. A client that reconnects with `Last-Event-ID` resumes
 //! from its cursor: from memory if the list still covers it, else from the database.
 
-use crate::api::decode::decode;
+use crate::api::decode::decode_params;
 use crate::api::error::ApiError;
 use crate::api::{Cx, authenticate_reader, signed_in};
 use crate::app::App;
@@ -337,7 +337,7 @@ pub async fn sse(State(app): State<Arc<App>>, headers: HeaderMap, RawQuery(query
 }
 
 async fn open_sse(app: Arc<App>, headers: HeaderMap, query: Option<String>) -> Result<Response> {
-    let query: StreamQuery = decode(crate::api::params::parse(query.as_deref(), None, &[])?)?;
+    let query: StreamQuery = decode_params(crate::api::params::parse(query.as_deref(), None, &[])?)?;
     let ws = query.workspace_id;
     let last_event_id = headers
         .get("last-event-id")

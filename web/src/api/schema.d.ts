@@ -3182,7 +3182,7 @@ export interface operations {
                      * @default null
                      */
                     parallel?: boolean | null;
-                    /** @description The calls, in order (also as a JSON array inside a string, as form clients send it). */
+                    /** @description The calls, in order (Twist's SDK sends a batch as a form). */
                     requests: {
                         /**
                          * @description The call's parameters, form-encoded.
@@ -3198,6 +3198,8 @@ export interface operations {
                 "application/x-www-form-urlencoded": {
                     /** @description Run the calls at the same time (only when all are GET). */
                     parallel?: boolean | ("true" | "false" | "1" | "0" | "yes" | "no");
+                    /** @description The calls, in order (Twist's SDK sends a batch as a form). (In a form: a JSON array as text.) */
+                    requests: string;
                 };
             };
         };
@@ -3609,10 +3611,17 @@ export interface operations {
                     /**
                      * Format: int64
                      * @description One person; used instead of `user_ids` when given.
+                     * @default null
                      */
-                    user_id?: number;
-                    user_ids?: number[];
-                } | unknown | unknown;
+                    user_id?: number | null;
+                    /** @default null */
+                    user_ids?: number[] | null;
+                } | {
+                    user_ids: number[];
+                } | {
+                    /** Format: int64 */
+                    user_id: number;
+                };
                 "application/x-www-form-urlencoded": {
                     /** Format: int64 */
                     id: number;
@@ -4848,10 +4857,17 @@ export interface operations {
                     /**
                      * Format: int64
                      * @description One person; used instead of `user_ids` when given.
+                     * @default null
                      */
-                    user_id?: number;
-                    user_ids?: number[];
-                } | unknown | unknown;
+                    user_id?: number | null;
+                    /** @default null */
+                    user_ids?: number[] | null;
+                } | {
+                    user_ids: number[];
+                } | {
+                    /** Format: int64 */
+                    user_id: number;
+                };
                 "application/x-www-form-urlencoded": {
                     /** Format: int64 */
                     id: number;
@@ -5366,7 +5382,7 @@ export interface operations {
                         [key: string]: unknown;
                     }[] | null;
                     /** @description Required (and not blank) unless `thread_action` closes or reopens the thread. */
-                    content?: string;
+                    content?: string | null;
                     /** @default null */
                     direct_group_mentions?: number[] | null;
                     /** @default null */
@@ -5395,9 +5411,9 @@ export interface operations {
                     temp_id?: number | null;
                     /**
                      * @description What a comment does to its thread besides replying.
-                     * @enum {string}
+                     * @enum {string|null}
                      */
-                    thread_action?: "close" | "reopen";
+                    thread_action?: "close" | "reopen" | null;
                     /** Format: int64 */
                     thread_id: number;
                     /**
@@ -5405,8 +5421,11 @@ export interface operations {
                      * @default null
                      */
                     urgent?: boolean | null;
-                } & (unknown | {
-                    content: unknown;
+                } & ({
+                    /** @enum {string} */
+                    thread_action: "close" | "reopen";
+                } | {
+                    content: string;
                 });
                 "application/x-www-form-urlencoded": {
                     /** @description Required (and not blank) unless `thread_action` closes or reopens the thread. */
@@ -7286,13 +7305,25 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** Format: int64 */
-                    conversation_id?: number;
-                    /** Format: int64 */
-                    id?: number;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    conversation_id?: number | null;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    id?: number | null;
                     /** Format: int64 */
                     user_id: number;
-                } | unknown | unknown;
+                } | {
+                    /** Format: int64 */
+                    id: number;
+                } | {
+                    /** Format: int64 */
+                    conversation_id: number;
+                };
                 "application/x-www-form-urlencoded": {
                     /** Format: int64 */
                     conversation_id?: number;
@@ -7406,17 +7437,36 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** Format: int64 */
-                    conversation_id?: number;
-                    /** Format: int64 */
-                    id?: number;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    conversation_id?: number | null;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    id?: number | null;
                     /**
                      * Format: int64
                      * @description One person; wins over `user_ids` when both are given.
+                     * @default null
                      */
-                    user_id?: number;
-                    user_ids?: number[];
-                } & ((unknown | unknown) & (unknown | unknown));
+                    user_id?: number | null;
+                    /** @default null */
+                    user_ids?: number[] | null;
+                } & (({
+                    /** Format: int64 */
+                    id: number;
+                } | {
+                    /** Format: int64 */
+                    conversation_id: number;
+                }) & ({
+                    user_ids: number[];
+                } | {
+                    /** Format: int64 */
+                    user_id: number;
+                }));
                 "application/x-www-form-urlencoded": {
                     /** Format: int64 */
                     conversation_id?: number;
@@ -7534,11 +7584,23 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    conversation_id?: number | null;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    id?: number | null;
+                } | {
                     /** Format: int64 */
-                    conversation_id?: number;
+                    id: number;
+                } | {
                     /** Format: int64 */
-                    id?: number;
-                } | unknown | unknown;
+                    conversation_id: number;
+                };
                 "application/x-www-form-urlencoded": {
                     /** Format: int64 */
                     conversation_id?: number;
@@ -8307,11 +8369,23 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    conversation_id?: number | null;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    id?: number | null;
+                } | {
                     /** Format: int64 */
-                    conversation_id?: number;
+                    id: number;
+                } | {
                     /** Format: int64 */
-                    id?: number;
-                } | unknown | unknown;
+                    conversation_id: number;
+                };
                 "application/x-www-form-urlencoded": {
                     /** Format: int64 */
                     conversation_id?: number;
@@ -8538,21 +8612,33 @@ export interface operations {
                     /**
                      * Format: int64
                      * @description The conversation, as older clients name it (when `id` is not given).
+                     * @default null
                      */
-                    conversation_id?: number;
-                    /** Format: int64 */
-                    id?: number;
+                    conversation_id?: number | null;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    id?: number | null;
                     /**
                      * Format: int64
                      * @description A message of the conversation (instead of `obj_index`).
+                     * @default null
                      */
-                    message_id?: number;
+                    message_id?: number | null;
                     /**
                      * Format: int64
                      * @description -1 (nothing read) to the conversation's last obj_index.
+                     * @default null
                      */
-                    obj_index?: number;
-                } | unknown | unknown;
+                    obj_index?: number | null;
+                } | {
+                    /** Format: int64 */
+                    id: number;
+                } | {
+                    /** Format: int64 */
+                    conversation_id: number;
+                };
                 "application/x-www-form-urlencoded": {
                     /**
                      * Format: int64
@@ -8680,21 +8766,33 @@ export interface operations {
                     /**
                      * Format: int64
                      * @description The conversation, as older clients name it (when `id` is not given).
+                     * @default null
                      */
-                    conversation_id?: number;
-                    /** Format: int64 */
-                    id?: number;
+                    conversation_id?: number | null;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    id?: number | null;
                     /**
                      * Format: int64
                      * @description A message of the conversation (instead of `obj_index`).
+                     * @default null
                      */
-                    message_id?: number;
+                    message_id?: number | null;
                     /**
                      * Format: int64
                      * @description -1 (nothing read) to the conversation's last obj_index.
+                     * @default null
                      */
-                    obj_index?: number;
-                } | unknown | unknown;
+                    obj_index?: number | null;
+                } | {
+                    /** Format: int64 */
+                    id: number;
+                } | {
+                    /** Format: int64 */
+                    conversation_id: number;
+                };
                 "application/x-www-form-urlencoded": {
                     /**
                      * Format: int64
@@ -8819,16 +8917,28 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** Format: int64 */
-                    conversation_id?: number;
-                    /** Format: int64 */
-                    id?: number;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    conversation_id?: number | null;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    id?: number | null;
                     /**
                      * Format: int64
                      * @description For how long, in minutes (at most a year).
                      */
                     minutes: number;
-                } | unknown | unknown;
+                } | {
+                    /** Format: int64 */
+                    id: number;
+                } | {
+                    /** Format: int64 */
+                    conversation_id: number;
+                };
                 "application/x-www-form-urlencoded": {
                     /** Format: int64 */
                     conversation_id?: number;
@@ -8945,13 +9055,25 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** Format: int64 */
-                    conversation_id?: number;
-                    /** Format: int64 */
-                    id?: number;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    conversation_id?: number | null;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    id?: number | null;
                     /** Format: int64 */
                     user_id: number;
-                } | unknown | unknown;
+                } | {
+                    /** Format: int64 */
+                    id: number;
+                } | {
+                    /** Format: int64 */
+                    conversation_id: number;
+                };
                 "application/x-www-form-urlencoded": {
                     /** Format: int64 */
                     conversation_id?: number;
@@ -9065,17 +9187,36 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** Format: int64 */
-                    conversation_id?: number;
-                    /** Format: int64 */
-                    id?: number;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    conversation_id?: number | null;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    id?: number | null;
                     /**
                      * Format: int64
                      * @description One person; wins over `user_ids` when both are given.
+                     * @default null
                      */
-                    user_id?: number;
-                    user_ids?: number[];
-                } & ((unknown | unknown) & (unknown | unknown));
+                    user_id?: number | null;
+                    /** @default null */
+                    user_ids?: number[] | null;
+                } & (({
+                    /** Format: int64 */
+                    id: number;
+                } | {
+                    /** Format: int64 */
+                    conversation_id: number;
+                }) & ({
+                    user_ids: number[];
+                } | {
+                    /** Format: int64 */
+                    user_id: number;
+                }));
                 "application/x-www-form-urlencoded": {
                     /** Format: int64 */
                     conversation_id?: number;
@@ -9193,11 +9334,23 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    conversation_id?: number | null;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    id?: number | null;
+                } | {
                     /** Format: int64 */
-                    conversation_id?: number;
+                    id: number;
+                } | {
                     /** Format: int64 */
-                    id?: number;
-                } | unknown | unknown;
+                    conversation_id: number;
+                };
                 "application/x-www-form-urlencoded": {
                     /** Format: int64 */
                     conversation_id?: number;
@@ -9309,11 +9462,23 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    conversation_id?: number | null;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    id?: number | null;
+                } | {
                     /** Format: int64 */
-                    conversation_id?: number;
+                    id: number;
+                } | {
                     /** Format: int64 */
-                    id?: number;
-                } | unknown | unknown;
+                    conversation_id: number;
+                };
                 "application/x-www-form-urlencoded": {
                     /** Format: int64 */
                     conversation_id?: number;
@@ -9427,13 +9592,25 @@ export interface operations {
                 "application/json": {
                     /** @default null */
                     archived?: boolean | null;
-                    /** Format: int64 */
-                    conversation_id?: number;
-                    /** Format: int64 */
-                    id?: number;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    conversation_id?: number | null;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    id?: number | null;
                     /** @default null */
                     title?: string | null;
-                } | unknown | unknown;
+                } | {
+                    /** Format: int64 */
+                    id: number;
+                } | {
+                    /** Format: int64 */
+                    conversation_id: number;
+                };
                 "application/x-www-form-urlencoded": {
                     archived?: boolean | ("true" | "false" | "1" | "0" | "yes" | "no");
                     /** Format: int64 */
@@ -10495,10 +10672,17 @@ export interface operations {
                     /**
                      * Format: int64
                      * @description One person; used instead of `user_ids` when given.
+                     * @default null
                      */
-                    user_id?: number;
-                    user_ids?: number[];
-                } | unknown | unknown;
+                    user_id?: number | null;
+                    /** @default null */
+                    user_ids?: number[] | null;
+                } | {
+                    user_ids: number[];
+                } | {
+                    /** Format: int64 */
+                    user_id: number;
+                };
                 "application/x-www-form-urlencoded": {
                     /** Format: int64 */
                     id: number;
@@ -11277,10 +11461,17 @@ export interface operations {
                     /**
                      * Format: int64
                      * @description One person; used instead of `user_ids` when given.
+                     * @default null
                      */
-                    user_id?: number;
-                    user_ids?: number[];
-                } | unknown | unknown;
+                    user_id?: number | null;
+                    /** @default null */
+                    user_ids?: number[] | null;
+                } | {
+                    user_ids: number[];
+                } | {
+                    /** Format: int64 */
+                    user_id: number;
+                };
                 "application/x-www-form-urlencoded": {
                     /** Format: int64 */
                     id: number;
@@ -12358,15 +12549,22 @@ export interface operations {
                     id: number;
                     /**
                      * @description `next_workday`: back at the start of the caller's next working day (instead of `until_ts`).
-                     * @enum {string}
+                     * @enum {string|null}
                      */
-                    until?: "next_workday";
+                    until?: "next_workday" | null;
                     /**
                      * Format: int64
                      * @description Back in the inbox at this time (in the future).
+                     * @default null
                      */
-                    until_ts?: number;
-                } & (unknown | unknown);
+                    until_ts?: number | null;
+                } & ({
+                    /** Format: int64 */
+                    until_ts: number;
+                } | {
+                    /** @enum {string} */
+                    until: "next_workday";
+                });
                 "application/x-www-form-urlencoded": {
                     /** Format: int64 */
                     id: number;
@@ -12715,7 +12913,7 @@ export interface operations {
                 };
                 "application/x-www-form-urlencoded": {
                     /** @description Markdown sources, as in a post's `content`. */
-                    texts: string[];
+                    texts: string[] | string;
                 };
             };
         };
@@ -13627,6 +13825,8 @@ export interface operations {
                     workspace_id: number;
                 };
                 "application/x-www-form-urlencoded": {
+                    /** @description Settings to change, by name: each true or false. (In a form: a JSON object as text.) */
+                    mapping: string;
                     /** Format: int64 */
                     workspace_id: number;
                 };
@@ -13735,15 +13935,33 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** Format: int64 */
-                    comment_id?: number;
-                    /** Format: int64 */
-                    message_id?: number;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    comment_id?: number | null;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    message_id?: number | null;
                     /** @description One emoji. */
                     reaction: string;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    thread_id?: number | null;
+                } & ({
                     /** Format: int64 */
-                    thread_id?: number;
-                } & (unknown | unknown | unknown);
+                    thread_id: number;
+                } | {
+                    /** Format: int64 */
+                    comment_id: number;
+                } | {
+                    /** Format: int64 */
+                    message_id: number;
+                });
                 "application/x-www-form-urlencoded": {
                     /** Format: int64 */
                     comment_id?: number;
@@ -13966,13 +14184,31 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    comment_id?: number | null;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    message_id?: number | null;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    thread_id?: number | null;
+                } & ({
                     /** Format: int64 */
-                    comment_id?: number;
+                    thread_id: number;
+                } | {
                     /** Format: int64 */
-                    message_id?: number;
+                    comment_id: number;
+                } | {
                     /** Format: int64 */
-                    thread_id?: number;
-                } & (unknown | unknown | unknown);
+                    message_id: number;
+                });
                 "application/x-www-form-urlencoded": {
                     /** Format: int64 */
                     comment_id?: number;
@@ -14088,15 +14324,33 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** Format: int64 */
-                    comment_id?: number;
-                    /** Format: int64 */
-                    message_id?: number;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    comment_id?: number | null;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    message_id?: number | null;
                     /** @description One emoji. */
                     reaction: string;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    thread_id?: number | null;
+                } & ({
                     /** Format: int64 */
-                    thread_id?: number;
-                } & (unknown | unknown | unknown);
+                    thread_id: number;
+                } | {
+                    /** Format: int64 */
+                    comment_id: number;
+                } | {
+                    /** Format: int64 */
+                    message_id: number;
+                });
                 "application/x-www-form-urlencoded": {
                     /** Format: int64 */
                     comment_id?: number;
@@ -15628,9 +15882,9 @@ export interface operations {
                      */
                     cursor_mark?: string | null;
                     /** @description From the start of this day in the caller's time zone (overrides `after_ts`). */
-                    date_from?: string | unknown | unknown;
+                    date_from?: (string | unknown | unknown) | null;
                     /** @description Through the end of this day in the caller's time zone (overrides `before_ts`). */
-                    date_to?: string | unknown | unknown;
+                    date_to?: (string | unknown | unknown) | null;
                     /**
                      * Format: int64
                      * @description Only posts by this person (added to `author_ids`).
@@ -15671,6 +15925,11 @@ export interface operations {
                     type?: "all" | "threads" | "messages" | "" | null;
                     /** Format: int64 */
                     workspace_id: number;
+                } | {
+                    query: string;
+                } | {
+                    /** @enum {boolean} */
+                    mention_self: true;
                 };
                 "application/x-www-form-urlencoded": {
                     /**
@@ -15725,6 +15984,10 @@ export interface operations {
                     type?: "all" | "threads" | "messages" | "";
                     /** Format: int64 */
                     workspace_id: number;
+                } | {
+                    query: string;
+                } | {
+                    mention_self: true | ("true" | "1" | "yes");
                 };
             };
         };
@@ -15829,7 +16092,7 @@ export interface operations {
                 cursor?: string;
                 /** @description At most this many ids (default 100, at most 500; other values are clamped). */
                 limit?: number;
-                /** @description The words to find. */
+                /** @description The words to find (at least one letter or digit). */
                 query: string;
             };
             header?: never;
@@ -15953,7 +16216,7 @@ export interface operations {
                      * @default null
                      */
                     limit?: number | null;
-                    /** @description The words to find. */
+                    /** @description The words to find (at least one letter or digit). */
                     query: string;
                 };
                 "application/x-www-form-urlencoded": {
@@ -15966,7 +16229,7 @@ export interface operations {
                      * @description At most this many ids (default 100, at most 500; other values are clamped).
                      */
                     limit?: number;
-                    /** @description The words to find. */
+                    /** @description The words to find (at least one letter or digit). */
                     query: string;
                 };
             };
@@ -16071,7 +16334,7 @@ export interface operations {
                 cursor?: string;
                 /** @description At most this many ids (default 100, at most 500; other values are clamped). */
                 limit?: number;
-                /** @description The words to find. */
+                /** @description The words to find (at least one letter or digit). */
                 query: string;
                 thread_id: number;
             };
@@ -16194,7 +16457,7 @@ export interface operations {
                      * @default null
                      */
                     limit?: number | null;
-                    /** @description The words to find. */
+                    /** @description The words to find (at least one letter or digit). */
                     query: string;
                     /** Format: int64 */
                     thread_id: number;
@@ -16207,7 +16470,7 @@ export interface operations {
                      * @description At most this many ids (default 100, at most 500; other values are clamped).
                      */
                     limit?: number;
-                    /** @description The words to find. */
+                    /** @description The words to find (at least one letter or digit). */
                     query: string;
                     /** Format: int64 */
                     thread_id: number;
@@ -16845,8 +17108,11 @@ export interface operations {
                      * @default null
                      */
                     before_id?: number | null;
-                    /** Format: int64 */
-                    channel_id?: number;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    channel_id?: number | null;
                     /** @default null */
                     exclude_thread_ids?: number[] | null;
                     /** @default null */
@@ -16874,9 +17140,18 @@ export interface operations {
                      * @enum {string|null}
                      */
                     order_by?: "asc" | "desc" | null;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    workspace_id?: number | null;
+                } | {
                     /** Format: int64 */
-                    workspace_id?: number;
-                } | unknown | unknown;
+                    workspace_id: number;
+                } | {
+                    /** Format: int64 */
+                    channel_id: number;
+                };
                 "application/x-www-form-urlencoded": {
                     /** Format: int64 */
                     after_id?: number;
@@ -17446,11 +17721,21 @@ export interface operations {
                     /**
                      * Format: int64
                      * @description Only the threads of this channel.
+                     * @default null
                      */
-                    channel_id?: number;
+                    channel_id?: number | null;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    workspace_id?: number | null;
+                } | {
                     /** Format: int64 */
-                    workspace_id?: number;
-                } | unknown | unknown;
+                    workspace_id: number;
+                } | {
+                    /** Format: int64 */
+                    channel_id: number;
+                };
                 "application/x-www-form-urlencoded": {
                     /**
                      * Format: int64
@@ -19971,10 +20256,10 @@ export interface operations {
                 "application/json": {
                     away_mode?: ({
                         /** Format: date */
-                        date_from?: string;
+                        date_from?: string | null;
                         /** Format: date */
                         date_to: string;
-                        note?: string;
+                        note?: string | null;
                         /** @enum {string} */
                         type: "vacation" | "parental" | "sickleave" | "other";
                     } | string) | (null);
@@ -20009,15 +20294,7 @@ export interface operations {
                 };
                 "application/x-www-form-urlencoded": {
                     /** @description Away mode (dates as YYYY-MM-DD, date_from not after date_to), or a blank string to clear it. */
-                    away_mode?: {
-                        /** Format: date */
-                        date_from?: string;
-                        /** Format: date */
-                        date_to: string;
-                        note?: string;
-                        /** @enum {string} */
-                        type: "vacation" | "parental" | "sickleave" | "other";
-                    } | string;
+                    away_mode?: string;
                     contact_info?: string;
                     /**
                      * Format: int64
@@ -21625,15 +21902,23 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @description Names the member when `user_id` is not given. */
-                    email?: string;
+                    email?: string | null;
                     /**
                      * Format: int64
                      * @description The workspace.
                      */
                     id: number;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    user_id?: number | null;
+                } | {
                     /** Format: int64 */
-                    user_id?: number;
-                } | unknown | unknown;
+                    user_id: number;
+                } | {
+                    email: string;
+                };
                 "application/x-www-form-urlencoded": {
                     /** @description Names the member when `user_id` is not given. */
                     email?: string;
@@ -21751,17 +22036,25 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @description Names the member when `user_id` is not given. */
-                    email?: string;
+                    email?: string | null;
                     /**
                      * Format: int64
                      * @description The workspace.
                      */
                     id: number;
-                    /** Format: int64 */
-                    user_id?: number;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    user_id?: number | null;
                     /** @description ADMIN, USER or GUEST (in any case). */
                     user_type: string;
-                } | unknown | unknown;
+                } | {
+                    /** Format: int64 */
+                    user_id: number;
+                } | {
+                    email: string;
+                };
                 "application/x-www-form-urlencoded": {
                     /** @description Names the member when `user_id` is not given. */
                     email?: string;

@@ -1,20 +1,35 @@
 //! The one deserializer of API input. Twist clients send parameters as a query string, a
-//! form body or a JSON body; integers and booleans as strings; lists as JSON arrays, JSON
-//! arrays inside a string (`"[1,2]"`) or comma-joined strings (`"1,2"`); objects as JSON or
-//! JSON inside a string. `decode` reads an endpoint's input type from any of them, so the
-//! type is the endpoint's only declaration of its parameters. Validation lives in the
-//! types' own `Deserialize` impls (e.g. an id must be positive); their errors become
-//! Twist's "invalid argument" for the field that carried them.
+//! form body or a JSON body. In a query string or a form everything is text, and Twist's
+//! clients encode there integers and flags as text, lists as repeated fields, JSON arrays
+//! inside a string (`"[1,2]"`) or comma-joined strings (`"1,2"`), objects as JSON inside a
+//! string: all of these are read (**lenient**). A JSON body is typed, as Twist's SDK writes
+//! it: there an integer must be a JSON number, a flag a JSON boolean, a list a JSON array
+//! and an object a JSON object (**strict**), unless the type states an alternative itself
+//! (`recipients` may be `"EVERYONE"`, `away_mode` a blank string to clear it). `decode`
+//! reads an endpoint's input type from any of them, so the type is the endpoint's only
+//! declaration of its parameters. Validation lives in the types' own `Deserialize` impls
+//! (e.g. an id must be positive); their errors become Twist's "invalid argument" for the
+//! field that carried them.
 
+use super::params::Params;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
+use std::collections::BTreeSet;
 use std::fmt;
+use std::sync::Arc;
 use weft_core::{Error, input};
 
-/// Reads `T` from the merged parameters of a request.
+/// Reads `T` from parameters that all came as text (a query string, a form).
 pub fn decode<T: DeserializeOwned>(values: Map<String, Value>) -> Result<T, Error> {
+    decode_params(Params { values, typed: BTreeSet::new() })
+}
+
+/// Reads `T` from the merged parameters of a request: those from a JSON body strictly,
+/// the others leniently.
+pub fn decode_params<T: DeserializeOwned>(params: Params) -> Result<T, Error> {
     input::take_rejection();
-    let result = T::deserialize(Lenient { value: Value::Object(values) });
+    let typed = if params.typed.is_empty() { Typed::No } else { Typed::Keys(Arc::new(params.typed)) };
+    let result = T::deserialize(Lenient { value: Value::Object(params.values), typed });
     match result {
         Ok(v) => Ok(v),
         Err(e) => Err(match input::take_rejection() {
@@ -104,14 +119,81 @@ impl de::Error for DecodeError {
     }
 }
 
-/// A JSON value read leniently, as Twist clients write it.
+/// A JSON value read as Twist clients write it: leniently when it came as text, strictly
+/// when it came in a JSON body.
+#[derive(Clone)]
 struct Lenient {
     value: Value,
+    typed: Typed,
 }
 
-fn lenient(value: Value) -> Lenient {
-    Lenient { value }
+/// Whether a value came typed (in a JSON body), so that no text encoding applies to it.
+#[derive(Clone)]
+enum Typed {
+    /// Text (a query string, a form field, JSON inside a form field): read leniently.
+    No,
+    /// From a JSON body: read strictly.
+    Yes,
+    /// The parameters themselves: those named came from a JSON body.
+    Keys(Arc<BTreeSet<String>>),
 }
+
+impl Typed {
+    /// How the value under `key` of an object read this way came.
+    fn of(&self, key: &str) -> Typed {
+        match self {
+            Typed::Keys(keys) if keys.contains(key) => Typed::Yes,
+            Typed::Keys(_) => Typed::No,
+            other => other.clone(),
+        }
+    }
+
+    /// How the items of a list read this way came.
+    fn inside(&self) -> Typed {
+        if self.strict() { Typed::Yes } else { Typed::No }
+    }
+
+    fn strict(&self) -> bool {
+        matches!(self, Typed::Yes)
+    }
+}
+
+/// The name under which [`Given`] asks for a value as given.
+const GIVEN: &str = "$weft::Given";
+
+/// A parameter's value as given, and whether it came as text (in a query string or a form,
+/// where Twist clients encode lists and objects as text) rather than typed in a JSON body.
+/// Types with their own alternatives to read (recipients, away mode, a list of texts) read
+/// their value through it, so that they too read text encodings only where they apply.
+pub struct Given {
+    pub value: Value,
+    pub as_text: bool,
+}
+
+impl<'de> serde::Deserialize<'de> for Given {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Given;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a value")
+            }
+            // Another deserializer than this module's: its values are read as text may be.
+            fn visit_newtype_struct<D: de::Deserializer<'de>>(self, d: D) -> Result<Given, D::Error> {
+                Ok(Given { value: <Value as serde::Deserialize>::deserialize(d)?, as_text: true })
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Given, A::Error> {
+                let value = seq.next_element::<Value>()?.ok_or_else(|| de::Error::custom("no value"))?;
+                let as_text = seq.next_element::<bool>()?.unwrap_or(true);
+                Ok(Given { value, as_text })
+            }
+        }
+        d.deserialize_newtype_struct(GIVEN, V)
+    }
+}
+
+/// The name under which [`Joined`] asks for the parameters twice.
+const JOINED: &str = "$weft::Joined";
 
 /// A blank string means "not given" where a number or a flag is expected (form clients
 /// send empty fields).
@@ -153,7 +235,7 @@ impl Lenient {
         let bad = || DecodeError::invalid("expected an integer");
         match &self.value {
             Value::Number(n) => n.as_i64().ok_or_else(bad),
-            Value::String(s) => s.trim().parse().map_err(|_| bad()),
+            Value::String(s) if !self.typed.strict() => s.trim().parse().map_err(|_| bad()),
             _ => Err(bad()),
         }
     }
@@ -172,8 +254,8 @@ impl<'de> de::Deserializer<'de> for Lenient {
                 _ => v.visit_f64(n.as_f64().unwrap_or(f64::NAN)),
             },
             Value::String(s) => v.visit_string(s),
-            Value::Array(items) => v.visit_seq(Seq(items.into_iter())),
-            Value::Object(map) => v.visit_map(Fields { entries: map.into_iter(), current: None }),
+            Value::Array(items) => v.visit_seq(Seq(items.into_iter(), self.typed.inside())),
+            Value::Object(map) => v.visit_map(Fields { entries: map.into_iter(), current: None, typed: self.typed }),
         }
     }
 
@@ -181,6 +263,7 @@ impl<'de> de::Deserializer<'de> for Lenient {
         let bad = || DecodeError::invalid("expected true or false");
         match &self.value {
             Value::Bool(b) => v.visit_bool(*b),
+            _ if self.typed.strict() => Err(bad()),
             Value::Number(n) if n.as_i64() == Some(0) => v.visit_bool(false),
             Value::Number(n) if n.as_i64() == Some(1) => v.visit_bool(true),
             Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
@@ -226,39 +309,52 @@ impl<'de> de::Deserializer<'de> for Lenient {
         }
     }
 
-    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _: &'static str, v: V) -> Result<V::Value, DecodeError> {
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, v: V) -> Result<V::Value, DecodeError> {
+        if name == GIVEN {
+            let as_text = !self.typed.strict();
+            return v.visit_seq(GivenSeq(Some(self.value), Some(as_text)));
+        }
         v.visit_newtype_struct(self)
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, v: V) -> Result<V::Value, DecodeError> {
+        // A JSON array; as text also a JSON array inside a string, comma-joined items or a
+        // single number.
         let items = match self.value {
             Value::Array(items) => items,
+            _ if self.typed.strict() => return Err(DecodeError::invalid("expected a list")),
             Value::String(s) => list_from_str(&s)?,
             Value::Number(n) => vec![Value::Number(n)],
             _ => return Err(DecodeError::invalid("expected a list")),
         };
-        v.visit_seq(Seq(items.into_iter()))
+        v.visit_seq(Seq(items.into_iter(), self.typed.inside()))
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, v: V) -> Result<V::Value, DecodeError> {
         let bad = || DecodeError::invalid("expected a JSON object");
-        let map = match self.value {
-            Value::Object(map) => map,
-            Value::String(s) => match serde_json::from_str(&s) {
-                Ok(Value::Object(map)) => map,
-                _ => return Err(bad()),
+        let typed = self.typed;
+        let fields = |map: Map<String, Value>, typed| Fields { entries: map.into_iter(), current: None, typed };
+        match self.value {
+            Value::Object(map) => v.visit_map(fields(map, typed)),
+            // JSON inside text: read as text is.
+            Value::String(s) if !typed.strict() => match serde_json::from_str(&s) {
+                Ok(Value::Object(map)) => v.visit_map(fields(map, Typed::No)),
+                _ => Err(bad()),
             },
-            _ => return Err(bad()),
-        };
-        v.visit_map(Fields { entries: map.into_iter(), current: None })
+            _ => Err(bad()),
+        }
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
         self,
-        _: &'static str,
+        name: &'static str,
         _: &'static [&'static str],
         v: V,
     ) -> Result<V::Value, DecodeError> {
+        if name == JOINED {
+            // The same parameters twice: one input type reads them, then the other.
+            return v.visit_seq(Twice(Some(self.clone()), Some(self)));
+        }
         self.deserialize_map(v)
     }
 
@@ -290,15 +386,47 @@ impl<'de> IntoDeserializer<'de, DecodeError> for Lenient {
     }
 }
 
-struct Seq(std::vec::IntoIter<Value>);
+struct Seq(std::vec::IntoIter<Value>, Typed);
 
 impl<'de> SeqAccess<'de> for Seq {
     type Error = DecodeError;
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, DecodeError> {
-        self.0.next().map(|v| seed.deserialize(lenient(v))).transpose()
+        let typed = self.1.clone();
+        self.0.next().map(|value| seed.deserialize(Lenient { value, typed })).transpose()
     }
     fn size_hint(&self) -> Option<usize> {
         Some(self.0.len())
+    }
+}
+
+/// A value exactly as given (its `null` fields too), then whether it came as text, for
+/// [`Given`].
+struct GivenSeq(Option<Value>, Option<bool>);
+
+impl<'de> SeqAccess<'de> for GivenSeq {
+    type Error = DecodeError;
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, DecodeError> {
+        let as_is = |e: serde_json::Error| DecodeError::invalid(e.to_string());
+        if let Some(value) = self.0.take() {
+            return seed.deserialize(value).map(Some).map_err(as_is);
+        }
+        match self.1.take() {
+            Some(b) => seed.deserialize(Value::Bool(b)).map(Some).map_err(as_is),
+            None => Ok(None),
+        }
+    }
+}
+
+/// The parameters twice, for [`Joined`].
+struct Twice(Option<Lenient>, Option<Lenient>);
+
+impl<'de> SeqAccess<'de> for Twice {
+    type Error = DecodeError;
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, DecodeError> {
+        match self.0.take().or_else(|| self.1.take()) {
+            Some(params) => seed.deserialize(params).map(Some),
+            None => Ok(None),
+        }
     }
 }
 
@@ -306,6 +434,7 @@ impl<'de> SeqAccess<'de> for Seq {
 struct Fields {
     entries: serde_json::map::IntoIter,
     current: Option<(String, Value)>,
+    typed: Typed,
 }
 
 impl<'de> MapAccess<'de> for Fields {
@@ -325,14 +454,19 @@ impl<'de> MapAccess<'de> for Fields {
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, DecodeError> {
         let (key, value) = self.current.take().ok_or_else(|| DecodeError::invalid("a value without a key"))?;
-        seed.deserialize(lenient(value)).map_err(|e| e.at(&key))
+        let typed = self.typed.of(&key);
+        seed.deserialize(Lenient { value, typed }).map_err(|e| e.at(&key))
     }
 }
 
-/// Drops blank strings given for parameters whose declared type is a number or a flag:
-/// form clients send empty fields, and Twist treats them as not given.
-pub fn drop_blank_scalars(values: &mut Map<String, Value>, declared: &[super::params::Param]) {
-    values.retain(|k, v| !(is_blank(v) && declared.iter().any(|p| p.name == *k && p.is_scalar())));
+/// Drops blank strings given as text for parameters whose declared type is a number or a
+/// flag: form clients send empty fields, and Twist treats them as not given. (In a JSON
+/// body a blank string is no number.)
+pub fn drop_blank_scalars(params: &mut Params, declared: &[super::params::Param]) {
+    let typed = &params.typed;
+    params
+        .values
+        .retain(|k, v| typed.contains(k) || !(is_blank(v) && declared.iter().any(|p| p.name == *k && p.is_scalar())));
 }
 
 #[cfg(test)]
@@ -365,6 +499,46 @@ mod tests {
         }
         let got: Input = decode(map(json!({"id": 7, "ids": "", "name": ""}))).unwrap();
         assert_eq!((got.ids, got.name), (Some(vec![]), Some(String::new())));
+    }
+
+    fn typed(v: Value) -> Params {
+        let values = map(v);
+        let typed = values.keys().cloned().collect();
+        Params { values, typed }
+    }
+
+    #[test]
+    fn a_json_body_is_read_strictly() {
+        let got: Input = decode_params(typed(json!({"id": 7, "ids": [1, 2], "flag": true, "name": "x"}))).unwrap();
+        assert_eq!(got, Input { id: ThreadId(7), ids: Some(vec![1, 2]), flag: Some(true), name: Some("x".into()) });
+        let cases = [
+            (json!({"id": "7"}), "id", "expected an integer"),
+            (json!({"id": 7, "ids": "1,2"}), "ids", "expected a list"),
+            (json!({"id": 7, "ids": "[1,2]"}), "ids", "expected a list"),
+            (json!({"id": 7, "ids": 1}), "ids", "expected a list"),
+            (json!({"id": 7, "ids": ["1"]}), "ids", "expected an integer"),
+            (json!({"id": 7, "flag": 1}), "flag", "expected true or false"),
+            (json!({"id": 7, "flag": "true"}), "flag", "expected true or false"),
+        ];
+        for (body, field, reason) in cases {
+            assert_eq!(decode_params::<Input>(typed(body.clone())), Err(Error::invalid(field, reason)), "{body}");
+        }
+        // Only the keys that came in the JSON body are strict.
+        let mut mixed = typed(json!({"id": "7", "flag": true}));
+        mixed.typed.remove("id");
+        assert_eq!(decode_params::<Input>(mixed).unwrap().id, ThreadId(7));
+        // Joined input types read them the same way.
+        #[derive(Debug, Deserialize, schemars::JsonSchema)]
+        struct Page {
+            #[serde(default)]
+            limit: Option<i64>,
+        }
+        let Joined(a, b) = decode_params::<Joined<Input, Page>>(typed(json!({"id": 3, "limit": 5}))).unwrap();
+        assert_eq!((a.id, b.limit), (ThreadId(3), Some(5)));
+        assert_eq!(
+            decode_params::<Joined<Input, Page>>(typed(json!({"id": 3, "limit": "5"}))).unwrap_err(),
+            Error::invalid("limit", "expected an integer")
+        );
     }
 
     #[test]
@@ -423,10 +597,32 @@ pub struct Joined<A, B>(pub A, pub B);
 
 impl<'de, A: DeserializeOwned, B: DeserializeOwned> serde::Deserialize<'de> for Joined<A, B> {
     fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let values = <Map<String, Value> as serde::Deserialize>::deserialize(d)?;
-        let a = decode::<A>(values.clone()).map_err(input::reject)?;
-        let b = decode::<B>(values).map_err(input::reject)?;
-        Ok(Joined(a, b))
+        struct V<A, B>(std::marker::PhantomData<(A, B)>);
+        impl<'de, A: DeserializeOwned, B: DeserializeOwned> Visitor<'de> for V<A, B> {
+            type Value = Joined<A, B>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("parameters")
+            }
+            // This module's deserializer hands the parameters over twice, each time with
+            // what it knows of how they came.
+            fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Self::Value, S::Error> {
+                let missing = || de::Error::custom("parameters missing");
+                let a = seq.next_element::<A>()?.ok_or_else(missing)?;
+                let b = seq.next_element::<B>()?.ok_or_else(missing)?;
+                Ok(Joined(a, b))
+            }
+            // Another deserializer: its values are read as text may be.
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+                let mut values = Map::new();
+                while let Some((k, v)) = map.next_entry::<String, Value>()? {
+                    values.insert(k, v);
+                }
+                let a = decode::<A>(values.clone()).map_err(input::reject)?;
+                let b = decode::<B>(values).map_err(input::reject)?;
+                Ok(Joined(a, b))
+            }
+        }
+        d.deserialize_struct(JOINED, &[], V(std::marker::PhantomData))
     }
 }
 

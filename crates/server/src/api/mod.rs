@@ -20,7 +20,7 @@ use error::ApiError;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -30,7 +30,7 @@ use weft_core::store::Tx;
 use weft_core::{Error, Result};
 
 pub type HandlerFuture = weft_core::store::BoxFuture<Result<Value>>;
-pub type HandlerFn = Arc<dyn Fn(Cx, Map<String, Value>) -> HandlerFuture + Send + Sync>;
+pub type HandlerFn = Arc<dyn Fn(Cx, params::Params) -> HandlerFuture + Send + Sync>;
 pub type SchemaFn = Arc<dyn Fn(&mut SchemaGenerator) -> Schema + Send + Sync>;
 
 /// Twist's answer for calls that return nothing.
@@ -86,7 +86,7 @@ impl Endpoint {
         F: Fn(Cx, I) -> Fut + Send + Sync + 'static,
         Fut: std::future::Future<Output = Result<O>> + Send + 'static,
     {
-        let handler: HandlerFn = Arc::new(move |cx, values| match decode::decode::<I>(values) {
+        let handler: HandlerFn = Arc::new(move |cx, values| match decode::decode_params::<I>(values) {
             Ok(input) => {
                 let answer = f(cx, input);
                 Box::pin(async move { to_json(answer.await?) })
@@ -392,7 +392,7 @@ async fn call_inner(app: &Arc<App>, req: Request<'_>, caller: Option<(User, Stri
     let idempotency_key = if endpoint.verb == Verb::Post {
         let header_key = req.headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_string);
         let temp_id = if endpoint.params.iter().any(|p| p.name == "temp_id") {
-            let TempId { temp_id } = decode::decode(values.clone())?;
+            let TempId { temp_id } = decode::decode_params(values.clone())?;
             temp_id.map(|t| format!("temp_id:{t}"))
         } else {
             None

@@ -99,6 +99,54 @@ fn responses(ok: Value, content_type: &str, auth: bool) -> Value {
     Value::Object(out)
 }
 
+/// The schema of an endpoint's form body. A form is text: it carries objects only as JSON
+/// text, whose content a form's schema cannot describe, so an optional object is left out
+/// (the JSON body's schema has it) and a required one is documented as text (batch's
+/// `requests`); an object alternative (`away_mode`) is left out too. A list of texts may be
+/// one field: a single text.
+fn form_schema(e: &super::Endpoint, inputs: &mut SchemaGenerator) -> Value {
+    let mut form = params::input_schema(&e.input, inputs, false);
+    let required: Vec<String> =
+        form["required"].as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_string)).collect();
+    let Some(props) = form.get_mut("properties").and_then(Value::as_object_mut) else { return form };
+    let kind = |name: &str| e.params.iter().find(|p| p.name == name).map(params::Param::kind);
+    props.retain(|name, _| {
+        required.contains(name) || !matches!(kind(name), Some(params::Kind::Object | params::Kind::Objects))
+    });
+    for (name, s) in props.iter_mut() {
+        match kind(name) {
+            Some(params::Kind::Object | params::Kind::Objects) => {
+                let what = if kind(name) == Some(params::Kind::Object) { "a JSON object" } else { "a JSON array" };
+                let description =
+                    s.get("description").and_then(Value::as_str).map(|d| format!("{d} ")).unwrap_or_default();
+                *s = json!({"type": "string", "description": format!("{description}(In a form: {what} as text.)")});
+            }
+            Some(params::Kind::Texts) => {
+                let one = s["items"].clone();
+                let description = s.as_object_mut().and_then(|o| o.remove("description"));
+                *s = json!({"anyOf": [s.clone(), one]});
+                if let Some(d) = description {
+                    s["description"] = d;
+                }
+            }
+            _ => {
+                if let Some(options) = s.get_mut("anyOf").and_then(Value::as_array_mut) {
+                    options.retain(|o| o.get("type") != Some(&json!("object")));
+                    if options.len() == 1 {
+                        let only = options.pop().expect("one option");
+                        let obj = s.as_object_mut().expect("an object schema");
+                        obj.remove("anyOf");
+                        for (k, v) in only.as_object().into_iter().flatten() {
+                            obj.entry(k.clone()).or_insert(v.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    form
+}
+
 /// Replaces every string schema in `value` whose enum is `names` (with or without `null`)
 /// by a reference to `reference`, keeping its description and nullability.
 fn refer_to(value: &mut Value, names: &[Value], reference: &str) {
@@ -141,16 +189,7 @@ pub fn document(api: &Api, extra: &[ExtraOperation]) -> Value {
         let ok = (e.output)(&mut outputs);
         let ok = finish(&mut outputs, ok);
         let body = params::input_schema(&e.input, &mut inputs, true);
-        // A form carries objects only as JSON text, which a form's schema cannot describe:
-        // its schema leaves them out (they are in the JSON body's).
-        let mut form = params::input_schema(&e.input, &mut inputs, false);
-        if let Some(props) = form.get_mut("properties").and_then(Value::as_object_mut) {
-            props.retain(|name, _| {
-                !e.params
-                    .iter()
-                    .any(|p| p.name == *name && matches!(p.kind(), params::Kind::Object | params::Kind::Objects))
-            });
-        }
+        let form = form_schema(e, &mut inputs);
         let mut op = json!({
             "operationId": e.path.replace('/', "_"),
             "summary": e.summary,

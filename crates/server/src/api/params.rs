@@ -4,6 +4,7 @@
 //! of each endpoint is read off its input type's schema.
 
 use serde_json::{Map, Value};
+use std::collections::BTreeSet;
 use weft_core::{Error, Result};
 
 /// One parameter of an endpoint, as its input type's schema declares it.
@@ -80,52 +81,105 @@ pub fn input_schema(input: &super::SchemaFn, g: &mut schemars::SchemaGenerator, 
         t.transform(&mut schema);
     }
     let mut schema = schema.to_value();
-    // A parameter a rule across parameters requires (`anyOf: [{required: [id]}, …]`) must
-    // carry a value: `null` would be the same as leaving it out.
-    let mut named_by_rules = Vec::new();
-    rule_names(&schema, &mut named_by_rules);
+    let required: Vec<Value> = schema.get("required").and_then(Value::as_array).cloned().unwrap_or_default();
     if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
         for (name, s) in props.iter_mut() {
-            if !json || named_by_rules.contains(name) {
-                not_nullable(s);
-            }
             if !json {
+                not_nullable(s);
                 flag_as_text(s);
+            } else if !required.contains(&Value::from(name.as_str())) && !is_nullable(s) {
+                // The decoder reads `null` as "not given" for every parameter, including one
+                // whose default is not an `Option` (an empty date).
+                s["nullable"] = Value::Bool(true);
             }
         }
+    }
+    // A rule across parameters (`anyOf: [{required: [id]}, …]`) is met by a parameter that
+    // carries a value: in a JSON body `null` is the same as leaving it out. So each rule
+    // names the parameter with its schema without `null`.
+    if json && let Some(props) = schema.get("properties").and_then(Value::as_object).cloned() {
+        rules_need_values(&mut schema, &props);
+    }
+    // A rule's own statement of a flag (`mention_self: true`) is text in a form too.
+    if !json {
+        for_each_rule(&mut schema, &mut |rule| {
+            for s in rule.get_mut("properties").and_then(Value::as_object_mut).into_iter().flat_map(|p| p.values_mut())
+            {
+                flag_as_text(s);
+            }
+        });
     }
     schema
 }
 
-/// The parameters the `required` lists inside `anyOf`, `oneOf`, `allOf` and `not` name.
-fn rule_names(schema: &Value, out: &mut Vec<String>) {
+/// Calls `f` on every rule inside `anyOf`, `oneOf`, `allOf` and `not`, however deep.
+fn for_each_rule(schema: &mut Value, f: &mut dyn FnMut(&mut Value)) {
     for key in ["anyOf", "oneOf", "allOf", "not"] {
-        let rules: Vec<&Value> = match schema.get(key) {
-            Some(Value::Array(list)) => list.iter().collect(),
+        let rules: Vec<&mut Value> = match schema.get_mut(key) {
+            Some(Value::Array(list)) => list.iter_mut().collect(),
             Some(one) => vec![one],
             None => continue,
         };
         for rule in rules {
-            for name in rule["required"].as_array().into_iter().flatten().filter_map(Value::as_str) {
-                out.push(name.to_string());
-            }
-            rule_names(rule, out);
+            f(rule);
+            for_each_rule(rule, f);
         }
     }
+}
+
+/// Adds to every `required` list inside `anyOf`, `oneOf`, `allOf` and `not` the schemas of
+/// the parameters it names, without `null`.
+fn rules_need_values(schema: &mut Value, props: &Map<String, Value>) {
+    for_each_rule(schema, &mut |rule| {
+        let names: Vec<String> =
+            rule["required"].as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_string).collect();
+        for name in names {
+            let Some(mut s) = props.get(&name).cloned() else { continue };
+            not_nullable(&mut s);
+            s.as_object_mut().map(|o| o.remove("description"));
+            if !rule.get("properties").is_some_and(Value::is_object) {
+                rule["properties"] = Value::Object(Map::new());
+            }
+            // A rule's own statement of the parameter (a pattern) is kept, and completed.
+            let stated = rule["properties"].as_object_mut().expect("an object").entry(name).or_insert(Value::Null);
+            match (stated, s) {
+                (Value::Object(mine), Value::Object(whole)) => {
+                    for (k, v) in whole {
+                        mine.entry(k).or_insert(v);
+                    }
+                }
+                (stated, s) => *stated = s,
+            }
+        }
+    });
 }
 
 /// In a query string or a form a flag is text: `true`/`false`, `1`/`0` or `yes`/`no`.
 fn flag_as_text(s: &mut Value) {
     if s.get("type") == Some(&Value::from("boolean")) {
         let description = s.get("description").cloned();
-        *s = serde_json::json!({"anyOf": [
-            {"type": "boolean"},
-            {"type": "string", "enum": ["true", "false", "1", "0", "yes", "no"]},
-        ]});
+        // A rule may ask for one value (`{"type": "boolean", "enum": [true]}`).
+        let only = s.get("enum").and_then(Value::as_array).filter(|e| e.len() == 1).and_then(|e| e[0].as_bool());
+        let texts: Vec<&str> = match only {
+            Some(true) => vec!["true", "1", "yes"],
+            Some(false) => vec!["false", "0", "no"],
+            None => vec!["true", "false", "1", "0", "yes", "no"],
+        };
+        let boolean = match only {
+            Some(b) => serde_json::json!({"type": "boolean", "enum": [b]}),
+            None => serde_json::json!({"type": "boolean"}),
+        };
+        *s = serde_json::json!({"anyOf": [boolean, {"type": "string", "enum": texts}]});
         if let Some(d) = description {
             s["description"] = d;
         }
     }
+}
+
+/// Whether a schema allows `null`: `nullable`, or an alternative that is `null`.
+fn is_nullable(s: &Value) -> bool {
+    s.get("nullable") == Some(&Value::Bool(true))
+        || s["anyOf"].as_array().is_some_and(|o| o.iter().any(|v| v.get("nullable") == Some(&Value::Bool(true))))
 }
 
 pub(crate) fn not_nullable(s: &mut Value) {
@@ -178,29 +232,40 @@ pub fn declared(input: &super::SchemaFn) -> Vec<Param> {
         .unwrap_or_default()
 }
 
+/// A request's parameters, merged from its query string and its body.
+#[derive(Debug, Clone, Default)]
+pub struct Params {
+    pub values: Map<String, Value>,
+    /// The parameters that came in a JSON body: typed, so read strictly (see `decode`).
+    pub typed: BTreeSet<String>,
+}
+
 /// Parses a query string and a body into one set of parameters (the body wins). A key
 /// repeated in one of them (`ids=1&ids=2`) is a list.
-pub fn parse(query: Option<&str>, content_type: Option<&str>, body: &[u8]) -> Result<Map<String, Value>> {
-    let mut values = Map::new();
+pub fn parse(query: Option<&str>, content_type: Option<&str>, body: &[u8]) -> Result<Params> {
+    let mut params = Params::default();
     if let Some(q) = query {
-        values = form_pairs(q.as_bytes());
+        params.values = form_pairs(q.as_bytes());
     }
     let body_text = std::str::from_utf8(body).map_err(|_| Error::BadRequest("the body is not UTF-8".into()))?;
     if body_text.trim().is_empty() {
-        return Ok(values);
+        return Ok(params);
     }
     let ct = content_type.unwrap_or("").to_ascii_lowercase();
     let looks_json = body_text.trim_start().starts_with('{');
     if ct.starts_with("application/x-www-form-urlencoded") || (!looks_json && !ct.contains("json")) {
-        values.extend(form_pairs(body));
+        params.values.extend(form_pairs(body));
     } else {
         match serde_json::from_str::<Value>(body_text) {
-            Ok(Value::Object(obj)) => values.extend(obj),
+            Ok(Value::Object(obj)) => {
+                params.typed.extend(obj.keys().cloned());
+                params.values.extend(obj);
+            }
             Ok(_) => return Err(Error::BadRequest("the JSON body must be an object".into())),
             Err(e) => return Err(Error::BadRequest(format!("malformed JSON body: {e}"))),
         }
     }
-    Ok(values)
+    Ok(params)
 }
 
 fn form_pairs(raw: &[u8]) -> Map<String, Value> {
@@ -225,7 +290,15 @@ mod tests {
     #[test]
     fn body_wins_and_repeated_form_keys_are_lists() {
         let v = parse(Some("a=1&b=2&b=3"), Some("application/x-www-form-urlencoded"), b"a=4").unwrap();
-        assert_eq!(Value::Object(v), serde_json::json!({"a": "4", "b": ["2", "3"]}));
+        assert_eq!(Value::Object(v.values), serde_json::json!({"a": "4", "b": ["2", "3"]}));
+        assert!(v.typed.is_empty());
+    }
+
+    #[test]
+    fn json_body_keys_are_typed_query_keys_are_not() {
+        let v = parse(Some("a=1&b=2"), Some("application/json"), br#"{"b": 3, "c": [1]}"#).unwrap();
+        assert_eq!(Value::Object(v.values), serde_json::json!({"a": "1", "b": 3, "c": [1]}));
+        assert_eq!(v.typed.into_iter().collect::<Vec<_>>(), ["b", "c"]);
     }
 
     #[test]

@@ -392,3 +392,100 @@ both_backends! {
         t.app.stop().await;
     }
 }
+
+both_backends! {
+    async fn json_bodies_are_typed_while_queries_and_forms_keep_the_text_encodings(b: Backend) {
+        let t = Team::on(b).await;
+        let http = t.ana.http();
+        let th = t.ana.add_thread(t.general, "Typed", "x").await.unwrap().id.0;
+        let members = |v: &Value| {
+            let mut ids: Vec<i64> = v["user_ids"].as_array().unwrap().iter().map(|i| i.as_i64().unwrap()).collect();
+            ids.sort();
+            ids
+        };
+        let before = members(&t.ana.get("channels/getone", json!({"id": t.private})).await.unwrap());
+        assert_eq!(before, [t.ana_id]);
+        let ana = &t.ana;
+        let channels = |ws: i64| async move {
+            let list = ana.get("channels/get", json!({"workspace_id": ws})).await.unwrap();
+            list.as_array().unwrap().len()
+        };
+        let channel_count = channels(t.ws).await;
+
+        // In a JSON body an integer is a JSON number, a flag a JSON boolean and a list a JSON
+        // array: text encodings there are invalid values (20) naming the parameter.
+        for (path, body, field) in [
+            ("comments/add", json!({"thread_id": th.to_string(), "content": "no"}), "thread_id"),
+            ("channels/add", json!({"workspace_id": t.ws, "name": "typed", "public": "1"}), "public"),
+            ("channels/add", json!({"workspace_id": t.ws, "name": "typed", "public": 1}), "public"),
+            ("channels/add_users", json!({"id": t.private, "user_ids": format!("{},{}", t.bo_id, t.gus_id)}), "user_ids"),
+            ("channels/add_users", json!({"id": t.private, "user_ids": [t.bo_id.to_string()]}), "user_ids"),
+            ("channels/add_users", json!({"id": t.private, "user_ids": format!("[{}]", t.bo_id)}), "user_ids"),
+            ("threads/add", json!({"channel_id": t.general, "title": "t", "content": "c", "recipients": t.bo_id.to_string()}), "recipients"),
+        ] {
+            let (status, err) = t.ana.send(http.post(t.ana.url(path)).json(&body)).await.unwrap();
+            assert_eq!(status, 400, "{path} {body}: {err}");
+            assert_eq!(err["error_code"], 20, "{path} {body}: {err}");
+            assert_eq!(err["error_extra"]["argument"], field, "{path} {body}: {err}");
+        }
+        // Nothing changed.
+        assert_eq!(t.ana.thread(th).await.unwrap().comment_count, 0);
+        assert_eq!(channels(t.ws).await, channel_count);
+        assert_eq!(members(&t.ana.get("channels/getone", json!({"id": t.private})).await.unwrap()), before);
+
+        // The same values as text, in a form body or a query string, are read.
+        let (status, c) = t
+            .ana
+            .send(http.post(t.ana.url("comments/add")).form(&[("thread_id", th.to_string()), ("content", "form".into())]))
+            .await
+            .unwrap();
+        assert_eq!((status, c["content"].as_str()), (200, Some("form")), "{c}");
+        let (status, ch) = t
+            .ana
+            .send(http.post(t.ana.url("channels/add")).form(&[
+                ("workspace_id", t.ws.to_string()),
+                ("name", "as-text".into()),
+                ("public", "0".into()),
+            ]))
+            .await
+            .unwrap();
+        assert_eq!((status, &ch["public"]), (200, &json!(false)), "{ch}");
+        let url = format!("{}?id={}&user_ids={}", t.ana.url("channels/add_users"), t.private, t.bo_id);
+        let (status, out) = t.ana.send(http.post(url)).await.unwrap();
+        assert_eq!(status, 200, "{out}");
+        let (status, out) = t
+            .ana
+            .send(http.post(t.ana.url("channels/add_users")).form(&[
+                ("id", t.private.to_string()),
+                ("user_ids", format!("[{}]", t.gus_id)),
+            ]))
+            .await
+            .unwrap();
+        assert_eq!(status, 200, "{out}");
+        let url = format!("{}?channel_id={}&as_ids=1&limit=5", t.ana.url("threads/get"), t.general);
+        let (status, ids) = t.ana.send(http.get(url)).await.unwrap();
+        assert_eq!((status, ids), (200, json!([th])));
+        assert_eq!(
+            members(&t.ana.get("channels/getone", json!({"id": t.private})).await.unwrap()),
+            [t.ana_id, t.bo_id, t.gus_id]
+        );
+
+        // A JSON body with real types works, and so do the alternatives the document states.
+        let c = t.ana.post("comments/add", json!({"thread_id": th, "content": "typed"})).await.unwrap();
+        assert_eq!(c["content"], "typed");
+        let ch = t.ana.post("channels/add", json!({"workspace_id": t.ws, "name": "typed", "public": false})).await.unwrap();
+        assert_eq!(ch["public"], false);
+        t.ana.post("channels/add_users", json!({"id": id(&ch), "user_ids": [t.bo_id]})).await.unwrap();
+        assert_eq!(members(&t.ana.get("channels/getone", json!({"id": id(&ch)})).await.unwrap()), [t.ana_id, t.bo_id]);
+        let all = json!({"channel_id": t.general, "title": "All", "content": "c", "recipients": "EVERYONE"});
+        assert_eq!(t.ana.post("threads/add", all).await.unwrap()["recipients"], json!([t.bo_id]));
+        // In a JSON body `null` is a value not given: the alternative given is used, and
+        // with none given the parameter is missing (19).
+        let conv = t.ana.post("conversations/get_or_create", json!({"workspace_id": t.ws, "user_ids": [t.bo_id]})).await.unwrap();
+        let got = t.ana.post("conversations/getone", json!({"id": null, "conversation_id": id(&conv)})).await.unwrap();
+        assert_eq!(id(&got), id(&conv));
+        let (status, err) = t.ana.send(http.post(t.ana.url("conversations/getone")).json(&json!({"id": null}))).await.unwrap();
+        assert_eq!((status, &err["error_code"]), (400, &json!(19)), "{err}");
+        t.app.stop().await;
+    }
+}

@@ -962,7 +962,7 @@ pub fn rows() -> Vec<Row> {
             "batch",
             b!(|fx, st, a| {
                 let url = format!("/api/v3/threads/getone?id={}", fx.thread(st.ch()));
-                json!({"requests": json!([{"method": "GET", "url": url}]).to_string()})
+                json!({"requests": [{"method": "GET", "url": url}]})
             }),
             &sight(),
         )

@@ -37,7 +37,7 @@ fn split_url(url: &str) -> Result<(String, Option<String>)> {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct Batch {
-    /// The calls, in order (also as a JSON array inside a string, as form clients send it).
+    /// The calls, in order (Twist's SDK sends a batch as a form).
     #[schemars(length(max = MAX_REQUESTS))]
     pub requests: Vec<SubRequest>,
     /// Run the calls at the same time (only when all are GET).

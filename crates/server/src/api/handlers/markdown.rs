@@ -2,8 +2,10 @@
 //! the server uses everywhere, so clients never render or sanitize it a second way.
 
 use crate::api::Cx;
+use crate::api::decode::Given;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use weft_core::input::Content;
 use weft_core::{Error, Result, text};
 
@@ -23,31 +25,26 @@ pub struct Texts(Vec<Content>);
 
 impl<'de> Deserialize<'de> for Texts {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = Texts;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a list of texts")
+        use serde::de::Error as _;
+        let Given { value, as_text } = Given::deserialize(d)?;
+        let bad = || D::Error::custom("expected a list of texts");
+        let one = |t: &str| Content::deserialize(serde::de::value::StrDeserializer::<D::Error>::new(t));
+        let items = match value {
+            Value::Array(items) => items,
+            // As text: a JSON array in a string, or a single text.
+            Value::String(s) if as_text && s.trim_start().starts_with('[') => {
+                serde_json::from_str(&s).map_err(|_| bad())?
             }
-            fn visit_str<E: serde::de::Error>(self, s: &str) -> std::result::Result<Texts, E> {
-                let one = |t: &str| Content::deserialize(serde::de::value::StrDeserializer::<E>::new(t));
-                if s.trim_start().starts_with('[') {
-                    let items: Vec<String> =
-                        serde_json::from_str(s).map_err(|_| E::custom("expected a list of texts"))?;
-                    items.iter().map(|t| one(t)).collect()
-                } else {
-                    Ok(Texts(vec![one(s)?]))
-                }
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Texts, A::Error> {
-                let mut texts = Vec::new();
-                while let Some(t) = seq.next_element::<Content>()? {
-                    texts.push(t);
-                }
-                Ok(Texts(texts))
-            }
-        }
-        d.deserialize_any(V)
+            Value::String(s) if as_text => return Ok(Texts(vec![one(&s)?])),
+            _ => return Err(bad()),
+        };
+        items
+            .iter()
+            .map(|v| match v {
+                Value::String(t) => one(t),
+                _ => Err(bad()),
+            })
+            .collect()
     }
 }
 

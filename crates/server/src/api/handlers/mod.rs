@@ -18,6 +18,7 @@ pub mod users;
 pub mod workspace_users;
 pub mod workspaces;
 
+use crate::api::decode::Given;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use weft_core::Result;
@@ -72,26 +73,30 @@ pub enum RecipientsInput {
 
 impl<'de> serde::Deserialize<'de> for RecipientsInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        #[derive(serde::Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Word(String),
-            List(Vec<i64>),
-            One(i64),
-        }
-        let ids = |raw: Vec<i64>| -> std::result::Result<Self, D::Error> {
-            raw.into_iter()
-                .map(|id| if id > 0 { Ok(UserId(id)) } else { Err(serde::de::Error::custom("expected a positive id")) })
-                .collect::<std::result::Result<_, _>>()
-                .map(RecipientsInput::Users)
+        use serde::de::Error as _;
+        use serde_json::Value;
+        let Given { value, as_text } = Given::deserialize(d)?;
+        let bad = || D::Error::custom("expected a list of user ids, EVERYONE or EVERYONE_IN_THREAD");
+        // In a JSON body: a JSON array of ids, or one of the words. As text (a query, a
+        // form) also comma-joined ids, a JSON array in a string, or a repeated field.
+        let ids: Vec<i64> = match value {
+            Value::String(w) if w.trim() == "EVERYONE" => return Ok(RecipientsInput::Everyone),
+            Value::String(w) if w.trim() == "EVERYONE_IN_THREAD" => return Ok(RecipientsInput::EveryoneInThread),
+            Value::String(w) if as_text => crate::api::decode::integers_from_str(&w).map_err(D::Error::custom)?,
+            Value::Array(items) => items
+                .iter()
+                .map(|v| match v {
+                    Value::Number(n) => n.as_i64().ok_or_else(bad),
+                    Value::String(s) if as_text => s.trim().parse().map_err(|_| bad()),
+                    _ => Err(bad()),
+                })
+                .collect::<std::result::Result<_, _>>()?,
+            _ => return Err(bad()),
         };
-        match Raw::deserialize(d)? {
-            Raw::Word(w) if w.trim() == "EVERYONE" => Ok(RecipientsInput::Everyone),
-            Raw::Word(w) if w.trim() == "EVERYONE_IN_THREAD" => Ok(RecipientsInput::EveryoneInThread),
-            Raw::Word(w) => ids(crate::api::decode::integers_from_str(&w).map_err(serde::de::Error::custom)?),
-            Raw::List(list) => ids(list),
-            Raw::One(one) => ids(vec![one]),
-        }
+        ids.into_iter()
+            .map(|id| if id > 0 { Ok(UserId(id)) } else { Err(D::Error::custom("expected a positive id")) })
+            .collect::<std::result::Result<_, _>>()
+            .map(RecipientsInput::Users)
     }
 }
 

@@ -1,6 +1,7 @@
 //! `notifications/*` and `notifications_settings/v2/*`: the caller's notification list and
 //! per-workspace notification settings.
 
+use crate::api::decode::Given;
 use crate::api::{Cx, NoParams, Status, ok};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -143,10 +144,14 @@ pub struct Mapping(Vec<(String, bool)>);
 impl<'de> Deserialize<'de> for Mapping {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         let bad = || serde::de::Error::custom("expected a JSON object");
-        let raw = match Value::deserialize(d)? {
-            // A blank string is no mapping at all.
-            Value::String(s) if s.trim().is_empty() => return Err(serde::de::Error::missing_field("mapping")),
-            Value::String(s) => match serde_json::from_str(&s) {
+        let Given { value, as_text } = Given::deserialize(d)?;
+        let raw = match value {
+            // A blank form field is no mapping at all.
+            Value::String(s) if as_text && s.trim().is_empty() => {
+                return Err(serde::de::Error::missing_field("mapping"));
+            }
+            // JSON inside text (a form field); a JSON body gives the object itself.
+            Value::String(s) if as_text => match serde_json::from_str(&s) {
                 Ok(Value::Object(o)) => o,
                 _ => return Err(bad()),
             },

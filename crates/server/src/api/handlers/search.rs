@@ -64,7 +64,15 @@ pub enum SearchType {
     Unset,
 }
 
+/// A text with at least one word to find in it: a letter or a digit.
+const WORDS_PATTERN: &str = r"[^\W_]";
+
+/// Words to find, or only the posts that mention the caller.
 #[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(extend("anyOf" = [
+    {"required": ["query"], "properties": {"query": {"type": "string", "pattern": WORDS_PATTERN}}},
+    {"required": ["mention_self"], "properties": {"mention_self": {"type": "boolean", "enum": [true]}}},
+]))]
 pub struct Search {
     pub workspace_id: WorkspaceId,
     /// The words to find (required unless `mention_self`).
@@ -155,7 +163,11 @@ pub async fn search(cx: Cx, p: Search) -> Result<Page> {
         to_user: p.to_user_id,
         from_ts,
         to_ts,
-        offset: offset(p.cursor_mark.or(p.cursor))?,
+        offset: {
+            // Each is checked; `cursor_mark` wins when both are given.
+            let (mark, cursor) = (offset(p.cursor_mark.clone())?, offset(p.cursor)?);
+            if p.cursor_mark.is_some_and(|m| !m.is_empty()) { mark } else { cursor }
+        },
         limit: clamp_limit(p.limit, search::DEFAULT_LIMIT, search::MAX_LIMIT),
     };
     cx.read(move |tx| search::search(tx, actor.id, input)).await
@@ -164,7 +176,8 @@ pub async fn search(cx: Cx, p: Search) -> Result<Page> {
 /// What `search/thread` and `search/conversation` look for, and which page.
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct Within {
-    /// The words to find.
+    /// The words to find (at least one letter or digit).
+    #[schemars(regex(pattern = WORDS_PATTERN))]
     pub query: String,
     /// At most this many ids (default 100, at most 500; other values are clamped).
     #[serde(default)]

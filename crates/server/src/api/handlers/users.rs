@@ -1,5 +1,6 @@
 //! `users/*`: signing in and out, registration, tokens and the signed-in user's profile.
 
+use crate::api::decode::Given;
 use crate::api::{Cx, NoParams, Status, Stored, ok};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer};
@@ -124,9 +125,11 @@ const AWAY_KINDS: [&str; 4] = ["vacation", "parental", "sickleave", "other"];
 impl<'de> Deserialize<'de> for AwayModeInput {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         let bad = || serde::de::Error::custom("expected a JSON object");
-        let raw = match Value::deserialize(d)? {
+        let Given { value, as_text } = Given::deserialize(d)?;
+        let raw = match value {
             Value::String(s) if s.trim().is_empty() => return Ok(AwayModeInput::Clear),
-            Value::String(s) => match serde_json::from_str(&s) {
+            // JSON inside text (a form field); a JSON body gives the object itself.
+            Value::String(s) if as_text => match serde_json::from_str(&s) {
                 Ok(Value::Object(o)) => o,
                 _ => return Err(bad()),
             },
@@ -152,9 +155,9 @@ impl JsonSchema for AwayModeInput {
                     "type": "object",
                     "properties": {
                         "type": {"type": "string", "enum": AWAY_KINDS},
-                        "date_from": {"type": "string", "format": "date"},
+                        "date_from": {"type": "string", "format": "date", "nullable": true},
                         "date_to": {"type": "string", "format": "date"},
-                        "note": {"type": "string"},
+                        "note": {"type": "string", "nullable": true},
                     },
                     "required": ["type", "date_to"],
                 },
