@@ -59,6 +59,7 @@ test("hours changed in the settings show in a colleague's notify list", async (t
 
   const ana = env.page;
   await ana.goto(env.weft.url + threadPath);
+  await ana.getByLabel('Reply').focus(); // the composer shows the full notify list once in use
   const line = ana.getByRole('list', { name: 'When they will get it' }).getByRole('listitem').filter({ hasText: 'Bob Tanaka' });
   await line.filter({ hasText: /off until .*their time.*will get it then/ }).waitFor();
   const short = new Intl.DateTimeFormat('en', { weekday: 'short', timeZone: 'UTC' }).format(when);
