@@ -2,7 +2,7 @@
 // working now, and if not, when a notification will reach them (in their own time).
 
 import type { Availability } from './api/types';
-import { clockNow, theirTime, until } from './time';
+import { clockNow, theirDay, theirTime, until } from './time';
 
 export interface AvailabilityWords {
   /** "working", "off", "focus", "away": for a dot's color. */
@@ -23,12 +23,13 @@ export function describeAvailability(a: Availability): AvailabilityWords {
   const next = a.next_available_ts ?? null;
   const nextWords = next ? `${theirTime(next, a.timezone)} their time (${until(next)})` : null;
   if (a.away_until_ts) {
-    const back = theirTime(a.away_until_ts, a.timezone);
+    // Away ends at the midnight after the last away day: say the day they are back.
+    const back = theirDay(a.away_until_ts, a.timezone);
     const note = a.away_note ? ` — “${a.away_note}”` : '';
     return {
       state: 'away',
-      short: `Away until ${back}`,
-      long: `away until ${back}${note}; will see it when back`,
+      short: `Away · back ${back}`,
+      long: `away, back ${back}${note}; will see it then`,
     };
   }
   if (a.available_now) {

@@ -63,6 +63,16 @@ export function theirTime(ts: number, timeZone: string | undefined): string {
   }
 }
 
+/** The day a moment falls on, as someone in `timeZone` reads it: "Mon, Dec 7". */
+export function theirDay(ts: number, timeZone: string | undefined): string {
+  const options: Intl.DateTimeFormatOptions = { weekday: 'short', month: 'short', day: 'numeric' };
+  try {
+    return format(options, timeZone).format(ts * 1000);
+  } catch {
+    return format(options).format(ts * 1000);
+  }
+}
+
 /** A message's time, with the day when it is not today: "14:05" or "12 Nov, 14:05". */
 export function postTime(ts: number): string {
   if (dayKey(ts) === dayKey(nowSeconds())) return format({ hour: 'numeric', minute: '2-digit' }).format(ts * 1000);
