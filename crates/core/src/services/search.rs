@@ -77,8 +77,9 @@ pub fn search(tx: &mut dyn Tx, actor: UserId, input: Input) -> Result<Page> {
     if words.is_empty() && !input.mention_self {
         return Err(Error::missing("query"));
     }
+    // An empty window is a mistake too (e.g. date_from the day after date_to).
     if let (Some(from), Some(to)) = (input.from_ts, input.to_ts)
-        && from > to
+        && from >= to
     {
         return Err(Error::InvalidDateRange);
     }

@@ -119,6 +119,9 @@ both_backends! {
         assert_eq!(find(&t.ana, t.ws, json!({"query": "orange", "date_to": "2026-11-23"})).await.len(), 1);
         let err = t.ana.get("search", json!({"workspace_id": t.ws, "query": "orange", "date_from": "2026-11-25", "date_to": "2026-11-23"})).await.unwrap_err();
         assert_eq!(err.code(), 128);
+        // The day after the last day is no range either.
+        let err = t.ana.get("search", json!({"workspace_id": t.ws, "query": "orange", "date_from": "2026-11-24", "date_to": "2026-11-23"})).await.unwrap_err();
+        assert_eq!(err.code(), 128);
         // Pages.
         let page = t.ana.get("search", json!({"workspace_id": t.ws, "query": "orange", "limit": 3})).await.unwrap();
         assert_eq!((page["items"].as_array().unwrap().len(), page["has_more"].as_bool()), (3, Some(true)));
