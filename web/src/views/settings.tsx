@@ -11,7 +11,7 @@ import { ViewHeader } from '../components/ViewHeader';
 import { href } from '../router';
 import { app } from '../state/app';
 import { useSelect } from '../state/observable';
-import { theirTime, until, zonedParts } from '../time';
+import { clockNow, theirTime, until, zonedParts } from '../time';
 import { AwaySection, awayIsOn } from './settings/Away';
 import { HoursSection } from './settings/Hours';
 import { NotificationsSection } from './settings/Notifications';
@@ -123,7 +123,7 @@ function MyState({ me, schedule, availability, ws }: { me: User; schedule: Sched
         <strong>{text}</strong>
         <span class="muted">
           {' '}
-          · {detail} It is {availability.local_time.slice(11, 16)} in {me.timezone.replace(/_/g, ' ')}.
+          · {detail} It is {clockNow(me.timezone)} in {me.timezone.replace(/_/g, ' ')}.
         </span>
       </div>
       <a class="my-state-link" href={href.settings(ws, state === 'away' ? 'away' : 'hours')}>
