@@ -152,14 +152,9 @@ fn form_schema(e: &super::Endpoint, inputs: &mut SchemaGenerator) -> Value {
 fn refer_to(value: &mut Value, names: &[Value], reference: &str) {
     match value {
         Value::Object(map) => {
-            let listed = map.get("enum").and_then(Value::as_array).map(|e| {
-                let mut e: Vec<&Value> = e.iter().filter(|v| !v.is_null()).collect();
-                e.sort_by_key(|v| v.as_str());
-                e
-            });
-            let mut wanted: Vec<&Value> = names.iter().collect();
-            wanted.sort_by_key(|v| v.as_str());
-            if listed.is_some_and(|l| l == wanted) {
+            // Every copy lists the names in the same order (a nullable one adds `null`).
+            let listed = map.get("enum").and_then(Value::as_array);
+            if listed.is_some_and(|e| e.iter().filter(|v| !v.is_null()).eq(names.iter())) {
                 let mut replaced = json!({"allOf": [{"$ref": reference}]});
                 for key in ["description", "nullable"] {
                     if let Some(v) = map.get(key) {

@@ -9,6 +9,7 @@ import { app } from '../../state/app';
 import { useSelect } from '../../state/observable';
 import { clearDraft, loadDraft, saveDraft } from './drafts';
 import { candidates, mentionMarkup, mentionQuery, type Candidate } from './mentions';
+import { MentionList } from './MentionList';
 import { defaultNotify, NotifyPicker, notifyParams, NotifySummary, type Notify } from './NotifyPicker';
 
 export interface Post {
@@ -200,26 +201,7 @@ export function Composer({ ws, place, channel, thread, withTitle = false, submit
               onKeyDown={onKeyDown}
               onBlur={() => setTimeout(() => setMention(null), 150)}
             />
-            {mention && (
-              <ul class="mention-list" id={ids.list} role="listbox" aria-label="Mention">
-                {mention.list.map((c, i) => (
-                  <li
-                    key={`${c.kind}${c.id}`}
-                    id={`${ids.list}-${i}`}
-                    role="option"
-                    aria-selected={i === mention.index}
-                    class={`mention-option ${i === mention.index ? 'is-active' : ''}`}
-                    onMouseDown={(e) => {
-                      e.preventDefault();
-                      insertMention(c);
-                    }}
-                  >
-                    <span>{c.kind === 'group' ? `@${c.name}` : c.name}</span>
-                    <span class="muted">{c.detail}</span>
-                  </li>
-                ))}
-              </ul>
-            )}
+            {mention && <MentionList id={ids.list} list={mention.list} index={mention.index} pick={insertMention} />}
           </>
         ) : (
           <div class="composer-preview" role="tabpanel">

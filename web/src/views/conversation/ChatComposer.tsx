@@ -7,6 +7,7 @@ import { app } from '../../state/app';
 import { useSelect } from '../../state/observable';
 import { clearDraft, loadDraft, saveDraft } from '../composer/drafts';
 import { candidates, mentionMarkup, mentionQuery, type Candidate } from '../composer/mentions';
+import { MentionList } from '../composer/MentionList';
 
 interface Props {
   conversationId: number;
@@ -117,26 +118,7 @@ export function ChatComposer({ conversationId, placeholder, onSend, onEditLast }
           onKeyDown={onKeyDown}
           onBlur={() => setTimeout(() => setMention(null), 150)}
         />
-        {mention && (
-          <ul class="mention-list" id={ids.list} role="listbox" aria-label="Mention">
-            {mention.list.map((c, i) => (
-              <li
-                key={`${c.kind}${c.id}`}
-                id={`${ids.list}-${i}`}
-                role="option"
-                aria-selected={i === mention.index}
-                class={`mention-option ${i === mention.index ? 'is-active' : ''}`}
-                onMouseDown={(e) => {
-                  e.preventDefault();
-                  insertMention(c);
-                }}
-              >
-                <span>{c.kind === 'group' ? `@${c.name}` : c.name}</span>
-                <span class="muted">{c.detail}</span>
-              </li>
-            ))}
-          </ul>
-        )}
+        {mention && <MentionList id={ids.list} list={mention.list} index={mention.index} pick={insertMention} />}
         <button type="submit" class="btn btn-primary btn-small chat-send" disabled={!text.trim()}>
           Send
         </button>
