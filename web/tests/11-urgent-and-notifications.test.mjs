@@ -101,3 +101,29 @@ test('a push for someone at work becomes a desktop notification when the tab is 
   assert.ok(shown.some((n) => n.title === '#General' && n.body === 'Lunch on Friday?'), `a notification names the channel and thread: ${JSON.stringify(shown)}`);
   await context.close();
 });
+
+test('a channel set to "Nothing" stops notifying Bob, shows as quiet, and is listed in his settings', async () => {
+  const { weft, admin, workspaceId } = env;
+  const page = bobPage;
+  await page.goto(`${weft.url}/a/${workspaceId}/ch/1`);
+  await page.getByRole('button', { name: 'Notifications: All notifications' }).click();
+  await page.getByRole('button', { name: /^Nothing/ }).click();
+  await page.getByRole('button', { name: 'Notifications: Nothing' }).waitFor();
+  // The sidebar marks the channel as quiet.
+  await page.getByRole('link', { name: /General.*notifications off/ }).waitFor();
+  const level = async () => (await weft.api(bob.token, 'channels/getone', { id: 1 }, { method: 'GET' })).notifications;
+  assert.equal(await level(), 'none', 'the server has his choice');
+  // A post that names him no longer notifies him.
+  const before = (await weft.api(bob.token, 'notifications/get', {}, { method: 'GET' })).notifications.length;
+  await weft.api(admin.token, 'threads/add', { channel_id: 1, title: 'Quiet please', content: 'x', recipients: [bob.id] });
+  const after = (await weft.api(bob.token, 'notifications/get', {}, { method: 'GET' })).notifications.length;
+  assert.equal(after, before, 'no notification from a channel set to Nothing');
+
+  // His settings list the channel with its level; he sets it back to "Only when named".
+  await page.goto(`${weft.url}/a/${workspaceId}/settings/notifications`);
+  const select = page.getByLabel('General', { exact: false }).and(page.locator('select'));
+  assert.equal(await select.inputValue(), 'none');
+  await select.selectOption('direct');
+  await page.getByText('Posts that @mention you or pick you').first().waitFor();
+  await eventually(async () => (await level()) === 'direct', 'the new level is saved');
+});

@@ -158,6 +158,47 @@ pub struct Channel {
     #[serde(default)]
     pub emergency: bool,
     pub version: i64,
+    /// Weft, per viewer: how much of this channel's activity notifies them.
+    #[serde(default)]
+    pub notifications: ChannelNotifications,
+}
+
+/// Weft: how much of a channel's activity notifies one person. Whatever the level, posts
+/// still reach their inbox (but for `none`) and an urgent post always notifies.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChannelNotifications {
+    /// Every post that notifies them: by name, by a group, everyone in the thread or channel.
+    #[default]
+    All,
+    /// Only posts that name them: a direct mention or being picked as a recipient. Posts
+    /// to a group or to everyone reach their inbox quietly.
+    Direct,
+    /// Nothing: posts neither notify them nor bring threads back to their inbox.
+    None,
+}
+
+impl ChannelNotifications {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChannelNotifications::All => "all",
+            ChannelNotifications::Direct => "direct",
+            ChannelNotifications::None => "none",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::All, Self::Direct, Self::None].into_iter().find(|l| l.as_str() == s)
+    }
+
+    /// Whether a post notifying them for this reason notifies them at this level.
+    pub fn hears(self, reason: NotifyReason) -> bool {
+        match self {
+            ChannelNotifications::All => true,
+            ChannelNotifications::Direct => matches!(reason, NotifyReason::Mention | NotifyReason::Recipient),
+            ChannelNotifications::None => false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]

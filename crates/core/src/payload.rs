@@ -184,7 +184,7 @@ impl PerViewer for crate::model::Thread {
 }
 
 impl PerViewer for crate::model::Channel {
-    const VIEWER_FIELDS: &'static [&'static str] = &["is_favorited"];
+    const VIEWER_FIELDS: &'static [&'static str] = &["is_favorited", "notifications"];
 }
 
 impl PerViewer for crate::model::Conversation {

@@ -82,6 +82,7 @@ pub fn can_see_event(access: &StreamAccess, event: &Event) -> bool {
 mod tests {
     use super::*;
     use crate::event::Audience;
+    use crate::model::ChannelNotifications;
 
     fn channel(public: bool, members: &[i64]) -> Channel {
         Channel {
@@ -102,6 +103,7 @@ mod tests {
             is_favorited: false,
             emergency: false,
             version: 1,
+            notifications: ChannelNotifications::All,
         }
     }
 

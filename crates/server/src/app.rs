@@ -3,6 +3,7 @@
 
 use crate::api::{self, Api};
 use crate::config::Config;
+use crate::limits::RateLimiter;
 use crate::stream::{self, Feed};
 use crate::throttle::LoginThrottle;
 use crate::web;
@@ -27,6 +28,9 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub api: Api,
     pub login_throttle: LoginThrottle,
+    pub rate_limiter: RateLimiter,
+    /// Password hashes computed at once: each holds ~19 MiB and a core for a while.
+    pub password_hashes: tokio::sync::Semaphore,
     pub tokens: api::TokenCache,
     pub feed: Feed,
     /// Sends email; None without `--smtp-url`.
@@ -69,6 +73,8 @@ impl Server {
         let web = crate::web::Web::new(config.web_dir.as_deref());
         let head = *store.head().borrow();
         let app = Arc::new(App {
+            rate_limiter: RateLimiter::new(config.rates),
+            password_hashes: tokio::sync::Semaphore::new(config.password_hashes.max(1)),
             config,
             store,
             clock,

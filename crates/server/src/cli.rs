@@ -83,6 +83,49 @@ pub struct ServeArgs {
     /// reloading open pages when it changes: for working on the app
     #[arg(long, env = "WEFT_WEB_DIR", value_name = "DIR")]
     pub web_dir: Option<PathBuf>,
+    /// Password hashes computed at once; more wait their turn [default: 4]
+    #[arg(long, env = "WEFT_PASSWORD_HASHES", value_name = "N")]
+    pub password_hashes: Option<usize>,
+    #[command(flatten)]
+    pub rates: RateArgs,
+}
+
+/// Rate limits, in requests per minute; 0 turns one off. Over a limit: 429 + Retry-After.
+#[derive(Args, Debug)]
+#[command(next_help_heading = "Rate limits (requests per minute; 0 = no limit)")]
+pub struct RateArgs {
+    /// Writes per person [default: 300]
+    #[arg(long, env = "WEFT_RATE_WRITES", value_name = "N")]
+    pub rate_writes: Option<u32>,
+    /// Writes per client address [default: 1200]
+    #[arg(long, env = "WEFT_RATE_WRITES_PER_ADDRESS", value_name = "N")]
+    pub rate_writes_per_address: Option<u32>,
+    /// Searches per person [default: 60]
+    #[arg(long, env = "WEFT_RATE_SEARCHES", value_name = "N")]
+    pub rate_searches: Option<u32>,
+    /// Searches per client address [default: 240]
+    #[arg(long, env = "WEFT_RATE_SEARCHES_PER_ADDRESS", value_name = "N")]
+    pub rate_searches_per_address: Option<u32>,
+    /// Sign-in attempts (and other calls without a session) per client address [default: 30]
+    #[arg(long, env = "WEFT_RATE_SIGN_INS_PER_ADDRESS", value_name = "N")]
+    pub rate_sign_ins_per_address: Option<u32>,
+}
+
+impl RateArgs {
+    fn apply(&self, r: &mut crate::limits::Rates) {
+        let pairs = [
+            (self.rate_writes, &mut r.writes_per_user),
+            (self.rate_writes_per_address, &mut r.writes_per_address),
+            (self.rate_searches, &mut r.searches_per_user),
+            (self.rate_searches_per_address, &mut r.searches_per_address),
+            (self.rate_sign_ins_per_address, &mut r.sign_ins_per_address),
+        ];
+        for (given, setting) in pairs {
+            if let Some(v) = given {
+                *setting = v;
+            }
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -198,6 +241,10 @@ pub fn serve_config(args: &ServeArgs) -> Result<Config, String> {
     if let Some(d) = &args.web_dir {
         config.web_dir = Some(d.clone());
     }
+    if let Some(n) = args.password_hashes {
+        config.password_hashes = n;
+    }
+    args.rates.apply(&mut config.rates);
     if let Some(u) = &config.public_url
         && !(u.starts_with("http://") || u.starts_with("https://"))
     {

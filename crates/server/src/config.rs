@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATA: &str = "./weft-data";
 pub const DEFAULT_CONFIG_FILE: &str = "weft.toml";
+pub const DEFAULT_PASSWORD_HASHES: usize = 4;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -35,6 +36,10 @@ pub struct Config {
     /// Serve the web app's files from this folder, read at each request, instead of the
     /// copy built into the binary (for working on the app: `web/dist`).
     pub web_dir: Option<PathBuf>,
+    /// Requests per minute per person and per address, by kind (`[rate_limits]`).
+    pub rates: crate::limits::Rates,
+    /// Password hashes computed at once (sign-in, registration, password changes).
+    pub password_hashes: usize,
     /// Whether the background workers (scheduler, mailer) run every tick or only when
     /// stepped. Not a setting: tests step them.
     pub workers: crate::workers::WorkerMode,
@@ -72,6 +77,8 @@ impl Default for Config {
             smtp_url: None,
             mail_from: None,
             web_dir: None,
+            rates: crate::limits::Rates::default(),
+            password_hashes: DEFAULT_PASSWORD_HASHES,
             workers: crate::workers::WorkerMode::Background,
         }
     }
@@ -92,6 +99,8 @@ pub struct FileConfig {
     pub smtp_url: Option<String>,
     pub mail_from: Option<String>,
     pub web_dir: Option<PathBuf>,
+    pub rate_limits: Option<crate::limits::Rates>,
+    pub password_hashes: Option<usize>,
 }
 
 impl FileConfig {
@@ -143,6 +152,12 @@ impl FileConfig {
         if let Some(v) = self.web_dir {
             c.web_dir = Some(v);
         }
+        if let Some(v) = self.rate_limits {
+            c.rates = v;
+        }
+        if let Some(v) = self.password_hashes {
+            c.password_hashes = v;
+        }
         c
     }
 }
@@ -186,6 +201,21 @@ log = "info"
 # Serve the web app from this folder instead of the copy built into the binary, for
 # working on the app (WEFT_WEB_DIR, --web-dir); pages reload when it changes.
 # web_dir = "web/dist"
+
+# Password hashes computed at once (sign-in, registration, password changes); each takes
+# about 19 MiB and a core for a moment. More wait their turn (WEFT_PASSWORD_HASHES).
+password_hashes = 4
+
+# Requests per minute, per person and per client address; 0 turns a limit off. Over a
+# limit the answer is 429 with Retry-After. Each call inside a batch counts.
+# (WEFT_RATE_WRITES, WEFT_RATE_WRITES_PER_ADDRESS, WEFT_RATE_SEARCHES,
+# WEFT_RATE_SEARCHES_PER_ADDRESS, WEFT_RATE_SIGN_INS_PER_ADDRESS, or --rate-… flags.)
+[rate_limits]
+writes_per_user = 300
+writes_per_address = 1200
+searches_per_user = 60
+searches_per_address = 240
+sign_ins_per_address = 30
 "#;
 
 #[cfg(test)]

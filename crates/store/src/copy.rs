@@ -23,6 +23,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("channels", "id"),
     ("channel_users", "channel_id, user_id"),
     ("channel_favorites", "channel_id, user_id"),
+    ("channel_notification_levels", "channel_id, user_id"),
     ("threads", "id"),
     ("thread_states", "thread_id, user_id"),
     ("comments", "id"),

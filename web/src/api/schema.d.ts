@@ -245,6 +245,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v3/channels/set_notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** How much of a channel's activity notifies the caller */
+        post: operations["channels_set_notifications"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v3/channels/unarchive": {
         parameters: {
             query?: never;
@@ -2316,6 +2333,11 @@ export interface components {
             /** @description Per viewer. */
             is_favorited: boolean;
             name: string;
+            /**
+             * @description Weft, per viewer: how much of this channel's activity notifies them.
+             * @default all
+             */
+            notifications: components["schemas"]["ChannelNotifications"];
             public: boolean;
             use_default_recipients: boolean;
             user_ids: number[];
@@ -2324,6 +2346,11 @@ export interface components {
             /** Format: int64 */
             workspace_id: number;
         };
+        /**
+         * @description Weft: how much of a channel's activity notifies one person. Whatever the level, posts
+         *     still reach their inbox (but for `none`) and an urgent post always notifies.
+         */
+        ChannelNotifications: "all" | "direct" | "none";
         Comment: {
             actions: unknown[];
             attachments: unknown[];
@@ -4888,6 +4915,122 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    channels_set_notifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: int64 */
+                    id: number;
+                    /** @description `all` (the default), `direct` (only posts that name you) or `none`. */
+                    level: "all" | "direct" | "none";
+                };
+                "application/x-www-form-urlencoded": {
+                    /** Format: int64 */
+                    id: number;
+                    /** @description `all` (the default), `direct` (only posts that name you) or `none`. */
+                    level: "all" | "direct" | "none";
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Channel"];
                 };
             };
             /** @description A parameter is missing or invalid, or the request cannot be done as asked */

@@ -60,8 +60,11 @@ function apply(event: StreamEvent): void {
   switch (event.type) {
     case 'channel_added':
     case 'channel_updated': {
+      // Events to everyone leave out my own fields (favourite, notification level): keep mine,
+      // or the defaults for a channel new to me.
       const channel = data<Channel>(event);
-      patch({ channels: withItem(s.channels, channel.id, channel) });
+      const mine = s.channels[channel.id] ?? { is_favorited: false, notifications: 'all' as const };
+      patch({ channels: withItem(s.channels, channel.id, { ...mine, ...channel }) });
       break;
     }
     case 'channel_deleted': {

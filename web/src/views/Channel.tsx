@@ -17,6 +17,7 @@ import { onLiveEvent } from '../state/live';
 import { useSelect } from '../state/observable';
 import { showToast } from '../state/toast';
 import { setUi, ui } from '../state/ui';
+import { LEVELS, levelTitle, setChannelNotifications } from './channelNotifications';
 import { Composer, type Post } from './composer/Composer';
 import { ListSkeleton } from '../components/ListSkeleton';
 
@@ -190,6 +191,38 @@ export function ChannelView({ ws, channelId }: { ws: number; channelId: number }
               <button type="button" class={`btn-icon ${channel.is_favorited ? 'is-on' : ''}`} aria-pressed={channel.is_favorited} aria-label="Favourite channel" title={channel.is_favorited ? 'Remove from favourites' : 'Add to favourites'} onClick={toggleFavorite}>
                 <Icon name="star" />
               </button>
+            )}
+            {member && (
+              <Popover
+                label={`Notifications: ${levelTitle(channel.notifications)}`}
+                button={<Icon name={channel.notifications === 'none' ? 'mute' : 'bell'} />}
+                buttonClass={`btn-icon ${channel.notifications !== 'all' ? 'is-on' : ''}`}
+              >
+                {(close) => (
+                  <div class="menu-list level-menu" role="group" aria-label={`Notifications from #${channel.name}`}>
+                    {LEVELS.map(([level, title, detail]) => (
+                      <button
+                        key={level}
+                        type="button"
+                        class={`menu-item level-item ${channel.notifications === level ? 'is-current' : ''}`}
+                        aria-pressed={channel.notifications === level}
+                        onClick={() => {
+                          close();
+                          void setChannelNotifications(channel, level);
+                        }}
+                      >
+                        <span class="level-check" aria-hidden="true">
+                          {channel.notifications === level && <Icon name="check" size={16} />}
+                        </span>
+                        <span class="level-text">
+                          <span>{title}</span>
+                          <span class="muted">{detail}</span>
+                        </span>
+                      </button>
+                    ))}
+                  </div>
+                )}
+              </Popover>
             )}
             {member && (
               <Popover label="Channel actions" button={<Icon name="more" />}>

@@ -164,6 +164,12 @@ export function Sidebar({ route }: { route: Route }) {
                     <Icon name={c.public ? 'hash' : 'lock'} size={16} />
                     <span class="nav-label">{c.name}</span>
                     {c.emergency && <span class="emergency-tag" title="Emergency channel: posts here reach people at once">urgent</span>}
+                    {c.notifications === 'none' && (
+                      <span class="nav-quiet" title="Notifications off for this channel">
+                        <Icon name="mute" size={14} />
+                        <span class="sr-only">(notifications off)</span>
+                      </span>
+                    )}
                     {c.is_favorited && <span class="sr-only">(favourite)</span>}
                     {isUnread && <span class="sr-only">(unread)</span>}
                   </a>

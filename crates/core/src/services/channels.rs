@@ -186,6 +186,22 @@ pub fn set_favorite(tx: &mut dyn Tx, actor: UserId, id: ChannelId, favorite: boo
     tx.set_channel_favorite(id, actor, favorite)
 }
 
+/// Sets how much of a channel's activity notifies the caller; their other sessions hear of
+/// it (the channel with their own state, to them alone).
+pub fn set_notifications(
+    tx: &mut dyn Tx,
+    actor: UserId,
+    id: ChannelId,
+    level: ChannelNotifications,
+    now: i64,
+) -> Result<Channel> {
+    access::channel(tx, id, actor)?;
+    tx.set_channel_notifications(id, actor, level)?;
+    let (ch, _) = access::channel(tx, id, actor)?;
+    emit(tx, ch.workspace_id, "channel_updated", Audience::user(actor), &ch, now)?;
+    Ok(ch)
+}
+
 pub fn add_users(tx: &mut dyn Tx, actor: UserId, id: ChannelId, users: &[UserId], now: i64) -> Result<()> {
     let (ch, role) = access::channel(tx, id, actor)?;
     if !policy::can_add_to_channel(role, &ch, actor) {

@@ -87,23 +87,29 @@ pub fn deliver(
     };
     let users: Vec<UserId> = notified.iter().map(|(u, _)| *u).collect();
     let muted = tx.muted_users(thread.id, &users, now)?;
+    // Each person's level for this channel; an urgent post is the emergency lane's and
+    // notifies whatever the level.
+    let levels = if urgent { Vec::new() } else { tx.channel_notification_levels(thread.channel_id, &users)? };
+    let level_of = |u: UserId| levels.iter().find(|(v, _)| *v == u).map_or(ChannelNotifications::All, |(_, l)| *l);
     // The author takes part: the thread is (back) in their own inbox, already read.
     let mut touches = vec![Touch { user: author, bring_back: true, mention: None }];
     touches.extend(notified.iter().map(|&(u, _)| Touch {
         user: u,
-        bring_back: !muted.contains(&u),
+        bring_back: !muted.contains(&u) && level_of(u) != ChannelNotifications::None,
         mention: mentioned.contains(&u).then_some(obj_index),
     }));
     touch(tx, thread, &touches, now)?;
+    let heard: Vec<(UserId, NotifyReason)> =
+        notified.iter().copied().filter(|&(u, reason)| level_of(u).hears(reason)).collect();
     let notes: Vec<(UserId, Notification)> =
-        notified.iter().map(|&(u, reason)| (u, about_post(thread, comment, reason, author, now))).collect();
+        heard.iter().map(|&(u, reason)| (u, about_post(thread, comment, reason, author, now))).collect();
     let ids = tx.insert_notifications(&notes)?;
-    let planned: Vec<(UserId, i64)> = users.into_iter().zip(ids).collect();
+    let planned: Vec<(UserId, i64)> = heard.iter().map(|(u, _)| *u).zip(ids).collect();
     if urgent {
         return Ok(());
     }
     super::delivery::plan(tx, &planned, thread.workspace_id, Some(thread.id), None, obj_index, now)?;
-    cover(tx, thread, comment, author, notified, obj_index, now)
+    cover(tx, thread, comment, author, &heard, obj_index, now)
 }
 
 /// In a channel with a rotation, the people notified who are not available now (off hours,

@@ -30,4 +30,11 @@ pub trait Channels {
     fn add_channel_members(&mut self, ch: ChannelId, users: &[UserId]) -> Result<()>;
     fn remove_channel_members(&mut self, ch: ChannelId, users: &[UserId]) -> Result<()>;
     fn set_channel_favorite(&mut self, ch: ChannelId, user: UserId, favorite: bool) -> Result<()>;
+    fn set_channel_notifications(&mut self, ch: ChannelId, user: UserId, level: ChannelNotifications) -> Result<()>;
+    /// The people among `users` whose level in this channel is not the default.
+    fn channel_notification_levels(
+        &mut self,
+        ch: ChannelId,
+        users: &[UserId],
+    ) -> Result<Vec<(UserId, ChannelNotifications)>>;
 }

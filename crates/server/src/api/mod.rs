@@ -11,6 +11,7 @@ pub mod params;
 pub mod routes;
 
 use crate::app::App;
+use crate::limits::Limit;
 use crate::web::session;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, RawQuery, State};
@@ -74,6 +75,9 @@ pub struct Endpoint {
     pub auth: bool,
     /// Weft's own endpoint, not part of Twist's API.
     pub extension: bool,
+    /// The rate limit a call counts against (`limits`): a POST is a write, a POST that
+    /// needs no session a sign-in, unless the table says otherwise.
+    pub limit: Option<Limit>,
     pub handler: HandlerFn,
 }
 
@@ -102,12 +106,25 @@ impl Endpoint {
             params: Vec::new(),
             auth: true,
             extension: false,
+            limit: (verb == Verb::Post).then_some(Limit::Write),
             handler,
         }
     }
 
     pub fn public(mut self) -> Self {
         self.auth = false;
+        if self.verb == Verb::Post {
+            self.limit = Some(Limit::SignIn);
+        }
+        self
+    }
+    pub fn limited(mut self, limit: Limit) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+    /// Counts against no limit (`batch`: each of its calls counts).
+    pub fn unlimited(mut self) -> Self {
+        self.limit = None;
         self
     }
     pub fn extension(mut self) -> Self {
@@ -389,6 +406,9 @@ async fn call_inner(app: &Arc<App>, req: Request<'_>, caller: Option<(User, Stri
         None if endpoint.auth => return Err(Error::NotLoggedIn),
         None => (None, None),
     };
+    if let Some(limit) = endpoint.limit {
+        app.rate_limiter.take(limit, user.as_ref().map(|u| u.id), req.ip, app.clock.now_ms())?;
+    }
     let idempotency_key = if endpoint.verb == Verb::Post {
         let header_key = req.headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_string);
         let temp_id = if endpoint.params.iter().any(|p| p.name == "temp_id") {
@@ -448,9 +468,16 @@ pub async fn entry(
     }
     let request = Request { verb, path, headers: &headers, ip, query: query.as_deref(), body: &body };
     let (status, body) = call(&app, request, None).await;
+    let retry_after = (status == StatusCode::TOO_MANY_REQUESTS)
+        .then(|| body["error_extra"]["retry_after"].as_i64())
+        .flatten()
+        .and_then(|secs| axum::http::HeaderValue::from_str(&secs.to_string()).ok());
     let mut response = (status, axum::Json(body)).into_response();
     if status == StatusCode::METHOD_NOT_ALLOWED {
         response.headers_mut().insert(header::ALLOW, axum::http::HeaderValue::from_static("POST"));
+    }
+    if let Some(v) = retry_after {
+        response.headers_mut().insert(header::RETRY_AFTER, v);
     }
     response
 }

@@ -5,6 +5,7 @@
 use super::Endpoint;
 use super::Verb::{Get, Post};
 use super::handlers::*;
+use crate::limits::Limit;
 /// An endpoint: its handler's input and output types declare its parameters and answer.
 fn e<I, O, F, Fut>(verb: super::Verb, path: &'static str, summary: &'static str, f: F) -> Endpoint
 where
@@ -61,6 +62,13 @@ pub fn endpoints() -> Vec<Endpoint> {
         e(Post, "channels/unarchive", "Unarchive a channel", channels::unarchive),
         e(Post, "channels/favorite", "Favorite a channel (for the caller)", channels::favorite),
         e(Post, "channels/unfavorite", "Unfavorite a channel", channels::unfavorite),
+        e(
+            Post,
+            "channels/set_notifications",
+            "How much of a channel's activity notifies the caller",
+            channels::set_notifications,
+        )
+        .extension(),
         e(Post, "channels/add_user", "Add a person to a channel", channels::add_user),
         e(Post, "channels/add_users", "Add people to a channel", channels::add_users),
         e(Post, "channels/remove_user", "Remove a person from a channel", channels::remove_user),
@@ -194,9 +202,11 @@ pub fn endpoints() -> Vec<Endpoint> {
         )
         .extension(),
         // search
-        e(Get, "search", "Full-text search over threads, comments and messages the caller can see", search::search),
-        e(Get, "search/thread", "The comments of one thread that match", search::in_thread),
-        e(Get, "search/conversation", "The messages of one conversation that match", search::in_conversation),
+        e(Get, "search", "Full-text search over threads, comments and messages the caller can see", search::search)
+            .limited(Limit::Search),
+        e(Get, "search/thread", "The comments of one thread that match", search::in_thread).limited(Limit::Search),
+        e(Get, "search/conversation", "The messages of one conversation that match", search::in_conversation)
+            .limited(Limit::Search),
         // groups
         e(Get, "groups/get", "The workspace's groups", groups::get),
         e(Get, "groups/getone", "One group", groups::getone),
@@ -277,6 +287,6 @@ pub fn endpoints() -> Vec<Endpoint> {
         )
         .extension(),
         // batch
-        e(Post, "batch", "Up to 10 API calls in one request", batch::batch),
+        e(Post, "batch", "Up to 10 API calls in one request", batch::batch).unlimited(),
     ]
 }

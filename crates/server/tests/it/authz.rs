@@ -722,6 +722,7 @@ pub fn rows() -> Vec<Row> {
         row("channels/unarchive", b!(|fx, st, a| json!({"id": fx.fresh_chan(st.ch(), &[]).await})), &managing()),
         row("channels/favorite", b!(|fx, st, a| json!({"id": fx.chan(st.ch())})), &sight()),
         row("channels/unfavorite", b!(|fx, st, a| json!({"id": fx.chan(st.ch())})), &sight()),
+        row("channels/set_notifications", b!(|fx, st, a| json!({"id": fx.chan(st.ch()), "level": "direct"})), &sight()),
         row(
             "channels/add_user",
             b!(|fx, st, a| json!({"id": fx.fresh_chan(st.ch(), &[]).await, "user_id": fx.sam})),

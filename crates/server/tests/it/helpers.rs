@@ -1,6 +1,7 @@
 use serde_json::Value;
 use std::sync::Arc;
 use tempfile::TempDir;
+use weft::limits::Rates;
 use weft::{App, Config, Server, WorkerMode};
 use weft_client::Client;
 use weft_core::FakeClock;
@@ -84,6 +85,9 @@ impl TestApp {
             db_pool_size: 4,
             listen: "127.0.0.1:0".parse().unwrap(),
             workers: WorkerMode::OnDemand,
+            // The test clock stands still unless a test moves it, so rate buckets would
+            // never refill: no limits, but in the tests of the limits themselves.
+            rates: Rates::off(),
             ..Config::default()
         };
         configure(&mut config);
@@ -272,6 +276,7 @@ impl TestApp {
             db_pool_size: 4,
             listen: "127.0.0.1:0".parse().unwrap(),
             workers: WorkerMode::OnDemand,
+            rates: Rates::off(),
             ..Config::default()
         };
         configure(&mut config);

@@ -10,6 +10,7 @@ mod browser;
 mod email;
 mod emergencies;
 mod inbox;
+mod limits;
 mod malformed;
 mod pushes;
 mod rotations;

@@ -110,3 +110,76 @@ both_backends! {
         t.app.stop().await;
     }
 }
+
+/// The threads of Bo's notifications, newest first.
+async fn notified_threads(t: &Team) -> Vec<i64> {
+    let page = t.bo.get("notifications/get", json!({})).await.unwrap();
+    page["notifications"].as_array().unwrap().iter().filter_map(|n| n["thread_id"].as_i64()).collect()
+}
+
+async fn inbox_titles(t: &Team) -> Vec<String> {
+    let inbox = t.bo.get("inbox/get", json!({"workspace_id": t.ws})).await.unwrap();
+    inbox.as_array().unwrap().iter().map(|i| i["title"].as_str().unwrap().to_string()).collect()
+}
+
+both_backends! {
+    async fn a_channels_notification_level_decides_what_notifies(b: Backend) {
+        let t = Team::on(b).await;
+        let mut bo = t.bo.stream(t.ws, None).await.unwrap();
+        pushes(&t, &mut bo).await; // Being added to the workspace.
+        let level = |c: &Value| c["notifications"].as_str().unwrap().to_string();
+        assert_eq!(level(&t.bo.get("channels/getone", json!({"id": t.general})).await.unwrap()), "all");
+
+        // "direct": a post to everyone in the channel reaches his inbox quietly; a post that
+        // names him notifies him and is pushed.
+        let ch = t.bo.post("channels/set_notifications", json!({"id": t.general, "level": "direct"})).await.unwrap();
+        assert_eq!(level(&ch), "direct");
+        let changed: Vec<_> = bo.drain(Duration::from_millis(300)).await.into_iter().filter(|e| e.event == "channel_updated").collect();
+        assert_eq!(changed.len(), 1, "his other sessions hear of it");
+        assert_eq!(changed[0].data["data"]["notifications"], "direct");
+        assert_eq!(level(&t.ana.get("channels/getone", json!({"id": t.general})).await.unwrap()), "all", "the level is his own");
+        let everyone = t.ana.post("threads/add", json!({"channel_id": t.general, "title": "To all", "content": "x", "groups": [1]})).await.unwrap();
+        assert!(inbox_titles(&t).await.contains(&"To all".to_string()));
+        assert!(!notified_threads(&t).await.contains(&everyone["id"].as_i64().unwrap()));
+        assert!(pushes(&t, &mut bo).await.is_empty(), "no push for a post to everyone");
+        let named = notify_bo(&t, &t.ana, "For Bo").await;
+        assert_eq!(notified_threads(&t).await.first(), named["id"].as_i64().as_ref());
+        assert_eq!(pushes(&t, &mut bo).await.len(), 1);
+
+        // "none": even a post that names him neither notifies him nor comes to his inbox.
+        t.bo.post("channels/set_notifications", json!({"id": t.general, "level": "none"})).await.unwrap();
+        let quiet = notify_bo(&t, &t.ana, "Muted channel").await;
+        assert!(!inbox_titles(&t).await.contains(&"Muted channel".to_string()));
+        assert!(!notified_threads(&t).await.contains(&quiet["id"].as_i64().unwrap()));
+        assert!(pushes(&t, &mut bo).await.is_empty());
+
+        // Back to "all": a post to everyone notifies him again.
+        t.bo.post("channels/set_notifications", json!({"id": t.general, "level": "all"})).await.unwrap();
+        let again = t.ana.post("threads/add", json!({"channel_id": t.general, "title": "All again", "content": "x", "groups": [1]})).await.unwrap();
+        assert_eq!(notified_threads(&t).await.first(), again["id"].as_i64().as_ref());
+
+        // Not a level: refused, nothing changed.
+        let err = t.bo.post("channels/set_notifications", json!({"id": t.general, "level": "some"})).await.unwrap_err();
+        assert_eq!(err.status, 400, "{err}");
+        assert_eq!(level(&t.bo.get("channels/getone", json!({"id": t.general})).await.unwrap()), "all");
+        t.app.stop().await;
+    }
+
+    async fn an_urgent_post_notifies_whatever_the_channels_level(b: Backend) {
+        let t = Team::on(b).await;
+        let ch = t
+            .ana
+            .post("channels/add", json!({"workspace_id": t.ws, "name": "incidents", "public": true, "emergency": true, "user_ids": [t.bo_id]}))
+            .await
+            .unwrap();
+        t.bo.post("channels/set_notifications", json!({"id": ch["id"], "level": "none"})).await.unwrap();
+        let th = t
+            .ana
+            .post("threads/add", json!({"channel_id": ch["id"], "title": "DB down", "content": "x", "recipients": "EVERYONE", "urgent": true}))
+            .await
+            .unwrap();
+        assert_eq!(notified_threads(&t).await.first(), th["id"].as_i64().as_ref());
+        assert!(inbox_titles(&t).await.contains(&"DB down".to_string()));
+        t.app.stop().await;
+    }
+}

@@ -1,14 +1,15 @@
-//! `Channels` in SQL: channels, their members and favourites.
+//! `Channels` in SQL: channels, their members, favourites and notification levels.
 
-use super::{Row, SqlTx, args, json};
+use super::{Row, SqlTx, Value, args, json, placeholders};
 use std::collections::HashMap;
 use weft_core::model::*;
 use weft_core::store::{Channels, NewChannel};
-use weft_core::{ChannelId, Result, UserId, WorkspaceId};
+use weft_core::{ChannelId, Error, Result, UserId, WorkspaceId};
 
 const CHANNEL_COLS: &str = "c.id, c.name, c.workspace_id, c.creator, c.public, c.archived, c.created_ts, \
      c.description, c.color, c.icon, c.use_default_recipients, c.default_groups, c.default_recipients, c.version, \
-     (SELECT COUNT(*) FROM channel_favorites f WHERE f.channel_id = c.id AND f.user_id = ?), c.emergency";
+     (SELECT COUNT(*) FROM channel_favorites f WHERE f.channel_id = c.id AND f.user_id = ?), c.emergency, \
+     (SELECT n.level FROM channel_notification_levels n WHERE n.channel_id = c.id AND n.user_id = ?)";
 
 fn channel_from(r: &Row) -> Result<Channel> {
     Ok(Channel {
@@ -28,6 +29,11 @@ fn channel_from(r: &Row) -> Result<Channel> {
         version: r.i64(13)?,
         is_favorited: r.bool(14)?,
         emergency: r.bool(15)?,
+        notifications: match r.opt_text(16)? {
+            Some(level) => ChannelNotifications::parse(&level)
+                .ok_or_else(|| Error::Internal(format!("unknown channel notification level {level}")))?,
+            None => ChannelNotifications::All,
+        },
         user_ids: Vec::new(),
     })
 }
@@ -58,7 +64,7 @@ impl Channels for SqlTx<'_> {
 
     fn channel(&mut self, id: ChannelId, viewer: UserId) -> Result<Option<Channel>> {
         let sql = format!("SELECT {CHANNEL_COLS} FROM channels c WHERE c.id = ?");
-        let Some(row) = self.one(&sql, args![viewer, id])? else { return Ok(None) };
+        let Some(row) = self.one(&sql, args![viewer, viewer, id])? else { return Ok(None) };
         let mut ch = channel_from(&row)?;
         ch.user_ids = self
             .conn
@@ -72,7 +78,7 @@ impl Channels for SqlTx<'_> {
     fn channels_in(&mut self, ws: WorkspaceId, viewer: UserId) -> Result<Vec<Channel>> {
         let sql = format!("SELECT {CHANNEL_COLS} FROM channels c WHERE c.workspace_id = ? ORDER BY c.id");
         let mut channels: Vec<Channel> =
-            self.conn.query(&sql, args![viewer, ws])?.iter().map(channel_from).collect::<Result<_>>()?;
+            self.conn.query(&sql, args![viewer, viewer, ws])?.iter().map(channel_from).collect::<Result<_>>()?;
         let members = self.conn.query(
             "SELECT cu.channel_id, cu.user_id FROM channel_users cu JOIN channels c ON c.id = cu.channel_id \
              WHERE c.workspace_id = ? ORDER BY cu.channel_id, cu.user_id",
@@ -143,5 +149,47 @@ impl Channels for SqlTx<'_> {
             self.conn.execute("DELETE FROM channel_favorites WHERE channel_id = ? AND user_id = ?", args![ch, user])?;
         }
         Ok(())
+    }
+
+    fn set_channel_notifications(&mut self, ch: ChannelId, user: UserId, level: ChannelNotifications) -> Result<()> {
+        // The default is the absence of a row, so the table holds only exceptions.
+        if level == ChannelNotifications::All {
+            self.conn.execute(
+                "DELETE FROM channel_notification_levels WHERE channel_id = ? AND user_id = ?",
+                args![ch, user],
+            )?;
+        } else {
+            self.conn.execute(
+                "INSERT INTO channel_notification_levels (channel_id, user_id, level) VALUES (?, ?, ?) \
+                 ON CONFLICT (channel_id, user_id) DO UPDATE SET level = excluded.level",
+                args![ch, user, level.as_str()],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn channel_notification_levels(
+        &mut self,
+        ch: ChannelId,
+        users: &[UserId],
+    ) -> Result<Vec<(UserId, ChannelNotifications)>> {
+        if users.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT user_id, level FROM channel_notification_levels WHERE channel_id = ? AND user_id IN ({})",
+            placeholders(users.len())
+        );
+        let mut params: Vec<Value> = vec![ch.into()];
+        params.extend(users.iter().map(|u| Value::from(*u)));
+        let rows = self.conn.query(&sql, &params)?;
+        let mut levels = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let level = r.text(1)?;
+            let level = ChannelNotifications::parse(&level)
+                .ok_or_else(|| Error::Internal(format!("unknown channel notification level {level}")))?;
+            levels.push((UserId(r.i64(0)?), level));
+        }
+        Ok(levels)
     }
 }

@@ -5,7 +5,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { call, describeError } from '../../api/client';
 import type { components } from '../../api/schema';
+import { Icon } from '../../components/Icon';
+import { app, sidebarChannels } from '../../state/app';
+import { useSelect } from '../../state/observable';
 import { setUi } from '../../state/ui';
+import { LEVELS, setChannelNotifications, type Level } from '../channelNotifications';
 import { SaveStatus, useSave, type Schedule } from './shared';
 
 type Settings = components['schemas']['NotificationSettings'];
@@ -53,20 +57,59 @@ export function NotificationsSection({ ws, schedule, setSchedule }: { ws: number
         <SaveStatus id="delivery-status" state={delivery.state} />
       </section>
       <EmailSettings ws={ws} />
-      <section class="settings-card" aria-labelledby="per-channel-title">
-        <h2 id="per-channel-title">Per channel</h2>
-        <p class="settings-intro">
-          Who is notified of a post is decided when it is written: its author picks the people (a channel can name
-          default recipients for new threads). To hear less from a busy thread, mute it from its <strong>⋯</strong> menu;
-          to hear nothing from a channel, leave it — you can join a public one again any time from{' '}
+      <PerChannel />
+    </>
+  );
+}
+
+/** My level in each channel I am in; the rest of the channel list is in Browse channels. */
+function PerChannel() {
+  useSelect(app, (s) => s.channels);
+  const channels = sidebarChannels(app.get());
+  const hint = (level: Level) => LEVELS.find(([l]) => l === level)![2];
+  return (
+    <section class="settings-card" aria-labelledby="per-channel-title">
+      <h2 id="per-channel-title">Per channel</h2>
+      <p class="settings-intro">
+        How much of each channel’s activity notifies you. The author of a post picks who it notifies; here you choose what
+        reaches you of it. To hear less from one busy thread, mute it from its <strong>⋯</strong> menu.
+      </p>
+      {channels.length === 0 ? (
+        <p class="settings-hint">
+          You are in no channel of this workspace yet.{' '}
           <button type="button" class="link-button" onClick={() => setUi({ browseChannelsOpen: true })}>
             Browse channels
           </button>
-          .
         </p>
-        <p class="settings-hint">Separate notification settings for each channel are not available on this server yet.</p>
-      </section>
-    </>
+      ) : (
+        <ul class="level-list" aria-label="Notifications per channel">
+          {channels.map((c) => (
+            <li key={c.id} class="level-row">
+              <label for={`level-${c.id}`} class="level-name">
+                <Icon name={c.public ? 'hash' : 'lock'} size={15} />
+                <span class="sr-only">{c.public ? '' : '(private)'}</span>
+                {c.name}
+              </label>
+              <select
+                id={`level-${c.id}`}
+                value={c.notifications}
+                aria-describedby={`level-hint-${c.id}`}
+                onChange={(e) => void setChannelNotifications(c, e.currentTarget.value as Level)}
+              >
+                {LEVELS.map(([level, title]) => (
+                  <option key={level} value={level}>
+                    {title}
+                  </option>
+                ))}
+              </select>
+              <span id={`level-hint-${c.id}`} class="muted level-hint">
+                {c.notifications === 'all' ? '' : hint(c.notifications)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }
 

@@ -5,7 +5,7 @@ use crate::api::decode::Joined;
 use crate::api::{Cx, Status, Stored, ok};
 use schemars::JsonSchema;
 use serde::Deserialize;
-use weft_core::model::Channel;
+use weft_core::model::{Channel, ChannelNotifications};
 use weft_core::services::channels::{self, NewChannelInput, Update as ChannelUpdate};
 use weft_core::{ChannelId, GroupId, Result, UserId, WorkspaceId, input};
 
@@ -155,6 +155,20 @@ pub async fn favorite(cx: Cx, p: ById) -> Result<Status> {
 
 pub async fn unfavorite(cx: Cx, p: ById) -> Result<Status> {
     favorite_to(cx, p.id, false).await
+}
+
+/// `channels/set_notifications` (Weft).
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct SetNotifications {
+    pub id: ChannelId,
+    /// `all` (the default), `direct` (only posts that name you) or `none`.
+    pub level: ChannelNotifications,
+}
+
+pub async fn set_notifications(cx: Cx, p: SetNotifications) -> Result<Stored<Channel>> {
+    let actor = cx.actor()?.id;
+    let now = cx.now();
+    cx.write(move |tx| channels::set_notifications(tx, actor, p.id, p.level, now)).await
 }
 
 pub async fn add_user(cx: Cx, p: Person<ChannelId>) -> Result<Status> {

@@ -27,26 +27,36 @@ pub async fn login(cx: Cx, p: Login) -> Result<Stored<User>> {
     let email = p.email.trim().to_lowercase();
     let password = p.password;
     let now = cx.now();
-    cx.app.login_throttle.check(&email, cx.ip, now)?;
+    cx.app.login_throttle.begin(&email, cx.ip, now)?;
     let lookup = email.clone();
     let found = cx.read(move |tx| users::credentials(tx, &lookup)).await?;
     let (user, hash) = match found {
         Some((u, h)) => (Some(u), h),
         None => (None, auth::dummy_hash().to_string()),
     };
-    let verified = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
-        .await
-        .map_err(|e| Error::Internal(e.to_string()))?;
-    let user = match user {
-        Some(u) if verified => u,
-        _ => {
-            cx.app.login_throttle.failed(&email, cx.ip, now);
-            return Err(Error::WrongCredentials);
-        }
-    };
-    cx.app.login_throttle.succeeded(&email);
+    let verified = password_work(&cx, move || Ok(auth::verify_password(&password, &hash))).await?;
+    let Some(user) = user.filter(|_| verified) else { return Err(Error::WrongCredentials) };
+    cx.app.login_throttle.succeeded(&email, cx.ip, now);
     let (token, token_hash) = auth::new_token()?;
     cx.write(move |tx| users::issue_token(tx, user.id, &token, &token_hash, now)).await
+}
+
+/// Hashes or checks a password off the async threads, at most `--password-hashes` at
+/// once: each takes about 19 MiB and a core for a moment, so a flood of them must queue
+/// rather than exhaust the server. A caller that waits too long is told to retry.
+pub async fn password_work<T, F>(cx: &Cx, work: F) -> Result<T>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T> + Send + 'static,
+{
+    const MAX_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+    let permit = tokio::time::timeout(MAX_WAIT, cx.app.password_hashes.acquire())
+        .await
+        .map_err(|_| Error::TooManyRequests { retry_after_secs: 5 })?
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    let out = tokio::task::spawn_blocking(work).await.map_err(|e| Error::Internal(e.to_string()))?;
+    drop(permit);
+    out
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -64,9 +74,7 @@ pub async fn register(cx: Cx, p: Register) -> Result<Stored<User>> {
         return Err(Error::forbidden("registration is closed on this server; ask an admin for an account"));
     }
     let Register { name, email, password, timezone } = p;
-    let hash = tokio::task::spawn_blocking(move || auth::hash_password(password.expose()))
-        .await
-        .map_err(|e| Error::Internal(e.to_string()))??;
+    let hash = password_work(&cx, move || auth::hash_password(password.expose())).await?;
     let (token, token_hash) = auth::new_token()?;
     let now = cx.now();
     let account = users::NewAccount {
@@ -288,9 +296,7 @@ pub async fn update_password(cx: Cx, p: UpdatePassword) -> Result<Stored<User>> 
         check_password(&cx, &user.email, current).await?;
     }
     let new = p.new_password;
-    let hash = tokio::task::spawn_blocking(move || auth::hash_password(new.expose()))
-        .await
-        .map_err(|e| Error::Internal(e.to_string()))??;
+    let hash = password_work(&cx, move || auth::hash_password(new.expose())).await?;
     let (token, token_hash) = auth::new_token()?;
     let now = cx.now();
     let answer = cx.write(move |tx| users::set_password(tx, user.id, &hash, &token, &token_hash, now)).await?;
@@ -324,12 +330,9 @@ pub async fn heartbeat(cx: Cx, _: Presence) -> Result<Status> {
 }
 
 /// For actions that ask for the password again: `WrongCredentials` unless it matches.
-/// Hashing runs off the async workers.
 pub(crate) async fn check_password(cx: &Cx, email: &str, password: String) -> Result<()> {
     let email = email.to_string();
     let hash = cx.read(move |tx| users::credentials(tx, &email)).await?.map(|(_, h)| h).unwrap_or_default();
-    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
-        .await
-        .map_err(|e| Error::Internal(e.to_string()))?;
+    let ok = password_work(cx, move || Ok(auth::verify_password(&password, &hash))).await?;
     if ok { Ok(()) } else { Err(Error::WrongCredentials) }
 }
