@@ -18,6 +18,7 @@ use weft_core::{Error, Result};
 pub const TABLES: &[(&str, &str)] = &[
     ("users", "id"),
     ("tokens", "hash"),
+    ("user_activity", "user_id, platform"),
     ("workspaces", "id"),
     ("workspace_users", "workspace_id, user_id"),
     ("channels", "id"),

@@ -1861,7 +1861,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Accepted for compatibility; Weft shows no presence */
+        /** The client is in use: records when, per platform (no live presence) */
         post: operations["users_heartbeat"];
         delete?: never;
         options?: never;
@@ -1946,7 +1946,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Accepted for compatibility; Weft shows no presence */
+        /** Accepted for compatibility; Weft shows no live presence */
         post: operations["users_reset_presence"];
         delete?: never;
         options?: never;
@@ -2070,6 +2070,24 @@ export interface paths {
         put?: never;
         /** The ids of the workspace's members */
         post: operations["workspace_users_get_ids"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v3/workspace_users/get_info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A member with their local time and when they were last active, per platform */
+        get: operations["workspace_users_get_info_get"];
+        put?: never;
+        /** A member with their local time and when they were last active, per platform */
+        post: operations["workspace_users_get_info"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2273,6 +2291,20 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description When a member was last active on each platform: a time, or -1 for never (Twist's shape;
+         *     `email` is always -1: Weft takes no replies by email).
+         */
+        Activity: {
+            /** Format: int64 */
+            api: number;
+            /** Format: int64 */
+            desktop: number;
+            /** Format: int64 */
+            email: number;
+            /** Format: int64 */
+            mobile: number;
+        };
         /** @description What `availability/get` answers about one person. */
         Availability: {
             available_now: boolean;
@@ -2648,6 +2680,8 @@ export interface components {
             /** Format: int8 */
             weekday: number;
         };
+        /** @description `[platform, ts]`: where and when they were last active. */
+        LatestActivity: (("desktop" | "mobile" | "api") | number)[];
         /** @description `search/conversation`'s answer. */
         MessageIds: {
             message_ids: number[];
@@ -2963,6 +2997,17 @@ export interface components {
             user_type: components["schemas"]["UserType"];
             /** Format: int64 */
             version: number;
+        };
+        /** @description `workspace_users/get_info`: a member, their local time and when they were last active. */
+        WorkspaceUserInfo: {
+            activity: components["schemas"]["Activity"];
+            /** @description Whether they are a current member of the workspace (not removed). */
+            is_active: boolean;
+            /** @description The platform and time of their latest activity; left out when never active. */
+            latest_activity?: components["schemas"]["LatestActivity"];
+            /** @description Their wall-clock time, `YYYY-MM-DD HH:MM:SS`. */
+            local_time: string;
+            user: components["schemas"]["WorkspaceUser"];
         };
     };
     responses: never;
@@ -19718,17 +19763,29 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": {
-                    /** @default null */
-                    platform?: string | null;
+                    /**
+                     * @description `api` when not given.
+                     * @default null
+                     * @enum {string|null}
+                     */
+                    platform?: "desktop" | "mobile" | "api" | null;
                     /**
                      * Format: int64
+                     * @description Accepted for compatibility: activity is the person's, in every workspace.
                      * @default null
                      */
                     workspace_id?: number | null;
                 };
                 "application/x-www-form-urlencoded": {
-                    platform?: string;
-                    /** Format: int64 */
+                    /**
+                     * @description `api` when not given.
+                     * @enum {string}
+                     */
+                    platform?: "desktop" | "mobile" | "api";
+                    /**
+                     * Format: int64
+                     * @description Accepted for compatibility: activity is the person's, in every workspace.
+                     */
                     workspace_id?: number;
                 };
             };
@@ -20279,17 +20336,29 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": {
-                    /** @default null */
-                    platform?: string | null;
+                    /**
+                     * @description `api` when not given.
+                     * @default null
+                     * @enum {string|null}
+                     */
+                    platform?: "desktop" | "mobile" | "api" | null;
                     /**
                      * Format: int64
+                     * @description Accepted for compatibility: activity is the person's, in every workspace.
                      * @default null
                      */
                     workspace_id?: number | null;
                 };
                 "application/x-www-form-urlencoded": {
-                    platform?: string;
-                    /** Format: int64 */
+                    /**
+                     * @description `api` when not given.
+                     * @enum {string}
+                     */
+                    platform?: "desktop" | "mobile" | "api";
+                    /**
+                     * Format: int64
+                     * @description Accepted for compatibility: activity is the person's, in every workspace.
+                     */
                     workspace_id?: number;
                 };
             };
@@ -21495,6 +21564,233 @@ export interface operations {
                 };
                 content: {
                     "application/json": number[];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    workspace_users_get_info_get: {
+        parameters: {
+            query: {
+                /** @description The workspace. */
+                id: number;
+                user_id: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkspaceUserInfo"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    workspace_users_get_info: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: int64
+                     * @description The workspace.
+                     */
+                    id: number;
+                    /** Format: int64 */
+                    user_id: number;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Format: int64
+                     * @description The workspace.
+                     */
+                    id: number;
+                    /** Format: int64 */
+                    user_id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkspaceUserInfo"];
                 };
             };
             /** @description A parameter is missing or invalid, or the request cannot be done as asked */

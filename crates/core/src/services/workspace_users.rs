@@ -34,6 +34,27 @@ pub fn local_time(tx: &mut dyn Tx, actor: UserId, ws: WorkspaceId, user: UserId,
     Ok(ts.to_zoned(tz).strftime("%Y-%m-%d %H:%M:%S").to_string())
 }
 
+/// A member with their local time and when they were last active, per platform.
+pub fn info(tx: &mut dyn Tx, actor: UserId, ws: WorkspaceId, user: UserId, now: i64) -> Result<WorkspaceUserInfo> {
+    let local_time = local_time(tx, actor, ws, user, now)?;
+    let member = get(tx, actor, ws, user)?;
+    let seen = tx.activity(user)?;
+    let at = |p: Platform| seen.iter().find(|(q, _)| *q == p).map_or(-1, |(_, ts)| *ts);
+    let latest = seen.iter().max_by_key(|(_, ts)| *ts).map(|&(p, ts)| LatestActivity(p, ts));
+    Ok(WorkspaceUserInfo {
+        is_active: !member.removed,
+        latest_activity: latest,
+        activity: Activity {
+            desktop: at(Platform::Desktop),
+            mobile: at(Platform::Mobile),
+            api: at(Platform::Api),
+            email: -1,
+        },
+        local_time,
+        user: member,
+    })
+}
+
 /// Adds an existing account to the workspace (or restores a removed member), joins them
 /// to the default channel and to `channel_ids`.
 pub fn add(

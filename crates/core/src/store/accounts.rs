@@ -28,4 +28,8 @@ pub trait Accounts {
     fn user_by_token(&mut self, token_hash: &str) -> Result<Option<User>>;
     fn delete_token(&mut self, token_hash: &str) -> Result<()>;
     fn delete_tokens_of(&mut self, user: UserId) -> Result<()>;
+    /// Notes that the person was active on a platform (`users/heartbeat`) at `ts`.
+    fn record_activity(&mut self, user: UserId, platform: Platform, ts: i64) -> Result<()>;
+    /// When the person was last active on each platform they used.
+    fn activity(&mut self, user: UserId) -> Result<Vec<(Platform, i64)>>;
 }

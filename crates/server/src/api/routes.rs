@@ -28,8 +28,18 @@ pub fn endpoints() -> Vec<Endpoint> {
         e(Post, "users/update_password", "Set a new password; signs out other sessions", users::update_password),
         e(Post, "users/invalidate_token", "Replace the token in use with a new one", users::invalidate_token),
         e(Post, "users/validate_token", "Check that a token is valid", users::validate_token).public(),
-        e(Post, "users/heartbeat", "Accepted for compatibility; Weft shows no presence", users::heartbeat),
-        e(Post, "users/reset_presence", "Accepted for compatibility; Weft shows no presence", users::heartbeat),
+        e(
+            Post,
+            "users/heartbeat",
+            "The client is in use: records when, per platform (no live presence)",
+            users::heartbeat,
+        ),
+        e(
+            Post,
+            "users/reset_presence",
+            "Accepted for compatibility; Weft shows no live presence",
+            users::reset_presence,
+        ),
         // workspaces
         e(Get, "workspaces/get", "The signed-in user's workspaces", workspaces::get),
         e(Get, "workspaces/getone", "One workspace", workspaces::getone),
@@ -48,6 +58,12 @@ pub fn endpoints() -> Vec<Endpoint> {
             "workspace_users/get_local_time",
             "A member's local time as YYYY-MM-DD HH:MM:SS",
             workspace_users::get_local_time,
+        ),
+        e(
+            Get,
+            "workspace_users/get_info",
+            "A member with their local time and when they were last active, per platform",
+            workspace_users::get_info,
         ),
         e(Post, "workspace_users/add", "Add an existing account to the workspace (admins)", workspace_users::add),
         e(Post, "workspace_users/update", "Change a member's role (admins)", workspace_users::update),

@@ -490,3 +490,37 @@ both_backends! {
         t.app.stop().await;
     }
 }
+
+both_backends! {
+    async fn heartbeats_record_when_someone_was_last_active_for_get_info(b: Backend) {
+        let t = Team::on(b).await;
+        let info = t.ana.get("workspace_users/get_info", json!({"id": t.ws, "user_id": t.bo_id})).await.unwrap();
+        assert_eq!(info["activity"], json!({"desktop": -1, "mobile": -1, "api": -1, "email": -1}), "never active");
+        assert!(info.get("latest_activity").is_none());
+        assert_eq!((info["is_active"].as_bool(), info["user"]["id"].as_i64()), (Some(true), Some(t.bo_id)));
+        assert_eq!(info["local_time"], t.ana.get("workspace_users/get_local_time", json!({"id": t.ws, "user_id": t.bo_id})).await.unwrap());
+
+        t.bo.post("users/heartbeat", json!({"workspace_id": t.ws, "platform": "desktop"})).await.unwrap();
+        t.app.clock.advance_secs(600);
+        t.bo.post("users/heartbeat", json!({"platform": "mobile"})).await.unwrap();
+        let info = t.ana.get("workspace_users/get_info", json!({"id": t.ws, "user_id": t.bo_id})).await.unwrap();
+        assert_eq!(info["activity"]["desktop"], START);
+        assert_eq!(info["activity"]["mobile"], START + 600);
+        assert_eq!(info["latest_activity"], json!(["mobile", START + 600]));
+        // Kept to the minute: a heartbeat 30 s later changes nothing.
+        t.app.clock.advance_secs(30);
+        t.bo.post("users/heartbeat", json!({"platform": "mobile"})).await.unwrap();
+        let info = t.ana.get("workspace_users/get_info", json!({"id": t.ws, "user_id": t.bo_id})).await.unwrap();
+        assert_eq!(info["activity"]["mobile"], START + 600);
+        let err = t.bo.post("users/heartbeat", json!({"platform": "fax"})).await.unwrap_err();
+        assert_eq!(err.status, 400);
+
+        // A removed member is not active; someone outside the workspace sees nothing.
+        t.ana.post("workspace_users/remove", json!({"id": t.ws, "user_id": t.bo_id})).await.unwrap();
+        let info = t.ana.get("workspace_users/get_info", json!({"id": t.ws, "user_id": t.bo_id})).await.unwrap();
+        assert_eq!(info["is_active"], false);
+        let err = t.bo.get("workspace_users/get_info", json!({"id": t.ws, "user_id": t.ana_id})).await.unwrap_err();
+        assert_eq!(err.status, 404, "{err}");
+        t.app.stop().await;
+    }
+}

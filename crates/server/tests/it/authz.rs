@@ -638,12 +638,12 @@ pub fn rows() -> Vec<Row> {
         ),
         row(
             "users/heartbeat",
-            b!(|fx, st, a| json!({"workspace_id": fx.ws(), "platform": "web"})),
+            b!(|fx, st, a| json!({"workspace_id": fx.ws(), "platform": "desktop"})),
             &[(St::Ws, SIGNED_IN)],
         ),
         row(
             "users/reset_presence",
-            b!(|fx, st, a| json!({"workspace_id": fx.ws(), "platform": "web"})),
+            b!(|fx, st, a| json!({"workspace_id": fx.ws(), "platform": "desktop"})),
             &[(St::Ws, SIGNED_IN)],
         ),
         // ---- workspaces ----
@@ -664,6 +664,7 @@ pub fn rows() -> Vec<Row> {
         row("workspace_users/getone", b!(|fx, st, a| json!({"id": fx.ws(), "user_id": fx.t.bo_id})), ws),
         row("workspace_users/get_by_email", b!(|fx, st, a| json!({"id": fx.ws(), "email": Bo.email()})), ws),
         row("workspace_users/get_local_time", b!(|fx, st, a| json!({"id": fx.ws(), "user_id": fx.t.bo_id})), ws),
+        row("workspace_users/get_info", b!(|fx, st, a| json!({"id": fx.ws(), "user_id": fx.t.bo_id})), ws),
         row(
             "workspace_users/add",
             b!(|fx, st, a| {

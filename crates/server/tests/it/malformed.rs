@@ -36,8 +36,8 @@ const MISSING_ID_IS_FINE: &[(&str, &str, &str)] = &[
     ("/remove_user", "user_id", "removing someone who is not there is a no-op"),
     ("/remove_users", "user_ids", "removing someone who is not there is a no-op"),
     ("/remove_users", "user_id", "removing someone who is not there is a no-op"),
-    ("users/heartbeat", "workspace_id", "presence calls are accepted and ignored"),
-    ("users/reset_presence", "workspace_id", "presence calls are accepted and ignored"),
+    ("users/heartbeat", "workspace_id", "activity is the person's, whatever the workspace"),
+    ("users/reset_presence", "workspace_id", "activity is the person's, whatever the workspace"),
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -122,4 +122,25 @@ impl Accounts for SqlTx<'_> {
         self.conn.execute("DELETE FROM tokens WHERE user_id = ?", args![user])?;
         Ok(())
     }
+
+    fn record_activity(&mut self, user: UserId, platform: Platform, ts: i64) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO user_activity (user_id, platform, ts) VALUES (?, ?, ?) \
+             ON CONFLICT (user_id, platform) DO UPDATE SET ts = excluded.ts WHERE user_activity.ts < excluded.ts",
+            args![user, platform.as_str(), ts],
+        )?;
+        Ok(())
+    }
+
+    fn activity(&mut self, user: UserId) -> Result<Vec<(Platform, i64)>> {
+        let rows = self.conn.query("SELECT platform, ts FROM user_activity WHERE user_id = ?", args![user])?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let name = r.text(0)?;
+            let platform =
+                Platform::parse(&name).ok_or_else(|| weft_core::Error::Internal(format!("unknown platform {name}")))?;
+            out.push((platform, r.i64(1)?));
+        }
+        Ok(out)
+    }
 }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use weft_core::input::{self, reject};
-use weft_core::model::{AwayMode, User};
+use weft_core::model::{AwayMode, Platform, User};
 use weft_core::services::{auth, users};
 use weft_core::{Error, Result, WorkspaceId};
 
@@ -314,17 +314,37 @@ pub async fn invalidate_token(cx: Cx, _: NoParams) -> Result<Stored<User>> {
     Ok(answer)
 }
 
-/// Presence parameters: accepted and ignored.
+/// `users/heartbeat`: the client is in use.
 #[derive(Debug, Deserialize, JsonSchema)]
-pub struct Presence {
+pub struct Heartbeat {
+    /// Accepted for compatibility: activity is the person's, in every workspace.
     #[serde(default)]
     pub workspace_id: Option<WorkspaceId>,
+    /// `api` when not given.
     #[serde(default)]
-    pub platform: Option<String>,
+    pub platform: Option<Platform>,
 }
 
-/// Presence is never shown in Weft; these calls are accepted for compatibility.
-pub async fn heartbeat(cx: Cx, _: Presence) -> Result<Status> {
+/// Activity is kept to the minute: a heartbeat within a minute of the last one on the
+/// same platform changes nothing and writes nothing.
+const ACTIVITY_GRANULARITY_SECS: i64 = 60;
+
+/// Records when the person was last active on the platform, for `workspace_users/get_info`.
+/// Weft shows no live presence: this is a last-seen time, read on request.
+pub async fn heartbeat(cx: Cx, p: Heartbeat) -> Result<Status> {
+    let user = cx.actor()?.id;
+    let platform = p.platform.unwrap_or(Platform::Api);
+    let now = cx.now();
+    let seen = cx.read(move |tx| tx.activity(user)).await?;
+    let recent = seen.iter().any(|(q, ts)| *q == platform && now - ts < ACTIVITY_GRANULARITY_SECS);
+    if !recent {
+        cx.write(move |tx| tx.record_activity(user, platform, now)).await?;
+    }
+    Ok(ok())
+}
+
+/// `users/reset_presence`: accepted for compatibility; Weft shows no live presence.
+pub async fn reset_presence(cx: Cx, _: Heartbeat) -> Result<Status> {
     cx.actor()?;
     Ok(ok())
 }

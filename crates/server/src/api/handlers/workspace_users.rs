@@ -5,7 +5,7 @@ use crate::api::{Cx, Status, Stored, ok};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer};
 use std::borrow::Cow;
-use weft_core::model::{UserType, WorkspaceUser};
+use weft_core::model::{UserType, WorkspaceUser, WorkspaceUserInfo};
 use weft_core::services::workspace_users as wu;
 use weft_core::{ChannelId, Error, NotFound, Result, UserId, WorkspaceId, input};
 
@@ -103,6 +103,12 @@ pub async fn get_local_time(cx: Cx, p: Member) -> Result<String> {
     let actor = cx.actor()?.id;
     let now = cx.now();
     cx.read(move |tx| wu::local_time(tx, actor, p.id, p.user_id, now)).await
+}
+
+pub async fn get_info(cx: Cx, p: Member) -> Result<WorkspaceUserInfo> {
+    let actor = cx.actor()?.id;
+    let now = cx.now();
+    cx.read(move |tx| wu::info(tx, actor, p.id, p.user_id, now)).await
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
