@@ -507,7 +507,7 @@ mod tests {
         }
 
         proptest! {
-            #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+            #![proptest_config(ProptestConfig { cases: crate::work::fuzz_cases(200), ..ProptestConfig::default() })]
 
             /// "Next available" is available, and nothing before it is (sampled every 7 minutes),
             /// across weekends, odd offsets and both hemispheres' DST changes of 2026.
@@ -534,6 +534,33 @@ mod tests {
                 if let Some(due) = push_due(&s, None, at) {
                     prop_assert!(due >= at && available(&s, None, due));
                 }
+            }
+
+            /// With working hours and nothing in the way, the next available moment is
+            /// within a week (and a day: a block inside the hour the clocks skip happens a
+            /// week later); with DND ranges and blocks too, it is available and in the
+            /// future, and the work grows linearly with the schedule.
+            #[test]
+            fn next_available_is_soon_and_cheap(
+                s in schedule(),
+                minute in 0i64..(366 * 24 * 60),
+                ranges in proptest::collection::vec((0i64..(14 * 86_400), 1i64..(2 * 86_400)), 0..64),
+            ) {
+                let at = ts("2026-01-01T00:00:00Z") + minute * 60;
+                let free = Schedule { dnd: vec![], ..s.clone() };
+                let next = next_available(&free, None, at);
+                prop_assert!(next.is_some_and(|n| n >= at && n <= at + 8 * 86_400), "{next:?}");
+                let busy = Schedule {
+                    dnd_ranges: ranges.iter().map(|&(from, len)| Range { from_ts: at + from, to_ts: at + from + len }).collect(),
+                    ..s
+                };
+                let size = busy.working_hours.len() + busy.dnd.len() + busy.dnd_ranges.len();
+                let mut next = None;
+                let work = crate::work::steps(|| next = next_available(&busy, None, at));
+                if let Some(n) = next {
+                    prop_assert!(n >= at && available(&busy, None, n));
+                }
+                prop_assert!(work <= 40 * (HORIZON_DAYS as u64 + 1) * (size as u64 + 8), "{work} steps for {size}");
             }
 
             /// A DND answer always ends: dnd_until is after now and outside DND.

@@ -39,3 +39,10 @@ pub(crate) fn assert_linear(what: &str, sizes: &[usize], f: impl Fn(usize) -> u6
         );
     }
 }
+
+/// Cases per property test: a few by default, so `cargo test` stays quick, and as many as
+/// `WEFT_FUZZ_CASES` says for a longer run by hand (docs/fuzzing.md).
+#[cfg(test)]
+pub(crate) fn fuzz_cases(default: u32) -> u32 {
+    std::env::var("WEFT_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
