@@ -18,6 +18,9 @@ pub trait Workspaces {
     fn update_workspace(&mut self, ws: &Workspace) -> Result<()>;
     fn delete_workspace(&mut self, id: WorkspaceId) -> Result<()>;
     fn membership(&mut self, ws: WorkspaceId, user: UserId) -> Result<Option<Membership>>;
+    /// Those of `users` who are members of `ws` (not removed), whatever the list's length,
+    /// in a few statements.
+    fn active_members(&mut self, ws: WorkspaceId, users: &[UserId]) -> Result<Vec<UserId>>;
     fn workspace_users(&mut self, ws: WorkspaceId) -> Result<Vec<WorkspaceUser>>;
     fn workspace_user(&mut self, ws: WorkspaceId, user: UserId) -> Result<Option<WorkspaceUser>>;
     fn put_membership(&mut self, ws: WorkspaceId, user: UserId, m: Membership, now: i64) -> Result<()>;
@@ -26,6 +29,8 @@ pub trait Workspaces {
     // groups
     fn insert_group(&mut self, ws: WorkspaceId, name: &str, description: &str, color: Option<i64>) -> Result<GroupId>;
     fn group(&mut self, id: GroupId) -> Result<Option<Group>>;
+    /// Those of `groups` that are groups of `ws`, in a few statements.
+    fn groups_among(&mut self, ws: WorkspaceId, groups: &[GroupId]) -> Result<Vec<GroupId>>;
     fn groups_in(&mut self, ws: WorkspaceId) -> Result<Vec<Group>>;
     fn update_group(&mut self, g: &Group) -> Result<()>;
     fn delete_group(&mut self, id: GroupId) -> Result<()>;

@@ -1,6 +1,6 @@
 //! `Workspaces` in SQL: workspaces, their members and their groups.
 
-use super::{Row, SqlTx, args};
+use super::{ROWS_PER_INSERT, Row, SqlTx, Value, args, placeholders};
 use std::collections::HashMap;
 use weft_core::model::*;
 use weft_core::store::{Membership, Workspaces};
@@ -93,6 +93,21 @@ impl Workspaces for SqlTx<'_> {
         .transpose()
     }
 
+    fn active_members(&mut self, ws: WorkspaceId, users: &[UserId]) -> Result<Vec<UserId>> {
+        let mut out = Vec::new();
+        for chunk in users.chunks(ROWS_PER_INSERT) {
+            let sql = format!(
+                "SELECT user_id FROM workspace_users WHERE workspace_id = ? AND removed = 0 AND user_id IN ({})",
+                placeholders(chunk.len())
+            );
+            let params: Vec<Value> = std::iter::once(ws.into()).chain(chunk.iter().map(|u| Value::from(*u))).collect();
+            for r in self.conn.query(&sql, &params)? {
+                out.push(UserId(r.i64(0)?));
+            }
+        }
+        Ok(out)
+    }
+
     fn workspace_users(&mut self, ws: WorkspaceId) -> Result<Vec<WorkspaceUser>> {
         let sql = format!(
             "SELECT {WU_COLS} FROM workspace_users wu JOIN users u ON u.id = wu.user_id \
@@ -151,6 +166,19 @@ impl Workspaces for SqlTx<'_> {
             version: r.i64(5)?,
             user_ids: members.iter().map(|m| m.i64(0).map(UserId)).collect::<Result<_>>()?,
         }))
+    }
+
+    fn groups_among(&mut self, ws: WorkspaceId, groups: &[GroupId]) -> Result<Vec<GroupId>> {
+        let mut out = Vec::new();
+        for chunk in groups.chunks(ROWS_PER_INSERT) {
+            let sql =
+                format!("SELECT id FROM user_groups WHERE workspace_id = ? AND id IN ({})", placeholders(chunk.len()));
+            let params: Vec<Value> = std::iter::once(ws.into()).chain(chunk.iter().map(|g| Value::from(*g))).collect();
+            for r in self.conn.query(&sql, &params)? {
+                out.push(GroupId(r.i64(0)?));
+            }
+        }
+        Ok(out)
     }
 
     fn groups_in(&mut self, ws: WorkspaceId) -> Result<Vec<Group>> {
