@@ -415,7 +415,12 @@ impl JsonSchema for Email {
 
 impl<'de> Deserialize<'de> for Password {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        Password::parse(&String::deserialize(d)?).map_err(reject)
+        // The decoder names the parameter (`password`, `new_password`).
+        let unnamed = |e| match e {
+            Error::InvalidArgument { reason, .. } => Error::invalid("", reason),
+            e => e,
+        };
+        Password::parse(&String::deserialize(d)?).map_err(|e| reject(unnamed(e)))
     }
 }
 
@@ -572,6 +577,40 @@ mod tests {
         assert_eq!(timezone("Asia/Kolkata").unwrap(), "Asia/Kolkata");
         assert!(timezone("Mars/Olympus").is_err());
         assert!(timezone("").is_err());
+    }
+
+    #[test]
+    fn names_and_titles_refuse_control_characters_and_bidi_overrides() {
+        for bad in ["a\u{1b}[31mred", "bell\u{7}", "del\u{7f}", "c1\u{85}x", "evil\u{202e}txt.exe", "iso\u{2067}x"] {
+            assert!(name("name", bad).is_err(), "{bad:?}");
+            assert!(title(bad).is_err(), "{bad:?}");
+            let t: std::result::Result<ConversationTitle, _> = serde_json::from_value(serde_json::json!(bad));
+            assert!(t.is_err(), "{bad:?}");
+        }
+        // Line breaks and tabs in a title become spaces; a blank conversation title clears it.
+        assert_eq!(title("two\nlines\there").unwrap(), "two lines here");
+        let blank: ConversationTitle = serde_json::from_value(serde_json::json!("  ")).unwrap();
+        assert_eq!(blank.as_str(), "");
+        let long = "x".repeat(MAX_TITLE_LEN + 1);
+        assert!(serde_json::from_value::<ConversationTitle>(serde_json::json!(long)).is_err());
+    }
+
+    #[test]
+    fn links_in_attachments_are_web_addresses_or_our_paths() {
+        let objects = |v: serde_json::Value| serde_json::from_value::<Objects>(v);
+        for ok in ["https://example.org/a.png", "HTTP://x.org", "/api/v3/attachments/1", " https://x.org "] {
+            assert!(objects(serde_json::json!([{"url": ok, "image": ok}])).is_ok(), "{ok}");
+        }
+        for bad in ["javascript:alert(1)", "JaVaScRiPt:x", "data:text/html,x", "//evil.org", "/\\evil.org", "vbscript:x"]
+        {
+            assert!(objects(serde_json::json!([{"url": bad}])).is_err(), "{bad}");
+            assert!(objects(serde_json::json!([{"thumbnails": {"64x64": {"src": bad}}}])).is_err(), "{bad}");
+            assert!(objects(serde_json::json!([{"preview_url": bad}])).is_err(), "{bad}");
+        }
+        // Other texts are not links, whatever they say.
+        assert!(objects(serde_json::json!([{"title": "javascript: the good parts"}])).is_ok());
+        let many: Vec<_> = (0..=MAX_OBJECTS).map(|_| serde_json::json!({})).collect();
+        assert!(objects(serde_json::Value::Array(many)).is_err());
     }
 
     #[test]

@@ -157,7 +157,7 @@ impl JsonSchema for AwayModeInput {
                         "type": {"type": "string", "enum": AWAY_KINDS},
                         "date_from": {"type": "string", "format": "date", "nullable": true},
                         "date_to": {"type": "string", "format": "date"},
-                        "note": {"type": "string", "nullable": true},
+                        "note": {"type": "string", "nullable": true, "maxLength": input::MAX_SHORT_LEN},
                     },
                     "required": ["type", "date_to"],
                 },
@@ -187,7 +187,11 @@ fn away_mode(raw: Map<String, Value>) -> Result<AwayMode> {
     if date_from.as_ref().is_some_and(|f| *f > date_to) {
         return Err(Error::InvalidDateRange);
     }
-    Ok(AwayMode { kind, date_from, date_to, note: field("note")? })
+    let note = field("note")?;
+    if note.as_ref().is_some_and(|n| n.chars().count() > input::MAX_SHORT_LEN) {
+        return Err(Error::invalid("away_mode", format!("note is longer than {} characters", input::MAX_SHORT_LEN)));
+    }
+    Ok(AwayMode { kind, date_from, date_to, note })
 }
 
 /// A do-not-disturb boundary, `HH:MM`, or an empty string to clear it.
