@@ -518,3 +518,17 @@ async fn a_page_of_large_posts_stays_under_the_byte_limit_and_the_next_page_has_
     assert_eq!(seen, made, "newest first, each thread once");
     t.app.stop().await;
 }
+
+#[tokio::test]
+async fn health_tells_the_version_to_admins_only() {
+    let t = Team::on(Backend::Sqlite).await;
+    let url = format!("{}/health", t.app.base);
+    let anonymous = reqwest::Client::new().get(&url).send().await.unwrap().json::<Value>().await.unwrap();
+    assert_eq!((&anonymous["status"], anonymous.get("version")), (&json!("ok"), None), "{anonymous}");
+    // Bo is a member, not an admin; Ana administers the team's workspace.
+    let (_, member) = t.bo.send(t.bo.http().get(&url)).await.unwrap();
+    assert_eq!(member.get("version"), None, "{member}");
+    let (status, admin) = t.ana.send(t.ana.http().get(&url)).await.unwrap();
+    assert_eq!((status, &admin["version"]), (200, &json!(env!("CARGO_PKG_VERSION"))), "{admin}");
+    t.app.stop().await;
+}
