@@ -601,7 +601,8 @@ mod tests {
         for ok in ["https://example.org/a.png", "HTTP://x.org", "/api/v3/attachments/1", " https://x.org "] {
             assert!(objects(serde_json::json!([{"url": ok, "image": ok}])).is_ok(), "{ok}");
         }
-        for bad in ["javascript:alert(1)", "JaVaScRiPt:x", "data:text/html,x", "//evil.org", "/\\evil.org", "vbscript:x"]
+        for bad in
+            ["javascript:alert(1)", "JaVaScRiPt:x", "data:text/html,x", "//evil.org", "/\\evil.org", "vbscript:x"]
         {
             assert!(objects(serde_json::json!([{"url": bad}])).is_err(), "{bad}");
             assert!(objects(serde_json::json!([{"thumbnails": {"64x64": {"src": bad}}}])).is_err(), "{bad}");

@@ -88,9 +88,10 @@ pub fn connector(mode: SslMode) -> Result<Option<MakeRustlsConnect>> {
         SslMode::Disable => return Ok(None),
         SslMode::Prefer | SslMode::Require => Arc::new(Unchecked(provider)),
         SslMode::VerifyCa | SslMode::VerifyFull => {
-            let verifier = rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(system_roots()?), provider)
-                .build()
-                .map_err(|e| Error::Internal(format!("TLS setup: {e}")))?;
+            let verifier =
+                rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(system_roots()?), provider)
+                    .build()
+                    .map_err(|e| Error::Internal(format!("TLS setup: {e}")))?;
             if mode == SslMode::VerifyCa { Arc::new(AnyName(verifier)) } else { verifier }
         }
     };

@@ -477,8 +477,7 @@ async fn malformed_requests_get_a_4xx_json_error_and_change_nothing(backend: Bac
 /// values, a pattern that matches whole values, or a format; lists by a number of items
 /// (and their items bounded too); numbers and flags are bounded by their type.
 fn is_bounded(s: &Value) -> bool {
-    if s.get("$ref").is_some() || s.get("enum").is_some() || s.get("maxLength").is_some() || s.get("format").is_some()
-    {
+    if s.get("$ref").is_some() || s.get("enum").is_some() || s.get("maxLength").is_some() || s.get("format").is_some() {
         return true;
     }
     if let Some(p) = s["pattern"].as_str()

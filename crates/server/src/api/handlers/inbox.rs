@@ -123,7 +123,10 @@ pub struct ArchiveAll {
 pub async fn archive_all(cx: Cx, p: ArchiveAll) -> Result<Status> {
     let actor = cx.actor()?.id;
     let now = cx.now();
-    cx.write(move |tx| inbox::archive_all(tx, actor, p.workspace_id, p.channel_ids.map(Into::into), p.older_than_ts, now)).await?;
+    cx.write(move |tx| {
+        inbox::archive_all(tx, actor, p.workspace_id, p.channel_ids.map(Into::into), p.older_than_ts, now)
+    })
+    .await?;
     Ok(ok())
 }
 
