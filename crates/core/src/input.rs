@@ -4,6 +4,7 @@
 use crate::error::{Error, Result};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer};
+use serde_json::json;
 use std::borrow::Cow;
 use std::cell::RefCell;
 
@@ -278,39 +279,47 @@ impl Objects {
             return Err(Error::invalid("", format!("larger than {MAX_OBJECTS_BYTES} bytes as JSON")));
         }
         for item in &items {
-            check_links(item, false)?;
+            check_links(item)?;
         }
         Ok(Objects(items))
     }
 }
 
-/// Keys whose text is a link a client may open or load.
-fn is_link_key(key: &str) -> bool {
-    matches!(key, "url" | "href" | "src" | "image" | "video" | "thumbnails") || key.ends_with("_url")
-}
+/// Keys of an attachment or an action whose text is a link a client may open or load
+/// (Twist's `url`, `image`, `video`, and the usual others); `thumbnails` maps sizes to links.
+const LINK_KEYS: [&str; 6] = ["url", "href", "src", "image", "video", "thumbnail"];
 
-/// Refuses a link that is neither a web address nor one of Weft's own paths, anywhere in
-/// `value` (`is_link`: `value` sits under a link key).
-fn check_links(value: &serde_json::Value, is_link: bool) -> Result<()> {
-    match value {
-        serde_json::Value::String(s) if is_link && !is_safe_link(s) => {
-            Err(Error::invalid("", "links must be http(s) addresses or paths of this server"))
+/// Refuses links that are neither web addresses nor paths of this server.
+fn check_links(item: &serde_json::Value) -> Result<()> {
+    let bad = || Error::invalid("", "links (url, image, video, thumbnails …) must be http(s) addresses or paths of this server");
+    let link = |v: &serde_json::Value| v.as_str().is_some_and(is_safe_link);
+    let Some(map) = item.as_object() else { return Ok(()) };
+    for (key, value) in map {
+        let ok = match key.as_str() {
+            "thumbnails" => value.as_object().is_some_and(|sizes| sizes.values().all(link)),
+            k if LINK_KEYS.contains(&k) => link(value),
+            _ => true,
+        };
+        if !ok {
+            return Err(bad());
         }
-        serde_json::Value::Array(items) => items.iter().try_for_each(|v| check_links(v, is_link)),
-        serde_json::Value::Object(map) => map.iter().try_for_each(|(k, v)| check_links(v, is_link || is_link_key(k))),
-        _ => Ok(()),
     }
+    Ok(())
 }
 
-/// `http://…`, `https://…` or a path of this server (`/…`, but not `//host` or `/\host`,
-/// which browsers read as another host).
+/// `http://…`, `https://…` (in any case) or a path of this server (`/…`, but not `//host`
+/// or `/\host`, which browsers read as another host); no control characters.
 pub fn is_safe_link(s: &str) -> bool {
-    let s = s.trim();
     let lower = s.get(..8).unwrap_or(s).to_ascii_lowercase();
-    if lower.starts_with("http://") || lower.starts_with("https://") {
-        return !s.chars().any(char::is_control);
-    }
-    s.starts_with('/') && !s.starts_with("//") && !s.starts_with("/\\") && !s.chars().any(char::is_control)
+    let web = lower.starts_with("http://") || lower.starts_with("https://");
+    let path = s.starts_with('/') && !s.starts_with("//") && !s.starts_with("/\\");
+    (web || path) && !s.chars().any(char::is_control)
+}
+
+/// `is_safe_link` as a regular expression, for the schema.
+fn link_pattern() -> String {
+    let c = r"\u0000-\u001f\u007f-\u009f";
+    format!(r"^([Hh][Tt][Tt][Pp][Ss]?://[^{c}]*|/([^/\\{c}][^{c}]*)?)$")
 }
 
 impl<'de> Deserialize<'de> for Objects {
@@ -328,13 +337,18 @@ impl JsonSchema for Objects {
         "Objects".into()
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        // `null` is a value not given (the decoder drops it), inside objects too.
+        let link = json!({"type": "string", "pattern": link_pattern(), "nullable": true});
+        let mut links: serde_json::Map<String, serde_json::Value> =
+            LINK_KEYS.iter().map(|k| (k.to_string(), link.clone())).collect();
+        links.insert("thumbnails".into(), json!({"type": "object", "additionalProperties": link}));
         json_schema!({
             "type": "array",
-            "items": {"type": "object", "additionalProperties": true},
+            "items": {"type": "object", "additionalProperties": true, "properties": links},
             "maxItems": MAX_OBJECTS,
             "description": format!(
                 "At most {MAX_OBJECTS} objects and {MAX_OBJECTS_BYTES} bytes as JSON; links (url, image, video, \
-                 *_url) are http(s) addresses or paths of this server."
+                 thumbnails …) are http(s) addresses or paths of this server."
             ),
         })
     }
@@ -598,17 +612,19 @@ mod tests {
     #[test]
     fn links_in_attachments_are_web_addresses_or_our_paths() {
         let objects = |v: serde_json::Value| serde_json::from_value::<Objects>(v);
-        for ok in ["https://example.org/a.png", "HTTP://x.org", "/api/v3/attachments/1", " https://x.org "] {
+        for ok in ["https://example.org/a.png", "HTTP://x.org", "/api/v3/attachments/1", "/"] {
             assert!(objects(serde_json::json!([{"url": ok, "image": ok}])).is_ok(), "{ok}");
         }
         for bad in
             ["javascript:alert(1)", "JaVaScRiPt:x", "data:text/html,x", "//evil.org", "/\\evil.org", "vbscript:x"]
         {
             assert!(objects(serde_json::json!([{"url": bad}])).is_err(), "{bad}");
-            assert!(objects(serde_json::json!([{"thumbnails": {"64x64": {"src": bad}}}])).is_err(), "{bad}");
-            assert!(objects(serde_json::json!([{"preview_url": bad}])).is_err(), "{bad}");
+            assert!(objects(serde_json::json!([{"thumbnails": {"64x64": bad}}])).is_err(), "{bad}");
+            assert!(objects(serde_json::json!([{"image": bad}])).is_err(), "{bad}");
         }
-        // Other texts are not links, whatever they say.
+        // A link is text; other texts are not links, whatever they say.
+        assert!(objects(serde_json::json!([{"url": 5}])).is_err());
+        assert!(objects(serde_json::json!([{"thumbnails": "https://x.org"}])).is_err());
         assert!(objects(serde_json::json!([{"title": "javascript: the good parts"}])).is_ok());
         let many: Vec<_> = (0..=MAX_OBJECTS).map(|_| serde_json::json!({})).collect();
         assert!(objects(serde_json::Value::Array(many)).is_err());

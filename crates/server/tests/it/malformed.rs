@@ -251,7 +251,7 @@ fn cases(e: &Endpoint, base: &Value) -> Vec<Case> {
                 ("with a javascript: link", json!([{"url": "javascript:alert(1)"}])),
                 ("with a data: image", json!([{"image": "data:text/html,<script>alert(1)</script>"}])),
                 ("with a link to another host without a scheme", json!([{"url": "//evil.example/x"}])),
-                ("with a nested javascript: link", json!([{"thumbnails": {"64x64": "JavaScript:alert(1)"}}])),
+                ("with a javascript: thumbnail", json!([{"thumbnails": {"64x64": "JavaScript:alert(1)"}}])),
             ] {
                 let params = with(path, base, &p.name, Some(v));
                 let mut c = case(format!("(h) {} {what}", p.name), Body::Json(params), ClientError);
