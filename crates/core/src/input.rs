@@ -291,7 +291,9 @@ const LINK_KEYS: [&str; 6] = ["url", "href", "src", "image", "video", "thumbnail
 
 /// Refuses links that are neither web addresses nor paths of this server.
 fn check_links(item: &serde_json::Value) -> Result<()> {
-    let bad = || Error::invalid("", "links (url, image, video, thumbnails …) must be http(s) addresses or paths of this server");
+    let bad = || {
+        Error::invalid("", "links (url, image, video, thumbnails …) must be http(s) addresses or paths of this server")
+    };
     let link = |v: &serde_json::Value| v.as_str().is_some_and(is_safe_link);
     let Some(map) = item.as_object() else { return Ok(()) };
     for (key, value) in map {
@@ -341,7 +343,7 @@ impl JsonSchema for Objects {
         let link = json!({"type": "string", "pattern": link_pattern(), "nullable": true});
         let mut links: serde_json::Map<String, serde_json::Value> =
             LINK_KEYS.iter().map(|k| (k.to_string(), link.clone())).collect();
-        links.insert("thumbnails".into(), json!({"type": "object", "additionalProperties": link}));
+        links.insert("thumbnails".into(), json!({"type": "object", "additionalProperties": link, "nullable": true}));
         json_schema!({
             "type": "array",
             "items": {"type": "object", "additionalProperties": true, "properties": links},
