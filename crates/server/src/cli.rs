@@ -42,7 +42,9 @@ pub struct DataArgs {
     /// Data directory holding the embedded database [default: ./weft-data]
     #[arg(long, env = "WEFT_DATA", value_name = "DIR")]
     pub data: Option<PathBuf>,
-    /// PostgreSQL URL, instead of the embedded database (postgres://user@host/db)
+    /// PostgreSQL URL, instead of the embedded database (postgres://user@host/db). TLS by its
+    /// sslmode: disable, prefer (default), require, verify-ca or verify-full (checked against
+    /// the system's trust store), e.g. postgres://weft@db/weft?sslmode=verify-full
     #[arg(long, env = "WEFT_DATABASE_URL", value_name = "URL", hide_env_values = true)]
     pub database_url: Option<String>,
     /// Configuration file [default: ./weft.toml if present]

@@ -169,7 +169,10 @@ pub const EXAMPLE: &str = r#"# weft.toml — every key is optional; flags and WE
 data = "./weft-data"
 
 # PostgreSQL instead of the embedded database (WEFT_DATABASE_URL, --database-url).
-# database_url = "postgres://weft@localhost/weft"
+# TLS follows the URL's sslmode, as libpq reads it: disable, prefer (the default: TLS if
+# the server offers it, certificate not checked), require (TLS, certificate not checked),
+# verify-ca (signed by a root of the system's trust store), verify-full (and naming the host).
+# database_url = "postgres://weft@localhost/weft?sslmode=verify-full"
 
 # Reader connections to PostgreSQL per node; writes use one more (WEFT_DB_POOL_SIZE).
 db_pool_size = 8

@@ -80,7 +80,7 @@ pub struct StreamQuery {
     pub after: Option<i64>,
     /// For browsers' `EventSource`, which cannot send an `Authorization` header.
     #[serde(default)]
-    pub access_token: Option<String>,
+    pub access_token: Option<weft_core::input::Short>,
 }
 
 /// `events/get`: events after `after`, waiting up to `timeout` seconds for the first.

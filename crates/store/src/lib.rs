@@ -3,6 +3,7 @@
 
 pub mod copy;
 pub mod pg;
+pub mod pg_tls;
 pub mod sql;
 pub mod sqlite;
 pub mod writer;

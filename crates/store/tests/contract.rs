@@ -439,3 +439,65 @@ async fn futures_join(handles: Vec<tokio::task::JoinHandle<Result<(), Error>>>) 
     }
     out
 }
+
+/// A server that answers PostgreSQL's request for TLS with "no", as one without TLS does.
+fn server_without_tls() -> std::net::SocketAddr {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        if let Ok((mut socket, _)) = listener.accept() {
+            let mut ssl_request = [0u8; 8];
+            if socket.read_exact(&mut ssl_request).is_ok() {
+                let _ = socket.write_all(b"N");
+            }
+        }
+    });
+    addr
+}
+
+/// Whether a connection to `url` is encrypted.
+fn encrypted_by(url: &str) -> Result<bool, Error> {
+    let mut c = weft_store::pg::open(url, |_| {})?;
+    let sql = "SELECT COALESCE((SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()), false)";
+    Ok(c.query_one(sql, &[]).unwrap().get(0))
+}
+
+#[test]
+fn postgres_connections_follow_the_urls_sslmode() {
+    // Required TLS from a server without it: no connection, and the error says why.
+    let addr = server_without_tls();
+    let Err(err) = weft_store::pg::open(&format!("postgres://weft@{addr}/weft?sslmode=require"), |_| {}) else {
+        panic!("connected without TLS although the URL requires it");
+    };
+    assert!(matches!(&err, Error::Unavailable(m) if m.contains("TLS")), "{err:?}");
+
+    let Some(base) = postgres_url() else { return };
+    let with = |mode: &str| format!("{base}{}sslmode={mode}", if base.contains('?') { '&' } else { '?' });
+    let encrypted = encrypted_by;
+    assert_eq!(encrypted(&with("disable")), Ok(false));
+    let mut plain = weft_store::pg::open(&with("disable"), |_| {}).unwrap();
+    let server_tls: String = plain.query_one("SHOW ssl", &[]).unwrap().get(0);
+    if server_tls == "on" {
+        assert_eq!(encrypted(&with("require")), Ok(true));
+        assert_eq!(encrypted(&base), Ok(true), "prefer is the default");
+        // A local server's certificate names a host (`localhost`), never the address the
+        // tests connect to: verify-full refuses it, whoever signed it.
+        let err = encrypted(&with("verify-full").replace("localhost", "127.0.0.1")).unwrap_err();
+        assert!(err.to_string().contains("certificate"), "{err}");
+        // verify-ca takes it only if the system trusts its signer (Debian's snakeoil
+        // certificate is in /etc/ssl/certs); then verify-full takes it by its name.
+        match encrypted(&with("verify-ca")) {
+            Ok(encrypted) => {
+                assert!(encrypted);
+                let by_name = with("verify-full").replace("127.0.0.1", "localhost");
+                assert_eq!(encrypted_by(&by_name), Ok(true), "{by_name}");
+            }
+            Err(e) => assert!(e.to_string().contains("certificate"), "{e}"),
+        }
+    } else {
+        let err = encrypted(&with("require")).unwrap_err();
+        assert!(err.to_string().contains("TLS"), "{err}");
+        assert_eq!(encrypted(&base), Ok(false), "prefer falls back to plain");
+    }
+}

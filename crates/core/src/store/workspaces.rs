@@ -25,6 +25,8 @@ pub trait Workspaces {
     fn workspace_user(&mut self, ws: WorkspaceId, user: UserId) -> Result<Option<WorkspaceUser>>;
     fn put_membership(&mut self, ws: WorkspaceId, user: UserId, m: Membership, now: i64) -> Result<()>;
     fn admin_count(&mut self, ws: WorkspaceId) -> Result<i64>;
+    /// Whether `user` is an admin of at least one workspace.
+    fn is_admin_anywhere(&mut self, user: UserId) -> Result<bool>;
 
     // groups
     fn insert_group(&mut self, ws: WorkspaceId, name: &str, description: &str, color: Option<i64>) -> Result<GroupId>;

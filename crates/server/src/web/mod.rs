@@ -75,7 +75,9 @@ async fn shell(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Res
         Ok(false) => return Redirect::to("/setup").into_response(),
         Ok(true) => {}
         Err(e) => {
-            return pages::message(&app, StatusCode::SERVICE_UNAVAILABLE, "Weft is unavailable", &e.to_string());
+            tracing::warn!(error = %e, "the app's page is unavailable");
+            let said = crate::api::error::UNAVAILABLE;
+            return pages::message(&app, StatusCode::SERVICE_UNAVAILABLE, "Weft is unavailable", said);
         }
     }
     let session = match session::cookie_token(&headers) {

@@ -524,3 +524,46 @@ both_backends! {
         t.app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn a_page_of_large_posts_stays_under_the_byte_limit_and_the_next_page_has_the_rest() {
+    use weft::api::handlers::MAX_PAGE_BYTES;
+    let t = Team::on(Backend::Sqlite).await;
+    let content = "lorem ipsum ".repeat(weft_core::input::MAX_CONTENT_LEN / 12);
+    let n = MAX_PAGE_BYTES / content.len() + 2;
+    let mut made = Vec::new();
+    for i in 0..n {
+        made.push(t.ana.add_thread(t.general, &format!("Big {i}"), &content).await.unwrap().id.0);
+    }
+    let mut seen = Vec::new();
+    let mut params = json!({"channel_id": t.general, "limit": 500});
+    loop {
+        let page = t.ana.get("threads/get", params.clone()).await.unwrap();
+        let size = serde_json::to_vec(&page).unwrap().len();
+        let items = page.as_array().unwrap();
+        assert!(size <= MAX_PAGE_BYTES, "a page of {} threads is {size} bytes", items.len());
+        if items.is_empty() {
+            break;
+        }
+        seen.extend(items.iter().map(id));
+        params["before_id"] = json!(id(items.last().unwrap()));
+    }
+    assert!(seen.len() > 1, "pages hold several large threads");
+    made.reverse();
+    assert_eq!(seen, made, "newest first, each thread once");
+    t.app.stop().await;
+}
+
+#[tokio::test]
+async fn health_tells_the_version_to_admins_only() {
+    let t = Team::on(Backend::Sqlite).await;
+    let url = format!("{}/health", t.app.base);
+    let anonymous = reqwest::Client::new().get(&url).send().await.unwrap().json::<Value>().await.unwrap();
+    assert_eq!((&anonymous["status"], anonymous.get("version")), (&json!("ok"), None), "{anonymous}");
+    // Bo is a member, not an admin; Ana administers the team's workspace.
+    let (_, member) = t.bo.send(t.bo.http().get(&url)).await.unwrap();
+    assert_eq!(member.get("version"), None, "{member}");
+    let (status, admin) = t.ana.send(t.ana.http().get(&url)).await.unwrap();
+    assert_eq!((status, &admin["version"]), (200, &json!(env!("CARGO_PKG_VERSION"))), "{admin}");
+    t.app.stop().await;
+}

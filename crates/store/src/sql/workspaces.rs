@@ -141,6 +141,15 @@ impl Workspaces for SqlTx<'_> {
         )
     }
 
+    fn is_admin_anywhere(&mut self, user: UserId) -> Result<bool> {
+        let n = self.count(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM workspace_users WHERE user_id = ? AND user_type = 'ADMIN' \
+             AND removed = 0 LIMIT 1) AS one",
+            args![user],
+        )?;
+        Ok(n > 0)
+    }
+
     fn insert_group(&mut self, ws: WorkspaceId, name: &str, description: &str, color: Option<i64>) -> Result<GroupId> {
         self.insert_id(
             "INSERT INTO user_groups (workspace_id, name, description, color) VALUES (?, ?, ?, ?) RETURNING id",

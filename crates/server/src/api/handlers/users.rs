@@ -15,8 +15,8 @@ use weft_core::{Error, Result, WorkspaceId};
 pub struct Login {
     /// Compared without surrounding spaces and case; not checked for shape (a wrong one is
     /// simply a wrong credential).
-    pub email: String,
-    pub password: String,
+    pub email: input::Short,
+    pub password: input::Short,
     /// Accepted for compatibility: session cookies belong to the web UI, API clients use
     /// the token.
     #[serde(default)]
@@ -103,7 +103,7 @@ pub async fn get_session_user(cx: Cx, _: NoParams) -> Result<User> {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct ValidateToken {
-    pub token: String,
+    pub token: input::Short,
 }
 
 pub async fn validate_token(cx: Cx, p: ValidateToken) -> Result<Status> {
@@ -165,7 +165,7 @@ impl JsonSchema for AwayModeInput {
                         "type": {"type": "string", "enum": AWAY_KINDS},
                         "date_from": {"type": "string", "format": "date", "nullable": true},
                         "date_to": {"type": "string", "format": "date"},
-                        "note": {"type": "string", "nullable": true},
+                        "note": {"type": "string", "nullable": true, "maxLength": input::MAX_SHORT_LEN},
                     },
                     "required": ["type", "date_to"],
                 },
@@ -195,7 +195,11 @@ fn away_mode(raw: Map<String, Value>) -> Result<AwayMode> {
     if date_from.as_ref().is_some_and(|f| *f > date_to) {
         return Err(Error::InvalidDateRange);
     }
-    Ok(AwayMode { kind, date_from, date_to, note: field("note")? })
+    let note = field("note")?;
+    if note.as_ref().is_some_and(|n| n.chars().count() > input::MAX_SHORT_LEN) {
+        return Err(Error::invalid("away_mode", format!("note is longer than {} characters", input::MAX_SHORT_LEN)));
+    }
+    Ok(AwayMode { kind, date_from, date_to, note })
 }
 
 /// A do-not-disturb boundary, `HH:MM`, or an empty string to clear it.
@@ -240,15 +244,15 @@ pub struct Update {
     #[serde(default)]
     pub timezone: Option<input::Timezone>,
     #[serde(default)]
-    pub profession: Option<String>,
+    pub profession: Option<input::Short>,
     #[serde(default)]
-    pub contact_info: Option<String>,
+    pub contact_info: Option<input::Short>,
     #[serde(default)]
     pub away_mode: Option<AwayModeInput>,
     /// ISO weekdays the person does not work (1 = Monday … 7 = Sunday).
     #[serde(default)]
     #[schemars(inner(range(min = 1, max = 7)))]
-    pub off_days: Option<Vec<i64>>,
+    pub off_days: Option<input::List<i64, 7>>,
     /// Unix seconds until which notifications are snoozed.
     #[serde(default)]
     pub snooze_until: Option<i64>,
@@ -267,10 +271,10 @@ pub async fn update(cx: Cx, p: Update) -> Result<Stored<User>> {
         name: p.name.map(input::Name::into_inner),
         email: p.email,
         timezone: p.timezone.map(input::Timezone::into_inner),
-        profession: p.profession,
-        contact_info: p.contact_info,
+        profession: p.profession.map(Into::into),
+        contact_info: p.contact_info.map(Into::into),
         away_mode: p.away_mode.map(AwayModeInput::into_update),
-        off_days: p.off_days,
+        off_days: p.off_days.map(Into::into),
         snooze_until: p.snooze_until,
         snooze_dnd_start: p.snooze_dnd_start.map(|t| t.0),
         snooze_dnd_end: p.snooze_dnd_end.map(|t| t.0),
@@ -287,13 +291,13 @@ pub struct UpdatePassword {
     pub new_password: input::Password,
     /// Checked when given.
     #[serde(default)]
-    pub current_password: Option<String>,
+    pub current_password: Option<input::Short>,
 }
 
 pub async fn update_password(cx: Cx, p: UpdatePassword) -> Result<Stored<User>> {
     let user = cx.actor()?.clone();
     if let Some(current) = p.current_password {
-        check_password(&cx, &user.email, current).await?;
+        check_password(&cx, &user.email, current.into()).await?;
     }
     let new = p.new_password;
     let hash = password_work(&cx, move || auth::hash_password(new.expose())).await?;

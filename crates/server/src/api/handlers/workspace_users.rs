@@ -89,7 +89,7 @@ pub struct GetByEmail {
     /// The workspace.
     pub id: WorkspaceId,
     /// Any string: one that is not a member's email (or not an email) is not found.
-    pub email: String,
+    pub email: input::Short,
 }
 
 pub async fn get_by_email(cx: Cx, p: GetByEmail) -> Result<WorkspaceUser> {
@@ -119,13 +119,13 @@ pub struct Add {
     pub email: input::Email,
     /// Accepted for compatibility; the account keeps its own name.
     #[serde(default)]
-    pub name: Option<String>,
+    pub name: Option<input::Short>,
     /// USER when not given.
     #[serde(default)]
     pub user_type: Option<Role>,
     /// Channels of the workspace to add the member to.
     #[serde(default)]
-    pub channel_ids: Option<Vec<ChannelId>>,
+    pub channel_ids: Option<input::List<ChannelId>>,
 }
 
 pub async fn add(cx: Cx, p: Add) -> Result<Stored<WorkspaceUser>> {
