@@ -218,7 +218,7 @@ impl Plan {
             };
             if let Ok(dt) = dt {
                 let ambiguous = self.tz.to_ambiguous_timestamp(dt);
-                out.extend(ambiguous.clone().earlier().ok().map(|t| t.as_second()));
+                out.extend(ambiguous.earlier().ok().map(|t| t.as_second()));
                 out.extend(ambiguous.later().ok().map(|t| t.as_second()));
             }
         };
