@@ -54,12 +54,13 @@ pub fn notified(
             }
         }
     }
-    // Only those who can see the channel: members, and non-guests of a public one.
+    // Only those who can see the channel: members (only active members of the workspace
+    // are: leaving it takes them out of its channels), and non-guests of a public one.
     let mut visible = Vec::with_capacity(reasons.len());
     for (u, reason) in reasons {
         let sees = ch.user_ids.contains(&u)
             || match tx.membership(ch.workspace_id, u)? {
-                Some(m) if !m.removed => policy::can_see_channel(m.user_type, ch, u),
+                Some(m) if m.is_active() => policy::can_see_channel(m.user_type, ch, u),
                 _ => false,
             };
         if sees {

@@ -162,7 +162,7 @@ pub fn availability(
     let mut out = Vec::with_capacity(users.len());
     for &u in users {
         match tx.membership(ws, u)? {
-            Some(m) if !m.removed => {}
+            Some(m) if m.is_active() => {}
             _ => return Err(Error::NotFound(NotFound::User)),
         }
         let user = tx.user(u)?.ok_or(Error::NotFound(NotFound::User))?;

@@ -99,7 +99,7 @@ pub(crate) fn mentions(
     }
     let mut users = Vec::new();
     for u in text::user_mentions(content) {
-        if tx.membership(ws, u)?.is_some_and(|m| !m.removed) {
+        if tx.membership(ws, u)?.is_some_and(|m| m.is_active()) {
             users.push(u);
         }
     }

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use std::borrow::Cow;
 use weft_core::input::{self, reject};
 use weft_core::model::{AwayMode, User};
-use weft_core::services::{auth, users};
+use weft_core::services::{auth, password_reset, users};
 use weft_core::{Error, Result, WorkspaceId};
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -251,10 +251,18 @@ pub struct Update {
     /// One of the user's workspaces.
     #[serde(default)]
     pub default_workspace: Option<WorkspaceId>,
+    /// The current password: required to change the email.
+    #[serde(default)]
+    pub password: Option<String>,
 }
 
 pub async fn update(cx: Cx, p: Update) -> Result<Stored<User>> {
-    let actor = cx.actor()?.id;
+    let me = cx.actor()?.clone();
+    let actor = me.id;
+    if p.email.as_ref().is_some_and(|e| e.as_str() != me.email) {
+        let current = p.password.ok_or_else(|| Error::missing("password"))?;
+        check_password(&cx, &me.email, current).await?;
+    }
     let up = users::Update {
         name: p.name.map(input::Name::into_inner),
         email: p.email,
@@ -277,16 +285,13 @@ pub async fn update(cx: Cx, p: Update) -> Result<Stored<User>> {
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct UpdatePassword {
     pub new_password: input::Password,
-    /// Checked when given.
-    #[serde(default)]
-    pub current_password: Option<String>,
+    /// The password in use: a stolen session alone cannot take over the account.
+    pub current_password: String,
 }
 
 pub async fn update_password(cx: Cx, p: UpdatePassword) -> Result<Stored<User>> {
     let user = cx.actor()?.clone();
-    if let Some(current) = p.current_password {
-        check_password(&cx, &user.email, current).await?;
-    }
+    check_password(&cx, &user.email, p.current_password).await?;
     let new = p.new_password;
     let hash = tokio::task::spawn_blocking(move || auth::hash_password(new.expose()))
         .await
@@ -324,12 +329,66 @@ pub async fn heartbeat(cx: Cx, _: Presence) -> Result<Status> {
 }
 
 /// For actions that ask for the password again: `WrongCredentials` unless it matches.
-/// Hashing runs off the async workers.
+/// Wrong guesses count against the sign-in throttle, so a stolen session cannot be used
+/// to guess the password. Hashing runs off the async workers.
 pub(crate) async fn check_password(cx: &Cx, email: &str, password: String) -> Result<()> {
-    let email = email.to_string();
-    let hash = cx.read(move |tx| users::credentials(tx, &email)).await?.map(|(_, h)| h).unwrap_or_default();
+    let now = cx.now();
+    cx.app.login_throttle.check(email, cx.ip, now)?;
+    let lookup = email.to_string();
+    let hash = cx.read(move |tx| users::credentials(tx, &lookup)).await?.map(|(_, h)| h).unwrap_or_default();
     let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
         .await
         .map_err(|e| Error::Internal(e.to_string()))?;
-    if ok { Ok(()) } else { Err(Error::WrongCredentials) }
+    if ok {
+        Ok(())
+    } else {
+        cx.app.login_throttle.failed(email, cx.ip, now);
+        Err(Error::WrongCredentials)
+    }
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct ResetPassword {
+    pub email: input::Email,
+}
+
+/// `users/reset_password`: the same answer whether or not the email has an account; for
+/// one that does, a single-use link valid for an hour is emailed. Limited per email and
+/// per client address (every request counts).
+pub async fn reset_password(cx: Cx, p: ResetPassword) -> Result<Status> {
+    let now = cx.now();
+    let email = p.email.into_inner();
+    cx.app.reset_throttle.attempt(&email, cx.ip, now)?;
+    let (base, send) = (cx.app.base_url.clone(), cx.app.mailer.is_some());
+    cx.app.store.write(move |tx| password_reset::request(tx, &email, &base, send, now)).await?;
+    Ok(ok())
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct SetPassword {
+    /// The code of the emailed link.
+    pub reset_code: String,
+    pub new_password: input::Password,
+}
+
+/// `users/set_password`: a reset code's account gets the new password; every session ends
+/// and the answer is the user with a new token.
+pub async fn set_password(cx: Cx, p: SetPassword) -> Result<User> {
+    set_password_with_code(&cx.app, p.reset_code, p.new_password).await
+}
+
+/// Shared with the reset page.
+pub(crate) async fn set_password_with_code(
+    app: &crate::app::App,
+    code: String,
+    password: input::Password,
+) -> Result<User> {
+    let hash = tokio::task::spawn_blocking(move || auth::hash_password(password.expose()))
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))??;
+    let (token, token_hash) = auth::new_token()?;
+    let now = app.clock.now();
+    let user = app.store.write(move |tx| password_reset::set(tx, &code, &hash, &token, &token_hash, now)).await?;
+    app.tokens.forget_user(user.id);
+    Ok(user)
 }
