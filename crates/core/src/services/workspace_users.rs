@@ -114,14 +114,14 @@ pub fn remove(tx: &mut dyn Tx, actor: UserId, ws: WorkspaceId, user: UserId, now
     tx.put_membership(ws, user, Membership { user_type: current.user_type, removed: true, pending: false }, now)?;
     tx.delete_invitations_of(ws, user)?;
     tx.set_invited_name(ws, user, None)?;
-    leave_everything(tx, ws, user, now)?;
     let wu = tx.workspace_user(ws, user)?.ok_or(Error::NotFound(NotFound::User))?;
     let audience = Audience::workspace().and_user(user);
     emit(tx, ws, "workspace_user_removed", audience, &wu, now)?;
     if current.is_active() {
         notify::membership(tx, user, ws, None, NotifyReason::RemovedFromWorkspace, actor, now)?;
     }
-    Ok(())
+    // Last: nothing more is pushed to them from this workspace, that notice included.
+    leave_everything(tx, ws, user, now)
 }
 
 /// Takes someone who left the workspace out of its channels, conversations and groups

@@ -68,7 +68,7 @@ pub async fn get(cx: Cx, p: Get) -> Result<Vec<WorkspaceUser>> {
 pub async fn get_ids(cx: Cx, p: ById) -> Result<Vec<UserId>> {
     let actor = cx.actor()?.id;
     let all = cx.read(move |tx| wu::list(tx, actor, p.id)).await?;
-    Ok(all.into_iter().filter(|u| !u.removed).map(|u| u.id).collect())
+    Ok(all.into_iter().filter(|u| !u.removed && !u.invite_pending).map(|u| u.id).collect())
 }
 
 /// One member of a workspace.
