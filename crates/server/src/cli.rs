@@ -302,9 +302,8 @@ pub async fn reset_password(args: ResetPasswordArgs) -> Result<(), String> {
     let base = base_url(&config);
     let store = config.open_store().map_err(|e| e.to_string())?;
     let now = weft_core::Clock::now(&SystemClock);
-    let result = store
-        .write(move |tx| weft_core::services::password_reset::request(tx, &email, &base, false, now))
-        .await;
+    let result =
+        store.write(move |tx| weft_core::services::password_reset::request(tx, &email, &base, false, now)).await;
     store.close().await;
     let code = result.map_err(|e| e.to_string())?.ok_or("no account with a password has this email")?;
     println!("{}", weft_core::services::password_reset::reset_url(&base_url(&config), &code));

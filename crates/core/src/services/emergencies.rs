@@ -110,12 +110,8 @@ pub fn raise(
 /// first.
 pub fn list(tx: &mut dyn Tx, actor: UserId, ws: WorkspaceId) -> Result<Vec<Emergency>> {
     let role = access::role_in(tx, ws, actor)?;
-    let visible: HashSet<ChannelId> = tx
-        .channels_in(ws, actor)?
-        .iter()
-        .filter(|c| policy::can_see_channel(role, c, actor))
-        .map(|c| c.id)
-        .collect();
+    let visible: HashSet<ChannelId> =
+        tx.channels_in(ws, actor)?.iter().filter(|c| policy::can_see_channel(role, c, actor)).map(|c| c.id).collect();
     let mut log = tx.emergencies(ws, LOG_LIMIT)?;
     log.retain(|e| visible.contains(&e.channel_id));
     Ok(log)

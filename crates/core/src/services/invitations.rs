@@ -139,7 +139,13 @@ fn issue(
 }
 
 /// Channels of `ws` the actor can see, for an invitation to put the newcomer in.
-pub fn check_channels(tx: &mut dyn Tx, actor: UserId, role: UserType, ws: WorkspaceId, ids: &[ChannelId]) -> Result<()> {
+pub fn check_channels(
+    tx: &mut dyn Tx,
+    actor: UserId,
+    role: UserType,
+    ws: WorkspaceId,
+    ids: &[ChannelId],
+) -> Result<()> {
     for &id in ids {
         match tx.channel(id, actor)? {
             Some(ch) if ch.workspace_id == ws && policy::can_see_channel(role, &ch, actor) => {}
@@ -151,7 +157,14 @@ pub fn check_channels(tx: &mut dyn Tx, actor: UserId, role: UserType, ws: Worksp
 
 /// `workspace_users/resend_invite`: a fresh link for a pending member (the old one stops
 /// working). Admins only. Answers the code.
-pub fn resend(tx: &mut dyn Tx, actor: UserId, ws: WorkspaceId, user: UserId, links: &Links, now: i64) -> Result<String> {
+pub fn resend(
+    tx: &mut dyn Tx,
+    actor: UserId,
+    ws: WorkspaceId,
+    user: UserId,
+    links: &Links,
+    now: i64,
+) -> Result<String> {
     let (workspace, role) = access::workspace(tx, ws, actor)?;
     if !policy::can_administer_workspace(role) {
         return Err(Error::forbidden("only admins can invite people"));

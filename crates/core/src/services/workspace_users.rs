@@ -86,7 +86,12 @@ pub fn update(
 
 /// The one last-admin rule: a change that takes `current` from being an active admin to
 /// anything else (`to`: the new role; None: removed) is refused if they are the last one.
-fn loses_last_admin(tx: &mut dyn Tx, ws: WorkspaceId, current: Membership, to: impl Into<Option<UserType>>) -> Result<bool> {
+fn loses_last_admin(
+    tx: &mut dyn Tx,
+    ws: WorkspaceId,
+    current: Membership,
+    to: impl Into<Option<UserType>>,
+) -> Result<bool> {
     let stays_admin = to.into() == Some(UserType::Admin);
     Ok(current.is_active() && current.user_type == UserType::Admin && !stays_admin && tx.admin_count(ws)? <= 1)
 }

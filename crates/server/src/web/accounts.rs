@@ -3,9 +3,7 @@
 //! sign-in: posts from other sites are refused, and a signed-in action needs the page's
 //! CSRF token.
 
-use super::pages::{
-    error_box, field, internal, message, page, plain_error, refused_cross_site, signed_in,
-};
+use super::pages::{error_box, field, internal, message, page, plain_error, refused_cross_site, signed_in};
 use super::session;
 use crate::app::App;
 use axum::extract::{ConnectInfo, Path, State};
@@ -76,7 +74,14 @@ pub struct InviteForm {
     csrf: Option<String>,
 }
 
-fn invite_page(app: &App, status: StatusCode, code: &str, opened: &invitations::Opened, form: &InviteForm, error: Option<&str>) -> Response {
+fn invite_page(
+    app: &App,
+    status: StatusCode,
+    code: &str,
+    opened: &invitations::Opened,
+    form: &InviteForm,
+    error: Option<&str>,
+) -> Response {
     let here = format!("/invite/{code}");
     let intro = format!(
         "<h1>Join {ws}</h1><p>{by} invited you to {ws} on Weft. Choose your name and a password.</p>",
@@ -171,7 +176,9 @@ pub async fn invite(
         return match app.store.write(move |tx| invitations::accept_as(tx, &code, user.id, now)).await {
             Ok(ws) => Redirect::to(&workspace_path(ws.id)).into_response(),
             Err(Error::NotFound(_)) => dead_link(&app, "invitation"),
-            Err(e @ Error::Forbidden(_)) => message(&app, StatusCode::FORBIDDEN, "Not your invitation", &plain_error(&e)),
+            Err(e @ Error::Forbidden(_)) => {
+                message(&app, StatusCode::FORBIDDEN, "Not your invitation", &plain_error(&e))
+            }
             Err(e) => internal(&app, &e),
         };
     }
@@ -199,7 +206,9 @@ pub async fn invite(
     let t = token.clone();
     let accepted = app
         .store
-        .write(move |tx| invitations::accept_new_account(tx, &code, &name, timezone, &password_hash, &t, &token_hash, now))
+        .write(move |tx| {
+            invitations::accept_new_account(tx, &code, &name, timezone, &password_hash, &t, &token_hash, now)
+        })
         .await;
     match accepted {
         Ok((_, ws)) => signed_in(&app, &token, &workspace_path(ws)),
@@ -302,7 +311,9 @@ pub async fn join(
     }
     let links = app.invitation_links();
     match app.store.write(move |tx| invitations::request_by_link(tx, &code, &email, &links, now)).await {
-        Ok(()) => check_your_email(&app, "If the address is right, an invitation is on its way. Open the link in it to join."),
+        Ok(()) => {
+            check_your_email(&app, "If the address is right, an invitation is on its way. Open the link in it to join.")
+        }
         Err(Error::NotFound(_)) => dead_link(&app, "join"),
         Err(e) => internal(&app, &e),
     }
@@ -381,7 +392,13 @@ fn new_password_page(app: &App, status: StatusCode, code: &str, error: Option<&s
          <p class=\"hint\">At least {min} characters.</p><button type=\"submit\">Set the password</button></form>",
         error = error_box(error),
         code = escape(code),
-        password = field("New password", "password", "password", "", "autocomplete=\"new-password\" minlength=\"8\" autofocus"),
+        password = field(
+            "New password",
+            "password",
+            "password",
+            "",
+            "autocomplete=\"new-password\" minlength=\"8\" autofocus"
+        ),
         min = input::MIN_PASSWORD_LEN,
     );
     page(app, status, "Choose a new password", &body)

@@ -407,8 +407,11 @@ trait ThreadTo {
 
 impl ThreadTo for Client {
     async fn add_thread_to(&self, channel: i64, title: &str, recipients: Value) -> Value {
-        self.post("threads/add", json!({"channel_id": channel, "title": title, "content": "x", "recipients": recipients}))
-            .await
-            .unwrap()
+        self.post(
+            "threads/add",
+            json!({"channel_id": channel, "title": title, "content": "x", "recipients": recipients}),
+        )
+        .await
+        .unwrap()
     }
 }

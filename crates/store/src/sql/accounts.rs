@@ -137,10 +137,8 @@ impl Accounts for SqlTx<'_> {
     }
 
     fn take_password_reset(&mut self, code_hash: &str) -> Result<Option<(UserId, i64)>> {
-        let row = self.one(
-            "DELETE FROM password_resets WHERE code_hash = ? RETURNING user_id, expires_ts",
-            args![code_hash],
-        )?;
+        let row = self
+            .one("DELETE FROM password_resets WHERE code_hash = ? RETURNING user_id, expires_ts", args![code_hash])?;
         row.map(|r| Ok((UserId(r.i64(0)?), r.i64(1)?))).transpose()
     }
 
