@@ -246,6 +246,29 @@ both_backends! {
         t.app.stop().await;
     }
 
+    async fn a_join_link_opened_signed_out_emails_an_invitation(b: Backend) {
+        let sink = SmtpSink::start().await;
+        let t = Team::on_with(b, with_mail(&sink)).await;
+        let link = t.ana.post("join_links/add", json!({"workspace_id": t.ws, "max_uses": 5})).await.unwrap();
+        let path = format!("/join/{}", link["url"].as_str().unwrap().rsplit('/').next().unwrap());
+        let (status, html) = page(&t.app, &path, None).await;
+        assert!(status == StatusCode::OK && html.contains("Sign in to join") && html.contains("Email me an invitation"), "{html}");
+        // The same answer for someone new and for an account (Oz's).
+        let new = submit(&t.app, &path, None, &[("email", "fay@example.test")]).await;
+        let (new_status, new_page) = (new.status(), new.text().await.unwrap());
+        let known = submit(&t.app, &path, None, &[("email", "oz@example.test")]).await;
+        assert_eq!((new_status, new_page.clone()), (known.status(), known.text().await.unwrap()));
+        assert!(new_page.contains("Check your email"), "{new_page}");
+        let invitation = mails_to(&t.app, &sink, "fay@example.test").await.pop().expect("an invitation");
+        let invite = link_path(&invitation, "/invite/");
+        let r = submit(&t.app, &invite, None, &[("name", "Fay"), ("password", "fay's password")]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(mails_to(&t.app, &sink, "oz@example.test").await.len(), 1, "Oz is invited, to accept signed in");
+        let links = t.ana.get("join_links/get", json!({"workspace_id": t.ws})).await.unwrap();
+        assert_eq!(links[0]["uses"], 2);
+        t.app.stop().await;
+    }
+
     async fn a_password_is_reset_through_the_emailed_link(b: Backend) {
         let sink = SmtpSink::start().await;
         let t = Team::on_with(b, with_mail(&sink)).await;
@@ -370,6 +393,39 @@ both_backends! {
         assert!(notes["notifications"].as_array().unwrap().iter().any(|n| n["thread_id"] == back["id"]), "{notes}");
         // Back in the workspace, not back in the private channel.
         assert_eq!(t.bo.get("channels/getone", json!({"id": ops.id.0})).await.unwrap_err().status, 404);
+        t.app.stop().await;
+    }
+
+    async fn operators_print_invitation_and_reset_links(b: Backend) {
+        let t = Team::on(b).await;
+        let admin = |args: &[&str]| {
+            let config = t.app.node().config.clone();
+            let mut all: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+            match &config.database_url {
+                Some(url) => all.extend(["--database-url".to_string(), url.clone()]),
+                None => all.extend(["--data".to_string(), config.data.display().to_string()]),
+            }
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_weft")).args(&all).output().unwrap();
+            (out.status.success(), String::from_utf8_lossy(&out.stdout).trim().to_string())
+        };
+        let ws = t.ws.to_string();
+        let (ok, link) = admin(&["admin", "invite", "--email", "eve@example.test", "--workspace", &ws]);
+        assert!(ok && link.contains("/invite/"), "{link}");
+        let path = format!("/invite/{}", link.rsplit('/').next().unwrap());
+        let r = submit(&t.app, &path, None, &[("name", "Eve"), ("password", "eve's good password")]).await;
+        assert_eq!((r.status(), location(&r)), (StatusCode::SEE_OTHER, format!("/a/{}", t.ws)));
+        let (eve, _) = t.app.anon.login("eve@example.test", "eve's good password").await.unwrap();
+        eve.get("channels/get", json!({"workspace_id": t.ws})).await.unwrap();
+        // Already a member: nothing to invite.
+        assert!(!admin(&["admin", "invite", "--email", "bo@example.test", "--workspace", &ws]).0);
+
+        let (ok, link) = admin(&["admin", "reset-password", "--email", "bo@example.test"]);
+        assert!(ok && link.contains("/reset-password/"), "{link}");
+        let path = format!("/reset-password/{}", link.rsplit('/').next().unwrap());
+        let r = submit(&t.app, &path, None, &[("password", "bo's new password")]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        t.app.anon.login("bo@example.test", "bo's new password").await.unwrap();
+        assert!(!admin(&["admin", "reset-password", "--email", "nobody@example.test"]).0);
         t.app.stop().await;
     }
 
