@@ -28,8 +28,9 @@ pub struct AddLink {
     pub max_uses: Option<u32>,
 }
 
-/// Makes a join link (admins). The answer holds its URL; the server keeps only a hash.
-pub async fn add(cx: Cx, p: AddLink) -> Result<Stored<JoinLink>> {
+/// Makes a join link (admins). The answer holds its URL; the server keeps only a hash —
+/// so the answer is not kept for retries either (a retry makes another link).
+pub async fn add(cx: Cx, p: AddLink) -> Result<JoinLink> {
     let actor = cx.actor()?.id;
     let days = i64::from(p.days.unwrap_or(7));
     if !(1..=365).contains(&days) {
@@ -47,7 +48,7 @@ pub async fn add(cx: Cx, p: AddLink) -> Result<Stored<JoinLink>> {
         max_uses,
     };
     let base = cx.app.base_url.clone();
-    cx.write(move |tx| invitations::create_link(tx, actor, p.workspace_id, link, &base, now)).await
+    cx.app.store.write(move |tx| invitations::create_link(tx, actor, p.workspace_id, link, &base, now)).await
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
