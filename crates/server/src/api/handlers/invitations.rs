@@ -21,22 +21,22 @@ pub struct AddLink {
     /// Days the link works; 7 when not given.
     #[serde(default)]
     #[schemars(range(min = 1, max = 365))]
-    pub days: Option<u16>,
+    pub days: Option<i64>,
     /// How many people may join through it; no limit when not given.
     #[serde(default)]
     #[schemars(range(min = 1, max = 100000))]
-    pub max_uses: Option<u32>,
+    pub max_uses: Option<i64>,
 }
 
 /// Makes a join link (admins). The answer holds its URL; the server keeps only a hash —
 /// so the answer is not kept for retries either (a retry makes another link).
 pub async fn add(cx: Cx, p: AddLink) -> Result<JoinLink> {
     let actor = cx.actor()?.id;
-    let days = i64::from(p.days.unwrap_or(7));
+    let days = p.days.unwrap_or(7);
     if !(1..=365).contains(&days) {
         return Err(weft_core::Error::invalid("days", "between 1 and 365"));
     }
-    let max_uses = p.max_uses.map(i64::from);
+    let max_uses = p.max_uses;
     if max_uses.is_some_and(|m| !(1..=100_000).contains(&m)) {
         return Err(weft_core::Error::invalid("max_uses", "between 1 and 100000"));
     }
