@@ -114,6 +114,33 @@ pub struct WorkspaceUser {
     pub away_mode: Option<AwayMode>,
     #[serde(default)]
     pub off_days: Vec<i64>,
+    /// Weft: invited and not accepted yet. Such a member reads nothing of the workspace, and
+    /// shows only what the inviter gave (email, name), never the account's own profile.
+    #[serde(default)]
+    pub invite_pending: bool,
+}
+
+/// Weft: a reusable link that lets people join a workspace (`join_links/*`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct JoinLink {
+    pub id: i64,
+    pub workspace_id: WorkspaceId,
+    /// The admin who made it.
+    pub creator: UserId,
+    /// The role people who join through it get.
+    pub user_type: UserType,
+    /// Channels they are put in.
+    pub channel_ids: Vec<ChannelId>,
+    pub created_ts: i64,
+    pub expires_ts: i64,
+    /// How many people may use it; absent: no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_uses: Option<i64>,
+    pub uses: i64,
+    pub revoked: bool,
+    /// The link itself: only in the answer that made it (the server keeps only a hash).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]

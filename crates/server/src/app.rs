@@ -31,6 +31,9 @@ pub struct App {
     pub rate_limiter: RateLimiter,
     /// Password hashes computed at once: each holds ~19 MiB and a core for a while.
     pub password_hashes: tokio::sync::Semaphore,
+    /// Requests that email someone a link (a password reset, an invitation asked for
+    /// through a join link), per email and per client address: each request counts.
+    pub reset_throttle: LoginThrottle,
     pub tokens: api::TokenCache,
     pub feed: Feed,
     /// Sends email; None without `--smtp-url`.
@@ -80,6 +83,7 @@ impl Server {
             clock,
             api,
             login_throttle: LoginThrottle::default(),
+            reset_throttle: LoginThrottle::default(),
             tokens: api::TokenCache::default(),
             feed: Feed::new(head),
             mailer,
@@ -112,6 +116,17 @@ impl Server {
             Err(e) => tracing::error!(error = %e, "server task failed"),
         }
         self.app.store.close().await;
+    }
+}
+
+impl App {
+    /// Where invitation links point, how long they last, and whether they are emailed.
+    pub fn invitation_links(&self) -> weft_core::services::invitations::Links {
+        weft_core::services::invitations::Links {
+            base_url: self.base_url.clone(),
+            invitation_ttl_s: self.config.invitation_days * 86_400,
+            send_email: self.mailer.is_some(),
+        }
     }
 }
 

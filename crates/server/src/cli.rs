@@ -62,6 +62,9 @@ pub struct ServeArgs {
     /// Let anyone create an account through users/register
     #[arg(long, env = "WEFT_OPEN_REGISTRATION")]
     pub open_registration: bool,
+    /// How many days an emailed invitation link works [default: 7]
+    #[arg(long, env = "WEFT_INVITATION_DAYS", value_name = "DAYS", value_parser = clap::value_parser!(i64).range(1..=365))]
+    pub invitation_days: Option<i64>,
     /// A reverse proxy whose X-Forwarded-For header is trusted (repeatable)
     #[arg(long = "trusted-proxy", env = "WEFT_TRUSTED_PROXIES", value_delimiter = ',', value_name = "IP")]
     pub trusted_proxies: Vec<IpAddr>,
@@ -146,6 +149,38 @@ pub enum AdminCommand {
         two hours, or a permanent refusal such as an unknown recipient) is parked; fix the cause, then queue \
         it again with --retry-parked.")]
     MailStatus(MailStatusArgs),
+    /// Invite someone to a workspace and print the invitation link (no email is sent)
+    #[command(long_about = "Invite someone to a workspace and print the invitation link, for instances \
+        without email: send it to them yourself. It works once, for invitation_days (default 7). Someone \
+        without an account chooses a name and password there; someone with an account signs in to accept. \
+        Running it again makes a new link (the old one stops working).")]
+    Invite(InviteArgs),
+    /// Print a single-use link that lets someone choose a new password (valid one hour)
+    ResetPassword(ResetPasswordArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct InviteArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Whom to invite
+    #[arg(long)]
+    pub email: String,
+    /// The workspace's id
+    #[arg(long, value_name = "ID")]
+    pub workspace: i64,
+    /// The role they get: user, guest or admin
+    #[arg(long, default_value = "user")]
+    pub role: String,
+}
+
+#[derive(Args, Debug)]
+pub struct ResetPasswordArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The account's email
+    #[arg(long)]
+    pub email: String,
 }
 
 #[derive(Args, Debug)]
@@ -222,6 +257,9 @@ pub fn serve_config(args: &ServeArgs) -> Result<Config, String> {
     if args.open_registration {
         config.open_registration = true;
     }
+    if let Some(d) = args.invitation_days {
+        config.invitation_days = d;
+    }
     if !args.trusted_proxies.is_empty() {
         config.trusted_proxies = args.trusted_proxies.clone();
     }
@@ -252,6 +290,9 @@ pub fn serve_config(args: &ServeArgs) -> Result<Config, String> {
     {
         return Err(format!("--public-url must start with http:// or https:// (got {u})"));
     }
+    if !(1..=365).contains(&config.invitation_days) {
+        return Err(format!("invitation_days must be between 1 and 365 (got {})", config.invitation_days));
+    }
     crate::mail::check(&config)?;
     Ok(config)
 }
@@ -272,6 +313,50 @@ pub async fn create_user(args: CreateUserArgs) -> Result<(), String> {
     let user = result.map_err(|e| e.to_string())?;
     println!("{}", user.id);
     eprintln!("Created {} <{}>. Sign in with users/login.", user.name, user.email);
+    Ok(())
+}
+
+/// The start of links for commands that run without a server: `public_url`, else the
+/// listen address.
+fn base_url(config: &Config) -> String {
+    let url = config.public_url.clone().unwrap_or_else(|| format!("http://{}", config.listen));
+    url.trim_end_matches('/').to_string()
+}
+
+pub async fn invite(args: InviteArgs) -> Result<(), String> {
+    let config = resolve(&args.data)?;
+    let email = weft_core::input::Email::parse(&args.email).map_err(|e| e.to_string())?;
+    let role = weft_core::model::UserType::parse(&args.role).ok_or("--role must be user, guest or admin")?;
+    let ws = weft_core::WorkspaceId(args.workspace);
+    let links = weft_core::services::invitations::Links {
+        base_url: base_url(&config),
+        invitation_ttl_s: config.invitation_days * 86_400,
+        send_email: false,
+    };
+    let store = config.open_store().map_err(|e| e.to_string())?;
+    let now = weft_core::Clock::now(&SystemClock);
+    let result = store
+        .write(move |tx| weft_core::services::invitations::operator_invite(tx, ws, &email, role, &links, now))
+        .await;
+    store.close().await;
+    let url = result.map_err(|e| e.to_string())?;
+    println!("{url}");
+    eprintln!("Send this link to {}: it works once, for {} days.", args.email.trim(), config.invitation_days);
+    Ok(())
+}
+
+pub async fn reset_password(args: ResetPasswordArgs) -> Result<(), String> {
+    let config = resolve(&args.data)?;
+    let email = weft_core::input::Email::parse(&args.email).map_err(|e| e.to_string())?.into_inner();
+    let base = base_url(&config);
+    let store = config.open_store().map_err(|e| e.to_string())?;
+    let now = weft_core::Clock::now(&SystemClock);
+    let result =
+        store.write(move |tx| weft_core::services::password_reset::request(tx, &email, &base, false, now)).await;
+    store.close().await;
+    let code = result.map_err(|e| e.to_string())?.ok_or("no account with a password has this email")?;
+    println!("{}", weft_core::services::password_reset::reset_url(&base_url(&config), &code));
+    eprintln!("The link works once, for an hour, and signs the person out everywhere.");
     Ok(())
 }
 

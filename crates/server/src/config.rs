@@ -9,6 +9,7 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATA: &str = "./weft-data";
 pub const DEFAULT_CONFIG_FILE: &str = "weft.toml";
 pub const DEFAULT_PASSWORD_HASHES: usize = 4;
+pub const DEFAULT_INVITATION_DAYS: i64 = 7;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -22,6 +23,8 @@ pub struct Config {
     pub listen: SocketAddr,
     /// Anyone may create an account with `users/register`.
     pub open_registration: bool,
+    /// How many days an emailed invitation link works.
+    pub invitation_days: i64,
     /// Reverse proxies whose `X-Forwarded-For` header is believed.
     pub trusted_proxies: Vec<IpAddr>,
     /// `tracing` filter, e.g. `info` or `weft=debug`.
@@ -71,6 +74,7 @@ impl Default for Config {
             db_pool_size: 8,
             listen: DEFAULT_LISTEN.parse().expect("valid default address"),
             open_registration: false,
+            invitation_days: DEFAULT_INVITATION_DAYS,
             trusted_proxies: Vec::new(),
             log: "info".into(),
             public_url: None,
@@ -93,6 +97,7 @@ pub struct FileConfig {
     pub db_pool_size: Option<usize>,
     pub listen: Option<SocketAddr>,
     pub open_registration: Option<bool>,
+    pub invitation_days: Option<i64>,
     pub trusted_proxies: Option<Vec<IpAddr>>,
     pub log: Option<String>,
     pub public_url: Option<String>,
@@ -133,6 +138,9 @@ impl FileConfig {
         }
         if let Some(v) = self.open_registration {
             c.open_registration = v;
+        }
+        if let Some(v) = self.invitation_days {
+            c.invitation_days = v;
         }
         if let Some(v) = self.trusted_proxies {
             c.trusted_proxies = v;
@@ -183,6 +191,9 @@ listen = "127.0.0.1:8080"
 # Let anyone create an account through users/register (WEFT_OPEN_REGISTRATION).
 open_registration = false
 
+# How many days an emailed invitation link works (WEFT_INVITATION_DAYS, --invitation-days).
+invitation_days = 7
+
 # Reverse proxies whose X-Forwarded-For header is trusted (WEFT_TRUSTED_PROXIES).
 trusted_proxies = []
 
@@ -209,6 +220,7 @@ log = "info"
 # about 19 MiB and a core for a moment. More wait their turn (WEFT_PASSWORD_HASHES).
 password_hashes = 4
 
+# (Tables come last: every key after a [table] line belongs to it.)
 # Requests per minute, per person and per client address; 0 turns a limit off. Over a
 # limit the answer is 429 with Retry-After. Each call inside a batch counts.
 # (WEFT_RATE_WRITES, WEFT_RATE_WRITES_PER_ADDRESS, WEFT_RATE_SEARCHES,

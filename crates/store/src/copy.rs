@@ -49,6 +49,8 @@ pub const TABLES: &[(&str, &str)] = &[
     ("mail_cursor", "id"),
     ("mail_outbox", "id"),
     ("mail_unsubscribe", "user_id, workspace_id"),
+    ("invitations", "id"),
+    ("password_resets", "code_hash"),
 ];
 
 /// Tables whose `id` comes from an identity column in PostgreSQL, and the lowest value
@@ -67,6 +69,7 @@ const IDENTITIES: &[(&str, i64)] = &[
     ("pushes", 1),
     ("emergencies", 1),
     ("mail_outbox", 1),
+    ("invitations", 1),
 ];
 
 /// Rows read and written per step.

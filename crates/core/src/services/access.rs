@@ -10,7 +10,7 @@ use crate::store::Tx;
 /// The actor's role in a workspace they are an active member of.
 pub fn role_in(tx: &mut dyn Tx, ws: WorkspaceId, user: UserId) -> Result<UserType> {
     match tx.membership(ws, user)? {
-        Some(m) if !m.removed => Ok(m.user_type),
+        Some(m) if m.is_active() => Ok(m.user_type),
         _ => Err(Error::NotFound(NotFound::Workspace)),
     }
 }

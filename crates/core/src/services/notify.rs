@@ -55,13 +55,14 @@ pub fn notified(
             }
         }
     }
-    // Only those who can see the channel: members, and non-guests of a public one.
+    // Only those who can see the channel: members (only active members of the workspace
+    // are: leaving it takes them out of its channels), and non-guests of a public one.
     let mut visible = Vec::with_capacity(reasons.len());
     let members: std::collections::HashSet<UserId> = ch.user_ids.iter().copied().collect();
     for (u, reason) in reasons {
         let sees = members.contains(&u)
             || match tx.membership(ch.workspace_id, u)? {
-                Some(m) if !m.removed => policy::can_see_channel(m.user_type, ch, u),
+                Some(m) if m.is_active() => policy::can_see_channel(m.user_type, ch, u),
                 _ => false,
             };
         if sees {

@@ -4,6 +4,7 @@
 #[macro_use]
 mod helpers;
 
+mod accounts;
 mod api_basics;
 mod authz;
 mod browser;

@@ -7,6 +7,7 @@ pub mod conversations;
 pub mod emergencies;
 pub mod groups;
 pub mod inbox;
+pub mod invitations;
 pub mod markdown;
 pub mod notifications;
 pub mod reactions;
