@@ -16,6 +16,7 @@ mod pushes;
 mod rotations;
 mod scale;
 mod schedules;
+mod retention;
 mod search;
 mod smtp;
 mod stream;
