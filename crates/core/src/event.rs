@@ -190,7 +190,8 @@ pub fn redactions(kind: &str, payload: &Value) -> Vec<(Redacted, Redaction)> {
 }
 
 /// Fields that hold what people wrote, the preview of the newest reply included.
-const TEXT_FIELDS: [&str; 7] = ["title", "content", "attachments", "actions", "snippet", "last_comment", "last_message"];
+const TEXT_FIELDS: [&str; 7] =
+    ["title", "content", "attachments", "actions", "snippet", "last_comment", "last_message"];
 /// Fields that hold a copy of the newest reply.
 const PREVIEW_FIELDS: [&str; 3] = ["snippet", "last_comment", "last_message"];
 
@@ -266,10 +267,16 @@ mod tests {
         let comment = json!({"id": 7, "thread_id": 3, "channel_id": 2});
         assert_eq!(
             redactions("comment_deleted", &comment),
-            vec![(Redacted::One(Subject::Comment(CommentId(7))), Text), (Redacted::One(Subject::Thread(ThreadId(3))), Preview)]
+            vec![
+                (Redacted::One(Subject::Comment(CommentId(7))), Text),
+                (Redacted::One(Subject::Thread(ThreadId(3))), Preview)
+            ]
         );
         assert_eq!(redactions("comment_added", &comment), vec![], "a new comment replaces nothing");
-        assert_eq!(redactions("thread_updated", &json!({"id": 3})), vec![(Redacted::One(Subject::Thread(ThreadId(3))), Text)]);
+        assert_eq!(
+            redactions("thread_updated", &json!({"id": 3})),
+            vec![(Redacted::One(Subject::Thread(ThreadId(3))), Text)]
+        );
         let deleted = json!({"id": 3, "channel_id": 2, "workspace_id": 1});
         assert_eq!(redactions("thread_deleted", &deleted), vec![(Redacted::Thread(ThreadId(3)), Text)]);
         let moved = json!({"id": 3, "channel_id": 2, "workspace_id": 1, "moved_to": 4});

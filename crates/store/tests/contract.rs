@@ -530,7 +530,10 @@ async fn appending_an_update_or_a_deletion_redacts_the_earlier_events() {
         let events = vec![
             ev("thread_added", serde_json::json!({"id": 1, "title": "Old title", "content": "old", "snippet": "old"})),
             ev("comment_added", serde_json::json!({"id": 5, "thread_id": 1, "content": "quoted"})),
-            ev("thread_updated", serde_json::json!({"id": 1, "title": "New title", "content": "new", "snippet": "quoted"})),
+            ev(
+                "thread_updated",
+                serde_json::json!({"id": 1, "title": "New title", "content": "new", "snippet": "quoted"}),
+            ),
             ev("comment_deleted", serde_json::json!({"id": 5, "thread_id": 1})),
             ev("thread_added", serde_json::json!({"id": 2, "title": "Other", "content": "untouched"})),
         ];

@@ -150,5 +150,4 @@ impl Events for SqlTx<'_> {
     fn event_head(&mut self) -> Result<i64> {
         self.conn.event_head()
     }
-
 }
