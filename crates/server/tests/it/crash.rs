@@ -87,16 +87,32 @@ fn weft(args: &[&str], data: &Path, database_url: Option<&str>) -> Command {
     cmd
 }
 
+/// A running `weft serve`, killed (SIGKILL) when dropped, so a failing test leaves none.
+struct Node(Child);
+
+impl Node {
+    fn kill(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
 /// Starts `weft serve` and waits until it answers.
-async fn serve(data: &Path, database_url: Option<&str>) -> (Child, String) {
+async fn serve(data: &Path, database_url: Option<&str>) -> (Node, String) {
     let port = free_port();
     let listen = format!("127.0.0.1:{port}");
-    let child = weft(&["serve", "--listen", &listen], data, database_url).spawn().expect("weft serve starts");
+    let node = Node(weft(&["serve", "--listen", &listen], data, database_url).spawn().expect("weft serve starts"));
     let base = format!("http://127.0.0.1:{port}");
     let http = reqwest::Client::new();
     for _ in 0..3000 {
         if http.get(format!("{base}/health")).send().await.is_ok_and(|r| r.status().is_success()) {
-            return (child, base);
+            return (node, base);
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
@@ -155,10 +171,10 @@ async fn kill_and_restart_under_load(b: Backend) {
         Backend::Sqlite => None,
         Backend::Postgres => {
             let base = postgres_url().unwrap();
-            Some((weft_store::pg::create_scratch_database(&base).unwrap(), base))
+            Some(Scratch(weft_store::pg::create_scratch_database(&base).unwrap(), base))
         }
     };
-    let url = scratch.as_ref().map(|(u, _)| u.as_str());
+    let url = scratch.as_ref().map(|s| s.0.as_str());
     let seed = std::env::var("WEFT_CRASH_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1
     });
@@ -168,7 +184,7 @@ async fn kill_and_restart_under_load(b: Backend) {
     assert!(weft(&create, dir.path(), url).status().unwrap().success());
 
     let http = reqwest::Client::new();
-    let (mut child, mut base) = serve(dir.path(), url).await;
+    let (mut node, mut base) = serve(dir.path(), url).await;
     let login: Value = http
         .post(format!("{base}/api/v3/users/login"))
         .json(&json!({"email": EMAIL, "password": PASSWORD}))
@@ -215,13 +231,12 @@ async fn kill_and_restart_under_load(b: Backend) {
         }
         // Killed at a random moment while they write.
         tokio::time::sleep(Duration::from_millis(50 + rng.next(400))).await;
-        child.kill().unwrap();
-        child.wait().unwrap();
+        node.kill();
         kills += 1;
         for w in writers {
             w.await.unwrap();
         }
-        (child, base) = serve(dir.path(), url).await;
+        (node, base) = serve(dir.path(), url).await;
         // Unanswered writes retried with the same key: each becomes acknowledged, once.
         let retry: Vec<String> = std::mem::take(&mut ledger.lock().unwrap().unanswered);
         let present = threads_of(&http, &base, &token, channel).await;
@@ -261,10 +276,15 @@ async fn kill_and_restart_under_load(b: Backend) {
         acked.len()
     );
 
-    child.kill().unwrap();
-    child.wait().unwrap();
-    if let Some((url, base)) = scratch {
-        weft_store::pg::drop_scratch_database(&base, &url);
+    drop(node);
+}
+
+/// A scratch PostgreSQL database (its URL, and the server's), dropped at the end.
+struct Scratch(String, String);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        weft_store::pg::drop_scratch_database(&self.1, &self.0);
     }
 }
 
