@@ -1,6 +1,6 @@
 //! The command line: `weft serve`, `weft admin …`, `weft config example`.
 
-use crate::config::{Config, FileConfig};
+use crate::config::{Config, FileConfig, parse_period};
 use clap::{Args, Parser, Subcommand};
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
@@ -26,7 +26,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run the server (SQLite in ./weft-data by default)
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Administration tasks that work on the data directly, even while a server runs
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -91,6 +91,19 @@ pub struct ServeArgs {
     /// Password hashes computed at once; more wait their turn [default: 4]
     #[arg(long, env = "WEFT_PASSWORD_HASHES", value_name = "N")]
     pub password_hashes: Option<usize>,
+    /// How long answers of writes are kept for retries with the same temp_id or
+    /// Idempotency-Key: a number and s, m, h or d; 0 keeps them for ever [default: 24h]
+    #[arg(long, env = "WEFT_RETAIN_IDEMPOTENCY_KEYS", value_name = "PERIOD", value_parser = parse_period)]
+    pub retain_idempotency_keys: Option<i64>,
+    /// How long delivered or dropped pushes are kept [default: 7d]
+    #[arg(long, env = "WEFT_RETAIN_PUSHES", value_name = "PERIOD", value_parser = parse_period)]
+    pub retain_pushes: Option<i64>,
+    /// How long notifications are kept [default: 90d]
+    #[arg(long, env = "WEFT_RETAIN_NOTIFICATIONS", value_name = "PERIOD", value_parser = parse_period)]
+    pub retain_notifications: Option<i64>,
+    /// How long sent email (its text and links) is kept [default: 24h]
+    #[arg(long, env = "WEFT_RETAIN_SENT_MAIL", value_name = "PERIOD", value_parser = parse_period)]
+    pub retain_sent_mail: Option<i64>,
     #[command(flatten)]
     pub rates: RateArgs,
 }
@@ -234,7 +247,7 @@ pub enum ConfigCommand {
 
 /// Defaults, then the file, then environment and flags (clap merges those two).
 pub fn resolve(data: &DataArgs) -> Result<Config, String> {
-    let mut config = FileConfig::load(data.config.as_deref())?.apply(Config::default());
+    let mut config = FileConfig::load(data.config.as_deref())?.apply(Config::default())?;
     if let Some(d) = &data.data {
         config.data = d.clone();
     }
@@ -285,6 +298,17 @@ pub fn serve_config(args: &ServeArgs) -> Result<Config, String> {
         config.password_hashes = n;
     }
     args.rates.apply(&mut config.rates);
+    let r = &mut config.retention;
+    for (given, period) in [
+        (args.retain_idempotency_keys, &mut r.idempotency_keys),
+        (args.retain_pushes, &mut r.finished_pushes),
+        (args.retain_notifications, &mut r.notifications),
+        (args.retain_sent_mail, &mut r.sent_mail),
+    ] {
+        if let Some(v) = given {
+            *period = v;
+        }
+    }
     if let Some(u) = &config.public_url
         && !(u.starts_with("http://") || u.starts_with("https://"))
     {

@@ -46,6 +46,75 @@ pub struct Config {
     /// Whether the background workers (scheduler, mailer) run every tick or only when
     /// stepped. Not a setting: tests step them.
     pub workers: crate::workers::WorkerMode,
+    /// How long rows that are only kept for a while stay.
+    pub retention: Retention,
+}
+
+/// How long each kind of expiring row is kept, in seconds (0: for ever), and how many rows
+/// one pruning transaction deletes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    /// Stored answers of writes retried with the same `temp_id` or `Idempotency-Key`.
+    pub idempotency_keys: i64,
+    /// Pushes delivered or dropped.
+    pub finished_pushes: i64,
+    /// Notifications (those a held push still waits for stay).
+    pub notifications: i64,
+    /// Email once sent: its text and links should not linger.
+    pub sent_mail: i64,
+    /// Rows per pruning transaction: small, so writes queued behind one wait little. Not a
+    /// setting.
+    pub batch: i64,
+}
+
+const HOUR: i64 = 3600;
+const DAY: i64 = 24 * HOUR;
+
+impl Default for Retention {
+    fn default() -> Self {
+        Retention {
+            idempotency_keys: DAY,
+            finished_pushes: 7 * DAY,
+            notifications: 90 * DAY,
+            sent_mail: DAY,
+            batch: 500,
+        }
+    }
+}
+
+impl Retention {
+    /// How long `what` is kept (0: for ever).
+    pub fn of(&self, what: weft_core::store::Expiring) -> i64 {
+        use weft_core::store::Expiring;
+        match what {
+            Expiring::IdempotencyKeys => self.idempotency_keys,
+            Expiring::FinishedPushes => self.finished_pushes,
+            Expiring::Notifications => self.notifications,
+            Expiring::SentMail => self.sent_mail,
+        }
+    }
+}
+
+/// A retention period as written in settings: a whole number followed by `s`, `m`, `h` or
+/// `d` (`90d`, `24h`), or `0` to keep for ever. Answers seconds.
+pub fn parse_period(text: &str) -> Result<i64, String> {
+    let text = text.trim();
+    if text == "0" {
+        return Ok(0);
+    }
+    let bad = || format!("expected a period such as 24h or 90d (or 0 to keep for ever), got {text:?}");
+    let unit = match text.chars().last() {
+        Some('s') => 1,
+        Some('m') => 60,
+        Some('h') => HOUR,
+        Some('d') => DAY,
+        _ => return Err(bad()),
+    };
+    let n: i64 = text[..text.len() - 1].parse().map_err(|_| bad())?;
+    if n < 0 {
+        return Err(bad());
+    }
+    n.checked_mul(unit).ok_or_else(bad)
 }
 
 impl Config {
@@ -84,6 +153,7 @@ impl Default for Config {
             rates: crate::limits::Rates::default(),
             password_hashes: DEFAULT_PASSWORD_HASHES,
             workers: crate::workers::WorkerMode::Background,
+            retention: Retention::default(),
         }
     }
 }
@@ -106,6 +176,10 @@ pub struct FileConfig {
     pub web_dir: Option<PathBuf>,
     pub rate_limits: Option<crate::limits::Rates>,
     pub password_hashes: Option<usize>,
+    pub retain_idempotency_keys: Option<String>,
+    pub retain_pushes: Option<String>,
+    pub retain_notifications: Option<String>,
+    pub retain_sent_mail: Option<String>,
 }
 
 impl FileConfig {
@@ -123,7 +197,7 @@ impl FileConfig {
     }
 
     /// Applies the file over the defaults.
-    pub fn apply(self, mut c: Config) -> Config {
+    pub fn apply(self, mut c: Config) -> Result<Config, String> {
         if let Some(v) = self.data {
             c.data = v;
         }
@@ -166,7 +240,18 @@ impl FileConfig {
         if let Some(v) = self.password_hashes {
             c.password_hashes = v;
         }
-        c
+        let r = &mut c.retention;
+        for (value, period) in [
+            (self.retain_idempotency_keys, &mut r.idempotency_keys),
+            (self.retain_pushes, &mut r.finished_pushes),
+            (self.retain_notifications, &mut r.notifications),
+            (self.retain_sent_mail, &mut r.sent_mail),
+        ] {
+            if let Some(v) = value {
+                *period = parse_period(&v)?;
+            }
+        }
+        Ok(c)
     }
 }
 
@@ -220,6 +305,18 @@ log = "info"
 # about 19 MiB and a core for a moment. More wait their turn (WEFT_PASSWORD_HASHES).
 password_hashes = 4
 
+# How long rows that are only kept for a while stay: a number and s, m, h or d; 0 keeps
+# them for ever. A worker prunes them in small batches.
+# Answers stored for writes retried with the same temp_id or Idempotency-Key
+# (WEFT_RETAIN_IDEMPOTENCY_KEYS, --retain-idempotency-keys).
+retain_idempotency_keys = "24h"
+# Pushes delivered or dropped (WEFT_RETAIN_PUSHES, --retain-pushes).
+retain_pushes = "7d"
+# Notifications (WEFT_RETAIN_NOTIFICATIONS, --retain-notifications).
+retain_notifications = "90d"
+# Email once sent, with its links (WEFT_RETAIN_SENT_MAIL, --retain-sent-mail).
+retain_sent_mail = "24h"
+
 # (Tables come last: every key after a [table] line belongs to it.)
 # Requests per minute, per person and per client address; 0 turns a limit off. Over a
 # limit the answer is 429 with Retry-After. Each call inside a batch counts.
@@ -240,7 +337,22 @@ mod tests {
     #[test]
     fn the_example_file_parses_to_the_defaults() {
         let file: FileConfig = toml::from_str(EXAMPLE).unwrap();
-        assert_eq!(file.apply(Config::default()), Config::default());
+        assert_eq!(file.apply(Config::default()).unwrap(), Config::default());
+    }
+
+    #[test]
+    fn retention_periods_read_as_seconds_and_nonsense_is_refused() {
+        assert_eq!(parse_period("90d"), Ok(90 * DAY));
+        assert_eq!(parse_period("24h"), Ok(DAY));
+        assert_eq!(parse_period("15m"), Ok(900));
+        assert_eq!(parse_period("0"), Ok(0));
+        for bad in ["", "d", "12", "-1d", "1.5h", "1w", "99999999999999999d"] {
+            assert!(parse_period(bad).is_err(), "{bad:?} was accepted");
+        }
+        let file: FileConfig = toml::from_str("retain_notifications = \"30d\"").unwrap();
+        assert_eq!(file.apply(Config::default()).unwrap().retention.notifications, 30 * DAY);
+        let file: FileConfig = toml::from_str("retain_notifications = \"soon\"").unwrap();
+        assert!(file.apply(Config::default()).is_err());
     }
 
     #[test]

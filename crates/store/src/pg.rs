@@ -44,6 +44,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (12, include_str!("../migrations/postgres/0012_channel_notification_levels.sql")),
     (13, include_str!("../migrations/postgres/0013_user_activity.sql")),
     (14, include_str!("../migrations/postgres/0014_invitations.sql")),
+    (15, include_str!("../migrations/postgres/0015_retention.sql")),
 ];
 /// The advisory lock that makes writers of all nodes take turns ("WEFT").
 pub const WRITE_LOCK: i64 = 0x5745_4654;

@@ -32,6 +32,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (11, include_str!("../migrations/sqlite/0011_channel_notification_levels.sql")),
     (12, include_str!("../migrations/sqlite/0012_user_activity.sql")),
     (13, include_str!("../migrations/sqlite/0013_invitations.sql")),
+    (14, include_str!("../migrations/sqlite/0014_retention.sql")),
 ];
 const MAX_IDLE_READERS: usize = 8;
 /// How much of the database file connections map into memory (SQLite's default build

@@ -103,7 +103,7 @@ impl TestApp {
         &self.server.as_ref().expect("the server is running").app
     }
 
-    /// What every node does each tick (the scheduler, then the mailer), once. Test servers
+    /// What every node does each tick (the scheduler, the mailer, retention), once. Test servers
     /// run their workers only when stepped: nothing runs meanwhile.
     pub async fn step_workers(&self) {
         self.node().workers().step_all().await.expect("a step of the workers");

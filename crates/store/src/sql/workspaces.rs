@@ -112,6 +112,13 @@ impl Workspaces for SqlTx<'_> {
         self.delete_docs("workspace_id", id.0)?;
         self.conn.execute("DELETE FROM inbox_items WHERE workspace_id = ?", args![id])?;
         self.conn.execute("DELETE FROM notifications WHERE workspace_id = ?", args![id])?;
+        self.conn.execute("DELETE FROM pushes WHERE workspace_id = ?", args![id])?;
+        self.conn.execute("DELETE FROM notification_settings WHERE workspace_id = ?", args![id])?;
+        self.conn.execute("DELETE FROM mail_unsubscribe WHERE workspace_id = ?", args![id])?;
+        self.conn.execute("DELETE FROM mail_outbox WHERE workspace_id = ?", args![id])?;
+        // Its log goes too, but for the news that it is gone: streams learn it from that.
+        self.conn.execute("DELETE FROM events WHERE workspace_id = ? AND kind <> 'workspace_deleted'", args![id])?;
+        self.conn.execute("DELETE FROM user_event_heads WHERE workspace_id = ?", args![id])?;
         self.conn.execute("DELETE FROM workspaces WHERE id = ?", args![id])?;
         Ok(())
     }
