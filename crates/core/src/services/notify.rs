@@ -93,8 +93,11 @@ pub fn deliver(
     let mentioned: std::collections::HashSet<UserId> = mentioned.iter().copied().collect();
     // Each person's level for this channel; an urgent post is the emergency lane's and
     // notifies whatever the level.
-    let levels: std::collections::HashMap<UserId, ChannelNotifications> =
-        if urgent { Default::default() } else { tx.channel_notification_levels(thread.channel_id, &users)?.into_iter().collect() };
+    let levels: std::collections::HashMap<UserId, ChannelNotifications> = if urgent {
+        Default::default()
+    } else {
+        tx.channel_notification_levels(thread.channel_id, &users)?.into_iter().collect()
+    };
     let level_of = |u: UserId| levels.get(&u).copied().unwrap_or_default();
     // The author takes part: the thread is (back) in their own inbox, already read.
     let mut touches = vec![Touch { user: author, bring_back: true, mention: None }];

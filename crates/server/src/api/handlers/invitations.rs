@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use weft_core::model::{JoinLink, UserType, Workspace};
 use weft_core::services::invitations::{self, NewLink};
-use weft_core::{ChannelId, Result, WorkspaceId};
+use weft_core::{ChannelId, Result, WorkspaceId, input};
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct AddLink {
@@ -17,7 +17,7 @@ pub struct AddLink {
     pub user_type: Option<Role>,
     /// Channels to put them in.
     #[serde(default)]
-    pub channel_ids: Option<Vec<ChannelId>>,
+    pub channel_ids: Option<input::List<ChannelId>>,
     /// Days the link works; 7 when not given.
     #[serde(default)]
     #[schemars(range(min = 1, max = 365))]
@@ -43,7 +43,7 @@ pub async fn add(cx: Cx, p: AddLink) -> Result<JoinLink> {
     let now = cx.now();
     let link = NewLink {
         user_type: p.user_type.map_or(UserType::User, |r| r.0),
-        channel_ids: p.channel_ids.unwrap_or_default(),
+        channel_ids: p.channel_ids.map(input::List::into_vec).unwrap_or_default(),
         expires_ts: now + days * 86_400,
         max_uses,
     };
@@ -81,12 +81,12 @@ pub async fn revoke(cx: Cx, p: LinkId) -> Result<Stored<JoinLink>> {
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct JoinWorkspace {
     /// The code at the end of a join link (or of a personal invitation to the caller).
-    pub url_invite_code: String,
+    pub url_invite_code: input::Short,
 }
 
 /// Joins the workspace of a join link, or accepts a personal invitation, as the caller.
 pub async fn join_workspace(cx: Cx, p: JoinWorkspace) -> Result<Stored<Workspace>> {
     let actor = cx.actor()?.id;
     let now = cx.now();
-    cx.write(move |tx| invitations::accept_as(tx, p.url_invite_code.trim(), actor, now)).await
+    cx.write(move |tx| invitations::accept_as(tx, p.url_invite_code.as_str().trim(), actor, now)).await
 }

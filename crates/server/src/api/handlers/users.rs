@@ -265,7 +265,7 @@ pub struct Update {
     pub default_workspace: Option<WorkspaceId>,
     /// The current password: required to change the email.
     #[serde(default)]
-    pub password: Option<String>,
+    pub password: Option<input::Short>,
 }
 
 pub async fn update(cx: Cx, p: Update) -> Result<Stored<User>> {
@@ -273,7 +273,7 @@ pub async fn update(cx: Cx, p: Update) -> Result<Stored<User>> {
     let actor = me.id;
     if p.email.as_ref().is_some_and(|e| e.as_str() != me.email) {
         let current = p.password.ok_or_else(|| Error::missing("password"))?;
-        check_password(&cx, &me.email, current).await?;
+        check_password(&cx, &me.email, current.into()).await?;
     }
     let up = users::Update {
         name: p.name.map(input::Name::into_inner),
