@@ -1,4 +1,5 @@
-//! A node's background work — the scheduler and the mailer — run every tick, or only when stepped (tests).
+//! A node's background work — the scheduler, the mailer and the attachments' sweep — run
+//! every tick, or only when stepped (tests).
 
 use crate::app::App;
 use std::sync::Arc;
@@ -27,17 +28,21 @@ pub enum Worker {
     Scheduler,
     /// Turns new pushes into email and sends what is due (with `--smtp-url` only).
     Mailer,
+    /// Deletes uploads nobody posted a day after their upload, and blobs no attachment
+    /// names.
+    Sweeper,
 }
 
 impl Worker {
     /// Every worker, in the order `step_all` runs them: what the scheduler pushes is mailed
     /// in the same step.
-    pub const ALL: [Worker; 2] = [Worker::Scheduler, Worker::Mailer];
+    pub const ALL: [Worker; 3] = [Worker::Scheduler, Worker::Mailer, Worker::Sweeper];
 
     fn name(self) -> &'static str {
         match self {
             Worker::Scheduler => "scheduled work",
             Worker::Mailer => "the mailer",
+            Worker::Sweeper => "the attachments' sweep",
         }
     }
 
@@ -46,6 +51,7 @@ impl Worker {
         match self {
             Worker::Scheduler => true,
             Worker::Mailer => app.mailer.is_some(),
+            Worker::Sweeper => true,
         }
     }
 }
@@ -69,6 +75,7 @@ impl Workers<'_> {
         match worker {
             Worker::Scheduler => scheduler_step(self.app).await,
             Worker::Mailer => mailer_step(self.app).await,
+            Worker::Sweeper => crate::files::sweep(self.app).await,
         }
     }
 

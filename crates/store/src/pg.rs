@@ -42,6 +42,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (10, include_str!("../migrations/postgres/0010_search_filter_lexemes.sql")),
     (11, include_str!("../migrations/postgres/0011_user_event_heads.sql")),
     (12, include_str!("../migrations/postgres/0012_channel_notification_levels.sql")),
+    (13, include_str!("../migrations/postgres/0013_attachments.sql")),
 ];
 /// The advisory lock that makes writers of all nodes take turns ("WEFT").
 pub const WRITE_LOCK: i64 = 0x5745_4654;

@@ -30,6 +30,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (9, include_str!("../migrations/sqlite/0009_search_filter_tokens.sql")),
     (10, include_str!("../migrations/sqlite/0010_user_event_heads.sql")),
     (11, include_str!("../migrations/sqlite/0011_channel_notification_levels.sql")),
+    (12, include_str!("../migrations/sqlite/0012_attachments.sql")),
 ];
 const MAX_IDLE_READERS: usize = 8;
 /// How much of the database file connections map into memory (SQLite's default build
