@@ -477,12 +477,13 @@ fn analyse_image(path: &Path, head: &[u8]) -> Option<ImageInfo> {
     Some(info)
 }
 
-/// A MIME type as a client claims it, if it is one (`type/subtype`, token characters).
+/// A MIME type as a client claims it, if it is one (`type/subtype`, token characters) and
+/// not an inline image type, which only the bytes themselves can establish.
 fn mime_claim(claim: Option<&str>) -> Option<String> {
     let claim = claim?.split(';').next()?.trim().to_ascii_lowercase();
     let token = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "!#$&-^_.+".contains(c));
     let (ty, sub) = claim.split_once('/')?;
-    (token(ty) && token(sub)).then_some(claim)
+    (token(ty) && token(sub) && !inline_type(&claim)).then_some(claim)
 }
 
 fn hex(digest: impl AsRef<[u8]>) -> String {
@@ -724,7 +725,7 @@ pub async fn thumbnail(
 /// The `Content-Disposition` of a file: inline only for the image types sniffed from its
 /// bytes; with its name, quoted safely and in UTF-8.
 fn disposition(a: &StoredAttachment) -> HeaderValue {
-    let inline = a.image_width.is_some() && sniff_mime_allowed(&a.content_type);
+    let inline = a.image_width.is_some() && inline_type(&a.content_type);
     let ascii: String =
         a.file_name.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect();
     let encoded: String = a
@@ -738,7 +739,7 @@ fn disposition(a: &StoredAttachment) -> HeaderValue {
 }
 
 /// The inline allow-list: PNG, JPEG, GIF and WebP (never SVG, which can carry script).
-fn sniff_mime_allowed(mime: &str) -> bool {
+fn inline_type(mime: &str) -> bool {
     matches!(mime, "image/png" | "image/jpeg" | "image/gif" | "image/webp")
 }
 
@@ -795,6 +796,8 @@ mod tests {
         assert_eq!(mime_claim(Some("Text/Plain; charset=utf-8")).as_deref(), Some("text/plain"));
         assert_eq!(mime_claim(Some("text/html\r\nX-Evil: 1")), None);
         assert_eq!(mime_claim(Some("nonsense")), None);
+        assert_eq!(mime_claim(Some("image/png")), None, "only the bytes say a file is a PNG");
+        assert_eq!(mime_claim(Some("image/svg+xml")).as_deref(), Some("image/svg+xml"));
         assert_eq!(mime_claim(None), None);
     }
 

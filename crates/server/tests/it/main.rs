@@ -5,6 +5,7 @@
 mod helpers;
 
 mod api_basics;
+mod attachments;
 mod authz;
 mod browser;
 mod email;
