@@ -376,3 +376,100 @@ async fn search_keeps_to_posts_with_attachments(backend: Backend) {
     t.app.stop().await;
 }
 }
+
+/// A local S3-compatible server (moto's, from PyPI) on a free loopback port, stopped
+/// (killed by its process id) when dropped.
+struct Moto {
+    child: std::process::Child,
+    endpoint: String,
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts moto's server, or None when it is not installed (a failure when
+/// `WEFT_REQUIRE_S3=1`, as in CI).
+async fn moto() -> Option<Moto> {
+    let required = std::env::var("WEFT_REQUIRE_S3").is_ok_and(|v| v == "1");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let spawned = std::process::Command::new("moto_server")
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    let child = match spawned {
+        Ok(child) => child,
+        Err(e) if required => {
+            panic!("WEFT_REQUIRE_S3=1 but moto_server cannot start ({e}); install it: python3 -m pip install 'moto[server]'")
+        }
+        Err(_) => {
+            eprintln!("skipped: moto_server is not installed (python3 -m pip install 'moto[server]')");
+            return None;
+        }
+    };
+    let moto = Moto { child, endpoint: format!("http://127.0.0.1:{port}") };
+    // Ready when it answers (it takes a moment to start); give up after a minute.
+    let http = reqwest::Client::new();
+    for _ in 0..600 {
+        if http.get(&moto.endpoint).send().await.is_ok() {
+            return Some(moto);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("moto_server did not start on {}", moto.endpoint);
+}
+
+#[tokio::test]
+async fn attachments_round_trip_through_an_s3_compatible_store() {
+    let Some(moto) = moto().await else { return };
+    let bucket = format!("{}/weft-test", moto.endpoint);
+    let created = reqwest::Client::new().put(&bucket).send().await.unwrap();
+    assert!(created.status().is_success(), "create the bucket: {}", created.status());
+    let endpoint = moto.endpoint.clone();
+    let t = Team::on_with(Backend::Sqlite, move |c| {
+        c.files.url = Some("s3://weft-test/attachments".into());
+        c.files.s3_endpoint = Some(endpoint);
+        c.files.s3_access_key_id = Some("testing".into());
+        c.files.s3_secret_access_key = Some("testing".into());
+    })
+    .await;
+    let node = t.app.node().clone();
+    let picture = png(1200, 900);
+    let img = upload(&t.ana, "s3-image", "big.png", "image/png", picture.clone()).await;
+    let doc = b"stored in a bucket".to_vec();
+    let file = upload(&t.ana, "s3-file", "doc.txt", "text/plain", doc.clone()).await;
+    let lone = upload(&t.ana, "s3-lone", "lone.txt", "text/plain", b"never posted".to_vec()).await;
+    t.ana
+        .post("threads/add", json!({"channel_id": t.general, "title": "S3", "content": "x", "attachments": [img, file]}))
+        .await
+        .unwrap();
+
+    // The bytes are in the bucket (under the prefix), not under the data directory.
+    assert!(node.files.has_blob(&sha256_hex(&doc)).await.unwrap());
+    assert_eq!(walk(&t.app.dir.path().join("files").join("blobs")), 0);
+
+    let (status, h, body) = download(&t.bo, file["url"].as_str().unwrap()).await;
+    assert_eq!((status, body), (200, doc));
+    assert_file_headers(&h);
+    let (status, _, body) = download(&t.bo, img["url"].as_str().unwrap()).await;
+    assert_eq!((status, body == picture), (200, true));
+    let (status, _, thumb) = download(&t.bo, img["image"].as_str().unwrap()).await;
+    assert_eq!(status, 200);
+    assert_eq!(image::load_from_memory(&thumb).map(|i| (i.width(), i.height())).unwrap(), (400, 300));
+    assert_eq!(download(&t.gus, file["url"].as_str().unwrap()).await.0, 404);
+
+    // The sweep deletes from the bucket too.
+    let lone_sha = sha256_hex(b"never posted");
+    assert!(node.files.has_blob(&lone_sha).await.unwrap());
+    t.app.clock.advance_secs(24 * 3600 + 1);
+    t.app.step_workers().await;
+    assert!(!node.files.has_blob(&lone_sha).await.unwrap());
+    assert_eq!(download(&t.ana, lone["url"].as_str().unwrap()).await.0, 404);
+    assert!(node.files.has_blob(&sha256_hex(b"stored in a bucket")).await.unwrap());
+    t.app.stop().await;
+    drop(moto);
+}
