@@ -26,7 +26,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run the server (SQLite in ./weft-data by default)
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Administration tasks that work on the data directly, even while a server runs
     #[command(subcommand)]
     Admin(AdminCommand),

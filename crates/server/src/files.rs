@@ -74,7 +74,8 @@ impl Default for FilesConfig {
 
 /// The bucket and key prefix of an `s3://bucket/prefix` URL.
 pub fn parse_s3_url(url: &str) -> std::result::Result<(String, String), String> {
-    let rest = url.strip_prefix("s3://").ok_or_else(|| format!("--attachments-url must be s3://bucket/prefix (got {url})"))?;
+    let rest =
+        url.strip_prefix("s3://").ok_or_else(|| format!("--attachments-url must be s3://bucket/prefix (got {url})"))?;
     let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
     if bucket.is_empty() {
         return Err(format!("--attachments-url names no bucket: {url}"));
@@ -726,12 +727,21 @@ pub async fn thumbnail(
 /// bytes; with its name, quoted safely and in UTF-8.
 fn disposition(a: &StoredAttachment) -> HeaderValue {
     let inline = a.image_width.is_some() && inline_type(&a.content_type);
-    let ascii: String =
-        a.file_name.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect();
+    let ascii: String = a
+        .file_name
+        .chars()
+        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
+        .collect();
     let encoded: String = a
         .file_name
         .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect();
     let kind = if inline { "inline" } else { "attachment" };
     HeaderValue::from_str(&format!("{kind}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"))

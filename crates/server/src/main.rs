@@ -13,7 +13,7 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
-            Command::Serve(args) => serve(args).await,
+            Command::Serve(args) => serve(*args).await,
             Command::Admin(AdminCommand::CreateUser(args)) => weft::cli::create_user(args).await,
             Command::Admin(AdminCommand::Migrate(args)) => weft::cli::migrate(args).await,
             Command::Admin(AdminCommand::MailStatus(args)) => weft::cli::mail_status(args).await,

@@ -49,10 +49,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("mail_outbox", "id"),
     ("mail_unsubscribe", "user_id, workspace_id"),
     ("attachments", "attachment_id"),
-    (
-        "attachment_uses",
-        "attachment_id, COALESCE(thread_id, 0), COALESCE(comment_id, 0), COALESCE(message_id, 0)",
-    ),
+    ("attachment_uses", "attachment_id, COALESCE(thread_id, 0), COALESCE(comment_id, 0), COALESCE(message_id, 0)"),
     ("attachment_blobs", "sha256"),
 ];
 

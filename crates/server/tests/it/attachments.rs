@@ -293,12 +293,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// How many files are under `dir`, at any depth.
 fn walk(dir: &std::path::Path) -> usize {
     std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .flatten()
-                .map(|e| if e.path().is_dir() { walk(&e.path()) } else { 1 })
-                .sum()
-        })
+        .map(|entries| entries.flatten().map(|e| if e.path().is_dir() { walk(&e.path()) } else { 1 }).sum())
         .unwrap_or(0)
 }
 
@@ -404,7 +399,9 @@ async fn moto() -> Option<Moto> {
     let child = match spawned {
         Ok(child) => child,
         Err(e) if required => {
-            panic!("WEFT_REQUIRE_S3=1 but moto_server cannot start ({e}); install it: python3 -m pip install 'moto[server]'")
+            panic!(
+                "WEFT_REQUIRE_S3=1 but moto_server cannot start ({e}); install it: python3 -m pip install 'moto[server]'"
+            )
         }
         Err(_) => {
             eprintln!("skipped: moto_server is not installed (python3 -m pip install 'moto[server]')");
@@ -444,7 +441,10 @@ async fn attachments_round_trip_through_an_s3_compatible_store() {
     let file = upload(&t.ana, "s3-file", "doc.txt", "text/plain", doc.clone()).await;
     let lone = upload(&t.ana, "s3-lone", "lone.txt", "text/plain", b"never posted".to_vec()).await;
     t.ana
-        .post("threads/add", json!({"channel_id": t.general, "title": "S3", "content": "x", "attachments": [img, file]}))
+        .post(
+            "threads/add",
+            json!({"channel_id": t.general, "title": "S3", "content": "x", "attachments": [img, file]}),
+        )
         .await
         .unwrap();
 

@@ -176,7 +176,11 @@ pub async fn call(client: &Client, verb: weft::api::Verb, path: &str, params: &V
         // A file travels in a multipart body: `file` is its content, the rest text parts.
         let mut parts: Vec<(String, Part)> = Vec::new();
         for (k, v) in flat_params(params) {
-            let part = if k == "file" { Part::file("upload.bin", "application/octet-stream", v.into_bytes()) } else { Part::text(&v) };
+            let part = if k == "file" {
+                Part::file("upload.bin", "application/octet-stream", v.into_bytes())
+            } else {
+                Part::text(&v)
+            };
             parts.push((k, part));
         }
         return upload_parts(client, &parts).await;

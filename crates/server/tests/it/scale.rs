@@ -81,7 +81,10 @@ async fn a_sqlite_instance_moves_to_postgres_and_a_rerun_adds_no_duplicates() {
     t.ana.post("threads/star", json!({"id": th.id.0})).await.unwrap();
     t.ana.post("reactions/add", json!({"thread_id": th.id.0, "reaction": "👍"})).await.unwrap();
     let file = upload(&t.ana, "moved-file", "moved.txt", "text/plain", b"moves along".to_vec()).await;
-    t.ana.post("comments/add", json!({"thread_id": th.id.0, "content": "a file", "attachments": [file]})).await.unwrap();
+    t.ana
+        .post("comments/add", json!({"thread_id": th.id.0, "content": "a file", "attachments": [file]}))
+        .await
+        .unwrap();
     upload(&t.bo, "not-posted", "draft.txt", "text/plain", b"draft".to_vec()).await;
     let bo_token = t.bo.token().unwrap().to_string();
     let dir = t.app.dir.path().to_path_buf();
