@@ -369,10 +369,39 @@ pub struct Upload {
     pub file_size: Option<i64>,
     /// The file's MIME type as the client sees it; an image's type is read from its bytes.
     #[serde(default)]
-    #[schemars(length(max = 255))]
-    pub underlying_type: Option<String>,
+    pub underlying_type: Option<MimeClaim>,
     pub file: FilePart,
 }
+
+/// A MIME type as a client states it: any text of at most 255 characters (used only when
+/// it is a well-formed type, see `mime_claim`).
+#[derive(Debug)]
+pub struct MimeClaim(String);
+
+impl<'de> Deserialize<'de> for MimeClaim {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        if raw.chars().count() > 255 {
+            return Err(weft_core::input::reject(Error::invalid("underlying_type", "longer than 255 characters")));
+        }
+        Ok(MimeClaim(raw))
+    }
+}
+
+impl JsonSchema for MimeClaim {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "MimeClaim".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "string", "maxLength": 255})
+    }
+}
+
+/// The fields of an upload; any other part is refused.
+const UPLOAD_FIELDS: [&str; 5] = ["attachment_id", "file_name", "file_size", "underlying_type", "file"];
 
 /// The route table's `attachments/upload` handler: only reached from a batch, which
 /// carries forms, not files. Direct calls are served by `upload`.
@@ -382,11 +411,7 @@ pub async fn upload_in_batch(_: crate::api::Cx, _: Upload) -> Result<Attachment>
 
 /// `attachments/remove`: takes an attachment off a post.
 #[derive(Debug, Deserialize, JsonSchema)]
-#[schemars(extend("oneOf" = [
-    {"required": ["thread_id"], "not": {"anyOf": [{"required": ["comment_id"]}, {"required": ["message_id"]}]}},
-    {"required": ["comment_id"], "not": {"anyOf": [{"required": ["thread_id"]}, {"required": ["message_id"]}]}},
-    {"required": ["message_id"], "not": {"anyOf": [{"required": ["thread_id"]}, {"required": ["comment_id"]}]}},
-]))]
+#[schemars(extend("oneOf" = [{"required": ["thread_id"]}, {"required": ["comment_id"]}, {"required": ["message_id"]}]))]
 pub struct Remove {
     pub attachment_id: weft_core::input::AttachmentId,
     #[serde(default)]
@@ -593,11 +618,14 @@ async fn upload_inner(app: &Arc<App>, ip: std::net::IpAddr, request: Request) ->
     let mut fields = serde_json::Map::new();
     let mut file: Option<Spooled> = None;
     while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
-        let Some(name) = field.name().map(str::to_string) else { continue };
+        let name = field.name().unwrap_or_default().to_string();
+        if !UPLOAD_FIELDS.contains(&name.as_str()) {
+            return Err(Error::invalid(&name, "not a field of attachments/upload"));
+        }
+        if fields.contains_key(&name) {
+            return Err(Error::invalid(&name, "given twice"));
+        }
         if name == "file" {
-            if file.is_some() {
-                return Err(Error::invalid("file", "one file per upload"));
-            }
             file = Some(spool(&app.files, field).await?);
             fields.insert(name, serde_json::Value::String(String::new()));
         } else {
@@ -655,7 +683,7 @@ async fn upload_inner(app: &Arc<App>, ip: std::net::IpAddr, request: Request) ->
     let id = upload.attachment_id.into_inner();
     let content_type = match &image {
         Some(i) => i.mime.to_string(),
-        None => mime_claim(upload.underlying_type.as_deref())
+        None => mime_claim(upload.underlying_type.as_ref().map(|c| c.0.as_str()))
             .or_else(|| mime_claim(file.part_type.as_deref()))
             .unwrap_or_else(|| "application/octet-stream".into()),
     };

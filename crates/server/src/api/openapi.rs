@@ -208,7 +208,10 @@ pub fn document(api: &Api, extra: &[ExtraOperation]) -> Value {
         let needs_body =
             e.params.iter().any(|p| p.required) || ["anyOf", "oneOf", "allOf"].iter().any(|k| body.get(*k).is_some());
         op["requestBody"] = if e.multipart {
-            // A file comes as a part of a multipart body; the other fields are text parts.
+            // A file comes as a part of a multipart body; the other fields are text parts,
+            // and no other part is taken.
+            let mut form = form;
+            form["additionalProperties"] = json!(false);
             json!({"required": true, "content": {
                 "multipart/form-data": {"schema": form, "encoding": {"file": {"contentType": "application/octet-stream"}}},
             }})

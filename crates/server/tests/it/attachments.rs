@@ -310,6 +310,7 @@ async fn uploads_refuse_what_is_not_an_upload(backend: Backend) {
         (vec![id(&"x".repeat(101)), file()], 20, "attachment_id"),
         (vec![id("bad-name"), ("file_name".into(), Part::text("../etc/passwd")), file()], 20, "file_name"),
         (vec![id("two-files"), file(), file()], 20, "file"),
+        (vec![id("extra"), ("thumbnail".into(), Part::text("x")), file()], 20, "thumbnail"),
     ] {
         let (status, body) = upload_parts(&t.ana, &parts).await;
         assert_eq!((status, body["error_code"].as_i64()), (400, Some(code)), "{body}");
