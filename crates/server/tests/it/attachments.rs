@@ -474,3 +474,50 @@ async fn attachments_round_trip_through_an_s3_compatible_store() {
     t.app.stop().await;
     drop(moto);
 }
+
+/// A PNG that declares `width` × `height` pixels but carries almost no data: decoding it
+/// would take gigabytes.
+fn png_bomb(width: u32, height: u32) -> Vec<u8> {
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = 0xffff_ffffu32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
+            }
+        }
+        !crc
+    }
+    fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
+        out.extend((data.len() as u32).to_be_bytes());
+        let mut typed = kind.to_vec();
+        typed.extend(data);
+        out.extend(&typed);
+        out.extend(crc32(&typed).to_be_bytes());
+    }
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend(width.to_be_bytes());
+    ihdr.extend(height.to_be_bytes());
+    ihdr.extend([8, 2, 0, 0, 0]);
+    chunk(&mut png, b"IHDR", &ihdr);
+    chunk(&mut png, b"IDAT", &[0x78, 0x9c, 0x03, 0x00]);
+    chunk(&mut png, b"IEND", &[]);
+    png
+}
+
+both_backends! {
+async fn a_decompression_bomb_is_measured_but_never_decoded(backend: Backend) {
+    let t = Team::on(backend).await;
+    // 16,000 × 16,000 (a gigabyte of pixels): its size is read, no thumbnail is made.
+    let big = upload(&t.ana, "bomb", "bomb.png", "image/png", png_bomb(16_000, 16_000)).await;
+    assert_eq!(big["url_type"], "image");
+    assert_eq!((big["image_width"].as_i64(), big["image_height"].as_i64()), (Some(16_000), Some(16_000)));
+    assert_eq!(big["image"], big["url"], "no thumbnail: the image itself");
+    // Wider than any image Weft decodes: a plain file.
+    let wide = upload(&t.ana, "wide", "wide.png", "image/png", png_bomb(100_000, 10)).await;
+    assert_eq!(wide["url_type"], "file");
+    assert_eq!(wide["underlying_type"], "application/octet-stream");
+    t.app.stop().await;
+}
+}
