@@ -327,6 +327,26 @@ async fn uploads_refuse_what_is_not_an_upload(backend: Backend) {
     assert_eq!(status, 405, "{body}");
     let (status, _) = upload_parts(&t.app.anon, &[id("anon"), file()]).await;
     assert_eq!(status, 401);
+    // The web app uploads with its session cookie and the page's CSRF token; the cookie
+    // alone (another site's form) is refused.
+    let token = t.ana.token().unwrap().to_string();
+    let csrf = weft::web::session::csrf_token(&weft_core::services::auth::token_hash(&token));
+    let by_cookie = |csrf: Option<&str>| {
+        let mut req = t
+            .app
+            .anon
+            .http()
+            .post(&url)
+            .header("cookie", format!("weft_session={token}"))
+            .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
+            .body(multipart_body(&[id(&format!("cookie-{}", csrf.is_some())), file()]));
+        if let Some(c) = csrf {
+            req = req.header("x-csrf-token", c);
+        }
+        req
+    };
+    assert_eq!(t.app.anon.send(by_cookie(None)).await.unwrap().0, 403);
+    assert_eq!(t.app.anon.send(by_cookie(Some(&csrf))).await.unwrap().0, 200);
     // Inside a batch (forms only): refused.
     let sub = json!([{"method": "POST", "url": "/api/v3/attachments/upload", "body": "attachment_id=a&file=x"}]);
     let answer = t.ana.post("batch", json!({"requests": sub})).await.unwrap();
