@@ -71,6 +71,9 @@ pub enum Error {
     AlreadyExists(String),
     #[error("Bad request: {0}")]
     BadRequest(String),
+    /// The request (an upload) is larger than allowed.
+    #[error("Too large: {0}")]
+    TooLarge(String),
     /// The endpoint exists but not for this HTTP method; it answers `allowed`.
     #[error("Method not allowed: use {allowed}")]
     MethodNotAllowed { allowed: &'static str },

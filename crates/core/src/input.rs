@@ -165,6 +165,49 @@ parsed_string!(
     json_schema!({"type": "string", "pattern": reaction_pattern()})
 );
 
+parsed_string!(
+    /// The id a client chose for an attachment (a UUID, say): 1 to 100 letters, digits, `-`
+    /// and `_`.
+    AttachmentId,
+    attachment_id,
+    json_schema!({"type": "string", "pattern": r"^[A-Za-z0-9_-]{1,100}$"})
+);
+parsed_string!(
+    /// An uploaded file's name: not blank, no control characters, no path separators.
+    FileName,
+    file_name,
+    json_schema!({
+        "type": "string",
+        "pattern": format!(r"^\s*[^\s/\\{CONTROL}]([^/\\{CONTROL}]*[^\s/\\{CONTROL}])?\s*$"),
+        "maxLength": MAX_FILE_NAME_LEN,
+    })
+);
+
+/// The longest file name of an upload.
+pub const MAX_FILE_NAME_LEN: usize = 255;
+
+pub fn attachment_id(raw: &str) -> Result<String> {
+    let ok = (1..=100).contains(&raw.len()) && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !ok {
+        return Err(Error::invalid("attachment_id", "use 1 to 100 letters, digits, - and _"));
+    }
+    Ok(raw.to_string())
+}
+
+pub fn file_name(raw: &str) -> Result<String> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Err(Error::invalid("file_name", "must not be empty"));
+    }
+    if raw.chars().count() > MAX_FILE_NAME_LEN {
+        return Err(Error::invalid("file_name", format!("longer than {MAX_FILE_NAME_LEN} characters")));
+    }
+    if s.chars().any(|c| c.is_control() || c == '/' || c == '\\') {
+        return Err(Error::invalid("file_name", "contains control characters or a path separator"));
+    }
+    Ok(s.to_string())
+}
+
 /// Every time zone name the bundled database knows.
 pub fn timezone_names() -> Vec<String> {
     let mut names: Vec<String> = jiff::tz::db().available().map(|n| n.to_string()).collect();

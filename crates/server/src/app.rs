@@ -44,6 +44,8 @@ pub struct App {
     pub shutdown: watch::Receiver<bool>,
     /// The web app's files and the plain pages' state.
     pub web: crate::web::Web,
+    /// The attachments' blob store.
+    pub files: crate::files::Files,
     openapi: Value,
 }
 
@@ -58,6 +60,8 @@ impl Server {
     /// Binds `config.listen` and starts serving in the background.
     pub async fn start(config: Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> std::io::Result<Server> {
         let mailer = crate::mail::Mailer::from_config(&config)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+        let files = crate::files::Files::open(&config.files, &config.data)
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
         let listener = tokio::net::TcpListener::bind(config.listen).await?;
         let addr = listener.local_addr()?;
@@ -90,6 +94,7 @@ impl Server {
             base_url,
             shutdown,
             web,
+            files,
             openapi,
         });
         tokio::spawn(stream::run_feeder(app.clone()));
@@ -159,6 +164,7 @@ fn router(app: Arc<App>) -> Router {
         .route("/mail/unsubscribe", get(unsubscribe_page).post(unsubscribe))
         .route("/api/v3/openapi.json", get(openapi))
         .route("/api/v3/events/stream", get(stream::sse))
+        .merge(files_routes(&app))
         .route("/api/{version}/{*path}", any(api::entry))
         .fallback(fallback)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -195,6 +201,21 @@ async fn unsubscribe_page(
 #[derive(serde::Deserialize)]
 struct UnsubscribeQuery {
     token: Option<String>,
+}
+
+/// Uploads (streamed, with their own body limit: the file's plus room for the other
+/// fields) and downloads of attachments.
+fn files_routes(app: &App) -> Router<Arc<App>> {
+    use axum::routing::post;
+    let limit = usize::try_from(app.files.max_upload_bytes.saturating_add(1024 * 1024)).unwrap_or(usize::MAX);
+    let upload = post(crate::files::upload)
+        .fallback(|| async { api::error::ApiError(Error::MethodNotAllowed { allowed: "POST" }).into_response() })
+        .layer(DefaultBodyLimit::max(limit));
+    Router::new()
+        .route("/api/v3/attachments/upload", upload.clone())
+        .route("/api/v4/attachments/upload", upload)
+        .route("/files/{id}/{name}", get(crate::files::download))
+        .route("/files/{id}/thumbnail/{name}", get(crate::files::thumbnail))
 }
 
 /// Turns off the email of the link's owner in its workspace: from the page's button, or in

@@ -106,6 +106,52 @@ pub struct ServeArgs {
     pub retain_sent_mail: Option<i64>,
     #[command(flatten)]
     pub rates: RateArgs,
+    #[command(flatten)]
+    pub files: FileArgs,
+}
+
+/// Where attachments are stored, and how large they may be.
+#[derive(Args, Debug)]
+#[command(next_help_heading = "Attachments")]
+pub struct FileArgs {
+    /// Store attachments in an S3-compatible bucket, under a key prefix:
+    /// s3://bucket/prefix [default: files under the data directory, DATA/files]
+    #[arg(long, env = "WEFT_ATTACHMENTS_URL", value_name = "URL")]
+    pub attachments_url: Option<String>,
+    /// The object store's endpoint, for stores other than Amazon S3 (e.g. http://minio:9000)
+    #[arg(long, env = "WEFT_S3_ENDPOINT", value_name = "URL")]
+    pub s3_endpoint: Option<String>,
+    /// The object store's region [default: us-east-1]
+    #[arg(long, env = "WEFT_S3_REGION", value_name = "REGION")]
+    pub s3_region: Option<String>,
+    /// The object store's access key id
+    #[arg(long, env = "WEFT_S3_ACCESS_KEY_ID", value_name = "KEY", hide_env_values = true)]
+    pub s3_access_key_id: Option<String>,
+    /// The object store's secret access key
+    #[arg(long, env = "WEFT_S3_SECRET_ACCESS_KEY", value_name = "SECRET", hide_env_values = true)]
+    pub s3_secret_access_key: Option<String>,
+    /// The largest file one upload may carry, in bytes; larger ones get 413 [default: 104857600, 100 MiB]
+    #[arg(long, env = "WEFT_MAX_UPLOAD_BYTES", value_name = "BYTES")]
+    pub max_upload_bytes: Option<u64>,
+}
+
+impl FileArgs {
+    fn apply(&self, f: &mut crate::files::FilesConfig) {
+        for (given, setting) in [
+            (&self.attachments_url, &mut f.url),
+            (&self.s3_endpoint, &mut f.s3_endpoint),
+            (&self.s3_region, &mut f.s3_region),
+            (&self.s3_access_key_id, &mut f.s3_access_key_id),
+            (&self.s3_secret_access_key, &mut f.s3_secret_access_key),
+        ] {
+            if given.is_some() {
+                *setting = given.clone();
+            }
+        }
+        if let Some(n) = self.max_upload_bytes {
+            f.max_upload_bytes = n;
+        }
+    }
 }
 
 /// Rate limits, in requests per minute; 0 turns one off. Over a limit: 429 + Retry-After.
@@ -308,6 +354,10 @@ pub fn serve_config(args: &ServeArgs) -> Result<Config, String> {
         if let Some(v) = given {
             *period = v;
         }
+    }
+    args.files.apply(&mut config.files);
+    if let Some(url) = &config.files.url {
+        crate::files::parse_s3_url(url)?;
     }
     if let Some(u) = &config.public_url
         && !(u.starts_with("http://") || u.starts_with("https://"))

@@ -43,6 +43,8 @@ pub struct Config {
     pub rates: crate::limits::Rates,
     /// Password hashes computed at once (sign-in, registration, password changes).
     pub password_hashes: usize,
+    /// Where attachments are stored, and the largest file an upload may carry.
+    pub files: crate::files::FilesConfig,
     /// Whether the background workers (scheduler, mailer) run every tick or only when
     /// stepped. Not a setting: tests step them.
     pub workers: crate::workers::WorkerMode,
@@ -152,6 +154,7 @@ impl Default for Config {
             web_dir: None,
             rates: crate::limits::Rates::default(),
             password_hashes: DEFAULT_PASSWORD_HASHES,
+            files: crate::files::FilesConfig::default(),
             workers: crate::workers::WorkerMode::Background,
             retention: Retention::default(),
         }
@@ -180,6 +183,12 @@ pub struct FileConfig {
     pub retain_pushes: Option<String>,
     pub retain_notifications: Option<String>,
     pub retain_sent_mail: Option<String>,
+    pub attachments_url: Option<String>,
+    pub s3_endpoint: Option<String>,
+    pub s3_region: Option<String>,
+    pub s3_access_key_id: Option<String>,
+    pub s3_secret_access_key: Option<String>,
+    pub max_upload_bytes: Option<u64>,
 }
 
 impl FileConfig {
@@ -239,6 +248,21 @@ impl FileConfig {
         }
         if let Some(v) = self.password_hashes {
             c.password_hashes = v;
+        }
+        let f = &mut c.files;
+        for (given, setting) in [
+            (self.attachments_url, &mut f.url),
+            (self.s3_endpoint, &mut f.s3_endpoint),
+            (self.s3_region, &mut f.s3_region),
+            (self.s3_access_key_id, &mut f.s3_access_key_id),
+            (self.s3_secret_access_key, &mut f.s3_secret_access_key),
+        ] {
+            if given.is_some() {
+                *setting = given;
+            }
+        }
+        if let Some(v) = self.max_upload_bytes {
+            f.max_upload_bytes = v;
         }
         let r = &mut c.retention;
         for (value, period) in [
@@ -316,6 +340,21 @@ retain_pushes = "7d"
 retain_notifications = "90d"
 # Email once sent, with its links (WEFT_RETAIN_SENT_MAIL, --retain-sent-mail).
 retain_sent_mail = "24h"
+
+# Attachments are stored under the data directory (<data>/files) unless this names an
+# S3-compatible bucket and key prefix (WEFT_ATTACHMENTS_URL, --attachments-url).
+# attachments_url = "s3://weft-files/attachments"
+# The object store's endpoint, for stores other than Amazon S3 (WEFT_S3_ENDPOINT), its
+# region (WEFT_S3_REGION, default us-east-1) and credentials (WEFT_S3_ACCESS_KEY_ID,
+# WEFT_S3_SECRET_ACCESS_KEY).
+# s3_endpoint = "http://localhost:9000"
+# s3_region = "us-east-1"
+# s3_access_key_id = "..."
+# s3_secret_access_key = "..."
+
+# The largest file one upload may carry, in bytes (WEFT_MAX_UPLOAD_BYTES); larger ones
+# get 413. Default: 100 MiB.
+max_upload_bytes = 104857600
 
 # (Tables come last: every key after a [table] line belongs to it.)
 # Requests per minute, per person and per client address; 0 turns a limit off. Over a

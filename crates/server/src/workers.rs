@@ -1,5 +1,5 @@
-//! A node's background work — the scheduler, the mailer and retention — run every tick (or
-//! less often), or only when stepped (tests).
+//! A node's background work — the scheduler, the mailer, retention and the attachments'
+//! sweep — run every tick (or less often), or only when stepped (tests).
 
 use crate::app::App;
 use std::sync::Arc;
@@ -30,18 +30,22 @@ pub enum Worker {
     Mailer,
     /// Deletes what is kept only for a while (`Config.retention`), in small batches.
     Retention,
+    /// Deletes uploads nobody posted a day after their upload, and blobs no attachment
+    /// names.
+    Sweeper,
 }
 
 impl Worker {
     /// Every worker, in the order `step_all` runs them: what the scheduler pushes is mailed
     /// in the same step.
-    pub const ALL: [Worker; 3] = [Worker::Scheduler, Worker::Mailer, Worker::Retention];
+    pub const ALL: [Worker; 4] = [Worker::Scheduler, Worker::Mailer, Worker::Retention, Worker::Sweeper];
 
     fn name(self) -> &'static str {
         match self {
             Worker::Scheduler => "scheduled work",
             Worker::Mailer => "the mailer",
             Worker::Retention => "pruning expired rows",
+            Worker::Sweeper => "the attachments' sweep",
         }
     }
 
@@ -49,7 +53,7 @@ impl Worker {
     fn every(self) -> Duration {
         match self {
             Worker::Scheduler | Worker::Mailer => TICK,
-            Worker::Retention => 60 * TICK,
+            Worker::Retention | Worker::Sweeper => 60 * TICK,
         }
     }
 
@@ -59,6 +63,7 @@ impl Worker {
             Worker::Scheduler => true,
             Worker::Mailer => app.mailer.is_some(),
             Worker::Retention => true,
+            Worker::Sweeper => true,
         }
     }
 }
@@ -83,6 +88,7 @@ impl Workers<'_> {
             Worker::Scheduler => scheduler_step(self.app).await,
             Worker::Mailer => mailer_step(self.app).await,
             Worker::Retention => retention_step(self.app).await,
+            Worker::Sweeper => crate::files::sweep(self.app).await,
         }
     }
 

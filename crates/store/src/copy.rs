@@ -51,6 +51,9 @@ pub const TABLES: &[(&str, &str)] = &[
     ("mail_unsubscribe", "user_id, workspace_id"),
     ("invitations", "id"),
     ("password_resets", "code_hash"),
+    ("attachments", "attachment_id"),
+    ("attachment_uses", "attachment_id, COALESCE(thread_id, 0), COALESCE(comment_id, 0), COALESCE(message_id, 0)"),
+    ("attachment_blobs", "sha256"),
 ];
 
 /// Tables whose `id` comes from an identity column in PostgreSQL, and the lowest value

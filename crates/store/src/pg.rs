@@ -45,6 +45,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (13, include_str!("../migrations/postgres/0013_user_activity.sql")),
     (14, include_str!("../migrations/postgres/0014_invitations.sql")),
     (15, include_str!("../migrations/postgres/0015_retention.sql")),
+    (16, include_str!("../migrations/postgres/0016_attachments.sql")),
 ];
 /// The advisory lock that makes writers of all nodes take turns ("WEFT").
 pub const WRITE_LOCK: i64 = 0x5745_4654;

@@ -33,6 +33,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (12, include_str!("../migrations/sqlite/0012_user_activity.sql")),
     (13, include_str!("../migrations/sqlite/0013_invitations.sql")),
     (14, include_str!("../migrations/sqlite/0014_retention.sql")),
+    (15, include_str!("../migrations/sqlite/0015_attachments.sql")),
 ];
 const MAX_IDLE_READERS: usize = 8;
 /// How much of the database file connections map into memory (SQLite's default build

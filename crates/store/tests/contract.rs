@@ -317,6 +317,7 @@ async fn search_ranks_recent_matches_of_common_words_and_widens_for_filters() {
                     title: title.into(),
                     body: body.into(),
                     mentions: vec![],
+                    has_attachments: i % 3 == 0,
                 })?;
             }
             Ok(())
@@ -370,6 +371,7 @@ async fn search_documents_changed_in_the_writing_transaction_are_found_as_commit
         title: String::new(),
         body: body.into(),
         mentions: vec![],
+        has_attachments: false,
     };
     for b in backends() {
         let s = b.store.clone();

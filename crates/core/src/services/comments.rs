@@ -8,7 +8,7 @@ use crate::ids::*;
 use crate::model::*;
 use crate::payload::Shared;
 use crate::policy;
-use crate::store::{ItemQuery, ThreadState, Tx};
+use crate::store::{ItemQuery, PostRef, ThreadState, Tx};
 use crate::text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +43,8 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewCommentInput, now: i64) -> R
     let groups = threads::check_groups(tx, ch.workspace_id, &post.groups.unwrap_or_default())?;
     let (direct_mentions, direct_group_mentions) =
         threads::mentions(tx, ch.workspace_id, &post.content, &post.direct_mentions, &post.direct_group_mentions)?;
+    let mut attachments = post.attachments;
+    let carried = super::attachments::resolve(tx, actor.id, &mut attachments)?;
     let obj_index = thread.last_obj_index + 1;
     let mut comment = Comment {
         id: CommentId(0),
@@ -59,7 +61,7 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewCommentInput, now: i64) -> R
         groups,
         direct_mentions,
         direct_group_mentions,
-        attachments: post.attachments,
+        attachments,
         actions: post.actions,
         system_message: None,
         thread_action: input.thread_action.map(|a| match a {
@@ -72,6 +74,7 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewCommentInput, now: i64) -> R
         version: 1,
     };
     comment.id = tx.insert_comment(&comment)?;
+    super::attachments::carry(tx, PostRef::Comment(comment.id), &carried)?;
 
     thread.last_obj_index = obj_index;
     thread.comment_count += 1;
@@ -153,7 +156,9 @@ pub fn update(tx: &mut dyn Tx, actor: UserId, id: CommentId, up: Update, now: i6
     if let Some(content) = up.content {
         c.content = content;
     }
-    if let Some(a) = up.attachments {
+    if let Some(mut a) = up.attachments {
+        let carried = super::attachments::resolve(tx, actor, &mut a)?;
+        super::attachments::carry(tx, PostRef::Comment(id), &carried)?;
         c.attachments = a;
     }
     if let Some(a) = up.actions {

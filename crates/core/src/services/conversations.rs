@@ -9,7 +9,7 @@ use crate::model::*;
 use crate::payload::Members;
 use crate::payload::Shared;
 use crate::policy;
-use crate::store::{ConversationState, ItemQuery, NewConversation, Tx};
+use crate::store::{ConversationState, ItemQuery, NewConversation, PostRef, Tx};
 use crate::text;
 
 /// One conversation per set of people: the key is their sorted ids.
@@ -149,6 +149,8 @@ pub fn add_message(tx: &mut dyn Tx, actor: &User, id: ConversationId, post: Post
     let (mut c, _) = access::conversation(tx, id, actor.id)?;
     let (direct_mentions, direct_group_mentions) =
         threads::mentions(tx, c.workspace_id, &post.content, &post.direct_mentions, &post.direct_group_mentions)?;
+    let mut attachments = post.attachments;
+    let carried = super::attachments::resolve(tx, actor.id, &mut attachments)?;
     let obj_index = c.last_obj_index + 1;
     let mut m = Message {
         id: MessageId(0),
@@ -162,7 +164,7 @@ pub fn add_message(tx: &mut dyn Tx, actor: &User, id: ConversationId, post: Post
         last_edited_ts: None,
         direct_mentions,
         direct_group_mentions,
-        attachments: post.attachments,
+        attachments,
         actions: post.actions,
         system_message: None,
         reactions: Reactions::new(),
@@ -171,6 +173,7 @@ pub fn add_message(tx: &mut dyn Tx, actor: &User, id: ConversationId, post: Post
         version: 1,
     };
     m.id = tx.insert_message(&m)?;
+    super::attachments::carry(tx, PostRef::Message(m.id), &carried)?;
     c.last_obj_index = obj_index;
     c.message_count += 1;
     c.last_active_ts = now;
@@ -219,7 +222,9 @@ pub fn update_message(
     if let Some(content) = content {
         m.content = content;
     }
-    if let Some(a) = attachments {
+    if let Some(mut a) = attachments {
+        let carried = super::attachments::resolve(tx, actor, &mut a)?;
+        super::attachments::carry(tx, PostRef::Message(id), &carried)?;
         m.attachments = a;
     }
     let (dm, dgm) = threads::mentions(tx, m.workspace_id, &m.content, &[], &[])?;

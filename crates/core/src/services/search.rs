@@ -44,6 +44,8 @@ pub struct Input {
     pub conversation_ids: Option<Vec<ConversationId>>,
     pub author_ids: Vec<UserId>,
     pub mention_self: bool,
+    /// Only posts that carry attachments.
+    pub has_attachments: bool,
     /// Messages in conversations with this person.
     pub to_user: Option<UserId>,
     pub from_ts: Option<i64>,
@@ -74,7 +76,7 @@ fn reach(tx: &mut dyn Tx, actor: UserId, ws: WorkspaceId) -> Result<(Vec<Channel
 
 pub fn search(tx: &mut dyn Tx, actor: UserId, input: Input) -> Result<Page> {
     let words = words(&input.query);
-    if words.is_empty() && !input.mention_self {
+    if words.is_empty() && !input.mention_self && !input.has_attachments {
         return Err(Error::missing("query"));
     }
     // An empty window is a mistake too (e.g. date_from the day after date_to).
@@ -135,6 +137,7 @@ pub fn search(tx: &mut dyn Tx, actor: UserId, input: Input) -> Result<Page> {
         thread_id: None,
         author_ids: input.author_ids.clone(),
         mentioning: input.mention_self.then_some(actor),
+        has_attachments: input.has_attachments,
         from_ts: input.from_ts,
         to_ts: input.to_ts,
         offset: input.offset,

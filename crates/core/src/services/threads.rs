@@ -7,7 +7,7 @@ use crate::ids::*;
 use crate::model::*;
 use crate::payload::{Members, Shared, ThreadDeleted};
 use crate::policy;
-use crate::store::{ThreadQuery, ThreadState, Tx, search};
+use crate::store::{PostRef, ThreadQuery, ThreadState, Tx, search};
 use crate::text;
 use serde_json::Value;
 use std::collections::HashSet;
@@ -131,6 +131,8 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewThreadInput, now: i64) -> Re
     };
     let (direct_mentions, direct_group_mentions) =
         mentions(tx, ch.workspace_id, &post.content, &post.direct_mentions, &post.direct_group_mentions)?;
+    let mut attachments = post.attachments;
+    let carried = super::attachments::resolve(tx, actor.id, &mut attachments)?;
     let draft = Thread {
         id: ThreadId(0),
         channel_id: ch.id,
@@ -153,7 +155,7 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewThreadInput, now: i64) -> Re
         groups,
         direct_mentions,
         direct_group_mentions,
-        attachments: post.attachments,
+        attachments,
         actions: post.actions,
         snippet_creator: actor.id,
         reactions: Reactions::new(),
@@ -167,6 +169,7 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewThreadInput, now: i64) -> Re
         last_comment: None,
     };
     let id = tx.insert_thread(&draft)?;
+    super::attachments::carry(tx, PostRef::Thread(id), &carried)?;
     // The author has read their own post.
     tx.put_thread_state(id, actor.id, ThreadState { last_read_obj_index: -1, ..ThreadState::default() })?;
     let thread = tx.thread(id, actor.id)?.ok_or(Error::Internal("thread vanished".into()))?;
@@ -256,7 +259,9 @@ pub fn update(tx: &mut dyn Tx, actor: UserId, id: ThreadId, up: Update, now: i64
         }
         t.content = content;
     }
-    if let Some(a) = up.attachments {
+    if let Some(mut a) = up.attachments {
+        let carried = super::attachments::resolve(tx, actor, &mut a)?;
+        super::attachments::carry(tx, PostRef::Thread(id), &carried)?;
         t.attachments = a;
     }
     if let Some(a) = up.actions {

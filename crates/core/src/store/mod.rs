@@ -5,6 +5,7 @@
 //! suite.
 
 pub mod accounts;
+pub mod attachments;
 pub mod channels;
 pub mod conversations;
 pub mod emergencies;
@@ -20,6 +21,7 @@ pub mod search;
 pub mod workspaces;
 
 pub use accounts::*;
+pub use attachments::*;
 pub use channels::*;
 pub use conversations::*;
 pub use emergencies::*;
@@ -131,4 +133,5 @@ tx_of_areas!(
     Events,
     Idempotency,
     Retention,
+    Attachments,
 );

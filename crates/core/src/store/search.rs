@@ -25,6 +25,8 @@ pub struct SearchDoc {
     pub title: String,
     pub body: String,
     pub mentions: Vec<UserId>,
+    /// The post carries attachments.
+    pub has_attachments: bool,
 }
 
 /// The search document of a thread: its title and its own post.
@@ -41,6 +43,7 @@ pub fn thread_doc(t: &Thread) -> SearchDoc {
         title: t.title.clone(),
         body: t.content.clone(),
         mentions: t.direct_mentions.clone(),
+        has_attachments: !t.attachments.is_empty(),
     }
 }
 
@@ -58,6 +61,7 @@ pub fn comment_doc(c: &Comment) -> SearchDoc {
         title: String::new(),
         body: c.content.clone(),
         mentions: c.direct_mentions.clone(),
+        has_attachments: !c.attachments.is_empty(),
     }
 }
 
@@ -75,6 +79,7 @@ pub fn message_doc(m: &Message) -> SearchDoc {
         title: String::new(),
         body: m.content.clone(),
         mentions: m.direct_mentions.clone(),
+        has_attachments: !m.attachments.is_empty(),
     }
 }
 
@@ -91,6 +96,8 @@ pub struct SearchQuery {
     pub thread_id: Option<ThreadId>,
     pub author_ids: Vec<UserId>,
     pub mentioning: Option<UserId>,
+    /// Only posts that carry attachments.
+    pub has_attachments: bool,
     pub from_ts: Option<i64>,
     pub to_ts: Option<i64>,
     pub offset: i64,

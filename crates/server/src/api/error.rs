@@ -32,6 +32,7 @@ pub fn status_and_code(e: &Error) -> (StatusCode, i64) {
         ),
         Error::Forbidden(_) => (S::FORBIDDEN, 109),
         Error::BadRequest(_) => (S::BAD_REQUEST, 114),
+        Error::TooLarge(_) => (S::PAYLOAD_TOO_LARGE, 114),
         Error::MethodNotAllowed { .. } => (S::METHOD_NOT_ALLOWED, 114),
         Error::NotLoggedIn => (S::UNAUTHORIZED, 120),
         // Twist documents 401 for these two; a client mistake in a field is a 400.

@@ -75,6 +75,8 @@ pub struct Endpoint {
     pub auth: bool,
     /// Weft's own endpoint, not part of Twist's API.
     pub extension: bool,
+    /// Takes a multipart/form-data body (with a file), served by its own route.
+    pub multipart: bool,
     /// The rate limit a call counts against (`limits`): a POST is a write, a POST that
     /// needs no session a sign-in, unless the table says otherwise.
     pub limit: Option<Limit>,
@@ -106,6 +108,7 @@ impl Endpoint {
             params: Vec::new(),
             auth: true,
             extension: false,
+            multipart: false,
             limit: (verb == Verb::Post).then_some(Limit::Write),
             handler,
         }
@@ -129,6 +132,10 @@ impl Endpoint {
     }
     pub fn extension(mut self) -> Self {
         self.extension = true;
+        self
+    }
+    pub fn multipart(mut self) -> Self {
+        self.multipart = true;
         self
     }
 }

@@ -207,10 +207,20 @@ pub fn document(api: &Api, extra: &[ExtraOperation]) -> Value {
         // A body is needed when a parameter is, or when a rule across parameters asks for one.
         let needs_body =
             e.params.iter().any(|p| p.required) || ["anyOf", "oneOf", "allOf"].iter().any(|k| body.get(*k).is_some());
-        op["requestBody"] = json!({"required": needs_body, "content": {
-            "application/json": {"schema": body},
-            "application/x-www-form-urlencoded": {"schema": form, "encoding": form_encoding},
-        }});
+        op["requestBody"] = if e.multipart {
+            // A file comes as a part of a multipart body; the other fields are text parts,
+            // and no other part is taken.
+            let mut form = form;
+            form["additionalProperties"] = json!(false);
+            json!({"required": true, "content": {
+                "multipart/form-data": {"schema": form, "encoding": {"file": {"contentType": "application/octet-stream"}}},
+            }})
+        } else {
+            json!({"required": needs_body, "content": {
+                "application/json": {"schema": body},
+                "application/x-www-form-urlencoded": {"schema": form, "encoding": form_encoding},
+            }})
+        };
         let item = match e.verb {
             // A reading call answers GET and POST alike (Twist's SDK posts some of them).
             Verb::Get => json!({"get": get, "post": op}),

@@ -351,6 +351,16 @@ pub fn endpoints() -> Vec<Endpoint> {
             crate::stream::long_poll,
         )
         .extension(),
+        // attachments
+        e(
+            Post,
+            "attachments/upload",
+            "Upload a file (multipart/form-data: attachment_id, file_name, file); answers the Attachment object to \
+             put in a post's attachments",
+            crate::files::upload_in_batch,
+        )
+        .multipart(),
+        e(Post, "attachments/remove", "Take an attachment off a post (its author or an admin)", crate::files::remove),
         // batch
         e(Post, "batch", "Up to 10 API calls in one request", batch::batch).unlimited(),
     ]

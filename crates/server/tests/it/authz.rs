@@ -462,6 +462,21 @@ impl Fx {
         th
     }
 
+    /// A new thread by `author` in a channel of this kind, carrying a file they uploaded:
+    /// the thread's id and the attachment's.
+    pub async fn fresh_thread_with_file(&self, ch: Ch, author: Actor) -> (i64, String) {
+        let client = self.client(author);
+        let aid = self.uniq("file-");
+        let upload = json!({"attachment_id": aid, "file_name": "f.txt", "file": "content"});
+        let (status, object) = call(&client, Verb::Post, "attachments/upload", &upload).await;
+        assert_eq!(status, 200, "setup failed: upload: {object}");
+        let chan = self.chan_to_post_in(ch).await;
+        let thread = json!({"channel_id": chan, "title": "Fresh", "content": "with a file", "attachments": [object]});
+        let th = id_of(&must(client.post("threads/add", thread).await, "thread with a file"));
+        self.done(ch, chan).await;
+        (th, aid)
+    }
+
     /// The id of the person who made channels of this kind.
     pub fn creator_id(&self, ch: Ch) -> i64 {
         if ch.creator() == Bo { self.t.bo_id } else { self.t.ana_id }
@@ -1037,6 +1052,21 @@ pub fn rows() -> Vec<Row> {
                 p
             }),
             &reaction_cases(),
+        ),
+        // ---- attachments ----
+        row(
+            "attachments/upload",
+            b!(|fx, st, a| json!({"attachment_id": fx.uniq("up-"), "file_name": "notes.txt", "file": "some notes"})),
+            &[(St::Ws, SIGNED_IN)],
+        ),
+        row(
+            "attachments/remove",
+            b!(|fx, st, a| {
+                let St::By(ch, author) = st else { unreachable!() };
+                let (thread, attachment) = fx.fresh_thread_with_file(ch, author).await;
+                json!({"attachment_id": attachment, "thread_id": thread})
+            }),
+            &editing(),
         ),
         // ---- events and batches ----
         row("events/get", b!(|fx, st, a| json!({"workspace_id": fx.ws(), "timeout": 0})), ws),

@@ -183,6 +183,19 @@ impl Drop for TestApp {
 /// it parses, else a string); status 0 means the connection failed or was dropped.
 pub async fn call(client: &Client, verb: weft::api::Verb, path: &str, params: &Value) -> (u16, Value) {
     let http = client.http();
+    if path == "attachments/upload" {
+        // A file travels in a multipart body: `file` is its content, the rest text parts.
+        let mut parts: Vec<(String, Part)> = Vec::new();
+        for (k, v) in flat_params(params) {
+            let part = if k == "file" {
+                Part::file("upload.bin", "application/octet-stream", v.into_bytes())
+            } else {
+                Part::text(&v)
+            };
+            parts.push((k, part));
+        }
+        return upload_parts(client, &parts).await;
+    }
     let req = match verb {
         weft::api::Verb::Get => http.get(client.url(path)).query(&flat_params(params)),
         weft::api::Verb::Post => http.post(client.url(path)).json(params),
@@ -362,4 +375,65 @@ pub fn host_port(url: &str) -> String {
     let rest = rest.rsplit('@').next().unwrap_or(rest);
     let hp = rest.split(['/', '?']).next().unwrap_or(rest);
     if hp.contains(':') { hp.to_string() } else { format!("{hp}:5432") }
+}
+
+/// One part of a multipart/form-data body.
+pub struct Part {
+    pub file_name: Option<String>,
+    pub content_type: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+impl Part {
+    pub fn text(value: &str) -> Part {
+        Part { file_name: None, content_type: None, bytes: value.as_bytes().to_vec() }
+    }
+    pub fn file(name: &str, content_type: &str, bytes: Vec<u8>) -> Part {
+        Part { file_name: Some(name.into()), content_type: Some(content_type.into()), bytes }
+    }
+}
+
+pub const BOUNDARY: &str = "weft-test-boundary-7d1c9a";
+
+/// A multipart/form-data body of these parts.
+pub fn multipart_body(parts: &[(String, Part)]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, p) in parts {
+        body.extend(format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"").as_bytes());
+        if let Some(f) = &p.file_name {
+            body.extend(format!("; filename=\"{f}\"").as_bytes());
+        }
+        body.extend(b"\r\n");
+        if let Some(ct) = &p.content_type {
+            body.extend(format!("Content-Type: {ct}\r\n").as_bytes());
+        }
+        body.extend(b"\r\n");
+        body.extend(&p.bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+/// Posts a multipart body to attachments/upload.
+pub async fn upload_parts(client: &Client, parts: &[(String, Part)]) -> (u16, Value) {
+    let req = client
+        .http()
+        .post(client.url("attachments/upload"))
+        .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
+        .body(multipart_body(parts));
+    client.send(req).await.unwrap_or_else(|e| (0, e.body))
+}
+
+/// Uploads a file as Twist's clients do; answers the Attachment object (panics otherwise).
+pub async fn upload(client: &Client, id: &str, name: &str, content_type: &str, bytes: Vec<u8>) -> Value {
+    let parts = vec![
+        ("attachment_id".to_string(), Part::text(id)),
+        ("file_name".to_string(), Part::text(name)),
+        ("file".to_string(), Part::file(name, content_type, bytes)),
+    ];
+    match upload_parts(client, &parts).await {
+        (200, v) => v,
+        (status, body) => panic!("upload of {name} failed: {status} {body}"),
+    }
 }

@@ -6,6 +6,7 @@ mod helpers;
 
 mod accounts;
 mod api_basics;
+mod attachments;
 mod authz;
 mod browser;
 mod crash;

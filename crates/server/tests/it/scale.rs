@@ -80,6 +80,13 @@ async fn a_sqlite_instance_moves_to_postgres_and_a_rerun_adds_no_duplicates() {
     }
     t.ana.post("threads/star", json!({"id": th.id.0})).await.unwrap();
     t.ana.post("reactions/add", json!({"thread_id": th.id.0, "reaction": "👍"})).await.unwrap();
+    let file = upload(&t.ana, "moved-file", "moved.txt", "text/plain", b"moves along".to_vec()).await;
+    t.ana
+        .post("comments/add", json!({"thread_id": th.id.0, "content": "a file", "attachments": [file]}))
+        .await
+        .unwrap();
+    upload(&t.bo, "not-posted", "draft.txt", "text/plain", b"draft".to_vec()).await;
+    let bo_token = t.bo.token().unwrap().to_string();
     let dir = t.app.dir.path().to_path_buf();
     let (ana_token, ws, general) = (t.ana.token().unwrap().to_string(), t.ws, t.general);
     let mut app = t.app;
@@ -93,13 +100,21 @@ async fn a_sqlite_instance_moves_to_postgres_and_a_rerun_adds_no_duplicates() {
         .unwrap();
     assert!(reports.iter().all(|r| r.ok()), "{reports:?}");
     let comments = reports.iter().find(|r| r.table == "comments").unwrap();
-    assert_eq!(comments.source_rows, 30);
+    assert_eq!(comments.source_rows, 31);
+    for (table, rows) in [("attachments", 2), ("attachment_uses", 1), ("attachment_blobs", 2)] {
+        let r = reports.iter().find(|r| r.table == table).unwrap();
+        assert_eq!((r.source_rows, r.ok()), (rows, true), "{table}");
+    }
 
     // An interrupted copy: part of the rows are missing. Running it again completes it.
     let to = target.clone();
     tokio::task::spawn_blocking(move || {
         let mut c: postgres::Client = to.parse::<postgres::Config>().unwrap().connect(postgres::NoTls).unwrap();
-        c.batch_execute("DELETE FROM comments WHERE id % 2 = 0; DELETE FROM events WHERE seq > 10").unwrap();
+        c.batch_execute(
+            "DELETE FROM comments WHERE id % 2 = 0; DELETE FROM events WHERE seq > 10; DELETE FROM attachment_uses; \
+             DELETE FROM attachments WHERE attachment_id = 'not-posted'",
+        )
+        .unwrap();
     })
     .await
     .unwrap();
@@ -111,8 +126,9 @@ async fn a_sqlite_instance_moves_to_postgres_and_a_rerun_adds_no_duplicates() {
     assert!(reports.iter().all(|r| r.ok()), "{reports:?}");
 
     // Weft on PostgreSQL serves the same data to the same tokens, and new ids continue.
+    // Uploaded files stay in the data directory: the new server is pointed at it.
     let config = weft::Config {
-        data: dir.join("unused"),
+        data: dir.clone(),
         database_url: Some(target.clone()),
         listen: "127.0.0.1:0".parse().unwrap(),
         ..weft::Config::default()
@@ -121,10 +137,15 @@ async fn a_sqlite_instance_moves_to_postgres_and_a_rerun_adds_no_duplicates() {
     let server = weft::Server::start(config, store, app.clock.clone()).await.unwrap();
     let ana = Client::new(&format!("http://{}", server.addr)).with_token(&ana_token);
     let moved: Thread = ana.get_as("threads/getone", json!({"id": th.id.0})).await.unwrap();
-    assert_eq!((moved.comment_count, moved.starred), (30, true));
+    assert_eq!((moved.comment_count, moved.starred), (31, true));
     assert_eq!(moved.reactions.get("👍").map(Vec::len), Some(1));
     let all: Vec<Value> = ana.get_as("comments/get", json!({"thread_id": th.id.0, "limit": 100})).await.unwrap();
-    assert_eq!(all.len(), 30);
+    assert_eq!(all.len(), 31);
+    // The file is served from PostgreSQL's records, to those who see its post.
+    let bo = Client::new(&format!("http://{}", server.addr)).with_token(&bo_token);
+    let url = file["url"].as_str().unwrap().replace(&app.base, &format!("http://{}", server.addr));
+    let (status, _, body) = crate::attachments::download(&bo, &url).await;
+    assert_eq!((status, body), (200, b"moves along".to_vec()));
     let next = ana.add_thread(general, "After the move", "y").await.unwrap();
     assert!(next.id.0 > th.id.0);
     let page =

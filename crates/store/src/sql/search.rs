@@ -31,6 +31,9 @@ fn search_filters(q: &SearchQuery) -> (String, Vec<Value>) {
         sql.push_str(" AND d.mentions LIKE ?");
         params.push(format!("%,{u},%").into());
     }
+    if q.has_attachments {
+        sql.push_str(" AND d.has_attachments = 1");
+    }
     if let Some(ts) = q.from_ts {
         sql.push_str(" AND d.posted_ts >= ?");
         params.push(ts.into());
@@ -150,7 +153,7 @@ enum OrderParam {
 }
 
 impl SearchPlan {
-    fn mentions_only() -> SearchPlan {
+    fn without_words() -> SearchPlan {
         SearchPlan {
             from: "FROM search_docs d WHERE 1 = 1".into(),
             id: "d.id",
@@ -242,7 +245,7 @@ impl SqlTx<'_> {
         let mentions: String = d.mentions.iter().map(|u| format!(",{u}")).collect::<String>() + ",";
         let id = self.insert_id(
             "INSERT INTO search_docs (kind, obj_id, workspace_id, channel_id, conversation_id, thread_id, author_id, \
-             posted_ts, title, body, mentions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             posted_ts, title, body, mentions, has_attachments) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             &[
                 d.kind.into(),
                 d.obj_id.into(),
@@ -255,6 +258,7 @@ impl SqlTx<'_> {
                 (&d.title).into(),
                 (&d.body).into(),
                 mentions.into(),
+                d.has_attachments.into(),
             ],
         )?;
         if self.conn.dialect() == Dialect::Sqlite {
@@ -332,7 +336,7 @@ impl Search for SqlTx<'_> {
     }
 
     fn search(&mut self, q: &SearchQuery) -> Result<Vec<SearchHit>> {
-        if q.words.is_empty() && q.mentioning.is_none() {
+        if q.words.is_empty() && q.mentioning.is_none() && !q.has_attachments {
             return Ok(Vec::new());
         }
         if self.conn.dialect() == Dialect::Postgres {
@@ -341,7 +345,7 @@ impl Search for SqlTx<'_> {
             self.conn.execute("SET LOCAL plan_cache_mode = force_custom_plan", &[])?;
         }
         let plan = match (self.conn.dialect(), q.words.is_empty()) {
-            (_, true) => SearchPlan::mentions_only(),
+            (_, true) => SearchPlan::without_words(),
             (Dialect::Sqlite, false) => self.fts5_plan(q)?,
             (Dialect::Postgres, false) => SearchPlan::postgres(q),
         };

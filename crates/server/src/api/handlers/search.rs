@@ -72,10 +72,11 @@ const WORDS_PATTERN: &str = r"[^\W_]";
 #[schemars(extend("anyOf" = [
     {"required": ["query"], "properties": {"query": {"type": "string", "pattern": WORDS_PATTERN}}},
     {"required": ["mention_self"], "properties": {"mention_self": {"type": "boolean", "enum": [true]}}},
+    {"required": ["has_attachments"], "properties": {"has_attachments": {"type": "boolean", "enum": [true]}}},
 ]))]
 pub struct Search {
     pub workspace_id: WorkspaceId,
-    /// The words to find (required unless `mention_self`).
+    /// The words to find (required unless `mention_self` or `has_attachments`).
     #[serde(default)]
     pub query: Option<input::Short>,
     /// Only in these channels.
@@ -87,6 +88,9 @@ pub struct Search {
     /// Only posts that mention the caller.
     #[serde(default)]
     pub mention_self: Option<bool>,
+    /// Only posts that carry attachments (Weft).
+    #[serde(default)]
+    pub has_attachments: Option<bool>,
     /// From the start of this day in the caller's time zone (overrides `after_ts`).
     #[serde(default)]
     pub date_from: DateOrBlank,
@@ -160,6 +164,7 @@ pub async fn search(cx: Cx, p: Search) -> Result<Page> {
         conversation_ids: p.conversation_ids.map(Into::into),
         author_ids: authors,
         mention_self: p.mention_self.unwrap_or(false),
+        has_attachments: p.has_attachments.unwrap_or(false),
         to_user: p.to_user_id,
         from_ts,
         to_ts,
