@@ -83,6 +83,28 @@ pub struct ServeArgs {
     /// reloading open pages when it changes: for working on the app
     #[arg(long, env = "WEFT_WEB_DIR", value_name = "DIR")]
     pub web_dir: Option<PathBuf>,
+    /// Seconds a connection has to send a request's whole head, from opening or from its
+    /// previous answer; slow senders and idle keep-alive connections are closed [default: 30]
+    #[arg(long, env = "WEFT_HEADER_TIMEOUT_SECS", value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout_secs: Option<u64>,
+    /// Seconds a request's body has to arrive whole, else 408 [default: 60]
+    #[arg(long, env = "WEFT_BODY_TIMEOUT_SECS", value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub body_timeout_secs: Option<u64>,
+    /// Open connections at most; keep it below the open-file limit [default: 10000]
+    #[arg(long, env = "WEFT_MAX_CONNECTIONS", value_name = "N")]
+    pub max_connections: Option<usize>,
+    /// Open connections at most from one client address; trusted proxies are exempt
+    /// [default: 500]
+    #[arg(long, env = "WEFT_MAX_CONNECTIONS_PER_ADDRESS", value_name = "N")]
+    pub max_connections_per_address: Option<usize>,
+    /// Event streams and waiting long polls one user may hold open on this node; the next
+    /// is refused with 429 [default: 50]
+    #[arg(long, env = "WEFT_MAX_STREAMS_PER_USER", value_name = "N")]
+    pub max_streams_per_user: Option<usize>,
+    /// MiB of memory for the recent events open streams share; streams further behind
+    /// read the database [default: 64]
+    #[arg(long, env = "WEFT_EVENT_FEED_MB", value_name = "MIB")]
+    pub event_feed_mb: Option<usize>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -198,12 +220,31 @@ pub fn serve_config(args: &ServeArgs) -> Result<Config, String> {
     if let Some(d) = &args.web_dir {
         config.web_dir = Some(d.clone());
     }
+    if let Some(s) = args.header_timeout_secs {
+        config.header_timeout = std::time::Duration::from_secs(s);
+    }
+    if let Some(s) = args.body_timeout_secs {
+        config.body_timeout = std::time::Duration::from_secs(s);
+    }
+    if let Some(n) = args.max_connections {
+        config.max_connections = n;
+    }
+    if let Some(n) = args.max_connections_per_address {
+        config.max_connections_per_address = n;
+    }
+    if let Some(n) = args.max_streams_per_user {
+        config.max_streams_per_user = n;
+    }
+    if let Some(n) = args.event_feed_mb {
+        config.event_feed_bytes = n * crate::config::MB;
+    }
     if let Some(u) = &config.public_url
         && !(u.starts_with("http://") || u.starts_with("https://"))
     {
         return Err(format!("--public-url must start with http:// or https:// (got {u})"));
     }
     crate::mail::check(&config)?;
+    config.check_limits()?;
     Ok(config)
 }
 

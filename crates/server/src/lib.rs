@@ -5,6 +5,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod mail;
+pub mod serve;
 pub mod stream;
 pub mod throttle;
 pub mod web;

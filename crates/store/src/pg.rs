@@ -41,6 +41,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (9, include_str!("../migrations/postgres/0009_conversation_pushes.sql")),
     (10, include_str!("../migrations/postgres/0010_search_filter_lexemes.sql")),
     (11, include_str!("../migrations/postgres/0011_user_event_heads.sql")),
+    (12, include_str!("../migrations/postgres/0012_events_by_workspace.sql")),
 ];
 /// The advisory lock that makes writers of all nodes take turns ("WEFT").
 pub const WRITE_LOCK: i64 = 0x5745_4654;

@@ -29,6 +29,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (8, include_str!("../migrations/sqlite/0008_conversation_pushes.sql")),
     (9, include_str!("../migrations/sqlite/0009_search_filter_tokens.sql")),
     (10, include_str!("../migrations/sqlite/0010_user_event_heads.sql")),
+    (11, include_str!("../migrations/sqlite/0011_events_by_workspace.sql")),
 ];
 const MAX_IDLE_READERS: usize = 8;
 /// How much of the database file connections map into memory (SQLite's default build

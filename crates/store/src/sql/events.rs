@@ -101,6 +101,28 @@ impl Events for SqlTx<'_> {
         self.conn.query(&sql, args![after, limit])?.iter().map(event_from).collect()
     }
 
+    fn workspace_events_after(
+        &mut self,
+        ws: WorkspaceId,
+        user: UserId,
+        after: i64,
+        through: i64,
+        limit: i64,
+        max_bytes: i64,
+    ) -> Result<Vec<Event>> {
+        // The innermost query takes the page through the index `events_workspace`; the
+        // one around it counts the payload before each row, so the page stops at about
+        // `max_bytes` (a row that starts within the budget is kept: at least one).
+        let sql = format!(
+            "SELECT {EVENT_COLS} FROM (SELECT {EVENT_COLS}, SUM(LENGTH(payload)) OVER (ORDER BY seq) - LENGTH(payload) \
+             AS before_row FROM (SELECT {EVENT_COLS} FROM events WHERE workspace_id = ? AND seq > ? AND seq <= ? \
+             AND (user_id IS NULL OR user_id = ? OR also_user_id = ?) ORDER BY seq LIMIT ?) page) sized \
+             WHERE before_row < ? ORDER BY seq"
+        );
+        let rows = self.conn.query(&sql, args![ws, after, through, user, user, limit, max_bytes.max(1)])?;
+        rows.iter().map(event_from).collect()
+    }
+
     fn events_of_kind_after(&mut self, kind: &str, after: i64, limit: i64) -> Result<Vec<Event>> {
         let sql = format!("SELECT {EVENT_COLS} FROM events WHERE seq > ? AND kind = ? ORDER BY seq LIMIT ?");
         self.conn.query(&sql, args![after, kind, limit])?.iter().map(event_from).collect()
