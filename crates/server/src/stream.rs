@@ -355,6 +355,11 @@ impl OpenStreams {
         }
     }
 
+    /// How many streams and waiting long polls `user` holds open.
+    pub fn open_of(&self, user: UserId) -> usize {
+        self.users.lock().expect("streams lock").get(&user).map_or(0, |u| u.open)
+    }
+
     pub fn access_reads(&self) -> u64 {
         self.access_reads.load(Ordering::Relaxed)
     }

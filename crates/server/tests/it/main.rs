@@ -7,6 +7,7 @@ mod helpers;
 mod api_basics;
 mod authz;
 mod browser;
+mod connections;
 mod email;
 mod emergencies;
 mod inbox;
