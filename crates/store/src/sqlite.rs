@@ -397,6 +397,24 @@ mod tests {
     use weft_core::event::{Audience, NewEvent};
     use weft_core::ids::WorkspaceId;
 
+    /// A stream's replay reads its own workspace's events through their index, not the
+    /// whole log in sequence order.
+    #[tokio::test]
+    async fn a_workspace_replay_reads_through_the_workspace_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open_with(dir.path(), 256).unwrap();
+        store.close().await;
+        let conn = Connection::open(dir.path().join("weft.db")).unwrap();
+        let sql = format!("EXPLAIN QUERY PLAN {}", crate::sql::events::workspace_page_sql());
+        let mut stmt = conn.prepare(&sql).unwrap();
+        let plan: Vec<String> = stmt
+            .query_map(rusqlite::params![1, 0, 10, 1, 1, 10, 1000], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert!(plan.iter().any(|step| step.contains("USING INDEX events_workspace")), "{plan:?}");
+    }
+
     /// Under steady writes, with reads going on, the WAL is rewound instead of growing with
     /// everything written (the truncating fallback is far above what this writes).
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -25,6 +25,20 @@ fn event_from(r: &Row) -> Result<Event> {
     })
 }
 
+/// A page of one workspace's log for one person. The innermost query takes the page
+/// through the index `events_workspace`; the one around it counts the payload before each
+/// row, so the page stops at about `max_bytes` (a row that starts within the budget is
+/// kept: at least one). Parameters: workspace, after, through, the person twice, limit,
+/// max_bytes.
+pub(crate) fn workspace_page_sql() -> String {
+    format!(
+        "SELECT {EVENT_COLS} FROM (SELECT {EVENT_COLS}, SUM(LENGTH(payload)) OVER (ORDER BY seq) - LENGTH(payload) \
+         AS before_row FROM (SELECT {EVENT_COLS} FROM events WHERE workspace_id = ? AND seq > ? AND seq <= ? \
+         AND (user_id IS NULL OR user_id = ? OR also_user_id = ?) ORDER BY seq LIMIT ?) page) sized \
+         WHERE before_row < ? ORDER BY seq"
+    )
+}
+
 impl SqlTx<'_> {
     /// Records, for each person some of `events` are addressed to, their newest own event
     /// in its workspace (`events` were numbered from `head + 1`, in order).
@@ -110,16 +124,8 @@ impl Events for SqlTx<'_> {
         limit: i64,
         max_bytes: i64,
     ) -> Result<Vec<Event>> {
-        // The innermost query takes the page through the index `events_workspace`; the
-        // one around it counts the payload before each row, so the page stops at about
-        // `max_bytes` (a row that starts within the budget is kept: at least one).
-        let sql = format!(
-            "SELECT {EVENT_COLS} FROM (SELECT {EVENT_COLS}, SUM(LENGTH(payload)) OVER (ORDER BY seq) - LENGTH(payload) \
-             AS before_row FROM (SELECT {EVENT_COLS} FROM events WHERE workspace_id = ? AND seq > ? AND seq <= ? \
-             AND (user_id IS NULL OR user_id = ? OR also_user_id = ?) ORDER BY seq LIMIT ?) page) sized \
-             WHERE before_row < ? ORDER BY seq"
-        );
-        let rows = self.conn.query(&sql, args![ws, after, through, user, user, limit, max_bytes.max(1)])?;
+        let rows =
+            self.conn.query(&workspace_page_sql(), args![ws, after, through, user, user, limit, max_bytes.max(1)])?;
         rows.iter().map(event_from).collect()
     }
 

@@ -9,7 +9,7 @@ mod accounts;
 mod channels;
 mod conversations;
 mod emergencies;
-mod events;
+pub(crate) mod events;
 mod idempotency;
 mod inbox;
 mod mail;
