@@ -42,6 +42,11 @@ impl Server {
         if let Some(url) = database_url {
             cmd.arg("--database-url").arg(url);
         }
+        // The benchmark is one client address holding thousands of streams of a few users:
+        // it lifts the caps that keep one client from taking a real server's connections.
+        for cap in ["--max-connections", "--max-connections-per-address", "--max-streams-per-user"] {
+            cmd.arg(cap).arg("1000000");
+        }
         cmd.env("WEFT_LOG", "warn").stdout(Stdio::null()).stderr(Stdio::inherit());
         let started = Instant::now();
         let child = cmd.spawn().map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
