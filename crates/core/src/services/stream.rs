@@ -19,12 +19,6 @@ pub fn access(tx: &mut dyn Tx, user: UserId, ws: WorkspaceId) -> Result<StreamAc
     Ok(StreamAccess { user, workspace: ws, is_member: true, channels, conversations })
 }
 
-/// Checks that `user` may open a stream on `ws`.
-pub fn open(tx: &mut dyn Tx, user: UserId, ws: WorkspaceId) -> Result<StreamAccess> {
-    access::role_in(tx, ws, user)?;
-    access(tx, user, ws)
-}
-
 /// Every workspace's events after `after`: what the feed reads once for all streams.
 pub fn events_after(tx: &mut dyn Tx, after: i64, limit: i64) -> Result<Vec<Event>> {
     tx.events_after(after, limit)

@@ -178,7 +178,7 @@ both_backends! {
         assert_eq!(err.status, 429, "{:?}", err.body);
         assert!(err.body["error_string"].as_str().unwrap().contains("max_streams_per_user"), "{:?}", err.body);
         // A long poll counts too; someone else's streams do not.
-        let poll = t.bo.get("events/get", json!({"workspace_id": t.ws, "timeout": 1})).await.err().expect("refused");
+        let poll = t.bo.get("events/get", json!({"workspace_id": t.ws, "timeout": 1})).await.expect_err("refused");
         assert_eq!(poll.status, 429);
         let mut ana = t.ana.stream(t.ws, None).await.expect("Ana has her own cap");
 
@@ -260,7 +260,7 @@ both_backends! {
             .unwrap();
         assert!(on_phone.closed(WAIT).await, "the stream ends when the password changes");
         let poll = tokio::time::timeout(WAIT, waiting).await.expect("the long poll ends").unwrap();
-        assert_eq!(poll.err().expect("answered as signed out").status, 403);
+        assert_eq!(poll.expect_err("answered as signed out").status, 403);
 
         // Ana's stream is unaffected.
         let th = t.ana.add_thread(t.general, "Still here", "x").await.unwrap();
