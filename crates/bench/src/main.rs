@@ -24,9 +24,9 @@ use std::process::ExitCode;
                   sizes and fit a 2-core machine in a few minutes; --quick runs tiny sizes in seconds."
 )]
 pub struct Args {
-    /// Scenarios to run, comma-separated: startup, post, fanout, inbox, search, and web (the web app
+    /// Scenarios to run, comma-separated: startup, post, fanout, streams, inbox, search, and web (the web app
     /// in Chromium; needs node and web/tests' npm packages, so not run by default)
-    #[arg(long, value_delimiter = ',', default_value = "startup,post,fanout,inbox,search")]
+    #[arg(long, value_delimiter = ',', default_value = "startup,post,fanout,streams,inbox,search")]
     pub scenarios: Vec<String>,
     /// PostgreSQL to benchmark instead of SQLite (a scratch database is made in it)
     #[arg(long, env = "WEFT_BENCH_DATABASE_URL", value_name = "URL")]
@@ -53,6 +53,12 @@ pub struct Args {
     /// fanout: open event streams
     #[arg(long, default_value_t = 10_000)]
     pub streams: usize,
+    /// streams: open event streams of one user
+    #[arg(long, default_value_t = 2_000)]
+    pub user_streams: usize,
+    /// streams: membership changes of that user while they are open
+    #[arg(long, default_value_t = 50)]
+    pub membership_changes: usize,
     /// fanout: comments whose delivery to every stream is timed
     #[arg(long, default_value_t = 30)]
     pub fanout_posts: usize,
@@ -75,6 +81,8 @@ impl Args {
             self.post_secs = self.post_secs.min(1);
             self.streams = self.streams.min(50);
             self.fanout_posts = self.fanout_posts.min(5);
+            self.user_streams = self.user_streams.min(50);
+            self.membership_changes = self.membership_changes.min(6);
             self.comments = self.comments.min(2_000);
             self.threads = self.threads.min(100);
             self.queries = self.queries.min(20);

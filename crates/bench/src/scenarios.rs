@@ -1,5 +1,5 @@
-//! The scenarios, in the order they run: startup, baselines and post, fanout on a small
-//! workspace; then inbox and search on a large one.
+//! The scenarios, in the order they run: startup, baselines and post, fanout and streams on
+//! a small workspace; then inbox and search on a large one.
 
 use crate::Args;
 use crate::load::{Latencies, http_client, login, ms, percentile, stream_client, timed_get};
@@ -130,7 +130,7 @@ pub async fn run(args: Args) -> Result<(), String> {
     };
 
     // ---- a small workspace: startup, post, fanout ----
-    if wants("startup") || wants("post") || wants("fanout") {
+    if wants("startup") || wants("post") || wants("fanout") || wants("streams") {
         let small = Spec {
             users: (args.clients as i64 + 8).max(16),
             channels: 2,
@@ -176,6 +176,9 @@ pub async fn run(args: Args) -> Result<(), String> {
         }
         if wants("fanout") {
             out.push(fanout(&args, &server, &http, &tokens, &base_json).await?);
+        }
+        if wants("streams") {
+            out.push(streams(&args, &server, &http, &tokens, &base_json).await?);
         }
         server.stop();
         drop(place);
@@ -778,4 +781,189 @@ async fn search(
         figures,
         json,
     })
+}
+
+/// The server's CPU time so far (user + system, every thread), from /proc.
+fn cpu_secs(server: &Server) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{}/stat", server.pid()?)).ok()?;
+    // Fields after the command name (which may hold spaces) : utime and stime are the
+    // 12th and 13th, in clock ticks of 1/100 s (USER_HZ on Linux).
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(ticks as f64 / 100.0)
+}
+
+/// One person's many streams (a careless or hostile client) while their access changes:
+/// what the server's memory and CPU pay, and whether everyone else is still served.
+async fn streams(
+    args: &Args,
+    server: &Server,
+    http: &reqwest::Client,
+    tokens: &[String],
+    base_json: &dyn Fn(Value) -> Map<String, Value>,
+) -> Result<Scenario, String> {
+    let n = args.user_streams;
+    let changes = args.membership_changes;
+    let admin = &tokens[0];
+    let (person, person_token) = (tokens.len() as i64, tokens.last().expect("users").clone());
+    let post = |path: &str, body: Value| {
+        let req = http.post(format!("{}/api/v3/{path}", server.url)).bearer_auth(admin).json(&body);
+        async move {
+            let r = req.send().await.map_err(|e| e.to_string())?;
+            let status = r.status();
+            let v: Value = r.json().await.map_err(|e| e.to_string())?;
+            if status.is_success() { Ok(v) } else { Err(format!("{status}: {v}")) }
+        }
+    };
+    let name = format!("bench-streams-{}", std::process::id());
+    let channel = post("channels/add", json!({"workspace_id": seed::WORKSPACE, "name": name, "public": false})).await?
+        ["id"]
+        .as_i64()
+        .ok_or("channels/add answered no id")?;
+
+    step(&format!("streams: opening {n} streams of one user"));
+    let rss_before = server.rss_kib();
+    let connected = Arc::new(AtomicUsize::new(0));
+    let counts: Arc<Vec<AtomicUsize>> = Arc::new((0..changes).map(|_| AtomicUsize::new(0)).collect());
+    let last: Arc<Vec<AtomicU64>> = Arc::new((0..changes).map(|_| AtomicU64::new(0)).collect());
+    let stop = Arc::new(AtomicBool::new(false));
+    let base = Instant::now();
+    let url = format!("{}/api/v3/events/stream?workspace_id={}", server.url, seed::WORKSPACE);
+    let clients: Vec<reqwest::Client> = (0..n.div_ceil(500).max(1)).map(|_| stream_client()).collect();
+    let mut tasks = Vec::with_capacity(n);
+    for i in 0..n {
+        let shared = Arrivals {
+            connected: connected.clone(),
+            counts: counts.clone(),
+            last: last.clone(),
+            base,
+            stop: stop.clone(),
+        };
+        let (http, url, token) = (clients[i % clients.len()].clone(), url.clone(), person_token.clone());
+        tasks.push(tokio::spawn(watch_membership(http, url, token, shared)));
+        if i % 200 == 199 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while connected.load(Ordering::Relaxed) < n {
+        if Instant::now() > deadline {
+            return Err(format!("only {} of {n} streams connected", connected.load(Ordering::Relaxed)));
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let rss_open = server.rss_kib();
+
+    // Meanwhile another client asks /health every 10 ms.
+    let health = {
+        let (http, url, stop) = (http.clone(), format!("{}/health", server.url), stop.clone());
+        tokio::spawn(async move {
+            let mut lat = Vec::new();
+            while !stop.load(Ordering::Relaxed) {
+                let t = Instant::now();
+                if let Ok(r) = http.get(&url).send().await {
+                    let _ = r.bytes().await;
+                    lat.push(ms(t.elapsed()));
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            lat
+        })
+    };
+
+    step(&format!("streams: {changes} membership changes of that user"));
+    let cpu_before = cpu_secs(server);
+    let started = Instant::now();
+    let mut delivery = Vec::new();
+    for k in 0..changes {
+        let path = if k % 2 == 0 { "channels/add_users" } else { "channels/remove_users" };
+        post(path, json!({"id": channel, "user_ids": [person]})).await?;
+        let answered = base.elapsed().as_micros() as u64;
+        let wait = Instant::now() + Duration::from_secs(60);
+        while counts[k].load(Ordering::Relaxed) < n && Instant::now() < wait {
+            tokio::time::sleep(Duration::from_micros(500)).await;
+        }
+        let got = counts[k].load(Ordering::Relaxed);
+        if got < n {
+            return Err(format!("change {k} reached {got} of {n} streams in 60 s"));
+        }
+        delivery.push(last[k].load(Ordering::Relaxed).saturating_sub(answered) as f64 / 1000.0);
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let cpu = match (cpu_before, cpu_secs(server)) {
+        (Some(a), Some(b)) => b - a,
+        _ => f64::NAN,
+    };
+    let rss_after = server.rss_kib();
+    stop.store(true, Ordering::Relaxed);
+    let health = Latencies(health.await.unwrap_or_default()).sorted();
+    for t in tasks {
+        let _ = t.await;
+    }
+    let mib = |k: Option<u64>| k.map_or(f64::NAN, |k| k as f64 / 1024.0);
+    let kib_per_stream = match (rss_before, rss_open) {
+        (Some(b), Some(a)) => (a as f64 - b as f64) / n as f64,
+        _ => f64::NAN,
+    };
+    let d = Latencies(delivery).sorted();
+    Ok(Scenario {
+        name: "streams",
+        how: format!(
+            "{n} SSE streams of one user (the server started with its per-user and per-address caps lifted); \
+             then {changes} membership changes of that user (added to and removed from a private channel, one after \
+             another), each timed from its answer to its arrival at all {n} streams; memory = server RSS (from \
+             /proc) after opening, minus before, and after the changes; CPU = the server's user + system time \
+             (/proc/PID/stat) during the changes ({elapsed:.1} s); /health asked every 10 ms meanwhile"
+        ),
+        figures: vec![
+            fig("streams", n as f64, "streams"),
+            fig("kib_per_stream", kib_per_stream, "KiB").at_most(24.0),
+            fig("rss_open_mib", mib(rss_open), "MiB"),
+            fig("rss_after_changes_mib", mib(rss_after), "MiB"),
+            fig("cpu_s", cpu, "s"),
+            fig("change_p50_ms", percentile(&d, 50.0), "ms"),
+            fig("change_p99_ms", percentile(&d, 99.0), "ms"),
+            fig("health_p99_ms", percentile(&health, 99.0), "ms").at_most(50.0),
+            fig("health_max_ms", health.last().copied().unwrap_or(f64::NAN), "ms"),
+        ],
+        json: base_json(json!({"streams": n, "membership_changes": changes})),
+    })
+}
+
+/// One stream of `streams`: counts the membership events it receives, in order.
+async fn watch_membership(http: reqwest::Client, url: String, token: String, a: Arrivals) {
+    let Arrivals { connected, counts, last, base, stop } = a;
+    let Ok(mut resp) = http.get(&url).bearer_auth(&token).send().await else { return };
+    if !resp.status().is_success() {
+        return;
+    }
+    connected.fetch_add(1, Ordering::Relaxed);
+    let mut seen = 0usize;
+    let mut buf: Vec<u8> = Vec::new();
+    while !stop.load(Ordering::Relaxed) {
+        match tokio::time::timeout(Duration::from_millis(500), resp.chunk()).await {
+            Ok(Ok(Some(bytes))) => {
+                buf.extend_from_slice(&bytes);
+                let mut start = 0;
+                while let Some(end) = find(&buf[start..], b"\n\n") {
+                    let block = &buf[start..start + end];
+                    if find(block, b"event: channel_user_added").is_some()
+                        || find(block, b"event: channel_user_removed").is_some()
+                    {
+                        if let (Some(c), Some(l)) = (counts.get(seen), last.get(seen)) {
+                            c.fetch_add(1, Ordering::Relaxed);
+                            l.fetch_max(base.elapsed().as_micros() as u64, Ordering::Relaxed);
+                        }
+                        seen += 1;
+                    }
+                    start += end + 2;
+                }
+                buf.drain(..start);
+            }
+            Ok(_) => return,
+            Err(_) => {}
+        }
+    }
 }

@@ -42,6 +42,11 @@ impl Server {
         if let Some(url) = database_url {
             cmd.arg("--database-url").arg(url);
         }
+        // The benchmark is one client address holding thousands of streams of a few users:
+        // it lifts the caps that keep one client from taking a real server's connections.
+        for cap in ["--max-connections", "--max-connections-per-address", "--max-streams-per-user"] {
+            cmd.arg(cap).arg("1000000");
+        }
         cmd.env("WEFT_LOG", "warn").stdout(Stdio::null()).stderr(Stdio::inherit());
         // A load test is a flood on purpose: the rate limits would measure themselves.
         for limit in ["WRITES", "WRITES_PER_ADDRESS", "SEARCHES", "SEARCHES_PER_ADDRESS", "SIGN_INS_PER_ADDRESS"] {

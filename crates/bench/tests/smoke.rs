@@ -11,6 +11,18 @@ const FIELDS: &[(&str, &[&str])] = &[
         "fanout",
         &["streams", "p50_ms", "p99_ms", "max_ms", "kib_per_stream", "single_p99_ms", "post_p99_during_fanout_ms"],
     ),
+    (
+        "streams",
+        &[
+            "streams",
+            "kib_per_stream",
+            "rss_open_mib",
+            "rss_after_changes_mib",
+            "cpu_s",
+            "change_p99_ms",
+            "health_p99_ms",
+        ],
+    ),
     ("inbox", &["comments", "p50_ms", "p99_ms"]),
     ("search", &["comments", "p50_ms", "p99_ms"]),
     ("startup", &["ready_ms", "idle_rss_mib"]),

@@ -212,6 +212,19 @@ impl EventStream {
         }
     }
 
+    /// Whether the server ends the stream within `within` (events and heartbeats that
+    /// arrive meanwhile are skipped).
+    pub async fn closed(&mut self, within: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            match tokio::time::timeout_at(deadline, self.resp.chunk()).await {
+                Ok(Ok(Some(_))) => continue,
+                Ok(Ok(None)) | Ok(Err(_)) => return true,
+                Err(_) => return false,
+            }
+        }
+    }
+
     /// Collects events until none arrives for `quiet`.
     pub async fn drain(&mut self, quiet: Duration) -> Vec<SseEvent> {
         let mut out = Vec::new();

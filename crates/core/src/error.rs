@@ -79,6 +79,10 @@ pub enum Error {
     MethodNotAllowed { allowed: &'static str },
     #[error("Too many failed attempts; try again in {retry_after_secs} s")]
     TooManyRequests { retry_after_secs: i64 },
+    /// A cap on what one client may hold open at once (streams, long polls) is reached;
+    /// the text names the limit.
+    #[error("Limit reached: {0}")]
+    LimitReached(String),
     #[error("Service unavailable: {0}")]
     Unavailable(String),
     /// A fault of the server, never of the client. Its text goes to the log, not the wire.

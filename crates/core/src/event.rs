@@ -135,15 +135,36 @@ impl Redacted {
     /// Whether an event of `kind` with `payload` is one of these (for copies held in memory;
     /// the store finds them through its tables).
     pub fn covers(&self, kind: &str, payload: &Value) -> bool {
-        let subject = Subject::of(kind, payload);
-        match (*self, subject) {
+        self.covers_text_of(&TextOf::of(kind, payload))
+    }
+
+    /// The same, from what `TextOf` kept of the event.
+    pub fn covers_text_of(&self, of: &TextOf) -> bool {
+        match (*self, of.subject) {
             (Redacted::One(s), found) => found == Some(s),
             (Redacted::Thread(t), Some(Subject::Thread(id))) => id == t,
-            (Redacted::Thread(t), Some(Subject::Comment(_))) => id_in(payload, "thread_id") == Some(t.0),
-            (Redacted::Channel(ch), Some(Subject::Thread(_) | Subject::Comment(_))) => {
-                id_in(payload, "channel_id") == Some(ch.0)
-            }
+            (Redacted::Thread(t), Some(Subject::Comment(_))) => of.thread_id == Some(t.0),
+            (Redacted::Channel(ch), Some(Subject::Thread(_) | Subject::Comment(_))) => of.channel_id == Some(ch.0),
             _ => false,
+        }
+    }
+}
+
+/// What a redaction needs to know of an event, kept by copies that drop the payload
+/// itself (the stream's feed keeps only the serialized frame).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TextOf {
+    pub subject: Option<Subject>,
+    pub thread_id: Option<i64>,
+    pub channel_id: Option<i64>,
+}
+
+impl TextOf {
+    pub fn of(kind: &str, payload: &Value) -> TextOf {
+        TextOf {
+            subject: Subject::of(kind, payload),
+            thread_id: id_in(payload, "thread_id"),
+            channel_id: id_in(payload, "channel_id"),
         }
     }
 }

@@ -9,7 +9,12 @@ use std::collections::HashSet;
 /// Guests see only the channels they were added to; other members also see every public
 /// channel. Nobody sees a private channel they are not in, admins included.
 pub fn can_see_channel(role: UserType, channel: &Channel, viewer: UserId) -> bool {
-    channel.user_ids.contains(&viewer) || (role != UserType::Guest && channel.public)
+    channel.user_ids.contains(&viewer) || (sees_public_channels(role) && channel.public)
+}
+
+/// Whether someone of this role sees the public channels they are not a member of.
+pub fn sees_public_channels(role: UserType) -> bool {
+    role != UserType::Guest
 }
 
 /// Posting needs sight of the channel and a channel that is not archived.

@@ -4,7 +4,7 @@
 use crate::api::{self, Api};
 use crate::config::Config;
 use crate::limits::RateLimiter;
-use crate::stream::{self, Feed};
+use crate::stream::{self, Feed, OpenStreams};
 use crate::throttle::LoginThrottle;
 use crate::web;
 use axum::Router;
@@ -36,6 +36,8 @@ pub struct App {
     pub reset_throttle: LoginThrottle,
     pub tokens: api::TokenCache,
     pub feed: Feed,
+    /// The event streams and long polls open on this node.
+    pub streams: Arc<OpenStreams>,
     /// Sends email; None without `--smtp-url`.
     pub mailer: Option<crate::mail::Mailer>,
     /// The start of links to this server (`--public-url`, else the listen address).
@@ -67,18 +69,13 @@ impl Server {
         let addr = listener.local_addr()?;
         let base_url = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
         let base_url = base_url.trim_end_matches('/').to_string();
-        // Small writes (an event, a short answer) leave at once: without this, Nagle's
-        // algorithm and the client's delayed ACK hold them for tens of milliseconds.
-        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-            if let Err(e) = tcp.set_nodelay(true) {
-                tracing::debug!(error = %e, "cannot set TCP_NODELAY");
-            }
-        });
         let (shutdown_tx, shutdown) = watch::channel(false);
         let api = Api::new();
         let openapi = document_of(&api);
         let web = crate::web::Web::new(config.web_dir.as_deref());
         let head = *store.head().borrow();
+        let feed = Feed::new(head, config.event_feed_bytes);
+        let streams = Arc::new(OpenStreams::new(config.max_streams_per_user));
         let app = Arc::new(App {
             rate_limiter: RateLimiter::new(config.rates),
             password_hashes: tokio::sync::Semaphore::new(config.password_hashes.max(1)),
@@ -89,7 +86,8 @@ impl Server {
             login_throttle: LoginThrottle::default(),
             reset_throttle: LoginThrottle::default(),
             tokens: api::TokenCache::default(),
-            feed: Feed::new(head),
+            feed,
+            streams,
             mailer,
             base_url,
             shutdown,
@@ -98,16 +96,12 @@ impl Server {
             openapi,
         });
         tokio::spawn(stream::run_feeder(app.clone()));
+        tokio::spawn(stream::run_token_checks(app.clone()));
         crate::workers::start(&app);
         let router = router(app.clone());
-        let mut stop = shutdown_tx.subscribe();
-        let serve = tokio::spawn(async move {
-            axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-                .with_graceful_shutdown(async move {
-                    let _ = stop.wait_for(|s| *s).await;
-                })
-                .await
-        });
+        let stop = shutdown_tx.subscribe();
+        let serving = app.clone();
+        let serve = tokio::spawn(async move { crate::serve::serve(listener, router, &serving.config, stop).await });
         Ok(Server { addr, app, shutdown: shutdown_tx, serve })
     }
 
@@ -168,6 +162,7 @@ fn router(app: Arc<App>) -> Router {
         .route("/api/{version}/{*path}", any(api::entry))
         .fallback(fallback)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(app.clone(), crate::serve::read_body_in_time))
         .layer(axum::middleware::from_fn_with_state(app.clone(), crate::web::security_headers))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(app)

@@ -104,6 +104,28 @@ pub struct ServeArgs {
     /// How long sent email (its text and links) is kept [default: 24h]
     #[arg(long, env = "WEFT_RETAIN_SENT_MAIL", value_name = "PERIOD", value_parser = parse_period)]
     pub retain_sent_mail: Option<i64>,
+    /// Seconds a connection has to send a request's whole head, from opening or from its
+    /// previous answer; slow senders and idle keep-alive connections are closed [default: 30]
+    #[arg(long, env = "WEFT_HEADER_TIMEOUT_SECS", value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout_secs: Option<u64>,
+    /// Seconds a request's body has to arrive whole, else 408 [default: 60]
+    #[arg(long, env = "WEFT_BODY_TIMEOUT_SECS", value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub body_timeout_secs: Option<u64>,
+    /// Open connections at most; keep it below the open-file limit [default: 10000]
+    #[arg(long, env = "WEFT_MAX_CONNECTIONS", value_name = "N")]
+    pub max_connections: Option<usize>,
+    /// Open connections at most from one client address; trusted proxies are exempt
+    /// [default: 500]
+    #[arg(long, env = "WEFT_MAX_CONNECTIONS_PER_ADDRESS", value_name = "N")]
+    pub max_connections_per_address: Option<usize>,
+    /// Event streams and waiting long polls one user may hold open on this node; the next
+    /// is refused with 429 [default: 50]
+    #[arg(long, env = "WEFT_MAX_STREAMS_PER_USER", value_name = "N")]
+    pub max_streams_per_user: Option<usize>,
+    /// MiB of memory for the recent events open streams share; streams further behind
+    /// read the database [default: 64]
+    #[arg(long, env = "WEFT_EVENT_FEED_MB", value_name = "MIB")]
+    pub event_feed_mb: Option<usize>,
     #[command(flatten)]
     pub rates: RateArgs,
     #[command(flatten)]
@@ -359,6 +381,24 @@ pub fn serve_config(args: &ServeArgs) -> Result<Config, String> {
     if let Some(url) = &config.files.url {
         crate::files::parse_s3_url(url)?;
     }
+    if let Some(s) = args.header_timeout_secs {
+        config.header_timeout = std::time::Duration::from_secs(s);
+    }
+    if let Some(s) = args.body_timeout_secs {
+        config.body_timeout = std::time::Duration::from_secs(s);
+    }
+    if let Some(n) = args.max_connections {
+        config.max_connections = n;
+    }
+    if let Some(n) = args.max_connections_per_address {
+        config.max_connections_per_address = n;
+    }
+    if let Some(n) = args.max_streams_per_user {
+        config.max_streams_per_user = n;
+    }
+    if let Some(n) = args.event_feed_mb {
+        config.event_feed_bytes = n * crate::config::MB;
+    }
     if let Some(u) = &config.public_url
         && !(u.starts_with("http://") || u.starts_with("https://"))
     {
@@ -368,6 +408,7 @@ pub fn serve_config(args: &ServeArgs) -> Result<Config, String> {
         return Err(format!("invitation_days must be between 1 and 365 (got {})", config.invitation_days));
     }
     crate::mail::check(&config)?;
+    config.check_limits()?;
     Ok(config)
 }
 

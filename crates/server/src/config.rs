@@ -4,12 +4,20 @@
 use serde::{Deserialize, Serialize};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATA: &str = "./weft-data";
 pub const DEFAULT_CONFIG_FILE: &str = "weft.toml";
 pub const DEFAULT_PASSWORD_HASHES: usize = 4;
 pub const DEFAULT_INVITATION_DAYS: i64 = 7;
+pub const DEFAULT_HEADER_TIMEOUT_SECS: u64 = 30;
+pub const DEFAULT_BODY_TIMEOUT_SECS: u64 = 60;
+pub const DEFAULT_MAX_CONNECTIONS: usize = 10_000;
+pub const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS: usize = 500;
+pub const DEFAULT_MAX_STREAMS_PER_USER: usize = 50;
+pub const DEFAULT_EVENT_FEED_MB: usize = 64;
+pub const MB: usize = 1024 * 1024;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -45,6 +53,20 @@ pub struct Config {
     pub password_hashes: usize,
     /// Where attachments are stored, and the largest file an upload may carry.
     pub files: crate::files::FilesConfig,
+    /// A connection must send a request's whole head within this time of opening or of
+    /// its previous answer; slow senders and idle keep-alive connections are closed.
+    pub header_timeout: Duration,
+    /// A request's body must arrive whole within this time of its head (else 408).
+    pub body_timeout: Duration,
+    /// Open connections at most, overall (keep it below the process's file limit).
+    pub max_connections: usize,
+    /// Open connections at most from one client address (trusted proxies are exempt).
+    pub max_connections_per_address: usize,
+    /// Event streams and waiting long polls one user may hold open on a node.
+    pub max_streams_per_user: usize,
+    /// The memory the feed of recent events may take, in bytes; streams further behind
+    /// read the log.
+    pub event_feed_bytes: usize,
     /// Whether the background workers (scheduler, mailer) run every tick or only when
     /// stepped. Not a setting: tests step them.
     pub workers: crate::workers::WorkerMode,
@@ -132,6 +154,22 @@ impl Config {
         weft_store::pg::PgOptions { readers: self.db_pool_size.max(1), ..Default::default() }
     }
 
+    /// Timeouts and caps of zero would refuse everything.
+    pub fn check_limits(&self) -> Result<(), String> {
+        let zero = [
+            ("header_timeout_secs", self.header_timeout.is_zero()),
+            ("body_timeout_secs", self.body_timeout.is_zero()),
+            ("max_connections", self.max_connections == 0),
+            ("max_connections_per_address", self.max_connections_per_address == 0),
+            ("max_streams_per_user", self.max_streams_per_user == 0),
+            ("event_feed_mb", self.event_feed_bytes == 0),
+        ];
+        match zero.iter().find(|(_, is_zero)| *is_zero) {
+            Some((name, _)) => Err(format!("{name} must be at least 1")),
+            None => Ok(()),
+        }
+    }
+
     pub fn open_store(&self) -> weft_core::Result<std::sync::Arc<dyn weft_core::store::Store>> {
         weft_store::open(&self.location(), self.pg_options())
     }
@@ -155,6 +193,12 @@ impl Default for Config {
             rates: crate::limits::Rates::default(),
             password_hashes: DEFAULT_PASSWORD_HASHES,
             files: crate::files::FilesConfig::default(),
+            header_timeout: Duration::from_secs(DEFAULT_HEADER_TIMEOUT_SECS),
+            body_timeout: Duration::from_secs(DEFAULT_BODY_TIMEOUT_SECS),
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            max_connections_per_address: DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+            max_streams_per_user: DEFAULT_MAX_STREAMS_PER_USER,
+            event_feed_bytes: DEFAULT_EVENT_FEED_MB * MB,
             workers: crate::workers::WorkerMode::Background,
             retention: Retention::default(),
         }
@@ -189,6 +233,12 @@ pub struct FileConfig {
     pub s3_access_key_id: Option<String>,
     pub s3_secret_access_key: Option<String>,
     pub max_upload_bytes: Option<u64>,
+    pub header_timeout_secs: Option<u64>,
+    pub body_timeout_secs: Option<u64>,
+    pub max_connections: Option<usize>,
+    pub max_connections_per_address: Option<usize>,
+    pub max_streams_per_user: Option<usize>,
+    pub event_feed_mb: Option<usize>,
 }
 
 impl FileConfig {
@@ -242,6 +292,24 @@ impl FileConfig {
         }
         if let Some(v) = self.web_dir {
             c.web_dir = Some(v);
+        }
+        if let Some(v) = self.header_timeout_secs {
+            c.header_timeout = Duration::from_secs(v);
+        }
+        if let Some(v) = self.body_timeout_secs {
+            c.body_timeout = Duration::from_secs(v);
+        }
+        if let Some(v) = self.max_connections {
+            c.max_connections = v;
+        }
+        if let Some(v) = self.max_connections_per_address {
+            c.max_connections_per_address = v;
+        }
+        if let Some(v) = self.max_streams_per_user {
+            c.max_streams_per_user = v;
+        }
+        if let Some(v) = self.event_feed_mb {
+            c.event_feed_bytes = v * MB;
         }
         if let Some(v) = self.rate_limits {
             c.rates = v;
@@ -355,6 +423,27 @@ retain_sent_mail = "24h"
 # The largest file one upload may carry, in bytes (WEFT_MAX_UPLOAD_BYTES); larger ones
 # get 413. Default: 100 MiB.
 max_upload_bytes = 104857600
+
+# Connections and streams: what one client can hold open.
+# A connection must send a request's whole head within this many seconds of opening or
+# of its previous answer: slow senders and idle keep-alive connections are closed
+# (WEFT_HEADER_TIMEOUT_SECS, --header-timeout-secs).
+header_timeout_secs = 30
+# A request's body must arrive whole within this many seconds, else 408
+# (WEFT_BODY_TIMEOUT_SECS, --body-timeout-secs).
+body_timeout_secs = 60
+# Open connections at most; keep it below the process's open-file limit
+# (WEFT_MAX_CONNECTIONS, --max-connections).
+max_connections = 10000
+# Open connections at most from one client address; trusted proxies are exempt
+# (WEFT_MAX_CONNECTIONS_PER_ADDRESS, --max-connections-per-address).
+max_connections_per_address = 500
+# Event streams and waiting long polls one user may hold open on a node; the next one is
+# refused with 429 (WEFT_MAX_STREAMS_PER_USER, --max-streams-per-user).
+max_streams_per_user = 50
+# Memory for the feed of recent events that open streams share, in MiB; a stream further
+# behind reads the database (WEFT_EVENT_FEED_MB, --event-feed-mb).
+event_feed_mb = 64
 
 # (Tables come last: every key after a [table] line belongs to it.)
 # Requests per minute, per person and per client address; 0 turns a limit off. Over a

@@ -10,7 +10,7 @@
 
 use crate::api::decode::decode_params;
 use crate::api::error::ApiError;
-use crate::api::{Cx, authenticate_reader, signed_in};
+use crate::api::{Cx, TOKEN_CACHE_MS, authenticate_reader, signed_in};
 use crate::app::App;
 use axum::body::{Body, Bytes};
 use axum::extract::{RawQuery, State};
@@ -19,36 +19,58 @@ use axum::response::{IntoResponse, Response};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::convert::Infallible;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 use tokio::sync::watch;
-use weft_core::event::{self, Event, Redacted, Redaction};
+use weft_core::event::{self, Event, Redacted, Redaction, TextOf};
 use weft_core::policy::{StreamAccess, can_see_event};
-use weft_core::services::stream;
+use weft_core::services::{stream, users};
 use weft_core::{Error, Result, UserId, WorkspaceId};
 
-/// How many recent events stay in memory for streams to read.
+/// How many recent events stay in memory for streams to read (at most; the feed's byte
+/// budget, `--event-feed-mb`, usually binds first).
 const FEED_CAPACITY: usize = 8192;
+/// What one event costs the feed besides its frame: the event's fields and the list's slot.
+const FEED_EVENT_OVERHEAD: usize = 256;
 /// Events read from the log per step.
 const PAGE: i64 = 1000;
+/// About how many bytes of payload one stream reads from the log per step when it resumes
+/// from further back than the feed reaches.
+const REPLAY_PAGE_BYTES: i64 = 4 * 1024 * 1024;
 pub const HEARTBEAT: Duration = Duration::from_secs(15);
 pub const MAX_POLL_SECS: i64 = 60;
 
 pub struct FeedEvent {
+    /// The event without its payload (`data` is null): who receives it is decided from
+    /// this; the payload lives only in `frame`, serialized once.
     pub event: Event,
     /// The event's Server-Sent-Events frame, made once and shared by every stream that
     /// sends it.
     pub frame: Bytes,
+    /// The event's JSON as `events/get` answers it: a slice of `frame`.
+    pub json: Bytes,
+    /// What a later redaction needs to find it (`event::redactions`).
+    text_of: TextOf,
 }
 
 impl FeedEvent {
-    fn new(event: Event) -> Arc<FeedEvent> {
+    fn new(mut event: Event) -> Arc<FeedEvent> {
+        let text_of = TextOf::of(&event.kind, &event.data);
         let json = serde_json::to_string(&wire(&event)).expect("an event serializes");
+        event.data = Value::Null;
         // serde_json escapes newlines, so the data is a single line.
-        let frame = Bytes::from(format!("id: {}\nevent: {}\ndata: {json}\n\n", event.seq, event.kind));
-        Arc::new(FeedEvent { event, frame })
+        let prefix = format!("id: {}\nevent: {}\ndata: ", event.seq, event.kind);
+        let frame = Bytes::from(format!("{prefix}{json}\n\n"));
+        let json = frame.slice(prefix.len()..prefix.len() + json.len());
+        Arc::new(FeedEvent { event, frame, json, text_of })
+    }
+
+    /// What keeping it in memory costs.
+    fn size(&self) -> usize {
+        self.frame.len() + FEED_EVENT_OVERHEAD
     }
 }
 
@@ -110,9 +132,7 @@ pub struct EventPage {
 const HEARTBEAT_FRAME: &[u8] = b": heartbeat\n\n";
 
 pub struct Feed {
-    recent: RwLock<VecDeque<Arc<FeedEvent>>>,
-    /// The feed holds every event with a sequence number in (covered_after, head].
-    covered_after: RwLock<i64>,
+    recent: RwLock<Recent>,
     head: watch::Sender<i64>,
     /// The newest event not addressed to one person (a channel's, a conversation's, a
     /// workspace's): every stream has to look at it.
@@ -120,6 +140,17 @@ pub struct Feed {
     /// The newest event addressed to each person with an open stream. Streams wake for
     /// these two signals only, so an event for one person does not wake every stream.
     personal: Mutex<Personal>,
+    /// The most the recent events may take in memory, frames included.
+    max_bytes: usize,
+}
+
+/// The recent events, and how far back they reach, under one lock: a reader that finds its
+/// cursor covered reads the very list that covers it.
+struct Recent {
+    events: VecDeque<Arc<FeedEvent>>,
+    /// The feed holds every event with a sequence number in (covered_after, head].
+    covered_after: i64,
+    bytes: usize,
 }
 
 struct Personal {
@@ -144,18 +175,14 @@ impl Signals {
 }
 
 impl Feed {
-    pub fn new(start: i64) -> Self {
+    pub fn new(start: i64, max_bytes: usize) -> Self {
         Feed {
-            recent: RwLock::new(VecDeque::new()),
-            covered_after: RwLock::new(start),
+            recent: RwLock::new(Recent { events: VecDeque::new(), covered_after: start, bytes: 0 }),
             head: watch::channel(start).0,
             shared: watch::channel(start).0,
             personal: Mutex::new(Personal { through: start, users: HashMap::new() }),
+            max_bytes,
         }
-    }
-
-    pub fn subscribe(&self) -> watch::Receiver<i64> {
-        self.head.subscribe()
     }
 
     pub fn signals(&self, user: UserId) -> Signals {
@@ -169,14 +196,20 @@ impl Feed {
         *self.head.borrow()
     }
 
+    /// How many events, and how many bytes, the feed holds now.
+    pub fn held(&self) -> (usize, usize) {
+        let recent = self.recent.read().expect("feed lock");
+        (recent.events.len(), recent.bytes)
+    }
+
     /// Up to `max` events after `cursor`, or `None` if memory no longer reaches back that far.
     fn after(&self, cursor: i64, max: usize) -> Option<Vec<Arc<FeedEvent>>> {
-        if cursor < *self.covered_after.read().expect("feed lock") {
+        let recent = self.recent.read().expect("feed lock");
+        if cursor < recent.covered_after {
             return None;
         }
-        let recent = self.recent.read().expect("feed lock");
-        let start = recent.partition_point(|e| e.event.seq <= cursor);
-        Some(recent.iter().skip(start).take(max).cloned().collect())
+        let start = recent.events.partition_point(|e| e.event.seq <= cursor);
+        Some(recent.events.iter().skip(start).take(max).cloned().collect())
     }
 
     fn push(&self, events: Vec<Event>) {
@@ -186,18 +219,24 @@ impl Feed {
             .iter()
             .flat_map(|e| [e.audience.user_id, e.audience.also_user_id].into_iter().flatten().map(|u| (u, e.seq)))
             .collect();
+        // What each event makes the feed forget, read before its payload is folded into
+        // its frame.
+        let events: Vec<_> =
+            events.into_iter().map(|e| (event::redactions(&e.kind, &e.data), FeedEvent::new(e))).collect();
         {
             let mut recent = self.recent.write().expect("feed lock");
-            for event in events {
-                for (whose, what) in event::redactions(&event.kind, &event.data) {
+            for (redactions, event) in events {
+                for (whose, what) in redactions {
                     forget(&mut recent, whose, what);
                 }
-                recent.push_back(FeedEvent::new(event));
+                recent.bytes += event.size();
+                recent.events.push_back(event);
             }
-            while recent.len() > FEED_CAPACITY {
-                if let Some(old) = recent.pop_front() {
-                    *self.covered_after.write().expect("feed lock") = old.event.seq;
-                }
+            // Streams whose cursor falls behind what is left read the log instead.
+            while recent.events.len() > FEED_CAPACITY || recent.bytes > self.max_bytes {
+                let Some(old) = recent.events.pop_front() else { break };
+                recent.bytes -= old.size();
+                recent.covered_after = old.event.seq;
             }
         }
         {
@@ -219,15 +258,24 @@ impl Feed {
 }
 
 /// The log has forgotten some text (`event::redactions`): so do the copies in memory.
-fn forget(recent: &mut VecDeque<Arc<FeedEvent>>, whose: Redacted, what: Redaction) {
-    for slot in recent.iter_mut() {
-        if whose.covers(&slot.event.kind, &slot.event.data) {
+/// Only the few events it covers are read back from their frames and made again.
+fn forget(recent: &mut Recent, whose: Redacted, what: Redaction) {
+    let mut bytes = recent.bytes;
+    for slot in recent.events.iter_mut() {
+        if !whose.covers_text_of(&slot.text_of) {
+            continue;
+        }
+        let Ok(mut wire) = serde_json::from_slice::<Value>(&slot.json) else { continue };
+        let Some(mut data) = wire.get_mut("data").map(Value::take) else { continue };
+        if event::redact(&mut data, what) {
             let mut event = slot.event.clone();
-            if event::redact(&mut event.data, what) {
-                *slot = FeedEvent::new(event);
-            }
+            event.data = data;
+            let fresh = FeedEvent::new(event);
+            bytes = bytes - slot.size() + fresh.size();
+            *slot = fresh;
         }
     }
+    recent.bytes = bytes;
 }
 
 /// Reads each newly committed event once and appends it to the feed.
@@ -256,34 +304,204 @@ pub async fn run_feeder(app: Arc<App>) {
     }
 }
 
+/// The event streams and waiting long polls open on this node, by person: it caps how many
+/// one person may hold (`--max-streams-per-user`), shares what each person may see between
+/// their streams, and ends the streams of a sign-in that ended.
+pub struct OpenStreams {
+    users: Mutex<HashMap<UserId, UserStreams>>,
+    max_per_user: usize,
+    /// How many times a person's access was read from the database: once per change
+    /// for all of their streams, not once per stream.
+    access_reads: AtomicU64,
+}
+
+#[derive(Default)]
+struct UserStreams {
+    open: usize,
+    /// The sign-in tokens their streams were opened with, and how many streams use each;
+    /// setting the flag ends those streams.
+    tokens: HashMap<String, (watch::Sender<bool>, usize)>,
+    /// What they may see in each workspace, shared by their streams there.
+    access: HashMap<WorkspaceId, Arc<AccessSlot>>,
+}
+
+/// One person's access to one workspace, and the log position it reflects.
+#[derive(Default)]
+struct AccessSlot(tokio::sync::Mutex<Option<(i64, Arc<StreamAccess>)>>);
+
+/// One open stream's place in `OpenStreams`; dropping it closes the place.
+pub struct Ticket {
+    streams: Arc<OpenStreams>,
+    user: UserId,
+    token: String,
+    workspace: WorkspaceId,
+    /// Turns true when the stream's sign-in ends (signed out, password changed, account
+    /// removed): the stream must end.
+    ended: watch::Receiver<bool>,
+    access: Arc<AccessSlot>,
+}
+
+impl OpenStreams {
+    pub fn new(max_per_user: usize) -> Self {
+        OpenStreams { users: Mutex::new(HashMap::new()), max_per_user, access_reads: AtomicU64::new(0) }
+    }
+
+    /// A place for one more stream of `user`, signed in with `token` (its hash), on `ws`;
+    /// refused when they already hold the most allowed.
+    pub fn open(self: &Arc<Self>, user: UserId, token: &str, ws: WorkspaceId) -> Result<Ticket> {
+        let mut users = self.users.lock().expect("streams lock");
+        let mine = users.entry(user).or_default();
+        if mine.open >= self.max_per_user {
+            return Err(Error::LimitReached(format!(
+                "at most {} event streams and waiting long polls per user may be open at once \
+                 (max_streams_per_user); close one first",
+                self.max_per_user
+            )));
+        }
+        mine.open += 1;
+        let (ended, count) = mine.tokens.entry(token.to_string()).or_insert_with(|| (watch::channel(false).0, 0));
+        *count += 1;
+        let ended = ended.subscribe();
+        let access = mine.access.entry(ws).or_default().clone();
+        Ok(Ticket { streams: self.clone(), user, token: token.to_string(), workspace: ws, ended, access })
+    }
+
+    /// The tokens open streams were opened with.
+    pub fn tokens(&self) -> Vec<String> {
+        let users = self.users.lock().expect("streams lock");
+        users.values().flat_map(|u| u.tokens.keys().cloned()).collect()
+    }
+
+    /// Ends the streams of those of `checked` not in `live`.
+    pub fn end_unless_live(&self, checked: &[String], live: &HashSet<String>) {
+        let checked: HashSet<&String> = checked.iter().collect();
+        let users = self.users.lock().expect("streams lock");
+        for u in users.values() {
+            for (token, (ended, _)) in &u.tokens {
+                if !live.contains(token) && checked.contains(token) {
+                    ended.send_replace(true);
+                }
+            }
+        }
+    }
+
+    /// How many streams and waiting long polls `user` holds open.
+    pub fn open_of(&self, user: UserId) -> usize {
+        self.users.lock().expect("streams lock").get(&user).map_or(0, |u| u.open)
+    }
+
+    pub fn access_reads(&self) -> u64 {
+        self.access_reads.load(Ordering::Relaxed)
+    }
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        let mut users = self.streams.users.lock().expect("streams lock");
+        let Some(mine) = users.get_mut(&self.user) else { return };
+        mine.open -= 1;
+        if let Some((_, count)) = mine.tokens.get_mut(&self.token) {
+            *count -= 1;
+            if *count == 0 {
+                mine.tokens.remove(&self.token);
+            }
+        }
+        if Arc::strong_count(&self.access) == 2 {
+            // Only this ticket and the map hold it: the last stream on that workspace.
+            mine.access.remove(&self.workspace);
+        }
+        if mine.open == 0 {
+            users.remove(&self.user);
+        }
+    }
+}
+
+impl Ticket {
+    fn ended(&self) -> bool {
+        *self.ended.borrow()
+    }
+
+    /// What the person may see, as of position `at_least` of the log or later: read from
+    /// the database by the first of their streams that needs it, then shared.
+    async fn access(&self, app: &Arc<App>, at_least: i64) -> Result<Arc<StreamAccess>> {
+        let mut slot = self.access.0.lock().await;
+        if let Some((as_of, access)) = &*slot
+            && *as_of >= at_least
+        {
+            return Ok(access.clone());
+        }
+        // Everything up to the head is committed, so the read below sees it.
+        let as_of = (*app.store.head().borrow()).max(at_least);
+        let (user, ws) = (self.user, self.workspace);
+        let access = Arc::new(app.store.read(move |tx| stream::access(tx, user, ws)).await?);
+        self.streams.access_reads.fetch_add(1, Ordering::Relaxed);
+        *slot = Some((as_of, access.clone()));
+        Ok(access)
+    }
+}
+
+/// Ends the streams whose sign-in ended: at once for a change made on this node (it
+/// forgets the person's cached tokens), and every `TOKEN_CACHE_MS` for changes made on
+/// other nodes. One read checks every open stream's token.
+pub async fn run_token_checks(app: Arc<App>) {
+    let mut shutdown = app.shutdown.clone();
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_millis(TOKEN_CACHE_MS as u64)) => {}
+            _ = app.tokens.forgotten.notified() => {}
+            _ = shutdown.changed() => return,
+        }
+        let tokens = app.streams.tokens();
+        if tokens.is_empty() {
+            continue;
+        }
+        let checked = tokens.clone();
+        match app.store.read(move |tx| users::live_tokens(tx, &checked)).await {
+            Ok(live) => app.streams.end_unless_live(&tokens, &live),
+            Err(e) => tracing::warn!(error = %e, "checking the open streams' tokens failed"),
+        }
+    }
+}
+
 /// One reader of the feed for one user in one workspace.
 struct Cursor {
     app: Arc<App>,
-    access: StreamAccess,
+    ticket: Ticket,
+    access: Arc<StreamAccess>,
     cursor: i64,
     pending: VecDeque<Arc<FeedEvent>>,
+    /// When `pending` came from the log: the position the read reached, where the cursor
+    /// goes once `pending` is sent.
+    replayed_through: i64,
 }
 
 impl Cursor {
-    async fn open(app: Arc<App>, user: UserId, ws: WorkspaceId, after: Option<i64>) -> Result<Self> {
-        let access = app.store.read(move |tx| stream::open(tx, user, ws)).await?;
+    async fn open(app: Arc<App>, ticket: Ticket, after: Option<i64>) -> Result<Self> {
         // Without a position, a stream starts after everything committed so far: the store's
         // head (published before any write is answered), not the feed's, which may still be
         // catching up with a write the client has already seen answered.
-        let cursor = after.unwrap_or_else(|| *app.store.head().borrow()).max(0);
-        Ok(Cursor { app, access, cursor, pending: VecDeque::new() })
+        let head = *app.store.head().borrow();
+        let access = ticket.access(&app, head).await?;
+        if !access.is_member {
+            return Err(Error::NotFound(weft_core::NotFound::Workspace));
+        }
+        let cursor = after.unwrap_or(head).max(0);
+        Ok(Cursor { app, ticket, access, cursor, pending: VecDeque::new(), replayed_through: cursor })
     }
 
-    /// Fills `pending` with the next events after the cursor, if there are any yet.
-    async fn fetch(&mut self) -> Result<()> {
+    /// Fills `pending` with the next events after the cursor; answers whether there was
+    /// anything to move on to.
+    async fn fetch(&mut self) -> Result<bool> {
         if let Some(events) = self.app.feed.after(self.cursor, PAGE as usize) {
+            let any = !events.is_empty();
             self.pending.extend(events);
-            return Ok(());
+            return Ok(any);
         }
-        let cursor = self.cursor;
-        let events = self.app.store.read(move |tx| stream::events_after(tx, cursor, PAGE)).await?;
-        self.pending.extend(events.into_iter().map(FeedEvent::new));
-        Ok(())
+        let (user, ws, cursor) = (self.access.user, self.access.workspace, self.cursor);
+        let page = self.app.store.read(move |tx| stream::replay(tx, user, ws, cursor, PAGE, REPLAY_PAGE_BYTES)).await?;
+        self.pending.extend(page.events.into_iter().map(FeedEvent::new));
+        self.replayed_through = page.through;
+        Ok(!self.pending.is_empty() || page.through > cursor)
     }
 
     /// Moves the cursor to the head if nothing after it can concern this stream (only
@@ -303,17 +521,16 @@ impl Cursor {
     /// The next event this user may see, if one is ready. Advances past the others.
     async fn next_visible(&mut self) -> Result<Option<Arc<FeedEvent>>> {
         loop {
-            if self.pending.is_empty() {
-                self.fetch().await?;
-                if self.pending.is_empty() {
+            let Some(ev) = self.pending.pop_front() else {
+                self.cursor = self.cursor.max(self.replayed_through);
+                if !self.fetch().await? {
                     return Ok(None);
                 }
-            }
-            let ev = self.pending.pop_front().expect("not empty");
+                continue;
+            };
             self.cursor = ev.event.seq;
             if ev.event.changes_access() && ev.event.workspace_id == self.access.workspace {
-                let (user, ws) = (self.access.user, self.access.workspace);
-                self.access = self.app.store.read(move |tx| stream::access(tx, user, ws)).await?;
+                self.access = self.ticket.access(&self.app, ev.event.seq).await?;
             }
             if can_see_event(&self.access, &ev.event) {
                 return Ok(Some(ev));
@@ -322,14 +539,15 @@ impl Cursor {
     }
 }
 
-async fn stream_user(app: &Arc<App>, headers: &HeaderMap, query: &StreamQuery) -> Result<UserId> {
-    if let Some((u, _)) = authenticate_reader(app, headers).await? {
-        return Ok(u.id);
+/// The caller of a stream and the hash of the token they signed in with.
+async fn stream_user(app: &Arc<App>, headers: &HeaderMap, query: &StreamQuery) -> Result<(UserId, String)> {
+    if let Some((u, hash)) = authenticate_reader(app, headers).await? {
+        return Ok((u.id, hash));
     }
     // Browsers' EventSource cannot send headers: a client without the session cookie may
     // pass its token in the query string.
     match &query.access_token {
-        Some(token) => Ok(signed_in(app, token).await?.0.id),
+        Some(token) => signed_in(app, token).await.map(|(u, hash)| (u.id, hash)),
         None => Err(Error::NotLoggedIn),
     }
 }
@@ -339,6 +557,7 @@ struct SseState {
     cursor: Cursor,
     signals: Signals,
     shutdown: watch::Receiver<bool>,
+    ended: watch::Receiver<bool>,
     /// Sent when the stream has been quiet for `HEARTBEAT`; reset by every frame.
     heartbeat: std::pin::Pin<Box<tokio::time::Sleep>>,
 }
@@ -360,17 +579,20 @@ async fn open_sse(app: Arc<App>, headers: HeaderMap, query: Option<String>) -> R
         .map(|v| v.trim().parse::<i64>().map_err(|_| Error::invalid("Last-Event-ID", "expected a sequence number")))
         .transpose()?;
     let after = last_event_id.or(query.after);
-    let user = stream_user(&app, &headers, &query).await?;
-    let cursor = Cursor::open(app.clone(), user, ws, after).await?;
+    let (user, token) = stream_user(&app, &headers, &query).await?;
+    let ticket = app.streams.open(user, &token, ws)?;
+    let ended = ticket.ended.clone();
+    let cursor = Cursor::open(app.clone(), ticket, after).await?;
     let state = SseState {
         signals: app.feed.signals(user),
         shutdown: app.shutdown.clone(),
+        ended,
         heartbeat: Box::pin(tokio::time::sleep(HEARTBEAT)),
         cursor,
     };
     let frames = futures_util::stream::unfold(state, |mut s| async move {
         loop {
-            if *s.shutdown.borrow() {
+            if *s.shutdown.borrow() || s.cursor.ticket.ended() {
                 return None;
             }
             match s.cursor.next_visible().await {
@@ -391,6 +613,7 @@ async fn open_sse(app: Arc<App>, headers: HeaderMap, query: Option<String>) -> R
             tokio::select! {
                 open = s.signals.changed() => if !open { return None },
                 _ = s.shutdown.changed() => return None,
+                _ = s.ended.changed() => return None,
                 _ = s.heartbeat.as_mut() => {
                     s.heartbeat.as_mut().reset(tokio::time::Instant::now() + HEARTBEAT);
                     return Some((Ok(Bytes::from_static(HEARTBEAT_FRAME)), s));
@@ -409,34 +632,42 @@ async fn open_sse(app: Arc<App>, headers: HeaderMap, query: Option<String>) -> R
 
 /// `events/get`: the events after `after` (or, without it, those from now on), waiting up
 /// to `timeout` seconds for the first one. Answers `{events, last_seq}`; pass `last_seq`
-/// as the next `after`.
+/// as the next `after`. While it waits it counts as one of the caller's streams.
 pub async fn long_poll(cx: Cx, p: LongPoll) -> Result<EventPage> {
     let user = cx.actor()?.id;
+    let token = cx.token_hash.clone().ok_or(Error::NotLoggedIn)?;
     let ws = p.workspace_id;
-    let after = p.after;
     let timeout = p.timeout.unwrap_or(30).clamp(0, MAX_POLL_SECS);
     let limit = p.limit.unwrap_or(500).clamp(1, PAGE) as usize;
     let app = cx.app.clone();
-    let mut c = Cursor::open(app.clone(), user, ws, after).await?;
-    let mut head = app.feed.subscribe();
+    let ticket = app.streams.open(user, &token, ws)?;
+    let mut ended = ticket.ended.clone();
+    let mut signals = app.feed.signals(user);
+    let mut c = Cursor::open(app.clone(), ticket, p.after).await?;
     let mut shutdown = app.shutdown.clone();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(timeout as u64);
     let mut out = Vec::new();
     loop {
+        if c.ticket.ended() {
+            return Err(Error::InvalidToken);
+        }
         while out.len() < limit {
             match c.next_visible().await? {
-                Some(ev) => out.push(crate::api::to_json(wire(&ev.event))?),
+                Some(ev) => {
+                    out.push(serde_json::from_slice::<Value>(&ev.json).map_err(|e| Error::Internal(e.to_string()))?)
+                }
                 None => break,
             }
         }
         if !out.is_empty() || !c.access.is_member || *shutdown.borrow() {
             break;
         }
-        if *head.borrow_and_update() > c.cursor {
+        if !c.idle(&mut signals) {
             continue;
         }
         tokio::select! {
-            _ = head.changed() => {}
+            _ = signals.changed() => {}
+            _ = ended.changed() => {}
             _ = shutdown.changed() => break,
             _ = tokio::time::sleep_until(deadline) => break,
         }

@@ -34,6 +34,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (13, include_str!("../migrations/sqlite/0013_invitations.sql")),
     (14, include_str!("../migrations/sqlite/0014_retention.sql")),
     (15, include_str!("../migrations/sqlite/0015_attachments.sql")),
+    (16, include_str!("../migrations/sqlite/0016_events_by_workspace.sql")),
 ];
 const MAX_IDLE_READERS: usize = 8;
 /// How much of the database file connections map into memory (SQLite's default build
@@ -400,6 +401,24 @@ mod tests {
     use super::*;
     use weft_core::event::{Audience, NewEvent};
     use weft_core::ids::WorkspaceId;
+
+    /// A stream's replay reads its own workspace's events through their index, not the
+    /// whole log in sequence order.
+    #[tokio::test]
+    async fn a_workspace_replay_reads_through_the_workspace_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open_with(dir.path(), 256).unwrap();
+        store.close().await;
+        let conn = Connection::open(dir.path().join("weft.db")).unwrap();
+        let sql = format!("EXPLAIN QUERY PLAN {}", crate::sql::events::workspace_page_sql());
+        let mut stmt = conn.prepare(&sql).unwrap();
+        let plan: Vec<String> = stmt
+            .query_map(rusqlite::params![1, 0, 10, 1, 1, 10, 1000], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert!(plan.iter().any(|step| step.contains("USING INDEX events_workspace")), "{plan:?}");
+    }
 
     /// Under steady writes, with reads going on, the WAL is rewound instead of growing with
     /// everything written (the truncating fallback is far above what this writes).

@@ -613,3 +613,56 @@ async fn appending_an_update_or_a_deletion_redacts_the_earlier_events() {
         s.close().await;
     }
 }
+
+/// A stream resuming from the log reads its own workspace's events, none addressed to
+/// someone else, in pages bounded by count and bytes that together miss nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replay_pages_through_one_workspace_exactly() {
+    use weft_core::services::stream::replay;
+    for b in backends() {
+        let s = b.store.clone();
+        let me = UserId(7);
+        let mut expected = Vec::new();
+        for i in 0..30i64 {
+            let (ws, audience) = match i % 5 {
+                0 => (2, Audience::workspace()),
+                1 => (1, Audience::user(UserId(8))),
+                2 => (1, Audience::user(me)),
+                3 => (1, Audience::user(UserId(8)).and_user(me)),
+                _ => (1, Audience::workspace()),
+            };
+            let e = NewEvent {
+                workspace_id: WorkspaceId(ws),
+                kind: "test_event",
+                audience,
+                payload: serde_json::json!({ "n": i, "filler": "x".repeat(1000) }),
+            };
+            let seq = s.write(move |tx| tx.append_event(&e, 1)).await.unwrap();
+            if ws == 1 && i % 5 != 1 {
+                expected.push(seq);
+            }
+        }
+        // Pages of at most 4 events and about 2,500 bytes (two or three of these events).
+        let mut got = Vec::new();
+        let mut after = 0;
+        let mut pages = 0;
+        loop {
+            let page = s.read(move |tx| replay(tx, me, WorkspaceId(1), after, 4, 2500)).await.unwrap();
+            assert!(page.events.len() <= 3, "{}: a page of {} events", s.backend(), page.events.len());
+            assert!(page.through > after || page.events.is_empty(), "{}", s.backend());
+            got.extend(page.events.iter().map(|e| e.seq));
+            pages += 1;
+            if page.events.is_empty() {
+                assert_eq!(page.through, 30, "{}: an empty page reaches the head", s.backend());
+                break;
+            }
+            after = page.through;
+        }
+        assert_eq!(got, expected, "{}", s.backend());
+        assert!(pages > 5, "{}", s.backend());
+        // A single event over the byte budget still comes, alone.
+        let page = s.read(move |tx| replay(tx, me, WorkspaceId(1), 0, 4, 1)).await.unwrap();
+        assert_eq!(page.events.len(), 1, "{}", s.backend());
+        s.close().await;
+    }
+}

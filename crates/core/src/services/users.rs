@@ -55,6 +55,16 @@ pub fn authenticate(tx: &mut dyn Tx, token_hash: &str) -> Result<User> {
     }
 }
 
+/// Which of `token_hashes` still sign someone in, as `authenticate` would answer for each:
+/// how open streams learn that their token was signed out or their account removed.
+pub fn live_tokens(tx: &mut dyn Tx, token_hashes: &[String]) -> Result<std::collections::HashSet<String>> {
+    let mut live = std::collections::HashSet::new();
+    for chunk in token_hashes.chunks(500) {
+        live.extend(tx.live_tokens(chunk)?);
+    }
+    Ok(live)
+}
+
 /// Replaces the token in use with a new one.
 pub fn rotate_token(
     tx: &mut dyn Tx,

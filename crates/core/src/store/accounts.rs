@@ -27,6 +27,9 @@ pub trait Accounts {
     fn insert_token(&mut self, user: UserId, token_hash: &str, now: i64) -> Result<()>;
     fn user_by_token(&mut self, token_hash: &str) -> Result<Option<User>>;
     fn delete_token(&mut self, token_hash: &str) -> Result<()>;
+    /// Those of `token_hashes` that still sign someone in: not signed out, and their
+    /// account not removed (the rule of `services::users::authenticate`).
+    fn live_tokens(&mut self, token_hashes: &[String]) -> Result<Vec<String>>;
     fn delete_tokens_of(&mut self, user: UserId) -> Result<()>;
     /// Notes that the person was active on a platform (`users/heartbeat`) at `ts`.
     fn record_activity(&mut self, user: UserId, platform: Platform, ts: i64) -> Result<()>;

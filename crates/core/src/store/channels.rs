@@ -25,6 +25,9 @@ pub trait Channels {
     fn insert_channel(&mut self, ch: &NewChannel) -> Result<ChannelId>;
     fn channel(&mut self, id: ChannelId, viewer: UserId) -> Result<Option<Channel>>;
     fn channels_in(&mut self, ws: WorkspaceId, viewer: UserId) -> Result<Vec<Channel>>;
+    /// The ids of the channels of `ws` that `viewer` is a member of, and of its public
+    /// ones too when `public_too` (see `policy::can_see_channel`).
+    fn visible_channel_ids(&mut self, ws: WorkspaceId, viewer: UserId, public_too: bool) -> Result<Vec<ChannelId>>;
     fn update_channel(&mut self, ch: &Channel) -> Result<()>;
     fn delete_channel(&mut self, id: ChannelId) -> Result<()>;
     fn add_channel_members(&mut self, ch: ChannelId, users: &[UserId]) -> Result<()>;

@@ -31,6 +31,8 @@ pub trait Conversations {
     fn insert_conversation(&mut self, c: &NewConversation) -> Result<ConversationId>;
     fn conversation(&mut self, id: ConversationId, viewer: UserId) -> Result<Option<Conversation>>;
     fn conversations_of(&mut self, ws: WorkspaceId, user: UserId) -> Result<Vec<Conversation>>;
+    /// The ids of the conversations of `ws` that `user` takes part in.
+    fn conversation_ids_of(&mut self, ws: WorkspaceId, user: UserId) -> Result<Vec<ConversationId>>;
     /// Writes the shared fields (title, counters, snippet, version).
     fn update_conversation(&mut self, c: &Conversation) -> Result<()>;
     fn set_conversation_key(&mut self, id: ConversationId, key: Option<&str>) -> Result<()>;

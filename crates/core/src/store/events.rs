@@ -2,6 +2,7 @@
 
 use crate::error::Result;
 use crate::event::{Event, NewEvent};
+use crate::ids::{UserId, WorkspaceId};
 
 /// The event log. Appending also moves each addressed person's event head (their inbox
 /// version, see `Inbox::inbox_version`).
@@ -10,6 +11,19 @@ pub trait Events {
     /// Several events at once, in order; answers their sequence numbers.
     fn append_events(&mut self, events: &[NewEvent], now: i64) -> Result<Vec<i64>>;
     fn events_after(&mut self, after: i64, limit: i64) -> Result<Vec<Event>>;
+    /// The events of workspace `ws` in `(after, through]` that are not addressed to
+    /// someone other than `user`, in order: at most `limit`, and no more than `max_bytes`
+    /// of payload but always at least one. Through an index on the workspace: other
+    /// workspaces' events are not read.
+    fn workspace_events_after(
+        &mut self,
+        ws: WorkspaceId,
+        user: UserId,
+        after: i64,
+        through: i64,
+        limit: i64,
+        max_bytes: i64,
+    ) -> Result<Vec<Event>>;
     fn event_head(&mut self) -> Result<i64>;
     /// Events of one kind after `after`, in order.
     fn events_of_kind_after(&mut self, kind: &str, after: i64, limit: i64) -> Result<Vec<Event>>;

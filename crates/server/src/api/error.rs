@@ -44,6 +44,7 @@ pub fn status_and_code(e: &Error) -> (StatusCode, i64) {
         Error::AlreadyExists(_) => (S::CONFLICT, 131),
         Error::InvalidToken => (S::FORBIDDEN, 200),
         Error::TooManyRequests { .. } => (S::TOO_MANY_REQUESTS, 114),
+        Error::LimitReached(_) => (S::TOO_MANY_REQUESTS, 114),
         Error::Unavailable(_) => (S::SERVICE_UNAVAILABLE, 201),
         Error::Internal(_) => (S::INTERNAL_SERVER_ERROR, 201),
     }

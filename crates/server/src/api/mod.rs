@@ -352,6 +352,9 @@ pub async fn signed_in(app: &Arc<App>, token: &str) -> Result<(User, String)> {
 #[derive(Default)]
 pub struct TokenCache {
     entries: std::sync::Mutex<HashMap<String, (User, i64)>>,
+    /// Told whenever tokens are forgotten: open streams then check that theirs still
+    /// signs in (`stream::run_token_checks`).
+    pub forgotten: tokio::sync::Notify,
 }
 
 pub const TOKEN_CACHE_MS: i64 = 5_000;
@@ -377,11 +380,13 @@ impl TokenCache {
     /// Forgets one token (signed out).
     pub fn forget_token(&self, hash: &str) {
         self.entries.lock().expect("token cache").remove(hash);
+        self.forgotten.notify_one();
     }
 
     /// Forgets every cached token of `user`.
     pub fn forget_user(&self, user: weft_core::UserId) {
         self.entries.lock().expect("token cache").retain(|_, (u, _)| u.id != user);
+        self.forgotten.notify_one();
     }
 }
 

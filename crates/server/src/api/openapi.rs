@@ -17,8 +17,9 @@ const ERRORS: &[(&str, &str)] = &[
     ("404", "The object does not exist, or the caller cannot see it"),
     ("405", "The endpoint does not answer this HTTP method (see the Allow header)"),
     ("409", "It already exists"),
+    ("408", "The body did not arrive in time"),
     ("413", "The body is too large"),
-    ("429", "Too many attempts; retry after the Retry-After header's seconds"),
+    ("429", "Too many attempts (retry after the Retry-After header's seconds), or too many streams open"),
     ("503", "The database is not reachable; try again"),
 ];
 

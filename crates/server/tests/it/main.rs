@@ -9,6 +9,7 @@ mod api_basics;
 mod attachments;
 mod authz;
 mod browser;
+mod connections;
 mod crash;
 mod email;
 mod emergencies;

@@ -166,3 +166,165 @@ both_backends! {
         t.app.stop().await;
     }
 }
+
+both_backends! {
+    async fn one_person_past_the_stream_cap_is_refused_with_the_limit_named(b: Backend) {
+        let t = Team::on_with(b, |c| c.max_streams_per_user = 3).await;
+        let mut open = Vec::new();
+        for _ in 0..3 {
+            open.push(t.bo.stream(t.ws, None).await.expect("within the cap"));
+        }
+        let err = t.bo.stream(t.ws, None).await.err().expect("the fourth stream is refused");
+        assert_eq!(err.status, 429, "{:?}", err.body);
+        assert!(err.body["error_string"].as_str().unwrap().contains("max_streams_per_user"), "{:?}", err.body);
+        // A long poll counts too; someone else's streams do not.
+        let poll = t.bo.get("events/get", json!({"workspace_id": t.ws, "timeout": 1})).await.expect_err("refused");
+        assert_eq!(poll.status, 429);
+        let mut ana = t.ana.stream(t.ws, None).await.expect("Ana has her own cap");
+
+        // Closing one frees its place.
+        drop(open.pop());
+        let mut again = None;
+        for _ in 0..100 {
+            match t.bo.stream(t.ws, None).await {
+                Ok(s) => {
+                    again = Some(s);
+                    break;
+                }
+                Err(e) => {
+                    assert_eq!(e.status, 429);
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+        }
+        let mut again = again.expect("a place frees up once a stream is closed");
+        let th = t.ana.add_thread(t.general, "Still live", "x").await.unwrap();
+        assert_eq!(again.next(WAIT).await.unwrap().data["data"]["id"], th.id.0);
+        assert_eq!(ana.next(WAIT).await.unwrap().data["data"]["id"], th.id.0);
+        t.app.stop().await;
+    }
+}
+
+both_backends! {
+    async fn a_persons_streams_share_one_read_of_their_access_per_change(b: Backend) {
+        let t = Team::on(b).await;
+        let mut streams = Vec::new();
+        for _ in 0..20 {
+            streams.push(t.bo.stream(t.ws, None).await.unwrap());
+        }
+        let reads_before = t.app.node().streams.access_reads();
+        t.ana.post("channels/add_users", json!({"id": t.private, "user_ids": [t.bo_id]})).await.unwrap();
+        let th = t.ana.add_thread(t.private, "Now Bo sees this", "x").await.unwrap();
+        for s in &mut streams {
+            let got = s.drain(QUIET).await;
+            assert!(got.iter().any(|e| e.event == "thread_added" && e.data["data"]["id"] == th.id.0), "{got:?}");
+        }
+        // One change of access, read once for all twenty streams (it was once per stream).
+        let reads = t.app.node().streams.access_reads() - reads_before;
+        assert_eq!(reads, 1, "access reads for 20 streams and one membership change");
+        t.app.stop().await;
+    }
+}
+
+both_backends! {
+    async fn a_stream_ends_when_its_sign_in_ends_and_only_then(b: Backend) {
+        let t = Team::on(b).await;
+        let bo_phone = t.app.session(t.bo_id).await;
+        let mut by_token = t.bo.stream(t.ws, None).await.unwrap();
+        let mut on_phone = bo_phone.stream(t.ws, None).await.unwrap();
+        let mut anas = t.ana.stream(t.ws, None).await.unwrap();
+
+        // Signing out one session ends its stream only.
+        t.bo.post("users/logout", json!({})).await.unwrap();
+        assert!(by_token.closed(WAIT).await, "the signed-out token's stream ends");
+        let th = t.ana.add_thread(t.general, "After logout", "x").await.unwrap();
+        assert_eq!(on_phone.next(WAIT).await.unwrap().data["data"]["id"], th.id.0);
+        assert_eq!(anas.next(WAIT).await.unwrap().data["data"]["id"], th.id.0);
+
+        // A long poll waiting on the phone's token ends when the password changes, which
+        // signs out every session; the phone's stream ends with it.
+        let phone = bo_phone.clone();
+        let ws = t.ws;
+        let waiting = tokio::spawn(async move { phone.get("events/get", json!({"workspace_id": ws, "timeout": 50})).await });
+        let bo = weft_core::UserId(t.bo_id);
+        tokio::time::timeout(WAIT, async {
+            while t.app.node().streams.open_of(bo) < 2 {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+        .await
+        .expect("the long poll is waiting");
+        bo_phone
+            .post("users/update_password", json!({"current_password": "password-Bo", "new_password": "a much newer secret"}))
+            .await
+            .unwrap();
+        assert!(on_phone.closed(WAIT).await, "the stream ends when the password changes");
+        let poll = tokio::time::timeout(WAIT, waiting).await.expect("the long poll ends").unwrap();
+        assert_eq!(poll.expect_err("answered as signed out").status, 403);
+
+        // Ana's stream is unaffected.
+        let th = t.ana.add_thread(t.general, "Still here", "x").await.unwrap();
+        let got = anas.drain(QUIET).await;
+        assert!(got.iter().any(|e| e.event == "thread_added" && e.data["data"]["id"] == th.id.0), "{got:?}");
+        t.app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_stream_on_another_node_ends_within_the_token_cache_window() {
+    if postgres_url().is_none() {
+        return;
+    }
+    let t = Team::on(Backend::Postgres).await;
+    let node2 = t.app.second_node().await;
+    let bo_on_2 = weft_client::Client::new(&format!("http://{}", node2.addr)).with_token(t.bo.token().unwrap());
+    let mut s = bo_on_2.stream(t.ws, None).await.unwrap();
+    t.bo.post("users/logout", json!({})).await.unwrap();
+    let window = Duration::from_millis(weft::api::TOKEN_CACHE_MS as u64) + WAIT;
+    assert!(s.closed(window).await, "node 2 ends the stream of a token signed out on node 1");
+    node2.stop().await;
+    t.app.stop().await;
+}
+
+both_backends! {
+    async fn the_feed_keeps_to_its_byte_budget_and_resuming_past_it_misses_nothing(b: Backend) {
+        let budget = 24 * 1024;
+        let t = Team::on_with(b, |c| c.event_feed_bytes = budget).await;
+        let th = t.ana.add_thread(t.general, "Big", "x").await.unwrap();
+        let elsewhere = t.oz.get("channels/get", json!({"workspace_id": t.other_ws})).await.unwrap()[0]["id"].as_i64().unwrap();
+        let mut live = t.bo.stream(t.ws, None).await.unwrap();
+        let resume_from = t.bo.get("events/get", json!({"workspace_id": t.ws, "timeout": 0})).await.unwrap()["last_seq"]
+            .as_i64()
+            .unwrap();
+        let big = "b".repeat(8 * 1024);
+        let mut sent = Vec::new();
+        for i in 0..10 {
+            // Other workspaces' events in between are skipped over, not sent.
+            t.oz.add_thread(elsewhere, "elsewhere", "x").await.unwrap();
+            sent.push(t.ana.add_comment(th.id.0, &format!("{i} {big}")).await.unwrap().id.0);
+        }
+        let (_, bytes) = t.app.node().feed.held();
+        assert!(bytes <= budget, "the feed holds {bytes} bytes, more than its budget of {budget}");
+        // Live: every comment once, in order.
+        let got: Vec<i64> =
+            live.drain(QUIET).await.iter().filter(|e| e.event == "comment_added").map(|e| e.data["data"]["id"].as_i64().unwrap()).collect();
+        assert_eq!(got, sent);
+        // Resuming from before them reads the log: every comment once, in order.
+        let mut resumed = t.bo.stream(t.ws, Some(resume_from)).await.unwrap();
+        let replayed = resumed.drain(QUIET).await;
+        assert!(replayed.iter().all(|e| e.data["workspace_id"] == t.ws), "{replayed:?}");
+        let got: Vec<i64> =
+            replayed.iter().filter(|e| e.event == "comment_added").map(|e| e.data["data"]["id"].as_i64().unwrap()).collect();
+        assert_eq!(got, sent);
+        let page = t.bo.get("events/get", json!({"workspace_id": t.ws, "after": resume_from, "timeout": 0})).await.unwrap();
+        let got: Vec<i64> = page["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["type"] == "comment_added")
+            .map(|e| e["data"]["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(got, sent);
+        t.app.stop().await;
+    }
+}

@@ -118,6 +118,18 @@ impl Accounts for SqlTx<'_> {
         Ok(())
     }
 
+    fn live_tokens(&mut self, token_hashes: &[String]) -> Result<Vec<String>> {
+        if token_hashes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT k.hash FROM tokens k JOIN users u ON u.id = k.user_id WHERE u.removed = 0 AND k.hash IN ({})",
+            placeholders(token_hashes.len())
+        );
+        let params: Vec<Value> = token_hashes.iter().map(Value::from).collect();
+        self.conn.query(&sql, &params)?.iter().map(|r| r.text(0)).collect()
+    }
+
     fn delete_tokens_of(&mut self, user: UserId) -> Result<()> {
         self.conn.execute("DELETE FROM tokens WHERE user_id = ?", args![user])?;
         Ok(())

@@ -94,6 +94,14 @@ impl Channels for SqlTx<'_> {
         Ok(channels)
     }
 
+    fn visible_channel_ids(&mut self, ws: WorkspaceId, viewer: UserId, public_too: bool) -> Result<Vec<ChannelId>> {
+        let member = "EXISTS (SELECT 1 FROM channel_users cu WHERE cu.channel_id = c.id AND cu.user_id = ?)";
+        let visible = if public_too { format!("(c.public = 1 OR {member})") } else { member.to_string() };
+        let sql = format!("SELECT c.id FROM channels c WHERE c.workspace_id = ? AND {visible}");
+        let rows = self.conn.query(&sql, args![ws, viewer])?;
+        rows.iter().map(|r| Ok(ChannelId(r.i64(0)?))).collect()
+    }
+
     fn update_channel(&mut self, ch: &Channel) -> Result<()> {
         self.conn.execute(
             "UPDATE channels SET name = ?, description = ?, public = ?, archived = ?, color = ?, icon = ?, \

@@ -121,6 +121,15 @@ impl Conversations for SqlTx<'_> {
         Ok(convs)
     }
 
+    fn conversation_ids_of(&mut self, ws: WorkspaceId, user: UserId) -> Result<Vec<ConversationId>> {
+        let rows = self.conn.query(
+            "SELECT c.id FROM conversations c JOIN conversation_users s ON s.conversation_id = c.id AND s.user_id = ? \
+             WHERE c.workspace_id = ?",
+            args![user, ws],
+        )?;
+        rows.iter().map(|r| Ok(ConversationId(r.i64(0)?))).collect()
+    }
+
     fn update_conversation(&mut self, c: &Conversation) -> Result<()> {
         self.conn.execute(
             "UPDATE conversations SET title = ?, last_active_ts = ?, last_obj_index = ?, message_count = ?, \

@@ -25,6 +25,20 @@ fn event_from(r: &Row) -> Result<Event> {
     })
 }
 
+/// A page of one workspace's log for one person. The innermost query takes the page
+/// through the index `events_workspace`; the one around it counts the payload before each
+/// row, so the page stops at about `max_bytes` (a row that starts within the budget is
+/// kept: at least one). Parameters: workspace, after, through, the person twice, limit,
+/// max_bytes.
+pub(crate) fn workspace_page_sql() -> String {
+    format!(
+        "SELECT {EVENT_COLS} FROM (SELECT {EVENT_COLS}, SUM(LENGTH(payload)) OVER (ORDER BY seq) - LENGTH(payload) \
+         AS before_row FROM (SELECT {EVENT_COLS} FROM events WHERE workspace_id = ? AND seq > ? AND seq <= ? \
+         AND (user_id IS NULL OR user_id = ? OR also_user_id = ?) ORDER BY seq LIMIT ?) page) sized \
+         WHERE before_row < ? ORDER BY seq"
+    )
+}
+
 impl SqlTx<'_> {
     /// Rewrites the events of `whose` before `seq` without the text `what` names. Comments
     /// are found through their rows: a thread or channel is redacted before it is deleted.
@@ -140,6 +154,20 @@ impl Events for SqlTx<'_> {
     fn events_after(&mut self, after: i64, limit: i64) -> Result<Vec<Event>> {
         let sql = format!("SELECT {EVENT_COLS} FROM events WHERE seq > ? ORDER BY seq LIMIT ?");
         self.conn.query(&sql, args![after, limit])?.iter().map(event_from).collect()
+    }
+
+    fn workspace_events_after(
+        &mut self,
+        ws: WorkspaceId,
+        user: UserId,
+        after: i64,
+        through: i64,
+        limit: i64,
+        max_bytes: i64,
+    ) -> Result<Vec<Event>> {
+        let rows =
+            self.conn.query(&workspace_page_sql(), args![ws, after, through, user, user, limit, max_bytes.max(1)])?;
+        rows.iter().map(event_from).collect()
     }
 
     fn events_of_kind_after(&mut self, kind: &str, after: i64, limit: i64) -> Result<Vec<Event>> {

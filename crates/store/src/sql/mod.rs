@@ -10,7 +10,7 @@ mod attachments;
 mod channels;
 mod conversations;
 mod emergencies;
-mod events;
+pub(crate) mod events;
 mod idempotency;
 mod inbox;
 mod mail;
