@@ -146,7 +146,8 @@ async fn an_image_and_a_file_reach_exactly_the_people_who_see_a_post_carrying_th
 
     // The same in comments and direct messages.
     let in_comment = upload(&t.ana, "in-comment", "c.txt", "text/plain", b"c".to_vec()).await;
-    t.ana
+    let comment = t
+        .ana
         .post("comments/add", json!({"thread_id": id(&thread), "content": "more", "attachments": [in_comment]}))
         .await
         .unwrap();
@@ -154,12 +155,21 @@ async fn an_image_and_a_file_reach_exactly_the_people_who_see_a_post_carrying_th
     assert_eq!(download(&t.gus, in_comment["url"].as_str().unwrap()).await.0, 404);
     let conv = t.ana.post("conversations/get_or_create", json!({"workspace_id": t.ws, "user_ids": [t.gus_id]})).await.unwrap();
     let in_dm = upload(&t.ana, "in-dm", "d.txt", "text/plain", b"d".to_vec()).await;
-    t.ana
+    let message = t
+        .ana
         .post("conversation_messages/add", json!({"conversation_id": id(&conv), "content": "hi", "attachments": [in_dm]}))
         .await
         .unwrap();
     assert_eq!(download(&t.gus, in_dm["url"].as_str().unwrap()).await.0, 200);
     assert_eq!(download(&t.bo, in_dm["url"].as_str().unwrap()).await.0, 404);
+
+    // Taken off its comment, or its message, a file is no longer theirs to read.
+    t.ana.post("attachments/remove", json!({"attachment_id": "in-comment", "comment_id": id(&comment)})).await.unwrap();
+    assert_eq!(download(&t.bo, in_comment["url"].as_str().unwrap()).await.0, 404);
+    t.ana.post("attachments/remove", json!({"attachment_id": "in-dm", "message_id": id(&message)})).await.unwrap();
+    assert_eq!(download(&t.gus, in_dm["url"].as_str().unwrap()).await.0, 404);
+    let got = t.gus.get("conversation_messages/getone", json!({"id": id(&message)})).await.unwrap();
+    assert_eq!(got["attachments"], json!([]));
     t.app.stop().await;
 }
 }
