@@ -43,6 +43,10 @@ field() { python3 -c "import sys,json; print(json.load(sys.stdin)['$1'])"; }
 TOKEN=$(curl -sf -d email=ana@fuzz.test -d password=fuzz-password-1 "$BASE/api/v3/users/login" | field token)
 WS=$(api workspaces/add '{"name": "Fuzz"}' | field id)
 BO=$(api workspace_users/add "{\"id\": $WS, \"email\": \"bo@fuzz.test\"}" | field id)
+# Bo accepts the invitation (a member only then).
+BO_TOKEN=$(curl -sf -d email=bo@fuzz.test -d password=fuzz-password-2 "$BASE/api/v3/users/login" | field token)
+curl -sf -H "Authorization: Bearer $BO_TOKEN" -H 'Content-Type: application/json' -d "{\"id\": $WS}" \
+  "$BASE/api/v3/workspace_users/accept_invite" >/dev/null
 CH=$(api channels/add "{\"workspace_id\": $WS, \"name\": \"fuzz\", \"user_ids\": [$BO]}" | field id)
 api channels/add "{\"workspace_id\": $WS, \"name\": \"secret\", \"public\": false}" >/dev/null
 TH=$(api threads/add "{\"channel_id\": $CH, \"title\": \"Fuzz\", \"content\": \"hello\"}" | field id)

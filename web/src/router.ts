@@ -14,6 +14,7 @@ export type Route =
   | { name: 'conversation'; ws: number; conversation: number; message?: number }
   | { name: 'search'; ws: number; query: string }
   | { name: 'settings'; ws: number; section: string }
+  | { name: 'admin'; ws: number; section: string }
   | { name: 'not_found'; ws?: number };
 
 const id = (s: string | undefined): number | undefined => {
@@ -58,6 +59,8 @@ export function parseRoute(pathname: string, search: string): Route {
       return { name: 'search', ws, query: new URLSearchParams(search).get('q') ?? '' };
     case 'settings':
       return { name: 'settings', ws, section: a ?? 'profile' };
+    case 'admin':
+      return { name: 'admin', ws, section: a ?? 'general' };
   }
   return { name: 'not_found', ws };
 }
@@ -74,6 +77,7 @@ export const href = {
     `/a/${ws}/msg/${conversation}` + (message ? `/m/${message}` : ''),
   search: (ws: number, query: string) => `/a/${ws}/search` + (query ? `?q=${encodeURIComponent(query)}` : ''),
   settings: (ws: number, section = 'profile') => `/a/${ws}/settings/${section}`,
+  admin: (ws: number, section = 'general') => `/a/${ws}/admin/${section}`,
 };
 
 const ROUTE_CHANGED = 'weft:route';

@@ -81,3 +81,209 @@ impl Event {
         )
     }
 }
+
+/// What an event carries the text of: a post, or a conversation (its title and the
+/// snippet of its last message).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    Thread(ThreadId),
+    Comment(CommentId),
+    Message(MessageId),
+    Conversation(ConversationId),
+}
+
+impl Subject {
+    /// The subject of an event of `kind` with `payload`, if it carries text.
+    pub fn of(kind: &str, payload: &Value) -> Option<Subject> {
+        let id = id_in(payload, "id")?;
+        match kind {
+            "thread_added" | "thread_updated" => Some(Subject::Thread(ThreadId(id))),
+            "comment_added" | "comment_updated" => Some(Subject::Comment(CommentId(id))),
+            "message_added" | "message_updated" => Some(Subject::Message(MessageId(id))),
+            "conversation_added" | "conversation_updated" => Some(Subject::Conversation(ConversationId(id))),
+            _ => None,
+        }
+    }
+
+    /// How the log stores it (`events.subject`).
+    pub fn key(&self) -> String {
+        match self {
+            Subject::Thread(id) => format!("thread:{}", id.0),
+            Subject::Comment(id) => format!("comment:{}", id.0),
+            Subject::Message(id) => format!("message:{}", id.0),
+            Subject::Conversation(id) => format!("conversation:{}", id.0),
+        }
+    }
+}
+
+fn id_in(payload: &Value, field: &str) -> Option<i64> {
+    payload.get(field).and_then(Value::as_i64)
+}
+
+/// Whose earlier events a redaction rewrites.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Redacted {
+    /// The events of one post or conversation.
+    One(Subject),
+    /// A thread's and all its comments'.
+    Thread(ThreadId),
+    /// Those of every thread of a channel and of their comments.
+    Channel(ChannelId),
+}
+
+impl Redacted {
+    /// Whether an event of `kind` with `payload` is one of these (for copies held in memory;
+    /// the store finds them through its tables).
+    pub fn covers(&self, kind: &str, payload: &Value) -> bool {
+        let subject = Subject::of(kind, payload);
+        match (*self, subject) {
+            (Redacted::One(s), found) => found == Some(s),
+            (Redacted::Thread(t), Some(Subject::Thread(id))) => id == t,
+            (Redacted::Thread(t), Some(Subject::Comment(_))) => id_in(payload, "thread_id") == Some(t.0),
+            (Redacted::Channel(ch), Some(Subject::Thread(_) | Subject::Comment(_))) => {
+                id_in(payload, "channel_id") == Some(ch.0)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Which text a redaction removes from an event's payload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Redaction {
+    /// All of it: the payload keeps its shape, with empty text, and says `redacted: true`.
+    Text,
+    /// The preview of the newest reply (`snippet`), after that reply was edited or deleted.
+    Preview,
+}
+
+/// What appending an event of `kind` with `payload` removes from the log's earlier events —
+/// the one rule of what the log forgets, applied by the store as it appends and by the
+/// stream's memory of recent events:
+/// - a thread or conversation updated: the text of its earlier events (the new event
+///   carries the current text);
+/// - an edited or deleted comment or message: its text, and the preview of its thread or
+///   conversation, which may quote it;
+/// - a deleted thread (not a moved one) or channel: the text of its posts.
+pub fn redactions(kind: &str, payload: &Value) -> Vec<(Redacted, Redaction)> {
+    use Redaction::{Preview, Text};
+    let id = || id_in(payload, "id");
+    let reply = |parent: Subject, own: Subject| vec![(Redacted::One(own), Text), (Redacted::One(parent), Preview)];
+    match kind {
+        "thread_updated" | "conversation_updated" => {
+            Subject::of(kind, payload).map(|s| vec![(Redacted::One(s), Text)]).unwrap_or_default()
+        }
+        "comment_updated" | "comment_deleted" => match (id(), id_in(payload, "thread_id")) {
+            (Some(c), Some(t)) => reply(Subject::Thread(ThreadId(t)), Subject::Comment(CommentId(c))),
+            _ => vec![],
+        },
+        "message_updated" | "message_deleted" => match (id(), id_in(payload, "conversation_id")) {
+            (Some(m), Some(c)) => reply(Subject::Conversation(ConversationId(c)), Subject::Message(MessageId(m))),
+            _ => vec![],
+        },
+        "thread_deleted" if payload.get("moved_to").is_none_or(Value::is_null) => {
+            id().map(|t| vec![(Redacted::Thread(ThreadId(t)), Text)]).unwrap_or_default()
+        }
+        "channel_deleted" => id().map(|ch| vec![(Redacted::Channel(ChannelId(ch)), Text)]).unwrap_or_default(),
+        _ => vec![],
+    }
+}
+
+/// Fields that hold what people wrote, the preview of the newest reply included.
+const TEXT_FIELDS: [&str; 7] =
+    ["title", "content", "attachments", "actions", "snippet", "last_comment", "last_message"];
+/// Fields that hold a copy of the newest reply.
+const PREVIEW_FIELDS: [&str; 3] = ["snippet", "last_comment", "last_message"];
+
+/// Removes the text `what` names from an event's payload; answers whether it changed.
+pub fn redact(payload: &mut Value, what: Redaction) -> bool {
+    let Value::Object(fields) = payload else { return false };
+    let names: &[&str] = match what {
+        Redaction::Text => &TEXT_FIELDS,
+        Redaction::Preview => &PREVIEW_FIELDS,
+    };
+    let mut changed = false;
+    for name in names {
+        let blank = match fields.get(*name) {
+            None | Some(Value::Null) => continue,
+            Some(Value::String(s)) if s.is_empty() => continue,
+            Some(Value::Array(a)) if a.is_empty() => continue,
+            Some(Value::String(_)) => Value::String(String::new()),
+            Some(Value::Array(_)) => Value::Array(Vec::new()),
+            // A copy of a whole reply (`last_comment`): left out.
+            Some(_) => {
+                fields.remove(*name);
+                changed = true;
+                continue;
+            }
+        };
+        fields.insert((*name).to_string(), blank);
+        changed = true;
+    }
+    if changed && what == Redaction::Text {
+        fields.insert("redacted".to_string(), Value::Bool(true));
+    }
+    changed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_redacted_post_keeps_its_shape_without_its_text() {
+        let mut thread = json!({"id": 3, "title": "Plans", "content": "secret", "snippet": "secret",
+            "attachments": [{"url": "https://example.test/a"}], "actions": [], "pinned": true});
+        assert!(redact(&mut thread, Redaction::Text));
+        assert_eq!(
+            thread,
+            json!({"id": 3, "title": "", "content": "", "snippet": "", "attachments": [], "actions": [],
+                "pinned": true, "redacted": true})
+        );
+        assert!(!redact(&mut thread, Redaction::Text), "a second redaction changes nothing");
+    }
+
+    #[test]
+    fn a_preview_redaction_leaves_the_post_itself() {
+        let mut thread = json!({"id": 3, "title": "Plans", "content": "ours", "snippet": "a reply",
+            "last_comment": {"content": "a reply"}});
+        assert!(redact(&mut thread, Redaction::Preview));
+        assert_eq!(thread, json!({"id": 3, "title": "Plans", "content": "ours", "snippet": ""}));
+    }
+
+    #[test]
+    fn subjects_are_the_posts_and_conversations_events_carry_the_text_of() {
+        let p = json!({"id": 5});
+        assert_eq!(Subject::of("comment_updated", &p), Some(Subject::Comment(CommentId(5))));
+        assert_eq!(Subject::of("thread_added", &p).map(|s| s.key()), Some("thread:5".to_string()));
+        assert_eq!(Subject::of("comment_deleted", &p), None, "a deletion carries no text");
+        assert_eq!(Subject::of("push", &p), None);
+    }
+
+    #[test]
+    fn what_each_event_makes_the_log_forget() {
+        use Redaction::*;
+        let comment = json!({"id": 7, "thread_id": 3, "channel_id": 2});
+        assert_eq!(
+            redactions("comment_deleted", &comment),
+            vec![
+                (Redacted::One(Subject::Comment(CommentId(7))), Text),
+                (Redacted::One(Subject::Thread(ThreadId(3))), Preview)
+            ]
+        );
+        assert_eq!(redactions("comment_added", &comment), vec![], "a new comment replaces nothing");
+        assert_eq!(
+            redactions("thread_updated", &json!({"id": 3})),
+            vec![(Redacted::One(Subject::Thread(ThreadId(3))), Text)]
+        );
+        let deleted = json!({"id": 3, "channel_id": 2, "workspace_id": 1});
+        assert_eq!(redactions("thread_deleted", &deleted), vec![(Redacted::Thread(ThreadId(3)), Text)]);
+        let moved = json!({"id": 3, "channel_id": 2, "workspace_id": 1, "moved_to": 4});
+        assert_eq!(redactions("thread_deleted", &moved), vec![], "a moved thread keeps its text");
+        assert_eq!(redactions("channel_deleted", &json!({"id": 2})), vec![(Redacted::Channel(ChannelId(2)), Text)]);
+        assert!(Redacted::Thread(ThreadId(3)).covers("comment_added", &comment));
+        assert!(Redacted::Channel(ChannelId(2)).covers("comment_added", &comment));
+        assert!(!Redacted::Thread(ThreadId(4)).covers("comment_added", &comment));
+    }
+}

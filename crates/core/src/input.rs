@@ -4,6 +4,7 @@
 use crate::error::{Error, Result};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer};
+use serde_json::json;
 use std::borrow::Cow;
 use std::cell::RefCell;
 
@@ -25,8 +26,17 @@ pub fn take_rejection() -> Option<Error> {
     REJECTED.with(|r| r.borrow_mut().take())
 }
 
-/// Control characters (C0, DEL and C1), as a regular-expression class body.
-const CONTROL: &str = r"\u0000-\u001f\u007f-\u009f";
+/// What names and titles may not contain, as a regular-expression class body: control
+/// characters (C0, DEL and C1) and the bidirectional overrides and isolates, which make
+/// text read differently from what it is (in an email's subject, a list of channels).
+const CONTROL: &str = r"\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069";
+/// The same without tab, line feed and carriage return, which a title turns into spaces.
+const CONTROL_BUT_SPACES: &str = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069";
+
+/// Whether `c` may not appear in a name or a title (see `CONTROL`).
+pub fn is_forbidden_in_names(c: char) -> bool {
+    c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c) || ('\u{2066}'..='\u{2069}').contains(&c)
+}
 
 /// Declares a string newtype whose `Deserialize` runs `$parse` and whose schema is `$schema`.
 macro_rules! parsed_string {
@@ -41,6 +51,19 @@ macro_rules! parsed_string {
             }
             pub fn into_inner(self) -> String {
                 self.0
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(s: $name) -> String {
+                s.0
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
             }
         }
 
@@ -76,7 +99,34 @@ parsed_string!(
     /// A thread's title (see `title`).
     Title,
     title,
-    json_schema!({"type": "string", "pattern": r"\S", "maxLength": MAX_TITLE_LEN})
+    json_schema!({
+        "type": "string",
+        "pattern": format!(r"^[^{CONTROL_BUT_SPACES}]*[^\s{CONTROL}][^{CONTROL_BUT_SPACES}]*$"),
+        "maxLength": MAX_TITLE_LEN,
+    })
+);
+parsed_string!(
+    /// A conversation's title: a title's rules, or blank for none.
+    ConversationTitle,
+    |raw| if raw.trim().is_empty() { no_control_in_title(raw).map(|_| String::new()) } else { title(raw) },
+    json_schema!({
+        "type": "string",
+        "pattern": format!(r"^[^{CONTROL_BUT_SPACES}]*$"),
+        "maxLength": MAX_TITLE_LEN,
+    })
+);
+parsed_string!(
+    /// A channel's or a group's description.
+    Description,
+    |raw| limited(raw, MAX_DESCRIPTION_LEN),
+    json_schema!({"type": "string", "maxLength": MAX_DESCRIPTION_LEN})
+);
+parsed_string!(
+    /// A word or a short line with no rules of its own (a password to check, a token, a
+    /// search's words, a profile's profession).
+    Short,
+    |raw| limited(raw, MAX_SHORT_LEN),
+    json_schema!({"type": "string", "maxLength": MAX_SHORT_LEN})
 );
 parsed_string!(
     /// The text of a post that must say something.
@@ -171,6 +221,183 @@ pub const MAX_NAME_LEN: usize = 200;
 pub const MAX_TITLE_LEN: usize = 300;
 /// Content of threads, comments and messages, in characters. The request body limit (5 MB) is the outer bound.
 pub const MAX_CONTENT_LEN: usize = 1_000_000;
+pub const MAX_DESCRIPTION_LEN: usize = 10_000;
+/// Texts without rules of their own: passwords to check, tokens, search words, a profession.
+pub const MAX_SHORT_LEN: usize = 1_000;
+/// Ids in one list (people to add, channels to filter by, threads to leave out).
+pub const MAX_IDS: usize = 1_000;
+/// Attachments, or actions, of one post.
+pub const MAX_OBJECTS: usize = 50;
+/// The size of one post's attachments, or of its actions, as JSON.
+pub const MAX_OBJECTS_BYTES: usize = 64 * 1024;
+
+/// Text of at most `max` characters.
+fn limited(raw: &str, max: usize) -> Result<String> {
+    if raw.chars().count() > max {
+        return Err(Error::invalid("", format!("longer than {max} characters")));
+    }
+    Ok(raw.to_string())
+}
+
+/// A list of at most `MAX` items: longer lists are refused before anything reads them
+/// further (a filter of 40,000 ids would otherwise reach the database as one query).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct List<T, const MAX: usize = MAX_IDS>(Vec<T>);
+
+impl<T, const MAX: usize> List<T, MAX> {
+    pub fn into_vec(self) -> Vec<T> {
+        self.0
+    }
+}
+
+impl<T, const MAX: usize> Default for List<T, MAX> {
+    fn default() -> Self {
+        List(Vec::new())
+    }
+}
+
+impl<T, const MAX: usize> std::ops::Deref for List<T, MAX> {
+    type Target = Vec<T>;
+    fn deref(&self) -> &Vec<T> {
+        &self.0
+    }
+}
+
+impl<T, const MAX: usize> IntoIterator for List<T, MAX> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<T, const MAX: usize> From<List<T, MAX>> for Vec<T> {
+    fn from(l: List<T, MAX>) -> Vec<T> {
+        l.0
+    }
+}
+
+impl<'de, T: Deserialize<'de>, const MAX: usize> Deserialize<'de> for List<T, MAX> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let items = Vec::<T>::deserialize(d)?;
+        if items.len() > MAX {
+            return Err(reject(Error::invalid("", format!("more than {MAX} items"))));
+        }
+        Ok(List(items))
+    }
+}
+
+impl<T: JsonSchema, const MAX: usize> JsonSchema for List<T, MAX> {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        format!("List_of_{}_max_{MAX}", T::schema_name()).into()
+    }
+    fn json_schema(g: &mut SchemaGenerator) -> Schema {
+        let mut schema = Vec::<T>::json_schema(g);
+        schema.insert("maxItems".into(), MAX.into());
+        schema
+    }
+}
+
+/// A post's attachments or actions: JSON objects, at most `MAX_OBJECTS` of them and
+/// `MAX_OBJECTS_BYTES` as JSON, whose links (`url`, `image`, `video`, `*_url`, …) are web
+/// addresses (`http:`, `https:`) or Weft's own paths, never `javascript:` or `data:`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Objects(Vec<serde_json::Value>);
+
+impl Objects {
+    pub fn into_vec(self) -> Vec<serde_json::Value> {
+        self.0
+    }
+
+    pub fn parse(items: Vec<serde_json::Map<String, serde_json::Value>>) -> Result<Self> {
+        if items.len() > MAX_OBJECTS {
+            return Err(Error::invalid("", format!("more than {MAX_OBJECTS} items")));
+        }
+        let items: Vec<serde_json::Value> = items.into_iter().map(serde_json::Value::Object).collect();
+        let size = serde_json::to_vec(&items).map_or(usize::MAX, |v| v.len());
+        if size > MAX_OBJECTS_BYTES {
+            return Err(Error::invalid("", format!("larger than {MAX_OBJECTS_BYTES} bytes as JSON")));
+        }
+        for item in &items {
+            check_links(item)?;
+        }
+        Ok(Objects(items))
+    }
+}
+
+/// Keys of an attachment or an action whose text is a link a client may open or load
+/// (Twist's `url`, `image`, `video`, and the usual others); `thumbnails` maps sizes to links.
+const LINK_KEYS: [&str; 6] = ["url", "href", "src", "image", "video", "thumbnail"];
+
+/// Refuses links that are neither web addresses nor paths of this server.
+fn check_links(item: &serde_json::Value) -> Result<()> {
+    let bad = || {
+        Error::invalid("", "links (url, image, video, thumbnails …) must be http(s) addresses or paths of this server")
+    };
+    let link = |v: &serde_json::Value| v.as_str().is_some_and(is_safe_link);
+    let Some(map) = item.as_object() else { return Ok(()) };
+    for (key, value) in map {
+        let ok = match key.as_str() {
+            "thumbnails" => value.as_object().is_some_and(|sizes| sizes.values().all(link)),
+            k if LINK_KEYS.contains(&k) => link(value),
+            _ => true,
+        };
+        if !ok {
+            return Err(bad());
+        }
+    }
+    Ok(())
+}
+
+/// `http://…`, `https://…` (in any case) or a path of this server (`/…`, but not `//host`
+/// or `/\host`, which browsers read as another host); no control characters.
+pub fn is_safe_link(s: &str) -> bool {
+    let lower = s.get(..8).unwrap_or(s).to_ascii_lowercase();
+    let web = lower.starts_with("http://") || lower.starts_with("https://");
+    let path = s.starts_with('/') && !s.starts_with("//") && !s.starts_with("/\\");
+    (web || path) && !s.chars().any(char::is_control)
+}
+
+/// `is_safe_link` as a regular expression, for the schema.
+fn link_pattern() -> String {
+    let c = r"\u0000-\u001f\u007f-\u009f";
+    format!(r"^([Hh][Tt][Tt][Pp][Ss]?://[^{c}]*|/([^/\\{c}][^{c}]*)?)$")
+}
+
+impl<'de> Deserialize<'de> for Objects {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let items = Vec::<serde_json::Map<String, serde_json::Value>>::deserialize(d)?;
+        Objects::parse(items).map_err(reject)
+    }
+}
+
+impl JsonSchema for Objects {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        "Objects".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        // `null` is a value not given (the decoder drops it), inside objects too.
+        let link = json!({"type": "string", "pattern": link_pattern(), "nullable": true});
+        let mut links: serde_json::Map<String, serde_json::Value> =
+            LINK_KEYS.iter().map(|k| (k.to_string(), link.clone())).collect();
+        links.insert("thumbnails".into(), json!({"type": "object", "additionalProperties": link, "nullable": true}));
+        json_schema!({
+            "type": "array",
+            "items": {"type": "object", "additionalProperties": true, "properties": links},
+            "maxItems": MAX_OBJECTS,
+            "description": format!(
+                "At most {MAX_OBJECTS} objects and {MAX_OBJECTS_BYTES} bytes as JSON; links (url, image, video, \
+                 thumbnails …) are http(s) addresses or paths of this server."
+            ),
+        })
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email(String);
@@ -247,7 +474,12 @@ impl JsonSchema for Email {
 
 impl<'de> Deserialize<'de> for Password {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        Password::parse(&String::deserialize(d)?).map_err(reject)
+        // The decoder names the parameter (`password`, `new_password`).
+        let unnamed = |e| match e {
+            Error::InvalidArgument { reason, .. } => Error::invalid("", reason),
+            e => e,
+        };
+        Password::parse(&String::deserialize(d)?).map_err(|e| reject(unnamed(e)))
     }
 }
 
@@ -273,10 +505,18 @@ pub fn name(field: &str, raw: &str) -> Result<String> {
     if raw.chars().count() > MAX_NAME_LEN {
         return Err(Error::invalid(field, format!("longer than {MAX_NAME_LEN} characters")));
     }
-    if s.chars().any(char::is_control) {
+    if s.chars().any(is_forbidden_in_names) {
         return Err(Error::invalid(field, "contains control characters"));
     }
     Ok(s.to_string())
+}
+
+/// A title may hold tabs and line breaks (they become spaces), no other control character.
+fn no_control_in_title(raw: &str) -> Result<()> {
+    if raw.chars().any(|c| is_forbidden_in_names(c) && !matches!(c, '\t' | '\n' | '\r')) {
+        return Err(Error::invalid("title", "contains control characters"));
+    }
+    Ok(())
 }
 
 pub fn title(raw: &str) -> Result<String> {
@@ -287,7 +527,8 @@ pub fn title(raw: &str) -> Result<String> {
     if raw.chars().count() > MAX_TITLE_LEN {
         return Err(Error::invalid("title", format!("longer than {MAX_TITLE_LEN} characters")));
     }
-    Ok(s.replace(['\n', '\r'], " "))
+    no_control_in_title(raw)?;
+    Ok(s.replace(['\t', '\n', '\r'], " "))
 }
 
 pub fn content(field: &str, raw: &str, allow_empty: bool) -> Result<String> {
@@ -395,6 +636,43 @@ mod tests {
         assert_eq!(timezone("Asia/Kolkata").unwrap(), "Asia/Kolkata");
         assert!(timezone("Mars/Olympus").is_err());
         assert!(timezone("").is_err());
+    }
+
+    #[test]
+    fn names_and_titles_refuse_control_characters_and_bidi_overrides() {
+        for bad in ["a\u{1b}[31mred", "bell\u{7}", "del\u{7f}", "c1\u{85}x", "evil\u{202e}txt.exe", "iso\u{2067}x"] {
+            assert!(name("name", bad).is_err(), "{bad:?}");
+            assert!(title(bad).is_err(), "{bad:?}");
+            let t: std::result::Result<ConversationTitle, _> = serde_json::from_value(serde_json::json!(bad));
+            assert!(t.is_err(), "{bad:?}");
+        }
+        // Line breaks and tabs in a title become spaces; a blank conversation title clears it.
+        assert_eq!(title("two\nlines\there").unwrap(), "two lines here");
+        let blank: ConversationTitle = serde_json::from_value(serde_json::json!("  ")).unwrap();
+        assert_eq!(blank.as_str(), "");
+        let long = "x".repeat(MAX_TITLE_LEN + 1);
+        assert!(serde_json::from_value::<ConversationTitle>(serde_json::json!(long)).is_err());
+    }
+
+    #[test]
+    fn links_in_attachments_are_web_addresses_or_our_paths() {
+        let objects = |v: serde_json::Value| serde_json::from_value::<Objects>(v);
+        for ok in ["https://example.org/a.png", "HTTP://x.org", "/api/v3/attachments/1", "/"] {
+            assert!(objects(serde_json::json!([{"url": ok, "image": ok}])).is_ok(), "{ok}");
+        }
+        for bad in
+            ["javascript:alert(1)", "JaVaScRiPt:x", "data:text/html,x", "//evil.org", "/\\evil.org", "vbscript:x"]
+        {
+            assert!(objects(serde_json::json!([{"url": bad}])).is_err(), "{bad}");
+            assert!(objects(serde_json::json!([{"thumbnails": {"64x64": bad}}])).is_err(), "{bad}");
+            assert!(objects(serde_json::json!([{"image": bad}])).is_err(), "{bad}");
+        }
+        // A link is text; other texts are not links, whatever they say.
+        assert!(objects(serde_json::json!([{"url": 5}])).is_err());
+        assert!(objects(serde_json::json!([{"thumbnails": "https://x.org"}])).is_err());
+        assert!(objects(serde_json::json!([{"title": "javascript: the good parts"}])).is_ok());
+        let many: Vec<_> = (0..=MAX_OBJECTS).map(|_| serde_json::json!({})).collect();
+        assert!(objects(serde_json::Value::Array(many)).is_err());
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod schedule;
 pub mod services;
 pub mod store;
 pub mod text;
+mod work;
 
 pub use clock::{Clock, FakeClock, SystemClock};
 pub use error::{Error, NotFound, Result};

@@ -226,8 +226,91 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// An email someone asked for about their account: an invitation, a password reset. It
+/// carries a link with a code, so the outbox blanks it once sent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountEmail {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+impl AccountEmail {
+    fn new(subject: String, paragraphs: &[String], link_label: &str, url: &str, footer: &str) -> AccountEmail {
+        let mut text = String::new();
+        for p in paragraphs {
+            text.push_str(p);
+            text.push_str("\n\n");
+        }
+        text.push_str(&format!("{link_label}: {url}\n\n-- \n{footer}\n"));
+        let mut html = String::from(
+            "<!doctype html><html><head><meta charset=\"utf-8\"></head>\
+             <body style=\"font-family: sans-serif; line-height: 1.4; color: #222;\">",
+        );
+        for p in paragraphs {
+            html.push_str(&format!("<p>{}</p>", escape(p)));
+        }
+        html.push_str(&format!(
+            "<p><a href=\"{}\">{}</a></p><hr><p style=\"font-size: 0.85em; color: #777;\">{}</p></body></html>",
+            escape(url),
+            escape(link_label),
+            escape(footer)
+        ));
+        AccountEmail { subject: one_line(&subject), text, html }
+    }
+
+    /// An invitation to a workspace; `has_account`: the person signs in to accept rather
+    /// than choosing a name and password.
+    pub fn invitation(inviter: &str, workspace: &str, url: &str, valid_days: i64, has_account: bool) -> AccountEmail {
+        let what = if has_account {
+            "Open the link and sign in with your account to accept.".to_string()
+        } else {
+            "Open the link to choose your name and password; you will land in the workspace.".to_string()
+        };
+        let days = if valid_days == 1 { "1 day".to_string() } else { format!("{valid_days} days") };
+        AccountEmail::new(
+            format!("{inviter} invited you to {workspace} on Weft"),
+            &[format!("{inviter} invited you to join {workspace} on Weft."), what],
+            "Accept the invitation",
+            url,
+            &format!(
+                "The link works once, for {days}. If you did not expect this invitation, ignore this email: \
+                 nothing happens unless you open the link."
+            ),
+        )
+    }
+
+    pub fn password_reset(url: &str, valid_minutes: i64) -> AccountEmail {
+        AccountEmail::new(
+            "Reset your Weft password".to_string(),
+            &["Someone (hopefully you) asked to reset the password of your Weft account.".to_string()],
+            "Choose a new password",
+            url,
+            &format!(
+                "The link works once, for {valid_minutes} minutes, and signs you out everywhere. If you did not \
+                 ask for it, ignore this email: your password stays as it is."
+            ),
+        )
+    }
+}
+
+/// A header-safe subject: control characters (a name with a line break) become spaces.
+fn one_line(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn account_emails_carry_their_link_and_escape_names() {
+        let e = super::AccountEmail::invitation("Ana <a>", "Acme\r\nBcc: x", "http://w/invite/abc", 7, false);
+        assert_eq!(e.subject, "Ana <a> invited you to Acme  Bcc: x on Weft");
+        assert!(e.text.contains("http://w/invite/abc") && e.text.contains("7 days"));
+        assert!(e.html.contains("href=\"http://w/invite/abc\"") && e.html.contains("Ana &lt;a&gt;"));
+        let r = super::AccountEmail::password_reset("http://w/reset-password/x", 60);
+        assert!(r.text.contains("http://w/reset-password/x") && r.text.contains("60 minutes"));
+    }
+
     use super::*;
 
     fn email(delivery: PushDelivery, n: usize) -> Email {

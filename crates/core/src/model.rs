@@ -114,6 +114,33 @@ pub struct WorkspaceUser {
     pub away_mode: Option<AwayMode>,
     #[serde(default)]
     pub off_days: Vec<i64>,
+    /// Weft: invited and not accepted yet. Such a member reads nothing of the workspace, and
+    /// shows only what the inviter gave (email, name), never the account's own profile.
+    #[serde(default)]
+    pub invite_pending: bool,
+}
+
+/// Weft: a reusable link that lets people join a workspace (`join_links/*`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct JoinLink {
+    pub id: i64,
+    pub workspace_id: WorkspaceId,
+    /// The admin who made it.
+    pub creator: UserId,
+    /// The role people who join through it get.
+    pub user_type: UserType,
+    /// Channels they are put in.
+    pub channel_ids: Vec<ChannelId>,
+    pub created_ts: i64,
+    pub expires_ts: i64,
+    /// How many people may use it; absent: no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_uses: Option<i64>,
+    pub uses: i64,
+    pub revoked: bool,
+    /// The link itself: only in the answer that made it (the server keeps only a hash).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -638,5 +665,79 @@ mod tests {
     fn short_names() {
         assert_eq!(super::short_name("Ana Maria Lima"), "Ana L.");
         assert_eq!(super::short_name("Bo"), "Bo");
+    }
+}
+
+/// Where someone used Weft from, as `users/heartbeat` reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Platform {
+    Desktop,
+    Mobile,
+    Api,
+}
+
+impl Platform {
+    pub const ALL: [Platform; 3] = [Platform::Desktop, Platform::Mobile, Platform::Api];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Platform::Desktop => "desktop",
+            Platform::Mobile => "mobile",
+            Platform::Api => "api",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+}
+
+/// When a member was last active on each platform: a time, or -1 for never (Twist's shape;
+/// `email` is always -1: Weft takes no replies by email).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Activity {
+    pub desktop: i64,
+    pub mobile: i64,
+    pub api: i64,
+    pub email: i64,
+}
+
+/// `workspace_users/get_info`: a member, their local time and when they were last active.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct WorkspaceUserInfo {
+    /// Whether they are a current member of the workspace (not removed).
+    pub is_active: bool,
+    /// The platform and time of their latest activity; left out when never active.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latest_activity: Option<LatestActivity>,
+    pub activity: Activity,
+    /// Their wall-clock time, `YYYY-MM-DD HH:MM:SS`.
+    pub local_time: String,
+    pub user: WorkspaceUser,
+}
+
+/// `[platform, ts]`, as Twist writes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LatestActivity(pub Platform, pub i64);
+
+impl Serialize for LatestActivity {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        (self.0.as_str(), self.1).serialize(s)
+    }
+}
+
+impl schemars::JsonSchema for LatestActivity {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "LatestActivity".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "`[platform, ts]`: where and when they were last active.",
+            "type": "array",
+            "minItems": 2,
+            "maxItems": 2,
+            "items": {"anyOf": [{"type": "string", "enum": ["desktop", "mobile", "api"]}, {"type": "integer"}]}
+        })
     }
 }

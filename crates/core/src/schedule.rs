@@ -99,30 +99,212 @@ pub fn validate_ranges(field: &str, list: &[Range]) -> Result<()> {
     Ok(())
 }
 
-fn zone(s: &Schedule) -> TimeZone {
-    TimeZone::get(&s.timezone).unwrap_or(TimeZone::UTC)
+/// Minutes since midnight of an `HH:MM` that is valid (the stored schedule was validated).
+fn parse_minutes(hhmm: &str) -> Option<i32> {
+    minutes("", hhmm).ok()
 }
 
-fn zoned(s: &Schedule, at: i64) -> Zoned {
-    Timestamp::from_second(at).unwrap_or(Timestamp::UNIX_EPOCH).to_zoned(zone(s))
+/// A schedule made ready for questions: the zone looked up once, each weekday's blocks as
+/// sorted, merged minute spans, the DND ranges sorted and merged. Building it is n log n in
+/// the schedule's size and every "is it … at t" is a binary search, so no answer costs the
+/// square of a long list (a person's schedule is read inside other people's writes).
+struct Plan {
+    tz: TimeZone,
+    /// Per weekday (Monday first), working spans in local minutes.
+    work: [Vec<(i32, i32)>; 7],
+    dnd: [Vec<(i32, i32)>; 7],
+    ranges: Vec<(i64, i64)>,
 }
 
-fn in_blocks(blocks: &[Interval], local: &Zoned) -> bool {
-    let day = local.weekday().to_monday_one_offset();
-    let m = i32::from(local.hour()) * 60 + i32::from(local.minute());
-    blocks.iter().any(|i| {
-        i.weekday == day && minutes("", &i.start).is_ok_and(|s| s <= m) && minutes("", &i.end).is_ok_and(|e| m < e)
-    })
+/// `spans` sorted and merged: overlapping or touching spans become one.
+fn merged<T: Ord + Copy>(mut spans: Vec<(T, T)>) -> Vec<(T, T)> {
+    crate::work::step(spans.len());
+    spans.sort_unstable();
+    let mut out: Vec<(T, T)> = Vec::with_capacity(spans.len());
+    for (s, e) in spans {
+        match out.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => out.push((s, e)),
+        }
+    }
+    out
+}
+
+fn by_weekday(blocks: &[Interval]) -> [Vec<(i32, i32)>; 7] {
+    let mut days: [Vec<(i32, i32)>; 7] = Default::default();
+    for i in blocks {
+        if let (1..=7, Some(s), Some(e)) = (i.weekday, parse_minutes(&i.start), parse_minutes(&i.end))
+            && s < e
+        {
+            days[(i.weekday - 1) as usize].push((s, e));
+        }
+    }
+    days.map(merged)
+}
+
+/// Whether sorted, disjoint `spans` cover `x` (binary search).
+fn covers<T: Ord + Copy>(spans: &[(T, T)], x: T) -> bool {
+    let (mut lo, mut hi) = (0, spans.len());
+    while lo < hi {
+        crate::work::step(1);
+        let mid = (lo + hi) / 2;
+        if spans[mid].0 <= x { lo = mid + 1 } else { hi = mid }
+    }
+    lo > 0 && x < spans[lo - 1].1
+}
+
+impl Plan {
+    fn of(s: &Schedule) -> Plan {
+        Plan {
+            tz: TimeZone::get(&s.timezone).unwrap_or(TimeZone::UTC),
+            work: by_weekday(&s.working_hours),
+            dnd: by_weekday(&s.dnd),
+            ranges: merged(s.dnd_ranges.iter().filter(|r| r.from_ts < r.to_ts).map(|r| (r.from_ts, r.to_ts)).collect()),
+        }
+    }
+
+    fn zoned(&self, at: i64) -> Zoned {
+        Timestamp::from_second(at).unwrap_or(Timestamp::UNIX_EPOCH).to_zoned(self.tz.clone())
+    }
+
+    /// The weekday index (Monday = 0) and minute of the local clock at `local`.
+    fn clock(local: &Zoned) -> (usize, i32) {
+        let day = local.weekday().to_monday_zero_offset() as usize;
+        (day, i32::from(local.hour()) * 60 + i32::from(local.minute()))
+    }
+
+    fn working(&self, at: i64) -> bool {
+        let (day, m) = Self::clock(&self.zoned(at));
+        covers(&self.work[day], m)
+    }
+
+    fn in_dnd(&self, at: i64) -> bool {
+        let (day, m) = Self::clock(&self.zoned(at));
+        covers(&self.ranges, at) || covers(&self.dnd[day], m)
+    }
+
+    fn is_away(&self, away: Option<&AwayMode>, at: i64) -> bool {
+        let Some((from, to)) = away.and_then(away_days) else { return false };
+        let today = self.zoned(at).date();
+        from.is_none_or(|f| f <= today) && today <= to
+    }
+
+    fn available(&self, away: Option<&AwayMode>, at: i64) -> bool {
+        self.working(at) && !self.in_dnd(at) && !self.is_away(away, at)
+    }
+
+    /// The instant a local day starts (its midnight, or the first moment after it when a
+    /// daylight-saving gap skips midnight).
+    fn day_start(&self, day: Date) -> Option<i64> {
+        day.to_zoned(self.tz.clone()).ok().map(|z| z.timestamp().as_second())
+    }
+
+    /// The instants of one local day where the person's state may change: every moment the
+    /// day's block edges happen on the clock — both times when the clock is set back and
+    /// repeats them —, the zone's own transitions that day (a block edge inside a skipped
+    /// hour takes effect when the clock jumps, and a repeated hour restarts the blocks in
+    /// it), and the day's midnight.
+    fn day_boundaries(&self, day: Date, day_start: i64, day_end: i64) -> Vec<i64> {
+        let wd = day.weekday().to_monday_zero_offset() as usize;
+        let mut out = Vec::new();
+        let mut push = |m: i32| {
+            let dt = if m >= 1440 {
+                day.tomorrow().map(|d| d.to_datetime(Time::midnight()))
+            } else {
+                Ok(DateTime::from_parts(
+                    day,
+                    Time::new((m / 60) as i8, (m % 60) as i8, 0, 0).unwrap_or(Time::midnight()),
+                ))
+            };
+            if let Ok(dt) = dt {
+                let ambiguous = self.tz.to_ambiguous_timestamp(dt);
+                out.extend(ambiguous.earlier().ok().map(|t| t.as_second()));
+                out.extend(ambiguous.later().ok().map(|t| t.as_second()));
+            }
+        };
+        for &(s, e) in self.work[wd].iter().chain(self.dnd[wd].iter()) {
+            crate::work::step(1);
+            push(s);
+            push(e);
+        }
+        out.push(day_start);
+        let from = Timestamp::from_second(day_start - 1).unwrap_or(Timestamp::UNIX_EPOCH);
+        for t in self.tz.following(from).map(|t| t.timestamp().as_second()).take_while(|t| *t < day_end) {
+            crate::work::step(1);
+            out.push(t);
+        }
+        out
+    }
+
+    /// The first instant after `at` where a person's state may change (a block edge, a
+    /// midnight, a do-not-disturb range's edge, the end of an away period) and `wanted`
+    /// holds, looking `HORIZON_DAYS` ahead. Days are looked at one by one, so the common
+    /// answer — later today or tomorrow — costs a handful of time-zone conversions.
+    fn first_boundary(&self, away: Option<&AwayMode>, at: i64, wanted: impl Fn(i64) -> bool) -> Option<i64> {
+        let mut fixed: Vec<i64> = self.ranges.iter().flat_map(|r| [r.0, r.1]).filter(|t| *t > at).collect();
+        if let Some((_, to)) = away.and_then(away_days)
+            && let Some(t) = to.tomorrow().ok().and_then(|d| self.day_start(d))
+            && t > at
+        {
+            fixed.push(t);
+        }
+        crate::work::step(fixed.len());
+        fixed.sort_unstable();
+        let mut fixed = fixed.into_iter().peekable();
+        let mut day = self.zoned(at).date();
+        for _ in 0..=HORIZON_DAYS {
+            let next_day = day.tomorrow().ok();
+            let day_start = self.day_start(day).unwrap_or(at);
+            let day_end = next_day.and_then(|d| self.day_start(d)).unwrap_or(i64::MAX);
+            let mut points = self.day_boundaries(day, day_start, day_end);
+            while let Some(t) = fixed.next_if(|t| *t < day_end) {
+                points.push(t);
+            }
+            points.retain(|t| *t > at);
+            points.sort_unstable();
+            points.dedup();
+            for t in points {
+                crate::work::step(1);
+                if wanted(t) {
+                    return Some(t);
+                }
+            }
+            match next_day {
+                Some(d) => day = d,
+                None => break,
+            }
+        }
+        fixed.find(|t| {
+            crate::work::step(1);
+            wanted(*t)
+        })
+    }
+
+    fn next_available(&self, away: Option<&AwayMode>, at: i64) -> Option<i64> {
+        if self.available(away, at) {
+            return Some(at);
+        }
+        self.first_boundary(away, at, |t| self.available(away, t))
+    }
+
+    /// The first moment from `at` on when `holds` stops being true (None if it holds all
+    /// along the horizon).
+    fn until_not(&self, away: Option<&AwayMode>, at: i64, holds: impl Fn(i64) -> bool) -> Option<i64> {
+        if !holds(at) {
+            return Some(at);
+        }
+        self.first_boundary(away, at, |t| !holds(t))
+    }
 }
 
 /// Whether a person is inside working hours at `at`.
 pub fn working(s: &Schedule, at: i64) -> bool {
-    in_blocks(&s.working_hours, &zoned(s, at))
+    Plan::of(s).working(at)
 }
 
 /// Whether a do-not-disturb block or range covers `at`.
 pub fn in_dnd(s: &Schedule, at: i64) -> bool {
-    s.dnd_ranges.iter().any(|r| r.from_ts <= at && at < r.to_ts) || in_blocks(&s.dnd, &zoned(s, at))
+    Plan::of(s).in_dnd(at)
 }
 
 /// The first and last local day of an away period, if it is valid.
@@ -133,98 +315,18 @@ fn away_days(away: &AwayMode) -> Option<(Option<Date>, Date)> {
 }
 
 pub fn is_away(s: &Schedule, away: Option<&AwayMode>, at: i64) -> bool {
-    let Some((from, to)) = away.and_then(away_days) else { return false };
-    let today = zoned(s, at).date();
-    from.is_none_or(|f| f <= today) && today <= to
+    Plan::of(s).is_away(away, at)
 }
 
 /// Reachable for a push: working, not in DND, not away.
 pub fn available(s: &Schedule, away: Option<&AwayMode>, at: i64) -> bool {
-    working(s, at) && !in_dnd(s, at) && !is_away(s, away, at)
-}
-
-/// The local wall-clock instants of one day where a person's state may change (block
-/// edges and the day's midnight), as Unix seconds.
-fn day_boundaries(s: &Schedule, tz: &TimeZone, day: Date) -> Vec<i64> {
-    let wd = day.weekday().to_monday_one_offset();
-    let mut out = Vec::new();
-    let mut push = |hhmm: &str| {
-        if let Ok(m) = minutes("", hhmm) {
-            let dt = if m >= 1440 {
-                day.tomorrow().map(|d| d.to_datetime(Time::midnight()))
-            } else {
-                Ok(DateTime::from_parts(
-                    day,
-                    Time::new((m / 60) as i8, (m % 60) as i8, 0, 0).unwrap_or(Time::midnight()),
-                ))
-            };
-            if let Ok(z) = dt.and_then(|dt| dt.to_zoned(tz.clone())) {
-                out.push(z.timestamp().as_second());
-            }
-        }
-    };
-    for i in s.working_hours.iter().chain(s.dnd.iter()).filter(|i| i.weekday == wd) {
-        push(&i.start);
-        push(&i.end);
-    }
-    push("00:00");
-    out
-}
-
-/// The first instant after `at` where a person's state may change (a block edge, a
-/// midnight, a do-not-disturb range's edge, the end of an away period) and `wanted`
-/// holds, looking `HORIZON_DAYS` ahead. Days are looked at one by one, so the common
-/// answer — later today or tomorrow — costs a handful of time-zone conversions.
-fn first_boundary(s: &Schedule, away: Option<&AwayMode>, at: i64, wanted: impl Fn(i64) -> bool) -> Option<i64> {
-    let tz = zone(s);
-    let mut fixed: Vec<i64> = s.dnd_ranges.iter().flat_map(|r| [r.from_ts, r.to_ts]).collect();
-    if let Some((_, to)) = away.and_then(away_days)
-        && let Ok(z) = to.tomorrow().and_then(|d| d.to_zoned(tz.clone()))
-    {
-        fixed.push(z.timestamp().as_second());
-    }
-    fixed.retain(|t| *t > at);
-    fixed.sort_unstable();
-    let mut fixed = fixed.into_iter().peekable();
-    let mut day = zoned(s, at).date();
-    for _ in 0..=HORIZON_DAYS {
-        let next_day = day.tomorrow().ok();
-        let day_end =
-            next_day.and_then(|d| d.to_zoned(tz.clone()).ok()).map_or(i64::MAX, |z| z.timestamp().as_second());
-        let mut points = day_boundaries(s, &tz, day);
-        while let Some(t) = fixed.next_if(|t| *t < day_end) {
-            points.push(t);
-        }
-        points.retain(|t| *t > at);
-        points.sort_unstable();
-        points.dedup();
-        if let Some(t) = points.into_iter().find(|t| wanted(*t)) {
-            return Some(t);
-        }
-        match next_day {
-            Some(d) => day = d,
-            None => break,
-        }
-    }
-    fixed.find(|t| wanted(*t))
+    Plan::of(s).available(away, at)
 }
 
 /// The first moment from `at` on when the person is available (`at` itself if they are),
 /// within `HORIZON_DAYS`.
 pub fn next_available(s: &Schedule, away: Option<&AwayMode>, at: i64) -> Option<i64> {
-    if available(s, away, at) {
-        return Some(at);
-    }
-    first_boundary(s, away, at, |t| available(s, away, t))
-}
-
-/// The first moment from `at` on when `holds` stops being true (None if it holds all along
-/// the horizon).
-fn until_not(s: &Schedule, away: Option<&AwayMode>, at: i64, holds: impl Fn(i64) -> bool) -> Option<i64> {
-    if !holds(at) {
-        return Some(at);
-    }
-    first_boundary(s, away, at, |t| !holds(t))
+    Plan::of(s).next_available(away, at)
 }
 
 /// What `availability/get` answers about one person.
@@ -243,19 +345,20 @@ pub struct Availability {
 }
 
 pub fn availability(user: crate::ids::UserId, s: &Schedule, away: Option<&AwayMode>, at: i64) -> Availability {
-    let local = zoned(s, at);
-    let dnd_until = in_dnd(s, at).then(|| until_not(s, away, at, |t| in_dnd(s, t))).flatten();
-    let away_until = is_away(s, away, at).then(|| until_not(s, away, at, |t| is_away(s, away, t))).flatten();
+    let plan = Plan::of(s);
+    let local = plan.zoned(at);
+    let dnd_until = plan.in_dnd(at).then(|| plan.until_not(away, at, |t| plan.in_dnd(t))).flatten();
+    let away_until = plan.is_away(away, at).then(|| plan.until_not(away, at, |t| plan.is_away(away, t))).flatten();
     Availability {
         user_id: user,
         local_time: local.strftime("%Y-%m-%d %H:%M:%S").to_string(),
         timezone: s.timezone.clone(),
-        working_now: working(s, at),
-        available_now: available(s, away, at),
+        working_now: plan.working(at),
+        available_now: plan.available(away, at),
         dnd_until_ts: dnd_until,
         away_until_ts: away_until,
         away_note: away.filter(|_| away_until.is_some()).and_then(|a| a.note.clone()),
-        next_available_ts: next_available(s, away, at),
+        next_available_ts: plan.next_available(away, at),
     }
 }
 
@@ -264,31 +367,30 @@ pub fn availability(user: crate::ids::UserId, s: &Schedule, away: Option<&AwayMo
 /// then (hourly batch); or at the start of their next working day (daily digest). `None`
 /// when they are not available within the horizon.
 pub fn push_due(s: &Schedule, away: Option<&AwayMode>, now: i64) -> Option<i64> {
-    let next = next_available(s, away, now)?;
+    let plan = Plan::of(s);
+    let next = plan.next_available(away, now)?;
     match s.delivery {
         Delivery::Each => Some(next),
         Delivery::Hourly => {
-            let local = zoned(s, next);
+            let local = plan.zoned(next);
             let on_the_hour = local.minute() == 0 && local.second() == 0;
             let hour = if on_the_hour {
                 next
             } else {
                 let start = local.date().to_datetime(Time::new(local.hour(), 0, 0, 0).ok()?);
-                start.to_zoned(zone(s)).ok()?.timestamp().as_second() + 3600
+                start.to_zoned(plan.tz.clone()).ok()?.timestamp().as_second() + 3600
             };
-            next_available(s, away, hour)
+            plan.next_available(away, hour)
         }
         Delivery::Daily => {
-            let mut day = zoned(s, next).date();
+            let mut day = plan.zoned(next).date();
             for _ in 0..HORIZON_DAYS {
-                let wd = day.weekday().to_monday_one_offset();
-                let first =
-                    s.working_hours.iter().filter(|i| i.weekday == wd).filter_map(|i| minutes("", &i.start).ok()).min();
-                if let Some(m) = first {
+                let wd = day.weekday().to_monday_zero_offset() as usize;
+                if let Some(&(m, _)) = plan.work[wd].first() {
                     let time = Time::new((m / 60) as i8, (m % 60) as i8, 0, 0).ok()?;
-                    let start = day.to_datetime(time).to_zoned(zone(s)).ok()?.timestamp().as_second();
+                    let start = day.to_datetime(time).to_zoned(plan.tz.clone()).ok()?.timestamp().as_second();
                     if start >= next {
-                        return next_available(s, away, start);
+                        return plan.next_available(away, start);
                     }
                 }
                 day = day.tomorrow().ok()?;
@@ -405,7 +507,7 @@ mod tests {
         }
 
         proptest! {
-            #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+            #![proptest_config(ProptestConfig { cases: crate::work::fuzz_cases(200), ..ProptestConfig::default() })]
 
             /// "Next available" is available, and nothing before it is (sampled every 7 minutes),
             /// across weekends, odd offsets and both hemispheres' DST changes of 2026.
@@ -432,6 +534,33 @@ mod tests {
                 if let Some(due) = push_due(&s, None, at) {
                     prop_assert!(due >= at && available(&s, None, due));
                 }
+            }
+
+            /// With working hours and nothing in the way, the next available moment is
+            /// within a week (and a day: a block inside the hour the clocks skip happens a
+            /// week later); with DND ranges and blocks too, it is available and in the
+            /// future, and the work grows linearly with the schedule.
+            #[test]
+            fn next_available_is_soon_and_cheap(
+                s in schedule(),
+                minute in 0i64..(366 * 24 * 60),
+                ranges in proptest::collection::vec((0i64..(14 * 86_400), 1i64..(2 * 86_400)), 0..64),
+            ) {
+                let at = ts("2026-01-01T00:00:00Z") + minute * 60;
+                let free = Schedule { dnd: vec![], ..s.clone() };
+                let next = next_available(&free, None, at);
+                prop_assert!(next.is_some_and(|n| n >= at && n <= at + 8 * 86_400), "{next:?}");
+                let busy = Schedule {
+                    dnd_ranges: ranges.iter().map(|&(from, len)| Range { from_ts: at + from, to_ts: at + from + len }).collect(),
+                    ..s
+                };
+                let size = busy.working_hours.len() + busy.dnd.len() + busy.dnd_ranges.len();
+                let mut next = None;
+                let work = crate::work::steps(|| next = next_available(&busy, None, at));
+                if let Some(n) = next {
+                    prop_assert!(n >= at && available(&busy, None, n));
+                }
+                prop_assert!(work <= 40 * (HORIZON_DAYS as u64 + 1) * (size as u64 + 8), "{work} steps for {size}");
             }
 
             /// A DND answer always ends: dnd_until is after now and outside DND.
@@ -479,5 +608,86 @@ mod tests {
         assert!(bad(1, "09:00", "25:00").is_err());
         assert!(bad(1, "9", "17:00").is_err());
         assert!(bad(1, "22:00", "24:00").is_ok());
+    }
+
+    /// Working hours from 02:30 on the Sunday the clocks skip 02:00–03:00: the person is
+    /// working from the jump (03:00), not from 03:30 — the edge inside the skipped hour
+    /// takes effect when the clock jumps over it.
+    #[test]
+    fn a_block_edge_in_a_skipped_hour_takes_effect_at_the_jump() {
+        for (zone, before, jump) in [
+            ("America/St_Johns", "2026-03-08T04:00:00Z", "2026-03-08T05:30:00Z"),
+            ("America/New_York", "2026-03-08T06:00:00Z", "2026-03-08T07:00:00Z"),
+        ] {
+            let s = Schedule {
+                working_hours: vec![Interval { weekday: 7, start: "02:30".into(), end: "04:00".into() }],
+                ..Schedule::default_in(zone)
+            };
+            assert!(!available(&s, None, ts(before)), "{zone}");
+            assert!(available(&s, None, ts(jump)), "{zone}");
+            assert_eq!(next_available(&s, None, ts(before)), Some(ts(jump)), "{zone}");
+        }
+    }
+
+    /// When the clocks go back (02:00 → 01:00), the hour from 01:00 happens twice, and so
+    /// do the blocks in it: someone working 01:00–01:30 on that Sunday is reachable again
+    /// when the clock comes back to 01:00.
+    #[test]
+    fn a_repeated_hour_repeats_its_blocks() {
+        for (zone, after_first, second) in [
+            // St John's: 01:45 NDT is 04:15 UTC; 02:00 NDT becomes 01:00 NST at 04:30 UTC.
+            ("America/St_Johns", "2026-11-01T04:15:00Z", "2026-11-01T04:30:00Z"),
+            ("America/New_York", "2026-11-01T05:45:00Z", "2026-11-01T06:00:00Z"),
+        ] {
+            let s = Schedule {
+                working_hours: vec![Interval { weekday: 7, start: "01:00".into(), end: "01:30".into() }],
+                ..Schedule::default_in(zone)
+            };
+            assert!(!available(&s, None, ts(after_first)), "{zone}");
+            assert_eq!(next_available(&s, None, ts(after_first)), Some(ts(second)), "{zone}");
+        }
+    }
+
+    /// A schedule of `n` overlapping working blocks and DND blocks a day and `n` DND ranges
+    /// chained over the next three days: the shape that made every answer walk every edge
+    /// and test it against every block and range.
+    fn crowded(n: usize, at: i64) -> Schedule {
+        let step = 3 * 86_400 / n as i64;
+        let block = |k: usize| {
+            let start = (k * 7) % 600;
+            Interval { weekday: (k % 7) as i8 + 1, start: hhmm_of(start as i32), end: hhmm_of(start as i32 + 600) }
+        };
+        Schedule {
+            timezone: "America/St_Johns".into(),
+            working_hours: (0..n).map(block).collect(),
+            dnd: (0..n).map(|k| block(k + 3)).collect(),
+            dnd_ranges: (0..n as i64).map(|k| Range { from_ts: at + k * step, to_ts: at + (k + 2) * step }).collect(),
+            delivery: Delivery::Daily,
+        }
+    }
+
+    fn hhmm_of(m: i32) -> String {
+        format!("{:02}:{:02}", m / 60, m % 60)
+    }
+
+    #[test]
+    fn answers_cost_work_linear_in_the_schedule() {
+        let at = ts("2026-11-25T10:00:00Z");
+        crate::work::assert_linear("next_available", &[100, 400], |n| {
+            let s = crowded(n, at);
+            crate::work::steps(|| next_available(&s, None, at))
+        });
+        crate::work::assert_linear("availability", &[100, 400], |n| {
+            let s = crowded(n, at);
+            crate::work::steps(|| availability(crate::ids::UserId(1), &s, None, at))
+        });
+        crate::work::assert_linear("push_due", &[100, 400], |n| {
+            let s = crowded(n, at);
+            crate::work::steps(|| push_due(&s, None, at))
+        });
+        // The answers are still right: in DND for the three days of ranges.
+        let s = crowded(400, at);
+        let next = next_available(&s, None, at).unwrap();
+        assert!(next >= at + 3 * 86_400 && available(&s, None, next));
     }
 }

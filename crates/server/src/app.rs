@@ -31,6 +31,9 @@ pub struct App {
     pub rate_limiter: RateLimiter,
     /// Password hashes computed at once: each holds ~19 MiB and a core for a while.
     pub password_hashes: tokio::sync::Semaphore,
+    /// Requests that email someone a link (a password reset, an invitation asked for
+    /// through a join link), per email and per client address: each request counts.
+    pub reset_throttle: LoginThrottle,
     pub tokens: api::TokenCache,
     pub feed: Feed,
     /// Sends email; None without `--smtp-url`.
@@ -84,6 +87,7 @@ impl Server {
             clock,
             api,
             login_throttle: LoginThrottle::default(),
+            reset_throttle: LoginThrottle::default(),
             tokens: api::TokenCache::default(),
             feed: Feed::new(head),
             mailer,
@@ -117,6 +121,17 @@ impl Server {
             Err(e) => tracing::error!(error = %e, "server task failed"),
         }
         self.app.store.close().await;
+    }
+}
+
+impl App {
+    /// Where invitation links point, how long they last, and whether they are emailed.
+    pub fn invitation_links(&self) -> weft_core::services::invitations::Links {
+        weft_core::services::invitations::Links {
+            base_url: self.base_url.clone(),
+            invitation_ttl_s: self.config.invitation_days * 86_400,
+            send_email: self.mailer.is_some(),
+        }
     }
 }
 
@@ -241,14 +256,21 @@ fn unsubscribe_failure(app: &App, e: Error) -> Response {
     }
 }
 
-async fn health(State(app): State<Arc<App>>) -> Response {
+/// Whether Weft and its database answer. The version is for admins only (the bearer token
+/// of an admin of some workspace): it tells an attacker which known flaws to try.
+async fn health(State(app): State<Arc<App>>, headers: axum::http::HeaderMap) -> Response {
     let reachable = app.store.read(|tx| tx.event_head()).await;
-    let body = json!({
+    let mut body = json!({
         "status": if reachable.is_ok() { "ok" } else { "unavailable" },
         "backend": app.store.backend(),
         "database_reachable": reachable.is_ok(),
-        "version": env!("CARGO_PKG_VERSION"),
     });
+    if let Some(token) = api::bearer(&headers)
+        && let Ok((user, _)) = api::signed_in(&app, token).await
+        && app.store.read(move |tx| tx.is_admin_anywhere(user.id)).await == Ok(true)
+    {
+        body["version"] = json!(env!("CARGO_PKG_VERSION"));
+    }
     let status =
         if reachable.is_ok() { axum::http::StatusCode::OK } else { axum::http::StatusCode::SERVICE_UNAVAILABLE };
     (status, axum::Json(body)).into_response()

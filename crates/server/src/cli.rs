@@ -1,6 +1,6 @@
 //! The command line: `weft serve`, `weft admin …`, `weft config example`.
 
-use crate::config::{Config, FileConfig};
+use crate::config::{Config, FileConfig, parse_period};
 use clap::{Args, Parser, Subcommand};
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
@@ -42,7 +42,9 @@ pub struct DataArgs {
     /// Data directory holding the embedded database [default: ./weft-data]
     #[arg(long, env = "WEFT_DATA", value_name = "DIR")]
     pub data: Option<PathBuf>,
-    /// PostgreSQL URL, instead of the embedded database (postgres://user@host/db)
+    /// PostgreSQL URL, instead of the embedded database (postgres://user@host/db). TLS by its
+    /// sslmode: disable, prefer (default), require, verify-ca or verify-full (checked against
+    /// the system's trust store), e.g. postgres://weft@db/weft?sslmode=verify-full
     #[arg(long, env = "WEFT_DATABASE_URL", value_name = "URL", hide_env_values = true)]
     pub database_url: Option<String>,
     /// Configuration file [default: ./weft.toml if present]
@@ -60,6 +62,9 @@ pub struct ServeArgs {
     /// Let anyone create an account through users/register
     #[arg(long, env = "WEFT_OPEN_REGISTRATION")]
     pub open_registration: bool,
+    /// How many days an emailed invitation link works [default: 7]
+    #[arg(long, env = "WEFT_INVITATION_DAYS", value_name = "DAYS", value_parser = clap::value_parser!(i64).range(1..=365))]
+    pub invitation_days: Option<i64>,
     /// A reverse proxy whose X-Forwarded-For header is trusted (repeatable)
     #[arg(long = "trusted-proxy", env = "WEFT_TRUSTED_PROXIES", value_delimiter = ',', value_name = "IP")]
     pub trusted_proxies: Vec<IpAddr>,
@@ -86,6 +91,19 @@ pub struct ServeArgs {
     /// Password hashes computed at once; more wait their turn [default: 4]
     #[arg(long, env = "WEFT_PASSWORD_HASHES", value_name = "N")]
     pub password_hashes: Option<usize>,
+    /// How long answers of writes are kept for retries with the same temp_id or
+    /// Idempotency-Key: a number and s, m, h or d; 0 keeps them for ever [default: 24h]
+    #[arg(long, env = "WEFT_RETAIN_IDEMPOTENCY_KEYS", value_name = "PERIOD", value_parser = parse_period)]
+    pub retain_idempotency_keys: Option<i64>,
+    /// How long delivered or dropped pushes are kept [default: 7d]
+    #[arg(long, env = "WEFT_RETAIN_PUSHES", value_name = "PERIOD", value_parser = parse_period)]
+    pub retain_pushes: Option<i64>,
+    /// How long notifications are kept [default: 90d]
+    #[arg(long, env = "WEFT_RETAIN_NOTIFICATIONS", value_name = "PERIOD", value_parser = parse_period)]
+    pub retain_notifications: Option<i64>,
+    /// How long sent email (its text and links) is kept [default: 24h]
+    #[arg(long, env = "WEFT_RETAIN_SENT_MAIL", value_name = "PERIOD", value_parser = parse_period)]
+    pub retain_sent_mail: Option<i64>,
     #[command(flatten)]
     pub rates: RateArgs,
     #[command(flatten)]
@@ -190,6 +208,38 @@ pub enum AdminCommand {
         two hours, or a permanent refusal such as an unknown recipient) is parked; fix the cause, then queue \
         it again with --retry-parked.")]
     MailStatus(MailStatusArgs),
+    /// Invite someone to a workspace and print the invitation link (no email is sent)
+    #[command(long_about = "Invite someone to a workspace and print the invitation link, for instances \
+        without email: send it to them yourself. It works once, for invitation_days (default 7). Someone \
+        without an account chooses a name and password there; someone with an account signs in to accept. \
+        Running it again makes a new link (the old one stops working).")]
+    Invite(InviteArgs),
+    /// Print a single-use link that lets someone choose a new password (valid one hour)
+    ResetPassword(ResetPasswordArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct InviteArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Whom to invite
+    #[arg(long)]
+    pub email: String,
+    /// The workspace's id
+    #[arg(long, value_name = "ID")]
+    pub workspace: i64,
+    /// The role they get: user, guest or admin
+    #[arg(long, default_value = "user")]
+    pub role: String,
+}
+
+#[derive(Args, Debug)]
+pub struct ResetPasswordArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The account's email
+    #[arg(long)]
+    pub email: String,
 }
 
 #[derive(Args, Debug)]
@@ -243,7 +293,7 @@ pub enum ConfigCommand {
 
 /// Defaults, then the file, then environment and flags (clap merges those two).
 pub fn resolve(data: &DataArgs) -> Result<Config, String> {
-    let mut config = FileConfig::load(data.config.as_deref())?.apply(Config::default());
+    let mut config = FileConfig::load(data.config.as_deref())?.apply(Config::default())?;
     if let Some(d) = &data.data {
         config.data = d.clone();
     }
@@ -265,6 +315,9 @@ pub fn serve_config(args: &ServeArgs) -> Result<Config, String> {
     }
     if args.open_registration {
         config.open_registration = true;
+    }
+    if let Some(d) = args.invitation_days {
+        config.invitation_days = d;
     }
     if !args.trusted_proxies.is_empty() {
         config.trusted_proxies = args.trusted_proxies.clone();
@@ -291,6 +344,17 @@ pub fn serve_config(args: &ServeArgs) -> Result<Config, String> {
         config.password_hashes = n;
     }
     args.rates.apply(&mut config.rates);
+    let r = &mut config.retention;
+    for (given, period) in [
+        (args.retain_idempotency_keys, &mut r.idempotency_keys),
+        (args.retain_pushes, &mut r.finished_pushes),
+        (args.retain_notifications, &mut r.notifications),
+        (args.retain_sent_mail, &mut r.sent_mail),
+    ] {
+        if let Some(v) = given {
+            *period = v;
+        }
+    }
     args.files.apply(&mut config.files);
     if let Some(url) = &config.files.url {
         crate::files::parse_s3_url(url)?;
@@ -299,6 +363,9 @@ pub fn serve_config(args: &ServeArgs) -> Result<Config, String> {
         && !(u.starts_with("http://") || u.starts_with("https://"))
     {
         return Err(format!("--public-url must start with http:// or https:// (got {u})"));
+    }
+    if !(1..=365).contains(&config.invitation_days) {
+        return Err(format!("invitation_days must be between 1 and 365 (got {})", config.invitation_days));
     }
     crate::mail::check(&config)?;
     Ok(config)
@@ -320,6 +387,50 @@ pub async fn create_user(args: CreateUserArgs) -> Result<(), String> {
     let user = result.map_err(|e| e.to_string())?;
     println!("{}", user.id);
     eprintln!("Created {} <{}>. Sign in with users/login.", user.name, user.email);
+    Ok(())
+}
+
+/// The start of links for commands that run without a server: `public_url`, else the
+/// listen address.
+fn base_url(config: &Config) -> String {
+    let url = config.public_url.clone().unwrap_or_else(|| format!("http://{}", config.listen));
+    url.trim_end_matches('/').to_string()
+}
+
+pub async fn invite(args: InviteArgs) -> Result<(), String> {
+    let config = resolve(&args.data)?;
+    let email = weft_core::input::Email::parse(&args.email).map_err(|e| e.to_string())?;
+    let role = weft_core::model::UserType::parse(&args.role).ok_or("--role must be user, guest or admin")?;
+    let ws = weft_core::WorkspaceId(args.workspace);
+    let links = weft_core::services::invitations::Links {
+        base_url: base_url(&config),
+        invitation_ttl_s: config.invitation_days * 86_400,
+        send_email: false,
+    };
+    let store = config.open_store().map_err(|e| e.to_string())?;
+    let now = weft_core::Clock::now(&SystemClock);
+    let result = store
+        .write(move |tx| weft_core::services::invitations::operator_invite(tx, ws, &email, role, &links, now))
+        .await;
+    store.close().await;
+    let url = result.map_err(|e| e.to_string())?;
+    println!("{url}");
+    eprintln!("Send this link to {}: it works once, for {} days.", args.email.trim(), config.invitation_days);
+    Ok(())
+}
+
+pub async fn reset_password(args: ResetPasswordArgs) -> Result<(), String> {
+    let config = resolve(&args.data)?;
+    let email = weft_core::input::Email::parse(&args.email).map_err(|e| e.to_string())?.into_inner();
+    let base = base_url(&config);
+    let store = config.open_store().map_err(|e| e.to_string())?;
+    let now = weft_core::Clock::now(&SystemClock);
+    let result =
+        store.write(move |tx| weft_core::services::password_reset::request(tx, &email, &base, false, now)).await;
+    store.close().await;
+    let code = result.map_err(|e| e.to_string())?.ok_or("no account with a password has this email")?;
+    println!("{}", weft_core::services::password_reset::reset_url(&base_url(&config), &code));
+    eprintln!("The link works once, for an hour, and signs the person out everywhere.");
     Ok(())
 }
 

@@ -9,6 +9,7 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATA: &str = "./weft-data";
 pub const DEFAULT_CONFIG_FILE: &str = "weft.toml";
 pub const DEFAULT_PASSWORD_HASHES: usize = 4;
+pub const DEFAULT_INVITATION_DAYS: i64 = 7;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -22,6 +23,8 @@ pub struct Config {
     pub listen: SocketAddr,
     /// Anyone may create an account with `users/register`.
     pub open_registration: bool,
+    /// How many days an emailed invitation link works.
+    pub invitation_days: i64,
     /// Reverse proxies whose `X-Forwarded-For` header is believed.
     pub trusted_proxies: Vec<IpAddr>,
     /// `tracing` filter, e.g. `info` or `weft=debug`.
@@ -45,6 +48,75 @@ pub struct Config {
     /// Whether the background workers (scheduler, mailer) run every tick or only when
     /// stepped. Not a setting: tests step them.
     pub workers: crate::workers::WorkerMode,
+    /// How long rows that are only kept for a while stay.
+    pub retention: Retention,
+}
+
+/// How long each kind of expiring row is kept, in seconds (0: for ever), and how many rows
+/// one pruning transaction deletes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    /// Stored answers of writes retried with the same `temp_id` or `Idempotency-Key`.
+    pub idempotency_keys: i64,
+    /// Pushes delivered or dropped.
+    pub finished_pushes: i64,
+    /// Notifications (those a held push still waits for stay).
+    pub notifications: i64,
+    /// Email once sent: its text and links should not linger.
+    pub sent_mail: i64,
+    /// Rows per pruning transaction: small, so writes queued behind one wait little. Not a
+    /// setting.
+    pub batch: i64,
+}
+
+const HOUR: i64 = 3600;
+const DAY: i64 = 24 * HOUR;
+
+impl Default for Retention {
+    fn default() -> Self {
+        Retention {
+            idempotency_keys: DAY,
+            finished_pushes: 7 * DAY,
+            notifications: 90 * DAY,
+            sent_mail: DAY,
+            batch: 500,
+        }
+    }
+}
+
+impl Retention {
+    /// How long `what` is kept (0: for ever).
+    pub fn of(&self, what: weft_core::store::Expiring) -> i64 {
+        use weft_core::store::Expiring;
+        match what {
+            Expiring::IdempotencyKeys => self.idempotency_keys,
+            Expiring::FinishedPushes => self.finished_pushes,
+            Expiring::Notifications => self.notifications,
+            Expiring::SentMail => self.sent_mail,
+        }
+    }
+}
+
+/// A retention period as written in settings: a whole number followed by `s`, `m`, `h` or
+/// `d` (`90d`, `24h`), or `0` to keep for ever. Answers seconds.
+pub fn parse_period(text: &str) -> Result<i64, String> {
+    let text = text.trim();
+    if text == "0" {
+        return Ok(0);
+    }
+    let bad = || format!("expected a period such as 24h or 90d (or 0 to keep for ever), got {text:?}");
+    let unit = match text.chars().last() {
+        Some('s') => 1,
+        Some('m') => 60,
+        Some('h') => HOUR,
+        Some('d') => DAY,
+        _ => return Err(bad()),
+    };
+    let n: i64 = text[..text.len() - 1].parse().map_err(|_| bad())?;
+    if n < 0 {
+        return Err(bad());
+    }
+    n.checked_mul(unit).ok_or_else(bad)
 }
 
 impl Config {
@@ -73,6 +145,7 @@ impl Default for Config {
             db_pool_size: 8,
             listen: DEFAULT_LISTEN.parse().expect("valid default address"),
             open_registration: false,
+            invitation_days: DEFAULT_INVITATION_DAYS,
             trusted_proxies: Vec::new(),
             log: "info".into(),
             public_url: None,
@@ -83,6 +156,7 @@ impl Default for Config {
             password_hashes: DEFAULT_PASSWORD_HASHES,
             files: crate::files::FilesConfig::default(),
             workers: crate::workers::WorkerMode::Background,
+            retention: Retention::default(),
         }
     }
 }
@@ -96,6 +170,7 @@ pub struct FileConfig {
     pub db_pool_size: Option<usize>,
     pub listen: Option<SocketAddr>,
     pub open_registration: Option<bool>,
+    pub invitation_days: Option<i64>,
     pub trusted_proxies: Option<Vec<IpAddr>>,
     pub log: Option<String>,
     pub public_url: Option<String>,
@@ -104,6 +179,10 @@ pub struct FileConfig {
     pub web_dir: Option<PathBuf>,
     pub rate_limits: Option<crate::limits::Rates>,
     pub password_hashes: Option<usize>,
+    pub retain_idempotency_keys: Option<String>,
+    pub retain_pushes: Option<String>,
+    pub retain_notifications: Option<String>,
+    pub retain_sent_mail: Option<String>,
     pub attachments_url: Option<String>,
     pub s3_endpoint: Option<String>,
     pub s3_region: Option<String>,
@@ -127,7 +206,7 @@ impl FileConfig {
     }
 
     /// Applies the file over the defaults.
-    pub fn apply(self, mut c: Config) -> Config {
+    pub fn apply(self, mut c: Config) -> Result<Config, String> {
         if let Some(v) = self.data {
             c.data = v;
         }
@@ -142,6 +221,9 @@ impl FileConfig {
         }
         if let Some(v) = self.open_registration {
             c.open_registration = v;
+        }
+        if let Some(v) = self.invitation_days {
+            c.invitation_days = v;
         }
         if let Some(v) = self.trusted_proxies {
             c.trusted_proxies = v;
@@ -182,7 +264,18 @@ impl FileConfig {
         if let Some(v) = self.max_upload_bytes {
             f.max_upload_bytes = v;
         }
-        c
+        let r = &mut c.retention;
+        for (value, period) in [
+            (self.retain_idempotency_keys, &mut r.idempotency_keys),
+            (self.retain_pushes, &mut r.finished_pushes),
+            (self.retain_notifications, &mut r.notifications),
+            (self.retain_sent_mail, &mut r.sent_mail),
+        ] {
+            if let Some(v) = value {
+                *period = parse_period(&v)?;
+            }
+        }
+        Ok(c)
     }
 }
 
@@ -193,7 +286,10 @@ pub const EXAMPLE: &str = r#"# weft.toml — every key is optional; flags and WE
 data = "./weft-data"
 
 # PostgreSQL instead of the embedded database (WEFT_DATABASE_URL, --database-url).
-# database_url = "postgres://weft@localhost/weft"
+# TLS follows the URL's sslmode, as libpq reads it: disable, prefer (the default: TLS if
+# the server offers it, certificate not checked), require (TLS, certificate not checked),
+# verify-ca (signed by a root of the system's trust store), verify-full (and naming the host).
+# database_url = "postgres://weft@localhost/weft?sslmode=verify-full"
 
 # Reader connections to PostgreSQL per node; writes use one more (WEFT_DB_POOL_SIZE).
 db_pool_size = 8
@@ -203,6 +299,9 @@ listen = "127.0.0.1:8080"
 
 # Let anyone create an account through users/register (WEFT_OPEN_REGISTRATION).
 open_registration = false
+
+# How many days an emailed invitation link works (WEFT_INVITATION_DAYS, --invitation-days).
+invitation_days = 7
 
 # Reverse proxies whose X-Forwarded-For header is trusted (WEFT_TRUSTED_PROXIES).
 trusted_proxies = []
@@ -230,6 +329,18 @@ log = "info"
 # about 19 MiB and a core for a moment. More wait their turn (WEFT_PASSWORD_HASHES).
 password_hashes = 4
 
+# How long rows that are only kept for a while stay: a number and s, m, h or d; 0 keeps
+# them for ever. A worker prunes them in small batches.
+# Answers stored for writes retried with the same temp_id or Idempotency-Key
+# (WEFT_RETAIN_IDEMPOTENCY_KEYS, --retain-idempotency-keys).
+retain_idempotency_keys = "24h"
+# Pushes delivered or dropped (WEFT_RETAIN_PUSHES, --retain-pushes).
+retain_pushes = "7d"
+# Notifications (WEFT_RETAIN_NOTIFICATIONS, --retain-notifications).
+retain_notifications = "90d"
+# Email once sent, with its links (WEFT_RETAIN_SENT_MAIL, --retain-sent-mail).
+retain_sent_mail = "24h"
+
 # Attachments are stored under the data directory (<data>/files) unless this names an
 # S3-compatible bucket and key prefix (WEFT_ATTACHMENTS_URL, --attachments-url).
 # attachments_url = "s3://weft-files/attachments"
@@ -245,6 +356,7 @@ password_hashes = 4
 # get 413. Default: 100 MiB.
 max_upload_bytes = 104857600
 
+# (Tables come last: every key after a [table] line belongs to it.)
 # Requests per minute, per person and per client address; 0 turns a limit off. Over a
 # limit the answer is 429 with Retry-After. Each call inside a batch counts.
 # (WEFT_RATE_WRITES, WEFT_RATE_WRITES_PER_ADDRESS, WEFT_RATE_SEARCHES,
@@ -264,7 +376,22 @@ mod tests {
     #[test]
     fn the_example_file_parses_to_the_defaults() {
         let file: FileConfig = toml::from_str(EXAMPLE).unwrap();
-        assert_eq!(file.apply(Config::default()), Config::default());
+        assert_eq!(file.apply(Config::default()).unwrap(), Config::default());
+    }
+
+    #[test]
+    fn retention_periods_read_as_seconds_and_nonsense_is_refused() {
+        assert_eq!(parse_period("90d"), Ok(90 * DAY));
+        assert_eq!(parse_period("24h"), Ok(DAY));
+        assert_eq!(parse_period("15m"), Ok(900));
+        assert_eq!(parse_period("0"), Ok(0));
+        for bad in ["", "d", "12", "-1d", "1.5h", "1w", "99999999999999999d"] {
+            assert!(parse_period(bad).is_err(), "{bad:?} was accepted");
+        }
+        let file: FileConfig = toml::from_str("retain_notifications = \"30d\"").unwrap();
+        assert_eq!(file.apply(Config::default()).unwrap().retention.notifications, 30 * DAY);
+        let file: FileConfig = toml::from_str("retain_notifications = \"soon\"").unwrap();
+        assert!(file.apply(Config::default()).is_err());
     }
 
     #[test]

@@ -41,19 +41,22 @@ impl Mailer {
             .to(to)
             .subject(&m.subject)
             // The same id on every try, so a receiver can tell a repeat.
-            .message_id(Some(format!("<weft.{}.{}@{}>", m.event_seq, m.id, self.domain)))
+            .message_id(Some(format!("<weft.{}.{}@{}>", m.event_seq.unwrap_or(0), m.id, self.domain)))
             .multipart(MultiPart::alternative_plain_html(m.text.clone(), m.html.clone()))
             .map_err(|e| (true, format!("cannot build the email: {e}")))?;
         let headers = message.headers_mut();
-        headers.insert_raw(HeaderValue::new(
-            HeaderName::new_from_ascii_str("List-Unsubscribe"),
-            format!("<{}>", m.unsubscribe_url),
-        ));
-        // One click in the mail program unsubscribes (RFC 8058).
-        headers.insert_raw(HeaderValue::new(
-            HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
-            "List-Unsubscribe=One-Click".to_string(),
-        ));
+        // Account emails (an invitation, a password reset) are asked for: nothing to unsubscribe from.
+        if !m.unsubscribe_url.is_empty() {
+            headers.insert_raw(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                format!("<{}>", m.unsubscribe_url),
+            ));
+            // One click in the mail program unsubscribes (RFC 8058).
+            headers.insert_raw(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                "List-Unsubscribe=One-Click".to_string(),
+            ));
+        }
         headers.insert_raw(HeaderValue::new(HeaderName::new_from_ascii_str("Auto-Submitted"), "auto-generated".into()));
         match self.transport.send(message).await {
             Ok(_) => Ok(()),

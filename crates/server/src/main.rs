@@ -17,6 +17,8 @@ fn main() -> ExitCode {
             Command::Admin(AdminCommand::CreateUser(args)) => weft::cli::create_user(args).await,
             Command::Admin(AdminCommand::Migrate(args)) => weft::cli::migrate(args).await,
             Command::Admin(AdminCommand::MailStatus(args)) => weft::cli::mail_status(args).await,
+            Command::Admin(AdminCommand::Invite(args)) => weft::cli::invite(args).await,
+            Command::Admin(AdminCommand::ResetPassword(args)) => weft::cli::reset_password(args).await,
             Command::Config(ConfigCommand::Example) => {
                 print!("{}", weft::config::EXAMPLE);
                 Ok(())

@@ -24,7 +24,7 @@ use std::convert::Infallible;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 use tokio::sync::watch;
-use weft_core::event::Event;
+use weft_core::event::{self, Event, Redacted, Redaction};
 use weft_core::policy::{StreamAccess, can_see_event};
 use weft_core::services::stream;
 use weft_core::{Error, Result, UserId, WorkspaceId};
@@ -80,7 +80,7 @@ pub struct StreamQuery {
     pub after: Option<i64>,
     /// For browsers' `EventSource`, which cannot send an `Authorization` header.
     #[serde(default)]
-    pub access_token: Option<String>,
+    pub access_token: Option<weft_core::input::Short>,
 }
 
 /// `events/get`: events after `after`, waiting up to `timeout` seconds for the first.
@@ -189,6 +189,9 @@ impl Feed {
         {
             let mut recent = self.recent.write().expect("feed lock");
             for event in events {
+                for (whose, what) in event::redactions(&event.kind, &event.data) {
+                    forget(&mut recent, whose, what);
+                }
                 recent.push_back(FeedEvent::new(event));
             }
             while recent.len() > FEED_CAPACITY {
@@ -212,6 +215,18 @@ impl Feed {
             self.shared.send_replace(seq);
         }
         self.head.send_replace(last);
+    }
+}
+
+/// The log has forgotten some text (`event::redactions`): so do the copies in memory.
+fn forget(recent: &mut VecDeque<Arc<FeedEvent>>, whose: Redacted, what: Redaction) {
+    for slot in recent.iter_mut() {
+        if whose.covers(&slot.event.kind, &slot.event.data) {
+            let mut event = slot.event.clone();
+            if event::redact(&mut event.data, what) {
+                *slot = FeedEvent::new(event);
+            }
+        }
     }
 }
 

@@ -16,6 +16,8 @@ pub const WINDOW_SECS: i64 = 15 * 60;
 pub const FREE_FAILURES_PER_EMAIL: usize = 5;
 pub const MAX_EMAIL_DELAY_SECS: i64 = 60;
 pub const MAX_FAILURES_PER_ADDRESS: usize = 20;
+/// Requests that email a link (`attempt`), per email in the window.
+pub const MAX_REQUESTS_PER_EMAIL: usize = 5;
 /// Bounds memory under a flood of distinct keys.
 const MAX_KEYS: usize = 100_000;
 
@@ -72,6 +74,32 @@ impl LoginThrottle {
             }
         }
         for key in [email_k, ip_k] {
+            map.entry(key).or_default().push_back(now);
+        }
+        Ok(())
+    }
+
+    /// An attempt that counts whatever its outcome (a password-reset request): refused
+    /// when either key is over its limit, else recorded — checked and counted under one
+    /// lock, so concurrent requests cannot all slip under the limit.
+    pub fn attempt(&self, email: &str, ip: IpAddr, now: i64) -> Result<()> {
+        let mut map = self.failures.lock().expect("throttle lock");
+        let keys = [(email_key(email), MAX_REQUESTS_PER_EMAIL), (ip_key(ip), MAX_FAILURES_PER_ADDRESS)];
+        for (key, limit) in &keys {
+            if let Some(times) = map.get_mut(key) {
+                while times.front().is_some_and(|t| *t <= now - WINDOW_SECS) {
+                    times.pop_front();
+                }
+                if times.len() >= *limit {
+                    let retry = times.front().map_or(WINDOW_SECS, |t| t + WINDOW_SECS - now).max(1);
+                    return Err(Error::TooManyRequests { retry_after_secs: retry });
+                }
+            }
+        }
+        if map.len() >= MAX_KEYS {
+            map.retain(|_, times| times.back().is_some_and(|t| *t > now - WINDOW_SECS));
+        }
+        for (key, _) in keys {
             map.entry(key).or_default().push_back(now);
         }
         Ok(())
@@ -148,5 +176,21 @@ mod tests {
             t.succeeded("a@x.org", ip("10.0.0.1"), 1000 + i);
         }
         assert!(t.begin("a@x.org", ip("10.0.0.1"), 1200).is_ok());
+    }
+
+    #[test]
+    fn attempts_count_whatever_their_outcome() {
+        let t = LoginThrottle::default();
+        let ip: IpAddr = "127.0.0.1".parse().unwrap();
+        for i in 0..MAX_REQUESTS_PER_EMAIL as i64 {
+            assert!(t.attempt("a@x.org", ip, 1000 + i).is_ok());
+        }
+        assert!(matches!(t.attempt("a@x.org", ip, 1010), Err(Error::TooManyRequests { .. })));
+        let other: IpAddr = "127.0.0.2".parse().unwrap();
+        for i in 0..MAX_FAILURES_PER_ADDRESS as i64 {
+            assert!(t.attempt(&format!("u{i}@x.org"), other, 1000).is_ok());
+        }
+        assert!(t.attempt("fresh@x.org", other, 1000).is_err(), "the address is over its limit");
+        assert!(t.attempt("a@x.org", ip, 1000 + WINDOW_SECS + 1).is_ok());
     }
 }

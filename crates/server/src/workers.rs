@@ -1,11 +1,11 @@
-//! A node's background work — the scheduler, the mailer and the attachments' sweep — run
-//! every tick, or only when stepped (tests).
+//! A node's background work — the scheduler, the mailer, retention and the attachments'
+//! sweep — run every tick (or less often), or only when stepped (tests).
 
 use crate::app::App;
 use std::sync::Arc;
 use std::time::Duration;
 use weft_core::services::{delivery, emergencies, inbox, mail};
-use weft_core::store::MailOutcome;
+use weft_core::store::{Expiring, MailOutcome};
 
 /// How often each node's workers look for work that has come due.
 pub const TICK: Duration = Duration::from_secs(1);
@@ -28,6 +28,8 @@ pub enum Worker {
     Scheduler,
     /// Turns new pushes into email and sends what is due (with `--smtp-url` only).
     Mailer,
+    /// Deletes what is kept only for a while (`Config.retention`), in small batches.
+    Retention,
     /// Deletes uploads nobody posted a day after their upload, and blobs no attachment
     /// names.
     Sweeper,
@@ -36,13 +38,22 @@ pub enum Worker {
 impl Worker {
     /// Every worker, in the order `step_all` runs them: what the scheduler pushes is mailed
     /// in the same step.
-    pub const ALL: [Worker; 3] = [Worker::Scheduler, Worker::Mailer, Worker::Sweeper];
+    pub const ALL: [Worker; 4] = [Worker::Scheduler, Worker::Mailer, Worker::Retention, Worker::Sweeper];
 
     fn name(self) -> &'static str {
         match self {
             Worker::Scheduler => "scheduled work",
             Worker::Mailer => "the mailer",
+            Worker::Retention => "pruning expired rows",
             Worker::Sweeper => "the attachments' sweep",
+        }
+    }
+
+    /// How often it runs: what expires does so by the day, so retention looks once a minute.
+    fn every(self) -> Duration {
+        match self {
+            Worker::Scheduler | Worker::Mailer => TICK,
+            Worker::Retention | Worker::Sweeper => 60 * TICK,
         }
     }
 
@@ -51,6 +62,7 @@ impl Worker {
         match self {
             Worker::Scheduler => true,
             Worker::Mailer => app.mailer.is_some(),
+            Worker::Retention => true,
             Worker::Sweeper => true,
         }
     }
@@ -75,6 +87,7 @@ impl Workers<'_> {
         match worker {
             Worker::Scheduler => scheduler_step(self.app).await,
             Worker::Mailer => mailer_step(self.app).await,
+            Worker::Retention => retention_step(self.app).await,
             Worker::Sweeper => crate::files::sweep(self.app).await,
         }
     }
@@ -108,7 +121,7 @@ async fn every_tick(app: Arc<App>, worker: Worker) {
             tracing::warn!(error = %e, "{} failed; retrying on the next tick", worker.name());
         }
         tokio::select! {
-            _ = tokio::time::sleep(TICK) => {}
+            _ = tokio::time::sleep(worker.every()) => {}
             _ = shutdown.changed() => return,
         }
     }
@@ -206,4 +219,30 @@ async fn mailer_step(app: &App) -> weft_core::Result<usize> {
             return Ok(sent);
         }
     }
+}
+
+/// One round of retention: for each kind of expiring row kept for a limited time, deletes
+/// those past it, a small batch per write transaction, so the writer serves other writes
+/// between batches. Safe on several nodes at once (a row is deleted once). Answers how many
+/// rows it deleted.
+async fn retention_step(app: &App) -> weft_core::Result<usize> {
+    let now = app.clock.now();
+    let r = app.config.retention;
+    let batch = r.batch.max(1);
+    let mut done = 0;
+    for what in Expiring::ALL {
+        let keep = r.of(what);
+        if keep <= 0 {
+            continue;
+        }
+        let before = now.saturating_sub(keep);
+        loop {
+            let deleted = app.store.write(move |tx| tx.prune(what, before, batch)).await?;
+            done += deleted;
+            if (deleted as i64) < batch {
+                break;
+            }
+        }
+    }
+    Ok(done)
 }

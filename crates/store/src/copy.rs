@@ -18,6 +18,7 @@ use weft_core::{Error, Result};
 pub const TABLES: &[(&str, &str)] = &[
     ("users", "id"),
     ("tokens", "hash"),
+    ("user_activity", "user_id, platform"),
     ("workspaces", "id"),
     ("workspace_users", "workspace_id, user_id"),
     ("channels", "id"),
@@ -48,6 +49,8 @@ pub const TABLES: &[(&str, &str)] = &[
     ("mail_cursor", "id"),
     ("mail_outbox", "id"),
     ("mail_unsubscribe", "user_id, workspace_id"),
+    ("invitations", "id"),
+    ("password_resets", "code_hash"),
     ("attachments", "attachment_id"),
     ("attachment_uses", "attachment_id, COALESCE(thread_id, 0), COALESCE(comment_id, 0), COALESCE(message_id, 0)"),
     ("attachment_blobs", "sha256"),
@@ -69,6 +72,7 @@ const IDENTITIES: &[(&str, i64)] = &[
     ("pushes", 1),
     ("emergencies", 1),
     ("mail_outbox", 1),
+    ("invitations", 1),
 ];
 
 /// Rows read and written per step.

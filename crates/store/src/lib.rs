@@ -3,6 +3,7 @@
 
 pub mod copy;
 pub mod pg;
+pub mod pg_tls;
 pub mod sql;
 pub mod sqlite;
 pub mod writer;
@@ -60,5 +61,37 @@ pub fn open(location: &Location, pg: pg::PgOptions) -> weft_core::Result<Arc<dyn
     match location {
         Location::Sqlite(dir) => open_sqlite(dir),
         Location::Postgres(url) => Ok(Arc::new(pg::PgStore::open(url, pg)?)),
+    }
+}
+
+/// For tests: every text value in every table, joined, read while a server may run. A
+/// secret (a token, an invitation or reset code) must be found nowhere in it.
+pub fn stored_text(location: &Location) -> weft_core::Result<String> {
+    use sql::Conn;
+    let read_all = |conn: &mut dyn Conn, tables: Vec<String>| -> weft_core::Result<String> {
+        let mut out = String::new();
+        for table in tables {
+            for row in conn.query(&format!("SELECT * FROM {table}"), &[])? {
+                for v in row.0 {
+                    if let sql::Value::Text(t) = v {
+                        out.push_str(&t);
+                        out.push('\n');
+                    }
+                }
+            }
+        }
+        Ok(out)
+    };
+    match location {
+        Location::Sqlite(dir) => {
+            let path = dir.join(sqlite::DB_FILE);
+            let tables = sqlite::columns_of(&path)?.into_keys().collect();
+            let conn = sqlite::open_reader(&path).map_err(sqlite::storage_error)?;
+            read_all(&mut sqlite::Db(conn, Default::default()), tables)
+        }
+        Location::Postgres(url) => {
+            let tables = pg::columns_of(url)?.into_keys().collect();
+            pg::off_runtime(|| read_all(&mut pg::PgConn::new(url, std::time::Duration::from_secs(5)), tables))
+        }
     }
 }

@@ -42,7 +42,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (10, include_str!("../migrations/postgres/0010_search_filter_lexemes.sql")),
     (11, include_str!("../migrations/postgres/0011_user_event_heads.sql")),
     (12, include_str!("../migrations/postgres/0012_channel_notification_levels.sql")),
-    (13, include_str!("../migrations/postgres/0013_attachments.sql")),
+    (13, include_str!("../migrations/postgres/0013_user_activity.sql")),
+    (14, include_str!("../migrations/postgres/0014_invitations.sql")),
+    (15, include_str!("../migrations/postgres/0015_retention.sql")),
+    (16, include_str!("../migrations/postgres/0016_attachments.sql")),
 ];
 /// The advisory lock that makes writers of all nodes take turns ("WEFT").
 pub const WRITE_LOCK: i64 = 0x5745_4654;
@@ -82,6 +85,30 @@ impl ToSql for Value {
     }
 
     to_sql_checked!();
+}
+
+/// A connection to the database `url` names, over TLS as its `sslmode` asks (`pg_tls`).
+pub fn open(url: &str, configure: impl FnOnce(&mut postgres::Config)) -> Result<Client> {
+    let (mode, driver_url) = crate::pg_tls::ssl_mode(url)?;
+    let mut config: postgres::Config =
+        driver_url.parse().map_err(|e| Error::Internal(format!("invalid database URL: {e}")))?;
+    configure(&mut config);
+    let connected = match crate::pg_tls::connector(mode)? {
+        Some(tls) => config.connect(tls),
+        None => config.connect(NoTls),
+    };
+    connected.map_err(|e| {
+        // The driver's message alone can be just "error performing TLS handshake": the
+        // reason (a certificate not valid for the host …) is in its sources.
+        let mut why = e.to_string();
+        let mut source = e.source();
+        while let Some(s) = source {
+            why.push_str(&format!(": {s}"));
+            source = s.source();
+        }
+        tracing::warn!(error = %why, sslmode = ?mode, "cannot connect to PostgreSQL");
+        Error::Unavailable(format!("the database is unreachable (sslmode {mode:?}): {why}"))
+    })
 }
 
 fn pg_error(e: postgres::Error) -> Error {
@@ -131,18 +158,14 @@ impl PgConn {
     }
 
     fn connect(url: &str, timeout: Duration) -> Result<Client> {
-        let mut config: postgres::Config =
-            url.parse().map_err(|e| Error::Internal(format!("invalid database URL: {e}")))?;
-        config.connect_timeout(timeout);
-        config.application_name("weft");
-        // Weft reads by primary keys and narrow indexes, from a working set that is normally
-        // in memory: planned with the default cost of a random read (4, a spinning disk),
-        // PostgreSQL scans whole tables instead (threads/get_unread at 1M comments: 27-46 ms
-        // with a scan of `threads`, 13-25 ms with index lookups).
-        config.options("-c client_min_messages=warning -c random_page_cost=1.1");
-        config.connect(NoTls).map_err(|e| {
-            tracing::warn!(error = %e, "cannot connect to PostgreSQL");
-            Error::Unavailable(format!("the database is unreachable: {e}"))
+        open(url, |config| {
+            config.connect_timeout(timeout);
+            config.application_name("weft");
+            // Weft reads by primary keys and narrow indexes, from a working set that is
+            // normally in memory: planned with the default cost of a random read (4, a
+            // spinning disk), PostgreSQL scans whole tables instead (threads/get_unread at 1M
+            // comments: 27-46 ms with a scan of `threads`, 13-25 ms with index lookups).
+            config.options("-c client_min_messages=warning -c random_page_cost=1.1");
         })
     }
 
@@ -498,8 +521,7 @@ pub fn create_scratch_database(base_url: &str) -> Result<String> {
 }
 
 fn create_scratch_database_now(base_url: &str) -> Result<String> {
-    let config: postgres::Config = base_url.parse().map_err(|e| Error::Internal(format!("invalid URL: {e}")))?;
-    let mut client = config.connect(NoTls).map_err(pg_error)?;
+    let mut client = open(base_url, |_| {})?;
     let mut bytes = [0u8; 8];
     getrandom::fill(&mut bytes).map_err(|e| Error::Internal(format!("no randomness: {e}")))?;
     let name = format!("weft_test_{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>());
@@ -539,7 +561,7 @@ fn drop_scratch_database_now(base_url: &str, url: &str) {
     if !name.starts_with("weft_test_") {
         return;
     }
-    if let Ok(mut client) = base_url.parse::<postgres::Config>().and_then(|c| c.connect(NoTls)) {
+    if let Ok(mut client) = open(base_url, |_| {}) {
         let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
     }
 }

@@ -30,7 +30,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (9, include_str!("../migrations/sqlite/0009_search_filter_tokens.sql")),
     (10, include_str!("../migrations/sqlite/0010_user_event_heads.sql")),
     (11, include_str!("../migrations/sqlite/0011_channel_notification_levels.sql")),
-    (12, include_str!("../migrations/sqlite/0012_attachments.sql")),
+    (12, include_str!("../migrations/sqlite/0012_user_activity.sql")),
+    (13, include_str!("../migrations/sqlite/0013_invitations.sql")),
+    (14, include_str!("../migrations/sqlite/0014_retention.sql")),
+    (15, include_str!("../migrations/sqlite/0015_attachments.sql")),
 ];
 const MAX_IDLE_READERS: usize = 8;
 /// How much of the database file connections map into memory (SQLite's default build

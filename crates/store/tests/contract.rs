@@ -441,3 +441,175 @@ async fn futures_join(handles: Vec<tokio::task::JoinHandle<Result<(), Error>>>) 
     }
     out
 }
+
+/// A server that answers PostgreSQL's request for TLS with "no", as one without TLS does.
+fn server_without_tls() -> std::net::SocketAddr {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        if let Ok((mut socket, _)) = listener.accept() {
+            let mut ssl_request = [0u8; 8];
+            if socket.read_exact(&mut ssl_request).is_ok() {
+                let _ = socket.write_all(b"N");
+            }
+        }
+    });
+    addr
+}
+
+/// Whether a connection to `url` is encrypted.
+fn encrypted_by(url: &str) -> Result<bool, Error> {
+    let mut c = weft_store::pg::open(url, |_| {})?;
+    let sql = "SELECT COALESCE((SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()), false)";
+    Ok(c.query_one(sql, &[]).unwrap().get(0))
+}
+
+#[test]
+fn postgres_connections_follow_the_urls_sslmode() {
+    // Required TLS from a server without it: no connection, and the error says why.
+    let addr = server_without_tls();
+    let Err(err) = weft_store::pg::open(&format!("postgres://weft@{addr}/weft?sslmode=require"), |_| {}) else {
+        panic!("connected without TLS although the URL requires it");
+    };
+    assert!(matches!(&err, Error::Unavailable(m) if m.contains("TLS")), "{err:?}");
+
+    let Some(base) = postgres_url() else { return };
+    let with = |mode: &str| format!("{base}{}sslmode={mode}", if base.contains('?') { '&' } else { '?' });
+    let encrypted = encrypted_by;
+    assert_eq!(encrypted(&with("disable")), Ok(false));
+    let mut plain = weft_store::pg::open(&with("disable"), |_| {}).unwrap();
+    let server_tls: String = plain.query_one("SHOW ssl", &[]).unwrap().get(0);
+    if server_tls == "on" {
+        assert_eq!(encrypted(&with("require")), Ok(true));
+        assert_eq!(encrypted(&base), Ok(true), "prefer is the default");
+        // A local server's certificate names a host (`localhost`), never the address the
+        // tests connect to: verify-full refuses it, whoever signed it.
+        let err = encrypted(&with("verify-full").replace("localhost", "127.0.0.1")).unwrap_err();
+        assert!(err.to_string().contains("certificate"), "{err}");
+        // verify-ca takes it only if the system trusts its signer (Debian's snakeoil
+        // certificate is in /etc/ssl/certs); then verify-full takes it by its name.
+        match encrypted(&with("verify-ca")) {
+            Ok(encrypted) => {
+                assert!(encrypted);
+                let by_name = with("verify-full").replace("127.0.0.1", "localhost");
+                assert_eq!(encrypted_by(&by_name), Ok(true), "{by_name}");
+            }
+            Err(e) => assert!(e.to_string().contains("certificate"), "{e}"),
+        }
+    } else {
+        let err = encrypted(&with("require")).unwrap_err();
+        assert!(err.to_string().contains("TLS"), "{err}");
+        assert_eq!(encrypted(&base), Ok(false), "prefer falls back to plain");
+    }
+}
+
+/// Retention deletes each kind of expiring row older than its cutoff, a batch at a time,
+/// and keeps the rest: newer rows, pushes still waiting, the notification a waiting push is
+/// for, and email not sent yet.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pruning_deletes_expired_rows_in_batches_and_keeps_the_rest() {
+    use weft_core::model::{Notification, NotifyReason};
+    use weft_core::store::{Expiring, MailOutcome, NewMail, Push};
+    for b in backends() {
+        let s = b.store.clone();
+        let (u, ws) = (UserId(1), WorkspaceId(1));
+        s.write(move |tx| {
+            for (n, ts) in [(1, 100), (2, 100), (3, 100), (4, 500)] {
+                tx.save_idempotent_response(u, &format!("k{n}"), &serde_json::json!({"n": n}), ts)?;
+            }
+            // Notifications 1-3 old, 4 new; a push still waits for notification 3.
+            let mut ids = Vec::new();
+            for ts in [100, 100, 100, 500] {
+                ids.push(tx.insert_notification(u, &Notification::new(ws, NotifyReason::Mention, false, u, ts))?);
+            }
+            let push = |id: i64, notification_id: i64| Push {
+                id,
+                user: u,
+                workspace: ws,
+                notification_id,
+                thread: None,
+                conversation: None,
+                obj_index: -1,
+                created_ts: 100,
+                due_ts: Some(100),
+            };
+            tx.insert_pushes(&[push(0, ids[0]), push(0, ids[1]), push(0, ids[2])])?;
+            let pushes = tx.due_pushes(1000, 10)?;
+            tx.finish_pushes(&[pushes[0].id], "sent", 100)?;
+            tx.finish_pushes(&[pushes[1].id], "dropped", 500)?;
+            // Mail: one sent long ago, one sent lately, one still queued.
+            for seq in 1..=3 {
+                let mail = NewMail {
+                    event_seq: Some(seq),
+                    user: u,
+                    workspace: ws,
+                    to: "a@example.test".into(),
+                    subject: "s".into(),
+                    text: "t".into(),
+                    html: "h".into(),
+                    unsubscribe_url: "u".into(),
+                    created_ts: 100,
+                    secret: false,
+                };
+                tx.insert_mail(&mail)?;
+            }
+            let claimed = tx.claim_mail(100, 200, 2)?;
+            tx.finish_mail(claimed[0].id, &MailOutcome::Sent, 100)?;
+            tx.finish_mail(claimed[1].id, &MailOutcome::Sent, 500)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+        let prune = |what: Expiring, limit: i64| {
+            let s = s.clone();
+            async move { s.write(move |tx| tx.prune(what, 300, limit)).await.unwrap() }
+        };
+        assert_eq!(prune(Expiring::IdempotencyKeys, 2).await, 2, "a batch at most");
+        assert_eq!(prune(Expiring::IdempotencyKeys, 2).await, 1);
+        assert_eq!(prune(Expiring::IdempotencyKeys, 2).await, 0);
+        assert!(s.read(move |tx| tx.idempotent_response(u, "k4")).await.unwrap().is_some());
+        assert_eq!(prune(Expiring::FinishedPushes, 10).await, 1, "the push finished long ago");
+        assert_eq!(s.read(move |tx| tx.pending_pushes_of(u)).await.unwrap().len(), 1, "a waiting push stays");
+        assert_eq!(prune(Expiring::Notifications, 10).await, 2, "not the one a push waits for, nor the new one");
+        assert_eq!(s.read(move |tx| tx.notifications(u, 10)).await.unwrap().len(), 2);
+        assert_eq!(prune(Expiring::SentMail, 10).await, 1);
+        let status = s.read(|tx| tx.mail_status(0)).await.unwrap();
+        assert_eq!((status.sent, status.queued), (1, 1));
+        s.close().await;
+    }
+}
+
+/// The log forgets replaced and deleted text as events are appended: the earlier versions
+/// of an updated thread, a deleted comment and the thread preview that quoted it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn appending_an_update_or_a_deletion_redacts_the_earlier_events() {
+    for b in backends() {
+        let s = b.store.clone();
+        let ev = |kind: &'static str, payload: serde_json::Value| NewEvent {
+            workspace_id: WorkspaceId(1),
+            kind,
+            audience: Audience::workspace(),
+            payload,
+        };
+        let events = vec![
+            ev("thread_added", serde_json::json!({"id": 1, "title": "Old title", "content": "old", "snippet": "old"})),
+            ev("comment_added", serde_json::json!({"id": 5, "thread_id": 1, "content": "quoted"})),
+            ev(
+                "thread_updated",
+                serde_json::json!({"id": 1, "title": "New title", "content": "new", "snippet": "quoted"}),
+            ),
+            ev("comment_deleted", serde_json::json!({"id": 5, "thread_id": 1})),
+            ev("thread_added", serde_json::json!({"id": 2, "title": "Other", "content": "untouched"})),
+        ];
+        s.write(move |tx| tx.append_events(&events, 1)).await.unwrap();
+        let log = s.read(|tx| tx.events_after(0, 100)).await.unwrap();
+        let data: Vec<serde_json::Value> = log.iter().map(|e| e.data.clone()).collect();
+        assert_eq!(data[0], serde_json::json!({"id": 1, "title": "", "content": "", "snippet": "", "redacted": true}));
+        assert_eq!(data[1], serde_json::json!({"id": 5, "thread_id": 1, "content": "", "redacted": true}));
+        assert_eq!(data[2], serde_json::json!({"id": 1, "title": "New title", "content": "new", "snippet": ""}));
+        assert_eq!(data[4]["content"], "untouched");
+        assert_eq!(log.len(), 5, "the events themselves stay");
+        s.close().await;
+    }
+}

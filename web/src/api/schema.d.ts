@@ -1142,6 +1142,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v3/join_links/add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a reusable join link with an expiry and a use limit (admins); the answer holds its URL */
+        post: operations["join_links_add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v3/join_links/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's join links, without their URLs (admins) */
+        get: operations["join_links_get_get"];
+        put?: never;
+        /** The workspace's join links, without their URLs (admins) */
+        post: operations["join_links_get"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v3/join_links/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke a join link (admins) */
+        post: operations["join_links_revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v3/markdown/render": {
         parameters: {
             query?: never;
@@ -1834,6 +1886,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v3/url_join/join_workspace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Join the workspace of a join link (or accept an invitation) as the caller */
+        post: operations["url_join_join_workspace"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v3/users/get_session_user": {
         parameters: {
             query?: never;
@@ -1861,7 +1930,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Accepted for compatibility; Weft shows no presence */
+        /** The client is in use: records when, per platform (no live presence) */
         post: operations["users_heartbeat"];
         delete?: never;
         options?: never;
@@ -1937,6 +2006,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v3/users/reset_password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Email a single-use link to set a new password (the same answer for any email) */
+        post: operations["users_reset_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v3/users/reset_presence": {
         parameters: {
             query?: never;
@@ -1946,8 +2032,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Accepted for compatibility; Weft shows no presence */
+        /** Accepted for compatibility; Weft shows no live presence */
         post: operations["users_reset_presence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v3/users/set_password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a new password with a reset code; signs out every session, answers the user with a new token */
+        post: operations["users_set_password"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2005,6 +2108,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v3/workspace_users/accept_invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept the caller's pending invitation to the workspace */
+        post: operations["workspace_users_accept_invite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v3/workspace_users/add": {
         parameters: {
             query?: never;
@@ -2014,7 +2134,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Add an existing account to the workspace (admins) */
+        /** Invite someone by email (admins): a pending member until they accept */
         post: operations["workspace_users_add"];
         delete?: never;
         options?: never;
@@ -2076,6 +2196,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v3/workspace_users/get_info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A member with their local time and when they were last active, per platform */
+        get: operations["workspace_users_get_info_get"];
+        put?: never;
+        /** A member with their local time and when they were last active, per platform */
+        post: operations["workspace_users_get_info"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v3/workspace_users/get_local_time": {
         parameters: {
             query?: never;
@@ -2123,6 +2261,23 @@ export interface paths {
         put?: never;
         /** Remove a member (admins), or leave */
         post: operations["workspace_users_remove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v3/workspace_users/resend_invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A fresh invitation link for a pending member; the old one stops working (admins) */
+        post: operations["workspace_users_resend_invite"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2273,6 +2428,20 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description When a member was last active on each platform: a time, or -1 for never (Twist's shape;
+         *     `email` is always -1: Weft takes no replies by email).
+         */
+        Activity: {
+            /** Format: int64 */
+            api: number;
+            /** Format: int64 */
+            desktop: number;
+            /** Format: int64 */
+            email: number;
+            /** Format: int64 */
+            mobile: number;
+        };
         /** @description What `availability/get` answers about one person. */
         Availability: {
             available_now: boolean;
@@ -2648,6 +2817,38 @@ export interface components {
             /** Format: int8 */
             weekday: number;
         };
+        /** @description Weft: a reusable link that lets people join a workspace (`join_links/*`). */
+        JoinLink: {
+            /** @description Channels they are put in. */
+            channel_ids: number[];
+            /** Format: int64 */
+            created_ts: number;
+            /**
+             * Format: int64
+             * @description The admin who made it.
+             */
+            creator: number;
+            /** Format: int64 */
+            expires_ts: number;
+            /** Format: int64 */
+            id: number;
+            /**
+             * Format: int64
+             * @description How many people may use it; absent: no limit.
+             */
+            max_uses?: number;
+            revoked: boolean;
+            /** @description The link itself: only in the answer that made it (the server keeps only a hash). */
+            url?: string;
+            /** @description The role people who join through it get. */
+            user_type: components["schemas"]["UserType"];
+            /** Format: int64 */
+            uses: number;
+            /** Format: int64 */
+            workspace_id: number;
+        };
+        /** @description `[platform, ts]`: where and when they were last active. */
+        LatestActivity: (("desktop" | "mobile" | "api") | number)[];
         /** @description `search/conversation`'s answer. */
         MessageIds: {
             message_ids: number[];
@@ -2954,6 +3155,12 @@ export interface components {
             email: string;
             /** Format: int64 */
             id: number;
+            /**
+             * @description Weft: invited and not accepted yet. Such a member reads nothing of the workspace, and
+             *     shows only what the inviter gave (email, name), never the account's own profile.
+             * @default false
+             */
+            invite_pending: boolean;
             name: string;
             /** @default [] */
             off_days: number[];
@@ -2963,6 +3170,17 @@ export interface components {
             user_type: components["schemas"]["UserType"];
             /** Format: int64 */
             version: number;
+        };
+        /** @description `workspace_users/get_info`: a member, their local time and when they were last active. */
+        WorkspaceUserInfo: {
+            activity: components["schemas"]["Activity"];
+            /** @description Whether they are a current member of the workspace (not removed). */
+            is_active: boolean;
+            /** @description The platform and time of their latest activity; left out when never active. */
+            latest_activity?: components["schemas"]["LatestActivity"];
+            /** @description Their wall-clock time, `YYYY-MM-DD HH:MM:SS`. */
+            local_time: string;
+            user: components["schemas"]["WorkspaceUser"];
         };
     };
     responses: never;
@@ -3212,7 +3430,7 @@ export interface operations {
                     /** @description The calls, in order (Twist's SDK sends a batch as a form). */
                     requests: {
                         /**
-                         * @description The call's parameters, form-encoded.
+                         * @description The call's parameters, form-encoded (the batch's own body limit bounds them).
                          * @default null
                          */
                         body?: string | null;
@@ -3338,17 +3556,10 @@ export interface operations {
                      * @default null
                      */
                     color?: number | null;
-                    /**
-                     * @description Groups notified by default of new threads (1: everyone in the channel).
-                     * @default null
-                     */
+                    /** @description Groups notified by default of new threads (1: everyone in the channel). */
                     default_groups?: number[] | null;
-                    /**
-                     * @description People notified by default of new threads.
-                     * @default null
-                     */
+                    /** @description People notified by default of new threads. */
                     default_recipients?: number[] | null;
-                    /** @default null */
                     description?: string | null;
                     /**
                      * @description Weft: posts here reach people through do-not-disturb (admins only; default false).
@@ -3377,10 +3588,7 @@ export interface operations {
                      * @default null
                      */
                     temp_id?: number | null;
-                    /**
-                     * @description Members besides the creator.
-                     * @default null
-                     */
+                    /** @description Members besides the creator. */
                     user_ids?: number[] | null;
                     /** Format: int64 */
                     workspace_id: number;
@@ -3641,7 +3849,6 @@ export interface operations {
                      * @default null
                      */
                     user_id?: number | null;
-                    /** @default null */
                     user_ids?: number[] | null;
                 } | {
                     user_ids: number[];
@@ -4887,7 +5094,6 @@ export interface operations {
                      * @default null
                      */
                     user_id?: number | null;
-                    /** @default null */
                     user_ids?: number[] | null;
                 } | {
                     user_ids: number[];
@@ -5355,17 +5561,10 @@ export interface operations {
                      * @default null
                      */
                     color?: number | null;
-                    /**
-                     * @description Groups notified by default of new threads (1: everyone in the channel).
-                     * @default null
-                     */
+                    /** @description Groups notified by default of new threads (1: everyone in the channel). */
                     default_groups?: number[] | null;
-                    /**
-                     * @description People notified by default of new threads.
-                     * @default null
-                     */
+                    /** @description People notified by default of new threads. */
                     default_recipients?: number[] | null;
-                    /** @default null */
                     description?: string | null;
                     /**
                      * @description Weft: posts here reach people through do-not-disturb (admins only; default false).
@@ -5516,24 +5715,39 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @default null */
-                    actions?: {
+                    /** @description At most 50 objects and 65536 bytes as JSON; links (url, image, video, thumbnails …) are http(s) addresses or paths of this server. */
+                    actions?: ({
+                        href?: string | null;
+                        image?: string | null;
+                        src?: string | null;
+                        thumbnail?: string | null;
+                        thumbnails?: {
+                            [key: string]: string | null;
+                        } | null;
+                        url?: string | null;
+                        video?: string | null;
+                    } & {
                         [key: string]: unknown;
-                    }[] | null;
-                    /** @default null */
-                    attachments?: {
+                    })[] | null;
+                    /** @description At most 50 objects and 65536 bytes as JSON; links (url, image, video, thumbnails …) are http(s) addresses or paths of this server. */
+                    attachments?: ({
+                        href?: string | null;
+                        image?: string | null;
+                        src?: string | null;
+                        thumbnail?: string | null;
+                        thumbnails?: {
+                            [key: string]: string | null;
+                        } | null;
+                        url?: string | null;
+                        video?: string | null;
+                    } & {
                         [key: string]: unknown;
-                    }[] | null;
+                    })[] | null;
                     /** @description Required (and not blank) unless `thread_action` closes or reopens the thread. */
                     content?: string | null;
-                    /** @default null */
                     direct_group_mentions?: number[] | null;
-                    /** @default null */
                     direct_mentions?: number[] | null;
-                    /**
-                     * @description Groups to notify (1: everyone in the channel, 2: everyone in the thread).
-                     * @default null
-                     */
+                    /** @description Groups to notify (1: everyone in the channel, 2: everyone in the thread). */
                     groups?: number[] | null;
                     /**
                      * @description Move the caller's read position to this comment (default true).
@@ -6435,18 +6649,36 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @default null */
-                    actions?: {
+                    /** @description At most 50 objects and 65536 bytes as JSON; links (url, image, video, thumbnails …) are http(s) addresses or paths of this server. */
+                    actions?: ({
+                        href?: string | null;
+                        image?: string | null;
+                        src?: string | null;
+                        thumbnail?: string | null;
+                        thumbnails?: {
+                            [key: string]: string | null;
+                        } | null;
+                        url?: string | null;
+                        video?: string | null;
+                    } & {
                         [key: string]: unknown;
-                    }[] | null;
-                    /** @default null */
-                    attachments?: {
+                    })[] | null;
+                    /** @description At most 50 objects and 65536 bytes as JSON; links (url, image, video, thumbnails …) are http(s) addresses or paths of this server. */
+                    attachments?: ({
+                        href?: string | null;
+                        image?: string | null;
+                        src?: string | null;
+                        thumbnail?: string | null;
+                        thumbnails?: {
+                            [key: string]: string | null;
+                        } | null;
+                        url?: string | null;
+                        video?: string | null;
+                    } & {
                         [key: string]: unknown;
-                    }[] | null;
+                    })[] | null;
                     content?: string | null;
-                    /** @default null */
                     direct_group_mentions?: number[] | null;
-                    /** @default null */
                     direct_mentions?: number[] | null;
                     /** Format: int64 */
                     id: number;
@@ -6563,20 +6795,38 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @default null */
-                    actions?: {
+                    /** @description At most 50 objects and 65536 bytes as JSON; links (url, image, video, thumbnails …) are http(s) addresses or paths of this server. */
+                    actions?: ({
+                        href?: string | null;
+                        image?: string | null;
+                        src?: string | null;
+                        thumbnail?: string | null;
+                        thumbnails?: {
+                            [key: string]: string | null;
+                        } | null;
+                        url?: string | null;
+                        video?: string | null;
+                    } & {
                         [key: string]: unknown;
-                    }[] | null;
-                    /** @default null */
-                    attachments?: {
+                    })[] | null;
+                    /** @description At most 50 objects and 65536 bytes as JSON; links (url, image, video, thumbnails …) are http(s) addresses or paths of this server. */
+                    attachments?: ({
+                        href?: string | null;
+                        image?: string | null;
+                        src?: string | null;
+                        thumbnail?: string | null;
+                        thumbnails?: {
+                            [key: string]: string | null;
+                        } | null;
+                        url?: string | null;
+                        video?: string | null;
+                    } & {
                         [key: string]: unknown;
-                    }[] | null;
+                    })[] | null;
                     content: string;
                     /** Format: int64 */
                     conversation_id: number;
-                    /** @default null */
                     direct_group_mentions?: number[] | null;
-                    /** @default null */
                     direct_mentions?: number[] | null;
                     /**
                      * Format: int64
@@ -6835,10 +7085,7 @@ export interface operations {
                     as_ids?: boolean | null;
                     /** Format: int64 */
                     conversation_id: number;
-                    /**
-                     * @description Accepted for compatibility; paging is by `*_ts` and `*_obj_index`.
-                     * @default null
-                     */
+                    /** @description Accepted for compatibility; paging is by `*_ts` and `*_obj_index`. */
                     cursor?: string | null;
                     /**
                      * Format: int64
@@ -7330,10 +7577,20 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @default null */
-                    attachments?: {
+                    /** @description At most 50 objects and 65536 bytes as JSON; links (url, image, video, thumbnails …) are http(s) addresses or paths of this server. */
+                    attachments?: ({
+                        href?: string | null;
+                        image?: string | null;
+                        src?: string | null;
+                        thumbnail?: string | null;
+                        thumbnails?: {
+                            [key: string]: string | null;
+                        } | null;
+                        url?: string | null;
+                        video?: string | null;
+                    } & {
                         [key: string]: unknown;
-                    }[] | null;
+                    })[] | null;
                     content?: string | null;
                     /** Format: int64 */
                     id: number;
@@ -7596,7 +7853,6 @@ export interface operations {
                      * @default null
                      */
                     user_id?: number | null;
-                    /** @default null */
                     user_ids?: number[] | null;
                 } & (({
                     /** Format: int64 */
@@ -8074,7 +8330,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @default null */
                     title?: string | null;
                     /** @description Everyone in the conversation (the caller is added). */
                     user_ids: number[];
@@ -9346,7 +9601,6 @@ export interface operations {
                      * @default null
                      */
                     user_id?: number | null;
-                    /** @default null */
                     user_ids?: number[] | null;
                 } & (({
                     /** Format: int64 */
@@ -9745,7 +9999,6 @@ export interface operations {
                      * @default null
                      */
                     id?: number | null;
-                    /** @default null */
                     title?: string | null;
                 } | {
                     /** Format: int64 */
@@ -10561,7 +10814,6 @@ export interface operations {
                      * @default null
                      */
                     color?: number | null;
-                    /** @default null */
                     description?: string | null;
                     name: string;
                     /**
@@ -10570,7 +10822,6 @@ export interface operations {
                      * @default null
                      */
                     temp_id?: number | null;
-                    /** @default null */
                     user_ids?: number[] | null;
                     /** Format: int64 */
                     workspace_id: number;
@@ -10818,7 +11069,6 @@ export interface operations {
                      * @default null
                      */
                     user_id?: number | null;
-                    /** @default null */
                     user_ids?: number[] | null;
                 } | {
                     user_ids: number[];
@@ -11607,7 +11857,6 @@ export interface operations {
                      * @default null
                      */
                     user_id?: number | null;
-                    /** @default null */
                     user_ids?: number[] | null;
                 } | {
                     user_ids: number[];
@@ -11735,7 +11984,6 @@ export interface operations {
                      * @default null
                      */
                     color?: number | null;
-                    /** @default null */
                     description?: string | null;
                     /** Format: int64 */
                     id: number;
@@ -11966,10 +12214,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /**
-                     * @description Only the threads of these channels.
-                     * @default null
-                     */
+                    /** @description Only the threads of these channels. */
                     channel_ids?: number[] | null;
                     /**
                      * Format: int64
@@ -12956,6 +13201,484 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    join_links_add: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Channels to put them in.
+                     * @default null
+                     */
+                    channel_ids?: number[] | null;
+                    /**
+                     * Format: int64
+                     * @description Days the link works; 7 when not given.
+                     * @default null
+                     */
+                    days?: number | null;
+                    /**
+                     * Format: int64
+                     * @description How many people may join through it; no limit when not given.
+                     * @default null
+                     */
+                    max_uses?: number | null;
+                    /** @description The role of people who join through it; USER when not given. */
+                    user_type?: string | null;
+                    /** Format: int64 */
+                    workspace_id: number;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** @description Channels to put them in. */
+                    channel_ids?: number[];
+                    /**
+                     * Format: int64
+                     * @description Days the link works; 7 when not given.
+                     */
+                    days?: number;
+                    /**
+                     * Format: int64
+                     * @description How many people may join through it; no limit when not given.
+                     */
+                    max_uses?: number;
+                    /** @description The role of people who join through it; USER when not given. */
+                    user_type?: string;
+                    /** Format: int64 */
+                    workspace_id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JoinLink"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    join_links_get_get: {
+        parameters: {
+            query: {
+                workspace_id: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JoinLink"][];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    join_links_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: int64 */
+                    workspace_id: number;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** Format: int64 */
+                    workspace_id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JoinLink"][];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    join_links_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: int64
+                     * @description The join link.
+                     */
+                    id: number;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Format: int64
+                     * @description The join link.
+                     */
+                    id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JoinLink"];
                 };
             };
             /** @description A parameter is missing or invalid, or the request cannot be done as asked */
@@ -15346,10 +16069,7 @@ export interface operations {
                      */
                     starts_on?: string | null;
                     timezone?: components["schemas"]["Timezone"] | null;
-                    /**
-                     * @description The people on duty in turn, in rotation order; all members of the channel.
-                     * @default null
-                     */
+                    /** @description The people on duty in turn, in rotation order; all members of the channel. */
                     user_ids?: number[] | null;
                 };
                 "application/x-www-form-urlencoded": {
@@ -15993,10 +16713,7 @@ export interface operations {
                      * @default null
                      */
                     after_ts?: number | null;
-                    /**
-                     * @description Only posts by these people.
-                     * @default null
-                     */
+                    /** @description Only posts by these people. */
                     author_ids?: number[] | null;
                     /**
                      * Format: int64
@@ -16004,15 +16721,9 @@ export interface operations {
                      * @default null
                      */
                     before_ts?: number | null;
-                    /**
-                     * @description Only in these channels.
-                     * @default null
-                     */
+                    /** @description Only in these channels. */
                     channel_ids?: number[] | null;
-                    /**
-                     * @description Only in these conversations.
-                     * @default null
-                     */
+                    /** @description Only in these conversations. */
                     conversation_ids?: number[] | null;
                     /**
                      * @description The `next_cursor_mark` of the previous page.
@@ -16045,10 +16756,7 @@ export interface operations {
                      * @default null
                      */
                     mention_self?: boolean | null;
-                    /**
-                     * @description The words to find (required unless `mention_self`).
-                     * @default null
-                     */
+                    /** @description The words to find (required unless `mention_self`). */
                     query?: string | null;
                     /**
                      * @description Match titles only.
@@ -16723,25 +17431,40 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @default null */
-                    actions?: {
+                    /** @description At most 50 objects and 65536 bytes as JSON; links (url, image, video, thumbnails …) are http(s) addresses or paths of this server. */
+                    actions?: ({
+                        href?: string | null;
+                        image?: string | null;
+                        src?: string | null;
+                        thumbnail?: string | null;
+                        thumbnails?: {
+                            [key: string]: string | null;
+                        } | null;
+                        url?: string | null;
+                        video?: string | null;
+                    } & {
                         [key: string]: unknown;
-                    }[] | null;
-                    /** @default null */
-                    attachments?: {
+                    })[] | null;
+                    /** @description At most 50 objects and 65536 bytes as JSON; links (url, image, video, thumbnails …) are http(s) addresses or paths of this server. */
+                    attachments?: ({
+                        href?: string | null;
+                        image?: string | null;
+                        src?: string | null;
+                        thumbnail?: string | null;
+                        thumbnails?: {
+                            [key: string]: string | null;
+                        } | null;
+                        url?: string | null;
+                        video?: string | null;
+                    } & {
                         [key: string]: unknown;
-                    }[] | null;
+                    })[] | null;
                     /** Format: int64 */
                     channel_id: number;
                     content?: string | null;
-                    /** @default null */
                     direct_group_mentions?: number[] | null;
-                    /** @default null */
                     direct_mentions?: number[] | null;
-                    /**
-                     * @description Groups to notify (1: everyone in the channel, 2: everyone in the thread).
-                     * @default null
-                     */
+                    /** @description Groups to notify (1: everyone in the channel, 2: everyone in the thread). */
                     groups?: number[] | null;
                     recipients?: (number[] | ("EVERYONE" | "EVERYONE_IN_THREAD")) | (null);
                     /**
@@ -17256,7 +17979,6 @@ export interface operations {
                      * @default null
                      */
                     channel_id?: number | null;
-                    /** @default null */
                     exclude_thread_ids?: number[] | null;
                     /** @default null */
                     is_pinned?: boolean | null;
@@ -19381,18 +20103,36 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @default null */
-                    actions?: {
+                    /** @description At most 50 objects and 65536 bytes as JSON; links (url, image, video, thumbnails …) are http(s) addresses or paths of this server. */
+                    actions?: ({
+                        href?: string | null;
+                        image?: string | null;
+                        src?: string | null;
+                        thumbnail?: string | null;
+                        thumbnails?: {
+                            [key: string]: string | null;
+                        } | null;
+                        url?: string | null;
+                        video?: string | null;
+                    } & {
                         [key: string]: unknown;
-                    }[] | null;
-                    /** @default null */
-                    attachments?: {
+                    })[] | null;
+                    /** @description At most 50 objects and 65536 bytes as JSON; links (url, image, video, thumbnails …) are http(s) addresses or paths of this server. */
+                    attachments?: ({
+                        href?: string | null;
+                        image?: string | null;
+                        src?: string | null;
+                        thumbnail?: string | null;
+                        thumbnails?: {
+                            [key: string]: string | null;
+                        } | null;
+                        url?: string | null;
+                        video?: string | null;
+                    } & {
                         [key: string]: unknown;
-                    }[] | null;
+                    })[] | null;
                     content?: string | null;
-                    /** @default null */
                     direct_group_mentions?: number[] | null;
-                    /** @default null */
                     direct_mentions?: number[] | null;
                     /** Format: int64 */
                     id: number;
@@ -19416,6 +20156,118 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Thread"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    url_join_join_workspace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The code at the end of a join link (or of a personal invitation to the caller). */
+                    url_invite_code: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** @description The code at the end of a join link (or of a personal invitation to the caller). */
+                    url_invite_code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workspace"];
                 };
             };
             /** @description A parameter is missing or invalid, or the request cannot be done as asked */
@@ -19718,17 +20570,29 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": {
-                    /** @default null */
-                    platform?: string | null;
+                    /**
+                     * @description `api` when not given.
+                     * @default null
+                     * @enum {string|null}
+                     */
+                    platform?: "desktop" | "mobile" | "api" | null;
                     /**
                      * Format: int64
+                     * @description Accepted for compatibility: activity is the person's, in every workspace.
                      * @default null
                      */
                     workspace_id?: number | null;
                 };
                 "application/x-www-form-urlencoded": {
-                    platform?: string;
-                    /** Format: int64 */
+                    /**
+                     * @description `api` when not given.
+                     * @enum {string}
+                     */
+                    platform?: "desktop" | "mobile" | "api";
+                    /**
+                     * Format: int64
+                     * @description Accepted for compatibility: activity is the person's, in every workspace.
+                     */
                     workspace_id?: number;
                 };
             };
@@ -20269,6 +21133,107 @@ export interface operations {
             };
         };
     };
+    users_reset_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    email: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    email: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     users_reset_presence: {
         parameters: {
             query?: never;
@@ -20279,17 +21244,29 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": {
-                    /** @default null */
-                    platform?: string | null;
+                    /**
+                     * @description `api` when not given.
+                     * @default null
+                     * @enum {string|null}
+                     */
+                    platform?: "desktop" | "mobile" | "api" | null;
                     /**
                      * Format: int64
+                     * @description Accepted for compatibility: activity is the person's, in every workspace.
                      * @default null
                      */
                     workspace_id?: number | null;
                 };
                 "application/x-www-form-urlencoded": {
-                    platform?: string;
-                    /** Format: int64 */
+                    /**
+                     * @description `api` when not given.
+                     * @enum {string}
+                     */
+                    platform?: "desktop" | "mobile" | "api";
+                    /**
+                     * Format: int64
+                     * @description Accepted for compatibility: activity is the person's, in every workspace.
+                     */
                     workspace_id?: number;
                 };
             };
@@ -20387,6 +21364,111 @@ export interface operations {
             };
         };
     };
+    users_set_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    new_password: string;
+                    /** @description The code of the emailed link. */
+                    reset_code: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    new_password: string;
+                    /** @description The code of the emailed link. */
+                    reset_code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     users_update: {
         parameters: {
             query?: never;
@@ -20406,7 +21488,6 @@ export interface operations {
                         /** @enum {string} */
                         type: "vacation" | "parental" | "sickleave" | "other";
                     } | string) | (null);
-                    /** @default null */
                     contact_info?: string | null;
                     /**
                      * Format: int64
@@ -20416,12 +21497,13 @@ export interface operations {
                     default_workspace?: number | null;
                     email?: string | null;
                     name?: string | null;
+                    /** @description ISO weekdays the person does not work (1 = Monday … 7 = Sunday). */
+                    off_days?: number[] | null;
                     /**
-                     * @description ISO weekdays the person does not work (1 = Monday … 7 = Sunday).
+                     * @description The current password: required to change the email.
                      * @default null
                      */
-                    off_days?: number[] | null;
-                    /** @default null */
+                    password?: string | null;
                     profession?: string | null;
                     /** @description HH:MM, or an empty string to clear it. */
                     snooze_dnd_end?: string | null;
@@ -20448,6 +21530,8 @@ export interface operations {
                     name?: string;
                     /** @description ISO weekdays the person does not work (1 = Monday … 7 = Sunday). */
                     off_days?: number[];
+                    /** @description The current password: required to change the email. */
+                    password?: string;
                     profession?: string;
                     /** @description HH:MM, or an empty string to clear it. */
                     snooze_dnd_end?: string;
@@ -20565,16 +21649,13 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /**
-                     * @description Checked when given.
-                     * @default null
-                     */
-                    current_password?: string | null;
+                    /** @description The password in use: a stolen session alone cannot take over the account. */
+                    current_password: string;
                     new_password: string;
                 };
                 "application/x-www-form-urlencoded": {
-                    /** @description Checked when given. */
-                    current_password?: string;
+                    /** @description The password in use: a stolen session alone cannot take over the account. */
+                    current_password: string;
                     new_password: string;
                 };
             };
@@ -20773,6 +21854,118 @@ export interface operations {
             };
         };
     };
+    workspace_users_accept_invite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: int64 */
+                    id: number;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** Format: int64 */
+                    id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workspace"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     workspace_users_add: {
         parameters: {
             query?: never;
@@ -20783,37 +21976,31 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /**
-                     * @description Channels of the workspace to add the member to.
-                     * @default null
-                     */
+                    /** @description Channels of the workspace to put them in when they accept. */
                     channel_ids?: number[] | null;
-                    /** @description The email of an existing account. */
+                    /** @description Whom to invite: with an account or not, the answer is the same. */
                     email: string;
                     /**
                      * Format: int64
                      * @description The workspace.
                      */
                     id: number;
-                    /**
-                     * @description Accepted for compatibility; the account keeps its own name.
-                     * @default null
-                     */
+                    /** @description What to call them until they accept (someone new starts with it as their name). */
                     name?: string | null;
                     /** @description USER when not given. */
                     user_type?: string | null;
                 };
                 "application/x-www-form-urlencoded": {
-                    /** @description Channels of the workspace to add the member to. */
+                    /** @description Channels of the workspace to put them in when they accept. */
                     channel_ids?: number[];
-                    /** @description The email of an existing account. */
+                    /** @description Whom to invite: with an account or not, the answer is the same. */
                     email: string;
                     /**
                      * Format: int64
                      * @description The workspace.
                      */
                     id: number;
-                    /** @description Accepted for compatibility; the account keeps its own name. */
+                    /** @description What to call them until they accept (someone new starts with it as their name). */
                     name?: string;
                     /** @description USER when not given. */
                     user_type?: string;
@@ -21580,6 +22767,233 @@ export interface operations {
             };
         };
     };
+    workspace_users_get_info_get: {
+        parameters: {
+            query: {
+                /** @description The workspace. */
+                id: number;
+                user_id: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkspaceUserInfo"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    workspace_users_get_info: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: int64
+                     * @description The workspace.
+                     */
+                    id: number;
+                    /** Format: int64 */
+                    user_id: number;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Format: int64
+                     * @description The workspace.
+                     */
+                    id: number;
+                    /** Format: int64 */
+                    user_id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkspaceUserInfo"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     workspace_users_get_local_time_get: {
         parameters: {
             query: {
@@ -22064,6 +23478,138 @@ export interface operations {
                 };
                 "application/x-www-form-urlencoded": {
                     /** @description Names the member when `user_id` is not given. */
+                    email?: string;
+                    /**
+                     * Format: int64
+                     * @description The workspace.
+                     */
+                    id: number;
+                    /** Format: int64 */
+                    user_id?: number;
+                } | unknown | unknown;
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    workspace_users_resend_invite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    email?: string | null;
+                    /**
+                     * Format: int64
+                     * @description The workspace.
+                     */
+                    id: number;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    user_id?: number | null;
+                } | {
+                    /** Format: int64 */
+                    user_id: number;
+                } | {
+                    email: string;
+                };
+                "application/x-www-form-urlencoded": {
                     email?: string;
                     /**
                      * Format: int64

@@ -28,6 +28,9 @@ const paths: Record<string, string> = {
   globe: 'M12 3.5a8.5 8.5 0 110 17 8.5 8.5 0 010-17zM3.5 12h17M12 3.5c2.5 2.5 3.5 5.5 3.5 8.5s-1 6-3.5 8.5c-2.5-2.5-3.5-5.5-3.5-8.5s1-6 3.5-8.5z',
   keyboard: 'M3.5 7h17v10h-17zM7 10h.01M10 10h.01M13 10h.01M16 10h.01M8 14h8',
   bell: 'M6 16V11a6 6 0 0112 0v5l1.5 2h-15zM10 20.5h4',
+  paperclip: 'M16.5 7.5l-7 7a2 2 0 002.8 2.8l7.4-7.4a4 4 0 00-5.7-5.7L6.6 11.6a6 6 0 008.5 8.5l5.4-5.4',
+  file: 'M6 3.5h8l4 4v13H6zM14 3.5v4h4',
+  download: 'M12 4v11M7.5 10.5L12 15l4.5-4.5M5 19.5h14',
 };
 
 export type IconName = keyof typeof paths;

@@ -131,6 +131,11 @@ export function sidebarChannels(s: AppState): Channel[] {
     .sort((a, b) => Number(b.is_favorited) - Number(a.is_favorited) || a.name.localeCompare(b.name));
 }
 
+/** Whether I administer the workspace shown. */
+export function amAdmin(s: AppState): boolean {
+  return !!s.me && s.users[s.me.id]?.user_type === 'ADMIN';
+}
+
 export function userName(s: AppState, id: number | null | undefined, fallback = 'Someone'): string {
   if (id == null) return fallback;
   if (s.me?.id === id) return s.me.name;

@@ -31,6 +31,22 @@ export async function followWorkspace(ws: number): Promise<void> {
   if (app.get().ws !== ws) return;
   stream = new LiveStream(ws, dispatch, (status) => patch({ stream: status }), head);
   stream.start();
+  startHeartbeat(ws);
+}
+
+/** While the tab is in front, tells the server every few minutes that I use Weft, for the
+ * "last active" my colleagues can look up (no live presence: nothing is pushed). */
+const HEARTBEAT_MS = 5 * 60_000;
+let heartbeatTimer: number | undefined;
+function startHeartbeat(ws: number): void {
+  window.clearInterval(heartbeatTimer);
+  const beat = () => {
+    if (document.visibilityState !== 'visible' || app.get().ws !== ws) return;
+    const platform = window.matchMedia('(max-width: 719px)').matches ? 'mobile' : 'desktop';
+    void call('users/heartbeat', { workspace_id: ws, platform }).catch(() => undefined);
+  };
+  beat();
+  heartbeatTimer = window.setInterval(beat, HEARTBEAT_MS);
 }
 
 /** Coalesces bursts of events (a busy thread) into one refresh of the unread state. */

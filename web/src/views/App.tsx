@@ -19,6 +19,7 @@ import { ChannelView } from './Channel';
 import { ThreadView } from './Thread';
 import { ConversationsView } from './conversations';
 import { SearchView } from './search';
+import { AdminView } from './admin';
 import { SettingsView } from './settings';
 import { ShortcutsDialog } from './Shortcuts';
 import { BrowseChannels } from './BrowseChannels';
@@ -149,6 +150,8 @@ function View({ route, ws }: { route: Route; ws: number }) {
       return <SearchView ws={ws} query={route.query} />;
     case 'settings':
       return <SettingsView ws={ws} section={route.section} />;
+    case 'admin':
+      return <AdminView ws={ws} section={route.section} />;
     case 'not_found':
       return (
         <Empty icon="alert" title="Nothing here">

@@ -116,6 +116,7 @@ export function ChannelView({ ws, channelId }: { ws: number; channelId: number }
         content: post.content,
         recipients: post.recipients,
         groups: post.groups,
+        ...(post.attachments.length ? { attachments: post.attachments } : {}),
         temp_id: Math.floor(Math.random() * 2 ** 31),
         ...(post.urgent ? { urgent: true } : {}),
       });

@@ -10,7 +10,9 @@ import { Avatar } from '../components/Avatar';
 import { Empty } from '../components/Empty';
 import { FindInPlace, FindToggle } from '../components/FindInPlace';
 import { Markdown } from '../components/Markdown';
+import { Attachments, attachmentsOf } from '../components/Attachments';
 import { Icon } from '../components/Icon';
+import { Popover } from '../components/Popover';
 import { ViewHeader } from '../components/ViewHeader';
 import { useShortcuts } from '../keyboard';
 import { href, navigate } from '../router';
@@ -109,6 +111,7 @@ export function ThreadView({ ws, channelId, threadId, commentId }: Props) {
         back={{ label: `Back to #${channel.name}`, onBack: back }}
         actions={
           <>
+            <ThreadFiles posts={[thread, ...comments]} />
             <FindToggle open={finding} label="Search in this thread" onToggle={() => setFinding(!finding)} />
             <ThreadMenu ws={ws} thread={thread} setThread={t.setThread} />
           </>
@@ -246,5 +249,21 @@ function Participants({ ids }: { ids: number[] }) {
         <span class="sr-only">: {names.join(', ')}</span>
       </span>
     </span>
+  );
+}
+
+/** Every file of the thread's loaded posts, in one list: the paper clip in the header. */
+function ThreadFiles({ posts }: { posts: Array<{ attachments?: unknown[] | null }> }) {
+  const files = posts.flatMap(attachmentsOf);
+  if (files.length === 0) return null;
+  return (
+    <Popover label={`Files in this thread (${files.length})`} button={<Icon name="paperclip" />}>
+      {() => (
+        <div class="thread-files">
+          <p class="menu-caption">Files in this thread</p>
+          <Attachments items={files} />
+        </div>
+      )}
+    </Popover>
   );
 }

@@ -6,12 +6,15 @@ import { csrfToken } from '../api/client';
 import type { User } from '../api/types';
 import { Avatar } from '../components/Avatar';
 import { Popover } from '../components/Popover';
+import { amAdmin, app } from '../state/app';
 import { askNotificationPermission, notificationsSupported } from '../state/notify';
+import { useSelect } from '../state/observable';
 import { setUi } from '../state/ui';
 import { href } from '../router';
 
 export function UserMenu({ me, ws }: { me: User; ws: number }) {
   const [permission, setPermission] = useState(notificationsSupported() ? Notification.permission : 'denied');
+  const admin = useSelect(app, amAdmin);
   return (
     <Popover
       label="Your menu"
@@ -46,6 +49,11 @@ export function UserMenu({ me, ws }: { me: User; ws: number }) {
           <a class="menu-item" href={href.settings(ws, 'notifications')} onClick={close}>
             Notifications
           </a>
+          {admin && (
+            <a class="menu-item" href={href.admin(ws)} onClick={close}>
+              Workspace settings
+            </a>
+          )}
           {notificationsSupported() && permission !== 'granted' && (
             <button
               type="button"

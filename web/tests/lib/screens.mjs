@@ -10,6 +10,9 @@ export function appScreens(ws, seeded) {
     ['search', `/a/${ws}/search?q=launch`, (page) => page.getByRole('main').getByRole('heading', { name: 'Search', exact: true }).waitFor()],
     ['conversations', `/a/${ws}/msg`, (page) => page.getByRole('main').getByRole('heading', { name: 'Conversations', exact: true }).waitFor()],
     ['settings', `/a/${ws}/settings/profile`, (page) => page.locator('#main h1').first().waitFor()],
+    ['notification-settings', `/a/${ws}/settings/notifications`, (page) => page.getByRole('list', { name: 'Notifications per channel' }).waitFor()],
+    ['workspace-members', `/a/${ws}/admin/members`, (page) => page.getByRole('list', { name: 'Members' }).waitFor()],
+    ['workspace-channels', `/a/${ws}/admin/channels`, (page) => page.getByRole('list', { name: 'Channels', exact: true }).waitFor()],
   ];
 }
 

@@ -138,13 +138,17 @@ export async function startWeft({ extraArgs = [] } = {}) {
     },
     /**
      * Makes an account with the CLI and, when `workspaceId` and `adminToken` are given,
-     * adds it to that workspace. Answers { id, name, email, password, token }.
+     * invites it to that workspace and accepts. Answers { id, name, email, password, token }.
      */
     async addPerson({ name, email, password = 'another good password', timezone = 'UTC', workspaceId, adminToken }) {
       await server.cli('admin', 'create-user', '--email', email, '--name', name, '--password', password, '--timezone', timezone);
       const token = await server.token(email, password);
       const me = await server.api(token, 'users/get_session_user', null, { method: 'GET' });
-      if (workspaceId && adminToken) await server.api(adminToken, 'workspace_users/add', { id: workspaceId, email });
+      if (workspaceId && adminToken) {
+        // Added by an admin, a person is invited: a member once they accept.
+        await server.api(adminToken, 'workspace_users/add', { id: workspaceId, email });
+        await server.api(token, 'workspace_users/accept_invite', { id: workspaceId });
+      }
       return { id: me.id, name, email, password, token };
     },
   };

@@ -10,7 +10,7 @@ use crate::store::Tx;
 /// The actor's role in a workspace they are an active member of.
 pub fn role_in(tx: &mut dyn Tx, ws: WorkspaceId, user: UserId) -> Result<UserType> {
     match tx.membership(ws, user)? {
-        Some(m) if !m.removed => Ok(m.user_type),
+        Some(m) if m.is_active() => Ok(m.user_type),
         _ => Err(Error::NotFound(NotFound::Workspace)),
     }
 }
@@ -66,11 +66,9 @@ pub fn group(tx: &mut dyn Tx, id: GroupId, user: UserId) -> Result<(Group, UserT
 /// Checks that every one of `users` is an active member of `ws`; someone who is not is
 /// not found.
 pub fn require_members(tx: &mut dyn Tx, ws: WorkspaceId, users: &[UserId]) -> Result<()> {
-    for &u in users {
-        match tx.membership(ws, u)? {
-            Some(m) if !m.removed => {}
-            _ => return Err(Error::NotFound(NotFound::User)),
-        }
+    if users.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    let members: std::collections::HashSet<UserId> = tx.active_members(ws, users)?.into_iter().collect();
+    if users.iter().all(|u| members.contains(u)) { Ok(()) } else { Err(Error::NotFound(NotFound::User)) }
 }

@@ -1,6 +1,6 @@
 //! The emergency lane: channels where a post reaches its people at once, through
 //! do-not-disturb and off-hours, must be acknowledged, and goes to the admins if nobody
-//! does. Every use is visible to the whole team.
+//! does. Every use is visible to everyone who sees its channel.
 
 use super::{access, emit, schedules};
 use crate::error::{Error, NotFound, Result};
@@ -8,9 +8,11 @@ use crate::event::Audience;
 use crate::ids::*;
 use crate::model::*;
 use crate::payload::{Push, PushDelivery, PushItem};
+use crate::policy;
 use crate::schedule;
 use crate::store::Tx;
 use serde_json::json;
+use std::collections::HashSet;
 
 pub const LOG_LIMIT: i64 = 100;
 
@@ -100,22 +102,28 @@ pub fn raise(
     };
     e.id = tx.insert_emergency(&e)?;
     push_urgently(tx, ws.id, &e, &e.reached.clone(), now)?;
-    emit(tx, ws.id, "emergency_raised", Audience::workspace(), &e, now)?;
+    emit(tx, ws.id, "emergency_raised", Audience::channel(e.channel_id), &e, now)?;
     Ok(e)
 }
 
-/// The log: every use of the lane in the workspace, newest first. Every member sees it.
+/// The log: every use of the lane in the workspace's channels the actor can see, newest
+/// first.
 pub fn list(tx: &mut dyn Tx, actor: UserId, ws: WorkspaceId) -> Result<Vec<Emergency>> {
-    access::role_in(tx, ws, actor)?;
-    tx.emergencies(ws, LOG_LIMIT)
+    let role = access::role_in(tx, ws, actor)?;
+    let visible: HashSet<ChannelId> =
+        tx.channels_in(ws, actor)?.iter().filter(|c| policy::can_see_channel(role, c, actor)).map(|c| c.id).collect();
+    let mut log = tx.emergencies(ws, LOG_LIMIT)?;
+    log.retain(|e| visible.contains(&e.channel_id));
+    Ok(log)
 }
 
+/// Acknowledging takes sight of the emergency's channel; one out of sight is not found.
 pub fn ack(tx: &mut dyn Tx, actor: UserId, id: i64, now: i64) -> Result<Emergency> {
     let e = tx.emergency(id)?.ok_or(Error::NotFound(NotFound::Resource))?;
-    access::role_in(tx, e.workspace_id, actor).map_err(|_| Error::NotFound(NotFound::Resource))?;
+    access::channel(tx, e.channel_id, actor).map_err(|_| Error::NotFound(NotFound::Resource))?;
     if tx.ack_emergency(id, actor, now)? {
         let payload = json!({"id": id, "user_id": actor, "ts": now});
-        emit(tx, e.workspace_id, "emergency_acknowledged", Audience::workspace(), &payload, now)?;
+        emit(tx, e.workspace_id, "emergency_acknowledged", Audience::channel(e.channel_id), &payload, now)?;
     }
     tx.emergency(id)?.ok_or(Error::NotFound(NotFound::Resource))
 }
@@ -133,7 +141,7 @@ pub fn escalate_due(tx: &mut dyn Tx, now: i64) -> Result<usize> {
         push_urgently(tx, e.workspace_id, e, &to, now)?;
         tx.set_escalated(e.id, &to, now)?;
         let payload = json!({"id": e.id, "escalated_to": to, "ts": now});
-        emit(tx, e.workspace_id, "emergency_escalated", Audience::workspace(), &payload, now)?;
+        emit(tx, e.workspace_id, "emergency_escalated", Audience::channel(e.channel_id), &payload, now)?;
     }
     Ok(due.len())
 }

@@ -116,7 +116,7 @@ fn compose(tx: &mut dyn Tx, event: &Event, base_url: &str) -> Result<Option<NewM
     let token = unsubscribe_token(tx, user.id, draft.workspace_id)?;
     let email = draft.render(base_url, &token);
     Ok(Some(NewMail {
-        event_seq: event.seq,
+        event_seq: Some(event.seq),
         user: user.id,
         workspace: draft.workspace_id,
         to: user.email,
@@ -125,6 +125,7 @@ fn compose(tx: &mut dyn Tx, event: &Event, base_url: &str) -> Result<Option<NewM
         html: email.html(),
         unsubscribe_url: email.unsubscribe_url,
         created_ts: event.created_ts,
+        secret: false,
     }))
 }
 
@@ -184,7 +185,7 @@ fn gather(tx: &mut dyn Tx, event: &Event) -> Result<Option<Found>> {
     let comment_ids: Vec<CommentId> = wanted.iter().filter_map(|w| w.comment).collect();
     let comments = tx.comments_by_ids(&comment_ids)?.into_iter().map(|c| (c.id, c)).collect();
     // What they may still see: a thread is mailed only if its channel is visible to them now.
-    let role = tx.membership(ws, user_id)?.filter(|m| !m.removed).map(|m| m.user_type);
+    let role = tx.membership(ws, user_id)?.filter(|m| m.is_active()).map(|m| m.user_type);
     let mut channels = HashMap::new();
     let mut visible = Vec::new();
     for c in tx.channels_in(ws, user_id)? {

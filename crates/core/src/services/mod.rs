@@ -11,9 +11,11 @@ pub mod delivery;
 pub mod emergencies;
 pub mod groups;
 pub mod inbox;
+pub mod invitations;
 pub mod mail;
 pub mod notifications;
 pub mod notify;
+pub mod password_reset;
 pub mod reactions;
 pub mod rotations;
 pub mod schedules;
@@ -68,14 +70,9 @@ pub(crate) fn emit_member_change(
 }
 
 /// Keeps the first occurrence of each element.
-pub(crate) fn dedup<T: PartialEq + Copy>(items: impl IntoIterator<Item = T>) -> Vec<T> {
-    let mut out: Vec<T> = Vec::new();
-    for item in items {
-        if !out.contains(&item) {
-            out.push(item);
-        }
-    }
-    out
+pub(crate) fn dedup<T: Eq + std::hash::Hash + Copy>(items: impl IntoIterator<Item = T>) -> Vec<T> {
+    let mut seen = std::collections::HashSet::new();
+    items.into_iter().filter(|item| seen.insert(*item)).collect()
 }
 
 /// Page sizes: the default when absent, clamped to [1, max].

@@ -29,9 +29,10 @@ pub fn notified(
     post: &Post,
 ) -> Result<Vec<(UserId, NotifyReason)>> {
     let mut reasons: Vec<(UserId, NotifyReason)> = Vec::new();
+    let mut seen = std::collections::HashSet::from([post.author]);
     let mut add = |users: &[UserId], reason: NotifyReason| {
         for &u in users {
-            if u != post.author && !reasons.iter().any(|(v, _)| *v == u) {
+            if seen.insert(u) {
                 reasons.push((u, reason));
             }
         }
@@ -54,12 +55,14 @@ pub fn notified(
             }
         }
     }
-    // Only those who can see the channel: members, and non-guests of a public one.
+    // Only those who can see the channel: members (only active members of the workspace
+    // are: leaving it takes them out of its channels), and non-guests of a public one.
     let mut visible = Vec::with_capacity(reasons.len());
+    let members: std::collections::HashSet<UserId> = ch.user_ids.iter().copied().collect();
     for (u, reason) in reasons {
-        let sees = ch.user_ids.contains(&u)
+        let sees = members.contains(&u)
             || match tx.membership(ch.workspace_id, u)? {
-                Some(m) if !m.removed => policy::can_see_channel(m.user_type, ch, u),
+                Some(m) if m.is_active() => policy::can_see_channel(m.user_type, ch, u),
                 _ => false,
             };
         if sees {
@@ -86,11 +89,16 @@ pub fn deliver(
         None => (thread.creator, -1),
     };
     let users: Vec<UserId> = notified.iter().map(|(u, _)| *u).collect();
-    let muted = tx.muted_users(thread.id, &users, now)?;
+    let muted: std::collections::HashSet<UserId> = tx.muted_users(thread.id, &users, now)?.into_iter().collect();
+    let mentioned: std::collections::HashSet<UserId> = mentioned.iter().copied().collect();
     // Each person's level for this channel; an urgent post is the emergency lane's and
     // notifies whatever the level.
-    let levels = if urgent { Vec::new() } else { tx.channel_notification_levels(thread.channel_id, &users)? };
-    let level_of = |u: UserId| levels.iter().find(|(v, _)| *v == u).map_or(ChannelNotifications::All, |(_, l)| *l);
+    let levels: std::collections::HashMap<UserId, ChannelNotifications> = if urgent {
+        Default::default()
+    } else {
+        tx.channel_notification_levels(thread.channel_id, &users)?.into_iter().collect()
+    };
+    let level_of = |u: UserId| levels.get(&u).copied().unwrap_or_default();
     // The author takes part: the thread is (back) in their own inbox, already read.
     let mut touches = vec![Touch { user: author, bring_back: true, mention: None }];
     touches.extend(notified.iter().map(|&(u, _)| Touch {
@@ -131,9 +139,10 @@ fn cover(
     let Some(rotation) = tx.rotation(thread.channel_id)? else { return Ok(()) };
     let mut people: Vec<UserId> = notified.iter().map(|(u, _)| *u).collect();
     people.extend(rotation.user_ids.iter().copied());
-    let accounts = tx.users_with_schedules(&people)?;
+    let accounts: std::collections::HashMap<UserId, _> =
+        tx.users_with_schedules(&people)?.into_iter().map(|(a, stored)| (a.id, (a, stored))).collect();
     let available = |u: UserId| {
-        accounts.iter().find(|(a, _)| a.id == u).is_some_and(|(a, stored)| {
+        accounts.get(&u).is_some_and(|(a, stored)| {
             let s = super::schedules::effective_from(stored.clone(), a, now);
             crate::schedule::available(&s, a.away_mode.as_ref(), now)
         })

@@ -147,7 +147,8 @@ fn announce(tx: &mut dyn Tx, user: UserId, now: i64) -> Result<()> {
 pub const MAX_USERS: usize = 200;
 
 /// `availability/get`: for each person, their local time, whether they are working, until
-/// when they are in do-not-disturb or away, and when they will next be available.
+/// when they are in do-not-disturb or away, and when they will next be available. A person
+/// named twice is answered once: repeats would only multiply the work.
 pub fn availability(
     tx: &mut dyn Tx,
     actor: UserId,
@@ -159,15 +160,17 @@ pub fn availability(
     if users.len() > MAX_USERS {
         return Err(Error::invalid("user_ids", format!("at most {MAX_USERS} people at once")));
     }
-    let mut out = Vec::with_capacity(users.len());
-    for &u in users {
-        match tx.membership(ws, u)? {
-            Some(m) if !m.removed => {}
-            _ => return Err(Error::NotFound(NotFound::User)),
-        }
-        let user = tx.user(u)?.ok_or(Error::NotFound(NotFound::User))?;
-        let s = effective(tx, &user, now)?;
-        out.push(schedule::availability(u, &s, user.away_mode.as_ref(), now));
-    }
-    Ok(out)
+    let mut seen = std::collections::HashSet::new();
+    let users: Vec<UserId> = users.iter().copied().filter(|u| seen.insert(*u)).collect();
+    access::require_members(tx, ws, &users)?;
+    let mut loaded: std::collections::HashMap<UserId, (crate::model::User, Option<Schedule>)> =
+        tx.users_with_schedules(&users)?.into_iter().map(|(u, s)| (u.id, (u, s))).collect();
+    users
+        .iter()
+        .map(|id| {
+            let (user, stored) = loaded.remove(id).ok_or(Error::NotFound(NotFound::User))?;
+            let s = effective_from(stored, &user, now);
+            Ok(schedule::availability(*id, &s, user.away_mode.as_ref(), now))
+        })
+        .collect()
 }

@@ -198,18 +198,45 @@ fn matches_any(text: &str, words: &[String]) -> bool {
     words.iter().any(|w| lower.contains(w.as_str()))
 }
 
+/// How much Markdown around the first match a snippet reads: a long post costs no more to
+/// show than a short one.
+const SNIPPET_WINDOW: usize = 2_000;
+
+/// The byte offset in `text` of the first of `words` found in its lower-cased form (lower
+/// case can change a character's length, so the offset is mapped back character by character).
+fn first_match(text: &str, words: &[String]) -> Option<usize> {
+    let lower = text.to_lowercase();
+    let at = words.iter().filter_map(|w| lower.find(w.as_str())).min()?;
+    let mut lowered = 0;
+    for (i, c) in text.char_indices() {
+        if lowered >= at {
+            return Some(i);
+        }
+        lowered += c.to_lowercase().map(char::len_utf8).sum::<usize>();
+    }
+    Some(text.len())
+}
+
+/// The largest char boundary of `text` at or below `i`.
+fn floor_boundary(text: &str, i: usize) -> usize {
+    (0..=i.min(text.len())).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0)
+}
+
 /// A one-line preview of `text` that starts a little before the first query word.
 fn snippet_around(text: &str, words: &[String]) -> String {
-    let plain = text::plain_text(text);
-    let lower = plain.to_lowercase();
-    let first = words.iter().filter_map(|w| lower.find(w.as_str())).min().unwrap_or(0);
+    // Only Markdown near the first match is read: from a window before it to a window after.
+    let at = first_match(text, words).unwrap_or(0);
+    let from = floor_boundary(text, at.saturating_sub(SNIPPET_WINDOW));
+    let to = floor_boundary(text, at.saturating_add(SNIPPET_WINDOW));
+    let plain = text::plain_text(&text[from..to]);
+    let first = first_match(&plain, words).unwrap_or(0);
     // Start up to 40 characters before the match, on a word boundary.
-    let mut start = plain[..first.min(plain.len())].char_indices().rev().nth(40).map_or(0, |(i, _)| i);
+    let mut start = plain[..first].char_indices().rev().nth(40).map_or(0, |(i, _)| i);
     if start > 0 {
         start = plain[start..].find(' ').map_or(start, |s| start + s + 1);
     }
     let tail = text::cut(&plain[start..], SNIPPET_CHARS);
-    if start > 0 { format!("…{tail}") } else { tail }
+    if start > 0 || from > 0 { format!("…{tail}") } else { tail }
 }
 
 /// `search/thread`: the comments of one thread that match.
@@ -282,5 +309,23 @@ mod tests {
         assert!(s.starts_with('…'), "{s}");
         assert!(s.contains("budget decision"));
         assert_eq!(snippet_around("short text", &["zzz".into()]), "short text");
+    }
+
+    /// Lower case changes some characters' length (İ is 2 bytes, i̇ is 3): the match is
+    /// found where it is, without slicing inside a character.
+    #[test]
+    fn snippets_find_the_match_after_characters_that_grow_in_lower_case() {
+        let text = "İ".repeat(60) + " the budget decision" + &" and more".repeat(30);
+        let s = snippet_around(&text, &["budget".into()]);
+        assert!(s.contains("budget decision"), "{s}");
+    }
+
+    /// A match deep in a long post: the snippet reads a window around it, not the post.
+    #[test]
+    fn snippets_of_long_posts_read_a_window() {
+        let text = "[".repeat(400_000) + " the budget decision " + &"*a".repeat(100_000);
+        let s = snippet_around(&text, &["budget".into()]);
+        assert!(s.starts_with('…') && s.contains("the budget decision"), "{s}");
+        assert!(s.chars().count() <= SNIPPET_CHARS + 2, "{s}");
     }
 }

@@ -10,6 +10,7 @@ use crate::policy;
 use crate::store::{PostRef, ThreadQuery, ThreadState, Tx, search};
 use crate::text;
 use serde_json::Value;
+use std::collections::HashSet;
 
 pub const SNIPPET_CHARS: usize = 140;
 
@@ -92,23 +93,16 @@ pub(crate) fn mentions(
     groups: &[GroupId],
 ) -> Result<(Vec<UserId>, Vec<GroupId>)> {
     access::require_members(tx, ws, direct)?;
-    for &g in groups {
-        if tx.group(g)?.is_none_or(|group| group.workspace_id != ws) {
-            return Err(Error::NotFound(NotFound::Group));
-        }
+    if tx.groups_among(ws, groups)?.len() < dedup(groups.iter().copied()).len() {
+        return Err(Error::NotFound(NotFound::Group));
     }
-    let mut users = Vec::new();
-    for u in text::user_mentions(content) {
-        if tx.membership(ws, u)?.is_some_and(|m| !m.removed) {
-            users.push(u);
-        }
-    }
-    let mut written_groups = Vec::new();
-    for g in text::group_mentions(content) {
-        if tx.group(g)?.is_some_and(|group| group.workspace_id == ws) {
-            written_groups.push(g);
-        }
-    }
+    // One look-up for all the mentions a post writes, however many: they are read on the writer.
+    let written = text::user_mentions(content);
+    let members: HashSet<UserId> = tx.active_members(ws, &written)?.into_iter().collect();
+    let users: Vec<UserId> = written.into_iter().filter(|u| members.contains(u)).collect();
+    let written = text::group_mentions(content);
+    let known: HashSet<GroupId> = tx.groups_among(ws, &written)?.into_iter().collect();
+    let written_groups: Vec<GroupId> = written.into_iter().filter(|g| known.contains(g)).collect();
     Ok((
         dedup(users.into_iter().chain(direct.iter().copied())),
         dedup(written_groups.into_iter().chain(groups.iter().copied())),

@@ -1,9 +1,10 @@
 //! Members of a workspace and their roles.
 
-use super::{access, emit, emit_member_change, notify};
+use super::{access, emit, emit_member_change, invitations, notify};
 use crate::error::{Error, NotFound, Result};
 use crate::event::Audience;
 use crate::ids::*;
+use crate::input::Email;
 use crate::model::*;
 use crate::payload::Members;
 use crate::policy;
@@ -34,52 +35,51 @@ pub fn local_time(tx: &mut dyn Tx, actor: UserId, ws: WorkspaceId, user: UserId,
     Ok(ts.to_zoned(tz).strftime("%Y-%m-%d %H:%M:%S").to_string())
 }
 
-/// Adds an existing account to the workspace (or restores a removed member), joins them
-/// to the default channel and to `channel_ids`.
+/// A member with their local time and when they were last active, per platform.
+pub fn info(tx: &mut dyn Tx, actor: UserId, ws: WorkspaceId, user: UserId, now: i64) -> Result<WorkspaceUserInfo> {
+    let local_time = local_time(tx, actor, ws, user, now)?;
+    let member = get(tx, actor, ws, user)?;
+    let seen = tx.activity(user)?;
+    let at = |p: Platform| seen.iter().find(|(q, _)| *q == p).map_or(-1, |(_, ts)| *ts);
+    let latest = seen.iter().max_by_key(|(_, ts)| *ts).map(|&(p, ts)| LatestActivity(p, ts));
+    Ok(WorkspaceUserInfo {
+        is_active: tx.membership(ws, user)?.is_some_and(|m| m.is_active()),
+        latest_activity: latest,
+        activity: Activity {
+            desktop: at(Platform::Desktop),
+            mobile: at(Platform::Mobile),
+            api: at(Platform::Api),
+            email: -1,
+        },
+        local_time,
+        user: member,
+    })
+}
+
+/// `workspace_users/add`: invites `email` to the workspace (admins only). The person is a
+/// pending member until they accept (see `invitations`); the answer is the same whether the
+/// email has an account or not. An active member is left as they are.
+#[allow(clippy::too_many_arguments)]
 pub fn add(
     tx: &mut dyn Tx,
     actor: UserId,
     ws: WorkspaceId,
-    email: &str,
+    email: &Email,
+    name: Option<&str>,
     user_type: UserType,
     channel_ids: &[ChannelId],
+    links: &invitations::Links,
     now: i64,
-) -> Result<WorkspaceUser> {
+) -> Result<(WorkspaceUser, Option<String>)> {
     let (workspace, role) = access::workspace(tx, ws, actor)?;
     if !policy::can_administer_workspace(role) {
         return Err(Error::forbidden("only admins can add people to the workspace"));
     }
-    let user = tx.user_by_email(email)?.ok_or_else(|| {
-        Error::invalid("email", "no account has this email; create the account first (weft admin create-user)")
-    })?;
-    let mut channels = Vec::new();
-    for &id in channel_ids {
-        match tx.channel(id, actor)? {
-            Some(ch) if ch.workspace_id == ws && policy::can_see_channel(role, &ch, actor) => channels.push(ch),
-            _ => return Err(Error::NotFound(NotFound::Channel)),
-        }
-    }
-    // Everyone but guests joins the default channel.
-    let general = match workspace.default_channel {
-        Some(id) if user_type != UserType::Guest => tx.channel(id, actor)?,
-        _ => None,
-    };
-    if let Some(general) = general.filter(|g| !channels.iter().any(|c| c.id == g.id)) {
-        channels.push(general);
-    }
-    tx.put_membership(ws, user.id, Membership { user_type, removed: false }, now)?;
-    let wu = tx.workspace_user(ws, user.id)?.ok_or(Error::Internal("member vanished".into()))?;
-    emit(tx, ws, "workspace_user_added", Audience::workspace(), &wu, now)?;
-    notify::membership(tx, user.id, ws, None, NotifyReason::AddedToWorkspace, actor, now)?;
-    for ch in channels {
-        if !ch.user_ids.contains(&user.id) {
-            tx.add_channel_members(ch.id, &[user.id])?;
-            emit_member_change(tx, ws, Members::Channel(ch.id), user.id, true, now)?;
-        }
-    }
-    Ok(wu)
+    invitations::check_channels(tx, actor, role, ws, channel_ids)?;
+    invitations::invite(tx, actor, &workspace, email, name, user_type, channel_ids, links, now)
 }
 
+/// Changes a member's role (a pending member's too). The workspace always keeps an admin.
 pub fn update(
     tx: &mut dyn Tx,
     actor: UserId,
@@ -96,32 +96,82 @@ pub fn update(
         Some(m) if !m.removed => m,
         _ => return Err(Error::NotFound(NotFound::User)),
     };
-    if current.user_type == UserType::Admin && user_type != UserType::Admin && tx.admin_count(ws)? <= 1 {
+    if loses_last_admin(tx, ws, current, user_type)? {
         return Err(Error::LastAdmin);
     }
-    tx.put_membership(ws, user, Membership { user_type, removed: false }, now)?;
+    tx.put_membership(ws, user, Membership { user_type, ..current }, now)?;
     let wu = tx.workspace_user(ws, user)?.ok_or(Error::NotFound(NotFound::User))?;
     emit(tx, ws, "workspace_user_updated", Audience::workspace(), &wu, now)?;
     Ok(wu)
 }
 
-/// Removes a member: admins remove anyone, anyone may leave. The last admin cannot go.
+/// The one last-admin rule: a change that takes `current` from being an active admin to
+/// anything else (`to`: the new role; None: removed) is refused if they are the last one.
+fn loses_last_admin(
+    tx: &mut dyn Tx,
+    ws: WorkspaceId,
+    current: Membership,
+    to: impl Into<Option<UserType>>,
+) -> Result<bool> {
+    let stays_admin = to.into() == Some(UserType::Admin);
+    Ok(current.is_active() && current.user_type == UserType::Admin && !stays_admin && tx.admin_count(ws)? <= 1)
+}
+
+/// Removes a member, or cancels a pending invitation: admins remove anyone, anyone may
+/// leave (or decline). The last admin cannot go. The person also leaves every channel,
+/// conversation and group of the workspace, and what was held for them is dropped.
 pub fn remove(tx: &mut dyn Tx, actor: UserId, ws: WorkspaceId, user: UserId, now: i64) -> Result<()> {
-    let role = access::role_in(tx, ws, actor)?;
-    if user != actor && !policy::can_administer_workspace(role) {
-        return Err(Error::forbidden("only admins can remove other people"));
+    let current = tx.membership(ws, user)?;
+    // A pending member may decline their own invitation.
+    let declining = user == actor && current.is_some_and(|m| m.pending && !m.removed);
+    if !declining {
+        let role = access::role_in(tx, ws, actor)?;
+        if user != actor && !policy::can_administer_workspace(role) {
+            return Err(Error::forbidden("only admins can remove other people"));
+        }
     }
-    let current = match tx.membership(ws, user)? {
+    let current = match current {
         Some(m) if !m.removed => m,
         _ => return Err(Error::NotFound(NotFound::User)),
     };
-    if current.user_type == UserType::Admin && tx.admin_count(ws)? <= 1 {
+    if loses_last_admin(tx, ws, current, None)? {
         return Err(Error::LastAdmin);
     }
-    tx.put_membership(ws, user, Membership { user_type: current.user_type, removed: true }, now)?;
+    tx.put_membership(ws, user, Membership { user_type: current.user_type, removed: true, pending: false }, now)?;
+    tx.delete_invitations_of(ws, user)?;
+    tx.set_invited_name(ws, user, None)?;
     let wu = tx.workspace_user(ws, user)?.ok_or(Error::NotFound(NotFound::User))?;
     let audience = Audience::workspace().and_user(user);
     emit(tx, ws, "workspace_user_removed", audience, &wu, now)?;
-    notify::membership(tx, user, ws, None, NotifyReason::RemovedFromWorkspace, actor, now)?;
+    if current.is_active() {
+        notify::membership(tx, user, ws, None, NotifyReason::RemovedFromWorkspace, actor, now)?;
+    }
+    // Last: nothing more is pushed to them from this workspace, that notice included.
+    leave_everything(tx, ws, user, now)
+}
+
+/// Takes someone who left the workspace out of its channels, conversations and groups
+/// (with the events others' clients follow), and drops the pushes held for them there.
+fn leave_everything(tx: &mut dyn Tx, ws: WorkspaceId, user: UserId, now: i64) -> Result<()> {
+    for ch in tx.channels_in(ws, user)? {
+        if ch.user_ids.contains(&user) {
+            tx.remove_channel_members(ch.id, &[user])?;
+            emit_member_change(tx, ws, Members::Channel(ch.id), user, false, now)?;
+        }
+    }
+    for c in tx.conversations_of(ws, user)? {
+        tx.remove_conversation_members(c.id, &[user])?;
+        emit_member_change(tx, ws, Members::Conversation(c.id), user, false, now)?;
+    }
+    for g in tx.groups_in(ws)? {
+        if g.user_ids.contains(&user) {
+            tx.remove_group_members(g.id, &[user])?;
+            emit_member_change(tx, ws, Members::Group(g.id), user, false, now)?;
+        }
+    }
+    let held: Vec<i64> = tx.pending_pushes_of(user)?.into_iter().filter(|p| p.workspace == ws).map(|p| p.id).collect();
+    if !held.is_empty() {
+        tx.finish_pushes(&held, "dropped", now)?;
+    }
     Ok(())
 }

@@ -18,7 +18,7 @@ pub const MAX_ESCALATION_MINUTES: i64 = 24 * 60;
 
 pub fn add(tx: &mut dyn Tx, actor: UserId, name: String, color: Option<i64>, now: i64) -> Result<Workspace> {
     let id = tx.insert_workspace(&name, color, actor, now)?;
-    tx.put_membership(id, actor, Membership { user_type: UserType::Admin, removed: false }, now)?;
+    tx.put_membership(id, actor, Membership::active(UserType::Admin), now)?;
     let general = tx.insert_channel(&NewChannel {
         workspace_id: id,
         name: DEFAULT_CHANNEL_NAME.to_string(),

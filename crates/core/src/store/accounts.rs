@@ -28,4 +28,14 @@ pub trait Accounts {
     fn user_by_token(&mut self, token_hash: &str) -> Result<Option<User>>;
     fn delete_token(&mut self, token_hash: &str) -> Result<()>;
     fn delete_tokens_of(&mut self, user: UserId) -> Result<()>;
+    /// Notes that the person was active on a platform (`users/heartbeat`) at `ts`.
+    fn record_activity(&mut self, user: UserId, platform: Platform, ts: i64) -> Result<()>;
+    /// When the person was last active on each platform they used.
+    fn activity(&mut self, user: UserId) -> Result<Vec<(Platform, i64)>>;
+    fn insert_password_reset(&mut self, user: UserId, code_hash: &str, now: i64, expires_ts: i64) -> Result<()>;
+    /// The account a reset code was made for and when it expires.
+    fn password_reset(&mut self, code_hash: &str) -> Result<Option<(UserId, i64)>>;
+    /// The same, and the code is used up.
+    fn take_password_reset(&mut self, code_hash: &str) -> Result<Option<(UserId, i64)>>;
+    fn delete_password_resets_of(&mut self, user: UserId) -> Result<()>;
 }

@@ -6,8 +6,9 @@ use crate::ids::*;
 /// An email to write to the outbox: the rendering of one `push` event.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewMail {
-    /// The push it carries: an email per push, never two.
-    pub event_seq: i64,
+    /// The push it carries: an email per push, never two. None: an account email
+    /// (invitation, password reset).
+    pub event_seq: Option<i64>,
     pub user: UserId,
     pub workspace: WorkspaceId,
     pub to: String,
@@ -16,13 +17,15 @@ pub struct NewMail {
     pub html: String,
     pub unsubscribe_url: String,
     pub created_ts: i64,
+    /// The body holds a code (an invitation, a reset): blanked once sent.
+    pub secret: bool,
 }
 
 /// An email taken from the outbox to be sent now.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutboxMail {
     pub id: i64,
-    pub event_seq: i64,
+    pub event_seq: Option<i64>,
     pub to: String,
     pub subject: String,
     pub text: String,

@@ -15,6 +15,7 @@ pub mod inbox;
 pub mod mail;
 pub mod notifications;
 pub mod posts;
+pub mod retention;
 pub mod schedules;
 pub mod search;
 pub mod workspaces;
@@ -30,6 +31,7 @@ pub use inbox::*;
 pub use mail::*;
 pub use notifications::*;
 pub use posts::*;
+pub use retention::*;
 pub use schedules::*;
 pub use search::*;
 pub use workspaces::*;
@@ -130,5 +132,6 @@ tx_of_areas!(
     Mail,
     Events,
     Idempotency,
+    Retention,
     Attachments,
 );

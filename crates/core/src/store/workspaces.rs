@@ -8,6 +8,44 @@ use crate::model::*;
 pub struct Membership {
     pub user_type: UserType,
     pub removed: bool,
+    /// Invited, not accepted yet: not a member for any purpose but the list of members.
+    pub pending: bool,
+}
+
+impl Membership {
+    pub fn active(user_type: UserType) -> Self {
+        Membership { user_type, removed: false, pending: false }
+    }
+
+    /// A member who may read and act in the workspace.
+    pub fn is_active(&self) -> bool {
+        !self.removed && !self.pending
+    }
+}
+
+/// A personal invitation (`user_id` set, used once) or a reusable join link (`user_id`
+/// None). Its code is stored only as a hash.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invitation {
+    pub id: i64,
+    pub workspace_id: WorkspaceId,
+    pub user_id: Option<UserId>,
+    pub inviter: UserId,
+    pub user_type: UserType,
+    pub channel_ids: Vec<ChannelId>,
+    pub created_ts: i64,
+    pub expires_ts: i64,
+    /// None: no limit.
+    pub max_uses: Option<i64>,
+    pub uses: i64,
+    pub revoked: bool,
+}
+
+impl Invitation {
+    /// Whether the code still lets someone in at `now`.
+    pub fn usable(&self, now: i64) -> bool {
+        !self.revoked && now < self.expires_ts && self.max_uses.is_none_or(|m| self.uses < m)
+    }
 }
 
 /// Workspaces, their members (role, removed), and the groups of members posts can notify.
@@ -18,14 +56,38 @@ pub trait Workspaces {
     fn update_workspace(&mut self, ws: &Workspace) -> Result<()>;
     fn delete_workspace(&mut self, id: WorkspaceId) -> Result<()>;
     fn membership(&mut self, ws: WorkspaceId, user: UserId) -> Result<Option<Membership>>;
+    /// Those of `users` who are members of `ws` (not removed), whatever the list's length,
+    /// in a few statements.
+    fn active_members(&mut self, ws: WorkspaceId, users: &[UserId]) -> Result<Vec<UserId>>;
     fn workspace_users(&mut self, ws: WorkspaceId) -> Result<Vec<WorkspaceUser>>;
     fn workspace_user(&mut self, ws: WorkspaceId, user: UserId) -> Result<Option<WorkspaceUser>>;
     fn put_membership(&mut self, ws: WorkspaceId, user: UserId, m: Membership, now: i64) -> Result<()>;
+    /// Active admins (not removed, not pending).
     fn admin_count(&mut self, ws: WorkspaceId) -> Result<i64>;
+    /// Whether `user` is an admin of at least one workspace.
+    fn is_admin_anywhere(&mut self, user: UserId) -> Result<bool>;
+    /// What the inviter called a pending member (None: clear it on acceptance).
+    fn set_invited_name(&mut self, ws: WorkspaceId, user: UserId, name: Option<&str>) -> Result<()>;
+
+    // invitations and join links
+    fn insert_invitation(&mut self, inv: &Invitation, code_hash: &str) -> Result<i64>;
+    fn invitation(&mut self, id: i64) -> Result<Option<Invitation>>;
+    fn invitation_by_code(&mut self, code_hash: &str) -> Result<Option<Invitation>>;
+    /// The newest personal invitation of a person to a workspace.
+    fn personal_invitation(&mut self, ws: WorkspaceId, user: UserId) -> Result<Option<Invitation>>;
+    /// The workspace's join links, newest first.
+    fn join_links(&mut self, ws: WorkspaceId) -> Result<Vec<Invitation>>;
+    /// Counts one use if the invitation is not revoked and has uses left; false otherwise.
+    fn use_invitation(&mut self, id: i64) -> Result<bool>;
+    fn revoke_invitation(&mut self, id: i64) -> Result<()>;
+    /// Removes a person's personal invitations to a workspace (their links stop working).
+    fn delete_invitations_of(&mut self, ws: WorkspaceId, user: UserId) -> Result<()>;
 
     // groups
     fn insert_group(&mut self, ws: WorkspaceId, name: &str, description: &str, color: Option<i64>) -> Result<GroupId>;
     fn group(&mut self, id: GroupId) -> Result<Option<Group>>;
+    /// Those of `groups` that are groups of `ws`, in a few statements.
+    fn groups_among(&mut self, ws: WorkspaceId, groups: &[GroupId]) -> Result<Vec<GroupId>>;
     fn groups_in(&mut self, ws: WorkspaceId) -> Result<Vec<Group>>;
     fn update_group(&mut self, g: &Group) -> Result<()>;
     fn delete_group(&mut self, id: GroupId) -> Result<()>;

@@ -668,3 +668,133 @@ impl<A: schemars::JsonSchema, B: schemars::JsonSchema> schemars::JsonSchema for 
         schemars::Schema::try_from(merged).expect("an object schema")
     }
 }
+
+/// Parameter parsing and decoding never panic, whatever a client sends: any query string,
+/// content type and body, decoded into endpoints' input types. `WEFT_FUZZ_CASES` runs more
+/// cases (docs/fuzzing.md).
+#[cfg(test)]
+mod fuzz {
+    use super::super::handlers;
+    use super::super::params::parse;
+    use super::*;
+    use proptest::prelude::*;
+
+    fn cases() -> u32 {
+        std::env::var("WEFT_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64)
+    }
+
+    /// Text made of what parameters are made of: names, numbers, separators, JSON.
+    fn paramish() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            prop::sample::select(vec![
+                "workspace_id",
+                "user_ids",
+                "id",
+                "ids",
+                "timezone",
+                "working_hours",
+                "dnd",
+                "dnd_ranges",
+                "content",
+                "title",
+                "channel_id",
+                "weekday",
+                "start",
+                "end",
+                "from_ts",
+                "to_ts",
+                "delivery",
+                "focus_minutes",
+                "=",
+                "&",
+                ",",
+                "[",
+                "]",
+                "{",
+                "}",
+                ":",
+                "\"",
+                "%",
+                "%2C",
+                "%5B",
+                "+",
+                "1",
+                "0",
+                "-1",
+                "99999999999999999999",
+                "null",
+                "true",
+                "yes",
+                "09:00",
+                "24:00",
+                "Europe/Lisbon",
+                "\\u0000",
+            ])
+            .prop_map(String::from),
+            "[a-z0-9_]{1,6}",
+            any::<char>().prop_map(String::from),
+        ];
+        prop::collection::vec(piece, 0..80).prop_map(|v| v.concat())
+    }
+
+    fn json_body() -> impl Strategy<Value = String> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+            paramish().prop_map(Value::from),
+        ];
+        let value = leaf.prop_recursive(4, 32, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                prop::collection::btree_map(paramish(), inner, 0..6)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        });
+        let keys = prop::sample::select(vec![
+            "workspace_id",
+            "user_ids",
+            "timezone",
+            "working_hours",
+            "dnd",
+            "dnd_ranges",
+            "delivery",
+            "focus_minutes",
+            "channel_id",
+            "title",
+            "content",
+            "recipients",
+            "attachments",
+        ]);
+        prop::collection::btree_map(keys, value, 0..8)
+            .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect()).to_string())
+    }
+
+    fn decode_all(query: Option<&str>, ct: Option<&str>, body: &[u8]) {
+        let Ok(params) = parse(query, ct, body) else { return };
+        let _ = decode_params::<handlers::schedules::Update>(params.clone());
+        let _ = decode_params::<handlers::schedules::AvailabilityOf>(params.clone());
+        let _ = decode_params::<handlers::threads::NewThread>(params);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+
+        #[test]
+        fn query_strings_and_forms_never_panic(query in paramish(), body in paramish(), form in any::<bool>()) {
+            let ct = form.then_some("application/x-www-form-urlencoded");
+            decode_all(Some(&query), ct, body.as_bytes());
+        }
+
+        #[test]
+        fn json_bodies_never_panic(query in paramish(), body in json_body()) {
+            decode_all(Some(&query), Some("application/json"), body.as_bytes());
+        }
+
+        #[test]
+        fn any_bytes_never_panic(body in prop::collection::vec(any::<u8>(), 0..200), ct in prop::option::of("[a-z/+-]{0,30}")) {
+            decode_all(None, ct.as_deref(), &body);
+        }
+    }
+}

@@ -65,8 +65,12 @@ fn new_uuid() -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-/// The JSON body and status of an error. Internal errors are logged with their cause and
-/// answered opaquely.
+/// What a client is told when storage is unavailable: the cause (a driver's message, a
+/// host name) goes to the log only.
+pub const UNAVAILABLE: &str = "Weft is temporarily unavailable; try again shortly";
+
+/// The JSON body and status of an error. Internal errors and unavailable storage are logged
+/// with their cause and answered opaquely.
 pub fn error_body(e: &Error) -> (StatusCode, serde_json::Value) {
     let (status, code) = status_and_code(e);
     let uuid = new_uuid();
@@ -74,6 +78,10 @@ pub fn error_body(e: &Error) -> (StatusCode, serde_json::Value) {
         Error::Internal(cause) => {
             tracing::error!(error_uuid = %uuid, %cause, "internal error");
             "Internal error".to_string()
+        }
+        Error::Unavailable(cause) => {
+            tracing::warn!(error_uuid = %uuid, %cause, "unavailable");
+            UNAVAILABLE.to_string()
         }
         other => other.to_string(),
     };

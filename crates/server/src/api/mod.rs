@@ -237,7 +237,9 @@ impl Cx {
     }
 
     /// Runs one write transaction and answers its result as JSON. A retried request with
-    /// the same idempotency key gets the stored answer instead of a second write.
+    /// the same idempotency key gets the stored answer instead of a second write — unless
+    /// the answer carries a secret (`carries_secret`), which is never stored: such writes
+    /// (a new token) end the caller's session, so a retry is refused as signed out anyway.
     pub async fn write<T, F>(&self, f: F) -> Result<Stored<T>>
     where
         T: Serialize + Send + 'static,
@@ -256,7 +258,9 @@ impl Cx {
                 }
                 let out = f(tx)?;
                 let value = serde_json::to_value(&out).map_err(|e| Error::Internal(e.to_string()))?;
-                if let (Some(key), Some(user)) = (&key, user) {
+                if let (Some(key), Some(user)) = (&key, user)
+                    && !carries_secret(&value)
+                {
                     tx.save_idempotent_response(user, key, &value, now)?;
                 }
                 Ok(value)
@@ -266,7 +270,12 @@ impl Cx {
     }
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+/// Whether an answer holds a secret that must not be stored: a signed-in user's `token`.
+fn carries_secret(answer: &Value) -> bool {
+    answer.get("token").is_some_and(|t| !t.is_null())
+}
+
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = v.split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then_some(token.trim())

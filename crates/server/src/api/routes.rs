@@ -28,8 +28,32 @@ pub fn endpoints() -> Vec<Endpoint> {
         e(Post, "users/update_password", "Set a new password; signs out other sessions", users::update_password),
         e(Post, "users/invalidate_token", "Replace the token in use with a new one", users::invalidate_token),
         e(Post, "users/validate_token", "Check that a token is valid", users::validate_token).public(),
-        e(Post, "users/heartbeat", "Accepted for compatibility; Weft shows no presence", users::heartbeat),
-        e(Post, "users/reset_presence", "Accepted for compatibility; Weft shows no presence", users::heartbeat),
+        e(
+            Post,
+            "users/reset_password",
+            "Email a single-use link to set a new password (the same answer for any email)",
+            users::reset_password,
+        )
+        .public(),
+        e(
+            Post,
+            "users/set_password",
+            "Set a new password with a reset code; signs out every session, answers the user with a new token",
+            users::set_password,
+        )
+        .public(),
+        e(
+            Post,
+            "users/heartbeat",
+            "The client is in use: records when, per platform (no live presence)",
+            users::heartbeat,
+        ),
+        e(
+            Post,
+            "users/reset_presence",
+            "Accepted for compatibility; Weft shows no live presence",
+            users::reset_presence,
+        ),
         // workspaces
         e(Get, "workspaces/get", "The signed-in user's workspaces", workspaces::get),
         e(Get, "workspaces/getone", "One workspace", workspaces::getone),
@@ -49,9 +73,50 @@ pub fn endpoints() -> Vec<Endpoint> {
             "A member's local time as YYYY-MM-DD HH:MM:SS",
             workspace_users::get_local_time,
         ),
-        e(Post, "workspace_users/add", "Add an existing account to the workspace (admins)", workspace_users::add),
+        e(
+            Get,
+            "workspace_users/get_info",
+            "A member with their local time and when they were last active, per platform",
+            workspace_users::get_info,
+        ),
+        e(
+            Post,
+            "workspace_users/add",
+            "Invite someone by email (admins): a pending member until they accept",
+            workspace_users::add,
+        ),
+        e(
+            Post,
+            "workspace_users/resend_invite",
+            "A fresh invitation link for a pending member; the old one stops working (admins)",
+            workspace_users::resend_invite,
+        ),
+        e(
+            Post,
+            "workspace_users/accept_invite",
+            "Accept the caller's pending invitation to the workspace",
+            workspace_users::accept_invite,
+        )
+        .extension(),
         e(Post, "workspace_users/update", "Change a member's role (admins)", workspace_users::update),
         e(Post, "workspace_users/remove", "Remove a member (admins), or leave", workspace_users::remove),
+        // join links
+        e(
+            Post,
+            "join_links/add",
+            "Make a reusable join link with an expiry and a use limit (admins); the answer holds its URL",
+            invitations::add,
+        )
+        .extension(),
+        e(Get, "join_links/get", "The workspace's join links, without their URLs (admins)", invitations::get)
+            .extension(),
+        e(Post, "join_links/revoke", "Revoke a join link (admins)", invitations::revoke).extension(),
+        e(
+            Post,
+            "url_join/join_workspace",
+            "Join the workspace of a join link (or accept an invitation) as the caller",
+            invitations::join_workspace,
+        ),
         // channels
         e(Get, "channels/get", "The channels the user can see", channels::get),
         e(Get, "channels/getone", "One channel", channels::getone),

@@ -1,8 +1,9 @@
 //! The browser surface: the web app's page and files, the plain pages that work without
-//! scripts (setup, sign-in), and the security headers every response carries. The web app
+//! scripts (setup, sign-in, invitations, password reset), and the security headers every response carries. The web app
 //! itself (`web/` at the repository's root) is a client of the API and the event stream;
 //! nothing here renders API objects.
 
+pub mod accounts;
 pub mod assets;
 pub mod pages;
 pub mod session;
@@ -48,6 +49,10 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/setup", get(pages::setup_form).post(pages::setup))
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", post(pages::logout))
+        .route("/invite/{code}", get(accounts::invite_form).post(accounts::invite))
+        .route("/join/{code}", get(accounts::join_form).post(accounts::join))
+        .route("/reset-password", get(accounts::reset_request_form).post(accounts::reset_request))
+        .route("/reset-password/{code}", get(accounts::new_password_form).post(accounts::new_password))
         .route("/dev/reload", get(dev_reload))
 }
 
@@ -75,7 +80,9 @@ async fn shell(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Res
         Ok(false) => return Redirect::to("/setup").into_response(),
         Ok(true) => {}
         Err(e) => {
-            return pages::message(&app, StatusCode::SERVICE_UNAVAILABLE, "Weft is unavailable", &e.to_string());
+            tracing::warn!(error = %e, "the app's page is unavailable");
+            let said = crate::api::error::UNAVAILABLE;
+            return pages::message(&app, StatusCode::SERVICE_UNAVAILABLE, "Weft is unavailable", said);
         }
     }
     let session = match session::cookie_token(&headers) {

@@ -35,11 +35,11 @@ pub fn message(app: &App, status: StatusCode, title: &str, text: &str) -> Respon
     page(app, status, title, &format!("<h1>{}</h1><p>{}</p>", escape(title), escape(text)))
 }
 
-fn error_box(error: Option<&str>) -> String {
+pub(crate) fn error_box(error: Option<&str>) -> String {
     error.map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", escape(e))).unwrap_or_default()
 }
 
-fn field(label: &str, name: &str, kind: &str, value: &str, extra: &str) -> String {
+pub(crate) fn field(label: &str, name: &str, kind: &str, value: &str, extra: &str) -> String {
     format!(
         "<label for=\"{name}\">{label}</label><input id=\"{name}\" name=\"{name}\" type=\"{kind}\" \
          value=\"{value}\" required {extra}>",
@@ -60,11 +60,11 @@ pub async fn has_accounts(app: &App) -> Result<bool> {
     Ok(count > 0)
 }
 
-fn https(app: &App) -> bool {
+pub(crate) fn https(app: &App) -> bool {
     app.base_url.starts_with("https://")
 }
 
-fn refused_cross_site(app: &App) -> Response {
+pub(crate) fn refused_cross_site(app: &App) -> Response {
     message(
         app,
         StatusCode::FORBIDDEN,
@@ -73,13 +73,13 @@ fn refused_cross_site(app: &App) -> Response {
     )
 }
 
-fn internal(app: &App, e: &Error) -> Response {
+pub(crate) fn internal(app: &App, e: &Error) -> Response {
     tracing::error!(error = %e, "page failed");
     message(app, StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "Weft could not do that. Try again.")
 }
 
 /// Signed in: a new session cookie, then on to `to`.
-fn signed_in(app: &App, token: &str, to: &str) -> Response {
+pub(crate) fn signed_in(app: &App, token: &str, to: &str) -> Response {
     let mut response = Redirect::to(to).into_response();
     response.headers_mut().insert(header::SET_COOKIE, session::set_cookie(token, https(app)));
     response
@@ -199,7 +199,7 @@ pub async fn setup(State(app): State<Arc<App>>, headers: HeaderMap, form: axum::
 }
 
 /// An input error as a sentence for a person.
-fn plain_error(e: &Error) -> String {
+pub(crate) fn plain_error(e: &Error) -> String {
     match e {
         Error::InvalidArgument { name, reason } => {
             let field = match name.as_str() {
@@ -241,7 +241,8 @@ fn login_page(app: &App, status: StatusCode, email: &str, next: Option<&str>, er
     let body = format!(
         "<h1>Sign in to Weft</h1>{error}<form method=\"post\" action=\"/login\">\
          <input type=\"hidden\" name=\"next\" value=\"{next}\">{email}{password}\
-         <button type=\"submit\">Sign in</button></form>",
+         <button type=\"submit\">Sign in</button></form>\
+         <p class=\"alt\"><a href=\"/reset-password\">Forgot your password?</a></p>",
         error = error_box(error),
         next = escape(next),
         email = field("Email", "email", "email", email, "autocomplete=\"username\" autofocus"),

@@ -494,3 +494,80 @@ both_backends! {
         t.app.stop().await;
     }
 }
+
+both_backends! {
+    async fn heartbeats_record_when_someone_was_last_active_for_get_info(b: Backend) {
+        let t = Team::on(b).await;
+        let info = t.ana.get("workspace_users/get_info", json!({"id": t.ws, "user_id": t.bo_id})).await.unwrap();
+        assert_eq!(info["activity"], json!({"desktop": -1, "mobile": -1, "api": -1, "email": -1}), "never active");
+        assert!(info.get("latest_activity").is_none());
+        assert_eq!((info["is_active"].as_bool(), info["user"]["id"].as_i64()), (Some(true), Some(t.bo_id)));
+        assert_eq!(info["local_time"], t.ana.get("workspace_users/get_local_time", json!({"id": t.ws, "user_id": t.bo_id})).await.unwrap());
+
+        t.bo.post("users/heartbeat", json!({"workspace_id": t.ws, "platform": "desktop"})).await.unwrap();
+        t.app.clock.advance_secs(600);
+        t.bo.post("users/heartbeat", json!({"platform": "mobile"})).await.unwrap();
+        let info = t.ana.get("workspace_users/get_info", json!({"id": t.ws, "user_id": t.bo_id})).await.unwrap();
+        assert_eq!(info["activity"]["desktop"], START);
+        assert_eq!(info["activity"]["mobile"], START + 600);
+        assert_eq!(info["latest_activity"], json!(["mobile", START + 600]));
+        // Kept to the minute: a heartbeat 30 s later changes nothing.
+        t.app.clock.advance_secs(30);
+        t.bo.post("users/heartbeat", json!({"platform": "mobile"})).await.unwrap();
+        let info = t.ana.get("workspace_users/get_info", json!({"id": t.ws, "user_id": t.bo_id})).await.unwrap();
+        assert_eq!(info["activity"]["mobile"], START + 600);
+        let err = t.bo.post("users/heartbeat", json!({"platform": "fax"})).await.unwrap_err();
+        assert_eq!(err.status, 400);
+
+        // A removed member is not active; someone outside the workspace sees nothing.
+        t.ana.post("workspace_users/remove", json!({"id": t.ws, "user_id": t.bo_id})).await.unwrap();
+        let info = t.ana.get("workspace_users/get_info", json!({"id": t.ws, "user_id": t.bo_id})).await.unwrap();
+        assert_eq!(info["is_active"], false);
+        let err = t.bo.get("workspace_users/get_info", json!({"id": t.ws, "user_id": t.ana_id})).await.unwrap_err();
+        assert_eq!(err.status, 404, "{err}");
+        t.app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_page_of_large_posts_stays_under_the_byte_limit_and_the_next_page_has_the_rest() {
+    use weft::api::handlers::MAX_PAGE_BYTES;
+    let t = Team::on(Backend::Sqlite).await;
+    let content = "lorem ipsum ".repeat(weft_core::input::MAX_CONTENT_LEN / 12);
+    let n = MAX_PAGE_BYTES / content.len() + 2;
+    let mut made = Vec::new();
+    for i in 0..n {
+        made.push(t.ana.add_thread(t.general, &format!("Big {i}"), &content).await.unwrap().id.0);
+    }
+    let mut seen = Vec::new();
+    let mut params = json!({"channel_id": t.general, "limit": 500});
+    loop {
+        let page = t.ana.get("threads/get", params.clone()).await.unwrap();
+        let size = serde_json::to_vec(&page).unwrap().len();
+        let items = page.as_array().unwrap();
+        assert!(size <= MAX_PAGE_BYTES, "a page of {} threads is {size} bytes", items.len());
+        if items.is_empty() {
+            break;
+        }
+        seen.extend(items.iter().map(id));
+        params["before_id"] = json!(id(items.last().unwrap()));
+    }
+    assert!(seen.len() > 1, "pages hold several large threads");
+    made.reverse();
+    assert_eq!(seen, made, "newest first, each thread once");
+    t.app.stop().await;
+}
+
+#[tokio::test]
+async fn health_tells_the_version_to_admins_only() {
+    let t = Team::on(Backend::Sqlite).await;
+    let url = format!("{}/health", t.app.base);
+    let anonymous = reqwest::Client::new().get(&url).send().await.unwrap().json::<Value>().await.unwrap();
+    assert_eq!((&anonymous["status"], anonymous.get("version")), (&json!("ok"), None), "{anonymous}");
+    // Bo is a member, not an admin; Ana administers the team's workspace.
+    let (_, member) = t.bo.send(t.bo.http().get(&url)).await.unwrap();
+    assert_eq!(member.get("version"), None, "{member}");
+    let (status, admin) = t.ana.send(t.ana.http().get(&url)).await.unwrap();
+    assert_eq!((status, &admin["version"]), (200, &json!(env!("CARGO_PKG_VERSION"))), "{admin}");
+    t.app.stop().await;
+}

@@ -304,7 +304,7 @@ impl Fx {
     pub async fn new(backend: Backend) -> Fx {
         let t = Team::on_with(backend, |c| c.open_registration = true).await;
         let sam = t.app.account("Sam").await.id.0;
-        must(t.ana.add_member(t.ws, "sam@example.test", "USER").await, "add Sam");
+        t.app.join(&t.ana, t.ws, sam, "USER").await;
         let clients = [(Ana, t.ana.clone()), (Bo, t.bo.clone()), (Gus, t.gus.clone()), (Oz, t.oz.clone())];
         let mut fx = Fx {
             chans: [(Public, t.general), (Private, t.private), (Guests, t.guests)].into(),
@@ -517,7 +517,7 @@ impl Fx {
     pub async fn fresh_member(&self) -> (i64, String) {
         let name = self.uniq("Member");
         let user = self.t.app.account(&name).await;
-        must(self.client(Ana).add_member(self.ws(), &user.email, "USER").await, "add member");
+        self.t.app.join(&self.client(Ana), self.ws(), user.id.0, "USER").await;
         (user.id.0, user.email)
     }
 
@@ -551,12 +551,46 @@ impl Fx {
         id_of(&m)
     }
 
+    /// Someone new invited to the team's workspace, not accepted yet.
+    pub async fn fresh_invitee(&self) -> i64 {
+        let email = format!("{}@example.test", self.uniq("invitee"));
+        let wu = must(self.client(Ana).add_member(self.ws(), &email, "USER").await, "invite");
+        wu.id.0
+    }
+
+    /// A new workspace of Sam's (Ana, Bo, Gus and Oz are not in it), `invited` invited to it.
+    pub async fn sams_ws(&self, invited: Option<Actor>) -> i64 {
+        let sam = self.t.app.session(self.sam).await;
+        let ws = must(sam.add_workspace(&self.uniq("Sams")).await, "Sam's workspace").id.0;
+        if let Some(a) = invited.filter(|a| *a != Anon) {
+            must(sam.add_member(ws, &a.email(), "USER").await, "invite");
+        }
+        ws
+    }
+
+    /// A new join link of `ws`, made by `admin` (its answer, with the URL).
+    pub async fn join_link(&self, admin: Client, ws: i64) -> Value {
+        must(admin.post("join_links/add", json!({"workspace_id": ws})).await, "join link")
+    }
+
+    /// A password-reset code of a new account.
+    pub async fn reset_code(&self) -> String {
+        let user = self.t.app.account(&self.uniq("Forgetful")).await;
+        let store = self.t.app.node().store.clone();
+        let now = weft_core::Clock::now(&*self.t.app.clock);
+        store
+            .write(move |tx| weft_core::services::password_reset::request(tx, &user.email, "http://x", false, now))
+            .await
+            .expect("reset code")
+            .expect("an account with a password")
+    }
+
     /// A new workspace of Ana's, with Bo as a member and Gus as a guest.
     pub async fn fresh_ws(&self) -> i64 {
         let ana = self.client(Ana);
         let ws = must(ana.add_workspace(&self.uniq("Ws")).await, "workspace").id.0;
-        must(ana.add_member(ws, &Bo.email(), "USER").await, "add Bo");
-        must(ana.add_member(ws, &Gus.email(), "GUEST").await, "add Gus");
+        self.t.app.join(&ana, ws, self.t.bo_id, "USER").await;
+        self.t.app.join(&ana, ws, self.t.gus_id, "GUEST").await;
         ws
     }
 
@@ -652,13 +686,26 @@ pub fn rows() -> Vec<Row> {
             &[(St::Ws, ANYONE)],
         ),
         row(
+            "users/reset_password",
+            b!(|fx, st, a| json!({"email": format!("{}@example.test", fx.uniq("nobody"))})),
+            &[(St::Ws, ANYONE)],
+        ),
+        row(
+            "users/set_password",
+            b!(|fx, st, a| {
+                let code = fx.reset_code().await;
+                json!({"reset_code": code, "new_password": "a new password"})
+            }),
+            &[(St::Ws, ANYONE)],
+        ),
+        row(
             "users/heartbeat",
-            b!(|fx, st, a| json!({"workspace_id": fx.ws(), "platform": "web"})),
+            b!(|fx, st, a| json!({"workspace_id": fx.ws(), "platform": "desktop"})),
             &[(St::Ws, SIGNED_IN)],
         ),
         row(
             "users/reset_presence",
-            b!(|fx, st, a| json!({"workspace_id": fx.ws(), "platform": "web"})),
+            b!(|fx, st, a| json!({"workspace_id": fx.ws(), "platform": "desktop"})),
             &[(St::Ws, SIGNED_IN)],
         ),
         // ---- workspaces ----
@@ -679,6 +726,7 @@ pub fn rows() -> Vec<Row> {
         row("workspace_users/getone", b!(|fx, st, a| json!({"id": fx.ws(), "user_id": fx.t.bo_id})), ws),
         row("workspace_users/get_by_email", b!(|fx, st, a| json!({"id": fx.ws(), "email": Bo.email()})), ws),
         row("workspace_users/get_local_time", b!(|fx, st, a| json!({"id": fx.ws(), "user_id": fx.t.bo_id})), ws),
+        row("workspace_users/get_info", b!(|fx, st, a| json!({"id": fx.ws(), "user_id": fx.t.bo_id})), ws),
         row(
             "workspace_users/add",
             b!(|fx, st, a| {
@@ -686,6 +734,21 @@ pub fn rows() -> Vec<Row> {
                 json!({"id": fx.ws(), "email": user.email, "user_type": "USER"})
             }),
             &[(St::Ws, ADMINS)],
+        ),
+        row(
+            "workspace_users/resend_invite",
+            b!(|fx, st, a| json!({"id": fx.ws(), "user_id": fx.fresh_invitee().await})),
+            &[(St::Ws, ADMINS)],
+        ),
+        row(
+            "workspace_users/accept_invite",
+            b!(|fx, st, a| match st {
+                // Sam's new workspace, the caller invited to it.
+                St::Ws => json!({"id": fx.sams_ws(Some(a)).await}),
+                // Not invited: nothing to accept.
+                _ => json!({"id": fx.sams_ws(None).await}),
+            }),
+            &[(St::Ws, SIGNED_IN), (St::Other("not invited"), [NF, NF, NF, NF, UA])],
         ),
         row(
             "workspace_users/update",
@@ -701,6 +764,24 @@ pub fn rows() -> Vec<Row> {
                 _ => json!({"id": fx.fresh_ws().await, "user_id": fx.uid(a)}),
             }),
             &[(St::Ws, ADMINS), (St::Other("leave"), [BR, OK, OK, NF, UA])],
+        ),
+        // ---- join links ----
+        row("join_links/add", b!(|fx, st, a| json!({"workspace_id": fx.ws(), "max_uses": 3})), &[(St::Ws, ADMINS)]),
+        row("join_links/get", b!(|fx, st, a| json!({"workspace_id": fx.ws()})), &[(St::Ws, ADMINS)]),
+        row(
+            "join_links/revoke",
+            b!(|fx, st, a| json!({"id": id_of(&fx.join_link(fx.client(Ana), fx.ws()).await)})),
+            &[(St::Ws, ADMINS)],
+        ),
+        row(
+            "url_join/join_workspace",
+            b!(|fx, st, a| {
+                let ws = fx.sams_ws(None).await;
+                let link = fx.join_link(fx.t.app.session(fx.sam).await, ws).await;
+                let code = link["url"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
+                json!({"url_invite_code": code})
+            }),
+            &[(St::Ws, SIGNED_IN)],
         ),
         // ---- channels ----
         row("channels/get", b!(|fx, st, a| json!({"workspace_id": fx.ws()})), ws),
@@ -1104,29 +1185,21 @@ pub fn rows() -> Vec<Row> {
         row(
             "emergencies/ack",
             b!(|fx, st, a| {
-                let log = must(fx.client(Ana).get("emergencies/get", json!({"workspace_id": fx.ws()})).await, "log");
-                let id = match log[0]["id"].as_i64() {
-                    Some(id) => id,
-                    None => {
-                        let ch = must(
-                            fx.client(Ana)
-                                .post(
-                                    "channels/add",
-                                    json!({"workspace_id": fx.ws(), "name": "sos", "public": true, "emergency": true}),
-                                )
-                                .await,
-                            "emergency channel",
-                        );
-                        let params = json!({"channel_id": ch["id"], "title": "Help", "content": "x", "urgent": true});
-                        must(fx.client(Ana).post("threads/add", params).await, "emergency");
-                        must(fx.client(Ana).get("emergencies/get", json!({"workspace_id": fx.ws()})).await, "log")[0]["id"]
-                            .as_i64()
-                            .unwrap()
-                    }
+                // A new emergency in a new emergency channel: public, or private with Gus.
+                let (public, users) = match st {
+                    St::In(Guests) => (false, vec![fx.t.gus_id]),
+                    _ => (true, vec![]),
                 };
-                json!({"id": id})
+                let params = json!({"workspace_id": fx.ws(), "name": fx.uniq("sos"), "public": public,
+                    "emergency": true, "user_ids": users});
+                let ch = must(fx.client(Ana).post("channels/add", params).await, "emergency channel");
+                let params = json!({"channel_id": ch["id"], "title": "Help", "content": "x", "urgent": true});
+                must(fx.client(Ana).post("threads/add", params).await, "emergency");
+                let log = must(fx.client(Ana).get("emergencies/get", json!({"workspace_id": fx.ws()})).await, "log");
+                json!({"id": log[0]["id"]})
             }),
-            ws,
+            // Acknowledging takes sight of the channel.
+            &[(St::In(Public), [OK, OK, NF, NF, UA]), (St::In(Guests), [OK, NF, OK, NF, UA])],
         ),
         // ---- rotations ----
         row(

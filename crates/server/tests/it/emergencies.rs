@@ -1,4 +1,5 @@
-//! The emergency lane: through do-not-disturb, acknowledged, escalated, visible to all.
+//! The emergency lane: through do-not-disturb, acknowledged, escalated, visible to everyone
+//! who sees its channel.
 
 use crate::helpers::*;
 use serde_json::{Value, json};
@@ -45,10 +46,13 @@ both_backends! {
         let got = urgent_pushes(&mut bo).await;
         assert_eq!(got.len(), 1, "{got:?}");
         assert_eq!(got[0]["items"][0]["thread_id"], th["id"]);
-        // The log, for every member — the guest too.
-        let log = t.gus.get("emergencies/get", json!({"workspace_id": t.ws})).await.unwrap();
+        // The log, for everyone who sees the channel.
+        let log = t.bo.get("emergencies/get", json!({"workspace_id": t.ws})).await.unwrap();
         assert_eq!((log[0]["raised_by"].as_i64(), &log[0]["reached"]), (Some(t.ana_id), &json!([t.bo_id])));
         let first = log[0]["id"].as_i64().unwrap();
+        // The guest does not see the channel: neither its emergencies nor how to acknowledge them.
+        assert_eq!(t.gus.get("emergencies/get", json!({"workspace_id": t.ws})).await.unwrap(), json!([]));
+        assert_eq!(t.gus.post("emergencies/ack", json!({"id": first})).await.unwrap_err().status, 404);
         // Bo acknowledges: it will not escalate.
         let acked = t.bo.post("emergencies/ack", json!({"id": first})).await.unwrap();
         assert_eq!(acked["acks"][0]["user_id"], t.bo_id);
@@ -66,6 +70,28 @@ both_backends! {
         assert_eq!(urgent_pushes(&mut ana).await.len(), 1, "escalated to the admins");
         let log = t.ana.get("emergencies/get", json!({"workspace_id": t.ws})).await.unwrap();
         assert_eq!((log[0]["escalated_to"].clone(), log[1]["escalated_to"].clone()), (json!([t.ana_id]), json!([])));
+        // A private emergency channel: only its members see its emergencies, on the log and
+        // on their streams.
+        let mut bo = t.bo.stream(t.ws, None).await.unwrap();
+        let mut gus = t.gus.stream(t.ws, None).await.unwrap();
+        let secret = t
+            .ana
+            .post("channels/add", json!({"workspace_id": t.ws, "name": "sec-incidents", "public": false, "emergency": true, "user_ids": [t.gus_id]}))
+            .await
+            .unwrap();
+        t.ana
+            .post("threads/add", json!({"channel_id": id(&secret), "title": "Breach", "content": "x", "recipients": [t.gus_id], "urgent": true}))
+            .await
+            .unwrap();
+        let raised = |events: Vec<weft_client::SseEvent>| events.into_iter().filter(|e| e.event == "emergency_raised").count();
+        assert_eq!(raised(gus.drain(Duration::from_millis(400)).await), 1);
+        assert_eq!(raised(bo.drain(Duration::from_millis(400)).await), 0, "Bo does not see the private channel");
+        let bo_log = t.bo.get("emergencies/get", json!({"workspace_id": t.ws})).await.unwrap();
+        assert!(bo_log.as_array().unwrap().iter().all(|e| e["channel_id"] != secret["id"]), "{bo_log}");
+        let gus_log = t.gus.get("emergencies/get", json!({"workspace_id": t.ws})).await.unwrap();
+        assert_eq!(gus_log.as_array().unwrap().len(), 1, "{gus_log}");
+        assert_eq!(t.bo.post("emergencies/ack", json!({"id": gus_log[0]["id"]})).await.unwrap_err().status, 404);
+        t.gus.post("emergencies/ack", json!({"id": gus_log[0]["id"]})).await.unwrap();
         // Outsiders see nothing.
         assert_eq!(t.oz.get("emergencies/get", json!({"workspace_id": t.ws})).await.unwrap_err().status, 404);
         assert_eq!(t.oz.post("emergencies/ack", json!({"id": first})).await.unwrap_err().status, 404);

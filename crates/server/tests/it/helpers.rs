@@ -103,7 +103,7 @@ impl TestApp {
         &self.server.as_ref().expect("the server is running").app
     }
 
-    /// What every node does each tick (the scheduler, then the mailer), once. Test servers
+    /// What every node does each tick (the scheduler, the mailer, retention), once. Test servers
     /// run their workers only when stepped: nothing runs meanwhile.
     pub async fn step_workers(&self) {
         self.node().workers().step_all().await.expect("a step of the workers");
@@ -150,6 +150,17 @@ impl TestApp {
             .await
             .expect("issue token");
         self.anon.with_token(&token)
+    }
+
+    /// Makes an existing account an active member: the admin invites them, they accept
+    /// (through a session of their own). Answers their membership.
+    pub async fn join(&self, admin: &Client, ws: i64, user_id: i64, role: &str) -> Value {
+        let session = self.session(user_id).await;
+        let user = session.get("users/get_session_user", serde_json::json!({})).await.expect("session user");
+        let email = user["email"].as_str().expect("email").to_string();
+        admin.add_member(ws, &email, role).await.expect("invite");
+        session.post("workspace_users/accept_invite", serde_json::json!({"id": ws})).await.expect("accept");
+        admin.get("workspace_users/getone", serde_json::json!({"id": ws, "user_id": user_id})).await.expect("member")
     }
 
     pub async fn stop(mut self) {
@@ -252,8 +263,8 @@ impl Team {
         let (oz, o) = app.user("Oz").await;
         let ws = ana.add_workspace("Acme").await.unwrap();
         let other = oz.add_workspace("Elsewhere").await.unwrap();
-        ana.add_member(ws.id.0, &b.email, "USER").await.unwrap();
-        ana.add_member(ws.id.0, &g.email, "GUEST").await.unwrap();
+        app.join(&ana, ws.id.0, b.id.0, "USER").await;
+        app.join(&ana, ws.id.0, g.id.0, "GUEST").await;
         let private = ana.add_channel(ws.id.0, "private", false, &[]).await.unwrap();
         let guests = ana.add_channel(ws.id.0, "guests", false, &[g.id.0]).await.unwrap();
         Team {

@@ -4,16 +4,19 @@
 #[macro_use]
 mod helpers;
 
+mod accounts;
 mod api_basics;
 mod attachments;
 mod authz;
 mod browser;
+mod crash;
 mod email;
 mod emergencies;
 mod inbox;
 mod limits;
 mod malformed;
 mod pushes;
+mod retention;
 mod rotations;
 mod scale;
 mod schedules;

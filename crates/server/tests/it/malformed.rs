@@ -36,8 +36,8 @@ const MISSING_ID_IS_FINE: &[(&str, &str, &str)] = &[
     ("/remove_user", "user_id", "removing someone who is not there is a no-op"),
     ("/remove_users", "user_ids", "removing someone who is not there is a no-op"),
     ("/remove_users", "user_id", "removing someone who is not there is a no-op"),
-    ("users/heartbeat", "workspace_id", "presence calls are accepted and ignored"),
-    ("users/reset_presence", "workspace_id", "presence calls are accepted and ignored"),
+    ("users/heartbeat", "workspace_id", "activity is the person's, whatever the workspace"),
+    ("users/reset_presence", "workspace_id", "activity is the person's, whatever the workspace"),
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,10 +63,51 @@ struct Case {
     /// Sent as the one sub-request of a batch: the batch must answer 200 and the
     /// sub-request a 4xx.
     in_batch: bool,
+    /// A 400 for an invalid argument must name this parameter.
+    names: Option<String>,
 }
 
 fn case(label: impl Into<String>, body: Body, expect: Expect) -> Case {
-    Case { label: label.into(), body, expect, in_batch: false }
+    Case { label: label.into(), body, expect, in_batch: false, names: None }
+}
+
+/// The schema of a list parameter inside a rule's alternatives (`recipients`: ids or a word).
+fn list_schema(schema: &Value) -> Option<&Value> {
+    if schema["type"] == "array" {
+        return Some(schema);
+    }
+    schema["anyOf"].as_array()?.iter().find_map(list_schema)
+}
+
+/// Attachments and actions: lists of objects of any shape.
+fn is_loose_objects(schema: &Value) -> bool {
+    schema["type"] == "array" && schema["items"]["additionalProperties"] == json!(true)
+}
+
+/// Values one past each bound the schema declares, labelled. A list repeats the first item
+/// of the valid request's value (so the items themselves are fine), or a plain one.
+fn over_the_bound(schema: &Value, valid: Option<&Value>) -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    if let Some(max) = schema["maxLength"].as_u64() {
+        out.push((format!("of {} characters", max + 1), json!("a".repeat(max as usize + 1))));
+    }
+    if let Some(max) = schema["maximum"].as_i64() {
+        out.push((format!("= {}", max + 1), json!(max + 1)));
+    }
+    if let Some(list) = list_schema(schema)
+        && let Some(max) = list["maxItems"].as_u64()
+    {
+        let item = match valid.and_then(|v| v.as_array()).and_then(|a| a.first()) {
+            Some(first) => first.clone(),
+            None => match list["items"]["type"].as_str() {
+                Some("integer") => json!(list["items"]["minimum"].as_i64().unwrap_or(1)),
+                Some("object") => json!({}),
+                _ => json!("a"),
+            },
+        };
+        out.push((format!("with {} items", max + 1), Value::Array(vec![item; max as usize + 1])));
+    }
+    out
 }
 
 /// Values of the wrong type for a parameter of type `ty`.
@@ -188,6 +229,33 @@ fn cases(e: &Endpoint, base: &Value) -> Vec<Case> {
                 let mut c =
                     case(format!("(f) without {} in a batch", p.name), Body::Flat(flat_params(&params)), ClientError);
                 c.in_batch = true;
+                out.push(c);
+            }
+        }
+    }
+    // (h) each declared bound passed by one: a text one character longer than its
+    // `maxLength`, a list one item longer than its `maxItems`, a number one more than its
+    // `maximum`. The answer must be a 400 naming the parameter.
+    for p in &e.params {
+        for (what, v) in over_the_bound(&p.schema, base.get(p.name.as_str())) {
+            let params = with(path, base, &p.name, Some(v));
+            let mut c = case(format!("(h) {} {what}", p.name), Body::Json(params), ClientError);
+            c.names = Some(p.name.clone());
+            out.push(c);
+        }
+        // A post's attachments and actions: their size as JSON and their links.
+        if is_loose_objects(&p.schema) {
+            let big = json!([{"title": "x".repeat(weft_core::input::MAX_OBJECTS_BYTES)}]);
+            for (what, v) in [
+                ("larger than its byte limit", big),
+                ("with a javascript: link", json!([{"url": "javascript:alert(1)"}])),
+                ("with a data: image", json!([{"image": "data:text/html,<script>alert(1)</script>"}])),
+                ("with a link to another host without a scheme", json!([{"url": "//evil.example/x"}])),
+                ("with a javascript: thumbnail", json!([{"thumbnails": {"64x64": "JavaScript:alert(1)"}}])),
+            ] {
+                let params = with(path, base, &p.name, Some(v));
+                let mut c = case(format!("(h) {} {what}", p.name), Body::Json(params), ClientError);
+                c.names = Some(p.name.clone());
                 out.push(c);
             }
         }
@@ -378,6 +446,12 @@ async fn malformed_requests_get_a_4xx_json_error_and_change_nothing(backend: Bac
         for case in cases(e, &base.params) {
             let (status, body) = send(&client, e, &case).await;
             sent += 1;
+            let misnamed = case.names.as_ref().filter(|name| {
+                body["error_code"] == json!(20) && body["error_extra"]["argument"].as_str() != Some(name.as_str())
+            });
+            if let Some(name) = misnamed {
+                failures.push(format!("{} {}: the 400 does not name {name}: {body}", e.path, case.label));
+            }
             if let Some(p) = problem(status, &body, case.expect) {
                 let p: String = if p.chars().count() > 240 { p.chars().take(240).chain("…".chars()).collect() } else { p };
                 failures.push(format!("{} {}: {p}", e.path, case.label));
@@ -397,4 +471,54 @@ async fn malformed_requests_get_a_4xx_json_error_and_change_nothing(backend: Bac
     assert!(failures.is_empty(), "{} of {sent} malformed requests misbehaved:\n{}", failures.len(), failures.join("\n"));
     Arc::try_unwrap(fx).ok().expect("no builder holds the fixture").t.app.stop().await;
 }
+}
+
+/// Whether a parameter's schema bounds the size of its value: texts by a length, a list of
+/// values, a pattern that matches whole values, or a format; lists by a number of items
+/// (and their items bounded too); numbers and flags are bounded by their type.
+fn is_bounded(s: &Value) -> bool {
+    if s.get("$ref").is_some() || s.get("enum").is_some() || s.get("maxLength").is_some() || s.get("format").is_some() {
+        return true;
+    }
+    if let Some(p) = s["pattern"].as_str()
+        && p.starts_with('^')
+        && p.ends_with('$')
+    {
+        return true;
+    }
+    for key in ["anyOf", "oneOf"] {
+        if let Some(branches) = s[key].as_array() {
+            return branches.iter().all(|b| is_bounded(&merged(s, b, key)));
+        }
+    }
+    if let Some(all) = s["allOf"].as_array() {
+        return all.iter().any(is_bounded);
+    }
+    match s["type"].as_str() {
+        Some("array") => s.get("maxItems").is_some() && (is_loose_objects(s) || is_bounded(&s["items"])),
+        Some("object") => s["properties"].as_object().is_none_or(|p| p.values().all(is_bounded)),
+        Some("string") => false,
+        _ => true,
+    }
+}
+
+/// A branch of `anyOf`/`oneOf` with the outer schema's own keywords.
+fn merged(outer: &Value, branch: &Value, key: &str) -> Value {
+    let mut m = outer.as_object().cloned().unwrap_or_default();
+    m.remove(key);
+    m.extend(branch.as_object().cloned().unwrap_or_default());
+    Value::Object(m)
+}
+
+#[test]
+fn every_text_and_list_parameter_declares_a_bound() {
+    let mut unbounded = Vec::new();
+    for e in Api::new().endpoints {
+        for p in &e.params {
+            if !is_bounded(&p.schema) {
+                unbounded.push(format!("{} {}: {}", e.path, p.name, p.schema));
+            }
+        }
+    }
+    assert!(unbounded.is_empty(), "parameters without a size bound:\n{}", unbounded.join("\n"));
 }

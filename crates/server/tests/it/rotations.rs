@@ -8,7 +8,7 @@ both_backends! {
     async fn the_person_on_duty_covers_for_someone_unavailable(b: Backend) {
         let t = Team::on(b).await;
         let (cy, cy_user) = t.app.user("Cy").await;
-        t.ana.add_member(t.ws, &cy_user.email, "USER").await.unwrap();
+        t.app.join(&t.ana, t.ws, cy_user.id.0, "USER").await;
         let ch = t.ana.add_channel(t.ws, "support", true, &[t.bo_id, cy_user.id.0]).await.unwrap();
         let rotation = json!({"channel_id": ch.id.0, "user_ids": [t.bo_id, t.ana_id], "shift_hours": 24,
             "handoff_time": "09:00", "timezone": "UTC", "starts_on": "2026-11-23"});

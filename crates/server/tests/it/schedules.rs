@@ -35,6 +35,9 @@ both_backends! {
         assert_eq!(bo["next_available_ts"], START + 16 * 3600);
         // Ana keeps the default (UTC, Monday to Friday 09–17): available now.
         assert_eq!((a[1]["working_now"].as_bool(), a[1]["next_available_ts"].as_i64()), (Some(true), Some(START)));
+        // A person named again is answered once.
+        let again = t.ana.get("availability/get", json!({"workspace_id": t.ws, "user_ids": [t.bo_id, t.ana_id, t.bo_id, t.bo_id]})).await.unwrap();
+        assert_eq!(again, a);
 
         // Focus for 30 minutes: in DND until then.
         t.ana.post("schedules/update", json!({"focus_minutes": 30})).await.unwrap();

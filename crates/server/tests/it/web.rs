@@ -248,8 +248,19 @@ both_backends! {
 async fn every_response_carries_the_security_headers() {
     let t = TestApp::spawn(Backend::Sqlite).await;
     let b = browser();
-    for path in ["/setup", "/api/v3/openapi.json", "/api/v3/users/get_session_user", "/nowhere"] {
-        let r = b.get(format!("{}{path}", t.base)).send().await.unwrap();
+    let too_large = vec![b'x'; weft::app::MAX_BODY_BYTES + 1];
+    for (path, body) in [
+        ("/setup", None),
+        ("/api/v3/openapi.json", None),
+        ("/api/v3/users/get_session_user", None),
+        ("/api/v3/users/login", Some(too_large)),
+        ("/health", None),
+        ("/nowhere", None),
+    ] {
+        let r = match body {
+            Some(bytes) => b.post(format!("{}{path}", t.base)).body(bytes).send().await.unwrap(),
+            None => b.get(format!("{}{path}", t.base)).send().await.unwrap(),
+        };
         let h = r.headers();
         let csp = h["content-security-policy"].to_str().unwrap();
         for directive in ["script-src 'self'", "style-src 'self'", "frame-ancestors 'none'", "object-src 'none'"] {
@@ -258,6 +269,7 @@ async fn every_response_carries_the_security_headers() {
         assert!(!csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"), "{csp}");
         assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
         assert_eq!(h["referrer-policy"], "same-origin", "{path}");
+        assert_eq!(h["x-frame-options"], "DENY", "{path}");
     }
     t.stop().await;
 }

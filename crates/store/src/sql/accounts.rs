@@ -122,4 +122,49 @@ impl Accounts for SqlTx<'_> {
         self.conn.execute("DELETE FROM tokens WHERE user_id = ?", args![user])?;
         Ok(())
     }
+
+    fn record_activity(&mut self, user: UserId, platform: Platform, ts: i64) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO user_activity (user_id, platform, ts) VALUES (?, ?, ?) \
+             ON CONFLICT (user_id, platform) DO UPDATE SET ts = excluded.ts WHERE user_activity.ts < excluded.ts",
+            args![user, platform.as_str(), ts],
+        )?;
+        Ok(())
+    }
+
+    fn insert_password_reset(&mut self, user: UserId, code_hash: &str, now: i64, expires_ts: i64) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO password_resets (code_hash, user_id, created_ts, expires_ts) VALUES (?, ?, ?, ?)",
+            args![code_hash, user, now, expires_ts],
+        )?;
+        Ok(())
+    }
+
+    fn activity(&mut self, user: UserId) -> Result<Vec<(Platform, i64)>> {
+        let rows = self.conn.query("SELECT platform, ts FROM user_activity WHERE user_id = ?", args![user])?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let name = r.text(0)?;
+            let platform =
+                Platform::parse(&name).ok_or_else(|| weft_core::Error::Internal(format!("unknown platform {name}")))?;
+            out.push((platform, r.i64(1)?));
+        }
+        Ok(out)
+    }
+
+    fn password_reset(&mut self, code_hash: &str) -> Result<Option<(UserId, i64)>> {
+        let row = self.one("SELECT user_id, expires_ts FROM password_resets WHERE code_hash = ?", args![code_hash])?;
+        row.map(|r| Ok((UserId(r.i64(0)?), r.i64(1)?))).transpose()
+    }
+
+    fn take_password_reset(&mut self, code_hash: &str) -> Result<Option<(UserId, i64)>> {
+        let row = self
+            .one("DELETE FROM password_resets WHERE code_hash = ? RETURNING user_id, expires_ts", args![code_hash])?;
+        row.map(|r| Ok((UserId(r.i64(0)?), r.i64(1)?))).transpose()
+    }
+
+    fn delete_password_resets_of(&mut self, user: UserId) -> Result<()> {
+        self.conn.execute("DELETE FROM password_resets WHERE user_id = ?", args![user])?;
+        Ok(())
+    }
 }

@@ -2,7 +2,7 @@
 
 use super::{ROWS_PER_INSERT, Row, SqlTx, Value, args, json, rows_of};
 use serde_json::Value as Json;
-use weft_core::event::{Audience, Event, NewEvent};
+use weft_core::event::{self, Audience, Event, NewEvent, Redacted, Redaction, Subject};
 use weft_core::store::Events;
 use weft_core::{ChannelId, ConversationId, Result, UserId, WorkspaceId};
 
@@ -26,6 +26,40 @@ fn event_from(r: &Row) -> Result<Event> {
 }
 
 impl SqlTx<'_> {
+    /// Rewrites the events of `whose` before `seq` without the text `what` names. Comments
+    /// are found through their rows: a thread or channel is redacted before it is deleted.
+    fn redact_events(&mut self, whose: Redacted, what: Redaction, seq: i64) -> Result<()> {
+        // The index holds only events that still carry text (`redacted = 0`).
+        const COLS: &str = "SELECT seq, payload FROM events WHERE redacted = 0 AND seq < ? AND subject IN";
+        let comments_of_threads = "SELECT 'comment:' || c.id FROM comments c";
+        let rows = match whose {
+            Redacted::One(subject) => self.conn.query(&format!("{COLS} (?)"), args![seq, subject.key()])?,
+            Redacted::Thread(thread) => self.conn.query(
+                &format!("{COLS} (?) UNION ALL {COLS} ({comments_of_threads} WHERE c.thread_id = ?)"),
+                args![seq, Subject::Thread(thread).key(), seq, thread],
+            )?,
+            Redacted::Channel(channel) => self.conn.query(
+                &format!(
+                    "{COLS} (SELECT 'thread:' || t.id FROM threads t WHERE t.channel_id = ?) UNION ALL \
+                     {COLS} ({comments_of_threads} JOIN threads t ON t.id = c.thread_id WHERE t.channel_id = ?)"
+                ),
+                args![seq, channel, seq, channel],
+            )?,
+        };
+        for r in rows {
+            let (seq, mut payload) = (r.i64(0)?, r.json::<Json>(1)?);
+            if event::redact(&mut payload, what) {
+                // Text gone for good leaves the index; a preview may have more to lose.
+                let gone = what == Redaction::Text;
+                self.conn.execute(
+                    "UPDATE events SET payload = ?, redacted = ? WHERE seq = ?",
+                    args![json(&payload), gone, seq],
+                )?;
+            }
+        }
+        Ok(())
+    }
+
     /// Records, for each person some of `events` are addressed to, their newest own event
     /// in its workspace (`events` were numbered from `head + 1`, in order).
     fn move_user_event_heads(&mut self, events: &[NewEvent], head: i64) -> Result<()> {
@@ -67,7 +101,7 @@ impl Events for SqlTx<'_> {
         };
         let mut seq = head;
         for chunk in events.chunks(ROWS_PER_INSERT) {
-            let mut params: Vec<Value> = Vec::with_capacity(chunk.len() * 9);
+            let mut params: Vec<Value> = Vec::with_capacity(chunk.len() * 10);
             for e in chunk {
                 seq += 1;
                 let a = &e.audience;
@@ -81,14 +115,21 @@ impl Events for SqlTx<'_> {
                     a.also_user_id.into(),
                     json(&e.payload),
                     now.into(),
+                    Subject::of(e.kind, &e.payload).map(|s| s.key()).into(),
                 ]);
             }
             let sql = format!(
                 "INSERT INTO events (seq, workspace_id, kind, channel_id, conversation_id, user_id, also_user_id, \
-                 payload, created_ts) VALUES {}",
-                rows_of(chunk.len(), 9)
+                 payload, created_ts, subject) VALUES {}",
+                rows_of(chunk.len(), 10)
             );
             self.conn.execute(&sql, &params)?;
+            // What the new events replace or delete loses its text (`event::redactions`).
+            for (seq, e) in (seq - chunk.len() as i64 + 1..).zip(chunk) {
+                for (whose, what) in event::redactions(e.kind, &e.payload) {
+                    self.redact_events(whose, what, seq)?;
+                }
+            }
         }
         self.move_user_event_heads(events, head)?;
         self.appended_events = true;

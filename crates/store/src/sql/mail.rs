@@ -9,7 +9,7 @@ const OUTBOX_COLS: &str = "id, event_seq, to_addr, subject, text_body, html_body
 fn outbox_from(r: &Row) -> Result<OutboxMail> {
     Ok(OutboxMail {
         id: r.i64(0)?,
-        event_seq: r.i64(1)?,
+        event_seq: r.opt_i64(1)?,
         to: r.text(2)?,
         subject: r.text(3)?,
         text: r.text(4)?,
@@ -35,7 +35,7 @@ impl Mail for SqlTx<'_> {
     fn insert_mail(&mut self, m: &NewMail) -> Result<bool> {
         let inserted = self.conn.execute(
             "INSERT INTO mail_outbox (event_seq, user_id, workspace_id, to_addr, subject, text_body, html_body, \
-             unsubscribe_url, next_attempt_ts, created_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             unsubscribe_url, next_attempt_ts, created_ts, secret) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
              ON CONFLICT (event_seq) DO NOTHING",
             args![
                 m.event_seq,
@@ -47,7 +47,8 @@ impl Mail for SqlTx<'_> {
                 &m.html,
                 &m.unsubscribe_url,
                 m.created_ts,
-                m.created_ts
+                m.created_ts,
+                m.secret
             ],
         )?;
         Ok(inserted > 0)
@@ -88,9 +89,11 @@ impl Mail for SqlTx<'_> {
 
     fn finish_mail(&mut self, id: i64, outcome: &MailOutcome, now: i64) -> Result<()> {
         match outcome {
+            // A body with a code in it is not kept once delivered.
             MailOutcome::Sent => self.conn.execute(
-                "UPDATE mail_outbox SET state = 'sent', sent_ts = ?, lease_until_ts = NULL, last_error = NULL \
-                 WHERE id = ?",
+                "UPDATE mail_outbox SET state = 'sent', sent_ts = ?, lease_until_ts = NULL, last_error = NULL, \
+                 text_body = CASE WHEN secret = 1 THEN '' ELSE text_body END, \
+                 html_body = CASE WHEN secret = 1 THEN '' ELSE html_body END WHERE id = ?",
                 args![now, id],
             )?,
             MailOutcome::Retry { at, error } => self.conn.execute(

@@ -16,6 +16,7 @@ mod inbox;
 mod mail;
 mod notifications;
 mod posts;
+mod retention;
 mod schedules;
 mod search;
 mod workspaces;

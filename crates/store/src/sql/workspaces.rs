@@ -1,9 +1,9 @@
 //! `Workspaces` in SQL: workspaces, their members and their groups.
 
-use super::{Row, SqlTx, args};
+use super::{ROWS_PER_INSERT, Row, SqlTx, Value, args, json, placeholders};
 use std::collections::HashMap;
 use weft_core::model::*;
-use weft_core::store::{Membership, Workspaces};
+use weft_core::store::{Invitation, Membership, Workspaces};
 use weft_core::{ChannelId, GroupId, Result, UserId, WorkspaceId};
 
 const WS_COLS: &str =
@@ -24,14 +24,15 @@ fn workspace_from(r: &Row) -> Result<Workspace> {
 }
 
 const WU_COLS: &str = "u.id, u.name, u.short_name, u.email, u.bot, u.timezone, u.away_mode, u.off_days, \
-     wu.user_type, wu.removed, wu.version";
+     wu.user_type, wu.removed, wu.version, wu.pending, wu.invited_name";
 
 fn workspace_user_from(r: &Row) -> Result<WorkspaceUser> {
-    Ok(WorkspaceUser {
+    let email = r.text(3)?;
+    let pending = r.bool(11)?;
+    let mut wu = WorkspaceUser {
         id: UserId(r.i64(0)?),
         name: r.text(1)?,
         short_name: r.text(2)?,
-        email: r.text(3)?,
         bot: r.bool(4)?,
         timezone: r.text(5)?,
         away_mode: r.opt_json(6)?,
@@ -39,6 +40,39 @@ fn workspace_user_from(r: &Row) -> Result<WorkspaceUser> {
         user_type: UserType::parse(&r.text(8)?).unwrap_or(UserType::User),
         removed: r.bool(9)?,
         version: r.i64(10)?,
+        invite_pending: pending,
+        email,
+    };
+    if pending {
+        // Until they accept, only what the inviter gave: an invitation must not reveal
+        // whether the email has an account, nor that account's profile.
+        let name = r.opt_text(12)?.unwrap_or_else(|| wu.email.split('@').next().unwrap_or_default().to_string());
+        wu.short_name = short_name(&name);
+        wu.name = name;
+        wu.timezone = "UTC".into();
+        wu.away_mode = None;
+        wu.off_days = Vec::new();
+        wu.bot = false;
+    }
+    Ok(wu)
+}
+
+const INV_COLS: &str = "id, workspace_id, user_id, inviter, user_type, channel_ids, created_ts, expires_ts, max_uses, \
+     uses, revoked";
+
+fn invitation_from(r: &Row) -> Result<Invitation> {
+    Ok(Invitation {
+        id: r.i64(0)?,
+        workspace_id: WorkspaceId(r.i64(1)?),
+        user_id: r.opt_i64(2)?.map(UserId),
+        inviter: UserId(r.i64(3)?),
+        user_type: UserType::parse(&r.text(4)?).unwrap_or(UserType::User),
+        channel_ids: r.json(5)?,
+        created_ts: r.i64(6)?,
+        expires_ts: r.i64(7)?,
+        max_uses: r.opt_i64(8)?,
+        uses: r.i64(9)?,
+        revoked: r.bool(10)?,
     })
 }
 
@@ -59,7 +93,7 @@ impl Workspaces for SqlTx<'_> {
     fn workspaces_of(&mut self, user: UserId) -> Result<Vec<Workspace>> {
         let sql = format!(
             "SELECT {WS_COLS} FROM workspaces w JOIN workspace_users wu ON wu.workspace_id = w.id \
-             WHERE wu.user_id = ? AND wu.removed = 0 ORDER BY w.id"
+             WHERE wu.user_id = ? AND wu.removed = 0 AND wu.pending = 0 ORDER BY w.id"
         );
         self.conn.query(&sql, args![user])?.iter().map(workspace_from).collect()
     }
@@ -78,19 +112,45 @@ impl Workspaces for SqlTx<'_> {
         self.delete_docs("workspace_id", id.0)?;
         self.conn.execute("DELETE FROM inbox_items WHERE workspace_id = ?", args![id])?;
         self.conn.execute("DELETE FROM notifications WHERE workspace_id = ?", args![id])?;
+        self.conn.execute("DELETE FROM pushes WHERE workspace_id = ?", args![id])?;
+        self.conn.execute("DELETE FROM notification_settings WHERE workspace_id = ?", args![id])?;
+        self.conn.execute("DELETE FROM mail_unsubscribe WHERE workspace_id = ?", args![id])?;
+        self.conn.execute("DELETE FROM mail_outbox WHERE workspace_id = ?", args![id])?;
+        // Its log goes too, but for the news that it is gone: streams learn it from that.
+        self.conn.execute("DELETE FROM events WHERE workspace_id = ? AND kind <> 'workspace_deleted'", args![id])?;
+        self.conn.execute("DELETE FROM user_event_heads WHERE workspace_id = ?", args![id])?;
         self.conn.execute("DELETE FROM workspaces WHERE id = ?", args![id])?;
         Ok(())
     }
 
     fn membership(&mut self, ws: WorkspaceId, user: UserId) -> Result<Option<Membership>> {
         let row = self.one(
-            "SELECT user_type, removed FROM workspace_users WHERE workspace_id = ? AND user_id = ?",
+            "SELECT user_type, removed, pending FROM workspace_users WHERE workspace_id = ? AND user_id = ?",
             args![ws, user],
         )?;
         row.map(|r| {
-            Ok(Membership { user_type: UserType::parse(&r.text(0)?).unwrap_or(UserType::User), removed: r.bool(1)? })
+            Ok(Membership {
+                user_type: UserType::parse(&r.text(0)?).unwrap_or(UserType::User),
+                removed: r.bool(1)?,
+                pending: r.bool(2)?,
+            })
         })
         .transpose()
+    }
+
+    fn active_members(&mut self, ws: WorkspaceId, users: &[UserId]) -> Result<Vec<UserId>> {
+        let mut out = Vec::new();
+        for chunk in users.chunks(ROWS_PER_INSERT) {
+            let sql = format!(
+                "SELECT user_id FROM workspace_users WHERE workspace_id = ? AND removed = 0 AND pending = 0 AND user_id IN ({})",
+                placeholders(chunk.len())
+            );
+            let params: Vec<Value> = std::iter::once(ws.into()).chain(chunk.iter().map(|u| Value::from(*u))).collect();
+            for r in self.conn.query(&sql, &params)? {
+                out.push(UserId(r.i64(0)?));
+            }
+        }
+        Ok(out)
     }
 
     fn workspace_users(&mut self, ws: WorkspaceId) -> Result<Vec<WorkspaceUser>> {
@@ -111,19 +171,98 @@ impl Workspaces for SqlTx<'_> {
 
     fn put_membership(&mut self, ws: WorkspaceId, user: UserId, m: Membership, now: i64) -> Result<()> {
         self.conn.execute(
-            "INSERT INTO workspace_users (workspace_id, user_id, user_type, removed, added_ts) VALUES (?, ?, ?, ?, ?) \
+            "INSERT INTO workspace_users (workspace_id, user_id, user_type, removed, pending, added_ts) \
+             VALUES (?, ?, ?, ?, ?, ?) \
              ON CONFLICT (workspace_id, user_id) DO UPDATE SET user_type = excluded.user_type, \
-             removed = excluded.removed, version = workspace_users.version + 1",
-            args![ws, user, m.user_type.as_str(), m.removed, now],
+             removed = excluded.removed, pending = excluded.pending, version = workspace_users.version + 1",
+            args![ws, user, m.user_type.as_str(), m.removed, m.pending, now],
         )?;
         Ok(())
     }
 
     fn admin_count(&mut self, ws: WorkspaceId) -> Result<i64> {
         self.count(
-            "SELECT COUNT(*) FROM workspace_users WHERE workspace_id = ? AND user_type = 'ADMIN' AND removed = 0",
+            "SELECT COUNT(*) FROM workspace_users WHERE workspace_id = ? AND user_type = 'ADMIN' AND removed = 0 \
+             AND pending = 0",
             args![ws],
         )
+    }
+
+    fn is_admin_anywhere(&mut self, user: UserId) -> Result<bool> {
+        let n = self.count(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM workspace_users WHERE user_id = ? AND user_type = 'ADMIN' \
+             AND removed = 0 AND pending = 0 LIMIT 1) AS one",
+            args![user],
+        )?;
+        Ok(n > 0)
+    }
+
+    fn set_invited_name(&mut self, ws: WorkspaceId, user: UserId, name: Option<&str>) -> Result<()> {
+        self.conn.execute(
+            "UPDATE workspace_users SET invited_name = ? WHERE workspace_id = ? AND user_id = ?",
+            args![name, ws, user],
+        )?;
+        Ok(())
+    }
+
+    fn insert_invitation(&mut self, inv: &Invitation, code_hash: &str) -> Result<i64> {
+        self.insert_id(
+            "INSERT INTO invitations (code_hash, workspace_id, user_id, inviter, user_type, channel_ids, created_ts, \
+             expires_ts, max_uses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            args![
+                code_hash,
+                inv.workspace_id,
+                inv.user_id,
+                inv.inviter,
+                inv.user_type.as_str(),
+                json(&inv.channel_ids),
+                inv.created_ts,
+                inv.expires_ts,
+                inv.max_uses
+            ],
+        )
+    }
+
+    fn invitation(&mut self, id: i64) -> Result<Option<Invitation>> {
+        let sql = format!("SELECT {INV_COLS} FROM invitations WHERE id = ?");
+        self.one(&sql, args![id])?.map(|r| invitation_from(&r)).transpose()
+    }
+
+    fn invitation_by_code(&mut self, code_hash: &str) -> Result<Option<Invitation>> {
+        let sql = format!("SELECT {INV_COLS} FROM invitations WHERE code_hash = ?");
+        self.one(&sql, args![code_hash])?.map(|r| invitation_from(&r)).transpose()
+    }
+
+    fn personal_invitation(&mut self, ws: WorkspaceId, user: UserId) -> Result<Option<Invitation>> {
+        let sql = format!(
+            "SELECT {INV_COLS} FROM invitations WHERE workspace_id = ? AND user_id = ? ORDER BY id DESC LIMIT 1"
+        );
+        self.one(&sql, args![ws, user])?.map(|r| invitation_from(&r)).transpose()
+    }
+
+    fn join_links(&mut self, ws: WorkspaceId) -> Result<Vec<Invitation>> {
+        let sql =
+            format!("SELECT {INV_COLS} FROM invitations WHERE workspace_id = ? AND user_id IS NULL ORDER BY id DESC");
+        self.conn.query(&sql, args![ws])?.iter().map(invitation_from).collect()
+    }
+
+    fn use_invitation(&mut self, id: i64) -> Result<bool> {
+        let n = self.conn.execute(
+            "UPDATE invitations SET uses = uses + 1 WHERE id = ? AND revoked = 0 \
+             AND (max_uses IS NULL OR uses < max_uses)",
+            args![id],
+        )?;
+        Ok(n > 0)
+    }
+
+    fn revoke_invitation(&mut self, id: i64) -> Result<()> {
+        self.conn.execute("UPDATE invitations SET revoked = 1 WHERE id = ?", args![id])?;
+        Ok(())
+    }
+
+    fn delete_invitations_of(&mut self, ws: WorkspaceId, user: UserId) -> Result<()> {
+        self.conn.execute("DELETE FROM invitations WHERE workspace_id = ? AND user_id = ?", args![ws, user])?;
+        Ok(())
     }
 
     fn insert_group(&mut self, ws: WorkspaceId, name: &str, description: &str, color: Option<i64>) -> Result<GroupId> {
@@ -151,6 +290,19 @@ impl Workspaces for SqlTx<'_> {
             version: r.i64(5)?,
             user_ids: members.iter().map(|m| m.i64(0).map(UserId)).collect::<Result<_>>()?,
         }))
+    }
+
+    fn groups_among(&mut self, ws: WorkspaceId, groups: &[GroupId]) -> Result<Vec<GroupId>> {
+        let mut out = Vec::new();
+        for chunk in groups.chunks(ROWS_PER_INSERT) {
+            let sql =
+                format!("SELECT id FROM user_groups WHERE workspace_id = ? AND id IN ({})", placeholders(chunk.len()));
+            let params: Vec<Value> = std::iter::once(ws.into()).chain(chunk.iter().map(|g| Value::from(*g))).collect();
+            for r in self.conn.query(&sql, &params)? {
+                out.push(GroupId(r.i64(0)?));
+            }
+        }
+        Ok(out)
     }
 
     fn groups_in(&mut self, ws: WorkspaceId) -> Result<Vec<Group>> {

@@ -4,6 +4,7 @@
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Channel, Thread } from '../../api/types';
+import type { Attachment } from '../../api/upload';
 import { Markdown } from '../../components/Markdown';
 import { app } from '../../state/app';
 import { useSelect } from '../../state/observable';
@@ -11,6 +12,7 @@ import { clearDraft, loadDraft, saveDraft } from './drafts';
 import { candidates, mentionMarkup, mentionQuery, type Candidate } from './mentions';
 import { MentionList } from './MentionList';
 import { defaultNotify, NotifyPicker, notifyParams, NotifySummary, type Notify } from './NotifyPicker';
+import { AttachButton, UploadList, useUploads } from './Uploads';
 
 export interface Post {
   title: string;
@@ -18,6 +20,8 @@ export interface Post {
   recipients: number[] | 'EVERYONE' | 'EVERYONE_IN_THREAD';
   groups: number[];
   urgent: boolean;
+  /** Uploaded files that go with the post. */
+  attachments: Attachment[];
 }
 
 interface Props {
@@ -45,6 +49,8 @@ export function Composer({ ws, place, channel, thread, withTitle = false, submit
   const [urgent, setUrgent] = useState(false);
   const [sending, setSending] = useState(false);
   const [mention, setMention] = useState<{ start: number; query: string; list: Candidate[]; index: number } | null>(null);
+  const uploads = useUploads();
+  const [dragging, setDragging] = useState(false);
   const textarea = useRef<HTMLTextAreaElement>(null);
   const title = useRef<HTMLInputElement>(null);
   const form = useRef<HTMLFormElement>(null);
@@ -54,7 +60,7 @@ export function Composer({ ws, place, channel, thread, withTitle = false, submit
   const [active, setActive] = useState(!!autoFocus);
   const [notifyOpen, setNotifyOpen] = useState(false);
   const lastPointer = useRef(0);
-  const compact = !active && tab === 'write' && !mention;
+  const compact = !active && tab === 'write' && !mention && uploads.uploads.length === 0;
   const showPicker = notifyOpen || (active && !isPhone());
   // Opening pushes the composer's lower part (Send) down: keep it in view.
   useEffect(() => {
@@ -67,7 +73,8 @@ export function Composer({ ws, place, channel, thread, withTitle = false, submit
     if (autoFocus) (withTitle ? title.current : textarea.current)?.focus();
   }, []);
 
-  const canSend = draft.content.trim() !== '' && (!withTitle || draft.title.trim() !== '') && (!channel.emergency || urgent) && !sending;
+  const hasBody = draft.content.trim() !== '' || uploads.attachments.length > 0;
+  const canSend = hasBody && (!withTitle || draft.title.trim() !== '') && (!channel.emergency || urgent) && !sending && !uploads.busy;
 
   // A ref, not state: a second Ctrl+Enter in the same tick must see the first.
   const inFlight = useRef(false);
@@ -75,13 +82,14 @@ export function Composer({ ws, place, channel, thread, withTitle = false, submit
     if (!canSend || inFlight.current) return;
     inFlight.current = true;
     setSending(true);
-    const post: Post = { title: draft.title.trim(), content: draft.content, ...notifyParams(notify), urgent: channel.emergency && urgent };
+    const post: Post = { title: draft.title.trim(), content: draft.content, ...notifyParams(notify), urgent: channel.emergency && urgent, attachments: uploads.attachments };
     try {
       if (await onSend(post)) {
         clearDraft(place);
         setDraft({ title: '', content: '' });
         setTab('write');
         setUrgent(false);
+        uploads.clear();
         if (textarea.current) textarea.current.style.height = '';
         textarea.current?.focus();
       }
@@ -147,7 +155,28 @@ export function Composer({ ws, place, channel, thread, withTitle = false, submit
   return (
     <form
       ref={form}
-      class={`composer ${channel.emergency ? 'is-emergency' : ''} ${compact ? 'is-compact' : ''}`}
+      class={`composer ${channel.emergency ? 'is-emergency' : ''} ${compact ? 'is-compact' : ''} ${dragging ? 'is-dropping' : ''}`}
+      onDragOver={(e) => {
+        if (!e.dataTransfer?.types.includes('Files')) return;
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={(e) => {
+        if (!form.current?.contains(e.relatedTarget as Node | null)) setDragging(false);
+      }}
+      onDrop={(e) => {
+        if (!e.dataTransfer?.files.length) return;
+        e.preventDefault();
+        setDragging(false);
+        setActive(true);
+        uploads.add(Array.from(e.dataTransfer.files));
+      }}
+      onPaste={(e) => {
+        const files = Array.from(e.clipboardData?.files ?? []);
+        if (files.length === 0) return;
+        e.preventDefault();
+        uploads.add(files);
+      }}
       onFocusIn={(e) => {
         // The summary button opens the list itself (on its click, not as it takes the focus).
         if (!(e.target as Element).closest('.notify-summary')) setActive(true);
@@ -209,6 +238,7 @@ export function Composer({ ws, place, channel, thread, withTitle = false, submit
           </div>
         )}
       </div>
+      <UploadList uploads={uploads} />
       {showPicker && <NotifyPicker ws={ws} channel={channel} thread={thread} value={notify} urgent={urgent} onChange={setNotify} />}
       {channel.emergency && !compact && (
         <div class="urgent-box">
@@ -234,6 +264,7 @@ export function Composer({ ws, place, channel, thread, withTitle = false, submit
                 Preview
               </button>
             </div>
+            <AttachButton uploads={uploads} />
             <span class="muted composer-keys">
               Markdown · @ mentions · <kbd>Ctrl</kbd>/<kbd>⌘</kbd> + <kbd>Enter</kbd> sends
             </span>

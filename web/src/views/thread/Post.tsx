@@ -2,6 +2,7 @@
 // by the server, edited marker, reactions, and the author's edit and delete.
 
 import { useState } from 'preact/hooks';
+import { Attachments, attachmentsOf } from '../../components/Attachments';
 import { Avatar } from '../../components/Avatar';
 import { Icon } from '../../components/Icon';
 import { Markdown } from '../../components/Markdown';
@@ -21,6 +22,7 @@ export interface PostData {
   posted_ts: number;
   last_edited_ts?: number | null;
   reactions?: ReactionMap | null;
+  attachments?: unknown[] | null;
 }
 
 interface Props {
@@ -161,6 +163,7 @@ export function Post({ post, kind, title, compact = false, highlighted, anchorId
         ) : (
           <Markdown text={post.content} />
         )}
+        <Attachments items={attachmentsOf(post)} />
         <Reactions reactions={post.reactions} me={me.id} onToggle={onReact} />
       </div>
     </article>

@@ -183,6 +183,7 @@ export function useThread(threadId: number, commentId: number | undefined) {
         content: post.content,
         recipients: post.recipients,
         groups: post.groups,
+        ...(post.attachments.length ? { attachments: post.attachments } : {}),
         temp_id: tempId,
         ...(post.urgent ? { urgent: true } : {}),
       });

@@ -1,6 +1,7 @@
 //! `batch`: up to 10 API calls in one request, answered in order as `{code, headers, body}`.
 
 use crate::api::{Cx, Request, Verb, call};
+use crate::app::MAX_BODY_BYTES;
 use axum::http::HeaderMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -17,9 +18,11 @@ pub struct SubRequest {
     /// The call's URL, absolute or from `/api/v3/` on, with its query string; not a batch.
     #[schemars(regex(pattern = "/api/v[34]/"))]
     #[schemars(extend("not" = {"pattern": "/api/v[34]/batch/*(\\?|$)"}))]
+    #[schemars(length(max = MAX_BODY_BYTES))]
     pub url: String,
-    /// The call's parameters, form-encoded.
+    /// The call's parameters, form-encoded (the batch's own body limit bounds them).
     #[serde(default)]
+    #[schemars(length(max = MAX_BODY_BYTES))]
     pub body: Option<String>,
 }
 

@@ -44,13 +44,13 @@ pub struct Settings {
     #[serde(default)]
     pub public: Option<bool>,
     #[serde(default)]
-    pub description: Option<String>,
+    pub description: Option<input::Description>,
     /// Groups notified by default of new threads (1: everyone in the channel).
     #[serde(default)]
-    pub default_groups: Option<Vec<GroupId>>,
+    pub default_groups: Option<input::List<GroupId>>,
     /// People notified by default of new threads.
     #[serde(default)]
-    pub default_recipients: Option<Vec<UserId>>,
+    pub default_recipients: Option<input::List<UserId>>,
     /// A favorite of the caller's (default false for a new channel).
     #[serde(default)]
     pub is_favorited: Option<bool>,
@@ -71,7 +71,7 @@ pub struct NewChannel {
     pub temp_id: Option<i64>,
     /// Members besides the creator.
     #[serde(default)]
-    pub user_ids: Option<Vec<UserId>>,
+    pub user_ids: Option<input::List<UserId>>,
 }
 
 pub async fn add(cx: Cx, Joined(p, set): Add) -> Result<Stored<Channel>> {
@@ -79,13 +79,13 @@ pub async fn add(cx: Cx, Joined(p, set): Add) -> Result<Stored<Channel>> {
     let new = NewChannelInput {
         workspace_id: p.workspace_id,
         name: p.name.into_inner(),
-        description: set.description,
+        description: set.description.map(Into::into),
         public: set.public.unwrap_or(false),
         color: set.color,
         icon: set.icon,
-        user_ids: p.user_ids.unwrap_or_default(),
-        default_groups: set.default_groups.unwrap_or_default(),
-        default_recipients: set.default_recipients,
+        user_ids: p.user_ids.map(Vec::from).unwrap_or_default(),
+        default_groups: set.default_groups.map(Vec::from).unwrap_or_default(),
+        default_recipients: set.default_recipients.map(Into::into),
         is_favorited: set.is_favorited.unwrap_or(false),
         emergency: set.emergency.unwrap_or(false),
     };
@@ -108,12 +108,12 @@ pub async fn update(cx: Cx, Joined(p, set): Update) -> Result<Stored<Channel>> {
     let id = p.id;
     let up = ChannelUpdate {
         name: p.name.map(input::Name::into_inner),
-        description: set.description,
+        description: set.description.map(Into::into),
         public: set.public,
         color: set.color,
         icon: set.icon,
-        default_groups: set.default_groups,
-        default_recipients: set.default_recipients,
+        default_groups: set.default_groups.map(Into::into),
+        default_recipients: set.default_recipients.map(Into::into),
         is_favorited: set.is_favorited,
         emergency: set.emergency,
     };

@@ -49,11 +49,11 @@ impl ItemPage {
     }
 
     /// The items found, or their ids if the page asked for ids.
-    pub fn answer<T, Id>(&self, found: Vec<T>, id: impl Fn(&T) -> Id) -> ListOrIds<T, Id> {
+    pub fn answer<T: Serialize, Id>(&self, found: Vec<T>, id: impl Fn(&T) -> Id) -> ListOrIds<T, Id> {
         if self.as_ids == Some(true) {
             return ListOrIds::Ids(found.iter().map(id).collect());
         }
-        ListOrIds::Items(found)
+        ListOrIds::Items(super::within_page_bytes(found))
     }
 }
 
@@ -156,8 +156,8 @@ pub async fn update(cx: Cx, Joined(p, extras): Update) -> Result<Stored<Comment>
         content: p.content.map(input::Text::into_inner),
         attachments: objects(extras.attachments),
         actions: objects(extras.actions),
-        direct_mentions: extras.direct_mentions.unwrap_or_default(),
-        direct_group_mentions: extras.direct_group_mentions.unwrap_or_default(),
+        direct_mentions: extras.direct_mentions.map(Vec::from).unwrap_or_default(),
+        direct_group_mentions: extras.direct_group_mentions.map(Vec::from).unwrap_or_default(),
     };
     let id = p.id;
     let now = cx.now();

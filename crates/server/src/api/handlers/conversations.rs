@@ -2,7 +2,7 @@
 //! A conversation is named by `id`, or by `conversation_id` as older clients send it.
 
 use super::comments::ItemPage;
-use super::{JsonObject, ListOrIds, NotifyList, PostExtras, objects, post_input};
+use super::{ListOrIds, NotifyList, PostExtras, objects, post_input};
 use crate::api::decode::Joined;
 use crate::api::{Cx, Status, Stored, ok};
 use schemars::JsonSchema;
@@ -48,15 +48,15 @@ pub async fn getone(cx: Cx, p: ById) -> Result<Conversation> {
 pub struct GetOrCreate {
     pub workspace_id: WorkspaceId,
     /// Everyone in the conversation (the caller is added).
-    pub user_ids: Vec<UserId>,
+    pub user_ids: input::List<UserId>,
     #[serde(default)]
-    pub title: Option<String>,
+    pub title: Option<input::ConversationTitle>,
 }
 
 pub async fn get_or_create(cx: Cx, p: GetOrCreate) -> Result<Stored<Conversation>> {
     let actor = cx.actor()?.id;
     let now = cx.now();
-    cx.write(move |tx| conv::get_or_create(tx, actor, p.workspace_id, &p.user_ids, p.title, now)).await
+    cx.write(move |tx| conv::get_or_create(tx, actor, p.workspace_id, &p.user_ids, p.title.map(Into::into), now)).await
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -68,7 +68,7 @@ pub struct Update {
     pub conversation_id: Option<ConversationId>,
     #[serde(default)]
     #[schemars(length(max = input::MAX_TITLE_LEN))]
-    pub title: Option<String>,
+    pub title: Option<input::ConversationTitle>,
     #[serde(default)]
     pub archived: Option<bool>,
 }
@@ -80,7 +80,7 @@ pub async fn update(cx: Cx, p: Update) -> Result<Stored<Conversation>> {
         return Err(Error::invalid("title", "too long"));
     }
     let now = cx.now();
-    cx.write(move |tx| conv::update(tx, actor, id, p.title, p.archived, now)).await
+    cx.write(move |tx| conv::update(tx, actor, id, p.title.map(Into::into), p.archived, now)).await
 }
 
 async fn archive_to(cx: Cx, p: ById, archived: bool) -> Result<Status> {
@@ -121,7 +121,7 @@ pub struct People {
     #[serde(default)]
     pub conversation_id: Option<ConversationId>,
     #[serde(default)]
-    pub user_ids: Option<Vec<UserId>>,
+    pub user_ids: Option<input::List<UserId>>,
     /// One person; wins over `user_ids` when both are given.
     #[serde(default)]
     pub user_id: Option<UserId>,
@@ -132,7 +132,7 @@ impl People {
         let id = conversation(self.id, self.conversation_id)?;
         let users = match (self.user_id, self.user_ids) {
             (Some(one), _) => vec![one],
-            (None, Some(many)) => many,
+            (None, Some(many)) => many.into(),
             (None, None) => return Err(Error::missing("user_ids")),
         };
         Ok((id, users))
@@ -202,7 +202,7 @@ pub struct OfConversation {
     pub conversation_id: ConversationId,
     /// Accepted for compatibility; paging is by `*_ts` and `*_obj_index`.
     #[serde(default)]
-    pub cursor: Option<String>,
+    pub cursor: Option<input::Short>,
 }
 
 pub async fn messages_get(
@@ -263,7 +263,7 @@ pub struct MessagesUpdate {
     #[serde(default)]
     pub content: Option<input::Text>,
     #[serde(default)]
-    pub attachments: Option<Vec<JsonObject>>,
+    pub attachments: Option<input::Objects>,
 }
 
 pub async fn messages_update(cx: Cx, p: MessagesUpdate) -> Result<Stored<Message>> {

@@ -35,11 +35,11 @@ pub struct Add {
     pub workspace_id: WorkspaceId,
     pub name: input::Name,
     #[serde(default)]
-    pub description: Option<String>,
+    pub description: Option<input::Description>,
     #[serde(default)]
     pub color: Option<i64>,
     #[serde(default)]
-    pub user_ids: Option<Vec<UserId>>,
+    pub user_ids: Option<input::List<UserId>>,
     /// The client's id for this object: a retry with the same one creates nothing new.
     #[serde(default)]
     pub temp_id: Option<i64>,
@@ -50,9 +50,9 @@ pub async fn add(cx: Cx, p: Add) -> Result<Stored<Group>> {
     let new = groups::NewGroup {
         workspace_id: p.workspace_id,
         name: p.name.into_inner(),
-        description: p.description.unwrap_or_default(),
+        description: p.description.map(String::from).unwrap_or_default(),
         color: p.color,
-        user_ids: p.user_ids.unwrap_or_default(),
+        user_ids: p.user_ids.map(Vec::from).unwrap_or_default(),
     };
     let now = cx.now();
     cx.write(move |tx| groups::add(tx, actor, new, now)).await
@@ -64,7 +64,7 @@ pub struct Update {
     #[serde(default)]
     pub name: Option<input::Name>,
     #[serde(default)]
-    pub description: Option<String>,
+    pub description: Option<input::Description>,
     #[serde(default)]
     pub color: Option<i64>,
 }
@@ -73,7 +73,7 @@ pub async fn update(cx: Cx, p: Update) -> Result<Stored<Group>> {
     let actor = cx.actor()?.id;
     let name = p.name.map(input::Name::into_inner);
     let now = cx.now();
-    cx.write(move |tx| groups::update(tx, actor, p.id, name, p.description, p.color, now)).await
+    cx.write(move |tx| groups::update(tx, actor, p.id, name, p.description.map(Into::into), p.color, now)).await
 }
 
 pub async fn remove(cx: Cx, p: ById) -> Result<Status> {

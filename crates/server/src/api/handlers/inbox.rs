@@ -76,7 +76,7 @@ pub async fn get(cx: Cx, p: Get) -> Result<Vec<InboxThread>> {
         cursor: cursor(p.cursor)?,
         limit: clamp_limit(p.limit, inbox::DEFAULT_LIMIT, inbox::MAX_LIMIT),
     };
-    cx.read(move |tx| inbox::get(tx, actor, input)).await
+    cx.read(move |tx| inbox::get(tx, actor, input)).await.map(super::within_page_bytes)
 }
 
 /// `inbox/get_count`'s answer.
@@ -114,7 +114,7 @@ pub struct ArchiveAll {
     pub workspace_id: WorkspaceId,
     /// Only the threads of these channels.
     #[serde(default)]
-    pub channel_ids: Option<Vec<ChannelId>>,
+    pub channel_ids: Option<weft_core::input::List<ChannelId>>,
     /// Only the threads whose last activity is older than this.
     #[serde(default)]
     pub older_than_ts: Option<i64>,
@@ -123,7 +123,10 @@ pub struct ArchiveAll {
 pub async fn archive_all(cx: Cx, p: ArchiveAll) -> Result<Status> {
     let actor = cx.actor()?.id;
     let now = cx.now();
-    cx.write(move |tx| inbox::archive_all(tx, actor, p.workspace_id, p.channel_ids, p.older_than_ts, now)).await?;
+    cx.write(move |tx| {
+        inbox::archive_all(tx, actor, p.workspace_id, p.channel_ids.map(Into::into), p.older_than_ts, now)
+    })
+    .await?;
     Ok(ok())
 }
 

@@ -7,6 +7,7 @@ pub mod conversations;
 pub mod emergencies;
 pub mod groups;
 pub mod inbox;
+pub mod invitations;
 pub mod markdown;
 pub mod notifications;
 pub mod reactions;
@@ -23,6 +24,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use weft_core::Result;
 use weft_core::ids::*;
+use weft_core::input;
 use weft_core::services::threads::{PostInput, Recipients};
 
 /// One person added to or removed from the object named by `id` (a channel, a group).
@@ -39,7 +41,7 @@ pub struct Person<Id> {
 pub struct People<Id> {
     pub id: Id,
     #[serde(default)]
-    pub user_ids: Option<Vec<UserId>>,
+    pub user_ids: Option<input::List<UserId>>,
     /// One person; used instead of `user_ids` when given.
     #[serde(default)]
     pub user_id: Option<UserId>,
@@ -50,7 +52,7 @@ impl<Id> People<Id> {
     pub fn people(&self) -> Result<Vec<UserId>> {
         match (self.user_id, &self.user_ids) {
             (Some(one), _) => Ok(vec![one]),
-            (None, Some(many)) => Ok(many.clone()),
+            (None, Some(many)) => Ok(many.to_vec()),
             (None, None) => Err(weft_core::Error::missing("user_ids")),
         }
     }
@@ -93,6 +95,9 @@ impl<'de> serde::Deserialize<'de> for RecipientsInput {
                 .collect::<std::result::Result<_, _>>()?,
             _ => return Err(bad()),
         };
+        if ids.len() > input::MAX_IDS {
+            return Err(input::reject(weft_core::Error::invalid("", format!("more than {} items", input::MAX_IDS))));
+        }
         ids.into_iter()
             .map(|id| if id > 0 { Ok(UserId(id)) } else { Err(D::Error::custom("expected a positive id")) })
             .collect::<std::result::Result<_, _>>()
@@ -108,7 +113,7 @@ impl schemars::JsonSchema for RecipientsInput {
         true
     }
     fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        let ids = g.subschema_for::<Vec<UserId>>();
+        let ids = g.subschema_for::<input::List<UserId>>();
         schemars::json_schema!({
             "description": "People to notify: user ids, or EVERYONE (the channel), or EVERYONE_IN_THREAD",
             "anyOf": [ids, {"type": "string", "enum": ["EVERYONE", "EVERYONE_IN_THREAD"]}],
@@ -116,20 +121,17 @@ impl schemars::JsonSchema for RecipientsInput {
     }
 }
 
-/// A JSON object given in a list (attachments, actions).
-pub type JsonObject = serde_json::Map<String, serde_json::Value>;
-
 /// What a thread, a comment and a message share besides their text.
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct PostExtras {
     #[serde(default)]
-    pub attachments: Option<Vec<JsonObject>>,
+    pub attachments: Option<input::Objects>,
     #[serde(default)]
-    pub actions: Option<Vec<JsonObject>>,
+    pub actions: Option<input::Objects>,
     #[serde(default)]
-    pub direct_mentions: Option<Vec<UserId>>,
+    pub direct_mentions: Option<input::List<UserId>>,
     #[serde(default)]
-    pub direct_group_mentions: Option<Vec<GroupId>>,
+    pub direct_group_mentions: Option<input::List<GroupId>>,
 }
 
 /// Who a thread or a comment notifies, and how (a message's audience is its conversation).
@@ -139,7 +141,7 @@ pub struct NotifyList {
     pub recipients: Option<RecipientsInput>,
     /// Groups to notify (1: everyone in the channel, 2: everyone in the thread).
     #[serde(default)]
-    pub groups: Option<Vec<GroupId>>,
+    pub groups: Option<input::List<GroupId>>,
     /// Accepted for compatibility; Weft marks no post as an integration's.
     #[serde(default)]
     pub send_as_integration: Option<bool>,
@@ -148,8 +150,8 @@ pub struct NotifyList {
     pub urgent: Option<bool>,
 }
 
-pub(crate) fn objects(list: Option<Vec<JsonObject>>) -> Option<Vec<serde_json::Value>> {
-    list.map(|l| l.into_iter().map(serde_json::Value::Object).collect())
+pub(crate) fn objects(list: Option<input::Objects>) -> Option<Vec<serde_json::Value>> {
+    list.map(input::Objects::into_vec)
 }
 
 /// A new post's input for the services.
@@ -171,8 +173,8 @@ pub(crate) fn post_input(content: String, extras: PostExtras, notify: NotifyList
         actions: objects(extras.actions).unwrap_or_default(),
         recipients,
         groups,
-        direct_mentions: extras.direct_mentions.unwrap_or_default(),
-        direct_group_mentions: extras.direct_group_mentions.unwrap_or_default(),
+        direct_mentions: extras.direct_mentions.map(Vec::from).unwrap_or_default(),
+        direct_group_mentions: extras.direct_group_mentions.map(Vec::from).unwrap_or_default(),
     }
 }
 
@@ -192,6 +194,35 @@ impl<'de> serde::Deserialize<'de> for Order {
             _ => Err(serde::de::Error::custom("expected asc or desc")),
         }
     }
+}
+
+/// The most a page of posts answers, as JSON: a page ends early, after at least one item,
+/// when the next item would pass it (500 threads of 1 MB each would otherwise be one
+/// half-gigabyte answer). Clients ask for the next page from the last item they got.
+pub const MAX_PAGE_BYTES: usize = 8 * 1024 * 1024;
+
+/// The first items of `items` that fit in `MAX_PAGE_BYTES` as JSON (at least one).
+pub(crate) fn within_page_bytes<T: serde::Serialize>(mut items: Vec<T>) -> Vec<T> {
+    /// Counts the bytes written instead of keeping them.
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0 += b.len();
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut total = Count(0);
+    let fits = items.iter().position(|item| {
+        let _ = serde_json::to_writer(&mut total, item);
+        total.0 > MAX_PAGE_BYTES
+    });
+    if let Some(n) = fits {
+        items.truncate(n.max(1));
+    }
+    items
 }
 
 /// A list of things, or of their ids (`as_ids`).

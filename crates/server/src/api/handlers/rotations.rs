@@ -36,8 +36,11 @@ impl JsonSchema for HandoffTime {
     }
 }
 
+/// Swaps of one rotation.
+pub const MAX_OVERRIDES: usize = 100;
+
 fn overrides<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Vec<Override>>, D::Error> {
-    objects(d, "a list of {from_ts, to_ts, user_id}")
+    objects(d, "a list of {from_ts, to_ts, user_id}", MAX_OVERRIDES)
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -45,7 +48,7 @@ pub struct Add {
     pub channel_id: ChannelId,
     /// The people on duty in turn, in rotation order; all members of the channel.
     #[schemars(length(min = 1))]
-    pub user_ids: Vec<UserId>,
+    pub user_ids: input::List<UserId>,
     /// The length of a shift.
     #[schemars(range(min = 1, max = MAX_SHIFT_HOURS))]
     pub shift_hours: i64,
@@ -56,13 +59,14 @@ pub struct Add {
     pub starts_on: input::Date,
     /// Stretches someone else takes (swaps); each starts before it ends.
     #[serde(default, deserialize_with = "overrides")]
+    #[schemars(length(max = MAX_OVERRIDES))]
     pub overrides: Option<Vec<Override>>,
 }
 
 pub async fn add(cx: Cx, p: Add) -> Result<Stored<Rotation>> {
     let actor = cx.actor()?.id;
     let r = Rotation {
-        user_ids: p.user_ids,
+        user_ids: p.user_ids.into(),
         shift_hours: p.shift_hours,
         handoff_time: p.handoff_time.0,
         timezone: p.timezone.into_inner(),
@@ -80,7 +84,7 @@ pub struct Update {
     /// The people on duty in turn, in rotation order; all members of the channel.
     #[serde(default)]
     #[schemars(length(min = 1))]
-    pub user_ids: Option<Vec<UserId>>,
+    pub user_ids: Option<input::List<UserId>>,
     /// The length of a shift.
     #[serde(default)]
     #[schemars(range(min = 1, max = MAX_SHIFT_HOURS))]
@@ -95,13 +99,14 @@ pub struct Update {
     pub starts_on: Option<input::Date>,
     /// Stretches someone else takes (swaps); each starts before it ends. Replaces the list.
     #[serde(default, deserialize_with = "overrides")]
+    #[schemars(length(max = MAX_OVERRIDES))]
     pub overrides: Option<Vec<Override>>,
 }
 
 pub async fn update(cx: Cx, p: Update) -> Result<Stored<Rotation>> {
     let actor = cx.actor()?.id;
     let up = RotationUpdate {
-        user_ids: p.user_ids,
+        user_ids: p.user_ids.map(Into::into),
         shift_hours: p.shift_hours,
         handoff_time: p.handoff_time.map(|t| t.0),
         timezone: p.timezone.map(input::Timezone::into_inner),

@@ -7,17 +7,27 @@ use weft_core::schedule::{Availability, Delivery, Interval, Range, Schedule};
 use weft_core::services::schedules::{self, MAX_USERS, Update as ScheduleUpdate};
 use weft_core::{Error, Result, UserId, WorkspaceId, input};
 
-/// An optional list of objects of a known shape. An error that is not a domain error of an
-/// item's field (a wrong type, a missing field) is a 400 for the list that shows the shape.
-pub(crate) fn objects<'de, D, T>(d: D, shape: &str) -> std::result::Result<Option<Vec<T>>, D::Error>
+/// Weekly blocks of working hours, or of do-not-disturb, in one list (a few a day).
+pub const MAX_WEEKLY_BLOCKS: usize = 50;
+/// One-off do-not-disturb ranges in one list.
+pub const MAX_DND_RANGES: usize = 100;
+
+/// An optional list of at most `max` objects of a known shape. An error that is not a
+/// domain error of an item's field (a wrong type, a missing field) is a 400 for the list
+/// that shows the shape.
+pub(crate) fn objects<'de, D, T>(d: D, shape: &str, max: usize) -> std::result::Result<Option<Vec<T>>, D::Error>
 where
     D: Deserializer<'de>,
     T: Deserialize<'de>,
 {
-    Option::<Vec<T>>::deserialize(d).map_err(|_| match input::take_rejection() {
+    let list = Option::<Vec<T>>::deserialize(d).map_err(|_| match input::take_rejection() {
         Some(domain) => input::reject(domain),
         None => input::reject(Error::invalid("", format!("expected {shape}"))),
-    })
+    })?;
+    if list.as_ref().is_some_and(|l| l.len() > max) {
+        return Err(input::reject(Error::invalid("", format!("more than {max} items"))));
+    }
+    Ok(list)
 }
 
 pub async fn get(cx: Cx, _: NoParams) -> Result<Schedule> {
@@ -46,11 +56,11 @@ pub struct DndRange {
 }
 
 fn blocks<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Vec<WeeklyBlock>>, D::Error> {
-    objects(d, "a list of {weekday: 1–7, start: \"HH:MM\", end: \"HH:MM\"}")
+    objects(d, "a list of {weekday: 1–7, start: \"HH:MM\", end: \"HH:MM\"}", MAX_WEEKLY_BLOCKS)
 }
 
 fn ranges<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Vec<DndRange>>, D::Error> {
-    objects(d, "a list of {from_ts, to_ts}")
+    objects(d, "a list of {from_ts, to_ts}", MAX_DND_RANGES)
 }
 
 fn intervals(list: Option<Vec<WeeklyBlock>>) -> Option<Vec<Interval>> {
@@ -78,12 +88,15 @@ pub struct Update {
     pub timezone: Option<input::Timezone>,
     /// Weekly working hours; days without any are days off.
     #[serde(default, deserialize_with = "blocks")]
+    #[schemars(length(max = MAX_WEEKLY_BLOCKS))]
     pub working_hours: Option<Vec<WeeklyBlock>>,
     /// Weekly do-not-disturb blocks.
     #[serde(default, deserialize_with = "blocks")]
+    #[schemars(length(max = MAX_WEEKLY_BLOCKS))]
     pub dnd: Option<Vec<WeeklyBlock>>,
     /// One-off do-not-disturb ranges (those already over are dropped).
     #[serde(default, deserialize_with = "ranges")]
+    #[schemars(length(max = MAX_DND_RANGES))]
     pub dnd_ranges: Option<Vec<DndRange>>,
     /// `each`: push each notification when available; `hourly`: one batch an hour; `daily`:
     /// one digest at the start of the working day.
@@ -120,7 +133,7 @@ pub struct AvailabilityOf {
     pub workspace_id: WorkspaceId,
     /// Members of the workspace.
     #[schemars(length(max = MAX_USERS))]
-    pub user_ids: Vec<UserId>,
+    pub user_ids: input::List<UserId>,
 }
 
 pub async fn availability(cx: Cx, p: AvailabilityOf) -> Result<Vec<Availability>> {

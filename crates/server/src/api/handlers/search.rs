@@ -78,13 +78,13 @@ pub struct Search {
     pub workspace_id: WorkspaceId,
     /// The words to find (required unless `mention_self` or `has_attachments`).
     #[serde(default)]
-    pub query: Option<String>,
+    pub query: Option<input::Short>,
     /// Only in these channels.
     #[serde(default)]
-    pub channel_ids: Option<Vec<ChannelId>>,
+    pub channel_ids: Option<input::List<ChannelId>>,
     /// Only posts by these people.
     #[serde(default)]
-    pub author_ids: Option<Vec<UserId>>,
+    pub author_ids: Option<input::List<UserId>>,
     /// Only posts that mention the caller.
     #[serde(default)]
     pub mention_self: Option<bool>,
@@ -116,7 +116,7 @@ pub struct Search {
     pub kind: Option<SearchType>,
     /// Only in these conversations.
     #[serde(default)]
-    pub conversation_ids: Option<Vec<ConversationId>>,
+    pub conversation_ids: Option<input::List<ConversationId>>,
     /// Only posts by this person (added to `author_ids`).
     #[serde(default)]
     pub from_user_id: Option<UserId>,
@@ -153,15 +153,15 @@ pub async fn search(cx: Cx, p: Search) -> Result<Page> {
         // Through the end of that day.
         to_ts = Some(day_start(d, "date_to", &actor.timezone)? + 86_400);
     }
-    let mut authors = p.author_ids.unwrap_or_default();
+    let mut authors: Vec<UserId> = p.author_ids.map(Vec::from).unwrap_or_default();
     authors.extend(p.from_user_id);
     let input = Input {
         workspace_id: p.workspace_id,
-        query: p.query.unwrap_or_default(),
+        query: p.query.map(String::from).unwrap_or_default(),
         title_only: p.title.unwrap_or(false),
         kind,
-        channel_ids: p.channel_ids,
-        conversation_ids: p.conversation_ids,
+        channel_ids: p.channel_ids.map(Into::into),
+        conversation_ids: p.conversation_ids.map(Into::into),
         author_ids: authors,
         mention_self: p.mention_self.unwrap_or(false),
         has_attachments: p.has_attachments.unwrap_or(false),
@@ -183,7 +183,7 @@ pub async fn search(cx: Cx, p: Search) -> Result<Page> {
 pub struct Within {
     /// The words to find (at least one letter or digit).
     #[schemars(regex(pattern = WORDS_PATTERN))]
-    pub query: String,
+    pub query: input::Short,
     /// At most this many ids (default 100, at most 500; other values are clamped).
     #[serde(default)]
     pub limit: Option<i64>,
@@ -196,7 +196,7 @@ pub struct Within {
 impl Within {
     /// The words, the offset and the page size.
     fn split(self) -> Result<(String, i64, i64)> {
-        Ok((self.query, offset(self.cursor)?, clamp_limit(self.limit, 100, 500)))
+        Ok((self.query.into(), offset(self.cursor)?, clamp_limit(self.limit, 100, 500)))
     }
 }
 

@@ -34,7 +34,7 @@ pub struct Get {
     #[serde(default)]
     pub after_id: Option<ThreadId>,
     #[serde(default)]
-    pub exclude_thread_ids: Option<Vec<ThreadId>>,
+    pub exclude_thread_ids: Option<input::List<ThreadId>>,
     #[serde(default)]
     pub is_pinned: Option<bool>,
     #[serde(default)]
@@ -56,7 +56,7 @@ pub async fn get(cx: Cx, p: Get) -> Result<ListOrIds<Thread, ThreadId>> {
         older_than_ts: p.older_than_ts,
         before_id: p.before_id,
         after_id: p.after_id,
-        exclude_ids: p.exclude_thread_ids.unwrap_or_default(),
+        exclude_ids: p.exclude_thread_ids.map(Vec::from).unwrap_or_default(),
         pinned: p.is_pinned,
         starred: p.is_starred,
         archived: p.archived,
@@ -69,7 +69,7 @@ pub async fn get(cx: Cx, p: Get) -> Result<ListOrIds<Thread, ThreadId>> {
     if p.as_ids == Some(true) {
         return Ok(ListOrIds::Ids(found.iter().map(|t| t.id).collect()));
     }
-    Ok(ListOrIds::Items(found))
+    Ok(ListOrIds::Items(super::within_page_bytes(found)))
 }
 
 /// A thread named by its `id`.
@@ -130,8 +130,8 @@ pub async fn update(cx: Cx, Joined(p, extras): Update) -> Result<Stored<Thread>>
         content: p.content.map(input::Content::into_inner),
         attachments: objects(extras.attachments),
         actions: objects(extras.actions),
-        direct_mentions: extras.direct_mentions,
-        direct_group_mentions: extras.direct_group_mentions,
+        direct_mentions: extras.direct_mentions.map(Into::into),
+        direct_group_mentions: extras.direct_group_mentions.map(Into::into),
     };
     let now = cx.now();
     cx.write(move |tx| threads::update(tx, actor, p.id, up, now)).await

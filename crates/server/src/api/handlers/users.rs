@@ -7,16 +7,16 @@ use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use weft_core::input::{self, reject};
-use weft_core::model::{AwayMode, User};
-use weft_core::services::{auth, users};
+use weft_core::model::{AwayMode, Platform, User};
+use weft_core::services::{auth, password_reset, users};
 use weft_core::{Error, Result, WorkspaceId};
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct Login {
     /// Compared without surrounding spaces and case; not checked for shape (a wrong one is
     /// simply a wrong credential).
-    pub email: String,
-    pub password: String,
+    pub email: input::Short,
+    pub password: input::Short,
     /// Accepted for compatibility: session cookies belong to the web UI, API clients use
     /// the token.
     #[serde(default)]
@@ -34,7 +34,7 @@ pub async fn login(cx: Cx, p: Login) -> Result<Stored<User>> {
         Some((u, h)) => (Some(u), h),
         None => (None, auth::dummy_hash().to_string()),
     };
-    let verified = password_work(&cx, move || Ok(auth::verify_password(&password, &hash))).await?;
+    let verified = password_work(&cx.app, move || Ok(auth::verify_password(&password, &hash))).await?;
     let Some(user) = user.filter(|_| verified) else { return Err(Error::WrongCredentials) };
     cx.app.login_throttle.succeeded(&email, cx.ip, now);
     let (token, token_hash) = auth::new_token()?;
@@ -44,13 +44,13 @@ pub async fn login(cx: Cx, p: Login) -> Result<Stored<User>> {
 /// Hashes or checks a password off the async threads, at most `--password-hashes` at
 /// once: each takes about 19 MiB and a core for a moment, so a flood of them must queue
 /// rather than exhaust the server. A caller that waits too long is told to retry.
-pub async fn password_work<T, F>(cx: &Cx, work: F) -> Result<T>
+pub async fn password_work<T, F>(app: &crate::app::App, work: F) -> Result<T>
 where
     T: Send + 'static,
     F: FnOnce() -> Result<T> + Send + 'static,
 {
     const MAX_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
-    let permit = tokio::time::timeout(MAX_WAIT, cx.app.password_hashes.acquire())
+    let permit = tokio::time::timeout(MAX_WAIT, app.password_hashes.acquire())
         .await
         .map_err(|_| Error::TooManyRequests { retry_after_secs: 5 })?
         .map_err(|e| Error::Internal(e.to_string()))?;
@@ -74,7 +74,7 @@ pub async fn register(cx: Cx, p: Register) -> Result<Stored<User>> {
         return Err(Error::forbidden("registration is closed on this server; ask an admin for an account"));
     }
     let Register { name, email, password, timezone } = p;
-    let hash = password_work(&cx, move || auth::hash_password(password.expose())).await?;
+    let hash = password_work(&cx.app, move || auth::hash_password(password.expose())).await?;
     let (token, token_hash) = auth::new_token()?;
     let now = cx.now();
     let account = users::NewAccount {
@@ -103,7 +103,7 @@ pub async fn get_session_user(cx: Cx, _: NoParams) -> Result<User> {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct ValidateToken {
-    pub token: String,
+    pub token: input::Short,
 }
 
 pub async fn validate_token(cx: Cx, p: ValidateToken) -> Result<Status> {
@@ -165,7 +165,7 @@ impl JsonSchema for AwayModeInput {
                         "type": {"type": "string", "enum": AWAY_KINDS},
                         "date_from": {"type": "string", "format": "date", "nullable": true},
                         "date_to": {"type": "string", "format": "date"},
-                        "note": {"type": "string", "nullable": true},
+                        "note": {"type": "string", "nullable": true, "maxLength": input::MAX_SHORT_LEN},
                     },
                     "required": ["type", "date_to"],
                 },
@@ -195,7 +195,11 @@ fn away_mode(raw: Map<String, Value>) -> Result<AwayMode> {
     if date_from.as_ref().is_some_and(|f| *f > date_to) {
         return Err(Error::InvalidDateRange);
     }
-    Ok(AwayMode { kind, date_from, date_to, note: field("note")? })
+    let note = field("note")?;
+    if note.as_ref().is_some_and(|n| n.chars().count() > input::MAX_SHORT_LEN) {
+        return Err(Error::invalid("away_mode", format!("note is longer than {} characters", input::MAX_SHORT_LEN)));
+    }
+    Ok(AwayMode { kind, date_from, date_to, note })
 }
 
 /// A do-not-disturb boundary, `HH:MM`, or an empty string to clear it.
@@ -240,15 +244,15 @@ pub struct Update {
     #[serde(default)]
     pub timezone: Option<input::Timezone>,
     #[serde(default)]
-    pub profession: Option<String>,
+    pub profession: Option<input::Short>,
     #[serde(default)]
-    pub contact_info: Option<String>,
+    pub contact_info: Option<input::Short>,
     #[serde(default)]
     pub away_mode: Option<AwayModeInput>,
     /// ISO weekdays the person does not work (1 = Monday … 7 = Sunday).
     #[serde(default)]
     #[schemars(inner(range(min = 1, max = 7)))]
-    pub off_days: Option<Vec<i64>>,
+    pub off_days: Option<input::List<i64, 7>>,
     /// Unix seconds until which notifications are snoozed.
     #[serde(default)]
     pub snooze_until: Option<i64>,
@@ -259,18 +263,26 @@ pub struct Update {
     /// One of the user's workspaces.
     #[serde(default)]
     pub default_workspace: Option<WorkspaceId>,
+    /// The current password: required to change the email.
+    #[serde(default)]
+    pub password: Option<input::Short>,
 }
 
 pub async fn update(cx: Cx, p: Update) -> Result<Stored<User>> {
-    let actor = cx.actor()?.id;
+    let me = cx.actor()?.clone();
+    let actor = me.id;
+    if p.email.as_ref().is_some_and(|e| e.as_str() != me.email) {
+        let current = p.password.ok_or_else(|| Error::missing("password"))?;
+        check_password(&cx, &me.email, current.into()).await?;
+    }
     let up = users::Update {
         name: p.name.map(input::Name::into_inner),
         email: p.email,
         timezone: p.timezone.map(input::Timezone::into_inner),
-        profession: p.profession,
-        contact_info: p.contact_info,
+        profession: p.profession.map(Into::into),
+        contact_info: p.contact_info.map(Into::into),
         away_mode: p.away_mode.map(AwayModeInput::into_update),
-        off_days: p.off_days,
+        off_days: p.off_days.map(Into::into),
         snooze_until: p.snooze_until,
         snooze_dnd_start: p.snooze_dnd_start.map(|t| t.0),
         snooze_dnd_end: p.snooze_dnd_end.map(|t| t.0),
@@ -285,18 +297,15 @@ pub async fn update(cx: Cx, p: Update) -> Result<Stored<User>> {
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct UpdatePassword {
     pub new_password: input::Password,
-    /// Checked when given.
-    #[serde(default)]
-    pub current_password: Option<String>,
+    /// The password in use: a stolen session alone cannot take over the account.
+    pub current_password: input::Short,
 }
 
 pub async fn update_password(cx: Cx, p: UpdatePassword) -> Result<Stored<User>> {
     let user = cx.actor()?.clone();
-    if let Some(current) = p.current_password {
-        check_password(&cx, &user.email, current).await?;
-    }
+    check_password(&cx, &user.email, p.current_password.into()).await?;
     let new = p.new_password;
-    let hash = password_work(&cx, move || auth::hash_password(new.expose())).await?;
+    let hash = password_work(&cx.app, move || auth::hash_password(new.expose())).await?;
     let (token, token_hash) = auth::new_token()?;
     let now = cx.now();
     let answer = cx.write(move |tx| users::set_password(tx, user.id, &hash, &token, &token_hash, now)).await?;
@@ -314,25 +323,97 @@ pub async fn invalidate_token(cx: Cx, _: NoParams) -> Result<Stored<User>> {
     Ok(answer)
 }
 
-/// Presence parameters: accepted and ignored.
+/// `users/heartbeat`: the client is in use.
 #[derive(Debug, Deserialize, JsonSchema)]
-pub struct Presence {
+pub struct Heartbeat {
+    /// Accepted for compatibility: activity is the person's, in every workspace.
     #[serde(default)]
     pub workspace_id: Option<WorkspaceId>,
+    /// `api` when not given.
     #[serde(default)]
-    pub platform: Option<String>,
+    pub platform: Option<Platform>,
 }
 
-/// Presence is never shown in Weft; these calls are accepted for compatibility.
-pub async fn heartbeat(cx: Cx, _: Presence) -> Result<Status> {
+/// Activity is kept to the minute: a heartbeat within a minute of the last one on the
+/// same platform changes nothing and writes nothing.
+const ACTIVITY_GRANULARITY_SECS: i64 = 60;
+
+/// Records when the person was last active on the platform, for `workspace_users/get_info`.
+/// Weft shows no live presence: this is a last-seen time, read on request.
+pub async fn heartbeat(cx: Cx, p: Heartbeat) -> Result<Status> {
+    let user = cx.actor()?.id;
+    let platform = p.platform.unwrap_or(Platform::Api);
+    let now = cx.now();
+    let seen = cx.read(move |tx| tx.activity(user)).await?;
+    let recent = seen.iter().any(|(q, ts)| *q == platform && now - ts < ACTIVITY_GRANULARITY_SECS);
+    if !recent {
+        cx.write(move |tx| tx.record_activity(user, platform, now)).await?;
+    }
+    Ok(ok())
+}
+
+/// `users/reset_presence`: accepted for compatibility; Weft shows no live presence.
+pub async fn reset_presence(cx: Cx, _: Heartbeat) -> Result<Status> {
     cx.actor()?;
     Ok(ok())
 }
 
 /// For actions that ask for the password again: `WrongCredentials` unless it matches.
+/// Wrong guesses count against the sign-in throttle, so a stolen session cannot be used
+/// to guess the password.
 pub(crate) async fn check_password(cx: &Cx, email: &str, password: String) -> Result<()> {
-    let email = email.to_string();
-    let hash = cx.read(move |tx| users::credentials(tx, &email)).await?.map(|(_, h)| h).unwrap_or_default();
-    let ok = password_work(cx, move || Ok(auth::verify_password(&password, &hash))).await?;
-    if ok { Ok(()) } else { Err(Error::WrongCredentials) }
+    let now = cx.now();
+    cx.app.login_throttle.begin(email, cx.ip, now)?;
+    let lookup = email.to_string();
+    let hash = cx.read(move |tx| users::credentials(tx, &lookup)).await?.map(|(_, h)| h).unwrap_or_default();
+    let ok = password_work(&cx.app, move || Ok(auth::verify_password(&password, &hash))).await?;
+    if !ok {
+        return Err(Error::WrongCredentials);
+    }
+    cx.app.login_throttle.succeeded(email, cx.ip, now);
+    Ok(())
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct ResetPassword {
+    pub email: input::Email,
+}
+
+/// `users/reset_password`: the same answer whether or not the email has an account; for
+/// one that does, a single-use link valid for an hour is emailed. Limited per email and
+/// per client address (every request counts).
+pub async fn reset_password(cx: Cx, p: ResetPassword) -> Result<Status> {
+    let now = cx.now();
+    let email = p.email.into_inner();
+    cx.app.reset_throttle.attempt(&email, cx.ip, now)?;
+    let (base, send) = (cx.app.base_url.clone(), cx.app.mailer.is_some());
+    cx.app.store.write(move |tx| password_reset::request(tx, &email, &base, send, now)).await?;
+    Ok(ok())
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct SetPassword {
+    /// The code of the emailed link.
+    pub reset_code: input::Short,
+    pub new_password: input::Password,
+}
+
+/// `users/set_password`: a reset code's account gets the new password; every session ends
+/// and the answer is the user with a new token.
+pub async fn set_password(cx: Cx, p: SetPassword) -> Result<User> {
+    set_password_with_code(&cx.app, p.reset_code.into(), p.new_password).await
+}
+
+/// Shared with the reset page.
+pub(crate) async fn set_password_with_code(
+    app: &crate::app::App,
+    code: String,
+    password: input::Password,
+) -> Result<User> {
+    let hash = password_work(app, move || auth::hash_password(password.expose())).await?;
+    let (token, token_hash) = auth::new_token()?;
+    let now = app.clock.now();
+    let user = app.store.write(move |tx| password_reset::set(tx, &code, &hash, &token, &token_hash, now)).await?;
+    app.tokens.forget_user(user.id);
+    Ok(user)
 }

@@ -5,13 +5,13 @@ use crate::api::{Cx, Status, Stored, ok};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer};
 use std::borrow::Cow;
-use weft_core::model::{UserType, WorkspaceUser};
-use weft_core::services::workspace_users as wu;
+use weft_core::model::{UserType, Workspace, WorkspaceUser, WorkspaceUserInfo};
+use weft_core::services::{invitations, workspace_users as wu};
 use weft_core::{ChannelId, Error, NotFound, Result, UserId, WorkspaceId, input};
 
 /// A role as the API names it: `ADMIN`, `USER` or `GUEST`, in any case.
 #[derive(Debug, Clone, Copy)]
-pub struct Role(UserType);
+pub struct Role(pub(crate) UserType);
 
 impl<'de> Deserialize<'de> for Role {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
@@ -68,7 +68,7 @@ pub async fn get(cx: Cx, p: Get) -> Result<Vec<WorkspaceUser>> {
 pub async fn get_ids(cx: Cx, p: ById) -> Result<Vec<UserId>> {
     let actor = cx.actor()?.id;
     let all = cx.read(move |tx| wu::list(tx, actor, p.id)).await?;
-    Ok(all.into_iter().filter(|u| !u.removed).map(|u| u.id).collect())
+    Ok(all.into_iter().filter(|u| !u.removed && !u.invite_pending).map(|u| u.id).collect())
 }
 
 /// One member of a workspace.
@@ -89,7 +89,7 @@ pub struct GetByEmail {
     /// The workspace.
     pub id: WorkspaceId,
     /// Any string: one that is not a member's email (or not an email) is not found.
-    pub email: String,
+    pub email: input::Short,
 }
 
 pub async fn get_by_email(cx: Cx, p: GetByEmail) -> Result<WorkspaceUser> {
@@ -105,29 +105,70 @@ pub async fn get_local_time(cx: Cx, p: Member) -> Result<String> {
     cx.read(move |tx| wu::local_time(tx, actor, p.id, p.user_id, now)).await
 }
 
+pub async fn get_info(cx: Cx, p: Member) -> Result<WorkspaceUserInfo> {
+    let actor = cx.actor()?.id;
+    let now = cx.now();
+    cx.read(move |tx| wu::info(tx, actor, p.id, p.user_id, now)).await
+}
+
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct Add {
     /// The workspace.
     pub id: WorkspaceId,
-    /// The email of an existing account.
+    /// Whom to invite: with an account or not, the answer is the same.
     pub email: input::Email,
-    /// Accepted for compatibility; the account keeps its own name.
+    /// What to call them until they accept (someone new starts with it as their name).
     #[serde(default)]
-    pub name: Option<String>,
+    pub name: Option<input::Name>,
     /// USER when not given.
     #[serde(default)]
     pub user_type: Option<Role>,
-    /// Channels of the workspace to add the member to.
+    /// Channels of the workspace to put them in when they accept.
     #[serde(default)]
-    pub channel_ids: Option<Vec<ChannelId>>,
+    pub channel_ids: Option<input::List<ChannelId>>,
 }
 
+/// Invites someone: a pending member until they accept the emailed invitation.
 pub async fn add(cx: Cx, p: Add) -> Result<Stored<WorkspaceUser>> {
     let actor = cx.actor()?.id;
     let kind = p.user_type.map_or(UserType::User, |r| r.0);
     let channels = p.channel_ids.unwrap_or_default();
+    let name = p.name.map(input::Name::into_inner);
+    let links = cx.app.invitation_links();
     let now = cx.now();
-    cx.write(move |tx| wu::add(tx, actor, p.id, p.email.as_str(), kind, &channels, now)).await
+    cx.write(move |tx| {
+        wu::add(tx, actor, p.id, &p.email, name.as_deref(), kind, &channels, &links, now).map(|(member, _code)| member)
+    })
+    .await
+}
+
+/// A pending member, by `user_id` or `email`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(extend("anyOf" = [{"required": ["user_id"]}, {"required": ["email"]}]))]
+pub struct ResendInvite {
+    /// The workspace.
+    pub id: WorkspaceId,
+    #[serde(default)]
+    pub email: Option<input::Email>,
+    #[serde(default)]
+    pub user_id: Option<UserId>,
+}
+
+/// A fresh invitation link for a pending member; the old one stops working.
+pub async fn resend_invite(cx: Cx, p: ResendInvite) -> Result<Status> {
+    let actor = cx.actor()?.id;
+    let user = target(&cx, p.id, p.user_id, p.email).await?;
+    let links = cx.app.invitation_links();
+    let now = cx.now();
+    cx.write(move |tx| invitations::resend(tx, actor, p.id, user, &links, now).map(|_code| ())).await?;
+    Ok(ok())
+}
+
+/// The signed-in person accepts their pending invitation to workspace `id`.
+pub async fn accept_invite(cx: Cx, p: ById) -> Result<Stored<Workspace>> {
+    let actor = cx.actor()?.id;
+    let now = cx.now();
+    cx.write(move |tx| invitations::accept_pending(tx, actor, p.id, now)).await
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -68,12 +68,12 @@ pub async fn update(cx: Cx, p: Update) -> Result<Stored<Workspace>> {
 pub struct Remove {
     pub id: WorkspaceId,
     /// Deleting a workspace asks for the password again.
-    pub current_password: String,
+    pub current_password: input::Short,
 }
 
 pub async fn remove(cx: Cx, p: Remove) -> Result<Status> {
     let actor = cx.actor()?.clone();
-    super::users::check_password(&cx, &actor.email, p.current_password).await?;
+    super::users::check_password(&cx, &actor.email, p.current_password.into()).await?;
     let now = cx.now();
     cx.write(move |tx| workspaces::remove(tx, actor.id, p.id, now)).await?;
     Ok(ok())
