@@ -318,7 +318,8 @@ pub struct Attachment {
     pub attachment_id: String,
     pub url_type: UrlType,
     pub title: String,
-    /// Where the file is downloaded (signed-in readers only).
+    /// Where the file is downloaded (signed-in readers only): an address under
+    /// `--public-url`, or a path of this server without it.
     pub url: String,
     pub file_name: String,
     pub file_size: i64,
@@ -687,7 +688,11 @@ async fn upload_inner(app: &Arc<App>, ip: std::net::IpAddr, request: Request) ->
             .or_else(|| mime_claim(file.part_type.as_deref()))
             .unwrap_or_else(|| "application/octet-stream".into()),
     };
-    let url = file_url(&app.base_url, &id, &file_name, false);
+    // With --public-url, links are absolute (as Twist's are); without it the server cannot
+    // know how people reach it (a listen address such as 0.0.0.0 is no address, and a
+    // browser on localhost would not send its session to 127.0.0.1): a path of this server.
+    let base = app.config.public_url.as_deref().map_or("", |u| u.trim_end_matches('/'));
+    let url = file_url(base, &id, &file_name, false);
     let object = Attachment {
         attachment_id: id.clone(),
         url_type: if image.is_some() { UrlType::Image } else { UrlType::File },
@@ -698,7 +703,7 @@ async fn upload_inner(app: &Arc<App>, ip: std::net::IpAddr, request: Request) ->
         underlying_type: content_type.clone(),
         upload_state: UploadState::Uploaded,
         image: image.as_ref().map(|i| match i.thumbnail {
-            Some(_) => file_url(&app.base_url, &id, &file_name, true),
+            Some(_) => file_url(base, &id, &file_name, true),
             None => url.clone(),
         }),
         image_width: image.as_ref().map(|i| i64::from(i.width)),

@@ -103,7 +103,8 @@ pub(crate) fn carry(tx: &mut dyn Tx, post: PostRef, ids: &[String]) -> Result<()
 }
 
 /// `attachments/remove`: takes an attachment off a post (an edit of the post, by whoever
-/// may edit it). An attachment the post does not carry is not found.
+/// may edit it, like one that sends only the new list: mentions are read again from the
+/// text). An attachment the post does not carry is not found.
 pub fn detach(tx: &mut dyn Tx, actor: &crate::model::User, id: &str, post: PostRef, now: i64) -> Result<()> {
     let keep = |list: &[Value]| -> Result<Vec<Value>> {
         let kept: Vec<Value> = list.iter().filter(|o| id_of(o) != Some(id)).cloned().collect();
@@ -116,12 +117,7 @@ pub fn detach(tx: &mut dyn Tx, actor: &crate::model::User, id: &str, post: PostR
         PostRef::Thread(t) => {
             let (thread, _, _) = access::thread(tx, t, actor.id)?;
             let attachments = Some(keep(&thread.attachments)?);
-            let up = threads::Update {
-                attachments,
-                direct_mentions: Some(thread.direct_mentions),
-                direct_group_mentions: Some(thread.direct_group_mentions),
-                ..Default::default()
-            };
+            let up = threads::Update { attachments, ..Default::default() };
             threads::update(tx, actor.id, t, up, now).map(drop)
         }
         PostRef::Comment(c) => {
@@ -130,8 +126,8 @@ pub fn detach(tx: &mut dyn Tx, actor: &crate::model::User, id: &str, post: PostR
                 content: None,
                 attachments: Some(keep(&comment.attachments)?),
                 actions: None,
-                direct_mentions: comment.direct_mentions,
-                direct_group_mentions: comment.direct_group_mentions,
+                direct_mentions: Vec::new(),
+                direct_group_mentions: Vec::new(),
             };
             comments::update(tx, actor.id, c, up, now).map(drop)
         }

@@ -10,7 +10,12 @@ use weft_client::Client;
 
 /// A GET of a file: status, headers and bytes.
 pub async fn download(client: &Client, url: &str) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
-    let mut req = client.http().get(url);
+    // Without --public-url a file's URL is a path of the server.
+    let url = match url.strip_prefix('/') {
+        Some(path) => format!("{}{path}", client.url("").trim_end_matches("api/v3/")),
+        None => url.to_string(),
+    };
+    let mut req = client.http().get(&url);
     if let Some(token) = client.token() {
         req = req.bearer_auth(token);
     }
@@ -57,6 +62,7 @@ async fn an_image_and_a_file_reach_exactly_the_people_who_see_a_post_carrying_th
     assert_eq!(file["file_name"], "notes.txt");
     assert!(file.get("image").is_none());
     let file_url = file["url"].as_str().unwrap().to_string();
+    assert_eq!(file_url, "/files/0b6f1c1e-notes/notes.txt", "without --public-url: a path of the server");
 
     // Before it is posted, only its uploader can fetch it.
     assert_eq!(download(&t.ana, &file_url).await.0, 200);
@@ -94,7 +100,8 @@ async fn an_image_and_a_file_reach_exactly_the_people_who_see_a_post_carrying_th
     // A browser session (the cookie alone) is a reader too.
     let cookie_only = Client::new(&t.app.base);
     let token = t.bo.token().unwrap().to_string();
-    let resp = cookie_only.http().get(&file_url).header("cookie", format!("weft_session={token}")).send().await.unwrap();
+    let absolute = format!("{}{file_url}", t.app.base);
+    let resp = cookie_only.http().get(&absolute).header("cookie", format!("weft_session={token}")).send().await.unwrap();
     assert_eq!(resp.status().as_u16(), 200);
 
     // Gus (a guest outside #general), Oz (another workspace): not found, exactly as a file
@@ -146,7 +153,8 @@ async fn an_image_and_a_file_reach_exactly_the_people_who_see_a_post_carrying_th
 
     // The same in comments and direct messages.
     let in_comment = upload(&t.ana, "in-comment", "c.txt", "text/plain", b"c".to_vec()).await;
-    t.ana
+    let comment = t
+        .ana
         .post("comments/add", json!({"thread_id": id(&thread), "content": "more", "attachments": [in_comment]}))
         .await
         .unwrap();
@@ -154,12 +162,21 @@ async fn an_image_and_a_file_reach_exactly_the_people_who_see_a_post_carrying_th
     assert_eq!(download(&t.gus, in_comment["url"].as_str().unwrap()).await.0, 404);
     let conv = t.ana.post("conversations/get_or_create", json!({"workspace_id": t.ws, "user_ids": [t.gus_id]})).await.unwrap();
     let in_dm = upload(&t.ana, "in-dm", "d.txt", "text/plain", b"d".to_vec()).await;
-    t.ana
+    let message = t
+        .ana
         .post("conversation_messages/add", json!({"conversation_id": id(&conv), "content": "hi", "attachments": [in_dm]}))
         .await
         .unwrap();
     assert_eq!(download(&t.gus, in_dm["url"].as_str().unwrap()).await.0, 200);
     assert_eq!(download(&t.bo, in_dm["url"].as_str().unwrap()).await.0, 404);
+
+    // Taken off its comment, or its message, a file is no longer theirs to read.
+    t.ana.post("attachments/remove", json!({"attachment_id": "in-comment", "comment_id": id(&comment)})).await.unwrap();
+    assert_eq!(download(&t.bo, in_comment["url"].as_str().unwrap()).await.0, 404);
+    t.ana.post("attachments/remove", json!({"attachment_id": "in-dm", "message_id": id(&message)})).await.unwrap();
+    assert_eq!(download(&t.gus, in_dm["url"].as_str().unwrap()).await.0, 404);
+    let got = t.gus.get("conversation_messages/getone", json!({"id": id(&message)})).await.unwrap();
+    assert_eq!(got["attachments"], json!([]));
     t.app.stop().await;
 }
 }
@@ -226,9 +243,11 @@ async fn an_upload_over_the_size_limit_is_refused_with_413(backend: Backend) {
     t.app.stop().await;
 
     // The API's 5 MB body limit does not apply to uploads: the default limit is 100 MiB.
-    let t = Team::on(backend).await;
+    // (With --public-url, links are absolute.)
+    let t = Team::on_with(backend, |c| c.public_url = Some("https://weft.example.com/".into())).await;
     let (status, body) = upload_parts(&t.ana, &parts("six-mb", 6 * 1024 * 1024)).await;
     assert_eq!(status, 200, "{body}");
+    assert_eq!(body["url"], "https://weft.example.com/files/six-mb/big.bin");
     t.app.stop().await;
 }
 }
