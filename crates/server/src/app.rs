@@ -158,11 +158,12 @@ fn router(app: Arc<App>) -> Router {
         .route("/mail/unsubscribe", get(unsubscribe_page).post(unsubscribe))
         .route("/api/v3/openapi.json", get(openapi))
         .route("/api/v3/events/stream", get(stream::sse))
-        .merge(files_routes(&app))
         .route("/api/{version}/{*path}", any(api::entry))
         .fallback(fallback)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(app.clone(), crate::serve::read_body_in_time))
+        // Uploads stream to storage with their own size limit: not read whole beforehand.
+        .merge(files_routes(&app))
         .layer(axum::middleware::from_fn_with_state(app.clone(), crate::web::security_headers))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(app)

@@ -4,6 +4,40 @@
  */
 
 export interface paths {
+    "/api/v3/attachments/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take an attachment off a post (its author or an admin) */
+        post: operations["attachments_remove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v3/attachments/upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload a file (multipart/form-data: attachment_id, file_name, file); answers the Attachment object to put in a post's attachments */
+        post: operations["attachments_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v3/availability/get": {
         parameters: {
             query?: never;
@@ -2442,6 +2476,33 @@ export interface components {
             /** Format: int64 */
             mobile: number;
         };
+        /**
+         * @description Twist's Attachment object: what `attachments/upload` answers and posts carry in their
+         *     `attachments` list.
+         */
+        Attachment: {
+            /** @description The id the client chose. */
+            attachment_id: string;
+            file_name: string;
+            /** Format: int64 */
+            file_size: number;
+            /** @description An image's thumbnail (or the image itself when it is small). */
+            image?: string;
+            /** Format: int64 */
+            image_height?: number;
+            /** Format: int64 */
+            image_width?: number;
+            title: string;
+            /** @description The file's MIME type (sniffed for images). */
+            underlying_type: string;
+            upload_state: components["schemas"]["UploadState"];
+            /**
+             * @description Where the file is downloaded (signed-in readers only): an address under
+             *     `--public-url`, or a path of this server without it.
+             */
+            url: string;
+            url_type: components["schemas"]["UrlType"];
+        };
         /** @description What `availability/get` answers about one person. */
         Availability: {
             available_now: boolean;
@@ -3090,6 +3151,13 @@ export interface components {
             /** Format: int64 */
             thread_id: number;
         };
+        /** @enum {string} */
+        UploadState: "uploaded";
+        /**
+         * @description Whether an attachment is shown as an image or offered as a file.
+         * @enum {string}
+         */
+        UrlType: "file" | "image";
         /** @description The signed-in user's own account (`users/login`, `users/get_session_user`, …). */
         User: {
             away_mode?: components["schemas"]["AwayMode"];
@@ -3191,6 +3259,286 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    attachments_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    attachment_id: string;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    comment_id?: number | null;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    message_id?: number | null;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    thread_id?: number | null;
+                } & ({
+                    /** Format: int64 */
+                    thread_id: number;
+                } | {
+                    /** Format: int64 */
+                    comment_id: number;
+                } | {
+                    /** Format: int64 */
+                    message_id: number;
+                });
+                "application/x-www-form-urlencoded": {
+                    attachment_id: string;
+                    /** Format: int64 */
+                    comment_id?: number;
+                    /** Format: int64 */
+                    message_id?: number;
+                    /** Format: int64 */
+                    thread_id?: number;
+                } & (unknown | unknown | unknown);
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    attachments_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** @description The client's id for the attachment (a UUID, say): letters, digits, `-` and `_`. */
+                    attachment_id: string;
+                    /**
+                     * Format: binary
+                     * @description The file's content
+                     */
+                    file: string;
+                    /** @description The file's name (default: the file part's name). */
+                    file_name?: string;
+                    /**
+                     * Format: int64
+                     * @description Accepted for compatibility: the server counts the bytes itself.
+                     */
+                    file_size?: number;
+                    /** @description The file's MIME type as the client sees it; an image's type is read from its bytes. */
+                    underlying_type?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attachment"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     availability_get_get: {
         parameters: {
             query: {
@@ -3258,6 +3606,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -3276,7 +3633,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3374,6 +3731,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -3392,7 +3758,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3503,6 +3869,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -3521,7 +3896,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3677,6 +4052,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -3695,7 +4079,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3793,6 +4177,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -3811,7 +4204,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3923,6 +4316,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -3941,7 +4343,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4035,6 +4437,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -4053,7 +4464,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4147,6 +4558,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -4165,7 +4585,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4252,6 +4672,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -4270,7 +4699,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4371,6 +4800,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -4389,7 +4827,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4474,6 +4912,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -4492,7 +4939,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4586,6 +5033,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -4604,7 +5060,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4698,6 +5154,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -4716,7 +5181,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4810,6 +5275,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -4828,7 +5302,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4922,6 +5396,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -4940,7 +5423,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5038,6 +5521,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -5056,7 +5548,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5168,6 +5660,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -5186,7 +5687,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5284,6 +5785,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -5302,7 +5812,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5396,6 +5906,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -5414,7 +5933,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5508,6 +6027,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -5526,7 +6054,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5667,6 +6195,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -5685,7 +6222,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5871,6 +6408,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -5889,7 +6435,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5984,6 +6530,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -6002,7 +6557,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6152,6 +6707,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -6170,7 +6734,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6255,6 +6819,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -6273,7 +6846,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6367,6 +6940,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -6385,7 +6967,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6489,6 +7071,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -6507,7 +7098,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6601,6 +7192,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -6619,7 +7219,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6747,6 +7347,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -6765,7 +7374,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6915,6 +7524,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -6933,7 +7551,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7030,6 +7648,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -7048,7 +7675,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7202,6 +7829,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -7220,7 +7856,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7305,6 +7941,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -7323,7 +7968,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7417,6 +8062,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -7435,7 +8089,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7529,6 +8183,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -7547,7 +8210,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7657,6 +8320,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -7675,7 +8347,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7789,6 +8461,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -7807,7 +8488,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7935,6 +8616,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -7953,7 +8643,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8063,6 +8753,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -8081,7 +8780,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8167,6 +8866,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -8185,7 +8893,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8282,6 +8990,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -8300,7 +9017,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8400,6 +9117,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -8418,7 +9144,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8503,6 +9229,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -8521,7 +9256,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8615,6 +9350,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -8633,7 +9377,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8719,6 +9463,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -8737,7 +9490,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8847,6 +9600,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -8865,7 +9627,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8959,6 +9721,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -8977,7 +9748,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -9113,6 +9884,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -9131,7 +9911,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -9267,6 +10047,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -9285,7 +10074,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -9405,6 +10194,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -9423,7 +10221,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -9537,6 +10335,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -9555,7 +10362,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -9683,6 +10490,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -9701,7 +10517,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -9811,6 +10627,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -9829,7 +10654,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -9939,6 +10764,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -9957,7 +10791,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10072,6 +10906,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -10090,7 +10933,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10190,6 +11033,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -10208,7 +11060,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10293,6 +11145,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -10311,7 +11172,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10405,6 +11266,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -10423,7 +11293,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10513,6 +11383,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -10531,7 +11410,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10654,6 +11533,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -10672,7 +11560,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10761,6 +11649,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -10779,7 +11676,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10897,6 +11794,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -10915,7 +11821,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -11013,6 +11919,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -11031,7 +11946,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -11143,6 +12058,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -11161,7 +12085,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -11246,6 +12170,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -11264,7 +12197,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -11358,6 +12291,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -11376,7 +12318,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -11461,6 +12403,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -11479,7 +12430,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -11573,6 +12524,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -11591,7 +12551,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -11685,6 +12645,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -11703,7 +12672,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -11801,6 +12770,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -11819,7 +12797,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -11931,6 +12909,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -11949,7 +12936,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -12054,6 +13041,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -12072,7 +13068,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -12166,6 +13162,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -12184,7 +13189,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -12293,6 +13298,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -12311,7 +13325,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -12404,6 +13418,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -12422,7 +13445,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -12558,6 +13581,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -12576,7 +13608,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -12661,6 +13693,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -12679,7 +13720,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -12773,6 +13814,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -12791,7 +13841,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -12885,6 +13935,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -12903,7 +13962,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -13024,6 +14083,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -13042,7 +14110,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -13136,6 +14204,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -13154,7 +14231,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -13248,6 +14325,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -13266,7 +14352,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -13296,10 +14382,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /**
-                     * @description Channels to put them in.
-                     * @default null
-                     */
+                    /** @description Channels to put them in. */
                     channel_ids?: number[] | null;
                     /**
                      * Format: int64
@@ -13393,6 +14476,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -13411,7 +14503,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -13496,6 +14588,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -13514,7 +14615,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -13608,6 +14709,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -13626,7 +14736,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -13726,6 +14836,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -13744,7 +14863,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -13838,6 +14957,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -13856,7 +14984,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -13942,6 +15070,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -13960,7 +15097,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -14061,6 +15198,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -14079,7 +15225,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -14173,6 +15319,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -14191,7 +15346,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -14279,6 +15434,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -14297,7 +15461,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -14382,6 +15546,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -14400,7 +15573,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -14494,6 +15667,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -14512,7 +15694,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -14612,6 +15794,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -14630,7 +15821,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -14753,6 +15944,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -14771,7 +15971,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -14895,6 +16095,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -14913,7 +16122,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -15002,6 +16211,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -15020,7 +16238,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -15142,6 +16360,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -15160,7 +16387,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -15284,6 +16511,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -15302,7 +16538,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -15438,6 +16674,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -15456,7 +16701,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -15541,6 +16786,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -15559,7 +16813,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -15653,6 +16907,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -15671,7 +16934,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -15758,6 +17021,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -15776,7 +17048,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -15881,6 +17153,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -15899,7 +17180,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -15993,6 +17274,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -16011,7 +17301,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -16148,6 +17438,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -16166,7 +17465,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -16249,6 +17548,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -16267,7 +17575,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -16355,6 +17663,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -16373,7 +17690,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -16524,6 +17841,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -16542,7 +17868,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -16585,11 +17911,13 @@ export interface operations {
                 date_to?: string | unknown | unknown;
                 /** @description Only posts by this person (added to `author_ids`). */
                 from_user_id?: number;
+                /** @description Only posts that carry attachments (Weft). */
+                has_attachments?: boolean | ("true" | "false" | "1" | "0" | "yes" | "no");
                 /** @description At most this many results (default 30, at most 100; other values are clamped). */
                 limit?: number;
                 /** @description Only posts that mention the caller. */
                 mention_self?: boolean | ("true" | "false" | "1" | "0" | "yes" | "no");
-                /** @description The words to find (required unless `mention_self`). */
+                /** @description The words to find (required unless `mention_self` or `has_attachments`). */
                 query?: string;
                 /** @description Match titles only. */
                 title?: boolean | ("true" | "false" | "1" | "0" | "yes" | "no");
@@ -16659,6 +17987,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -16677,7 +18014,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -16746,6 +18083,11 @@ export interface operations {
                      */
                     from_user_id?: number | null;
                     /**
+                     * @description Only posts that carry attachments (Weft).
+                     * @default null
+                     */
+                    has_attachments?: boolean | null;
+                    /**
                      * Format: int64
                      * @description At most this many results (default 30, at most 100; other values are clamped).
                      * @default null
@@ -16756,7 +18098,7 @@ export interface operations {
                      * @default null
                      */
                     mention_self?: boolean | null;
-                    /** @description The words to find (required unless `mention_self`). */
+                    /** @description The words to find (required unless `mention_self` or `has_attachments`). */
                     query?: string | null;
                     /**
                      * @description Match titles only.
@@ -16781,6 +18123,9 @@ export interface operations {
                 } | {
                     /** @enum {boolean} */
                     mention_self: true;
+                } | {
+                    /** @enum {boolean} */
+                    has_attachments: true;
                 };
                 "application/x-www-form-urlencoded": {
                     /**
@@ -16812,6 +18157,8 @@ export interface operations {
                      * @description Only posts by this person (added to `author_ids`).
                      */
                     from_user_id?: number;
+                    /** @description Only posts that carry attachments (Weft). */
+                    has_attachments?: boolean | ("true" | "false" | "1" | "0" | "yes" | "no");
                     /**
                      * Format: int64
                      * @description At most this many results (default 30, at most 100; other values are clamped).
@@ -16819,7 +18166,7 @@ export interface operations {
                     limit?: number;
                     /** @description Only posts that mention the caller. */
                     mention_self?: boolean | ("true" | "false" | "1" | "0" | "yes" | "no");
-                    /** @description The words to find (required unless `mention_self`). */
+                    /** @description The words to find (required unless `mention_self` or `has_attachments`). */
                     query?: string;
                     /** @description Match titles only. */
                     title?: boolean | ("true" | "false" | "1" | "0" | "yes" | "no");
@@ -16839,6 +18186,8 @@ export interface operations {
                     query: string;
                 } | {
                     mention_self: true | ("true" | "1" | "yes");
+                } | {
+                    has_attachments: true | ("true" | "1" | "yes");
                 };
             };
         };
@@ -16897,6 +18246,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -16915,7 +18273,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -17006,6 +18364,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -17024,7 +18391,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -17140,6 +18507,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -17158,7 +18534,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -17249,6 +18625,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -17267,7 +18652,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -17383,6 +18768,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -17401,7 +18795,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -17563,6 +18957,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -17581,7 +18984,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -17675,6 +19078,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -17693,7 +19105,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -17787,6 +19199,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -17805,7 +19226,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -17906,6 +19327,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -17924,7 +19354,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -18105,6 +19535,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -18123,7 +19562,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -18208,6 +19647,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -18226,7 +19674,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -18320,6 +19768,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -18338,7 +19795,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -18423,6 +19880,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -18441,7 +19907,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -18535,6 +20001,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -18553,7 +20028,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -18667,6 +20142,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -18685,7 +20169,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -18789,6 +20273,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -18807,7 +20300,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -18911,6 +20404,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -18929,7 +20431,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -19033,6 +20535,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -19051,7 +20562,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -19149,6 +20660,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -19167,7 +20687,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -19271,6 +20791,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -19289,7 +20818,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -19383,6 +20912,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -19401,7 +20939,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -19495,6 +21033,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -19513,7 +21060,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -19607,6 +21154,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -19625,7 +21181,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -19719,6 +21275,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -19737,7 +21302,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -19831,6 +21396,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -19849,7 +21423,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -19943,6 +21517,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -19961,7 +21544,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -20055,6 +21638,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -20073,7 +21665,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -20203,6 +21795,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -20221,7 +21822,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -20315,6 +21916,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -20333,7 +21943,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -20416,6 +22026,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -20434,7 +22053,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -20522,6 +22141,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -20540,7 +22168,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -20652,6 +22280,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -20670,7 +22307,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -20758,6 +22395,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -20776,7 +22422,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -20880,6 +22526,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -20898,7 +22553,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -20986,6 +22641,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -21004,7 +22668,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -21095,6 +22759,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -21113,7 +22786,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -21196,6 +22869,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -21214,7 +22896,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -21326,6 +23008,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -21344,7 +23035,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -21431,6 +23122,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -21449,7 +23149,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -21499,10 +23199,7 @@ export interface operations {
                     name?: string | null;
                     /** @description ISO weekdays the person does not work (1 = Monday … 7 = Sunday). */
                     off_days?: number[] | null;
-                    /**
-                     * @description The current password: required to change the email.
-                     * @default null
-                     */
+                    /** @description The current password: required to change the email. */
                     password?: string | null;
                     profession?: string | null;
                     /** @description HH:MM, or an empty string to clear it. */
@@ -21601,6 +23298,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -21619,7 +23325,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -21715,6 +23421,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -21733,7 +23448,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -21816,6 +23531,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -21834,7 +23558,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -21928,6 +23652,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -21946,7 +23679,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -22062,6 +23795,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -22080,7 +23822,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -22167,6 +23909,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -22185,7 +23936,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -22286,6 +24037,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -22304,7 +24064,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -22392,6 +24152,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -22410,7 +24179,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -22514,6 +24283,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -22532,7 +24310,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -22617,6 +24395,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -22635,7 +24422,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -22729,6 +24516,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -22747,7 +24543,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -22834,6 +24630,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -22852,7 +24657,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -22956,6 +24761,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -22974,7 +24788,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -23061,6 +24875,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -23079,7 +24902,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -23183,6 +25006,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -23201,7 +25033,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -23288,6 +25120,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -23306,7 +25147,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -23410,6 +25251,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -23428,7 +25278,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -23544,6 +25394,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -23562,7 +25421,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -23676,6 +25535,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -23694,7 +25562,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -23814,6 +25682,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -23832,7 +25709,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -23942,6 +25819,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -23960,7 +25846,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -24043,6 +25929,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -24061,7 +25956,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -24149,6 +26044,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -24167,7 +26071,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -24250,6 +26154,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -24268,7 +26181,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -24356,6 +26269,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -24374,7 +26296,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -24459,6 +26381,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -24477,7 +26408,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -24571,6 +26502,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -24589,7 +26529,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -24674,6 +26614,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -24692,7 +26641,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -24786,6 +26735,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -24804,7 +26762,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -24902,6 +26860,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -24920,7 +26887,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -25034,6 +27001,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description It already exists */
             409: {
                 headers: {
@@ -25052,7 +27028,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts; retry after the Retry-After header's seconds */
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
             429: {
                 headers: {
                     [name: string]: unknown;
