@@ -473,6 +473,10 @@ struct Cursor {
     /// When `pending` came from the log: the position the read reached, where the cursor
     /// goes once `pending` is sent.
     replayed_through: i64,
+    /// The store's head when the cursor opened: every write answered before then. Until
+    /// the feed has them too, they are read from the log, so a client never misses its own
+    /// answered write.
+    answered_head: i64,
 }
 
 impl Cursor {
@@ -486,13 +490,22 @@ impl Cursor {
             return Err(Error::NotFound(weft_core::NotFound::Workspace));
         }
         let cursor = after.unwrap_or(head).max(0);
-        Ok(Cursor { app, ticket, access, cursor, pending: VecDeque::new(), replayed_through: cursor })
+        Ok(Cursor {
+            app,
+            ticket,
+            access,
+            cursor,
+            pending: VecDeque::new(),
+            replayed_through: cursor,
+            answered_head: head,
+        })
     }
 
     /// Fills `pending` with the next events after the cursor; answers whether there was
     /// anything to move on to.
     async fn fetch(&mut self) -> Result<bool> {
-        if let Some(events) = self.app.feed.after(self.cursor, PAGE as usize) {
+        let feed_is_current = self.cursor >= self.answered_head || self.app.feed.head() >= self.answered_head;
+        if feed_is_current && let Some(events) = self.app.feed.after(self.cursor, PAGE as usize) {
             let any = !events.is_empty();
             self.pending.extend(events);
             return Ok(any);
