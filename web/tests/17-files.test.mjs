@@ -83,3 +83,32 @@ test('an HTML file is served as a download in a sandbox, never as a page', async
   assert.equal(got.headers.get('x-content-type-options'), 'nosniff');
   assert.match(got.headers.get('content-security-policy'), /sandbox/);
 });
+
+test('a file dropped into a conversation goes with the message and reaches the other person', async () => {
+  const { weft, admin, workspaceId, page } = env;
+  const conversation = await weft.api(admin.token, 'conversations/get_or_create', { workspace_id: workspaceId, user_ids: [bob.id] });
+  await page.goto(`${weft.url}/a/${workspaceId}/msg/${conversation.id}`);
+  const box = page.getByLabel('Message', { exact: true });
+  await box.waitFor();
+  // Dropped on the composer, as from the desktop.
+  const drop = await page.evaluateHandle((bytes) => {
+    const data = new DataTransfer();
+    data.items.add(new File([new Uint8Array(bytes)], 'plan.txt', { type: 'text/plain' }));
+    return data;
+  }, [...Buffer.from('Step one.\n')]);
+  await page.locator('form.chat-composer').dispatchEvent('drop', { dataTransfer: drop });
+  await page.getByRole('list', { name: 'Attached files' }).getByText('plan.txt').waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('.chat-composer .upload.is-done').length === 1);
+  // A file alone is a message: Enter sends it.
+  await box.press('Enter');
+  await page.locator('.msg-body .attachment-file', { hasText: 'plan.txt' }).waitFor();
+  assert.equal(await page.getByRole('list', { name: 'Attached files' }).count(), 0, 'the composer is empty again');
+
+  const messages = await weft.api(bob.token, 'conversation_messages/get', { conversation_id: conversation.id }, { method: 'GET' });
+  const sent = messages.find((m) => m.attachments?.some((a) => a.file_name === 'plan.txt'));
+  assert.ok(sent, `Bob has the message with its file: ${JSON.stringify(messages)}`);
+  const got = await fetch(new URL(sent.attachments[0].url, weft.url), { headers: { Authorization: `Bearer ${bob.token}` } });
+  assert.equal(got.status, 200);
+  assert.equal(await got.text(), 'Step one.\n');
+  assert.equal((await fetch(new URL(sent.attachments[0].url, weft.url), { headers: { Authorization: `Bearer ${outsider.token}` } })).status, 404);
+});

@@ -312,6 +312,10 @@ impl Objects {
         self.0
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     pub fn parse(items: Vec<serde_json::Map<String, serde_json::Value>>) -> Result<Self> {
         if items.len() > MAX_OBJECTS {
             return Err(Error::invalid("", format!("more than {MAX_OBJECTS} items")));

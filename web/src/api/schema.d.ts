@@ -6280,7 +6280,10 @@ export interface operations {
                     } & {
                         [key: string]: unknown;
                     })[] | null;
-                    /** @description Required (and not blank) unless `thread_action` closes or reopens the thread. */
+                    /**
+                     * @description Required (and not blank) unless `thread_action` closes or reopens the thread, or
+                     *     the comment carries attachments.
+                     */
                     content?: string | null;
                     direct_group_mentions?: number[] | null;
                     direct_mentions?: number[] | null;
@@ -6320,9 +6323,26 @@ export interface operations {
                     thread_action: "close" | "reopen";
                 } | {
                     content: string;
+                } | {
+                    attachments: ({
+                        href?: string | null;
+                        image?: string | null;
+                        src?: string | null;
+                        thumbnail?: string | null;
+                        thumbnails?: {
+                            [key: string]: string | null;
+                        } | null;
+                        url?: string | null;
+                        video?: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
                 });
                 "application/x-www-form-urlencoded": {
-                    /** @description Required (and not blank) unless `thread_action` closes or reopens the thread. */
+                    /**
+                     * @description Required (and not blank) unless `thread_action` closes or reopens the thread, or
+                     *     the comment carries attachments.
+                     */
                     content?: string;
                     direct_group_mentions?: number[];
                     direct_mentions?: number[];
@@ -6350,6 +6370,8 @@ export interface operations {
                     urgent?: boolean | ("true" | "false" | "1" | "0" | "yes" | "no");
                 } & (unknown | {
                     content: unknown;
+                } | {
+                    attachments: unknown;
                 });
             };
         };
@@ -7432,7 +7454,8 @@ export interface operations {
                     } & {
                         [key: string]: unknown;
                     })[] | null;
-                    content: string;
+                    /** @description Required (and not blank) unless the message carries attachments. */
+                    content?: string | null;
                     /** Format: int64 */
                     conversation_id: number;
                     direct_group_mentions?: number[] | null;
@@ -7449,9 +7472,26 @@ export interface operations {
                      * @default null
                      */
                     workspace_id?: number | null;
-                };
-                "application/x-www-form-urlencoded": {
+                } & ({
                     content: string;
+                } | {
+                    attachments: ({
+                        href?: string | null;
+                        image?: string | null;
+                        src?: string | null;
+                        thumbnail?: string | null;
+                        thumbnails?: {
+                            [key: string]: string | null;
+                        } | null;
+                        url?: string | null;
+                        video?: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                });
+                "application/x-www-form-urlencoded": {
+                    /** @description Required (and not blank) unless the message carries attachments. */
+                    content?: string;
                     /** Format: int64 */
                     conversation_id: number;
                     direct_group_mentions?: number[];
@@ -7466,7 +7506,11 @@ export interface operations {
                      * @description Some clients also send the workspace; it must then be the conversation's.
                      */
                     workspace_id?: number;
-                };
+                } & ({
+                    content: unknown;
+                } | {
+                    attachments: unknown;
+                });
             };
         };
         responses: {

@@ -476,7 +476,7 @@ function ConversationChat({ ws, conversationId, messageId }: { ws: number; conve
         <ChatComposer
           conversationId={conversation.id}
           placeholder={`Message ${title}`}
-          onSend={(content) => void t.send(content)}
+          onSend={(content, attachments) => void t.send(content, attachments)}
           onEditLast={() => {
             const last = [...messages].reverse().find((m) => m.creator === me.id);
             if (last) {

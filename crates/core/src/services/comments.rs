@@ -1,6 +1,6 @@
 //! Comments: the replies inside a thread. Each takes the next `obj_index` of its thread.
 
-use super::threads::{self, PostInput, SNIPPET_CHARS};
+use super::threads::{self, PostInput};
 use super::{access, emit, notify};
 use crate::error::{Error, NotFound, Result};
 use crate::event::Audience;
@@ -9,7 +9,6 @@ use crate::model::*;
 use crate::payload::Shared;
 use crate::policy;
 use crate::store::{ItemQuery, PostRef, ThreadState, Tx};
-use crate::text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ThreadAction {
@@ -82,8 +81,8 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewCommentInput, now: i64) -> R
     if !thread.participants.contains(&actor.id) {
         thread.participants.push(actor.id);
     }
-    if !comment.content.trim().is_empty() {
-        thread.snippet = text::snippet(&comment.content, SNIPPET_CHARS);
+    if !comment.content.trim().is_empty() || !comment.attachments.is_empty() {
+        thread.snippet = threads::preview(&comment.content, &comment.attachments);
         thread.snippet_creator = actor.id;
     }
     let state_changed = match input.thread_action {
@@ -171,7 +170,7 @@ pub fn update(tx: &mut dyn Tx, actor: UserId, id: CommentId, up: Update, now: i6
     c.version += 1;
     tx.update_comment(&c)?;
     if c.obj_index == thread.last_obj_index {
-        thread.snippet = text::snippet(&c.content, SNIPPET_CHARS);
+        thread.snippet = threads::preview(&c.content, &c.attachments);
         tx.update_thread(&thread)?;
     }
     let c = tx.comment(id)?.ok_or(Error::NotFound(NotFound::Comment))?;
@@ -189,11 +188,11 @@ pub fn remove(tx: &mut dyn Tx, actor: UserId, id: CommentId, now: i64) -> Result
     thread.comment_count -= 1;
     match tx.last_comment(thread.id)? {
         Some(last) => {
-            thread.snippet = text::snippet(&last.content, SNIPPET_CHARS);
+            thread.snippet = threads::preview(&last.content, &last.attachments);
             thread.snippet_creator = last.creator;
         }
         None => {
-            thread.snippet = text::snippet(&thread.content, SNIPPET_CHARS);
+            thread.snippet = threads::preview(&thread.content, &thread.attachments);
             thread.snippet_creator = thread.creator;
         }
     }

@@ -1,6 +1,6 @@
 //! Direct conversations between two or more people, and their messages.
 
-use super::threads::{self, PostInput, SNIPPET_CHARS};
+use super::threads::{self, PostInput};
 use super::{access, dedup, emit, emit_member_change, notify};
 use crate::error::{Error, NotFound, Result};
 use crate::event::Audience;
@@ -10,7 +10,6 @@ use crate::payload::Members;
 use crate::payload::Shared;
 use crate::policy;
 use crate::store::{ConversationState, ItemQuery, NewConversation, PostRef, Tx};
-use crate::text;
 
 /// One conversation per set of people: the key is their sorted ids.
 fn key_of(users: &[UserId]) -> String {
@@ -177,7 +176,7 @@ pub fn add_message(tx: &mut dyn Tx, actor: &User, id: ConversationId, post: Post
     c.last_obj_index = obj_index;
     c.message_count += 1;
     c.last_active_ts = now;
-    c.snippet = text::snippet(&m.content, SNIPPET_CHARS);
+    c.snippet = threads::preview(&m.content, &m.attachments);
     c.snippet_creators =
         dedup(std::iter::once(actor.id).chain(c.snippet_creators.iter().copied())).into_iter().take(3).collect();
     c.version += 1;
@@ -234,7 +233,7 @@ pub fn update_message(
     m.version += 1;
     tx.update_message(&m)?;
     if m.obj_index == c.last_obj_index {
-        c.snippet = text::snippet(&m.content, SNIPPET_CHARS);
+        c.snippet = threads::preview(&m.content, &m.attachments);
         tx.update_conversation(&c)?;
     }
     let m = tx.message(id)?.ok_or(Error::NotFound(NotFound::Message))?;
@@ -249,7 +248,7 @@ pub fn remove_message(tx: &mut dyn Tx, actor: UserId, id: MessageId, now: i64) -
     }
     tx.delete_message(id)?;
     c.message_count -= 1;
-    c.snippet = tx.last_message(c.id)?.map(|l| text::snippet(&l.content, SNIPPET_CHARS)).unwrap_or_default();
+    c.snippet = tx.last_message(c.id)?.map(|l| threads::preview(&l.content, &l.attachments)).unwrap_or_default();
     c.version += 1;
     tx.update_conversation(&c)?;
     let payload = serde_json::json!({

@@ -14,6 +14,21 @@ use std::collections::HashSet;
 
 pub const SNIPPET_CHARS: usize = 140;
 
+/// A post's preview in lists: the start of its text or, for a post that is only files,
+/// their names. Bounded work whatever the post's size (`text::snippet`).
+pub fn preview(content: &str, attachments: &[Value]) -> String {
+    let text = text::snippet(content, SNIPPET_CHARS);
+    let names: Vec<&str> = attachments
+        .iter()
+        .take(5)
+        .filter_map(|a| a.get("file_name").or_else(|| a.get("title")).and_then(Value::as_str))
+        .collect();
+    if !text.is_empty() || names.is_empty() {
+        return text;
+    }
+    text::snippet(&format!("📎 {}", names.join(", ")), SNIPPET_CHARS)
+}
+
 /// Who a post notifies, as the client said it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Recipients {
@@ -138,7 +153,7 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewThreadInput, now: i64) -> Re
         channel_id: ch.id,
         workspace_id: ch.workspace_id,
         title: input.title,
-        snippet: text::snippet(&post.content, SNIPPET_CHARS),
+        snippet: preview(&post.content, &attachments),
         content: post.content,
         creator: actor.id,
         creator_name: None,
@@ -254,15 +269,15 @@ pub fn update(tx: &mut dyn Tx, actor: UserId, id: ThreadId, up: Update, now: i64
         t.title = title;
     }
     if let Some(content) = up.content {
-        if t.comment_count == 0 {
-            t.snippet = text::snippet(&content, SNIPPET_CHARS);
-        }
         t.content = content;
     }
     if let Some(mut a) = up.attachments {
         let carried = super::attachments::resolve(tx, actor, &mut a)?;
         super::attachments::carry(tx, PostRef::Thread(id), &carried)?;
         t.attachments = a;
+    }
+    if t.comment_count == 0 {
+        t.snippet = preview(&t.content, &t.attachments);
     }
     if let Some(a) = up.actions {
         t.actions = a;

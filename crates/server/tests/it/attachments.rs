@@ -182,6 +182,40 @@ async fn an_image_and_a_file_reach_exactly_the_people_who_see_a_post_carrying_th
 }
 
 both_backends! {
+async fn a_file_alone_is_a_reply_or_a_message_and_an_empty_one_is_refused(backend: Backend) {
+    let t = Team::on(backend).await;
+    let thread = t.ana.add_thread(t.general, "Files", "x").await.unwrap().id.0;
+    let conv = t.ana.post("conversations/get_or_create", json!({"workspace_id": t.ws, "user_ids": [t.bo_id]})).await.unwrap();
+    // Nothing to say and nothing attached: refused, and nothing is posted.
+    for (path, params) in [
+        ("comments/add", json!({"thread_id": thread, "content": "  "})),
+        ("comments/add", json!({"thread_id": thread, "attachments": []})),
+        ("conversation_messages/add", json!({"conversation_id": id(&conv), "content": ""})),
+        ("conversation_messages/add", json!({"conversation_id": id(&conv)})),
+    ] {
+        let (status, body) = call(&t.ana, weft::api::Verb::Post, path, &params).await;
+        assert_eq!(status, 400, "{path} {params}: {body}");
+    }
+    assert_eq!(t.ana.get("comments/get", json!({"thread_id": thread})).await.unwrap().as_array().unwrap().len(), 0);
+    // A file alone is enough.
+    let a = upload(&t.ana, "alone-1", "a.txt", "text/plain", b"a".to_vec()).await;
+    let comment = t.ana.post("comments/add", json!({"thread_id": thread, "attachments": [a]})).await.unwrap();
+    assert_eq!((comment["content"].as_str(), comment["attachments"][0]["file_name"].as_str()), (Some(""), Some("a.txt")));
+    let b = upload(&t.ana, "alone-2", "b.txt", "text/plain", b"b".to_vec()).await;
+    let message =
+        t.ana.post("conversation_messages/add", json!({"conversation_id": id(&conv), "content": "", "attachments": [b]})).await.unwrap();
+    assert_eq!(message["attachments"][0]["file_name"], "b.txt");
+    assert_eq!(download(&t.bo, b["url"].as_str().unwrap()).await.0, 200);
+    // Lists preview such a post by its files' names.
+    let listed = t.bo.get("conversations/getone", json!({"id": id(&conv)})).await.unwrap();
+    assert_eq!(listed["snippet"], "📎 b.txt");
+    let listed = t.bo.get("threads/getone", json!({"id": thread})).await.unwrap();
+    assert_eq!(listed["snippet"], "📎 a.txt");
+    t.app.stop().await;
+}
+}
+
+both_backends! {
 async fn html_and_svg_files_are_downloads_never_pages(backend: Backend) {
     let t = Team::on(backend).await;
     let html = b"<html><script>alert(document.cookie)</script></html>".to_vec();

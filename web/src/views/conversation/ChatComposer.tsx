@@ -1,18 +1,20 @@
 // The composer of a conversation: chat-like, so Enter sends and Shift+Enter starts a new
-// line. Markdown, @mentions, and a draft kept per conversation across reloads (the same
-// drafts as the thread composer).
+// line. Markdown, @mentions, files (picked, dropped or pasted, as in the thread composer),
+// and a draft kept per conversation across reloads (the same drafts as the thread composer).
 
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Attachment } from '../../api/upload';
 import { app } from '../../state/app';
 import { useSelect } from '../../state/observable';
 import { clearDraft, loadDraft, saveDraft } from '../composer/drafts';
 import { candidates, mentionMarkup, mentionQuery, type Candidate } from '../composer/mentions';
 import { MentionList } from '../composer/MentionList';
+import { AttachButton, UploadList, useUploads } from '../composer/Uploads';
 
 interface Props {
   conversationId: number;
   placeholder: string;
-  onSend: (content: string) => void;
+  onSend: (content: string, attachments: Attachment[]) => void;
   /** Up in an empty box edits my last message, as in most chat apps. */
   onEditLast?: () => void;
 }
@@ -24,15 +26,21 @@ export function ChatComposer({ conversationId, placeholder, onSend, onEditLast }
   const me = useSelect(app, (s) => s.me?.id);
   const [text, setText] = useState(() => loadDraft(place).content);
   const [mention, setMention] = useState<{ start: number; list: Candidate[]; index: number } | null>(null);
+  const [dragging, setDragging] = useState(false);
   const box = useRef<HTMLTextAreaElement>(null);
+  const form = useRef<HTMLFormElement>(null);
+  const uploads = useUploads();
 
   useEffect(() => saveDraft(place, { title: '', content: text }), [place, text]);
 
+  // Something to send, and no file still on its way.
+  const canSend = (text.trim() !== '' || uploads.attachments.length > 0) && !uploads.busy;
   const send = () => {
-    if (!text.trim()) return;
-    onSend(text);
+    if (!canSend) return;
+    onSend(text, uploads.attachments);
     clearDraft(place);
     setText('');
+    uploads.clear();
     box.current?.focus();
   };
 
@@ -91,12 +99,34 @@ export function ChatComposer({ conversationId, placeholder, onSend, onEditLast }
   const ids = { text: `chat-box-${conversationId}`, list: `chat-mentions-${conversationId}`, hint: `chat-hint-${conversationId}` };
   return (
     <form
-      class="composer chat-composer"
+      ref={form}
+      class={`composer chat-composer ${dragging ? 'is-dropping' : ''}`}
       onSubmit={(e) => {
         e.preventDefault();
         send();
       }}
+      onDragOver={(e) => {
+        if (!e.dataTransfer?.types.includes('Files')) return;
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={(e) => {
+        if (!form.current?.contains(e.relatedTarget as Node | null)) setDragging(false);
+      }}
+      onDrop={(e) => {
+        if (!e.dataTransfer?.files.length) return;
+        e.preventDefault();
+        setDragging(false);
+        uploads.add(Array.from(e.dataTransfer.files));
+      }}
+      onPaste={(e) => {
+        const files = Array.from(e.clipboardData?.files ?? []);
+        if (files.length === 0) return;
+        e.preventDefault();
+        uploads.add(files);
+      }}
     >
+      <UploadList uploads={uploads} />
       <div class="composer-body">
         <label class="sr-only" for={ids.text}>
           Message
@@ -119,12 +149,13 @@ export function ChatComposer({ conversationId, placeholder, onSend, onEditLast }
           onBlur={() => setTimeout(() => setMention(null), 150)}
         />
         {mention && <MentionList id={ids.list} list={mention.list} index={mention.index} pick={insertMention} />}
-        <button type="submit" class="btn btn-primary btn-small chat-send" disabled={!text.trim()}>
+        <AttachButton uploads={uploads} />
+        <button type="submit" class="btn btn-primary btn-small chat-send" disabled={!canSend}>
           Send
         </button>
       </div>
       <div class="chat-hint" id={ids.hint}>
-        <kbd>Enter</kbd> to send · <kbd>Shift</kbd> + <kbd>Enter</kbd> for a new line · <kbd>↑</kbd> edits your last · Markdown and @mentions work
+        <kbd>Enter</kbd> to send · <kbd>Shift</kbd> + <kbd>Enter</kbd> for a new line · <kbd>↑</kbd> edits your last · Markdown, @mentions and files work
       </div>
     </form>
   );

@@ -5,6 +5,7 @@
 import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Message } from '../../api/types';
+import { Attachments, attachmentsOf } from '../../components/Attachments';
 import { Avatar } from '../../components/Avatar';
 import { Icon } from '../../components/Icon';
 import { Markdown } from '../../components/Markdown';
@@ -225,6 +226,7 @@ function ChatMessage({ message: m, showTime, author, highlighted, startEditing, 
       ) : (
         <div class="msg-body">
           <Markdown text={m.content} />
+          <Attachments items={attachmentsOf(m)} />
           {m.last_edited_ts ? (
             <span class="post-edited" title={`Edited ${absoluteTime(m.last_edited_ts)}`}>
               (edited)
@@ -250,6 +252,7 @@ export function PendingMessages({ pending, onRetry, onDiscard }: { pending: Pend
         {pending.map((p) => (
           <div key={p.tempId} class={`msg msg-pending ${p.state === 'failed' ? 'is-failed' : ''}`}>
             <Markdown text={p.content} />
+            <Attachments items={p.attachments} />
             {p.state === 'sending' ? (
               <div class="msg-status muted">Sending…</div>
             ) : (

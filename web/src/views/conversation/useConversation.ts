@@ -7,6 +7,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { call, describeError } from '../../api/client';
 import { objects } from '../../api/lists';
 import type { Conversation, Message, StreamEvent } from '../../api/types';
+import type { Attachment } from '../../api/upload';
+import { attachmentsOf } from '../../components/Attachments';
 import { prerender } from '../../markdown';
 import { app, patch } from '../../state/app';
 import { announce } from '../../state/announce';
@@ -18,6 +20,7 @@ export const PAGE = 50;
 export interface PendingMessage {
   tempId: number;
   content: string;
+  attachments: Attachment[];
   state: 'sending' | 'failed';
   error?: string;
 }
@@ -135,10 +138,10 @@ export function useConversation(conversationId: number, messageId: number | unde
 
   // --- Sending, optimistic ---------------------------------------------------------
 
-  const send = async (content: string, tempId = Math.floor(Math.random() * 2 ** 31)) => {
-    setPending((list) => [...list.filter((p) => p.tempId !== tempId), { tempId, content, state: 'sending' }]);
+  const send = async (content: string, attachments: Attachment[] = [], tempId = Math.floor(Math.random() * 2 ** 31)) => {
+    setPending((list) => [...list.filter((p) => p.tempId !== tempId), { tempId, content, attachments, state: 'sending' }]);
     try {
-      const m = await call('conversation_messages/add', { conversation_id: conversationId, content, temp_id: tempId });
+      const m = await call('conversation_messages/add', { conversation_id: conversationId, content, attachments, temp_id: tempId });
       setMessages((list) => (list.some((x) => x.id === m.id) ? list : [...list, m]));
       setPending((list) => list.filter((p) => p.tempId !== tempId));
       setConversation((c) => (c ? { ...c, last_obj_index: Math.max(c.last_obj_index, m.obj_index), last_read_obj_index: Math.max(c.last_read_obj_index, m.obj_index) } : c));
@@ -152,7 +155,7 @@ export function useConversation(conversationId: number, messageId: number | unde
   };
 
   // Retrying with the same temp_id: if the first try did reach the server, nothing doubles.
-  const retry = (p: PendingMessage) => void send(p.content, p.tempId);
+  const retry = (p: PendingMessage) => void send(p.content, p.attachments, p.tempId);
   const discard = (p: PendingMessage) => setPending((list) => list.filter((x) => x.tempId !== p.tempId));
 
   return {
@@ -166,7 +169,7 @@ function bumpInSidebar(conversationId: number, m: Message): void {
   const s = app.get();
   const c = s.conversations.find((x) => x.id === conversationId);
   if (!c) return;
-  const fresh = { ...c, last_active_ts: Math.max(c.last_active_ts, m.posted_ts), last_obj_index: Math.max(c.last_obj_index, m.obj_index), snippet: m.content, snippet_creators: [m.creator, ...c.snippet_creators.filter((u) => u !== m.creator)] };
+  const fresh = { ...c, last_active_ts: Math.max(c.last_active_ts, m.posted_ts), last_obj_index: Math.max(c.last_obj_index, m.obj_index), snippet: m.content.trim() ? m.content : `📎 ${attachmentsOf(m).map((a) => a.file_name).join(', ')}`, snippet_creators: [m.creator, ...c.snippet_creators.filter((u) => u !== m.creator)] };
   patch({ conversations: s.conversations.map((x) => (x.id === conversationId ? fresh : x)) });
 }
 

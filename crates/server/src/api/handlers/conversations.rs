@@ -229,6 +229,10 @@ pub async fn messages_getone(cx: Cx, p: MessageById) -> Result<Message> {
 pub type MessagesAdd = Joined<NewMessage, PostExtras>;
 
 #[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(extend("anyOf" = [
+    {"required": ["content"], "properties": {"content": {"pattern": "\\S"}}},
+    {"required": ["attachments"], "properties": {"attachments": {"minItems": 1}}},
+]))]
 pub struct NewMessage {
     pub conversation_id: ConversationId,
     /// Some clients also send the workspace; it must then be the conversation's.
@@ -237,13 +241,23 @@ pub struct NewMessage {
     /// The client's id for this message: a retry with the same one creates nothing new.
     #[serde(default)]
     pub temp_id: Option<i64>,
-    pub content: input::Text,
+    /// Required (and not blank) unless the message carries attachments.
+    #[serde(default)]
+    pub content: Option<input::Content>,
 }
 
 pub async fn messages_add(cx: Cx, Joined(p, extras): MessagesAdd) -> Result<Stored<Message>> {
     let actor = cx.actor()?.clone();
     let (id, ws) = (p.conversation_id, p.workspace_id);
-    let post = post_input(p.content.into_inner(), extras, NotifyList::default());
+    // A file alone is a message; otherwise a message says something.
+    let content = match p.content {
+        _ if extras.attachments.as_ref().is_some_and(|a| !a.is_empty()) => {
+            p.content.map(input::Content::into_inner).unwrap_or_default()
+        }
+        Some(c) => input::content("content", c.as_str(), false)?,
+        None => return Err(Error::missing("content")),
+    };
+    let post = post_input(content, extras, NotifyList::default());
     let now = cx.now();
     cx.write(move |tx| {
         if let Some(ws) = ws {
