@@ -6281,8 +6281,8 @@ export interface operations {
                         [key: string]: unknown;
                     })[] | null;
                     /**
-                     * @description Required (and not blank) unless `thread_action` closes or reopens the thread, or
-                     *     the comment carries attachments.
+                     * @description Required unless `thread_action` closes or reopens the thread; blank only then or
+                     *     when the comment carries attachments.
                      */
                     content?: string | null;
                     direct_group_mentions?: number[] | null;
@@ -6323,25 +6323,11 @@ export interface operations {
                     thread_action: "close" | "reopen";
                 } | {
                     content: string;
-                } | {
-                    attachments: ({
-                        href?: string | null;
-                        image?: string | null;
-                        src?: string | null;
-                        thumbnail?: string | null;
-                        thumbnails?: {
-                            [key: string]: string | null;
-                        } | null;
-                        url?: string | null;
-                        video?: string | null;
-                    } & {
-                        [key: string]: unknown;
-                    })[];
                 });
                 "application/x-www-form-urlencoded": {
                     /**
-                     * @description Required (and not blank) unless `thread_action` closes or reopens the thread, or
-                     *     the comment carries attachments.
+                     * @description Required unless `thread_action` closes or reopens the thread; blank only then or
+                     *     when the comment carries attachments.
                      */
                     content?: string;
                     direct_group_mentions?: number[];
@@ -6368,11 +6354,7 @@ export interface operations {
                     thread_id: number;
                     /** @description Required in an emergency channel: the post goes through do-not-disturb. */
                     urgent?: boolean | ("true" | "false" | "1" | "0" | "yes" | "no");
-                } & (unknown | {
-                    content: unknown;
-                } | {
-                    attachments: unknown;
-                });
+                } & (unknown | unknown);
             };
         };
         responses: {
@@ -7454,8 +7436,8 @@ export interface operations {
                     } & {
                         [key: string]: unknown;
                     })[] | null;
-                    /** @description Required (and not blank) unless the message carries attachments. */
-                    content?: string | null;
+                    /** @description Blank only when the message carries attachments. */
+                    content: string;
                     /** Format: int64 */
                     conversation_id: number;
                     direct_group_mentions?: number[] | null;
@@ -7472,26 +7454,10 @@ export interface operations {
                      * @default null
                      */
                     workspace_id?: number | null;
-                } & ({
-                    content: string;
-                } | {
-                    attachments: ({
-                        href?: string | null;
-                        image?: string | null;
-                        src?: string | null;
-                        thumbnail?: string | null;
-                        thumbnails?: {
-                            [key: string]: string | null;
-                        } | null;
-                        url?: string | null;
-                        video?: string | null;
-                    } & {
-                        [key: string]: unknown;
-                    })[];
-                });
+                };
                 "application/x-www-form-urlencoded": {
-                    /** @description Required (and not blank) unless the message carries attachments. */
-                    content?: string;
+                    /** @description Blank only when the message carries attachments. */
+                    content: string;
                     /** Format: int64 */
                     conversation_id: number;
                     direct_group_mentions?: number[];
@@ -7506,11 +7472,7 @@ export interface operations {
                      * @description Some clients also send the workspace; it must then be the conversation's.
                      */
                     workspace_id?: number;
-                } & ({
-                    content: unknown;
-                } | {
-                    attachments: unknown;
-                });
+                };
             };
         };
         responses: {

@@ -199,7 +199,7 @@ async fn a_file_alone_is_a_reply_or_a_message_and_an_empty_one_is_refused(backen
     assert_eq!(t.ana.get("comments/get", json!({"thread_id": thread})).await.unwrap().as_array().unwrap().len(), 0);
     // A file alone is enough.
     let a = upload(&t.ana, "alone-1", "a.txt", "text/plain", b"a".to_vec()).await;
-    let comment = t.ana.post("comments/add", json!({"thread_id": thread, "attachments": [a]})).await.unwrap();
+    let comment = t.ana.post("comments/add", json!({"thread_id": thread, "content": "", "attachments": [a]})).await.unwrap();
     assert_eq!((comment["content"].as_str(), comment["attachments"][0]["file_name"].as_str()), (Some(""), Some("a.txt")));
     let b = upload(&t.ana, "alone-2", "b.txt", "text/plain", b"b".to_vec()).await;
     let message =

@@ -100,13 +100,12 @@ pub type Add = Joined<Joined<NewComment, PostExtras>, NotifyList>;
 #[derive(Debug, Deserialize, JsonSchema)]
 #[schemars(extend("anyOf" = [
     {"required": ["thread_action"]},
-    {"required": ["content"], "properties": {"content": {"pattern": "\\S"}}},
-    {"required": ["attachments"], "properties": {"attachments": {"minItems": 1}}},
+    {"required": ["content"]},
 ]))]
 pub struct NewComment {
     pub thread_id: ThreadId,
-    /// Required (and not blank) unless `thread_action` closes or reopens the thread, or
-    /// the comment carries attachments.
+    /// Required unless `thread_action` closes or reopens the thread; blank only then or
+    /// when the comment carries attachments.
     #[serde(default)]
     pub content: Option<input::Content>,
     /// The client's id for this comment: a retry with the same one creates nothing new.
@@ -130,7 +129,7 @@ pub async fn add(cx: Cx, Joined(Joined(p, extras), notify): Add) -> Result<Store
     let with_files = extras.attachments.as_ref().is_some_and(|a| !a.is_empty());
     let content = match (p.content, thread_action) {
         (Some(c), None) if !with_files => input::content("content", c.as_str(), false)?,
-        (None, None) if !with_files => return Err(Error::missing("content")),
+        (None, None) => return Err(Error::missing("content")),
         (c, _) => c.map(input::Content::into_inner).unwrap_or_default(),
     };
     let new = NewCommentInput {

@@ -229,10 +229,6 @@ pub async fn messages_getone(cx: Cx, p: MessageById) -> Result<Message> {
 pub type MessagesAdd = Joined<NewMessage, PostExtras>;
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[schemars(extend("anyOf" = [
-    {"required": ["content"], "properties": {"content": {"pattern": "\\S"}}},
-    {"required": ["attachments"], "properties": {"attachments": {"minItems": 1}}},
-]))]
 pub struct NewMessage {
     pub conversation_id: ConversationId,
     /// Some clients also send the workspace; it must then be the conversation's.
@@ -241,21 +237,18 @@ pub struct NewMessage {
     /// The client's id for this message: a retry with the same one creates nothing new.
     #[serde(default)]
     pub temp_id: Option<i64>,
-    /// Required (and not blank) unless the message carries attachments.
-    #[serde(default)]
-    pub content: Option<input::Content>,
+    /// Blank only when the message carries attachments.
+    pub content: input::Content,
 }
 
 pub async fn messages_add(cx: Cx, Joined(p, extras): MessagesAdd) -> Result<Stored<Message>> {
     let actor = cx.actor()?.clone();
     let (id, ws) = (p.conversation_id, p.workspace_id);
     // A file alone is a message; otherwise a message says something.
-    let content = match p.content {
-        _ if extras.attachments.as_ref().is_some_and(|a| !a.is_empty()) => {
-            p.content.map(input::Content::into_inner).unwrap_or_default()
-        }
-        Some(c) => input::content("content", c.as_str(), false)?,
-        None => return Err(Error::missing("content")),
+    let content = if extras.attachments.as_ref().is_some_and(|a| !a.is_empty()) {
+        p.content.into_inner()
+    } else {
+        input::content("content", p.content.as_str(), false)?
     };
     let post = post_input(content, extras, NotifyList::default());
     let now = cx.now();
