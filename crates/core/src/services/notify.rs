@@ -161,10 +161,10 @@ fn cover(
     if covered.is_empty() {
         return Ok(());
     }
-    let Some(on_duty) =
-        rotation.order_from(now).into_iter().find(|u| {
-            *u != author && on_rotation.contains(u) && !covered.contains(u) && available(*u)
-        })
+    let Some(on_duty) = rotation
+        .order_from(now)
+        .into_iter()
+        .find(|u| *u != author && on_rotation.contains(u) && !covered.contains(u) && available(*u))
     else {
         return Ok(());
     };
