@@ -122,6 +122,10 @@ pub struct WorkspaceUser {
     /// notified of nothing until reactivated; they keep their channels.
     #[serde(default)]
     pub deactivated: bool,
+    /// Weft: the person deleted their account (`users/delete`): shown as "Deleted user",
+    /// with nothing of their own left but their posts.
+    #[serde(default)]
+    pub deleted: bool,
 }
 
 /// Weft: a reusable link that lets people join a workspace (`join_links/*`).

@@ -24,7 +24,7 @@ fn workspace_from(r: &Row) -> Result<Workspace> {
 }
 
 const WU_COLS: &str = "u.id, u.name, u.short_name, u.email, u.bot, u.timezone, u.away_mode, u.off_days, \
-     wu.user_type, wu.removed, wu.version, wu.pending, wu.invited_name, wu.deactivated";
+     wu.user_type, wu.removed, wu.version, wu.pending, wu.invited_name, wu.deactivated, u.removed";
 
 fn workspace_user_from(r: &Row) -> Result<WorkspaceUser> {
     let email = r.text(3)?;
@@ -42,6 +42,7 @@ fn workspace_user_from(r: &Row) -> Result<WorkspaceUser> {
         version: r.i64(10)?,
         invite_pending: pending,
         deactivated: r.bool(13)?,
+        deleted: r.bool(14)?,
         email,
     };
     if pending {
