@@ -202,6 +202,8 @@ pub fn delete(tx: &mut dyn Tx, actor: UserId, now: i64) -> Result<()> {
     // Erased first: the events below already show "Deleted user".
     tx.erase_user(actor, &deleted_email(actor), DELETED_NAME)?;
     for (ws, m) in memberships {
+        // The log forgets who they were too: `events/get?after=0` replays no old name or email.
+        tx.erase_person_from_events(ws.id, actor)?;
         super::workspace_users::depart(tx, ws.id, actor, m, None, now)?;
     }
     Ok(())

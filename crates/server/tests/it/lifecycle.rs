@@ -51,6 +51,7 @@ both_backends! {
     async fn deleting_an_account_erases_it_keeps_its_posts_and_ends_its_sessions_at_once(b: Backend) {
         let t = Team::on(b).await;
         let posted = t.bo.add_thread(t.general, "Bo's plan", "Let us ship on Friday").await.unwrap();
+        t.bo.add_comment(posted.id.0, "Or Monday").await.unwrap();
         t.bo.post("users/update", json!({"profession": "Tester", "contact_info": "+1 555 0100",
             "away_mode": {"type": "vacation", "date_to": "2026-12-24"}})).await.unwrap();
         t.bo.post("users/heartbeat", json!({"platform": "desktop"})).await.unwrap();
@@ -103,6 +104,18 @@ both_backends! {
         assert!(user.profession.is_none() && user.contact_info.is_none() && user.away_mode.is_none(), "{user:?}");
         assert!(activity.is_empty(), "{activity:?}");
         assert_eq!(hash.as_deref(), Some(""));
+
+        // Nothing stored keeps his address, and the log replays neither it nor his name
+        // (from the database, and from the memory of recent events).
+        let location = t.app.node().config.location();
+        let stored = tokio::task::spawn_blocking(move || weft_store::stored_text(&location)).await.unwrap().unwrap();
+        assert!(!stored.contains("bo@example.test"), "his address is stored somewhere");
+        for after in [0, 1] {
+            let page = t.ana.get("events/get", json!({"workspace_id": t.ws, "after": after, "timeout": 0, "limit": 1000})).await.unwrap();
+            let log = page["events"].to_string();
+            assert!(!log.contains("bo@example.test") && !log.contains(r#""Bo""#), "{log}");
+            assert!(log.contains("Or Monday"), "his comment stays");
+        }
 
         // The address is free again: inviting it makes someone new.
         let again = t.ana.add_member(t.ws, "bo@example.test", "USER").await.unwrap();
