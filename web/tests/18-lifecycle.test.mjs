@@ -52,8 +52,11 @@ test('an admin deactivates a member, whose open app loses the workspace, then re
     const context = await newContext(env.browser, { ...look, viewport: look.viewport });
     const p = await context.newPage();
     await signInThroughForm(p, weft.url, admin, `/a/${workspaceId}/admin/members`);
-    await p.getByRole('list', { name: 'Members' }).getByText('Deactivated', { exact: true }).waitFor();
+    const list = p.getByRole('list', { name: 'Members' });
+    await list.getByText('Deactivated', { exact: true }).waitFor();
+    await list.scrollIntoViewIfNeeded();
     await screenshot(p, `admin-members-states-${look.name}`);
+    assert.deepEqual(context.problems, []);
     await context.close();
   }
 
