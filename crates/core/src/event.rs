@@ -307,6 +307,27 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn a_deleted_persons_events_forget_who_they_were_and_nobody_elses_change() {
+        let bo = UserId(2);
+        let mut member = json!({"id": 2, "name": "Bo", "short_name": "Bo", "email": "bo@x.test",
+            "timezone": "Europe/Paris", "off_days": [6, 7], "away_mode": {"type": "vacation"}, "user_type": "USER"});
+        assert!(erase_person("workspace_user_added", &mut member, bo));
+        assert_eq!(member["name"], "Deleted user");
+        assert_eq!(member["email"], "deleted-user-2@deleted.invalid");
+        assert!(member.get("away_mode").is_none() && member["timezone"] == "UTC");
+        assert!(!erase_person("workspace_user_added", &mut member, bo), "a second time changes nothing");
+        let mut comment = json!({"id": 9, "creator": 2, "creator_name": "Bo", "content": "hi"});
+        assert!(erase_person("comment_added", &mut comment, bo));
+        assert_eq!((comment["creator_name"].as_str(), comment["content"].as_str()), (Some("Deleted user"), Some("hi")));
+        let mut other = json!({"id": 3, "name": "Ana", "creator": 1, "creator_name": "Ana"});
+        assert!(!erase_person("workspace_user_updated", &mut other.clone(), bo));
+        assert!(!erase_person("comment_added", &mut other, bo));
+        let removal = json!({"id": 2, "deleted": true});
+        assert_eq!(deleted_person("workspace_user_removed", &removal), Some(bo));
+        assert_eq!(deleted_person("workspace_user_removed", &json!({"id": 2, "deleted": false})), None);
+    }
+
+    #[test]
     fn a_redacted_post_keeps_its_shape_without_its_text() {
         let mut thread = json!({"id": 3, "title": "Plans", "content": "secret", "snippet": "secret",
             "attachments": [{"url": "https://example.test/a"}], "actions": [], "pinned": true});
