@@ -71,7 +71,7 @@ timeout "$SECONDS_LIMIT" schemathesis --config-file scripts/schemathesis.toml ru
   ${WEFT_FUZZ_EXCLUDE_CHECKS:+--exclude-checks "$WEFT_FUZZ_EXCLUDE_CHECKS"} \
   --max-examples "$EXAMPLES" \
   "${GENERATION[@]}" \
-  --exclude-path-regex '/users/(logout|invalidate_token|update_password)$' \
+  --exclude-path-regex '/users/(logout|invalidate_token|update_password|delete)$' \
   --exclude-path '/api/v3/events/stream' \
   --request-timeout 45 \
   --no-color || status=$?

@@ -65,6 +65,12 @@ pub enum Error {
     NameTooShort,
     #[error("Cannot remove the last admin of a workspace")]
     LastAdmin,
+    /// Deleting an account refused: it is the last admin of these workspaces (their names).
+    #[error(
+        "You are the last admin of {0}: make someone else an admin there (or delete the workspace) before deleting \
+         your account"
+    )]
+    LastAdminOf(String),
     #[error("Invalid date range")]
     InvalidDateRange,
     #[error("Already exists: {0}")]

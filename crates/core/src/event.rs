@@ -247,10 +247,85 @@ pub fn redact(payload: &mut Value, what: Redaction) -> bool {
     changed
 }
 
+/// Kinds of events whose payload may carry a person's name or profile: their member
+/// events, and the posts and messages they wrote (`creator_name`).
+pub const PERSON_KINDS: [&str; 10] = [
+    "workspace_user_added",
+    "workspace_user_updated",
+    "workspace_user_removed",
+    "workspace_user_invited",
+    "thread_added",
+    "thread_updated",
+    "comment_added",
+    "comment_updated",
+    "message_added",
+    "message_updated",
+];
+
+/// Whether an event of `kind` with `payload` tells that `user`'s account was deleted
+/// (`users/delete`): their earlier events must then forget who they were.
+pub fn deleted_person(kind: &str, payload: &Value) -> Option<UserId> {
+    let deleted = kind == "workspace_user_removed" && payload.get("deleted").and_then(Value::as_bool) == Some(true);
+    deleted.then(|| id_in(payload, "id")).flatten().map(UserId)
+}
+
+/// Rewrites an earlier event of a deleted account as it would read now: its member
+/// events show "Deleted user" without email or profile, its posts' `creator_name` is
+/// "Deleted user". Answers whether the payload changed.
+pub fn erase_person(kind: &str, payload: &mut Value, user: UserId) -> bool {
+    use crate::services::users::{DELETED_NAME, deleted_email};
+    let Value::Object(fields) = payload else { return false };
+    let mut changed = false;
+    let mut set = |fields: &mut serde_json::Map<String, Value>, name: &str, to: Value| {
+        if fields.get(name) != Some(&to) {
+            fields.insert(name.to_string(), to);
+            changed = true;
+        }
+    };
+    if kind.starts_with("workspace_user_") {
+        if fields.get("id").and_then(Value::as_i64) != Some(user.0) {
+            return false;
+        }
+        set(fields, "name", Value::from(DELETED_NAME));
+        set(fields, "short_name", Value::from(DELETED_NAME));
+        set(fields, "email", Value::from(deleted_email(user)));
+        set(fields, "timezone", Value::from("UTC"));
+        set(fields, "off_days", Value::Array(Vec::new()));
+        set(fields, "deleted", Value::Bool(true));
+        if fields.remove("away_mode").is_some() {
+            changed = true;
+        }
+    } else if fields.get("creator").and_then(Value::as_i64) == Some(user.0) && fields.contains_key("creator_name") {
+        set(fields, "creator_name", Value::from(DELETED_NAME));
+    }
+    changed
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_deleted_persons_events_forget_who_they_were_and_nobody_elses_change() {
+        let bo = UserId(2);
+        let mut member = json!({"id": 2, "name": "Bo", "short_name": "Bo", "email": "bo@x.test",
+            "timezone": "Europe/Paris", "off_days": [6, 7], "away_mode": {"type": "vacation"}, "user_type": "USER"});
+        assert!(erase_person("workspace_user_added", &mut member, bo));
+        assert_eq!(member["name"], "Deleted user");
+        assert_eq!(member["email"], "deleted-user-2@deleted.invalid");
+        assert!(member.get("away_mode").is_none() && member["timezone"] == "UTC");
+        assert!(!erase_person("workspace_user_added", &mut member, bo), "a second time changes nothing");
+        let mut comment = json!({"id": 9, "creator": 2, "creator_name": "Bo", "content": "hi"});
+        assert!(erase_person("comment_added", &mut comment, bo));
+        assert_eq!((comment["creator_name"].as_str(), comment["content"].as_str()), (Some("Deleted user"), Some("hi")));
+        let mut other = json!({"id": 3, "name": "Ana", "creator": 1, "creator_name": "Ana"});
+        assert!(!erase_person("workspace_user_updated", &mut other.clone(), bo));
+        assert!(!erase_person("comment_added", &mut other, bo));
+        let removal = json!({"id": 2, "deleted": true});
+        assert_eq!(deleted_person("workspace_user_removed", &removal), Some(bo));
+        assert_eq!(deleted_person("workspace_user_removed", &json!({"id": 2, "deleted": false})), None);
+    }
 
     #[test]
     fn a_redacted_post_keeps_its_shape_without_its_text() {

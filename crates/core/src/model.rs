@@ -118,6 +118,14 @@ pub struct WorkspaceUser {
     /// shows only what the inviter gave (email, name), never the account's own profile.
     #[serde(default)]
     pub invite_pending: bool,
+    /// Weft: deactivated by an admin. Such a member reads nothing of the workspace and is
+    /// notified of nothing until reactivated; they keep their channels.
+    #[serde(default)]
+    pub deactivated: bool,
+    /// Weft: the person deleted their account (`users/delete`): shown as "Deleted user",
+    /// with nothing of their own left but their posts.
+    #[serde(default)]
+    pub deleted: bool,
 }
 
 /// Weft: a reusable link that lets people join a workspace (`join_links/*`).

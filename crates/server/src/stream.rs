@@ -54,18 +54,21 @@ pub struct FeedEvent {
     pub json: Bytes,
     /// What a later redaction needs to find it (`event::redactions`).
     text_of: TextOf,
+    /// The account whose deletion this event tells, if it does (`event::deleted_person`).
+    deleted_person: Option<UserId>,
 }
 
 impl FeedEvent {
     fn new(mut event: Event) -> Arc<FeedEvent> {
         let text_of = TextOf::of(&event.kind, &event.data);
+        let deleted_person = event::deleted_person(&event.kind, &event.data);
         let json = serde_json::to_string(&wire(&event)).expect("an event serializes");
         event.data = Value::Null;
         // serde_json escapes newlines, so the data is a single line.
         let prefix = format!("id: {}\nevent: {}\ndata: ", event.seq, event.kind);
         let frame = Bytes::from(format!("{prefix}{json}\n\n"));
         let json = frame.slice(prefix.len()..prefix.len() + json.len());
-        Arc::new(FeedEvent { event, frame, json, text_of })
+        Arc::new(FeedEvent { event, frame, json, text_of, deleted_person })
     }
 
     /// What keeping it in memory costs.
@@ -229,6 +232,9 @@ impl Feed {
                 for (whose, what) in redactions {
                     forget(&mut recent, whose, what);
                 }
+                if let Some(user) = event.deleted_person {
+                    forget_person(&mut recent, event.event.workspace_id, user);
+                }
                 recent.bytes += event.size();
                 recent.events.push_back(event);
             }
@@ -255,6 +261,27 @@ impl Feed {
         }
         self.head.send_replace(last);
     }
+}
+
+/// A deleted account's earlier events in memory forget who they were, as the log did
+/// (`event::erase_person`). Rare: the few events of the feed are read back once.
+fn forget_person(recent: &mut Recent, ws: WorkspaceId, user: UserId) {
+    let mut bytes = recent.bytes;
+    for slot in recent.events.iter_mut() {
+        if slot.event.workspace_id != ws || !event::PERSON_KINDS.contains(&slot.event.kind.as_str()) {
+            continue;
+        }
+        let Ok(mut wire) = serde_json::from_slice::<Value>(&slot.json) else { continue };
+        let Some(mut data) = wire.get_mut("data").map(Value::take) else { continue };
+        if event::erase_person(&slot.event.kind, &mut data, user) {
+            let mut event = slot.event.clone();
+            event.data = data;
+            let fresh = FeedEvent::new(event);
+            bytes = bytes - slot.size() + fresh.size();
+            *slot = fresh;
+        }
+    }
+    recent.bytes = bytes;
 }
 
 /// The log has forgotten some text (`event::redactions`): so do the copies in memory.

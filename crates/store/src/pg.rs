@@ -47,6 +47,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (15, include_str!("../migrations/postgres/0015_retention.sql")),
     (16, include_str!("../migrations/postgres/0016_attachments.sql")),
     (17, include_str!("../migrations/postgres/0017_events_by_workspace.sql")),
+    (18, include_str!("../migrations/postgres/0018_deactivated_members.sql")),
 ];
 /// The advisory lock that makes writers of all nodes take turns ("WEFT").
 pub const WRITE_LOCK: i64 = 0x5745_4654;

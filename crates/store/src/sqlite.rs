@@ -35,6 +35,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (14, include_str!("../migrations/sqlite/0014_retention.sql")),
     (15, include_str!("../migrations/sqlite/0015_attachments.sql")),
     (16, include_str!("../migrations/sqlite/0016_events_by_workspace.sql")),
+    (17, include_str!("../migrations/sqlite/0017_deactivated_members.sql")),
 ];
 const MAX_IDLE_READERS: usize = 8;
 /// How much of the database file connections map into memory (SQLite's default build

@@ -1,13 +1,14 @@
 //! The last-admin rule, on every path: random sequences of invitations, acceptances, role
-//! changes, removals and departures, by random people, never leave a workspace without an
-//! active admin, and a change refused for that reason changes nothing.
+//! changes, removals and departures, deactivations and reactivations, and account
+//! deletions, by random people, never leave a workspace without an active admin, and a
+//! change refused for that reason changes nothing.
 
 use proptest::prelude::*;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use weft_core::input::Email;
 use weft_core::model::UserType;
-use weft_core::services::{invitations, workspace_users, workspaces};
+use weft_core::services::{invitations, users, workspace_users, workspaces};
 use weft_core::store::{Membership, NewUser, Store};
 use weft_core::{Error, UserId, WorkspaceId};
 use weft_store::Location;
@@ -21,6 +22,8 @@ enum Op {
     Accept { who: usize },
     Update { by: usize, whom: usize, role: UserType },
     Remove { by: usize, whom: usize },
+    SetActive { by: usize, whom: usize, active: bool },
+    DeleteAccount { who: usize },
 }
 
 fn role() -> impl Strategy<Value = UserType> {
@@ -33,7 +36,9 @@ fn op() -> impl Strategy<Value = Op> {
         (p.clone(), p.clone(), role()).prop_map(|(by, whom, role)| Op::Invite { by, whom, role }),
         p.clone().prop_map(|who| Op::Accept { who }),
         (p.clone(), p.clone(), role()).prop_map(|(by, whom, role)| Op::Update { by, whom, role }),
-        (p.clone(), p).prop_map(|(by, whom)| Op::Remove { by, whom }),
+        (p.clone(), p.clone()).prop_map(|(by, whom)| Op::Remove { by, whom }),
+        (p.clone(), p.clone(), any::<bool>()).prop_map(|(by, whom, active)| Op::SetActive { by, whom, active }),
+        p.prop_map(|who| Op::DeleteAccount { who }),
     ]
 }
 
@@ -102,6 +107,10 @@ proptest! {
                 Op::Accept { who } => invitations::accept_pending(tx, p[who], ws, now).map(|_| ()),
                 Op::Update { by, whom, role } => workspace_users::update(tx, p[by], ws, p[whom], role, now).map(|_| ()),
                 Op::Remove { by, whom } => workspace_users::remove(tx, p[by], ws, p[whom], now),
+                Op::SetActive { by, whom, active } => {
+                    workspace_users::set_active(tx, p[by], ws, p[whom], active, now).map(|_| ())
+                }
+                Op::DeleteAccount { who } => users::delete(tx, p[who], now),
             }));
             let after = memberships(w, ws, &people);
             let admins = after.iter().flatten().filter(|m| m.is_active() && m.user_type == UserType::Admin).count();
@@ -110,7 +119,7 @@ proptest! {
             prop_assert_eq!(counted as usize, admins);
             if let Err(err) = result {
                 prop_assert_eq!(&before, &after, "{:?} failed ({}) but changed memberships", op, err);
-                if matches!(err, Error::LastAdmin) {
+                if matches!(err, Error::LastAdmin | Error::LastAdminOf(_)) {
                     prop_assert_eq!(admins, 1);
                 }
             }

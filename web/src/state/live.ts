@@ -105,11 +105,14 @@ function apply(event: StreamEvent): void {
     case 'workspace_user_updated': {
       const user = data<WorkspaceUser>(event);
       if (user && typeof user.id === 'number') patch({ users: withItem(s.users, user.id, user) });
+      if (user?.id === me && user.deactivated) leaveWorkspace();
       break;
     }
     case 'workspace_user_removed': {
-      const user = data<{ id?: number; user_id?: number }>(event);
+      const user = data<Partial<WorkspaceUser> & { user_id?: number }>(event);
       const id = user.id ?? user.user_id;
+      // Keep the member known by name: a deleted account's posts show "Deleted user".
+      if (typeof user.id === 'number' && typeof user.name === 'string') patch({ users: withItem(s.users, user.id, user as WorkspaceUser) });
       if (id === me) {
         // I was removed from this workspace: nothing here is mine to see any more.
         patch({ channels: {}, conversations: [], unreadThreads: {}, unreadConversations: {}, inboxCount: 0 });
@@ -176,3 +179,9 @@ function apply(event: StreamEvent): void {
   }
 }
 
+/** An admin deactivated me in this workspace: nothing here is mine to see any more. The
+ * app starts again from the top, in a workspace I am still in, if any. */
+function leaveWorkspace(): void {
+  patch({ channels: {}, conversations: [], unreadThreads: {}, unreadConversations: {}, inboxCount: 0 });
+  window.location.assign('/');
+}

@@ -56,7 +56,8 @@ fn away(tx: &mut dyn Tx, user: UserId, now: i64) -> Result<bool> {
 fn admins(tx: &mut dyn Tx, ws: WorkspaceId, except: UserId, now: i64) -> Result<Vec<UserId>> {
     let mut out = Vec::new();
     for wu in tx.workspace_users(ws)? {
-        if wu.user_type == UserType::Admin && !wu.removed && wu.id != except && !away(tx, wu.id, now)? {
+        let active = !wu.removed && !wu.invite_pending && !wu.deactivated;
+        if wu.user_type == UserType::Admin && active && wu.id != except && !away(tx, wu.id, now)? {
             out.push(wu.id);
         }
     }

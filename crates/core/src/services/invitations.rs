@@ -60,6 +60,8 @@ pub fn invite(
     now: i64,
 ) -> Result<(WorkspaceUser, Option<String>)> {
     let user = match tx.user_by_email(email.as_str())? {
+        // Only a deleted account's stand-in address can name one (the real one is free).
+        Some(u) if u.removed => return Err(Error::invalid("email", "this is not the address of a person")),
         Some(u) => u.id,
         None => tx.insert_user(&NewUser {
             email: email.as_str().to_string(),
@@ -70,11 +72,19 @@ pub fn invite(
             now,
         })?,
     };
-    if tx.membership(ws.id, user)?.is_some_and(|m| m.is_active()) {
-        let wu = tx.workspace_user(ws.id, user)?.ok_or(Error::Internal("member vanished".into()))?;
-        return Ok((wu, None));
+    match tx.membership(ws.id, user)? {
+        Some(m) if m.is_active() => {
+            let wu = tx.workspace_user(ws.id, user)?.ok_or(Error::Internal("member vanished".into()))?;
+            return Ok((wu, None));
+        }
+        Some(m) if m.deactivated && !m.removed => {
+            return Err(Error::BadRequest(
+                "this person is a deactivated member of the workspace: reactivate them instead".into(),
+            ));
+        }
+        _ => {}
     }
-    tx.put_membership(ws.id, user, Membership { user_type, removed: false, pending: true }, now)?;
+    tx.put_membership(ws.id, user, Membership { user_type, removed: false, pending: true, deactivated: false }, now)?;
     tx.set_invited_name(ws.id, user, name)?;
     let code = issue(tx, ws, user, inviter, user_type, channels, links, now)?;
     let wu = tx.workspace_user(ws.id, user)?.ok_or(Error::Internal("member vanished".into()))?;
@@ -268,8 +278,13 @@ pub fn accept_as(tx: &mut dyn Tx, code: &str, actor: UserId, now: i64) -> Result
             Ok(ws.clone())
         }
         None => {
-            if tx.membership(ws.id, actor)?.is_some_and(|m| m.is_active()) {
-                return Ok(ws.clone()); // already in: the link keeps its uses
+            match tx.membership(ws.id, actor)? {
+                Some(m) if m.is_active() => return Ok(ws.clone()), // already in: the link keeps its uses
+                // An admin's decision a link cannot undo.
+                Some(m) if m.deactivated && !m.removed => {
+                    return Err(Error::forbidden("your membership of this workspace is deactivated: ask an admin"));
+                }
+                _ => {}
             }
             use_up(tx, inv)?;
             activate(tx, ws, actor, inv.user_type, &inv.channel_ids, inv.inviter, now)?;

@@ -55,11 +55,16 @@ pub fn notified(
             }
         }
     }
-    // Only those who can see the channel: members (only active members of the workspace
-    // are: leaving it takes them out of its channels), and non-guests of a public one.
+    // Only active members of the workspace (a deactivated member keeps their channels but
+    // hears nothing) who can see the channel: its members, and non-guests of a public one.
+    let users: Vec<UserId> = reasons.iter().map(|(u, _)| *u).collect();
+    let active: std::collections::HashSet<UserId> = tx.active_members(ch.workspace_id, &users)?.into_iter().collect();
     let mut visible = Vec::with_capacity(reasons.len());
     let members: std::collections::HashSet<UserId> = ch.user_ids.iter().copied().collect();
     for (u, reason) in reasons {
+        if !active.contains(&u) {
+            continue;
+        }
         let sees = members.contains(&u)
             || match tx.membership(ch.workspace_id, u)? {
                 Some(m) if m.is_active() => policy::can_see_channel(m.user_type, ch, u),
@@ -138,7 +143,12 @@ fn cover(
     }
     let Some(rotation) = tx.rotation(thread.channel_id)? else { return Ok(()) };
     let mut people: Vec<UserId> = notified.iter().map(|(u, _)| *u).collect();
-    people.extend(rotation.user_ids.iter().copied());
+    // Only active members of the workspace are ever on duty.
+    let candidates: Vec<UserId> =
+        rotation.user_ids.iter().chain(rotation.overrides.iter().map(|o| &o.user_id)).copied().collect();
+    let on_rotation: std::collections::HashSet<UserId> =
+        tx.active_members(thread.workspace_id, &candidates)?.into_iter().collect();
+    people.extend(candidates.iter().copied().filter(|u| on_rotation.contains(u)));
     let accounts: std::collections::HashMap<UserId, _> =
         tx.users_with_schedules(&people)?.into_iter().map(|(a, stored)| (a.id, (a, stored))).collect();
     let available = |u: UserId| {
@@ -151,8 +161,10 @@ fn cover(
     if covered.is_empty() {
         return Ok(());
     }
-    let Some(on_duty) =
-        rotation.order_from(now).into_iter().find(|u| *u != author && !covered.contains(u) && available(*u))
+    let Some(on_duty) = rotation
+        .order_from(now)
+        .into_iter()
+        .find(|u| *u != author && on_rotation.contains(u) && !covered.contains(u) && available(*u))
     else {
         return Ok(());
     };
@@ -239,7 +251,9 @@ pub fn membership(
 /// A direct message notifies the conversation's other members (but those who muted it):
 /// recorded at once, pushed when each is available, like a thread's notifications.
 pub fn message(tx: &mut dyn Tx, c: &Conversation, m: &Message, now: i64) -> Result<()> {
+    // Only active members: a deactivated one stays in the conversation but hears nothing.
     let others: Vec<UserId> = c.user_ids.iter().copied().filter(|u| *u != m.creator).collect();
+    let others = tx.active_members(c.workspace_id, &others)?;
     let muted = tx.conversation_muted_users(c.id, &others, now)?;
     let to: Vec<UserId> = others.into_iter().filter(|u| !muted.contains(u)).collect();
     let note = Notification {

@@ -172,3 +172,39 @@ pub fn update(tx: &mut dyn Tx, actor: UserId, up: Update, now: i64) -> Result<Us
     }
     tx.user(actor)?.ok_or(Error::NotFound(NotFound::User))
 }
+
+/// What a deleted account is called wherever its posts are shown.
+pub const DELETED_NAME: &str = "Deleted user";
+
+/// The address a deleted account keeps: unique, never deliverable (`.invalid` is reserved),
+/// and no person's — the real address is free to be used again.
+pub fn deleted_email(user: UserId) -> String {
+    format!("deleted-user-{}@deleted.invalid", user.0)
+}
+
+/// `users/delete` (the password already checked): the account is deactivated for good —
+/// nobody can sign in to it and every token ends —, its personal data erased (email, name,
+/// profile, schedule, away state, activity, inbox, notifications, settings), and the person
+/// leaves every workspace (its channels, conversations and groups). Posts stay, shown as by
+/// "Deleted user". Refused, changing nothing, while they are the last active admin of a
+/// workspace: the error names those workspaces.
+pub fn delete(tx: &mut dyn Tx, actor: UserId, now: i64) -> Result<()> {
+    let user = tx.user(actor)?.ok_or(Error::NotFound(NotFound::User))?;
+    if user.removed {
+        return Err(Error::InvalidToken);
+    }
+    let memberships = tx.memberships_of(actor)?;
+    let last = super::workspace_users::last_admin_of(tx, &memberships)?;
+    if !last.is_empty() {
+        let names: Vec<String> = last.iter().map(|n| format!("“{n}”")).collect();
+        return Err(Error::LastAdminOf(names.join(", ")));
+    }
+    // Erased first: the events below already show "Deleted user".
+    tx.erase_user(actor, &deleted_email(actor), DELETED_NAME)?;
+    for (ws, m) in memberships {
+        // The log forgets who they were too: `events/get?after=0` replays no old name or email.
+        tx.erase_person_from_events(ws.id, actor)?;
+        super::workspace_users::depart(tx, ws.id, actor, m, None, now)?;
+    }
+    Ok(())
+}

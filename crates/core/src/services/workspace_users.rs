@@ -137,17 +137,91 @@ pub fn remove(tx: &mut dyn Tx, actor: UserId, ws: WorkspaceId, user: UserId, now
     if loses_last_admin(tx, ws, current, None)? {
         return Err(Error::LastAdmin);
     }
-    tx.put_membership(ws, user, Membership { user_type: current.user_type, removed: true, pending: false }, now)?;
+    let notice = current.is_active().then_some(actor);
+    depart(tx, ws, user, current, notice, now)
+}
+
+/// Takes `user` out of `ws` for good (the rules already checked): the membership is marked
+/// removed, their invitations go, the workspace hears of it, `notice_by` (if any) is noted
+/// as having removed them, and they leave everything in it.
+pub(crate) fn depart(
+    tx: &mut dyn Tx,
+    ws: WorkspaceId,
+    user: UserId,
+    current: Membership,
+    notice_by: Option<UserId>,
+    now: i64,
+) -> Result<()> {
+    let gone = Membership { user_type: current.user_type, removed: true, pending: false, deactivated: false };
+    tx.put_membership(ws, user, gone, now)?;
     tx.delete_invitations_of(ws, user)?;
     tx.set_invited_name(ws, user, None)?;
     let wu = tx.workspace_user(ws, user)?.ok_or(Error::NotFound(NotFound::User))?;
     let audience = Audience::workspace().and_user(user);
     emit(tx, ws, "workspace_user_removed", audience, &wu, now)?;
-    if current.is_active() {
-        notify::membership(tx, user, ws, None, NotifyReason::RemovedFromWorkspace, actor, now)?;
+    if let Some(by) = notice_by {
+        notify::membership(tx, user, ws, None, NotifyReason::RemovedFromWorkspace, by, now)?;
     }
     // Last: nothing more is pushed to them from this workspace, that notice included.
     leave_everything(tx, ws, user, now)
+}
+
+/// Whether deleting `user`'s account would leave a workspace without an active admin:
+/// the names of those workspaces (empty: none).
+pub(crate) fn last_admin_of(tx: &mut dyn Tx, memberships: &[(Workspace, Membership)]) -> Result<Vec<String>> {
+    let mut names = Vec::new();
+    for (ws, m) in memberships {
+        if loses_last_admin(tx, ws.id, *m, None)? {
+            names.push(ws.name.clone());
+        }
+    }
+    Ok(names)
+}
+
+/// Deactivates (`active` false) or reactivates a member (admins only). A deactivated
+/// member keeps their channels, conversations and groups, but reads nothing of the
+/// workspace (their open streams of it end), is notified of nothing, and the pushes held
+/// for them there are dropped; reactivating gives everything back. Nobody deactivates
+/// themselves, and the workspace always keeps an active admin.
+pub fn set_active(
+    tx: &mut dyn Tx,
+    actor: UserId,
+    ws: WorkspaceId,
+    user: UserId,
+    active: bool,
+    now: i64,
+) -> Result<WorkspaceUser> {
+    let role = access::role_in(tx, ws, actor)?;
+    if !policy::can_administer_workspace(role) {
+        return Err(Error::forbidden("only admins can deactivate or reactivate members"));
+    }
+    let current = match tx.membership(ws, user)? {
+        Some(m) if !m.removed => m,
+        _ => return Err(Error::NotFound(NotFound::User)),
+    };
+    if current.pending {
+        return Err(Error::BadRequest(
+            "this person has not accepted their invitation yet: cancel it (workspace_users/remove) instead".into(),
+        ));
+    }
+    if user == actor && !active {
+        return Err(Error::BadRequest("you cannot deactivate yourself; leave the workspace instead".into()));
+    }
+    if current.deactivated != active {
+        // Already as asked.
+        return tx.workspace_user(ws, user)?.ok_or(Error::NotFound(NotFound::User));
+    }
+    if !active && loses_last_admin(tx, ws, current, None)? {
+        return Err(Error::LastAdmin);
+    }
+    tx.put_membership(ws, user, Membership { deactivated: !active, ..current }, now)?;
+    let wu = tx.workspace_user(ws, user)?.ok_or(Error::NotFound(NotFound::User))?;
+    // Addressed to them too: their open streams of the workspace hear it, then end.
+    emit(tx, ws, "workspace_user_updated", Audience::workspace().and_user(user), &wu, now)?;
+    if !active {
+        drop_held_pushes(tx, ws, user, now)?;
+    }
+    Ok(wu)
 }
 
 /// Takes someone who left the workspace out of its channels, conversations and groups
@@ -169,6 +243,11 @@ fn leave_everything(tx: &mut dyn Tx, ws: WorkspaceId, user: UserId, now: i64) ->
             emit_member_change(tx, ws, Members::Group(g.id), user, false, now)?;
         }
     }
+    drop_held_pushes(tx, ws, user, now)
+}
+
+/// The pushes held for `user` in `ws` (until their working hours) will not go out.
+fn drop_held_pushes(tx: &mut dyn Tx, ws: WorkspaceId, user: UserId, now: i64) -> Result<()> {
     let held: Vec<i64> = tx.pending_pushes_of(user)?.into_iter().filter(|p| p.workspace == ws).map(|p| p.id).collect();
     if !held.is_empty() {
         tx.finish_pushes(&held, "dropped", now)?;

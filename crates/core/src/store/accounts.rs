@@ -41,4 +41,10 @@ pub trait Accounts {
     /// The same, and the code is used up.
     fn take_password_reset(&mut self, code_hash: &str) -> Result<Option<(UserId, i64)>>;
     fn delete_password_resets_of(&mut self, user: UserId) -> Result<()>;
+    /// A deleted account: marked removed (nobody can sign in to it), its email replaced by
+    /// `email` (the real address is free again), its name by `name`, its profile, schedule,
+    /// away state and password gone, and what was kept for the person alone deleted —
+    /// tokens, reset codes, activity, inbox, notifications and pushes, read and star
+    /// states, settings, stored answers, email queued or sent to them. Posts stay.
+    fn erase_user(&mut self, user: UserId, email: &str, name: &str) -> Result<()>;
 }

@@ -25,6 +25,10 @@ pub trait Events {
         max_bytes: i64,
     ) -> Result<Vec<Event>>;
     fn event_head(&mut self) -> Result<i64>;
+    /// Rewrites `ws`'s earlier events that name `user` (`event::PERSON_KINDS`) as
+    /// `event::erase_person` says: after their account was deleted. Reads the workspace's
+    /// log through its index, once.
+    fn erase_person_from_events(&mut self, ws: WorkspaceId, user: UserId) -> Result<()>;
     /// Events of one kind after `after`, in order.
     fn events_of_kind_after(&mut self, kind: &str, after: i64, limit: i64) -> Result<Vec<Event>>;
 }

@@ -10,16 +10,19 @@ pub struct Membership {
     pub removed: bool,
     /// Invited, not accepted yet: not a member for any purpose but the list of members.
     pub pending: bool,
+    /// Deactivated by an admin: keeps their channels, conversations and groups, but is not a
+    /// member for any purpose but the list of members until reactivated.
+    pub deactivated: bool,
 }
 
 impl Membership {
     pub fn active(user_type: UserType) -> Self {
-        Membership { user_type, removed: false, pending: false }
+        Membership { user_type, removed: false, pending: false, deactivated: false }
     }
 
     /// A member who may read and act in the workspace.
     pub fn is_active(&self) -> bool {
-        !self.removed && !self.pending
+        !self.removed && !self.pending && !self.deactivated
     }
 }
 
@@ -56,13 +59,16 @@ pub trait Workspaces {
     fn update_workspace(&mut self, ws: &Workspace) -> Result<()>;
     fn delete_workspace(&mut self, id: WorkspaceId) -> Result<()>;
     fn membership(&mut self, ws: WorkspaceId, user: UserId) -> Result<Option<Membership>>;
-    /// Those of `users` who are members of `ws` (not removed), whatever the list's length,
-    /// in a few statements.
+    /// Those of `users` who are active members of `ws` (not removed, pending or
+    /// deactivated), whatever the list's length, in a few statements.
     fn active_members(&mut self, ws: WorkspaceId, users: &[UserId]) -> Result<Vec<UserId>>;
     fn workspace_users(&mut self, ws: WorkspaceId) -> Result<Vec<WorkspaceUser>>;
     fn workspace_user(&mut self, ws: WorkspaceId, user: UserId) -> Result<Option<WorkspaceUser>>;
+    /// Every workspace `user` has a membership row in that is not removed (pending and
+    /// deactivated ones too), with the workspace's name.
+    fn memberships_of(&mut self, user: UserId) -> Result<Vec<(Workspace, Membership)>>;
     fn put_membership(&mut self, ws: WorkspaceId, user: UserId, m: Membership, now: i64) -> Result<()>;
-    /// Active admins (not removed, not pending).
+    /// Active admins (not removed, pending or deactivated).
     fn admin_count(&mut self, ws: WorkspaceId) -> Result<i64>;
     /// Whether `user` is an admin of at least one workspace.
     fn is_admin_anywhere(&mut self, user: UserId) -> Result<bool>;

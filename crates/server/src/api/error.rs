@@ -39,7 +39,7 @@ pub fn status_and_code(e: &Error) -> (StatusCode, i64) {
         Error::InvalidTimezone(_) => (S::BAD_REQUEST, 121),
         Error::UnsupportedReaction(_) => (S::BAD_REQUEST, 122),
         Error::NameTooShort => (S::BAD_REQUEST, 126),
-        Error::LastAdmin => (S::BAD_REQUEST, 127),
+        Error::LastAdmin | Error::LastAdminOf(_) => (S::BAD_REQUEST, 127),
         Error::InvalidDateRange => (S::BAD_REQUEST, 128),
         Error::AlreadyExists(_) => (S::CONFLICT, 131),
         Error::InvalidToken => (S::FORBIDDEN, 200),

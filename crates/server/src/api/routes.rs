@@ -44,6 +44,13 @@ pub fn endpoints() -> Vec<Endpoint> {
         .public(),
         e(
             Post,
+            "users/delete",
+            "Delete the signed-in account for good (asks for the password): every session ends, personal data \
+             is erased, posts stay as by \"Deleted user\"; refused for the last admin of a workspace",
+            users::delete,
+        ),
+        e(
+            Post,
             "users/heartbeat",
             "The client is in use: records when, per platform (no live presence)",
             users::heartbeat,
@@ -100,6 +107,20 @@ pub fn endpoints() -> Vec<Endpoint> {
         .extension(),
         e(Post, "workspace_users/update", "Change a member's role (admins)", workspace_users::update),
         e(Post, "workspace_users/remove", "Remove a member (admins), or leave", workspace_users::remove),
+        e(
+            Post,
+            "workspace_users/deactivate",
+            "Deactivate a member (admins): they keep their channels but read and hear nothing until reactivated",
+            workspace_users::deactivate,
+        )
+        .extension(),
+        e(
+            Post,
+            "workspace_users/reactivate",
+            "Give a deactivated member their access back (admins)",
+            workspace_users::reactivate,
+        )
+        .extension(),
         // join links
         e(
             Post,

@@ -699,6 +699,19 @@ pub fn rows() -> Vec<Row> {
             &[(St::Ws, ANYONE)],
         ),
         row(
+            "users/delete",
+            b!(|fx, st, a| match a {
+                Anon => Req::from(json!({"password": "whatever"})),
+                // Each caller deletes a new account of its own, with that account's password.
+                _ => {
+                    let name = fx.uniq("Leaver");
+                    let (client, _) = fx.t.app.user(&name).await;
+                    Req { params: json!({"password": format!("password-{name}")}), client: Some(client) }
+                }
+            }),
+            &[(St::Ws, SIGNED_IN)],
+        ),
+        row(
             "users/heartbeat",
             b!(|fx, st, a| json!({"workspace_id": fx.ws(), "platform": "desktop"})),
             &[(St::Ws, SIGNED_IN)],
@@ -764,6 +777,22 @@ pub fn rows() -> Vec<Row> {
                 _ => json!({"id": fx.fresh_ws().await, "user_id": fx.uid(a)}),
             }),
             &[(St::Ws, ADMINS), (St::Other("leave"), [BR, OK, OK, NF, UA])],
+        ),
+        row(
+            "workspace_users/deactivate",
+            b!(|fx, st, a| json!({"id": fx.ws(), "user_id": fx.fresh_member().await.0})),
+            &[(St::Ws, ADMINS)],
+        ),
+        row(
+            "workspace_users/reactivate",
+            b!(|fx, st, a| {
+                let (user, _) = fx.fresh_member().await;
+                let ws = fx.ws();
+                let deactivate = json!({"id": ws, "user_id": user});
+                must(fx.client(Ana).post("workspace_users/deactivate", deactivate).await, "deactivate");
+                json!({"id": ws, "user_id": user})
+            }),
+            &[(St::Ws, ADMINS)],
         ),
         // ---- join links ----
         row("join_links/add", b!(|fx, st, a| json!({"workspace_id": fx.ws(), "max_uses": 3})), &[(St::Ws, ADMINS)]),

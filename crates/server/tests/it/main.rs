@@ -14,6 +14,7 @@ mod crash;
 mod email;
 mod emergencies;
 mod inbox;
+mod lifecycle;
 mod limits;
 mod malformed;
 mod pushes;

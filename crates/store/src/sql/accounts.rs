@@ -179,4 +179,33 @@ impl Accounts for SqlTx<'_> {
         self.conn.execute("DELETE FROM password_resets WHERE user_id = ?", args![user])?;
         Ok(())
     }
+
+    fn erase_user(&mut self, user: UserId, email: &str, name: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE users SET email = ?, name = ?, short_name = ?, password_hash = '', timezone = 'UTC', \
+             removed = 1, profession = NULL, contact_info = NULL, away_mode = NULL, off_days = '[]', \
+             snooze_until = -1, snooze_dnd_start = NULL, snooze_dnd_end = NULL, default_workspace = NULL, \
+             version = version + 1 WHERE id = ?",
+            args![email, name, name, user],
+        )?;
+        for table in [
+            "tokens",
+            "password_resets",
+            "user_activity",
+            "schedules",
+            "inbox_items",
+            "notifications",
+            "pushes",
+            "thread_states",
+            "channel_favorites",
+            "channel_notification_levels",
+            "notification_settings",
+            "idempotency",
+            "mail_outbox",
+            "mail_unsubscribe",
+        ] {
+            self.conn.execute(&format!("DELETE FROM {table} WHERE user_id = ?"), args![user])?;
+        }
+        Ok(())
+    }
 }

@@ -99,6 +99,21 @@ impl SqlTx<'_> {
 }
 
 impl Events for SqlTx<'_> {
+    fn erase_person_from_events(&mut self, ws: WorkspaceId, user: UserId) -> Result<()> {
+        let kinds: Vec<String> = event::PERSON_KINDS.iter().map(|k| format!("'{k}'")).collect();
+        let sql = format!(
+            "SELECT seq, kind, payload FROM events WHERE workspace_id = ? AND kind IN ({}) ORDER BY seq",
+            kinds.join(", ")
+        );
+        for r in self.conn.query(&sql, args![ws])? {
+            let (seq, kind, mut payload) = (r.i64(0)?, r.text(1)?, r.json::<Json>(2)?);
+            if event::erase_person(&kind, &mut payload, user) {
+                self.conn.execute("UPDATE events SET payload = ? WHERE seq = ?", args![json(&payload), seq])?;
+            }
+        }
+        Ok(())
+    }
+
     fn append_event(&mut self, e: &NewEvent, now: i64) -> Result<i64> {
         Ok(self.append_events(std::slice::from_ref(e), now)?.first().copied().unwrap_or_default())
     }

@@ -24,7 +24,7 @@ fn workspace_from(r: &Row) -> Result<Workspace> {
 }
 
 const WU_COLS: &str = "u.id, u.name, u.short_name, u.email, u.bot, u.timezone, u.away_mode, u.off_days, \
-     wu.user_type, wu.removed, wu.version, wu.pending, wu.invited_name";
+     wu.user_type, wu.removed, wu.version, wu.pending, wu.invited_name, wu.deactivated, u.removed";
 
 fn workspace_user_from(r: &Row) -> Result<WorkspaceUser> {
     let email = r.text(3)?;
@@ -41,6 +41,8 @@ fn workspace_user_from(r: &Row) -> Result<WorkspaceUser> {
         removed: r.bool(9)?,
         version: r.i64(10)?,
         invite_pending: pending,
+        deactivated: r.bool(13)?,
+        deleted: r.bool(14)?,
         email,
     };
     if pending {
@@ -93,7 +95,7 @@ impl Workspaces for SqlTx<'_> {
     fn workspaces_of(&mut self, user: UserId) -> Result<Vec<Workspace>> {
         let sql = format!(
             "SELECT {WS_COLS} FROM workspaces w JOIN workspace_users wu ON wu.workspace_id = w.id \
-             WHERE wu.user_id = ? AND wu.removed = 0 AND wu.pending = 0 ORDER BY w.id"
+             WHERE wu.user_id = ? AND wu.removed = 0 AND wu.pending = 0 AND wu.deactivated = 0 ORDER BY w.id"
         );
         self.conn.query(&sql, args![user])?.iter().map(workspace_from).collect()
     }
@@ -125,7 +127,7 @@ impl Workspaces for SqlTx<'_> {
 
     fn membership(&mut self, ws: WorkspaceId, user: UserId) -> Result<Option<Membership>> {
         let row = self.one(
-            "SELECT user_type, removed, pending FROM workspace_users WHERE workspace_id = ? AND user_id = ?",
+            "SELECT user_type, removed, pending, deactivated FROM workspace_users WHERE workspace_id = ? AND user_id = ?",
             args![ws, user],
         )?;
         row.map(|r| {
@@ -133,6 +135,7 @@ impl Workspaces for SqlTx<'_> {
                 user_type: UserType::parse(&r.text(0)?).unwrap_or(UserType::User),
                 removed: r.bool(1)?,
                 pending: r.bool(2)?,
+                deactivated: r.bool(3)?,
             })
         })
         .transpose()
@@ -142,7 +145,8 @@ impl Workspaces for SqlTx<'_> {
         let mut out = Vec::new();
         for chunk in users.chunks(ROWS_PER_INSERT) {
             let sql = format!(
-                "SELECT user_id FROM workspace_users WHERE workspace_id = ? AND removed = 0 AND pending = 0 AND user_id IN ({})",
+                "SELECT user_id FROM workspace_users WHERE workspace_id = ? AND removed = 0 AND pending = 0 \
+                 AND deactivated = 0 AND user_id IN ({})",
                 placeholders(chunk.len())
             );
             let params: Vec<Value> = std::iter::once(ws.into()).chain(chunk.iter().map(|u| Value::from(*u))).collect();
@@ -169,13 +173,33 @@ impl Workspaces for SqlTx<'_> {
         self.one(&sql, args![ws, user])?.map(|r| workspace_user_from(&r)).transpose()
     }
 
+    fn memberships_of(&mut self, user: UserId) -> Result<Vec<(Workspace, Membership)>> {
+        let sql = format!(
+            "SELECT {WS_COLS}, wu.user_type, wu.pending, wu.deactivated FROM workspaces w \
+             JOIN workspace_users wu ON wu.workspace_id = w.id WHERE wu.user_id = ? AND wu.removed = 0 ORDER BY w.id"
+        );
+        let rows = self.conn.query(&sql, args![user])?;
+        rows.iter()
+            .map(|r| {
+                let m = Membership {
+                    user_type: UserType::parse(&r.text(8)?).unwrap_or(UserType::User),
+                    removed: false,
+                    pending: r.bool(9)?,
+                    deactivated: r.bool(10)?,
+                };
+                Ok((workspace_from(r)?, m))
+            })
+            .collect()
+    }
+
     fn put_membership(&mut self, ws: WorkspaceId, user: UserId, m: Membership, now: i64) -> Result<()> {
         self.conn.execute(
-            "INSERT INTO workspace_users (workspace_id, user_id, user_type, removed, pending, added_ts) \
-             VALUES (?, ?, ?, ?, ?, ?) \
+            "INSERT INTO workspace_users (workspace_id, user_id, user_type, removed, pending, deactivated, added_ts) \
+             VALUES (?, ?, ?, ?, ?, ?, ?) \
              ON CONFLICT (workspace_id, user_id) DO UPDATE SET user_type = excluded.user_type, \
-             removed = excluded.removed, pending = excluded.pending, version = workspace_users.version + 1",
-            args![ws, user, m.user_type.as_str(), m.removed, m.pending, now],
+             removed = excluded.removed, pending = excluded.pending, deactivated = excluded.deactivated, \
+             version = workspace_users.version + 1",
+            args![ws, user, m.user_type.as_str(), m.removed, m.pending, m.deactivated, now],
         )?;
         Ok(())
     }
@@ -183,7 +207,7 @@ impl Workspaces for SqlTx<'_> {
     fn admin_count(&mut self, ws: WorkspaceId) -> Result<i64> {
         self.count(
             "SELECT COUNT(*) FROM workspace_users WHERE workspace_id = ? AND user_type = 'ADMIN' AND removed = 0 \
-             AND pending = 0",
+             AND pending = 0 AND deactivated = 0",
             args![ws],
         )
     }
@@ -191,7 +215,7 @@ impl Workspaces for SqlTx<'_> {
     fn is_admin_anywhere(&mut self, user: UserId) -> Result<bool> {
         let n = self.count(
             "SELECT COUNT(*) FROM (SELECT 1 FROM workspace_users WHERE user_id = ? AND user_type = 'ADMIN' \
-             AND removed = 0 AND pending = 0 LIMIT 1) AS one",
+             AND removed = 0 AND pending = 0 AND deactivated = 0 LIMIT 1) AS one",
             args![user],
         )?;
         Ok(n > 0)

@@ -1,6 +1,8 @@
-// Members and their roles. Admins manage the workspace, members take part, guests see only
-// the channels they are added to. Adding someone by email sends them an invitation; the last
-// admin cannot step down or leave (the server says so, and the error is shown here).
+// Members, their roles and their state (invited, active, deactivated). Admins manage the
+// workspace, members take part, guests see only the channels they are added to. Adding
+// someone by email sends them an invitation; a deactivated member keeps their channels but
+// sees and hears nothing until reactivated. The last admin cannot step down or leave (the
+// server says so, and the error is shown here).
 
 import { useEffect, useState } from 'preact/hooks';
 import { call, describeError } from '../../api/client';
@@ -19,6 +21,13 @@ export const ROLES: Array<[Role, string, string]> = [
   ['USER', 'Member', 'Sees public channels and the private ones they are in'],
   ['GUEST', 'Guest', 'Sees only the channels they are added to'],
 ];
+
+/** A member's state, as the list shows it. */
+export function memberState(m: WorkspaceUser): ['invited' | 'active' | 'deactivated', string] {
+  if (m.invite_pending) return ['invited', 'Invited'];
+  if (m.deactivated) return ['deactivated', 'Deactivated'];
+  return ['active', 'Active'];
+}
 
 export function MembersSection({ ws }: { ws: number }) {
   const [members, setMembers] = useState<WorkspaceUser[] | null>(null);
@@ -69,6 +78,20 @@ export function MembersSection({ ws }: { ws: number }) {
     setVersion((v) => v + 1);
   };
 
+  const setActive = async (m: WorkspaceUser, active: boolean) => {
+    const question = active
+      ? `Reactivate ${m.name}? They see the workspace again, with the channels and conversations they had.`
+      : `Deactivate ${m.name}? They keep their channels but cannot open the workspace and are notified of nothing until you reactivate them.`;
+    if (!window.confirm(question)) return;
+    try {
+      await call(active ? 'workspace_users/reactivate' : 'workspace_users/deactivate', { id: ws, user_id: m.id });
+      showToast(active ? `${m.name} is active again` : `${m.name} was deactivated`);
+    } catch (e) {
+      showToast(`Could not ${active ? 'reactivate' : 'deactivate'} ${m.name}: ${describeError(e)}`);
+    }
+    setVersion((v) => v + 1);
+  };
+
   return (
     <>
       <Invite ws={ws} onInvited={() => setVersion((v) => v + 1)} />
@@ -90,7 +113,7 @@ export function MembersSection({ ws }: { ws: number }) {
                   <strong>
                     {m.name}
                     {m.id === me?.id && <span class="muted"> (you)</span>}
-                    {m.invite_pending && <span class="tag">Invited</span>}
+                    <span class={`tag state-${memberState(m)[0]}`}>{memberState(m)[1]}</span>
                   </strong>
                   <span class="muted">{m.email}</span>
                 </span>
@@ -110,6 +133,11 @@ export function MembersSection({ ws }: { ws: number }) {
                     Resend invitation<span class="sr-only"> to {m.name}</span>
                   </button>
                 )}
+                {!m.invite_pending && m.id !== me?.id && (
+                  <button type="button" class="btn btn-quiet btn-small" onClick={() => void setActive(m, !!m.deactivated)} aria-label={`${m.deactivated ? 'Reactivate' : 'Deactivate'} ${m.name}`}>
+                    {m.deactivated ? 'Reactivate' : 'Deactivate'}
+                  </button>
+                )}
                 <button type="button" class="btn btn-quiet btn-small" onClick={() => void remove(m)} aria-label={m.invite_pending ? `Cancel the invitation of ${m.name}` : `Remove ${m.name}`}>
                   {m.invite_pending ? 'Cancel invitation' : 'Remove'}
                 </button>
@@ -127,7 +155,7 @@ export function MembersSection({ ws }: { ws: number }) {
                   <Avatar id={m.id} name={m.name} />
                   <span class="admin-who">
                     <strong>{m.name}</strong>
-                    <span class="muted">{m.email}</span>
+                    <span class="muted">{m.deleted ? 'Deleted their account' : m.email}</span>
                   </span>
                 </li>
               ))}

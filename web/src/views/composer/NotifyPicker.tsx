@@ -88,7 +88,7 @@ export function NotifyPicker({ ws, channel, thread, value, urgent, onChange }: P
   const q = filter.trim().toLowerCase();
   const members = new Set(channel.user_ids);
   const people = Object.values(state.users)
-    .filter((u) => !u.removed && u.id !== me && !value.users.includes(u.id) && u.name.toLowerCase().includes(q))
+    .filter((u) => !u.removed && !u.deactivated && !u.invite_pending && u.id !== me && !value.users.includes(u.id) && u.name.toLowerCase().includes(q))
     .sort((a, b) => Number(members.has(b.id)) - Number(members.has(a.id)) || a.name.localeCompare(b.name))
     .slice(0, 8);
   const groups = state.groups.filter((g) => !value.groups.includes(g.id) && g.name.toLowerCase().includes(q)).slice(0, 5);

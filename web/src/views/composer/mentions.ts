@@ -18,7 +18,7 @@ export function mentionQuery(text: string, caret: number): { start: number; quer
 export function candidates(query: string, users: WorkspaceUser[], groups: Group[], me: number | undefined): Candidate[] {
   const q = query.toLowerCase();
   const people: Candidate[] = users
-    .filter((u) => !u.removed && !u.bot && u.id !== me)
+    .filter((u) => !u.removed && !u.deactivated && !u.invite_pending && !u.bot && u.id !== me)
     .filter((u) => u.name.toLowerCase().split(/\s+/).some((w) => w.startsWith(q)) || u.name.toLowerCase().startsWith(q) || u.email.toLowerCase().startsWith(q))
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((u) => ({ kind: 'user' as const, id: u.id, name: u.name, detail: u.email }));

@@ -63,7 +63,7 @@ export function AddPeopleDialog({ conversation, setConversation, onClose }: { co
   const [error, setError] = useState<string | null>(null);
   const q = filter.trim().toLowerCase();
   const candidates = Object.values(users)
-    .filter((u) => !u.removed && !conversation.user_ids.includes(u.id) && (!q || u.name.toLowerCase().includes(q)))
+    .filter((u) => !u.removed && !u.deactivated && !u.invite_pending && !conversation.user_ids.includes(u.id) && (!q || u.name.toLowerCase().includes(q)))
     .sort((a, b) => a.name.localeCompare(b.name));
   const add = async () => {
     if (picked.length === 0) return;

@@ -54,7 +54,7 @@ export function NewConversationDialog({ ws, onClose }: { ws: number; onClose: ()
   const input = useRef<HTMLInputElement>(null);
 
   const everyone = Object.values(users)
-    .filter((u) => !u.removed && u.id !== me.id)
+    .filter((u) => !u.removed && !u.deactivated && !u.invite_pending && u.id !== me.id)
     .sort((a, b) => a.name.localeCompare(b.name));
 
   // Everyone's local time, in one call.

@@ -1,5 +1,6 @@
-// Profile: my name (with the initials everyone sees as my avatar) and my time zone — the
-// one every time in Weft is shown in, and my working hours are read in.
+// Profile: my name (with the initials everyone sees as my avatar), my time zone — the
+// one every time in Weft is shown in, and my working hours are read in — and, at the
+// bottom, deleting my account.
 
 import { useState } from 'preact/hooks';
 import { call } from '../../api/client';
@@ -93,6 +94,67 @@ export function ProfileSection({ me, onZoneChanged }: { me: User; onZoneChanged:
         </div>
         <SaveStatus id="tz-status" state={zoneSave.state} />
       </section>
+
+      <DeleteAccount />
     </>
+  );
+}
+
+/** The danger zone: deleting my account for good, after my password and a confirmation. */
+function DeleteAccount() {
+  const [open, setOpen] = useState(false);
+  const [password, setPassword] = useState('');
+  const save = useSave();
+  const remove = async () => {
+    if (!password) return save.fail('Enter your password to confirm it is you.');
+    if (!window.confirm('Delete your account for good? This cannot be undone.')) return;
+    const ok = await save.run(() => call('users/delete', { password }), 'Your account was deleted');
+    // Every session ended with it: back to the sign-in page.
+    if (ok) window.location.assign('/login');
+  };
+  return (
+    <section class="settings-card danger-zone" aria-labelledby="delete-account">
+      <h2 id="delete-account">Delete your account</h2>
+      <p class="settings-intro">
+        You leave every workspace and are signed out everywhere, at once. Your name, email, time zone, working hours and
+        away note are erased; your posts stay, shown as by “Deleted user”. If you are the last admin of a workspace,
+        make someone else an admin first. This cannot be undone.
+      </p>
+      {!open ? (
+        <button type="button" class="btn btn-danger-quiet" onClick={() => setOpen(true)}>
+          Delete my account…
+        </button>
+      ) : (
+        <form
+          class="settings-row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void remove();
+          }}
+        >
+          <div class="settings-field grow">
+            <label for="delete-password">Your password</label>
+            <input
+              id="delete-password"
+              type="password"
+              autocomplete="current-password"
+              value={password}
+              aria-invalid={save.state.kind === 'error' || undefined}
+              aria-describedby="delete-status"
+              onInput={(e) => setPassword(e.currentTarget.value)}
+            />
+          </div>
+          <div class="settings-actions">
+            <button type="button" class="btn" onClick={() => setOpen(false)}>
+              Keep my account
+            </button>
+            <button type="submit" class="btn btn-urgent" disabled={save.saving}>
+              Delete my account
+            </button>
+          </div>
+        </form>
+      )}
+      <SaveStatus id="delete-status" state={save.state} />
+    </section>
   );
 }

@@ -323,6 +323,25 @@ pub async fn invalidate_token(cx: Cx, _: NoParams) -> Result<Stored<User>> {
     Ok(answer)
 }
 
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct Delete {
+    /// The account's password: a stolen session alone cannot delete it.
+    pub password: input::Short,
+}
+
+/// `users/delete`: deletes the signed-in account for good, once its password is given
+/// again (wrong guesses count against the sign-in throttle). Every session and open event
+/// stream ends at once on this node (on other nodes within `TOKEN_CACHE_MS`); posts stay,
+/// shown as by "Deleted user". Refused while the account is the last admin of a workspace.
+pub async fn delete(cx: Cx, p: Delete) -> Result<Status> {
+    let me = cx.actor()?.clone();
+    check_password(&cx, &me.email, p.password.into()).await?;
+    let now = cx.now();
+    cx.write(move |tx| users::delete(tx, me.id, now)).await?;
+    cx.forget_cached_tokens();
+    Ok(ok())
+}
+
 /// `users/heartbeat`: the client is in use.
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct Heartbeat {

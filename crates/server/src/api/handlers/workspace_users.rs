@@ -213,3 +213,20 @@ pub async fn remove(cx: Cx, p: Remove) -> Result<Status> {
     cx.write(move |tx| wu::remove(tx, actor, ws, user, now)).await?;
     Ok(ok())
 }
+
+/// Weft: deactivates a member (admins): they keep their channels but read nothing of the
+/// workspace and are notified of nothing until reactivated.
+pub async fn deactivate(cx: Cx, p: Member) -> Result<Stored<WorkspaceUser>> {
+    set_active(cx, p, false).await
+}
+
+/// Weft: gives a deactivated member their access back, channels and all (admins).
+pub async fn reactivate(cx: Cx, p: Member) -> Result<Stored<WorkspaceUser>> {
+    set_active(cx, p, true).await
+}
+
+async fn set_active(cx: Cx, p: Member, active: bool) -> Result<Stored<WorkspaceUser>> {
+    let actor = cx.actor()?.id;
+    let now = cx.now();
+    cx.write(move |tx| wu::set_active(tx, actor, p.id, p.user_id, active, now)).await
+}
