@@ -321,6 +321,9 @@ pub(crate) fn words(n: usize, i: u64) -> String {
     (0..n).map(|k| vocab[((i as usize) * 7 + k * 3) % vocab.len()]).collect::<Vec<_>>().join(" ")
 }
 
+/// How long the server idles after the post load before its resident memory is read.
+const RSS_SETTLE_SECS: u64 = 10;
+
 async fn post(
     args: &Args,
     server: &Server,
@@ -415,6 +418,12 @@ async fn post(
     if let Some(t) = wal_task {
         let _ = t.join();
     }
+    // What the burst leaves behind: resident memory once the server has been idle a while.
+    let rss_peak = server.rss_kib();
+    let settle = if args.quick { 1 } else { RSS_SETTLE_SECS };
+    step(&format!("post: resident memory {settle} s after the load stops"));
+    tokio::time::sleep(Duration::from_secs(settle)).await;
+    let rss_after = server.rss_kib();
     let mut figures = vec![
         fig("throughput_per_s", throughput, "posts/s").baseline(raw).at_least(10_000.0_f64.max(raw * 0.5)),
         fig("p50_ms", percentile(&max_lat, 50.0), "ms"),
@@ -424,6 +433,10 @@ async fn post(
         fig("p99_at_25pct_ms", percentile(&quarter, 99.0), "ms").at_most(5.0),
         fig("trivial_http_per_s", trivial, "req/s"),
     ];
+    if let (Some(peak), Some(after)) = (rss_peak, rss_after) {
+        figures.push(fig("rss_at_end_mib", peak as f64 / 1024.0, "MiB"));
+        figures.push(fig("rss_after_mib", after as f64 / 1024.0, "MiB").at_most(64.0));
+    }
     if place.is_some_and(|p| p.wal_mib().is_some()) {
         figures.push(fig("wal_max_mib", *wal_max.lock().unwrap(), "MiB"));
     }
@@ -436,7 +449,8 @@ async fn post(
         how: format!(
             "{} clients, each signed in as its own user, POST comments/add (20 words) in threads of ~5 participants \
              for {} s over keep-alive HTTP; baseline: raw inserts of the same row size into a table with full-text \
-             indexing, same durability, {} rows per transaction; then an open-loop load of 25 % of the measured maximum",
+             indexing, same durability, {} rows per transaction; then an open-loop load of 25 % of the measured maximum; \
+             resident memory (VmRSS) at the end and {RSS_SETTLE_SECS} s later (1 s with --quick)",
             args.clients, args.post_secs, args.clients
         ),
         figures,

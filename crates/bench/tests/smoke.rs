@@ -6,7 +6,19 @@ use std::process::Command;
 
 /// Fields of each scenario's JSON line that other tools rely on.
 const FIELDS: &[(&str, &[&str])] = &[
-    ("post", &["throughput_per_s", "baseline_per_s", "ratio", "p50_ms", "p99_ms", "p999_ms", "p99_at_25pct_ms"]),
+    (
+        "post",
+        &[
+            "throughput_per_s",
+            "baseline_per_s",
+            "ratio",
+            "p50_ms",
+            "p99_ms",
+            "p999_ms",
+            "p99_at_25pct_ms",
+            "rss_after_mib",
+        ],
+    ),
     (
         "fanout",
         &["streams", "p50_ms", "p99_ms", "max_ms", "kib_per_stream", "single_p99_ms", "post_p99_during_fanout_ms"],
