@@ -71,6 +71,7 @@ test('an invitation from the Members page, emailed, accepted in a new browser, a
   await cleo.goto(link);
   await cleo.getByRole('heading', { name: 'Join Acme' }).waitFor();
   await cleo.getByText('Ana Lima invited you').waitFor();
+  assert.equal(await cleo.getByLabel('Email').inputValue(), 'cleo@acme.test', 'the page says which address signs in');
   await cleo.getByLabel('Your name').fill('Cleo Park');
   await cleo.getByLabel('Password').fill('cleo’s good password');
   await cleo.getByLabel('Time zone').fill('Europe/Berlin');

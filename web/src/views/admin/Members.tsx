@@ -192,9 +192,6 @@ function Invite({ ws, onInvited }: { ws: number; onInvited: () => void }) {
               ))}
             </select>
           </div>
-          <button type="submit" class="btn btn-primary" disabled={save.saving}>
-            Invite
-          </button>
         </div>
         <p class="settings-hint">{ROLES.find(([r]) => r === role)![2]}.</p>
         {choices.length > 0 && (
@@ -211,6 +208,11 @@ function Invite({ ws, onInvited }: { ws: number; onInvited: () => void }) {
             ))}
           </fieldset>
         )}
+        <div class="settings-actions">
+          <button type="submit" class="btn btn-primary" disabled={save.saving}>
+            Invite
+          </button>
+        </div>
       </form>
       <SaveStatus id="invite-status" state={save.state} />
     </section>
