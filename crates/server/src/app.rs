@@ -176,8 +176,8 @@ async fn unsubscribe_page(
     axum::extract::Query(q): axum::extract::Query<UnsubscribeQuery>,
 ) -> Response {
     let token = q.token.unwrap_or_default();
-    let t = token.clone();
-    match app.store.read(move |tx| weft_core::services::mail::link_owner(tx, &t)).await {
+    let (t, now) = (token.clone(), app.clock.now());
+    match app.store.read(move |tx| weft_core::services::mail::link_owner(tx, &t, now)).await {
         Ok(_) => web::pages::page(
             &app,
             StatusCode::OK,
@@ -221,7 +221,8 @@ async fn unsubscribe(
     axum::extract::Query(q): axum::extract::Query<UnsubscribeQuery>,
 ) -> Response {
     let token = q.token.unwrap_or_default();
-    let done = app.store.write(move |tx| weft_core::services::mail::unsubscribe(tx, &token)).await;
+    let now = app.clock.now();
+    let done = app.store.write(move |tx| weft_core::services::mail::unsubscribe(tx, &token, now)).await;
     match done {
         Ok(_) => web::pages::message(
             &app,

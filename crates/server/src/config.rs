@@ -86,6 +86,8 @@ pub struct Retention {
     pub notifications: i64,
     /// Email once sent: its text and links should not linger.
     pub sent_mail: i64,
+    /// Email given up on (parked): kept for an admin to look at and send again.
+    pub parked_mail: i64,
     /// Rows per pruning transaction: small, so writes queued behind one wait little. Not a
     /// setting.
     pub batch: i64,
@@ -101,6 +103,7 @@ impl Default for Retention {
             finished_pushes: 7 * DAY,
             notifications: 90 * DAY,
             sent_mail: DAY,
+            parked_mail: 7 * DAY,
             batch: 500,
         }
     }
@@ -115,6 +118,7 @@ impl Retention {
             Expiring::FinishedPushes => self.finished_pushes,
             Expiring::Notifications => self.notifications,
             Expiring::SentMail => self.sent_mail,
+            Expiring::ParkedMail => self.parked_mail,
         }
     }
 }
@@ -227,6 +231,7 @@ pub struct FileConfig {
     pub retain_pushes: Option<String>,
     pub retain_notifications: Option<String>,
     pub retain_sent_mail: Option<String>,
+    pub retain_parked_mail: Option<String>,
     pub attachments_url: Option<String>,
     pub s3_endpoint: Option<String>,
     pub s3_region: Option<String>,
@@ -338,6 +343,7 @@ impl FileConfig {
             (self.retain_pushes, &mut r.finished_pushes),
             (self.retain_notifications, &mut r.notifications),
             (self.retain_sent_mail, &mut r.sent_mail),
+            (self.retain_parked_mail, &mut r.parked_mail),
         ] {
             if let Some(v) = value {
                 *period = parse_period(&v)?;
@@ -408,6 +414,9 @@ retain_pushes = "7d"
 retain_notifications = "90d"
 # Email once sent, with its links (WEFT_RETAIN_SENT_MAIL, --retain-sent-mail).
 retain_sent_mail = "24h"
+# Email given up on after its tries (parked; `weft admin mail-status` lists it and can
+# send it again), by when it was made (WEFT_RETAIN_PARKED_MAIL, --retain-parked-mail).
+retain_parked_mail = "7d"
 
 # Attachments are stored under the data directory (<data>/files) unless this names an
 # S3-compatible bucket and key prefix (WEFT_ATTACHMENTS_URL, --attachments-url).

@@ -48,7 +48,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("rotations", "channel_id"),
     ("mail_cursor", "id"),
     ("mail_outbox", "id"),
-    ("mail_unsubscribe", "user_id, workspace_id"),
+    ("mail_unsubscribe", "token_hash"),
     ("invitations", "id"),
     ("password_resets", "code_hash"),
     ("attachments", "attachment_id"),

@@ -68,38 +68,31 @@ pub fn open(location: &Location, pg: pg::PgOptions) -> weft_core::Result<Arc<dyn
 /// secret (a token, an invitation or reset code) must be found nowhere in it.
 pub fn stored_text(location: &Location) -> weft_core::Result<String> {
     use sql::Conn;
-    // `as_text`: each column is read as text (PostgreSQL: a search vector has no other
-    // form the reader knows).
-    let read_all =
-        |conn: &mut dyn Conn, tables: Vec<(String, Vec<String>)>, as_text: bool| -> weft_core::Result<String> {
-            let mut out = String::new();
-            for (table, columns) in tables {
-                let list = if as_text {
-                    columns.iter().map(|c| format!("{c}::text")).collect::<Vec<_>>().join(", ")
-                } else {
-                    "*".to_string()
-                };
-                for row in conn.query(&format!("SELECT {list} FROM {table}"), &[])? {
-                    for v in row.0 {
-                        if let sql::Value::Text(t) = v {
-                            out.push_str(&t);
-                            out.push('\n');
-                        }
+    // The columns `columns_of` lists: all but derived ones (PostgreSQL's search vector).
+    let read_all = |conn: &mut dyn Conn, tables: Vec<(String, Vec<String>)>| -> weft_core::Result<String> {
+        let mut out = String::new();
+        for (table, columns) in tables {
+            for row in conn.query(&format!("SELECT {} FROM {table}", columns.join(", ")), &[])? {
+                for v in row.0 {
+                    if let sql::Value::Text(t) = v {
+                        out.push_str(&t);
+                        out.push('\n');
                     }
                 }
             }
-            Ok(out)
-        };
+        }
+        Ok(out)
+    };
     match location {
         Location::Sqlite(dir) => {
             let path = dir.join(sqlite::DB_FILE);
             let tables = sqlite::columns_of(&path)?.into_iter().collect();
             let conn = sqlite::open_reader(&path).map_err(sqlite::storage_error)?;
-            read_all(&mut sqlite::Db(conn, Default::default()), tables, false)
+            read_all(&mut sqlite::Db(conn, Default::default()), tables)
         }
         Location::Postgres(url) => {
             let tables = pg::columns_of(url)?.into_iter().collect();
-            pg::off_runtime(|| read_all(&mut pg::PgConn::new(url, std::time::Duration::from_secs(5)), tables, true))
+            pg::off_runtime(|| read_all(&mut pg::PgConn::new(url, std::time::Duration::from_secs(5)), tables))
         }
     }
 }

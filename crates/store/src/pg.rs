@@ -48,6 +48,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (16, include_str!("../migrations/postgres/0016_attachments.sql")),
     (17, include_str!("../migrations/postgres/0017_events_by_workspace.sql")),
     (18, include_str!("../migrations/postgres/0018_deactivated_members.sql")),
+    (19, include_str!("../migrations/postgres/0019_mail_secrets.sql")),
 ];
 /// The advisory lock that makes writers of all nodes take turns ("WEFT").
 pub const WRITE_LOCK: i64 = 0x5745_4654;
@@ -571,6 +572,52 @@ fn drop_scratch_database_now(base_url: &str, url: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The "mail secrets" migration keeps only the hash of each unsubscribe secret given
+    /// out before (its link keeps working) and blanks the sent emails that carried one;
+    /// one still queued keeps its body, to be sent. (With `WEFT_TEST_DATABASE_URL` only.)
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn unsubscribe_secrets_stored_before_are_hashed_and_sent_ones_blanked() {
+        let Some(base) = std::env::var("WEFT_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) else {
+            assert!(
+                std::env::var("WEFT_REQUIRE_POSTGRES").map_or(true, |v| v != "1"),
+                "WEFT_REQUIRE_POSTGRES=1 but WEFT_TEST_DATABASE_URL is not set"
+            );
+            return;
+        };
+        let url = create_scratch_database(&base).unwrap();
+        let token = "cd".repeat(32);
+        let (u, t) = (url.clone(), token.clone());
+        let outbox = tokio::task::spawn_blocking(move || {
+            let mut c = open(&u, |_| {}).unwrap();
+            c.batch_execute("CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, applied_ts BIGINT NOT NULL)")
+                .unwrap();
+            for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v < 19) {
+                c.batch_execute(sql).unwrap();
+                c.execute("INSERT INTO schema_migrations (version, applied_ts) VALUES ($1, 0)", &[version]).unwrap();
+            }
+            c.batch_execute(&crate::sqlite::old_mail_rows(&t)).unwrap();
+            migrate(&mut PgConn::new(&u, Duration::from_secs(10))).unwrap();
+            let stored: Vec<String> =
+                c.query("SELECT token_hash FROM mail_unsubscribe", &[]).unwrap().iter().map(|r| r.get(0)).collect();
+            assert_eq!(stored, [weft_core::services::auth::token_hash(&t)]);
+            c.query("SELECT text_body, unsubscribe_url, secret FROM mail_outbox ORDER BY id", &[])
+                .unwrap()
+                .iter()
+                .map(|r| (r.get::<_, String>(0), r.get::<_, String>(1), r.get::<_, i64>(2)))
+                .collect::<Vec<_>>()
+        })
+        .await
+        .unwrap();
+        assert_eq!(outbox[0], (String::new(), String::new(), 1), "sent: blanked");
+        assert!(outbox[1].0.contains(&token) && outbox[1].2 == 1, "queued: kept to be sent, blanked once sent");
+        let store: Arc<dyn Store> = Arc::new(PgStore::open(&url, PgOptions::default()).unwrap());
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+        let owner = store.read(move |tx| weft_core::services::mail::link_owner(tx, &token, now)).await.unwrap();
+        assert_eq!(owner, (weft_core::UserId(1), weft_core::WorkspaceId(2)), "the link already sent still works");
+        store.close().await;
+        drop_scratch_database(&base, &url);
+    }
 
     #[test]
     fn placeholders_are_numbered() {

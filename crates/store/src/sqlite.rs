@@ -36,6 +36,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (15, include_str!("../migrations/sqlite/0015_attachments.sql")),
     (16, include_str!("../migrations/sqlite/0016_events_by_workspace.sql")),
     (17, include_str!("../migrations/sqlite/0017_deactivated_members.sql")),
+    (18, include_str!("../migrations/sqlite/0018_mail_secrets.sql")),
 ];
 const MAX_IDLE_READERS: usize = 8;
 /// How much of the database file connections map into memory (SQLite's default build
@@ -246,8 +247,20 @@ pub(crate) fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
     Ok(conn)
 }
 
-/// Applies the embedded migrations not yet recorded in `schema_migrations`.
+/// Applies the embedded migrations not yet recorded in `schema_migrations`. They may call
+/// `weft_sha256(text)`: the SHA-256 of a text, in hex, as `auth::token_hash` makes it (to
+/// keep only the hash of a secret stored before).
 fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    conn.create_scalar_function(
+        "weft_sha256",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |cx| {
+            let text: String = cx.get(0)?;
+            Ok(weft_core::services::auth::token_hash(&text))
+        },
+    )?;
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_ts INTEGER NOT NULL)",
     )?;
@@ -398,10 +411,64 @@ pub fn columns_of(path: &Path) -> Result<std::collections::BTreeMap<String, Vec<
 }
 
 #[cfg(test)]
+/// A person's unsubscribe secret as stored before the "mail secrets" migration, and two
+/// emails that carry it: one sent, one queued.
+pub(crate) fn old_mail_rows(token: &str) -> String {
+    format!(
+        "INSERT INTO mail_unsubscribe (user_id, workspace_id, token) VALUES (1, 2, '{token}'); \
+         INSERT INTO mail_outbox (event_seq, user_id, workspace_id, to_addr, subject, text_body, html_body, \
+         unsubscribe_url, state, next_attempt_ts, created_ts, sent_ts) VALUES \
+         (1, 1, 2, 'a@example.test', 's', 'Stop: {token}', '<a>{token}</a>', 'https://w.test/mail/unsubscribe?token={token}', 'sent', 0, 0, 5), \
+         (2, 1, 2, 'a@example.test', 's', 'Stop: {token}', '<a>{token}</a>', 'https://w.test/mail/unsubscribe?token={token}', 'queued', 0, 0, NULL)"
+    )
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use weft_core::event::{Audience, NewEvent};
     use weft_core::ids::WorkspaceId;
+
+    /// The "mail secrets" migration keeps only the hash of each unsubscribe secret given
+    /// out before (its link keeps working) and blanks the sent emails that carried one;
+    /// one still queued keeps its body, to be sent.
+    #[tokio::test]
+    async fn unsubscribe_secrets_stored_before_are_hashed_and_sent_ones_blanked() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+        conn.execute_batch("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_ts INTEGER NOT NULL)")
+            .unwrap();
+        for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v < 18) {
+            conn.execute_batch(sql).unwrap();
+            conn.execute("INSERT INTO schema_migrations (version, applied_ts) VALUES (?, 0)", [version]).unwrap();
+        }
+        let token = "ab".repeat(32);
+        conn.execute_batch(&super::old_mail_rows(&token)).unwrap();
+        migrate(&conn).unwrap();
+        let stored: Vec<String> = conn
+            .prepare("SELECT token_hash FROM mail_unsubscribe")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(stored, [weft_core::services::auth::token_hash(&token)]);
+        let outbox: Vec<(String, String, String, i64)> = conn
+            .prepare("SELECT text_body, html_body, unsubscribe_url, secret FROM mail_outbox ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(outbox[0], (String::new(), String::new(), String::new(), 1), "sent: blanked");
+        assert!(outbox[1].0.contains(&token) && outbox[1].3 == 1, "queued: kept to be sent, blanked once sent");
+        drop(conn);
+        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.path()).unwrap());
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+        let owner = store.read(move |tx| weft_core::services::mail::link_owner(tx, &token, now)).await.unwrap();
+        assert_eq!(owner, (weft_core::UserId(1), WorkspaceId(2)), "the link already sent still works");
+        store.close().await;
+    }
 
     /// A stream's replay reads its own workspace's events through their index, not the
     /// whole log in sequence order.

@@ -538,8 +538,9 @@ async fn pruning_deletes_expired_rows_in_batches_and_keeps_the_rest() {
             let pushes = tx.due_pushes(1000, 10)?;
             tx.finish_pushes(&[pushes[0].id], "sent", 100)?;
             tx.finish_pushes(&[pushes[1].id], "dropped", 500)?;
-            // Mail: one sent long ago, one sent lately, one still queued.
-            for seq in 1..=3 {
+            // Mail: one sent long ago, one sent lately, one still queued, one parked long ago
+            // and one parked lately.
+            for seq in 1..=5 {
                 let mail = NewMail {
                     event_seq: Some(seq),
                     user: u,
@@ -549,7 +550,7 @@ async fn pruning_deletes_expired_rows_in_batches_and_keeps_the_rest() {
                     text: "t".into(),
                     html: "h".into(),
                     unsubscribe_url: "u".into(),
-                    created_ts: 100,
+                    created_ts: if seq == 5 { 400 } else { 100 },
                     secret: false,
                 };
                 tx.insert_mail(&mail)?;
@@ -557,6 +558,11 @@ async fn pruning_deletes_expired_rows_in_batches_and_keeps_the_rest() {
             let claimed = tx.claim_mail(100, 200, 2)?;
             tx.finish_mail(claimed[0].id, &MailOutcome::Sent, 100)?;
             tx.finish_mail(claimed[1].id, &MailOutcome::Sent, 500)?;
+            let claimed = tx.claim_mail(1000, 1100, 5)?;
+            let parked = MailOutcome::Parked { error: "550 no such user".into() };
+            for m in claimed.iter().filter(|m| m.event_seq >= Some(4)) {
+                tx.finish_mail(m.id, &parked, 1000)?;
+            }
             Ok(())
         })
         .await
@@ -574,8 +580,9 @@ async fn pruning_deletes_expired_rows_in_batches_and_keeps_the_rest() {
         assert_eq!(prune(Expiring::Notifications, 10).await, 2, "not the one a push waits for, nor the new one");
         assert_eq!(s.read(move |tx| tx.notifications(u, 10)).await.unwrap().len(), 2);
         assert_eq!(prune(Expiring::SentMail, 10).await, 1);
+        assert_eq!(prune(Expiring::ParkedMail, 10).await, 1, "the one parked long ago, by when it was made");
         let status = s.read(|tx| tx.mail_status(0)).await.unwrap();
-        assert_eq!((status.sent, status.queued), (1, 1));
+        assert_eq!((status.sent, status.parked), (1, 1));
         s.close().await;
     }
 }

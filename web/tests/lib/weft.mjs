@@ -206,9 +206,10 @@ export async function signInThroughForm(page, base, { email, password }, next) {
 /**
  * A fresh instance with the first account made through the setup form: answers
  * { weft, browser, context, page, admin: {…ADMIN, id, token}, workspaceId, cleanup() }.
+ * `extraArgs` go to `weft serve` (e.g. `mailArgs(sink)` from smtp.mjs).
  */
-export async function freshInstance() {
-  const weft = await startWeft();
+export async function freshInstance({ extraArgs = [] } = {}) {
+  const weft = await startWeft({ extraArgs });
   let browser;
   try {
     browser = await launchBrowser();

@@ -9,7 +9,7 @@
 //! items refer to, `check` decides what to send (settings, removed people, things gone or
 //! out of sight, nothing left), and `crate::mail` renders the result — a pure function.
 
-use super::notifications;
+use super::{auth, notifications};
 use crate::error::{Error, NotFound, Result};
 use crate::event::Event;
 use crate::ids::*;
@@ -32,6 +32,8 @@ pub const MAX_AGE_S: i64 = 24 * 3600;
 pub const LEASE_S: i64 = 120;
 /// Tries before an email is parked for an admin to look at.
 pub const MAX_ATTEMPTS: i64 = 8;
+/// How long an unsubscribe link works after its email was made.
+pub const UNSUBSCRIBE_LINK_TTL_S: i64 = 90 * 24 * 3600;
 /// Pushes the cursor may fall behind the log's head before it is moved on anyway.
 const CURSOR_SLACK: i64 = 5000;
 
@@ -58,7 +60,7 @@ pub fn enqueue(tx: &mut dyn Tx, base_url: &str, now: i64) -> Result<usize> {
         _ => tx.event_head()?,
     };
     for push in pushes.iter().filter(|p| p.created_ts >= now - MAX_AGE_S) {
-        if let Some(mail) = compose(tx, push, base_url)? {
+        if let Some(mail) = compose(tx, push, base_url, now)? {
             tx.insert_mail(&mail)?;
         }
     }
@@ -92,16 +94,18 @@ pub fn finish(tx: &mut dyn Tx, results: &[(i64, MailOutcome)], now: i64) -> Resu
     Ok(())
 }
 
-/// Whose unsubscribe link this is (the person and the workspace), if it is one.
-pub fn link_owner(tx: &mut dyn Tx, token: &str) -> Result<(UserId, WorkspaceId)> {
+/// Whose unsubscribe link this is (the person and the workspace), if it is one that still
+/// works at `now`. Only the secret's hash is stored, as for sign-in tokens.
+pub fn link_owner(tx: &mut dyn Tx, token: &str, now: i64) -> Result<(UserId, WorkspaceId)> {
     let valid_shape = token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit());
-    let owner = if valid_shape { tx.mail_token_owner(token)? } else { None };
+    let owner =
+        if valid_shape { tx.mail_token_owner(&auth::token_hash(token), now - UNSUBSCRIBE_LINK_TTL_S)? } else { None };
     owner.ok_or(Error::NotFound(NotFound::Resource))
 }
 
 /// The unsubscribe link's action: no more email from that workspace for its owner.
-pub fn unsubscribe(tx: &mut dyn Tx, token: &str) -> Result<(UserId, WorkspaceId)> {
-    let (user, ws) = link_owner(tx, token)?;
+pub fn unsubscribe(tx: &mut dyn Tx, token: &str, now: i64) -> Result<(UserId, WorkspaceId)> {
+    let (user, ws) = link_owner(tx, token, now)?;
     notifications::stop_email(tx, user, ws)?;
     Ok((user, ws))
 }
@@ -109,11 +113,11 @@ pub fn unsubscribe(tx: &mut dyn Tx, token: &str) -> Result<(UserId, WorkspaceId)
 /// The email for one push, or None when nothing in it is to be mailed: gathered from the
 /// store, checked, rendered. The secret of the unsubscribe link is made only for an email
 /// that goes out.
-fn compose(tx: &mut dyn Tx, event: &Event, base_url: &str) -> Result<Option<NewMail>> {
+fn compose(tx: &mut dyn Tx, event: &Event, base_url: &str, now: i64) -> Result<Option<NewMail>> {
     let Some(found) = gather(tx, event)? else { return Ok(None) };
     let Some(draft) = check(&found) else { return Ok(None) };
     let user = found.recipient.user;
-    let token = unsubscribe_token(tx, user.id, draft.workspace_id)?;
+    let token = unsubscribe_token(tx, user.id, draft.workspace_id, now)?;
     let email = draft.render(base_url, &token);
     Ok(Some(NewMail {
         event_seq: Some(event.seq),
@@ -125,7 +129,8 @@ fn compose(tx: &mut dyn Tx, event: &Event, base_url: &str) -> Result<Option<NewM
         html: email.html(),
         unsubscribe_url: email.unsubscribe_url,
         created_ts: event.created_ts,
-        secret: false,
+        // The body carries the unsubscribe link's secret.
+        secret: true,
     }))
 }
 
@@ -324,13 +329,12 @@ fn notice(w: &Wanted, about: &About) -> Option<Notice> {
     })
 }
 
-/// The secret of a person's unsubscribe link for a workspace, made the first time.
-fn unsubscribe_token(tx: &mut dyn Tx, user: UserId, ws: WorkspaceId) -> Result<String> {
-    if let Some(t) = tx.mail_token(user, ws)? {
-        return Ok(t);
-    }
-    let (token, _) = super::auth::new_token()?;
-    tx.insert_mail_token(user, ws, &token)?;
+/// A new secret for a person's unsubscribe link in a workspace, one per email: only its
+/// hash is stored, so an earlier one cannot be shown again. Their links older than
+/// `UNSUBSCRIBE_LINK_TTL_S` are forgotten meanwhile.
+fn unsubscribe_token(tx: &mut dyn Tx, user: UserId, ws: WorkspaceId, now: i64) -> Result<String> {
+    let (token, hash) = auth::new_token()?;
+    tx.insert_mail_token(user, ws, &hash, now, now - UNSUBSCRIBE_LINK_TTL_S)?;
     Ok(token)
 }
 

@@ -17,7 +17,8 @@ pub struct NewMail {
     pub html: String,
     pub unsubscribe_url: String,
     pub created_ts: i64,
-    /// The body holds a code (an invitation, a reset): blanked once sent.
+    /// The body holds a secret (an invitation's or a reset's code, an unsubscribe link's):
+    /// the body and link are blanked once sent.
     pub secret: bool,
 }
 
@@ -92,7 +93,17 @@ pub trait Mail {
     fn mail_status(&mut self, problems: i64) -> Result<MailStatus>;
     /// Puts parked emails back in the queue, due at once; answers how many.
     fn requeue_parked_mail(&mut self) -> Result<u64>;
-    fn mail_token(&mut self, user: UserId, ws: WorkspaceId) -> Result<Option<String>>;
-    fn insert_mail_token(&mut self, user: UserId, ws: WorkspaceId, token: &str) -> Result<()>;
-    fn mail_token_owner(&mut self, token: &str) -> Result<Option<(UserId, WorkspaceId)>>;
+    /// Records the hash of a new unsubscribe link's secret for `user` in `ws`, made at `now`
+    /// (one per email: only hashes are kept, so a secret cannot be shown again), and
+    /// forgets that person's links made before `forget_before`.
+    fn insert_mail_token(
+        &mut self,
+        user: UserId,
+        ws: WorkspaceId,
+        token_hash: &str,
+        now: i64,
+        forget_before: i64,
+    ) -> Result<()>;
+    /// Whose unsubscribe link hashes to `token_hash`, if it was made at `made_after` or later.
+    fn mail_token_owner(&mut self, token_hash: &str, made_after: i64) -> Result<Option<(UserId, WorkspaceId)>>;
 }

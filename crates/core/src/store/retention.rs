@@ -13,11 +13,18 @@ pub enum Expiring {
     Notifications,
     /// Email sent, by when: its text and links should not linger.
     SentMail,
+    /// Email given up on (parked), by when it was made: an admin had time to look.
+    ParkedMail,
 }
 
 impl Expiring {
-    pub const ALL: [Expiring; 4] =
-        [Expiring::IdempotencyKeys, Expiring::FinishedPushes, Expiring::Notifications, Expiring::SentMail];
+    pub const ALL: [Expiring; 5] = [
+        Expiring::IdempotencyKeys,
+        Expiring::FinishedPushes,
+        Expiring::Notifications,
+        Expiring::SentMail,
+        Expiring::ParkedMail,
+    ];
 }
 
 pub trait Retention {

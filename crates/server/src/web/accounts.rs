@@ -87,18 +87,24 @@ fn invite_page(
         by = escape(&opened.inviter),
     );
     let name = if form.name.is_empty() { opened.invitee.as_ref().map_or("", |u| u.name.as_str()) } else { &form.name };
+    let email = opened.invitee.as_ref().map_or("", |u| u.email.as_str());
     let timezone = if form.timezone.is_empty() { "UTC" } else { &form.timezone };
+    // The address they will sign in with, shown read-only (and so saved with the password
+    // by password managers), and the same time zone suggestions as the setup page.
     let body = format!(
-        "{intro}{error}<form method=\"post\" action=\"{action}\">{name}{password}\
-         <p class=\"hint\">At least {min} characters.</p>{tz}\
-         <p class=\"hint\">Where you work, e.g. Europe/Lisbon.</p>\
+        "{intro}{error}<form method=\"post\" action=\"{action}\">{email}\
+         <p class=\"hint\">You will sign in with this address.</p>{name}{password}\
+         <p class=\"hint\">At least {min} characters.</p>{tz}<datalist id=\"zones\">{zones}</datalist>\
+         <p class=\"hint\">Where you work, e.g. Europe/Lisbon: Weft keeps your working hours in it.</p>\
          <button type=\"submit\">Join {ws}</button></form>",
         error = error_box(error),
         action = escape(&here),
+        email = field("Email", "email", "email", email, "autocomplete=\"username\" readonly"),
         name = field("Your name", "name", "text", name, "autocomplete=\"name\" autofocus"),
         password = field("Password", "password", "password", "", "autocomplete=\"new-password\" minlength=\"8\""),
         min = input::MIN_PASSWORD_LEN,
-        tz = field("Time zone", "timezone", "text", timezone, "autocomplete=\"off\""),
+        tz = field("Time zone", "timezone", "text", timezone, "list=\"zones\" autocomplete=\"off\""),
+        zones = super::pages::zone_options(),
         ws = escape(&opened.workspace.name),
     );
     page(app, status, "Join a workspace", &body)

@@ -47,6 +47,11 @@ pub(crate) fn field(label: &str, name: &str, kind: &str, value: &str, extra: &st
     )
 }
 
+/// The time zones a time zone field suggests (a `<datalist>`'s options).
+pub(crate) fn zone_options() -> String {
+    input::timezone_names().iter().map(|z| format!("<option value=\"{}\">", escape(z))).collect()
+}
+
 /// Whether any account exists; remembered once true (accounts are never all deleted).
 pub async fn has_accounts(app: &App) -> Result<bool> {
     use std::sync::atomic::Ordering;
@@ -112,7 +117,7 @@ pub struct SetupForm {
 
 fn setup_page(app: &App, status: StatusCode, form: &SetupForm, error: Option<&str>) -> Response {
     let timezone = if form.timezone.is_empty() { "UTC" } else { &form.timezone };
-    let zones: String = input::timezone_names().iter().map(|z| format!("<option value=\"{}\">", escape(z))).collect();
+    let zones = zone_options();
     let body = format!(
         "<h1>Welcome to Weft</h1><p>Create the first account. It will be the administrator of your \
          team's first workspace; you can invite everyone else from there.</p>{error}\

@@ -447,11 +447,6 @@ both_backends! {
 }
 
 /// Every text value stored in the database: a secret must be found nowhere in it.
-async fn database_text(t: &TestApp) -> String {
-    let location = t.node().config.location();
-    tokio::task::spawn_blocking(move || weft_store::stored_text(&location)).await.unwrap().unwrap()
-}
-
 async fn pending_pushes(t: &TestApp, user: i64) -> usize {
     let store = t.node().store.clone();
     store.read(move |tx| tx.pending_pushes_of(weft_core::UserId(user))).await.unwrap().len()

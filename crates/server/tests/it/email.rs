@@ -126,6 +126,12 @@ both_backends! {
         assert_eq!(about(&mails, "first reply").len(), 1, "comments still email: {mails:#?}");
         let link = mails.last().unwrap().header("List-Unsubscribe").unwrap().trim_matches(['<', '>']).to_string();
         let link = link.replace(PUBLIC, &t.app.base);
+        // Its secret is stored only as a hash (as sign-in tokens are), nor kept in the sent
+        // email's row.
+        let token = link.rsplit("token=").next().unwrap().to_string();
+        let stored = database_text(&t.app).await;
+        assert!(!stored.contains(&token), "the unsubscribe secret is stored in plain text");
+        assert!(stored.contains(&weft_core::services::auth::token_hash(&token)), "its hash is");
 
         // Opening the link changes nothing (mail scanners open links); the button does.
         let http = t.app.anon.http();
@@ -167,6 +173,11 @@ both_backends! {
         assert_eq!(got.len(), 1, "{mails:#?}");
         assert_eq!(got[0].subject(), "[Acme] 2 notifications this past hour");
         assert!(got[0].text.contains("batched two") && got[0].html.contains("batched two"));
+        // Each email has a link of its own; the earlier ones keep working.
+        let newest = got[0].header("List-Unsubscribe").unwrap().trim_matches(['<', '>']).replace(PUBLIC, &t.app.base);
+        assert_ne!(newest, link);
+        assert_eq!(http.get(&link).send().await.unwrap().status(), 200, "an earlier email's link");
+        assert_eq!(http.get(&newest).send().await.unwrap().status(), 200);
         t.app.stop().await;
     }
 

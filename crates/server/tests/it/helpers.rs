@@ -437,3 +437,9 @@ pub async fn upload(client: &Client, id: &str, name: &str, content_type: &str, b
         (status, body) => panic!("upload of {name} failed: {status} {body}"),
     }
 }
+
+/// Every text stored in `app`'s database, joined: a secret must be found nowhere in it.
+pub async fn database_text(app: &TestApp) -> String {
+    let location = app.node().config.location();
+    tokio::task::spawn_blocking(move || weft_store::stored_text(&location)).await.unwrap().unwrap()
+}

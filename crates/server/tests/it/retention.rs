@@ -170,4 +170,58 @@ both_backends! {
         assert_eq!(notifications().await, 1);
         t.app.stop().await;
     }
+
+    async fn the_retention_worker_prunes_sent_and_parked_mail(b: Backend) {
+        let sink = crate::smtp::SmtpSink::start().await;
+        let url = sink.url();
+        let t = Team::on_with(b, move |c| {
+            c.retention.batch = 2;
+            c.smtp_url = Some(url);
+            c.mail_from = Some("Weft <weft@acme.test>".into());
+        })
+        .await;
+        let r = t.app.node().config.retention;
+        let status = || async {
+            let store = t.app.node().store.clone();
+            let s = store.read(|tx| tx.mail_status(0)).await.unwrap();
+            (s.sent, s.parked)
+        };
+        let (ana, general, bo) = (t.ana.clone(), t.general, t.bo_id);
+        let thread_for_bo = |title: &'static str| {
+            let ana = ana.clone();
+            async move {
+                ana.post("threads/add", json!({"channel_id": general, "title": title, "content": "x", "recipients": [bo]}))
+                    .await
+                    .unwrap();
+            }
+        };
+        t.app.step_workers().await; // the team's invitations go out
+        let (invitations, _) = status().await;
+        for title in ["One", "Two", "Three"] {
+            thread_for_bo(title).await;
+        }
+        t.app.step_workers().await;
+        assert_eq!(status().await, (invitations + 3, 0));
+        // Bo's address is refused for good from now on: the next emails are parked.
+        sink.set_mode(crate::smtp::Mode::RejectRecipients);
+        t.app.clock.advance_secs(3600);
+        for title in ["Four", "Five", "Six"] {
+            thread_for_bo(title).await;
+        }
+        t.app.step_workers().await;
+        assert_eq!(status().await, (invitations + 3, 3));
+        // A day on, sent email goes (in batches of two); parked email stays for an admin.
+        t.app.clock.advance_secs(r.sent_mail - 3600 + 1);
+        t.app.node().workers().step(Worker::Retention).await.unwrap();
+        assert_eq!(status().await, (0, 3));
+        // Parked email goes once its own time has passed since it was made (an hour after
+        // the sent ones), in batches of two too.
+        t.app.clock.advance_secs(r.parked_mail - r.sent_mail - 1);
+        t.app.node().workers().step(Worker::Retention).await.unwrap();
+        assert_eq!(status().await, (0, 3), "not yet");
+        t.app.clock.advance_secs(3601);
+        t.app.node().workers().step(Worker::Retention).await.unwrap();
+        assert_eq!(status().await, (0, 0));
+        t.app.stop().await;
+    }
 }

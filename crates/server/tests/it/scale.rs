@@ -86,6 +86,14 @@ async fn a_sqlite_instance_moves_to_postgres_and_a_rerun_adds_no_duplicates() {
         .await
         .unwrap();
     upload(&t.bo, "not-posted", "draft.txt", "text/plain", b"draft".to_vec()).await;
+    // An unsubscribe link Bo was emailed (its secret's hash is what is stored).
+    let unsubscribe = "ef".repeat(32);
+    let (hash, bo_id, ws_id) = (weft_core::services::auth::token_hash(&unsubscribe), t.bo_id, t.ws);
+    let store = t.app.node().store.clone();
+    store
+        .write(move |tx| tx.insert_mail_token(weft_core::UserId(bo_id), weft_core::WorkspaceId(ws_id), &hash, START, 0))
+        .await
+        .unwrap();
     let bo_token = t.bo.token().unwrap().to_string();
     let dir = t.app.dir.path().to_path_buf();
     let (ana_token, ws, general) = (t.ana.token().unwrap().to_string(), t.ws, t.general);
@@ -101,7 +109,8 @@ async fn a_sqlite_instance_moves_to_postgres_and_a_rerun_adds_no_duplicates() {
     assert!(reports.iter().all(|r| r.ok()), "{reports:?}");
     let comments = reports.iter().find(|r| r.table == "comments").unwrap();
     assert_eq!(comments.source_rows, 31);
-    for (table, rows) in [("attachments", 2), ("attachment_uses", 1), ("attachment_blobs", 2)] {
+    for (table, rows) in [("attachments", 2), ("attachment_uses", 1), ("attachment_blobs", 2), ("mail_unsubscribe", 1)]
+    {
         let r = reports.iter().find(|r| r.table == table).unwrap();
         assert_eq!((r.source_rows, r.ok()), (rows, true), "{table}");
     }
@@ -146,6 +155,13 @@ async fn a_sqlite_instance_moves_to_postgres_and_a_rerun_adds_no_duplicates() {
     let url = file["url"].as_str().unwrap().replace(&app.base, &format!("http://{}", server.addr));
     let (status, _, body) = crate::attachments::download(&bo, &url).await;
     assert_eq!((status, body), (200, b"moves along".to_vec()));
+    // The emailed unsubscribe link still works.
+    let unsubscribed = reqwest::Client::new()
+        .get(format!("http://{}/mail/unsubscribe?token={unsubscribe}", server.addr))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unsubscribed.status(), 200);
     let next = ana.add_thread(general, "After the move", "y").await.unwrap();
     assert!(next.id.0 > th.id.0);
     let page =

@@ -89,11 +89,12 @@ impl Mail for SqlTx<'_> {
 
     fn finish_mail(&mut self, id: i64, outcome: &MailOutcome, now: i64) -> Result<()> {
         match outcome {
-            // A body with a code in it is not kept once delivered.
+            // A body with a secret in it (a code, an unsubscribe link) is not kept once delivered.
             MailOutcome::Sent => self.conn.execute(
                 "UPDATE mail_outbox SET state = 'sent', sent_ts = ?, lease_until_ts = NULL, last_error = NULL, \
                  text_body = CASE WHEN secret = 1 THEN '' ELSE text_body END, \
-                 html_body = CASE WHEN secret = 1 THEN '' ELSE html_body END WHERE id = ?",
+                 html_body = CASE WHEN secret = 1 THEN '' ELSE html_body END, \
+                 unsubscribe_url = CASE WHEN secret = 1 THEN '' ELSE unsubscribe_url END WHERE id = ?",
                 args![now, id],
             )?,
             MailOutcome::Retry { at, error } => self.conn.execute(
@@ -160,23 +161,31 @@ impl Mail for SqlTx<'_> {
         )
     }
 
-    fn mail_token(&mut self, user: UserId, ws: WorkspaceId) -> Result<Option<String>> {
-        self.one("SELECT token FROM mail_unsubscribe WHERE user_id = ? AND workspace_id = ?", args![user, ws])?
-            .map(|r| r.text(0))
-            .transpose()
-    }
-
-    fn insert_mail_token(&mut self, user: UserId, ws: WorkspaceId, token: &str) -> Result<()> {
+    fn insert_mail_token(
+        &mut self,
+        user: UserId,
+        ws: WorkspaceId,
+        token_hash: &str,
+        now: i64,
+        forget_before: i64,
+    ) -> Result<()> {
         self.conn.execute(
-            "INSERT INTO mail_unsubscribe (user_id, workspace_id, token) VALUES (?, ?, ?)",
-            args![user, ws, token],
+            "DELETE FROM mail_unsubscribe WHERE user_id = ? AND workspace_id = ? AND created_ts < ?",
+            args![user, ws, forget_before],
+        )?;
+        self.conn.execute(
+            "INSERT INTO mail_unsubscribe (token_hash, user_id, workspace_id, created_ts) VALUES (?, ?, ?, ?)",
+            args![token_hash, user, ws, now],
         )?;
         Ok(())
     }
 
-    fn mail_token_owner(&mut self, token: &str) -> Result<Option<(UserId, WorkspaceId)>> {
-        self.one("SELECT user_id, workspace_id FROM mail_unsubscribe WHERE token = ?", args![token])?
-            .map(|r| Ok((UserId(r.i64(0)?), WorkspaceId(r.i64(1)?))))
-            .transpose()
+    fn mail_token_owner(&mut self, token_hash: &str, made_after: i64) -> Result<Option<(UserId, WorkspaceId)>> {
+        self.one(
+            "SELECT user_id, workspace_id FROM mail_unsubscribe WHERE token_hash = ? AND created_ts >= ?",
+            args![token_hash, made_after],
+        )?
+        .map(|r| Ok((UserId(r.i64(0)?), WorkspaceId(r.i64(1)?))))
+        .transpose()
     }
 }

@@ -26,6 +26,11 @@ impl Retention for SqlTx<'_> {
                 "DELETE FROM mail_outbox WHERE id IN \
                  (SELECT id FROM mail_outbox WHERE state = 'sent' AND sent_ts < ? ORDER BY sent_ts LIMIT ?)"
             }
+            // Through the index of migration "mail secrets".
+            Expiring::ParkedMail => {
+                "DELETE FROM mail_outbox WHERE id IN \
+                 (SELECT id FROM mail_outbox WHERE state = 'parked' AND created_ts < ? ORDER BY created_ts LIMIT ?)"
+            }
         };
         Ok(self.conn.execute(sql, args![before, limit])? as usize)
     }

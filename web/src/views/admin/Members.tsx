@@ -7,7 +7,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { call, describeError } from '../../api/client';
 import type { components } from '../../api/schema';
-import type { WorkspaceUser } from '../../api/types';
+import type { Channel, WorkspaceUser } from '../../api/types';
 import { Avatar } from '../../components/Avatar';
 import { ListSkeleton } from '../../components/ListSkeleton';
 import { app, byId, patch } from '../../state/app';
@@ -171,13 +171,26 @@ export function MembersSection({ ws }: { ws: number }) {
 function Invite({ ws, onInvited }: { ws: number; onInvited: () => void }) {
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('USER');
+  const [channels, setChannels] = useState<Channel[]>([]);
+  const [chosen, setChosen] = useState<number[]>([]);
   const save = useSave();
+  useEffect(() => {
+    call('channels/get', { workspace_id: ws, archived: false })
+      .then((list) => setChannels(list.sort((a, b) => a.name.localeCompare(b.name))))
+      .catch(() => setChannels([]));
+  }, [ws]);
+  const general = app.get().workspaces.find((w) => w.id === ws)?.default_channel ?? null;
+  // Everyone but a guest starts in the workspace's default channel anyway.
+  const choices = channels.filter((c) => role === 'GUEST' || c.id !== general);
+  const toggle = (id: number, on: boolean) => setChosen((ids) => (on ? [...ids, id] : ids.filter((i) => i !== id)));
   const submit = async () => {
     const address = email.trim();
     if (!/^[^@\s]+@[^@\s]+$/.test(address)) return save.fail('Enter an email address, like maria@example.com.');
-    const ok = await save.run(() => call('workspace_users/add', { id: ws, email: address, user_type: role }), `Invitation sent to ${address}`);
+    const channel_ids = chosen.filter((id) => choices.some((c) => c.id === id));
+    const ok = await save.run(() => call('workspace_users/add', { id: ws, email: address, user_type: role, channel_ids }), `Invitation sent to ${address}`);
     if (ok) {
       setEmail('');
+      setChosen([]);
       onInvited();
     }
   };
@@ -186,31 +199,49 @@ function Invite({ ws, onInvited }: { ws: number; onInvited: () => void }) {
       <h2 id="invite-title">Invite people</h2>
       <p class="settings-intro">They get an email with a link that works once, for a week. Until they accept, they see nothing.</p>
       <form
-        class="settings-row"
+        class="invite-form"
         onSubmit={(e) => {
           e.preventDefault();
           void submit();
         }}
       >
-        <div class="settings-field grow">
-          <label for="invite-email">Email</label>
-          <input id="invite-email" type="email" autocomplete="off" value={email} aria-describedby="invite-status" onInput={(e) => setEmail(e.currentTarget.value)} />
+        <div class="settings-row">
+          <div class="settings-field grow">
+            <label for="invite-email">Email</label>
+            <input id="invite-email" type="email" autocomplete="off" value={email} aria-describedby="invite-status" onInput={(e) => setEmail(e.currentTarget.value)} />
+          </div>
+          <div class="settings-field">
+            <label for="invite-role">Role</label>
+            <select id="invite-role" value={role} onChange={(e) => setRole(e.currentTarget.value as Role)}>
+              {ROLES.map(([r, label]) => (
+                <option key={r} value={r}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </div>
         </div>
-        <div class="settings-field">
-          <label for="invite-role">Role</label>
-          <select id="invite-role" value={role} onChange={(e) => setRole(e.currentTarget.value as Role)}>
-            {ROLES.map(([r, label]) => (
-              <option key={r} value={r}>
-                {label}
-              </option>
+        <p class="settings-hint">{ROLES.find(([r]) => r === role)![2]}.</p>
+        {choices.length > 0 && (
+          <fieldset class="invite-channels">
+            <legend>{role === 'GUEST' ? 'Channels they start in' : 'Channels they start in, besides the default one'}</legend>
+            {choices.map((c) => (
+              <label key={c.id} class="invite-channel">
+                <input type="checkbox" checked={chosen.includes(c.id)} onChange={(e) => toggle(c.id, e.currentTarget.checked)} />
+                <span>
+                  #{c.name}
+                  {!c.public && <span class="muted"> (private)</span>}
+                </span>
+              </label>
             ))}
-          </select>
+          </fieldset>
+        )}
+        <div class="settings-actions">
+          <button type="submit" class="btn btn-primary" disabled={save.saving}>
+            Invite
+          </button>
         </div>
-        <button type="submit" class="btn btn-primary" disabled={save.saving}>
-          Invite
-        </button>
       </form>
-      <p class="settings-hint">{ROLES.find(([r]) => r === role)![2]}.</p>
       <SaveStatus id="invite-status" state={save.state} />
     </section>
   );
