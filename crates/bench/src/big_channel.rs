@@ -171,8 +171,11 @@ pub async fn big_channel(
             let interval = Duration::from_millis(1000 / OTHERS_PER_S);
             let mut sent = Vec::new();
             let mut k = 0u32;
-            while !stop.load(Ordering::Relaxed) {
+            loop {
                 tokio::time::sleep_until(start + interval * k).await;
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
                 k += 1;
                 let (http, url, token) = (http.clone(), url.clone(), token.clone());
                 sent.push(tokio::spawn(async move {
@@ -214,7 +217,7 @@ pub async fn big_channel(
             watch.send(Watch { thread: id, reply }).map_err(|_| "the inbox watcher stopped".to_string())?;
             let at = arrived.await.map_err(|_| "the inbox watcher stopped".to_string())??;
             last_inbox.push(ms(at.saturating_duration_since(answered)));
-            from_send.push(ms(at - sent));
+            from_send.push(ms(at.saturating_duration_since(sent)));
         }
         Ok(())
     }
