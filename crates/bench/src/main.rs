@@ -3,6 +3,7 @@
 //! scenario. Every figure stands beside a baseline measured in the same run on the same
 //! machine, and beside its target. Only loopback traffic; every loop is bounded.
 
+mod big_channel;
 mod load;
 mod report;
 mod scenarios;
@@ -24,9 +25,9 @@ use std::process::ExitCode;
                   sizes and fit a 2-core machine in a few minutes; --quick runs tiny sizes in seconds."
 )]
 pub struct Args {
-    /// Scenarios to run, comma-separated: startup, post, fanout, streams, inbox, search, and web (the web app
-    /// in Chromium; needs node and web/tests' npm packages, so not run by default)
-    #[arg(long, value_delimiter = ',', default_value = "startup,post,fanout,streams,inbox,search")]
+    /// Scenarios to run, comma-separated: startup, post, fanout, streams, big_channel, inbox, search, and web
+    /// (the web app in Chromium; needs node and web/tests' npm packages, so not run by default)
+    #[arg(long, value_delimiter = ',', default_value = "startup,post,fanout,streams,big_channel,inbox,search")]
     pub scenarios: Vec<String>,
     /// PostgreSQL to benchmark instead of SQLite (a scratch database is made in it)
     #[arg(long, env = "WEFT_BENCH_DATABASE_URL", value_name = "URL")]
@@ -62,6 +63,12 @@ pub struct Args {
     /// fanout: comments whose delivery to every stream is timed
     #[arg(long, default_value_t = 30)]
     pub fanout_posts: usize,
+    /// big_channel: members of the channel (seeded)
+    #[arg(long, default_value_t = 10_000)]
+    pub big_channel_members: usize,
+    /// big_channel: threads notifying everyone in it, one after another
+    #[arg(long, default_value_t = 10)]
+    pub big_channel_threads: usize,
     /// inbox and search: comments in the seeded workspace
     #[arg(long, default_value_t = 1_000_000)]
     pub comments: i64,
@@ -83,6 +90,8 @@ impl Args {
             self.fanout_posts = self.fanout_posts.min(5);
             self.user_streams = self.user_streams.min(50);
             self.membership_changes = self.membership_changes.min(6);
+            self.big_channel_members = self.big_channel_members.min(200);
+            self.big_channel_threads = self.big_channel_threads.min(3);
             self.comments = self.comments.min(2_000);
             self.threads = self.threads.min(100);
             self.queries = self.queries.min(20);

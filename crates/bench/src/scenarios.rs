@@ -50,6 +50,13 @@ impl Place {
             Place::Postgres { .. } => None,
         }
     }
+    /// Where the server's database is, for a reader of its own.
+    fn database(&self) -> crate::big_channel::Database {
+        match self {
+            Place::Sqlite(d) => crate::big_channel::Database::Sqlite(d.path().join("weft.db")),
+            Place::Postgres { url, .. } => crate::big_channel::Database::Postgres(url.clone()),
+        }
+    }
     /// Writes seed data with the server stopped.
     fn seed(&self, spec: Spec, label: &str) -> Result<(), String> {
         let hash = weft_core::services::auth::hash_password(seed::PASSWORD).map_err(|e| e.to_string())?;
@@ -182,6 +189,31 @@ pub async fn run(args: Args) -> Result<(), String> {
         }
         server.stop();
         drop(place);
+    }
+
+    // ---- a big channel: a workspace of many members, all in one channel ----
+    if wants("big_channel") {
+        if args.url.is_some() {
+            eprintln!("  big_channel skipped: it seeds a server of its own and reads its database (not with --url)");
+        } else {
+            let members = args.big_channel_members.max(2) as i64;
+            let spec = Spec { users: members, channels: 1, threads: 0, comments: 0, participants: 0 };
+            let binary = weft_binary(args.weft.as_deref())?;
+            let place = Place::new(args.database_url.as_deref())?;
+            let (mut first, _) = Server::start(&binary, &place.dir(), place.url()).await?;
+            first.stop();
+            step(&format!("seeding a channel of {members} members"));
+            let started = Instant::now();
+            place.seed(spec, "big channel")?;
+            eprintln!("  seeded in {:.1} s", started.elapsed().as_secs_f64());
+            let (server, _) = Server::start(&binary, &place.dir(), place.url()).await?;
+            let params = json!({"members": members, "threads": args.big_channel_threads, "others_per_s": 20});
+            out.push(
+                crate::big_channel::big_channel(&args, &server, place.database(), members, base_json(params)).await?,
+            );
+            drop(server);
+            drop(place);
+        }
     }
 
     // ---- a large workspace: inbox, search, the web app ----
@@ -582,7 +614,7 @@ struct Background {
 }
 
 /// A private channel with one thread, for the background poster.
-async fn private_thread(server: &Server, http: &reqwest::Client, token: &str) -> Result<i64, String> {
+pub(crate) async fn private_thread(server: &Server, http: &reqwest::Client, token: &str) -> Result<i64, String> {
     let post = |path: &str, body: Value| {
         let req = http.post(format!("{}/api/v3/{path}", server.url)).bearer_auth(token).json(&body);
         async move {

@@ -35,6 +35,7 @@ const FIELDS: &[(&str, &[&str])] = &[
             "health_p99_ms",
         ],
     ),
+    ("big_channel", &["members", "author_p99_ms", "last_inbox_ms", "others_p99_ms"]),
     ("inbox", &["comments", "p50_ms", "p99_ms"]),
     ("search", &["comments", "p50_ms", "p99_ms"]),
     ("startup", &["ready_ms", "idle_rss_mib"]),
