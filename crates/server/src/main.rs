@@ -2,23 +2,9 @@ use clap::Parser;
 use std::process::ExitCode;
 use weft::cli::{AdminCommand, Cli, Command, ConfigCommand};
 
-/// mimalloc rather than the C library's malloc: glibc's keeps what a burst freed (each
-/// password check's 19 MiB argon2 buffer raises its mmap threshold, so later ones come from
-/// arenas that never shrink), and a server that had handled 64 sign-ins and ten seconds of
-/// posting stayed at 400 MiB resident; mimalloc hands freed memory back (BENCHMARKS.md,
-/// `rss_after_mib`).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // Idle threads of the blocking pool (database reads, password checks) end after a few
-    // seconds instead of ten, and with them their stacks and allocator caches.
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .thread_keep_alive(std::time::Duration::from_secs(2))
-        .build()
-    {
+    let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {
             eprintln!("weft: cannot start the runtime: {e}");
