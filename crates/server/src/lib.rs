@@ -7,6 +7,7 @@ pub mod config;
 pub mod files;
 pub mod limits;
 pub mod mail;
+pub mod memory;
 pub mod serve;
 pub mod stream;
 pub mod throttle;

@@ -64,6 +64,7 @@ pub async fn serve(
         let router = router.clone();
         let service = hyper::service::service_fn(move |mut req: Request<hyper::body::Incoming>| {
             req.extensions_mut().insert(ConnectInfo(peer));
+            crate::memory::note_request();
             router.clone().oneshot(req.map(Body::new))
         });
         let connection = graceful.watch(http.serve_connection(TokioIo::new(tcp), service));

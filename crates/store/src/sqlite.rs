@@ -59,6 +59,9 @@ pub struct SqliteStore {
     head: watch::Receiver<i64>,
     statements: Arc<AtomicU64>,
     checkpointer: Mutex<Option<(Arc<AtomicBool>, std::thread::JoinHandle<()>)>>,
+    /// Set by `release_idle`: the writer lets go of its mapped pages and cache after its
+    /// next batch.
+    release: Arc<AtomicBool>,
 }
 
 impl ToSql for Value {
@@ -161,6 +164,7 @@ fn open_writer(path: &Path) -> rusqlite::Result<Connection> {
 struct SqliteWriter {
     db: Db,
     rewind: Arc<AtomicBool>,
+    release: Arc<AtomicBool>,
 }
 
 impl WriteConn for SqliteWriter {
@@ -184,16 +188,24 @@ impl WriteConn for SqliteWriter {
         self.run_sql("COMMIT")
     }
     fn after_batch(&mut self) {
-        if !self.rewind.load(Ordering::Relaxed) {
-            return;
+        if self.rewind.load(Ordering::Relaxed) {
+            // Once this checkpoint has copied everything, the WAL starts over as the next
+            // batch begins — unless a reader still uses it then; the checkpointer asks again
+            // if so.
+            match checkpoint(&self.db.0, "PASSIVE") {
+                Ok(Some(wal)) if wal.copied == wal.frames => self.rewind.store(false, Ordering::Relaxed),
+                // Another checkpoint was running, or a reader holds frames back: after the next batch.
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "checkpoint failed"),
+            }
         }
-        // Once this checkpoint has copied everything, the WAL starts over as the next batch
-        // begins — unless a reader still uses it then; the checkpointer asks again if so.
-        match checkpoint(&self.db.0, "PASSIVE") {
-            Ok(Some(wal)) if wal.copied == wal.frames => self.rewind.store(false, Ordering::Relaxed),
-            // Another checkpoint was running, or a reader holds frames back: after the next batch.
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "checkpoint failed"),
+        if self.release.swap(false, Ordering::Relaxed) {
+            // Mapping the file again leaves its pages out of this process until they are
+            // read; the page cache is emptied. Both refill as work comes back.
+            let pragmas = format!("PRAGMA mmap_size = 0; PRAGMA mmap_size = {MMAP_BYTES}; PRAGMA shrink_memory;");
+            if let Err(e) = self.db.0.execute_batch(&pragmas) {
+                tracing::warn!(error = %e, "releasing the writer's memory failed");
+            }
         }
     }
     fn close(self) {
@@ -296,7 +308,9 @@ impl SqliteStore {
         migrate(&conn).map_err(storage_error)?;
         let statements = Arc::new(AtomicU64::new(0));
         let rewind = Arc::new(AtomicBool::new(false));
-        let mut writer = SqliteWriter { db: Db(conn, statements.clone()), rewind: rewind.clone() };
+        let release = Arc::new(AtomicBool::new(false));
+        let mut writer =
+            SqliteWriter { db: Db(conn, statements.clone()), rewind: rewind.clone(), release: release.clone() };
         let (head_tx, head) = watch::channel(Conn::event_head(&mut writer.db)?);
         let (tx, rx) = mpsc::channel::<WriteRequest>(4096);
         let thread = std::thread::Builder::new()
@@ -317,6 +331,7 @@ impl SqliteStore {
             head,
             statements,
             checkpointer: Mutex::new(Some((stop, checkpoints))),
+            release,
         })
     }
 }
@@ -365,6 +380,18 @@ impl Store for SqliteStore {
 
     fn queued_writes(&self) -> usize {
         crate::writer::queued(&self.writer)
+    }
+
+    fn release_idle(&self) {
+        // Closing a reader unmaps the database file from it and frees its page cache.
+        self.readers.lock().expect("reader pool").clear();
+        // The writer does the same between batches; an empty job wakes it.
+        self.release.store(true, Ordering::Relaxed);
+        if let Some(writer) = self.writer.lock().expect("writer lock").clone() {
+            let (reply, _) = tokio::sync::oneshot::channel();
+            let job: Job = Box::new(|_| Ok(Box::new(()) as AnyBox));
+            let _ = writer.try_send(WriteRequest { job, reply });
+        }
     }
 
     fn close(&self) -> BoxFuture<()> {
@@ -486,6 +513,37 @@ mod tests {
             .collect::<rusqlite::Result<_>>()
             .unwrap();
         assert!(plan.iter().any(|step| step.contains("USING INDEX events_workspace")), "{plan:?}");
+    }
+
+    /// Letting go of idle memory closes the pooled readers and has the writer unmap the
+    /// file between batches; reads and writes carry on as before.
+    #[tokio::test]
+    async fn a_store_that_let_go_of_its_idle_memory_keeps_working() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path()).unwrap();
+        let event = |n: i64| NewEvent {
+            workspace_id: WorkspaceId(1),
+            kind: "test_event",
+            audience: Audience::workspace(),
+            payload: serde_json::json!({ "n": n }),
+        };
+        store.write_job(Box::new(move |tx| Ok(Box::new(tx.append_events(&[event(1)], 1)?) as AnyBox))).await.unwrap();
+        store.read_job(Box::new(|tx| Ok(Box::new(tx.events_after(0, 10)?) as AnyBox))).await.unwrap();
+        assert_eq!(store.readers.lock().unwrap().len(), 1, "a reader is pooled");
+        store.release_idle();
+        assert_eq!(store.readers.lock().unwrap().len(), 0, "the pooled readers are closed");
+        for _ in 0..500 {
+            if !store.release.load(Ordering::Relaxed) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert!(!store.release.load(Ordering::Relaxed), "the writer let go after its wake-up batch");
+        store.write_job(Box::new(move |tx| Ok(Box::new(tx.append_events(&[event(2)], 2)?) as AnyBox))).await.unwrap();
+        let events = store.read_job(Box::new(|tx| Ok(Box::new(tx.events_after(0, 10)?) as AnyBox))).await.unwrap();
+        let events = events.downcast::<Vec<weft_core::event::Event>>().unwrap();
+        assert_eq!(events.iter().map(|e| e.data["n"].as_i64()).collect::<Vec<_>>(), [Some(1), Some(2)]);
+        store.close().await;
     }
 
     /// Under steady writes, with reads going on, the WAL is rewound instead of growing with

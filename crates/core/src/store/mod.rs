@@ -63,6 +63,9 @@ pub trait Store: Send + Sync {
     /// How many write jobs are waiting for the writer (not counting the batch it is
     /// running): tests use it to line jobs up behind one that holds the writer.
     fn queued_writes(&self) -> usize;
+    /// Lets go of what idle connections hold (their caches and mapped pages) while the
+    /// server is quiet; they are opened again when needed.
+    fn release_idle(&self) {}
 }
 
 impl dyn Store {
