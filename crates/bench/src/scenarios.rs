@@ -501,10 +501,23 @@ struct Arrivals {
     stop: Arc<AtomicBool>,
 }
 
-/// Reads one event stream, counting the timed thread's `comment_added` events.
-async fn watch_stream(http: reqwest::Client, url: String, token: String, a: Arrivals) {
+/// The timed thread's `comment_added` events (fanout).
+fn is_timed_comment(block: &[u8]) -> bool {
+    find(block, b"event: comment_added").is_some() && find(block, TIMED_THREAD_MARK).is_some()
+}
+
+/// Membership events (streams).
+fn is_membership_change(block: &[u8]) -> bool {
+    find(block, b"event: channel_user_added").is_some() || find(block, b"event: channel_user_removed").is_some()
+}
+
+/// Reads one event stream, counting in order the events `counted` picks out.
+async fn watch_stream(http: reqwest::Client, url: String, token: String, a: Arrivals, counted: fn(&[u8]) -> bool) {
     let Arrivals { connected, counts, last, base, stop } = a;
     let Ok(mut resp) = http.get(&url).bearer_auth(&token).send().await else { return };
+    if !resp.status().is_success() {
+        return;
+    }
     connected.fetch_add(1, Ordering::Relaxed);
     let mut seen = 0usize;
     // Raw bytes: the reader shares the machine with the server, so it stays cheap.
@@ -513,11 +526,11 @@ async fn watch_stream(http: reqwest::Client, url: String, token: String, a: Arri
         match tokio::time::timeout(Duration::from_millis(500), resp.chunk()).await {
             Ok(Ok(Some(bytes))) => {
                 buf.extend_from_slice(&bytes);
-                // Whole events only; count the timed thread's new comments.
+                // Whole events only.
                 let mut start = 0;
                 while let Some(end) = find(&buf[start..], b"\n\n") {
                     let block = &buf[start..start + end];
-                    if find(block, b"event: comment_added").is_some() && find(block, TIMED_THREAD_MARK).is_some() {
+                    if counted(block) {
                         if let (Some(c), Some(l)) = (counts.get(seen), last.get(seen)) {
                             c.fetch_add(1, Ordering::Relaxed);
                             l.fetch_max(base.elapsed().as_micros() as u64, Ordering::Relaxed);
@@ -667,7 +680,7 @@ async fn deliveries(
             base,
             stop: stop.clone(),
         };
-        tasks.push(tokio::spawn(watch_stream(http, stream_url.to_string(), token, shared)));
+        tasks.push(tokio::spawn(watch_stream(http, stream_url.to_string(), token, shared, is_timed_comment)));
         if i % 200 == 199 {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
@@ -887,7 +900,7 @@ async fn streams(
             stop: stop.clone(),
         };
         let (http, url, token) = (clients[i % clients.len()].clone(), url.clone(), person_token.clone());
-        tasks.push(tokio::spawn(watch_membership(http, url, token, shared)));
+        tasks.push(tokio::spawn(watch_stream(http, url, token, shared, is_membership_change)));
         if i % 200 == 199 {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
@@ -976,40 +989,4 @@ async fn streams(
         ],
         json: base_json(json!({"streams": n, "membership_changes": changes})),
     })
-}
-
-/// One stream of `streams`: counts the membership events it receives, in order.
-async fn watch_membership(http: reqwest::Client, url: String, token: String, a: Arrivals) {
-    let Arrivals { connected, counts, last, base, stop } = a;
-    let Ok(mut resp) = http.get(&url).bearer_auth(&token).send().await else { return };
-    if !resp.status().is_success() {
-        return;
-    }
-    connected.fetch_add(1, Ordering::Relaxed);
-    let mut seen = 0usize;
-    let mut buf: Vec<u8> = Vec::new();
-    while !stop.load(Ordering::Relaxed) {
-        match tokio::time::timeout(Duration::from_millis(500), resp.chunk()).await {
-            Ok(Ok(Some(bytes))) => {
-                buf.extend_from_slice(&bytes);
-                let mut start = 0;
-                while let Some(end) = find(&buf[start..], b"\n\n") {
-                    let block = &buf[start..start + end];
-                    if find(block, b"event: channel_user_added").is_some()
-                        || find(block, b"event: channel_user_removed").is_some()
-                    {
-                        if let (Some(c), Some(l)) = (counts.get(seen), last.get(seen)) {
-                            c.fetch_add(1, Ordering::Relaxed);
-                            l.fetch_max(base.elapsed().as_micros() as u64, Ordering::Relaxed);
-                        }
-                        seen += 1;
-                    }
-                    start += end + 2;
-                }
-                buf.drain(..start);
-            }
-            Ok(_) => return,
-            Err(_) => {}
-        }
-    }
 }

@@ -24,6 +24,19 @@ async fn session_of(app: &Arc<App>, headers: &HeaderMap) -> Option<(User, String
     crate::api::signed_in(app, token).await.ok()
 }
 
+/// `code` opened as a personal invitation (`personal`) or a reusable join link; a code
+/// that is neither usable nor of that kind answers the dead-link page.
+async fn open_link(app: &Arc<App>, code: &str, personal: bool) -> std::result::Result<invitations::Opened, Response> {
+    let now = app.clock.now();
+    let c = code.to_string();
+    let what = if personal { "invitation" } else { "join" };
+    match app.store.read(move |tx| invitations::open(tx, &c, now)).await {
+        Ok(o) if o.invitation.user_id.is_some() == personal => Ok(o),
+        Ok(_) | Err(Error::NotFound(_)) => Err(dead_link(app, what)),
+        Err(e) => Err(internal(app, &e)),
+    }
+}
+
 fn dead_link(app: &App, what: &str) -> Response {
     message(
         app,
@@ -113,12 +126,9 @@ fn invite_page(
 /// `GET /invite/{code}`: someone new chooses a name and password; someone with an account
 /// accepts while signed in (or is asked to sign in first).
 pub async fn invite_form(State(app): State<Arc<App>>, Path(code): Path<String>, headers: HeaderMap) -> Response {
-    let now = app.clock.now();
-    let c = code.clone();
-    let opened = match app.store.read(move |tx| invitations::open(tx, &c, now)).await {
-        Ok(o) if o.invitation.user_id.is_some() => o,
-        Ok(_) | Err(Error::NotFound(_)) => return dead_link(&app, "invitation"),
-        Err(e) => return internal(&app, &e),
+    let opened = match open_link(&app, &code, true).await {
+        Ok(o) => o,
+        Err(answer) => return answer,
     };
     if opened.needs_setup {
         return invite_page(&app, StatusCode::OK, &code, &opened, &InviteForm::default(), None);
@@ -164,11 +174,9 @@ pub async fn invite(
     }
     let form = form.0;
     let now = app.clock.now();
-    let c = code.clone();
-    let opened = match app.store.read(move |tx| invitations::open(tx, &c, now)).await {
-        Ok(o) if o.invitation.user_id.is_some() => o,
-        Ok(_) | Err(Error::NotFound(_)) => return dead_link(&app, "invitation"),
-        Err(e) => return internal(&app, &e),
+    let opened = match open_link(&app, &code, true).await {
+        Ok(o) => o,
+        Err(answer) => return answer,
     };
     if !opened.needs_setup {
         let Some((user, token_hash)) = session_of(&app, &headers).await else {
@@ -256,12 +264,9 @@ fn join_signed_out(app: &App, status: StatusCode, code: &str, ws: &str, error: O
 /// `GET /join/{code}`: signed in, one button joins; signed out, sign in, or ask for an
 /// invitation by email (the answer is the same for any email).
 pub async fn join_form(State(app): State<Arc<App>>, Path(code): Path<String>, headers: HeaderMap) -> Response {
-    let now = app.clock.now();
-    let c = code.clone();
-    let opened = match app.store.read(move |tx| invitations::open(tx, &c, now)).await {
-        Ok(o) if o.invitation.user_id.is_none() => o,
-        Ok(_) | Err(Error::NotFound(_)) => return dead_link(&app, "join"),
-        Err(e) => return internal(&app, &e),
+    let opened = match open_link(&app, &code, false).await {
+        Ok(o) => o,
+        Err(answer) => return answer,
     };
     match session_of(&app, &headers).await {
         Some((_, token_hash)) => {
@@ -299,11 +304,11 @@ pub async fn join(
             Err(e) => internal(&app, &e),
         };
     }
-    let c = code.clone();
-    let ws_name = match app.store.read(move |tx| invitations::open(tx, &c, now)).await {
-        Ok(o) if o.invitation.user_id.is_none() && app.mailer.is_some() => o.workspace.name,
-        Ok(_) | Err(Error::NotFound(_)) => return dead_link(&app, "join"),
-        Err(e) => return internal(&app, &e),
+    let ws_name = match open_link(&app, &code, false).await {
+        // Without email there is no invitation to ask for.
+        Ok(_) if app.mailer.is_none() => return dead_link(&app, "join"),
+        Ok(o) => o.workspace.name,
+        Err(answer) => return answer,
     };
     let email = match Email::parse(&form.email) {
         Ok(e) => e,

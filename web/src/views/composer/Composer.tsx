@@ -12,7 +12,7 @@ import { clearDraft, loadDraft, saveDraft } from './drafts';
 import { candidates, mentionMarkup, mentionQuery, type Candidate } from './mentions';
 import { MentionList } from './MentionList';
 import { defaultNotify, NotifyPicker, notifyParams, NotifySummary, type Notify } from './NotifyPicker';
-import { AttachButton, UploadList, useUploads } from './Uploads';
+import { AttachButton, UploadList, useFileDrop, useUploads } from './Uploads';
 
 export interface Post {
   title: string;
@@ -50,7 +50,6 @@ export function Composer({ ws, place, channel, thread, withTitle = false, submit
   const [sending, setSending] = useState(false);
   const [mention, setMention] = useState<{ start: number; query: string; list: Candidate[]; index: number } | null>(null);
   const uploads = useUploads();
-  const [dragging, setDragging] = useState(false);
   const textarea = useRef<HTMLTextAreaElement>(null);
   const title = useRef<HTMLInputElement>(null);
   const form = useRef<HTMLFormElement>(null);
@@ -58,6 +57,7 @@ export function Composer({ ws, place, channel, thread, withTitle = false, submit
   // and a one-line summary of who is notified. Focus opens it; the full notify list (each
   // person's availability) opens with it on a wide screen, and on a tap of the summary.
   const [active, setActive] = useState(!!autoFocus);
+  const drop = useFileDrop(form, uploads, () => setActive(true));
   const [notifyOpen, setNotifyOpen] = useState(false);
   const lastPointer = useRef(0);
   const compact = !active && tab === 'write' && !mention && uploads.uploads.length === 0;
@@ -155,28 +155,8 @@ export function Composer({ ws, place, channel, thread, withTitle = false, submit
   return (
     <form
       ref={form}
-      class={`composer ${channel.emergency ? 'is-emergency' : ''} ${compact ? 'is-compact' : ''} ${dragging ? 'is-dropping' : ''}`}
-      onDragOver={(e) => {
-        if (!e.dataTransfer?.types.includes('Files')) return;
-        e.preventDefault();
-        setDragging(true);
-      }}
-      onDragLeave={(e) => {
-        if (!form.current?.contains(e.relatedTarget as Node | null)) setDragging(false);
-      }}
-      onDrop={(e) => {
-        if (!e.dataTransfer?.files.length) return;
-        e.preventDefault();
-        setDragging(false);
-        setActive(true);
-        uploads.add(Array.from(e.dataTransfer.files));
-      }}
-      onPaste={(e) => {
-        const files = Array.from(e.clipboardData?.files ?? []);
-        if (files.length === 0) return;
-        e.preventDefault();
-        uploads.add(files);
-      }}
+      class={`composer ${channel.emergency ? 'is-emergency' : ''} ${compact ? 'is-compact' : ''} ${drop.dragging ? 'is-dropping' : ''}`}
+      {...drop.handlers}
       onFocusIn={(e) => {
         // The summary button opens the list itself (on its click, not as it takes the focus).
         if (!(e.target as Element).closest('.notify-summary')) setActive(true);

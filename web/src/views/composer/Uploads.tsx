@@ -2,6 +2,7 @@
 // cancellable while it runs and retryable when it fails. Only uploaded files go with the
 // post; Send waits while any is still uploading.
 
+import type { RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { describeError } from '../../api/client';
 import { fileSize, newAttachmentId, upload, type Attachment } from '../../api/upload';
@@ -59,6 +60,38 @@ export function useUploads() {
 }
 
 export type Uploads = ReturnType<typeof useUploads>;
+
+/**
+ * Files dropped on or pasted into a composer's form go to its uploads: the form's event
+ * handlers, and whether files are being dragged over it (for its outline).
+ */
+export function useFileDrop(form: RefObject<HTMLFormElement>, uploads: Uploads, onDrop?: () => void) {
+  const [dragging, setDragging] = useState(false);
+  const handlers = {
+    onDragOver: (e: DragEvent) => {
+      if (!e.dataTransfer?.types.includes('Files')) return;
+      e.preventDefault();
+      setDragging(true);
+    },
+    onDragLeave: (e: DragEvent) => {
+      if (!form.current?.contains(e.relatedTarget as Node | null)) setDragging(false);
+    },
+    onDrop: (e: DragEvent) => {
+      if (!e.dataTransfer?.files.length) return;
+      e.preventDefault();
+      setDragging(false);
+      onDrop?.();
+      uploads.add(Array.from(e.dataTransfer.files));
+    },
+    onPaste: (e: ClipboardEvent) => {
+      const files = Array.from(e.clipboardData?.files ?? []);
+      if (files.length === 0) return;
+      e.preventDefault();
+      uploads.add(files);
+    },
+  };
+  return { dragging, handlers };
+}
 
 /** The files being attached, each with its progress or what went wrong. */
 export function UploadList({ uploads }: { uploads: Uploads }) {

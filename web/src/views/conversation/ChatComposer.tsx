@@ -9,7 +9,7 @@ import { useSelect } from '../../state/observable';
 import { clearDraft, loadDraft, saveDraft } from '../composer/drafts';
 import { candidates, mentionMarkup, mentionQuery, type Candidate } from '../composer/mentions';
 import { MentionList } from '../composer/MentionList';
-import { AttachButton, UploadList, useUploads } from '../composer/Uploads';
+import { AttachButton, UploadList, useFileDrop, useUploads } from '../composer/Uploads';
 
 interface Props {
   conversationId: number;
@@ -26,10 +26,10 @@ export function ChatComposer({ conversationId, placeholder, onSend, onEditLast }
   const me = useSelect(app, (s) => s.me?.id);
   const [text, setText] = useState(() => loadDraft(place).content);
   const [mention, setMention] = useState<{ start: number; list: Candidate[]; index: number } | null>(null);
-  const [dragging, setDragging] = useState(false);
   const box = useRef<HTMLTextAreaElement>(null);
   const form = useRef<HTMLFormElement>(null);
   const uploads = useUploads();
+  const drop = useFileDrop(form, uploads);
 
   useEffect(() => saveDraft(place, { title: '', content: text }), [place, text]);
 
@@ -100,31 +100,12 @@ export function ChatComposer({ conversationId, placeholder, onSend, onEditLast }
   return (
     <form
       ref={form}
-      class={`composer chat-composer ${dragging ? 'is-dropping' : ''}`}
+      class={`composer chat-composer ${drop.dragging ? 'is-dropping' : ''}`}
       onSubmit={(e) => {
         e.preventDefault();
         send();
       }}
-      onDragOver={(e) => {
-        if (!e.dataTransfer?.types.includes('Files')) return;
-        e.preventDefault();
-        setDragging(true);
-      }}
-      onDragLeave={(e) => {
-        if (!form.current?.contains(e.relatedTarget as Node | null)) setDragging(false);
-      }}
-      onDrop={(e) => {
-        if (!e.dataTransfer?.files.length) return;
-        e.preventDefault();
-        setDragging(false);
-        uploads.add(Array.from(e.dataTransfer.files));
-      }}
-      onPaste={(e) => {
-        const files = Array.from(e.clipboardData?.files ?? []);
-        if (files.length === 0) return;
-        e.preventDefault();
-        uploads.add(files);
-      }}
+      {...drop.handlers}
     >
       <UploadList uploads={uploads} />
       <div class="composer-body">
