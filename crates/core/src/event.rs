@@ -47,6 +47,21 @@ pub struct NewEvent {
     pub kind: &'static str,
     pub audience: Audience,
     pub payload: Value,
+    /// Set on a post's event: what the fan-out derives from it after commit.
+    pub fanout: Option<Fanout>,
+}
+
+/// A post whose people are found after it committed: the fan-out worker reads it from the
+/// log (`events.fanout`) and derives each person's inbox row, notification, held push and
+/// event (`services::fanout`). It names the post; who it concerns is read from the post
+/// (its recipients, groups and mentions) and the channel or conversation as they are then,
+/// so nobody hears of something they can no longer see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(tag = "post", rename_all = "snake_case")]
+pub enum Fanout {
+    Thread { thread_id: ThreadId },
+    Comment { thread_id: ThreadId, comment_id: CommentId },
+    Message { conversation_id: ConversationId, message_id: MessageId },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -48,6 +48,8 @@ pub struct App {
     pub web: crate::web::Web,
     /// The attachments' blob store.
     pub files: crate::files::Files,
+    /// How far the fan-out of posts has got (`fanout.rs`).
+    pub fanout: crate::fanout::FanoutProgress,
     openapi: Value,
 }
 
@@ -93,10 +95,14 @@ impl Server {
             shutdown,
             web,
             files,
+            fanout: crate::fanout::FanoutProgress::new(),
             openapi,
         });
         tokio::spawn(stream::run_feeder(app.clone()));
         tokio::spawn(stream::run_token_checks(app.clone()));
+        if !app.config.hold_fanout {
+            tokio::spawn(crate::fanout::follow(app.clone()));
+        }
         crate::workers::start(&app);
         let router = router(app.clone());
         let stop = shutdown_tx.subscribe();

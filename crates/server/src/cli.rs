@@ -129,6 +129,10 @@ pub struct ServeArgs {
     /// read the database [default: 64]
     #[arg(long, env = "WEFT_EVENT_FEED_MB", value_name = "MIB")]
     pub event_feed_mb: Option<usize>,
+    /// Leaves posts' fan-out undone (for crash tests: a post committed, its people not yet
+    /// told). Not for use.
+    #[arg(long, hide = true)]
+    pub hold_fanout: bool,
     #[command(flatten)]
     pub rates: RateArgs,
     #[command(flatten)]
@@ -400,6 +404,7 @@ pub fn serve_config(args: &ServeArgs) -> Result<Config, String> {
     if let Some(n) = args.max_streams_per_user {
         config.max_streams_per_user = n;
     }
+    config.hold_fanout = args.hold_fanout;
     if let Some(n) = args.event_feed_mb {
         config.event_feed_bytes = n * crate::config::MB;
     }

@@ -70,6 +70,9 @@ pub struct Config {
     /// Whether the background workers (scheduler, mailer) run every tick or only when
     /// stepped. Not a setting: tests step them.
     pub workers: crate::workers::WorkerMode,
+    /// Leaves posts' fan-out to `app.workers().step(Worker::Fanout)`: tests see a post
+    /// committed and its people not yet told. Not a setting (a hidden flag of `serve`).
+    pub hold_fanout: bool,
     /// How long rows that are only kept for a while stay.
     pub retention: Retention,
 }
@@ -204,6 +207,7 @@ impl Default for Config {
             max_streams_per_user: DEFAULT_MAX_STREAMS_PER_USER,
             event_feed_bytes: DEFAULT_EVENT_FEED_MB * MB,
             workers: crate::workers::WorkerMode::Background,
+            hold_fanout: false,
             retention: Retention::default(),
         }
     }

@@ -4,6 +4,7 @@ pub mod api;
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod fanout;
 pub mod files;
 pub mod limits;
 pub mod mail;

@@ -33,12 +33,16 @@ pub enum Worker {
     /// Deletes uploads nobody posted a day after their upload, and blobs no attachment
     /// names.
     Sweeper,
+    /// Fans out posts (`fanout.rs`). It does not tick: it follows the log on its own, in
+    /// tests too — unless held (`Config.hold_fanout`), when only a step runs it.
+    Fanout,
 }
 
 impl Worker {
     /// Every worker, in the order `step_all` runs them: what the scheduler pushes is mailed
     /// in the same step.
-    pub const ALL: [Worker; 4] = [Worker::Scheduler, Worker::Mailer, Worker::Retention, Worker::Sweeper];
+    pub const ALL: [Worker; 5] =
+        [Worker::Fanout, Worker::Scheduler, Worker::Mailer, Worker::Retention, Worker::Sweeper];
 
     fn name(self) -> &'static str {
         match self {
@@ -46,6 +50,7 @@ impl Worker {
             Worker::Mailer => "the mailer",
             Worker::Retention => "pruning expired rows",
             Worker::Sweeper => "the attachments' sweep",
+            Worker::Fanout => "the fan-out",
         }
     }
 
@@ -54,6 +59,7 @@ impl Worker {
         match self {
             Worker::Scheduler | Worker::Mailer => TICK,
             Worker::Retention | Worker::Sweeper => 60 * TICK,
+            Worker::Fanout => TICK,
         }
     }
 
@@ -64,6 +70,8 @@ impl Worker {
             Worker::Mailer => app.mailer.is_some(),
             Worker::Retention => true,
             Worker::Sweeper => true,
+            // Its own loop follows the log (`fanout::follow`).
+            Worker::Fanout => false,
         }
     }
 }
@@ -89,10 +97,12 @@ impl Workers<'_> {
             Worker::Mailer => mailer_step(self.app).await,
             Worker::Retention => retention_step(self.app).await,
             Worker::Sweeper => crate::files::sweep(self.app).await,
+            Worker::Fanout => crate::fanout::catch_up(self.app).await,
         }
     }
 
-    /// One step of every worker, in order; stops at the first that fails.
+    /// One step of every worker, in order (the fan-out first: what it plans the scheduler
+    /// may send); stops at the first that fails.
     pub async fn step_all(self) -> weft_core::Result<usize> {
         let mut done = 0;
         for worker in Worker::ALL {

@@ -47,6 +47,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("emergency_acks", "emergency_id, user_id"),
     ("rotations", "channel_id"),
     ("mail_cursor", "id"),
+    ("fanout_cursor", "id"),
     ("mail_outbox", "id"),
     ("mail_unsubscribe", "token_hash"),
     ("invitations", "id"),

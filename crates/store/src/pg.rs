@@ -49,6 +49,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (17, include_str!("../migrations/postgres/0017_events_by_workspace.sql")),
     (18, include_str!("../migrations/postgres/0018_deactivated_members.sql")),
     (19, include_str!("../migrations/postgres/0019_mail_secrets.sql")),
+    (20, include_str!("../migrations/postgres/0020_fanout.sql")),
 ];
 /// The advisory lock that makes writers of all nodes take turns ("WEFT").
 pub const WRITE_LOCK: i64 = 0x5745_4654;

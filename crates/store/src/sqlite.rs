@@ -37,6 +37,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (16, include_str!("../migrations/sqlite/0016_events_by_workspace.sql")),
     (17, include_str!("../migrations/sqlite/0017_deactivated_members.sql")),
     (18, include_str!("../migrations/sqlite/0018_mail_secrets.sql")),
+    (19, include_str!("../migrations/sqlite/0019_fanout.sql")),
 ];
 const MAX_IDLE_READERS: usize = 8;
 /// How much of the database file connections map into memory (SQLite's default build
@@ -526,6 +527,7 @@ mod tests {
             kind: "test_event",
             audience: Audience::workspace(),
             payload: serde_json::json!({ "n": n }),
+            fanout: None,
         };
         store.write_job(Box::new(move |tx| Ok(Box::new(tx.append_events(&[event(1)], 1)?) as AnyBox))).await.unwrap();
         store.read_job(Box::new(|tx| Ok(Box::new(tx.events_after(0, 10)?) as AnyBox))).await.unwrap();
@@ -568,6 +570,7 @@ mod tests {
                             kind: "test_event",
                             audience: Audience::workspace(),
                             payload: serde_json::json!({ "filler": "x".repeat(50_000) }),
+                            fanout: None,
                         };
                         store.write(move |tx| tx.append_events(&[event], 1)).await.unwrap();
                         store.read(|tx| tx.events_after(0, 1)).await.unwrap();

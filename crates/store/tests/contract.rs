@@ -63,6 +63,7 @@ fn event(n: i64) -> NewEvent {
         kind: "test_event",
         audience: Audience::workspace(),
         payload: serde_json::json!({ "n": n }),
+        fanout: None,
     }
 }
 
@@ -207,6 +208,7 @@ async fn the_inbox_version_is_the_newest_event_addressed_to_the_person_in_that_w
         kind: "test_event",
         audience: Audience::user(UserId(user)),
         payload: serde_json::json!({}),
+        fanout: None,
     };
     for b in backends() {
         let s = b.store.clone();
@@ -598,6 +600,7 @@ async fn appending_an_update_or_a_deletion_redacts_the_earlier_events() {
             kind,
             audience: Audience::workspace(),
             payload,
+            fanout: None,
         };
         let events = vec![
             ev("thread_added", serde_json::json!({"id": 1, "title": "Old title", "content": "old", "snippet": "old"})),
@@ -643,6 +646,7 @@ async fn a_replay_pages_through_one_workspace_exactly() {
                 kind: "test_event",
                 audience,
                 payload: serde_json::json!({ "n": i, "filler": "x".repeat(1000) }),
+                fanout: None,
             };
             let seq = s.write(move |tx| tx.append_event(&e, 1)).await.unwrap();
             if ws == 1 && i % 5 != 1 {

@@ -23,11 +23,30 @@ pub fn workspace(tx: &mut dyn Tx, ws: WorkspaceId, user: UserId) -> Result<(Work
 
 pub fn channel(tx: &mut dyn Tx, id: ChannelId, user: UserId) -> Result<(Channel, UserType)> {
     let ch = tx.channel(id, user)?.ok_or(Error::NotFound(NotFound::Channel))?;
+    visible(tx, ch, user)
+}
+
+/// The channel and the viewer's role, if they may see it.
+fn visible(tx: &mut dyn Tx, ch: Channel, user: UserId) -> Result<(Channel, UserType)> {
     let role = role_in(tx, ch.workspace_id, user).map_err(|_| Error::NotFound(NotFound::Channel))?;
     if !policy::can_see_channel(role, &ch, user) {
         return Err(Error::NotFound(NotFound::Channel));
     }
     Ok((ch, role))
+}
+
+/// `channel` for the post path: the channel's `user_ids` hold the actor alone, if a member
+/// (`Channels::channel_seen_by`), which is all the rules of seeing and posting look at.
+pub fn channel_to_post(tx: &mut dyn Tx, id: ChannelId, user: UserId) -> Result<(Channel, UserType)> {
+    let ch = tx.channel_seen_by(id, user)?.ok_or(Error::NotFound(NotFound::Channel))?;
+    visible(tx, ch, user)
+}
+
+/// `thread` for the post path, its channel as `channel_to_post` loads it.
+pub fn thread_to_post(tx: &mut dyn Tx, id: ThreadId, user: UserId) -> Result<(Thread, Channel, UserType)> {
+    let t = tx.thread(id, user)?.ok_or(Error::NotFound(NotFound::Thread))?;
+    let (ch, role) = channel_to_post(tx, t.channel_id, user).map_err(|_| Error::NotFound(NotFound::Thread))?;
+    Ok((t, ch, role))
 }
 
 pub fn thread(tx: &mut dyn Tx, id: ThreadId, user: UserId) -> Result<(Thread, Channel, UserType)> {

@@ -1,9 +1,9 @@
 //! Comments: the replies inside a thread. Each takes the next `obj_index` of its thread.
 
 use super::threads::{self, PostInput};
-use super::{access, emit, notify};
+use super::{access, emit, emit_post, notify};
 use crate::error::{Error, NotFound, Result};
-use crate::event::Audience;
+use crate::event::{Audience, Fanout};
 use crate::ids::*;
 use crate::model::*;
 use crate::payload::Shared;
@@ -27,7 +27,7 @@ pub struct NewCommentInput {
 }
 
 pub fn add(tx: &mut dyn Tx, actor: &User, input: NewCommentInput, now: i64) -> Result<Comment> {
-    let (mut thread, mut ch, role) = access::thread(tx, input.thread_id, actor.id)?;
+    let (mut thread, mut ch, role) = access::thread_to_post(tx, input.thread_id, actor.id)?;
     if !policy::can_post_in_channel(role, &ch, actor.id) {
         return Err(Error::forbidden("the channel is archived"));
     }
@@ -101,19 +101,12 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewCommentInput, now: i64) -> R
         };
         tx.put_thread_state(thread.id, actor.id, state)?;
     }
-    emit(tx, comment.workspace_id, "comment_added", Audience::channel(comment.channel_id), &comment, now)?;
-    let post = notify::Post {
-        author: actor.id,
-        recipients: &comment.recipients,
-        groups: &comment.groups,
-        mentions: &comment.direct_mentions,
-        group_mentions: &comment.direct_group_mentions,
-    };
-    let who = notify::notified(tx, &ch, &thread.participants, &post)?;
-    notify::deliver(tx, &thread, Some(&comment), &who, &comment.direct_mentions, input.urgent, now)?;
+    // Who else it concerns is the fan-out's, after commit; an urgent post reaches them now.
+    let fanout = (!input.urgent).then_some(Fanout::Comment { thread_id: thread.id, comment_id: comment.id });
+    emit_post(tx, comment.workspace_id, "comment_added", Audience::channel(comment.channel_id), &comment, fanout, now)?;
+    notify::touch_author(tx, &thread, actor.id, now)?;
     if input.urgent {
-        let users: Vec<UserId> = who.iter().map(|(u, _)| *u).collect();
-        super::emergencies::raise(tx, &thread, Some(&comment), &users, now)?;
+        super::emergencies::deliver_urgent(tx, &thread, Some(&comment), now)?;
     }
     if state_changed {
         let t = tx.thread(thread.id, actor.id)?.ok_or(Error::NotFound(NotFound::Thread))?;

@@ -1,9 +1,9 @@
 //! Direct conversations between two or more people, and their messages.
 
 use super::threads::{self, PostInput};
-use super::{access, dedup, emit, emit_member_change, notify};
+use super::{access, dedup, emit, emit_member_change, emit_post};
 use crate::error::{Error, NotFound, Result};
-use crate::event::Audience;
+use crate::event::{Audience, Fanout};
 use crate::ids::*;
 use crate::model::*;
 use crate::payload::Members;
@@ -183,9 +183,9 @@ pub fn add_message(tx: &mut dyn Tx, actor: &User, id: ConversationId, post: Post
     tx.update_conversation(&c)?;
     let state = ConversationState { archived: false, muted_until_ts: c.muted_until_ts, last_read_obj_index: obj_index };
     tx.put_conversation_state(id, actor.id, state)?;
-    notify::conversation_mentions(tx, &m, &c.user_ids)?;
-    emit(tx, c.workspace_id, "message_added", Audience::conversation(id), &m, now)?;
-    notify::message(tx, &c, &m, now)?;
+    // The other members' notifications and mentions are the fan-out's, after commit.
+    let fanout = Some(Fanout::Message { conversation_id: id, message_id: m.id });
+    emit_post(tx, c.workspace_id, "message_added", Audience::conversation(id), &m, fanout, now)?;
     Ok(m)
 }
 

@@ -66,6 +66,17 @@ fn admins(tx: &mut dyn Tx, ws: WorkspaceId, except: UserId, now: i64) -> Result<
 
 /// Raises an emergency for an urgent post: pushes its notified people at once (those away
 /// are replaced by the admins), logs it for the team, and sets the escalation time.
+/// An urgent post is the emergency lane's: everyone it concerns is reached at once, in the
+/// post's own transaction rather than by the fan-out, and an emergency is raised. Rare, and
+/// the author learns from the answer whom it reached.
+pub(crate) fn deliver_urgent(tx: &mut dyn Tx, thread: &Thread, comment: Option<&Comment>, now: i64) -> Result<()> {
+    let ch = tx.channel(thread.channel_id, thread.creator)?.ok_or(Error::NotFound(NotFound::Channel))?;
+    let who = super::notify::notified(tx, &ch, &thread.participants, &super::notify::Post::of(thread, comment))?;
+    super::notify::deliver(tx, thread, comment, &who, true, now)?;
+    let users: Vec<UserId> = who.iter().map(|(u, _)| *u).collect();
+    raise(tx, thread, comment, &users, now).map(drop)
+}
+
 pub fn raise(
     tx: &mut dyn Tx,
     thread: &Thread,

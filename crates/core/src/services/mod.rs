@@ -9,6 +9,7 @@ pub mod comments;
 pub mod conversations;
 pub mod delivery;
 pub mod emergencies;
+pub mod fanout;
 pub mod groups;
 pub mod inbox;
 pub mod invitations;
@@ -44,6 +45,21 @@ pub(crate) fn emit<T: Serialize>(
     tx.append_event(&event(workspace_id, kind, audience, object)?, now)
 }
 
+/// Appends a post's event. `fanout` describes who it concerns, for the fan-out to derive
+/// after commit (`services::fanout`); `None` for a post delivered in its own transaction.
+pub(crate) fn emit_post<T: Serialize>(
+    tx: &mut dyn Tx,
+    workspace_id: WorkspaceId,
+    kind: &'static str,
+    audience: Audience,
+    object: &T,
+    fanout: Option<crate::event::Fanout>,
+    now: i64,
+) -> Result<i64> {
+    let e = NewEvent { fanout, ..event(workspace_id, kind, audience, object)? };
+    tx.append_event(&e, now)
+}
+
 /// An event whose payload is `object` as it appears on the wire, to append with others.
 pub(crate) fn event<T: Serialize>(
     workspace_id: WorkspaceId,
@@ -52,7 +68,7 @@ pub(crate) fn event<T: Serialize>(
     object: &T,
 ) -> Result<NewEvent> {
     let payload = serde_json::to_value(object).map_err(|e| crate::Error::Internal(e.to_string()))?;
-    Ok(NewEvent { workspace_id, kind, audience, payload })
+    Ok(NewEvent { workspace_id, kind, audience, payload, fanout: None })
 }
 
 /// Appends the event of `user` joining (`added`) or leaving a channel, a conversation or a

@@ -20,6 +20,28 @@ pub struct Post<'a> {
     pub group_mentions: &'a [GroupId],
 }
 
+impl<'a> Post<'a> {
+    /// What a thread's own post (`comment` None) or one of its comments asked for.
+    pub fn of(thread: &'a Thread, comment: Option<&'a Comment>) -> Self {
+        match comment {
+            Some(c) => Post {
+                author: c.creator,
+                recipients: &c.recipients,
+                groups: &c.groups,
+                mentions: &c.direct_mentions,
+                group_mentions: &c.direct_group_mentions,
+            },
+            None => Post {
+                author: thread.creator,
+                recipients: &thread.recipients,
+                groups: &thread.groups,
+                mentions: &thread.direct_mentions,
+                group_mentions: &thread.direct_group_mentions,
+            },
+        }
+    }
+}
+
 /// The people a post notifies, each with the strongest reason, in a stable order. Only
 /// people who can see the channel; never the author.
 pub fn notified(
@@ -77,43 +99,46 @@ pub fn notified(
     Ok(visible)
 }
 
-/// Puts a new thread or comment into the inboxes it concerns and records the notifications.
-/// `comment` is `None` for the thread's own post. An `urgent` post's pushes are the
-/// emergency lane's (at once, for everyone): none are planned here.
+/// The thread is (back) in its author's inbox, already read: part of the post itself.
+pub fn touch_author(tx: &mut dyn Tx, thread: &Thread, author: UserId, now: i64) -> Result<()> {
+    touch(tx, thread, &[Touch { user: author, bring_back: true, mention: None }], now)
+}
+
+/// Puts a thread or comment into the inboxes of `notified` (some or all of the people it
+/// concerns, not its author) and records their notifications: what the fan-out does after
+/// the post committed (an urgent post does it in its own transaction). `comment` is
+/// `None` for the thread's own post. An `urgent` post's pushes are the emergency lane's (at
+/// once, for everyone): none are planned here. Coverage is `cover`'s, for everyone at once.
 pub fn deliver(
     tx: &mut dyn Tx,
     thread: &Thread,
     comment: Option<&Comment>,
     notified: &[(UserId, NotifyReason)],
-    mentioned: &[UserId],
     urgent: bool,
     now: i64,
 ) -> Result<()> {
-    let (author, obj_index) = match comment {
-        Some(c) => (c.creator, c.obj_index),
-        None => (thread.creator, -1),
+    if notified.is_empty() {
+        return Ok(());
+    }
+    let (author, obj_index, mentioned) = match comment {
+        Some(c) => (c.creator, c.obj_index, &c.direct_mentions),
+        None => (thread.creator, -1, &thread.direct_mentions),
     };
     let users: Vec<UserId> = notified.iter().map(|(u, _)| *u).collect();
     let muted: std::collections::HashSet<UserId> = tx.muted_users(thread.id, &users, now)?.into_iter().collect();
     let mentioned: std::collections::HashSet<UserId> = mentioned.iter().copied().collect();
-    // Each person's level for this channel; an urgent post is the emergency lane's and
-    // notifies whatever the level.
-    let levels: std::collections::HashMap<UserId, ChannelNotifications> = if urgent {
-        Default::default()
-    } else {
-        tx.channel_notification_levels(thread.channel_id, &users)?.into_iter().collect()
-    };
+    let levels = levels(tx, thread, &users, urgent)?;
     let level_of = |u: UserId| levels.get(&u).copied().unwrap_or_default();
-    // The author takes part: the thread is (back) in their own inbox, already read.
-    let mut touches = vec![Touch { user: author, bring_back: true, mention: None }];
-    touches.extend(notified.iter().map(|&(u, _)| Touch {
-        user: u,
-        bring_back: !muted.contains(&u) && level_of(u) != ChannelNotifications::None,
-        mention: mentioned.contains(&u).then_some(obj_index),
-    }));
+    let touches: Vec<Touch> = notified
+        .iter()
+        .map(|&(u, _)| Touch {
+            user: u,
+            bring_back: !muted.contains(&u) && level_of(u) != ChannelNotifications::None,
+            mention: mentioned.contains(&u).then_some(obj_index),
+        })
+        .collect();
     touch(tx, thread, &touches, now)?;
-    let heard: Vec<(UserId, NotifyReason)> =
-        notified.iter().copied().filter(|&(u, reason)| level_of(u).hears(reason)).collect();
+    let heard = heard(notified, &levels);
     let notes: Vec<(UserId, Notification)> =
         heard.iter().map(|&(u, reason)| (u, about_post(thread, comment, reason, author, now))).collect();
     let ids = tx.insert_notifications(&notes)?;
@@ -121,27 +146,56 @@ pub fn deliver(
     if urgent {
         return Ok(());
     }
-    super::delivery::plan(tx, &planned, thread.workspace_id, Some(thread.id), None, obj_index, now)?;
-    cover(tx, thread, comment, author, &heard, obj_index, now)
+    super::delivery::plan(tx, &planned, thread.workspace_id, Some(thread.id), None, obj_index, now)
+}
+
+/// Each person's level for the thread's channel; an urgent post is the emergency lane's
+/// and notifies whatever the level.
+fn levels(
+    tx: &mut dyn Tx,
+    thread: &Thread,
+    users: &[UserId],
+    urgent: bool,
+) -> Result<std::collections::HashMap<UserId, ChannelNotifications>> {
+    if urgent {
+        return Ok(Default::default());
+    }
+    Ok(tx.channel_notification_levels(thread.channel_id, users)?.into_iter().collect())
+}
+
+/// Those of `notified` whose level lets them hear of it.
+fn heard(
+    notified: &[(UserId, NotifyReason)],
+    levels: &std::collections::HashMap<UserId, ChannelNotifications>,
+) -> Vec<(UserId, NotifyReason)> {
+    notified.iter().copied().filter(|&(u, reason)| levels.get(&u).copied().unwrap_or_default().hears(reason)).collect()
 }
 
 /// In a channel with a rotation, the people notified who are not available now (off hours,
 /// do-not-disturb, away) are covered: the person on duty — or, if they are unavailable too,
 /// the next available member in rotation order — is notified and pushed at once, "covering
 /// for" them. The people covered still get their own notification, quietly, later.
-fn cover(
+/// `notified` is everyone the post concerns (not only a slice of them).
+pub fn cover(
     tx: &mut dyn Tx,
     thread: &Thread,
     comment: Option<&Comment>,
-    author: UserId,
     notified: &[(UserId, NotifyReason)],
-    obj_index: i64,
     now: i64,
 ) -> Result<()> {
     if notified.is_empty() {
         return Ok(());
     }
     let Some(rotation) = tx.rotation(thread.channel_id)? else { return Ok(()) };
+    let (author, obj_index) = match comment {
+        Some(c) => (c.creator, c.obj_index),
+        None => (thread.creator, -1),
+    };
+    let users: Vec<UserId> = notified.iter().map(|(u, _)| *u).collect();
+    let notified = &heard(notified, &levels(tx, thread, &users, false)?);
+    if notified.is_empty() {
+        return Ok(());
+    }
     let mut people: Vec<UserId> = notified.iter().map(|(u, _)| *u).collect();
     // Only active members of the workspace are ever on duty.
     let candidates: Vec<UserId> =

@@ -1,8 +1,8 @@
 //! Threads: titled posts in a channel, the unit of asynchronous discussion.
 
-use super::{access, dedup, emit, emit_member_change, notify};
+use super::{access, dedup, emit, emit_member_change, emit_post, notify};
 use crate::error::{Error, NotFound, Result};
-use crate::event::Audience;
+use crate::event::{Audience, Fanout};
 use crate::ids::*;
 use crate::model::*;
 use crate::payload::{Members, Shared, ThreadDeleted};
@@ -57,7 +57,8 @@ pub struct NewThreadInput {
     pub urgent: bool,
 }
 
-/// Joins the actor to a public channel they post in without being a member.
+/// Joins the actor to a public channel they post in without being a member (`ch` may hold
+/// the actor alone: `access::channel_to_post`).
 pub(crate) fn ensure_member(tx: &mut dyn Tx, ch: &mut Channel, actor: UserId, now: i64) -> Result<()> {
     if !ch.user_ids.contains(&actor) {
         tx.add_channel_members(ch.id, &[actor])?;
@@ -67,7 +68,8 @@ pub(crate) fn ensure_member(tx: &mut dyn Tx, ch: &mut Channel, actor: UserId, no
     Ok(())
 }
 
-/// Expands "EVERYONE", checks explicit ids and drops the author.
+/// Expands "EVERYONE" (the channel's members: the one list a post keeps by name, as
+/// Twist's clients expect), checks explicit ids and drops the author.
 pub(crate) fn resolve_recipients(
     tx: &mut dyn Tx,
     ch: &Channel,
@@ -75,7 +77,7 @@ pub(crate) fn resolve_recipients(
     given: Recipients,
 ) -> Result<Vec<UserId>> {
     let ids = match given {
-        Recipients::Everyone => ch.user_ids.clone(),
+        Recipients::Everyone => tx.channel(ch.id, actor)?.map(|c| c.user_ids).unwrap_or_default(),
         Recipients::Users(ids) => {
             access::require_members(tx, ch.workspace_id, &ids)?;
             ids
@@ -125,7 +127,7 @@ pub(crate) fn mentions(
 }
 
 pub fn add(tx: &mut dyn Tx, actor: &User, input: NewThreadInput, now: i64) -> Result<Thread> {
-    let (mut ch, role) = access::channel(tx, input.channel_id, actor.id)?;
+    let (mut ch, role) = access::channel_to_post(tx, input.channel_id, actor.id)?;
     if !policy::can_post_in_channel(role, &ch, actor.id) {
         return Err(Error::forbidden("the channel is archived"));
     }
@@ -188,19 +190,12 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewThreadInput, now: i64) -> Re
     // The author has read their own post.
     tx.put_thread_state(id, actor.id, ThreadState { last_read_obj_index: -1, ..ThreadState::default() })?;
     let thread = tx.thread(id, actor.id)?.ok_or(Error::Internal("thread vanished".into()))?;
-    emit(tx, thread.workspace_id, "thread_added", Audience::channel(ch.id), &Shared(&thread), now)?;
-    let post = notify::Post {
-        author: actor.id,
-        recipients: &thread.recipients,
-        groups: &thread.groups,
-        mentions: &thread.direct_mentions,
-        group_mentions: &thread.direct_group_mentions,
-    };
-    let who = notify::notified(tx, &ch, &thread.participants, &post)?;
-    notify::deliver(tx, &thread, None, &who, &thread.direct_mentions, input.urgent, now)?;
+    // Who else it concerns is the fan-out's, after commit; an urgent post reaches them now.
+    let fanout = (!input.urgent).then_some(Fanout::Thread { thread_id: thread.id });
+    emit_post(tx, thread.workspace_id, "thread_added", Audience::channel(ch.id), &Shared(&thread), fanout, now)?;
+    notify::touch_author(tx, &thread, actor.id, now)?;
     if input.urgent {
-        let users: Vec<UserId> = who.iter().map(|(u, _)| *u).collect();
-        super::emergencies::raise(tx, &thread, None, &users, now)?;
+        super::emergencies::deliver_urgent(tx, &thread, None, now)?;
     }
     Ok(thread)
 }

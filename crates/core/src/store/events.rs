@@ -1,8 +1,24 @@
 //! The event log: every change's event, numbered without gaps.
 
 use crate::error::Result;
-use crate::event::{Event, NewEvent};
+use crate::event::{Event, Fanout, NewEvent};
 use crate::ids::{UserId, WorkspaceId};
+
+/// How far the fan-out has got: every post event before `seq` is done, and `seq` itself
+/// whole — or, while its people are done in slices, for those up to `after_user`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FanoutCursor {
+    pub seq: i64,
+    pub after_user: Option<UserId>,
+}
+
+/// A post event the fan-out has still to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PendingFanout {
+    pub seq: i64,
+    pub workspace_id: WorkspaceId,
+    pub fanout: Fanout,
+}
 
 /// The event log. Appending also moves each addressed person's event head (their inbox
 /// version, see `Inbox::inbox_version`).
@@ -29,6 +45,12 @@ pub trait Events {
     /// `event::erase_person` says: after their account was deleted. Reads the workspace's
     /// log through its index, once.
     fn erase_person_from_events(&mut self, ws: WorkspaceId, user: UserId) -> Result<()>;
+    /// Where the fan-out is (the start of the log before it first ran).
+    fn fanout_cursor(&mut self) -> Result<FanoutCursor>;
+    fn set_fanout_cursor(&mut self, cursor: FanoutCursor) -> Result<()>;
+    /// Post events from `from` on (inclusive) that carry a fan-out, in order, at most
+    /// `limit`. Through an index of those events only.
+    fn fanouts_from(&mut self, from: i64, limit: i64) -> Result<Vec<PendingFanout>>;
     /// Events of one kind after `after`, in order.
     fn events_of_kind_after(&mut self, kind: &str, after: i64, limit: i64) -> Result<Vec<Event>>;
 }

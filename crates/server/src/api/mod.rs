@@ -80,6 +80,9 @@ pub struct Endpoint {
     /// The rate limit a call counts against (`limits`): a POST is a write, a POST that
     /// needs no session a sign-in, unless the table says otherwise.
     pub limit: Option<Limit>,
+    /// Reads or changes what the fan-out derives from posts (inboxes, notifications, unread
+    /// lists, events): waits for it first (`App::fanned_out`).
+    pub after_fanout: bool,
     pub handler: HandlerFn,
 }
 
@@ -110,8 +113,14 @@ impl Endpoint {
             extension: false,
             multipart: false,
             limit: (verb == Verb::Post).then_some(Limit::Write),
+            after_fanout: false,
             handler,
         }
+    }
+
+    pub fn after_fanout(mut self) -> Self {
+        self.after_fanout = true;
+        self
     }
 
     pub fn public(mut self) -> Self {
@@ -442,6 +451,9 @@ async fn call_inner(app: &Arc<App>, req: Request<'_>, caller: Option<(User, Stri
     } else {
         None
     };
+    if endpoint.after_fanout {
+        app.fanned_out().await;
+    }
     let cx = Cx { app: app.clone(), user, token_hash, ip: req.ip, idempotency_key, path: endpoint.path };
     (endpoint.handler)(cx, values).await
 }

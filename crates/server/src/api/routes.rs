@@ -195,30 +195,34 @@ pub fn endpoints() -> Vec<Endpoint> {
             "threads/mark_all_read",
             "Mark every thread of the inbox (or of one channel) read",
             inbox::mark_all_read,
-        ),
-        e(Post, "threads/clear_unread", "Mark every thread of the inbox read", inbox::mark_all_read_in),
-        e(Get, "threads/get_unread", "The caller's unread threads", inbox::get_unread),
+        )
+        .after_fanout(),
+        e(Post, "threads/clear_unread", "Mark every thread of the inbox read", inbox::mark_all_read_in).after_fanout(),
+        e(Get, "threads/get_unread", "The caller's unread threads", inbox::get_unread).after_fanout(),
         e(Post, "comments/mark_position", "The caller has read up to this comment", inbox::mark_position),
         // the inbox
-        e(Get, "inbox/get", "The threads that concern the caller, newest activity first", inbox::get),
-        e(Get, "inbox/get_count", "Unread items of the inbox: {data, version}", inbox::get_count),
-        e(Post, "inbox/archive", "Done: out of the inbox until something new concerns the caller", inbox::archive),
-        e(Post, "inbox/unarchive", "Back into the inbox", inbox::unarchive),
+        e(Get, "inbox/get", "The threads that concern the caller, newest activity first", inbox::get).after_fanout(),
+        e(Get, "inbox/get_count", "Unread items of the inbox: {data, version}", inbox::get_count).after_fanout(),
+        e(Post, "inbox/archive", "Done: out of the inbox until something new concerns the caller", inbox::archive)
+            .after_fanout(),
+        e(Post, "inbox/unarchive", "Back into the inbox", inbox::unarchive).after_fanout(),
         e(
             Post,
             "inbox/archive_all",
             "Mark everything (of some channels, or older than a time) Done",
             inbox::archive_all,
-        ),
-        e(Post, "inbox/mark_all_read", "Mark every thread of the inbox read", inbox::mark_all_read_in),
+        )
+        .after_fanout(),
+        e(Post, "inbox/mark_all_read", "Mark every thread of the inbox read", inbox::mark_all_read_in).after_fanout(),
         e(
             Post,
             "inbox/snooze",
             "Out of the inbox until a time (or the start of the next working day), then back as a reminder",
             inbox::snooze,
         )
-        .extension(),
-        e(Post, "inbox/unsnooze", "Back into the inbox now", inbox::unsnooze).extension(),
+        .extension()
+        .after_fanout(),
+        e(Post, "inbox/unsnooze", "Back into the inbox now", inbox::unsnooze).extension().after_fanout(),
         // comments
         e(Get, "comments/get", "Comments of a thread, oldest first", comments::get),
         e(Get, "comments/getone", "One comment, as {\"comment\": …}", comments::getone),
@@ -226,9 +230,9 @@ pub fn endpoints() -> Vec<Endpoint> {
         e(Post, "comments/update", "Edit a comment (its author or an admin)", comments::update),
         e(Post, "comments/remove", "Delete a comment (its author or an admin)", comments::remove),
         // notifications
-        e(Get, "notifications/get", "The caller's notifications, newest first", notifications::get),
-        e(Post, "notifications/mark_read", "Mark one notification read", notifications::mark_read),
-        e(Post, "notifications/reset", "Mark every notification read", notifications::reset),
+        e(Get, "notifications/get", "The caller's notifications, newest first", notifications::get).after_fanout(),
+        e(Post, "notifications/mark_read", "Mark one notification read", notifications::mark_read).after_fanout(),
+        e(Post, "notifications/reset", "Mark every notification read", notifications::reset).after_fanout(),
         e(
             Get,
             "notifications_settings/v2/get",
@@ -333,14 +337,16 @@ pub fn endpoints() -> Vec<Endpoint> {
             "Mark the conversation unread from obj_index or message_id on",
             inbox::conversation_mark_unread,
         ),
-        e(Get, "conversations/get_unread", "The caller's unread conversations", inbox::conversation_get_unread),
+        e(Get, "conversations/get_unread", "The caller's unread conversations", inbox::conversation_get_unread)
+            .after_fanout(),
         e(
             Post,
             "conversations/mark_all_read",
             "Mark every conversation of the workspace read",
             inbox::conversations_mark_all_read,
         )
-        .extension(),
+        .extension()
+        .after_fanout(),
         // conversation messages
         e(Get, "conversation_messages/get", "Messages of a conversation, oldest first", conversations::messages_get),
         e(Get, "conversation_messages/getone", "One message", conversations::messages_getone),
@@ -371,7 +377,8 @@ pub fn endpoints() -> Vec<Endpoint> {
             "Events after `after`, waiting up to `timeout` s for the first (long poll)",
             crate::stream::long_poll,
         )
-        .extension(),
+        .extension()
+        .after_fanout(),
         // attachments
         e(
             Post,

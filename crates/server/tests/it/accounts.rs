@@ -378,7 +378,7 @@ both_backends! {
         assert!(!conv_now["user_ids"].as_array().unwrap().contains(&json!(t.bo_id)), "{conv_now}");
         let group_now = t.ana.get("groups/getone", json!({"id": group["id"]})).await.unwrap();
         assert!(!group_now["user_ids"].as_array().unwrap().contains(&json!(t.bo_id)), "{group_now}");
-        let held = pending_pushes(&t.app, t.bo_id).await;
+        let held = t.app.pending_pushes(t.bo_id).await;
         assert_eq!(held, 0, "what was held for Bo is dropped");
 
         // Posts after he left do not notify him, even when he comes back.
@@ -447,11 +447,6 @@ both_backends! {
 }
 
 /// Every text value stored in the database: a secret must be found nowhere in it.
-async fn pending_pushes(t: &TestApp, user: i64) -> usize {
-    let store = t.node().store.clone();
-    store.read(move |tx| tx.pending_pushes_of(weft_core::UserId(user))).await.unwrap().len()
-}
-
 trait ThreadTo {
     async fn add_thread_to(&self, channel: i64, title: &str, recipients: Value) -> Value;
 }

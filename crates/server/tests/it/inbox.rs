@@ -163,6 +163,8 @@ both_backends! {
             .post_as("threads/add", json!({"channel_id": t.general, "title": "Review", "content": "x", "recipients": [t.bo_id]}))
             .await
             .unwrap();
+        // Streams from after the post reached Bo's inbox.
+        t.app.node().fanned_out().await;
         let mut other_client = t.bo.stream(t.ws, None).await.unwrap();
         let mut anas = t.ana.stream(t.ws, None).await.unwrap();
         let out = t.bo.post("inbox/snooze", json!({"id": th.id.0, "until_ts": START + 7200})).await.unwrap();

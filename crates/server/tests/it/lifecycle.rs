@@ -13,11 +13,6 @@ fn status_code(e: &weft_client::ApiError) -> (u16, i64) {
     (e.status, e.body["error_code"].as_i64().unwrap_or_default())
 }
 
-async fn pending_pushes(t: &TestApp, user: i64) -> usize {
-    let store = t.node().store.clone();
-    store.read(move |tx| tx.pending_pushes_of(weft_core::UserId(user))).await.unwrap().len()
-}
-
 async fn thread_to(c: &Client, channel: i64, title: &str, recipients: Value) -> Value {
     c.post("threads/add", json!({"channel_id": channel, "title": title, "content": "x", "recipients": recipients}))
         .await
@@ -151,7 +146,7 @@ both_backends! {
         // A push held for Bo (in a focus block) when he is deactivated.
         t.bo.post("schedules/update", json!({"focus_minutes": 120})).await.unwrap();
         thread_to(&t.ana, t.general, "Before", json!([t.bo_id])).await;
-        assert!(pending_pushes(&t.app, t.bo_id).await > 0);
+        assert!(t.app.pending_pushes(t.bo_id).await > 0);
         let mut bos_stream = t.bo.stream(t.ws, None).await.unwrap();
 
         // Only admins; nobody deactivates themselves.
@@ -163,7 +158,7 @@ both_backends! {
         let bo = t.ana.post("workspace_users/deactivate", json!({"id": t.ws, "user_id": t.bo_id})).await.unwrap();
         assert_eq!((bo["deactivated"].as_bool(), bo["removed"].as_bool()), (Some(true), Some(false)));
         assert!(bos_stream.closed(WAIT).await, "the deactivated member's stream of the workspace ends");
-        assert_eq!(pending_pushes(&t.app, t.bo_id).await, 0, "what was held for Bo is dropped");
+        assert_eq!(t.app.pending_pushes(t.bo_id).await, 0, "what was held for Bo is dropped");
         // His token reads nothing of the workspace.
         assert_eq!(t.bo.get("channels/get", json!({"workspace_id": t.ws})).await.unwrap_err().status, 404);
         assert_eq!(t.bo.get("threads/get", json!({"channel_id": t.general})).await.unwrap_err().status, 404);
@@ -186,7 +181,7 @@ both_backends! {
             "content": "x", "groups": [group["id"]]})).await.unwrap();
         let everyone = thread_to(&t.ana, t.general, "To everyone", json!("EVERYONE")).await;
         let dm = t.ana.post("conversation_messages/add", json!({"conversation_id": conv["id"], "content": "psst"})).await.unwrap();
-        assert_eq!(pending_pushes(&t.app, t.bo_id).await, 0);
+        assert_eq!(t.app.pending_pushes(t.bo_id).await, 0);
         // An invitation or a join link does not undo it.
         let err = t.ana.add_member(t.ws, "bo@example.test", "USER").await.unwrap_err();
         assert_eq!(err.status, 400);

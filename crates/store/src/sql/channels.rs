@@ -75,6 +75,19 @@ impl Channels for SqlTx<'_> {
         Ok(Some(ch))
     }
 
+    fn channel_seen_by(&mut self, id: ChannelId, viewer: UserId) -> Result<Option<Channel>> {
+        let sql = format!(
+            "SELECT {CHANNEL_COLS}, EXISTS (SELECT 1 FROM channel_users m WHERE m.channel_id = c.id AND m.user_id = ?) \
+             FROM channels c WHERE c.id = ?"
+        );
+        let Some(row) = self.one(&sql, args![viewer, viewer, viewer, id])? else { return Ok(None) };
+        let mut ch = channel_from(&row)?;
+        if row.bool(row.0.len() - 1)? {
+            ch.user_ids = vec![viewer];
+        }
+        Ok(Some(ch))
+    }
+
     fn channels_in(&mut self, ws: WorkspaceId, viewer: UserId) -> Result<Vec<Channel>> {
         let sql = format!("SELECT {CHANNEL_COLS} FROM channels c WHERE c.workspace_id = ? ORDER BY c.id");
         let mut channels: Vec<Channel> =

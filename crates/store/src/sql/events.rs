@@ -3,7 +3,7 @@
 use super::{ROWS_PER_INSERT, Row, SqlTx, Value, args, json, rows_of};
 use serde_json::Value as Json;
 use weft_core::event::{self, Audience, Event, NewEvent, Redacted, Redaction, Subject};
-use weft_core::store::Events;
+use weft_core::store::{Events, FanoutCursor, PendingFanout};
 use weft_core::{ChannelId, ConversationId, Result, UserId, WorkspaceId};
 
 const EVENT_COLS: &str =
@@ -130,7 +130,7 @@ impl Events for SqlTx<'_> {
         };
         let mut seq = head;
         for chunk in events.chunks(ROWS_PER_INSERT) {
-            let mut params: Vec<Value> = Vec::with_capacity(chunk.len() * 10);
+            let mut params: Vec<Value> = Vec::with_capacity(chunk.len() * 11);
             for e in chunk {
                 seq += 1;
                 let a = &e.audience;
@@ -145,12 +145,13 @@ impl Events for SqlTx<'_> {
                     json(&e.payload),
                     now.into(),
                     Subject::of(e.kind, &e.payload).map(|s| s.key()).into(),
+                    e.fanout.as_ref().map_or(Value::Null, json),
                 ]);
             }
             let sql = format!(
                 "INSERT INTO events (seq, workspace_id, kind, channel_id, conversation_id, user_id, also_user_id, \
-                 payload, created_ts, subject) VALUES {}",
-                rows_of(chunk.len(), 10)
+                 payload, created_ts, subject, fanout) VALUES {}",
+                rows_of(chunk.len(), 11)
             );
             self.conn.execute(&sql, &params)?;
             // What the new events replace or delete loses its text (`event::redactions`).
@@ -183,6 +184,34 @@ impl Events for SqlTx<'_> {
         let rows =
             self.conn.query(&workspace_page_sql(), args![ws, after, through, user, user, limit, max_bytes.max(1)])?;
         rows.iter().map(event_from).collect()
+    }
+
+    fn fanout_cursor(&mut self) -> Result<FanoutCursor> {
+        let row = self.one("SELECT seq, after_user FROM fanout_cursor WHERE id = 1", &[])?;
+        Ok(match row {
+            Some(r) => FanoutCursor { seq: r.i64(0)?, after_user: r.opt_i64(1)?.map(UserId) },
+            None => FanoutCursor::default(),
+        })
+    }
+
+    fn set_fanout_cursor(&mut self, c: FanoutCursor) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO fanout_cursor (id, seq, after_user) VALUES (1, ?, ?) \
+             ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, after_user = excluded.after_user",
+            args![c.seq, c.after_user],
+        )?;
+        Ok(())
+    }
+
+    fn fanouts_from(&mut self, from: i64, limit: i64) -> Result<Vec<PendingFanout>> {
+        let rows = self.conn.query(
+            "SELECT seq, workspace_id, fanout FROM events WHERE fanout IS NOT NULL AND seq >= ? \
+             ORDER BY seq LIMIT ?",
+            args![from, limit],
+        )?;
+        rows.iter()
+            .map(|r| Ok(PendingFanout { seq: r.i64(0)?, workspace_id: WorkspaceId(r.i64(1)?), fanout: r.json(2)? }))
+            .collect()
     }
 
     fn events_of_kind_after(&mut self, kind: &str, after: i64, limit: i64) -> Result<Vec<Event>> {

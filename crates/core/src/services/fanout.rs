@@ -1,0 +1,137 @@
+//! The fan-out: what a post means for each person it concerns — their inbox row, their
+//! notification, its push (at once or held), the events on their stream, coverage — is
+//! derived *after* the post committed, from its event in the log (`Fanout`). A post
+//! therefore writes the same few rows whether it concerns five people or ten thousand.
+//!
+//! Exactly once, in order: one job takes the post events after the cursor in log order,
+//! writes what they mean and moves the cursor, all in one write transaction, so a crash
+//! loses or repeats nothing and nodes that run it at once take turns (the second finds the
+//! work done). A post that concerns many people is done in slices of `PEOPLE_PER_JOB`, in
+//! order of user id, the cursor noting the last person done, so other writes get the writer
+//! between slices. Who a post concerns is worked out when its slice runs, from the channel
+//! or conversation as it is then: someone who lost sight of it meanwhile hears nothing.
+
+use super::notify;
+use crate::error::Result;
+use crate::event::Fanout;
+use crate::ids::*;
+use crate::model::*;
+use crate::store::{FanoutCursor, PendingFanout, Tx};
+
+/// The most people one job delivers to: bounds how long it holds the writer.
+pub const PEOPLE_PER_JOB: usize = 250;
+/// Reads of a thread or channel here want no one's own state of it.
+const NOBODY: UserId = UserId(0);
+/// The most post events one job reads.
+const EVENTS_PER_JOB: i64 = 100;
+
+/// What one job did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Every post event up to this sequence number is fanned out.
+    pub done_through: i64,
+    /// Whether work remains (the job stopped at its budget).
+    pub more: bool,
+}
+
+/// One job: fans out post events from the cursor on, until they run out or the budget does.
+pub fn run(tx: &mut dyn Tx, now: i64) -> Result<Progress> {
+    let start = tx.fanout_cursor()?;
+    let from = if start.after_user.is_some() { start.seq } else { start.seq + 1 };
+    let pending = tx.fanouts_from(from, EVENTS_PER_JOB)?;
+    let mut cursor = start;
+    let mut budget = PEOPLE_PER_JOB;
+    let mut stopped = false;
+    for p in &pending {
+        let after = if p.seq == start.seq { start.after_user } else { None };
+        let last = derive(tx, p, after, &mut budget, now)?;
+        cursor = FanoutCursor { seq: p.seq, after_user: last };
+        if last.is_some() || budget == 0 {
+            stopped = true;
+            break;
+        }
+    }
+    if cursor != start {
+        tx.set_fanout_cursor(cursor)?;
+    }
+    let more = stopped || pending.len() as i64 == EVENTS_PER_JOB;
+    let done_through = if more {
+        // The event at the cursor may be done only in part.
+        if cursor.after_user.is_some() { cursor.seq - 1 } else { cursor.seq }
+    } else {
+        tx.event_head()?
+    };
+    Ok(Progress { done_through, more })
+}
+
+/// Whether post events wait for the fan-out: the sequence number every post event up to
+/// which is done (the head of the log when none waits).
+pub fn done_through(tx: &mut dyn Tx) -> Result<i64> {
+    let cursor = tx.fanout_cursor()?;
+    let from = if cursor.after_user.is_some() { cursor.seq } else { cursor.seq + 1 };
+    match tx.fanouts_from(from, 1)?.first() {
+        Some(p) => Ok(p.seq - 1),
+        None => tx.event_head(),
+    }
+}
+
+/// Fans out one post to the people after `after` (by id), as many as `budget` allows.
+/// Answers the last person done if some remain, `None` when the post is done.
+fn derive(
+    tx: &mut dyn Tx,
+    p: &PendingFanout,
+    after: Option<UserId>,
+    budget: &mut usize,
+    now: i64,
+) -> Result<Option<UserId>> {
+    match p.fanout {
+        Fanout::Thread { thread_id } => post(tx, thread_id, None, after, budget, now),
+        Fanout::Comment { thread_id, comment_id } => {
+            // A comment deleted before its fan-out concerns nobody any more.
+            let Some(comment) = tx.comment(comment_id)? else { return Ok(None) };
+            post(tx, thread_id, Some(comment), after, budget, now)
+        }
+        Fanout::Message { conversation_id, message_id } => {
+            message(tx, conversation_id, message_id, budget, now)?;
+            Ok(None)
+        }
+    }
+}
+
+/// A thread's own post (`comment` None) or one of its comments.
+fn post(
+    tx: &mut dyn Tx,
+    thread_id: ThreadId,
+    comment: Option<Comment>,
+    after: Option<UserId>,
+    budget: &mut usize,
+    now: i64,
+) -> Result<Option<UserId>> {
+    // The thread and its channel with all its members, as they are now (what is read of
+    // them here is the same for every viewer).
+    let Some(thread) = tx.thread(thread_id, NOBODY)? else { return Ok(None) };
+    let Some(channel) = tx.channel(thread.channel_id, NOBODY)? else { return Ok(None) };
+    let ask = notify::Post::of(&thread, comment.as_ref());
+    let mut who = notify::notified(tx, &channel, &thread.participants, &ask)?;
+    who.sort_by_key(|(u, _)| *u);
+    if after.is_none() {
+        // Coverage looks at everyone the post concerns at once: it runs with the first slice.
+        notify::cover(tx, &thread, comment.as_ref(), &who, now)?;
+    }
+    let rest: Vec<(UserId, NotifyReason)> = who.into_iter().filter(|(u, _)| after.is_none_or(|a| *u > a)).collect();
+    let take = rest.len().min(*budget);
+    *budget -= take;
+    notify::deliver(tx, &thread, comment.as_ref(), &rest[..take], false, now)?;
+    // A job starts a post with budget left (`run`), so a slice holds someone.
+    Ok((take < rest.len()).then(|| rest[take - 1].0))
+}
+
+/// A direct message: its conversation's other members (a conversation is small enough to
+/// be done in one job).
+fn message(tx: &mut dyn Tx, id: ConversationId, message: MessageId, budget: &mut usize, now: i64) -> Result<()> {
+    let Some(m) = tx.message(message)? else { return Ok(()) };
+    let Some(c) = tx.conversation(id, m.creator)? else { return Ok(()) };
+    *budget = budget.saturating_sub(c.user_ids.len());
+    notify::conversation_mentions(tx, &m, &c.user_ids)?;
+    notify::message(tx, &c, &m, now)
+}

@@ -1,0 +1,105 @@
+//! Runs the fan-out (`weft_core::services::fanout`) on this node, and the barrier through
+//! which a request that reads what it derives (inboxes, notifications, unread lists, the
+//! long poll) waits for it to catch up with the writes this node knew of when the request
+//! came — so whoever was told "posted" finds the post in the inboxes it concerns.
+
+use crate::app::App;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+use weft_core::services::fanout;
+
+/// The longest a request waits for the fan-out; past it, it answers with what is there
+/// (the fan-out is late, not stopped: a database that does not answer fails the request
+/// by itself).
+pub const BARRIER_MAX: Duration = Duration::from_secs(5);
+
+/// How far the fan-out has got, as this node knows it.
+pub struct FanoutProgress {
+    /// Every post event up to this sequence number is fanned out.
+    done: watch::Sender<i64>,
+}
+
+impl FanoutProgress {
+    pub fn new() -> Self {
+        FanoutProgress { done: watch::Sender::new(0) }
+    }
+
+    fn publish(&self, through: i64) {
+        self.done.send_if_modified(|d| {
+            let newer = through > *d;
+            if newer {
+                *d = through;
+            }
+            newer
+        });
+    }
+}
+
+impl Default for FanoutProgress {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl App {
+    /// The barrier: waits until the fan-out has done every post up to the log's head as this
+    /// node knows it now (at most `BARRIER_MAX`). At once when nothing waits.
+    pub async fn fanned_out(&self) {
+        if self.config.hold_fanout {
+            return;
+        }
+        let head = *self.store.head().borrow();
+        let mut done = self.fanout.done.subscribe();
+        if *done.borrow_and_update() >= head {
+            return;
+        }
+        if tokio::time::timeout(BARRIER_MAX, done.wait_for(|d| *d >= head)).await.is_err() {
+            tracing::warn!(head, done = *done.borrow(), "the fan-out is late; answering with what it has done");
+        }
+    }
+}
+
+/// Follows the log: after each commit this node hears of, fans out what waits. Once a
+/// second too, in case a wake-up was missed. Runs until the server shuts down.
+pub(crate) async fn follow(app: Arc<App>) {
+    let mut head = app.store.head();
+    let mut shutdown = app.shutdown.clone();
+    loop {
+        head.borrow_and_update();
+        if let Err(e) = catch_up(&app).await {
+            tracing::warn!(error = %e, "the fan-out failed; retrying");
+        }
+        tokio::select! {
+            changed = head.changed() => if changed.is_err() { return },
+            _ = tokio::time::sleep(crate::workers::TICK) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}
+
+/// Fans out every post event up to the head as this node knows it, a job at a time (each
+/// its own write transaction, so other writes go between them). Answers how many jobs ran.
+/// Safe on several nodes at once: the jobs take turns on the cursor.
+pub(crate) async fn catch_up(app: &App) -> weft_core::Result<usize> {
+    let head = *app.store.head().borrow();
+    if *app.fanout.done.borrow() >= head {
+        return Ok(0);
+    }
+    // Most commits carry no post: a read says so without taking the writer.
+    let through = app.store.read(fanout::done_through).await?;
+    app.fanout.publish(through);
+    if through >= head {
+        return Ok(0);
+    }
+    let mut jobs = 0;
+    loop {
+        let now = app.clock.now();
+        let progress = app.store.write(move |tx| fanout::run(tx, now)).await?;
+        app.fanout.publish(progress.done_through);
+        jobs += 1;
+        if !progress.more {
+            return Ok(jobs);
+        }
+    }
+}
