@@ -94,8 +94,8 @@ pub(crate) async fn catch_up(app: &App) -> weft_core::Result<usize> {
     }
     let mut jobs = 0;
     loop {
-        let now = app.clock.now();
-        let progress = app.store.write(move |tx| fanout::run(tx, now)).await?;
+        let (now, people) = (app.clock.now(), app.config.fanout_slice);
+        let progress = app.store.write(move |tx| fanout::run(tx, people, now)).await?;
         app.fanout.publish(progress.done_through);
         jobs += 1;
         if !progress.more {

@@ -34,13 +34,14 @@ pub struct Progress {
     pub more: bool,
 }
 
-/// One job: fans out post events from the cursor on, until they run out or the budget does.
-pub fn run(tx: &mut dyn Tx, now: i64) -> Result<Progress> {
+/// One job: fans out post events from the cursor on, until they run out or its budget of
+/// `people` (at least one; `PEOPLE_PER_JOB` in a server) does.
+pub fn run(tx: &mut dyn Tx, people: usize, now: i64) -> Result<Progress> {
     let start = tx.fanout_cursor()?;
     let from = if start.after_user.is_some() { start.seq } else { start.seq + 1 };
     let pending = tx.fanouts_from(from, EVENTS_PER_JOB)?;
     let mut cursor = start;
-    let mut budget = PEOPLE_PER_JOB;
+    let mut budget = people.max(1);
     let mut stopped = false;
     for p in &pending {
         let after = if p.seq == start.seq { start.after_user } else { None };

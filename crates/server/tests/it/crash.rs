@@ -105,10 +105,16 @@ impl Drop for Node {
 
 /// Starts `weft serve` and waits until it answers.
 async fn serve(data: &Path, database_url: Option<&str>) -> (Node, String) {
+    serve_with(data, database_url, &[]).await
+}
+
+/// Starts `weft serve` with `extra` arguments and waits until it answers.
+async fn serve_with(data: &Path, database_url: Option<&str>, extra: &[&str]) -> (Node, String) {
     let port = free_port();
     let listen = format!("127.0.0.1:{port}");
     // As fast as it can: the per-person write limit would refuse most of this run's writes.
-    let args = ["serve", "--listen", &listen, "--rate-writes", "0", "--rate-writes-per-address", "0"];
+    let mut args = vec!["serve", "--listen", &listen, "--rate-writes", "0", "--rate-writes-per-address", "0"];
+    args.extend_from_slice(extra);
     let node = Node(weft(&args, data, database_url).spawn().expect("weft serve starts"));
     let base = format!("http://127.0.0.1:{port}");
     let http = reqwest::Client::new();
@@ -279,6 +285,109 @@ async fn kill_and_restart_under_load(b: Backend) {
     );
 
     drop(node);
+}
+
+/// A call to a running `weft serve`, answered 2xx with JSON.
+async fn api(http: &reqwest::Client, base: &str, token: Option<&str>, path: &str, body: Value) -> Value {
+    let mut r = http.post(format!("{base}/api/v3/{path}")).json(&body);
+    if let Some(token) = token {
+        r = r.bearer_auth(token);
+    }
+    let r = r.send().await.unwrap();
+    let status = r.status();
+    let body: Value = r.json().await.unwrap();
+    assert!(status.is_success(), "{path}: {status} {body}");
+    body
+}
+
+/// What Bo has been told: notifications, inbox threads, `inbox_updated` events.
+async fn told(http: &reqwest::Client, base: &str, token: &str, ws: i64) -> (usize, usize, usize) {
+    let notes = api(http, base, Some(token), "notifications/get", json!({"limit": 200})).await;
+    let inbox = api(http, base, Some(token), "inbox/get", json!({"workspace_id": ws, "limit": 500})).await;
+    let events =
+        api(http, base, Some(token), "events/get", json!({"workspace_id": ws, "after": 0, "timeout": 0})).await;
+    let inbox_events = events["events"].as_array().unwrap().iter().filter(|e| e["type"] == "inbox_updated").count();
+    (notes["notifications"].as_array().unwrap().len(), inbox.as_array().unwrap().len(), inbox_events)
+}
+
+/// Posts commit before their fan-out: a node killed between the two (held here, so the
+/// kill surely falls between) fans them out when it comes back — each person told of each
+/// post once, and once more after another restart.
+async fn fan_out_after_kill_9(b: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let scratch = match b {
+        Backend::Sqlite => None,
+        Backend::Postgres => {
+            let base = postgres_url().unwrap();
+            Some(Scratch(weft_store::pg::create_scratch_database(&base).unwrap(), base))
+        }
+    };
+    let url = scratch.as_ref().map(|s| s.0.as_str());
+    for (email, name) in [(EMAIL, "Ana"), ("bo@example.test", "Bo")] {
+        let create = ["admin", "create-user", "--email", email, "--name", name, "--password", PASSWORD];
+        assert!(weft(&create, dir.path(), url).status().unwrap().success());
+    }
+    let http = reqwest::Client::new();
+    let (node, base) = serve_with(dir.path(), url, &["--hold-fanout"]).await;
+    let sign_in = |email: &'static str| {
+        let (http, base) = (http.clone(), base.clone());
+        async move {
+            let user = api(&http, &base, None, "users/login", json!({"email": email, "password": PASSWORD})).await;
+            (user["token"].as_str().unwrap().to_string(), user["id"].as_i64().unwrap())
+        }
+    };
+    let (ana, _) = sign_in(EMAIL).await;
+    let (bo, bo_id) = sign_in("bo@example.test").await;
+    let ws = api(&http, &base, Some(&ana), "workspaces/add", json!({"name": "Crash"})).await;
+    let (ws, channel) = (ws["id"].as_i64().unwrap(), ws["default_channel"].as_i64().unwrap());
+    api(&http, &base, Some(&ana), "workspace_users/add", json!({"id": ws, "email": "bo@example.test"})).await;
+    api(&http, &base, Some(&bo), "workspace_users/accept_invite", json!({"id": ws})).await;
+
+    // Being added to the workspace told him once already.
+    let (notes, inbox, events) = told(&http, &base, &bo, ws).await;
+    // Five threads and five comments for Bo, three direct messages: all acknowledged.
+    let mut first = None;
+    for n in 0..5 {
+        let body = json!({"channel_id": channel, "title": format!("T{n}"), "content": "x", "recipients": [bo_id]});
+        let t = api(&http, &base, Some(&ana), "threads/add", body).await;
+        first.get_or_insert(t["id"].as_i64().unwrap());
+    }
+    for n in 0..5 {
+        let body = json!({"thread_id": first, "content": format!("c{n}"), "recipients": [bo_id]});
+        api(&http, &base, Some(&ana), "comments/add", body).await;
+    }
+    let conv =
+        api(&http, &base, Some(&ana), "conversations/get_or_create", json!({"workspace_id": ws, "user_ids": [bo_id]}))
+            .await;
+    for n in 0..3 {
+        let body = json!({"conversation_id": conv["id"], "content": format!("m{n}")});
+        api(&http, &base, Some(&ana), "conversation_messages/add", body).await;
+    }
+    // Committed, and nobody told yet: the fan-out is held.
+    assert_eq!(told(&http, &base, &bo, ws).await, (notes, inbox, events), "{b:?}: the fan-out ran while held");
+
+    drop(node); // SIGKILL
+    let (node, base) = serve(dir.path(), url).await;
+    // 13 notifications (5 threads, 5 comments, 3 messages), 5 threads in the inbox, an
+    // inbox event per thread or comment.
+    let expected = (notes + 13, inbox + 5, events + 10);
+    assert_eq!(told(&http, &base, &bo, ws).await, expected, "{b:?}: after the restart");
+    drop(node);
+    let (node, base) = serve(dir.path(), url).await;
+    assert_eq!(told(&http, &base, &bo, ws).await, expected, "{b:?}: after a second restart");
+    drop(node);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_post_killed_before_its_fan_out_reaches_everyone_once_sqlite() {
+    fan_out_after_kill_9(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_post_killed_before_its_fan_out_reaches_everyone_once_postgres() {
+    if postgres_url().is_some() {
+        fan_out_after_kill_9(Backend::Postgres).await;
+    }
 }
 
 /// A scratch PostgreSQL database (its URL, and the server's), dropped at the end.

@@ -13,6 +13,7 @@ mod connections;
 mod crash;
 mod email;
 mod emergencies;
+mod fanout;
 mod inbox;
 mod lifecycle;
 mod limits;

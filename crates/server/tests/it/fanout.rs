@@ -1,0 +1,101 @@
+//! The fan-out after commit: a post's people are told after it committed, each once, in
+//! slices, and only those who can still see it.
+
+use crate::helpers::*;
+use serde_json::{Value, json};
+use weft::Worker;
+use weft_client::Client;
+
+/// What `c` has been told: notifications, and the threads of their inbox (titles).
+async fn told(c: &Client, ws: i64) -> (usize, Vec<String>) {
+    let notes = c.get("notifications/get", json!({"limit": 200})).await.unwrap();
+    let inbox: Value = c.get("inbox/get", json!({"workspace_id": ws})).await.unwrap();
+    let titles = inbox.as_array().unwrap().iter().map(|t| t["title"].as_str().unwrap().to_string()).collect();
+    (notes["notifications"].as_array().unwrap().len(), titles)
+}
+
+both_backends! {
+    async fn a_post_reaches_its_people_in_slices_each_once(b: Backend) {
+        let t = Team::on_with(b, |c| {
+            c.hold_fanout = true;
+            c.fanout_slice = 1;
+        })
+        .await;
+        let ch = t.ana.add_channel(t.ws, "all", false, &[t.bo_id, t.gus_id]).await.unwrap();
+        let before = (told(&t.bo, t.ws).await, told(&t.gus, t.ws).await);
+        let body = json!({"channel_id": ch.id.0, "title": "Everyone", "content": "x", "groups": [1]});
+        let thread = t.ana.post("threads/add", body).await.unwrap();
+        assert_eq!(thread["title"], "Everyone", "the author's answer is the post");
+        // Committed; its people not told yet.
+        assert_eq!((told(&t.bo, t.ws).await, told(&t.gus, t.ws).await), before);
+
+        let jobs = t.app.node().workers().step(Worker::Fanout).await.unwrap();
+        assert!(jobs >= 2, "two people, one per transaction: {jobs} jobs");
+        let now = (told(&t.bo, t.ws).await, told(&t.gus, t.ws).await);
+        for (who, (notes, inbox), (notes_before, _)) in [("Bo", now.0, before.0.clone()), ("Gus", now.1, before.1.clone())] {
+            assert_eq!(notes, notes_before + 1, "{who} is told once");
+            assert_eq!(inbox, ["Everyone"], "{who}'s inbox");
+        }
+        // Run again: nothing is done twice.
+        assert_eq!(t.app.node().workers().step(Worker::Fanout).await.unwrap(), 0);
+        assert_eq!(told(&t.bo, t.ws).await.0, before.0.0 + 1);
+        t.app.stop().await;
+    }
+
+    async fn nobody_hears_of_a_post_they_lost_sight_of_before_its_fan_out(b: Backend) {
+        let t = Team::on_with(b, |c| c.hold_fanout = true).await;
+        let ch = t.ana.add_channel(t.ws, "plans", false, &[t.bo_id, t.gus_id]).await.unwrap();
+        let post = |title: &str| json!({"channel_id": ch.id.0, "title": title, "content": "x", "recipients": [t.bo_id, t.gus_id]});
+        t.ana.post("threads/add", post("Secret")).await.unwrap();
+        // Gus leaves the channel after the post committed, before its fan-out.
+        t.ana.post("channels/remove_user", json!({"id": ch.id.0, "user_id": t.gus_id})).await.unwrap();
+        t.app.node().workers().step(Worker::Fanout).await.unwrap();
+        assert_eq!(told(&t.bo, t.ws).await.1, ["Secret"], "Bo still sees it");
+        let (_, gus_inbox) = told(&t.gus, t.ws).await;
+        assert!(gus_inbox.is_empty(), "Gus no longer sees the channel: {gus_inbox:?}");
+        let notes = t.gus.get("notifications/get", json!({})).await.unwrap();
+        let about: Vec<&Value> = notes["notifications"].as_array().unwrap().iter().filter(|n| !n["thread_id"].is_null()).collect();
+        assert!(about.is_empty(), "no notification about the thread: {about:?}");
+        t.app.stop().await;
+    }
+
+    async fn a_reader_finds_the_post_the_moment_it_was_acknowledged(b: Backend) {
+        // The fan-out follows the log by itself; a read of derived state waits for it.
+        let t = Team::on(b).await;
+        for n in 0..20 {
+            let body = json!({"channel_id": t.general, "title": format!("T{n}"), "content": "x", "recipients": [t.bo_id]});
+            t.ana.post("threads/add", body).await.unwrap();
+            let (_, inbox) = told(&t.bo, t.ws).await;
+            assert_eq!(inbox.first().map(String::as_str), Some(format!("T{n}").as_str()));
+        }
+        t.app.stop().await;
+    }
+}
+
+/// Two nodes follow the same log: each post is fanned out once, whichever node does it.
+#[tokio::test]
+async fn two_nodes_fan_out_each_post_once() {
+    if postgres_url().is_none() {
+        return;
+    }
+    let t = Team::on(Backend::Postgres).await;
+    let node2 = t.app.second_node().await;
+    let ana2 = Client::new(&format!("http://{}", node2.addr)).with_token(t.ana.token().unwrap());
+    for n in 0..30 {
+        let (c, title) = if n % 2 == 0 { (&t.ana, format!("A{n}")) } else { (&ana2, format!("B{n}")) };
+        let body = json!({"channel_id": t.general, "title": title, "content": "x", "recipients": [t.bo_id]});
+        c.post("threads/add", body).await.unwrap();
+    }
+    node2.app.fanned_out().await;
+    let (notes, inbox) = told(&t.bo, t.ws).await;
+    assert_eq!(inbox.len(), 30, "every thread in Bo's inbox once");
+    let about_threads = t.bo.get("notifications/get", json!({"limit": 200})).await.unwrap()["notifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| !n["thread_id"].is_null())
+        .count();
+    assert_eq!(about_threads, 30, "one notification per thread ({notes} in all)");
+    node2.stop().await;
+    t.app.stop().await;
+}
