@@ -347,6 +347,7 @@ pub fn seed(
         progress("comments", comment_id, spec.comments);
         t0 = t1 + 1;
     }
+    conn.execute(weft_store::sql::RECOMPUTE_UNREAD_FLAGS, &[])?;
     // A live database has statistics for its planner (autovacuum, `PRAGMA optimize`); a
     // freshly bulk-loaded one must be given them, or the figures measure a bad plan.
     conn.execute("ANALYZE", &[])?;

@@ -104,7 +104,7 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewCommentInput, now: i64) -> R
     // Who else it concerns is the fan-out's, after commit; an urgent post reaches them now.
     let fanout = (!input.urgent).then_some(Fanout::Comment { thread_id: thread.id, comment_id: comment.id });
     emit_post(tx, comment.workspace_id, "comment_added", Audience::channel(comment.channel_id), &comment, fanout, now)?;
-    notify::touch_author(tx, &thread, actor.id, now)?;
+    notify::touch_author(tx, &thread, actor.id, input.mark_thread_position, now)?;
     if input.urgent {
         super::emergencies::deliver_urgent(tx, &thread, Some(&comment), now)?;
     }

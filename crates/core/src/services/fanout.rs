@@ -116,8 +116,12 @@ fn post(
     let mut who = notify::notified(tx, &channel, &thread.participants, &ask)?;
     who.sort_by_key(|(u, _)| *u);
     if after.is_none() {
-        // Coverage looks at everyone the post concerns at once: it runs with the first slice.
+        // With the first slice: coverage looks at everyone the post concerns at once, and a
+        // comment may make the thread unread in every inbox that holds it.
         notify::cover(tx, &thread, comment.as_ref(), &who, now)?;
+        if let Some(c) = &comment {
+            tx.flag_unread(thread.id, c.creator)?;
+        }
     }
     let rest: Vec<(UserId, NotifyReason)> = who.into_iter().filter(|(u, _)| after.is_none_or(|a| *u > a)).collect();
     let take = rest.len().min(*budget);

@@ -99,9 +99,10 @@ pub fn notified(
     Ok(visible)
 }
 
-/// The thread is (back) in its author's inbox, already read: part of the post itself.
-pub fn touch_author(tx: &mut dyn Tx, thread: &Thread, author: UserId, now: i64) -> Result<()> {
-    touch(tx, thread, &[Touch { user: author, bring_back: true, mention: None }], now)
+/// The thread is (back) in its author's inbox — `read` when their read position moved to
+/// their post: part of the post itself.
+pub fn touch_author(tx: &mut dyn Tx, thread: &Thread, author: UserId, read: bool, now: i64) -> Result<()> {
+    touch(tx, thread, &[Touch { user: author, bring_back: true, mention: None, read }], now)
 }
 
 /// Puts a thread or comment into the inboxes of `notified` (some or all of the people it
@@ -135,6 +136,7 @@ pub fn deliver(
             user: u,
             bring_back: !muted.contains(&u) && level_of(u) != ChannelNotifications::None,
             mention: mentioned.contains(&u).then_some(obj_index),
+            read: false,
         })
         .collect();
     touch(tx, thread, &touches, now)?;
@@ -222,7 +224,7 @@ pub fn cover(
     else {
         return Ok(());
     };
-    touch(tx, thread, &[Touch { user: on_duty, bring_back: true, mention: None }], now)?;
+    touch(tx, thread, &[Touch { user: on_duty, bring_back: true, mention: None, read: false }], now)?;
     let id = tx.insert_notification(on_duty, &about_post(thread, comment, NotifyReason::Covering, author, now))?;
     let item = PushItem::Covering {
         notification_id: id,
@@ -253,6 +255,8 @@ struct Touch {
     bring_back: bool,
     /// A direct mention at this position.
     mention: Option<i64>,
+    /// They have read it to the end.
+    read: bool,
 }
 
 /// Puts a thread in these people's inboxes and tells each of them on their stream: a
@@ -268,6 +272,7 @@ fn touch(tx: &mut dyn Tx, t: &Thread, touches: &[Touch], now: i64) -> Result<()>
             now,
             bring_back: p.bring_back,
             mention_obj_index: p.mention,
+            read: p.read,
         })
         .collect();
     tx.touch_inboxes(&rows)?;

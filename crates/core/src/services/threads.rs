@@ -193,7 +193,7 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewThreadInput, now: i64) -> Re
     // Who else it concerns is the fan-out's, after commit; an urgent post reaches them now.
     let fanout = (!input.urgent).then_some(Fanout::Thread { thread_id: thread.id });
     emit_post(tx, thread.workspace_id, "thread_added", Audience::channel(ch.id), &Shared(&thread), fanout, now)?;
-    notify::touch_author(tx, &thread, actor.id, now)?;
+    notify::touch_author(tx, &thread, actor.id, true, now)?;
     if input.urgent {
         super::emergencies::deliver_urgent(tx, &thread, None, now)?;
     }

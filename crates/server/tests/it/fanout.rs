@@ -1,6 +1,7 @@
 //! The fan-out after commit: a post's people are told after it committed, each once, in
 //! slices, and only those who can still see it.
 
+use crate::both_backends;
 use crate::helpers::*;
 use serde_json::{Value, json};
 use weft::Worker;
@@ -98,4 +99,39 @@ async fn two_nodes_fan_out_each_post_once() {
     assert_eq!(about_threads, 30, "one notification per thread ({notes} in all)");
     node2.stop().await;
     t.app.stop().await;
+}
+
+both_backends! {
+    async fn the_unread_list_follows_comments_and_read_positions(b: Backend) {
+        // The list reads only inbox rows flagged as maybe unread: the flag must follow every
+        // way a thread becomes unread or read.
+        let t = Team::on(b).await;
+        let unread = |c: Client| {
+            let ws = t.ws;
+            async move {
+                let list = c.get("threads/get_unread", json!({"workspace_id": ws})).await.unwrap();
+                list.as_array().unwrap().iter().map(|u| u["thread_id"].as_i64().unwrap()).collect::<Vec<_>>()
+            }
+        };
+        let body = json!({"channel_id": t.general, "title": "Plan", "content": "x", "recipients": [t.bo_id]});
+        let th = t.ana.post("threads/add", body).await.unwrap()["id"].as_i64().unwrap();
+        assert_eq!(unread(t.bo.clone()).await, [th], "a new thread for Bo");
+        assert!(unread(t.ana.clone()).await.is_empty(), "Ana wrote it");
+        t.bo.post("threads/mark_read", json!({"id": th, "obj_index": -1})).await.unwrap();
+        assert!(unread(t.bo.clone()).await.is_empty(), "read");
+        // A comment that notifies nobody still makes the thread unread in Bo's inbox.
+        t.ana.post("comments/add", json!({"thread_id": th, "content": "quiet", "recipients": []})).await.unwrap();
+        assert_eq!(unread(t.bo.clone()).await, [th], "a comment since he read it");
+        assert!(unread(t.ana.clone()).await.is_empty(), "her own comment");
+        t.bo.post("threads/mark_read", json!({"id": th, "obj_index": 0})).await.unwrap();
+        assert!(unread(t.bo.clone()).await.is_empty());
+        t.bo.post("threads/mark_unread", json!({"id": th, "obj_index": 0})).await.unwrap();
+        assert_eq!(unread(t.bo.clone()).await, [th], "marked unread");
+        t.bo.post("threads/mark_read", json!({"id": th, "obj_index": 0})).await.unwrap();
+        t.ana.post("threads/mark_unread_for_others", json!({"id": th, "obj_index": 0})).await.unwrap();
+        assert_eq!(unread(t.bo.clone()).await, [th], "marked unread for others");
+        t.bo.post("threads/mark_all_read", json!({"workspace_id": t.ws})).await.unwrap();
+        assert!(unread(t.bo.clone()).await.is_empty(), "all read");
+        t.app.stop().await;
+    }
 }

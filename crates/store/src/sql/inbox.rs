@@ -5,6 +5,13 @@ use super::{ROWS_PER_INSERT, Row, SqlTx, Value, all_distinct, args, placeholders
 use std::collections::HashMap;
 use weft_core::model::*;
 use weft_core::store::{ArchiveFilter, Inbox, InboxQuery, InboxTouch};
+
+/// Sets every inbox row's `maybe_unread` from its read position, as the migration that
+/// added it did: for data loaded around Weft (the benchmark's seed).
+pub const RECOMPUTE_UNREAD_FLAGS: &str = "UPDATE inbox_items SET maybe_unread = CASE WHEN \
+     COALESCE((SELECT s.last_read_obj_index FROM thread_states s WHERE s.thread_id = inbox_items.thread_id \
+     AND s.user_id = inbox_items.user_id), -2) < (SELECT t.last_obj_index FROM threads t \
+     WHERE t.id = inbox_items.thread_id) THEN 1 ELSE 0 END";
 use weft_core::{ChannelId, ConversationId, Result, ThreadId, UserId, WorkspaceId};
 
 const INBOX_COLS: &str = "i.archived, i.snoozed_until, i.reminder, i.activity_ts";
@@ -27,25 +34,35 @@ impl Inbox for SqlTx<'_> {
         // One statement may touch a row once: a person twice takes one statement per touch.
         let size = if all_distinct(touches.iter().map(|t| (t.user, t.thread))) { ROWS_PER_INSERT } else { 1 };
         for chunk in touches.chunks(size) {
-            let mut params: Vec<Value> = Vec::with_capacity(chunk.len() * 7);
+            let mut params: Vec<Value> = Vec::with_capacity(chunk.len() * 8);
             for t in chunk {
                 let mention = t.mention_obj_index.unwrap_or(-3);
                 params.extend(
-                    args![t.user, t.thread, t.workspace, t.channel, t.now, !t.bring_back, mention].iter().cloned(),
+                    args![t.user, t.thread, t.workspace, t.channel, t.now, !t.bring_back, mention, !t.read]
+                        .iter()
+                        .cloned(),
                 );
             }
             let sql = format!(
                 "INSERT INTO inbox_items (user_id, thread_id, workspace_id, channel_id, activity_ts, archived, \
-                 mention_obj_index) VALUES {} ON CONFLICT (user_id, thread_id) DO UPDATE SET \
-                 activity_ts = excluded.activity_ts, \
+                 mention_obj_index, maybe_unread) VALUES {} ON CONFLICT (user_id, thread_id) DO UPDATE SET \
+                 activity_ts = excluded.activity_ts, maybe_unread = excluded.maybe_unread, \
                  archived = CASE WHEN excluded.archived = 0 THEN 0 ELSE inbox_items.archived END, \
                  reminder = CASE WHEN excluded.archived = 0 THEN 0 ELSE inbox_items.reminder END, \
                  mention_obj_index = CASE WHEN excluded.mention_obj_index > inbox_items.mention_obj_index \
                      THEN excluded.mention_obj_index ELSE inbox_items.mention_obj_index END",
-                rows_of(chunk.len(), 7)
+                rows_of(chunk.len(), 8)
             );
             self.conn.execute(&sql, &params)?;
         }
+        Ok(())
+    }
+
+    fn flag_unread(&mut self, thread: ThreadId, except: UserId) -> Result<()> {
+        self.conn.execute(
+            "UPDATE inbox_items SET maybe_unread = 1 WHERE thread_id = ? AND maybe_unread = 0 AND user_id <> ?",
+            args![thread, except],
+        )?;
         Ok(())
     }
 
@@ -117,8 +134,8 @@ impl Inbox for SqlTx<'_> {
              JOIN channels c ON c.id = t.channel_id \
              LEFT JOIN channel_users cu ON cu.channel_id = c.id AND cu.user_id = i.user_id \
              LEFT JOIN thread_states s ON s.thread_id = t.id AND s.user_id = i.user_id \
-             WHERE i.user_id = ? AND i.workspace_id = ? AND i.archived = 0 AND i.snoozed_until IS NULL \
-             AND {CHANNEL_VISIBLE} AND COALESCE(s.last_read_obj_index, -2) < t.last_obj_index"
+             WHERE i.user_id = ? AND i.workspace_id = ? AND i.maybe_unread = 1 AND i.archived = 0 \
+             AND i.snoozed_until IS NULL AND {CHANNEL_VISIBLE} AND COALESCE(s.last_read_obj_index, -2) < t.last_obj_index"
         );
         self.count(&sql, args![user, ws, guest])
     }
@@ -190,7 +207,8 @@ impl Inbox for SqlTx<'_> {
             "SELECT t.id, t.channel_id, COALESCE(s.last_read_obj_index, -2), i.mention_obj_index \
              FROM inbox_items i JOIN threads t ON t.id = i.thread_id \
              LEFT JOIN thread_states s ON s.thread_id = t.id AND s.user_id = i.user_id \
-             WHERE i.user_id = ? AND i.workspace_id = ? AND t.channel_id IN (SELECT c.id FROM channels c \
+             WHERE i.user_id = ? AND i.workspace_id = ? AND i.maybe_unread = 1 \
+             AND t.channel_id IN (SELECT c.id FROM channels c \
                  LEFT JOIN channel_users cu ON cu.channel_id = c.id AND cu.user_id = ? \
                  WHERE c.workspace_id = ? AND {CHANNEL_VISIBLE}) \
              AND COALESCE(s.last_read_obj_index, -2) < t.last_obj_index ORDER BY i.activity_ts DESC, t.id DESC"
@@ -241,6 +259,15 @@ impl Inbox for SqlTx<'_> {
             )?;
             changed.push(thread);
         }
+        for chunk in changed.chunks(ROWS_PER_INSERT) {
+            let sql = format!(
+                "UPDATE inbox_items SET maybe_unread = 0 WHERE user_id = ? AND thread_id IN ({})",
+                placeholders(chunk.len())
+            );
+            let params: Vec<Value> =
+                std::iter::once(Value::from(user)).chain(chunk.iter().map(|t| Value::from(*t))).collect();
+            self.conn.execute(&sql, &params)?;
+        }
         Ok(changed)
     }
 
@@ -255,6 +282,7 @@ impl Inbox for SqlTx<'_> {
             "UPDATE thread_states SET last_read_obj_index = ? WHERE thread_id = ? AND user_id <> ? AND last_read_obj_index > ?",
             args![position, thread, actor, position],
         )?;
+        self.flag_unread(thread, actor)?;
         rows.iter().map(|r| r.i64(0).map(UserId)).collect()
     }
 

@@ -21,6 +21,7 @@ mod schedules;
 mod search;
 mod workspaces;
 
+pub use inbox::RECOMPUTE_UNREAD_FLAGS;
 pub use search::{FTS_INSERT, fts_catch_up, fts_indexed_through};
 
 use serde::Serialize;

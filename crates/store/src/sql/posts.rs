@@ -222,6 +222,12 @@ impl Posts for SqlTx<'_> {
              last_read_obj_index = excluded.last_read_obj_index",
             args![thread, user, s.starred, s.archived, s.muted_until_ts, s.last_read_obj_index],
         )?;
+        // The inbox row's unread flag follows the read position.
+        self.conn.execute(
+            "UPDATE inbox_items SET maybe_unread = CASE WHEN ? < (SELECT t.last_obj_index FROM threads t \
+             WHERE t.id = inbox_items.thread_id) THEN 1 ELSE 0 END WHERE user_id = ? AND thread_id = ?",
+            args![s.last_read_obj_index, user, thread],
+        )?;
         Ok(())
     }
 
