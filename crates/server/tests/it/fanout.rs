@@ -1,7 +1,6 @@
 //! The fan-out after commit: a post's people are told after it committed, each once, in
 //! slices, and only those who can still see it.
 
-use crate::both_backends;
 use crate::helpers::*;
 use serde_json::{Value, json};
 use weft::Worker;
