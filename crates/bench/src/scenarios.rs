@@ -368,7 +368,10 @@ async fn post(
     step(&format!("baselines: raw inserts and a trivial endpoint ({} s each)", args.post_secs.min(5)));
     let raw = raw_insert_rate(args.database_url.as_deref(), args.clients, args.post_secs.min(5))?;
     let trivial = trivial_http_rate(http, &server.url, args.clients, args.post_secs.min(5)).await;
-    eprintln!("  raw inserts {raw:.0}/s, trivial HTTP {trivial:.0}/s");
+    // What a post could reach if it cost one raw insert and one trivial request, one after
+    // the other: 1 / (1/trivial + 1/raw).
+    let combined = 1.0 / (1.0 / trivial + 1.0 / raw);
+    eprintln!("  raw inserts {raw:.0}/s, trivial HTTP {trivial:.0}/s, together {combined:.0}/s");
 
     step(&format!("post: {} clients at full speed for {} s", args.clients, args.post_secs));
     let wal_max = Arc::new(std::sync::Mutex::new(0f64));
@@ -457,7 +460,14 @@ async fn post(
     tokio::time::sleep(Duration::from_secs(settle)).await;
     let rss_after = server.rss_kib();
     let mut figures = vec![
-        fig("throughput_per_s", throughput, "posts/s").baseline(raw).at_least(10_000.0_f64.max(raw * 0.5)),
+        // The issue's targets: on SQLite half of what storage and HTTP allow together, on
+        // PostgreSQL a quarter of its raw inserts.
+        match args.database_url {
+            None => fig("throughput_per_s", throughput, "posts/s").baseline(combined).at_least(combined * 0.5),
+            Some(_) => fig("throughput_per_s", throughput, "posts/s").baseline(raw).at_least(raw * 0.25),
+        },
+        fig("combined_limit_per_s", combined, "posts/s"),
+        fig("raw_insert_per_s", raw, "rows/s"),
         fig("p50_ms", percentile(&max_lat, 50.0), "ms"),
         fig("p99_ms", percentile(&max_lat, 99.0), "ms"),
         fig("p999_ms", percentile(&max_lat, 99.9), "ms"),
@@ -481,7 +491,9 @@ async fn post(
         how: format!(
             "{} clients, each signed in as its own user, POST comments/add (20 words) in threads of ~5 participants \
              for {} s over keep-alive HTTP; baseline: raw inserts of the same row size into a table with full-text \
-             indexing, same durability, {} rows per transaction; then an open-loop load of 25 % of the measured maximum; \
+             indexing, same durability, {} rows per transaction, and a trivial endpoint (GET /health); the SQLite \
+             target is half of both together, 1/(1/trivial + 1/raw), PostgreSQL's a quarter of raw inserts; then an \
+             open-loop load of 25 % of the measured maximum; \
              resident memory (VmRSS) at the end and {RSS_SETTLE_SECS} s later (1 s with --quick)",
             args.clients, args.post_secs, args.clients
         ),
