@@ -102,6 +102,11 @@ pub(crate) fn carry(tx: &mut dyn Tx, post: PostRef, ids: &[String]) -> Result<()
     tx.set_attachment_uses(post, ids)
 }
 
+/// `carry` for a post just written: it has no earlier uses to replace.
+pub(crate) fn carry_new(tx: &mut dyn Tx, post: PostRef, ids: &[String]) -> Result<()> {
+    if ids.is_empty() { Ok(()) } else { carry(tx, post, ids) }
+}
+
 /// `attachments/remove`: takes an attachment off a post (an edit of the post, by whoever
 /// may edit it, like one that sends only the new list: mentions are read again from the
 /// text). An attachment the post does not carry is not found.

@@ -73,7 +73,7 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewCommentInput, now: i64) -> R
         version: 1,
     };
     comment.id = tx.insert_comment(&comment)?;
-    super::attachments::carry(tx, PostRef::Comment(comment.id), &carried)?;
+    super::attachments::carry_new(tx, PostRef::Comment(comment.id), &carried)?;
 
     thread.last_obj_index = obj_index;
     thread.comment_count += 1;

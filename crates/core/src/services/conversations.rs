@@ -172,7 +172,7 @@ pub fn add_message(tx: &mut dyn Tx, actor: &User, id: ConversationId, post: Post
         version: 1,
     };
     m.id = tx.insert_message(&m)?;
-    super::attachments::carry(tx, PostRef::Message(m.id), &carried)?;
+    super::attachments::carry_new(tx, PostRef::Message(m.id), &carried)?;
     c.last_obj_index = obj_index;
     c.message_count += 1;
     c.last_active_ts = now;

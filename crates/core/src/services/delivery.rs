@@ -11,30 +11,50 @@ use crate::schedule::{self, Delivery};
 use crate::store::{Push, Tx};
 use std::collections::BTreeMap;
 
-/// Holds a push for each new notification (person, notification id) of one item until
-/// its person's moment. Two queries for all the people, one insert each.
-pub fn plan(
-    tx: &mut dyn Tx,
-    notified: &[(UserId, i64)],
-    workspace: WorkspaceId,
-    thread: Option<ThreadId>,
-    conversation: Option<ConversationId>,
-    obj_index: i64,
-    now: i64,
-) -> Result<()> {
-    let ids: Vec<UserId> = notified.iter().map(|(u, _)| *u).collect();
-    let people = tx.users_with_schedules(&ids)?;
+/// A new notification whose push is to be planned.
+#[derive(Debug, Clone, Copy)]
+pub struct Planned {
+    pub user: UserId,
+    pub notification_id: i64,
+    pub workspace: WorkspaceId,
+    pub thread: Option<ThreadId>,
+    pub conversation: Option<ConversationId>,
+    pub obj_index: i64,
+}
+
+/// Holds a push for each new notification until its person's moment, or pushes it now
+/// to those available who take pushes one by one. One query for all the people, one
+/// insert for the held pushes and one for the events, however many notifications (of
+/// however many posts).
+pub fn plan(tx: &mut dyn Tx, planned: &[Planned], now: i64) -> Result<()> {
+    if planned.is_empty() {
+        return Ok(());
+    }
+    let mut ids: Vec<UserId> = planned.iter().map(|p| p.user).collect();
+    ids.sort();
+    ids.dedup();
+    let people: std::collections::HashMap<UserId, _> =
+        tx.users_with_schedules(&ids)?.into_iter().map(|(u, stored)| (u.id, (u, stored))).collect();
     let (mut now_pushes, mut held) = (Vec::new(), Vec::new());
-    for &(user, notification_id) in notified {
-        let Some((u, stored)) = people.iter().find(|(u, _)| u.id == user) else { continue };
+    for p in planned {
+        let Some((u, stored)) = people.get(&p.user) else { continue };
         let s = schedules::effective_from(stored.clone(), u, now);
         let due_ts = schedule::push_due(&s, u.away_mode.as_ref(), now);
-        let push =
-            Push { id: 0, user, workspace, notification_id, thread, conversation, obj_index, created_ts: now, due_ts };
+        let push = Push {
+            id: 0,
+            user: p.user,
+            workspace: p.workspace,
+            notification_id: p.notification_id,
+            thread: p.thread,
+            conversation: p.conversation,
+            obj_index: p.obj_index,
+            created_ts: now,
+            due_ts,
+        };
         if due_ts == Some(now) && s.delivery == Delivery::Each {
             // Available and pushed one by one: no need to hold it.
             let payload = payload::Push::one(PushDelivery::Each, item(&push));
-            now_pushes.push(super::event(workspace, payload::Push::KIND, Audience::user(user), &payload)?);
+            now_pushes.push(super::event(p.workspace, payload::Push::KIND, Audience::user(p.user), &payload)?);
             continue;
         }
         held.push(push);

@@ -72,7 +72,9 @@ fn admins(tx: &mut dyn Tx, ws: WorkspaceId, except: UserId, now: i64) -> Result<
 pub(crate) fn deliver_urgent(tx: &mut dyn Tx, thread: &Thread, comment: Option<&Comment>, now: i64) -> Result<()> {
     let ch = tx.channel(thread.channel_id, thread.creator)?.ok_or(Error::NotFound(NotFound::Channel))?;
     let who = super::notify::notified(tx, &ch, &thread.participants, &super::notify::Post::of(thread, comment))?;
-    super::notify::deliver(tx, thread, comment, &who, true, now)?;
+    let mut out = super::notify::Deliveries::default();
+    super::notify::deliver(tx, &mut out, thread, comment, &who, true, now)?;
+    out.write(tx, now)?;
     let users: Vec<UserId> = who.iter().map(|(u, _)| *u).collect();
     raise(tx, thread, comment, &users, now).map(drop)
 }

@@ -17,6 +17,8 @@ use crate::event::Fanout;
 use crate::ids::*;
 use crate::model::*;
 use crate::store::{FanoutCursor, PendingFanout, Tx};
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 /// The most people one job delivers to: bounds how long it holds the writer.
 pub const PEOPLE_PER_JOB: usize = 250;
@@ -43,15 +45,17 @@ pub fn run(tx: &mut dyn Tx, people: usize, now: i64) -> Result<Progress> {
     let mut cursor = start;
     let mut budget = people.max(1);
     let mut stopped = false;
+    let mut job = Job::default();
     for p in &pending {
         let after = if p.seq == start.seq { start.after_user } else { None };
-        let last = derive(tx, p, after, &mut budget, now)?;
+        let last = job.derive(tx, p, after, &mut budget, now)?;
         cursor = FanoutCursor { seq: p.seq, after_user: last };
         if last.is_some() || budget == 0 {
             stopped = true;
             break;
         }
     }
+    job.out.write(tx, now)?;
     if cursor != start {
         tx.set_fanout_cursor(cursor)?;
     }
@@ -76,67 +80,93 @@ pub fn done_through(tx: &mut dyn Tx) -> Result<i64> {
     }
 }
 
-/// Fans out one post to the people after `after` (by id), as many as `budget` allows.
-/// Answers the last person done if some remain, `None` when the post is done.
-fn derive(
-    tx: &mut dyn Tx,
-    p: &PendingFanout,
-    after: Option<UserId>,
-    budget: &mut usize,
-    now: i64,
-) -> Result<Option<UserId>> {
-    match p.fanout {
-        Fanout::Thread { thread_id } => post(tx, thread_id, None, after, budget, now),
-        Fanout::Comment { thread_id, comment_id } => {
-            // A comment deleted before its fan-out concerns nobody any more.
-            let Some(comment) = tx.comment(comment_id)? else { return Ok(None) };
-            post(tx, thread_id, Some(comment), after, budget, now)
-        }
-        Fanout::Message { conversation_id, message_id } => {
-            message(tx, conversation_id, message_id, budget, now)?;
-            Ok(None)
-        }
-    }
+/// What one job has gathered: the writes of all its posts, and the channels it loaded.
+#[derive(Default)]
+struct Job {
+    out: notify::Deliveries,
+    /// With all their members, as they are in this transaction (the fan-out changes no
+    /// membership).
+    channels: HashMap<ChannelId, Channel>,
 }
 
-/// A thread's own post (`comment` None) or one of its comments.
-fn post(
-    tx: &mut dyn Tx,
-    thread_id: ThreadId,
-    comment: Option<Comment>,
-    after: Option<UserId>,
-    budget: &mut usize,
-    now: i64,
-) -> Result<Option<UserId>> {
-    // The thread and its channel with all its members, as they are now (what is read of
-    // them here is the same for every viewer).
-    let Some(thread) = tx.thread(thread_id, NOBODY)? else { return Ok(None) };
-    let Some(channel) = tx.channel(thread.channel_id, NOBODY)? else { return Ok(None) };
-    let ask = notify::Post::of(&thread, comment.as_ref());
-    let mut who = notify::notified(tx, &channel, &thread.participants, &ask)?;
-    who.sort_by_key(|(u, _)| *u);
-    if after.is_none() {
-        // With the first slice: coverage looks at everyone the post concerns at once, and a
-        // comment may make the thread unread in every inbox that holds it.
-        notify::cover(tx, &thread, comment.as_ref(), &who, now)?;
-        if let Some(c) = &comment {
-            tx.flag_unread(thread.id, c.creator)?;
+impl Job {
+    /// Fans out one post to the people after `after` (by id), as many as `budget` allows.
+    /// Answers the last person done if some remain, `None` when the post is done.
+    fn derive(
+        &mut self,
+        tx: &mut dyn Tx,
+        p: &PendingFanout,
+        after: Option<UserId>,
+        budget: &mut usize,
+        now: i64,
+    ) -> Result<Option<UserId>> {
+        match p.fanout {
+            Fanout::Thread { thread_id } => self.post(tx, thread_id, None, after, budget, now),
+            Fanout::Comment { thread_id, comment_id } => {
+                // A comment deleted before its fan-out concerns nobody any more.
+                let Some(comment) = tx.comment(comment_id)? else { return Ok(None) };
+                self.post(tx, thread_id, Some(comment), after, budget, now)
+            }
+            Fanout::Message { conversation_id, message_id } => {
+                self.message(tx, conversation_id, message_id, budget, now)?;
+                Ok(None)
+            }
         }
     }
-    let rest: Vec<(UserId, NotifyReason)> = who.into_iter().filter(|(u, _)| after.is_none_or(|a| *u > a)).collect();
-    let take = rest.len().min(*budget);
-    *budget -= take;
-    notify::deliver(tx, &thread, comment.as_ref(), &rest[..take], false, now)?;
-    // A job starts a post with budget left (`run`), so a slice holds someone.
-    Ok((take < rest.len()).then(|| rest[take - 1].0))
-}
 
-/// A direct message: its conversation's other members (a conversation is small enough to
-/// be done in one job).
-fn message(tx: &mut dyn Tx, id: ConversationId, message: MessageId, budget: &mut usize, now: i64) -> Result<()> {
-    let Some(m) = tx.message(message)? else { return Ok(()) };
-    let Some(c) = tx.conversation(id, m.creator)? else { return Ok(()) };
-    *budget = budget.saturating_sub(c.user_ids.len());
-    notify::conversation_mentions(tx, &m, &c.user_ids)?;
-    notify::message(tx, &c, &m, now)
+    /// A thread's own post (`comment` None) or one of its comments.
+    fn post(
+        &mut self,
+        tx: &mut dyn Tx,
+        thread_id: ThreadId,
+        comment: Option<Comment>,
+        after: Option<UserId>,
+        budget: &mut usize,
+        now: i64,
+    ) -> Result<Option<UserId>> {
+        // The thread and its channel with all its members, as they are now (what is read of
+        // them here is the same for every viewer).
+        let Some(thread) = tx.thread(thread_id, NOBODY)? else { return Ok(None) };
+        let channel = match self.channels.entry(thread.channel_id) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => match tx.channel(thread.channel_id, NOBODY)? {
+                Some(ch) => e.insert(ch),
+                None => return Ok(None),
+            },
+        };
+        let ask = notify::Post::of(&thread, comment.as_ref());
+        let mut who = notify::notified(tx, channel, &thread.participants, &ask)?;
+        who.sort_by_key(|(u, _)| *u);
+        if after.is_none() {
+            // With the first slice: coverage looks at everyone the post concerns at once, and a
+            // comment may make the thread unread in every inbox that holds it.
+            notify::cover(tx, &thread, comment.as_ref(), &who, now)?;
+            if let Some(c) = &comment {
+                tx.flag_unread(thread.id, c.creator)?;
+            }
+        }
+        let rest: Vec<(UserId, NotifyReason)> = who.into_iter().filter(|(u, _)| after.is_none_or(|a| *u > a)).collect();
+        let take = rest.len().min(*budget);
+        *budget -= take;
+        notify::deliver(tx, &mut self.out, &thread, comment.as_ref(), &rest[..take], false, now)?;
+        // A job starts a post with budget left (`run`), so a slice holds someone.
+        Ok((take < rest.len()).then(|| rest[take - 1].0))
+    }
+
+    /// A direct message: its conversation's other members (a conversation is small enough
+    /// to be done in one job).
+    fn message(
+        &mut self,
+        tx: &mut dyn Tx,
+        id: ConversationId,
+        message: MessageId,
+        budget: &mut usize,
+        now: i64,
+    ) -> Result<()> {
+        let Some(m) = tx.message(message)? else { return Ok(()) };
+        let Some(c) = tx.conversation(id, m.creator)? else { return Ok(()) };
+        *budget = budget.saturating_sub(c.user_ids.len());
+        notify::conversation_mentions(tx, &m, &c.user_ids)?;
+        notify::message(tx, &mut self.out, &c, &m, now)
+    }
 }

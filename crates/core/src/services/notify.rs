@@ -2,12 +2,12 @@
 //! thread), a notification is recorded with the reason, and they hear of it on their stream.
 //! Delivery *rules* (quiet hours, pushes) build on these records.
 
-use super::{dedup, emit};
+use super::{dedup, delivery, emit};
 use crate::error::Result;
-use crate::event::Audience;
+use crate::event::{Audience, NewEvent};
 use crate::ids::*;
 use crate::model::*;
-use crate::payload::{Push, PushDelivery, PushItem};
+use crate::payload::{PushDelivery, PushItem};
 use crate::policy;
 use crate::store::{InboxTouch, Tx};
 
@@ -102,7 +102,105 @@ pub fn notified(
 /// The thread is (back) in its author's inbox — `read` when their read position moved to
 /// their post: part of the post itself.
 pub fn touch_author(tx: &mut dyn Tx, thread: &Thread, author: UserId, read: bool, now: i64) -> Result<()> {
-    touch(tx, thread, &[Touch { user: author, bring_back: true, mention: None, read }], now)
+    let mut out = Deliveries::default();
+    out.touch(thread, &[Touch { user: author, bring_back: true, mention: None, read }], now)?;
+    out.write(tx, now)
+}
+
+/// What delivering writes, gathered so that many posts (a fan-out job's) take a statement
+/// per table between them rather than several per post: inbox touches (merged per person
+/// and thread), their events, and notifications with the pushes to plan for them.
+#[derive(Default)]
+pub struct Deliveries {
+    touches: Vec<InboxTouch>,
+    events: Vec<NewEvent>,
+    notes: Vec<(UserId, Notification, Option<PushTo>)>,
+}
+
+/// Where a notification's push goes, planned once the notification has its id.
+#[derive(Clone, Copy)]
+struct PushTo {
+    workspace: WorkspaceId,
+    thread: Option<ThreadId>,
+    conversation: Option<ConversationId>,
+    obj_index: i64,
+}
+
+impl Deliveries {
+    /// Puts a thread in these people's inboxes and tells each of them on their stream.
+    fn touch(&mut self, t: &Thread, touches: &[Touch], now: i64) -> Result<()> {
+        for p in touches {
+            self.touches.push(InboxTouch {
+                user: p.user,
+                thread: t.id,
+                workspace: t.workspace_id,
+                channel: t.channel_id,
+                now,
+                bring_back: p.bring_back,
+                mention_obj_index: p.mention,
+                read: p.read,
+            });
+            let payload = serde_json::json!({
+                "thread_id": t.id, "channel_id": t.channel_id, "activity_ts": now, "muted": !p.bring_back,
+            });
+            self.events.push(super::event(t.workspace_id, "inbox_updated", Audience::user(p.user), &payload)?);
+        }
+        Ok(())
+    }
+
+    /// A notification for `user`, pushed as `push` says (never, for the emergency lane's).
+    fn note(&mut self, user: UserId, n: Notification, push: Option<PushTo>) {
+        self.notes.push((user, n, push));
+    }
+
+    /// Writes it all: a statement per table (per few hundred rows).
+    pub fn write(self, tx: &mut dyn Tx, now: i64) -> Result<()> {
+        tx.touch_inboxes(&merged(self.touches))?;
+        tx.append_events(&self.events, now)?;
+        let (notes, pushes): (Vec<(UserId, Notification)>, Vec<Option<PushTo>>) =
+            self.notes.into_iter().map(|(u, n, p)| ((u, n), p)).unzip();
+        let ids = tx.insert_notifications(&notes)?;
+        let planned: Vec<delivery::Planned> = notes
+            .iter()
+            .zip(ids)
+            .zip(pushes)
+            .filter_map(|(((user, _), notification_id), push)| {
+                push.map(|p| delivery::Planned {
+                    user: *user,
+                    notification_id,
+                    workspace: p.workspace,
+                    thread: p.thread,
+                    conversation: p.conversation,
+                    obj_index: p.obj_index,
+                })
+            })
+            .collect();
+        delivery::plan(tx, &planned, now)
+    }
+}
+
+/// One touch per person and thread (a statement may touch a row once): the latest
+/// activity, out of Done if any brought it back, the furthest mention, read only if every
+/// touch was.
+fn merged(touches: Vec<InboxTouch>) -> Vec<InboxTouch> {
+    let mut at: std::collections::HashMap<(UserId, ThreadId), usize> = Default::default();
+    let mut out: Vec<InboxTouch> = Vec::with_capacity(touches.len());
+    for t in touches {
+        match at.get(&(t.user, t.thread)) {
+            Some(&i) => {
+                let m = &mut out[i];
+                m.now = m.now.max(t.now);
+                m.bring_back |= t.bring_back;
+                m.mention_obj_index = m.mention_obj_index.max(t.mention_obj_index);
+                m.read &= t.read;
+            }
+            None => {
+                at.insert((t.user, t.thread), out.len());
+                out.push(t);
+            }
+        }
+    }
+    out
 }
 
 /// Puts a thread or comment into the inboxes of `notified` (some or all of the people it
@@ -112,6 +210,7 @@ pub fn touch_author(tx: &mut dyn Tx, thread: &Thread, author: UserId, read: bool
 /// once, for everyone): none are planned here. Coverage is `cover`'s, for everyone at once.
 pub fn deliver(
     tx: &mut dyn Tx,
+    out: &mut Deliveries,
     thread: &Thread,
     comment: Option<&Comment>,
     notified: &[(UserId, NotifyReason)],
@@ -139,16 +238,18 @@ pub fn deliver(
             read: false,
         })
         .collect();
-    touch(tx, thread, &touches, now)?;
-    let heard = heard(notified, &levels);
-    let notes: Vec<(UserId, Notification)> =
-        heard.iter().map(|&(u, reason)| (u, about_post(thread, comment, reason, author, now))).collect();
-    let ids = tx.insert_notifications(&notes)?;
-    let planned: Vec<(UserId, i64)> = heard.iter().map(|(u, _)| *u).zip(ids).collect();
-    if urgent {
-        return Ok(());
+    out.touch(thread, &touches, now)?;
+    // An urgent post's pushes are the emergency lane's.
+    let push = (!urgent).then_some(PushTo {
+        workspace: thread.workspace_id,
+        thread: Some(thread.id),
+        conversation: None,
+        obj_index,
+    });
+    for (u, reason) in heard(notified, &levels) {
+        out.note(u, about_post(thread, comment, reason, author, now), push);
     }
-    super::delivery::plan(tx, &planned, thread.workspace_id, Some(thread.id), None, obj_index, now)
+    Ok(())
 }
 
 /// Each person's level for the thread's channel; an urgent post is the emergency lane's
@@ -224,7 +325,9 @@ pub fn cover(
     else {
         return Ok(());
     };
-    touch(tx, thread, &[Touch { user: on_duty, bring_back: true, mention: None, read: false }], now)?;
+    let mut out = Deliveries::default();
+    out.touch(thread, &[Touch { user: on_duty, bring_back: true, mention: None, read: false }], now)?;
+    out.write(tx, now)?;
     let id = tx.insert_notification(on_duty, &about_post(thread, comment, NotifyReason::Covering, author, now))?;
     let item = PushItem::Covering {
         notification_id: id,
@@ -233,8 +336,8 @@ pub fn cover(
         created_ts: now,
         covering_for: covered,
     };
-    let payload = Push::one(PushDelivery::Covering, item);
-    emit(tx, thread.workspace_id, Push::KIND, Audience::user(on_duty), &payload, now)?;
+    let payload = crate::payload::Push::one(PushDelivery::Covering, item);
+    emit(tx, thread.workspace_id, crate::payload::Push::KIND, Audience::user(on_duty), &payload, now)?;
     Ok(())
 }
 
@@ -259,36 +362,6 @@ struct Touch {
     read: bool,
 }
 
-/// Puts a thread in these people's inboxes and tells each of them on their stream: a
-/// statement for all the inbox rows and one for all the events.
-fn touch(tx: &mut dyn Tx, t: &Thread, touches: &[Touch], now: i64) -> Result<()> {
-    let rows: Vec<InboxTouch> = touches
-        .iter()
-        .map(|p| InboxTouch {
-            user: p.user,
-            thread: t.id,
-            workspace: t.workspace_id,
-            channel: t.channel_id,
-            now,
-            bring_back: p.bring_back,
-            mention_obj_index: p.mention,
-            read: p.read,
-        })
-        .collect();
-    tx.touch_inboxes(&rows)?;
-    let events = touches
-        .iter()
-        .map(|p| {
-            let payload = serde_json::json!({
-                "thread_id": t.id, "channel_id": t.channel_id, "activity_ts": now, "muted": !p.bring_back,
-            });
-            super::event(t.workspace_id, "inbox_updated", Audience::user(p.user), &payload)
-        })
-        .collect::<Result<Vec<_>>>()?;
-    tx.append_events(&events, now)?;
-    Ok(())
-}
-
 /// Records a change of membership (added to or removed from a channel or workspace).
 pub fn membership(
     tx: &mut dyn Tx,
@@ -303,13 +376,14 @@ pub fn membership(
         return Ok(());
     }
     let n = Notification { channel_id: channel, ..Notification::new(ws, reason, false, by, now) };
-    let id = tx.insert_notification(user, &n)?;
-    super::delivery::plan(tx, &[(user, id)], ws, None, None, -1, now)
+    let mut out = Deliveries::default();
+    out.note(user, n, Some(PushTo { workspace: ws, thread: None, conversation: None, obj_index: -1 }));
+    out.write(tx, now)
 }
 
 /// A direct message notifies the conversation's other members (but those who muted it):
 /// recorded at once, pushed when each is available, like a thread's notifications.
-pub fn message(tx: &mut dyn Tx, c: &Conversation, m: &Message, now: i64) -> Result<()> {
+pub fn message(tx: &mut dyn Tx, out: &mut Deliveries, c: &Conversation, m: &Message, now: i64) -> Result<()> {
     // Only active members: a deactivated one stays in the conversation but hears nothing.
     let others: Vec<UserId> = c.user_ids.iter().copied().filter(|u| *u != m.creator).collect();
     let others = tx.active_members(c.workspace_id, &others)?;
@@ -320,10 +394,11 @@ pub fn message(tx: &mut dyn Tx, c: &Conversation, m: &Message, now: i64) -> Resu
         message_id: Some(m.id),
         ..Notification::new(c.workspace_id, NotifyReason::Message, false, m.creator, now)
     };
-    let notes: Vec<(UserId, Notification)> = to.iter().map(|&u| (u, note.clone())).collect();
-    let ids = tx.insert_notifications(&notes)?;
-    let planned: Vec<(UserId, i64)> = to.into_iter().zip(ids).collect();
-    super::delivery::plan(tx, &planned, c.workspace_id, None, Some(c.id), m.obj_index, now)
+    let push = PushTo { workspace: c.workspace_id, thread: None, conversation: Some(c.id), obj_index: m.obj_index };
+    for u in to {
+        out.note(u, note.clone(), Some(push));
+    }
+    Ok(())
 }
 
 /// Direct mentions in a conversation message: noted for the unread list.

@@ -186,7 +186,7 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewThreadInput, now: i64) -> Re
         last_comment: None,
     };
     let id = tx.insert_thread(&draft)?;
-    super::attachments::carry(tx, PostRef::Thread(id), &carried)?;
+    super::attachments::carry_new(tx, PostRef::Thread(id), &carried)?;
     // The author has read their own post.
     tx.put_thread_state(id, actor.id, ThreadState { last_read_obj_index: -1, ..ThreadState::default() })?;
     let thread = tx.thread(id, actor.id)?.ok_or(Error::Internal("thread vanished".into()))?;

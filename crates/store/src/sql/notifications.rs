@@ -52,8 +52,12 @@ impl Notifications for SqlTx<'_> {
 
     fn insert_notifications(&mut self, items: &[(UserId, Notification)]) -> Result<Vec<i64>> {
         let mut ids = Vec::with_capacity(items.len());
-        // Ids come back matched by person: a person twice takes one statement per row.
-        let size = if all_distinct(items.iter().map(|(u, _)| *u)) { ROWS_PER_INSERT } else { 1 };
+        // Ids come back matched by person and what the notification is about (a post notifies
+        // a person once): a pair twice takes one statement per row.
+        let key = |user: UserId, n: &Notification| {
+            (user.0, n.thread_id.map(|t| t.0), n.comment_id.map(|c| c.0), n.message_id.map(|m| m.0))
+        };
+        let size = if all_distinct(items.iter().map(|(u, n)| key(*u, n))) { ROWS_PER_INSERT } else { 1 };
         for chunk in items.chunks(size) {
             let mut params: Vec<Value> = Vec::with_capacity(chunk.len() * 11);
             for (user, n) in chunk {
@@ -73,14 +77,19 @@ impl Notifications for SqlTx<'_> {
             }
             let sql = format!(
                 "INSERT INTO notifications (user_id, workspace_id, type_id, reason, channel_id, thread_id, comment_id, \
-                 conversation_id, message_id, by_user_id, posted_ts) VALUES {} RETURNING id, user_id",
+                 conversation_id, message_id, by_user_id, posted_ts) VALUES {} \
+                 RETURNING id, user_id, thread_id, comment_id, message_id",
                 rows_of(chunk.len(), 11)
             );
-            // RETURNING does not promise the order of the rows: match them by person.
+            // RETURNING does not promise the order of the rows: match them by key.
             let rows = self.conn.query(&sql, &params)?;
-            let by_user: HashMap<i64, i64> = rows.iter().map(|r| Ok((r.i64(1)?, r.i64(0)?))).collect::<Result<_>>()?;
-            for (user, _) in chunk {
-                ids.push(*by_user.get(&user.0).ok_or(Error::Internal("a notification was not inserted".into()))?);
+            let mut by_key = HashMap::with_capacity(rows.len());
+            for r in &rows {
+                by_key.insert((r.i64(1)?, r.opt_i64(2)?, r.opt_i64(3)?, r.opt_i64(4)?), r.i64(0)?);
+            }
+            for (user, n) in chunk {
+                let id = by_key.get(&key(*user, n));
+                ids.push(*id.ok_or(Error::Internal("a notification was not inserted".into()))?);
             }
         }
         Ok(ids)
