@@ -73,9 +73,10 @@ pub struct Config {
     /// Leaves posts' fan-out to `app.workers().step(Worker::Fanout)`: tests see a post
     /// committed and its people not yet told. Not a setting (a hidden flag of `serve`).
     pub hold_fanout: bool,
-    /// The most people one fan-out transaction delivers a post to. Not a setting: tests
-    /// make it small to see a post done in slices.
-    pub fanout_slice: usize,
+    /// The most people one fan-out transaction delivers a post to; `None`: the backend's
+    /// (`fanout::people_per_job`). Not a setting: tests make it small to see a post done in
+    /// slices.
+    pub fanout_slice: Option<usize>,
     /// How long rows that are only kept for a while stay.
     pub retention: Retention,
 }
@@ -211,7 +212,7 @@ impl Default for Config {
             event_feed_bytes: DEFAULT_EVENT_FEED_MB * MB,
             workers: crate::workers::WorkerMode::Background,
             hold_fanout: false,
-            fanout_slice: weft_core::services::fanout::PEOPLE_PER_JOB,
+            fanout_slice: None,
             retention: Retention::default(),
         }
     }

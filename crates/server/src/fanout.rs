@@ -92,14 +92,33 @@ pub(crate) async fn catch_up(app: &App) -> weft_core::Result<usize> {
     if through >= head {
         return Ok(0);
     }
-    let mut jobs = 0;
-    loop {
-        let (now, people) = (app.clock.now(), app.config.fanout_slice);
-        let progress = app.store.write(move |tx| fanout::run(tx, people, now)).await?;
-        app.fanout.publish(progress.done_through);
-        jobs += 1;
-        if !progress.more {
-            return Ok(jobs);
+    let mut progress = job(app).await?;
+    let mut jobs = 1;
+    while progress.more {
+        if progress.posts == 1 {
+            // Slices of one post that concerns many: one at a time, so other writes wait
+            // for one slice at most.
+            progress = job(app).await?;
+            jobs += 1;
+            continue;
         }
+        // A backlog of posts (a burst): two jobs at a time, so that each group commit of the
+        // writer fans out two jobs' worth while posts keep coming in. Each job reads the
+        // cursor, so their order does not matter.
+        let (a, b) = tokio::join!(job(app), job(app));
+        let (a, b) = (a?, b?);
+        jobs += 2;
+        let later = if b.done_through >= a.done_through { b } else { a };
+        progress = fanout::Progress { more: a.more || b.more, ..later };
     }
+    Ok(jobs)
+}
+
+/// One fan-out job; publishes how far it got.
+async fn job(app: &App) -> weft_core::Result<fanout::Progress> {
+    let people = app.config.fanout_slice.unwrap_or_else(|| fanout::people_per_job(app.store.backend()));
+    let now = app.clock.now();
+    let progress = app.store.write(move |tx| fanout::run(tx, people, now)).await?;
+    app.fanout.publish(progress.done_through);
+    Ok(progress)
 }

@@ -6,7 +6,7 @@
 //! Exactly once, in order: one job takes the post events after the cursor in log order,
 //! writes what they mean and moves the cursor, all in one write transaction, so a crash
 //! loses or repeats nothing and nodes that run it at once take turns (the second finds the
-//! work done). A post that concerns many people is done in slices of `PEOPLE_PER_JOB`, in
+//! work done). A post that concerns many people is done in slices (`people_per_job`), in
 //! order of user id, the cursor noting the last person done, so other writes get the writer
 //! between slices. Who a post concerns is worked out when its slice runs, from the channel
 //! or conversation as it is then: someone who lost sight of it meanwhile hears nothing.
@@ -20,8 +20,12 @@ use crate::store::{FanoutCursor, PendingFanout, Tx};
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
-/// The most people one job delivers to: bounds how long it holds the writer.
-pub const PEOPLE_PER_JOB: usize = 250;
+/// The most people one job delivers to: bounds how long it holds the writer, and so how long
+/// other writes wait behind a post that concerns thousands. PostgreSQL takes longer per
+/// row (each batch a round trip to another process): smaller slices there.
+pub fn people_per_job(backend: &str) -> usize {
+    if backend == "postgres" { 100 } else { 250 }
+}
 /// Reads of a thread or channel here want no one's own state of it.
 const NOBODY: UserId = UserId(0);
 /// The most post events one job reads.
@@ -34,10 +38,12 @@ pub struct Progress {
     pub done_through: i64,
     /// Whether work remains (the job stopped at its budget).
     pub more: bool,
+    /// How many posts it worked on: one, when a post concerns more people than a job takes.
+    pub posts: usize,
 }
 
 /// One job: fans out post events from the cursor on, until they run out or its budget of
-/// `people` (at least one; `PEOPLE_PER_JOB` in a server) does.
+/// `people` (at least one; `people_per_job` in a server) does.
 pub fn run(tx: &mut dyn Tx, people: usize, now: i64) -> Result<Progress> {
     let start = tx.fanout_cursor()?;
     let from = if start.after_user.is_some() { start.seq } else { start.seq + 1 };
@@ -46,7 +52,9 @@ pub fn run(tx: &mut dyn Tx, people: usize, now: i64) -> Result<Progress> {
     let mut budget = people.max(1);
     let mut stopped = false;
     let mut job = Job::default();
+    let mut posts = 0;
     for p in &pending {
+        posts += 1;
         let after = if p.seq == start.seq { start.after_user } else { None };
         let last = job.derive(tx, p, after, &mut budget, now)?;
         cursor = FanoutCursor { seq: p.seq, after_user: last };
@@ -66,7 +74,7 @@ pub fn run(tx: &mut dyn Tx, people: usize, now: i64) -> Result<Progress> {
     } else {
         tx.event_head()?
     };
-    Ok(Progress { done_through, more })
+    Ok(Progress { done_through, more, posts })
 }
 
 /// Whether post events wait for the fan-out: the sequence number every post event up to
@@ -135,20 +143,24 @@ impl Job {
             },
         };
         let ask = notify::Post::of(&thread, comment.as_ref());
-        let mut who = notify::notified(tx, channel, &thread.participants, &ask)?;
-        who.sort_by_key(|(u, _)| *u);
+        let mut asked = notify::asked(tx, channel, &thread.participants, &ask)?;
+        asked.sort_by_key(|(u, _)| *u);
         if after.is_none() {
             // With the first slice: coverage looks at everyone the post concerns at once, and a
             // comment may make the thread unread in every inbox that holds it.
-            notify::cover(tx, &thread, comment.as_ref(), &who, now)?;
+            notify::cover(tx, &thread, comment.as_ref(), channel, &asked, now)?;
             if let Some(c) = &comment {
                 tx.flag_unread(thread.id, c.creator)?;
             }
         }
-        let rest: Vec<(UserId, NotifyReason)> = who.into_iter().filter(|(u, _)| after.is_none_or(|a| *u > a)).collect();
+        // A slice is the next people asked, by id; those of them who may hear of it are
+        // found for the slice alone (a lookup of a few hundred, not of the whole channel).
+        let rest: Vec<(UserId, NotifyReason)> =
+            asked.into_iter().filter(|(u, _)| after.is_none_or(|a| *u > a)).collect();
         let take = rest.len().min(*budget);
         *budget -= take;
-        notify::deliver(tx, &mut self.out, &thread, comment.as_ref(), &rest[..take], false, now)?;
+        let slice = notify::able(tx, channel, rest[..take].to_vec())?;
+        notify::deliver(tx, &mut self.out, &thread, comment.as_ref(), &slice, false, now)?;
         // A job starts a post with budget left (`run`), so a slice holds someone.
         Ok((take < rest.len()).then(|| rest[take - 1].0))
     }

@@ -50,6 +50,18 @@ pub fn notified(
     participants: &[UserId],
     post: &Post,
 ) -> Result<Vec<(UserId, NotifyReason)>> {
+    let asked = asked(tx, ch, participants, post)?;
+    able(tx, ch, asked)
+}
+
+/// The people a post asks to notify, each with the strongest reason, in a stable order,
+/// not yet checked against who can see it (`able`); never the author.
+pub fn asked(
+    tx: &mut dyn Tx,
+    ch: &Channel,
+    participants: &[UserId],
+    post: &Post,
+) -> Result<Vec<(UserId, NotifyReason)>> {
     let mut reasons: Vec<(UserId, NotifyReason)> = Vec::new();
     let mut seen = std::collections::HashSet::from([post.author]);
     let mut add = |users: &[UserId], reason: NotifyReason| {
@@ -77,8 +89,17 @@ pub fn notified(
             }
         }
     }
-    // Only active members of the workspace (a deactivated member keeps their channels but
-    // hears nothing) who can see the channel: its members, and non-guests of a public one.
+    Ok(reasons)
+}
+
+/// Of the people asked, those who may hear of a post in `ch`: active members of the
+/// workspace (a deactivated member keeps their channels but hears nothing) who can see
+/// the channel — its members, and non-guests of a public one.
+pub fn able(
+    tx: &mut dyn Tx,
+    ch: &Channel,
+    reasons: Vec<(UserId, NotifyReason)>,
+) -> Result<Vec<(UserId, NotifyReason)>> {
     let users: Vec<UserId> = reasons.iter().map(|(u, _)| *u).collect();
     let active: std::collections::HashSet<UserId> = tx.active_members(ch.workspace_id, &users)?.into_iter().collect();
     let mut visible = Vec::with_capacity(reasons.len());
@@ -278,18 +299,21 @@ fn heard(
 /// do-not-disturb, away) are covered: the person on duty — or, if they are unavailable too,
 /// the next available member in rotation order — is notified and pushed at once, "covering
 /// for" them. The people covered still get their own notification, quietly, later.
-/// `notified` is everyone the post concerns (not only a slice of them).
+/// `asked` is everyone the post asks to notify (`asked`: not only a slice of them, and
+/// not yet checked against who can see it: only a channel with a rotation needs that).
 pub fn cover(
     tx: &mut dyn Tx,
     thread: &Thread,
     comment: Option<&Comment>,
-    notified: &[(UserId, NotifyReason)],
+    channel: &Channel,
+    asked: &[(UserId, NotifyReason)],
     now: i64,
 ) -> Result<()> {
-    if notified.is_empty() {
+    if asked.is_empty() {
         return Ok(());
     }
     let Some(rotation) = tx.rotation(thread.channel_id)? else { return Ok(()) };
+    let notified = &able(tx, channel, asked.to_vec())?;
     let (author, obj_index) = match comment {
         Some(c) => (c.creator, c.obj_index),
         None => (thread.creator, -1),

@@ -18,7 +18,7 @@ both_backends! {
     async fn a_post_reaches_its_people_in_slices_each_once(b: Backend) {
         let t = Team::on_with(b, |c| {
             c.hold_fanout = true;
-            c.fanout_slice = 1;
+            c.fanout_slice = Some(1);
         })
         .await;
         let ch = t.ana.add_channel(t.ws, "all", false, &[t.bo_id, t.gus_id]).await.unwrap();
