@@ -26,6 +26,7 @@ use std::collections::hash_map::Entry;
 pub fn people_per_job(backend: &str) -> usize {
     if backend == "postgres" { 100 } else { 250 }
 }
+
 /// Reads of a thread or channel here want no one's own state of it.
 const NOBODY: UserId = UserId(0);
 /// The most post events one job reads.
