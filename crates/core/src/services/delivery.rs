@@ -20,6 +20,9 @@ pub struct Planned {
     pub thread: Option<ThreadId>,
     pub conversation: Option<ConversationId>,
     pub obj_index: i64,
+    /// When what it is about happened: its push is planned from then (a fan-out that ran
+    /// late leaves pushes already due, which the scheduler sends on its next tick).
+    pub at: i64,
 }
 
 /// Holds a push for each new notification until its person's moment, or pushes it now
@@ -38,8 +41,8 @@ pub fn plan(tx: &mut dyn Tx, planned: &[Planned], now: i64) -> Result<()> {
     let (mut now_pushes, mut held) = (Vec::new(), Vec::new());
     for p in planned {
         let Some((u, stored)) = people.get(&p.user) else { continue };
-        let s = schedules::effective_from(stored.clone(), u, now);
-        let due_ts = schedule::push_due(&s, u.away_mode.as_ref(), now);
+        let s = schedules::effective_from(stored.clone(), u, p.at);
+        let due_ts = schedule::push_due(&s, u.away_mode.as_ref(), p.at);
         let push = Push {
             id: 0,
             user: p.user,
@@ -48,10 +51,10 @@ pub fn plan(tx: &mut dyn Tx, planned: &[Planned], now: i64) -> Result<()> {
             thread: p.thread,
             conversation: p.conversation,
             obj_index: p.obj_index,
-            created_ts: now,
+            created_ts: p.at,
             due_ts,
         };
-        if due_ts == Some(now) && s.delivery == Delivery::Each {
+        if due_ts == Some(p.at) && s.delivery == Delivery::Each {
             // Available and pushed one by one: no need to hold it.
             let payload = payload::Push::one(PushDelivery::Each, item(&push));
             now_pushes.push(super::event(p.workspace, payload::Push::KIND, Audience::user(p.user), &payload)?);

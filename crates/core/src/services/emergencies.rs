@@ -73,7 +73,7 @@ pub(crate) fn deliver_urgent(tx: &mut dyn Tx, thread: &Thread, comment: Option<&
     let ch = tx.channel(thread.channel_id, thread.creator)?.ok_or(Error::NotFound(NotFound::Channel))?;
     let who = super::notify::notified(tx, &ch, &thread.participants, &super::notify::Post::of(thread, comment))?;
     let mut out = super::notify::Deliveries::default();
-    super::notify::deliver(tx, &mut out, thread, comment, &who, true, now)?;
+    super::notify::deliver(tx, &mut out, thread, comment, &who, true)?;
     out.write(tx, now)?;
     let users: Vec<UserId> = who.iter().map(|(u, _)| *u).collect();
     raise(tx, thread, comment, &users, now).map(drop)

@@ -16,6 +16,7 @@ use crate::error::Result;
 use crate::event::Fanout;
 use crate::ids::*;
 use crate::model::*;
+use crate::rotation::Rotation;
 use crate::store::{FanoutCursor, PendingFanout, Tx};
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -57,14 +58,14 @@ pub fn run(tx: &mut dyn Tx, people: usize, now: i64) -> Result<Progress> {
     for p in &pending {
         posts += 1;
         let after = if p.seq == start.seq { start.after_user } else { None };
-        let last = job.derive(tx, p, after, &mut budget, now)?;
+        let last = job.derive(tx, p, after, &mut budget)?;
         cursor = FanoutCursor { seq: p.seq, after_user: last };
         if last.is_some() || budget == 0 {
             stopped = true;
             break;
         }
     }
-    job.out.write(tx, now)?;
+    job.write(tx, now)?;
     if cursor != start {
         tx.set_fanout_cursor(cursor)?;
     }
@@ -89,16 +90,32 @@ pub fn done_through(tx: &mut dyn Tx) -> Result<i64> {
     }
 }
 
-/// What one job has gathered: the writes of all its posts, and the channels it loaded.
+/// What one job has gathered: the writes of all its posts, and what it read once for
+/// several of them. The fan-out changes no thread, channel, membership or rotation, so what
+/// it read stays true for the rest of its transaction.
 #[derive(Default)]
 struct Job {
     out: notify::Deliveries,
-    /// With all their members, as they are in this transaction (the fan-out changes no
-    /// membership).
-    channels: HashMap<ChannelId, Channel>,
+    /// Threads as they are now (the latest comment included: it committed before).
+    threads: HashMap<ThreadId, Thread>,
+    /// Channels with all their members, and their rotations.
+    channels: HashMap<ChannelId, (Channel, Option<Rotation>)>,
+    /// Threads a comment made unread in the inboxes that hold them, with the latest
+    /// comment's author (whom their own comment does not make it unread for).
+    unread: HashMap<ThreadId, UserId>,
 }
 
 impl Job {
+    /// Writes what the job gathered: the unread flags (one statement per thread, its latest
+    /// comment's author spared: an earlier comment of the job is before their own, which
+    /// they have read), then every person's deliveries.
+    fn write(self, tx: &mut dyn Tx, now: i64) -> Result<()> {
+        for (thread, author) in self.unread {
+            tx.flag_unread(thread, author)?;
+        }
+        self.out.write(tx, now)
+    }
+
     /// Fans out one post to the people after `after` (by id), as many as `budget` allows.
     /// Answers the last person done if some remain, `None` when the post is done.
     fn derive(
@@ -107,17 +124,16 @@ impl Job {
         p: &PendingFanout,
         after: Option<UserId>,
         budget: &mut usize,
-        now: i64,
     ) -> Result<Option<UserId>> {
         match p.fanout {
-            Fanout::Thread { thread_id } => self.post(tx, thread_id, None, after, budget, now),
+            Fanout::Thread { thread_id } => self.post(tx, thread_id, None, after, budget),
             Fanout::Comment { thread_id, comment_id } => {
                 // A comment deleted before its fan-out concerns nobody any more.
                 let Some(comment) = tx.comment(comment_id)? else { return Ok(None) };
-                self.post(tx, thread_id, Some(comment), after, budget, now)
+                self.post(tx, thread_id, Some(comment), after, budget)
             }
             Fanout::Message { conversation_id, message_id } => {
-                self.message(tx, conversation_id, message_id, budget, now)?;
+                self.message(tx, conversation_id, message_id, budget)?;
                 Ok(None)
             }
         }
@@ -131,27 +147,37 @@ impl Job {
         comment: Option<Comment>,
         after: Option<UserId>,
         budget: &mut usize,
-        now: i64,
     ) -> Result<Option<UserId>> {
         // The thread and its channel with all its members, as they are now (what is read of
         // them here is the same for every viewer).
-        let Some(thread) = tx.thread(thread_id, NOBODY)? else { return Ok(None) };
-        let channel = match self.channels.entry(thread.channel_id) {
+        let thread = match self.threads.entry(thread_id) {
             Entry::Occupied(e) => e.into_mut(),
-            Entry::Vacant(e) => match tx.channel(thread.channel_id, NOBODY)? {
-                Some(ch) => e.insert(ch),
+            Entry::Vacant(e) => match tx.thread(thread_id, NOBODY)? {
+                Some(t) => e.insert(t),
                 None => return Ok(None),
             },
         };
-        let ask = notify::Post::of(&thread, comment.as_ref());
+        let (channel, rotation) = match self.channels.entry(thread.channel_id) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => match tx.channel(thread.channel_id, NOBODY)? {
+                Some(ch) => {
+                    let rotation = tx.rotation(ch.id)?;
+                    e.insert((ch, rotation))
+                }
+                None => return Ok(None),
+            },
+        };
+        let ask = notify::Post::of(thread, comment.as_ref());
         let mut asked = notify::asked(tx, channel, &thread.participants, &ask)?;
         asked.sort_by_key(|(u, _)| *u);
         if after.is_none() {
             // With the first slice: coverage looks at everyone the post concerns at once, and a
             // comment may make the thread unread in every inbox that holds it.
-            notify::cover(tx, &thread, comment.as_ref(), channel, &asked, now)?;
+            // Who is available, and who is on duty, as of the post's time.
+            let posted = comment.as_ref().map_or(thread.posted_ts, |c| c.posted_ts);
+            notify::cover(tx, thread, comment.as_ref(), channel, rotation.as_ref(), &asked, posted)?;
             if let Some(c) = &comment {
-                tx.flag_unread(thread.id, c.creator)?;
+                self.unread.insert(thread.id, c.creator);
             }
         }
         // A slice is the next people asked, by id; those of them who may hear of it are
@@ -161,25 +187,18 @@ impl Job {
         let take = rest.len().min(*budget);
         *budget -= take;
         let slice = notify::able(tx, channel, rest[..take].to_vec())?;
-        notify::deliver(tx, &mut self.out, &thread, comment.as_ref(), &slice, false, now)?;
+        notify::deliver(tx, &mut self.out, thread, comment.as_ref(), &slice, false)?;
         // A job starts a post with budget left (`run`), so a slice holds someone.
         Ok((take < rest.len()).then(|| rest[take - 1].0))
     }
 
     /// A direct message: its conversation's other members (a conversation is small enough
     /// to be done in one job).
-    fn message(
-        &mut self,
-        tx: &mut dyn Tx,
-        id: ConversationId,
-        message: MessageId,
-        budget: &mut usize,
-        now: i64,
-    ) -> Result<()> {
+    fn message(&mut self, tx: &mut dyn Tx, id: ConversationId, message: MessageId, budget: &mut usize) -> Result<()> {
         let Some(m) = tx.message(message)? else { return Ok(()) };
         let Some(c) = tx.conversation(id, m.creator)? else { return Ok(()) };
         *budget = budget.saturating_sub(c.user_ids.len());
         notify::conversation_mentions(tx, &m, &c.user_ids)?;
-        notify::message(tx, &mut self.out, &c, &m, now)
+        notify::message(tx, &mut self.out, &c, &m)
     }
 }

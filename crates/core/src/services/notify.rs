@@ -145,6 +145,8 @@ struct PushTo {
     thread: Option<ThreadId>,
     conversation: Option<ConversationId>,
     obj_index: i64,
+    /// When the post or change happened.
+    at: i64,
 }
 
 impl Deliveries {
@@ -193,6 +195,7 @@ impl Deliveries {
                     thread: p.thread,
                     conversation: p.conversation,
                     obj_index: p.obj_index,
+                    at: p.at,
                 })
             })
             .collect();
@@ -236,17 +239,19 @@ pub fn deliver(
     comment: Option<&Comment>,
     notified: &[(UserId, NotifyReason)],
     urgent: bool,
-    now: i64,
 ) -> Result<()> {
     if notified.is_empty() {
         return Ok(());
     }
+    // Everything here is as of the post's time, however late the fan-out runs: the mutes it
+    // finds, the times inboxes and notifications carry, when pushes are due.
+    let posted = comment.map_or(thread.posted_ts, |c| c.posted_ts);
     let (author, obj_index, mentioned) = match comment {
         Some(c) => (c.creator, c.obj_index, &c.direct_mentions),
         None => (thread.creator, -1, &thread.direct_mentions),
     };
     let users: Vec<UserId> = notified.iter().map(|(u, _)| *u).collect();
-    let muted: std::collections::HashSet<UserId> = tx.muted_users(thread.id, &users, now)?.into_iter().collect();
+    let muted: std::collections::HashSet<UserId> = tx.muted_users(thread.id, &users, posted)?.into_iter().collect();
     let mentioned: std::collections::HashSet<UserId> = mentioned.iter().copied().collect();
     let levels = levels(tx, thread, &users, urgent)?;
     let level_of = |u: UserId| levels.get(&u).copied().unwrap_or_default();
@@ -259,16 +264,17 @@ pub fn deliver(
             read: false,
         })
         .collect();
-    out.touch(thread, &touches, now)?;
+    out.touch(thread, &touches, posted)?;
     // An urgent post's pushes are the emergency lane's.
     let push = (!urgent).then_some(PushTo {
         workspace: thread.workspace_id,
         thread: Some(thread.id),
         conversation: None,
         obj_index,
+        at: posted,
     });
     for (u, reason) in heard(notified, &levels) {
-        out.note(u, about_post(thread, comment, reason, author, now), push);
+        out.note(u, about_post(thread, comment, reason, author, posted), push);
     }
     Ok(())
 }
@@ -306,13 +312,14 @@ pub fn cover(
     thread: &Thread,
     comment: Option<&Comment>,
     channel: &Channel,
+    rotation: Option<&crate::rotation::Rotation>,
     asked: &[(UserId, NotifyReason)],
     now: i64,
 ) -> Result<()> {
     if asked.is_empty() {
         return Ok(());
     }
-    let Some(rotation) = tx.rotation(thread.channel_id)? else { return Ok(()) };
+    let Some(rotation) = rotation else { return Ok(()) };
     let notified = &able(tx, channel, asked.to_vec())?;
     let (author, obj_index) = match comment {
         Some(c) => (c.creator, c.obj_index),
@@ -350,9 +357,10 @@ pub fn cover(
         return Ok(());
     };
     let mut out = Deliveries::default();
-    out.touch(thread, &[Touch { user: on_duty, bring_back: true, mention: None, read: false }], now)?;
+    let posted = comment.map_or(thread.posted_ts, |c| c.posted_ts);
+    out.touch(thread, &[Touch { user: on_duty, bring_back: true, mention: None, read: false }], posted)?;
     out.write(tx, now)?;
-    let id = tx.insert_notification(on_duty, &about_post(thread, comment, NotifyReason::Covering, author, now))?;
+    let id = tx.insert_notification(on_duty, &about_post(thread, comment, NotifyReason::Covering, author, posted))?;
     let item = PushItem::Covering {
         notification_id: id,
         thread_id: thread.id,
@@ -401,24 +409,30 @@ pub fn membership(
     }
     let n = Notification { channel_id: channel, ..Notification::new(ws, reason, false, by, now) };
     let mut out = Deliveries::default();
-    out.note(user, n, Some(PushTo { workspace: ws, thread: None, conversation: None, obj_index: -1 }));
+    out.note(user, n, Some(PushTo { workspace: ws, thread: None, conversation: None, obj_index: -1, at: now }));
     out.write(tx, now)
 }
 
 /// A direct message notifies the conversation's other members (but those who muted it):
 /// recorded at once, pushed when each is available, like a thread's notifications.
-pub fn message(tx: &mut dyn Tx, out: &mut Deliveries, c: &Conversation, m: &Message, now: i64) -> Result<()> {
+pub fn message(tx: &mut dyn Tx, out: &mut Deliveries, c: &Conversation, m: &Message) -> Result<()> {
     // Only active members: a deactivated one stays in the conversation but hears nothing.
     let others: Vec<UserId> = c.user_ids.iter().copied().filter(|u| *u != m.creator).collect();
     let others = tx.active_members(c.workspace_id, &others)?;
-    let muted = tx.conversation_muted_users(c.id, &others, now)?;
+    let muted = tx.conversation_muted_users(c.id, &others, m.posted_ts)?;
     let to: Vec<UserId> = others.into_iter().filter(|u| !muted.contains(u)).collect();
     let note = Notification {
         conversation_id: Some(c.id),
         message_id: Some(m.id),
-        ..Notification::new(c.workspace_id, NotifyReason::Message, false, m.creator, now)
+        ..Notification::new(c.workspace_id, NotifyReason::Message, false, m.creator, m.posted_ts)
     };
-    let push = PushTo { workspace: c.workspace_id, thread: None, conversation: Some(c.id), obj_index: m.obj_index };
+    let push = PushTo {
+        workspace: c.workspace_id,
+        thread: None,
+        conversation: Some(c.id),
+        obj_index: m.obj_index,
+        at: m.posted_ts,
+    };
     for u in to {
         out.note(u, note.clone(), Some(push));
     }
