@@ -175,13 +175,7 @@ async fn threads_of(http: &reqwest::Client, base: &str, token: &str, channel: i6
 
 async fn kill_and_restart_under_load(b: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let scratch = match b {
-        Backend::Sqlite => None,
-        Backend::Postgres => {
-            let base = postgres_url().unwrap();
-            Some(Scratch(weft_store::pg::create_scratch_database(&base).unwrap(), base))
-        }
-    };
+    let scratch = Scratch::for_backend(b);
     let url = scratch.as_ref().map(|s| s.0.as_str());
     let seed = std::env::var("WEFT_CRASH_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1
@@ -315,13 +309,7 @@ async fn told(http: &reqwest::Client, base: &str, token: &str, ws: i64) -> (usiz
 /// post once, and once more after another restart.
 async fn fan_out_after_kill_9(b: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let scratch = match b {
-        Backend::Sqlite => None,
-        Backend::Postgres => {
-            let base = postgres_url().unwrap();
-            Some(Scratch(weft_store::pg::create_scratch_database(&base).unwrap(), base))
-        }
-    };
+    let scratch = Scratch::for_backend(b);
     let url = scratch.as_ref().map(|s| s.0.as_str());
     for (email, name) in [(EMAIL, "Ana"), ("bo@example.test", "Bo")] {
         let create = ["admin", "create-user", "--email", email, "--name", name, "--password", PASSWORD];
@@ -392,6 +380,19 @@ async fn a_post_killed_before_its_fan_out_reaches_everyone_once_postgres() {
 
 /// A scratch PostgreSQL database (its URL, and the server's), dropped at the end.
 struct Scratch(String, String);
+
+impl Scratch {
+    /// A scratch database on PostgreSQL; none on SQLite (the data directory holds it).
+    fn for_backend(b: Backend) -> Option<Scratch> {
+        match b {
+            Backend::Sqlite => None,
+            Backend::Postgres => {
+                let base = postgres_url().unwrap();
+                Some(Scratch(weft_store::pg::create_scratch_database(&base).unwrap(), base))
+            }
+        }
+    }
+}
 
 impl Drop for Scratch {
     fn drop(&mut self) {
