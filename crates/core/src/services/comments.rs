@@ -1,7 +1,7 @@
 //! Comments: the replies inside a thread. Each takes the next `obj_index` of its thread.
 
 use super::threads::{self, PostInput};
-use super::{access, emit, emit_post, notify};
+use super::{access, emit, notify, post_event};
 use crate::error::{Error, NotFound, Result};
 use crate::event::{Audience, Fanout};
 use crate::ids::*;
@@ -103,8 +103,9 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewCommentInput, now: i64) -> R
     }
     // Who else it concerns is the fan-out's, after commit; an urgent post reaches them now.
     let fanout = (!input.urgent).then_some(Fanout::Comment { thread_id: thread.id, comment_id: comment.id });
-    emit_post(tx, comment.workspace_id, "comment_added", Audience::channel(comment.channel_id), &comment, fanout, now)?;
-    notify::touch_author(tx, &thread, actor.id, input.mark_thread_position, now)?;
+    let event =
+        post_event(comment.workspace_id, "comment_added", Audience::channel(comment.channel_id), &comment, fanout)?;
+    notify::post_with_author(tx, event, &thread, actor.id, input.mark_thread_position, now)?;
     if input.urgent {
         super::emergencies::deliver_urgent(tx, &thread, Some(&comment), now)?;
     }

@@ -1,7 +1,7 @@
 //! Direct conversations between two or more people, and their messages.
 
 use super::threads::{self, PostInput};
-use super::{access, dedup, emit, emit_member_change, emit_post};
+use super::{access, dedup, emit, emit_member_change, post_event};
 use crate::error::{Error, NotFound, Result};
 use crate::event::{Audience, Fanout};
 use crate::ids::*;
@@ -185,7 +185,7 @@ pub fn add_message(tx: &mut dyn Tx, actor: &User, id: ConversationId, post: Post
     tx.put_conversation_state(id, actor.id, state)?;
     // The other members' notifications and mentions are the fan-out's, after commit.
     let fanout = Some(Fanout::Message { conversation_id: id, message_id: m.id });
-    emit_post(tx, c.workspace_id, "message_added", Audience::conversation(id), &m, fanout, now)?;
+    tx.append_event(&post_event(c.workspace_id, "message_added", Audience::conversation(id), &m, fanout)?, now)?;
     Ok(m)
 }
 

@@ -11,18 +11,23 @@ use crate::schedule::{self, Delivery};
 use crate::store::{Push, Tx};
 use std::collections::BTreeMap;
 
+/// What a push is about, and when that happened: its push is planned from then (a fan-out
+/// that ran late leaves pushes already due, which the scheduler sends on its next tick).
+#[derive(Debug, Clone, Copy)]
+pub struct PushOf {
+    pub workspace: WorkspaceId,
+    pub thread: Option<ThreadId>,
+    pub conversation: Option<ConversationId>,
+    pub obj_index: i64,
+    pub at: i64,
+}
+
 /// A new notification whose push is to be planned.
 #[derive(Debug, Clone, Copy)]
 pub struct Planned {
     pub user: UserId,
     pub notification_id: i64,
-    pub workspace: WorkspaceId,
-    pub thread: Option<ThreadId>,
-    pub conversation: Option<ConversationId>,
-    pub obj_index: i64,
-    /// When what it is about happened: its push is planned from then (a fan-out that ran
-    /// late leaves pushes already due, which the scheduler sends on its next tick).
-    pub at: i64,
+    pub of: PushOf,
 }
 
 /// Holds a push for each new notification until its person's moment, or pushes it now
@@ -39,25 +44,25 @@ pub fn plan(tx: &mut dyn Tx, planned: &[Planned], now: i64) -> Result<()> {
     let people: std::collections::HashMap<UserId, _> =
         tx.users_with_schedules(&ids)?.into_iter().map(|(u, stored)| (u.id, (u, stored))).collect();
     let (mut now_pushes, mut held) = (Vec::new(), Vec::new());
-    for p in planned {
-        let Some((u, stored)) = people.get(&p.user) else { continue };
-        let s = schedules::effective_from(stored.clone(), u, p.at);
-        let due_ts = schedule::push_due(&s, u.away_mode.as_ref(), p.at);
+    for &Planned { user, notification_id, of } in planned {
+        let Some((u, stored)) = people.get(&user) else { continue };
+        let s = schedules::effective_from(stored.clone(), u, of.at);
+        let due_ts = schedule::push_due(&s, u.away_mode.as_ref(), of.at);
         let push = Push {
             id: 0,
-            user: p.user,
-            workspace: p.workspace,
-            notification_id: p.notification_id,
-            thread: p.thread,
-            conversation: p.conversation,
-            obj_index: p.obj_index,
-            created_ts: p.at,
+            user,
+            workspace: of.workspace,
+            notification_id,
+            thread: of.thread,
+            conversation: of.conversation,
+            obj_index: of.obj_index,
+            created_ts: of.at,
             due_ts,
         };
-        if due_ts == Some(p.at) && s.delivery == Delivery::Each {
+        if due_ts == Some(of.at) && s.delivery == Delivery::Each {
             // Available and pushed one by one: no need to hold it.
             let payload = payload::Push::one(PushDelivery::Each, item(&push));
-            now_pushes.push(super::event(p.workspace, payload::Push::KIND, Audience::user(p.user), &payload)?);
+            now_pushes.push(super::event(of.workspace, payload::Push::KIND, Audience::user(user), &payload)?);
             continue;
         }
         held.push(push);

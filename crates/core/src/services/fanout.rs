@@ -48,8 +48,7 @@ pub struct Progress {
 /// `people` (at least one; `people_per_job` in a server) does.
 pub fn run(tx: &mut dyn Tx, people: usize, now: i64) -> Result<Progress> {
     let start = tx.fanout_cursor()?;
-    let from = if start.after_user.is_some() { start.seq } else { start.seq + 1 };
-    let pending = tx.fanouts_from(from, EVENTS_PER_JOB)?;
+    let pending = tx.fanouts_from(start.first_pending(), EVENTS_PER_JOB)?;
     let mut cursor = start;
     let mut budget = people.max(1);
     let mut stopped = false;
@@ -82,8 +81,7 @@ pub fn run(tx: &mut dyn Tx, people: usize, now: i64) -> Result<Progress> {
 /// Whether post events wait for the fan-out: the sequence number every post event up to
 /// which is done (the head of the log when none waits).
 pub fn done_through(tx: &mut dyn Tx) -> Result<i64> {
-    let cursor = tx.fanout_cursor()?;
-    let from = if cursor.after_user.is_some() { cursor.seq } else { cursor.seq + 1 };
+    let from = tx.fanout_cursor()?.first_pending();
     match tx.fanouts_from(from, 1)?.first() {
         Some(p) => Ok(p.seq - 1),
         None => tx.event_head(),
@@ -171,9 +169,9 @@ impl Job {
         let mut asked = notify::asked(tx, channel, &thread.participants, &ask)?;
         asked.sort_by_key(|(u, _)| *u);
         if after.is_none() {
-            // With the first slice: coverage looks at everyone the post concerns at once, and a
-            // comment may make the thread unread in every inbox that holds it.
-            // Who is available, and who is on duty, as of the post's time.
+            // With the first slice: coverage looks at everyone the post concerns at once (who
+            // is available and who is on duty as of the post's time), and a comment may make
+            // the thread unread in every inbox that holds it.
             let posted = comment.as_ref().map_or(thread.posted_ts, |c| c.posted_ts);
             notify::cover(tx, thread, comment.as_ref(), channel, rotation.as_ref(), &asked, posted)?;
             if let Some(c) = &comment {

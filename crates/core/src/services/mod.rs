@@ -45,19 +45,16 @@ pub(crate) fn emit<T: Serialize>(
     tx.append_event(&event(workspace_id, kind, audience, object)?, now)
 }
 
-/// Appends a post's event. `fanout` describes who it concerns, for the fan-out to derive
+/// A post's event, to append. `fanout` describes who it concerns, for the fan-out to derive
 /// after commit (`services::fanout`); `None` for a post delivered in its own transaction.
-pub(crate) fn emit_post<T: Serialize>(
-    tx: &mut dyn Tx,
+pub(crate) fn post_event<T: Serialize>(
     workspace_id: WorkspaceId,
     kind: &'static str,
     audience: Audience,
     object: &T,
     fanout: Option<crate::event::Fanout>,
-    now: i64,
-) -> Result<i64> {
-    let e = NewEvent { fanout, ..event(workspace_id, kind, audience, object)? };
-    tx.append_event(&e, now)
+) -> Result<NewEvent> {
+    Ok(NewEvent { fanout, ..event(workspace_id, kind, audience, object)? })
 }
 
 /// An event whose payload is `object` as it appears on the wire, to append with others.

@@ -2,7 +2,8 @@
 //! thread), a notification is recorded with the reason, and they hear of it on their stream.
 //! Delivery *rules* (quiet hours, pushes) build on these records.
 
-use super::{dedup, delivery, emit};
+use super::delivery::{self, PushOf};
+use super::{dedup, emit};
 use crate::error::Result;
 use crate::event::{Audience, NewEvent};
 use crate::ids::*;
@@ -120,10 +121,18 @@ pub fn able(
     Ok(visible)
 }
 
-/// The thread is (back) in its author's inbox — `read` when their read position moved to
-/// their post: part of the post itself.
-pub fn touch_author(tx: &mut dyn Tx, thread: &Thread, author: UserId, read: bool, now: i64) -> Result<()> {
-    let mut out = Deliveries::default();
+/// A thread or comment's own event, then the thread (back) in its author's inbox — `read`
+/// when their read position moved to their post: the part of a post in its own
+/// transaction, its events appended together.
+pub fn post_with_author(
+    tx: &mut dyn Tx,
+    event: NewEvent,
+    thread: &Thread,
+    author: UserId,
+    read: bool,
+    now: i64,
+) -> Result<()> {
+    let mut out = Deliveries { events: vec![event], ..Deliveries::default() };
     out.touch(thread, &[Touch { user: author, bring_back: true, mention: None, read }], now)?;
     out.write(tx, now)
 }
@@ -135,18 +144,7 @@ pub fn touch_author(tx: &mut dyn Tx, thread: &Thread, author: UserId, read: bool
 pub struct Deliveries {
     touches: Vec<InboxTouch>,
     events: Vec<NewEvent>,
-    notes: Vec<(UserId, Notification, Option<PushTo>)>,
-}
-
-/// Where a notification's push goes, planned once the notification has its id.
-#[derive(Clone, Copy)]
-struct PushTo {
-    workspace: WorkspaceId,
-    thread: Option<ThreadId>,
-    conversation: Option<ConversationId>,
-    obj_index: i64,
-    /// When the post or change happened.
-    at: i64,
+    notes: Vec<(UserId, Notification, Option<PushOf>)>,
 }
 
 impl Deliveries {
@@ -172,7 +170,7 @@ impl Deliveries {
     }
 
     /// A notification for `user`, pushed as `push` says (never, for the emergency lane's).
-    fn note(&mut self, user: UserId, n: Notification, push: Option<PushTo>) {
+    fn note(&mut self, user: UserId, n: Notification, push: Option<PushOf>) {
         self.notes.push((user, n, push));
     }
 
@@ -180,23 +178,15 @@ impl Deliveries {
     pub fn write(self, tx: &mut dyn Tx, now: i64) -> Result<()> {
         tx.touch_inboxes(&merged(self.touches))?;
         tx.append_events(&self.events, now)?;
-        let (notes, pushes): (Vec<(UserId, Notification)>, Vec<Option<PushTo>>) =
+        let (notes, pushes): (Vec<(UserId, Notification)>, Vec<Option<PushOf>>) =
             self.notes.into_iter().map(|(u, n, p)| ((u, n), p)).unzip();
         let ids = tx.insert_notifications(&notes)?;
         let planned: Vec<delivery::Planned> = notes
             .iter()
             .zip(ids)
             .zip(pushes)
-            .filter_map(|(((user, _), notification_id), push)| {
-                push.map(|p| delivery::Planned {
-                    user: *user,
-                    notification_id,
-                    workspace: p.workspace,
-                    thread: p.thread,
-                    conversation: p.conversation,
-                    obj_index: p.obj_index,
-                    at: p.at,
-                })
+            .filter_map(|(((user, _), notification_id), of)| {
+                of.map(|of| delivery::Planned { user: *user, notification_id, of })
             })
             .collect();
         delivery::plan(tx, &planned, now)
@@ -266,7 +256,7 @@ pub fn deliver(
         .collect();
     out.touch(thread, &touches, posted)?;
     // An urgent post's pushes are the emergency lane's.
-    let push = (!urgent).then_some(PushTo {
+    let push = (!urgent).then_some(PushOf {
         workspace: thread.workspace_id,
         thread: Some(thread.id),
         conversation: None,
@@ -306,7 +296,8 @@ fn heard(
 /// the next available member in rotation order — is notified and pushed at once, "covering
 /// for" them. The people covered still get their own notification, quietly, later.
 /// `asked` is everyone the post asks to notify (`asked`: not only a slice of them, and
-/// not yet checked against who can see it: only a channel with a rotation needs that).
+/// not yet checked against who can see it: only a channel with a rotation needs that);
+/// `now` is the post's time (the fan-out may run later).
 pub fn cover(
     tx: &mut dyn Tx,
     thread: &Thread,
@@ -357,10 +348,9 @@ pub fn cover(
         return Ok(());
     };
     let mut out = Deliveries::default();
-    let posted = comment.map_or(thread.posted_ts, |c| c.posted_ts);
-    out.touch(thread, &[Touch { user: on_duty, bring_back: true, mention: None, read: false }], posted)?;
+    out.touch(thread, &[Touch { user: on_duty, bring_back: true, mention: None, read: false }], now)?;
     out.write(tx, now)?;
-    let id = tx.insert_notification(on_duty, &about_post(thread, comment, NotifyReason::Covering, author, posted))?;
+    let id = tx.insert_notification(on_duty, &about_post(thread, comment, NotifyReason::Covering, author, now))?;
     let item = PushItem::Covering {
         notification_id: id,
         thread_id: thread.id,
@@ -409,7 +399,7 @@ pub fn membership(
     }
     let n = Notification { channel_id: channel, ..Notification::new(ws, reason, false, by, now) };
     let mut out = Deliveries::default();
-    out.note(user, n, Some(PushTo { workspace: ws, thread: None, conversation: None, obj_index: -1, at: now }));
+    out.note(user, n, Some(PushOf { workspace: ws, thread: None, conversation: None, obj_index: -1, at: now }));
     out.write(tx, now)
 }
 
@@ -426,7 +416,7 @@ pub fn message(tx: &mut dyn Tx, out: &mut Deliveries, c: &Conversation, m: &Mess
         message_id: Some(m.id),
         ..Notification::new(c.workspace_id, NotifyReason::Message, false, m.creator, m.posted_ts)
     };
-    let push = PushTo {
+    let push = PushOf {
         workspace: c.workspace_id,
         thread: None,
         conversation: Some(c.id),

@@ -1,6 +1,6 @@
 //! Threads: titled posts in a channel, the unit of asynchronous discussion.
 
-use super::{access, dedup, emit, emit_member_change, emit_post, notify};
+use super::{access, dedup, emit, emit_member_change, notify, post_event};
 use crate::error::{Error, NotFound, Result};
 use crate::event::{Audience, Fanout};
 use crate::ids::*;
@@ -192,8 +192,8 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewThreadInput, now: i64) -> Re
     let thread = tx.thread(id, actor.id)?.ok_or(Error::Internal("thread vanished".into()))?;
     // Who else it concerns is the fan-out's, after commit; an urgent post reaches them now.
     let fanout = (!input.urgent).then_some(Fanout::Thread { thread_id: thread.id });
-    emit_post(tx, thread.workspace_id, "thread_added", Audience::channel(ch.id), &Shared(&thread), fanout, now)?;
-    notify::touch_author(tx, &thread, actor.id, true, now)?;
+    let event = post_event(thread.workspace_id, "thread_added", Audience::channel(ch.id), &Shared(&thread), fanout)?;
+    notify::post_with_author(tx, event, &thread, actor.id, true, now)?;
     if input.urgent {
         super::emergencies::deliver_urgent(tx, &thread, None, now)?;
     }

@@ -12,11 +12,18 @@ pub struct FanoutCursor {
     pub after_user: Option<UserId>,
 }
 
+impl FanoutCursor {
+    /// The first sequence number that may still wait: the cursor's own event while it is
+    /// done only in part, else the next.
+    pub fn first_pending(&self) -> i64 {
+        if self.after_user.is_some() { self.seq } else { self.seq + 1 }
+    }
+}
+
 /// A post event the fan-out has still to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PendingFanout {
     pub seq: i64,
-    pub workspace_id: WorkspaceId,
     pub fanout: Fanout,
 }
 

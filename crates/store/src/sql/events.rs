@@ -205,13 +205,11 @@ impl Events for SqlTx<'_> {
 
     fn fanouts_from(&mut self, from: i64, limit: i64) -> Result<Vec<PendingFanout>> {
         let rows = self.conn.query(
-            "SELECT seq, workspace_id, fanout FROM events WHERE fanout IS NOT NULL AND seq >= ? \
+            "SELECT seq, fanout FROM events WHERE fanout IS NOT NULL AND seq >= ? \
              ORDER BY seq LIMIT ?",
             args![from, limit],
         )?;
-        rows.iter()
-            .map(|r| Ok(PendingFanout { seq: r.i64(0)?, workspace_id: WorkspaceId(r.i64(1)?), fanout: r.json(2)? }))
-            .collect()
+        rows.iter().map(|r| Ok(PendingFanout { seq: r.i64(0)?, fanout: r.json(1)? })).collect()
     }
 
     fn events_of_kind_after(&mut self, kind: &str, after: i64, limit: i64) -> Result<Vec<Event>> {
