@@ -14,18 +14,22 @@
 //! - A lost connection is reopened on the next job; meanwhile calls fail with
 //!   `Unavailable` (HTTP 503) instead of hanging or crashing.
 
+use crate::pg_tls::SslMode;
 use crate::sql::{Conn, Dialect, FtsIndexing, Row, Value};
 use crate::writer::{WriteConn, WriteRequest, run_job, writer_loop};
 use bytes::BytesMut;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
-use postgres::{Client, NoTls, Statement};
 use std::collections::HashMap;
 use std::error::Error as StdError;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, mpsc as std_mpsc};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot, watch};
+use tokio_postgres::{Client, NoTls, Statement};
 use weft_core::store::{AnyBox, BoxFuture, Job, Store};
 use weft_core::{Error, Result};
 
@@ -91,28 +95,60 @@ impl ToSql for Value {
     to_sql_checked!();
 }
 
-/// A connection to the database `url` names, over TLS as its `sslmode` asks (`pg_tls`).
-pub fn open(url: &str, configure: impl FnOnce(&mut postgres::Config)) -> Result<Client> {
+/// The driver's settings for `url`, and the TLS its `sslmode` asks for (`pg_tls`).
+fn config_of(url: &str) -> Result<(SslMode, tokio_postgres::Config)> {
     let (mode, driver_url) = crate::pg_tls::ssl_mode(url)?;
-    let mut config: postgres::Config =
-        driver_url.parse().map_err(|e| Error::Internal(format!("invalid database URL: {e}")))?;
+    let config = driver_url.parse().map_err(|e| Error::Internal(format!("invalid database URL: {e}")))?;
+    Ok((mode, config))
+}
+
+fn unreachable(e: postgres::Error, mode: SslMode) -> Error {
+    // The driver's message alone can be just "error performing TLS handshake": the
+    // reason (a certificate not valid for the host …) is in its sources.
+    let mut why = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        why.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    tracing::warn!(error = %why, sslmode = ?mode, "cannot connect to PostgreSQL");
+    Error::Unavailable(format!("the database is unreachable (sslmode {mode:?}): {why}"))
+}
+
+/// A blocking connection to the database `url` names, over TLS as its `sslmode` asks.
+pub fn open(url: &str, configure: impl FnOnce(&mut tokio_postgres::Config)) -> Result<postgres::Client> {
+    let (mode, mut config) = config_of(url)?;
     configure(&mut config);
+    let config = postgres::Config::from(config);
     let connected = match crate::pg_tls::connector(mode)? {
         Some(tls) => config.connect(tls),
         None => config.connect(NoTls),
     };
-    connected.map_err(|e| {
-        // The driver's message alone can be just "error performing TLS handshake": the
-        // reason (a certificate not valid for the host …) is in its sources.
-        let mut why = e.to_string();
-        let mut source = e.source();
-        while let Some(s) = source {
-            why.push_str(&format!(": {s}"));
-            source = s.source();
+    connected.map_err(|e| unreachable(e, mode))
+}
+
+/// The same, for the connections of the writer and readers (`PgConn`): its driver runs as
+/// a task of the calling thread's runtime.
+async fn open_async(url: &str, configure: impl FnOnce(&mut tokio_postgres::Config)) -> Result<Client> {
+    let (mode, mut config) = config_of(url)?;
+    configure(&mut config);
+    let drive = |e| async move {
+        if let Err(e) = e {
+            tracing::debug!(error = %e, "PostgreSQL connection ended");
         }
-        tracing::warn!(error = %why, sslmode = ?mode, "cannot connect to PostgreSQL");
-        Error::Unavailable(format!("the database is unreachable (sslmode {mode:?}): {why}"))
-    })
+    };
+    match crate::pg_tls::connector(mode)? {
+        Some(tls) => {
+            let (client, connection) = config.connect(tls).await.map_err(|e| unreachable(e, mode))?;
+            tokio::spawn(async move { drive(connection.await).await });
+            Ok(client)
+        }
+        None => {
+            let (client, connection) = config.connect(NoTls).await.map_err(|e| unreachable(e, mode))?;
+            tokio::spawn(async move { drive(connection.await).await });
+            Ok(client)
+        }
+    }
 }
 
 fn pg_error(e: postgres::Error) -> Error {
@@ -143,13 +179,24 @@ pub fn numbered(sql: &str) -> String {
     out
 }
 
+/// A statement sent and not answered yet (`Conn::send`).
+type InFlight = Pin<Box<dyn Future<Output = std::result::Result<u64, postgres::Error>> + Send>>;
+
+/// A connection and the single-threaded runtime that drives it, only while its thread
+/// waits for an answer: everything sent meanwhile goes out together.
+struct Link {
+    client: Arc<Client>,
+    runtime: tokio::runtime::Runtime,
+}
+
 /// A connection with its prepared statements; reconnects when found closed.
 pub struct PgConn {
     statements: Arc<AtomicU64>,
     url: String,
     timeout: Duration,
-    client: Option<Client>,
+    link: Option<Link>,
     prepared: HashMap<String, Statement>,
+    in_flight: Vec<InFlight>,
 }
 
 impl PgConn {
@@ -158,11 +205,22 @@ impl PgConn {
     }
 
     fn counted(url: &str, timeout: Duration, counter: Arc<AtomicU64>) -> Self {
-        PgConn { statements: counter, url: url.to_string(), timeout, client: None, prepared: HashMap::new() }
+        PgConn {
+            statements: counter,
+            url: url.to_string(),
+            timeout,
+            link: None,
+            prepared: HashMap::new(),
+            in_flight: Vec::new(),
+        }
     }
 
-    fn connect(url: &str, timeout: Duration) -> Result<Client> {
-        open(url, |config| {
+    fn connect(url: &str, timeout: Duration) -> Result<Link> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Error::Internal(format!("cannot start a database runtime: {e}")))?;
+        let client = runtime.block_on(open_async(url, |config| {
             config.connect_timeout(timeout);
             config.application_name("weft");
             // Weft reads by primary keys and narrow indexes, from a working set that is
@@ -170,38 +228,64 @@ impl PgConn {
             // spinning disk), PostgreSQL scans whole tables instead (threads/get_unread at 1M
             // comments: 27-46 ms with a scan of `threads`, 13-25 ms with index lookups).
             config.options("-c client_min_messages=warning -c random_page_cost=1.1");
-        })
+        }))?;
+        Ok(Link { client: Arc::new(client), runtime })
     }
 
-    fn ensure(&mut self) -> Result<&mut Client> {
-        if self.client.as_ref().is_none_or(|c| c.is_closed()) {
-            self.prepared.clear();
-            self.client = None;
-            self.client = Some(Self::connect(&self.url, self.timeout)?);
+    fn ensure(&mut self) -> Result<&Link> {
+        if self.link.as_ref().is_none_or(|l| l.client.is_closed()) {
+            self.forget();
+            self.link = Some(Self::connect(&self.url, self.timeout)?);
         }
-        Ok(self.client.as_mut().expect("connected"))
+        Ok(self.link.as_ref().expect("connected"))
+    }
+
+    fn forget(&mut self) {
+        self.link = None;
+        self.prepared.clear();
+        self.in_flight.clear();
+    }
+
+    /// Runs the request `make` builds and waits for its answer — after the answers of the
+    /// statements in flight, sent before it. If one of those failed, the request is not
+    /// sent and their first error is the answer.
+    fn call<T, F>(&mut self, make: impl FnOnce(Arc<Client>) -> F) -> Result<T>
+    where
+        F: Future<Output = std::result::Result<T, postgres::Error>>,
+    {
+        let in_flight = std::mem::take(&mut self.in_flight);
+        let link = self.ensure()?;
+        let client = link.client.clone();
+        let r = link.runtime.block_on(async move {
+            let mut earlier = Ok(0);
+            for statement in in_flight {
+                let answer = statement.await;
+                earlier = earlier.and(answer);
+            }
+            earlier?;
+            make(client).await
+        });
+        self.forget_if_broken(r.map_err(pg_error))
     }
 
     pub fn batch(&mut self, sql: &str) -> Result<()> {
-        let r = self.ensure()?.batch_execute(sql).map_err(pg_error);
-        self.forget_if_broken(r)
+        self.call(|c| async move { c.batch_execute(sql).await })
     }
 
     /// Starts a transaction. A pooled connection may have died while idle (the server
     /// restarted): that shows on its first statement, before any job ran, so it is safe to
     /// reconnect and try once more.
     fn begin_fresh(&mut self, sql: &str) -> Result<()> {
-        let had_client = self.client.is_some();
+        let had_link = self.link.is_some();
         match self.batch(sql) {
-            Err(Error::Unavailable(_)) if had_client => self.batch(sql),
+            Err(Error::Unavailable(_)) if had_link => self.batch(sql),
             other => other,
         }
     }
 
     fn forget_if_broken<T>(&mut self, r: Result<T>) -> Result<T> {
         if let Err(Error::Unavailable(_)) = &r {
-            self.client = None;
-            self.prepared.clear();
+            self.forget();
         }
         r
     }
@@ -210,7 +294,8 @@ impl PgConn {
         if let Some(st) = self.prepared.get(sql) {
             return Ok(st.clone());
         }
-        let st = self.ensure()?.prepare(&numbered(sql)).map_err(pg_error)?;
+        let text = numbered(sql);
+        let st = self.call(|c| async move { c.prepare(&text).await })?;
         self.prepared.insert(sql.to_string(), st.clone());
         Ok(st)
     }
@@ -220,6 +305,21 @@ fn params_of(params: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
     params.iter().map(|v| v as &(dyn ToSql + Sync)).collect()
 }
 
+/// The first row's first column of `SELECT seq …`, as a sequence number (0 for no row).
+fn head_of(messages: Vec<postgres::SimpleQueryMessage>) -> Result<i64> {
+    for m in messages {
+        if let postgres::SimpleQueryMessage::Row(row) = m {
+            let text = row.get(0).unwrap_or("0");
+            return text.parse().map_err(|_| Error::Internal(format!("bad event sequence number {text:?}")));
+        }
+    }
+    Ok(0)
+}
+
+/// Not prepared: planned with the table's current size, it reads the end of the primary
+/// key (a plan kept from when the log was small scans every row).
+const EVENT_HEAD: &str = "SELECT seq FROM events ORDER BY seq DESC LIMIT 1";
+
 impl Conn for PgConn {
     fn dialect(&self) -> Dialect {
         Dialect::Postgres
@@ -228,30 +328,41 @@ impl Conn for PgConn {
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
         self.statements.fetch_add(1, Ordering::Relaxed);
         let st = self.statement(sql)?;
-        let r = self.ensure()?.execute(&st, &params_of(params)).map_err(pg_error);
-        self.forget_if_broken(r)
+        self.call(|c| async move { c.execute(&st, &params_of(params)).await })
+    }
+
+    fn send(&mut self, sql: &str, params: &[Value]) -> Result<()> {
+        self.statements.fetch_add(1, Ordering::Relaxed);
+        let st = self.statement(sql)?;
+        let client = self.ensure()?.client.clone();
+        let params = params.to_vec();
+        let mut statement: InFlight = Box::pin(async move { client.execute(&st, &params_of(&params)).await });
+        // Its first poll puts the request in the connection's queue; the runtime writes
+        // it out with the next request this thread waits for.
+        match statement.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+            Poll::Pending => self.in_flight.push(statement),
+            Poll::Ready(answer) => self.in_flight.push(Box::pin(std::future::ready(answer))),
+        }
+        Ok(())
+    }
+
+    fn settle(&mut self) -> Result<()> {
+        if self.in_flight.is_empty() {
+            return Ok(());
+        }
+        self.call(|_| std::future::ready(Ok(())))
     }
 
     fn event_head(&mut self) -> Result<i64> {
-        // Not prepared: planned with the table's current size, it reads the end of the
-        // primary key (a plan kept from when the log was small scans every row).
         self.statements.fetch_add(1, Ordering::Relaxed);
-        let r = self.ensure()?.simple_query("SELECT seq FROM events ORDER BY seq DESC LIMIT 1").map_err(pg_error);
-        let messages = self.forget_if_broken(r)?;
-        for m in messages {
-            if let postgres::SimpleQueryMessage::Row(row) = m {
-                let text = row.get(0).unwrap_or("0");
-                return text.parse().map_err(|_| Error::Internal(format!("bad event sequence number {text:?}")));
-            }
-        }
-        Ok(0)
+        let messages = self.call(|c| async move { c.simple_query(EVENT_HEAD).await })?;
+        head_of(messages)
     }
 
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
         self.statements.fetch_add(1, Ordering::Relaxed);
         let st = self.statement(sql)?;
-        let r = self.ensure()?.query(&st, &params_of(params)).map_err(pg_error);
-        let rows = self.forget_if_broken(r)?;
+        let rows = self.call(|c| async move { c.query(&st, &params_of(params)).await })?;
         rows.iter().map(row_of).collect()
     }
 }
@@ -366,28 +477,30 @@ fn reader_loop(mut conn: PgConn, queue: Arc<Mutex<std_mpsc::Receiver<ReadRequest
 
 /// Publishes the head of the shared event log: on each notification, and once a second.
 fn listener_loop(url: String, timeout: Duration, head: watch::Sender<i64>, stop: Arc<AtomicBool>) {
-    let mut conn = PgConn::new(&url, timeout);
-    let mut listening = false;
+    let mut listening: Option<postgres::Client> = None;
     while !stop.load(Ordering::Relaxed) {
-        if !listening {
-            match conn.batch(&format!("LISTEN {NOTIFY_CHANNEL}")) {
-                Ok(()) => listening = true,
-                Err(_) => {
-                    std::thread::sleep(POLL);
-                    continue;
-                }
+        let Some(client) = listening.as_mut().filter(|c| !c.is_closed()) else {
+            let connected = open(&url, |config| {
+                config.connect_timeout(timeout);
+                config.application_name("weft");
+            })
+            .and_then(|mut c| c.batch_execute(&format!("LISTEN {NOTIFY_CHANNEL}")).map(|()| c).map_err(pg_error));
+            listening = connected.ok();
+            if listening.is_none() {
+                std::thread::sleep(POLL);
             }
-        }
+            continue;
+        };
         // Wait for a notification (or the poll interval), then drain the others: one head
         // query covers them all.
-        if let Some(client) = conn.client.as_mut() {
+        {
             let mut notifications = client.notifications();
-            let woke = matches!(notifications.timeout_iter(POLL).next(), Ok(Some(_)));
-            if woke {
+            if matches!(notifications.timeout_iter(POLL).next(), Ok(Some(_))) {
                 while let Ok(Some(_)) = notifications.iter().next() {}
             }
         }
-        match Conn::event_head(&mut conn) {
+        let seen = client.simple_query(EVENT_HEAD).map_err(pg_error).and_then(head_of);
+        match seen {
             Ok(seq) => {
                 head.send_if_modified(|h| {
                     let newer = seq > *h;
@@ -397,7 +510,7 @@ fn listener_loop(url: String, timeout: Duration, head: watch::Sender<i64>, stop:
                     newer
                 });
             }
-            Err(_) => listening = false,
+            Err(_) => listening = None,
         }
     }
 }

@@ -59,6 +59,9 @@ pub fn run_job(
     let mut tx = SqlTx::in_batch(conn, fts, event_head);
     let out = catch_unwind(AssertUnwindSafe(|| job(&mut tx)))
         .unwrap_or_else(|_| Err(Error::Internal("a storage job panicked".into())));
+    // A write the job sent without waiting may still fail: the job fails with it.
+    let settled = tx.settle();
+    let out = out.and_then(|v| settled.map(|()| v));
     let effects =
         JobEffects { appended_events: tx.appended_events, deferred_docs: tx.deferred_docs, event_head: tx.event_head };
     (out, effects)

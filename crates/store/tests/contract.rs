@@ -177,6 +177,61 @@ async fn jobs_failing_anywhere_in_a_batch_roll_back_alone_the_last_one_too() {
     }
 }
 
+/// A write sent without waiting for its answer (`Conn::send`: PostgreSQL pipelines it) that
+/// fails makes its job fail — even a job that returned Ok and had more statements after
+/// it — and only that job: the batch's other jobs commit, and the log has no gap.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_that_fails_after_its_job_went_on_fails_that_job_alone() {
+    for b in backends() {
+        let s = b.store.clone();
+        let user = s.write(|tx| tx.insert_user(&new_user("owner@x.org"))).await.unwrap();
+        let (started, holding) = tokio::sync::oneshot::channel();
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let slow = {
+            let s = s.clone();
+            tokio::spawn(async move {
+                s.write(move |tx| {
+                    let _ = started.send(());
+                    released.recv().expect("the test lets the job go");
+                    tx.insert_token(user, "first", 1)
+                })
+                .await
+            })
+        };
+        holding.await.expect("the writer runs the holding job");
+        let mut handles = Vec::new();
+        for (i, token) in ["second", "first", "third"].into_iter().enumerate() {
+            let s2 = s.clone();
+            handles.push(tokio::spawn(async move {
+                s2.write(move |tx| {
+                    // "first" again: a primary key violation, only known once answered.
+                    tx.insert_token(user, token, 2)?;
+                    tx.append_event(&event(i as i64 + 1), 1)?;
+                    tx.insert_token(user, &format!("{token}-more"), 2)
+                })
+                .await
+            }));
+            wait_until(|| s.queued_writes() == i + 1).await;
+        }
+        release.send(()).unwrap();
+        slow.await.unwrap().unwrap();
+        let mut ok = Vec::new();
+        for h in handles {
+            ok.push(h.await.unwrap().is_ok());
+        }
+        assert_eq!(ok, vec![true, false, true], "{}", s.backend());
+        let live = ["first", "second", "first-more", "second-more", "third", "third-more"].map(String::from);
+        let kept = s.read(move |tx| tx.live_tokens(&live)).await.unwrap();
+        let mut kept: Vec<&str> = kept.iter().map(String::as_str).collect();
+        kept.sort();
+        assert_eq!(kept, ["first", "second", "second-more", "third", "third-more"], "{}", s.backend());
+        let events = s.read(|tx| tx.events_after(0, 100)).await.unwrap();
+        let numbers: Vec<(i64, i64)> = events.iter().map(|e| (e.seq, e.data["n"].as_i64().unwrap())).collect();
+        assert_eq!(numbers, vec![(1, 1), (2, 3)], "{}: no gaps, no failed job's event", s.backend());
+        s.close().await;
+    }
+}
+
 /// PostgreSQL aborts a transaction at its first failing statement and then answers COMMIT
 /// by rolling back without an error: a job that ignores a failed statement must not be
 /// acknowledged unless what it wrote was committed.

@@ -66,7 +66,7 @@ impl Accounts for SqlTx<'_> {
     }
 
     fn update_user(&mut self, u: &User) -> Result<()> {
-        self.conn.execute(
+        self.conn.send(
             "UPDATE users SET email = ?, name = ?, short_name = ?, timezone = ?, profession = ?, contact_info = ?, \
              away_mode = ?, off_days = ?, snooze_until = ?, snooze_dnd_start = ?, snooze_dnd_end = ?, \
              default_workspace = ?, version = version + 1 WHERE id = ?",
@@ -98,13 +98,13 @@ impl Accounts for SqlTx<'_> {
     }
 
     fn set_password_hash(&mut self, id: UserId, hash: &str) -> Result<()> {
-        self.conn.execute("UPDATE users SET password_hash = ? WHERE id = ?", args![hash, id])?;
+        self.conn.send("UPDATE users SET password_hash = ? WHERE id = ?", args![hash, id])?;
         Ok(())
     }
 
     fn insert_token(&mut self, user: UserId, token_hash: &str, now: i64) -> Result<()> {
         self.conn
-            .execute("INSERT INTO tokens (hash, user_id, created_ts) VALUES (?, ?, ?)", args![token_hash, user, now])?;
+            .send("INSERT INTO tokens (hash, user_id, created_ts) VALUES (?, ?, ?)", args![token_hash, user, now])?;
         Ok(())
     }
 
@@ -114,7 +114,7 @@ impl Accounts for SqlTx<'_> {
     }
 
     fn delete_token(&mut self, token_hash: &str) -> Result<()> {
-        self.conn.execute("DELETE FROM tokens WHERE hash = ?", args![token_hash])?;
+        self.conn.send("DELETE FROM tokens WHERE hash = ?", args![token_hash])?;
         Ok(())
     }
 
@@ -131,12 +131,12 @@ impl Accounts for SqlTx<'_> {
     }
 
     fn delete_tokens_of(&mut self, user: UserId) -> Result<()> {
-        self.conn.execute("DELETE FROM tokens WHERE user_id = ?", args![user])?;
+        self.conn.send("DELETE FROM tokens WHERE user_id = ?", args![user])?;
         Ok(())
     }
 
     fn record_activity(&mut self, user: UserId, platform: Platform, ts: i64) -> Result<()> {
-        self.conn.execute(
+        self.conn.send(
             "INSERT INTO user_activity (user_id, platform, ts) VALUES (?, ?, ?) \
              ON CONFLICT (user_id, platform) DO UPDATE SET ts = excluded.ts WHERE user_activity.ts < excluded.ts",
             args![user, platform.as_str(), ts],
@@ -145,7 +145,7 @@ impl Accounts for SqlTx<'_> {
     }
 
     fn insert_password_reset(&mut self, user: UserId, code_hash: &str, now: i64, expires_ts: i64) -> Result<()> {
-        self.conn.execute(
+        self.conn.send(
             "INSERT INTO password_resets (code_hash, user_id, created_ts, expires_ts) VALUES (?, ?, ?, ?)",
             args![code_hash, user, now, expires_ts],
         )?;
@@ -176,12 +176,12 @@ impl Accounts for SqlTx<'_> {
     }
 
     fn delete_password_resets_of(&mut self, user: UserId) -> Result<()> {
-        self.conn.execute("DELETE FROM password_resets WHERE user_id = ?", args![user])?;
+        self.conn.send("DELETE FROM password_resets WHERE user_id = ?", args![user])?;
         Ok(())
     }
 
     fn erase_user(&mut self, user: UserId, email: &str, name: &str) -> Result<()> {
-        self.conn.execute(
+        self.conn.send(
             "UPDATE users SET email = ?, name = ?, short_name = ?, password_hash = '', timezone = 'UTC', \
              removed = 1, profession = NULL, contact_info = NULL, away_mode = NULL, off_days = '[]', \
              snooze_until = -1, snooze_dnd_start = NULL, snooze_dnd_end = NULL, default_workspace = NULL, \
@@ -204,7 +204,7 @@ impl Accounts for SqlTx<'_> {
             "mail_outbox",
             "mail_unsubscribe",
         ] {
-            self.conn.execute(&format!("DELETE FROM {table} WHERE user_id = ?"), args![user])?;
+            self.conn.send(&format!("DELETE FROM {table} WHERE user_id = ?"), args![user])?;
         }
         Ok(())
     }

@@ -39,7 +39,7 @@ const UNNAMED: &str = "NOT EXISTS (SELECT 1 FROM attachments a WHERE a.sha256 = 
 
 impl Attachments for SqlTx<'_> {
     fn put_attachment(&mut self, a: &StoredAttachment) -> Result<()> {
-        self.conn.execute(
+        self.conn.send(
             &format!(
                 "INSERT INTO attachments ({COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
                  ON CONFLICT (attachment_id) DO UPDATE SET uploader = excluded.uploader, \
@@ -100,9 +100,9 @@ impl Attachments for SqlTx<'_> {
 
     fn set_attachment_uses(&mut self, post: PostRef, ids: &[String]) -> Result<()> {
         let (column, post_id) = use_column(post);
-        self.conn.execute(&format!("DELETE FROM attachment_uses WHERE {column} = ?"), args![post_id])?;
+        self.conn.send(&format!("DELETE FROM attachment_uses WHERE {column} = ?"), args![post_id])?;
         for id in ids {
-            self.conn.execute(
+            self.conn.send(
                 &format!("INSERT INTO attachment_uses (attachment_id, {column}) VALUES (?, ?)"),
                 args![id, post_id],
             )?;
@@ -132,7 +132,7 @@ impl Attachments for SqlTx<'_> {
 
     fn claim_blobs(&mut self, sha256: &[String], now: i64) -> Result<()> {
         for sha in sha256 {
-            self.conn.execute(
+            self.conn.send(
                 "INSERT INTO attachment_blobs (sha256, claimed_ts) VALUES (?, ?) \
                  ON CONFLICT (sha256) DO UPDATE SET claimed_ts = excluded.claimed_ts",
                 args![sha, now],

@@ -116,7 +116,7 @@ impl Channels for SqlTx<'_> {
     }
 
     fn update_channel(&mut self, ch: &Channel) -> Result<()> {
-        self.conn.execute(
+        self.conn.send(
             "UPDATE channels SET name = ?, description = ?, public = ?, archived = ?, color = ?, icon = ?, \
              use_default_recipients = ?, default_groups = ?, default_recipients = ?, emergency = ?, \
              version = version + 1 WHERE id = ?",
@@ -139,13 +139,13 @@ impl Channels for SqlTx<'_> {
 
     fn delete_channel(&mut self, id: ChannelId) -> Result<()> {
         self.delete_docs("channel_id", id.0)?;
-        self.conn.execute("DELETE FROM channels WHERE id = ?", args![id])?;
+        self.conn.send("DELETE FROM channels WHERE id = ?", args![id])?;
         Ok(())
     }
 
     fn add_channel_members(&mut self, ch: ChannelId, users: &[UserId]) -> Result<()> {
         for &u in users {
-            self.conn.execute(
+            self.conn.send(
                 "INSERT INTO channel_users (channel_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                 args![ch, u],
             )?;
@@ -155,19 +155,19 @@ impl Channels for SqlTx<'_> {
 
     fn remove_channel_members(&mut self, ch: ChannelId, users: &[UserId]) -> Result<()> {
         for &u in users {
-            self.conn.execute("DELETE FROM channel_users WHERE channel_id = ? AND user_id = ?", args![ch, u])?;
+            self.conn.send("DELETE FROM channel_users WHERE channel_id = ? AND user_id = ?", args![ch, u])?;
         }
         Ok(())
     }
 
     fn set_channel_favorite(&mut self, ch: ChannelId, user: UserId, favorite: bool) -> Result<()> {
         if favorite {
-            self.conn.execute(
+            self.conn.send(
                 "INSERT INTO channel_favorites (channel_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                 args![ch, user],
             )?;
         } else {
-            self.conn.execute("DELETE FROM channel_favorites WHERE channel_id = ? AND user_id = ?", args![ch, user])?;
+            self.conn.send("DELETE FROM channel_favorites WHERE channel_id = ? AND user_id = ?", args![ch, user])?;
         }
         Ok(())
     }
@@ -175,12 +175,12 @@ impl Channels for SqlTx<'_> {
     fn set_channel_notifications(&mut self, ch: ChannelId, user: UserId, level: ChannelNotifications) -> Result<()> {
         // The default is the absence of a row, so the table holds only exceptions.
         if level == ChannelNotifications::All {
-            self.conn.execute(
+            self.conn.send(
                 "DELETE FROM channel_notification_levels WHERE channel_id = ? AND user_id = ?",
                 args![ch, user],
             )?;
         } else {
-            self.conn.execute(
+            self.conn.send(
                 "INSERT INTO channel_notification_levels (channel_id, user_id, level) VALUES (?, ?, ?) \
                  ON CONFLICT (channel_id, user_id) DO UPDATE SET level = excluded.level",
                 args![ch, user, level.as_str()],

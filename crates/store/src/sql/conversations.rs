@@ -131,7 +131,7 @@ impl Conversations for SqlTx<'_> {
     }
 
     fn update_conversation(&mut self, c: &Conversation) -> Result<()> {
-        self.conn.execute(
+        self.conn.send(
             "UPDATE conversations SET title = ?, last_active_ts = ?, last_obj_index = ?, message_count = ?, \
              snippet = ?, snippet_creators = ?, version = ? WHERE id = ?",
             &[
@@ -149,12 +149,12 @@ impl Conversations for SqlTx<'_> {
     }
 
     fn set_conversation_key(&mut self, id: ConversationId, key: Option<&str>) -> Result<()> {
-        self.conn.execute("UPDATE conversations SET member_key = ? WHERE id = ?", args![key, id])?;
+        self.conn.send("UPDATE conversations SET member_key = ? WHERE id = ?", args![key, id])?;
         Ok(())
     }
 
     fn put_conversation_state(&mut self, c: ConversationId, user: UserId, s: ConversationState) -> Result<()> {
-        self.conn.execute(
+        self.conn.send(
             "UPDATE conversation_users SET archived = ?, muted_until_ts = ?, last_read_obj_index = ? \
              WHERE conversation_id = ? AND user_id = ?",
             args![s.archived, s.muted_until_ts, s.last_read_obj_index, c, user],
@@ -164,7 +164,7 @@ impl Conversations for SqlTx<'_> {
 
     fn add_conversation_members(&mut self, c: ConversationId, users: &[UserId]) -> Result<()> {
         for &u in users {
-            self.conn.execute(
+            self.conn.send(
                 "INSERT INTO conversation_users (conversation_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                 args![c, u],
             )?;
@@ -174,8 +174,7 @@ impl Conversations for SqlTx<'_> {
 
     fn remove_conversation_members(&mut self, c: ConversationId, users: &[UserId]) -> Result<()> {
         for &u in users {
-            self.conn
-                .execute("DELETE FROM conversation_users WHERE conversation_id = ? AND user_id = ?", args![c, u])?;
+            self.conn.send("DELETE FROM conversation_users WHERE conversation_id = ? AND user_id = ?", args![c, u])?;
         }
         Ok(())
     }
@@ -234,7 +233,7 @@ impl Conversations for SqlTx<'_> {
     }
 
     fn update_message(&mut self, m: &Message) -> Result<()> {
-        self.conn.execute(
+        self.conn.send(
             "UPDATE messages SET content = ?, last_edited_ts = ?, direct_mentions = ?, direct_group_mentions = ?, \
              attachments = ?, version = ? WHERE id = ?",
             &[
@@ -251,9 +250,9 @@ impl Conversations for SqlTx<'_> {
     }
 
     fn delete_message(&mut self, id: MessageId) -> Result<()> {
-        self.conn.execute("DELETE FROM reactions WHERE target_kind = 'message' AND target_id = ?", args![id])?;
+        self.conn.send("DELETE FROM reactions WHERE target_kind = 'message' AND target_id = ?", args![id])?;
         self.unindex_doc("message", id.0)?;
-        self.conn.execute("DELETE FROM messages WHERE id = ?", args![id])?;
+        self.conn.send("DELETE FROM messages WHERE id = ?", args![id])?;
         Ok(())
     }
 }

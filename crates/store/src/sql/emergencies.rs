@@ -98,7 +98,7 @@ impl Emergencies for SqlTx<'_> {
     }
 
     fn set_escalated(&mut self, id: i64, to: &[UserId], ts: i64) -> Result<()> {
-        self.conn.execute(
+        self.conn.send(
             "UPDATE emergencies SET escalated_ts = ?, escalated_to = ? WHERE id = ?",
             &[ts.into(), json(to), Value::Int(id)],
         )?;
@@ -110,7 +110,7 @@ impl Emergencies for SqlTx<'_> {
     }
 
     fn put_rotation(&mut self, channel: ChannelId, r: &weft_core::rotation::Rotation, now: i64) -> Result<()> {
-        self.conn.execute(
+        self.conn.send(
             "INSERT INTO rotations (channel_id, rotation, updated_ts) VALUES (?, ?, ?) \
              ON CONFLICT (channel_id) DO UPDATE SET rotation = excluded.rotation, updated_ts = excluded.updated_ts",
             &[channel.into(), json(r), now.into()],

@@ -65,7 +65,7 @@ impl SqlTx<'_> {
             if event::redact(&mut payload, what) {
                 // Text gone for good leaves the index; a preview may have more to lose.
                 let gone = what == Redaction::Text;
-                self.conn.execute(
+                self.conn.send(
                     "UPDATE events SET payload = ?, redacted = ? WHERE seq = ?",
                     args![json(&payload), gone, seq],
                 )?;
@@ -92,7 +92,7 @@ impl SqlTx<'_> {
                  ON CONFLICT (user_id, workspace_id) DO UPDATE SET seq = excluded.seq",
                 rows_of(chunk.len(), 3)
             );
-            self.conn.execute(&sql, &params)?;
+            self.conn.send(&sql, &params)?;
         }
         Ok(())
     }
@@ -108,7 +108,7 @@ impl Events for SqlTx<'_> {
         for r in self.conn.query(&sql, args![ws])? {
             let (seq, kind, mut payload) = (r.i64(0)?, r.text(1)?, r.json::<Json>(2)?);
             if event::erase_person(&kind, &mut payload, user) {
-                self.conn.execute("UPDATE events SET payload = ? WHERE seq = ?", args![json(&payload), seq])?;
+                self.conn.send("UPDATE events SET payload = ? WHERE seq = ?", args![json(&payload), seq])?;
             }
         }
         Ok(())
@@ -153,7 +153,7 @@ impl Events for SqlTx<'_> {
                  payload, created_ts, subject, fanout) VALUES {}",
                 rows_of(chunk.len(), 11)
             );
-            self.conn.execute(&sql, &params)?;
+            self.conn.send(&sql, &params)?;
             // What the new events replace or delete loses its text (`event::redactions`).
             for (seq, e) in (seq - chunk.len() as i64 + 1..).zip(chunk) {
                 for (whose, what) in event::redactions(e.kind, &e.payload) {
@@ -195,7 +195,7 @@ impl Events for SqlTx<'_> {
     }
 
     fn set_fanout_cursor(&mut self, c: FanoutCursor) -> Result<()> {
-        self.conn.execute(
+        self.conn.send(
             "INSERT INTO fanout_cursor (id, seq, after_user) VALUES (1, ?, ?) \
              ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, after_user = excluded.after_user",
             args![c.seq, c.after_user],

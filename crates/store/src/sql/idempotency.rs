@@ -13,7 +13,7 @@ impl Idempotency for SqlTx<'_> {
     }
 
     fn save_idempotent_response(&mut self, user: UserId, key: &str, response: &Json, now: i64) -> Result<()> {
-        self.conn.execute(
+        self.conn.send(
             "INSERT INTO idempotency (user_id, key, response, created_ts) VALUES (?, ?, ?, ?)",
             &[user.into(), key.into(), json(response), now.into()],
         )?;

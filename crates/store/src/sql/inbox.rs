@@ -53,13 +53,13 @@ impl Inbox for SqlTx<'_> {
                      THEN excluded.mention_obj_index ELSE inbox_items.mention_obj_index END",
                 rows_of(chunk.len(), 8)
             );
-            self.conn.execute(&sql, &params)?;
+            self.conn.send(&sql, &params)?;
         }
         Ok(())
     }
 
     fn flag_unread(&mut self, thread: ThreadId, except: UserId) -> Result<()> {
-        self.conn.execute(
+        self.conn.send(
             "UPDATE inbox_items SET maybe_unread = 1 WHERE thread_id = ? AND maybe_unread = 0 AND user_id <> ?",
             args![thread, except],
         )?;
@@ -72,7 +72,7 @@ impl Inbox for SqlTx<'_> {
     }
 
     fn put_inbox_state(&mut self, user: UserId, thread: ThreadId, st: InboxState) -> Result<()> {
-        self.conn.execute(
+        self.conn.send(
             "UPDATE inbox_items SET archived = ?, snoozed_until = ?, reminder = ?, activity_ts = ? \
              WHERE user_id = ? AND thread_id = ?",
             args![st.archived, st.snoozed_until, st.reminder, st.activity_ts, user, thread],
@@ -163,7 +163,7 @@ impl Inbox for SqlTx<'_> {
             .iter()
             .map(|r| r.i64(0).map(ThreadId))
             .collect::<Result<_>>()?;
-        self.conn.execute(&format!("UPDATE inbox_items SET archived = 1, reminder = 0 WHERE {where_}"), &params)?;
+        self.conn.send(&format!("UPDATE inbox_items SET archived = 1, reminder = 0 WHERE {where_}"), &params)?;
         Ok(ids)
     }
 
@@ -197,7 +197,7 @@ impl Inbox for SqlTx<'_> {
     }
 
     fn move_inbox_items(&mut self, thread: ThreadId, channel: ChannelId) -> Result<()> {
-        self.conn.execute("UPDATE inbox_items SET channel_id = ? WHERE thread_id = ?", args![channel, thread])?;
+        self.conn.send("UPDATE inbox_items SET channel_id = ? WHERE thread_id = ?", args![channel, thread])?;
         Ok(())
     }
 
@@ -252,7 +252,7 @@ impl Inbox for SqlTx<'_> {
         let mut changed = Vec::with_capacity(rows.len());
         for r in &rows {
             let (thread, last) = (ThreadId(r.i64(0)?), r.i64(1)?);
-            self.conn.execute(
+            self.conn.send(
                 "INSERT INTO thread_states (thread_id, user_id, last_read_obj_index) VALUES (?, ?, ?) \
                  ON CONFLICT (thread_id, user_id) DO UPDATE SET last_read_obj_index = excluded.last_read_obj_index",
                 args![thread, user, last],
@@ -266,7 +266,7 @@ impl Inbox for SqlTx<'_> {
             );
             let params: Vec<Value> =
                 std::iter::once(Value::from(user)).chain(chunk.iter().map(|t| Value::from(*t))).collect();
-            self.conn.execute(&sql, &params)?;
+            self.conn.send(&sql, &params)?;
         }
         Ok(changed)
     }
@@ -278,7 +278,7 @@ impl Inbox for SqlTx<'_> {
              ORDER BY user_id",
             args![thread, actor, position],
         )?;
-        self.conn.execute(
+        self.conn.send(
             "UPDATE thread_states SET last_read_obj_index = ? WHERE thread_id = ? AND user_id <> ? AND last_read_obj_index > ?",
             args![position, thread, actor, position],
         )?;
@@ -308,7 +308,7 @@ impl Inbox for SqlTx<'_> {
 
     fn note_conversation_mentions(&mut self, c: ConversationId, users: &[UserId], obj_index: i64) -> Result<()> {
         for &u in users {
-            self.conn.execute(
+            self.conn.send(
                 "UPDATE conversation_users SET mention_obj_index = ? WHERE conversation_id = ? AND user_id = ?",
                 args![obj_index, c, u],
             )?;
@@ -326,7 +326,7 @@ impl Inbox for SqlTx<'_> {
         let mut out = Vec::new();
         for r in &rows {
             let (c, last) = (ConversationId(r.i64(0)?), r.i64(1)?);
-            self.conn.execute(
+            self.conn.send(
                 "UPDATE conversation_users SET last_read_obj_index = ? WHERE conversation_id = ? AND user_id = ?",
                 args![last, c, user],
             )?;

@@ -25,7 +25,7 @@ impl Mail for SqlTx<'_> {
     }
 
     fn set_mail_cursor(&mut self, seq: i64) -> Result<()> {
-        self.conn.execute(
+        self.conn.send(
             "INSERT INTO mail_cursor (id, seq) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq",
             args![seq],
         )?;
@@ -76,7 +76,7 @@ impl Mail for SqlTx<'_> {
         let list = placeholders(ids.len());
         let mut params: Vec<Value> = vec![lease_until.into()];
         params.extend(ids.iter().cloned());
-        self.conn.execute(
+        self.conn.send(
             &format!(
                 "UPDATE mail_outbox SET state = 'sending', lease_until_ts = ?, attempts = attempts + 1 \
                  WHERE id IN ({list})"
@@ -169,11 +169,11 @@ impl Mail for SqlTx<'_> {
         now: i64,
         forget_before: i64,
     ) -> Result<()> {
-        self.conn.execute(
+        self.conn.send(
             "DELETE FROM mail_unsubscribe WHERE user_id = ? AND workspace_id = ? AND created_ts < ?",
             args![user, ws, forget_before],
         )?;
-        self.conn.execute(
+        self.conn.send(
             "INSERT INTO mail_unsubscribe (token_hash, user_id, workspace_id, created_ts) VALUES (?, ?, ?, ?)",
             args![token_hash, user, ws, now],
         )?;

@@ -144,6 +144,16 @@ pub trait Conn {
     /// For the few statements that differ: full-text search.
     fn dialect(&self) -> Dialect;
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64>;
+    /// Runs a write whose answer the caller does not need. PostgreSQL sends it without
+    /// waiting, to travel with the statements after it (one round trip for a run of them);
+    /// if it fails, the next statement of the job, or `settle`, returns its error.
+    fn send(&mut self, sql: &str, params: &[Value]) -> Result<()> {
+        self.execute(sql, params).map(|_| ())
+    }
+    /// Waits for every statement `send` left in flight; the first error among them.
+    fn settle(&mut self) -> Result<()> {
+        Ok(())
+    }
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>>;
     /// The newest event's sequence number (0 for none). Its own method because PostgreSQL
     /// must plan it afresh each time: a plan cached while the log was small scans the
@@ -206,6 +216,11 @@ impl<'a> SqlTx<'a> {
     /// jobs, if one read it.
     pub fn in_batch(conn: &'a mut dyn Conn, fts: FtsIndexing, event_head: Option<i64>) -> Self {
         SqlTx { conn, fts, event_head, appended_events: false, deferred_docs: false }
+    }
+
+    /// Waits for the writes sent without waiting (`Conn::send`).
+    pub fn settle(&mut self) -> Result<()> {
+        self.conn.settle()
     }
 
     fn one(&mut self, sql: &str, params: &[Value]) -> Result<Option<Row>> {

@@ -131,7 +131,7 @@ impl Notifications for SqlTx<'_> {
     }
 
     fn put_notification_settings(&mut self, user: UserId, ws: WorkspaceId, settings: &Json) -> Result<()> {
-        self.conn.execute(
+        self.conn.send(
             "INSERT INTO notification_settings (user_id, workspace_id, settings) VALUES (?, ?, ?) \
              ON CONFLICT (user_id, workspace_id) DO UPDATE SET settings = excluded.settings",
             &[user.into(), ws.into(), json(settings)],
@@ -160,7 +160,7 @@ impl Notifications for SqlTx<'_> {
                  conversation_id) VALUES {}",
                 rows_of(chunk.len(), 8)
             );
-            self.conn.execute(&sql, &params)?;
+            self.conn.send(&sql, &params)?;
         }
         Ok(())
     }
@@ -184,7 +184,7 @@ impl Notifications for SqlTx<'_> {
     }
 
     fn set_push_due(&mut self, id: i64, due_ts: Option<i64>) -> Result<()> {
-        self.conn.execute("UPDATE pushes SET due_ts = ? WHERE id = ?", args![due_ts, id])?;
+        self.conn.send("UPDATE pushes SET due_ts = ? WHERE id = ?", args![due_ts, id])?;
         Ok(())
     }
 
@@ -195,7 +195,7 @@ impl Notifications for SqlTx<'_> {
         let sql = format!("UPDATE pushes SET state = ?, done_ts = ? WHERE id IN ({})", placeholders(ids.len()));
         let mut params: Vec<Value> = vec![state.into(), now.into()];
         params.extend(ids.iter().map(|i| Value::Int(*i)));
-        self.conn.execute(&sql, &params)?;
+        self.conn.send(&sql, &params)?;
         Ok(())
     }
 }

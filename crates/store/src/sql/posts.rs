@@ -171,7 +171,7 @@ impl Posts for SqlTx<'_> {
     }
 
     fn update_thread(&mut self, t: &Thread) -> Result<()> {
-        self.conn.execute(
+        self.conn.send(
             "UPDATE threads SET channel_id = ?, title = ?, content = ?, last_updated_ts = ?, last_edited_ts = ?, \
              comment_count = ?, last_obj_index = ?, closed = ?, pinned = ?, pinned_ts = ?, participants = ?, \
              recipients = ?, notify_groups = ?, direct_mentions = ?, direct_group_mentions = ?, attachments = ?, \
@@ -204,18 +204,18 @@ impl Posts for SqlTx<'_> {
     }
 
     fn delete_thread(&mut self, id: ThreadId) -> Result<()> {
-        self.conn.execute(
+        self.conn.send(
             "DELETE FROM reactions WHERE target_kind = 'comment' AND target_id IN (SELECT id FROM comments WHERE thread_id = ?)",
             args![id],
         )?;
-        self.conn.execute("DELETE FROM reactions WHERE target_kind = 'thread' AND target_id = ?", args![id])?;
+        self.conn.send("DELETE FROM reactions WHERE target_kind = 'thread' AND target_id = ?", args![id])?;
         self.delete_docs("thread_id", id.0)?;
-        self.conn.execute("DELETE FROM threads WHERE id = ?", args![id])?;
+        self.conn.send("DELETE FROM threads WHERE id = ?", args![id])?;
         Ok(())
     }
 
     fn put_thread_state(&mut self, thread: ThreadId, user: UserId, s: ThreadState) -> Result<()> {
-        self.conn.execute(
+        self.conn.send(
             "INSERT INTO thread_states (thread_id, user_id, starred, archived, muted_until_ts, last_read_obj_index) \
              VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (thread_id, user_id) DO UPDATE SET starred = excluded.starred, \
              archived = excluded.archived, muted_until_ts = excluded.muted_until_ts, \
@@ -223,7 +223,7 @@ impl Posts for SqlTx<'_> {
             args![thread, user, s.starred, s.archived, s.muted_until_ts, s.last_read_obj_index],
         )?;
         // The inbox row's unread flag follows the read position.
-        self.conn.execute(
+        self.conn.send(
             "UPDATE inbox_items SET maybe_unread = CASE WHEN ? < (SELECT t.last_obj_index FROM threads t \
              WHERE t.id = inbox_items.thread_id) THEN 1 ELSE 0 END WHERE user_id = ? AND thread_id = ?",
             args![s.last_read_obj_index, user, thread],
@@ -288,7 +288,7 @@ impl Posts for SqlTx<'_> {
     }
 
     fn update_comment(&mut self, c: &Comment) -> Result<()> {
-        self.conn.execute(
+        self.conn.send(
             "UPDATE comments SET content = ?, last_edited_ts = ?, direct_mentions = ?, direct_group_mentions = ?, \
              attachments = ?, actions = ?, version = ? WHERE id = ?",
             &[
@@ -306,9 +306,9 @@ impl Posts for SqlTx<'_> {
     }
 
     fn delete_comment(&mut self, id: CommentId) -> Result<()> {
-        self.conn.execute("DELETE FROM reactions WHERE target_kind = 'comment' AND target_id = ?", args![id])?;
+        self.conn.send("DELETE FROM reactions WHERE target_kind = 'comment' AND target_id = ?", args![id])?;
         self.unindex_doc("comment", id.0)?;
-        self.conn.execute("DELETE FROM comments WHERE id = ?", args![id])?;
+        self.conn.send("DELETE FROM comments WHERE id = ?", args![id])?;
         Ok(())
     }
 

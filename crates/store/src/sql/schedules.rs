@@ -24,7 +24,7 @@ impl Schedules for SqlTx<'_> {
     }
 
     fn put_schedule(&mut self, user: UserId, s: &weft_core::schedule::Schedule, now: i64) -> Result<()> {
-        self.conn.execute(
+        self.conn.send(
             "INSERT INTO schedules (user_id, schedule, updated_ts) VALUES (?, ?, ?) \
              ON CONFLICT (user_id) DO UPDATE SET schedule = excluded.schedule, updated_ts = excluded.updated_ts",
             &[user.into(), json(s), now.into()],

@@ -243,31 +243,34 @@ impl SqlTx<'_> {
     /// Adds the search document of a new object.
     pub(super) fn add_doc(&mut self, d: &SearchDoc) -> Result<()> {
         let mentions: String = d.mentions.iter().map(|u| format!(",{u}")).collect::<String>() + ",";
-        let id = self.insert_id(
-            "INSERT INTO search_docs (kind, obj_id, workspace_id, channel_id, conversation_id, thread_id, author_id, \
-             posted_ts, title, body, mentions, has_attachments) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            &[
-                d.kind.into(),
-                d.obj_id.into(),
-                d.workspace_id.into(),
-                d.channel_id.into(),
-                d.conversation_id.into(),
-                d.thread_id.into(),
-                d.author_id.into(),
-                d.posted_ts.into(),
-                (&d.title).into(),
-                (&d.body).into(),
-                mentions.into(),
-                d.has_attachments.into(),
-            ],
-        )?;
-        if self.conn.dialect() == Dialect::Sqlite {
-            match self.fts {
-                FtsIndexing::Immediate => {
-                    self.conn.execute(&format!("{FTS_INSERT} WHERE id = ?"), args![id])?;
-                }
-                FtsIndexing::Deferred { .. } => self.deferred_docs = true,
+        const INSERT_DOC: &str = "INSERT INTO search_docs (kind, obj_id, workspace_id, channel_id, conversation_id, \
+             thread_id, author_id, posted_ts, title, body, mentions, has_attachments) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        let params: [Value; 12] = [
+            d.kind.into(),
+            d.obj_id.into(),
+            d.workspace_id.into(),
+            d.channel_id.into(),
+            d.conversation_id.into(),
+            d.thread_id.into(),
+            d.author_id.into(),
+            d.posted_ts.into(),
+            (&d.title).into(),
+            (&d.body).into(),
+            mentions.into(),
+            d.has_attachments.into(),
+        ];
+        // PostgreSQL indexes the document with its row; SQLite's full-text table needs its id.
+        match (self.conn.dialect(), self.fts) {
+            (Dialect::Sqlite, FtsIndexing::Immediate) => {
+                let id = self.insert_id(&format!("{INSERT_DOC} RETURNING id"), &params)?;
+                self.conn.send(&format!("{FTS_INSERT} WHERE id = ?"), args![id])?;
             }
+            (Dialect::Sqlite, FtsIndexing::Deferred { .. }) => {
+                self.conn.send(INSERT_DOC, &params)?;
+                self.deferred_docs = true;
+            }
+            (Dialect::Postgres, _) => self.conn.send(INSERT_DOC, &params)?,
         }
         Ok(())
     }
@@ -293,14 +296,14 @@ impl SqlTx<'_> {
         }
         let (filter, params) = self.indexed_docs(filter, params);
         let sql = format!("DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_docs WHERE {filter})");
-        self.conn.execute(&sql, &params)?;
+        self.conn.send(&sql, &params)?;
         Ok(())
     }
 
     /// Removes the search documents whose `column` (channel_id or workspace_id) is `id`.
     pub(super) fn delete_docs(&mut self, column: &str, id: i64) -> Result<()> {
         self.fts_delete(&format!("{column} = ?"), &[Value::Int(id)])?;
-        self.conn.execute(&format!("DELETE FROM search_docs WHERE {column} = ?"), &[Value::Int(id)])?;
+        self.conn.send(&format!("DELETE FROM search_docs WHERE {column} = ?"), &[Value::Int(id)])?;
         Ok(())
     }
 }
@@ -313,24 +316,24 @@ impl Search for SqlTx<'_> {
 
     fn unindex_doc(&mut self, kind: &str, obj_id: i64) -> Result<()> {
         self.fts_delete("kind = ? AND obj_id = ?", args![kind, obj_id])?;
-        self.conn.execute("DELETE FROM search_docs WHERE kind = ? AND obj_id = ?", args![kind, obj_id])?;
+        self.conn.send("DELETE FROM search_docs WHERE kind = ? AND obj_id = ?", args![kind, obj_id])?;
         Ok(())
     }
 
     fn unindex_thread(&mut self, thread: ThreadId) -> Result<()> {
         self.fts_delete("thread_id = ?", args![thread])?;
-        self.conn.execute("DELETE FROM search_docs WHERE thread_id = ?", args![thread])?;
+        self.conn.send("DELETE FROM search_docs WHERE thread_id = ?", args![thread])?;
         Ok(())
     }
 
     fn move_thread_docs(&mut self, thread: ThreadId, channel: ChannelId) -> Result<()> {
         self.fts_delete("thread_id = ?", args![thread])?;
-        self.conn.execute("UPDATE search_docs SET channel_id = ? WHERE thread_id = ?", args![channel, thread])?;
+        self.conn.send("UPDATE search_docs SET channel_id = ? WHERE thread_id = ?", args![channel, thread])?;
         if self.conn.dialect() == Dialect::Sqlite {
             // The channel is one of the document's filter tokens. Documents still waiting
             // for the index get it when they enter.
             let (filter, params) = self.indexed_docs("thread_id = ?", args![thread]);
-            self.conn.execute(&format!("{FTS_INSERT} WHERE {filter}"), &params)?;
+            self.conn.send(&format!("{FTS_INSERT} WHERE {filter}"), &params)?;
         }
         Ok(())
     }
@@ -342,7 +345,7 @@ impl Search for SqlTx<'_> {
         if self.conn.dialect() == Dialect::Postgres {
             // Plan for the actual values: the window's bounds decide between walking the
             // newest documents and the text index, which a plan cached for any value cannot.
-            self.conn.execute("SET LOCAL plan_cache_mode = force_custom_plan", &[])?;
+            self.conn.send("SET LOCAL plan_cache_mode = force_custom_plan", &[])?;
         }
         let plan = match (self.conn.dialect(), q.words.is_empty()) {
             (_, true) => SearchPlan::without_words(),

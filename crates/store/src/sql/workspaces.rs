@@ -101,7 +101,7 @@ impl Workspaces for SqlTx<'_> {
     }
 
     fn update_workspace(&mut self, ws: &Workspace) -> Result<()> {
-        self.conn.execute(
+        self.conn.send(
             "UPDATE workspaces SET name = ?, color = ?, default_channel = ?, escalation_minutes = ?, \
              version = version + 1 WHERE id = ?",
             args![&ws.name, ws.color, ws.default_channel, ws.escalation_minutes, ws.id],
@@ -110,18 +110,18 @@ impl Workspaces for SqlTx<'_> {
     }
 
     fn delete_workspace(&mut self, id: WorkspaceId) -> Result<()> {
-        self.conn.execute("UPDATE users SET default_workspace = NULL WHERE default_workspace = ?", args![id])?;
+        self.conn.send("UPDATE users SET default_workspace = NULL WHERE default_workspace = ?", args![id])?;
         self.delete_docs("workspace_id", id.0)?;
-        self.conn.execute("DELETE FROM inbox_items WHERE workspace_id = ?", args![id])?;
-        self.conn.execute("DELETE FROM notifications WHERE workspace_id = ?", args![id])?;
-        self.conn.execute("DELETE FROM pushes WHERE workspace_id = ?", args![id])?;
-        self.conn.execute("DELETE FROM notification_settings WHERE workspace_id = ?", args![id])?;
-        self.conn.execute("DELETE FROM mail_unsubscribe WHERE workspace_id = ?", args![id])?;
-        self.conn.execute("DELETE FROM mail_outbox WHERE workspace_id = ?", args![id])?;
+        self.conn.send("DELETE FROM inbox_items WHERE workspace_id = ?", args![id])?;
+        self.conn.send("DELETE FROM notifications WHERE workspace_id = ?", args![id])?;
+        self.conn.send("DELETE FROM pushes WHERE workspace_id = ?", args![id])?;
+        self.conn.send("DELETE FROM notification_settings WHERE workspace_id = ?", args![id])?;
+        self.conn.send("DELETE FROM mail_unsubscribe WHERE workspace_id = ?", args![id])?;
+        self.conn.send("DELETE FROM mail_outbox WHERE workspace_id = ?", args![id])?;
         // Its log goes too, but for the news that it is gone: streams learn it from that.
-        self.conn.execute("DELETE FROM events WHERE workspace_id = ? AND kind <> 'workspace_deleted'", args![id])?;
-        self.conn.execute("DELETE FROM user_event_heads WHERE workspace_id = ?", args![id])?;
-        self.conn.execute("DELETE FROM workspaces WHERE id = ?", args![id])?;
+        self.conn.send("DELETE FROM events WHERE workspace_id = ? AND kind <> 'workspace_deleted'", args![id])?;
+        self.conn.send("DELETE FROM user_event_heads WHERE workspace_id = ?", args![id])?;
+        self.conn.send("DELETE FROM workspaces WHERE id = ?", args![id])?;
         Ok(())
     }
 
@@ -193,7 +193,7 @@ impl Workspaces for SqlTx<'_> {
     }
 
     fn put_membership(&mut self, ws: WorkspaceId, user: UserId, m: Membership, now: i64) -> Result<()> {
-        self.conn.execute(
+        self.conn.send(
             "INSERT INTO workspace_users (workspace_id, user_id, user_type, removed, pending, deactivated, added_ts) \
              VALUES (?, ?, ?, ?, ?, ?, ?) \
              ON CONFLICT (workspace_id, user_id) DO UPDATE SET user_type = excluded.user_type, \
@@ -222,7 +222,7 @@ impl Workspaces for SqlTx<'_> {
     }
 
     fn set_invited_name(&mut self, ws: WorkspaceId, user: UserId, name: Option<&str>) -> Result<()> {
-        self.conn.execute(
+        self.conn.send(
             "UPDATE workspace_users SET invited_name = ? WHERE workspace_id = ? AND user_id = ?",
             args![name, ws, user],
         )?;
@@ -280,12 +280,12 @@ impl Workspaces for SqlTx<'_> {
     }
 
     fn revoke_invitation(&mut self, id: i64) -> Result<()> {
-        self.conn.execute("UPDATE invitations SET revoked = 1 WHERE id = ?", args![id])?;
+        self.conn.send("UPDATE invitations SET revoked = 1 WHERE id = ?", args![id])?;
         Ok(())
     }
 
     fn delete_invitations_of(&mut self, ws: WorkspaceId, user: UserId) -> Result<()> {
-        self.conn.execute("DELETE FROM invitations WHERE workspace_id = ? AND user_id = ?", args![ws, user])?;
+        self.conn.send("DELETE FROM invitations WHERE workspace_id = ? AND user_id = ?", args![ws, user])?;
         Ok(())
     }
 
@@ -359,7 +359,7 @@ impl Workspaces for SqlTx<'_> {
     }
 
     fn update_group(&mut self, g: &Group) -> Result<()> {
-        self.conn.execute(
+        self.conn.send(
             "UPDATE user_groups SET name = ?, description = ?, color = ?, version = version + 1 WHERE id = ?",
             args![&g.name, &g.description, g.color, g.id],
         )?;
@@ -367,29 +367,29 @@ impl Workspaces for SqlTx<'_> {
     }
 
     fn delete_group(&mut self, id: GroupId) -> Result<()> {
-        self.conn.execute("DELETE FROM user_groups WHERE id = ?", args![id])?;
+        self.conn.send("DELETE FROM user_groups WHERE id = ?", args![id])?;
         Ok(())
     }
 
     fn add_group_members(&mut self, id: GroupId, users: &[UserId]) -> Result<()> {
         for &u in users {
-            self.conn.execute(
+            self.conn.send(
                 "INSERT INTO group_users (group_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                 args![id, u],
             )?;
         }
         if !users.is_empty() {
-            self.conn.execute("UPDATE user_groups SET version = version + 1 WHERE id = ?", args![id])?;
+            self.conn.send("UPDATE user_groups SET version = version + 1 WHERE id = ?", args![id])?;
         }
         Ok(())
     }
 
     fn remove_group_members(&mut self, id: GroupId, users: &[UserId]) -> Result<()> {
         for &u in users {
-            self.conn.execute("DELETE FROM group_users WHERE group_id = ? AND user_id = ?", args![id, u])?;
+            self.conn.send("DELETE FROM group_users WHERE group_id = ? AND user_id = ?", args![id, u])?;
         }
         if !users.is_empty() {
-            self.conn.execute("UPDATE user_groups SET version = version + 1 WHERE id = ?", args![id])?;
+            self.conn.send("UPDATE user_groups SET version = version + 1 WHERE id = ?", args![id])?;
         }
         Ok(())
     }
