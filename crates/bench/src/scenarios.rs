@@ -422,6 +422,12 @@ async fn post(
     let elapsed = started.elapsed().as_secs_f64();
     let throughput = all.len() as f64 / elapsed;
     let max_lat = Latencies(all).sorted();
+    // The burst leaves inboxes and notifications to write (the fan-out after commit); the
+    // fixed load below starts once they are, so that it measures that load alone.
+    let drained = Instant::now();
+    step("post: waiting for the fan-out to catch up");
+    wait_for_fanout(&http, &server.url).await?;
+    let drain_s = drained.elapsed().as_secs_f64();
 
     // A fixed offered load of 25 % of the maximum, open loop: requests leave on schedule
     // whether or not earlier ones have answered.
@@ -473,6 +479,7 @@ async fn post(
         fig("p999_ms", percentile(&max_lat, 99.9), "ms"),
         fig("p50_at_25pct_ms", percentile(&quarter, 50.0), "ms"),
         fig("p99_at_25pct_ms", percentile(&quarter, 99.0), "ms").at_most(5.0),
+        fig("fanout_drain_s", drain_s, "s"),
         fig("trivial_http_per_s", trivial, "req/s"),
     ];
     if let (Some(peak), Some(after)) = (rss_peak, rss_after) {
@@ -493,7 +500,8 @@ async fn post(
              for {} s over keep-alive HTTP; baseline: raw inserts of the same row size into a table with full-text \
              indexing, same durability, {} rows per transaction, and a trivial endpoint (GET /health); the SQLite \
              target is half of both together, 1/(1/trivial + 1/raw), PostgreSQL's a quarter of raw inserts; then an \
-             open-loop load of 25 % of the measured maximum; \
+             open-loop load of 25 % of the measured maximum, once the fan-out has caught up with the burst \
+             (fanout_drain_s: how long that took after it, from GET /health's fanout_behind); \
              resident memory (VmRSS) at the end and {RSS_SETTLE_SECS} s later (1 s with --quick)",
             args.clients, args.post_secs, args.clients
         ),
@@ -514,6 +522,29 @@ struct Arrivals {
 }
 
 /// The timed thread's `comment_added` events (fanout).
+/// Polls `GET /health` until the server's fan-out has caught up with its log (two
+/// minutes at most).
+async fn wait_for_fanout(http: &reqwest::Client, base: &str) -> Result<(), String> {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let health: Value = http
+            .get(format!("{base}/health"))
+            .send()
+            .await
+            .map_err(|e| e.to_string())?
+            .json()
+            .await
+            .map_err(|e| e.to_string())?;
+        if health["fanout_behind"].as_i64() == Some(0) {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(format!("the fan-out did not catch up in 2 minutes: {health}"));
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 fn is_timed_comment(block: &[u8]) -> bool {
     find(block, b"event: comment_added").is_some() && find(block, TIMED_THREAD_MARK).is_some()
 }

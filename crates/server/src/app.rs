@@ -267,6 +267,7 @@ async fn health(State(app): State<Arc<App>>, headers: axum::http::HeaderMap) -> 
         "status": if reachable.is_ok() { "ok" } else { "unavailable" },
         "backend": app.store.backend(),
         "database_reachable": reachable.is_ok(),
+        "fanout_behind": app.fanout_behind(),
     });
     if let Some(token) = api::bearer(&headers)
         && let Ok((user, _)) = api::signed_in(&app, token).await

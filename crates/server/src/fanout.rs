@@ -43,6 +43,15 @@ impl Default for FanoutProgress {
 }
 
 impl App {
+    /// How many entries of the log as this node knows it the fan-out has not reached yet
+    /// (0 when it has caught up, or is held).
+    pub fn fanout_behind(&self) -> i64 {
+        if self.config.hold_fanout {
+            return 0;
+        }
+        (*self.store.head().borrow() - *self.fanout.done.borrow()).max(0)
+    }
+
     /// The barrier: waits until the fan-out has done every post up to the log's head as this
     /// node knows it now (at most `BARRIER_MAX`). At once when nothing waits.
     pub async fn fanned_out(&self) {

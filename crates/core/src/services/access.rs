@@ -5,14 +5,16 @@ use crate::error::{Error, NotFound, Result};
 use crate::ids::*;
 use crate::model::*;
 use crate::policy;
-use crate::store::Tx;
+use crate::store::{Membership, Tx};
 
 /// The actor's role in a workspace they are an active member of.
 pub fn role_in(tx: &mut dyn Tx, ws: WorkspaceId, user: UserId) -> Result<UserType> {
-    match tx.membership(ws, user)? {
-        Some(m) if m.is_active() => Ok(m.user_type),
-        _ => Err(Error::NotFound(NotFound::Workspace)),
-    }
+    active_role(tx.membership(ws, user)?).ok_or(Error::NotFound(NotFound::Workspace))
+}
+
+/// The role a membership gives, if it lets its member read and act.
+fn active_role(m: Option<Membership>) -> Option<UserType> {
+    m.filter(Membership::is_active).map(|m| m.user_type)
 }
 
 pub fn workspace(tx: &mut dyn Tx, ws: WorkspaceId, user: UserId) -> Result<(Workspace, UserType)> {
@@ -29,17 +31,23 @@ pub fn channel(tx: &mut dyn Tx, id: ChannelId, user: UserId) -> Result<(Channel,
 /// The channel and the viewer's role, if they may see it.
 fn visible(tx: &mut dyn Tx, ch: Channel, user: UserId) -> Result<(Channel, UserType)> {
     let role = role_in(tx, ch.workspace_id, user).map_err(|_| Error::NotFound(NotFound::Channel))?;
+    seen_as(ch, role, user)
+}
+
+fn seen_as(ch: Channel, role: UserType, user: UserId) -> Result<(Channel, UserType)> {
     if !policy::can_see_channel(role, &ch, user) {
         return Err(Error::NotFound(NotFound::Channel));
     }
     Ok((ch, role))
 }
 
-/// `channel` for the post path: the channel's `user_ids` hold the actor alone, if a member
-/// (`Channels::channel_seen_by`), which is all the rules of seeing and posting look at.
+/// `channel` for the post path, in one lookup: the channel's `user_ids` hold the actor
+/// alone, if a member (`Channels::channel_seen_by`), which is all the rules of seeing and
+/// posting look at.
 pub fn channel_to_post(tx: &mut dyn Tx, id: ChannelId, user: UserId) -> Result<(Channel, UserType)> {
-    let ch = tx.channel_seen_by(id, user)?.ok_or(Error::NotFound(NotFound::Channel))?;
-    visible(tx, ch, user)
+    let (ch, membership) = tx.channel_seen_by(id, user)?.ok_or(Error::NotFound(NotFound::Channel))?;
+    let role = active_role(membership).ok_or(Error::NotFound(NotFound::Channel))?;
+    seen_as(ch, role, user)
 }
 
 /// `thread` for the post path, its channel as `channel_to_post` loads it.

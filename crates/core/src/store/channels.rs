@@ -3,6 +3,7 @@
 use crate::error::Result;
 use crate::ids::*;
 use crate::model::*;
+use crate::store::Membership;
 
 #[derive(Debug, Clone)]
 pub struct NewChannel {
@@ -24,9 +25,10 @@ pub struct NewChannel {
 pub trait Channels {
     fn insert_channel(&mut self, ch: &NewChannel) -> Result<ChannelId>;
     fn channel(&mut self, id: ChannelId, viewer: UserId) -> Result<Option<Channel>>;
-    /// The channel without its member list: `user_ids` holds `viewer` alone, if they are a
-    /// member. A lookup, for the post path (a channel may have thousands of members).
-    fn channel_seen_by(&mut self, id: ChannelId, viewer: UserId) -> Result<Option<Channel>>;
+    /// The channel without its member list — `user_ids` holds `viewer` alone, if they are a
+    /// member — and `viewer`'s membership of its workspace. One lookup, for the post path (a
+    /// channel may have thousands of members).
+    fn channel_seen_by(&mut self, id: ChannelId, viewer: UserId) -> Result<Option<(Channel, Option<Membership>)>>;
     fn channels_in(&mut self, ws: WorkspaceId, viewer: UserId) -> Result<Vec<Channel>>;
     /// The ids of the channels of `ws` that `viewer` is a member of, and of its public
     /// ones too when `public_too` (see `policy::can_see_channel`).

@@ -3,7 +3,7 @@
 use super::{Row, SqlTx, Value, args, json, placeholders};
 use std::collections::HashMap;
 use weft_core::model::*;
-use weft_core::store::{Channels, NewChannel};
+use weft_core::store::{Channels, Membership, NewChannel};
 use weft_core::{ChannelId, Error, Result, UserId, WorkspaceId};
 
 const CHANNEL_COLS: &str = "c.id, c.name, c.workspace_id, c.creator, c.public, c.archived, c.created_ts, \
@@ -75,17 +75,29 @@ impl Channels for SqlTx<'_> {
         Ok(Some(ch))
     }
 
-    fn channel_seen_by(&mut self, id: ChannelId, viewer: UserId) -> Result<Option<Channel>> {
+    fn channel_seen_by(&mut self, id: ChannelId, viewer: UserId) -> Result<Option<(Channel, Option<Membership>)>> {
         let sql = format!(
-            "SELECT {CHANNEL_COLS}, EXISTS (SELECT 1 FROM channel_users m WHERE m.channel_id = c.id AND m.user_id = ?) \
-             FROM channels c WHERE c.id = ?"
+            "SELECT {CHANNEL_COLS}, EXISTS (SELECT 1 FROM channel_users m WHERE m.channel_id = c.id AND m.user_id = ?), \
+             wu.user_type, wu.removed, wu.pending, wu.deactivated \
+             FROM channels c LEFT JOIN workspace_users wu ON wu.workspace_id = c.workspace_id AND wu.user_id = ? \
+             WHERE c.id = ?"
         );
-        let Some(row) = self.one(&sql, args![viewer, viewer, viewer, id])? else { return Ok(None) };
+        let Some(row) = self.one(&sql, args![viewer, viewer, viewer, viewer, id])? else { return Ok(None) };
         let mut ch = channel_from(&row)?;
-        if row.bool(row.0.len() - 1)? {
+        let at = row.0.len() - 5;
+        if row.bool(at)? {
             ch.user_ids = vec![viewer];
         }
-        Ok(Some(ch))
+        let membership = match row.opt_text(at + 1)? {
+            Some(user_type) => Some(Membership {
+                user_type: UserType::parse(&user_type).unwrap_or(UserType::User),
+                removed: row.bool(at + 2)?,
+                pending: row.bool(at + 3)?,
+                deactivated: row.bool(at + 4)?,
+            }),
+            None => None,
+        };
+        Ok(Some((ch, membership)))
     }
 
     fn channels_in(&mut self, ws: WorkspaceId, viewer: UserId) -> Result<Vec<Channel>> {
