@@ -9,7 +9,12 @@ use std::collections::HashSet;
 /// Guests see only the channels they were added to; other members also see every public
 /// channel. Nobody sees a private channel they are not in, admins included.
 pub fn can_see_channel(role: UserType, channel: &Channel, viewer: UserId) -> bool {
-    channel.user_ids.contains(&viewer) || (sees_public_channels(role) && channel.public)
+    sees_channel(role, channel, channel.user_ids.contains(&viewer))
+}
+
+/// `can_see_channel` for someone whose membership was looked up rather than listed.
+pub fn sees_channel(role: UserType, channel: &Channel, member: bool) -> bool {
+    member || (sees_public_channels(role) && channel.public)
 }
 
 /// Whether someone of this role sees the public channels they are not a member of.

@@ -96,8 +96,9 @@ struct Job {
     out: notify::Deliveries,
     /// Threads as they are now (the latest comment included: it committed before).
     threads: HashMap<ThreadId, Thread>,
-    /// Channels with all their members, and their rotations.
-    channels: HashMap<ChannelId, (Channel, Option<Rotation>)>,
+    /// Channels, with their rotations and whether their member list is loaded (only a post
+    /// to everyone in the channel needs it).
+    channels: HashMap<ChannelId, (Channel, Option<Rotation>, bool)>,
     /// Threads a comment made unread in the inboxes that hold them, with the latest
     /// comment's author (whom their own comment does not make it unread for).
     unread: HashMap<ThreadId, UserId>,
@@ -146,8 +147,8 @@ impl Job {
         after: Option<UserId>,
         budget: &mut usize,
     ) -> Result<Option<UserId>> {
-        // The thread and its channel with all its members, as they are now (what is read of
-        // them here is the same for every viewer).
+        // The thread and its channel as they are now (what is read of them here is the same
+        // for every viewer).
         let thread = match self.threads.entry(thread_id) {
             Entry::Occupied(e) => e.into_mut(),
             Entry::Vacant(e) => match tx.thread(thread_id, NOBODY)? {
@@ -155,17 +156,24 @@ impl Job {
                 None => return Ok(None),
             },
         };
-        let (channel, rotation) = match self.channels.entry(thread.channel_id) {
+        let (channel, rotation, with_members) = match self.channels.entry(thread.channel_id) {
             Entry::Occupied(e) => e.into_mut(),
-            Entry::Vacant(e) => match tx.channel(thread.channel_id, NOBODY)? {
-                Some(ch) => {
+            Entry::Vacant(e) => match tx.channel_seen_by(thread.channel_id, NOBODY)? {
+                Some((ch, _)) => {
                     let rotation = tx.rotation(ch.id)?;
-                    e.insert((ch, rotation))
+                    e.insert((ch, rotation, false))
                 }
                 None => return Ok(None),
             },
         };
         let ask = notify::Post::of(thread, comment.as_ref());
+        // Only a post to everyone in the channel needs its member list; who may see the
+        // post is looked up for each slice's people alone (`notify::able`).
+        if !*with_members && ask.groups.contains(&GROUP_EVERYONE_IN_CHANNEL) {
+            let Some(full) = tx.channel(channel.id, NOBODY)? else { return Ok(None) };
+            *channel = full;
+            *with_members = true;
+        }
         let mut asked = notify::asked(tx, channel, &thread.participants, &ask)?;
         asked.sort_by_key(|(u, _)| *u);
         if after.is_none() {

@@ -11,6 +11,7 @@ use crate::model::*;
 use crate::payload::{PushDelivery, PushItem};
 use crate::policy;
 use crate::store::{InboxTouch, Tx};
+use std::collections::{HashMap, HashSet};
 
 /// What a post asked for: its notify list as stored on the thread or comment.
 pub struct Post<'a> {
@@ -95,30 +96,20 @@ pub fn asked(
 
 /// Of the people asked, those who may hear of a post in `ch`: active members of the
 /// workspace (a deactivated member keeps their channels but hears nothing) who can see
-/// the channel — its members, and non-guests of a public one.
+/// the channel — its members, and non-guests of a public one. Looked up for these people
+/// alone, in a few statements whatever their number: `ch.user_ids` need not be loaded.
 pub fn able(
     tx: &mut dyn Tx,
     ch: &Channel,
     reasons: Vec<(UserId, NotifyReason)>,
 ) -> Result<Vec<(UserId, NotifyReason)>> {
     let users: Vec<UserId> = reasons.iter().map(|(u, _)| *u).collect();
-    let active: std::collections::HashSet<UserId> = tx.active_members(ch.workspace_id, &users)?.into_iter().collect();
-    let mut visible = Vec::with_capacity(reasons.len());
-    let members: std::collections::HashSet<UserId> = ch.user_ids.iter().copied().collect();
-    for (u, reason) in reasons {
-        if !active.contains(&u) {
-            continue;
-        }
-        let sees = members.contains(&u)
-            || match tx.membership(ch.workspace_id, u)? {
-                Some(m) if m.is_active() => policy::can_see_channel(m.user_type, ch, u),
-                _ => false,
-            };
-        if sees {
-            visible.push((u, reason));
-        }
-    }
-    Ok(visible)
+    let roles: HashMap<UserId, UserType> = tx.active_roles(ch.workspace_id, &users)?.into_iter().collect();
+    let members: HashSet<UserId> = tx.channel_members_among(ch.id, &users)?.into_iter().collect();
+    Ok(reasons
+        .into_iter()
+        .filter(|(u, _)| roles.get(u).is_some_and(|role| policy::sees_channel(*role, ch, members.contains(u))))
+        .collect())
 }
 
 /// A thread or comment's own event, then the thread (back) in its author's inbox — `read`

@@ -25,6 +25,9 @@ pub struct NewChannel {
 pub trait Channels {
     fn insert_channel(&mut self, ch: &NewChannel) -> Result<ChannelId>;
     fn channel(&mut self, id: ChannelId, viewer: UserId) -> Result<Option<Channel>>;
+    /// Those of `users` who are members of the channel, whatever the list's length, in a
+    /// few statements.
+    fn channel_members_among(&mut self, id: ChannelId, users: &[UserId]) -> Result<Vec<UserId>>;
     /// The channel without its member list — `user_ids` holds `viewer` alone, if they are a
     /// member — and `viewer`'s membership of its workspace. One lookup, for the post path (a
     /// channel may have thousands of members).

@@ -42,6 +42,19 @@ both_backends! {
         t.app.stop().await;
     }
 
+    async fn who_may_hear_of_a_post_is_looked_up_for_the_people_it_names(b: Backend) {
+        // A public channel Ana alone is in: Bo (a member of the workspace) sees it without
+        // joining, Gus (a guest) does not; nobody outside #private sees what is posted there.
+        let t = Team::on(b).await;
+        let open = t.ana.add_channel(t.ws, "open", true, &[]).await.unwrap();
+        let post = |ch: i64, title: &str| json!({"channel_id": ch, "title": title, "content": "x", "recipients": [t.bo_id, t.gus_id]});
+        t.ana.post("threads/add", post(open.id.0, "Open")).await.unwrap();
+        t.ana.post("threads/add", post(t.private, "Closed")).await.unwrap();
+        assert_eq!(told(&t.bo, t.ws).await.1, ["Open"], "Bo: the public channel's thread only");
+        assert!(told(&t.gus, t.ws).await.1.is_empty(), "Gus, a guest, sees neither channel");
+        t.app.stop().await;
+    }
+
     async fn nobody_hears_of_a_post_they_lost_sight_of_before_its_fan_out(b: Backend) {
         let t = Team::on_with(b, |c| c.hold_fanout = true).await;
         let ch = t.ana.add_channel(t.ws, "plans", false, &[t.bo_id, t.gus_id]).await.unwrap();

@@ -1,6 +1,6 @@
 //! `Channels` in SQL: channels, their members, favourites and notification levels.
 
-use super::{Row, SqlTx, Value, args, json, placeholders};
+use super::{ROWS_PER_INSERT, Row, SqlTx, Value, args, json, placeholders};
 use std::collections::HashMap;
 use weft_core::model::*;
 use weft_core::store::{Channels, Membership, NewChannel};
@@ -73,6 +73,21 @@ impl Channels for SqlTx<'_> {
             .map(|r| r.i64(0).map(UserId))
             .collect::<Result<_>>()?;
         Ok(Some(ch))
+    }
+
+    fn channel_members_among(&mut self, id: ChannelId, users: &[UserId]) -> Result<Vec<UserId>> {
+        let mut out = Vec::new();
+        for chunk in users.chunks(ROWS_PER_INSERT) {
+            let sql = format!(
+                "SELECT user_id FROM channel_users WHERE channel_id = ? AND user_id IN ({})",
+                placeholders(chunk.len())
+            );
+            let params: Vec<Value> = std::iter::once(id.into()).chain(chunk.iter().map(|u| Value::from(*u))).collect();
+            for r in self.conn.query(&sql, &params)? {
+                out.push(UserId(r.i64(0)?));
+            }
+        }
+        Ok(out)
     }
 
     fn channel_seen_by(&mut self, id: ChannelId, viewer: UserId) -> Result<Option<(Channel, Option<Membership>)>> {

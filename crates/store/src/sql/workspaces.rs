@@ -157,6 +157,22 @@ impl Workspaces for SqlTx<'_> {
         Ok(out)
     }
 
+    fn active_roles(&mut self, ws: WorkspaceId, users: &[UserId]) -> Result<Vec<(UserId, UserType)>> {
+        let mut out = Vec::new();
+        for chunk in users.chunks(ROWS_PER_INSERT) {
+            let sql = format!(
+                "SELECT user_id, user_type FROM workspace_users WHERE workspace_id = ? AND removed = 0 \
+                 AND pending = 0 AND deactivated = 0 AND user_id IN ({})",
+                placeholders(chunk.len())
+            );
+            let params: Vec<Value> = std::iter::once(ws.into()).chain(chunk.iter().map(|u| Value::from(*u))).collect();
+            for r in self.conn.query(&sql, &params)? {
+                out.push((UserId(r.i64(0)?), UserType::parse(&r.text(1)?).unwrap_or(UserType::User)));
+            }
+        }
+        Ok(out)
+    }
+
     fn workspace_users(&mut self, ws: WorkspaceId) -> Result<Vec<WorkspaceUser>> {
         let sql = format!(
             "SELECT {WU_COLS} FROM workspace_users wu JOIN users u ON u.id = wu.user_id \
