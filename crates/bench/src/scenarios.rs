@@ -426,7 +426,7 @@ async fn post(
     // fixed load below starts once they are, so that it measures that load alone.
     let drained = Instant::now();
     step("post: waiting for the fan-out to catch up");
-    wait_for_fanout(&http, &server.url).await?;
+    wait_for_fanout(http, &server.url).await?;
     let drain_s = drained.elapsed().as_secs_f64();
 
     // A fixed offered load of 25 % of the maximum, open loop: requests leave on schedule
