@@ -72,10 +72,11 @@ fn admins(tx: &mut dyn Tx, ws: WorkspaceId, except: UserId, now: i64) -> Result<
 pub(crate) fn deliver_urgent(tx: &mut dyn Tx, thread: &Thread, comment: Option<&Comment>, now: i64) -> Result<()> {
     let ch = tx.channel(thread.channel_id, thread.creator)?.ok_or(Error::NotFound(NotFound::Channel))?;
     let who = super::notify::notified(tx, &ch, &thread.participants, &super::notify::Post::of(thread, comment))?;
-    let mut out = super::notify::Deliveries::default();
-    super::notify::deliver(tx, &mut out, thread, comment, &who, true)?;
-    out.write(tx, now)?;
     let users: Vec<UserId> = who.iter().map(|(u, _)| *u).collect();
+    let facts = super::notify::Facts::load(tx, &[(thread, &users)])?;
+    let mut out = super::notify::Deliveries::default();
+    super::notify::deliver(&facts, &mut out, thread, comment, &who, true)?;
+    out.write(tx, now)?;
     raise(tx, thread, comment, &users, now).map(drop)
 }
 

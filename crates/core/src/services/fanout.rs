@@ -53,6 +53,7 @@ pub fn run(tx: &mut dyn Tx, people: usize, now: i64) -> Result<Progress> {
     let mut budget = people.max(1);
     let mut stopped = false;
     let mut job = Job::default();
+    job.prefetch(tx, &pending)?;
     let mut posts = 0;
     for p in &pending {
         posts += 1;
@@ -94,8 +95,13 @@ pub fn done_through(tx: &mut dyn Tx) -> Result<i64> {
 #[derive(Default)]
 struct Job {
     out: notify::Deliveries,
+    /// What each post gives its people, in log order, once all of them are known: who may
+    /// hear of a post, and how, is looked up for all of them at once (`notify::Facts`).
+    steps: Vec<Step>,
     /// Threads as they are now (the latest comment included: it committed before).
     threads: HashMap<ThreadId, Thread>,
+    /// The comments of the job's posts (a comment deleted since is missing).
+    comments: HashMap<CommentId, Comment>,
     /// Channels, with their rotations and whether their member list is loaded (only a post
     /// to everyone in the channel needs it).
     channels: HashMap<ChannelId, (Channel, Option<Rotation>, bool)>,
@@ -104,11 +110,72 @@ struct Job {
     unread: HashMap<ThreadId, UserId>,
 }
 
+/// A post's share of a job, delivered once the job knows all of its people.
+enum Step {
+    /// A thread's own post (`comment` None) or one of its comments, to the people of this
+    /// slice who are asked, not yet checked against who can see it.
+    Post {
+        thread: ThreadId,
+        comment: Option<Comment>,
+        asked: Vec<(UserId, NotifyReason)>,
+    },
+    Message {
+        conversation: Conversation,
+        message: Message,
+    },
+}
+
 impl Job {
-    /// Writes what the job gathered: the unread flags (one statement per thread, its latest
-    /// comment's author spared: an earlier comment of the job is before their own, which
-    /// they have read), then every person's deliveries.
-    fn write(self, tx: &mut dyn Tx, now: i64) -> Result<()> {
+    /// Reads the threads and comments of all the job's posts at once.
+    fn prefetch(&mut self, tx: &mut dyn Tx, pending: &[PendingFanout]) -> Result<()> {
+        let (mut threads, mut comments) = (Vec::new(), Vec::new());
+        for p in pending {
+            match p.fanout {
+                Fanout::Thread { thread_id } => threads.push(thread_id),
+                Fanout::Comment { thread_id, comment_id } => {
+                    threads.push(thread_id);
+                    comments.push(comment_id);
+                }
+                Fanout::Message { .. } => {}
+            }
+        }
+        threads.sort_unstable();
+        threads.dedup();
+        self.threads = tx.threads_by_ids(&threads, NOBODY)?.into_iter().map(|t| (t.id, t)).collect();
+        self.comments = tx.comments_by_ids(&comments)?.into_iter().map(|c| (c.id, c)).collect();
+        Ok(())
+    }
+
+    /// Writes what the job gathered: each post's deliveries (who may hear of it, their
+    /// mutes and levels looked up once for all), the unread flags (one statement per
+    /// thread, its latest comment's author spared: an earlier comment of the job is before
+    /// their own, which they have read), then every person's deliveries.
+    fn write(mut self, tx: &mut dyn Tx, now: i64) -> Result<()> {
+        let people: Vec<(&Thread, Vec<UserId>)> = self
+            .steps
+            .iter()
+            .filter_map(|step| match step {
+                Step::Post { thread, asked, .. } => {
+                    Some((&self.threads[thread], asked.iter().map(|(u, _)| *u).collect()))
+                }
+                Step::Message { .. } => None,
+            })
+            .collect();
+        let people: Vec<(&Thread, &[UserId])> = people.iter().map(|(t, users)| (*t, users.as_slice())).collect();
+        let facts = notify::Facts::load(tx, &people)?;
+        for step in std::mem::take(&mut self.steps) {
+            match step {
+                Step::Post { thread, comment, asked } => {
+                    let thread = &self.threads[&thread];
+                    let (channel, _, _) = &self.channels[&thread.channel_id];
+                    let slice = facts.able(channel, asked);
+                    notify::deliver(&facts, &mut self.out, thread, comment.as_ref(), &slice, false)?;
+                }
+                Step::Message { conversation, message } => {
+                    notify::message(tx, &mut self.out, &conversation, &message)?;
+                }
+            }
+        }
         for (thread, author) in self.unread {
             tx.flag_unread(thread, author)?;
         }
@@ -128,7 +195,7 @@ impl Job {
             Fanout::Thread { thread_id } => self.post(tx, thread_id, None, after, budget),
             Fanout::Comment { thread_id, comment_id } => {
                 // A comment deleted before its fan-out concerns nobody any more.
-                let Some(comment) = tx.comment(comment_id)? else { return Ok(None) };
+                let Some(comment) = self.comments.get(&comment_id).cloned() else { return Ok(None) };
                 self.post(tx, thread_id, Some(comment), after, budget)
             }
             Fanout::Message { conversation_id, message_id } => {
@@ -149,13 +216,7 @@ impl Job {
     ) -> Result<Option<UserId>> {
         // The thread and its channel as they are now (what is read of them here is the same
         // for every viewer).
-        let thread = match self.threads.entry(thread_id) {
-            Entry::Occupied(e) => e.into_mut(),
-            Entry::Vacant(e) => match tx.thread(thread_id, NOBODY)? {
-                Some(t) => e.insert(t),
-                None => return Ok(None),
-            },
-        };
+        let Some(thread) = self.threads.get(&thread_id) else { return Ok(None) };
         let (channel, rotation, with_members) = match self.channels.entry(thread.channel_id) {
             Entry::Occupied(e) => e.into_mut(),
             Entry::Vacant(e) => match tx.channel_seen_by(thread.channel_id, NOBODY)? {
@@ -192,8 +253,7 @@ impl Job {
             asked.into_iter().filter(|(u, _)| after.is_none_or(|a| *u > a)).collect();
         let take = rest.len().min(*budget);
         *budget -= take;
-        let slice = notify::able(tx, channel, rest[..take].to_vec())?;
-        notify::deliver(tx, &mut self.out, thread, comment.as_ref(), &slice, false)?;
+        self.steps.push(Step::Post { thread: thread.id, comment, asked: rest[..take].to_vec() });
         // A job starts a post with budget left (`run`), so a slice holds someone.
         Ok((take < rest.len()).then(|| rest[take - 1].0))
     }
@@ -205,6 +265,7 @@ impl Job {
         let Some(c) = tx.conversation(id, m.creator)? else { return Ok(()) };
         *budget = budget.saturating_sub(c.user_ids.len());
         notify::conversation_mentions(tx, &m, &c.user_ids)?;
-        notify::message(tx, &mut self.out, &c, &m)
+        self.steps.push(Step::Message { conversation: c, message: m });
+        Ok(())
     }
 }

@@ -104,12 +104,82 @@ pub fn able(
     reasons: Vec<(UserId, NotifyReason)>,
 ) -> Result<Vec<(UserId, NotifyReason)>> {
     let users: Vec<UserId> = reasons.iter().map(|(u, _)| *u).collect();
-    let roles: HashMap<UserId, UserType> = tx.active_roles(ch.workspace_id, &users)?.into_iter().collect();
-    let members: HashSet<UserId> = tx.channel_members_among(ch.id, &users)?.into_iter().collect();
-    Ok(reasons
-        .into_iter()
-        .filter(|(u, _)| roles.get(u).is_some_and(|role| policy::sees_channel(*role, ch, members.contains(u))))
-        .collect())
+    let mut facts = Facts::default();
+    facts.add_sight(tx, &[(ch.workspace_id, ch.id)], &users)?;
+    Ok(facts.able(ch, reasons))
+}
+
+/// What deciding who hears of a post reads about its people: their roles, channel
+/// memberships, mutes of the thread and levels in the channel. The fan-out looks them up
+/// once for all the posts of a job — a few statements whatever their number — the urgent
+/// path for its one post.
+#[derive(Default)]
+pub struct Facts {
+    roles: HashMap<(WorkspaceId, UserId), UserType>,
+    members: HashSet<(ChannelId, UserId)>,
+    muted_until: HashMap<(ThreadId, UserId), i64>,
+    levels: HashMap<(ChannelId, UserId), ChannelNotifications>,
+}
+
+impl Facts {
+    /// Everything, for each thread's people.
+    pub fn load(tx: &mut dyn Tx, posts: &[(&Thread, &[UserId])]) -> Result<Facts> {
+        let users: Vec<UserId> = posts.iter().flat_map(|(_, people)| people.iter().copied()).collect();
+        let places: Vec<(WorkspaceId, ChannelId)> = posts.iter().map(|(t, _)| (t.workspace_id, t.channel_id)).collect();
+        let threads: Vec<ThreadId> = posts.iter().map(|(t, _)| t.id).collect();
+        let mut facts = Facts::default();
+        facts.add_sight(tx, &places, &users)?;
+        facts.add_preferences(tx, &threads, &places, &users)?;
+        Ok(facts)
+    }
+
+    /// Who of `users` are active members of the workspaces, with their roles, and members of
+    /// the channels.
+    fn add_sight(&mut self, tx: &mut dyn Tx, places: &[(WorkspaceId, ChannelId)], users: &[UserId]) -> Result<()> {
+        if users.is_empty() {
+            return Ok(());
+        }
+        let workspaces: Vec<WorkspaceId> = places.iter().map(|(w, _)| *w).collect();
+        let channels: Vec<ChannelId> = places.iter().map(|(_, c)| *c).collect();
+        self.roles.extend(tx.active_roles(&workspaces, users)?.into_iter().map(|(w, u, role)| ((w, u), role)));
+        self.members.extend(tx.channel_members_among(&channels, users)?);
+        Ok(())
+    }
+
+    /// Their mutes of the threads and levels in the channels.
+    fn add_preferences(
+        &mut self,
+        tx: &mut dyn Tx,
+        threads: &[ThreadId],
+        places: &[(WorkspaceId, ChannelId)],
+        users: &[UserId],
+    ) -> Result<()> {
+        if users.is_empty() {
+            return Ok(());
+        }
+        let channels: Vec<ChannelId> = places.iter().map(|(_, c)| *c).collect();
+        self.muted_until.extend(tx.thread_mutes(threads, users)?.into_iter().map(|(t, u, until)| ((t, u), until)));
+        self.levels.extend(tx.channel_notification_levels(&channels, users)?.into_iter().map(|(c, u, l)| ((c, u), l)));
+        Ok(())
+    }
+
+    /// `able`, from what was looked up.
+    pub fn able(&self, ch: &Channel, reasons: Vec<(UserId, NotifyReason)>) -> Vec<(UserId, NotifyReason)> {
+        let sees = |u: UserId| {
+            self.roles
+                .get(&(ch.workspace_id, u))
+                .is_some_and(|role| policy::sees_channel(*role, ch, self.members.contains(&(ch.id, u))))
+        };
+        reasons.into_iter().filter(|(u, _)| sees(*u)).collect()
+    }
+
+    fn muted(&self, thread: ThreadId, user: UserId, at: i64) -> bool {
+        self.muted_until.get(&(thread, user)).is_some_and(|until| *until > at)
+    }
+
+    fn level(&self, channel: ChannelId, user: UserId) -> ChannelNotifications {
+        self.levels.get(&(channel, user)).copied().unwrap_or_default()
+    }
 }
 
 /// A thread or comment's own event, then the thread (back) in its author's inbox — `read`
@@ -213,8 +283,9 @@ fn merged(touches: Vec<InboxTouch>) -> Vec<InboxTouch> {
 /// the post committed (an urgent post does it in its own transaction). `comment` is
 /// `None` for the thread's own post. An `urgent` post's pushes are the emergency lane's (at
 /// once, for everyone): none are planned here. Coverage is `cover`'s, for everyone at once.
+/// `facts` hold at least the preferences of the people notified (`Facts::load`).
 pub fn deliver(
-    tx: &mut dyn Tx,
+    facts: &Facts,
     out: &mut Deliveries,
     thread: &Thread,
     comment: Option<&Comment>,
@@ -231,16 +302,14 @@ pub fn deliver(
         Some(c) => (c.creator, c.obj_index, &c.direct_mentions),
         None => (thread.creator, -1, &thread.direct_mentions),
     };
-    let users: Vec<UserId> = notified.iter().map(|(u, _)| *u).collect();
-    let muted: std::collections::HashSet<UserId> = tx.muted_users(thread.id, &users, posted)?.into_iter().collect();
-    let mentioned: std::collections::HashSet<UserId> = mentioned.iter().copied().collect();
-    let levels = levels(tx, thread, &users, urgent)?;
-    let level_of = |u: UserId| levels.get(&u).copied().unwrap_or_default();
+    let mentioned: HashSet<UserId> = mentioned.iter().copied().collect();
+    // An urgent post is the emergency lane's and notifies whatever the level.
+    let level_of = |u: UserId| if urgent { ChannelNotifications::default() } else { facts.level(thread.channel_id, u) };
     let touches: Vec<Touch> = notified
         .iter()
         .map(|&(u, _)| Touch {
             user: u,
-            bring_back: !muted.contains(&u) && level_of(u) != ChannelNotifications::None,
+            bring_back: !facts.muted(thread.id, u, posted) && level_of(u) != ChannelNotifications::None,
             mention: mentioned.contains(&u).then_some(obj_index),
             read: false,
         })
@@ -254,32 +323,18 @@ pub fn deliver(
         obj_index,
         at: posted,
     });
-    for (u, reason) in heard(notified, &levels) {
+    for (u, reason) in heard(notified, level_of) {
         out.note(u, about_post(thread, comment, reason, author, posted), push);
     }
     Ok(())
 }
 
-/// Each person's level for the thread's channel; an urgent post is the emergency lane's
-/// and notifies whatever the level.
-fn levels(
-    tx: &mut dyn Tx,
-    thread: &Thread,
-    users: &[UserId],
-    urgent: bool,
-) -> Result<std::collections::HashMap<UserId, ChannelNotifications>> {
-    if urgent {
-        return Ok(Default::default());
-    }
-    Ok(tx.channel_notification_levels(thread.channel_id, users)?.into_iter().collect())
-}
-
 /// Those of `notified` whose level lets them hear of it.
 fn heard(
     notified: &[(UserId, NotifyReason)],
-    levels: &std::collections::HashMap<UserId, ChannelNotifications>,
+    level_of: impl Fn(UserId) -> ChannelNotifications,
 ) -> Vec<(UserId, NotifyReason)> {
-    notified.iter().copied().filter(|&(u, reason)| levels.get(&u).copied().unwrap_or_default().hears(reason)).collect()
+    notified.iter().copied().filter(|&(u, reason)| level_of(u).hears(reason)).collect()
 }
 
 /// In a channel with a rotation, the people notified who are not available now (off hours,
@@ -302,13 +357,14 @@ pub fn cover(
         return Ok(());
     }
     let Some(rotation) = rotation else { return Ok(()) };
-    let notified = &able(tx, channel, asked.to_vec())?;
+    let users: Vec<UserId> = asked.iter().map(|(u, _)| *u).collect();
+    let facts = Facts::load(tx, &[(thread, &users)])?;
+    let notified = &facts.able(channel, asked.to_vec());
     let (author, obj_index) = match comment {
         Some(c) => (c.creator, c.obj_index),
         None => (thread.creator, -1),
     };
-    let users: Vec<UserId> = notified.iter().map(|(u, _)| *u).collect();
-    let notified = &heard(notified, &levels(tx, thread, &users, false)?);
+    let notified = &heard(notified, |u| facts.level(thread.channel_id, u));
     if notified.is_empty() {
         return Ok(());
     }

@@ -25,9 +25,9 @@ pub struct NewChannel {
 pub trait Channels {
     fn insert_channel(&mut self, ch: &NewChannel) -> Result<ChannelId>;
     fn channel(&mut self, id: ChannelId, viewer: UserId) -> Result<Option<Channel>>;
-    /// Those of `users` who are members of the channel, whatever the list's length, in a
-    /// few statements.
-    fn channel_members_among(&mut self, id: ChannelId, users: &[UserId]) -> Result<Vec<UserId>>;
+    /// Of `users`, the members of each of `channels`, whatever the lists' length, in a few
+    /// statements.
+    fn channel_members_among(&mut self, channels: &[ChannelId], users: &[UserId]) -> Result<Vec<(ChannelId, UserId)>>;
     /// The channel without its member list — `user_ids` holds `viewer` alone, if they are a
     /// member — and `viewer`'s membership of its workspace. One lookup, for the post path (a
     /// channel may have thousands of members).
@@ -43,9 +43,10 @@ pub trait Channels {
     fn set_channel_favorite(&mut self, ch: ChannelId, user: UserId, favorite: bool) -> Result<()>;
     fn set_channel_notifications(&mut self, ch: ChannelId, user: UserId, level: ChannelNotifications) -> Result<()>;
     /// The people among `users` whose level in this channel is not the default.
+    /// The levels `users` chose in each of `channels` (those who chose none: the default).
     fn channel_notification_levels(
         &mut self,
-        ch: ChannelId,
+        channels: &[ChannelId],
         users: &[UserId],
-    ) -> Result<Vec<(UserId, ChannelNotifications)>>;
+    ) -> Result<Vec<(ChannelId, UserId, ChannelNotifications)>>;
 }

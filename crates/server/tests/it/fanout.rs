@@ -55,6 +55,40 @@ both_backends! {
         t.app.stop().await;
     }
 
+    async fn a_fan_out_job_costs_the_same_statements_for_3_posts_as_for_30(b: Backend) {
+        // Comments in three threads of two channels, to Bo and Gus (Bo muted one thread, Gus
+        // chose a level in one channel; Gus, a guest, cannot see #general): what a job reads about them is read once for all
+        // its posts, so its statements do not grow with the number of posts.
+        let t = Team::on_with(b, |c| c.hold_fanout = true).await;
+        let store = t.app.server.as_ref().unwrap().app.store.clone();
+        let notes_before = told(&t.bo, t.ws).await.0;
+        let other = t.ana.add_channel(t.ws, "other", true, &[t.bo_id, t.gus_id]).await.unwrap();
+        let mut threads = Vec::new();
+        for (ch, title) in [(t.general, "A"), (t.general, "B"), (other.id.0, "C")] {
+            let body = json!({"channel_id": ch, "title": title, "content": "x", "recipients": [t.bo_id, t.gus_id]});
+            threads.push(t.ana.post("threads/add", body).await.unwrap()["id"].as_i64().unwrap());
+        }
+        t.bo.post("threads/mute", json!({"id": threads[0], "minutes": 60})).await.unwrap();
+        t.gus.post("channels/set_notifications", json!({"id": other.id.0, "level": "direct"})).await.unwrap();
+        t.app.node().workers().step(Worker::Fanout).await.unwrap();
+        let mut cost = Vec::new();
+        for posts in [3, 30] {
+            for k in 0..posts {
+                let body = json!({"thread_id": threads[k % 3], "content": format!("c{k}"), "recipients": [t.bo_id, t.gus_id]});
+                t.ana.post("comments/add", body).await.unwrap();
+            }
+            let before = store.statements();
+            let jobs = t.app.node().workers().step(Worker::Fanout).await.unwrap();
+            cost.push((jobs, store.statements() - before));
+        }
+        // The scheduler's background reads count too: a few statements of slack, far below
+        // the 27 more that one read per post would cost.
+        let [(jobs3, few), (jobs30, many)] = cost[..] else { unreachable!() };
+        assert!(jobs3 == jobs30 && many <= few + 3, "(jobs, statements) for 3 posts, then 30: {cost:?}");
+        assert_eq!(told(&t.bo, t.ws).await.0 - notes_before, 3 + 33, "Bo: a notification per post");
+        t.app.stop().await;
+    }
+
     async fn nobody_hears_of_a_post_they_lost_sight_of_before_its_fan_out(b: Backend) {
         let t = Team::on_with(b, |c| c.hold_fanout = true).await;
         let ch = t.ana.add_channel(t.ws, "plans", false, &[t.bo_id, t.gus_id]).await.unwrap();

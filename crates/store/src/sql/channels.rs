@@ -1,6 +1,6 @@
 //! `Channels` in SQL: channels, their members, favourites and notification levels.
 
-use super::{ROWS_PER_INSERT, Row, SqlTx, Value, args, json, placeholders};
+use super::{Row, SqlTx, args, json};
 use std::collections::HashMap;
 use weft_core::model::*;
 use weft_core::store::{Channels, Membership, NewChannel};
@@ -75,19 +75,10 @@ impl Channels for SqlTx<'_> {
         Ok(Some(ch))
     }
 
-    fn channel_members_among(&mut self, id: ChannelId, users: &[UserId]) -> Result<Vec<UserId>> {
-        let mut out = Vec::new();
-        for chunk in users.chunks(ROWS_PER_INSERT) {
-            let sql = format!(
-                "SELECT user_id FROM channel_users WHERE channel_id = ? AND user_id IN ({})",
-                placeholders(chunk.len())
-            );
-            let params: Vec<Value> = std::iter::once(id.into()).chain(chunk.iter().map(|u| Value::from(*u))).collect();
-            for r in self.conn.query(&sql, &params)? {
-                out.push(UserId(r.i64(0)?));
-            }
-        }
-        Ok(out)
+    fn channel_members_among(&mut self, channels: &[ChannelId], users: &[UserId]) -> Result<Vec<(ChannelId, UserId)>> {
+        let ids: Vec<i64> = channels.iter().map(|c| c.0).collect();
+        let rows = self.among("SELECT channel_id, user_id FROM channel_users WHERE", "channel_id", &ids, users)?;
+        rows.iter().map(|r| Ok((ChannelId(r.i64(0)?), UserId(r.i64(1)?)))).collect()
     }
 
     fn channel_seen_by(&mut self, id: ChannelId, viewer: UserId) -> Result<Option<(Channel, Option<Membership>)>> {
@@ -218,26 +209,23 @@ impl Channels for SqlTx<'_> {
 
     fn channel_notification_levels(
         &mut self,
-        ch: ChannelId,
+        channels: &[ChannelId],
         users: &[UserId],
-    ) -> Result<Vec<(UserId, ChannelNotifications)>> {
-        if users.is_empty() {
-            return Ok(Vec::new());
-        }
-        let sql = format!(
-            "SELECT user_id, level FROM channel_notification_levels WHERE channel_id = ? AND user_id IN ({})",
-            placeholders(users.len())
-        );
-        let mut params: Vec<Value> = vec![ch.into()];
-        params.extend(users.iter().map(|u| Value::from(*u)));
-        let rows = self.conn.query(&sql, &params)?;
-        let mut levels = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let level = r.text(1)?;
-            let level = ChannelNotifications::parse(&level)
-                .ok_or_else(|| Error::Internal(format!("unknown channel notification level {level}")))?;
-            levels.push((UserId(r.i64(0)?), level));
-        }
-        Ok(levels)
+    ) -> Result<Vec<(ChannelId, UserId, ChannelNotifications)>> {
+        let ids: Vec<i64> = channels.iter().map(|c| c.0).collect();
+        let rows = self.among(
+            "SELECT channel_id, user_id, level FROM channel_notification_levels WHERE",
+            "channel_id",
+            &ids,
+            users,
+        )?;
+        rows.iter()
+            .map(|r| {
+                let level = r.text(2)?;
+                let level = ChannelNotifications::parse(&level)
+                    .ok_or_else(|| Error::Internal(format!("unknown channel notification level {level}")))?;
+                Ok((ChannelId(r.i64(0)?), UserId(r.i64(1)?), level))
+            })
+            .collect()
     }
 }

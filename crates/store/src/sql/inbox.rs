@@ -174,17 +174,15 @@ impl Inbox for SqlTx<'_> {
         )
     }
 
-    fn muted_users(&mut self, thread: ThreadId, users: &[UserId], now: i64) -> Result<Vec<UserId>> {
-        if users.is_empty() {
-            return Ok(Vec::new());
-        }
-        let sql = format!(
-            "SELECT user_id FROM thread_states WHERE thread_id = ? AND muted_until_ts > ? AND user_id IN ({})",
-            placeholders(users.len())
-        );
-        let mut params: Vec<Value> = vec![thread.into(), now.into()];
-        params.extend(users.iter().map(|u| Value::from(*u)));
-        self.conn.query(&sql, &params)?.iter().map(|r| r.i64(0).map(UserId)).collect()
+    fn thread_mutes(&mut self, threads: &[ThreadId], users: &[UserId]) -> Result<Vec<(ThreadId, UserId, i64)>> {
+        let ids: Vec<i64> = threads.iter().map(|t| t.0).collect();
+        let rows = self.among(
+            "SELECT thread_id, user_id, muted_until_ts FROM thread_states WHERE muted_until_ts IS NOT NULL AND",
+            "thread_id",
+            &ids,
+            users,
+        )?;
+        rows.iter().map(|r| Ok((ThreadId(r.i64(0)?), UserId(r.i64(1)?), r.i64(2)?))).collect()
     }
 
     fn due_snoozes(&mut self, now: i64, limit: i64) -> Result<Vec<(UserId, ThreadId, WorkspaceId)>> {

@@ -231,6 +231,31 @@ impl<'a> SqlTx<'a> {
         self.one(sql, params)?.ok_or(Error::Internal("INSERT returned no id".into()))?.i64(0)
     }
 
+    /// The rows of `select` (a query ending in `WHERE` or `AND`) whose `column` is one of
+    /// `ids` and whose `user_id` one of `users`, in statements of a bounded number of
+    /// parameters: facts about many people in a few places, looked up at once.
+    fn among(&mut self, select: &str, column: &str, ids: &[i64], users: &[UserId]) -> Result<Vec<Row>> {
+        let (mut ids, mut users) = (ids.to_vec(), users.to_vec());
+        ids.sort_unstable();
+        ids.dedup();
+        users.sort_unstable();
+        users.dedup();
+        let mut out = Vec::new();
+        for ids in ids.chunks(ROWS_PER_INSERT / 2) {
+            for chunk in users.chunks(ROWS_PER_INSERT / 2) {
+                let sql = format!(
+                    "{select} {column} IN ({}) AND user_id IN ({})",
+                    placeholders(ids.len()),
+                    placeholders(chunk.len())
+                );
+                let params: Vec<Value> =
+                    ids.iter().map(|i| Value::Int(*i)).chain(chunk.iter().map(|u| Value::from(*u))).collect();
+                out.extend(self.conn.query(&sql, &params)?);
+            }
+        }
+        Ok(out)
+    }
+
     fn count(&mut self, sql: &str, params: &[Value]) -> Result<i64> {
         self.one(sql, params)?.map_or(Ok(0), |r| r.i64(0))
     }

@@ -157,20 +157,25 @@ impl Workspaces for SqlTx<'_> {
         Ok(out)
     }
 
-    fn active_roles(&mut self, ws: WorkspaceId, users: &[UserId]) -> Result<Vec<(UserId, UserType)>> {
-        let mut out = Vec::new();
-        for chunk in users.chunks(ROWS_PER_INSERT) {
-            let sql = format!(
-                "SELECT user_id, user_type FROM workspace_users WHERE workspace_id = ? AND removed = 0 \
-                 AND pending = 0 AND deactivated = 0 AND user_id IN ({})",
-                placeholders(chunk.len())
-            );
-            let params: Vec<Value> = std::iter::once(ws.into()).chain(chunk.iter().map(|u| Value::from(*u))).collect();
-            for r in self.conn.query(&sql, &params)? {
-                out.push((UserId(r.i64(0)?), UserType::parse(&r.text(1)?).unwrap_or(UserType::User)));
-            }
-        }
-        Ok(out)
+    fn active_roles(
+        &mut self,
+        workspaces: &[WorkspaceId],
+        users: &[UserId],
+    ) -> Result<Vec<(WorkspaceId, UserId, UserType)>> {
+        let ids: Vec<i64> = workspaces.iter().map(|w| w.0).collect();
+        let rows = self.among(
+            "SELECT workspace_id, user_id, user_type FROM workspace_users \
+             WHERE removed = 0 AND pending = 0 AND deactivated = 0 AND",
+            "workspace_id",
+            &ids,
+            users,
+        )?;
+        rows.iter()
+            .map(|r| {
+                let role = UserType::parse(&r.text(2)?).unwrap_or(UserType::User);
+                Ok((WorkspaceId(r.i64(0)?), UserId(r.i64(1)?), role))
+            })
+            .collect()
     }
 
     fn workspace_users(&mut self, ws: WorkspaceId) -> Result<Vec<WorkspaceUser>> {
