@@ -102,9 +102,8 @@ struct Job {
     threads: HashMap<ThreadId, Thread>,
     /// The comments of the job's posts (a comment deleted since is missing).
     comments: HashMap<CommentId, Comment>,
-    /// Channels, with their rotations and whether their member list is loaded (only a post
-    /// to everyone in the channel needs it).
-    channels: HashMap<ChannelId, (Channel, Option<Rotation>, bool)>,
+    /// Channels (without their member lists) and their rotations.
+    channels: HashMap<ChannelId, (Channel, Option<Rotation>)>,
     /// Threads a comment made unread in the inboxes that hold them, with the latest
     /// comment's author (whom their own comment does not make it unread for).
     unread: HashMap<ThreadId, UserId>,
@@ -167,7 +166,7 @@ impl Job {
             match step {
                 Step::Post { thread, comment, asked } => {
                     let thread = &self.threads[&thread];
-                    let (channel, _, _) = &self.channels[&thread.channel_id];
+                    let (channel, _) = &self.channels[&thread.channel_id];
                     let slice = facts.able(channel, asked);
                     notify::deliver(&facts, &mut self.out, thread, comment.as_ref(), &slice, false)?;
                 }
@@ -217,25 +216,30 @@ impl Job {
         // The thread and its channel as they are now (what is read of them here is the same
         // for every viewer).
         let Some(thread) = self.threads.get(&thread_id) else { return Ok(None) };
-        let (channel, rotation, with_members) = match self.channels.entry(thread.channel_id) {
+        let (channel, rotation) = match self.channels.entry(thread.channel_id) {
             Entry::Occupied(e) => e.into_mut(),
             Entry::Vacant(e) => match tx.channel_seen_by(thread.channel_id, NOBODY)? {
                 Some((ch, _)) => {
                     let rotation = tx.rotation(ch.id)?;
-                    e.insert((ch, rotation, false))
+                    e.insert((ch, rotation))
                 }
                 None => return Ok(None),
             },
         };
         let ask = notify::Post::of(thread, comment.as_ref());
-        // Only a post to everyone in the channel needs its member list; who may see the
-        // post is looked up for each slice's people alone (`notify::able`).
-        if !*with_members && ask.groups.contains(&GROUP_EVERYONE_IN_CHANNEL) {
-            let Some(full) = tx.channel(channel.id, NOBODY)? else { return Ok(None) };
-            *channel = full;
-            *with_members = true;
-        }
-        let mut asked = notify::asked(tx, channel, &thread.participants, &ask)?;
+        // A post to everyone in the channel asks its members. The first slice's coverage (in
+        // a channel with a rotation) looks at all of them; otherwise a slice needs only the
+        // members after the last person done, as many as it can take, one more to know
+        // whether some remain, and one more for the author, who is never asked. Who may see the post is looked up for each slice's people
+        // alone (`notify::able`).
+        let members = if !ask.groups.contains(&GROUP_EVERYONE_IN_CHANNEL) {
+            Vec::new()
+        } else if after.is_none() && rotation.is_some() {
+            tx.channel_members_from(channel.id, None, usize::MAX)?
+        } else {
+            tx.channel_members_from(channel.id, after, *budget + 2)?
+        };
+        let mut asked = notify::asked(tx, &members, &thread.participants, &ask)?;
         asked.sort_by_key(|(u, _)| *u);
         if after.is_none() {
             // With the first slice: coverage looks at everyone the post concerns at once (who

@@ -52,15 +52,16 @@ pub fn notified(
     participants: &[UserId],
     post: &Post,
 ) -> Result<Vec<(UserId, NotifyReason)>> {
-    let asked = asked(tx, ch, participants, post)?;
+    let asked = asked(tx, &ch.user_ids, participants, post)?;
     able(tx, ch, asked)
 }
 
 /// The people a post asks to notify, each with the strongest reason, in a stable order,
-/// not yet checked against who can see it (`able`); never the author.
+/// not yet checked against who can see it (`able`); never the author. `channel_members`
+/// are the channel's members a post to everyone in it asks (all, or the next slice's).
 pub fn asked(
     tx: &mut dyn Tx,
-    ch: &Channel,
+    channel_members: &[UserId],
     participants: &[UserId],
     post: &Post,
 ) -> Result<Vec<(UserId, NotifyReason)>> {
@@ -83,7 +84,7 @@ pub fn asked(
     for &g in post.groups {
         match g {
             GROUP_EVERYONE_IN_THREAD => add(participants, NotifyReason::EveryoneInThread),
-            GROUP_EVERYONE_IN_CHANNEL => add(&ch.user_ids, NotifyReason::EveryoneInChannel),
+            GROUP_EVERYONE_IN_CHANNEL => add(channel_members, NotifyReason::EveryoneInChannel),
             id => {
                 if let Some(group) = tx.group(GroupId(id))? {
                     add(&group.user_ids, NotifyReason::Group);

@@ -25,6 +25,8 @@ pub struct NewChannel {
 pub trait Channels {
     fn insert_channel(&mut self, ch: &NewChannel) -> Result<ChannelId>;
     fn channel(&mut self, id: ChannelId, viewer: UserId) -> Result<Option<Channel>>;
+    /// The channel's members after `after`, by id, at most `limit` of them.
+    fn channel_members_from(&mut self, id: ChannelId, after: Option<UserId>, limit: usize) -> Result<Vec<UserId>>;
     /// Of `users`, the members of each of `channels`, whatever the lists' length, in a few
     /// statements.
     fn channel_members_among(&mut self, channels: &[ChannelId], users: &[UserId]) -> Result<Vec<(ChannelId, UserId)>>;

@@ -6,12 +6,19 @@ use serde_json::{Value, json};
 use std::time::Duration;
 
 async fn urgent_pushes(s: &mut weft_client::EventStream) -> Vec<Value> {
-    s.drain(Duration::from_millis(400))
-        .await
-        .into_iter()
-        .filter(|e| e.event == "push" && e.data["data"]["delivery"] == "urgent")
-        .map(|e| e.data["data"].clone())
-        .collect()
+    let urgent = |e: &weft_client::SseEvent| e.event == "push" && e.data["data"]["delivery"] == "urgent";
+    // Waits for the first (a loaded machine may pause between events longer than a quiet
+    // spell), then for any more until the stream has been quiet a while.
+    let mut events = Vec::new();
+    while let Some(e) = s.next(Duration::from_secs(10)).await {
+        let found = urgent(&e);
+        events.push(e);
+        if found {
+            break;
+        }
+    }
+    events.extend(s.drain(Duration::from_millis(400)).await);
+    events.into_iter().filter(urgent).map(|e| e.data["data"].clone()).collect()
 }
 
 both_backends! {

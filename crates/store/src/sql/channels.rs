@@ -75,6 +75,15 @@ impl Channels for SqlTx<'_> {
         Ok(Some(ch))
     }
 
+    fn channel_members_from(&mut self, id: ChannelId, after: Option<UserId>, limit: usize) -> Result<Vec<UserId>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = self.conn.query(
+            "SELECT user_id FROM channel_users WHERE channel_id = ? AND user_id > ? ORDER BY user_id LIMIT ?",
+            args![id, after.map_or(0, |u| u.0), limit],
+        )?;
+        rows.iter().map(|r| r.i64(0).map(UserId)).collect()
+    }
+
     fn channel_members_among(&mut self, channels: &[ChannelId], users: &[UserId]) -> Result<Vec<(ChannelId, UserId)>> {
         let ids: Vec<i64> = channels.iter().map(|c| c.0).collect();
         let rows = self.among("SELECT channel_id, user_id FROM channel_users WHERE", "channel_id", &ids, users)?;
