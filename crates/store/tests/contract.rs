@@ -57,6 +57,28 @@ async fn wait_until(done: impl Fn() -> bool) {
     }
 }
 
+/// Holds the writer with a job that waits for the test's word and then runs `then`, so
+/// that the jobs queued meanwhile are committed together, in one batch, in order. Answers
+/// the word's sender and the held job.
+async fn hold_writer<T: Send + 'static>(
+    s: &Arc<dyn Store>,
+    then: impl FnOnce(&mut dyn weft_core::store::Tx) -> weft_core::Result<T> + Send + 'static,
+) -> (std::sync::mpsc::Sender<()>, tokio::task::JoinHandle<weft_core::Result<T>>) {
+    let (started, holding) = tokio::sync::oneshot::channel();
+    let (release, released) = std::sync::mpsc::channel::<()>();
+    let s = s.clone();
+    let held = tokio::spawn(async move {
+        s.write(move |tx| {
+            let _ = started.send(());
+            released.recv().expect("the test lets the job go");
+            then(tx)
+        })
+        .await
+    });
+    holding.await.expect("the writer runs the holding job");
+    (release, held)
+}
+
 fn event(n: i64) -> NewEvent {
     NewEvent {
         workspace_id: WorkspaceId(1),
@@ -130,20 +152,7 @@ async fn jobs_failing_anywhere_in_a_batch_roll_back_alone_the_last_one_too() {
         let s = b.store.clone();
         // A job holds the writer until the test lets it go, so that the next five queue up
         // behind it and are committed together, in order: ok, failing, ok, ok, failing.
-        let (started, holding) = tokio::sync::oneshot::channel();
-        let (release, released) = std::sync::mpsc::channel::<()>();
-        let slow = {
-            let s = s.clone();
-            tokio::spawn(async move {
-                s.write(move |tx| {
-                    let _ = started.send(());
-                    released.recv().expect("the test lets the job go");
-                    tx.append_event(&event(0), 1)
-                })
-                .await
-            })
-        };
-        holding.await.expect("the writer runs the holding job");
+        let (release, slow) = hold_writer(&s, |tx| tx.append_event(&event(0), 1)).await;
         let mut handles = Vec::new();
         for (i, fails) in [false, true, false, false, true].into_iter().enumerate() {
             let s2 = s.clone();
@@ -185,20 +194,7 @@ async fn a_write_that_fails_after_its_job_went_on_fails_that_job_alone() {
     for b in backends() {
         let s = b.store.clone();
         let user = s.write(|tx| tx.insert_user(&new_user("owner@x.org"))).await.unwrap();
-        let (started, holding) = tokio::sync::oneshot::channel();
-        let (release, released) = std::sync::mpsc::channel::<()>();
-        let slow = {
-            let s = s.clone();
-            tokio::spawn(async move {
-                s.write(move |tx| {
-                    let _ = started.send(());
-                    released.recv().expect("the test lets the job go");
-                    tx.insert_token(user, "first", 1)
-                })
-                .await
-            })
-        };
-        holding.await.expect("the writer runs the holding job");
+        let (release, slow) = hold_writer(&s, move |tx| tx.insert_token(user, "first", 1)).await;
         let mut handles = Vec::new();
         for (i, token) in ["second", "first", "third"].into_iter().enumerate() {
             let s2 = s.clone();
