@@ -15,8 +15,8 @@
 //!   `Unavailable` (HTTP 503) instead of hanging or crashing.
 
 use crate::pg_tls::SslMode;
-use crate::sql::{Conn, Dialect, FtsIndexing, Row, Value};
-use crate::writer::{WriteConn, WriteRequest, run_job, writer_loop};
+use crate::sql::{Conn, Dialect, Row, Value};
+use crate::writer::{RELEASE, ROLLBACK_TO, WriteConn, WriteRequest, run_job, writer_loop};
 use bytes::BytesMut;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
@@ -268,6 +268,35 @@ impl PgConn {
         self.forget_if_broken(r.map_err(pg_error))
     }
 
+    /// Runs the simple statements `sql` behind the writes in flight, in the same round trip.
+    /// Answers the first of those writes' errors (if one failed, `sql` failed too: the
+    /// transaction was aborted) and `sql`'s own result; a lost connection is the outer error.
+    fn batch_behind(&mut self, sql: &str) -> Result<(Result<()>, Result<()>)> {
+        let in_flight = std::mem::take(&mut self.in_flight);
+        let link = self.ensure()?;
+        let client = link.client.clone();
+        let (earlier, own) = link.runtime.block_on(async move {
+            let mut own = std::pin::pin!(client.batch_execute(sql));
+            // The first poll queues it behind the writes in flight: they all go out together.
+            let answered = std::future::poll_fn(|cx| Poll::Ready(own.as_mut().poll(cx))).await;
+            let mut earlier = Ok(0);
+            for statement in in_flight {
+                let answer = statement.await;
+                earlier = earlier.and(answer);
+            }
+            let own = match answered {
+                Poll::Ready(answer) => answer,
+                Poll::Pending => own.await,
+            };
+            (earlier.map(drop).map_err(pg_error), own.map_err(pg_error))
+        });
+        if let Err(Error::Unavailable(why)) = earlier.as_ref().and(own.as_ref()) {
+            let lost = Error::Unavailable(why.clone());
+            return self.forget_if_broken(Err(lost));
+        }
+        Ok((earlier, own))
+    }
+
     pub fn batch(&mut self, sql: &str) -> Result<()> {
         self.call(|c| async move { c.batch_execute(sql).await })
     }
@@ -402,14 +431,23 @@ impl WriteConn for PgConn {
     fn conn(&mut self) -> &mut dyn Conn {
         self
     }
-    fn commit(&mut self, first: &[&str], appended_events: bool) -> Result<()> {
-        let notify = format!("SELECT pg_notify('{NOTIFY_CHANNEL}', '')");
-        let mut statements = first.to_vec();
-        if appended_events {
-            statements.push(&notify);
+    fn end_job(&mut self, ok: bool, then: &[&str]) -> Result<Result<()>> {
+        let end = if ok { RELEASE } else { ROLLBACK_TO };
+        let (earlier, own) = self.batch_behind(&[&[end][..], then].concat().join("; "))?;
+        match earlier {
+            // A write the job sent failed after it went on: its RELEASE failed with it, in the
+            // aborted transaction, and its savepoint is still there to roll back to.
+            Err(e) if ok => {
+                self.batch(&[&[ROLLBACK_TO][..], then].concat().join("; "))?;
+                Ok(Err(e))
+            }
+            // The job failed anyway: what it left in flight does not matter.
+            _ => own.map(Ok),
         }
-        statements.push("COMMIT");
-        self.run_sqls(&statements)
+    }
+    fn commit_statements(&self, appended_events: bool) -> Vec<String> {
+        let notify = appended_events.then(|| format!("SELECT pg_notify('{NOTIFY_CHANNEL}', '')"));
+        notify.into_iter().chain(["COMMIT".to_string()]).collect()
     }
     fn close(self) {}
 }
@@ -467,7 +505,7 @@ fn reader_loop(mut conn: PgConn, queue: Arc<Mutex<std_mpsc::Receiver<ReadRequest
             let _ = reply.send(Err(e));
             continue;
         }
-        let (out, _) = run_job(&mut conn, job, FtsIndexing::Immediate, None);
+        let out = run_job(&mut conn, job);
         // A read-only snapshot has nothing to commit: answer first, then end it (a round
         // trip less in every read's latency).
         let _ = reply.send(out);

@@ -6,7 +6,7 @@
 //!   are allocated.
 //! - Reads run on a small pool of read-only connections, each job in one snapshot.
 
-use crate::sql::{Conn, Dialect, FtsIndexing, Row, Value};
+use crate::sql::{Conn, Dialect, Row, Value};
 use crate::writer::{WriteConn, WriteRequest, run_job, submit, writer_loop};
 use rusqlite::{Connection, OpenFlags, ToSql, params_from_iter, types::ValueRef};
 use std::path::{Path, PathBuf};
@@ -184,9 +184,8 @@ impl WriteConn for SqliteWriter {
     fn conn(&mut self) -> &mut dyn Conn {
         &mut self.db
     }
-    fn commit(&mut self, first: &[&str], _appended_events: bool) -> Result<()> {
-        self.run_sqls(first)?;
-        self.run_sql("COMMIT")
+    fn commit_statements(&self, _appended_events: bool) -> Vec<String> {
+        vec!["COMMIT".to_string()]
     }
     fn after_batch(&mut self) {
         if self.rewind.load(Ordering::Relaxed) {
@@ -358,7 +357,7 @@ impl Store for SqliteStore {
                     None => Db(open_reader(&path).map_err(storage_error)?, statements),
                 };
                 conn.0.execute_batch("BEGIN").map_err(storage_error)?;
-                let (out, _) = run_job(&mut conn, job, FtsIndexing::Immediate, None);
+                let out = run_job(&mut conn, job);
                 let _ = conn.0.execute_batch("COMMIT");
                 let mut pool = readers.lock().expect("reader pool");
                 if pool.len() < MAX_IDLE_READERS {

@@ -31,9 +31,20 @@ pub trait WriteConn {
         statements.iter().try_for_each(|sql| self.run_sql(sql))
     }
     fn conn(&mut self) -> &mut dyn Conn;
-    /// Runs `first`, then commits the batch; `appended_events` says whether it appended
-    /// events (PostgreSQL then wakes the other nodes). PostgreSQL sends it all together.
-    fn commit(&mut self, first: &[&str], appended_events: bool) -> Result<()>;
+    /// Ends the job that ran last and runs `then` (the next job's `SAVEPOINT`, or the
+    /// commit): waits for the writes the job left in flight (`Conn::send`), releases its
+    /// savepoint — or rolls back to it, if the job (`ok` false) or one of those writes
+    /// failed. Answers that write's error, the job's; an error of the writer's own
+    /// statements is the outer one. PostgreSQL sends it all behind the writes in flight.
+    fn end_job(&mut self, ok: bool, then: &[&str]) -> Result<Result<()>> {
+        let settled = self.conn().settle();
+        let end = if ok && settled.is_ok() { RELEASE } else { ROLLBACK_TO };
+        self.run_sqls(&[&[end][..], then].concat())?;
+        Ok(if ok { settled } else { Ok(()) })
+    }
+    /// The statements that commit the batch; `appended_events` says whether it appended
+    /// events (PostgreSQL then wakes the other nodes).
+    fn commit_statements(&self, appended_events: bool) -> Vec<String>;
     /// Called after a batch's replies went out: upkeep that should not delay them.
     fn after_batch(&mut self) {}
     /// Called once when the queue closes.
@@ -48,28 +59,29 @@ pub struct JobEffects {
     pub event_head: Option<i64>,
 }
 
-/// Runs one job. `fts` and `event_head` are the batch's (see `SqlTx::in_batch`); a
-/// reader's job passes `FtsIndexing::Immediate` and `None`.
-pub fn run_job(
-    conn: &mut dyn Conn,
-    job: Job,
-    fts: FtsIndexing,
-    event_head: Option<i64>,
-) -> (Result<AnyBox>, JobEffects) {
+/// Runs a reader's job: a write it sent without waiting may still fail, and the job
+/// fails with it.
+pub fn run_job(conn: &mut dyn Conn, job: Job) -> Result<AnyBox> {
+    let (out, _) = start_job(conn, job, FtsIndexing::Immediate, None);
+    let settled = conn.settle();
+    out.and_then(|v| settled.map(|()| v))
+}
+
+/// Runs a job of the writer's batch, leaving the writes it sent in flight: they are
+/// settled with the job's end (`WriteConn::end_job`). `fts` and `event_head` are the
+/// batch's (see `SqlTx::in_batch`).
+fn start_job(conn: &mut dyn Conn, job: Job, fts: FtsIndexing, event_head: Option<i64>) -> (Result<AnyBox>, JobEffects) {
     let mut tx = SqlTx::in_batch(conn, fts, event_head);
     let out = catch_unwind(AssertUnwindSafe(|| job(&mut tx)))
         .unwrap_or_else(|_| Err(Error::Internal("a storage job panicked".into())));
-    // A write the job sent without waiting may still fail: the job fails with it.
-    let settled = tx.settle();
-    let out = out.and_then(|v| settled.map(|()| v));
     let effects =
         JobEffects { appended_events: tx.appended_events, deferred_docs: tx.deferred_docs, event_head: tx.event_head };
     (out, effects)
 }
 
-const SAVEPOINT: &str = "SAVEPOINT job";
-const RELEASE: &str = "RELEASE SAVEPOINT job";
-const ROLLBACK_TO: &str = "ROLLBACK TO SAVEPOINT job";
+pub(crate) const SAVEPOINT: &str = "SAVEPOINT job";
+pub(crate) const RELEASE: &str = "RELEASE SAVEPOINT job";
+pub(crate) const ROLLBACK_TO: &str = "ROLLBACK TO SAVEPOINT job";
 
 /// Runs and commits one batch; answers each job's result and, if the batch appended
 /// events, the new head of the log. If a statement of the writer's own fails (a
@@ -109,11 +121,12 @@ impl Batch {
     }
 }
 
-/// Each job runs in a savepoint. A job's savepoint is ended in the same call that opens
-/// the next one, and the last job's in the call that commits: on PostgreSQL, where each
-/// call is a round trip, a batch of one job costs two round trips fewer. (Ending the last
-/// savepoint explicitly is not only tidy: PostgreSQL answers COMMIT in a transaction that
-/// an error aborted by rolling back without an error, while RELEASE fails.)
+/// Each job runs in a savepoint. A job's end — settling the writes it left in flight,
+/// ending its savepoint — goes in the same call as the next job's `SAVEPOINT`, and the last
+/// job's in the same call as the commit: on PostgreSQL, where each call is a round trip,
+/// that is one round trip per job. (Ending the last savepoint explicitly is not only tidy:
+/// PostgreSQL answers COMMIT in a transaction that an error aborted by rolling back without
+/// an error, while RELEASE fails.)
 fn run_batch<W: WriteConn>(w: &mut W, jobs: Vec<Job>, batch: &mut Batch) -> Result<()> {
     w.ensure_connected()?;
     w.begin()?;
@@ -121,29 +134,41 @@ fn run_batch<W: WriteConn>(w: &mut W, jobs: Vec<Job>, batch: &mut Batch) -> Resu
         Dialect::Sqlite => FtsIndexing::Deferred { indexed_through: fts_indexed_through(w.conn())? },
         Dialect::Postgres => FtsIndexing::Immediate,
     };
-    // The job that ran last, its savepoint still open.
+    // The job that ran last, its savepoint still open and its writes perhaps in flight.
     let mut open: Option<(Result<AnyBox>, JobEffects)> = None;
     for job in jobs {
-        match &open {
-            Some((out, _)) => w.run_sqls(&[if out.is_ok() { RELEASE } else { ROLLBACK_TO }, SAVEPOINT])?,
+        match open.take() {
+            Some(ran) => {
+                let settled = w.end_job(ran.0.is_ok(), &[SAVEPOINT])?;
+                batch.settle(with_writes(ran, settled));
+            }
             None => w.run_sql(SAVEPOINT)?,
         }
-        if let Some(ran) = open.take() {
-            batch.settle(ran);
-        }
-        open = Some(run_job(w.conn(), job, fts, batch.event_head));
+        open = Some(start_job(w.conn(), job, fts, batch.event_head));
     }
-    let mut last_end = open.as_ref().map(|(out, _)| if out.is_ok() { RELEASE } else { ROLLBACK_TO });
-    if let Some(ran) = open.take() {
-        batch.settle(ran);
-    }
+    let Some(last) = open else { return w.run_sqls(&["COMMIT"]) };
+    let ok = last.0.is_ok();
     if let FtsIndexing::Deferred { indexed_through } = fts
-        && batch.deferred_docs
+        && (batch.deferred_docs || ok && last.1.deferred_docs)
     {
-        w.run_sqls(last_end.take().as_slice())?;
+        let settled = w.end_job(ok, &[])?;
+        batch.settle(with_writes(last, settled));
         fts_catch_up(w.conn(), indexed_through)?;
+        let commit = w.commit_statements(batch.appended);
+        return w.run_sqls(&commit.iter().map(String::as_str).collect::<Vec<_>>());
     }
-    w.commit(last_end.as_slice(), batch.appended)
+    // Whether the last job's writes all succeed is known only with the commit: the other
+    // nodes are woken if it appended events, even if it then turns out to have failed (a
+    // wake-up finds nothing new).
+    let commit = w.commit_statements(batch.appended || ok && last.1.appended_events);
+    let settled = w.end_job(ok, &commit.iter().map(String::as_str).collect::<Vec<_>>())?;
+    batch.settle(with_writes(last, settled));
+    Ok(())
+}
+
+/// A job's result once the writes it left in flight are settled.
+fn with_writes((out, effects): (Result<AnyBox>, JobEffects), settled: Result<()>) -> (Result<AnyBox>, JobEffects) {
+    (out.and_then(|v| settled.map(|()| v)), effects)
 }
 
 pub fn writer_loop<W: WriteConn>(mut w: W, mut rx: mpsc::Receiver<WriteRequest>, head: watch::Sender<i64>) {

@@ -188,7 +188,8 @@ async fn jobs_failing_anywhere_in_a_batch_roll_back_alone_the_last_one_too() {
 
 /// A write sent without waiting for its answer (`Conn::send`: PostgreSQL pipelines it) that
 /// fails makes its job fail — even a job that returned Ok and had more statements after
-/// it — and only that job: the batch's other jobs commit, and the log has no gap.
+/// it, even the batch's last, whose end goes with the commit — and only that job: the
+/// batch's other jobs commit, and the log has no gap.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_write_that_fails_after_its_job_went_on_fails_that_job_alone() {
     for b in backends() {
@@ -196,7 +197,7 @@ async fn a_write_that_fails_after_its_job_went_on_fails_that_job_alone() {
         let user = s.write(|tx| tx.insert_user(&new_user("owner@x.org"))).await.unwrap();
         let (release, slow) = hold_writer(&s, move |tx| tx.insert_token(user, "first", 1)).await;
         let mut handles = Vec::new();
-        for (i, token) in ["second", "first", "third"].into_iter().enumerate() {
+        for (i, token) in ["second", "first", "third", "first"].into_iter().enumerate() {
             let s2 = s.clone();
             handles.push(tokio::spawn(async move {
                 s2.write(move |tx| {
@@ -215,7 +216,7 @@ async fn a_write_that_fails_after_its_job_went_on_fails_that_job_alone() {
         for h in handles {
             ok.push(h.await.unwrap().is_ok());
         }
-        assert_eq!(ok, vec![true, false, true], "{}", s.backend());
+        assert_eq!(ok, vec![true, false, true, false], "{}: the batch's last job too", s.backend());
         let live = ["first", "second", "first-more", "second-more", "third", "third-more"].map(String::from);
         let kept = s.read(move |tx| tx.live_tokens(&live)).await.unwrap();
         let mut kept: Vec<&str> = kept.iter().map(String::as_str).collect();
