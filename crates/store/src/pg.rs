@@ -132,23 +132,35 @@ pub fn open(url: &str, configure: impl FnOnce(&mut tokio_postgres::Config)) -> R
 async fn open_async(url: &str, configure: impl FnOnce(&mut tokio_postgres::Config)) -> Result<Client> {
     let (mode, mut config) = config_of(url)?;
     configure(&mut config);
-    let drive = |e| async move {
-        if let Err(e) = e {
+    let connected = match crate::pg_tls::connector(mode)? {
+        Some(tls) => connect_driven(&config, tls).await,
+        None => connect_driven(&config, NoTls).await,
+    };
+    connected.map_err(|e| unreachable(e, mode))
+}
+
+async fn connect_driven<T>(config: &tokio_postgres::Config, tls: T) -> std::result::Result<Client, postgres::Error>
+where
+    T: tokio_postgres::tls::MakeTlsConnect<tokio_postgres::Socket>,
+    T::Stream: Send + 'static,
+{
+    let (client, connection) = config.connect(tls).await?;
+    tokio::spawn(async move {
+        if let Err(e) = connection.await {
             tracing::debug!(error = %e, "PostgreSQL connection ended");
         }
-    };
-    match crate::pg_tls::connector(mode)? {
-        Some(tls) => {
-            let (client, connection) = config.connect(tls).await.map_err(|e| unreachable(e, mode))?;
-            tokio::spawn(async move { drive(connection.await).await });
-            Ok(client)
-        }
-        None => {
-            let (client, connection) = config.connect(NoTls).await.map_err(|e| unreachable(e, mode))?;
-            tokio::spawn(async move { drive(connection.await).await });
-            Ok(client)
-        }
+    });
+    Ok(client)
+}
+
+/// Waits for every statement in flight; the first error among them.
+async fn answers(in_flight: Vec<InFlight>) -> std::result::Result<(), postgres::Error> {
+    let mut first = Ok(());
+    for statement in in_flight {
+        let answer = statement.await.map(drop);
+        first = first.and(answer);
     }
+    first
 }
 
 fn pg_error(e: postgres::Error) -> Error {
@@ -257,12 +269,7 @@ impl PgConn {
         let link = self.ensure()?;
         let client = link.client.clone();
         let r = link.runtime.block_on(async move {
-            let mut earlier = Ok(0);
-            for statement in in_flight {
-                let answer = statement.await;
-                earlier = earlier.and(answer);
-            }
-            earlier?;
+            answers(in_flight).await?;
             make(client).await
         });
         self.forget_if_broken(r.map_err(pg_error))
@@ -279,16 +286,12 @@ impl PgConn {
             let mut own = std::pin::pin!(client.batch_execute(sql));
             // The first poll queues it behind the writes in flight: they all go out together.
             let answered = std::future::poll_fn(|cx| Poll::Ready(own.as_mut().poll(cx))).await;
-            let mut earlier = Ok(0);
-            for statement in in_flight {
-                let answer = statement.await;
-                earlier = earlier.and(answer);
-            }
+            let earlier = answers(in_flight).await;
             let own = match answered {
                 Poll::Ready(answer) => answer,
                 Poll::Pending => own.await,
             };
-            (earlier.map(drop).map_err(pg_error), own.map_err(pg_error))
+            (earlier.map_err(pg_error), own.map_err(pg_error))
         });
         if let Err(Error::Unavailable(why)) = earlier.as_ref().and(own.as_ref()) {
             let lost = Error::Unavailable(why.clone());

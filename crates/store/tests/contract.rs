@@ -57,26 +57,39 @@ async fn wait_until(done: impl Fn() -> bool) {
     }
 }
 
-/// Holds the writer with a job that waits for the test's word and then runs `then`, so
-/// that the jobs queued meanwhile are committed together, in one batch, in order. Answers
-/// the word's sender and the held job.
-async fn hold_writer<T: Send + 'static>(
-    s: &Arc<dyn Store>,
-    then: impl FnOnce(&mut dyn weft_core::store::Tx) -> weft_core::Result<T> + Send + 'static,
-) -> (std::sync::mpsc::Sender<()>, tokio::task::JoinHandle<weft_core::Result<T>>) {
+type TestJob = Box<dyn FnOnce(&mut dyn weft_core::store::Tx) -> weft_core::Result<()> + Send>;
+
+/// Commits `first`, then `jobs`, together in one batch and in this order: `first` holds the
+/// writer until the others are queued behind it. Answers whether each of `jobs` succeeded.
+async fn in_one_batch(s: &Arc<dyn Store>, first: TestJob, jobs: Vec<TestJob>) -> Vec<bool> {
     let (started, holding) = tokio::sync::oneshot::channel();
     let (release, released) = std::sync::mpsc::channel::<()>();
-    let s = s.clone();
-    let held = tokio::spawn(async move {
-        s.write(move |tx| {
-            let _ = started.send(());
-            released.recv().expect("the test lets the job go");
-            then(tx)
+    let held = {
+        let s = s.clone();
+        tokio::spawn(async move {
+            s.write(move |tx| {
+                let _ = started.send(());
+                released.recv().expect("the test lets the job go");
+                first(tx)
+            })
+            .await
         })
-        .await
-    });
+    };
     holding.await.expect("the writer runs the holding job");
-    (release, held)
+    let mut handles = Vec::new();
+    for (i, job) in jobs.into_iter().enumerate() {
+        let s2 = s.clone();
+        handles.push(tokio::spawn(async move { s2.write(move |tx| job(tx)).await }));
+        // Queued before the next one is sent: the batch keeps this order.
+        wait_until(|| s.queued_writes() == i + 1).await;
+    }
+    release.send(()).unwrap();
+    held.await.unwrap().expect("the holding job commits");
+    let mut ok = Vec::new();
+    for h in handles {
+        ok.push(h.await.unwrap().is_ok());
+    }
+    ok
 }
 
 fn event(n: i64) -> NewEvent {
@@ -150,29 +163,19 @@ async fn a_failing_job_rolls_back_alone_and_others_commit() {
 async fn jobs_failing_anywhere_in_a_batch_roll_back_alone_the_last_one_too() {
     for b in backends() {
         let s = b.store.clone();
-        // A job holds the writer until the test lets it go, so that the next five queue up
-        // behind it and are committed together, in order: ok, failing, ok, ok, failing.
-        let (release, slow) = hold_writer(&s, |tx| tx.append_event(&event(0), 1)).await;
-        let mut handles = Vec::new();
-        for (i, fails) in [false, true, false, false, true].into_iter().enumerate() {
-            let s2 = s.clone();
-            handles.push(tokio::spawn(async move {
-                s2.write(move |tx| {
+        // Committed together, in order: ok, failing, ok, ok, failing.
+        let jobs: Vec<TestJob> = [false, true, false, false, true]
+            .into_iter()
+            .enumerate()
+            .map(|(i, fails)| -> TestJob {
+                Box::new(move |tx| {
                     tx.insert_user(&new_user(&format!("b{i}@x.org")))?;
                     tx.append_event(&event(i as i64 + 1), 1)?;
                     if fails { Err(Error::BadRequest("no".into())) } else { Ok(()) }
                 })
-                .await
-            }));
-            // Queued before the next one is sent: the batch keeps this order.
-            wait_until(|| s.queued_writes() == i + 1).await;
-        }
-        release.send(()).unwrap();
-        slow.await.unwrap().unwrap();
-        let mut ok = Vec::new();
-        for h in handles {
-            ok.push(h.await.unwrap().is_ok());
-        }
+            })
+            .collect();
+        let ok = in_one_batch(&s, Box::new(|tx| tx.append_event(&event(0), 1).map(drop)), jobs).await;
         assert_eq!(ok, vec![true, false, true, true, false], "{}", s.backend());
         assert_eq!(s.read(|tx| tx.user_count()).await.unwrap(), 3, "{}", s.backend());
         let events = s.read(|tx| tx.events_after(0, 100)).await.unwrap();
@@ -195,27 +198,19 @@ async fn a_write_that_fails_after_its_job_went_on_fails_that_job_alone() {
     for b in backends() {
         let s = b.store.clone();
         let user = s.write(|tx| tx.insert_user(&new_user("owner@x.org"))).await.unwrap();
-        let (release, slow) = hold_writer(&s, move |tx| tx.insert_token(user, "first", 1)).await;
-        let mut handles = Vec::new();
-        for (i, token) in ["second", "first", "third", "first"].into_iter().enumerate() {
-            let s2 = s.clone();
-            handles.push(tokio::spawn(async move {
-                s2.write(move |tx| {
+        let jobs: Vec<TestJob> = ["second", "first", "third", "first"]
+            .into_iter()
+            .enumerate()
+            .map(|(i, token)| -> TestJob {
+                Box::new(move |tx| {
                     // "first" again: a primary key violation, only known once answered.
                     tx.insert_token(user, token, 2)?;
                     tx.append_event(&event(i as i64 + 1), 1)?;
                     tx.insert_token(user, &format!("{token}-more"), 2)
                 })
-                .await
-            }));
-            wait_until(|| s.queued_writes() == i + 1).await;
-        }
-        release.send(()).unwrap();
-        slow.await.unwrap().unwrap();
-        let mut ok = Vec::new();
-        for h in handles {
-            ok.push(h.await.unwrap().is_ok());
-        }
+            })
+            .collect();
+        let ok = in_one_batch(&s, Box::new(move |tx| tx.insert_token(user, "first", 1)), jobs).await;
         assert_eq!(ok, vec![true, false, true, false], "{}: the batch's last job too", s.backend());
         let live = ["first", "second", "first-more", "second-more", "third", "third-more"].map(String::from);
         let kept = s.read(move |tx| tx.live_tokens(&live)).await.unwrap();

@@ -71,12 +71,15 @@ fn admins(tx: &mut dyn Tx, ws: WorkspaceId, except: UserId, now: i64) -> Result<
 /// the author learns from the answer whom it reached.
 pub(crate) fn deliver_urgent(tx: &mut dyn Tx, thread: &Thread, comment: Option<&Comment>, now: i64) -> Result<()> {
     let ch = tx.channel(thread.channel_id, thread.creator)?.ok_or(Error::NotFound(NotFound::Channel))?;
-    let who = super::notify::notified(tx, &ch, &thread.participants, &super::notify::Post::of(thread, comment))?;
-    let users: Vec<UserId> = who.iter().map(|(u, _)| *u).collect();
-    let facts = super::notify::Facts::load(tx, &[(thread, &users)])?;
+    let asked =
+        super::notify::asked(tx, &ch.user_ids, &thread.participants, &super::notify::Post::of(thread, comment))?;
+    let asked_ids: Vec<UserId> = asked.iter().map(|(u, _)| *u).collect();
+    let facts = super::notify::Facts::load(tx, &[(thread, &asked_ids)])?;
+    let who = facts.able(&ch, asked);
     let mut out = super::notify::Deliveries::default();
     super::notify::deliver(&facts, &mut out, thread, comment, &who, true)?;
     out.write(tx, now)?;
+    let users: Vec<UserId> = who.iter().map(|(u, _)| *u).collect();
     raise(tx, thread, comment, &users, now).map(drop)
 }
 

@@ -145,10 +145,11 @@ impl Job {
         Ok(())
     }
 
-    /// Writes what the job gathered: each post's deliveries (who may hear of it, their
-    /// mutes and levels looked up once for all), the unread flags (one statement per
-    /// thread, its latest comment's author spared: an earlier comment of the job is before
-    /// their own, which they have read), then every person's deliveries.
+    /// Writes what the job gathered: works out each post's deliveries (who may hear of it,
+    /// their mutes and levels looked up once for all), flags the unread threads (one
+    /// statement per thread, its latest comment's author spared: an earlier comment of the
+    /// job is before their own, which they have read), then writes every person's
+    /// deliveries.
     fn write(mut self, tx: &mut dyn Tx, now: i64) -> Result<()> {
         let people: Vec<(&Thread, Vec<UserId>)> = self
             .steps
@@ -194,7 +195,7 @@ impl Job {
             Fanout::Thread { thread_id } => self.post(tx, thread_id, None, after, budget),
             Fanout::Comment { thread_id, comment_id } => {
                 // A comment deleted before its fan-out concerns nobody any more.
-                let Some(comment) = self.comments.get(&comment_id).cloned() else { return Ok(None) };
+                let Some(comment) = self.comments.remove(&comment_id) else { return Ok(None) };
                 self.post(tx, thread_id, Some(comment), after, budget)
             }
             Fanout::Message { conversation_id, message_id } => {
@@ -230,8 +231,8 @@ impl Job {
         // A post to everyone in the channel asks its members. The first slice's coverage (in
         // a channel with a rotation) looks at all of them; otherwise a slice needs only the
         // members after the last person done, as many as it can take, one more to know
-        // whether some remain, and one more for the author, who is never asked. Who may see the post is looked up for each slice's people
-        // alone (`notify::able`).
+        // whether some remain, and one more for the author, who is never asked. Who may see
+        // the post is looked up for each slice's people alone (`notify::Facts::able`).
         let members = if !ask.groups.contains(&GROUP_EVERYONE_IN_CHANNEL) {
             Vec::new()
         } else if after.is_none() && rotation.is_some() {

@@ -44,18 +44,6 @@ impl<'a> Post<'a> {
     }
 }
 
-/// The people a post notifies, each with the strongest reason, in a stable order. Only
-/// people who can see the channel; never the author.
-pub fn notified(
-    tx: &mut dyn Tx,
-    ch: &Channel,
-    participants: &[UserId],
-    post: &Post,
-) -> Result<Vec<(UserId, NotifyReason)>> {
-    let asked = asked(tx, &ch.user_ids, participants, post)?;
-    able(tx, ch, asked)
-}
-
 /// The people a post asks to notify, each with the strongest reason, in a stable order,
 /// not yet checked against who can see it (`able`); never the author. `channel_members`
 /// are the channel's members a post to everyone in it asks (all, or the next slice's).
@@ -95,25 +83,10 @@ pub fn asked(
     Ok(reasons)
 }
 
-/// Of the people asked, those who may hear of a post in `ch`: active members of the
-/// workspace (a deactivated member keeps their channels but hears nothing) who can see
-/// the channel — its members, and non-guests of a public one. Looked up for these people
-/// alone, in a few statements whatever their number: `ch.user_ids` need not be loaded.
-pub fn able(
-    tx: &mut dyn Tx,
-    ch: &Channel,
-    reasons: Vec<(UserId, NotifyReason)>,
-) -> Result<Vec<(UserId, NotifyReason)>> {
-    let users: Vec<UserId> = reasons.iter().map(|(u, _)| *u).collect();
-    let mut facts = Facts::default();
-    facts.add_sight(tx, &[(ch.workspace_id, ch.id)], &users)?;
-    Ok(facts.able(ch, reasons))
-}
-
 /// What deciding who hears of a post reads about its people: their roles, channel
 /// memberships, mutes of the thread and levels in the channel. The fan-out looks them up
 /// once for all the posts of a job — a few statements whatever their number — the urgent
-/// path for its one post.
+/// path and coverage for their one post.
 #[derive(Default)]
 pub struct Facts {
     roles: HashMap<(WorkspaceId, UserId), UserType>,
@@ -123,48 +96,31 @@ pub struct Facts {
 }
 
 impl Facts {
-    /// Everything, for each thread's people.
+    /// What is needed about each thread's people, looked up for them alone: `ch.user_ids`
+    /// need not be loaded.
     pub fn load(tx: &mut dyn Tx, posts: &[(&Thread, &[UserId])]) -> Result<Facts> {
         let users: Vec<UserId> = posts.iter().flat_map(|(_, people)| people.iter().copied()).collect();
-        let places: Vec<(WorkspaceId, ChannelId)> = posts.iter().map(|(t, _)| (t.workspace_id, t.channel_id)).collect();
+        if users.is_empty() {
+            return Ok(Facts::default());
+        }
+        let workspaces: Vec<WorkspaceId> = posts.iter().map(|(t, _)| t.workspace_id).collect();
+        let channels: Vec<ChannelId> = posts.iter().map(|(t, _)| t.channel_id).collect();
         let threads: Vec<ThreadId> = posts.iter().map(|(t, _)| t.id).collect();
-        let mut facts = Facts::default();
-        facts.add_sight(tx, &places, &users)?;
-        facts.add_preferences(tx, &threads, &places, &users)?;
-        Ok(facts)
+        Ok(Facts {
+            roles: tx.active_roles(&workspaces, &users)?.into_iter().map(|(w, u, role)| ((w, u), role)).collect(),
+            members: tx.channel_members_among(&channels, &users)?.into_iter().collect(),
+            muted_until: tx.thread_mutes(&threads, &users)?.into_iter().map(|(t, u, until)| ((t, u), until)).collect(),
+            levels: tx
+                .channel_notification_levels(&channels, &users)?
+                .into_iter()
+                .map(|(c, u, l)| ((c, u), l))
+                .collect(),
+        })
     }
 
-    /// Who of `users` are active members of the workspaces, with their roles, and members of
-    /// the channels.
-    fn add_sight(&mut self, tx: &mut dyn Tx, places: &[(WorkspaceId, ChannelId)], users: &[UserId]) -> Result<()> {
-        if users.is_empty() {
-            return Ok(());
-        }
-        let workspaces: Vec<WorkspaceId> = places.iter().map(|(w, _)| *w).collect();
-        let channels: Vec<ChannelId> = places.iter().map(|(_, c)| *c).collect();
-        self.roles.extend(tx.active_roles(&workspaces, users)?.into_iter().map(|(w, u, role)| ((w, u), role)));
-        self.members.extend(tx.channel_members_among(&channels, users)?);
-        Ok(())
-    }
-
-    /// Their mutes of the threads and levels in the channels.
-    fn add_preferences(
-        &mut self,
-        tx: &mut dyn Tx,
-        threads: &[ThreadId],
-        places: &[(WorkspaceId, ChannelId)],
-        users: &[UserId],
-    ) -> Result<()> {
-        if users.is_empty() {
-            return Ok(());
-        }
-        let channels: Vec<ChannelId> = places.iter().map(|(_, c)| *c).collect();
-        self.muted_until.extend(tx.thread_mutes(threads, users)?.into_iter().map(|(t, u, until)| ((t, u), until)));
-        self.levels.extend(tx.channel_notification_levels(&channels, users)?.into_iter().map(|(c, u, l)| ((c, u), l)));
-        Ok(())
-    }
-
-    /// `able`, from what was looked up.
+    /// Of the people asked, those who may hear of a post in `ch`: active members of the
+    /// workspace (a deactivated member keeps their channels but hears nothing) who can see
+    /// the channel — its members, and non-guests of a public one.
     pub fn able(&self, ch: &Channel, reasons: Vec<(UserId, NotifyReason)>) -> Vec<(UserId, NotifyReason)> {
         let sees = |u: UserId| {
             self.roles

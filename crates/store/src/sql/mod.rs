@@ -218,11 +218,6 @@ impl<'a> SqlTx<'a> {
         SqlTx { conn, fts, event_head, appended_events: false, deferred_docs: false }
     }
 
-    /// Waits for the writes sent without waiting (`Conn::send`).
-    pub fn settle(&mut self) -> Result<()> {
-        self.conn.settle()
-    }
-
     fn one(&mut self, sql: &str, params: &[Value]) -> Result<Option<Row>> {
         Ok(self.conn.query(sql, params)?.into_iter().next())
     }
