@@ -111,6 +111,37 @@ test('c starts a new thread in the open channel', async () => {
  */
 const KNOWN_INVISIBLE = [];
 
+/**
+ * Turns the app's focus styles (every rule whose selector names :focus, :focus-visible or
+ * :focus-within) off and on again, so that a control can be seen without its focus while
+ * it keeps it. Blurring it instead would change the page itself: a composer left by the
+ * focus folds up a moment later, taking the next Tab stops with it.
+ */
+const focusStyles = (on) =>
+  page.evaluate((on) => {
+    const sheet = document.styleSheets[0];
+    if (on) {
+      for (const [rule, css] of window.__focusRules ?? []) rule.style.cssText = css;
+      window.__focusRules = [];
+      sheet.deleteRule(sheet.cssRules.length - 1);
+      return;
+    }
+    const off = [];
+    const walk = (rules) => {
+      for (const rule of rules) {
+        if (rule.cssRules) walk(rule.cssRules);
+        if (rule.selectorText?.includes(':focus')) {
+          off.push([rule, rule.style.cssText]);
+          rule.style.cssText = '';
+        }
+      }
+    };
+    for (const sheet of document.styleSheets) walk(sheet.cssRules);
+    window.__focusRules = off;
+    // Chromium's own focus ring, which the app's rules replace, stays away too.
+    sheet.insertRule('*:focus, *:focus-visible { outline: none !important }', sheet.cssRules.length);
+  }, on);
+
 test('Tab moves through the whole page without a trap, focus always visible', async (t) => {
   await page.goto(`${env.weft.url}/a/${env.workspaceId}/ch/${seeded.planning.id}/t/${seeded.threads.q3.id}`);
   await page.locator('#thread-title').waitFor();
@@ -134,8 +165,9 @@ test('Tab moves through the whole page without a trap, focus always visible', as
     const clip = { x, y, width: Math.min(box.width + 2 * pad, 1280 - x), height: Math.min(box.height + 2 * pad, 800 - y) };
     if (clip.width <= 0 || clip.height <= 0) continue;
     const withFocus = await page.screenshot({ clip, caret: 'hide', animations: 'disabled' });
-    await page.evaluate(() => document.activeElement.blur()); // Tab goes on from here
+    await focusStyles(false);
     const without = await page.screenshot({ clip, caret: 'hide', animations: 'disabled' });
+    await focusStyles(true);
     if (withFocus.equals(without)) invisible.add(f.what);
   }
   const distinct = new Set(seen);
