@@ -228,6 +228,7 @@ pub fn remove_users(tx: &mut dyn Tx, actor: UserId, id: ChannelId, users: &[User
     }
     let gone: Vec<UserId> = dedup(users.iter().copied()).into_iter().filter(|u| ch.user_ids.contains(u)).collect();
     tx.remove_channel_members(id, &gone)?;
+    super::rotations::drop_members(tx, &ch, &gone, now)?;
     for u in gone {
         emit_member_change(tx, ch.workspace_id, Members::Channel(id), u, false, now)?;
         notify::membership(tx, u, ch.workspace_id, Some(id), NotifyReason::RemovedFromChannel, actor, now)?;

@@ -92,6 +92,29 @@ pub fn remove(tx: &mut dyn Tx, actor: UserId, channel: ChannelId, now: i64) -> R
     Ok(())
 }
 
+/// Takes people who left a channel out of its rotation and its swaps, so that nobody who
+/// cannot see the channel is shown on duty and the rotation stays one its managers can
+/// save. The shifts of those who remain close up; a rotation left with nobody ends.
+pub fn drop_members(tx: &mut dyn Tx, ch: &crate::model::Channel, gone: &[UserId], now: i64) -> Result<()> {
+    let Some(mut r) = tx.rotation(ch.id)? else { return Ok(()) };
+    let before = (r.user_ids.len(), r.overrides.len());
+    r.user_ids.retain(|u| !gone.contains(u));
+    r.overrides.retain(|o| !gone.contains(&o.user_id));
+    if (r.user_ids.len(), r.overrides.len()) == before {
+        return Ok(());
+    }
+    let rotation = if r.user_ids.is_empty() {
+        tx.delete_rotation(ch.id)?;
+        None
+    } else {
+        tx.put_rotation(ch.id, &r, now)?;
+        Some(&r)
+    };
+    let payload = RotationUpdated { channel_id: ch.id, rotation };
+    emit(tx, ch.workspace_id, "rotation_updated", Audience::channel(ch.id), &payload, now)?;
+    Ok(())
+}
+
 pub fn get(tx: &mut dyn Tx, actor: UserId, channel: ChannelId) -> Result<Rotation> {
     access::channel(tx, channel, actor)?;
     tx.rotation(channel)?.ok_or(Error::NotFound(NotFound::Resource))

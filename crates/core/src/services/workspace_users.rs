@@ -230,6 +230,7 @@ fn leave_everything(tx: &mut dyn Tx, ws: WorkspaceId, user: UserId, now: i64) ->
     for ch in tx.channels_in(ws, user)? {
         if ch.user_ids.contains(&user) {
             tx.remove_channel_members(ch.id, &[user])?;
+            super::rotations::drop_members(tx, &ch, &[user], now)?;
             emit_member_change(tx, ws, Members::Channel(ch.id), user, false, now)?;
         }
     }

@@ -59,4 +59,40 @@ both_backends! {
         assert_eq!(cy.get("rotations/get", json!({"channel_id": ch.id.0})).await.unwrap_err().status, 404);
         t.app.stop().await;
     }
+
+    async fn people_who_leave_a_channel_leave_its_rotation(b: Backend) {
+        let t = Team::on(b).await;
+        let (cy, cy_user) = t.app.user("Cy").await;
+        let cy_id = cy_user.id.0;
+        t.app.join(&t.ana, t.ws, cy_id, "USER").await;
+        let ch = t.ana.add_channel(t.ws, "support", true, &[t.bo_id, cy_id]).await.unwrap();
+        let swap = json!({"from_ts": START + 3600, "to_ts": START + 7200, "user_id": cy_id});
+        let rotation = json!({"channel_id": ch.id.0, "user_ids": [t.bo_id, cy_id, t.ana_id], "shift_hours": 24,
+            "handoff_time": "09:00", "timezone": "UTC", "starts_on": "2026-11-23", "overrides": [swap]});
+        t.ana.post("rotations/add", rotation).await.unwrap();
+        let get = || t.ana.get("rotations/get", json!({"channel_id": ch.id.0}));
+
+        // Cy leaves: out of the order and of the swap; the shifts close up, Ana follows Bo.
+        let mut bo = t.bo.stream(t.ws, None).await.unwrap();
+        cy.post("channels/leave", json!({"id": ch.id.0})).await.unwrap();
+        let r = get().await.unwrap();
+        assert_eq!((r["user_ids"].clone(), r["overrides"].clone()), (json!([t.bo_id, t.ana_id]), json!([])));
+        let later = t.ana.get("rotations/on_duty", json!({"channel_id": ch.id.0, "at_ts": START + 86_400})).await.unwrap();
+        assert_eq!(later["user_id"], t.ana_id);
+        let events = bo.drain(Duration::from_millis(400)).await;
+        let told: Vec<_> = events.iter().filter(|e| e.event == "rotation_updated").collect();
+        assert_eq!(told.len(), 1, "Bo's app hears of the new order: {events:?}");
+        assert_eq!(told[0].data["data"]["rotation"]["user_ids"], json!([t.bo_id, t.ana_id]));
+        // What the managers see can be saved as it is.
+        t.ana.post("rotations/update", json!({"channel_id": ch.id.0, "user_ids": r["user_ids"], "shift_hours": 48})).await.unwrap();
+
+        // Bo leaves the workspace: out of the rotation too. Ana, the last one, leaves the
+        // channel: the rotation ends.
+        t.ana.post("workspace_users/remove", json!({"id": t.ws, "user_id": t.bo_id})).await.unwrap();
+        assert_eq!(get().await.unwrap()["user_ids"], json!([t.ana_id]));
+        t.ana.post("channels/remove_user", json!({"id": ch.id.0, "user_id": t.ana_id})).await.unwrap();
+        t.ana.post("channels/join", json!({"id": ch.id.0})).await.unwrap();
+        assert_eq!(get().await.unwrap_err().status, 404);
+        t.app.stop().await;
+    }
 }
