@@ -449,6 +449,51 @@ pub struct UnreadConversation {
     pub direct_mention: bool,
 }
 
+/// Why someone cannot see a channel, a thread in it or a conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Unseen {
+    /// Not a member of the workspace any more: left, or was removed.
+    NotInWorkspace,
+    /// Invited, and has not joined yet.
+    Invited,
+    /// Deactivated by an admin.
+    Deactivated,
+    /// A guest, who sees only the channels they are in, public ones too.
+    GuestNotInChannel,
+    /// Not a member of the private channel.
+    NotInPrivateChannel,
+    /// Not in the conversation.
+    NotInConversation,
+}
+
+/// Someone who cannot see what was shared or posted, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct CannotSee {
+    pub user_id: UserId,
+    pub reason: Unseen,
+}
+
+/// `access/check`'s answer: of the people asked about, who can see it, and who cannot and
+/// why (each in the order given).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct AccessCheck {
+    pub can_see: Vec<UserId>,
+    pub cannot_see: Vec<CannotSee>,
+}
+
+/// The answer of a post (a thread, comment or message): the object, and the people it named
+/// who cannot see it, whom it does not notify.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(rename = "Posted{T}")]
+pub struct Posted<T> {
+    #[serde(flatten)]
+    pub item: T,
+    /// People the post named (recipients, mentions, named groups) who cannot see it, so were
+    /// not notified: share the channel with them, or tell them another way.
+    pub not_notified: Vec<CannotSee>,
+}
+
 /// Why someone was notified (kept with each notification record).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]

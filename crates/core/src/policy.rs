@@ -3,7 +3,8 @@
 
 use crate::event::Event;
 use crate::ids::*;
-use crate::model::{Channel, UserType};
+use crate::model::{Channel, Unseen, UserType};
+use crate::store::Membership;
 use std::collections::HashSet;
 
 /// Guests see only the channels they were added to; other members also see every public
@@ -15,6 +16,40 @@ pub fn can_see_channel(role: UserType, channel: &Channel, viewer: UserId) -> boo
 /// `can_see_channel` for someone whose membership was looked up rather than listed.
 pub fn sees_channel(role: UserType, channel: &Channel, member: bool) -> bool {
     member || (sees_public_channels(role) && channel.public)
+}
+
+/// Why someone with this workspace membership (None: never joined) cannot see `channel`,
+/// of which they are a `member` or not; None if they can (the rule of `sees_channel`).
+pub fn channel_unseen(m: Option<&Membership>, channel: &Channel, member: bool) -> Option<Unseen> {
+    let role = match workspace_unseen(m) {
+        Ok(role) => role,
+        Err(why) => return Some(why),
+    };
+    match sees_channel(role, channel, member) {
+        true => None,
+        false if channel.public => Some(Unseen::GuestNotInChannel),
+        false => Some(Unseen::NotInPrivateChannel),
+    }
+}
+
+/// Why someone cannot see a conversation they are a `member` of or not; None if they can.
+pub fn conversation_unseen(m: Option<&Membership>, member: bool) -> Option<Unseen> {
+    match workspace_unseen(m) {
+        Err(why) => Some(why),
+        Ok(_) if !member => Some(Unseen::NotInConversation),
+        Ok(_) => None,
+    }
+}
+
+/// The role of an active member, or why someone is not one.
+fn workspace_unseen(m: Option<&Membership>) -> Result<UserType, Unseen> {
+    match m {
+        None => Err(Unseen::NotInWorkspace),
+        Some(m) if m.removed => Err(Unseen::NotInWorkspace),
+        Some(m) if m.pending => Err(Unseen::Invited),
+        Some(m) if m.deactivated => Err(Unseen::Deactivated),
+        Some(m) => Ok(m.user_type),
+    }
 }
 
 /// Whether someone of this role sees the public channels they are not a member of.

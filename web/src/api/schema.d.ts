@@ -4,6 +4,24 @@
  */
 
 export interface paths {
+    "/api/v3/access/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who of user_ids can see a channel, thread or conversation, and why the others cannot */
+        get: operations["access_check_get"];
+        put?: never;
+        /** Who of user_ids can see a channel, thread or conversation, and why the others cannot */
+        post: operations["access_check"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v3/attachments/remove": {
         parameters: {
             query?: never;
@@ -2514,6 +2532,14 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
+         * @description `access/check`'s answer: of the people asked about, who can see it, and who cannot and
+         *     why (each in the order given).
+         */
+        AccessCheck: {
+            can_see: number[];
+            cannot_see: components["schemas"]["CannotSee"][];
+        };
+        /**
          * @description When a member was last active on each platform: a time, or -1 for never (Twist's shape;
          *     `email` is always -1: Weft takes no replies by email).
          */
@@ -2589,6 +2615,12 @@ export interface components {
              */
             code: number;
             headers: string;
+        };
+        /** @description Someone who cannot see what was shared or posted, and why. */
+        CannotSee: {
+            reason: components["schemas"]["Unseen"];
+            /** Format: int64 */
+            user_id: number;
         };
         Channel: {
             archived: boolean;
@@ -3040,6 +3072,117 @@ export interface components {
             /** Format: int64 */
             user_id: number;
         };
+        /**
+         * @description The answer of a post (a thread, comment or message): the object, and the people it named
+         *     who cannot see it, whom it does not notify.
+         */
+        PostedComment: {
+            actions: unknown[];
+            attachments: unknown[];
+            /** Format: int64 */
+            channel_id: number;
+            content: string;
+            /** Format: int64 */
+            creator: number;
+            creator_name?: string;
+            deleted: boolean;
+            direct_group_mentions: number[];
+            direct_mentions: number[];
+            groups: number[];
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            last_edited_ts?: number;
+            /**
+             * @description People the post named (recipients, mentions, named groups) who cannot see it, so were
+             *     not notified: share the channel with them, or tell them another way.
+             */
+            not_notified: components["schemas"]["CannotSee"][];
+            /** Format: int64 */
+            obj_index: number;
+            /** Format: int64 */
+            posted_ts: number;
+            /** @default {} */
+            reactions: {
+                [key: string]: number[];
+            };
+            recipients: number[];
+            system_message?: unknown;
+            /** @description "close" or "reopen" when this comment changed the thread's state. */
+            thread_action?: string;
+            /** Format: int64 */
+            thread_id: number;
+            to_emails: string[];
+            /** Format: int64 */
+            version: number;
+            /** Format: int64 */
+            workspace_id: number;
+        };
+        /**
+         * @description The answer of a post (a thread, comment or message): the object, and the people it named
+         *     who cannot see it, whom it does not notify.
+         */
+        PostedThread: {
+            actions: unknown[];
+            attachments: unknown[];
+            /** Format: int64 */
+            channel_id: number;
+            closed: boolean;
+            /** Format: int64 */
+            comment_count: number;
+            content: string;
+            /** Format: int64 */
+            creator: number;
+            creator_name?: string;
+            direct_group_mentions: number[];
+            direct_mentions: number[];
+            groups: number[];
+            /** Format: int64 */
+            id: number;
+            is_archived: boolean;
+            is_saved: boolean;
+            last_comment?: components["schemas"]["Comment"];
+            /** Format: int64 */
+            last_edited_ts?: number;
+            /** Format: int64 */
+            last_obj_index: number;
+            /**
+             * Format: int64
+             * @description The viewer's read position: comments with a greater `obj_index` are unread; -1 means
+             *     the thread was read but none of its comments, -2 that it was never opened.
+             */
+            last_read_obj_index: number;
+            /** Format: int64 */
+            last_updated_ts: number;
+            /** Format: int64 */
+            muted_until_ts?: number;
+            /**
+             * @description People the post named (recipients, mentions, named groups) who cannot see it, so were
+             *     not notified: share the channel with them, or tell them another way.
+             */
+            not_notified: components["schemas"]["CannotSee"][];
+            participants: number[];
+            pinned: boolean;
+            /** Format: int64 */
+            pinned_ts?: number;
+            /** Format: int64 */
+            posted_ts: number;
+            /** @default {} */
+            reactions: {
+                [key: string]: number[];
+            };
+            recipients: number[];
+            snippet: string;
+            /** Format: int64 */
+            snippet_creator: number;
+            starred: boolean;
+            title: string;
+            to_emails: string[];
+            /** Format: int64 */
+            version: number;
+            /** Format: int64 */
+            workspace_id: number;
+        };
         /** @description A one-off range, in Unix seconds. */
         Range: {
             /** Format: int64 */
@@ -3202,6 +3345,8 @@ export interface components {
             /** Format: int64 */
             thread_id: number;
         };
+        /** @description Why someone cannot see a channel, a thread in it or a conversation. */
+        Unseen: "not_in_workspace" | "invited" | "deactivated" | "guest_not_in_channel" | "not_in_private_channel" | "not_in_conversation";
         /** @enum {string} */
         UploadState: "uploaded";
         /**
@@ -3322,6 +3467,273 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    access_check_get: {
+        parameters: {
+            query: {
+                channel_id?: number;
+                conversation_id?: number;
+                thread_id?: number;
+                /** @description The people to share it with. */
+                user_ids: number[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessCheck"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    access_check: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    channel_id?: number | null;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    conversation_id?: number | null;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    thread_id?: number | null;
+                    /** @description The people to share it with. */
+                    user_ids: number[];
+                } & ({
+                    /** Format: int64 */
+                    channel_id: number;
+                } | {
+                    /** Format: int64 */
+                    thread_id: number;
+                } | {
+                    /** Format: int64 */
+                    conversation_id: number;
+                });
+                "application/x-www-form-urlencoded": {
+                    /** Format: int64 */
+                    channel_id?: number;
+                    /** Format: int64 */
+                    conversation_id?: number;
+                    /** Format: int64 */
+                    thread_id?: number;
+                    /** @description The people to share it with. */
+                    user_ids: number[];
+                } & (unknown | unknown | unknown);
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessCheck"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     attachments_remove: {
         parameters: {
             query?: never;
@@ -6427,7 +6839,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Comment"];
+                    "application/json": components["schemas"]["PostedComment"];
                 };
             };
             /** @description A parameter is missing or invalid, or the request cannot be done as asked */
@@ -18978,7 +19390,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Thread"];
+                    "application/json": components["schemas"]["PostedThread"];
                 };
             };
             /** @description A parameter is missing or invalid, or the request cannot be done as asked */

@@ -6,6 +6,7 @@ use crate::ids::*;
 use crate::model::*;
 use crate::policy;
 use crate::store::{Membership, Tx};
+use std::collections::HashMap;
 
 /// The actor's role in a workspace they are an active member of.
 pub fn role_in(tx: &mut dyn Tx, ws: WorkspaceId, user: UserId) -> Result<UserType> {
@@ -98,4 +99,93 @@ pub fn require_members(tx: &mut dyn Tx, ws: WorkspaceId, users: &[UserId]) -> Re
     }
     let members: std::collections::HashSet<UserId> = tx.active_members(ws, users)?.into_iter().collect();
     if users.iter().all(|u| members.contains(u)) { Ok(()) } else { Err(Error::NotFound(NotFound::User)) }
+}
+
+/// Of `users`, who cannot see `ch` (and its threads), and why, in the order given: one
+/// lookup whatever their number.
+pub fn cannot_see_channel(tx: &mut dyn Tx, ch: &Channel, users: &[UserId]) -> Result<Vec<CannotSee>> {
+    let users = super::dedup(users.iter().copied());
+    let sight = sight(tx, ch.workspace_id, Some(ch.id), &users)?;
+    Ok(unseen(&users, &sight, |_, m, member| policy::channel_unseen(m, ch, member)))
+}
+
+/// Who of `users` cannot see, and why, given their memberships (`sight`) and the rule.
+fn unseen(
+    users: &[UserId],
+    sight: &HashMap<UserId, (Membership, bool)>,
+    rule: impl Fn(UserId, Option<&Membership>, bool) -> Option<Unseen>,
+) -> Vec<CannotSee> {
+    users
+        .iter()
+        .filter_map(|&u| {
+            let (m, member) = sight.get(&u).map_or((None, false), |(m, member)| (Some(m), *member));
+            rule(u, m, member).map(|reason| CannotSee { user_id: u, reason })
+        })
+        .collect()
+}
+
+/// The workspace memberships of `users` who ever joined `ws`, with whether each is in
+/// `channel`.
+fn sight(
+    tx: &mut dyn Tx,
+    ws: WorkspaceId,
+    channel: Option<ChannelId>,
+    users: &[UserId],
+) -> Result<HashMap<UserId, (Membership, bool)>> {
+    if users.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(tx.channel_sight_among(ws, channel, users)?.into_iter().map(|(u, m, member)| (u, (m, member))).collect())
+}
+
+/// What `access/check` asks about: a channel, a thread (seen as its channel is) or a
+/// conversation.
+#[derive(Debug, Clone, Copy)]
+pub enum Shared {
+    Channel(ChannelId),
+    Thread(ThreadId),
+    Conversation(ConversationId),
+}
+
+/// Who of `users` can see what `actor` would share with them, and who cannot and why. The
+/// actor must see it themselves (otherwise it is not found), and `users` must have joined
+/// the workspace at some time: like a post's recipients, a stranger is not found.
+pub fn check(tx: &mut dyn Tx, actor: UserId, what: Shared, users: &[UserId]) -> Result<AccessCheck> {
+    let users = super::dedup(users.iter().copied());
+    let cannot_see = match what {
+        Shared::Channel(id) => {
+            let (ch, _) = channel(tx, id, actor)?;
+            unseen_among_known(tx, &ch, &users)?
+        }
+        Shared::Thread(id) => {
+            let (_, ch, _) = thread(tx, id, actor)?;
+            unseen_among_known(tx, &ch, &users)?
+        }
+        Shared::Conversation(id) => {
+            let (c, _) = conversation(tx, id, actor)?;
+            let sight = known(tx, c.workspace_id, None, &users)?;
+            unseen(&users, &sight, |u, m, _| policy::conversation_unseen(m, c.user_ids.contains(&u)))
+        }
+    };
+    let can_see = users.into_iter().filter(|u| !cannot_see.iter().any(|c| c.user_id == *u)).collect();
+    Ok(AccessCheck { can_see, cannot_see })
+}
+
+fn unseen_among_known(tx: &mut dyn Tx, ch: &Channel, users: &[UserId]) -> Result<Vec<CannotSee>> {
+    let sight = known(tx, ch.workspace_id, Some(ch.id), users)?;
+    Ok(unseen(users, &sight, |_, m, member| policy::channel_unseen(m, ch, member)))
+}
+
+/// `sight` for people who must all have joined `ws` at some time.
+fn known(
+    tx: &mut dyn Tx,
+    ws: WorkspaceId,
+    channel: Option<ChannelId>,
+    users: &[UserId],
+) -> Result<HashMap<UserId, (Membership, bool)>> {
+    let sight = sight(tx, ws, channel, users)?;
+    if users.iter().any(|u| !sight.contains_key(u)) {
+        return Err(Error::NotFound(NotFound::User));
+    }
+    Ok(sight)
 }

@@ -26,7 +26,7 @@ pub struct NewCommentInput {
     pub urgent: bool,
 }
 
-pub fn add(tx: &mut dyn Tx, actor: &User, input: NewCommentInput, now: i64) -> Result<Comment> {
+pub fn add(tx: &mut dyn Tx, actor: &User, input: NewCommentInput, now: i64) -> Result<Posted<Comment>> {
     let (mut thread, mut ch, role) = access::thread_to_post(tx, input.thread_id, actor.id)?;
     if !policy::can_post_in_channel(role, &ch, actor.id) {
         return Err(Error::forbidden("the channel is archived"));
@@ -113,7 +113,9 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewCommentInput, now: i64) -> R
         let t = tx.thread(thread.id, actor.id)?.ok_or(Error::NotFound(NotFound::Thread))?;
         emit(tx, t.workspace_id, "thread_updated", Audience::channel(t.channel_id), &Shared(&t), now)?;
     }
-    Ok(comment)
+    let named = notify::named(tx, &notify::Post::of(&thread, Some(&comment)))?;
+    let not_notified = access::cannot_see_channel(tx, &ch, &named)?;
+    Ok(Posted { item: comment, not_notified })
 }
 
 pub fn get(tx: &mut dyn Tx, actor: UserId, id: CommentId) -> Result<Comment> {

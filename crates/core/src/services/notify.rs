@@ -83,6 +83,13 @@ pub fn asked(
     Ok(reasons)
 }
 
+/// The people a post names — its recipients, mentions and named groups' members, not
+/// "everyone in the channel or thread" — but its author: those its answer tells about when
+/// they cannot see it (`Posted::not_notified`).
+pub fn named(tx: &mut dyn Tx, post: &Post) -> Result<Vec<UserId>> {
+    Ok(asked(tx, &[], &[], post)?.into_iter().map(|(u, _)| u).collect())
+}
+
 /// What deciding who hears of a post reads about its people: their roles, channel
 /// memberships, mutes of the thread and levels in the channel. The fan-out looks them up
 /// once for all the posts of a job — a few statements whatever their number — the urgent

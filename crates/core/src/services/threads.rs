@@ -126,7 +126,7 @@ pub(crate) fn mentions(
     ))
 }
 
-pub fn add(tx: &mut dyn Tx, actor: &User, input: NewThreadInput, now: i64) -> Result<Thread> {
+pub fn add(tx: &mut dyn Tx, actor: &User, input: NewThreadInput, now: i64) -> Result<Posted<Thread>> {
     let (mut ch, role) = access::channel_to_post(tx, input.channel_id, actor.id)?;
     if !policy::can_post_in_channel(role, &ch, actor.id) {
         return Err(Error::forbidden("the channel is archived"));
@@ -197,7 +197,9 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewThreadInput, now: i64) -> Re
     if input.urgent {
         super::emergencies::deliver_urgent(tx, &thread, None, now)?;
     }
-    Ok(thread)
+    let named = notify::named(tx, &notify::Post::of(&thread, None))?;
+    let not_notified = access::cannot_see_channel(tx, &ch, &named)?;
+    Ok(Posted { item: thread, not_notified })
 }
 
 pub fn get(tx: &mut dyn Tx, actor: UserId, id: ThreadId) -> Result<Thread> {

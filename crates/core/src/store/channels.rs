@@ -34,6 +34,15 @@ pub trait Channels {
     /// member — and `viewer`'s membership of its workspace. One lookup, for the post path (a
     /// channel may have thousands of members).
     fn channel_seen_by(&mut self, id: ChannelId, viewer: UserId) -> Result<Option<(Channel, Option<Membership>)>>;
+    /// Of `users`, those who ever joined workspace `ws`, each with their membership and
+    /// whether they are a member of `channel` (false without one): who can see something
+    /// there, and why not, in one statement per few hundred people.
+    fn channel_sight_among(
+        &mut self,
+        ws: WorkspaceId,
+        channel: Option<ChannelId>,
+        users: &[UserId],
+    ) -> Result<Vec<(UserId, Membership, bool)>>;
     fn channels_in(&mut self, ws: WorkspaceId, viewer: UserId) -> Result<Vec<Channel>>;
     /// The ids of the channels of `ws` that `viewer` is a member of, and of its public
     /// ones too when `public_too` (see `policy::can_see_channel`).

@@ -286,6 +286,13 @@ pub fn endpoints() -> Vec<Endpoint> {
         e(Get, "rotations/get", "A channel's rotation", rotations::get).extension(),
         e(
             Get,
+            "access/check",
+            "Who of user_ids can see a channel, thread or conversation, and why the others cannot",
+            access::check,
+        )
+        .extension(),
+        e(
+            Get,
             "rotations/on_duty",
             "Who is on duty (now or at at_ts), until when, and who is next",
             rotations::on_duty,

@@ -1247,6 +1247,25 @@ pub fn rows() -> Vec<Row> {
         row("rotations/remove", b!(|fx, st, a| json!({"channel_id": fx.rotation_chan(st.ch()).await})), &managing()),
         row("rotations/get", b!(|fx, st, a| json!({"channel_id": fx.rotation_chan(st.ch()).await})), &sight()),
         row("rotations/on_duty", b!(|fx, st, a| json!({"channel_id": fx.rotation_chan(st.ch()).await})), &sight()),
+        // ---- sharing checks: only who sees a channel or conversation asks who else does ----
+        row(
+            "access/check",
+            b!(|fx, st, a| match st {
+                St::Conv(cv) => json!({"conversation_id": fx.conv(cv), "user_ids": [fx.t.bo_id]}),
+                St::CommentIn(ch) => json!({"thread_id": fx.thread(ch), "user_ids": [fx.t.bo_id]}),
+                _ => json!({"channel_id": fx.chan(st.ch()), "user_ids": [fx.t.gus_id]}),
+            }),
+            &[
+                sight(),
+                vec![
+                    // A thread, as its channel.
+                    (St::CommentIn(Private), [OK, NF, NF, NF, UA]),
+                    (St::CommentIn(Guests), [OK, NF, OK, NF, UA]),
+                ],
+                conv_cases(),
+            ]
+            .concat(),
+        ),
         // ---- schedules ----
         row("schedules/get", b!(|fx, st, a| json!({})), &[(St::Ws, SIGNED_IN)]),
         row("schedules/update", b!(|fx, st, a| json!({"delivery": "daily"})), &[(St::Ws, SIGNED_IN)]),

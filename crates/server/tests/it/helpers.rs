@@ -103,8 +103,6 @@ impl TestApp {
         &self.server.as_ref().expect("the server is running").app
     }
 
-    /// What every node does each tick (the scheduler, the mailer, retention), once. Test servers
-    /// run their workers only when stepped: nothing runs meanwhile.
     /// The pushes held for `user`, read once the fan-out has done every post so far.
     pub async fn pending_pushes(&self, user: i64) -> usize {
         self.node().fanned_out().await;
@@ -112,6 +110,8 @@ impl TestApp {
         store.read(move |tx| tx.pending_pushes_of(weft_core::UserId(user))).await.unwrap().len()
     }
 
+    /// What every node does each tick (the scheduler, the mailer, retention), once. Test servers
+    /// run their workers only when stepped: nothing runs meanwhile.
     pub async fn step_workers(&self) {
         self.node().workers().step_all().await.expect("a step of the workers");
     }

@@ -24,6 +24,7 @@ mod rotations;
 mod scale;
 mod schedules;
 mod search;
+mod sharing;
 mod smtp;
 mod stream;
 mod web;

@@ -1,6 +1,6 @@
 //! `Channels` in SQL: channels, their members, favourites and notification levels.
 
-use super::{Row, SqlTx, args, json};
+use super::{Row, SqlTx, Value, args, json, membership_from};
 use std::collections::HashMap;
 use weft_core::model::*;
 use weft_core::store::{Channels, Membership, NewChannel};
@@ -104,15 +104,34 @@ impl Channels for SqlTx<'_> {
             ch.user_ids = vec![viewer];
         }
         let membership = match row.opt_text(at + 1)? {
-            Some(user_type) => Some(Membership {
-                user_type: UserType::parse(&user_type).unwrap_or(UserType::User),
-                removed: row.bool(at + 2)?,
-                pending: row.bool(at + 3)?,
-                deactivated: row.bool(at + 4)?,
-            }),
+            Some(_) => Some(membership_from(&row, at + 1)?),
             None => None,
         };
         Ok(Some((ch, membership)))
+    }
+
+    fn channel_sight_among(
+        &mut self,
+        ws: WorkspaceId,
+        channel: Option<ChannelId>,
+        users: &[UserId],
+    ) -> Result<Vec<(UserId, Membership, bool)>> {
+        let channel = channel.map_or(0, |c| c.0);
+        let mut out = Vec::new();
+        for chunk in users.chunks(super::ROWS_PER_INSERT) {
+            let sql = format!(
+                "SELECT wu.user_id, wu.user_type, wu.removed, wu.pending, wu.deactivated, \
+                 EXISTS (SELECT 1 FROM channel_users m WHERE m.channel_id = ? AND m.user_id = wu.user_id) \
+                 FROM workspace_users wu WHERE wu.workspace_id = ? AND wu.user_id IN ({})",
+                super::placeholders(chunk.len())
+            );
+            let params: Vec<Value> =
+                [Value::Int(channel), ws.into()].into_iter().chain(chunk.iter().map(|u| Value::from(*u))).collect();
+            for r in self.conn.query(&sql, &params)? {
+                out.push((UserId(r.i64(0)?), membership_from(&r, 1)?, r.bool(5)?));
+            }
+        }
+        Ok(out)
     }
 
     fn channels_in(&mut self, ws: WorkspaceId, viewer: UserId) -> Result<Vec<Channel>> {

@@ -129,6 +129,17 @@ impl Row {
     }
 }
 
+/// A workspace membership from the four columns `user_type, removed, pending, deactivated`
+/// starting at `at`.
+fn membership_from(r: &Row, at: usize) -> Result<weft_core::store::Membership> {
+    Ok(weft_core::store::Membership {
+        user_type: weft_core::model::UserType::parse(&r.text(at)?).unwrap_or(weft_core::model::UserType::User),
+        removed: r.bool(at + 1)?,
+        pending: r.bool(at + 2)?,
+        deactivated: r.bool(at + 3)?,
+    })
+}
+
 fn json<T: Serialize + ?Sized>(v: &T) -> Value {
     Value::Text(serde_json::to_string(v).expect("plain data serializes"))
 }

@@ -1,6 +1,6 @@
 //! `Workspaces` in SQL: workspaces, their members and their groups.
 
-use super::{ROWS_PER_INSERT, Row, SqlTx, Value, args, json, placeholders};
+use super::{ROWS_PER_INSERT, Row, SqlTx, Value, args, json, membership_from, placeholders};
 use std::collections::HashMap;
 use weft_core::model::*;
 use weft_core::store::{Invitation, Membership, Workspaces};
@@ -130,15 +130,7 @@ impl Workspaces for SqlTx<'_> {
             "SELECT user_type, removed, pending, deactivated FROM workspace_users WHERE workspace_id = ? AND user_id = ?",
             args![ws, user],
         )?;
-        row.map(|r| {
-            Ok(Membership {
-                user_type: UserType::parse(&r.text(0)?).unwrap_or(UserType::User),
-                removed: r.bool(1)?,
-                pending: r.bool(2)?,
-                deactivated: r.bool(3)?,
-            })
-        })
-        .transpose()
+        row.map(|r| membership_from(&r, 0)).transpose()
     }
 
     fn active_members(&mut self, ws: WorkspaceId, users: &[UserId]) -> Result<Vec<UserId>> {

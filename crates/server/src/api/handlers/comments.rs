@@ -5,7 +5,7 @@ use crate::api::decode::Joined;
 use crate::api::{Cx, Status, Stored, ok};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use weft_core::model::Comment;
+use weft_core::model::{Comment, Posted};
 use weft_core::services::clamp_limit;
 use weft_core::services::comments::{self, NewCommentInput, ThreadAction, Update as CommentUpdate};
 use weft_core::store::ItemQuery;
@@ -118,7 +118,7 @@ pub struct NewComment {
     pub mark_thread_position: Option<bool>,
 }
 
-pub async fn add(cx: Cx, Joined(Joined(p, extras), notify): Add) -> Result<Stored<Comment>> {
+pub async fn add(cx: Cx, Joined(Joined(p, extras), notify): Add) -> Result<Stored<Posted<Comment>>> {
     let actor = cx.actor()?.clone();
     let urgent = notify.urgent.unwrap_or(false);
     let thread_action = p.thread_action.map(|a| match a {

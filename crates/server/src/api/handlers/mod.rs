@@ -1,5 +1,6 @@
 //! One function per endpoint: turn parameters into domain input, call one service.
 
+pub mod access;
 pub mod batch;
 pub mod channels;
 pub mod comments;

@@ -5,7 +5,7 @@ use crate::api::decode::Joined;
 use crate::api::{Cx, Status, Stored, ok};
 use schemars::JsonSchema;
 use serde::Deserialize;
-use weft_core::model::Thread;
+use weft_core::model::{Posted, Thread};
 use weft_core::services::clamp_limit;
 use weft_core::services::threads::{self, ListInput, NewThreadInput, Update as ThreadUpdate};
 use weft_core::store::ThreadQuery;
@@ -97,7 +97,7 @@ pub struct NewThread {
     pub temp_id: Option<i64>,
 }
 
-pub async fn add(cx: Cx, Joined(Joined(p, extras), notify): Add) -> Result<Stored<Thread>> {
+pub async fn add(cx: Cx, Joined(Joined(p, extras), notify): Add) -> Result<Stored<Posted<Thread>>> {
     let actor = cx.actor()?.clone();
     let urgent = notify.urgent.unwrap_or(false);
     let content = p.content.map(input::Content::into_inner).unwrap_or_default();
