@@ -109,6 +109,13 @@ pub fn cannot_see_channel(tx: &mut dyn Tx, ch: &Channel, users: &[UserId]) -> Re
     Ok(unseen(&users, &sight, |_, m, member| policy::channel_unseen(m, ch, member)))
 }
 
+/// Of `users`, who cannot see conversation `c`, and why, in the order given.
+pub fn cannot_see_conversation(tx: &mut dyn Tx, c: &Conversation, users: &[UserId]) -> Result<Vec<CannotSee>> {
+    let users = super::dedup(users.iter().copied());
+    let sight = sight(tx, c.workspace_id, None, &users)?;
+    Ok(unseen(&users, &sight, |u, m, _| policy::conversation_unseen(m, c.user_ids.contains(&u))))
+}
+
 /// Who of `users` cannot see, and why, given their memberships (`sight`) and the rule.
 fn unseen(
     users: &[UserId],
@@ -163,8 +170,8 @@ pub fn check(tx: &mut dyn Tx, actor: UserId, what: Shared, users: &[UserId]) -> 
         }
         Shared::Conversation(id) => {
             let (c, _) = conversation(tx, id, actor)?;
-            let sight = known(tx, c.workspace_id, None, &users)?;
-            unseen(&users, &sight, |u, m, _| policy::conversation_unseen(m, c.user_ids.contains(&u)))
+            known(tx, c.workspace_id, None, &users)?;
+            cannot_see_conversation(tx, &c, &users)?
         }
     };
     let can_see = users.into_iter().filter(|u| !cannot_see.iter().any(|c| c.user_id == *u)).collect();

@@ -1,7 +1,7 @@
 //! Direct conversations between two or more people, and their messages.
 
 use super::threads::{self, PostInput};
-use super::{access, dedup, emit, emit_member_change, post_event};
+use super::{access, dedup, emit, emit_member_change, notify, post_event};
 use crate::error::{Error, NotFound, Result};
 use crate::event::{Audience, Fanout};
 use crate::ids::*;
@@ -144,7 +144,13 @@ pub fn remove_users(tx: &mut dyn Tx, actor: UserId, id: ConversationId, users: &
     Ok(())
 }
 
-pub fn add_message(tx: &mut dyn Tx, actor: &User, id: ConversationId, post: PostInput, now: i64) -> Result<Message> {
+pub fn add_message(
+    tx: &mut dyn Tx,
+    actor: &User,
+    id: ConversationId,
+    post: PostInput,
+    now: i64,
+) -> Result<Posted<Message>> {
     let (mut c, _) = access::conversation(tx, id, actor.id)?;
     let (direct_mentions, direct_group_mentions) =
         threads::mentions(tx, c.workspace_id, &post.content, &post.direct_mentions, &post.direct_group_mentions)?;
@@ -186,7 +192,17 @@ pub fn add_message(tx: &mut dyn Tx, actor: &User, id: ConversationId, post: Post
     // The other members' notifications and mentions are the fan-out's, after commit.
     let fanout = Some(Fanout::Message { conversation_id: id, message_id: m.id });
     tx.append_event(&post_event(c.workspace_id, "message_added", Audience::conversation(id), &m, fanout)?, now)?;
-    Ok(m)
+    // Only the conversation's members hear of it: whoever else it mentions is told about.
+    let mentioned = notify::Post {
+        author: actor.id,
+        recipients: &[],
+        groups: &[],
+        mentions: &m.direct_mentions,
+        group_mentions: &m.direct_group_mentions,
+    };
+    let named = notify::named(tx, &mentioned)?;
+    let not_notified = access::cannot_see_conversation(tx, &c, &named)?;
+    Ok(Posted { item: m, not_notified })
 }
 
 pub fn get_message(tx: &mut dyn Tx, actor: UserId, id: MessageId) -> Result<Message> {

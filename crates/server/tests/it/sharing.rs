@@ -88,6 +88,14 @@ both_backends! {
         let c = t.bo.post("comments/add", json!({"thread_id": open["id"], "content": "z", "recipients": [t.ana_id]})).await.unwrap();
         assert_eq!(c["not_notified"], json!([]));
 
+        // A message mentioning someone outside the conversation.
+        let conv = t.ana.post("conversations/get_or_create", json!({"workspace_id": t.ws, "user_ids": [t.bo_id]})).await.unwrap();
+        let mention = format!("ask [Gus](twist-mention://{})", t.gus_id);
+        let m = t.ana.post("conversation_messages/add", json!({"conversation_id": conv["id"], "content": mention})).await.unwrap();
+        assert_eq!(m["not_notified"], json!([cannot(t.gus_id, "not_in_conversation")]));
+        let m = t.ana.post("conversation_messages/add", json!({"conversation_id": conv["id"], "content": "hi", "direct_mentions": [t.bo_id]})).await.unwrap();
+        assert_eq!(m["not_notified"], json!([]));
+
         // None of them heard of what they cannot see; Bo heard of the rest.
         t.app.node().fanned_out().await;
         let threads_notified = |notes: Value| -> Vec<Value> {

@@ -7,7 +7,7 @@ use crate::api::decode::Joined;
 use crate::api::{Cx, Status, Stored, ok};
 use schemars::JsonSchema;
 use serde::Deserialize;
-use weft_core::model::{Conversation, Message};
+use weft_core::model::{Conversation, Message, Posted};
 use weft_core::services::conversations as conv;
 use weft_core::{ConversationId, Error, MessageId, Result, UserId, WorkspaceId, input};
 
@@ -241,7 +241,7 @@ pub struct NewMessage {
     pub content: input::Content,
 }
 
-pub async fn messages_add(cx: Cx, Joined(p, extras): MessagesAdd) -> Result<Stored<Message>> {
+pub async fn messages_add(cx: Cx, Joined(p, extras): MessagesAdd) -> Result<Stored<Posted<Message>>> {
     let actor = cx.actor()?.clone();
     let (id, ws) = (p.conversation_id, p.workspace_id);
     // A file alone is a message; otherwise a message says something.
