@@ -482,6 +482,47 @@ pub struct AccessCheck {
     pub cannot_see: Vec<CannotSee>,
 }
 
+/// How an access request was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AccessDecision {
+    Approved,
+    Denied,
+}
+
+impl AccessDecision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccessDecision::Approved => "approved",
+            AccessDecision::Denied => "denied",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "approved" => Some(AccessDecision::Approved),
+            "denied" => Some(AccessDecision::Denied),
+            _ => None,
+        }
+    }
+}
+
+/// Someone's request to join a channel they cannot see (`access/request`), and its decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct AccessRequest {
+    pub id: i64,
+    pub workspace_id: WorkspaceId,
+    pub channel_id: ChannelId,
+    /// Who asks.
+    pub user_id: UserId,
+    /// Why, in their words (may be empty).
+    pub note: String,
+    pub created_ts: i64,
+    /// None while pending.
+    pub decision: Option<AccessDecision>,
+    pub decided_by: Option<UserId>,
+    pub decided_ts: Option<i64>,
+}
+
 /// The answer of a post (a thread, comment or message): the object, and the people it named
 /// who cannot see it, whom it does not notify.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]

@@ -46,6 +46,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("emergencies", "id"),
     ("emergency_acks", "emergency_id, user_id"),
     ("rotations", "channel_id"),
+    ("access_requests", "id"),
     ("mail_cursor", "id"),
     ("fanout_cursor", "id"),
     ("mail_outbox", "id"),
@@ -74,6 +75,7 @@ const IDENTITIES: &[(&str, i64)] = &[
     ("emergencies", 1),
     ("mail_outbox", 1),
     ("invitations", 1),
+    ("access_requests", 1),
 ];
 
 /// Rows read and written per step.

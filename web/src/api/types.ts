@@ -17,3 +17,4 @@ export type UnreadThread = Schemas['UnreadThread'];
 export type UnreadConversation = Schemas['UnreadConversation'];
 export type Availability = Schemas['Availability'];
 export type StreamEvent = Schemas['Event'];
+export type CannotSee = Schemas['CannotSee'];

@@ -210,12 +210,18 @@ pub fn add_users(tx: &mut dyn Tx, actor: UserId, id: ChannelId, users: &[UserId]
     if ch.archived {
         return Err(Error::forbidden("the channel is archived"));
     }
+    admit(tx, actor, &ch, users, now)
+}
+
+/// Adds active members of the workspace to `ch` (those not in it yet), each told by
+/// `actor`; anyone else is not found. The caller checked that `actor` may.
+pub(crate) fn admit(tx: &mut dyn Tx, actor: UserId, ch: &Channel, users: &[UserId], now: i64) -> Result<()> {
     access::require_members(tx, ch.workspace_id, users)?;
     let new: Vec<UserId> = dedup(users.iter().copied()).into_iter().filter(|u| !ch.user_ids.contains(u)).collect();
-    tx.add_channel_members(id, &new)?;
+    tx.add_channel_members(ch.id, &new)?;
     for u in new {
-        emit_member_change(tx, ch.workspace_id, Members::Channel(id), u, true, now)?;
-        notify::membership(tx, u, ch.workspace_id, Some(id), NotifyReason::AddedToChannel, actor, now)?;
+        emit_member_change(tx, ch.workspace_id, Members::Channel(ch.id), u, true, now)?;
+        notify::membership(tx, u, ch.workspace_id, Some(ch.id), NotifyReason::AddedToChannel, actor, now)?;
     }
     Ok(())
 }

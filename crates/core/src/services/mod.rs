@@ -2,6 +2,7 @@
 //! input and the time; checks access through `policy` first; writes; and appends the event.
 
 pub mod access;
+pub mod access_requests;
 pub mod attachments;
 pub mod auth;
 pub mod channels;

@@ -43,6 +43,14 @@ pub trait Channels {
         channel: Option<ChannelId>,
         users: &[UserId],
     ) -> Result<Vec<(UserId, Membership, bool)>>;
+    fn insert_access_request(&mut self, r: &AccessRequest) -> Result<i64>;
+    fn access_request(&mut self, id: i64) -> Result<Option<AccessRequest>>;
+    /// `user`'s pending request to join `channel`, if any.
+    fn pending_access_request(&mut self, channel: ChannelId, user: UserId) -> Result<Option<AccessRequest>>;
+    fn decide_access_request(&mut self, id: i64, decision: AccessDecision, by: UserId, now: i64) -> Result<()>;
+    /// The workspace's requests, newest first, at most `limit`; only the pending ones when
+    /// `pending_only`.
+    fn access_requests_in(&mut self, ws: WorkspaceId, pending_only: bool, limit: i64) -> Result<Vec<AccessRequest>>;
     fn channels_in(&mut self, ws: WorkspaceId, viewer: UserId) -> Result<Vec<Channel>>;
     /// The ids of the channels of `ws` that `viewer` is a member of, and of its public
     /// ones too when `public_too` (see `policy::can_see_channel`).

@@ -291,6 +291,17 @@ pub fn endpoints() -> Vec<Endpoint> {
             access::check,
         )
         .extension(),
+        e(Post, "access/request", "Ask to join a channel one cannot see", access::request).extension(),
+        e(Post, "access/approve", "Approve a request to join a channel: the requester joins", access::approve)
+            .extension(),
+        e(Post, "access/deny", "Deny a request to join a channel", access::deny).extension(),
+        e(
+            Get,
+            "access/get_requests",
+            "Requests to join channels that the caller may decide, and their own, newest first",
+            access::get_requests,
+        )
+        .extension(),
         e(
             Get,
             "rotations/on_duty",

@@ -260,6 +260,16 @@ fn managing() -> Vec<(St, [Out; 5])> {
     ]
 }
 
+/// Who decides a request to join a channel: admins, and its members who may add people.
+/// The requester (Gus for the public and private channels, Bo for #guests) cannot.
+fn deciding() -> Vec<(St, [Out; 5])> {
+    vec![
+        (St::In(Public), [OK, OK, NF, NF, UA]),
+        (St::In(Private), [OK, NF, NF, NF, UA]),
+        (St::In(Guests), [OK, NF, FB, NF, UA]),
+    ]
+}
+
 /// Who edits or removes a thread or comment: its author and admins (who see it).
 fn editing() -> Vec<(St, [Out; 5])> {
     vec![
@@ -480,6 +490,15 @@ impl Fx {
     /// The id of the person who made channels of this kind.
     pub fn creator_id(&self, ch: Ch) -> i64 {
         if ch.creator() == Bo { self.t.bo_id } else { self.t.ana_id }
+    }
+
+    /// A pending request to join a new channel of this kind, by someone outside it: Bo for
+    /// #guests' kind, Gus otherwise.
+    pub async fn fresh_access_request(&self, ch: Ch) -> i64 {
+        let channel = self.make_chan(ch, &[]).await;
+        let requester = if ch == Guests { Bo } else { Gus };
+        let r = self.client(requester).post("access/request", json!({"channel_id": channel})).await;
+        must(r, "access request")["id"].as_i64().unwrap()
     }
 
     /// A new channel of this kind with a rotation (of its creator), archived if the kind is.
@@ -1266,6 +1285,31 @@ pub fn rows() -> Vec<Row> {
             ]
             .concat(),
         ),
+        // Asking to join: whoever is in the workspace but cannot see the channel (a fresh
+        // one of each kind, so that no earlier request is pending).
+        row(
+            "access/request",
+            b!(|fx, st, a| match st {
+                St::Other(_) => {
+                    let name = fx.uniq("bos");
+                    let ch = must(fx.client(Bo).add_channel(fx.ws(), &name, false, &[]).await, "Bo's channel");
+                    json!({"channel_id": ch.id.0, "note": "please"})
+                }
+                _ => json!({"channel_id": fx.fresh_chan(st.ch(), &[]).await, "note": "please"}),
+            }),
+            &[
+                (St::Other("a private channel of Bo's alone"), [OK, BR, OK, NF, UA]),
+                (St::In(Public), [BR, BR, OK, NF, UA]),
+                (St::In(Private), [BR, OK, OK, NF, UA]),
+                (St::In(Guests), [BR, OK, BR, NF, UA]),
+                (St::In(Archived), [BR, BR, BR, NF, UA]),
+            ],
+        ),
+        // Deciding: admins, and members who may add people (not guests); a fresh request
+        // each time, by someone outside the channel.
+        row("access/approve", b!(|fx, st, a| json!({"id": fx.fresh_access_request(st.ch()).await})), &deciding()),
+        row("access/deny", b!(|fx, st, a| json!({"id": fx.fresh_access_request(st.ch()).await})), &deciding()),
+        row("access/get_requests", b!(|fx, st, a| json!({"workspace_id": fx.ws()})), ws),
         // ---- schedules ----
         row("schedules/get", b!(|fx, st, a| json!({})), &[(St::Ws, SIGNED_IN)]),
         row("schedules/update", b!(|fx, st, a| json!({"delivery": "daily"})), &[(St::Ws, SIGNED_IN)]),

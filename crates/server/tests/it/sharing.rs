@@ -107,4 +107,54 @@ both_backends! {
         assert!(!gus.contains(&open["id"]), "{gus:?}");
         t.app.stop().await;
     }
+
+    async fn people_ask_to_join_a_channel_and_its_members_or_admins_decide(b: Backend) {
+        let t = Team::on(b).await;
+        // Gus, a guest, asks to join #general; Bo asks to join #private (Ana's alone).
+        let ask = |channel: i64, note: &str| json!({"channel_id": channel, "note": note});
+        let gus_req = t.gus.post("access/request", ask(t.general, "I run the partner launch")).await.unwrap();
+        assert_eq!((gus_req["decision"].clone(), gus_req["note"].clone()), (Value::Null, json!("I run the partner launch")));
+        let again = t.gus.post("access/request", ask(t.general, "again")).await.unwrap();
+        assert_eq!(again["id"], gus_req["id"], "one pending request per person and channel");
+        let bo_req = t.bo.post("access/request", ask(t.private, "")).await.unwrap();
+        // Nothing to ask for what one sees; nothing to learn of other workspaces or of nothing.
+        assert_eq!(t.bo.post("access/request", ask(t.general, "")).await.unwrap_err().status, 400);
+        assert_eq!(t.oz.post("access/request", ask(t.private, "")).await.unwrap_err().status, 404);
+        assert_eq!(t.bo.post("access/request", ask(987_654_321, "")).await.unwrap_err().status, 404);
+
+        // Who sees which: Ana (admin) both; Bo his own and Gus's (he may add people to
+        // #general); Gus his own.
+        let pending = json!({"workspace_id": t.ws, "pending_only": true});
+        let ids = |v: Value| -> Vec<Value> { v.as_array().unwrap().iter().map(|r| r["id"].clone()).collect() };
+        for (who, expected) in [
+            (&t.ana, vec![bo_req["id"].clone(), gus_req["id"].clone()]),
+            (&t.bo, vec![bo_req["id"].clone(), gus_req["id"].clone()]),
+            (&t.gus, vec![gus_req["id"].clone()]),
+        ] {
+            assert_eq!(ids(who.get("access/get_requests", pending.clone()).await.unwrap()), expected);
+        }
+
+        // Gus cannot decide Bo's request (he cannot see #private); Bo cannot decide his own.
+        assert_eq!(t.gus.post("access/approve", json!({"id": bo_req["id"]})).await.unwrap_err().status, 404);
+        assert_eq!(t.bo.post("access/approve", json!({"id": bo_req["id"]})).await.unwrap_err().status, 404);
+
+        // An hour later Bo, a member of #general, lets Gus in: Gus sees it and is told.
+        t.app.clock.advance_secs(3600);
+        let approved = t.bo.post("access/approve", json!({"id": gus_req["id"]})).await.unwrap();
+        assert_eq!((approved["decision"].clone(), approved["decided_by"].clone()), (json!("approved"), json!(t.bo_id)));
+        assert_eq!(approved["decided_ts"].as_i64().unwrap() - approved["created_ts"].as_i64().unwrap(), 3600, "time to grant");
+        t.gus.get("channels/getone", json!({"id": t.general})).await.unwrap();
+        t.app.node().fanned_out().await;
+        let notes = t.gus.get("notifications/get", json!({})).await.unwrap();
+        assert!(notes["notifications"].as_array().unwrap().iter().any(|n| n["channel_id"] == json!(t.general)), "{notes}");
+        assert_eq!(t.ana.post("access/deny", json!({"id": gus_req["id"]})).await.unwrap_err().status, 409, "decided once");
+
+        // Ana, the admin, denies Bo: he stays out, and his list says so.
+        let denied = t.ana.post("access/deny", json!({"id": bo_req["id"]})).await.unwrap();
+        assert_eq!(denied["decision"], "denied");
+        assert_eq!(t.bo.get("channels/getone", json!({"id": t.private})).await.unwrap_err().status, 404);
+        let mine = t.bo.get("access/get_requests", json!({"workspace_id": t.ws})).await.unwrap();
+        assert!(mine.as_array().unwrap().iter().any(|r| r["id"] == bo_req["id"] && r["decision"] == "denied"), "{mine}");
+        t.app.stop().await;
+    }
 }

@@ -134,6 +134,44 @@ impl Channels for SqlTx<'_> {
         Ok(out)
     }
 
+    fn insert_access_request(&mut self, r: &AccessRequest) -> Result<i64> {
+        let row = self.one(
+            "INSERT INTO access_requests (workspace_id, channel_id, user_id, note, created_ts) \
+             VALUES (?, ?, ?, ?, ?) RETURNING id",
+            args![r.workspace_id, r.channel_id, r.user_id, r.note.as_str(), r.created_ts],
+        )?;
+        row.ok_or_else(|| Error::Internal("no id for the access request".into()))?.i64(0)
+    }
+
+    fn access_request(&mut self, id: i64) -> Result<Option<AccessRequest>> {
+        let sql = format!("SELECT {ACCESS_REQUEST_COLS} FROM access_requests WHERE id = ?");
+        self.one(&sql, args![id])?.map(|r| access_request_from(&r)).transpose()
+    }
+
+    fn pending_access_request(&mut self, channel: ChannelId, user: UserId) -> Result<Option<AccessRequest>> {
+        let sql = format!(
+            "SELECT {ACCESS_REQUEST_COLS} FROM access_requests \
+             WHERE channel_id = ? AND user_id = ? AND decision IS NULL"
+        );
+        self.one(&sql, args![channel, user])?.map(|r| access_request_from(&r)).transpose()
+    }
+
+    fn decide_access_request(&mut self, id: i64, decision: AccessDecision, by: UserId, now: i64) -> Result<()> {
+        self.conn.send(
+            "UPDATE access_requests SET decision = ?, decided_by = ?, decided_ts = ? WHERE id = ?",
+            args![decision.as_str(), by, now, id],
+        )?;
+        Ok(())
+    }
+
+    fn access_requests_in(&mut self, ws: WorkspaceId, pending_only: bool, limit: i64) -> Result<Vec<AccessRequest>> {
+        let pending = if pending_only { " AND decision IS NULL" } else { "" };
+        let sql = format!(
+            "SELECT {ACCESS_REQUEST_COLS} FROM access_requests WHERE workspace_id = ?{pending} ORDER BY id DESC LIMIT ?"
+        );
+        self.conn.query(&sql, args![ws, limit])?.iter().map(access_request_from).collect()
+    }
+
     fn channels_in(&mut self, ws: WorkspaceId, viewer: UserId) -> Result<Vec<Channel>> {
         let sql = format!("SELECT {CHANNEL_COLS} FROM channels c WHERE c.workspace_id = ? ORDER BY c.id");
         let mut channels: Vec<Channel> =
@@ -256,4 +294,21 @@ impl Channels for SqlTx<'_> {
             })
             .collect()
     }
+}
+
+const ACCESS_REQUEST_COLS: &str =
+    "id, workspace_id, channel_id, user_id, note, created_ts, decision, decided_by, decided_ts";
+
+fn access_request_from(r: &Row) -> Result<AccessRequest> {
+    Ok(AccessRequest {
+        id: r.i64(0)?,
+        workspace_id: WorkspaceId(r.i64(1)?),
+        channel_id: ChannelId(r.i64(2)?),
+        user_id: UserId(r.i64(3)?),
+        note: r.text(4)?,
+        created_ts: r.i64(5)?,
+        decision: r.opt_text(6)?.as_deref().and_then(AccessDecision::parse),
+        decided_by: r.opt_i64(7)?.map(UserId),
+        decided_ts: r.opt_i64(8)?,
+    })
 }

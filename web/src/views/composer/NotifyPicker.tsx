@@ -3,13 +3,15 @@
 // plain words, from availability/get), so nobody is surprised by quiet delivery.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { call } from '../../api/client';
-import type { Availability, Channel, Thread } from '../../api/types';
+import { call, describeError } from '../../api/client';
+import type { Availability, Channel, Group, Thread } from '../../api/types';
 import { describeAvailability } from '../../availability';
 import { Icon } from '../../components/Icon';
 import { Popover } from '../../components/Popover';
 import { app, userName } from '../../state/app';
 import { useSelect } from '../../state/observable';
+import { showToast } from '../../state/toast';
+import { describeUnseen, fixedByAdding, useCannotSee } from './sharing';
 
 export interface Notify {
   everyone: 'none' | 'thread' | 'channel';
@@ -92,7 +94,19 @@ export function NotifyPicker({ ws, channel, thread, value, urgent, onChange }: P
     .sort((a, b) => Number(members.has(b.id)) - Number(members.has(a.id)) || a.name.localeCompare(b.name))
     .slice(0, 8);
   const groups = state.groups.filter((g) => !value.groups.includes(g.id) && g.name.toLowerCase().includes(q)).slice(0, 5);
-  const notMember = value.users.filter((id) => !channel.public && !members.has(id));
+  const [checkVersion, setCheckVersion] = useState(0);
+  const cannotSee = useCannotSee(channel.id, namedPeople(state.groups, value), checkVersion);
+  const addable = cannotSee.filter((c) => fixedByAdding(c.reason)).map((c) => c.user_id);
+  const removable = cannotSee.map((c) => c.user_id).filter((id) => value.users.includes(id));
+  const addToChannel = async () => {
+    try {
+      await call('channels/add_users', { id: channel.id, user_ids: addable });
+      showToast(`Added to #${channel.name}`);
+      setCheckVersion((v) => v + 1);
+    } catch (e) {
+      showToast(`Could not add them to #${channel.name}: ${describeError(e)}`);
+    }
+  };
 
   return (
     <div class="notify" ref={root}>
@@ -180,10 +194,24 @@ export function NotifyPicker({ ws, channel, thread, value, urgent, onChange }: P
           })}
         </ul>
       )}
-      {notMember.length > 0 && (
-        <p class="notify-warning" role="note">
-          {notMember.map((id) => userName(state, id)).join(', ')} cannot see this private channel, so will not be told.
-        </p>
+      {cannotSee.length > 0 && (
+        <div class="notify-warning" role="note">
+          <p>
+            {describeUnseen(cannotSee)} cannot see this, so will not be told.
+          </p>
+          <div class="notify-warning-actions">
+            {addable.length > 0 && members.has(me ?? -1) && (
+              <button type="button" class="btn btn-small" onClick={() => void addToChannel()}>
+                Add {addable.length === 1 ? userName(state, addable[0]) : 'them'} to #{channel.name}
+              </button>
+            )}
+            {removable.length > 0 && (
+              <button type="button" class="btn btn-quiet btn-small" onClick={() => onChange({ ...value, users: value.users.filter((id) => !removable.includes(id)) })}>
+                Send without {removable.length === 1 ? userName(state, removable[0]) : 'them'}
+              </button>
+            )}
+          </div>
+        </div>
       )}
     </div>
   );
@@ -208,8 +236,7 @@ export function NotifySummary({ ws, channel, value, urgent, onOpen }: Omit<Props
     const a = availability[id];
     return a && describeAvailability(a).state !== 'working';
   }).length;
-  const members = new Set(channel.user_ids);
-  const notMember = value.users.filter((id) => !channel.public && !members.has(id)).length;
+  const notMember = useCannotSee(channel.id, namedPeople(state.groups, value)).length;
   return (
     <button type="button" class="notify-summary" aria-expanded="false" title={`Notify: ${fullNames.join(', ') || 'nobody'} — change who, and see when it reaches them`} onClick={onOpen}>
       <span class="notify-label">Notify:</span>{' '}
@@ -222,6 +249,13 @@ export function NotifySummary({ ws, channel, value, urgent, onOpen }: Omit<Props
       {notMember > 0 && <span class="notify-summary-warn"> · {notMember} cannot see it</span>}
     </button>
   );
+}
+
+/** The people a notify list names: its people and its groups' members (not "everyone",
+ * who are in the channel by definition). */
+function namedPeople(groups: Group[], value: Notify): number[] {
+  const inGroups = value.groups.flatMap((id) => groups.find((g) => g.id === id)?.user_ids ?? []);
+  return [...value.users, ...inGroups];
 }
 
 function firstName(name: string): string {

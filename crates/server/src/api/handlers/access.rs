@@ -1,11 +1,13 @@
-//! `access/*`: sharing checks — who can see a channel, thread or conversation, and why not.
+//! `access/*`: sharing checks — who can see a channel, thread or conversation, and why not —
+//! and requests to join a channel one cannot see.
 
-use crate::api::Cx;
+use crate::api::{Cx, Stored};
 use schemars::JsonSchema;
 use serde::Deserialize;
-use weft_core::model::AccessCheck;
+use weft_core::model::{AccessCheck, AccessDecision, AccessRequest};
 use weft_core::services::access::{self, Shared};
-use weft_core::{ChannelId, ConversationId, Error, Result, ThreadId, UserId, input};
+use weft_core::services::access_requests;
+use weft_core::{ChannelId, ConversationId, Error, Result, ThreadId, UserId, WorkspaceId, input};
 
 /// `access/check`: exactly one of `channel_id`, `thread_id`, `conversation_id`, and the
 /// people to check.
@@ -52,4 +54,60 @@ pub async fn check(cx: Cx, p: Check) -> Result<AccessCheck> {
         return Err(Error::missing("user_ids"));
     }
     cx.read(move |tx| access::check(tx, actor, shared, &users)).await
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct Request {
+    /// A channel of a workspace the caller is in but cannot see (a private one, or any
+    /// channel for a guest outside it).
+    pub channel_id: ChannelId,
+    /// Why, for whoever decides.
+    #[serde(default)]
+    pub note: Option<input::Description>,
+}
+
+/// Asks to join a channel; asking again while a request is pending answers that one.
+pub async fn request(cx: Cx, p: Request) -> Result<Stored<AccessRequest>> {
+    let actor = cx.actor()?.id;
+    let note = p.note.map(input::Description::into_inner).unwrap_or_default();
+    let now = cx.now();
+    cx.write(move |tx| access_requests::request(tx, actor, p.channel_id, note, now)).await
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct Decide {
+    /// The request.
+    pub id: i64,
+}
+
+/// Approves a pending request (by an admin or a member who may add people to the channel):
+/// the requester joins the channel and is told.
+pub async fn approve(cx: Cx, p: Decide) -> Result<Stored<AccessRequest>> {
+    decide(cx, p.id, AccessDecision::Approved).await
+}
+
+/// Denies a pending request; the requester's app hears of it.
+pub async fn deny(cx: Cx, p: Decide) -> Result<Stored<AccessRequest>> {
+    decide(cx, p.id, AccessDecision::Denied).await
+}
+
+async fn decide(cx: Cx, id: i64, decision: AccessDecision) -> Result<Stored<AccessRequest>> {
+    let actor = cx.actor()?.id;
+    let now = cx.now();
+    cx.write(move |tx| access_requests::decide(tx, actor, id, decision, now)).await
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct GetRequests {
+    pub workspace_id: WorkspaceId,
+    /// Only those still waiting for a decision (default: all, decided ones too).
+    #[serde(default)]
+    pub pending_only: Option<bool>,
+}
+
+/// The requests the caller may decide, and their own, newest first (at most 500).
+pub async fn get_requests(cx: Cx, p: GetRequests) -> Result<Vec<AccessRequest>> {
+    let actor = cx.actor()?.id;
+    let pending = p.pending_only.unwrap_or(false);
+    cx.read(move |tx| access_requests::list(tx, actor, p.workspace_id, pending)).await
 }
