@@ -1,21 +1,23 @@
 // Sharing checks in the composer: naming someone who cannot see a private channel shows
 // who and why before sending, with "Add … to #channel" and "Send without …"; a post that
-// still names such a person says afterwards that they were not notified.
+// still names such a person says afterwards that they were not notified. Someone outside
+// the channel asks to join from its page, and a member lets them in.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { freshInstance, screenshot } from './lib/weft.mjs';
+import { freshInstance, newContext, screenshot, signInThroughForm } from './lib/weft.mjs';
 
 let env;
 let page;
 let bob;
 let budget;
+let gus;
 
 before(async () => {
   env = await freshInstance();
   const { weft, admin, workspaceId } = env;
   bob = await weft.addPerson({ name: 'Bob Tanaka', email: 'bob@acme.test', workspaceId, adminToken: admin.token });
-  const gus = await weft.addPerson({ name: 'Gus Guest', email: 'gus@acme.test', workspaceId, adminToken: admin.token });
+  gus = await weft.addPerson({ name: 'Gus Guest', email: 'gus@acme.test', workspaceId, adminToken: admin.token });
   await weft.api(admin.token, 'workspace_users/update', { id: workspaceId, user_id: gus.id, user_type: 'GUEST' });
   budget = await weft.api(admin.token, 'channels/add', { workspace_id: workspaceId, name: 'Budget', public: false });
   const thread = await weft.api(admin.token, 'threads/add', { channel_id: budget.id, title: 'Q3 numbers', content: 'Draft attached.' });
@@ -71,4 +73,30 @@ test('a reply that still names someone who cannot see it says they were not noti
   await page.locator('article.post-comment').filter({ hasText: 'Numbers are final' }).waitFor();
   await page.locator('.toast').getByText('Not notified: Gus Guest (not in this private channel) — they cannot see it').waitFor();
   await screenshot(page, 'sharing-not-notified-wide-light');
+});
+
+test('someone outside the channel asks to join from its page, and a member lets them in', async () => {
+  const { weft, workspaceId } = env;
+  const context = await newContext(env.browser);
+  const guest = await context.newPage();
+  const url = `/a/${workspaceId}/ch/${budget.id}`;
+  await signInThroughForm(guest, weft.url, gus, url);
+  await guest.getByText('You cannot see this channel').waitFor();
+  await guest.getByLabel('Ask its members to let you in').fill('I prepare the partner budget');
+  await screenshot(guest, 'access-request-wide-light');
+  await guest.getByRole('button', { name: 'Ask to join' }).click();
+  await guest.getByText(/You asked to join/).waitFor();
+
+  // Ana, in the channel, sees who asked and why, live, and lets Gus in.
+  await page.goto(`${weft.url}${url}`);
+  const asked = page.getByRole('list', { name: 'Asked to join' });
+  await asked.getByText('I prepare the partner budget').waitFor();
+  await screenshot(page, 'join-requests-wide-light');
+  await asked.getByRole('button', { name: 'Let Gus Guest in' }).click();
+  await asked.waitFor({ state: 'detached' });
+  // Gus's page opens the channel without a reload.
+  await guest.getByRole('heading', { name: /Budget/ }).waitFor();
+  const channel = await weft.api(env.admin.token, 'channels/getone', { id: budget.id }, { method: 'GET' });
+  assert.ok(channel.user_ids.includes(gus.id), 'Gus is in #Budget');
+  await context.close();
 });

@@ -97,6 +97,12 @@ function apply(event: StreamEvent): void {
         const user_ids = event.type === 'channel_user_added' ? [...others, user_id] : others;
         const stillVisible = channel.public || user_ids.includes(me ?? -1);
         patch({ channels: withItem(s.channels, channel_id, stillVisible ? { ...channel, user_ids } : undefined) });
+      } else if (event.type === 'channel_user_added' && user_id === me) {
+        // Added to a private channel I could not see (an access request let in, say): it
+        // comes whole, as I see it now.
+        call('channels/getone', { id: channel_id })
+          .then((c) => patch({ channels: withItem(app.get().channels, c.id, c) }))
+          .catch(() => undefined);
       }
       if (user_id === me) refreshUnreadSoon();
       break;

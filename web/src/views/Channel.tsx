@@ -21,6 +21,7 @@ import { LEVELS, levelTitle, setChannelNotifications } from './channelNotificati
 import { Composer, type Post } from './composer/Composer';
 import { ListSkeleton } from '../components/ListSkeleton';
 import { reportNotNotified } from './composer/sharing';
+import { JoinRequests, RequestAccess } from './accessRequests';
 
 const PAGE = 50;
 
@@ -101,9 +102,10 @@ export function ChannelView({ ws, channelId }: { ws: number; channelId: number }
     return (
       <section class="view">
         <ViewHeader title="No access" />
-        <Empty icon="lock" title="You no longer have access to this channel">
-          It was deleted, made private, or you were removed from it. <a href={href.inbox(ws)}>Back to your inbox</a>.
+        <Empty icon="lock" title="You cannot see this channel">
+          It is private, or you were removed from it — or it was deleted. <a href={href.inbox(ws)}>Back to your inbox</a>.
         </Empty>
+        <RequestAccess ws={ws} channelId={channelId} />
       </section>
     );
   }
@@ -253,6 +255,7 @@ export function ChannelView({ ws, channelId }: { ws: number; channelId: number }
           </>
         }
       />
+      {member && <JoinRequests ws={ws} channelId={channelId} />}
       {composing && (
         <div class="new-thread">
           <Composer

@@ -1,6 +1,7 @@
 // Workspace settings, for its admins (/a/{ws}/admin/{section}): the workspace itself (name,
 // how long an emergency waits before the admins are called), its members and their roles,
-// its channels (visibility, emergency lane, archive) and the rotations that cover them.
+// its channels (visibility, emergency lane, archive), the rotations that cover them and
+// requests to join channels.
 // Everyone else is told plainly that these are an admin's.
 
 import { Empty } from '../components/Empty';
@@ -12,6 +13,7 @@ import { ChannelsSection } from './admin/Channels';
 import { GeneralSection } from './admin/General';
 import { MembersSection } from './admin/Members';
 import { RotationsSection } from './admin/Rotations';
+import { AccessRequestsSection } from './accessRequests';
 import '../styles/settings.css';
 
 const SECTIONS = [
@@ -19,6 +21,7 @@ const SECTIONS = [
   ['members', 'Members'],
   ['channels', 'Channels'],
   ['rotations', 'Rotations'],
+  ['requests', 'Access requests'],
 ] as const;
 
 export function AdminView({ ws, section }: { ws: number; section: string }) {
@@ -53,6 +56,7 @@ export function AdminView({ ws, section }: { ws: number; section: string }) {
             {current === 'members' && <MembersSection ws={ws} />}
             {current === 'channels' && <ChannelsSection ws={ws} />}
             {current === 'rotations' && <RotationsSection ws={ws} />}
+            {current === 'requests' && <AccessRequestsSection ws={ws} />}
           </div>
         </>
       )}

@@ -47,17 +47,13 @@ pub fn request(tx: &mut dyn Tx, actor: UserId, id: ChannelId, note: String, now:
     Ok(r)
 }
 
-/// Approves or denies a pending request: by an admin, or a member who may add people to
-/// the channel. Approving adds the requester to it.
+/// Approves or denies a pending request, by whoever `decides`. Approving adds the requester
+/// to the channel.
 pub fn decide(tx: &mut dyn Tx, actor: UserId, id: i64, decision: AccessDecision, now: i64) -> Result<AccessRequest> {
     let mut r = tx.access_request(id)?.ok_or(Error::NotFound(NotFound::Resource))?;
-    let ch = tx.channel(r.channel_id, actor)?.ok_or(Error::NotFound(NotFound::Resource))?;
-    let role = access::role_in(tx, ch.workspace_id, actor).map_err(|_| Error::NotFound(NotFound::Resource))?;
+    let (ch, role) = access::channel(tx, r.channel_id, actor).map_err(|_| Error::NotFound(NotFound::Resource))?;
     if !decides(role, &ch, actor) {
-        if policy::can_see_channel(role, &ch, actor) {
-            return Err(Error::forbidden("only admins and the channel's members can decide who joins it"));
-        }
-        return Err(Error::NotFound(NotFound::Resource));
+        return Err(Error::forbidden("only the channel's members (not guests) and admins who see it decide who joins"));
     }
     if r.decision.is_some() {
         return Err(Error::AlreadyExists("this request was already decided".into()));
@@ -75,8 +71,7 @@ pub fn decide(tx: &mut dyn Tx, actor: UserId, id: i64, decision: AccessDecision,
     Ok(r)
 }
 
-/// The requests of workspace `ws` that `actor` may decide (for channels they can add people
-/// to; all of them for an admin) and their own, newest first.
+/// The requests of workspace `ws` that `actor` `decides`, and their own, newest first.
 pub fn list(tx: &mut dyn Tx, actor: UserId, ws: WorkspaceId, pending_only: bool) -> Result<Vec<AccessRequest>> {
     let role = access::role_in(tx, ws, actor)?;
     let requests = tx.access_requests_in(ws, pending_only, LIST_LIMIT)?;
@@ -91,8 +86,8 @@ pub fn list(tx: &mut dyn Tx, actor: UserId, ws: WorkspaceId, pending_only: bool)
         .collect())
 }
 
-/// Who decides who joins a channel: an admin (also of a private channel they are not in),
-/// or a member who may add people to it.
+/// Who decides who joins a channel: whoever sees it and may add people to it — its members
+/// but guests, and admins of a public one (being an admin does not open private channels).
 fn decides(role: UserType, ch: &Channel, actor: UserId) -> bool {
-    role == UserType::Admin || (policy::can_see_channel(role, ch, actor) && policy::can_add_to_channel(role, ch, actor))
+    policy::can_see_channel(role, ch, actor) && policy::can_add_to_channel(role, ch, actor)
 }

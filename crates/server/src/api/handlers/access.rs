@@ -80,8 +80,8 @@ pub struct Decide {
     pub id: i64,
 }
 
-/// Approves a pending request (by an admin or a member who may add people to the channel):
-/// the requester joins the channel and is told.
+/// Approves a pending request (by a member of the channel who is not a guest, or an admin
+/// who sees it): the requester joins the channel and is told.
 pub async fn approve(cx: Cx, p: Decide) -> Result<Stored<AccessRequest>> {
     decide(cx, p.id, AccessDecision::Approved).await
 }
