@@ -12,6 +12,7 @@ let page;
 let bob;
 let budget;
 let gus;
+let threadUrl;
 
 before(async () => {
   env = await freshInstance();
@@ -22,7 +23,8 @@ before(async () => {
   budget = await weft.api(admin.token, 'channels/add', { workspace_id: workspaceId, name: 'Budget', public: false });
   const thread = await weft.api(admin.token, 'threads/add', { channel_id: budget.id, title: 'Q3 numbers', content: 'Draft attached.' });
   page = env.page;
-  await page.goto(`${weft.url}/a/${workspaceId}/ch/${budget.id}/t/${thread.id}`);
+  threadUrl = `${weft.url}/a/${workspaceId}/ch/${budget.id}/t/${thread.id}`;
+  await page.goto(threadUrl);
   await page.locator('#thread-title').waitFor();
 });
 
@@ -99,4 +101,22 @@ test('someone outside the channel asks to join from its page, and a member lets 
   const channel = await weft.api(env.admin.token, 'channels/getone', { id: budget.id }, { method: 'GET' });
   assert.ok(channel.user_ids.includes(gus.id), 'Gus is in #Budget');
   await context.close();
+});
+
+test('a reply to someone who is away shows their away reply, once', async () => {
+  const away = { type: 'vacation', date_from: '2026-01-01', date_to: '2099-12-31', note: 'Walking the Camino' };
+  await env.weft.api(bob.token, 'users/update', { away_mode: away });
+  await page.goto(threadUrl);
+  await page.locator('#thread-title').waitFor();
+  await notify('Bob Tanaka');
+  await reply().fill('Can you check the totals?');
+  await reply().press('Control+Enter');
+  await page.locator('.toast').getByText(/Bob Tanaka is away until .*: “Walking the Camino”\./).waitFor();
+  await screenshot(page, 'away-reply-wide-light');
+  await page.locator('.toast').getByRole('button', { name: 'Dismiss' }).click();
+  // The next reply in the same thread gets no second one.
+  await reply().fill('Never mind, found them');
+  await reply().press('Control+Enter');
+  await page.locator('article.post-comment').filter({ hasText: 'Never mind, found them' }).waitFor();
+  assert.equal(await page.locator('.toast').getByText(/is away/).count(), 0);
 });

@@ -533,6 +533,23 @@ pub struct Posted<T> {
     /// People the post named (recipients, mentions, named groups) who cannot see it, so were
     /// not notified: share the channel with them, or tell them another way.
     pub not_notified: Vec<CannotSee>,
+    /// People it reached who are away: each once per away period and thread (or
+    /// conversation), for the sender's eyes only.
+    pub away: Vec<AwayReply>,
+}
+
+/// An automatic reply from someone away, to whoever notified or messaged them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct AwayReply {
+    pub user_id: UserId,
+    /// The last day of their away period, `YYYY-MM-DD`, as they set it.
+    pub until: String,
+    /// When they are back (the end of that day in their time zone).
+    pub until_ts: Option<i64>,
+    /// What they left for people who try to reach them.
+    pub note: Option<String>,
+    /// Who is on duty in the channel's rotation, for what cannot wait (threads only).
+    pub covered_by: Option<UserId>,
 }
 
 /// Why someone was notified (kept with each notification record).

@@ -47,6 +47,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("emergency_acks", "emergency_id, user_id"),
     ("rotations", "channel_id"),
     ("access_requests", "id"),
+    ("away_replies", "away_user, sender, place, period"),
     ("mail_cursor", "id"),
     ("fanout_cursor", "id"),
     ("mail_outbox", "id"),

@@ -2703,6 +2703,25 @@ export interface components {
             note?: string;
             type: string;
         };
+        /** @description An automatic reply from someone away, to whoever notified or messaged them. */
+        AwayReply: {
+            /**
+             * Format: int64
+             * @description Who is on duty in the channel's rotation, for what cannot wait (threads only).
+             */
+            covered_by: number | null;
+            /** @description What they left for people who try to reach them. */
+            note: string | null;
+            /** @description The last day of their away period, `YYYY-MM-DD`, as they set it. */
+            until: string;
+            /**
+             * Format: int64
+             * @description When they are back (the end of that day in their time zone).
+             */
+            until_ts: number | null;
+            /** Format: int64 */
+            user_id: number;
+        };
         /** @description The answer of one call of a batch. */
         BatchResult: {
             /** @description The call's JSON answer, as a string. */
@@ -3177,6 +3196,11 @@ export interface components {
         PostedComment: {
             actions: unknown[];
             attachments: unknown[];
+            /**
+             * @description People it reached who are away: each once per away period and thread (or
+             *     conversation), for the sender's eyes only.
+             */
+            away: components["schemas"]["AwayReply"][];
             /** Format: int64 */
             channel_id: number;
             content: string;
@@ -3223,6 +3247,11 @@ export interface components {
         PostedConversationMessage: {
             actions: unknown[];
             attachments: unknown[];
+            /**
+             * @description People it reached who are away: each once per away period and thread (or
+             *     conversation), for the sender's eyes only.
+             */
+            away: components["schemas"]["AwayReply"][];
             content: string;
             /** Format: int64 */
             conversation_id: number;
@@ -3264,6 +3293,11 @@ export interface components {
         PostedThread: {
             actions: unknown[];
             attachments: unknown[];
+            /**
+             * @description People it reached who are away: each once per away period and thread (or
+             *     conversation), for the sender's eyes only.
+             */
+            away: components["schemas"]["AwayReply"][];
             /** Format: int64 */
             channel_id: number;
             closed: boolean;

@@ -18,3 +18,4 @@ export type UnreadConversation = Schemas['UnreadConversation'];
 export type Availability = Schemas['Availability'];
 export type StreamEvent = Schemas['Event'];
 export type CannotSee = Schemas['CannotSee'];
+export type AwayReply = Schemas['AwayReply'];

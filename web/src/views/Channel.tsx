@@ -20,7 +20,7 @@ import { setUi, ui } from '../state/ui';
 import { LEVELS, levelTitle, setChannelNotifications } from './channelNotifications';
 import { Composer, type Post } from './composer/Composer';
 import { ListSkeleton } from '../components/ListSkeleton';
-import { reportNotNotified } from './composer/sharing';
+import { reportPosted } from './composer/sharing';
 import { JoinRequests, RequestAccess } from './accessRequests';
 
 const PAGE = 50;
@@ -124,7 +124,7 @@ export function ChannelView({ ws, channelId }: { ws: number; channelId: number }
         ...(post.urgent ? { urgent: true } : {}),
       });
       announce(`Thread “${thread.title}” started`);
-      reportNotNotified(thread.not_notified);
+      reportPosted(thread);
       setComposing(false);
       navigate(href.thread(ws, channelId, thread.id));
       return true;

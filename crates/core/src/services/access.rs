@@ -5,7 +5,7 @@ use crate::error::{Error, NotFound, Result};
 use crate::ids::*;
 use crate::model::*;
 use crate::policy;
-use crate::store::{Membership, Tx};
+use crate::store::{Membership, Sight, Tx};
 use std::collections::HashMap;
 
 /// The actor's role in a workspace they are an active member of.
@@ -101,48 +101,61 @@ pub fn require_members(tx: &mut dyn Tx, ws: WorkspaceId, users: &[UserId]) -> Re
     if users.iter().all(|u| members.contains(u)) { Ok(()) } else { Err(Error::NotFound(NotFound::User)) }
 }
 
-/// Of `users`, who cannot see `ch` (and its threads), and why, in the order given: one
-/// lookup whatever their number.
-pub fn cannot_see_channel(tx: &mut dyn Tx, ch: &Channel, users: &[UserId]) -> Result<Vec<CannotSee>> {
-    let users = super::dedup(users.iter().copied());
-    let sight = sight(tx, ch.workspace_id, Some(ch.id), &users)?;
-    Ok(unseen(&users, &sight, |_, m, member| policy::channel_unseen(m, ch, member)))
+/// People a post names or a check asks about, with what decides whether they can see it
+/// (`Channels::channel_sight_among`, one lookup whatever their number).
+pub struct Named {
+    users: Vec<UserId>,
+    sight: HashMap<UserId, Sight>,
 }
 
-/// Of `users`, who cannot see conversation `c`, and why, in the order given.
-pub fn cannot_see_conversation(tx: &mut dyn Tx, c: &Conversation, users: &[UserId]) -> Result<Vec<CannotSee>> {
-    let users = super::dedup(users.iter().copied());
-    let sight = sight(tx, c.workspace_id, None, &users)?;
-    Ok(unseen(&users, &sight, |u, m, _| policy::conversation_unseen(m, c.user_ids.contains(&u))))
-}
-
-/// Who of `users` cannot see, and why, given their memberships (`sight`) and the rule.
-fn unseen(
-    users: &[UserId],
-    sight: &HashMap<UserId, (Membership, bool)>,
-    rule: impl Fn(UserId, Option<&Membership>, bool) -> Option<Unseen>,
-) -> Vec<CannotSee> {
-    users
-        .iter()
-        .filter_map(|&u| {
-            let (m, member) = sight.get(&u).map_or((None, false), |(m, member)| (Some(m), *member));
-            rule(u, m, member).map(|reason| CannotSee { user_id: u, reason })
-        })
-        .collect()
-}
-
-/// The workspace memberships of `users` who ever joined `ws`, with whether each is in
-/// `channel`.
-fn sight(
-    tx: &mut dyn Tx,
-    ws: WorkspaceId,
-    channel: Option<ChannelId>,
-    users: &[UserId],
-) -> Result<HashMap<UserId, (Membership, bool)>> {
-    if users.is_empty() {
-        return Ok(HashMap::new());
+impl Named {
+    /// `users` (repeats dropped) as workspace `ws` and `channel` (if any) know them.
+    pub fn load(tx: &mut dyn Tx, ws: WorkspaceId, channel: Option<ChannelId>, users: &[UserId]) -> Result<Named> {
+        let users = super::dedup(users.iter().copied());
+        let sight = if users.is_empty() {
+            HashMap::new()
+        } else {
+            tx.channel_sight_among(ws, channel, &users)?.into_iter().map(|s| (s.user, s)).collect()
+        };
+        Ok(Named { users, sight })
     }
-    Ok(tx.channel_sight_among(ws, channel, users)?.into_iter().map(|(u, m, member)| (u, (m, member))).collect())
+
+    /// Like `load`, for people who must all have joined `ws` at some time: like a post's
+    /// recipients, a stranger is not found.
+    fn load_known(tx: &mut dyn Tx, ws: WorkspaceId, channel: Option<ChannelId>, users: &[UserId]) -> Result<Named> {
+        let named = Named::load(tx, ws, channel, users)?;
+        if named.users.iter().any(|u| !named.sight.contains_key(u)) {
+            return Err(Error::NotFound(NotFound::User));
+        }
+        Ok(named)
+    }
+
+    /// Who cannot see `ch` (loaded with it) and its threads, and why, in the order given.
+    pub fn unseen_in_channel(&self, ch: &Channel) -> Vec<CannotSee> {
+        self.unseen(|s| policy::channel_unseen(s.map(|s| &s.membership), ch, s.is_some_and(|s| s.member)))
+    }
+
+    /// Who cannot see conversation `c`, and why, in the order given.
+    pub fn unseen_in_conversation(&self, c: &Conversation) -> Vec<CannotSee> {
+        self.unseen(|s| {
+            policy::conversation_unseen(s.map(|s| &s.membership), s.is_some_and(|s| c.user_ids.contains(&s.user)))
+        })
+    }
+
+    fn unseen(&self, rule: impl Fn(Option<&Sight>) -> Option<Unseen>) -> Vec<CannotSee> {
+        let of = |u: &UserId| rule(self.sight.get(u)).map(|reason| CannotSee { user_id: *u, reason });
+        self.users.iter().filter_map(of).collect()
+    }
+
+    /// The away modes of those who set one, but for `left_out` (who cannot see the post).
+    pub fn away_modes(&self, left_out: &[CannotSee]) -> Vec<(UserId, AwayMode)> {
+        let reached = |u: &&UserId| !left_out.iter().any(|c| c.user_id == **u);
+        self.users
+            .iter()
+            .filter(reached)
+            .filter_map(|u| self.sight.get(u)?.away_mode.clone().map(|m| (*u, m)))
+            .collect()
+    }
 }
 
 /// What `access/check` asks about: a channel, a thread (seen as its channel is) or a
@@ -158,41 +171,23 @@ pub enum Shared {
 /// actor must see it themselves (otherwise it is not found), and `users` must have joined
 /// the workspace at some time: like a post's recipients, a stranger is not found.
 pub fn check(tx: &mut dyn Tx, actor: UserId, what: Shared, users: &[UserId]) -> Result<AccessCheck> {
-    let users = super::dedup(users.iter().copied());
     let cannot_see = match what {
         Shared::Channel(id) => {
             let (ch, _) = channel(tx, id, actor)?;
-            unseen_among_known(tx, &ch, &users)?
+            Named::load_known(tx, ch.workspace_id, Some(ch.id), users)?.unseen_in_channel(&ch)
         }
         Shared::Thread(id) => {
             let (_, ch, _) = thread(tx, id, actor)?;
-            unseen_among_known(tx, &ch, &users)?
+            Named::load_known(tx, ch.workspace_id, Some(ch.id), users)?.unseen_in_channel(&ch)
         }
         Shared::Conversation(id) => {
             let (c, _) = conversation(tx, id, actor)?;
-            known(tx, c.workspace_id, None, &users)?;
-            cannot_see_conversation(tx, &c, &users)?
+            Named::load_known(tx, c.workspace_id, None, users)?.unseen_in_conversation(&c)
         }
     };
-    let can_see = users.into_iter().filter(|u| !cannot_see.iter().any(|c| c.user_id == *u)).collect();
+    let can_see = super::dedup(users.iter().copied())
+        .into_iter()
+        .filter(|u| !cannot_see.iter().any(|c| c.user_id == *u))
+        .collect();
     Ok(AccessCheck { can_see, cannot_see })
-}
-
-fn unseen_among_known(tx: &mut dyn Tx, ch: &Channel, users: &[UserId]) -> Result<Vec<CannotSee>> {
-    let sight = known(tx, ch.workspace_id, Some(ch.id), users)?;
-    Ok(unseen(users, &sight, |_, m, member| policy::channel_unseen(m, ch, member)))
-}
-
-/// `sight` for people who must all have joined `ws` at some time.
-fn known(
-    tx: &mut dyn Tx,
-    ws: WorkspaceId,
-    channel: Option<ChannelId>,
-    users: &[UserId],
-) -> Result<HashMap<UserId, (Membership, bool)>> {
-    let sight = sight(tx, ws, channel, users)?;
-    if users.iter().any(|u| !sight.contains_key(u)) {
-        return Err(Error::NotFound(NotFound::User));
-    }
-    Ok(sight)
 }

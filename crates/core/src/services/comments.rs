@@ -34,6 +34,7 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewCommentInput, now: i64) -> R
     super::emergencies::check(&ch, input.urgent)?;
     threads::ensure_member(tx, &mut ch, actor.id, now)?;
     let post = input.post;
+    let to_everyone = matches!(post.recipients, Some(threads::Recipients::Everyone));
     // By default a comment tells the people who took part in the thread.
     let recipients = match post.recipients {
         Some(r) => threads::resolve_recipients(tx, &ch, actor.id, r)?,
@@ -113,9 +114,8 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewCommentInput, now: i64) -> R
         let t = tx.thread(thread.id, actor.id)?.ok_or(Error::NotFound(NotFound::Thread))?;
         emit(tx, t.workspace_id, "thread_updated", Audience::channel(t.channel_id), &Shared(&t), now)?;
     }
-    let named = notify::named(tx, &notify::Post::of(&thread, Some(&comment)))?;
-    let not_notified = access::cannot_see_channel(tx, &ch, &named)?;
-    Ok(Posted { item: comment, not_notified })
+    let (not_notified, away) = threads::told_about(tx, actor.id, &ch, &thread, Some(&comment), to_everyone, now)?;
+    Ok(Posted { item: comment, not_notified, away })
 }
 
 pub fn get(tx: &mut dyn Tx, actor: UserId, id: CommentId) -> Result<Comment> {

@@ -192,7 +192,8 @@ pub fn add_message(
     // The other members' notifications and mentions are the fan-out's, after commit.
     let fanout = Some(Fanout::Message { conversation_id: id, message_id: m.id });
     tx.append_event(&post_event(c.workspace_id, "message_added", Audience::conversation(id), &m, fanout)?, now)?;
-    // Only the conversation's members hear of it: whoever else it mentions is told about.
+    // Only the conversation's members hear of it: whoever else it mentions is told about, and
+    // members who are away reply.
     let mentioned = notify::Post {
         author: actor.id,
         recipients: &[],
@@ -200,9 +201,23 @@ pub fn add_message(
         mentions: &m.direct_mentions,
         group_mentions: &m.direct_group_mentions,
     };
-    let named = notify::named(tx, &mentioned)?;
-    let not_notified = access::cannot_see_conversation(tx, &c, &named)?;
-    Ok(Posted { item: m, not_notified })
+    let mentioned = notify::named(tx, &mentioned)?;
+    let others = c.user_ids.iter().copied().filter(|u| *u != actor.id);
+    let named =
+        access::Named::load(tx, c.workspace_id, None, &others.chain(mentioned.iter().copied()).collect::<Vec<_>>())?;
+    let left_out = named.unseen_in_conversation(&c);
+    let away = super::away::replies(
+        tx,
+        actor.id,
+        c.workspace_id,
+        super::away::Place::Conversation(id),
+        &named.away_modes(&left_out),
+        now,
+    )?;
+    // Members it could not reach (deactivated) are not news on every message: only the
+    // people it mentioned.
+    let not_notified = left_out.into_iter().filter(|u| mentioned.contains(&u.user_id)).collect();
+    Ok(Posted { item: m, not_notified, away })
 }
 
 pub fn get_message(tx: &mut dyn Tx, actor: UserId, id: MessageId) -> Result<Message> {

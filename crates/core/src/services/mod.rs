@@ -5,6 +5,7 @@ pub mod access;
 pub mod access_requests;
 pub mod attachments;
 pub mod auth;
+pub mod away;
 pub mod channels;
 pub mod comments;
 pub mod conversations;

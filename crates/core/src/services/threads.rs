@@ -134,6 +134,7 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewThreadInput, now: i64) -> Re
     super::emergencies::check(&ch, input.urgent)?;
     ensure_member(tx, &mut ch, actor.id, now)?;
     let post = input.post;
+    let to_everyone = matches!(post.recipients, Some(Recipients::Everyone));
     let recipients = match post.recipients {
         Some(r) => resolve_recipients(tx, &ch, actor.id, r)?,
         None if ch.use_default_recipients => {
@@ -197,9 +198,33 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewThreadInput, now: i64) -> Re
     if input.urgent {
         super::emergencies::deliver_urgent(tx, &thread, None, now)?;
     }
-    let named = notify::named(tx, &notify::Post::of(&thread, None))?;
-    let not_notified = access::cannot_see_channel(tx, &ch, &named)?;
-    Ok(Posted { item: thread, not_notified })
+    let (not_notified, away) = told_about(tx, actor.id, &ch, &thread, None, to_everyone, now)?;
+    Ok(Posted { item: thread, not_notified, away })
+}
+
+/// What a post's answer tells its author about the people it named: who cannot see it (so
+/// was not notified), and the away replies of those who are away. "Everyone in the
+/// channel", as recipients or group, names nobody: its people all see it, and an
+/// announcement gets no away replies.
+pub(crate) fn told_about(
+    tx: &mut dyn Tx,
+    author: UserId,
+    ch: &Channel,
+    thread: &Thread,
+    comment: Option<&Comment>,
+    to_everyone: bool,
+    now: i64,
+) -> Result<(Vec<CannotSee>, Vec<AwayReply>)> {
+    let mut post = notify::Post::of(thread, comment);
+    if to_everyone {
+        post.recipients = &[];
+    }
+    let people = notify::named(tx, &post)?;
+    let named = access::Named::load(tx, ch.workspace_id, Some(ch.id), &people)?;
+    let not_notified = named.unseen_in_channel(ch);
+    let place = super::away::Place::Thread(thread.id, ch);
+    let away = super::away::replies(tx, author, ch.workspace_id, place, &named.away_modes(&not_notified), now)?;
+    Ok((not_notified, away))
 }
 
 pub fn get(tx: &mut dyn Tx, actor: UserId, id: ThreadId) -> Result<Thread> {

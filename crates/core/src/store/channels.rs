@@ -21,6 +21,16 @@ pub struct NewChannel {
     pub now: i64,
 }
 
+/// What `Channels::channel_sight_among` finds about one person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sight {
+    pub user: UserId,
+    pub membership: Membership,
+    /// A member of the channel asked about.
+    pub member: bool,
+    pub away_mode: Option<AwayMode>,
+}
+
 /// Channels, their members and the people who made them a favourite.
 pub trait Channels {
     fn insert_channel(&mut self, ch: &NewChannel) -> Result<ChannelId>;
@@ -34,15 +44,16 @@ pub trait Channels {
     /// member — and `viewer`'s membership of its workspace. One lookup, for the post path (a
     /// channel may have thousands of members).
     fn channel_seen_by(&mut self, id: ChannelId, viewer: UserId) -> Result<Option<(Channel, Option<Membership>)>>;
-    /// Of `users`, those who ever joined workspace `ws`, each with their membership and
-    /// whether they are a member of `channel` (false without one): who can see something
-    /// there, and why not, in one statement per few hundred people.
+    /// Of `users`, those who ever joined workspace `ws`, each with their membership, whether
+    /// they are a member of `channel` (false without one) and their away mode: who can see
+    /// something there, why not, and who may be away, in one statement per few hundred
+    /// people.
     fn channel_sight_among(
         &mut self,
         ws: WorkspaceId,
         channel: Option<ChannelId>,
         users: &[UserId],
-    ) -> Result<Vec<(UserId, Membership, bool)>>;
+    ) -> Result<Vec<Sight>>;
     fn insert_access_request(&mut self, r: &AccessRequest) -> Result<i64>;
     fn access_request(&mut self, id: i64) -> Result<Option<AccessRequest>>;
     /// `user`'s pending request to join `channel`, if any.

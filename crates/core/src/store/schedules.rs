@@ -10,4 +10,14 @@ pub trait Schedules {
     /// Many people's accounts and stored schedules at once.
     fn users_with_schedules(&mut self, ids: &[UserId]) -> Result<Vec<(User, Option<crate::schedule::Schedule>)>>;
     fn put_schedule(&mut self, user: UserId, s: &crate::schedule::Schedule, now: i64) -> Result<()>;
+    /// Records that `away_user`'s away period `period` answered `sender` in `place`; false if
+    /// it already had.
+    fn note_away_reply(
+        &mut self,
+        away_user: UserId,
+        sender: UserId,
+        place: &str,
+        period: &str,
+        now: i64,
+    ) -> Result<bool>;
 }

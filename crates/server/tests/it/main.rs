@@ -8,6 +8,7 @@ mod accounts;
 mod api_basics;
 mod attachments;
 mod authz;
+mod away;
 mod browser;
 mod connections;
 mod crash;

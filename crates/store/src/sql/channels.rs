@@ -3,7 +3,7 @@
 use super::{Row, SqlTx, Value, args, json, membership_from};
 use std::collections::HashMap;
 use weft_core::model::*;
-use weft_core::store::{Channels, Membership, NewChannel};
+use weft_core::store::{Channels, Membership, NewChannel, Sight};
 use weft_core::{ChannelId, Error, Result, UserId, WorkspaceId};
 
 const CHANNEL_COLS: &str = "c.id, c.name, c.workspace_id, c.creator, c.public, c.archived, c.created_ts, \
@@ -115,20 +115,26 @@ impl Channels for SqlTx<'_> {
         ws: WorkspaceId,
         channel: Option<ChannelId>,
         users: &[UserId],
-    ) -> Result<Vec<(UserId, Membership, bool)>> {
+    ) -> Result<Vec<Sight>> {
         let channel = channel.map_or(0, |c| c.0);
         let mut out = Vec::new();
         for chunk in users.chunks(super::ROWS_PER_INSERT) {
             let sql = format!(
                 "SELECT wu.user_id, wu.user_type, wu.removed, wu.pending, wu.deactivated, \
-                 EXISTS (SELECT 1 FROM channel_users m WHERE m.channel_id = ? AND m.user_id = wu.user_id) \
-                 FROM workspace_users wu WHERE wu.workspace_id = ? AND wu.user_id IN ({})",
+                 EXISTS (SELECT 1 FROM channel_users m WHERE m.channel_id = ? AND m.user_id = wu.user_id), \
+                 u.away_mode FROM workspace_users wu JOIN users u ON u.id = wu.user_id \
+                 WHERE wu.workspace_id = ? AND wu.user_id IN ({})",
                 super::placeholders(chunk.len())
             );
             let params: Vec<Value> =
                 [Value::Int(channel), ws.into()].into_iter().chain(chunk.iter().map(|u| Value::from(*u))).collect();
             for r in self.conn.query(&sql, &params)? {
-                out.push((UserId(r.i64(0)?), membership_from(&r, 1)?, r.bool(5)?));
+                out.push(Sight {
+                    user: UserId(r.i64(0)?),
+                    membership: membership_from(&r, 1)?,
+                    member: r.bool(5)?,
+                    away_mode: r.opt_json(6)?,
+                });
             }
         }
         Ok(out)

@@ -23,6 +23,22 @@ impl Schedules for SqlTx<'_> {
         self.conn.query(&sql, &params)?.iter().map(|r| Ok((user_from(r)?, r.opt_json(17)?))).collect()
     }
 
+    fn note_away_reply(
+        &mut self,
+        away_user: UserId,
+        sender: UserId,
+        place: &str,
+        period: &str,
+        now: i64,
+    ) -> Result<bool> {
+        let added = self.conn.execute(
+            "INSERT INTO away_replies (away_user, sender, place, period, created_ts) VALUES (?, ?, ?, ?, ?) \
+             ON CONFLICT DO NOTHING",
+            args![away_user, sender, place, period, now],
+        )?;
+        Ok(added > 0)
+    }
+
     fn put_schedule(&mut self, user: UserId, s: &weft_core::schedule::Schedule, now: i64) -> Result<()> {
         self.conn.send(
             "INSERT INTO schedules (user_id, schedule, updated_ts) VALUES (?, ?, ?) \

@@ -1,10 +1,10 @@
 // Sharing checks in the composer: who of the people a post names cannot see where it goes
-// (access/check), said in plain words before sending, and after it when Weft reports
-// people it named but could not notify (`not_notified`).
+// (access/check), said in plain words before sending, and after it what Weft reports: the
+// people it named but could not notify (`not_notified`) and the away replies (`away`).
 
 import { useEffect, useState } from 'preact/hooks';
 import { call } from '../../api/client';
-import type { CannotSee } from '../../api/types';
+import type { AwayReply, CannotSee } from '../../api/types';
 import { app, userName } from '../../state/app';
 import { showToast } from '../../state/toast';
 
@@ -38,9 +38,21 @@ export function describeUnseen(list: CannotSee[]): string {
   return parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
 }
 
-/** After a post: the people it named who could not be told, if any, in a toast. */
-export function reportNotNotified(list: CannotSee[] | undefined): void {
-  if (list && list.length > 0) showToast(`Not notified: ${describeUnseen(list)} — they cannot see it`);
+/** "Bo Tanaka is away until Fri, 27 Nov: “Hiking”. Urgent? Cy Lee is on duty." */
+export function describeAway(r: AwayReply): string {
+  const state = app.get();
+  const day = new Date(`${r.until}T12:00:00`).toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
+  const note = r.note ? `: “${r.note}”` : '';
+  const cover = r.covered_by != null ? ` Urgent? ${userName(state, r.covered_by)} is on duty.` : '';
+  return `${userName(state, r.user_id)} is away until ${day}${note}.${cover}`;
+}
+
+/** After a post, in one toast: who is away (their note, who covers), and the people it
+ * named who could not be told. */
+export function reportPosted(answer: { not_notified?: CannotSee[]; away?: AwayReply[] }): void {
+  const parts = (answer.away ?? []).map(describeAway);
+  if (answer.not_notified && answer.not_notified.length > 0) parts.push(`Not notified: ${describeUnseen(answer.not_notified)} — they cannot see it`);
+  if (parts.length > 0) showToast(parts.join(' '));
 }
 
 const checked = new Map<string, { at: number; list: CannotSee[] }>();

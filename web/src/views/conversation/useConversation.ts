@@ -14,7 +14,7 @@ import { app, patch } from '../../state/app';
 import { announce } from '../../state/announce';
 import { onLiveEvent } from '../../state/live';
 import { withReaction } from '../thread/Reactions';
-import { reportNotNotified } from '../composer/sharing';
+import { reportPosted } from '../composer/sharing';
 
 export const PAGE = 50;
 
@@ -148,7 +148,7 @@ export function useConversation(conversationId: number, messageId: number | unde
       setConversation((c) => (c ? { ...c, last_obj_index: Math.max(c.last_obj_index, m.obj_index), last_read_obj_index: Math.max(c.last_read_obj_index, m.obj_index) } : c));
       bumpInSidebar(conversationId, m);
       announce('Message sent');
-      reportNotNotified(m.not_notified);
+      reportPosted(m);
     } catch (e) {
       const message = describeError(e);
       setPending((list) => list.map((p) => (p.tempId === tempId ? { ...p, state: 'failed', error: message } : p)));

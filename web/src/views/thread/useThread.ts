@@ -13,7 +13,7 @@ import { announce } from '../../state/announce';
 import { onLiveEvent } from '../../state/live';
 import type { Post as PostInput } from '../composer/Composer';
 import { withReaction } from './Reactions';
-import { reportNotNotified } from '../composer/sharing';
+import { reportPosted } from '../composer/sharing';
 
 export const PAGE = 50;
 
@@ -192,7 +192,7 @@ export function useThread(threadId: number, commentId: number | undefined) {
       setThread((t) => withComment(t, c, app.get().me?.id));
       setPending((list) => list.filter((p) => p.tempId !== tempId));
       announce('Reply sent');
-      reportNotNotified(c.not_notified);
+      reportPosted(c);
     } catch (e) {
       const message = describeError(e);
       setPending((list) => list.map((p) => (p.tempId === tempId ? { ...p, state: 'failed', error: message } : p)));
