@@ -101,6 +101,17 @@ test('someone outside the channel asks to join from its page, and a member lets 
   const channel = await weft.api(env.admin.token, 'channels/getone', { id: budget.id }, { method: 'GET' });
   assert.ok(channel.user_ids.includes(gus.id), 'Gus is in #Budget');
   await context.close();
+  // The workspace's settings list it, decided, with how long it waited.
+  await page.goto(`${weft.url}/a/${workspaceId}/admin/requests`);
+  const list = page.getByRole('list', { name: 'Access requests' });
+  await list.getByText(/Gus Guest → #Budget/).waitFor();
+  await list.getByText(/let in by Ana Lima after under a minute/).waitFor();
+  await screenshot(page, 'admin-access-requests-wide-light');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(page, 'admin-access-requests-phone-dark');
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.emulateMedia({ colorScheme: 'light' });
 });
 
 test('a reply to someone who is away shows their away reply, once', async () => {

@@ -94,6 +94,20 @@ async function decide(r: AccessRequest, approve: boolean, done: () => void): Pro
   done();
 }
 
+/** "Let … in" and "Decline" for a pending request. */
+function Decide({ class: cls, request, letIn, done }: { class: string; request: AccessRequest; letIn: string; done: () => void }) {
+  return (
+    <span class={cls}>
+      <button type="button" class="btn btn-small btn-primary" onClick={() => void decide(request, true, done)}>
+        {letIn}
+      </button>
+      <button type="button" class="btn btn-small btn-quiet" onClick={() => void decide(request, false, done)}>
+        Decline
+      </button>
+    </span>
+  );
+}
+
 /** At the top of a channel, for the members who decide: who asked to join, and why. */
 export function JoinRequests({ ws, channelId }: { ws: number; channelId: number }) {
   const me = useSelect(app, (s) => s.me?.id);
@@ -109,14 +123,7 @@ export function JoinRequests({ ws, channelId }: { ws: number; channelId: number 
             <strong>{userName(state, r.user_id)}</strong> asked to join <Time ts={r.created_ts} />
             {r.note && <span class="join-request-note">“{r.note}”</span>}
           </span>
-          <span class="join-request-actions">
-            <button type="button" class="btn btn-small btn-primary" onClick={() => void decide(r, true, reload)}>
-              Let {userName(state, r.user_id)} in
-            </button>
-            <button type="button" class="btn btn-small btn-quiet" onClick={() => void decide(r, false, reload)}>
-              Decline
-            </button>
-          </span>
+          <Decide class="join-request-actions" request={r} letIn={`Let ${userName(state, r.user_id)} in`} done={reload} />
         </li>
       ))}
     </ul>
@@ -156,14 +163,7 @@ export function AccessRequestsSection({ ws }: { ws: number }) {
                 </span>
               </span>
               {!r.decision && r.user_id !== state.me?.id && state.channels[r.channel_id] && (
-                <span class="admin-controls">
-                  <button type="button" class="btn btn-small btn-primary" onClick={() => void decide(r, true, reload)}>
-                    Let in
-                  </button>
-                  <button type="button" class="btn btn-small btn-quiet" onClick={() => void decide(r, false, reload)}>
-                    Decline
-                  </button>
-                </span>
+                <Decide class="admin-controls" request={r} letIn="Let in" done={reload} />
               )}
             </li>
           ))}
@@ -173,9 +173,10 @@ export function AccessRequestsSection({ ws }: { ws: number }) {
   );
 }
 
-/** "3 h", "2 days": how long a request waited. */
+/** "under a minute", "3 h", "2 days": how long a request waited. */
 function waited(seconds: number): string {
-  if (seconds < 3600) return `${Math.max(1, Math.round(seconds / 60))} min`;
+  if (seconds < 60) return 'under a minute';
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
   if (seconds < 2 * 86_400) return `${Math.round(seconds / 3600)} h`;
   return `${Math.round(seconds / 86_400)} days`;
 }
