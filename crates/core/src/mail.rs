@@ -88,6 +88,19 @@ impl Draft {
                     (NotificationType::RemovedFromChannel, Some((_, n))) => {
                         (format!("{by} removed you from #{n}"), ws_url.to_string())
                     }
+                    (NotificationType::AccessRequested, Some((c, n))) => {
+                        (format!("{by} asked to join #{n}"), format!("{ws_url}/ch/{c}"))
+                    }
+                    (NotificationType::AccessRequested, None) => {
+                        (format!("{by} asked to join a channel"), ws_url.to_string())
+                    }
+                    (NotificationType::AccessDenied, Some((_, n))) => {
+                        (format!("{by} declined your request to join #{n}"), ws_url.to_string())
+                    }
+                    // A private channel's name is not news to someone who was never in it.
+                    (NotificationType::AccessDenied, None) => {
+                        (format!("{by} declined your request to join a channel"), ws_url.to_string())
+                    }
                     (NotificationType::RemovedFromWorkspace, _) => {
                         (format!("{by} removed you from {ws}"), base_url.to_string())
                     }
@@ -434,6 +447,14 @@ mod tests {
         assert_eq!(
             membership(NotificationType::AddedToWorkspace, None),
             said("Ana added you to Acme", "https://weft.test/a/1")
+        );
+        assert_eq!(
+            membership(NotificationType::AccessRequested, Some((2, "ops"))),
+            said("Ana asked to join #ops", "https://weft.test/a/1/ch/2")
+        );
+        assert_eq!(
+            membership(NotificationType::AccessDenied, None),
+            said("Ana declined your request to join a channel", "https://weft.test/a/1")
         );
     }
 

@@ -570,6 +570,10 @@ pub enum NotifyReason {
     Covering,
     /// A direct message in a conversation they are in.
     Message,
+    /// Someone asked to join a channel they decide on (`access/request`).
+    AccessRequested,
+    /// Their request to join a channel was declined.
+    AccessDenied,
 }
 
 impl NotifyReason {
@@ -587,6 +591,8 @@ impl NotifyReason {
             NotifyReason::RemovedFromWorkspace => "removed_from_workspace",
             NotifyReason::Covering => "covering",
             NotifyReason::Message => "message",
+            NotifyReason::AccessRequested => "access_requested",
+            NotifyReason::AccessDenied => "access_denied",
         }
     }
 
@@ -602,6 +608,8 @@ impl NotifyReason {
             NotifyReason::RemovedFromWorkspace => NotificationType::RemovedFromWorkspace,
             NotifyReason::AddedToChannel => NotificationType::AddedToChannel,
             NotifyReason::RemovedFromChannel => NotificationType::RemovedFromChannel,
+            NotifyReason::AccessRequested => NotificationType::AccessRequested,
+            NotifyReason::AccessDenied => NotificationType::AccessDenied,
             _ if is_comment => NotificationType::Comment,
             _ => NotificationType::Thread,
         }
@@ -610,7 +618,8 @@ impl NotifyReason {
 
 /// What a notification is about: Twist's `type_id`, a number on the wire and in the
 /// database (1 comment, 2 thread, 3/4 added to/removed from a workspace, 5/6 added
-/// to/removed from a channel; Weft's 7: a direct message).
+/// to/removed from a channel; Weft's 7: a direct message, 8/9: a request to join a channel
+/// one decides on, one's own request declined).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NotificationType {
     Comment = 1,
@@ -620,10 +629,12 @@ pub enum NotificationType {
     AddedToChannel = 5,
     RemovedFromChannel = 6,
     Message = 7,
+    AccessRequested = 8,
+    AccessDenied = 9,
 }
 
 impl NotificationType {
-    const ALL: [NotificationType; 7] = [
+    const ALL: [NotificationType; 9] = [
         NotificationType::Comment,
         NotificationType::Thread,
         NotificationType::AddedToWorkspace,
@@ -631,6 +642,8 @@ impl NotificationType {
         NotificationType::AddedToChannel,
         NotificationType::RemovedFromChannel,
         NotificationType::Message,
+        NotificationType::AccessRequested,
+        NotificationType::AccessDenied,
     ];
 
     /// The number on the wire.

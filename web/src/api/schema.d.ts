@@ -3150,6 +3150,7 @@ export interface components {
         NotificationSettings: {
             badge_conversations: boolean;
             badge_threads: boolean;
+            desktop_access_requests: boolean;
             desktop_added_to_ch: boolean;
             desktop_added_to_ws: boolean;
             desktop_comments: boolean;
@@ -3157,6 +3158,7 @@ export interface components {
             desktop_removed_from_ch: boolean;
             desktop_removed_from_ws: boolean;
             desktop_threads: boolean;
+            email_access_requests: boolean;
             email_added_to_ch: boolean;
             email_added_to_ws: boolean;
             email_aggregate: boolean;
@@ -3165,6 +3167,7 @@ export interface components {
             email_removed_from_ch: boolean;
             email_removed_from_ws: boolean;
             email_threads: boolean;
+            push_access_requests: boolean;
             push_added_to_ch: boolean;
             push_added_to_ws: boolean;
             push_comments: boolean;
@@ -3177,9 +3180,9 @@ export interface components {
          * @description 1 comment, 2 thread, 3/4 added to/removed from a workspace, 5/6 added to/removed from a channel, 7 a direct message
          * @enum {integer}
          */
-        NotificationType: 1 | 2 | 3 | 4 | 5 | 6 | 7;
+        NotificationType: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
         /** @description Why someone was notified (kept with each notification record). */
-        NotifyReason: ("recipient" | "mention" | "group_mention" | "group" | "everyone_in_channel" | "everyone_in_thread" | "added_to_channel" | "removed_from_channel" | "added_to_workspace" | "removed_from_workspace") | "covering" | "message";
+        NotifyReason: ("recipient" | "mention" | "group_mention" | "group" | "everyone_in_channel" | "everyone_in_thread" | "added_to_channel" | "removed_from_channel" | "added_to_workspace" | "removed_from_workspace") | "covering" | "message" | "access_requested" | "access_denied";
         /** @description Someone else takes a stretch of the rotation (a swap). */
         Override: {
             /** Format: int64 */
@@ -17008,14 +17011,14 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @enum {string} */
-                    setting: "badge_conversations" | "badge_threads" | "desktop_added_to_ch" | "desktop_added_to_ws" | "desktop_comments" | "desktop_conversations" | "desktop_removed_from_ch" | "desktop_removed_from_ws" | "desktop_threads" | "email_added_to_ch" | "email_added_to_ws" | "email_aggregate" | "email_comments" | "email_conversations" | "email_removed_from_ch" | "email_removed_from_ws" | "email_threads" | "push_added_to_ch" | "push_added_to_ws" | "push_comments" | "push_conversations" | "push_removed_from_ch" | "push_removed_from_ws" | "push_threads";
+                    setting: "badge_conversations" | "badge_threads" | "desktop_access_requests" | "desktop_added_to_ch" | "desktop_added_to_ws" | "desktop_comments" | "desktop_conversations" | "desktop_removed_from_ch" | "desktop_removed_from_ws" | "desktop_threads" | "email_access_requests" | "email_added_to_ch" | "email_added_to_ws" | "email_aggregate" | "email_comments" | "email_conversations" | "email_removed_from_ch" | "email_removed_from_ws" | "email_threads" | "push_access_requests" | "push_added_to_ch" | "push_added_to_ws" | "push_comments" | "push_conversations" | "push_removed_from_ch" | "push_removed_from_ws" | "push_threads";
                     value: boolean;
                     /** Format: int64 */
                     workspace_id: number;
                 };
                 "application/x-www-form-urlencoded": {
                     /** @enum {string} */
-                    setting: "badge_conversations" | "badge_threads" | "desktop_added_to_ch" | "desktop_added_to_ws" | "desktop_comments" | "desktop_conversations" | "desktop_removed_from_ch" | "desktop_removed_from_ws" | "desktop_threads" | "email_added_to_ch" | "email_added_to_ws" | "email_aggregate" | "email_comments" | "email_conversations" | "email_removed_from_ch" | "email_removed_from_ws" | "email_threads" | "push_added_to_ch" | "push_added_to_ws" | "push_comments" | "push_conversations" | "push_removed_from_ch" | "push_removed_from_ws" | "push_threads";
+                    setting: "badge_conversations" | "badge_threads" | "desktop_access_requests" | "desktop_added_to_ch" | "desktop_added_to_ws" | "desktop_comments" | "desktop_conversations" | "desktop_removed_from_ch" | "desktop_removed_from_ws" | "desktop_threads" | "email_access_requests" | "email_added_to_ch" | "email_added_to_ws" | "email_aggregate" | "email_comments" | "email_conversations" | "email_removed_from_ch" | "email_removed_from_ws" | "email_threads" | "push_access_requests" | "push_added_to_ch" | "push_added_to_ws" | "push_comments" | "push_conversations" | "push_removed_from_ch" | "push_removed_from_ws" | "push_threads";
                     value: boolean | ("true" | "false" | "1" | "0" | "yes" | "no");
                     /** Format: int64 */
                     workspace_id: number;
@@ -17138,6 +17141,7 @@ export interface operations {
                     mapping: {
                         badge_conversations?: boolean;
                         badge_threads?: boolean;
+                        desktop_access_requests?: boolean;
                         desktop_added_to_ch?: boolean;
                         desktop_added_to_ws?: boolean;
                         desktop_comments?: boolean;
@@ -17145,6 +17149,7 @@ export interface operations {
                         desktop_removed_from_ch?: boolean;
                         desktop_removed_from_ws?: boolean;
                         desktop_threads?: boolean;
+                        email_access_requests?: boolean;
                         email_added_to_ch?: boolean;
                         email_added_to_ws?: boolean;
                         email_aggregate?: boolean;
@@ -17153,6 +17158,7 @@ export interface operations {
                         email_removed_from_ch?: boolean;
                         email_removed_from_ws?: boolean;
                         email_threads?: boolean;
+                        push_access_requests?: boolean;
                         push_added_to_ch?: boolean;
                         push_added_to_ws?: boolean;
                         push_comments?: boolean;

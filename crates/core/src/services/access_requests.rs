@@ -3,7 +3,7 @@
 //! (which notifies them, as any addition does); the decision and its time are kept, so the
 //! time to grant can be measured.
 
-use super::{access, channels, emit};
+use super::{access, channels, emit, notify};
 use crate::error::{Error, NotFound, Result};
 use crate::event::Audience;
 use crate::ids::*;
@@ -44,7 +44,23 @@ pub fn request(tx: &mut dyn Tx, actor: UserId, id: ChannelId, note: String, now:
     // The channel's members hear of it (those who may add people decide); so does the
     // requester's own app.
     emit(tx, r.workspace_id, "access_requested", Audience::channel(id).and_user(actor), &r, now)?;
+    for decider in deciders(tx, &ch)? {
+        notify::membership(tx, decider, ch.workspace_id, Some(id), NotifyReason::AccessRequested, actor, now)?;
+    }
     Ok(r)
+}
+
+/// Who is told of a request (all of them may decide it): the channel's creator and the
+/// admins among those who decide — or, when none of them is left, everyone who decides
+/// (a private channel's members).
+fn deciders(tx: &mut dyn Tx, ch: &Channel) -> Result<Vec<UserId>> {
+    let members = tx.workspace_users(ch.workspace_id)?;
+    let active = |u: &&WorkspaceUser| !u.removed && !u.invite_pending && !u.deactivated;
+    let deciding: Vec<&WorkspaceUser> =
+        members.iter().filter(active).filter(|u| decides(u.user_type, ch, u.id)).collect();
+    let first: Vec<UserId> =
+        deciding.iter().filter(|u| u.id == ch.creator || u.user_type == UserType::Admin).map(|u| u.id).collect();
+    Ok(if first.is_empty() { deciding.iter().map(|u| u.id).collect() } else { first })
 }
 
 /// Approves or denies a pending request, by whoever `decides`. Approving adds the requester
@@ -61,9 +77,13 @@ pub fn decide(tx: &mut dyn Tx, actor: UserId, id: i64, decision: AccessDecision,
     if ch.archived {
         return Err(Error::forbidden("the channel is archived"));
     }
-    if decision == AccessDecision::Approved {
-        // A requester who left the workspace meanwhile cannot be added: not found.
-        channels::admit(tx, actor, &ch, &[r.user_id], now)?;
+    match decision {
+        // A requester who left the workspace meanwhile cannot be added: not found. Being
+        // added tells them.
+        AccessDecision::Approved => channels::admit(tx, actor, &ch, &[r.user_id], now)?,
+        AccessDecision::Denied => {
+            notify::membership(tx, r.user_id, ch.workspace_id, Some(ch.id), NotifyReason::AccessDenied, actor, now)?
+        }
     }
     tx.decide_access_request(id, decision, actor, now)?;
     (r.decision, r.decided_by, r.decided_ts) = (Some(decision), Some(actor), Some(now));

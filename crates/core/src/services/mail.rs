@@ -306,7 +306,12 @@ fn notice(w: &Wanted, about: &About) -> Option<Notice> {
         return Some(Notice::Membership {
             by: w.by.map(name).unwrap_or_else(|| "Someone".to_string()),
             kind: w.kind,
-            channel: w.channel.and_then(|c| about.channels.get(&c).map(|n| (c, n.clone()))),
+            // Named when the person sees the channel, or knew it (removed from it); a
+            // declined request leaves a private channel unnamed.
+            channel: w
+                .channel
+                .filter(|c| w.kind != NotificationType::AccessDenied || about.visible.contains(c))
+                .and_then(|c| about.channels.get(&c).map(|n| (c, n.clone()))),
         });
     };
     let thread = about.threads.get(&thread).filter(|t| about.visible.contains(&t.channel_id))?;

@@ -11,8 +11,16 @@ pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 200;
 
 const CHANNELS: [&str; 3] = ["desktop", "email", "push"];
-const EVENTS: [&str; 7] =
-    ["conversations", "comments", "threads", "added_to_ws", "added_to_ch", "removed_from_ws", "removed_from_ch"];
+const EVENTS: [&str; 8] = [
+    "conversations",
+    "comments",
+    "threads",
+    "added_to_ws",
+    "added_to_ch",
+    "removed_from_ws",
+    "removed_from_ch",
+    "access_requests",
+];
 const OTHERS: [(&str, bool); 3] = [("email_aggregate", false), ("badge_threads", true), ("badge_conversations", true)];
 
 /// Every setting with its default: all notifications on, no email digest.
@@ -80,6 +88,7 @@ pub fn setting_for(channel: &str, t: NotificationType) -> String {
         NotificationType::AddedToChannel => "added_to_ch",
         NotificationType::RemovedFromChannel => "removed_from_ch",
         NotificationType::Message => "conversations",
+        NotificationType::AccessRequested | NotificationType::AccessDenied => "access_requests",
     };
     format!("{channel}_{event}")
 }

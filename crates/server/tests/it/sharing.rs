@@ -122,6 +122,19 @@ both_backends! {
         assert_eq!(t.oz.post("access/request", ask(t.private, "")).await.unwrap_err().status, 404);
         assert_eq!(t.bo.post("access/request", ask(987_654_321, "")).await.unwrap_err().status, 404);
 
+        // The channel's creator and admins are told (here Ana, both), not every member.
+        t.app.node().fanned_out().await;
+        let reasons = |notes: Value| -> Vec<(Value, Value)> {
+            let list = notes["notifications"].as_array().unwrap().iter();
+            list.map(|n| (n["reason"].clone(), n["channel_id"].clone())).collect()
+        };
+        let ana_notes = reasons(t.ana.get("notifications/get", json!({})).await.unwrap());
+        for channel in [t.general, t.private] {
+            assert!(ana_notes.contains(&(json!("access_requested"), json!(channel))), "{ana_notes:?}");
+        }
+        let bo_notes = reasons(t.bo.get("notifications/get", json!({})).await.unwrap());
+        assert!(!bo_notes.iter().any(|(r, _)| r == "access_requested"), "{bo_notes:?}");
+
         // Who sees which: Ana (admin) both; Bo his own and Gus's (he may add people to
         // #general); Gus his own.
         let pending = json!({"workspace_id": t.ws, "pending_only": true});
@@ -152,6 +165,8 @@ both_backends! {
         // Ana, the admin, denies Bo: he stays out, and his list says so.
         let denied = t.ana.post("access/deny", json!({"id": bo_req["id"]})).await.unwrap();
         assert_eq!(denied["decision"], "denied");
+        let bo_notes = reasons(t.bo.get("notifications/get", json!({})).await.unwrap());
+        assert!(bo_notes.contains(&(json!("access_denied"), json!(t.private))), "told: {bo_notes:?}");
         assert_eq!(t.bo.get("channels/getone", json!({"id": t.private})).await.unwrap_err().status, 404);
         let mine = t.bo.get("access/get_requests", json!({"workspace_id": t.ws})).await.unwrap();
         assert!(mine.as_array().unwrap().iter().any(|r| r["id"] == bo_req["id"] && r["decision"] == "denied"), "{mine}");
