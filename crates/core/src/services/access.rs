@@ -171,23 +171,26 @@ pub enum Shared {
 /// actor must see it themselves (otherwise it is not found), and `users` must have joined
 /// the workspace at some time: like a post's recipients, a stranger is not found.
 pub fn check(tx: &mut dyn Tx, actor: UserId, what: Shared, users: &[UserId]) -> Result<AccessCheck> {
-    let cannot_see = match what {
+    let (named, cannot_see) = match what {
         Shared::Channel(id) => {
             let (ch, _) = channel(tx, id, actor)?;
-            Named::load_known(tx, ch.workspace_id, Some(ch.id), users)?.unseen_in_channel(&ch)
+            let named = Named::load_known(tx, ch.workspace_id, Some(ch.id), users)?;
+            let unseen = named.unseen_in_channel(&ch);
+            (named, unseen)
         }
         Shared::Thread(id) => {
             let (_, ch, _) = thread(tx, id, actor)?;
-            Named::load_known(tx, ch.workspace_id, Some(ch.id), users)?.unseen_in_channel(&ch)
+            let named = Named::load_known(tx, ch.workspace_id, Some(ch.id), users)?;
+            let unseen = named.unseen_in_channel(&ch);
+            (named, unseen)
         }
         Shared::Conversation(id) => {
             let (c, _) = conversation(tx, id, actor)?;
-            Named::load_known(tx, c.workspace_id, None, users)?.unseen_in_conversation(&c)
+            let named = Named::load_known(tx, c.workspace_id, None, users)?;
+            let unseen = named.unseen_in_conversation(&c);
+            (named, unseen)
         }
     };
-    let can_see = super::dedup(users.iter().copied())
-        .into_iter()
-        .filter(|u| !cannot_see.iter().any(|c| c.user_id == *u))
-        .collect();
+    let can_see = named.users.into_iter().filter(|u| !cannot_see.iter().any(|c| c.user_id == *u)).collect();
     Ok(AccessCheck { can_see, cannot_see })
 }

@@ -32,14 +32,7 @@ impl Check {
             self.thread_id.map(Shared::Thread),
             self.conversation_id.map(Shared::Conversation),
         ];
-        let mut present = given.into_iter().flatten();
-        match (present.next(), present.next()) {
-            (Some(s), None) => Ok(s),
-            (None, _) => Err(Error::missing("channel_id")),
-            (Some(_), Some(_)) => {
-                Err(Error::invalid("channel_id", "give only one of channel_id, thread_id, conversation_id"))
-            }
-        }
+        super::exactly_one(given, ["channel_id", "thread_id", "conversation_id"])
     }
 }
 

@@ -23,10 +23,10 @@ pub mod workspaces;
 use crate::api::decode::Given;
 use schemars::JsonSchema;
 use serde::Deserialize;
-use weft_core::Result;
 use weft_core::ids::*;
 use weft_core::input;
 use weft_core::services::threads::{PostInput, Recipients};
+use weft_core::{Error, Result};
 
 /// One person added to or removed from the object named by `id` (a channel, a group).
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -149,6 +149,17 @@ pub struct NotifyList {
     /// Required in an emergency channel: the post goes through do-not-disturb.
     #[serde(default)]
     pub urgent: Option<bool>,
+}
+
+/// The one of `given` that is present, for calls that name exactly one of several things
+/// (`names`, in the same order): none is `names[0]` missing, two or more are refused.
+pub(crate) fn exactly_one<T, const N: usize>(given: [Option<T>; N], names: [&'static str; N]) -> Result<T> {
+    let mut present = given.into_iter().flatten();
+    match (present.next(), present.next()) {
+        (Some(one), None) => Ok(one),
+        (None, _) => Err(Error::missing(names[0])),
+        (Some(_), Some(_)) => Err(Error::invalid(names[0], format!("give only one of {}", names.join(", ")))),
+    }
 }
 
 pub(crate) fn objects(list: Option<input::Objects>) -> Option<Vec<serde_json::Value>> {

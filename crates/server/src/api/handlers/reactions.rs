@@ -6,7 +6,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use weft_core::model::{ReactionTarget, Reactions};
 use weft_core::services::reactions;
-use weft_core::{CommentId, Error, MessageId, Result, ThreadId, input};
+use weft_core::{CommentId, MessageId, Result, ThreadId, input};
 
 /// What a reaction is attached to: exactly one of `thread_id`, `comment_id`, `message_id`.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -27,14 +27,7 @@ impl Target {
             self.comment_id.map(ReactionTarget::Comment),
             self.message_id.map(ReactionTarget::Message),
         ];
-        let mut present = given.into_iter().flatten();
-        match (present.next(), present.next()) {
-            (Some(t), None) => Ok(t),
-            (None, _) => Err(Error::missing("thread_id")),
-            (Some(_), Some(_)) => {
-                Err(Error::invalid("thread_id", "give only one of thread_id, comment_id, message_id"))
-            }
-        }
+        super::exactly_one(given, ["thread_id", "comment_id", "message_id"])
     }
 }
 
