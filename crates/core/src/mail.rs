@@ -35,9 +35,19 @@ pub enum Notice {
         urgent: bool,
         /// The names of the people the recipient covers for (rotation duty).
         covering: Vec<String>,
+        /// The one reminder of an answer the recipient was asked for in this post.
+        reminder: bool,
     },
     /// A direct message; `title` is the conversation's, if it has one.
-    Message { author: String, conversation: ConversationId, title: Option<String>, message: MessageId, content: String },
+    /// `reminder`: the one reminder of an answer the recipient was asked for in it.
+    Message {
+        author: String,
+        conversation: ConversationId,
+        title: Option<String>,
+        message: MessageId,
+        content: String,
+        reminder: bool,
+    },
     /// Added to or removed from the workspace or one of its channels (`channel`: the
     /// channel, if it is still there).
     Membership { by: String, kind: NotificationType, channel: Option<(ChannelId, String)> },
@@ -59,21 +69,36 @@ impl Draft {
     fn item(&self, notice: &Notice, base_url: &str, ws_url: &str) -> Item {
         let excerpt = |content: &str| crate::text::snippet(content, EXCERPT_CHARS);
         match notice {
-            Notice::Post { author, channel: (channel, name), thread, title, comment, content, urgent, covering } => {
+            Notice::Post {
+                author,
+                channel: (channel, name),
+                thread,
+                title,
+                comment,
+                content,
+                urgent,
+                covering,
+                reminder,
+            } => {
                 let thread_url = format!("{ws_url}/ch/{channel}/t/{thread}");
                 let (verb, url) = match comment {
                     Some(c) => ("commented on", format!("{thread_url}/c/{c}")),
                     None if *urgent => ("raised", thread_url),
                     None => ("started", thread_url),
                 };
-                let mut headline = format!("{author} {verb} \"{title}\" in #{name}");
+                let mut headline = if *reminder {
+                    format!("Reminder: {author} is waiting for your answer in \"{title}\" in #{name}")
+                } else {
+                    format!("{author} {verb} \"{title}\" in #{name}")
+                };
                 if !covering.is_empty() {
                     headline = format!("Covering for {}: {headline}", covering.join(", "));
                 }
                 Item { headline, excerpt: excerpt(content), url }
             }
-            Notice::Message { author, conversation, title, message, content } => {
+            Notice::Message { author, conversation, title, message, content, reminder } => {
                 let headline = match title {
+                    _ if *reminder => format!("Reminder: {author} is waiting for your answer"),
                     Some(t) if !t.is_empty() => format!("{author} wrote in \"{t}\""),
                     _ => format!("{author} wrote to you"),
                 };
@@ -377,6 +402,7 @@ mod tests {
             content: "Ship it [Bo](twist-mention://7)".into(),
             urgent,
             covering: covering.iter().map(|s| s.to_string()).collect(),
+            reminder: false,
         }
     }
 
@@ -404,12 +430,28 @@ mod tests {
             title: title.map(String::from),
             message: MessageId(5),
             content: "Lunch?".into(),
+            reminder: false,
         };
         let e = rendered(draft(PushDelivery::Daily, vec![message(None), message(Some("Team"))]));
         assert_eq!(e.subject(), "[Acme] Your daily digest: 2 notifications");
         let headlines: Vec<&str> = e.items.iter().map(|i| i.headline.as_str()).collect();
         assert_eq!(headlines, ["Ana wrote to you", "Ana wrote in \"Team\""]);
         assert_eq!(e.items[0].url, "https://weft.test/a/1/msg/4/m/5");
+
+        // The reminder of an answer asked for says so, and links to the question.
+        let mut reminder = post(Some(9), false, &[]);
+        if let Notice::Post { reminder: r, .. } = &mut reminder {
+            *r = true;
+        }
+        let e = rendered(draft(PushDelivery::Each, vec![reminder]));
+        assert_eq!(e.items[0].headline, "Reminder: Ana is waiting for your answer in \"Launch plan\" in #general");
+        assert_eq!(e.items[0].url, "https://weft.test/a/1/ch/2/t/3/c/9");
+        let mut reminder = message(Some("Team"));
+        if let Notice::Message { reminder: r, .. } = &mut reminder {
+            *r = true;
+        }
+        let e = rendered(draft(PushDelivery::Each, vec![reminder]));
+        assert_eq!(e.items[0].headline, "Reminder: Ana is waiting for your answer");
     }
 
     #[test]

@@ -165,7 +165,15 @@ pub struct Workspace {
     /// Weft: minutes before an unacknowledged emergency goes to the admins.
     #[serde(default)]
     pub escalation_minutes: i64,
+    /// Weft: how long an answer may take when someone asks for one, in the working hours of
+    /// the person asked (8: one working day). A channel may set its own.
+    #[serde(default = "default_response_hours")]
+    pub expected_response_hours: i64,
     pub version: i64,
+}
+
+fn default_response_hours() -> i64 {
+    8
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -192,6 +200,9 @@ pub struct Channel {
     /// Weft: posts here reach people through do-not-disturb (`urgent` required).
     #[serde(default)]
     pub emergency: bool,
+    /// Weft: the expected response time here, in working hours, when not the workspace's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_response_hours: Option<i64>,
     pub version: i64,
     /// Weft, per viewer: how much of this channel's activity notifies them.
     #[serde(default)]
@@ -536,6 +547,86 @@ pub struct Posted<T> {
     /// People it reached who are away: each once per away period and thread (or
     /// conversation), for the sender's eyes only.
     pub away: Vec<AwayReply>,
+    /// The answers it asked for (`request_reply`): who, and by when.
+    pub reply_expected: Vec<Expectation>,
+}
+
+/// How an expectation ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Resolution {
+    /// The person answered: posted in the thread or conversation, or said so.
+    Answered,
+    /// The person said no answer was needed.
+    NoReplyNeeded,
+    /// The requester took the request back.
+    Withdrawn,
+}
+
+impl Resolution {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Resolution::Answered => "answered",
+            Resolution::NoReplyNeeded => "no_reply_needed",
+            Resolution::Withdrawn => "withdrawn",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        serde_json::from_value(Value::String(s.to_string())).ok()
+    }
+}
+
+/// Where an expectation stands: open, past its due time, or resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExpectationState {
+    Open,
+    Overdue,
+    Done,
+}
+
+/// Weft: an answer someone asked for (`request_reply`), tracked until it comes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Expectation {
+    pub id: i64,
+    pub workspace_id: WorkspaceId,
+    /// Who asked.
+    pub requester_id: UserId,
+    /// Who is asked to answer.
+    pub user_id: UserId,
+    /// Where: a thread (and the comment that asked, if it was one) or a conversation and its
+    /// message.
+    pub channel_id: Option<ChannelId>,
+    pub thread_id: Option<ThreadId>,
+    pub comment_id: Option<CommentId>,
+    pub conversation_id: Option<ConversationId>,
+    pub message_id: Option<MessageId>,
+    /// The position of the asking post in its thread (-1: the thread itself) or
+    /// conversation: a later post of the person asked answers it.
+    pub asked_index: i64,
+    pub requested_ts: i64,
+    /// When the answer is due: `reply_by_ts` if the requester set one, otherwise the
+    /// expected response time counted in the person's working hours (nights, weekends,
+    /// days off and away days do not count; do-not-disturb does).
+    pub due_ts: i64,
+    /// The due time the requester set, if any.
+    pub reply_by_ts: Option<i64>,
+    pub state: ExpectationState,
+    pub resolution: Option<Resolution>,
+    pub resolved_by: Option<UserId>,
+    pub resolved_ts: Option<i64>,
+    /// While open: how many minutes of the person's working time are left until it is due.
+    pub working_minutes_left: Option<i64>,
+    /// The thread's title, or the conversation's (if it has one), for lists.
+    pub title: Option<String>,
+    /// When the one reminder goes to the person asked (not sent yet).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub remind_ts: Option<i64>,
+    /// When it was seen overdue.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub overdue_ts: Option<i64>,
 }
 
 /// An automatic reply from someone away, to whoever notified or messaged them.
@@ -574,6 +665,8 @@ pub enum NotifyReason {
     AccessRequested,
     /// Their request to join a channel was declined.
     AccessDenied,
+    /// An answer they were asked for is due soon (the one reminder).
+    ReplyDue,
 }
 
 impl NotifyReason {
@@ -593,6 +686,7 @@ impl NotifyReason {
             NotifyReason::Message => "message",
             NotifyReason::AccessRequested => "access_requested",
             NotifyReason::AccessDenied => "access_denied",
+            NotifyReason::ReplyDue => "reply_due",
         }
     }
 
@@ -610,6 +704,7 @@ impl NotifyReason {
             NotifyReason::RemovedFromChannel => NotificationType::RemovedFromChannel,
             NotifyReason::AccessRequested => NotificationType::AccessRequested,
             NotifyReason::AccessDenied => NotificationType::AccessDenied,
+            NotifyReason::ReplyDue => NotificationType::ReplyDue,
             _ if is_comment => NotificationType::Comment,
             _ => NotificationType::Thread,
         }
@@ -619,7 +714,7 @@ impl NotifyReason {
 /// What a notification is about: Twist's `type_id`, a number on the wire and in the
 /// database (1 comment, 2 thread, 3/4 added to/removed from a workspace, 5/6 added
 /// to/removed from a channel; Weft's 7: a direct message, 8/9: a request to join a channel
-/// one decides on, one's own request declined).
+/// one decides on, one's own request declined; 10: an answer one was asked for is due soon).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NotificationType {
     Comment = 1,
@@ -631,10 +726,11 @@ pub enum NotificationType {
     Message = 7,
     AccessRequested = 8,
     AccessDenied = 9,
+    ReplyDue = 10,
 }
 
 impl NotificationType {
-    const ALL: [NotificationType; 9] = [
+    const ALL: [NotificationType; 10] = [
         NotificationType::Comment,
         NotificationType::Thread,
         NotificationType::AddedToWorkspace,
@@ -644,6 +740,7 @@ impl NotificationType {
         NotificationType::Message,
         NotificationType::AccessRequested,
         NotificationType::AccessDenied,
+        NotificationType::ReplyDue,
     ];
 
     /// The number on the wire.
@@ -671,7 +768,7 @@ impl schemars::JsonSchema for NotificationType {
         schemars::json_schema!({
             "type": "integer",
             "enum": ids,
-            "description": "1 comment, 2 thread, 3/4 added to/removed from a workspace, 5/6 added to/removed from a channel, 7 a direct message",
+            "description": "1 comment, 2 thread, 3/4 added to/removed from a workspace, 5/6 added to/removed from a channel, 7 a direct message, 8 a request to join a channel, 9 one's request declined, 10 an answer one was asked for is due soon",
         })
     }
 }

@@ -147,6 +147,7 @@ mod tests {
             default_recipients: vec![],
             is_favorited: false,
             emergency: false,
+            expected_response_hours: None,
             version: 1,
             notifications: ChannelNotifications::All,
         }

@@ -280,6 +280,67 @@ impl Plan {
         })
     }
 
+    /// Visits, in order from `from` on, the spans of time that count as working time for an
+    /// answer — inside working hours (do-not-disturb included: it is working time, only not
+    /// for interruptions) and not away — until `visit` answers true or
+    /// `DEADLINE_HORIZON_DAYS` have been looked at. A span is cut at every point the state
+    /// may change (`day_boundaries`), so it is working or not all along.
+    fn walk_working(&self, away: Option<&AwayMode>, from: i64, mut visit: impl FnMut(i64, i64) -> bool) {
+        let mut t = from;
+        let mut day = self.zoned(from).date();
+        for _ in 0..DEADLINE_HORIZON_DAYS {
+            let next_day = day.tomorrow().ok();
+            let day_start = self.day_start(day).unwrap_or(t);
+            let day_end = next_day.and_then(|d| self.day_start(d)).unwrap_or(i64::MAX);
+            let mut points = self.day_boundaries(day, day_start, day_end);
+            points.push(day_end);
+            points.retain(|p| *p > t && *p <= day_end);
+            points.sort_unstable();
+            points.dedup();
+            for p in points {
+                crate::work::step(1);
+                if self.working(t) && !self.is_away(away, t) && visit(t, p) {
+                    return;
+                }
+                t = p;
+            }
+            match next_day {
+                Some(d) => day = d,
+                None => return,
+            }
+        }
+    }
+
+    /// The moment `seconds` of working time have passed from `from` (`walk_working`).
+    fn after_working(&self, away: Option<&AwayMode>, from: i64, seconds: i64) -> Option<i64> {
+        let mut left = seconds.max(0);
+        let mut out = None;
+        self.walk_working(away, from, |a, b| {
+            if b - a >= left {
+                out = Some(a + left);
+                return true;
+            }
+            left -= b - a;
+            false
+        });
+        out
+    }
+
+    /// How much working time lies between `from` and `to`.
+    fn working_between(&self, away: Option<&AwayMode>, from: i64, to: i64) -> i64 {
+        let mut total = 0;
+        if to > from {
+            self.walk_working(away, from, |a, b| {
+                if a >= to {
+                    return true;
+                }
+                total += b.min(to) - a;
+                false
+            });
+        }
+        total
+    }
+
     fn next_available(&self, away: Option<&AwayMode>, at: i64) -> Option<i64> {
         if self.available(away, at) {
             return Some(at);
@@ -327,6 +388,23 @@ pub fn available(s: &Schedule, away: Option<&AwayMode>, at: i64) -> bool {
 /// within `HORIZON_DAYS`.
 pub fn next_available(s: &Schedule, away: Option<&AwayMode>, at: i64) -> Option<i64> {
     Plan::of(s).next_available(away, at)
+}
+
+/// How far ahead a due time is looked for: a request to someone away for months still
+/// gets one.
+pub const DEADLINE_HORIZON_DAYS: i32 = 400;
+
+/// The moment `seconds` of the person's working time (working hours, do-not-disturb
+/// included, away days skipped) have passed from `from`; `None` when their schedule has no
+/// such time within `DEADLINE_HORIZON_DAYS`.
+pub fn after_working(s: &Schedule, away: Option<&AwayMode>, from: i64, seconds: i64) -> Option<i64> {
+    Plan::of(s).after_working(away, from, seconds)
+}
+
+/// How many seconds of the person's working time (as `after_working` counts it) lie
+/// between `from` and `to`.
+pub fn working_between(s: &Schedule, away: Option<&AwayMode>, from: i64, to: i64) -> i64 {
+    Plan::of(s).working_between(away, from, to)
 }
 
 /// What `availability/get` answers about one person.
@@ -668,6 +746,62 @@ mod tests {
 
     fn hhmm_of(m: i32) -> String {
         format!("{:02}:{:02}", m / 60, m % 60)
+    }
+
+    #[test]
+    fn working_time_skips_nights_weekends_and_off_days() {
+        let mut s = Schedule::default_in("Europe/Lisbon");
+        let h = 3600;
+        // Friday 15:00 + 8 working hours: 2 on Friday, 6 on Monday → Monday 15:00.
+        let fri = ts("2026-11-27T15:00:00Z");
+        assert_eq!(after_working(&s, None, fri, 8 * h), Some(ts("2026-11-30T15:00:00Z")));
+        assert_eq!(working_between(&s, None, fri, ts("2026-11-30T15:00:00Z")), 8 * h);
+        // Asked on Saturday: the clock starts Monday 09:00.
+        assert_eq!(after_working(&s, None, ts("2026-11-28T11:00:00Z"), h), Some(ts("2026-11-30T10:00:00Z")));
+        // Mondays off: the same request from Friday ends on Tuesday.
+        s.working_hours.retain(|i| i.weekday != 1);
+        assert_eq!(after_working(&s, None, fri, 8 * h), Some(ts("2026-12-01T15:00:00Z")));
+        // Do-not-disturb is working time (only not for interruptions).
+        let mut focus = Schedule::default_in("Europe/Lisbon");
+        focus.dnd = vec![Interval { weekday: 3, start: "09:00".into(), end: "12:00".into() }];
+        let wed = ts("2026-11-25T09:00:00Z");
+        assert_eq!(after_working(&focus, None, wed, 4 * h), Some(ts("2026-11-25T13:00:00Z")));
+        // Nobody working, ever: no due time.
+        let mut never = Schedule::default_in("UTC");
+        never.working_hours.clear();
+        assert_eq!(after_working(&never, None, wed, h), None);
+    }
+
+    #[test]
+    fn an_away_period_pauses_working_time() {
+        let s = Schedule::default_in("America/New_York");
+        let away = AwayMode {
+            kind: "vacation".into(),
+            date_from: Some("2026-12-01".into()),
+            date_to: "2026-12-04".into(),
+            note: None,
+        };
+        // Monday 2026-11-30 16:00 New York (21:00 UTC): one hour that day, then away
+        // Tuesday to Friday, back Monday 12-07: 3 more hours → 12:00 New York (17:00 UTC).
+        let mon = ts("2026-11-30T21:00:00Z");
+        assert_eq!(after_working(&s, Some(&away), mon, 4 * 3600), Some(ts("2026-12-07T17:00:00Z")));
+        assert_eq!(after_working(&s, None, mon, 4 * 3600), Some(ts("2026-12-01T17:00:00Z")));
+        assert_eq!(working_between(&s, Some(&away), mon, ts("2026-12-07T17:00:00Z")), 4 * 3600);
+    }
+
+    #[test]
+    fn working_time_across_daylight_saving_changes() {
+        let s = Schedule::default_in("America/New_York");
+        // Friday 2026-03-06 16:00 EST (21:00 UTC) + 2 working hours: 1 on Friday, 1 on
+        // Monday 03-09 after DST began: 10:00 EDT = 14:00 UTC.
+        assert_eq!(after_working(&s, None, ts("2026-03-06T21:00:00Z"), 7200), Some(ts("2026-03-09T14:00:00Z")));
+        // A night shift over the autumn change (Sunday 2026-11-01, 01:00 happens twice):
+        // 00:00–04:00 local is five real hours that night.
+        let mut night = Schedule::default_in("America/New_York");
+        night.working_hours = vec![Interval { weekday: 7, start: "00:00".into(), end: "04:00".into() }];
+        let start = ts("2026-11-01T04:00:00Z"); // 00:00 EDT
+        assert_eq!(working_between(&night, None, start, ts("2026-11-01T09:00:00Z")), 5 * 3600);
+        assert_eq!(after_working(&night, None, start, 5 * 3600), Some(ts("2026-11-01T09:00:00Z")));
     }
 
     #[test]

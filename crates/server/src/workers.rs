@@ -4,7 +4,7 @@
 use crate::app::App;
 use std::sync::Arc;
 use std::time::Duration;
-use weft_core::services::{delivery, emergencies, inbox, mail};
+use weft_core::services::{delivery, emergencies, expectations, inbox, mail};
 use weft_core::store::{Expiring, MailOutcome};
 
 /// How often each node's workers look for work that has come due.
@@ -24,7 +24,8 @@ pub enum WorkerMode {
 /// One kind of background work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Worker {
-    /// Escalates unacknowledged emergencies, returns snoozed inbox items, sends due pushes.
+    /// Escalates unacknowledged emergencies, returns snoozed inbox items, reminds of answers
+    /// due soon and marks overdue ones, sends due pushes.
     Scheduler,
     /// Turns new pushes into email and sends what is due (with `--smtp-url` only).
     Mailer,
@@ -144,7 +145,7 @@ async fn every_tick(app: Arc<App>, worker: Worker) {
 async fn scheduler_step(app: &App) -> weft_core::Result<usize> {
     let now = app.clock.now();
     // Most ticks find nothing: look with a cheap read before taking the writer.
-    let (snoozes, pushes, escalations) = app
+    let (snoozes, pushes, escalations, answers_due) = app
         .store
         .read(move |tx| {
             let due = |v: usize| v > 0;
@@ -152,10 +153,21 @@ async fn scheduler_step(app: &App) -> weft_core::Result<usize> {
                 due(tx.due_snoozes(now, 1)?.len()),
                 due(tx.due_pushes(now, 1)?.len()),
                 due(tx.due_escalations(now)?.len()),
+                due(tx.due_expectations(now, 1)?.len()),
             ))
         })
         .await?;
     let mut done = 0;
+    // Reminders first: what they push is sent below, in the same step.
+    if answers_due {
+        loop {
+            let handled = app.store.write(move |tx| expectations::run_due(tx, now)).await?;
+            done += handled;
+            if handled < expectations::BATCH as usize {
+                break;
+            }
+        }
+    }
     if escalations {
         done += app.store.write(move |tx| emergencies::escalate_due(tx, now)).await?;
     }

@@ -48,6 +48,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("rotations", "channel_id"),
     ("access_requests", "id"),
     ("away_replies", "away_user, sender, place, period"),
+    ("expectations", "id"),
     ("mail_cursor", "id"),
     ("fanout_cursor", "id"),
     ("mail_outbox", "id"),
@@ -77,6 +78,7 @@ const IDENTITIES: &[(&str, i64)] = &[
     ("mail_outbox", 1),
     ("invitations", 1),
     ("access_requests", 1),
+    ("expectations", 1),
 ];
 
 /// Rows read and written per step.

@@ -56,6 +56,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (20, include_str!("../migrations/postgres/0020_fanout.sql")),
     (21, include_str!("../migrations/postgres/0021_access_requests.sql")),
     (22, include_str!("../migrations/postgres/0022_away_replies.sql")),
+    (23, include_str!("../migrations/postgres/0023_expectations.sql")),
 ];
 /// The advisory lock that makes writers of all nodes take turns ("WEFT").
 pub const WRITE_LOCK: i64 = 0x5745_4654;

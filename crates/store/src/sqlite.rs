@@ -40,6 +40,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (19, include_str!("../migrations/sqlite/0019_fanout.sql")),
     (20, include_str!("../migrations/sqlite/0020_access_requests.sql")),
     (21, include_str!("../migrations/sqlite/0021_away_replies.sql")),
+    (22, include_str!("../migrations/sqlite/0022_expectations.sql")),
 ];
 const MAX_IDLE_READERS: usize = 8;
 /// How much of the database file connections map into memory (SQLite's default build

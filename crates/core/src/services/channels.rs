@@ -22,6 +22,8 @@ pub struct NewChannelInput {
     pub default_recipients: Option<Vec<UserId>>,
     pub is_favorited: bool,
     pub emergency: bool,
+    /// The channel's own expected response time, in working hours.
+    pub expected_response_hours: Option<i64>,
 }
 
 pub fn add(tx: &mut dyn Tx, actor: UserId, input: NewChannelInput, now: i64) -> Result<Channel> {
@@ -37,6 +39,9 @@ pub fn add(tx: &mut dyn Tx, actor: UserId, input: NewChannelInput, now: i64) -> 
     let defaults = input.default_recipients.clone().unwrap_or_default();
     access::require_members(tx, ws, &defaults)?;
     check_groups(tx, ws, &input.default_groups)?;
+    if let Some(h) = input.expected_response_hours {
+        super::expectations::check_response_hours(h)?;
+    }
     let id = tx.insert_channel(&NewChannel {
         workspace_id: ws,
         name: input.name,
@@ -49,6 +54,7 @@ pub fn add(tx: &mut dyn Tx, actor: UserId, input: NewChannelInput, now: i64) -> 
         default_groups: input.default_groups,
         default_recipients: defaults,
         emergency: input.emergency,
+        expected_response_hours: input.expected_response_hours,
         now,
     })?;
     let members = dedup(std::iter::once(actor).chain(input.user_ids));
@@ -97,6 +103,9 @@ pub struct Update {
     pub default_recipients: Option<Vec<UserId>>,
     pub is_favorited: Option<bool>,
     pub emergency: Option<bool>,
+    /// The channel's own expected response time, in working hours; 0 goes back to the
+    /// workspace's.
+    pub expected_response_hours: Option<i64>,
 }
 
 pub fn update(tx: &mut dyn Tx, actor: UserId, id: ChannelId, up: Update, now: i64) -> Result<Channel> {
@@ -108,7 +117,8 @@ pub fn update(tx: &mut dyn Tx, actor: UserId, id: ChannelId, up: Update, now: i6
         || up.icon.is_some()
         || up.default_groups.is_some()
         || up.default_recipients.is_some()
-        || up.emergency.is_some();
+        || up.emergency.is_some()
+        || up.expected_response_hours.is_some();
     if changes_channel && !policy::can_manage_channel(role, &ch, actor) {
         return Err(Error::forbidden("only the channel's creator or an admin can change it"));
     }
@@ -123,6 +133,12 @@ pub fn update(tx: &mut dyn Tx, actor: UserId, id: ChannelId, up: Update, now: i6
             return Err(Error::forbidden("only admins can make or unmake an emergency channel"));
         }
         ch.emergency = v;
+    }
+    if let Some(h) = up.expected_response_hours {
+        if h != 0 {
+            super::expectations::check_response_hours(h)?;
+        }
+        ch.expected_response_hours = (h != 0).then_some(h);
     }
     if let Some(v) = up.name {
         ch.name = v;

@@ -34,12 +34,15 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewCommentInput, now: i64) -> R
     super::emergencies::check(&ch, input.urgent)?;
     threads::ensure_member(tx, &mut ch, actor.id, now)?;
     let post = input.post;
+    let request = threads::asks(tx, ch.workspace_id, actor.id, post.request, now)?;
     let to_everyone = matches!(post.recipients, Some(threads::Recipients::Everyone));
-    // By default a comment tells the people who took part in the thread.
+    // By default a comment tells the people who took part in the thread; the people asked
+    // for an answer are notified of the question.
     let recipients = match post.recipients {
         Some(r) => threads::resolve_recipients(tx, &ch, actor.id, r)?,
         None => thread.participants.iter().copied().filter(|u| *u != actor.id).collect(),
     };
+    let recipients = super::dedup(recipients.into_iter().chain(request.users.iter().copied()));
     let groups = threads::check_groups(tx, ch.workspace_id, &post.groups.unwrap_or_default())?;
     let (direct_mentions, direct_group_mentions) =
         threads::mentions(tx, ch.workspace_id, &post.content, &post.direct_mentions, &post.direct_group_mentions)?;
@@ -109,13 +112,29 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewCommentInput, now: i64) -> R
     notify::post_with_author(tx, event, &thread, actor.id, input.mark_thread_position, now)?;
     if input.urgent {
         super::emergencies::deliver_urgent(tx, &thread, Some(&comment), now)?;
+        let answer = super::expectations::Answer {
+            thread: Some(thread.id),
+            conversation: None,
+            author: actor.id,
+            index: comment.obj_index,
+            at: now,
+        };
+        super::expectations::answered(tx, &[answer], now)?;
     }
     if state_changed {
         let t = tx.thread(thread.id, actor.id)?.ok_or(Error::NotFound(NotFound::Thread))?;
         emit(tx, t.workspace_id, "thread_updated", Audience::channel(t.channel_id), &Shared(&t), now)?;
     }
-    let (not_notified, away) = threads::told_about(tx, actor.id, &ch, &thread, Some(&comment), to_everyone, now)?;
-    Ok(Posted { item: comment, not_notified, away })
+    let (not_notified, away) =
+        threads::told_about(tx, actor.id, &ch, &thread, Some(&comment), to_everyone.then_some(&request.users), now)?;
+    let asked = super::expectations::Asked::Thread {
+        channel: &ch,
+        thread: thread.id,
+        comment: Some(comment.id),
+        index: comment.obj_index,
+    };
+    let reply_expected = threads::ask_who_see(tx, actor.id, asked, &request, &not_notified, now)?;
+    Ok(Posted { item: comment, not_notified, away, reply_expected })
 }
 
 pub fn get(tx: &mut dyn Tx, actor: UserId, id: CommentId) -> Result<Comment> {

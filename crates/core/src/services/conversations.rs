@@ -152,6 +152,7 @@ pub fn add_message(
     now: i64,
 ) -> Result<Posted<Message>> {
     let (mut c, _) = access::conversation(tx, id, actor.id)?;
+    let request = threads::asks(tx, c.workspace_id, actor.id, post.request, now)?;
     let (direct_mentions, direct_group_mentions) =
         threads::mentions(tx, c.workspace_id, &post.content, &post.direct_mentions, &post.direct_group_mentions)?;
     let mut attachments = post.attachments;
@@ -202,9 +203,9 @@ pub fn add_message(
         group_mentions: &m.direct_group_mentions,
     };
     let mentioned = notify::named(tx, &mentioned)?;
+    let mentioned = dedup(mentioned.into_iter().chain(request.users.iter().copied()));
     let others = c.user_ids.iter().copied().filter(|u| *u != actor.id);
-    let named =
-        access::Named::load(tx, c.workspace_id, None, &others.chain(mentioned.iter().copied()).collect::<Vec<_>>())?;
+    let named = access::Named::load(tx, c.workspace_id, None, &dedup(others.chain(mentioned.iter().copied())))?;
     let left_out = named.unseen_in_conversation(&c);
     let away = super::away::replies(
         tx,
@@ -215,9 +216,16 @@ pub fn add_message(
         now,
     )?;
     // Members it could not reach (deactivated) are not news on every message: only the
-    // people it mentioned.
-    let not_notified = left_out.into_iter().filter(|u| mentioned.contains(&u.user_id)).collect();
-    Ok(Posted { item: m, not_notified, away })
+    // people it mentioned or asked.
+    let not_notified: Vec<CannotSee> = left_out.into_iter().filter(|u| mentioned.contains(&u.user_id)).collect();
+    let asked = super::expectations::Asked::Conversation {
+        workspace: c.workspace_id,
+        conversation: id,
+        message: m.id,
+        index: m.obj_index,
+    };
+    let reply_expected = threads::ask_who_see(tx, actor.id, asked, &request, &not_notified, now)?;
+    Ok(Posted { item: m, not_notified, away, reply_expected })
 }
 
 pub fn get_message(tx: &mut dyn Tx, actor: UserId, id: MessageId) -> Result<Message> {

@@ -11,6 +11,7 @@
 //! between slices. Who a post concerns is worked out when its slice runs, from the channel
 //! or conversation as it is then: someone who lost sight of it meanwhile hears nothing.
 
+use super::expectations::{self, Answer};
 use super::notify;
 use crate::error::Result;
 use crate::event::Fanout;
@@ -163,6 +164,29 @@ impl Job {
             .collect();
         let people: Vec<(&Thread, &[UserId])> = people.iter().map(|(t, users)| (*t, users.as_slice())).collect();
         let facts = notify::Facts::load(tx, &people)?;
+        // Comments and messages may answer what their authors were asked.
+        let answers: Vec<Answer> = self
+            .steps
+            .iter()
+            .filter_map(|step| match step {
+                Step::Post { comment: Some(c), .. } => Some(Answer {
+                    thread: Some(c.thread_id),
+                    conversation: None,
+                    author: c.creator,
+                    index: c.obj_index,
+                    at: c.posted_ts,
+                }),
+                Step::Post { comment: None, .. } => None,
+                Step::Message { message: m, .. } => Some(Answer {
+                    thread: None,
+                    conversation: Some(m.conversation_id),
+                    author: m.creator,
+                    index: m.obj_index,
+                    at: m.posted_ts,
+                }),
+            })
+            .collect();
+        expectations::answered(tx, &answers, now)?;
         for step in std::mem::take(&mut self.steps) {
             match step {
                 Step::Post { thread, comment, asked } => {

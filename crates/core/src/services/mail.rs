@@ -300,6 +300,7 @@ fn notice(w: &Wanted, about: &About) -> Option<Notice> {
             title: title.clone(),
             message: m,
             content: message.content.clone(),
+            reminder: w.kind == NotificationType::ReplyDue,
         });
     }
     let Some(thread) = w.thread else {
@@ -331,6 +332,7 @@ fn notice(w: &Wanted, about: &About) -> Option<Notice> {
         content: content.clone(),
         urgent: w.urgent,
         covering: w.covering.iter().map(|u| name(*u)).collect(),
+        reminder: w.kind == NotificationType::ReplyDue,
     })
 }
 

@@ -11,6 +11,7 @@ pub mod comments;
 pub mod conversations;
 pub mod delivery;
 pub mod emergencies;
+pub mod expectations;
 pub mod fanout;
 pub mod groups;
 pub mod inbox;

@@ -11,7 +11,7 @@ pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 200;
 
 const CHANNELS: [&str; 3] = ["desktop", "email", "push"];
-const EVENTS: [&str; 8] = [
+const EVENTS: [&str; 9] = [
     "conversations",
     "comments",
     "threads",
@@ -20,6 +20,7 @@ const EVENTS: [&str; 8] = [
     "removed_from_ws",
     "removed_from_ch",
     "access_requests",
+    "reply_reminders",
 ];
 const OTHERS: [(&str, bool); 3] = [("email_aggregate", false), ("badge_threads", true), ("badge_conversations", true)];
 
@@ -89,6 +90,7 @@ pub fn setting_for(channel: &str, t: NotificationType) -> String {
         NotificationType::RemovedFromChannel => "removed_from_ch",
         NotificationType::Message => "conversations",
         NotificationType::AccessRequested | NotificationType::AccessDenied => "access_requests",
+        NotificationType::ReplyDue => "reply_reminders",
     };
     format!("{channel}_{event}")
 }

@@ -409,8 +409,13 @@ pub fn membership(
         return Ok(());
     }
     let n = Notification { channel_id: channel, ..Notification::new(ws, reason, false, by, now) };
+    one(tx, user, n, PushOf { workspace: ws, thread: None, conversation: None, obj_index: -1, at: now }, now)
+}
+
+/// Records one notification for one person, its push planned by quiet delivery.
+pub fn one(tx: &mut dyn Tx, user: UserId, n: Notification, push: PushOf, now: i64) -> Result<()> {
     let mut out = Deliveries::default();
-    out.note(user, n, Some(PushOf { workspace: ws, thread: None, conversation: None, obj_index: -1, at: now }));
+    out.note(user, n, Some(push));
     out.write(tx, now)
 }
 

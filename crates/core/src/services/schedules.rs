@@ -90,6 +90,7 @@ pub fn update(tx: &mut dyn Tx, actor: UserId, up: Update, now: i64) -> Result<Sc
     {
         return Err(Error::invalid("focus_minutes", "expected 1 to 1440 minutes"));
     }
+    let owed_before = super::expectations::Before::of(tx, actor, now)?;
     let mut user = tx.user(actor)?.ok_or(Error::NotFound(NotFound::User))?;
     let mut s = stored(tx, &user)?;
     if let Some(tz) = up.timezone {
@@ -118,6 +119,9 @@ pub fn update(tx: &mut dyn Tx, actor: UserId, up: Update, now: i64) -> Result<Sc
     tx.put_schedule(actor, &s, now)?;
     announce(tx, actor, now)?;
     super::delivery::replan(tx, actor, now)?;
+    if let Some(before) = owed_before {
+        before.replan(tx, now)?;
+    }
     Ok(s)
 }
 

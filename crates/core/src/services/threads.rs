@@ -47,6 +47,8 @@ pub struct PostInput {
     pub groups: Option<Vec<i64>>,
     pub direct_mentions: Vec<UserId>,
     pub direct_group_mentions: Vec<GroupId>,
+    /// Whose answer it asks for, and by when (`services::expectations`).
+    pub request: super::expectations::Request,
 }
 
 pub struct NewThreadInput {
@@ -134,6 +136,7 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewThreadInput, now: i64) -> Re
     super::emergencies::check(&ch, input.urgent)?;
     ensure_member(tx, &mut ch, actor.id, now)?;
     let post = input.post;
+    let request = asks(tx, ch.workspace_id, actor.id, post.request, now)?;
     let to_everyone = matches!(post.recipients, Some(Recipients::Everyone));
     let recipients = match post.recipients {
         Some(r) => resolve_recipients(tx, &ch, actor.id, r)?,
@@ -142,6 +145,8 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewThreadInput, now: i64) -> Re
         }
         None => Vec::new(),
     };
+    // The people asked for an answer are notified of the question.
+    let recipients = dedup(recipients.into_iter().chain(request.users.iter().copied()));
     let groups = match post.groups {
         Some(g) => check_groups(tx, ch.workspace_id, &g)?,
         None if ch.use_default_recipients => ch.default_groups.iter().map(|g| g.0).collect(),
@@ -198,26 +203,61 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewThreadInput, now: i64) -> Re
     if input.urgent {
         super::emergencies::deliver_urgent(tx, &thread, None, now)?;
     }
-    let (not_notified, away) = told_about(tx, actor.id, &ch, &thread, None, to_everyone, now)?;
-    Ok(Posted { item: thread, not_notified, away })
+    let (not_notified, away) =
+        told_about(tx, actor.id, &ch, &thread, None, to_everyone.then_some(&request.users), now)?;
+    let asked = super::expectations::Asked::Thread { channel: &ch, thread: thread.id, comment: None, index: -1 };
+    let reply_expected = ask_who_see(tx, actor.id, asked, &request, &not_notified, now)?;
+    Ok(Posted { item: thread, not_notified, away, reply_expected })
+}
+
+/// Checks what a post asks (`expectations::Request::check`; the people must be in the
+/// workspace).
+pub(crate) fn asks(
+    tx: &mut dyn Tx,
+    ws: WorkspaceId,
+    actor: UserId,
+    request: super::expectations::Request,
+    now: i64,
+) -> Result<super::expectations::Request> {
+    let request = super::expectations::Request { users: dedup(request.users), ..request };
+    request.check("request_reply", actor, now)?;
+    access::require_members(tx, ws, &request.users)?;
+    Ok(request)
+}
+
+/// Records the answers a post asks for, from the people asked who can see it (those who
+/// cannot are in `not_notified`).
+pub(crate) fn ask_who_see(
+    tx: &mut dyn Tx,
+    actor: UserId,
+    at: super::expectations::Asked,
+    request: &super::expectations::Request,
+    not_notified: &[CannotSee],
+    now: i64,
+) -> Result<Vec<Expectation>> {
+    let users: Vec<UserId> =
+        request.users.iter().copied().filter(|u| !not_notified.iter().any(|n| n.user_id == *u)).collect();
+    super::expectations::ask(tx, actor, at, &users, request.reply_by_ts, now)
 }
 
 /// What a post's answer tells its author about the people it named: who cannot see it (so
 /// was not notified), and the away replies of those who are away. "Everyone in the
-/// channel", as recipients or group, names nobody: its people all see it, and an
-/// announcement gets no away replies.
+/// channel", as recipients (`everyone_but`: the people asked for an answer, whom it still
+/// names) or group, names nobody: its people all see it, and an announcement gets no away
+/// replies.
 pub(crate) fn told_about(
     tx: &mut dyn Tx,
     author: UserId,
     ch: &Channel,
     thread: &Thread,
     comment: Option<&Comment>,
-    to_everyone: bool,
+    everyone_but: Option<&[UserId]>,
     now: i64,
 ) -> Result<(Vec<CannotSee>, Vec<AwayReply>)> {
     let mut post = notify::Post::of(thread, comment);
-    if to_everyone {
-        post.recipients = &[];
+    if let Some(asked) = everyone_but {
+        // To everyone: only the people asked for an answer are named.
+        post.recipients = asked;
     }
     let people = notify::named(tx, &post)?;
     let named = access::Named::load(tx, ch.workspace_id, Some(ch.id), &people)?;

@@ -110,6 +110,8 @@ pub struct Update {
 }
 
 pub fn update(tx: &mut dyn Tx, actor: UserId, up: Update, now: i64) -> Result<User> {
+    let moves_working_time = up.timezone.is_some() || up.away_mode.is_some() || up.off_days.is_some();
+    let owed_before = if moves_working_time { super::expectations::Before::of(tx, actor, now)? } else { None };
     let mut u = tx.user(actor)?.ok_or(Error::NotFound(NotFound::User))?;
     if let Some(email) = up.email.filter(|e| e.as_str() != u.email) {
         if tx.user_by_email(email.as_str())?.is_some() {
@@ -162,8 +164,12 @@ pub fn update(tx: &mut dyn Tx, actor: UserId, up: Update, now: i64) -> Result<Us
     if off_days_changed {
         super::schedules::sync_off_days(tx, &u, now)?;
     }
-    // Away, snooze and time zone move the moments pushes may go out.
+    // Away, snooze and time zone move the moments pushes may go out, and when the answers
+    // the person owes are due.
     super::delivery::replan(tx, actor, now)?;
+    if let Some(before) = owed_before {
+        before.replan(tx, now)?;
+    }
     // Colleagues in every workspace see the new name, time zone and away state.
     for ws in tx.workspaces_of(actor)? {
         if let Some(wu) = tx.workspace_user(ws.id, actor)? {

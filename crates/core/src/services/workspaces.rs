@@ -31,6 +31,7 @@ pub fn add(tx: &mut dyn Tx, actor: UserId, name: String, color: Option<i64>, now
         default_recipients: vec![],
         use_default_recipients: false,
         emergency: false,
+        expected_response_hours: None,
         now,
     })?;
     tx.add_channel_members(general, &[actor])?;
@@ -60,15 +61,17 @@ pub fn get_default(tx: &mut dyn Tx, actor: &User) -> Result<Workspace> {
     chosen.or_else(|| all.into_iter().next()).ok_or(Error::NotFound(NotFound::Workspace))
 }
 
-pub fn update(
-    tx: &mut dyn Tx,
-    actor: UserId,
-    id: WorkspaceId,
-    name: Option<String>,
-    color: Option<i64>,
-    escalation_minutes: Option<i64>,
-    now: i64,
-) -> Result<Workspace> {
+/// What `workspaces/update` changes (None: left as it is).
+#[derive(Debug, Default)]
+pub struct Update {
+    pub name: Option<String>,
+    pub color: Option<i64>,
+    pub escalation_minutes: Option<i64>,
+    pub expected_response_hours: Option<i64>,
+}
+
+pub fn update(tx: &mut dyn Tx, actor: UserId, id: WorkspaceId, up: Update, now: i64) -> Result<Workspace> {
+    let Update { name, color, escalation_minutes, expected_response_hours } = up;
     let (mut ws, role) = access::workspace(tx, id, actor)?;
     if !policy::can_administer_workspace(role) {
         return Err(Error::forbidden("only admins can change the workspace"));
@@ -87,6 +90,10 @@ pub fn update(
             ));
         }
         ws.escalation_minutes = m;
+    }
+    if let Some(h) = expected_response_hours {
+        super::expectations::check_response_hours(h)?;
+        ws.expected_response_hours = h;
     }
     tx.update_workspace(&ws)?;
     let ws = tx.workspace(id)?.ok_or(Error::NotFound(NotFound::Workspace))?;

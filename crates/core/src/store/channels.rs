@@ -18,6 +18,7 @@ pub struct NewChannel {
     pub default_recipients: Vec<UserId>,
     pub use_default_recipients: bool,
     pub emergency: bool,
+    pub expected_response_hours: Option<i64>,
     pub now: i64,
 }
 

@@ -10,6 +10,7 @@ pub mod channels;
 pub mod conversations;
 pub mod emergencies;
 pub mod events;
+pub mod expectations;
 pub mod idempotency;
 pub mod inbox;
 pub mod mail;
@@ -26,6 +27,7 @@ pub use channels::*;
 pub use conversations::*;
 pub use emergencies::*;
 pub use events::*;
+pub use expectations::*;
 pub use idempotency::*;
 pub use inbox::*;
 pub use mail::*;
@@ -137,4 +139,5 @@ tx_of_areas!(
     Idempotency,
     Retention,
     Attachments,
+    Expectations,
 );

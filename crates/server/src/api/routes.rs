@@ -302,6 +302,33 @@ pub fn endpoints() -> Vec<Endpoint> {
             access::get_requests,
         )
         .extension(),
+        // reply expectations (Weft)
+        e(
+            Get,
+            "expectations/get",
+            "Answers the caller owes or waits for, open, overdue or done, with the counts of both sides",
+            expectations::get,
+        )
+        .extension()
+        .after_fanout(),
+        e(
+            Post,
+            "expectations/resolve",
+            "The person asked resolves an expectation: answered, or no reply needed",
+            expectations::resolve,
+        )
+        .extension()
+        .after_fanout(),
+        e(Post, "expectations/withdraw", "The requester withdraws an expectation", expectations::withdraw)
+            .extension()
+            .after_fanout(),
+        e(
+            Get,
+            "expectations/preview",
+            "When each person's answer would be due, were the caller to ask them now in a channel or conversation",
+            expectations::preview,
+        )
+        .extension(),
         e(
             Get,
             "rotations/on_duty",

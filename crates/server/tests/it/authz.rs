@@ -25,6 +25,9 @@ use Actor::*;
 use Ch::*;
 use Cv::*;
 
+const ANA_ASKS_BO: &str = "Ana asked Bo in a public thread";
+const BO_ASKS_ANA: &str = "Bo asked Ana in a public thread";
+
 /// An id nothing has.
 pub const MISSING: i64 = 987_654_321;
 
@@ -132,7 +135,7 @@ impl Cv {
 }
 
 /// The state of the resource a request names.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum St {
     /// The team's workspace (or no resource at all).
     Ws,
@@ -499,6 +502,16 @@ impl Fx {
         let requester = if ch == Guests { Bo } else { Gus };
         let r = self.client(requester).post("access/request", json!({"channel_id": channel})).await;
         must(r, "access request")["id"].as_i64().unwrap()
+    }
+
+    /// A new public thread in which Ana asks Bo for an answer, or Bo Ana (`st`): the
+    /// expectation's id.
+    pub async fn fresh_expectation(&self, st: St) -> i64 {
+        let chan = self.make_chan(Public, &[]).await;
+        let (asker, asked) = if st == St::Other(BO_ASKS_ANA) { (Bo, self.t.ana_id) } else { (Ana, self.t.bo_id) };
+        let params = json!({"channel_id": chan, "title": "Question", "content": "?", "request_reply": [asked]});
+        let th = must(self.client(asker).post("threads/add", params).await, "thread asking for an answer");
+        th["reply_expected"][0]["id"].as_i64().expect("an expectation")
     }
 
     /// A new channel of this kind with a rotation (of its creator), archived if the kind is.
@@ -1310,6 +1323,35 @@ pub fn rows() -> Vec<Row> {
         row("access/approve", b!(|fx, st, a| json!({"id": fx.fresh_access_request(st.ch()).await})), &deciding()),
         row("access/deny", b!(|fx, st, a| json!({"id": fx.fresh_access_request(st.ch()).await})), &deciding()),
         row("access/get_requests", b!(|fx, st, a| json!({"workspace_id": fx.ws()})), ws),
+        // ---- reply expectations: only their two sides see them ----
+        row("expectations/get", b!(|fx, st, a| json!({"workspace_id": fx.ws(), "role": "waiting"})), ws),
+        row(
+            "expectations/preview",
+            b!(|fx, st, a| {
+                // Someone other than the caller (nobody asks themselves).
+                let other = if a == Ana { fx.t.bo_id } else { fx.t.ana_id };
+                match st {
+                    St::Conv(cv) => {
+                        let other = if a == Bo && cv == BoGus { fx.t.gus_id } else { other };
+                        json!({"conversation_id": fx.conv(cv), "user_ids": [other]})
+                    }
+                    _ => json!({"channel_id": fx.chan(st.ch()), "user_ids": [other]}),
+                }
+            }),
+            &[sight(), conv_cases()].concat(),
+        ),
+        // One asks the other in a public thread: the one asked resolves, the asker
+        // withdraws, nobody else sees it.
+        row(
+            "expectations/resolve",
+            b!(|fx, st, a| json!({"id": fx.fresh_expectation(st).await, "resolution": "no_reply_needed"})),
+            &[(St::Other(ANA_ASKS_BO), [FB, OK, NF, NF, UA]), (St::Other(BO_ASKS_ANA), [OK, FB, NF, NF, UA])],
+        ),
+        row(
+            "expectations/withdraw",
+            b!(|fx, st, a| json!({"id": fx.fresh_expectation(st).await})),
+            &[(St::Other(ANA_ASKS_BO), [OK, FB, NF, NF, UA]), (St::Other(BO_ASKS_ANA), [FB, OK, NF, NF, UA])],
+        ),
         // ---- schedules ----
         row("schedules/get", b!(|fx, st, a| json!({})), &[(St::Ws, SIGNED_IN)]),
         row("schedules/update", b!(|fx, st, a| json!({"delivery": "daily"})), &[(St::Ws, SIGNED_IN)]),

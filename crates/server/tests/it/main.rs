@@ -14,6 +14,7 @@ mod connections;
 mod crash;
 mod email;
 mod emergencies;
+mod expectations;
 mod fanout;
 mod inbox;
 mod lifecycle;

@@ -9,7 +9,8 @@ use weft_core::{ChannelId, Error, Result, UserId, WorkspaceId};
 const CHANNEL_COLS: &str = "c.id, c.name, c.workspace_id, c.creator, c.public, c.archived, c.created_ts, \
      c.description, c.color, c.icon, c.use_default_recipients, c.default_groups, c.default_recipients, c.version, \
      (SELECT COUNT(*) FROM channel_favorites f WHERE f.channel_id = c.id AND f.user_id = ?), c.emergency, \
-     (SELECT n.level FROM channel_notification_levels n WHERE n.channel_id = c.id AND n.user_id = ?)";
+     (SELECT n.level FROM channel_notification_levels n WHERE n.channel_id = c.id AND n.user_id = ?), \
+     c.expected_response_hours";
 
 fn channel_from(r: &Row) -> Result<Channel> {
     Ok(Channel {
@@ -34,6 +35,7 @@ fn channel_from(r: &Row) -> Result<Channel> {
                 .ok_or_else(|| Error::Internal(format!("unknown channel notification level {level}")))?,
             None => ChannelNotifications::All,
         },
+        expected_response_hours: r.opt_i64(17)?,
         user_ids: Vec::new(),
     })
 }
@@ -42,8 +44,8 @@ impl Channels for SqlTx<'_> {
     fn insert_channel(&mut self, ch: &NewChannel) -> Result<ChannelId> {
         self.insert_id(
             "INSERT INTO channels (workspace_id, name, description, creator, public, color, icon, \
-             use_default_recipients, default_groups, default_recipients, created_ts, emergency) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             use_default_recipients, default_groups, default_recipients, created_ts, emergency, \
+             expected_response_hours) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             &[
                 ch.workspace_id.into(),
                 (&ch.name).into(),
@@ -57,6 +59,7 @@ impl Channels for SqlTx<'_> {
                 json(&ch.default_recipients),
                 ch.now.into(),
                 ch.emergency.into(),
+                ch.expected_response_hours.into(),
             ],
         )
         .map(ChannelId)
@@ -209,7 +212,7 @@ impl Channels for SqlTx<'_> {
         self.conn.send(
             "UPDATE channels SET name = ?, description = ?, public = ?, archived = ?, color = ?, icon = ?, \
              use_default_recipients = ?, default_groups = ?, default_recipients = ?, emergency = ?, \
-             version = version + 1 WHERE id = ?",
+             expected_response_hours = ?, version = version + 1 WHERE id = ?",
             &[
                 (&ch.name).into(),
                 (&ch.description).into(),
@@ -221,6 +224,7 @@ impl Channels for SqlTx<'_> {
                 json(&ch.default_groups),
                 json(&ch.default_recipients),
                 ch.emergency.into(),
+                ch.expected_response_hours.into(),
                 ch.id.into(),
             ],
         )?;

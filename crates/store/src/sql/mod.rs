@@ -11,6 +11,7 @@ mod channels;
 mod conversations;
 mod emergencies;
 pub(crate) mod events;
+mod expectations;
 mod idempotency;
 mod inbox;
 mod mail;

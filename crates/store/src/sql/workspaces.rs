@@ -6,8 +6,8 @@ use weft_core::model::*;
 use weft_core::store::{Invitation, Membership, Workspaces};
 use weft_core::{ChannelId, GroupId, Result, UserId, WorkspaceId};
 
-const WS_COLS: &str =
-    "w.id, w.name, w.creator, w.created_ts, w.color, w.default_channel, w.version, w.escalation_minutes";
+const WS_COLS: &str = "w.id, w.name, w.creator, w.created_ts, w.color, w.default_channel, w.version, w.escalation_minutes, \
+     w.expected_response_hours";
 
 fn workspace_from(r: &Row) -> Result<Workspace> {
     Ok(Workspace {
@@ -20,6 +20,7 @@ fn workspace_from(r: &Row) -> Result<Workspace> {
         plan: "unlimited".to_string(),
         version: r.i64(6)?,
         escalation_minutes: r.i64(7)?,
+        expected_response_hours: r.i64(8)?,
     })
 }
 
@@ -103,8 +104,8 @@ impl Workspaces for SqlTx<'_> {
     fn update_workspace(&mut self, ws: &Workspace) -> Result<()> {
         self.conn.send(
             "UPDATE workspaces SET name = ?, color = ?, default_channel = ?, escalation_minutes = ?, \
-             version = version + 1 WHERE id = ?",
-            args![&ws.name, ws.color, ws.default_channel, ws.escalation_minutes, ws.id],
+             expected_response_hours = ?, version = version + 1 WHERE id = ?",
+            args![&ws.name, ws.color, ws.default_channel, ws.escalation_minutes, ws.expected_response_hours, ws.id],
         )?;
         Ok(())
     }

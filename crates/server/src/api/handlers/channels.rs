@@ -7,6 +7,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use weft_core::model::{Channel, ChannelNotifications};
 use weft_core::services::channels::{self, NewChannelInput, Update as ChannelUpdate};
+use weft_core::services::expectations;
 use weft_core::{ChannelId, GroupId, Result, UserId, WorkspaceId, input};
 
 /// A channel named by its `id`.
@@ -57,6 +58,11 @@ pub struct Settings {
     /// Weft: posts here reach people through do-not-disturb (admins only; default false).
     #[serde(default)]
     pub emergency: Option<bool>,
+    /// Weft: how long an answer asked for here may take, in the working hours of the person
+    /// asked; 0 (in an update) goes back to the workspace's.
+    #[serde(default)]
+    #[schemars(range(min = 0, max = expectations::MAX_RESPONSE_HOURS))]
+    pub expected_response_hours: Option<i64>,
 }
 
 /// `channels/add`: a new channel and its settings.
@@ -88,6 +94,7 @@ pub async fn add(cx: Cx, Joined(p, set): Add) -> Result<Stored<Channel>> {
         default_recipients: set.default_recipients.map(Into::into),
         is_favorited: set.is_favorited.unwrap_or(false),
         emergency: set.emergency.unwrap_or(false),
+        expected_response_hours: set.expected_response_hours.filter(|h| *h != 0),
     };
     let now = cx.now();
     cx.write(move |tx| channels::add(tx, actor, new, now)).await
@@ -116,6 +123,7 @@ pub async fn update(cx: Cx, Joined(p, set): Update) -> Result<Stored<Channel>> {
         default_recipients: set.default_recipients.map(Into::into),
         is_favorited: set.is_favorited,
         emergency: set.emergency,
+        expected_response_hours: set.expected_response_hours,
     };
     let now = cx.now();
     cx.write(move |tx| channels::update(tx, actor, id, up, now)).await

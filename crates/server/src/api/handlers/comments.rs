@@ -1,6 +1,6 @@
 //! `comments/*`: replies in a thread.
 
-use super::{ListOrIds, NotifyList, Order, PostExtras, objects, post_input};
+use super::{AskReply, ListOrIds, NotifyList, Order, PostExtras, objects, post_input};
 use crate::api::decode::Joined;
 use crate::api::{Cx, Status, Stored, ok};
 use schemars::JsonSchema;
@@ -94,8 +94,8 @@ pub enum ThreadActionInput {
     Reopen,
 }
 
-/// `comments/add`: the reply, its extras and who it notifies.
-pub type Add = Joined<Joined<NewComment, PostExtras>, NotifyList>;
+/// `comments/add`: the reply, its extras, who it notifies and whose answer it asks.
+pub type Add = Joined<Joined<NewComment, PostExtras>, Joined<NotifyList, AskReply>>;
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[schemars(extend("anyOf" = [
@@ -118,7 +118,7 @@ pub struct NewComment {
     pub mark_thread_position: Option<bool>,
 }
 
-pub async fn add(cx: Cx, Joined(Joined(p, extras), notify): Add) -> Result<Stored<Posted<Comment>>> {
+pub async fn add(cx: Cx, Joined(Joined(p, extras), Joined(notify, ask)): Add) -> Result<Stored<Posted<Comment>>> {
     let actor = cx.actor()?.clone();
     let urgent = notify.urgent.unwrap_or(false);
     let thread_action = p.thread_action.map(|a| match a {
@@ -134,7 +134,7 @@ pub async fn add(cx: Cx, Joined(Joined(p, extras), notify): Add) -> Result<Store
     };
     let new = NewCommentInput {
         thread_id: p.thread_id,
-        post: post_input(content, extras, notify),
+        post: post_input(content, extras, notify, ask),
         thread_action,
         mark_thread_position: p.mark_thread_position.unwrap_or(true),
         urgent,

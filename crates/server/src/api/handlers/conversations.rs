@@ -2,7 +2,7 @@
 //! A conversation is named by `id`, or by `conversation_id` as older clients send it.
 
 use super::comments::ItemPage;
-use super::{ListOrIds, NotifyList, PostExtras, objects, post_input};
+use super::{AskReply, ListOrIds, NotifyList, PostExtras, objects, post_input};
 use crate::api::decode::Joined;
 use crate::api::{Cx, Status, Stored, ok};
 use schemars::JsonSchema;
@@ -225,8 +225,8 @@ pub async fn messages_getone(cx: Cx, p: MessageById) -> Result<Message> {
     cx.read(move |tx| conv::get_message(tx, actor, p.id)).await
 }
 
-/// `conversation_messages/add`: the message and its extras.
-pub type MessagesAdd = Joined<NewMessage, PostExtras>;
+/// `conversation_messages/add`: the message, its extras and whose answer it asks.
+pub type MessagesAdd = Joined<Joined<NewMessage, PostExtras>, AskReply>;
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct NewMessage {
@@ -241,7 +241,7 @@ pub struct NewMessage {
     pub content: input::Content,
 }
 
-pub async fn messages_add(cx: Cx, Joined(p, extras): MessagesAdd) -> Result<Stored<Posted<Message>>> {
+pub async fn messages_add(cx: Cx, Joined(Joined(p, extras), ask): MessagesAdd) -> Result<Stored<Posted<Message>>> {
     let actor = cx.actor()?.clone();
     let (id, ws) = (p.conversation_id, p.workspace_id);
     // A file alone is a message; otherwise a message says something.
@@ -250,7 +250,7 @@ pub async fn messages_add(cx: Cx, Joined(p, extras): MessagesAdd) -> Result<Stor
     } else {
         input::content("content", p.content.as_str(), false)?
     };
-    let post = post_input(content, extras, NotifyList::default());
+    let post = post_input(content, extras, NotifyList::default(), ask);
     let now = cx.now();
     cx.write(move |tx| {
         if let Some(ws) = ws {

@@ -6,6 +6,7 @@ pub mod channels;
 pub mod comments;
 pub mod conversations;
 pub mod emergencies;
+pub mod expectations;
 pub mod groups;
 pub mod inbox;
 pub mod invitations;
@@ -25,6 +26,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use weft_core::ids::*;
 use weft_core::input;
+use weft_core::services::expectations::Request;
 use weft_core::services::threads::{PostInput, Recipients};
 use weft_core::{Error, Result};
 
@@ -151,6 +153,18 @@ pub struct NotifyList {
     pub urgent: Option<bool>,
 }
 
+/// Whose answer a new post asks for (Weft: reply expectations).
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct AskReply {
+    /// People asked to answer: each gets a tracked expectation, due after the expected
+    /// response time in their own working hours (or at `reply_by_ts`), and is notified.
+    #[serde(default)]
+    pub request_reply: Option<input::List<UserId>>,
+    /// When the answers are due, if not after the expected response time.
+    #[serde(default)]
+    pub reply_by_ts: Option<i64>,
+}
+
 /// The one of `given` that is present, for calls that name exactly one of several things
 /// (`names`, in the same order): none is `names[0]` missing, two or more are refused.
 pub(crate) fn exactly_one<T, const N: usize>(given: [Option<T>; N], names: [&'static str; N]) -> Result<T> {
@@ -167,7 +181,7 @@ pub(crate) fn objects(list: Option<input::Objects>) -> Option<Vec<serde_json::Va
 }
 
 /// A new post's input for the services.
-pub(crate) fn post_input(content: String, extras: PostExtras, notify: NotifyList) -> PostInput {
+pub(crate) fn post_input(content: String, extras: PostExtras, notify: NotifyList, ask: AskReply) -> PostInput {
     let mut groups = notify.groups.map(|g| g.into_iter().map(|g| g.0).collect::<Vec<_>>());
     let recipients = match notify.recipients {
         None => None,
@@ -187,6 +201,7 @@ pub(crate) fn post_input(content: String, extras: PostExtras, notify: NotifyList
         groups,
         direct_mentions: extras.direct_mentions.map(Vec::from).unwrap_or_default(),
         direct_group_mentions: extras.direct_group_mentions.map(Vec::from).unwrap_or_default(),
+        request: Request { users: ask.request_reply.map(Vec::from).unwrap_or_default(), reply_by_ts: ask.reply_by_ts },
     }
 }
 

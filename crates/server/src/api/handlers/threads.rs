@@ -1,6 +1,6 @@
 //! `threads/*`: titled posts in channels, and the caller's own state of them.
 
-use super::{ListOrIds, NotifyList, Order, PostExtras, objects, post_input};
+use super::{AskReply, ListOrIds, NotifyList, Order, PostExtras, objects, post_input};
 use crate::api::decode::Joined;
 use crate::api::{Cx, Status, Stored, ok};
 use schemars::JsonSchema;
@@ -83,8 +83,8 @@ pub async fn getone(cx: Cx, p: ById) -> Result<Thread> {
     cx.read(move |tx| threads::get(tx, actor, p.id)).await
 }
 
-/// `threads/add`: a new thread, its post's extras and who it notifies.
-pub type Add = Joined<Joined<NewThread, PostExtras>, NotifyList>;
+/// `threads/add`: a new thread, its post's extras, who it notifies and whose answer it asks.
+pub type Add = Joined<Joined<NewThread, PostExtras>, Joined<NotifyList, AskReply>>;
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct NewThread {
@@ -97,14 +97,14 @@ pub struct NewThread {
     pub temp_id: Option<i64>,
 }
 
-pub async fn add(cx: Cx, Joined(Joined(p, extras), notify): Add) -> Result<Stored<Posted<Thread>>> {
+pub async fn add(cx: Cx, Joined(Joined(p, extras), Joined(notify, ask)): Add) -> Result<Stored<Posted<Thread>>> {
     let actor = cx.actor()?.clone();
     let urgent = notify.urgent.unwrap_or(false);
     let content = p.content.map(input::Content::into_inner).unwrap_or_default();
     let new = NewThreadInput {
         channel_id: p.channel_id,
         title: p.title.into_inner(),
-        post: post_input(content, extras, notify),
+        post: post_input(content, extras, notify, ask),
         urgent,
     };
     let now = cx.now();

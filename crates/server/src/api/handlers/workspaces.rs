@@ -4,7 +4,7 @@ use crate::api::{Cx, NoParams, Status, Stored, ok};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use weft_core::model::{Channel, Workspace};
-use weft_core::services::workspaces;
+use weft_core::services::{expectations, workspaces};
 use weft_core::{Result, WorkspaceId, input};
 
 pub async fn get(cx: Cx, _: NoParams) -> Result<Vec<Workspace>> {
@@ -55,13 +55,23 @@ pub struct Update {
     #[serde(default)]
     #[schemars(range(min = 1, max = workspaces::MAX_ESCALATION_MINUTES))]
     pub escalation_minutes: Option<i64>,
+    /// Weft: how long an answer someone asks for may take, in the working hours of the person
+    /// asked (8: one working day). Channels may set their own.
+    #[serde(default)]
+    #[schemars(range(min = 1, max = expectations::MAX_RESPONSE_HOURS))]
+    pub expected_response_hours: Option<i64>,
 }
 
 pub async fn update(cx: Cx, p: Update) -> Result<Stored<Workspace>> {
     let actor = cx.actor()?.id;
-    let name = p.name.map(input::Name::into_inner);
+    let up = workspaces::Update {
+        name: p.name.map(input::Name::into_inner),
+        color: p.color,
+        escalation_minutes: p.escalation_minutes,
+        expected_response_hours: p.expected_response_hours,
+    };
     let now = cx.now();
-    cx.write(move |tx| workspaces::update(tx, actor, p.id, name, p.color, p.escalation_minutes, now)).await
+    cx.write(move |tx| workspaces::update(tx, actor, p.id, up, now)).await
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
