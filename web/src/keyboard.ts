@@ -21,6 +21,8 @@ export const SHORTCUTS: Array<[string, string]> = [
   ['/', 'Search'],
   ['g then i', 'Go to the inbox'],
   ['g then s', 'Go to saved threads'],
+  ['g then o', 'Go to the answers you owe'],
+  ['g then w', 'Go to the answers you wait for'],
   ['Ctrl/⌘ + Enter', 'Send what you are writing'],
   ['Enter in a conversation', 'Send the message (Shift + Enter: a new line)'],
   ['Escape', 'Close, or go back'],

@@ -8,6 +8,8 @@ export type Route =
   | { name: 'root' }
   | { name: 'inbox'; ws: number }
   | { name: 'saved'; ws: number }
+  | { name: 'owed'; ws: number; tab: ExpectationTab }
+  | { name: 'waiting'; ws: number; tab: ExpectationTab }
   | { name: 'channel'; ws: number; channel: number }
   | { name: 'thread'; ws: number; channel: number; thread: number; comment?: number }
   | { name: 'conversations'; ws: number }
@@ -16,6 +18,11 @@ export type Route =
   | { name: 'settings'; ws: number; section: string }
   | { name: 'admin'; ws: number; section: string }
   | { name: 'not_found'; ws?: number };
+
+/** Which expectations a list of answers shows. */
+export type ExpectationTab = 'open' | 'overdue' | 'done';
+const tabOf = (s: string | undefined): ExpectationTab | undefined =>
+  s === undefined ? 'open' : s === 'open' || s === 'overdue' || s === 'done' ? s : undefined;
 
 const id = (s: string | undefined): number | undefined => {
   if (s === undefined || !/^[1-9][0-9]{0,15}$/.test(s)) return undefined;
@@ -35,6 +42,12 @@ export function parseRoute(pathname: string, search: string): Route {
       return parts.length <= 3 ? { name: 'inbox', ws } : { name: 'not_found', ws };
     case 'saved':
       return { name: 'saved', ws };
+    case 'owed':
+    case 'waiting': {
+      const tab = tabOf(a);
+      if (tab === undefined) break;
+      return { name: section, ws, tab };
+    }
     case 'ch': {
       const channel = id(a);
       if (channel === undefined) break;
@@ -69,6 +82,8 @@ export function parseRoute(pathname: string, search: string): Route {
 export const href = {
   inbox: (ws: number) => `/a/${ws}/inbox`,
   saved: (ws: number) => `/a/${ws}/saved`,
+  owed: (ws: number, tab: ExpectationTab = 'open') => `/a/${ws}/owed` + (tab === 'open' ? '' : `/${tab}`),
+  waiting: (ws: number, tab: ExpectationTab = 'open') => `/a/${ws}/waiting` + (tab === 'open' ? '' : `/${tab}`),
   channel: (ws: number, channel: number) => `/a/${ws}/ch/${channel}`,
   thread: (ws: number, channel: number, thread: number, comment?: number) =>
     `/a/${ws}/ch/${channel}/t/${thread}` + (comment ? `/c/${comment}` : ''),

@@ -970,6 +970,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v3/expectations/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Answers the caller owes or waits for, open, overdue or done, with the counts of both sides */
+        get: operations["expectations_get_get"];
+        put?: never;
+        /** Answers the caller owes or waits for, open, overdue or done, with the counts of both sides */
+        post: operations["expectations_get"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v3/expectations/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** When each person's answer would be due, were the caller to ask them now in a channel or conversation */
+        get: operations["expectations_preview_get"];
+        put?: never;
+        /** When each person's answer would be due, were the caller to ask them now in a channel or conversation */
+        post: operations["expectations_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v3/expectations/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The person asked resolves an expectation: answered, or no reply needed */
+        post: operations["expectations_resolve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v3/expectations/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The requester withdraws an expectation */
+        post: operations["expectations_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v3/groups/add": {
         parameters: {
             query?: never;
@@ -2756,6 +2826,11 @@ export interface components {
              * @default false
              */
             emergency: boolean;
+            /**
+             * Format: int64
+             * @description Weft: the expected response time here, in working hours, when not the workspace's.
+             */
+            expected_response_hours?: number;
             /** Format: int64 */
             icon?: number;
             /** Format: int64 */
@@ -2887,7 +2962,45 @@ export interface components {
             /** Format: int64 */
             workspace_id: number;
         };
+        /** @description How many expectations are open and overdue, on each side (the sidebar's counts). */
+        Counts: {
+            /**
+             * Format: int64
+             * @description Answers the person owes, not yet due.
+             */
+            owed_open: number;
+            /**
+             * Format: int64
+             * @description Answers the person owes, past due.
+             */
+            owed_overdue: number;
+            /**
+             * Format: int64
+             * @description Answers the person waits for, not yet due.
+             */
+            waiting_open: number;
+            /**
+             * Format: int64
+             * @description Answers the person waits for, past due.
+             */
+            waiting_overdue: number;
+        };
         Delivery: "each" | "hourly" | "daily";
+        /**
+         * @description When an answer would be due from each of these people, were the actor to ask them now
+         *     (`expectations/preview`: the composer shows it before sending).
+         */
+        DueTime: {
+            /** Format: int64 */
+            due_ts: number;
+            /** Format: int64 */
+            user_id: number;
+            /**
+             * Format: int64
+             * @description How much of the person's working time that is, in minutes.
+             */
+            working_minutes: number;
+        };
         /** @description Who is on duty, until when, and who comes next. */
         Duty: {
             /** Format: int64 */
@@ -2971,6 +3084,81 @@ export interface components {
              */
             last_seq: number;
         };
+        /** @description Weft: an answer someone asked for (`request_reply`), tracked until it comes. */
+        Expectation: {
+            /**
+             * Format: int64
+             * @description The position of the asking post in its thread (-1: the thread itself) or
+             *     conversation: a later post of the person asked answers it.
+             */
+            asked_index: number;
+            /**
+             * Format: int64
+             * @description Where: a thread (and the comment that asked, if it was one) or a conversation and its
+             *     message.
+             */
+            channel_id: number | null;
+            /** Format: int64 */
+            comment_id: number | null;
+            /** Format: int64 */
+            conversation_id: number | null;
+            /**
+             * Format: int64
+             * @description When the answer is due: `reply_by_ts` if the requester set one, otherwise the
+             *     expected response time counted in the person's working hours (nights, weekends,
+             *     days off and away days do not count; do-not-disturb does).
+             */
+            due_ts: number;
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            message_id: number | null;
+            /**
+             * Format: int64
+             * @description The due time the requester set, if any.
+             */
+            reply_by_ts: number | null;
+            /** Format: int64 */
+            requested_ts: number;
+            /**
+             * Format: int64
+             * @description Who asked.
+             */
+            requester_id: number;
+            resolution: components["schemas"]["Resolution"] | (null);
+            /** Format: int64 */
+            resolved_by: number | null;
+            /** Format: int64 */
+            resolved_ts: number | null;
+            state: components["schemas"]["ExpectationState"];
+            /** Format: int64 */
+            thread_id: number | null;
+            /** @description The thread's title, or the conversation's (if it has one), for lists. */
+            title: string | null;
+            /**
+             * Format: int64
+             * @description Who is asked to answer.
+             */
+            user_id: number;
+            /**
+             * Format: int64
+             * @description While open: how many minutes of the person's working time are left until it is due.
+             */
+            working_minutes_left: number | null;
+            /** Format: int64 */
+            workspace_id: number;
+        };
+        ExpectationList: {
+            /** @description Open and overdue on both sides, for the sidebar. */
+            counts: components["schemas"]["Counts"];
+            /** @description Newest first. */
+            expectations: components["schemas"]["Expectation"][];
+        };
+        /**
+         * @description Where an expectation stands: open, past its due time, or resolved.
+         * @enum {string}
+         */
+        ExpectationState: "open" | "overdue" | "done";
         Group: {
             /** Format: int64 */
             color?: number;
@@ -3157,6 +3345,7 @@ export interface components {
             desktop_conversations: boolean;
             desktop_removed_from_ch: boolean;
             desktop_removed_from_ws: boolean;
+            desktop_reply_reminders: boolean;
             desktop_threads: boolean;
             email_access_requests: boolean;
             email_added_to_ch: boolean;
@@ -3166,6 +3355,7 @@ export interface components {
             email_conversations: boolean;
             email_removed_from_ch: boolean;
             email_removed_from_ws: boolean;
+            email_reply_reminders: boolean;
             email_threads: boolean;
             push_access_requests: boolean;
             push_added_to_ch: boolean;
@@ -3174,15 +3364,16 @@ export interface components {
             push_conversations: boolean;
             push_removed_from_ch: boolean;
             push_removed_from_ws: boolean;
+            push_reply_reminders: boolean;
             push_threads: boolean;
         };
         /**
-         * @description 1 comment, 2 thread, 3/4 added to/removed from a workspace, 5/6 added to/removed from a channel, 7 a direct message
+         * @description 1 comment, 2 thread, 3/4 added to/removed from a workspace, 5/6 added to/removed from a channel, 7 a direct message, 8 a request to join a channel, 9 one's request declined, 10 an answer one was asked for is due soon
          * @enum {integer}
          */
-        NotificationType: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
+        NotificationType: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10;
         /** @description Why someone was notified (kept with each notification record). */
-        NotifyReason: ("recipient" | "mention" | "group_mention" | "group" | "everyone_in_channel" | "everyone_in_thread" | "added_to_channel" | "removed_from_channel" | "added_to_workspace" | "removed_from_workspace") | "covering" | "message" | "access_requested" | "access_denied";
+        NotifyReason: ("recipient" | "mention" | "group_mention" | "group" | "everyone_in_channel" | "everyone_in_thread" | "added_to_channel" | "removed_from_channel" | "added_to_workspace" | "removed_from_workspace") | "covering" | "message" | "access_requested" | "access_denied" | "reply_due";
         /** @description Someone else takes a stretch of the rotation (a swap). */
         Override: {
             /** Format: int64 */
@@ -3232,6 +3423,8 @@ export interface components {
                 [key: string]: number[];
             };
             recipients: number[];
+            /** @description The answers it asked for (`request_reply`): who, and by when. */
+            reply_expected: components["schemas"]["Expectation"][];
             system_message?: unknown;
             /** @description "close" or "reopen" when this comment changed the thread's state. */
             thread_action?: string;
@@ -3283,6 +3476,8 @@ export interface components {
             reactions: {
                 [key: string]: number[];
             };
+            /** @description The answers it asked for (`request_reply`): who, and by when. */
+            reply_expected: components["schemas"]["Expectation"][];
             system_message?: unknown;
             /** Format: int64 */
             version: number;
@@ -3348,6 +3543,8 @@ export interface components {
                 [key: string]: number[];
             };
             recipients: number[];
+            /** @description The answers it asked for (`request_reply`): who, and by when. */
+            reply_expected: components["schemas"]["Expectation"][];
             snippet: string;
             /** Format: int64 */
             snippet_creator: number;
@@ -3374,6 +3571,8 @@ export interface components {
              */
             html: string[];
         };
+        /** @description How an expectation ended. */
+        Resolution: "answered" | "no_reply_needed" | "withdrawn";
         Rotation: {
             /** @description `HH:MM` in `timezone`. */
             handoff_time: string;
@@ -3581,6 +3780,13 @@ export interface components {
              * @default 0
              */
             escalation_minutes: number;
+            /**
+             * Format: int64
+             * @description Weft: how long an answer may take when someone asks for one, in the working hours of
+             *     the person asked (8: one working day). A channel may set its own.
+             * @default 8
+             */
+            expected_response_hours: number;
             /** Format: int64 */
             id: number;
             name: string;
@@ -5223,6 +5429,13 @@ export interface operations {
                     emergency?: boolean | null;
                     /**
                      * Format: int64
+                     * @description Weft: how long an answer asked for here may take, in the working hours of the person
+                     *     asked; 0 (in an update) goes back to the workspace's.
+                     * @default null
+                     */
+                    expected_response_hours?: number | null;
+                    /**
+                     * Format: int64
                      * @default null
                      */
                     icon?: number | null;
@@ -5258,6 +5471,12 @@ export interface operations {
                     description?: string;
                     /** @description Weft: posts here reach people through do-not-disturb (admins only; default false). */
                     emergency?: boolean | ("true" | "false" | "1" | "0" | "yes" | "no");
+                    /**
+                     * Format: int64
+                     * @description Weft: how long an answer asked for here may take, in the working hours of the person
+                     *     asked; 0 (in an update) goes back to the workspace's.
+                     */
+                    expected_response_hours?: number;
                     /** Format: int64 */
                     icon?: number;
                     /** @description A favorite of the caller's (default false for a new channel). */
@@ -7381,6 +7600,13 @@ export interface operations {
                     emergency?: boolean | null;
                     /**
                      * Format: int64
+                     * @description Weft: how long an answer asked for here may take, in the working hours of the person
+                     *     asked; 0 (in an update) goes back to the workspace's.
+                     * @default null
+                     */
+                    expected_response_hours?: number | null;
+                    /**
+                     * Format: int64
                      * @default null
                      */
                     icon?: number | null;
@@ -7408,6 +7634,12 @@ export interface operations {
                     description?: string;
                     /** @description Weft: posts here reach people through do-not-disturb (admins only; default false). */
                     emergency?: boolean | ("true" | "false" | "1" | "0" | "yes" | "no");
+                    /**
+                     * Format: int64
+                     * @description Weft: how long an answer asked for here may take, in the working hours of the person
+                     *     asked; 0 (in an update) goes back to the workspace's.
+                     */
+                    expected_response_hours?: number;
                     /** Format: int64 */
                     icon?: number;
                     /** Format: int64 */
@@ -7576,6 +7808,17 @@ export interface operations {
                     mark_thread_position?: boolean | null;
                     recipients?: (number[] | ("EVERYONE" | "EVERYONE_IN_THREAD")) | (null);
                     /**
+                     * Format: int64
+                     * @description When the answers are due, if not after the expected response time.
+                     * @default null
+                     */
+                    reply_by_ts?: number | null;
+                    /**
+                     * @description People asked to answer: each gets a tracked expectation, due after the expected
+                     *     response time in their own working hours (or at `reply_by_ts`), and is notified.
+                     */
+                    request_reply?: number[] | null;
+                    /**
                      * @description Accepted for compatibility; Weft marks no post as an integration's.
                      * @default null
                      */
@@ -7618,6 +7861,16 @@ export interface operations {
                     mark_thread_position?: boolean | ("true" | "false" | "1" | "0" | "yes" | "no");
                     /** @description People to notify: user ids, or EVERYONE (the channel), or EVERYONE_IN_THREAD */
                     recipients?: number[] | ("EVERYONE" | "EVERYONE_IN_THREAD");
+                    /**
+                     * Format: int64
+                     * @description When the answers are due, if not after the expected response time.
+                     */
+                    reply_by_ts?: number;
+                    /**
+                     * @description People asked to answer: each gets a tracked expectation, due after the expected
+                     *     response time in their own working hours (or at `reply_by_ts`), and is notified.
+                     */
+                    request_reply?: number[];
                     /** @description Accepted for compatibility; Weft marks no post as an integration's. */
                     send_as_integration?: boolean | ("true" | "false" | "1" | "0" | "yes" | "no");
                     /**
@@ -8724,6 +8977,17 @@ export interface operations {
                     direct_mentions?: number[] | null;
                     /**
                      * Format: int64
+                     * @description When the answers are due, if not after the expected response time.
+                     * @default null
+                     */
+                    reply_by_ts?: number | null;
+                    /**
+                     * @description People asked to answer: each gets a tracked expectation, due after the expected
+                     *     response time in their own working hours (or at `reply_by_ts`), and is notified.
+                     */
+                    request_reply?: number[] | null;
+                    /**
+                     * Format: int64
                      * @description The client's id for this message: a retry with the same one creates nothing new.
                      * @default null
                      */
@@ -8742,6 +9006,16 @@ export interface operations {
                     conversation_id: number;
                     direct_group_mentions?: number[];
                     direct_mentions?: number[];
+                    /**
+                     * Format: int64
+                     * @description When the answers are due, if not after the expected response time.
+                     */
+                    reply_by_ts?: number;
+                    /**
+                     * @description People asked to answer: each gets a tracked expectation, due after the expected
+                     *     response time in their own working hours (or at `reply_by_ts`), and is notified.
+                     */
+                    request_reply?: number[];
                     /**
                      * Format: int64
                      * @description The client's id for this message: a retry with the same one creates nothing new.
@@ -12982,6 +13256,785 @@ export interface operations {
             };
         };
     };
+    expectations_get_get: {
+        parameters: {
+            query: {
+                /**
+                 * @description `owed`: answers the caller was asked for (default); `waiting`: answers the caller
+                 *     asked for.
+                 */
+                role?: "owed" | "waiting";
+                /**
+                 * @description `open` (not yet due, default), `overdue`, `pending` (open or overdue) or `done` (the
+                 *     newest 200).
+                 */
+                state?: "open" | "overdue" | "done" | "pending";
+                workspace_id: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpectationList"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    expectations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description `owed`: answers the caller was asked for (default); `waiting`: answers the caller
+                     *     asked for.
+                     * @default null
+                     */
+                    role?: ("owed" | "waiting") | (null);
+                    /**
+                     * @description `open` (not yet due, default), `overdue`, `pending` (open or overdue) or `done` (the
+                     *     newest 200).
+                     */
+                    state?: ("open" | "overdue" | "done" | "pending") | (null);
+                    /** Format: int64 */
+                    workspace_id: number;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * @description `owed`: answers the caller was asked for (default); `waiting`: answers the caller
+                     *     asked for.
+                     */
+                    role?: "owed" | "waiting";
+                    /**
+                     * @description `open` (not yet due, default), `overdue`, `pending` (open or overdue) or `done` (the
+                     *     newest 200).
+                     */
+                    state?: "open" | "overdue" | "done" | "pending";
+                    /** Format: int64 */
+                    workspace_id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpectationList"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    expectations_preview_get: {
+        parameters: {
+            query: {
+                channel_id?: number;
+                conversation_id?: number;
+                /** @description A due time the requester would set. */
+                reply_by_ts?: number;
+                /** @description The people who would be asked. */
+                user_ids: number[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DueTime"][];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    expectations_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    channel_id?: number | null;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    conversation_id?: number | null;
+                    /**
+                     * Format: int64
+                     * @description A due time the requester would set.
+                     * @default null
+                     */
+                    reply_by_ts?: number | null;
+                    /** @description The people who would be asked. */
+                    user_ids: number[];
+                } & ({
+                    /** Format: int64 */
+                    channel_id: number;
+                } | {
+                    /** Format: int64 */
+                    conversation_id: number;
+                });
+                "application/x-www-form-urlencoded": {
+                    /** Format: int64 */
+                    channel_id?: number;
+                    /** Format: int64 */
+                    conversation_id?: number;
+                    /**
+                     * Format: int64
+                     * @description A due time the requester would set.
+                     */
+                    reply_by_ts?: number;
+                    /** @description The people who would be asked. */
+                    user_ids: number[];
+                } & (unknown | unknown);
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DueTime"][];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    expectations_resolve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: int64 */
+                    id: number;
+                    /** @description How the person asked resolves an expectation. */
+                    resolution: "no_reply_needed" | "answered";
+                };
+                "application/x-www-form-urlencoded": {
+                    /** Format: int64 */
+                    id: number;
+                    /** @description How the person asked resolves an expectation. */
+                    resolution: "no_reply_needed" | "answered";
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Expectation"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    expectations_withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: int64 */
+                    id: number;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** Format: int64 */
+                    id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Expectation"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     groups_add: {
         parameters: {
             query?: never;
@@ -17011,14 +18064,14 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @enum {string} */
-                    setting: "badge_conversations" | "badge_threads" | "desktop_access_requests" | "desktop_added_to_ch" | "desktop_added_to_ws" | "desktop_comments" | "desktop_conversations" | "desktop_removed_from_ch" | "desktop_removed_from_ws" | "desktop_threads" | "email_access_requests" | "email_added_to_ch" | "email_added_to_ws" | "email_aggregate" | "email_comments" | "email_conversations" | "email_removed_from_ch" | "email_removed_from_ws" | "email_threads" | "push_access_requests" | "push_added_to_ch" | "push_added_to_ws" | "push_comments" | "push_conversations" | "push_removed_from_ch" | "push_removed_from_ws" | "push_threads";
+                    setting: "badge_conversations" | "badge_threads" | "desktop_access_requests" | "desktop_added_to_ch" | "desktop_added_to_ws" | "desktop_comments" | "desktop_conversations" | "desktop_removed_from_ch" | "desktop_removed_from_ws" | "desktop_reply_reminders" | "desktop_threads" | "email_access_requests" | "email_added_to_ch" | "email_added_to_ws" | "email_aggregate" | "email_comments" | "email_conversations" | "email_removed_from_ch" | "email_removed_from_ws" | "email_reply_reminders" | "email_threads" | "push_access_requests" | "push_added_to_ch" | "push_added_to_ws" | "push_comments" | "push_conversations" | "push_removed_from_ch" | "push_removed_from_ws" | "push_reply_reminders" | "push_threads";
                     value: boolean;
                     /** Format: int64 */
                     workspace_id: number;
                 };
                 "application/x-www-form-urlencoded": {
                     /** @enum {string} */
-                    setting: "badge_conversations" | "badge_threads" | "desktop_access_requests" | "desktop_added_to_ch" | "desktop_added_to_ws" | "desktop_comments" | "desktop_conversations" | "desktop_removed_from_ch" | "desktop_removed_from_ws" | "desktop_threads" | "email_access_requests" | "email_added_to_ch" | "email_added_to_ws" | "email_aggregate" | "email_comments" | "email_conversations" | "email_removed_from_ch" | "email_removed_from_ws" | "email_threads" | "push_access_requests" | "push_added_to_ch" | "push_added_to_ws" | "push_comments" | "push_conversations" | "push_removed_from_ch" | "push_removed_from_ws" | "push_threads";
+                    setting: "badge_conversations" | "badge_threads" | "desktop_access_requests" | "desktop_added_to_ch" | "desktop_added_to_ws" | "desktop_comments" | "desktop_conversations" | "desktop_removed_from_ch" | "desktop_removed_from_ws" | "desktop_reply_reminders" | "desktop_threads" | "email_access_requests" | "email_added_to_ch" | "email_added_to_ws" | "email_aggregate" | "email_comments" | "email_conversations" | "email_removed_from_ch" | "email_removed_from_ws" | "email_reply_reminders" | "email_threads" | "push_access_requests" | "push_added_to_ch" | "push_added_to_ws" | "push_comments" | "push_conversations" | "push_removed_from_ch" | "push_removed_from_ws" | "push_reply_reminders" | "push_threads";
                     value: boolean | ("true" | "false" | "1" | "0" | "yes" | "no");
                     /** Format: int64 */
                     workspace_id: number;
@@ -17148,6 +18201,7 @@ export interface operations {
                         desktop_conversations?: boolean;
                         desktop_removed_from_ch?: boolean;
                         desktop_removed_from_ws?: boolean;
+                        desktop_reply_reminders?: boolean;
                         desktop_threads?: boolean;
                         email_access_requests?: boolean;
                         email_added_to_ch?: boolean;
@@ -17157,6 +18211,7 @@ export interface operations {
                         email_conversations?: boolean;
                         email_removed_from_ch?: boolean;
                         email_removed_from_ws?: boolean;
+                        email_reply_reminders?: boolean;
                         email_threads?: boolean;
                         push_access_requests?: boolean;
                         push_added_to_ch?: boolean;
@@ -17165,6 +18220,7 @@ export interface operations {
                         push_conversations?: boolean;
                         push_removed_from_ch?: boolean;
                         push_removed_from_ws?: boolean;
+                        push_reply_reminders?: boolean;
                         push_threads?: boolean;
                     };
                     /** Format: int64 */
@@ -20151,6 +21207,17 @@ export interface operations {
                     groups?: number[] | null;
                     recipients?: (number[] | ("EVERYONE" | "EVERYONE_IN_THREAD")) | (null);
                     /**
+                     * Format: int64
+                     * @description When the answers are due, if not after the expected response time.
+                     * @default null
+                     */
+                    reply_by_ts?: number | null;
+                    /**
+                     * @description People asked to answer: each gets a tracked expectation, due after the expected
+                     *     response time in their own working hours (or at `reply_by_ts`), and is notified.
+                     */
+                    request_reply?: number[] | null;
+                    /**
                      * @description Accepted for compatibility; Weft marks no post as an integration's.
                      * @default null
                      */
@@ -20178,6 +21245,16 @@ export interface operations {
                     groups?: number[];
                     /** @description People to notify: user ids, or EVERYONE (the channel), or EVERYONE_IN_THREAD */
                     recipients?: number[] | ("EVERYONE" | "EVERYONE_IN_THREAD");
+                    /**
+                     * Format: int64
+                     * @description When the answers are due, if not after the expected response time.
+                     */
+                    reply_by_ts?: number;
+                    /**
+                     * @description People asked to answer: each gets a tracked expectation, due after the expected
+                     *     response time in their own working hours (or at `reply_by_ts`), and is notified.
+                     */
+                    request_reply?: number[];
                     /** @description Accepted for compatibility; Weft marks no post as an integration's. */
                     send_as_integration?: boolean | ("true" | "false" | "1" | "0" | "yes" | "no");
                     /**
@@ -28600,6 +29677,13 @@ export interface operations {
                      * @default null
                      */
                     escalation_minutes?: number | null;
+                    /**
+                     * Format: int64
+                     * @description Weft: how long an answer someone asks for may take, in the working hours of the person
+                     *     asked (8: one working day). Channels may set their own.
+                     * @default null
+                     */
+                    expected_response_hours?: number | null;
                     /** Format: int64 */
                     id: number;
                     name?: string | null;
@@ -28612,6 +29696,12 @@ export interface operations {
                      * @description Minutes before an unacknowledged emergency goes to the admins.
                      */
                     escalation_minutes?: number;
+                    /**
+                     * Format: int64
+                     * @description Weft: how long an answer someone asks for may take, in the working hours of the person
+                     *     asked (8: one working day). Channels may set their own.
+                     */
+                    expected_response_hours?: number;
                     /** Format: int64 */
                     id: number;
                     name?: string;

@@ -11,12 +11,15 @@ import type { StreamEvent } from './types';
 /** Every event type the server emits (the stream names each SSE message by its type, and
  * EventSource only delivers named messages to listeners registered for that name). */
 export const EVENT_TYPES = [
+  'access_requested', 'access_request_updated',
   'availability_updated',
+  'away_reply',
   'channel_added', 'channel_updated', 'channel_deleted', 'channel_user_added', 'channel_user_removed',
   'comment_added', 'comment_updated', 'comment_deleted',
   'conversation_added', 'conversation_updated', 'conversation_state_updated',
   'conversation_user_added', 'conversation_user_removed', 'conversations_marked_read',
   'emergency_raised', 'emergency_acknowledged', 'emergency_escalated',
+  'expectation_created', 'expectation_updated', 'expectation_due_soon', 'expectation_overdue', 'expectation_met',
   'group_added', 'group_updated', 'group_deleted', 'group_user_added', 'group_user_removed',
   'inbox_updated',
   'message_added', 'message_updated', 'message_deleted',
@@ -25,7 +28,7 @@ export const EVENT_TYPES = [
   'rotation_updated',
   'thread_added', 'thread_updated', 'thread_deleted', 'thread_state_updated', 'threads_marked_read',
   'workspace_added', 'workspace_updated', 'workspace_deleted',
-  'workspace_user_added', 'workspace_user_updated', 'workspace_user_removed',
+  'workspace_user_added', 'workspace_user_invited', 'workspace_user_updated', 'workspace_user_removed',
 ] as const;
 
 export type StreamStatus = 'connecting' | 'live' | 'offline';

@@ -19,3 +19,6 @@ export type Availability = Schemas['Availability'];
 export type StreamEvent = Schemas['Event'];
 export type CannotSee = Schemas['CannotSee'];
 export type AwayReply = Schemas['AwayReply'];
+export type Expectation = Schemas['Expectation'];
+export type ExpectationCounts = Schemas['Counts'];
+export type DueTime = Schemas['DueTime'];

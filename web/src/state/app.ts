@@ -5,7 +5,8 @@
 
 import { call } from '../api/client';
 import type {
-  Channel, Conversation, Group, UnreadConversation, UnreadThread, User, Workspace, WorkspaceUser,
+  Channel, Conversation, Expectation, ExpectationCounts, Group, UnreadConversation, UnreadThread, User, Workspace,
+  WorkspaceUser,
 } from '../api/types';
 import type { StreamStatus } from '../api/stream';
 import { setUserTimeZone } from '../time';
@@ -28,6 +29,10 @@ export interface AppState {
   inboxCount: number;
   /** Threads known to be in my active inbox (from inbox/get and inbox_updated). */
   inboxIds: ById<true>;
+  /** Answers I was asked for and have not given, and answers I wait for (open or overdue). */
+  owed: Expectation[];
+  waiting: Expectation[];
+  expectationCounts: ExpectationCounts;
   stream: StreamStatus;
   /** Set when the session could not be loaded at all. */
   fatal: string | null;
@@ -45,6 +50,9 @@ export const app = new Observable<AppState>({
   unreadConversations: {},
   inboxCount: 0,
   inboxIds: {},
+  owed: [],
+  waiting: [],
+  expectationCounts: { owed_open: 0, owed_overdue: 0, waiting_open: 0, waiting_overdue: 0 },
   stream: 'connecting',
   fatal: null,
 });
@@ -78,7 +86,7 @@ export async function loadSession(): Promise<number | null> {
 
 /** Loads everything the sidebar shows for one workspace (in parallel: one round trip). */
 export async function loadWorkspace(ws: number): Promise<void> {
-  const [channels, users, groups, conversations, unreadThreads, unreadConversations, count, inbox] = await Promise.all([
+  const [channels, users, groups, conversations, unreadThreads, unreadConversations, count, inbox, owed, waiting] = await Promise.all([
     call('channels/get', { workspace_id: ws, archived: false }),
     call('workspace_users/get', { id: ws }),
     call('groups/get', { workspace_id: ws }),
@@ -88,9 +96,14 @@ export async function loadWorkspace(ws: number): Promise<void> {
     call('inbox/get_count', { workspace_id: ws }),
     // Which threads are in my inbox, so a thread opened by its URL offers Done and snooze.
     call('inbox/get', { workspace_id: ws, limit: 100 }),
+    call('expectations/get', { workspace_id: ws, role: 'owed', state: 'pending' }),
+    call('expectations/get', { workspace_id: ws, role: 'waiting', state: 'pending' }),
   ]);
   if (app.get().ws !== ws) return;
   patch({
+    owed: owed.expectations,
+    waiting: waiting.expectations,
+    expectationCounts: owed.counts,
     inboxIds: Object.fromEntries(inbox.filter((t) => t.in_inbox).map((t) => [t.id, true as const])),
     channels: byId(channels),
     users: byId(users),
@@ -116,6 +129,18 @@ export async function refreshUnread(): Promise<void> {
     unreadConversations: Object.fromEntries(unreadConversations.map((u) => [u.conversation_id, u])),
     inboxCount: count.data,
   });
+}
+
+/** Reloads what I owe and wait for (after an expectation_* event). */
+export async function refreshExpectations(): Promise<void> {
+  const ws = app.get().ws;
+  if (ws === null) return;
+  const [owed, waiting] = await Promise.all([
+    call('expectations/get', { workspace_id: ws, role: 'owed', state: 'pending' }),
+    call('expectations/get', { workspace_id: ws, role: 'waiting', state: 'pending' }),
+  ]);
+  if (app.get().ws !== ws) return;
+  patch({ owed: owed.expectations, waiting: waiting.expectations, expectationCounts: waiting.counts });
 }
 
 // --- Reading the state --------------------------------------------------------------

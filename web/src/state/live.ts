@@ -5,7 +5,7 @@
 import { call } from '../api/client';
 import { LiveStream } from '../api/stream';
 import type { Channel, Conversation, Group, StreamEvent, WorkspaceUser } from '../api/types';
-import { app, patch, refreshUnread, withItem } from './app';
+import { app, patch, refreshExpectations, refreshUnread, withItem } from './app';
 import { announce } from './announce';
 import { notifyPush } from './notify';
 
@@ -47,6 +47,13 @@ function startHeartbeat(ws: number): void {
   };
   beat();
   heartbeatTimer = window.setInterval(beat, HEARTBEAT_MS);
+}
+
+/** Coalesces bursts of expectation events (a post asking several people) into one reload. */
+let expectationsTimer: number | undefined;
+function refreshExpectationsSoon(): void {
+  window.clearTimeout(expectationsTimer);
+  expectationsTimer = window.setTimeout(() => void refreshExpectations().catch(() => undefined), 300);
 }
 
 /** Coalesces bursts of events (a busy thread) into one refresh of the unread state. */
@@ -97,6 +104,8 @@ function apply(event: StreamEvent): void {
         const user_ids = event.type === 'channel_user_added' ? [...others, user_id] : others;
         const stillVisible = channel.public || user_ids.includes(me ?? -1);
         patch({ channels: withItem(s.channels, channel_id, stillVisible ? { ...channel, user_ids } : undefined) });
+        // Answers owed in a channel I can no longer see leave my lists.
+        if (!stillVisible) refreshExpectationsSoon();
       } else if (event.type === 'channel_user_added' && user_id === me) {
         // Added to a private channel I could not see (an access request let in, say): it
         // comes whole, as I see it now.
@@ -178,6 +187,13 @@ function apply(event: StreamEvent): void {
       break;
     case 'push':
       notifyPush(event);
+      break;
+    case 'expectation_created':
+    case 'expectation_updated':
+    case 'expectation_due_soon':
+    case 'expectation_overdue':
+    case 'expectation_met':
+      refreshExpectationsSoon();
       break;
     case 'emergency_raised':
       announce('An emergency was raised in this workspace');

@@ -8,6 +8,7 @@ import { href, navigate } from '../router';
 import { app, conversationTitle } from './app';
 
 interface PushItem {
+  notification_id?: number;
   thread_id?: number | null;
   conversation_id?: number | null;
   emergency_id?: number;
@@ -36,6 +37,8 @@ async function show(delivery: string, item: PushItem, ws: number): Promise<void>
   let title = urgent ? 'Urgent — emergency lane' : 'New in Weft';
   let body = '';
   let target = href.inbox(ws);
+  // What the notification is about says more than "new": a reminder, a request to join.
+  const reason = urgent || item.notification_id === undefined ? null : await reasonOf(item.notification_id);
   try {
     if (item.thread_id) {
       const thread = await call('threads/getone', { id: item.thread_id });
@@ -53,10 +56,35 @@ async function show(delivery: string, item: PushItem, ws: number): Promise<void>
     // Still tell them something arrived, without details.
   }
   if (item.covering_for?.length) body = `Covering for a colleague — ${body}`;
+  const said = reason ? REASON_TITLES[reason] : undefined;
+  if (said) {
+    body = body ? `${title}: ${body}` : '';
+    title = said;
+    if (reason === 'reply_due') target = href.owed(ws);
+  }
   const n = new Notification(title, { body, tag: `weft-${item.thread_id ?? item.conversation_id ?? ''}`, requireInteraction: urgent });
   n.onclick = () => {
     window.focus();
     navigate(target);
     n.close();
   };
+}
+
+/** Titles of the pushes that are not simply "new in a thread or conversation". */
+const REASON_TITLES: Record<string, string> = {
+  reply_due: 'Reminder: an answer you were asked for is due soon',
+  access_requested: 'Someone asked to join a channel',
+  access_denied: 'Your request to join a channel was declined',
+  added_to_channel: 'You were added to a channel',
+  removed_from_channel: 'You were removed from a channel',
+};
+
+/** Why a notification was made (its `reason`), from the newest notifications. */
+async function reasonOf(id: number): Promise<string | null> {
+  try {
+    const page = await call('notifications/get', { limit: 50 });
+    return page.notifications.find((n) => n.id === id)?.reason ?? null;
+  } catch {
+    return null;
+  }
 }

@@ -15,6 +15,7 @@ import { ToastView } from '../components/ToastView';
 import { Sidebar } from './Sidebar';
 import { InboxView } from './Inbox';
 import { SavedView } from './Saved';
+import { ExpectationsView } from './Expectations';
 import { ChannelView } from './Channel';
 import { ThreadView } from './Thread';
 import { ConversationsView } from './conversations';
@@ -77,6 +78,8 @@ export function App() {
     '?': () => setUi({ shortcutsOpen: true }),
     'g i': () => void (ws && navigate(href.inbox(ws))),
     'g s': () => void (ws && navigate(href.saved(ws))),
+    'g o': () => void (ws && navigate(href.owed(ws))),
+    'g w': () => void (ws && navigate(href.waiting(ws))),
     Escape: () => {
       if (!ui.get().sidebarOpen) return false;
       setUi({ sidebarOpen: false });
@@ -139,6 +142,9 @@ function View({ route, ws }: { route: Route; ws: number }) {
       return <InboxView ws={ws} />;
     case 'saved':
       return <SavedView ws={ws} />;
+    case 'owed':
+    case 'waiting':
+      return <ExpectationsView ws={ws} role={route.name} tab={route.tab} />;
     case 'channel':
       return <ChannelView key={route.channel} ws={ws} channelId={route.channel} />;
     case 'thread':

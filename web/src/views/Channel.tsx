@@ -20,6 +20,7 @@ import { setUi, ui } from '../state/ui';
 import { LEVELS, levelTitle, setChannelNotifications } from './channelNotifications';
 import { Composer, type Post } from './composer/Composer';
 import { ListSkeleton } from '../components/ListSkeleton';
+import { askParams } from './composer/AskReply';
 import { reportPosted } from './composer/sharing';
 import { JoinRequests, RequestAccess } from './accessRequests';
 
@@ -122,6 +123,7 @@ export function ChannelView({ ws, channelId }: { ws: number; channelId: number }
         ...(post.attachments.length ? { attachments: post.attachments } : {}),
         temp_id: Math.floor(Math.random() * 2 ** 31),
         ...(post.urgent ? { urgent: true } : {}),
+        ...askParams(post.ask),
       });
       announce(`Thread “${thread.title}” started`);
       reportPosted(thread);

@@ -1,4 +1,5 @@
-// The sidebar: workspace switcher, my status, search, Inbox, Saved, Conversations,
+// The sidebar: workspace switcher, my status, search, Inbox, Saved, Owed and Waiting
+// (answers asked for), Conversations,
 // Channels (favourites first), and my menu.
 
 import { useEffect, useState } from 'preact/hooks';
@@ -104,6 +105,7 @@ export function Sidebar({ route }: { route: Route }) {
               <Icon name="bookmark" /> <span class="nav-label">Saved</span>
             </a>
           </li>
+          <ExpectationsNav ws={ws} current={route.name} />
         </ul>
 
         <section class="nav-section" aria-labelledby="nav-conversations">
@@ -192,6 +194,33 @@ export function Sidebar({ route }: { route: Route }) {
         )}
       </div>
     </div>
+  );
+}
+
+/** Owed and Waiting, with how many answers are open and how many overdue. */
+function ExpectationsNav({ ws, current }: { ws: number; current: Route['name'] }) {
+  const c = useSelect(app, (s) => s.expectationCounts);
+  const item = (role: 'owed' | 'waiting', icon: 'check' | 'clock', label: string, open: number, overdue: number) => {
+    const total = open + overdue;
+    const words = overdue > 0 ? `${total} open, ${overdue} overdue` : `${total} open`;
+    return (
+      <li>
+        <a class={`nav-item ${current === role ? 'is-current' : ''}`} href={href[role](ws)} aria-current={current === role ? 'page' : undefined} data-nav-item>
+          <Icon name={icon} /> <span class="nav-label">{label}</span>
+          {total > 0 && (
+            <span class={`count ${overdue > 0 ? 'count-alert' : 'count-quiet'}`} aria-label={words} title={words}>
+              {total}
+            </span>
+          )}
+        </a>
+      </li>
+    );
+  };
+  return (
+    <>
+      {item('owed', 'check', 'Owed', c.owed_open, c.owed_overdue)}
+      {item('waiting', 'clock', 'Waiting', c.waiting_open, c.waiting_overdue)}
+    </>
   );
 }
 

@@ -23,6 +23,7 @@ import { useSelect } from '../state/observable';
 import { absoluteTime, nowSeconds } from '../time';
 import { withReaction } from './thread/Reactions';
 import { ChatComposer } from './conversation/ChatComposer';
+import { AskedHere } from './Expectations';
 import { MessageList, PendingMessages } from './conversation/Messages';
 import { AddPeopleDialog, leaveConversation, RenameDialog } from './conversation/GroupActions';
 import { NewConversationButton } from './conversation/NewConversation';
@@ -473,10 +474,12 @@ function ConversationChat({ ws, conversationId, messageId }: { ws: number; conve
             ))}
           </ul>
         )}
+        <AskedHere conversation={conversation.id} />
         <ChatComposer
           conversationId={conversation.id}
           placeholder={`Message ${title}`}
-          onSend={(content, attachments) => void t.send(content, attachments)}
+          others={others}
+          onSend={(content, attachments, ask) => void t.send(content, attachments, ask)}
           onEditLast={() => {
             const last = [...messages].reverse().find((m) => m.creator === me.id);
             if (last) {

@@ -1,5 +1,6 @@
 // A small, lifelike workspace for the screens that are looked at (screenshots, axe):
-// a few people, channels, threads with comments and reactions, some of it in Ana's inbox.
+// a few people, channels, threads with comments and reactions, some of it in Ana's inbox,
+// and an answer Carol asked Ana for.
 // Made through the API, as Ana's colleagues would make it.
 
 /** Fills the workspace of `env` (from freshInstance); answers what it made. */
@@ -24,7 +25,7 @@ export async function seedWorkspace(env) {
   await api(bob, 'reactions/add', { comment_id: (await lastComment(weft, admin, q3.id)).id, reaction: '👍' });
   await api(bob, 'comments/add', { thread_id: q3.id, content: 'Agreed. I will move the mobile launch to October and tell the store team.\n\n```\nmobile: 2026-10-05\nbilling: 2026-09-14\n```', recipients: [admin.id, carol.id] });
 
-  const logo = await api(carol, 'threads/add', { channel_id: design.id, title: 'New logo drafts', content: 'Three directions for the new logo. Which one reads best at small sizes?', recipients: [admin.id] });
+  const logo = await api(carol, 'threads/add', { channel_id: design.id, title: 'New logo drafts', content: 'Three directions for the new logo. Which one reads best at small sizes?', recipients: [admin.id], request_reply: [admin.id] });
   await api(bob, 'comments/add', { thread_id: logo.id, content: 'The second one. The others blur below 24 px.', recipients: [admin.id, carol.id] });
 
   const hiring = await api(admin, 'threads/add', { channel_id: leads.id, title: 'Hiring plan for next year', content: 'A draft of the hiring plan is in the shared folder.', recipients: [bob.id] });

@@ -311,9 +311,14 @@ pub struct Counts {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StateFilter {
+    /// Not yet due.
     Open,
+    /// Past due, not resolved.
     Overdue,
+    /// Resolved (the newest `DONE_LIMIT`).
     Done,
+    /// Open or overdue: everything not resolved.
+    Pending,
 }
 
 /// `expectations/get`: what the actor owes or waits for in a workspace, in one state,
@@ -359,9 +364,14 @@ pub fn list(
     }
     let mut out: Vec<Expectation> = match state {
         StateFilter::Done => done,
-        StateFilter::Open | StateFilter::Overdue => {
+        StateFilter::Open | StateFilter::Overdue | StateFilter::Pending => {
             let open = if role == ExpectationRole::Owed { owed } else { waiting };
-            open.into_iter().filter(|e| (e.due_ts <= now) == (state == StateFilter::Overdue)).collect()
+            let wanted = |e: &Expectation| match state {
+                StateFilter::Open => e.due_ts > now,
+                StateFilter::Overdue => e.due_ts <= now,
+                _ => true,
+            };
+            open.into_iter().filter(wanted).collect()
         }
     };
     out.retain(|e| visible(e));

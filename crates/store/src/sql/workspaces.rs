@@ -195,11 +195,13 @@ impl Workspaces for SqlTx<'_> {
         let rows = self.conn.query(&sql, args![user])?;
         rows.iter()
             .map(|r| {
+                // The membership's columns follow the workspace's, whatever their number.
+                let at = r.0.len() - 3;
                 let m = Membership {
-                    user_type: UserType::parse(&r.text(8)?).unwrap_or(UserType::User),
+                    user_type: UserType::parse(&r.text(at)?).unwrap_or(UserType::User),
                     removed: false,
-                    pending: r.bool(9)?,
-                    deactivated: r.bool(10)?,
+                    pending: r.bool(at + 1)?,
+                    deactivated: r.bool(at + 2)?,
                 };
                 Ok((workspace_from(r)?, m))
             })

@@ -1,5 +1,5 @@
 // The workspace's channels: who can see each (public or private), which carry the emergency
-// lane, and which are archived. Private channels an admin is not in are not listed: being
+// lane, how long answers asked for in each may take, and which are archived. Private channels an admin is not in are not listed: being
 // an admin does not open them.
 
 import { useEffect, useState } from 'preact/hooks';
@@ -9,9 +9,14 @@ import { Icon } from '../../components/Icon';
 import { ListSkeleton } from '../../components/ListSkeleton';
 import { href } from '../../router';
 import { app, patch, withItem } from '../../state/app';
+import { useSelect } from '../../state/observable';
 import { showToast } from '../../state/toast';
 
+/** The response times offered, in working hours (8: a working day). */
+export const RESPONSE_HOURS = [1, 2, 4, 8, 16, 24, 40];
+
 export function ChannelsSection({ ws }: { ws: number }) {
+  const workspaceHours = useSelect(app, (s) => s.workspaces.find((w) => w.id === ws)?.expected_response_hours ?? 8);
   const [channels, setChannels] = useState<Channel[] | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -32,6 +37,7 @@ export function ChannelsSection({ ws }: { ws: number }) {
     replace({ ...c, ...next });
     try {
       if (next.archived !== undefined) await call(next.archived ? 'channels/archive' : 'channels/unarchive', { id: c.id });
+      else if ('expected_response_hours' in next) await call('channels/update', { id: c.id, expected_response_hours: next.expected_response_hours ?? 0 });
       else await call('channels/update', { id: c.id, public: next.public ?? undefined, emergency: next.emergency ?? undefined });
       showToast(done);
     } catch (e) {
@@ -79,6 +85,25 @@ export function ChannelsSection({ ws }: { ws: number }) {
                 <span>
                   Emergency<span class="sr-only"> #{c.name}</span>
                 </span>
+              </label>
+              <label class="admin-select">
+                <span class="sr-only">Expected response time in #{c.name}</span>
+                <select
+                  value={String(c.expected_response_hours ?? 0)}
+                  disabled={c.archived}
+                  title="How long an answer asked for here may take, in the working hours of the person asked"
+                  onChange={(e) => {
+                    const h = Number(e.currentTarget.value);
+                    void change(c, { expected_response_hours: h === 0 ? undefined : h }, h === 0 ? `#${c.name} uses the workspace’s response time` : `Answers in #${c.name} are due in ${h} working hours`);
+                  }}
+                >
+                  <option value="0">Reply time: workspace’s ({workspaceHours} h)</option>
+                  {RESPONSE_HOURS.filter((h) => h !== workspaceHours || c.expected_response_hours === h).map((h) => (
+                    <option key={h} value={String(h)}>
+                      Reply time: {h} working {h === 1 ? 'hour' : 'hours'}
+                    </option>
+                  ))}
+                </select>
               </label>
               <button type="button" class="btn btn-quiet btn-small" onClick={() => void change(c, { archived: !c.archived }, `#${c.name} ${c.archived ? 'unarchived' : 'archived'}`)}>
                 {c.archived ? 'Unarchive' : 'Archive'}

@@ -1,17 +1,19 @@
-// The workspace itself: its name, and how long an emergency waits for someone to
-// acknowledge it before the admins are pushed.
+// The workspace itself: its name, how long an answer asked for may take, and how long an
+// emergency waits for someone to acknowledge it before the admins are pushed.
 
 import { useState } from 'preact/hooks';
 import { call } from '../../api/client';
 import type { Workspace } from '../../api/types';
 import { app, patch } from '../../state/app';
 import { SaveStatus, useSave } from '../settings/shared';
+import { RESPONSE_HOURS } from './Channels';
 
 export function GeneralSection({ workspace }: { workspace: Workspace }) {
   const [name, setName] = useState(workspace.name);
   const [minutes, setMinutes] = useState(String(workspace.escalation_minutes));
   const nameSave = useSave();
   const minutesSave = useSave();
+  const hoursSave = useSave();
 
   const saved = (w: Workspace) => patch({ workspaces: app.get().workspaces.map((x) => (x.id === w.id ? w : x)) });
 
@@ -25,6 +27,9 @@ export function GeneralSection({ workspace }: { workspace: Workspace }) {
     if (!Number.isInteger(n) || n < 1 || n > 1440) return minutesSave.fail('Between 1 and 1440 minutes (a day).');
     await minutesSave.run(async () => saved(await call('workspaces/update', { id: workspace.id, escalation_minutes: n })), `Emergencies escalate after ${n} minutes`);
   };
+
+  const saveHours = async (h: number) =>
+    hoursSave.run(async () => saved(await call('workspaces/update', { id: workspace.id, expected_response_hours: h })), `Answers are due in ${h} working ${h === 1 ? 'hour' : 'hours'}`);
 
   return (
     <>
@@ -46,6 +51,27 @@ export function GeneralSection({ workspace }: { workspace: Workspace }) {
           </button>
         </form>
         <SaveStatus id="ws-name-status" state={nameSave.state} />
+      </section>
+      <section class="settings-card" aria-labelledby="ws-response">
+        <h2 id="ws-response">Answers</h2>
+        <p class="settings-intro">
+          When someone asks for a reply, the answer is due after this much of the <em>asked person’s</em> working time:
+          nights, weekends, days off and time away do not count. Channels can set their own (Channels page).
+        </p>
+        <div class="settings-row">
+          <div class="settings-field">
+            <label for="ws-response-hours">Expected response time</label>
+            <select id="ws-response-hours" value={String(workspace.expected_response_hours)} aria-describedby="ws-response-status" disabled={hoursSave.saving} onChange={(e) => void saveHours(Number(e.currentTarget.value))}>
+              {[...new Set([...RESPONSE_HOURS, workspace.expected_response_hours])].sort((a, b) => a - b).map((h) => (
+                <option key={h} value={String(h)}>
+                  {h} working {h === 1 ? 'hour' : 'hours'}
+                  {h === 8 ? ' (one working day)' : h === 40 ? ' (one working week)' : ''}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+        <SaveStatus id="ws-response-status" state={hoursSave.state} />
       </section>
       <section class="settings-card" aria-labelledby="ws-escalation">
         <h2 id="ws-escalation">Emergencies</h2>

@@ -13,6 +13,7 @@ import { candidates, mentionMarkup, mentionQuery, type Candidate } from './menti
 import { MentionList } from './MentionList';
 import { defaultNotify, NotifyPicker, notifyParams, NotifySummary, type Notify } from './NotifyPicker';
 import { AttachButton, UploadList, useFileDrop, useUploads } from './Uploads';
+import { AskReply, noAsk, type Ask } from './AskReply';
 
 export interface Post {
   title: string;
@@ -22,6 +23,8 @@ export interface Post {
   urgent: boolean;
   /** Uploaded files that go with the post. */
   attachments: Attachment[];
+  /** Whose answer it asks for, and by when. */
+  ask: Ask;
 }
 
 interface Props {
@@ -47,6 +50,7 @@ export function Composer({ ws, place, channel, thread, withTitle = false, submit
   const [tab, setTab] = useState<'write' | 'preview'>('write');
   const [notify, setNotify] = useState<Notify>(() => defaultNotify(channel, thread, me?.id));
   const [urgent, setUrgent] = useState(false);
+  const [ask, setAsk] = useState<Ask>(noAsk);
   const [sending, setSending] = useState(false);
   const [mention, setMention] = useState<{ start: number; query: string; list: Candidate[]; index: number } | null>(null);
   const uploads = useUploads();
@@ -82,13 +86,14 @@ export function Composer({ ws, place, channel, thread, withTitle = false, submit
     if (!canSend || inFlight.current) return;
     inFlight.current = true;
     setSending(true);
-    const post: Post = { title: draft.title.trim(), content: draft.content, ...notifyParams(notify), urgent: channel.emergency && urgent, attachments: uploads.attachments };
+    const post: Post = { title: draft.title.trim(), content: draft.content, ...notifyParams(notify), urgent: channel.emergency && urgent, attachments: uploads.attachments, ask };
     try {
       if (await onSend(post)) {
         clearDraft(place);
         setDraft({ title: '', content: '' });
         setTab('write');
         setUrgent(false);
+        setAsk(noAsk);
         uploads.clear();
         if (textarea.current) textarea.current.style.height = '';
         textarea.current?.focus();
@@ -220,6 +225,7 @@ export function Composer({ ws, place, channel, thread, withTitle = false, submit
       </div>
       <UploadList uploads={uploads} />
       {showPicker && <NotifyPicker ws={ws} channel={channel} thread={thread} value={notify} urgent={urgent} onChange={setNotify} />}
+      {!compact && <AskReply place={{ channel_id: channel.id }} candidates={notify.users} value={ask} onChange={setAsk} />}
       {channel.emergency && !compact && (
         <div class="urgent-box">
           <label class="urgent-toggle">

@@ -1,10 +1,12 @@
 // Sharing checks in the composer: who of the people a post names cannot see where it goes
 // (access/check), said in plain words before sending, and after it what Weft reports: the
-// people it named but could not notify (`not_notified`) and the away replies (`away`).
+// people it named but could not notify (`not_notified`), the away replies (`away`) and
+// when the answers it asked for are due (`reply_expected`).
 
 import { useEffect, useState } from 'preact/hooks';
 import { call } from '../../api/client';
-import type { AwayReply, CannotSee } from '../../api/types';
+import type { AwayReply, CannotSee, Expectation } from '../../api/types';
+import { describeDue } from '../../expectations';
 import { app, userName } from '../../state/app';
 import { showToast } from '../../state/toast';
 
@@ -49,8 +51,9 @@ export function describeAway(r: AwayReply): string {
 
 /** After a post, in one toast: who is away (their note, who covers), and the people it
  * named who could not be told. */
-export function reportPosted(answer: { not_notified?: CannotSee[]; away?: AwayReply[] }): void {
+export function reportPosted(answer: { not_notified?: CannotSee[]; away?: AwayReply[]; reply_expected?: Expectation[] }): void {
   const parts = (answer.away ?? []).map(describeAway);
+  if (answer.reply_expected && answer.reply_expected.length > 0) parts.unshift(`Reply expected — ${describeDue(answer.reply_expected)}.`);
   if (answer.not_notified && answer.not_notified.length > 0) parts.push(`Not notified: ${describeUnseen(answer.not_notified)} — they cannot see it`);
   if (parts.length > 0) showToast(parts.join(' '));
 }

@@ -10,16 +10,19 @@ import { clearDraft, loadDraft, saveDraft } from '../composer/drafts';
 import { candidates, mentionMarkup, mentionQuery, type Candidate } from '../composer/mentions';
 import { MentionList } from '../composer/MentionList';
 import { AttachButton, UploadList, useFileDrop, useUploads } from '../composer/Uploads';
+import { AskReply, noAsk, type Ask } from '../composer/AskReply';
 
 interface Props {
   conversationId: number;
   placeholder: string;
-  onSend: (content: string, attachments: Attachment[]) => void;
+  /** The conversation's other people: who may be asked for a reply. */
+  others: number[];
+  onSend: (content: string, attachments: Attachment[], ask: Ask) => void;
   /** Up in an empty box edits my last message, as in most chat apps. */
   onEditLast?: () => void;
 }
 
-export function ChatComposer({ conversationId, placeholder, onSend, onEditLast }: Props) {
+export function ChatComposer({ conversationId, placeholder, others, onSend, onEditLast }: Props) {
   const place = `msg:${conversationId}`;
   const users = useSelect(app, (s) => s.users);
   const groups = useSelect(app, (s) => s.groups);
@@ -30,6 +33,7 @@ export function ChatComposer({ conversationId, placeholder, onSend, onEditLast }
   const form = useRef<HTMLFormElement>(null);
   const uploads = useUploads();
   const drop = useFileDrop(form, uploads);
+  const [ask, setAsk] = useState<Ask>(noAsk);
 
   useEffect(() => saveDraft(place, { title: '', content: text }), [place, text]);
 
@@ -37,9 +41,10 @@ export function ChatComposer({ conversationId, placeholder, onSend, onEditLast }
   const canSend = (text.trim() !== '' || uploads.attachments.length > 0) && !uploads.busy;
   const send = () => {
     if (!canSend) return;
-    onSend(text, uploads.attachments);
+    onSend(text, uploads.attachments, ask);
     clearDraft(place);
     setText('');
+    setAsk(noAsk);
     uploads.clear();
     box.current?.focus();
   };
@@ -135,6 +140,7 @@ export function ChatComposer({ conversationId, placeholder, onSend, onEditLast }
           Send
         </button>
       </div>
+      <AskReply place={{ conversation_id: conversationId }} candidates={others} value={ask} onChange={setAsk} />
       <div class="chat-hint" id={ids.hint}>
         <kbd>Enter</kbd> to send · <kbd>Shift</kbd> + <kbd>Enter</kbd> for a new line · <kbd>↑</kbd> edits your last · Markdown, @mentions and files work
       </div>

@@ -14,6 +14,7 @@ import { app, patch } from '../../state/app';
 import { announce } from '../../state/announce';
 import { onLiveEvent } from '../../state/live';
 import { withReaction } from '../thread/Reactions';
+import { askParams, noAsk, type Ask } from '../composer/AskReply';
 import { reportPosted } from '../composer/sharing';
 
 export const PAGE = 50;
@@ -22,6 +23,7 @@ export interface PendingMessage {
   tempId: number;
   content: string;
   attachments: Attachment[];
+  ask: Ask;
   state: 'sending' | 'failed';
   error?: string;
 }
@@ -139,10 +141,10 @@ export function useConversation(conversationId: number, messageId: number | unde
 
   // --- Sending, optimistic ---------------------------------------------------------
 
-  const send = async (content: string, attachments: Attachment[] = [], tempId = Math.floor(Math.random() * 2 ** 31)) => {
-    setPending((list) => [...list.filter((p) => p.tempId !== tempId), { tempId, content, attachments, state: 'sending' }]);
+  const send = async (content: string, attachments: Attachment[] = [], ask: Ask = noAsk, tempId = Math.floor(Math.random() * 2 ** 31)) => {
+    setPending((list) => [...list.filter((p) => p.tempId !== tempId), { tempId, content, attachments, ask, state: 'sending' }]);
     try {
-      const m = await call('conversation_messages/add', { conversation_id: conversationId, content, attachments, temp_id: tempId });
+      const m = await call('conversation_messages/add', { conversation_id: conversationId, content, attachments, temp_id: tempId, ...askParams(ask) });
       setMessages((list) => (list.some((x) => x.id === m.id) ? list : [...list, m]));
       setPending((list) => list.filter((p) => p.tempId !== tempId));
       setConversation((c) => (c ? { ...c, last_obj_index: Math.max(c.last_obj_index, m.obj_index), last_read_obj_index: Math.max(c.last_read_obj_index, m.obj_index) } : c));
@@ -157,7 +159,7 @@ export function useConversation(conversationId: number, messageId: number | unde
   };
 
   // Retrying with the same temp_id: if the first try did reach the server, nothing doubles.
-  const retry = (p: PendingMessage) => void send(p.content, p.attachments, p.tempId);
+  const retry = (p: PendingMessage) => void send(p.content, p.attachments, p.ask, p.tempId);
   const discard = (p: PendingMessage) => setPending((list) => list.filter((x) => x.tempId !== p.tempId));
 
   return {

@@ -13,6 +13,7 @@ import { announce } from '../../state/announce';
 import { onLiveEvent } from '../../state/live';
 import type { Post as PostInput } from '../composer/Composer';
 import { withReaction } from './Reactions';
+import { askParams } from '../composer/AskReply';
 import { reportPosted } from '../composer/sharing';
 
 export const PAGE = 50;
@@ -187,6 +188,7 @@ export function useThread(threadId: number, commentId: number | undefined) {
         ...(post.attachments.length ? { attachments: post.attachments } : {}),
         temp_id: tempId,
         ...(post.urgent ? { urgent: true } : {}),
+        ...askParams(post.ask),
       });
       setComments((list) => (list.some((x) => x.id === c.id) ? list : [...list, c]));
       setThread((t) => withComment(t, c, app.get().me?.id));

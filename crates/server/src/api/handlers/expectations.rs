@@ -16,7 +16,8 @@ pub struct Get {
     /// asked for.
     #[serde(default)]
     pub role: Option<ExpectationRole>,
-    /// `open` (not yet due, default), `overdue` or `done` (the newest 200).
+    /// `open` (not yet due, default), `overdue`, `pending` (open or overdue) or `done` (the
+    /// newest 200).
     #[serde(default)]
     pub state: Option<StateFilter>,
 }
