@@ -126,6 +126,9 @@ impl Draft {
                     (NotificationType::AccessDenied, None) => {
                         (format!("{by} declined your request to join a channel"), ws_url.to_string())
                     }
+                    (NotificationType::ScheduledNotSent, _) => {
+                        ("Your scheduled post could not be sent".to_string(), format!("{ws_url}/scheduled"))
+                    }
                     (NotificationType::RemovedFromWorkspace, _) => {
                         (format!("{by} removed you from {ws}"), base_url.to_string())
                     }

@@ -551,6 +551,99 @@ pub struct Posted<T> {
     pub reply_expected: Vec<Expectation>,
 }
 
+/// Weft: what kind of post a scheduled post will be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ScheduledKind {
+    Thread,
+    Comment,
+    Message,
+}
+
+/// Where a scheduled post stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ScheduledState {
+    /// Waiting for its time.
+    Scheduled,
+    /// Posted (`posted_id`).
+    Sent,
+    /// Not posted, and never will be (`error` says why: the author lost access, say).
+    Failed,
+    /// Cancelled by its author.
+    Cancelled,
+}
+
+/// How a scheduled post's time was chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SendAt {
+    /// The time the author gave (`send_at_ts`).
+    Time,
+    /// The start of the next working period of the single recipient, or of most of them.
+    RecipientMorning,
+}
+
+/// The post a scheduled post will make, as its author asked for it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ScheduledContent {
+    /// A thread's title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    pub content: String,
+    #[serde(default)]
+    pub attachments: Vec<Value>,
+    #[serde(default)]
+    pub actions: Vec<Value>,
+    /// Everyone in the channel.
+    #[serde(default)]
+    pub everyone: bool,
+    /// The people notified (None: the default audience).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipients: Option<Vec<UserId>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<i64>>,
+    #[serde(default)]
+    pub direct_mentions: Vec<UserId>,
+    #[serde(default)]
+    pub direct_group_mentions: Vec<GroupId>,
+    /// Whose answer it asks for, once posted.
+    #[serde(default)]
+    pub request_reply: Vec<UserId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_by_ts: Option<i64>,
+}
+
+/// Weft: a post to be sent later, seen by its author alone until it is sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ScheduledPost {
+    pub id: i64,
+    pub workspace_id: WorkspaceId,
+    pub author_id: UserId,
+    pub kind: ScheduledKind,
+    /// A thread's channel; a comment's thread (and its channel); a message's conversation.
+    pub channel_id: Option<ChannelId>,
+    pub thread_id: Option<ThreadId>,
+    pub conversation_id: Option<ConversationId>,
+    pub post: ScheduledContent,
+    /// When it is posted.
+    pub send_at_ts: i64,
+    pub send_at: SendAt,
+    /// Why that time, in words: "Bob Tanaka's next working period starts Tue 1 Dec 09:00
+    /// (Asia/Tokyo)".
+    pub explained: String,
+    pub created_ts: i64,
+    pub updated_ts: i64,
+    pub state: ScheduledState,
+    pub sent_ts: Option<i64>,
+    /// The thread, comment or message it became.
+    pub posted_id: Option<i64>,
+    /// Posted well after its time (the server was down then).
+    pub late: bool,
+    /// Why it was not posted.
+    pub error: Option<String>,
+}
+
 /// How an expectation ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -629,6 +722,16 @@ pub struct Expectation {
     pub overdue_ts: Option<i64>,
 }
 
+/// The answer of a new thread, comment or message: posted, or — asked for later with
+/// `send_at_ts` or `send_at` — scheduled.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[serde(untagged)]
+#[schemars(rename = "PostedOrScheduled{T}")]
+pub enum PostedOrScheduled<T> {
+    Posted(Posted<T>),
+    Scheduled(Box<ScheduledPost>),
+}
+
 /// An automatic reply from someone away, to whoever notified or messaged them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AwayReply {
@@ -667,6 +770,8 @@ pub enum NotifyReason {
     AccessDenied,
     /// An answer they were asked for is due soon (the one reminder).
     ReplyDue,
+    /// Their scheduled post could not be sent.
+    ScheduledNotSent,
 }
 
 impl NotifyReason {
@@ -687,6 +792,7 @@ impl NotifyReason {
             NotifyReason::AccessRequested => "access_requested",
             NotifyReason::AccessDenied => "access_denied",
             NotifyReason::ReplyDue => "reply_due",
+            NotifyReason::ScheduledNotSent => "scheduled_not_sent",
         }
     }
 
@@ -705,6 +811,7 @@ impl NotifyReason {
             NotifyReason::AccessRequested => NotificationType::AccessRequested,
             NotifyReason::AccessDenied => NotificationType::AccessDenied,
             NotifyReason::ReplyDue => NotificationType::ReplyDue,
+            NotifyReason::ScheduledNotSent => NotificationType::ScheduledNotSent,
             _ if is_comment => NotificationType::Comment,
             _ => NotificationType::Thread,
         }
@@ -714,7 +821,8 @@ impl NotifyReason {
 /// What a notification is about: Twist's `type_id`, a number on the wire and in the
 /// database (1 comment, 2 thread, 3/4 added to/removed from a workspace, 5/6 added
 /// to/removed from a channel; Weft's 7: a direct message, 8/9: a request to join a channel
-/// one decides on, one's own request declined; 10: an answer one was asked for is due soon).
+/// one decides on, one's own request declined; 10: an answer one was asked for is due soon;
+/// 11: one's scheduled post could not be sent).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NotificationType {
     Comment = 1,
@@ -727,10 +835,11 @@ pub enum NotificationType {
     AccessRequested = 8,
     AccessDenied = 9,
     ReplyDue = 10,
+    ScheduledNotSent = 11,
 }
 
 impl NotificationType {
-    const ALL: [NotificationType; 10] = [
+    const ALL: [NotificationType; 11] = [
         NotificationType::Comment,
         NotificationType::Thread,
         NotificationType::AddedToWorkspace,
@@ -741,6 +850,7 @@ impl NotificationType {
         NotificationType::AccessRequested,
         NotificationType::AccessDenied,
         NotificationType::ReplyDue,
+        NotificationType::ScheduledNotSent,
     ];
 
     /// The number on the wire.
@@ -768,7 +878,7 @@ impl schemars::JsonSchema for NotificationType {
         schemars::json_schema!({
             "type": "integer",
             "enum": ids,
-            "description": "1 comment, 2 thread, 3/4 added to/removed from a workspace, 5/6 added to/removed from a channel, 7 a direct message, 8 a request to join a channel, 9 one's request declined, 10 an answer one was asked for is due soon",
+            "description": "1 comment, 2 thread, 3/4 added to/removed from a workspace, 5/6 added to/removed from a channel, 7 a direct message, 8 a request to join a channel, 9 one's request declined, 10 an answer one was asked for is due soon, 11 one's scheduled post could not be sent",
         })
     }
 }

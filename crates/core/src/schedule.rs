@@ -280,6 +280,14 @@ impl Plan {
         })
     }
 
+    /// The first moment after `at` when a working period starts: inside working hours and
+    /// not away, just after a moment that was not (a block's start, the first working day
+    /// back). Do-not-disturb does not matter here: it is working time.
+    fn next_working_start(&self, away: Option<&AwayMode>, at: i64) -> Option<i64> {
+        let working = |t: i64| self.working(t) && !self.is_away(away, t);
+        self.first_boundary(away, at, |t| working(t) && !working(t - 1))
+    }
+
     /// Visits, in order from `from` on, the spans of time that count as working time for an
     /// answer — inside working hours (do-not-disturb included: it is working time, only not
     /// for interruptions) and not away — until `visit` answers true or
@@ -399,6 +407,12 @@ pub const DEADLINE_HORIZON_DAYS: i32 = 400;
 /// such time within `DEADLINE_HORIZON_DAYS`.
 pub fn after_working(s: &Schedule, away: Option<&AwayMode>, from: i64, seconds: i64) -> Option<i64> {
     Plan::of(s).after_working(away, from, seconds)
+}
+
+/// The start of the person's next working period after `at` ("their morning"), within
+/// `HORIZON_DAYS`.
+pub fn next_working_start(s: &Schedule, away: Option<&AwayMode>, at: i64) -> Option<i64> {
+    Plan::of(s).next_working_start(away, at)
 }
 
 /// How many seconds of the person's working time (as `after_working` counts it) lie
@@ -787,6 +801,26 @@ mod tests {
         assert_eq!(after_working(&s, Some(&away), mon, 4 * 3600), Some(ts("2026-12-07T17:00:00Z")));
         assert_eq!(after_working(&s, None, mon, 4 * 3600), Some(ts("2026-12-01T17:00:00Z")));
         assert_eq!(working_between(&s, Some(&away), mon, ts("2026-12-07T17:00:00Z")), 4 * 3600);
+    }
+
+    #[test]
+    fn the_next_working_period_starts_after_nights_weekends_and_away_days() {
+        let s = Schedule::default_in("Asia/Tokyo");
+        // Monday 2026-11-30 10:00 in Tokyo (01:00 UTC), working: the next start is Tuesday
+        // 09:00 (00:00 UTC), not now.
+        assert_eq!(next_working_start(&s, None, ts("2026-11-30T01:00:00Z")), Some(ts("2026-12-01T00:00:00Z")));
+        // Friday evening: Monday.
+        assert_eq!(next_working_start(&s, None, ts("2026-12-04T10:00:00Z")), Some(ts("2026-12-07T00:00:00Z")));
+        // A split day: the afternoon block starts its own period.
+        let mut split = Schedule::default_in("UTC");
+        split.working_hours = vec![
+            Interval { weekday: 1, start: "08:00".into(), end: "12:00".into() },
+            Interval { weekday: 1, start: "14:00".into(), end: "18:00".into() },
+        ];
+        assert_eq!(next_working_start(&split, None, ts("2026-11-30T09:00:00Z")), Some(ts("2026-11-30T14:00:00Z")));
+        // Away until Wednesday: Thursday morning.
+        let away = AwayMode { kind: "vacation".into(), date_from: None, date_to: "2026-12-02".into(), note: None };
+        assert_eq!(next_working_start(&s, Some(&away), ts("2026-11-30T01:00:00Z")), Some(ts("2026-12-03T00:00:00Z")));
     }
 
     #[test]

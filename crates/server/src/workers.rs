@@ -4,7 +4,7 @@
 use crate::app::App;
 use std::sync::Arc;
 use std::time::Duration;
-use weft_core::services::{delivery, emergencies, expectations, inbox, mail};
+use weft_core::services::{delivery, emergencies, expectations, inbox, mail, scheduled};
 use weft_core::store::{Expiring, MailOutcome};
 
 /// How often each node's workers look for work that has come due.
@@ -24,8 +24,9 @@ pub enum WorkerMode {
 /// One kind of background work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Worker {
-    /// Escalates unacknowledged emergencies, returns snoozed inbox items, reminds of answers
-    /// due soon and marks overdue ones, sends due pushes.
+    /// Posts scheduled posts whose time came, escalates unacknowledged emergencies, returns
+    /// snoozed inbox items, reminds of answers due soon and marks overdue ones, sends due
+    /// pushes.
     Scheduler,
     /// Turns new pushes into email and sends what is due (with `--smtp-url` only).
     Mailer,
@@ -145,7 +146,7 @@ async fn every_tick(app: Arc<App>, worker: Worker) {
 async fn scheduler_step(app: &App) -> weft_core::Result<usize> {
     let now = app.clock.now();
     // Most ticks find nothing: look with a cheap read before taking the writer.
-    let (snoozes, pushes, escalations, answers_due) = app
+    let (snoozes, pushes, escalations, answers_due, posts_due) = app
         .store
         .read(move |tx| {
             let due = |v: usize| v > 0;
@@ -154,10 +155,15 @@ async fn scheduler_step(app: &App) -> weft_core::Result<usize> {
                 due(tx.due_pushes(now, 1)?.len()),
                 due(tx.due_escalations(now)?.len()),
                 due(tx.due_expectations(now, 1)?.len()),
+                due(tx.due_scheduled(now, 1)?.len()),
             ))
         })
         .await?;
     let mut done = 0;
+    // Scheduled posts first: what they notify is pushed below, in the same step.
+    if posts_due {
+        done += send_scheduled(app, now).await?;
+    }
     // Reminders first: what they push is sent below, in the same step.
     if answers_due {
         loop {
@@ -185,6 +191,32 @@ async fn scheduler_step(app: &App) -> weft_core::Result<usize> {
         }
     }
     Ok(done)
+}
+
+/// Posts the scheduled posts whose time has come, each in a write transaction of its own
+/// (which also records it sent, so it is posted once whichever node runs it). One that can
+/// never be posted (its author lost access, its thread is gone) is recorded as failed and
+/// its author told, in a transaction of its own; a passing failure (the database) leaves it
+/// for the next tick.
+async fn send_scheduled(app: &App, now: i64) -> weft_core::Result<usize> {
+    let mut sent = 0;
+    loop {
+        let due = app.store.read(move |tx| scheduled::due(tx, now)).await?;
+        let full = due.len() as i64 == scheduled::BATCH;
+        for id in due {
+            match app.store.write(move |tx| scheduled::send(tx, id, now)).await {
+                Ok(p) => sent += usize::from(p.is_some()),
+                Err(e) if scheduled::for_good(&e) => {
+                    tracing::info!(scheduled = id, error = %e, "a scheduled post could not be sent");
+                    app.store.write(move |tx| scheduled::fail(tx, id, &e, now)).await?;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        if !full {
+            return Ok(sent);
+        }
+    }
 }
 
 /// One round of the mailer: queues the email of new pushes, then sends what is due. Safe

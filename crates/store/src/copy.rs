@@ -49,6 +49,8 @@ pub const TABLES: &[(&str, &str)] = &[
     ("access_requests", "id"),
     ("away_replies", "away_user, sender, place, period"),
     ("expectations", "id"),
+    ("scheduled_posts", "id"),
+    ("scheduled_attachments", "scheduled_id, attachment_id"),
     ("mail_cursor", "id"),
     ("fanout_cursor", "id"),
     ("mail_outbox", "id"),
@@ -79,6 +81,7 @@ const IDENTITIES: &[(&str, i64)] = &[
     ("invitations", 1),
     ("access_requests", 1),
     ("expectations", 1),
+    ("scheduled_posts", 1),
 ];
 
 /// Rows read and written per step.

@@ -41,6 +41,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (20, include_str!("../migrations/sqlite/0020_access_requests.sql")),
     (21, include_str!("../migrations/sqlite/0021_away_replies.sql")),
     (22, include_str!("../migrations/sqlite/0022_expectations.sql")),
+    (23, include_str!("../migrations/sqlite/0023_scheduled_posts.sql")),
 ];
 const MAX_IDLE_READERS: usize = 8;
 /// How much of the database file connections map into memory (SQLite's default build

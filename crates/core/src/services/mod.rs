@@ -22,6 +22,7 @@ pub mod notify;
 pub mod password_reset;
 pub mod reactions;
 pub mod rotations;
+pub mod scheduled;
 pub mod schedules;
 pub mod search;
 pub mod stream;

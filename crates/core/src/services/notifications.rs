@@ -11,7 +11,7 @@ pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 200;
 
 const CHANNELS: [&str; 3] = ["desktop", "email", "push"];
-const EVENTS: [&str; 9] = [
+const EVENTS: [&str; 10] = [
     "conversations",
     "comments",
     "threads",
@@ -21,6 +21,7 @@ const EVENTS: [&str; 9] = [
     "removed_from_ch",
     "access_requests",
     "reply_reminders",
+    "scheduled_posts",
 ];
 const OTHERS: [(&str, bool); 3] = [("email_aggregate", false), ("badge_threads", true), ("badge_conversations", true)];
 
@@ -91,6 +92,7 @@ pub fn setting_for(channel: &str, t: NotificationType) -> String {
         NotificationType::Message => "conversations",
         NotificationType::AccessRequested | NotificationType::AccessDenied => "access_requests",
         NotificationType::ReplyDue => "reply_reminders",
+        NotificationType::ScheduledNotSent => "scheduled_posts",
     };
     format!("{channel}_{event}")
 }

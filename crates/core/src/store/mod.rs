@@ -17,6 +17,7 @@ pub mod mail;
 pub mod notifications;
 pub mod posts;
 pub mod retention;
+pub mod scheduled;
 pub mod schedules;
 pub mod search;
 pub mod workspaces;
@@ -34,6 +35,7 @@ pub use mail::*;
 pub use notifications::*;
 pub use posts::*;
 pub use retention::*;
+pub use scheduled::*;
 pub use schedules::*;
 pub use search::*;
 pub use workspaces::*;
@@ -140,4 +142,5 @@ tx_of_areas!(
     Retention,
     Attachments,
     Expectations,
+    ScheduledPosts,
 );

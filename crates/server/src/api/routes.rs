@@ -302,6 +302,10 @@ pub fn endpoints() -> Vec<Endpoint> {
             access::get_requests,
         )
         .extension(),
+        // scheduled send (Weft)
+        e(Get, "scheduled/get", "The caller's posts waiting to be sent, soonest first", scheduled::get).extension(),
+        e(Post, "scheduled/update", "Edit a waiting post's text or time", scheduled::update).extension(),
+        e(Post, "scheduled/cancel", "Cancel a waiting post: it is never sent", scheduled::cancel).extension(),
         // reply expectations (Weft)
         e(
             Get,

@@ -514,6 +514,14 @@ impl Fx {
         th["reply_expected"][0]["id"].as_i64().expect("an expectation")
     }
 
+    /// A new thread Ana scheduled in a public channel, for an hour from now: its id.
+    pub async fn fresh_scheduled(&self) -> i64 {
+        let chan = self.make_chan(Public, &[]).await;
+        let at = weft_core::Clock::now(&*self.t.app.clock) + 3600;
+        let params = json!({"channel_id": chan, "title": "Later", "content": "x", "send_at_ts": at});
+        must(self.client(Ana).post("threads/add", params).await, "scheduled thread")["id"].as_i64().expect("an id")
+    }
+
     /// A new channel of this kind with a rotation (of its creator), archived if the kind is.
     pub async fn rotation_chan(&self, ch: Ch) -> i64 {
         let id = self.make_chan(ch, &[]).await;
@@ -1323,6 +1331,18 @@ pub fn rows() -> Vec<Row> {
         row("access/approve", b!(|fx, st, a| json!({"id": fx.fresh_access_request(st.ch()).await})), &deciding()),
         row("access/deny", b!(|fx, st, a| json!({"id": fx.fresh_access_request(st.ch()).await})), &deciding()),
         row("access/get_requests", b!(|fx, st, a| json!({"workspace_id": fx.ws()})), ws),
+        // ---- scheduled posts: their author's alone ----
+        row("scheduled/get", b!(|fx, st, a| json!({"workspace_id": fx.ws()})), ws),
+        row(
+            "scheduled/update",
+            b!(|fx, st, a| json!({"id": fx.fresh_scheduled().await, "content": "edited"})),
+            &[(St::Other("a post Ana scheduled in a public channel"), [OK, NF, NF, NF, UA])],
+        ),
+        row(
+            "scheduled/cancel",
+            b!(|fx, st, a| json!({"id": fx.fresh_scheduled().await})),
+            &[(St::Other("a post Ana scheduled in a public channel"), [OK, NF, NF, NF, UA])],
+        ),
         // ---- reply expectations: only their two sides see them ----
         row("expectations/get", b!(|fx, st, a| json!({"workspace_id": fx.ws(), "role": "waiting"})), ws),
         row(

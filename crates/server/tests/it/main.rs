@@ -24,6 +24,7 @@ mod pushes;
 mod retention;
 mod rotations;
 mod scale;
+mod scheduled;
 mod schedules;
 mod search;
 mod sharing;

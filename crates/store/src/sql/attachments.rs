@@ -113,7 +113,8 @@ impl Attachments for SqlTx<'_> {
     fn has_orphan_attachments(&mut self, before_ts: i64) -> Result<bool> {
         let found = self.one(
             "SELECT 1 FROM attachments a WHERE a.uploaded_ts < ? AND NOT EXISTS \
-             (SELECT 1 FROM attachment_uses u WHERE u.attachment_id = a.attachment_id) LIMIT 1",
+             (SELECT 1 FROM attachment_uses u WHERE u.attachment_id = a.attachment_id) AND NOT EXISTS \
+             (SELECT 1 FROM scheduled_attachments s WHERE s.attachment_id = a.attachment_id) LIMIT 1",
             args![before_ts],
         )?;
         Ok(found.is_some())
@@ -123,7 +124,8 @@ impl Attachments for SqlTx<'_> {
         let n = self.conn.execute(
             "DELETE FROM attachments WHERE attachment_id IN (SELECT a.attachment_id FROM attachments a \
              WHERE a.uploaded_ts < ? AND NOT EXISTS \
-             (SELECT 1 FROM attachment_uses u WHERE u.attachment_id = a.attachment_id) \
+             (SELECT 1 FROM attachment_uses u WHERE u.attachment_id = a.attachment_id) AND NOT EXISTS \
+             (SELECT 1 FROM scheduled_attachments s WHERE s.attachment_id = a.attachment_id) \
              ORDER BY a.uploaded_ts LIMIT ?)",
             args![before_ts, limit],
         )?;

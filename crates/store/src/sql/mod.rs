@@ -18,6 +18,7 @@ mod mail;
 mod notifications;
 mod posts;
 mod retention;
+mod scheduled;
 mod schedules;
 mod search;
 mod workspaces;

@@ -1,13 +1,13 @@
 //! `comments/*`: replies in a thread.
 
-use super::{AskReply, ListOrIds, NotifyList, Order, PostExtras, objects, post_input};
+use super::{ListOrIds, NotifyList, Order, PostExtras, PostOptions, objects, post_input};
 use crate::api::decode::Joined;
 use crate::api::{Cx, Status, Stored, ok};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use weft_core::model::{Comment, Posted};
-use weft_core::services::clamp_limit;
+use weft_core::model::{Comment, PostedOrScheduled};
 use weft_core::services::comments::{self, NewCommentInput, ThreadAction, Update as CommentUpdate};
+use weft_core::services::{clamp_limit, scheduled};
 use weft_core::store::ItemQuery;
 use weft_core::{CommentId, Error, Result, ThreadId, input};
 
@@ -95,7 +95,7 @@ pub enum ThreadActionInput {
 }
 
 /// `comments/add`: the reply, its extras, who it notifies and whose answer it asks.
-pub type Add = Joined<Joined<NewComment, PostExtras>, Joined<NotifyList, AskReply>>;
+pub type Add = Joined<Joined<NewComment, PostExtras>, Joined<NotifyList, PostOptions>>;
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[schemars(extend("anyOf" = [
@@ -118,7 +118,10 @@ pub struct NewComment {
     pub mark_thread_position: Option<bool>,
 }
 
-pub async fn add(cx: Cx, Joined(Joined(p, extras), Joined(notify, ask)): Add) -> Result<Stored<Posted<Comment>>> {
+pub async fn add(
+    cx: Cx,
+    Joined(Joined(p, extras), Joined(notify, options)): Add,
+) -> Result<Stored<PostedOrScheduled<Comment>>> {
     let actor = cx.actor()?.clone();
     let urgent = notify.urgent.unwrap_or(false);
     let thread_action = p.thread_action.map(|a| match a {
@@ -132,15 +135,26 @@ pub async fn add(cx: Cx, Joined(Joined(p, extras), Joined(notify, ask)): Add) ->
         (None, None) => return Err(Error::missing("content")),
         (c, _) => c.map(input::Content::into_inner).unwrap_or_default(),
     };
+    let later = options.when()?;
     let new = NewCommentInput {
         thread_id: p.thread_id,
-        post: post_input(content, extras, notify, ask),
+        post: post_input(content, extras, notify, &options),
         thread_action,
         mark_thread_position: p.mark_thread_position.unwrap_or(true),
         urgent,
     };
     let now = cx.now();
-    cx.write(move |tx| comments::add(tx, &actor, new, now)).await
+    cx.write(move |tx| match later {
+        None => comments::add(tx, &actor, new, now).map(PostedOrScheduled::Posted),
+        Some(when) if !new.urgent && new.thread_action.is_none() => {
+            let draft = scheduled::Draft::comment(new.thread_id, &new.post);
+            scheduled::schedule(tx, &actor, draft, when, now).map(|p| PostedOrScheduled::Scheduled(Box::new(p)))
+        }
+        Some(_) => {
+            Err(Error::invalid("send_at", "an urgent post, or one that closes or reopens the thread, cannot wait"))
+        }
+    })
+    .await
 }
 
 /// `comments/update`: what to change of a comment.

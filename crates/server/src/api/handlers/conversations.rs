@@ -2,13 +2,14 @@
 //! A conversation is named by `id`, or by `conversation_id` as older clients send it.
 
 use super::comments::ItemPage;
-use super::{AskReply, ListOrIds, NotifyList, PostExtras, objects, post_input};
+use super::{ListOrIds, NotifyList, PostExtras, PostOptions, objects, post_input};
 use crate::api::decode::Joined;
 use crate::api::{Cx, Status, Stored, ok};
 use schemars::JsonSchema;
 use serde::Deserialize;
-use weft_core::model::{Conversation, Message, Posted};
+use weft_core::model::{Conversation, Message, PostedOrScheduled};
 use weft_core::services::conversations as conv;
+use weft_core::services::scheduled;
 use weft_core::{ConversationId, Error, MessageId, Result, UserId, WorkspaceId, input};
 
 /// `id`, or `conversation_id` when `id` is not given.
@@ -226,7 +227,7 @@ pub async fn messages_getone(cx: Cx, p: MessageById) -> Result<Message> {
 }
 
 /// `conversation_messages/add`: the message, its extras and whose answer it asks.
-pub type MessagesAdd = Joined<Joined<NewMessage, PostExtras>, AskReply>;
+pub type MessagesAdd = Joined<Joined<NewMessage, PostExtras>, PostOptions>;
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct NewMessage {
@@ -241,7 +242,10 @@ pub struct NewMessage {
     pub content: input::Content,
 }
 
-pub async fn messages_add(cx: Cx, Joined(Joined(p, extras), ask): MessagesAdd) -> Result<Stored<Posted<Message>>> {
+pub async fn messages_add(
+    cx: Cx,
+    Joined(Joined(p, extras), options): MessagesAdd,
+) -> Result<Stored<PostedOrScheduled<Message>>> {
     let actor = cx.actor()?.clone();
     let (id, ws) = (p.conversation_id, p.workspace_id);
     // A file alone is a message; otherwise a message says something.
@@ -250,7 +254,8 @@ pub async fn messages_add(cx: Cx, Joined(Joined(p, extras), ask): MessagesAdd) -
     } else {
         input::content("content", p.content.as_str(), false)?
     };
-    let post = post_input(content, extras, NotifyList::default(), ask);
+    let later = options.when()?;
+    let post = post_input(content, extras, NotifyList::default(), &options);
     let now = cx.now();
     cx.write(move |tx| {
         if let Some(ws) = ws {
@@ -259,7 +264,11 @@ pub async fn messages_add(cx: Cx, Joined(Joined(p, extras), ask): MessagesAdd) -
                 return Err(Error::invalid("workspace_id", "not the conversation's workspace"));
             }
         }
-        conv::add_message(tx, &actor, id, post, now)
+        match later {
+            None => conv::add_message(tx, &actor, id, post, now).map(PostedOrScheduled::Posted),
+            Some(when) => scheduled::schedule(tx, &actor, scheduled::Draft::message(id, &post), when, now)
+                .map(|p| PostedOrScheduled::Scheduled(Box::new(p))),
+        }
     })
     .await
 }

@@ -14,6 +14,7 @@ pub mod markdown;
 pub mod notifications;
 pub mod reactions;
 pub mod rotations;
+pub mod scheduled;
 pub mod schedules;
 pub mod search;
 pub mod threads;
@@ -27,6 +28,7 @@ use serde::Deserialize;
 use weft_core::ids::*;
 use weft_core::input;
 use weft_core::services::expectations::Request;
+use weft_core::services::scheduled::When;
 use weft_core::services::threads::{PostInput, Recipients};
 use weft_core::{Error, Result};
 
@@ -153,9 +155,10 @@ pub struct NotifyList {
     pub urgent: Option<bool>,
 }
 
-/// Whose answer a new post asks for (Weft: reply expectations).
+/// Weft's options of a new post: whose answer it asks for (reply expectations), and when
+/// it is sent (scheduled send).
 #[derive(Debug, Default, Deserialize, JsonSchema)]
-pub struct AskReply {
+pub struct PostOptions {
     /// People asked to answer: each gets a tracked expectation, due after the expected
     /// response time in their own working hours (or at `reply_by_ts`), and is notified.
     #[serde(default)]
@@ -163,6 +166,37 @@ pub struct AskReply {
     /// When the answers are due, if not after the expected response time.
     #[serde(default)]
     pub reply_by_ts: Option<i64>,
+    /// Send it later, at this time: until then only its author sees it (`scheduled/get`).
+    #[serde(default)]
+    pub send_at_ts: Option<i64>,
+    /// Send it later, at the start of the next working period of the person it goes to (of
+    /// most of them, for several); the answer explains the time.
+    #[serde(default)]
+    pub send_at: Option<SendLater>,
+}
+
+/// `send_at`'s one value.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SendLater {
+    RecipientMorning,
+}
+
+impl PostOptions {
+    /// When the post is to be sent: now (None), or later.
+    pub fn when(&self) -> Result<Option<When>> {
+        send_when(self.send_at_ts, self.send_at)
+    }
+}
+
+/// `send_at_ts` or `send_at`, as the time to send: None when neither is given.
+pub(crate) fn send_when(send_at_ts: Option<i64>, send_at: Option<SendLater>) -> Result<Option<When>> {
+    match (send_at_ts, send_at) {
+        (None, None) => Ok(None),
+        (Some(ts), None) => Ok(Some(When::At(ts))),
+        (None, Some(SendLater::RecipientMorning)) => Ok(Some(When::RecipientMorning)),
+        (Some(_), Some(_)) => Err(Error::invalid("send_at", "give send_at_ts or send_at, not both")),
+    }
 }
 
 /// The one of `given` that is present, for calls that name exactly one of several things
@@ -181,7 +215,7 @@ pub(crate) fn objects(list: Option<input::Objects>) -> Option<Vec<serde_json::Va
 }
 
 /// A new post's input for the services.
-pub(crate) fn post_input(content: String, extras: PostExtras, notify: NotifyList, ask: AskReply) -> PostInput {
+pub(crate) fn post_input(content: String, extras: PostExtras, notify: NotifyList, ask: &PostOptions) -> PostInput {
     let mut groups = notify.groups.map(|g| g.into_iter().map(|g| g.0).collect::<Vec<_>>());
     let recipients = match notify.recipients {
         None => None,
@@ -201,7 +235,10 @@ pub(crate) fn post_input(content: String, extras: PostExtras, notify: NotifyList
         groups,
         direct_mentions: extras.direct_mentions.map(Vec::from).unwrap_or_default(),
         direct_group_mentions: extras.direct_group_mentions.map(Vec::from).unwrap_or_default(),
-        request: Request { users: ask.request_reply.map(Vec::from).unwrap_or_default(), reply_by_ts: ask.reply_by_ts },
+        request: Request {
+            users: ask.request_reply.clone().map(Vec::from).unwrap_or_default(),
+            reply_by_ts: ask.reply_by_ts,
+        },
     }
 }
 

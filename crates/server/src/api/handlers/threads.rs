@@ -1,13 +1,13 @@
 //! `threads/*`: titled posts in channels, and the caller's own state of them.
 
-use super::{AskReply, ListOrIds, NotifyList, Order, PostExtras, objects, post_input};
+use super::{ListOrIds, NotifyList, Order, PostExtras, PostOptions, objects, post_input};
 use crate::api::decode::Joined;
 use crate::api::{Cx, Status, Stored, ok};
 use schemars::JsonSchema;
 use serde::Deserialize;
-use weft_core::model::{Posted, Thread};
-use weft_core::services::clamp_limit;
+use weft_core::model::{PostedOrScheduled, Thread};
 use weft_core::services::threads::{self, ListInput, NewThreadInput, Update as ThreadUpdate};
+use weft_core::services::{clamp_limit, scheduled};
 use weft_core::store::ThreadQuery;
 use weft_core::{ChannelId, Error, Result, ThreadId, WorkspaceId, input};
 
@@ -84,7 +84,7 @@ pub async fn getone(cx: Cx, p: ById) -> Result<Thread> {
 }
 
 /// `threads/add`: a new thread, its post's extras, who it notifies and whose answer it asks.
-pub type Add = Joined<Joined<NewThread, PostExtras>, Joined<NotifyList, AskReply>>;
+pub type Add = Joined<Joined<NewThread, PostExtras>, Joined<NotifyList, PostOptions>>;
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct NewThread {
@@ -97,18 +97,30 @@ pub struct NewThread {
     pub temp_id: Option<i64>,
 }
 
-pub async fn add(cx: Cx, Joined(Joined(p, extras), Joined(notify, ask)): Add) -> Result<Stored<Posted<Thread>>> {
+pub async fn add(
+    cx: Cx,
+    Joined(Joined(p, extras), Joined(notify, options)): Add,
+) -> Result<Stored<PostedOrScheduled<Thread>>> {
     let actor = cx.actor()?.clone();
     let urgent = notify.urgent.unwrap_or(false);
+    let later = options.when()?;
     let content = p.content.map(input::Content::into_inner).unwrap_or_default();
     let new = NewThreadInput {
         channel_id: p.channel_id,
         title: p.title.into_inner(),
-        post: post_input(content, extras, notify, ask),
+        post: post_input(content, extras, notify, &options),
         urgent,
     };
     let now = cx.now();
-    cx.write(move |tx| threads::add(tx, &actor, new, now)).await
+    cx.write(move |tx| match later {
+        None => threads::add(tx, &actor, new, now).map(PostedOrScheduled::Posted),
+        Some(when) if !new.urgent => {
+            let draft = scheduled::Draft::thread(new.channel_id, new.title, &new.post);
+            scheduled::schedule(tx, &actor, draft, when, now).map(|p| PostedOrScheduled::Scheduled(Box::new(p)))
+        }
+        Some(_) => Err(Error::invalid("send_at", "an urgent post cannot wait")),
+    })
+    .await
 }
 
 /// `threads/update`: what to change of a thread; what is left out stays.
