@@ -10,6 +10,7 @@ export type Route =
   | { name: 'saved'; ws: number }
   | { name: 'owed'; ws: number; tab: ExpectationTab }
   | { name: 'waiting'; ws: number; tab: ExpectationTab }
+  | { name: 'scheduled'; ws: number; finished: boolean }
   | { name: 'channel'; ws: number; channel: number }
   | { name: 'thread'; ws: number; channel: number; thread: number; comment?: number }
   | { name: 'conversations'; ws: number }
@@ -42,6 +43,9 @@ export function parseRoute(pathname: string, search: string): Route {
       return parts.length <= 3 ? { name: 'inbox', ws } : { name: 'not_found', ws };
     case 'saved':
       return { name: 'saved', ws };
+    case 'scheduled':
+      if (a === undefined || a === 'finished') return { name: 'scheduled', ws, finished: a === 'finished' };
+      break;
     case 'owed':
     case 'waiting': {
       const tab = tabOf(a);
@@ -84,6 +88,7 @@ export const href = {
   saved: (ws: number) => `/a/${ws}/saved`,
   owed: (ws: number, tab: ExpectationTab = 'open') => `/a/${ws}/owed` + (tab === 'open' ? '' : `/${tab}`),
   waiting: (ws: number, tab: ExpectationTab = 'open') => `/a/${ws}/waiting` + (tab === 'open' ? '' : `/${tab}`),
+  scheduled: (ws: number, finished = false) => `/a/${ws}/scheduled` + (finished ? '/finished' : ''),
   channel: (ws: number, channel: number) => `/a/${ws}/ch/${channel}`,
   thread: (ws: number, channel: number, thread: number, comment?: number) =>
     `/a/${ws}/ch/${channel}/t/${thread}` + (comment ? `/c/${comment}` : ''),

@@ -1645,6 +1645,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v3/scheduled/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a waiting post: it is never sent */
+        post: operations["scheduled_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v3/scheduled/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's posts waiting to be sent, soonest first */
+        get: operations["scheduled_get_get"];
+        put?: never;
+        /** The caller's posts waiting to be sent, soonest first */
+        post: operations["scheduled_get"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v3/scheduled/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Edit a waiting post's text or time */
+        post: operations["scheduled_update"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v3/schedules/get": {
         parameters: {
             query?: never;
@@ -3346,6 +3398,7 @@ export interface components {
             desktop_removed_from_ch: boolean;
             desktop_removed_from_ws: boolean;
             desktop_reply_reminders: boolean;
+            desktop_scheduled_posts: boolean;
             desktop_threads: boolean;
             email_access_requests: boolean;
             email_added_to_ch: boolean;
@@ -3356,6 +3409,7 @@ export interface components {
             email_removed_from_ch: boolean;
             email_removed_from_ws: boolean;
             email_reply_reminders: boolean;
+            email_scheduled_posts: boolean;
             email_threads: boolean;
             push_access_requests: boolean;
             push_added_to_ch: boolean;
@@ -3365,15 +3419,16 @@ export interface components {
             push_removed_from_ch: boolean;
             push_removed_from_ws: boolean;
             push_reply_reminders: boolean;
+            push_scheduled_posts: boolean;
             push_threads: boolean;
         };
         /**
-         * @description 1 comment, 2 thread, 3/4 added to/removed from a workspace, 5/6 added to/removed from a channel, 7 a direct message, 8 a request to join a channel, 9 one's request declined, 10 an answer one was asked for is due soon
+         * @description 1 comment, 2 thread, 3/4 added to/removed from a workspace, 5/6 added to/removed from a channel, 7 a direct message, 8 a request to join a channel, 9 one's request declined, 10 an answer one was asked for is due soon, 11 one's scheduled post could not be sent
          * @enum {integer}
          */
-        NotificationType: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10;
+        NotificationType: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11;
         /** @description Why someone was notified (kept with each notification record). */
-        NotifyReason: ("recipient" | "mention" | "group_mention" | "group" | "everyone_in_channel" | "everyone_in_thread" | "added_to_channel" | "removed_from_channel" | "added_to_workspace" | "removed_from_workspace") | "covering" | "message" | "access_requested" | "access_denied" | "reply_due";
+        NotifyReason: ("recipient" | "mention" | "group_mention" | "group" | "everyone_in_channel" | "everyone_in_thread" | "added_to_channel" | "removed_from_channel" | "added_to_workspace" | "removed_from_workspace") | "covering" | "message" | "access_requested" | "access_denied" | "reply_due" | "scheduled_not_sent";
         /** @description Someone else takes a stretch of the rotation (a swap). */
         Override: {
             /** Format: int64 */
@@ -3485,6 +3540,21 @@ export interface components {
             workspace_id: number;
         };
         /**
+         * @description The answer of a new thread, comment or message: posted, or — asked for later with
+         *     `send_at_ts` or `send_at` — scheduled.
+         */
+        PostedOrScheduledComment: components["schemas"]["PostedComment"] | components["schemas"]["ScheduledPost"];
+        /**
+         * @description The answer of a new thread, comment or message: posted, or — asked for later with
+         *     `send_at_ts` or `send_at` — scheduled.
+         */
+        PostedOrScheduledConversationMessage: components["schemas"]["PostedConversationMessage"] | components["schemas"]["ScheduledPost"];
+        /**
+         * @description The answer of a new thread, comment or message: posted, or — asked for later with
+         *     `send_at_ts` or `send_at` — scheduled.
+         */
+        PostedOrScheduledThread: components["schemas"]["PostedThread"] | components["schemas"]["ScheduledPost"];
+        /**
          * @description The answer of a post (a thread, comment or message): the object, and the people it named
          *     who cannot see it, whom it does not notify.
          */
@@ -3593,6 +3663,89 @@ export interface components {
             timezone: string;
             working_hours: components["schemas"]["Interval"][];
         };
+        /** @description The post a scheduled post will make, as its author asked for it. */
+        ScheduledContent: {
+            /** @default [] */
+            actions: unknown[];
+            /** @default [] */
+            attachments: unknown[];
+            content: string;
+            /** @default [] */
+            direct_group_mentions: number[];
+            /** @default [] */
+            direct_mentions: number[];
+            /**
+             * @description Everyone in the channel.
+             * @default false
+             */
+            everyone: boolean;
+            groups?: number[];
+            /** @description The people notified (None: the default audience). */
+            recipients?: number[];
+            /** Format: int64 */
+            reply_by_ts?: number;
+            /**
+             * @description Whose answer it asks for, once posted.
+             * @default []
+             */
+            request_reply: number[];
+            /** @description A thread's title. */
+            title?: string;
+        };
+        /**
+         * @description Weft: what kind of post a scheduled post will be.
+         * @enum {string}
+         */
+        ScheduledKind: "thread" | "comment" | "message";
+        /** @description Weft: a post to be sent later, seen by its author alone until it is sent. */
+        ScheduledPost: {
+            /** Format: int64 */
+            author_id: number;
+            /**
+             * Format: int64
+             * @description A thread's channel; a comment's thread (and its channel); a message's conversation.
+             */
+            channel_id: number | null;
+            /** Format: int64 */
+            conversation_id: number | null;
+            /** Format: int64 */
+            created_ts: number;
+            /** @description Why it was not posted. */
+            error: string | null;
+            /**
+             * @description Why that time, in words: "Bob Tanaka's next working period starts Tue 1 Dec 09:00
+             *     (Asia/Tokyo)".
+             */
+            explained: string;
+            /** Format: int64 */
+            id: number;
+            kind: components["schemas"]["ScheduledKind"];
+            /** @description Posted well after its time (the server was down then). */
+            late: boolean;
+            post: components["schemas"]["ScheduledContent"];
+            /**
+             * Format: int64
+             * @description The thread, comment or message it became.
+             */
+            posted_id: number | null;
+            send_at: components["schemas"]["SendAt"];
+            /**
+             * Format: int64
+             * @description When it is posted.
+             */
+            send_at_ts: number;
+            /** Format: int64 */
+            sent_ts: number | null;
+            state: components["schemas"]["ScheduledState"];
+            /** Format: int64 */
+            thread_id: number | null;
+            /** Format: int64 */
+            updated_ts: number;
+            /** Format: int64 */
+            workspace_id: number;
+        };
+        /** @description Where a scheduled post stands. */
+        ScheduledState: "scheduled" | "sent" | "failed" | "cancelled";
         /** @description One page of `search` results. */
         SearchPage: {
             has_more: boolean;
@@ -3628,6 +3781,8 @@ export interface components {
             title?: string;
             type: string;
         };
+        /** @description How a scheduled post's time was chosen. */
+        SendAt: "time" | "recipient_morning";
         /** @description `inbox/snooze`'s answer. */
         SnoozeResult: {
             /**
@@ -7824,6 +7979,18 @@ export interface operations {
                      */
                     send_as_integration?: boolean | null;
                     /**
+                     * @description Send it later, at the start of the next working period of the person it goes to (of
+                     *     most of them, for several); the answer explains the time.
+                     * @enum {string|null}
+                     */
+                    send_at?: "recipient_morning" | null;
+                    /**
+                     * Format: int64
+                     * @description Send it later, at this time: until then only its author sees it (`scheduled/get`).
+                     * @default null
+                     */
+                    send_at_ts?: number | null;
+                    /**
                      * Format: int64
                      * @description The client's id for this comment: a retry with the same one creates nothing new.
                      * @default null
@@ -7874,6 +8041,17 @@ export interface operations {
                     /** @description Accepted for compatibility; Weft marks no post as an integration's. */
                     send_as_integration?: boolean | ("true" | "false" | "1" | "0" | "yes" | "no");
                     /**
+                     * @description Send it later, at the start of the next working period of the person it goes to (of
+                     *     most of them, for several); the answer explains the time.
+                     * @enum {string}
+                     */
+                    send_at?: "recipient_morning";
+                    /**
+                     * Format: int64
+                     * @description Send it later, at this time: until then only its author sees it (`scheduled/get`).
+                     */
+                    send_at_ts?: number;
+                    /**
                      * Format: int64
                      * @description The client's id for this comment: a retry with the same one creates nothing new.
                      */
@@ -7897,7 +8075,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PostedComment"];
+                    "application/json": components["schemas"]["PostedOrScheduledComment"];
                 };
             };
             /** @description A parameter is missing or invalid, or the request cannot be done as asked */
@@ -8987,6 +9165,18 @@ export interface operations {
                      */
                     request_reply?: number[] | null;
                     /**
+                     * @description Send it later, at the start of the next working period of the person it goes to (of
+                     *     most of them, for several); the answer explains the time.
+                     * @enum {string|null}
+                     */
+                    send_at?: "recipient_morning" | null;
+                    /**
+                     * Format: int64
+                     * @description Send it later, at this time: until then only its author sees it (`scheduled/get`).
+                     * @default null
+                     */
+                    send_at_ts?: number | null;
+                    /**
                      * Format: int64
                      * @description The client's id for this message: a retry with the same one creates nothing new.
                      * @default null
@@ -9017,6 +9207,17 @@ export interface operations {
                      */
                     request_reply?: number[];
                     /**
+                     * @description Send it later, at the start of the next working period of the person it goes to (of
+                     *     most of them, for several); the answer explains the time.
+                     * @enum {string}
+                     */
+                    send_at?: "recipient_morning";
+                    /**
+                     * Format: int64
+                     * @description Send it later, at this time: until then only its author sees it (`scheduled/get`).
+                     */
+                    send_at_ts?: number;
+                    /**
                      * Format: int64
                      * @description The client's id for this message: a retry with the same one creates nothing new.
                      */
@@ -9036,7 +9237,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PostedConversationMessage"];
+                    "application/json": components["schemas"]["PostedOrScheduledConversationMessage"];
                 };
             };
             /** @description A parameter is missing or invalid, or the request cannot be done as asked */
@@ -18064,14 +18265,14 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @enum {string} */
-                    setting: "badge_conversations" | "badge_threads" | "desktop_access_requests" | "desktop_added_to_ch" | "desktop_added_to_ws" | "desktop_comments" | "desktop_conversations" | "desktop_removed_from_ch" | "desktop_removed_from_ws" | "desktop_reply_reminders" | "desktop_threads" | "email_access_requests" | "email_added_to_ch" | "email_added_to_ws" | "email_aggregate" | "email_comments" | "email_conversations" | "email_removed_from_ch" | "email_removed_from_ws" | "email_reply_reminders" | "email_threads" | "push_access_requests" | "push_added_to_ch" | "push_added_to_ws" | "push_comments" | "push_conversations" | "push_removed_from_ch" | "push_removed_from_ws" | "push_reply_reminders" | "push_threads";
+                    setting: "badge_conversations" | "badge_threads" | "desktop_access_requests" | "desktop_added_to_ch" | "desktop_added_to_ws" | "desktop_comments" | "desktop_conversations" | "desktop_removed_from_ch" | "desktop_removed_from_ws" | "desktop_reply_reminders" | "desktop_scheduled_posts" | "desktop_threads" | "email_access_requests" | "email_added_to_ch" | "email_added_to_ws" | "email_aggregate" | "email_comments" | "email_conversations" | "email_removed_from_ch" | "email_removed_from_ws" | "email_reply_reminders" | "email_scheduled_posts" | "email_threads" | "push_access_requests" | "push_added_to_ch" | "push_added_to_ws" | "push_comments" | "push_conversations" | "push_removed_from_ch" | "push_removed_from_ws" | "push_reply_reminders" | "push_scheduled_posts" | "push_threads";
                     value: boolean;
                     /** Format: int64 */
                     workspace_id: number;
                 };
                 "application/x-www-form-urlencoded": {
                     /** @enum {string} */
-                    setting: "badge_conversations" | "badge_threads" | "desktop_access_requests" | "desktop_added_to_ch" | "desktop_added_to_ws" | "desktop_comments" | "desktop_conversations" | "desktop_removed_from_ch" | "desktop_removed_from_ws" | "desktop_reply_reminders" | "desktop_threads" | "email_access_requests" | "email_added_to_ch" | "email_added_to_ws" | "email_aggregate" | "email_comments" | "email_conversations" | "email_removed_from_ch" | "email_removed_from_ws" | "email_reply_reminders" | "email_threads" | "push_access_requests" | "push_added_to_ch" | "push_added_to_ws" | "push_comments" | "push_conversations" | "push_removed_from_ch" | "push_removed_from_ws" | "push_reply_reminders" | "push_threads";
+                    setting: "badge_conversations" | "badge_threads" | "desktop_access_requests" | "desktop_added_to_ch" | "desktop_added_to_ws" | "desktop_comments" | "desktop_conversations" | "desktop_removed_from_ch" | "desktop_removed_from_ws" | "desktop_reply_reminders" | "desktop_scheduled_posts" | "desktop_threads" | "email_access_requests" | "email_added_to_ch" | "email_added_to_ws" | "email_aggregate" | "email_comments" | "email_conversations" | "email_removed_from_ch" | "email_removed_from_ws" | "email_reply_reminders" | "email_scheduled_posts" | "email_threads" | "push_access_requests" | "push_added_to_ch" | "push_added_to_ws" | "push_comments" | "push_conversations" | "push_removed_from_ch" | "push_removed_from_ws" | "push_reply_reminders" | "push_scheduled_posts" | "push_threads";
                     value: boolean | ("true" | "false" | "1" | "0" | "yes" | "no");
                     /** Format: int64 */
                     workspace_id: number;
@@ -18202,6 +18403,7 @@ export interface operations {
                         desktop_removed_from_ch?: boolean;
                         desktop_removed_from_ws?: boolean;
                         desktop_reply_reminders?: boolean;
+                        desktop_scheduled_posts?: boolean;
                         desktop_threads?: boolean;
                         email_access_requests?: boolean;
                         email_added_to_ch?: boolean;
@@ -18212,6 +18414,7 @@ export interface operations {
                         email_removed_from_ch?: boolean;
                         email_removed_from_ws?: boolean;
                         email_reply_reminders?: boolean;
+                        email_scheduled_posts?: boolean;
                         email_threads?: boolean;
                         push_access_requests?: boolean;
                         push_added_to_ch?: boolean;
@@ -18221,6 +18424,7 @@ export interface operations {
                         push_removed_from_ch?: boolean;
                         push_removed_from_ws?: boolean;
                         push_reply_reminders?: boolean;
+                        push_scheduled_posts?: boolean;
                         push_threads?: boolean;
                     };
                     /** Format: int64 */
@@ -19830,6 +20034,524 @@ export interface operations {
             };
         };
     };
+    scheduled_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: int64 */
+                    id: number;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** Format: int64 */
+                    id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduledPost"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    scheduled_get_get: {
+        parameters: {
+            query: {
+                /** @description The newest sent, failed and cancelled ones instead of those waiting (default false). */
+                finished?: boolean | ("true" | "false" | "1" | "0" | "yes" | "no");
+                workspace_id: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduledPost"][];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    scheduled_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The newest sent, failed and cancelled ones instead of those waiting (default false).
+                     * @default null
+                     */
+                    finished?: boolean | null;
+                    /** Format: int64 */
+                    workspace_id: number;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** @description The newest sent, failed and cancelled ones instead of those waiting (default false). */
+                    finished?: boolean | ("true" | "false" | "1" | "0" | "yes" | "no");
+                    /** Format: int64 */
+                    workspace_id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduledPost"][];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    scheduled_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    content?: string | null;
+                    /** Format: int64 */
+                    id: number;
+                    /**
+                     * @description Or: the start of the next working period of the person it goes to.
+                     * @enum {string|null}
+                     */
+                    send_at?: "recipient_morning" | null;
+                    /**
+                     * Format: int64
+                     * @description A new time.
+                     * @default null
+                     */
+                    send_at_ts?: number | null;
+                    /**
+                     * @description Or: send it now (within a second).
+                     * @default null
+                     */
+                    send_now?: boolean | null;
+                    /** @description A thread's title. */
+                    title?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    content?: string;
+                    /** Format: int64 */
+                    id: number;
+                    /**
+                     * @description Or: the start of the next working period of the person it goes to.
+                     * @enum {string}
+                     */
+                    send_at?: "recipient_morning";
+                    /**
+                     * Format: int64
+                     * @description A new time.
+                     */
+                    send_at_ts?: number;
+                    /** @description Or: send it now (within a second). */
+                    send_now?: boolean | ("true" | "false" | "1" | "0" | "yes" | "no");
+                    /** @description A thread's title. */
+                    title?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduledPost"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     schedules_get_get: {
         parameters: {
             query?: never;
@@ -21223,6 +21945,18 @@ export interface operations {
                      */
                     send_as_integration?: boolean | null;
                     /**
+                     * @description Send it later, at the start of the next working period of the person it goes to (of
+                     *     most of them, for several); the answer explains the time.
+                     * @enum {string|null}
+                     */
+                    send_at?: "recipient_morning" | null;
+                    /**
+                     * Format: int64
+                     * @description Send it later, at this time: until then only its author sees it (`scheduled/get`).
+                     * @default null
+                     */
+                    send_at_ts?: number | null;
+                    /**
                      * Format: int64
                      * @description The client's id for this thread: a retry with the same one creates nothing new.
                      * @default null
@@ -21258,6 +21992,17 @@ export interface operations {
                     /** @description Accepted for compatibility; Weft marks no post as an integration's. */
                     send_as_integration?: boolean | ("true" | "false" | "1" | "0" | "yes" | "no");
                     /**
+                     * @description Send it later, at the start of the next working period of the person it goes to (of
+                     *     most of them, for several); the answer explains the time.
+                     * @enum {string}
+                     */
+                    send_at?: "recipient_morning";
+                    /**
+                     * Format: int64
+                     * @description Send it later, at this time: until then only its author sees it (`scheduled/get`).
+                     */
+                    send_at_ts?: number;
+                    /**
                      * Format: int64
                      * @description The client's id for this thread: a retry with the same one creates nothing new.
                      */
@@ -21275,7 +22020,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PostedThread"];
+                    "application/json": components["schemas"]["PostedOrScheduledThread"];
                 };
             };
             /** @description A parameter is missing or invalid, or the request cannot be done as asked */

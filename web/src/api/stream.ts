@@ -26,6 +26,7 @@ export const EVENT_TYPES = [
   'push',
   'reaction_added', 'reaction_removed',
   'rotation_updated',
+  'scheduled_added', 'scheduled_updated',
   'thread_added', 'thread_updated', 'thread_deleted', 'thread_state_updated', 'threads_marked_read',
   'workspace_added', 'workspace_updated', 'workspace_deleted',
   'workspace_user_added', 'workspace_user_invited', 'workspace_user_updated', 'workspace_user_removed',

@@ -22,3 +22,4 @@ export type AwayReply = Schemas['AwayReply'];
 export type Expectation = Schemas['Expectation'];
 export type ExpectationCounts = Schemas['Counts'];
 export type DueTime = Schemas['DueTime'];
+export type ScheduledPost = Schemas['ScheduledPost'];

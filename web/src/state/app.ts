@@ -5,8 +5,8 @@
 
 import { call } from '../api/client';
 import type {
-  Channel, Conversation, Expectation, ExpectationCounts, Group, UnreadConversation, UnreadThread, User, Workspace,
-  WorkspaceUser,
+  Channel, Conversation, Expectation, ExpectationCounts, Group, ScheduledPost, UnreadConversation, UnreadThread, User,
+  Workspace, WorkspaceUser,
 } from '../api/types';
 import type { StreamStatus } from '../api/stream';
 import { setUserTimeZone } from '../time';
@@ -33,6 +33,8 @@ export interface AppState {
   owed: Expectation[];
   waiting: Expectation[];
   expectationCounts: ExpectationCounts;
+  /** My posts waiting to be sent, soonest first. */
+  scheduled: ScheduledPost[];
   stream: StreamStatus;
   /** Set when the session could not be loaded at all. */
   fatal: string | null;
@@ -53,6 +55,7 @@ export const app = new Observable<AppState>({
   owed: [],
   waiting: [],
   expectationCounts: { owed_open: 0, owed_overdue: 0, waiting_open: 0, waiting_overdue: 0 },
+  scheduled: [],
   stream: 'connecting',
   fatal: null,
 });
@@ -86,7 +89,7 @@ export async function loadSession(): Promise<number | null> {
 
 /** Loads everything the sidebar shows for one workspace (in parallel: one round trip). */
 export async function loadWorkspace(ws: number): Promise<void> {
-  const [channels, users, groups, conversations, unreadThreads, unreadConversations, count, inbox, owed, waiting] = await Promise.all([
+  const [channels, users, groups, conversations, unreadThreads, unreadConversations, count, inbox, owed, waiting, scheduled] = await Promise.all([
     call('channels/get', { workspace_id: ws, archived: false }),
     call('workspace_users/get', { id: ws }),
     call('groups/get', { workspace_id: ws }),
@@ -98,9 +101,11 @@ export async function loadWorkspace(ws: number): Promise<void> {
     call('inbox/get', { workspace_id: ws, limit: 100 }),
     call('expectations/get', { workspace_id: ws, role: 'owed', state: 'pending' }),
     call('expectations/get', { workspace_id: ws, role: 'waiting', state: 'pending' }),
+    call('scheduled/get', { workspace_id: ws }),
   ]);
   if (app.get().ws !== ws) return;
   patch({
+    scheduled,
     owed: owed.expectations,
     waiting: waiting.expectations,
     expectationCounts: owed.counts,
@@ -141,6 +146,14 @@ export async function refreshExpectations(): Promise<void> {
   ]);
   if (app.get().ws !== ws) return;
   patch({ owed: owed.expectations, waiting: waiting.expectations, expectationCounts: waiting.counts });
+}
+
+/** Reloads my posts waiting to be sent (after a scheduled_* event). */
+export async function refreshScheduled(): Promise<void> {
+  const ws = app.get().ws;
+  if (ws === null) return;
+  const scheduled = await call('scheduled/get', { workspace_id: ws });
+  if (app.get().ws === ws) patch({ scheduled });
 }
 
 // --- Reading the state --------------------------------------------------------------

@@ -5,7 +5,7 @@
 import { call } from '../api/client';
 import { LiveStream } from '../api/stream';
 import type { Channel, Conversation, Group, StreamEvent, WorkspaceUser } from '../api/types';
-import { app, patch, refreshExpectations, refreshUnread, withItem } from './app';
+import { app, patch, refreshExpectations, refreshScheduled, refreshUnread, withItem } from './app';
 import { announce } from './announce';
 import { notifyPush } from './notify';
 
@@ -194,6 +194,10 @@ function apply(event: StreamEvent): void {
     case 'expectation_overdue':
     case 'expectation_met':
       refreshExpectationsSoon();
+      break;
+    case 'scheduled_added':
+    case 'scheduled_updated':
+      void refreshScheduled().catch(() => undefined);
       break;
     case 'emergency_raised':
       announce('An emergency was raised in this workspace');

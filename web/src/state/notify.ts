@@ -61,6 +61,7 @@ async function show(delivery: string, item: PushItem, ws: number): Promise<void>
     body = body ? `${title}: ${body}` : '';
     title = said;
     if (reason === 'reply_due') target = href.owed(ws);
+    if (reason === 'scheduled_not_sent') target = href.scheduled(ws, true);
   }
   const n = new Notification(title, { body, tag: `weft-${item.thread_id ?? item.conversation_id ?? ''}`, requireInteraction: urgent });
   n.onclick = () => {
@@ -73,6 +74,7 @@ async function show(delivery: string, item: PushItem, ws: number): Promise<void>
 /** Titles of the pushes that are not simply "new in a thread or conversation". */
 const REASON_TITLES: Record<string, string> = {
   reply_due: 'Reminder: an answer you were asked for is due soon',
+  scheduled_not_sent: 'A post you scheduled could not be sent',
   access_requested: 'Someone asked to join a channel',
   access_denied: 'Your request to join a channel was declined',
   added_to_channel: 'You were added to a channel',

@@ -16,6 +16,7 @@ import { Sidebar } from './Sidebar';
 import { InboxView } from './Inbox';
 import { SavedView } from './Saved';
 import { ExpectationsView } from './Expectations';
+import { ScheduledView } from './Scheduled';
 import { ChannelView } from './Channel';
 import { ThreadView } from './Thread';
 import { ConversationsView } from './conversations';
@@ -145,6 +146,8 @@ function View({ route, ws }: { route: Route; ws: number }) {
     case 'owed':
     case 'waiting':
       return <ExpectationsView ws={ws} role={route.name} tab={route.tab} />;
+    case 'scheduled':
+      return <ScheduledView ws={ws} finished={route.finished} />;
     case 'channel':
       return <ChannelView key={route.channel} ws={ws} channelId={route.channel} />;
     case 'thread':

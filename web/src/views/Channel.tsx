@@ -21,6 +21,7 @@ import { LEVELS, levelTitle, setChannelNotifications } from './channelNotificati
 import { Composer, type Post } from './composer/Composer';
 import { ListSkeleton } from '../components/ListSkeleton';
 import { askParams } from './composer/AskReply';
+import { isScheduled, laterParams, reportScheduled } from './composer/SendLater';
 import { reportPosted } from './composer/sharing';
 import { JoinRequests, RequestAccess } from './accessRequests';
 
@@ -124,10 +125,16 @@ export function ChannelView({ ws, channelId }: { ws: number; channelId: number }
         temp_id: Math.floor(Math.random() * 2 ** 31),
         ...(post.urgent ? { urgent: true } : {}),
         ...askParams(post.ask),
+        ...laterParams(post.later),
       });
+      setComposing(false);
+      if (isScheduled(thread)) {
+        announce('Thread scheduled');
+        reportScheduled(thread);
+        return true;
+      }
       announce(`Thread “${thread.title}” started`);
       reportPosted(thread);
-      setComposing(false);
       navigate(href.thread(ws, channelId, thread.id));
       return true;
     } catch (e) {

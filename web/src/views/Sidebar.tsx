@@ -1,5 +1,5 @@
 // The sidebar: workspace switcher, my status, search, Inbox, Saved, Owed and Waiting
-// (answers asked for), Conversations,
+// (answers asked for), Scheduled (posts to send later), Conversations,
 // Channels (favourites first), and my menu.
 
 import { useEffect, useState } from 'preact/hooks';
@@ -197,7 +197,8 @@ export function Sidebar({ route }: { route: Route }) {
   );
 }
 
-/** Owed and Waiting, with how many answers are open and how many overdue. */
+/** Owed and Waiting, with how many answers are open and how many overdue; Scheduled, with
+ * how many of my posts wait to be sent. */
 function ExpectationsNav({ ws, current }: { ws: number; current: Route['name'] }) {
   const c = useSelect(app, (s) => s.expectationCounts);
   const item = (role: 'owed' | 'waiting', icon: 'check' | 'clock', label: string, open: number, overdue: number) => {
@@ -216,10 +217,24 @@ function ExpectationsNav({ ws, current }: { ws: number; current: Route['name'] }
       </li>
     );
   };
+  const scheduled = useSelect(app, (s) => s.scheduled.length);
   return (
     <>
       {item('owed', 'check', 'Owed', c.owed_open, c.owed_overdue)}
       {item('waiting', 'clock', 'Waiting', c.waiting_open, c.waiting_overdue)}
+      {/* Only while something waits to be sent, or the list is open. */}
+      {(scheduled > 0 || current === 'scheduled') && (
+        <li>
+          <a class={`nav-item ${current === 'scheduled' ? 'is-current' : ''}`} href={href.scheduled(ws)} aria-current={current === 'scheduled' ? 'page' : undefined} data-nav-item>
+            <Icon name="move" /> <span class="nav-label">Scheduled</span>
+            {scheduled > 0 && (
+              <span class="count count-quiet" aria-label={`${scheduled} waiting`}>
+                {scheduled}
+              </span>
+            )}
+          </a>
+        </li>
+      )}
     </>
   );
 }

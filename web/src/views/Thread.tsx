@@ -21,6 +21,7 @@ import { useSelect } from '../state/observable';
 import { setUi } from '../state/ui';
 import { dayHeading } from '../time';
 import { AskedHere } from './Expectations';
+import { ScheduledHere } from './Scheduled';
 import { Composer, type Post as PostInput } from './composer/Composer';
 import { ListSkeleton } from '../components/ListSkeleton';
 import { Post } from './thread/Post';
@@ -193,6 +194,7 @@ export function ThreadView({ ws, channelId, threadId, commentId }: Props) {
         )}
         <div class="reply">
           <AskedHere thread={thread.id} />
+          <ScheduledHere ws={ws} thread={thread.id} />
           {thread.closed && <p class="muted reply-note">This thread is closed. A reply does not reopen it; use “Reopen” in the menu for that.</p>}
           <Composer ws={ws} place={`reply:${thread.id}`} channel={channel} thread={thread} textareaId="reply-box" onSend={(post: PostInput) => (void t.send(post), true)} />
         </div>

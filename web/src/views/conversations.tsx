@@ -24,6 +24,7 @@ import { absoluteTime, nowSeconds } from '../time';
 import { withReaction } from './thread/Reactions';
 import { ChatComposer } from './conversation/ChatComposer';
 import { AskedHere } from './Expectations';
+import { ScheduledHere } from './Scheduled';
 import { MessageList, PendingMessages } from './conversation/Messages';
 import { AddPeopleDialog, leaveConversation, RenameDialog } from './conversation/GroupActions';
 import { NewConversationButton } from './conversation/NewConversation';
@@ -475,11 +476,12 @@ function ConversationChat({ ws, conversationId, messageId }: { ws: number; conve
           </ul>
         )}
         <AskedHere conversation={conversation.id} />
+        <ScheduledHere ws={ws} conversation={conversation.id} />
         <ChatComposer
           conversationId={conversation.id}
           placeholder={`Message ${title}`}
           others={others}
-          onSend={(content, attachments, ask) => void t.send(content, attachments, ask)}
+          onSend={(content, attachments, ask, later) => void t.send(content, attachments, ask, later)}
           onEditLast={() => {
             const last = [...messages].reverse().find((m) => m.creator === me.id);
             if (last) {

@@ -9,6 +9,7 @@ export function appScreens(ws, seeded) {
     ['thread', `/a/${ws}/ch/${planning.id}/t/${threads.q3.id}`, (page) => page.locator('article.post-comment').last().waitFor()],
     ['owed', `/a/${ws}/owed`, (page) => page.getByRole('list', { name: 'Owed, open' }).getByRole('listitem').first().waitFor()],
     ['waiting', `/a/${ws}/waiting`, (page) => page.getByRole('main').getByRole('heading', { name: 'You wait for no answers' }).waitFor()],
+    ['scheduled', `/a/${ws}/scheduled`, (page) => page.getByRole('list', { name: 'Waiting to be sent' }).getByRole('listitem').first().waitFor()],
     ['search', `/a/${ws}/search?q=launch`, (page) => page.getByRole('main').getByRole('heading', { name: 'Search', exact: true }).waitFor()],
     ['conversations', `/a/${ws}/msg`, (page) => page.getByRole('main').getByRole('heading', { name: 'Conversations', exact: true }).waitFor()],
     ['settings', `/a/${ws}/settings/profile`, (page) => page.locator('#main h1').first().waitFor()],

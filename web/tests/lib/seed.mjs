@@ -1,6 +1,6 @@
 // A small, lifelike workspace for the screens that are looked at (screenshots, axe):
 // a few people, channels, threads with comments and reactions, some of it in Ana's inbox,
-// and an answer Carol asked Ana for.
+// an answer Carol asked Ana for, and a recap Ana scheduled for her colleagues' morning.
 // Made through the API, as Ana's colleagues would make it.
 
 /** Fills the workspace of `env` (from freshInstance); answers what it made. */
@@ -32,6 +32,8 @@ export async function seedWorkspace(env) {
   await api(bob, 'comments/add', { thread_id: hiring.id, content: 'Looks right. One more support engineer in Tokyo would help the night shift.', recipients: [admin.id] });
 
   await api(admin, 'threads/pin', { id: q3.id });
+  // A recap Ana wrote for her colleagues' next morning: only she sees it until then.
+  await api(admin, 'threads/add', { channel_id: planning.id, title: 'Weekly recap', content: 'What shipped, what slipped, what is next.', recipients: everyone, send_at: 'recipient_morning' });
   return { bob, carol, planning, design, leads, threads: { q3, logo, hiring } };
 }
 

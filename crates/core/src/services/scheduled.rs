@@ -32,6 +32,8 @@ pub const BATCH: i64 = 50;
 pub enum When {
     At(i64),
     RecipientMorning,
+    /// At the scheduler's next tick (`scheduled/update` with `send_now`).
+    Now,
 }
 
 /// What is to be posted, and where.
@@ -172,6 +174,7 @@ fn postable(ch: &Channel, role: UserType, actor: UserId) -> Result<()> {
 /// The time a post is sent, and why, in words.
 fn send_time(tx: &mut dyn Tx, when: When, audience: &[UserId], now: i64) -> Result<(i64, SendAt, String)> {
     match when {
+        When::Now => Ok((now, SendAt::Time, "sent at once".to_string())),
         When::At(ts) => {
             if ts <= now {
                 return Err(Error::invalid("send_at_ts", "the time has passed"));

@@ -102,6 +102,11 @@ both_backends! {
         let m = t.ana.post("conversation_messages/add", json!({"conversation_id": conv["id"], "content": "Morning all", "send_at": "recipient_morning"})).await.unwrap();
         assert_eq!(m["send_at_ts"], START + 15 * H);
         assert_eq!(m["explained"], "2 of the 3 people it goes to have started their working day by then: Tue 24 Nov 09:00 for Bo (Asia/Tokyo)");
+        // Sending it now instead: at the scheduler's next step.
+        let now = t.ana.post("scheduled/update", json!({"id": s["id"], "send_now": true})).await.unwrap();
+        assert_eq!(now["send_at_ts"], START);
+        t.app.step_workers().await;
+        assert_eq!(titles(&t.bo, t.general).await, vec!["For Bo".to_string()]);
         // Moving it to a time Ana picks.
         let moved = t.ana.post("scheduled/update", json!({"id": m["id"], "send_at_ts": START + H})).await.unwrap();
         assert_eq!((moved["send_at_ts"].clone(), moved["send_at"].clone()), (json!(START + H), json!("time")));

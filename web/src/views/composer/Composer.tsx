@@ -14,6 +14,7 @@ import { MentionList } from './MentionList';
 import { defaultNotify, NotifyPicker, notifyParams, NotifySummary, type Notify } from './NotifyPicker';
 import { AttachButton, UploadList, useFileDrop, useUploads } from './Uploads';
 import { AskReply, noAsk, type Ask } from './AskReply';
+import { SendLaterMenu, type Later } from './SendLater';
 
 export interface Post {
   title: string;
@@ -25,6 +26,8 @@ export interface Post {
   attachments: Attachment[];
   /** Whose answer it asks for, and by when. */
   ask: Ask;
+  /** Sent later, or now (null). */
+  later: Later;
 }
 
 interface Props {
@@ -51,6 +54,7 @@ export function Composer({ ws, place, channel, thread, withTitle = false, submit
   const [notify, setNotify] = useState<Notify>(() => defaultNotify(channel, thread, me?.id));
   const [urgent, setUrgent] = useState(false);
   const [ask, setAsk] = useState<Ask>(noAsk);
+  const [later, setLater] = useState<Later>(null);
   const [sending, setSending] = useState(false);
   const [mention, setMention] = useState<{ start: number; query: string; list: Candidate[]; index: number } | null>(null);
   const uploads = useUploads();
@@ -86,7 +90,7 @@ export function Composer({ ws, place, channel, thread, withTitle = false, submit
     if (!canSend || inFlight.current) return;
     inFlight.current = true;
     setSending(true);
-    const post: Post = { title: draft.title.trim(), content: draft.content, ...notifyParams(notify), urgent: channel.emergency && urgent, attachments: uploads.attachments, ask };
+    const post: Post = { title: draft.title.trim(), content: draft.content, ...notifyParams(notify), urgent: channel.emergency && urgent, attachments: uploads.attachments, ask, later: channel.emergency ? null : later };
     try {
       if (await onSend(post)) {
         clearDraft(place);
@@ -94,6 +98,7 @@ export function Composer({ ws, place, channel, thread, withTitle = false, submit
         setTab('write');
         setUrgent(false);
         setAsk(noAsk);
+        setLater(null);
         uploads.clear();
         if (textarea.current) textarea.current.style.height = '';
         textarea.current?.focus();
@@ -261,8 +266,9 @@ export function Composer({ ws, place, channel, thread, withTitle = false, submit
             Cancel
           </button>
         )}
+        {!compact && !channel.emergency && <SendLaterMenu value={later} onChange={setLater} />}
         <button type="submit" class={`btn ${channel.emergency ? 'btn-urgent' : 'btn-primary'}`} disabled={!canSend}>
-          {sending ? 'Sending…' : channel.emergency ? 'Send urgently' : submitLabel}
+          {sending ? 'Sending…' : channel.emergency ? 'Send urgently' : later ? 'Schedule' : submitLabel}
         </button>
       </div>
     </form>

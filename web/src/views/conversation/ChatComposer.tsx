@@ -11,13 +11,14 @@ import { candidates, mentionMarkup, mentionQuery, type Candidate } from '../comp
 import { MentionList } from '../composer/MentionList';
 import { AttachButton, UploadList, useFileDrop, useUploads } from '../composer/Uploads';
 import { AskReply, noAsk, type Ask } from '../composer/AskReply';
+import { SendLaterMenu, type Later } from '../composer/SendLater';
 
 interface Props {
   conversationId: number;
   placeholder: string;
   /** The conversation's other people: who may be asked for a reply. */
   others: number[];
-  onSend: (content: string, attachments: Attachment[], ask: Ask) => void;
+  onSend: (content: string, attachments: Attachment[], ask: Ask, later: Later) => void;
   /** Up in an empty box edits my last message, as in most chat apps. */
   onEditLast?: () => void;
 }
@@ -34,6 +35,7 @@ export function ChatComposer({ conversationId, placeholder, others, onSend, onEd
   const uploads = useUploads();
   const drop = useFileDrop(form, uploads);
   const [ask, setAsk] = useState<Ask>(noAsk);
+  const [later, setLater] = useState<Later>(null);
 
   useEffect(() => saveDraft(place, { title: '', content: text }), [place, text]);
 
@@ -41,10 +43,11 @@ export function ChatComposer({ conversationId, placeholder, others, onSend, onEd
   const canSend = (text.trim() !== '' || uploads.attachments.length > 0) && !uploads.busy;
   const send = () => {
     if (!canSend) return;
-    onSend(text, uploads.attachments, ask);
+    onSend(text, uploads.attachments, ask, later);
     clearDraft(place);
     setText('');
     setAsk(noAsk);
+    setLater(null);
     uploads.clear();
     box.current?.focus();
   };
@@ -136,8 +139,9 @@ export function ChatComposer({ conversationId, placeholder, others, onSend, onEd
         />
         {mention && <MentionList id={ids.list} list={mention.list} index={mention.index} pick={insertMention} />}
         <AttachButton uploads={uploads} />
+        <SendLaterMenu value={later} onChange={setLater} />
         <button type="submit" class="btn btn-primary btn-small chat-send" disabled={!canSend}>
-          Send
+          {later ? 'Schedule' : 'Send'}
         </button>
       </div>
       <AskReply place={{ conversation_id: conversationId }} candidates={others} value={ask} onChange={setAsk} />

@@ -15,6 +15,7 @@ import { announce } from '../../state/announce';
 import { onLiveEvent } from '../../state/live';
 import { withReaction } from '../thread/Reactions';
 import { askParams, noAsk, type Ask } from '../composer/AskReply';
+import { isScheduled, laterParams, reportScheduled, type Later } from '../composer/SendLater';
 import { reportPosted } from '../composer/sharing';
 
 export const PAGE = 50;
@@ -24,6 +25,7 @@ export interface PendingMessage {
   content: string;
   attachments: Attachment[];
   ask: Ask;
+  later: Later;
   state: 'sending' | 'failed';
   error?: string;
 }
@@ -141,10 +143,16 @@ export function useConversation(conversationId: number, messageId: number | unde
 
   // --- Sending, optimistic ---------------------------------------------------------
 
-  const send = async (content: string, attachments: Attachment[] = [], ask: Ask = noAsk, tempId = Math.floor(Math.random() * 2 ** 31)) => {
-    setPending((list) => [...list.filter((p) => p.tempId !== tempId), { tempId, content, attachments, ask, state: 'sending' }]);
+  const send = async (content: string, attachments: Attachment[] = [], ask: Ask = noAsk, later: Later = null, tempId = Math.floor(Math.random() * 2 ** 31)) => {
+    setPending((list) => [...list.filter((p) => p.tempId !== tempId), { tempId, content, attachments, ask, later, state: 'sending' }]);
     try {
-      const m = await call('conversation_messages/add', { conversation_id: conversationId, content, attachments, temp_id: tempId, ...askParams(ask) });
+      const m = await call('conversation_messages/add', { conversation_id: conversationId, content, attachments, temp_id: tempId, ...askParams(ask), ...laterParams(later) });
+      if (isScheduled(m)) {
+        setPending((list) => list.filter((p) => p.tempId !== tempId));
+        announce('Message scheduled');
+        reportScheduled(m);
+        return;
+      }
       setMessages((list) => (list.some((x) => x.id === m.id) ? list : [...list, m]));
       setPending((list) => list.filter((p) => p.tempId !== tempId));
       setConversation((c) => (c ? { ...c, last_obj_index: Math.max(c.last_obj_index, m.obj_index), last_read_obj_index: Math.max(c.last_read_obj_index, m.obj_index) } : c));
@@ -159,7 +167,7 @@ export function useConversation(conversationId: number, messageId: number | unde
   };
 
   // Retrying with the same temp_id: if the first try did reach the server, nothing doubles.
-  const retry = (p: PendingMessage) => void send(p.content, p.attachments, p.ask, p.tempId);
+  const retry = (p: PendingMessage) => void send(p.content, p.attachments, p.ask, p.later, p.tempId);
   const discard = (p: PendingMessage) => setPending((list) => list.filter((x) => x.tempId !== p.tempId));
 
   return {

@@ -33,6 +33,7 @@ const EMAIL: Array<[Setting, string]> = [
   ['email_removed_from_ws', 'I was removed from a workspace'],
   ['email_access_requests', 'Someone asks to join a channel I decide on, or my request is declined'],
   ['email_reply_reminders', 'An answer I was asked for is due soon (one reminder)'],
+  ['email_scheduled_posts', 'A post I scheduled could not be sent'],
 ];
 
 export function NotificationsSection({ ws, schedule, setSchedule }: { ws: number; schedule: Schedule; setSchedule: (s: Schedule) => void }) {

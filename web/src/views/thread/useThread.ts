@@ -14,6 +14,7 @@ import { onLiveEvent } from '../../state/live';
 import type { Post as PostInput } from '../composer/Composer';
 import { withReaction } from './Reactions';
 import { askParams } from '../composer/AskReply';
+import { isScheduled, laterParams, reportScheduled } from '../composer/SendLater';
 import { reportPosted } from '../composer/sharing';
 
 export const PAGE = 50;
@@ -189,7 +190,14 @@ export function useThread(threadId: number, commentId: number | undefined) {
         temp_id: tempId,
         ...(post.urgent ? { urgent: true } : {}),
         ...askParams(post.ask),
+        ...laterParams(post.later),
       });
+      if (isScheduled(c)) {
+        setPending((list) => list.filter((p) => p.tempId !== tempId));
+        announce('Reply scheduled');
+        reportScheduled(c);
+        return;
+      }
       setComments((list) => (list.some((x) => x.id === c.id) ? list : [...list, c]));
       setThread((t) => withComment(t, c, app.get().me?.id));
       setPending((list) => list.filter((p) => p.tempId !== tempId));

@@ -8,7 +8,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use weft_core::model::ScheduledPost;
 use weft_core::services::scheduled;
-use weft_core::{Result, WorkspaceId, input};
+use weft_core::{Error, Result, WorkspaceId, input};
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct Get {
@@ -39,12 +39,19 @@ pub struct Update {
     /// Or: the start of the next working period of the person it goes to.
     #[serde(default)]
     pub send_at: Option<SendLater>,
+    /// Or: send it now (within a second).
+    #[serde(default)]
+    pub send_now: Option<bool>,
 }
 
 /// Edits a waiting post's text or time (only its author can).
 pub async fn update(cx: Cx, p: Update) -> Result<Stored<ScheduledPost>> {
     let actor = cx.actor()?.clone();
-    let when = super::send_when(p.send_at_ts, p.send_at)?;
+    let when = match (super::send_when(p.send_at_ts, p.send_at)?, p.send_now.unwrap_or(false)) {
+        (when, false) => when,
+        (None, true) => Some(scheduled::When::Now),
+        (Some(_), true) => return Err(Error::invalid("send_now", "give a time or send_now, not both")),
+    };
     let content = match p.content {
         Some(c) => Some(input::content("content", c.as_str(), false)?),
         None => None,
