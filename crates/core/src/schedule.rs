@@ -821,6 +821,10 @@ mod tests {
         // Away until Wednesday: Thursday morning.
         let away = AwayMode { kind: "vacation".into(), date_from: None, date_to: "2026-12-02".into(), note: None };
         assert_eq!(next_working_start(&s, Some(&away), ts("2026-11-30T01:00:00Z")), Some(ts("2026-12-03T00:00:00Z")));
+        // Across a daylight-saving change: Friday 2027-03-12 in New York, Monday 09:00 is
+        // already EDT (13:00 UTC, not 14:00).
+        let ny = Schedule::default_in("America/New_York");
+        assert_eq!(next_working_start(&ny, None, ts("2027-03-12T20:00:00Z")), Some(ts("2027-03-15T13:00:00Z")));
     }
 
     #[test]

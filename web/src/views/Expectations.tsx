@@ -2,7 +2,7 @@
 // for and wait for — open (not yet due), overdue, done. Due times count the working hours
 // of the person asked; I see them in my own time.
 
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { call, describeError } from '../api/client';
 import type { Expectation } from '../api/types';
 import { Avatar } from '../components/Avatar';
@@ -12,7 +12,7 @@ import { ViewHeader } from '../components/ViewHeader';
 import { questionHref, standing } from '../expectations';
 import { href, type ExpectationTab } from '../router';
 import { app, refreshExpectations, userName } from '../state/app';
-import { onLiveEvent } from '../state/live';
+import { useLoadedList } from '../state/useLoadedList';
 import { useSelect } from '../state/observable';
 import { showToast } from '../state/toast';
 
@@ -27,7 +27,8 @@ const TABS: Array<[ExpectationTab, string]> = [
 export function ExpectationsView({ ws, role, tab }: { ws: number; role: Role; tab: ExpectationTab }) {
   const pending = useSelect(app, (s) => (role === 'owed' ? s.owed : s.waiting));
   const counts = useSelect(app, (s) => s.expectationCounts);
-  const done = useDone(ws, role, tab === 'done');
+  // The newest resolved ones, loaded when the Done tab is shown (and again as they change).
+  const done = useLoadedList(tab === 'done', () => call('expectations/get', { workspace_id: ws, role, state: 'done' }).then((r) => r.expectations), ['expectation_met'], [ws, role]);
   const list = tab === 'done' ? done.list : pending.filter((e) => (e.state === 'overdue') === (tab === 'overdue'));
   const count = (t: ExpectationTab) =>
     t === 'done' ? null : role === 'owed' ? (t === 'open' ? counts.owed_open : counts.owed_overdue) : t === 'open' ? counts.waiting_open : counts.waiting_overdue;
@@ -61,29 +62,6 @@ export function ExpectationsView({ ws, role, tab }: { ws: number; role: Role; ta
       )}
     </section>
   );
-}
-
-/** The newest resolved ones, loaded when the Done tab is shown (and again as they change). */
-function useDone(ws: number, role: Role, shown: boolean) {
-  const [list, setList] = useState<Expectation[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    if (!shown) return;
-    let live = true;
-    const load = () =>
-      call('expectations/get', { workspace_id: ws, role, state: 'done' })
-        .then((r) => live && setList(r.expectations))
-        .catch((e) => live && setError(describeError(e)));
-    void load();
-    const stop = onLiveEvent((e) => {
-      if (e.type === 'expectation_met') void load();
-    });
-    return () => {
-      live = false;
-      stop();
-    };
-  }, [ws, role, shown]);
-  return { list, error };
 }
 
 function Nothing({ role, tab }: { role: Role; tab: ExpectationTab }) {

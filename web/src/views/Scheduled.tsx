@@ -1,7 +1,7 @@
 // Scheduled: my posts waiting to be sent — when each goes and why then, to edit, send now
 // or cancel — and the ones already sent, failed or cancelled. Nobody else sees them.
 
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { call, describeError } from '../api/client';
 import type { ScheduledPost } from '../api/types';
 import { Empty } from '../components/Empty';
@@ -11,13 +11,13 @@ import { ViewHeader } from '../components/ViewHeader';
 import { dueWhen } from '../expectations';
 import { href } from '../router';
 import { app, conversationTitle, refreshScheduled } from '../state/app';
-import { onLiveEvent } from '../state/live';
+import { useLoadedList } from '../state/useLoadedList';
 import { useSelect } from '../state/observable';
 import { showToast } from '../state/toast';
 
 export function ScheduledView({ ws, finished }: { ws: number; finished: boolean }) {
   const waiting = useSelect(app, (s) => s.scheduled);
-  const done = useFinished(ws, finished);
+  const done = useLoadedList(finished, () => call('scheduled/get', { workspace_id: ws, finished: true }), ['scheduled_updated'], [ws]);
   const list = finished ? done.list : waiting;
   return (
     <section class="view scheduled-view">
@@ -47,28 +47,6 @@ export function ScheduledView({ ws, finished }: { ws: number; finished: boolean 
       )}
     </section>
   );
-}
-
-function useFinished(ws: number, shown: boolean) {
-  const [list, setList] = useState<ScheduledPost[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    if (!shown) return;
-    let live = true;
-    const load = () =>
-      call('scheduled/get', { workspace_id: ws, finished: true })
-        .then((l) => live && setList(l))
-        .catch((e) => live && setError(describeError(e)));
-    void load();
-    const stop = onLiveEvent((e) => {
-      if (e.type === 'scheduled_updated') void load();
-    });
-    return () => {
-      live = false;
-      stop();
-    };
-  }, [ws, shown]);
-  return { list, error };
 }
 
 /** Where it goes, in words: "#Planning", "reply in “Launch order”", "to Bob Tanaka". */

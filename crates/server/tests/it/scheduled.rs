@@ -110,6 +110,11 @@ both_backends! {
         // Moving it to a time Ana picks.
         let moved = t.ana.post("scheduled/update", json!({"id": m["id"], "send_at_ts": START + H})).await.unwrap();
         assert_eq!((moved["send_at_ts"].clone(), moved["send_at"].clone()), (json!(START + H), json!("time")));
+        // Written on Friday evening: Bo's morning is Monday's, after his weekend.
+        t.app.clock.set(START + 4 * 86_400 + 11 * H);
+        let s = t.ana.post("threads/add", json!({"channel_id": t.general, "title": "Weekend over", "content": "x",
+            "recipients": [t.bo_id], "send_at": "recipient_morning"})).await.unwrap();
+        assert_eq!(s["send_at_ts"], START + 7 * 86_400 - 9 * H, "Monday 09:00 in Tokyo, 00:00 UTC: {s}");
         // Nobody to wake up for: a time is needed.
         let (status, body) = call(&t.ana, Verb::Post, "threads/add", &json!({"channel_id": t.general, "title": "x", "content": "x", "send_at": "recipient_morning"})).await;
         assert_eq!(status, 400, "{body}");
