@@ -60,3 +60,20 @@ test('a member who is not an admin is told the workspace settings are an adminâ€
   assert.deepEqual(context.problems, []);
   await context.close();
 });
+
+test('an admin starts a rotation in a channel that had none, with no error on the way', async () => {
+  const { weft, admin, workspaceId, page } = env;
+  const errors = [];
+  const onConsole = (m) => m.type() === 'error' && errors.push(m.text());
+  page.on('console', onConsole);
+  await page.goto(`${weft.url}/a/${workspaceId}/admin/rotations`);
+  await page.getByLabel('Channel', { exact: true }).selectOption({ label: 'Team' });
+  await page.getByRole('button', { name: 'Start rotation' }).waitFor();
+  await page.getByRole('button', { name: '+ Ana Lima' }).click();
+  await page.getByRole('button', { name: 'Start rotation' }).click();
+  await page.getByText(/Ana Lima is on duty until/).waitFor();
+  page.off('console', onConsole);
+  assert.deepEqual(errors, [], 'a channel without a rotation is not an error');
+  const rotation = await weft.api(admin.token, 'rotations/get', { channel_id: team.id }, { method: 'GET' });
+  assert.deepEqual(rotation.user_ids, [admin.id]);
+});

@@ -19287,7 +19287,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Rotation"];
+                    "application/json": components["schemas"]["Rotation"] | (null);
                 };
             };
             /** @description A parameter is missing or invalid, or the request cannot be done as asked */
@@ -19408,7 +19408,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Rotation"];
+                    "application/json": components["schemas"]["Rotation"] | (null);
                 };
             };
             /** @description A parameter is missing or invalid, or the request cannot be done as asked */

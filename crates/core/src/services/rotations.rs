@@ -115,12 +115,13 @@ pub fn drop_members(tx: &mut dyn Tx, ch: &crate::model::Channel, gone: &[UserId]
     Ok(())
 }
 
-pub fn get(tx: &mut dyn Tx, actor: UserId, channel: ChannelId) -> Result<Rotation> {
+/// A channel's rotation; `None` when the channel (which the actor sees) has none.
+pub fn get(tx: &mut dyn Tx, actor: UserId, channel: ChannelId) -> Result<Option<Rotation>> {
     access::channel(tx, channel, actor)?;
-    tx.rotation(channel)?.ok_or(Error::NotFound(NotFound::Resource))
+    tx.rotation(channel)
 }
 
 pub fn on_duty(tx: &mut dyn Tx, actor: UserId, channel: ChannelId, at: i64) -> Result<Duty> {
-    let r = get(tx, actor, channel)?;
+    let r = get(tx, actor, channel)?.ok_or(Error::NotFound(NotFound::Resource))?;
     r.on_duty(at).ok_or_else(|| Error::BadRequest(format!("the rotation starts on {}", r.starts_on)))
 }

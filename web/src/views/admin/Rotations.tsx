@@ -3,7 +3,7 @@
 // long a shift lasts and when it changes hands.
 
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, call, describeError } from '../../api/client';
+import { call, describeError } from '../../api/client';
 import type { components } from '../../api/schema';
 import { Icon } from '../../components/Icon';
 import { app, sidebarChannels, userName } from '../../state/app';
@@ -66,6 +66,7 @@ function RotationEditor({ channelId, members }: { channelId: number; members: nu
     call('rotations/get', { channel_id: channelId })
       .then((r) => {
         setExisting(r);
+        if (r === null) return;
         setOrder(r.user_ids);
         setHours(String(r.shift_hours));
         setHandoff(r.handoff_time);
@@ -73,10 +74,7 @@ function RotationEditor({ channelId, members }: { channelId: number; members: nu
         setStartsOn(r.starts_on);
         call('rotations/on_duty', { channel_id: channelId }).then(setDuty).catch(() => setDuty(null));
       })
-      .catch((e) => {
-        if (e instanceof ApiError && e.status === 404) setExisting(null);
-        else setError(describeError(e));
-      });
+      .catch((e) => setError(describeError(e)));
   };
   useEffect(load, [channelId]);
 

@@ -130,7 +130,9 @@ pub async fn remove(cx: Cx, p: ByChannel) -> Result<Status> {
     Ok(ok())
 }
 
-pub async fn get(cx: Cx, p: ByChannel) -> Result<Rotation> {
+/// The channel's rotation, or `null` when it has none (a channel the caller cannot see is
+/// not found).
+pub async fn get(cx: Cx, p: ByChannel) -> Result<Option<Rotation>> {
     let actor = cx.actor()?.id;
     cx.read(move |tx| rotations::get(tx, actor, p.channel_id)).await
 }
