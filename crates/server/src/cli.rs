@@ -107,6 +107,9 @@ pub struct ServeArgs {
     /// How long email given up on (parked) is kept for an admin to look at [default: 7d]
     #[arg(long, env = "WEFT_RETAIN_PARKED_MAIL", value_name = "PERIOD", value_parser = parse_period)]
     pub retain_parked_mail: Option<i64>,
+    /// How long an away reply given is remembered (so it is not given twice) [default: 90d]
+    #[arg(long, env = "WEFT_RETAIN_AWAY_REPLIES", value_name = "PERIOD", value_parser = parse_period)]
+    pub retain_away_replies: Option<i64>,
     /// Seconds a connection has to send a request's whole head, from opening or from its
     /// previous answer; slow senders and idle keep-alive connections are closed [default: 30]
     #[arg(long, env = "WEFT_HEADER_TIMEOUT_SECS", value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
@@ -380,6 +383,7 @@ pub fn serve_config(args: &ServeArgs) -> Result<Config, String> {
         (args.retain_notifications, &mut r.notifications),
         (args.retain_sent_mail, &mut r.sent_mail),
         (args.retain_parked_mail, &mut r.parked_mail),
+        (args.retain_away_replies, &mut r.away_replies),
     ] {
         if let Some(v) = given {
             *period = v;

@@ -95,6 +95,8 @@ pub struct Retention {
     pub sent_mail: i64,
     /// Email given up on (parked): kept for an admin to look at and send again.
     pub parked_mail: i64,
+    /// Away replies given (one per away person, sender, thread and away period).
+    pub away_replies: i64,
     /// Rows per pruning transaction: small, so writes queued behind one wait little. Not a
     /// setting.
     pub batch: i64,
@@ -111,6 +113,7 @@ impl Default for Retention {
             notifications: 90 * DAY,
             sent_mail: DAY,
             parked_mail: 7 * DAY,
+            away_replies: 90 * DAY,
             batch: 500,
         }
     }
@@ -126,6 +129,7 @@ impl Retention {
             Expiring::Notifications => self.notifications,
             Expiring::SentMail => self.sent_mail,
             Expiring::ParkedMail => self.parked_mail,
+            Expiring::AwayReplies => self.away_replies,
         }
     }
 }
@@ -241,6 +245,7 @@ pub struct FileConfig {
     pub retain_notifications: Option<String>,
     pub retain_sent_mail: Option<String>,
     pub retain_parked_mail: Option<String>,
+    pub retain_away_replies: Option<String>,
     pub attachments_url: Option<String>,
     pub s3_endpoint: Option<String>,
     pub s3_region: Option<String>,
@@ -353,6 +358,7 @@ impl FileConfig {
             (self.retain_notifications, &mut r.notifications),
             (self.retain_sent_mail, &mut r.sent_mail),
             (self.retain_parked_mail, &mut r.parked_mail),
+            (self.retain_away_replies, &mut r.away_replies),
         ] {
             if let Some(v) = value {
                 *period = parse_period(&v)?;
@@ -426,6 +432,9 @@ retain_sent_mail = "24h"
 # Email given up on after its tries (parked; `weft admin mail-status` lists it and can
 # send it again), by when it was made (WEFT_RETAIN_PARKED_MAIL, --retain-parked-mail).
 retain_parked_mail = "7d"
+# Away replies given, by when: past it, someone still away answers the same sender in the
+# same thread once more (WEFT_RETAIN_AWAY_REPLIES, --retain-away-replies).
+retain_away_replies = "90d"
 
 # Attachments are stored under the data directory (<data>/files) unless this names an
 # S3-compatible bucket and key prefix (WEFT_ATTACHMENTS_URL, --attachments-url).

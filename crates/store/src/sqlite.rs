@@ -42,6 +42,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (21, include_str!("../migrations/sqlite/0021_away_replies.sql")),
     (22, include_str!("../migrations/sqlite/0022_expectations.sql")),
     (23, include_str!("../migrations/sqlite/0023_scheduled_posts.sql")),
+    (24, include_str!("../migrations/sqlite/0024_away_reply_retention.sql")),
 ];
 const MAX_IDLE_READERS: usize = 8;
 /// How much of the database file connections map into memory (SQLite's default build

@@ -412,6 +412,8 @@ pub fn move_to_channel(tx: &mut dyn Tx, actor: UserId, id: ThreadId, to: Channel
     tx.update_thread(&t)?;
     tx.move_thread_docs(id, target.id)?;
     tx.move_inbox_items(id, target.id)?;
+    tx.move_thread_expectations(id, target.id)?;
+    tx.move_scheduled_replies(id, target.id)?;
     // Viewers of the old channel see it leave; viewers of the new one see it arrive.
     let t = tx.thread(id, actor)?.ok_or(Error::NotFound(NotFound::Thread))?;
     let gone = ThreadDeleted { id: t.id, channel_id: from.id, workspace_id: t.workspace_id, moved_to: Some(target.id) };

@@ -41,6 +41,9 @@ pub trait Expectations {
     fn due_expectations(&mut self, now: i64, limit: i64) -> Result<Vec<Expectation>>;
     /// Stores an open expectation's times: due, reminder (None once sent), seen overdue.
     fn set_expectation_times(&mut self, e: &Expectation) -> Result<()>;
+    /// A thread moved to another channel: its expectations follow (their channel decides
+    /// who sees them).
+    fn move_thread_expectations(&mut self, thread: ThreadId, channel: ChannelId) -> Result<()>;
     /// Resolves open expectations; answers how many were still open.
     fn resolve_expectations(&mut self, ids: &[i64], resolution: Resolution, by: UserId, now: i64) -> Result<usize>;
 }

@@ -15,15 +15,19 @@ pub enum Expiring {
     SentMail,
     /// Email given up on (parked), by when it was made: an admin had time to look.
     ParkedMail,
+    /// Away replies given, by when: past it, someone still away answers the same sender in
+    /// the same thread once more.
+    AwayReplies,
 }
 
 impl Expiring {
-    pub const ALL: [Expiring; 5] = [
+    pub const ALL: [Expiring; 6] = [
         Expiring::IdempotencyKeys,
         Expiring::FinishedPushes,
         Expiring::Notifications,
         Expiring::SentMail,
         Expiring::ParkedMail,
+        Expiring::AwayReplies,
     ];
 }
 

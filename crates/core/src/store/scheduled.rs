@@ -20,6 +20,8 @@ pub trait ScheduledPosts {
     fn update_scheduled(&mut self, p: &ScheduledPost) -> Result<()>;
     /// The ids of the waiting posts whose time has come, soonest first.
     fn due_scheduled(&mut self, now: i64, limit: i64) -> Result<Vec<i64>>;
+    /// A thread moved to another channel: replies scheduled in it follow.
+    fn move_scheduled_replies(&mut self, thread: ThreadId, channel: ChannelId) -> Result<()>;
     /// The uploads a waiting post carries (kept from the sweep); empty once it is done.
     fn set_scheduled_attachments(&mut self, id: i64, attachment_ids: &[String]) -> Result<()>;
 }

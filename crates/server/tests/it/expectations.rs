@@ -232,6 +232,13 @@ both_backends! {
         assert_eq!(owed["counts"]["owed_open"], 1);
         let (status, _) = call(&t.bo, weft::api::Verb::Post, "expectations/resolve", &json!({"id": hidden, "resolution": "answered"})).await;
         assert_eq!(status, 404);
+        // So does a thread moved to a channel he cannot see.
+        let th = t.ana.post("threads/add", json!({"channel_id": t.general, "title": "Moving", "content": "?", "request_reply": [t.bo_id]})).await.unwrap();
+        let moving = th["reply_expected"][0]["id"].as_i64().unwrap();
+        assert!(ids(&list(&t.bo, t.ws, "owed", "open").await).contains(&moving));
+        t.ana.post("threads/move_to_channel", json!({"id": th["id"], "to_channel": t.private})).await.unwrap();
+        assert!(!ids(&list(&t.bo, t.ws, "owed", "open").await).contains(&moving));
+        assert!(ids(&list(&t.ana, t.ws, "waiting", "open").await).contains(&moving), "Ana, who sees #private, still waits");
 
         // Bad requests change nothing.
         let before = t.ana.get("threads/get", json!({"channel_id": t.general})).await.unwrap().as_array().unwrap().len();

@@ -171,6 +171,25 @@ both_backends! {
         t.app.stop().await;
     }
 
+    async fn away_replies_are_remembered_for_their_retention_then_given_once_more(b: Backend) {
+        let t = Team::on(b).await;
+        let r = t.app.node().config.retention;
+        let away = json!({"type": "parental", "date_to": "2027-12-31", "note": "Parental leave"});
+        t.bo.post("users/update", json!({"away_mode": away})).await.unwrap();
+        let th = t.ana.post("threads/add", json!({"channel_id": t.general, "title": "Q1", "content": "x", "recipients": [t.bo_id]})).await.unwrap();
+        assert_eq!(th["away"].as_array().unwrap().len(), 1);
+        let again = || t.ana.post("comments/add", json!({"thread_id": th["id"], "content": "y", "recipients": [t.bo_id]}));
+        assert_eq!(again().await.unwrap()["away"], json!([]), "once per thread and period");
+        // Still remembered a moment before its time; forgotten after it: one more reply.
+        t.app.clock.advance_secs(r.away_replies - 60);
+        t.app.node().workers().step(Worker::Retention).await.unwrap();
+        assert_eq!(again().await.unwrap()["away"], json!([]));
+        t.app.clock.advance_secs(120);
+        assert!(t.app.node().workers().step(Worker::Retention).await.unwrap() >= 1);
+        assert_eq!(again().await.unwrap()["away"].as_array().unwrap().len(), 1);
+        t.app.stop().await;
+    }
+
     async fn the_retention_worker_prunes_sent_and_parked_mail(b: Backend) {
         let sink = crate::smtp::SmtpSink::start().await;
         let url = sink.url();

@@ -143,6 +143,10 @@ impl Expectations for SqlTx<'_> {
         )
     }
 
+    fn move_thread_expectations(&mut self, thread: ThreadId, channel: ChannelId) -> Result<()> {
+        self.conn.send("UPDATE expectations SET channel_id = ? WHERE thread_id = ?", args![channel, thread])
+    }
+
     fn resolve_expectations(&mut self, ids: &[i64], resolution: Resolution, by: UserId, now: i64) -> Result<usize> {
         if ids.is_empty() {
             return Ok(0);

@@ -31,6 +31,12 @@ impl Retention for SqlTx<'_> {
                 "DELETE FROM mail_outbox WHERE id IN \
                  (SELECT id FROM mail_outbox WHERE state = 'parked' AND created_ts < ? ORDER BY created_ts LIMIT ?)"
             }
+            // Through the index of migration "away reply retention".
+            Expiring::AwayReplies => {
+                "DELETE FROM away_replies WHERE (away_user, sender, place, period) IN \
+                 (SELECT away_user, sender, place, period FROM away_replies WHERE created_ts < ? \
+                  ORDER BY created_ts LIMIT ?)"
+            }
         };
         Ok(self.conn.execute(sql, args![before, limit])? as usize)
     }

@@ -139,6 +139,10 @@ impl ScheduledPosts for SqlTx<'_> {
         rows.iter().map(|r| r.i64(0)).collect()
     }
 
+    fn move_scheduled_replies(&mut self, thread: ThreadId, channel: ChannelId) -> Result<()> {
+        self.conn.send("UPDATE scheduled_posts SET channel_id = ? WHERE thread_id = ?", args![channel, thread])
+    }
+
     fn set_scheduled_attachments(&mut self, id: i64, attachment_ids: &[String]) -> Result<()> {
         self.conn.send("DELETE FROM scheduled_attachments WHERE scheduled_id = ?", args![id])?;
         for a in attachment_ids {
