@@ -68,6 +68,13 @@ both_backends! {
         assert_eq!(waiting["counts"]["waiting_open"], 1);
         assert_eq!(ids(&list(&t.ana, t.ws, "owed", "open").await), Vec::<i64>::new());
 
+        // Out of range is refused, even as a retry of a channel made before.
+        let ok = t.ana.post("channels/add", json!({"workspace_id": t.ws, "name": "ops", "temp_id": 7, "expected_response_hours": 4})).await.unwrap();
+        assert_eq!(ok["expected_response_hours"], 4);
+        for h in [-1, 161] {
+            let (status, body) = call(&t.ana, weft::api::Verb::Post, "channels/add", &json!({"workspace_id": t.ws, "name": "ops", "temp_id": 7, "expected_response_hours": h})).await;
+            assert_eq!((status, body["error_extra"]["argument"].clone()), (400, json!("expected_response_hours")), "{body}");
+        }
         // A channel's own response time: two working hours in #general.
         t.ana.post("channels/update", json!({"id": t.general, "expected_response_hours": 2})).await.unwrap();
         let th2 = t.ana.post("threads/add", json!({"channel_id": t.general, "title": "Quick one", "content": "?", "request_reply": [t.bo_id]})).await.unwrap();

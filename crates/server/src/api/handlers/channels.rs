@@ -80,8 +80,18 @@ pub struct NewChannel {
     pub user_ids: Option<input::List<UserId>>,
 }
 
+/// Refuses what the document refuses before anything else — a retry with the same
+/// `temp_id` included, which would otherwise answer the stored channel.
+fn check_settings(set: &Settings) -> Result<()> {
+    match set.expected_response_hours {
+        Some(h) if h != 0 => expectations::check_response_hours(h),
+        _ => Ok(()),
+    }
+}
+
 pub async fn add(cx: Cx, Joined(p, set): Add) -> Result<Stored<Channel>> {
     let actor = cx.actor()?.id;
+    check_settings(&set)?;
     let new = NewChannelInput {
         workspace_id: p.workspace_id,
         name: p.name.into_inner(),
@@ -112,6 +122,7 @@ pub struct Rename {
 
 pub async fn update(cx: Cx, Joined(p, set): Update) -> Result<Stored<Channel>> {
     let actor = cx.actor()?.id;
+    check_settings(&set)?;
     let id = p.id;
     let up = ChannelUpdate {
         name: p.name.map(input::Name::into_inner),
