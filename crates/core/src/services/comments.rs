@@ -112,14 +112,8 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewCommentInput, now: i64) -> R
     notify::post_with_author(tx, event, &thread, actor.id, input.mark_thread_position, now)?;
     if input.urgent {
         super::emergencies::deliver_urgent(tx, &thread, Some(&comment), now)?;
-        let answer = super::expectations::Answer {
-            thread: Some(thread.id),
-            conversation: None,
-            author: actor.id,
-            index: comment.obj_index,
-            at: now,
-        };
-        super::expectations::answered(tx, &[answer], now)?;
+        // An urgent comment has no fan-out: what it answers is met here.
+        super::expectations::answered(tx, &[super::expectations::Answer::comment(&comment)], now)?;
     }
     if state_changed {
         let t = tx.thread(thread.id, actor.id)?.ok_or(Error::NotFound(NotFound::Thread))?;

@@ -140,6 +140,8 @@ pub fn ask(
     };
     let hours = response_hours(tx, ws, channel)?;
     let mut out = Vec::new();
+    // People the requester already waits for here, with their schedule and away time.
+    let mut already: Vec<(UserId, Schedule, Option<AwayMode>)> = Vec::new();
     for (user, stored) in tx.users_with_schedules(users)? {
         let s = schedules::effective_from(stored, &user, now);
         let (due_ts, remind_ts) = due_times(&s, user.away_mode.as_ref(), now, hours, reply_by_ts);
@@ -181,15 +183,23 @@ pub fn ask(
                 tell(tx, "expectation_created", &e, now)?;
                 out.push(e);
             }
-            None => {
-                let (threads, conversations) = (e.thread_id.into_iter().collect::<Vec<_>>(), e.conversation_id);
-                let open = tx.open_expectations_in(&threads, &conversations.into_iter().collect::<Vec<_>>())?;
-                if let Some(mut kept) = open.into_iter().find(|o| o.requester_id == requester && o.user_id == user.id) {
-                    kept.working_minutes_left =
-                        Some(schedule::working_between(&s, user.away_mode.as_ref(), now, kept.due_ts) / 60);
-                    out.push(kept);
-                }
-            }
+            None => already.push((user.id, s, user.away_mode)),
+        }
+    }
+    if !already.is_empty() {
+        // Their open expectations, looked up once for all of them.
+        let (threads, conversations): (Vec<ThreadId>, Vec<ConversationId>) = match at {
+            Asked::Thread { thread, .. } => (vec![thread], vec![]),
+            Asked::Conversation { conversation, .. } => (vec![], vec![conversation]),
+        };
+        for mut kept in tx.open_expectations_in(&threads, &conversations)? {
+            let Some((_, s, away)) =
+                already.iter().find(|(u, ..)| kept.requester_id == requester && kept.user_id == *u)
+            else {
+                continue;
+            };
+            kept.working_minutes_left = Some(schedule::working_between(s, away.as_ref(), now, kept.due_ts) / 60);
+            out.push(kept);
         }
     }
     out.sort_by_key(|e| e.user_id);
@@ -215,6 +225,21 @@ pub struct Answer {
     pub index: i64,
     /// When it was posted: the expectation is met as of then.
     pub at: i64,
+}
+
+impl Answer {
+    pub fn comment(c: &Comment) -> Answer {
+        Answer { thread: Some(c.thread_id), conversation: None, author: c.creator, index: c.obj_index, at: c.posted_ts }
+    }
+    pub fn message(m: &Message) -> Answer {
+        Answer {
+            thread: None,
+            conversation: Some(m.conversation_id),
+            author: m.creator,
+            index: m.obj_index,
+            at: m.posted_ts,
+        }
+    }
 }
 
 /// Meets the open expectations these posts answer: a post by the person asked, after the
@@ -477,11 +502,20 @@ pub fn preview(
 pub fn run_due(tx: &mut dyn Tx, now: i64) -> Result<usize> {
     let due = tx.due_expectations(now, BATCH)?;
     let n = due.len();
+    // No reminder once it is due ("overdue" says enough), nor to someone no longer an active
+    // member: who still is, looked up once per workspace.
+    let mut to_remind: HashMap<WorkspaceId, Vec<UserId>> = HashMap::new();
+    for e in due.iter().filter(|e| e.remind_ts.is_some_and(|t| t <= now) && e.due_ts > now) {
+        to_remind.entry(e.workspace_id).or_default().push(e.user_id);
+    }
+    let mut active: HashSet<(WorkspaceId, UserId)> = HashSet::new();
+    for (ws, users) in to_remind {
+        active.extend(tx.active_members(ws, &users)?.into_iter().map(|u| (ws, u)));
+    }
     for mut e in due {
         if e.remind_ts.is_some_and(|t| t <= now) {
             e.remind_ts = None;
-            // No reminder once it is due: "overdue" says enough.
-            if e.due_ts > now && !tx.active_members(e.workspace_id, &[e.user_id])?.is_empty() {
+            if e.due_ts > now && active.contains(&(e.workspace_id, e.user_id)) {
                 remind(tx, &e, now)?;
             }
         }

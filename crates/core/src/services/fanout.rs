@@ -169,21 +169,8 @@ impl Job {
             .steps
             .iter()
             .filter_map(|step| match step {
-                Step::Post { comment: Some(c), .. } => Some(Answer {
-                    thread: Some(c.thread_id),
-                    conversation: None,
-                    author: c.creator,
-                    index: c.obj_index,
-                    at: c.posted_ts,
-                }),
-                Step::Post { comment: None, .. } => None,
-                Step::Message { message: m, .. } => Some(Answer {
-                    thread: None,
-                    conversation: Some(m.conversation_id),
-                    author: m.creator,
-                    index: m.obj_index,
-                    at: m.posted_ts,
-                }),
+                Step::Post { comment, .. } => comment.as_ref().map(Answer::comment),
+                Step::Message { message, .. } => Some(Answer::message(message)),
             })
             .collect();
         expectations::answered(tx, &answers, now)?;

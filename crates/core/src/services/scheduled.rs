@@ -112,17 +112,20 @@ fn post_input(c: &ScheduledContent) -> PostInput {
 }
 
 /// Where a draft goes, checked as posting there now would be: its workspace, the thread's
-/// channel, and who it would reach (for "their morning").
+/// channel, and who it would reach (for "their morning" only: the rest needs nobody's list).
 struct Place {
     workspace: WorkspaceId,
     channel: Option<ChannelId>,
     audience: Vec<UserId>,
 }
 
-fn place(tx: &mut dyn Tx, actor: &User, d: &Draft) -> Result<Place> {
+fn place(tx: &mut dyn Tx, actor: &User, d: &Draft, when: When) -> Result<Place> {
     let c = &d.post;
+    let wanted = when == When::RecipientMorning;
     let explicit = |tx: &mut dyn Tx, ch: &Channel| -> Result<Option<Vec<UserId>>> {
-        Ok(if c.everyone {
+        Ok(if !wanted {
+            Some(Vec::new())
+        } else if c.everyone {
             Some(tx.channel(ch.id, actor.id)?.map(|c| c.user_ids).unwrap_or_default())
         } else {
             c.recipients.clone()
@@ -151,6 +154,9 @@ fn place(tx: &mut dyn Tx, actor: &User, d: &Draft) -> Result<Place> {
             (conv.workspace_id, None, conv.user_ids)
         }
     };
+    if !wanted {
+        return Ok(Place { workspace, channel, audience: Vec::new() });
+    }
     audience.extend(c.request_reply.iter().copied());
     let audience = super::dedup(audience).into_iter().filter(|u| *u != actor.id).collect();
     Ok(Place { workspace, channel, audience })
@@ -257,7 +263,7 @@ fn tell(tx: &mut dyn Tx, kind: &'static str, p: &ScheduledPost, now: i64) -> Res
 /// Schedules a post (threads/add, comments/add, conversation_messages/add with send_at_ts
 /// or send_at).
 pub fn schedule(tx: &mut dyn Tx, actor: &User, mut draft: Draft, when: When, now: i64) -> Result<ScheduledPost> {
-    let at = place(tx, actor, &draft)?;
+    let at = place(tx, actor, &draft, when)?;
     let (send_at_ts, send_at, explained) = send_time(tx, when, &at.audience, now)?;
     let uploads = check_content(tx, actor.id, at.workspace, &mut draft.post, send_at_ts)?;
     let mut p = ScheduledPost {
@@ -339,7 +345,7 @@ pub fn update(tx: &mut dyn Tx, actor: &User, id: i64, up: Update, now: i64) -> R
             conversation: p.conversation_id,
             post: p.post.clone(),
         };
-        let at = place(tx, actor, &draft)?;
+        let at = place(tx, actor, &draft, when)?;
         (p.send_at_ts, p.send_at, p.explained) = send_time(tx, when, &at.audience, now)?;
     }
     let uploads = check_content(tx, actor.id, p.workspace_id, &mut p.post, p.send_at_ts)?;
