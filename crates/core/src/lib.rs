@@ -8,6 +8,7 @@
 pub mod clock;
 pub mod error;
 pub mod event;
+pub mod ics;
 pub mod ids;
 pub mod input;
 pub mod mail;

@@ -323,6 +323,63 @@ pub struct Thread {
     pub last_read_obj_index: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_comment: Option<Box<Comment>>,
+    /// Weft: the directly responsible individual — the one person who decides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dri_id: Option<UserId>,
+    /// Weft: open, decided or closed (with `closed`), and who set it when.
+    #[serde(default)]
+    pub status: ThreadStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_by: Option<UserId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_ts: Option<i64>,
+    /// Weft: when the DRI's decision is due.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision_due_ts: Option<i64>,
+    /// Weft: the comment marked as the thread's decision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision_comment_id: Option<CommentId>,
+}
+
+/// Weft: where a thread's discussion stands.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ThreadStatus {
+    #[default]
+    Open,
+    Decided,
+    Closed,
+}
+
+impl ThreadStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ThreadStatus::Open => "open",
+            ThreadStatus::Decided => "decided",
+            ThreadStatus::Closed => "closed",
+        }
+    }
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "decided" => ThreadStatus::Decided,
+            "closed" => ThreadStatus::Closed,
+            _ => ThreadStatus::Open,
+        }
+    }
+}
+
+impl Thread {
+    /// Sets the status, by whom and when; `closed` (Twist's flag) goes with it.
+    pub fn set_status(&mut self, status: ThreadStatus, by: UserId, now: i64) {
+        self.status = status;
+        self.closed = status == ThreadStatus::Closed;
+        (self.status_by, self.status_ts) = (Some(by), Some(now));
+    }
+
+    /// The status a thread goes back to when reopened: decided if it has a decision.
+    pub fn reopened_status(&self) -> ThreadStatus {
+        if self.decision_comment_id.is_some() { ThreadStatus::Decided } else { ThreadStatus::Open }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -678,10 +735,45 @@ pub enum ExpectationState {
     Done,
 }
 
-/// Weft: an answer someone asked for (`request_reply`), tracked until it comes.
+/// Weft: what an expectation waits for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExpectationKind {
+    /// An answer (`request_reply`): met by the person's next post there.
+    #[default]
+    Reply,
+    /// A thread's decision from its DRI, by the thread's `decision_due_ts`: met when a
+    /// decision is marked or the thread is closed.
+    Decision,
+    /// A meeting's outcomes from its organizer, owed once it has ended: met by
+    /// `meetings/post_outcomes`.
+    Outcomes,
+}
+
+impl ExpectationKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExpectationKind::Reply => "reply",
+            ExpectationKind::Decision => "decision",
+            ExpectationKind::Outcomes => "outcomes",
+        }
+    }
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "decision" => ExpectationKind::Decision,
+            "outcomes" => ExpectationKind::Outcomes,
+            _ => ExpectationKind::Reply,
+        }
+    }
+}
+
+/// Weft: an answer someone asked for (`request_reply`), a decision or a meeting's outcomes,
+/// tracked until it comes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Expectation {
     pub id: i64,
+    #[serde(default)]
+    pub kind: ExpectationKind,
     pub workspace_id: WorkspaceId,
     /// Who asked.
     pub requester_id: UserId,
@@ -1071,4 +1163,108 @@ impl schemars::JsonSchema for LatestActivity {
             "items": {"anyOf": [{"type": "string", "enum": ["desktop", "mobile", "api"]}, {"type": "integer"}]}
         })
     }
+}
+
+/// Weft: a comment marked as its thread's decision (`comments/mark_decision`). A thread has
+/// one current decision; an earlier one stays in the history with `replaced_ts`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Decision {
+    pub id: i64,
+    pub workspace_id: WorkspaceId,
+    pub channel_id: ChannelId,
+    pub channel_name: String,
+    pub thread_id: ThreadId,
+    pub thread_title: String,
+    pub comment_id: CommentId,
+    /// The decision as written (markdown).
+    pub content: String,
+    /// Who wrote the comment.
+    pub author_id: UserId,
+    /// The thread's DRI at the time of reading.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dri_id: Option<UserId>,
+    pub marked_by: UserId,
+    pub marked_ts: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaced_by: Option<UserId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaced_ts: Option<i64>,
+    /// Marked in a meeting's outcomes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meeting_id: Option<i64>,
+}
+
+/// Weft: why a meeting needs synchronous time. Anything else is better as a thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingReason {
+    RelationshipBuilding,
+    SensitiveFeedback,
+    /// Brainstorming with many unknowns.
+    Brainstorming,
+    Kickoff,
+    Crisis,
+}
+
+impl MeetingReason {
+    pub const ALL: [MeetingReason; 5] = [
+        MeetingReason::RelationshipBuilding,
+        MeetingReason::SensitiveFeedback,
+        MeetingReason::Brainstorming,
+        MeetingReason::Kickoff,
+        MeetingReason::Crisis,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MeetingReason::RelationshipBuilding => "relationship_building",
+            MeetingReason::SensitiveFeedback => "sensitive_feedback",
+            MeetingReason::Brainstorming => "brainstorming",
+            MeetingReason::Kickoff => "kickoff",
+            MeetingReason::Crisis => "crisis",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+    /// In words, for the agenda thread and the calendar entry.
+    pub fn label(self) -> &'static str {
+        match self {
+            MeetingReason::RelationshipBuilding => "Relationship building",
+            MeetingReason::SensitiveFeedback => "Sensitive feedback",
+            MeetingReason::Brainstorming => "Brainstorming with many unknowns",
+            MeetingReason::Kickoff => "Kickoff",
+            MeetingReason::Crisis => "Crisis",
+        }
+    }
+}
+
+/// Weft: a meeting that justified itself (`meetings/add`), with its agenda thread and, once
+/// it has ended, its outcomes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Meeting {
+    pub id: i64,
+    pub workspace_id: WorkspaceId,
+    /// The agenda thread (None if it was deleted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread_id: Option<ThreadId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel_id: Option<ChannelId>,
+    pub organizer_id: UserId,
+    pub title: String,
+    pub reason: MeetingReason,
+    pub attendee_ids: Vec<UserId>,
+    pub starts_ts: i64,
+    pub duration_min: i64,
+    pub ends_ts: i64,
+    pub agenda: String,
+    pub created_ts: i64,
+    /// The comment in the agenda thread that gives the outcomes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcomes_comment_id: Option<CommentId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcomes_ts: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelled_ts: Option<i64>,
+    /// Ended, not cancelled, and no outcomes posted yet.
+    pub outcomes_owed: bool,
 }

@@ -3,7 +3,7 @@
 
 use crate::event::Event;
 use crate::ids::*;
-use crate::model::{Channel, Unseen, UserType};
+use crate::model::{Channel, Thread, Unseen, UserType};
 use crate::store::Membership;
 use std::collections::HashSet;
 
@@ -85,6 +85,17 @@ pub fn can_administer_workspace(role: UserType) -> bool {
 /// Editing or removing a thread or comment: its author, or a workspace admin.
 pub fn can_edit_post(role: UserType, author: UserId, viewer: UserId) -> bool {
     author == viewer || role == UserType::Admin
+}
+
+/// Naming a thread's DRI, its status and when its decision is due: its author, its DRI or
+/// an admin.
+pub fn can_steer_thread(role: UserType, thread: &Thread, viewer: UserId) -> bool {
+    thread.creator == viewer || thread.dri_id == Some(viewer) || role == UserType::Admin
+}
+
+/// Marking a thread's decision: its DRI (or, while it has none, its author) or an admin.
+pub fn can_decide(role: UserType, thread: &Thread, viewer: UserId) -> bool {
+    role == UserType::Admin || thread.dri_id.unwrap_or(thread.creator) == viewer
 }
 
 /// Editing or removing a direct message: only its author.

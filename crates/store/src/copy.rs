@@ -51,6 +51,8 @@ pub const TABLES: &[(&str, &str)] = &[
     ("expectations", "id"),
     ("scheduled_posts", "id"),
     ("scheduled_attachments", "scheduled_id, attachment_id"),
+    ("decisions", "id"),
+    ("meetings", "id"),
     ("mail_cursor", "id"),
     ("fanout_cursor", "id"),
     ("mail_outbox", "id"),
@@ -82,6 +84,8 @@ const IDENTITIES: &[(&str, i64)] = &[
     ("access_requests", 1),
     ("expectations", 1),
     ("scheduled_posts", 1),
+    ("decisions", 1),
+    ("meetings", 1),
 ];
 
 /// Rows read and written per step.

@@ -89,11 +89,13 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewCommentInput, now: i64) -> R
         thread.snippet = threads::preview(&comment.content, &comment.attachments);
         thread.snippet_creator = actor.id;
     }
-    let state_changed = match input.thread_action {
-        Some(ThreadAction::Close) => !std::mem::replace(&mut thread.closed, true),
-        Some(ThreadAction::Reopen) => std::mem::replace(&mut thread.closed, false),
-        None => false,
-    };
+    let was_closed = thread.closed;
+    match input.thread_action {
+        Some(ThreadAction::Close) if !was_closed => thread.set_status(ThreadStatus::Closed, actor.id, now),
+        Some(ThreadAction::Reopen) if was_closed => thread.set_status(thread.reopened_status(), actor.id, now),
+        _ => {}
+    }
+    let state_changed = was_closed != thread.closed;
     thread.version += 1;
     tx.update_thread(&thread)?;
     if input.mark_thread_position {
@@ -118,6 +120,7 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewCommentInput, now: i64) -> R
     if state_changed {
         let t = tx.thread(thread.id, actor.id)?.ok_or(Error::NotFound(NotFound::Thread))?;
         emit(tx, t.workspace_id, "thread_updated", Audience::channel(t.channel_id), &Shared(&t), now)?;
+        super::decisions::sync_due(tx, &t, &ch, actor.id, now)?;
     }
     let (not_notified, away) =
         threads::told_about(tx, actor.id, &ch, &thread, Some(&comment), to_everyone.then_some(&request.users), now)?;
@@ -188,13 +191,15 @@ pub fn update(tx: &mut dyn Tx, actor: UserId, id: CommentId, up: Update, now: i6
 }
 
 pub fn remove(tx: &mut dyn Tx, actor: UserId, id: CommentId, now: i64) -> Result<()> {
-    let (c, mut thread, _, role) = access::comment(tx, id, actor)?;
+    let (c, mut thread, ch, role) = access::comment(tx, id, actor)?;
     if !policy::can_edit_post(role, c.creator, actor) {
         return Err(Error::forbidden("only the author or an admin can remove a comment"));
     }
+    let was_decision = thread.decision_comment_id == Some(id);
     tx.delete_comment(id)?;
     // The obj_index sequence keeps its gap: read positions stay meaningful.
     thread.comment_count -= 1;
+    super::decisions::comment_removed(&mut thread, id, actor, now);
     match tx.last_comment(thread.id)? {
         Some(last) => {
             thread.snippet = threads::preview(&last.content, &last.attachments);
@@ -212,5 +217,10 @@ pub fn remove(tx: &mut dyn Tx, actor: UserId, id: CommentId, now: i64) -> Result
         "obj_index": c.obj_index,
     });
     emit(tx, c.workspace_id, "comment_deleted", Audience::channel(c.channel_id), &payload, now)?;
+    if was_decision {
+        let t = tx.thread(thread.id, actor)?.ok_or(Error::NotFound(NotFound::Thread))?;
+        emit(tx, t.workspace_id, "thread_updated", Audience::channel(t.channel_id), &Shared(&t), now)?;
+        super::decisions::sync_due(tx, &t, &ch, actor, now)?;
+    }
     Ok(())
 }

@@ -147,6 +147,7 @@ pub fn ask(
         let (due_ts, remind_ts) = due_times(&s, user.away_mode.as_ref(), now, hours, reply_by_ts);
         let mut e = Expectation {
             id: 0,
+            kind: ExpectationKind::Reply,
             workspace_id: ws,
             requester_id: requester,
             user_id: user.id,
@@ -193,6 +194,9 @@ pub fn ask(
             Asked::Conversation { conversation, .. } => (vec![], vec![conversation]),
         };
         for mut kept in tx.open_expectations_in(&threads, &conversations)? {
+            if kept.kind != ExpectationKind::Reply {
+                continue;
+            }
             let Some((_, s, away)) =
                 already.iter().find(|(u, ..)| kept.requester_id == requester && kept.user_id == *u)
             else {
@@ -204,6 +208,83 @@ pub fn ask(
     }
     out.sort_by_key(|e| e.user_id);
     Ok(out)
+}
+
+/// Expects a decision or a meeting's outcomes of `user` in a thread by `due_ts`, from
+/// `from_ts` on (a meeting's end, for its outcomes). One reminder before it is due, unless
+/// the person expects it of themselves.
+pub fn expect_in_thread(
+    tx: &mut dyn Tx,
+    kind: ExpectationKind,
+    requester: UserId,
+    user: UserId,
+    channel: &Channel,
+    thread: ThreadId,
+    (from_ts, due_ts): (i64, i64),
+    now: i64,
+) -> Result<Option<Expectation>> {
+    let Some((u, stored)) = tx.users_with_schedules(&[user])?.pop() else { return Ok(None) };
+    let s = schedules::effective_from(stored, &u, now);
+    let (_, remind_ts) = due_times(&s, u.away_mode.as_ref(), from_ts.max(now), 0, Some(due_ts));
+    let mut e = Expectation {
+        id: 0,
+        kind,
+        workspace_id: channel.workspace_id,
+        requester_id: requester,
+        user_id: user,
+        channel_id: Some(channel.id),
+        thread_id: Some(thread),
+        comment_id: None,
+        conversation_id: None,
+        message_id: None,
+        asked_index: -1,
+        requested_ts: from_ts,
+        due_ts,
+        reply_by_ts: Some(due_ts),
+        state: ExpectationState::Open,
+        resolution: None,
+        resolved_by: None,
+        resolved_ts: None,
+        working_minutes_left: None,
+        title: None,
+        remind_ts: remind_ts.filter(|_| requester != user),
+        overdue_ts: None,
+    };
+    let Some(id) = tx.insert_expectation(&e)? else { return Ok(None) };
+    e.id = id;
+    tell(tx, "expectation_created", &e, now)?;
+    Ok(Some(e))
+}
+
+/// Meets (or, `Withdrawn`, drops) the open expectations of one kind in a thread: a decision
+/// was marked, a meeting's outcomes posted, the DRI or due date changed.
+pub fn settle_in_thread(
+    tx: &mut dyn Tx,
+    kind: ExpectationKind,
+    thread: ThreadId,
+    resolution: Resolution,
+    by: UserId,
+    now: i64,
+) -> Result<()> {
+    for e in tx.open_expectations_in(&[thread], &[])?.into_iter().filter(|e| e.kind == kind) {
+        if tx.resolve_expectations(&[e.id], resolution, by, now)? > 0 {
+            close_told(tx, e, resolution, by, now)?;
+        }
+    }
+    Ok(())
+}
+
+fn close_told(
+    tx: &mut dyn Tx,
+    mut e: Expectation,
+    resolution: Resolution,
+    by: UserId,
+    now: i64,
+) -> Result<Expectation> {
+    (e.state, e.resolution, e.resolved_by, e.resolved_ts, e.remind_ts) =
+        (ExpectationState::Done, Some(resolution), Some(by), Some(now), None);
+    tell(tx, "expectation_met", &e, now)?;
+    Ok(e)
 }
 
 /// Tells both sides of an expectation (`kind`: created, due soon, overdue, met, updated).
@@ -252,7 +333,7 @@ pub fn answered(tx: &mut dyn Tx, posts: &[Answer], now: i64) -> Result<()> {
         return Ok(());
     }
     let open = tx.open_expectations_in(&threads, &conversations)?;
-    for mut e in open {
+    for mut e in open.into_iter().filter(|e| e.kind == ExpectationKind::Reply) {
         let answer = posts.iter().find(|p| {
             p.author == e.user_id
                 && p.index > e.asked_index
@@ -286,15 +367,12 @@ fn own(tx: &mut dyn Tx, actor: UserId, id: i64) -> Result<Expectation> {
     Ok(e)
 }
 
-fn close(tx: &mut dyn Tx, mut e: Expectation, resolution: Resolution, actor: UserId, now: i64) -> Result<Expectation> {
+fn close(tx: &mut dyn Tx, e: Expectation, resolution: Resolution, actor: UserId, now: i64) -> Result<Expectation> {
     if e.resolution.is_some() {
         return Err(Error::AlreadyExists("this expectation is already resolved".into()));
     }
     tx.resolve_expectations(&[e.id], resolution, actor, now)?;
-    (e.state, e.resolution, e.resolved_by, e.resolved_ts, e.remind_ts) =
-        (ExpectationState::Done, Some(resolution), Some(actor), Some(now), None);
-    tell(tx, "expectation_met", &e, now)?;
-    Ok(e)
+    close_told(tx, e, resolution, actor, now)
 }
 
 /// `expectations/resolve`: the person asked says they answered (elsewhere, say) or that no
@@ -358,11 +436,15 @@ pub fn list(
 ) -> Result<(Vec<Expectation>, Counts)> {
     let kind = access::role_in(tx, ws, actor)?;
     let owed = tx.expectations_of(ws, actor, ExpectationRole::Owed, true, OPEN_LIMIT)?;
-    let waiting = tx.expectations_of(ws, actor, ExpectationRole::Waiting, true, OPEN_LIMIT)?;
-    let done = match state {
+    let mut waiting = tx.expectations_of(ws, actor, ExpectationRole::Waiting, true, OPEN_LIMIT)?;
+    let mut done = match state {
         StateFilter::Done => tx.expectations_of(ws, actor, role, false, DONE_LIMIT)?,
         _ => Vec::new(),
     };
+    if role == ExpectationRole::Waiting {
+        done.retain(|e| e.user_id != actor);
+    }
+    waiting.retain(|e| e.user_id != actor);
     let any = !(owed.is_empty() && waiting.is_empty() && done.is_empty());
     // What the actor sees: the channels' threads, and their own conversations.
     let (channels, conversations): (HashSet<ChannelId>, HashMap<ConversationId, Option<String>>) = if any {
@@ -373,10 +455,15 @@ pub fn list(
     } else {
         Default::default()
     };
-    let visible = |e: &Expectation| match (e.channel_id, e.conversation_id) {
-        (Some(c), _) => channels.contains(&c),
-        (_, Some(c)) => conversations.contains_key(&c),
-        _ => false,
+    // A meeting's outcomes are owed once it has ended; what a person expects of themselves
+    // (a decision due they set as the DRI, outcomes) is not something they wait for.
+    let visible = |e: &Expectation| {
+        let seen = match (e.channel_id, e.conversation_id) {
+            (Some(c), _) => channels.contains(&c),
+            (_, Some(c)) => conversations.contains_key(&c),
+            _ => false,
+        };
+        seen && e.requested_ts <= now
     };
     let mut counts = Counts::default();
     for (list, open, overdue) in [

@@ -228,7 +228,7 @@ fn send_time(tx: &mut dyn Tx, when: When, audience: &[UserId], now: i64) -> Resu
 }
 
 /// "Tue 01 Dec 09:00" in `zone`.
-fn local_time(ts: i64, zone: &str) -> String {
+pub(crate) fn local_time(ts: i64, zone: &str) -> String {
     let tz = jiff::tz::TimeZone::get(zone).unwrap_or(jiff::tz::TimeZone::UTC);
     jiff::Timestamp::from_second(ts).map(|t| t.to_zoned(tz).strftime("%a %d %b %H:%M").to_string()).unwrap_or_default()
 }

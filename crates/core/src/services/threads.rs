@@ -190,6 +190,12 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewThreadInput, now: i64) -> Re
         muted_until_ts: None,
         last_read_obj_index: -1,
         last_comment: None,
+        dri_id: None,
+        status: ThreadStatus::Open,
+        status_by: None,
+        status_ts: None,
+        decision_due_ts: None,
+        decision_comment_id: None,
     };
     let id = tx.insert_thread(&draft)?;
     super::attachments::carry_new(tx, PostRef::Thread(id), &carried)?;
@@ -320,10 +326,40 @@ pub struct Update {
     pub actions: Option<Vec<Value>>,
     pub direct_mentions: Option<Vec<UserId>>,
     pub direct_group_mentions: Option<Vec<GroupId>>,
+    /// Who decides and where the decision stands (`services::decisions`).
+    pub steer: super::decisions::Steer,
 }
 
-pub fn update(tx: &mut dyn Tx, actor: UserId, id: ThreadId, up: Update, now: i64) -> Result<Thread> {
-    let (mut t, _, role) = access::thread(tx, id, actor)?;
+impl Update {
+    fn edits(&self) -> bool {
+        self.title.is_some()
+            || self.content.is_some()
+            || self.attachments.is_some()
+            || self.actions.is_some()
+            || self.direct_mentions.is_some()
+            || self.direct_group_mentions.is_some()
+    }
+}
+
+pub fn update(tx: &mut dyn Tx, actor: UserId, id: ThreadId, mut up: Update, now: i64) -> Result<Thread> {
+    let (mut t, ch, role) = access::thread(tx, id, actor)?;
+    let steer = std::mem::take(&mut up.steer);
+    let steering = !steer.is_empty();
+    if up.edits() || !steering {
+        edit(tx, actor, &mut t, role, up, now)?;
+    }
+    if steering {
+        super::decisions::steer(tx, actor, &mut t, &ch, role, steer, now)?;
+    }
+    let t = save_and_emit(tx, t, actor, now)?;
+    if steering {
+        super::decisions::sync_due(tx, &t, &ch, actor, now)?;
+    }
+    Ok(t)
+}
+
+/// The author's (or an admin's) changes to a thread's title, text, files and mentions.
+fn edit(tx: &mut dyn Tx, actor: UserId, t: &mut Thread, role: UserType, up: Update, now: i64) -> Result<()> {
     if !policy::can_edit_post(role, t.creator, actor) {
         return Err(Error::forbidden("only the author or an admin can edit a thread"));
     }
@@ -335,7 +371,7 @@ pub fn update(tx: &mut dyn Tx, actor: UserId, id: ThreadId, up: Update, now: i64
     }
     if let Some(mut a) = up.attachments {
         let carried = super::attachments::resolve(tx, actor, &mut a)?;
-        super::attachments::carry(tx, PostRef::Thread(id), &carried)?;
+        super::attachments::carry(tx, PostRef::Thread(t.id), &carried)?;
         t.attachments = a;
     }
     if t.comment_count == 0 {
@@ -355,8 +391,8 @@ pub fn update(tx: &mut dyn Tx, actor: UserId, id: ThreadId, up: Update, now: i64
     t.direct_group_mentions = gm;
     t.last_edited_ts = Some(now);
     t.version += 1;
-    tx.index_doc(&search::thread_doc(&t))?;
-    save_and_emit(tx, t, actor, now)
+    tx.index_doc(&search::thread_doc(t))?;
+    Ok(())
 }
 
 /// Writes the shared fields of a thread and tells its channel.

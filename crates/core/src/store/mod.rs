@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod attachments;
 pub mod channels;
 pub mod conversations;
+pub mod decisions;
 pub mod emergencies;
 pub mod events;
 pub mod expectations;
@@ -26,6 +27,7 @@ pub use accounts::*;
 pub use attachments::*;
 pub use channels::*;
 pub use conversations::*;
+pub use decisions::*;
 pub use emergencies::*;
 pub use events::*;
 pub use expectations::*;
@@ -143,4 +145,5 @@ tx_of_areas!(
     Attachments,
     Expectations,
     ScheduledPosts,
+    Decisions,
 );

@@ -302,6 +302,43 @@ pub fn endpoints() -> Vec<Endpoint> {
             access::get_requests,
         )
         .extension(),
+        // deciding in writing (Weft)
+        e(
+            Post,
+            "comments/mark_decision",
+            "Mark a comment as its thread's decision (the DRI or an admin); replaces the one before, kept in the history",
+            comments::mark_decision,
+        )
+        .extension(),
+        e(Post, "comments/unmark_decision", "Take back a thread's decision mark", comments::unmark_decision)
+            .extension(),
+        e(
+            Get,
+            "decisions/get",
+            "The decision log: the decisions of threads the caller sees, newest first, searchable",
+            decisions::get,
+        )
+        .extension(),
+        e(Get, "decisions/export", "The decision log as a Markdown or CSV file", decisions::export).extension(),
+        e(
+            Post,
+            "meetings/add",
+            "Plan a meeting that needs synchronous time (a reason is required): opens its agenda thread",
+            meetings::add,
+        )
+        .extension(),
+        e(Get, "meetings/get", "Meetings the caller organizes, attends or can see, soonest first", meetings::get)
+            .extension(),
+        e(Get, "meetings/getone", "One meeting", meetings::getone).extension(),
+        e(Get, "meetings/ics", "A meeting as an iCalendar file in the caller's time zone", meetings::ics).extension(),
+        e(
+            Post,
+            "meetings/post_outcomes",
+            "The organizer posts what a meeting settled in its agenda thread (optionally as the decision)",
+            meetings::post_outcomes,
+        )
+        .extension(),
+        e(Post, "meetings/cancel", "Call a meeting off; its agenda thread says so", meetings::cancel).extension(),
         // scheduled send (Weft)
         e(Get, "scheduled/get", "The caller's posts waiting to be sent, soonest first", scheduled::get).extension(),
         e(Post, "scheduled/update", "Edit a waiting post's text or time", scheduled::update).extension(),

@@ -12,6 +12,7 @@ mod away;
 mod browser;
 mod connections;
 mod crash;
+mod decisions;
 mod email;
 mod emergencies;
 mod expectations;

@@ -7,12 +7,13 @@ use weft_core::*;
 
 const COLS: &str = "id, workspace_id, requester_id, user_id, channel_id, thread_id, comment_id, conversation_id, \
      message_id, asked_index, requested_ts, due_ts, reply_by_ts, remind_ts, overdue_ts, resolution, resolved_by, \
-     resolved_ts";
+     resolved_ts, kind";
 
 fn expectation_from(r: &Row) -> Result<Expectation> {
     let resolution = r.opt_text(15)?.as_deref().and_then(Resolution::parse);
     Ok(Expectation {
         id: r.i64(0)?,
+        kind: ExpectationKind::parse(&r.text(18)?),
         workspace_id: WorkspaceId(r.i64(1)?),
         requester_id: UserId(r.i64(2)?),
         user_id: UserId(r.i64(3)?),
@@ -48,8 +49,8 @@ impl Expectations for SqlTx<'_> {
     fn insert_expectation(&mut self, e: &Expectation) -> Result<Option<i64>> {
         let row = self.one(
             "INSERT INTO expectations (workspace_id, requester_id, user_id, channel_id, thread_id, comment_id, \
-             conversation_id, message_id, asked_index, requested_ts, due_ts, reply_by_ts, remind_ts) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+             conversation_id, message_id, asked_index, requested_ts, due_ts, reply_by_ts, remind_ts, kind) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
             args![
                 e.workspace_id,
                 e.requester_id,
@@ -64,6 +65,7 @@ impl Expectations for SqlTx<'_> {
                 e.due_ts,
                 e.reply_by_ts,
                 e.remind_ts,
+                e.kind.as_str(),
             ],
         )?;
         row.map(|r| r.i64(0)).transpose()

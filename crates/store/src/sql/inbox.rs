@@ -1,6 +1,6 @@
 //! `Inbox` in SQL: inbox items, read positions, mentions and mutes.
 
-use super::posts::{THREAD_COLS, THREAD_FROM, thread_from};
+use super::posts::{THREAD_COLS, THREAD_FROM, THREAD_NCOLS, thread_from};
 use super::{ROWS_PER_INSERT, Row, SqlTx, Value, all_distinct, args, placeholders, rows_of};
 use std::collections::HashMap;
 use weft_core::model::*;
@@ -113,7 +113,7 @@ impl Inbox for SqlTx<'_> {
         rows.iter()
             .map(|r| {
                 let mut thread = thread_from(r)?;
-                let st = inbox_state_from(r, 29)?;
+                let st = inbox_state_from(r, THREAD_NCOLS)?;
                 thread.is_archived = st.archived;
                 let unread = thread.last_read_obj_index < thread.last_obj_index;
                 Ok(InboxThread {

@@ -9,6 +9,7 @@ mod accounts;
 mod attachments;
 mod channels;
 mod conversations;
+mod decisions;
 mod emergencies;
 pub(crate) mod events;
 mod expectations;

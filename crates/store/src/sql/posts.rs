@@ -10,7 +10,11 @@ pub(super) const THREAD_COLS: &str = "t.id, t.channel_id, t.workspace_id, t.titl
      t.last_updated_ts, t.last_edited_ts, t.comment_count, t.last_obj_index, t.closed, t.pinned, t.pinned_ts, \
      t.participants, t.recipients, t.notify_groups, t.direct_mentions, t.direct_group_mentions, t.attachments, \
      t.actions, t.snippet, t.snippet_creator, t.version, \
-     COALESCE(s.starred, 0), COALESCE(s.archived, 0), s.muted_until_ts, COALESCE(s.last_read_obj_index, -2)";
+     COALESCE(s.starred, 0), COALESCE(s.archived, 0), s.muted_until_ts, COALESCE(s.last_read_obj_index, -2), \
+     t.dri_id, t.status, t.status_by, t.status_ts, t.decision_due_ts, t.decision_comment_id";
+
+/// How many columns `THREAD_COLS` selects (what a query selects after them starts here).
+pub(super) const THREAD_NCOLS: usize = 35;
 
 pub(super) const THREAD_FROM: &str = "FROM threads t JOIN users u ON u.id = t.creator \
      LEFT JOIN thread_states s ON s.thread_id = t.id AND s.user_id = ?";
@@ -51,6 +55,12 @@ pub(super) fn thread_from(r: &Row) -> Result<Thread> {
         reactions: Reactions::new(),
         to_emails: vec![],
         last_comment: None,
+        dri_id: r.opt_i64(29)?.map(UserId),
+        status: ThreadStatus::parse(&r.text(30)?),
+        status_by: r.opt_i64(31)?.map(UserId),
+        status_ts: r.opt_i64(32)?,
+        decision_due_ts: r.opt_i64(33)?,
+        decision_comment_id: r.opt_i64(34)?.map(CommentId),
     })
 }
 
@@ -175,7 +185,8 @@ impl Posts for SqlTx<'_> {
             "UPDATE threads SET channel_id = ?, title = ?, content = ?, last_updated_ts = ?, last_edited_ts = ?, \
              comment_count = ?, last_obj_index = ?, closed = ?, pinned = ?, pinned_ts = ?, participants = ?, \
              recipients = ?, notify_groups = ?, direct_mentions = ?, direct_group_mentions = ?, attachments = ?, \
-             actions = ?, snippet = ?, snippet_creator = ?, version = ? WHERE id = ?",
+             actions = ?, snippet = ?, snippet_creator = ?, version = ?, dri_id = ?, status = ?, status_by = ?, \
+             status_ts = ?, decision_due_ts = ?, decision_comment_id = ? WHERE id = ?",
             &[
                 t.channel_id.into(),
                 (&t.title).into(),
@@ -197,6 +208,12 @@ impl Posts for SqlTx<'_> {
                 (&t.snippet).into(),
                 t.snippet_creator.into(),
                 t.version.into(),
+                t.dri_id.into(),
+                t.status.as_str().into(),
+                t.status_by.into(),
+                t.status_ts.into(),
+                t.decision_due_ts.into(),
+                t.decision_comment_id.into(),
                 t.id.into(),
             ],
         )?;

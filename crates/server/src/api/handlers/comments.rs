@@ -5,9 +5,9 @@ use crate::api::decode::Joined;
 use crate::api::{Cx, Status, Stored, ok};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use weft_core::model::{Comment, PostedOrScheduled};
+use weft_core::model::{Comment, PostedOrScheduled, Thread};
 use weft_core::services::comments::{self, NewCommentInput, ThreadAction, Update as CommentUpdate};
-use weft_core::services::{clamp_limit, scheduled};
+use weft_core::services::{clamp_limit, decisions, scheduled};
 use weft_core::store::ItemQuery;
 use weft_core::{CommentId, Error, Result, ThreadId, input};
 
@@ -186,4 +186,20 @@ pub async fn remove(cx: Cx, p: ById) -> Result<Status> {
     let now = cx.now();
     cx.write(move |tx| comments::remove(tx, actor, p.id, now)).await?;
     Ok(ok())
+}
+
+/// Marks the comment as its thread's decision (the DRI or an admin; while the thread has no
+/// DRI, its author). It replaces the decision before, which stays in the log's history; an
+/// open thread becomes decided.
+pub async fn mark_decision(cx: Cx, p: ById) -> Result<Stored<Thread>> {
+    let actor = cx.actor()?.id;
+    let now = cx.now();
+    cx.write(move |tx| decisions::mark(tx, actor, p.id, None, now)).await
+}
+
+/// Takes back the mark: the thread has no decision (a decided thread is open again).
+pub async fn unmark_decision(cx: Cx, p: ById) -> Result<Stored<Thread>> {
+    let actor = cx.actor()?.id;
+    let now = cx.now();
+    cx.write(move |tx| decisions::unmark(tx, actor, p.id, now)).await
 }

@@ -5,11 +5,12 @@ use crate::api::decode::Joined;
 use crate::api::{Cx, Status, Stored, ok};
 use schemars::JsonSchema;
 use serde::Deserialize;
-use weft_core::model::{PostedOrScheduled, Thread};
+use weft_core::model::{PostedOrScheduled, Thread, ThreadStatus};
+use weft_core::services::decisions::Steer;
 use weft_core::services::threads::{self, ListInput, NewThreadInput, Update as ThreadUpdate};
 use weft_core::services::{clamp_limit, scheduled};
 use weft_core::store::ThreadQuery;
-use weft_core::{ChannelId, Error, Result, ThreadId, WorkspaceId, input};
+use weft_core::{ChannelId, Error, Result, ThreadId, UserId, WorkspaceId, input};
 
 pub const DEFAULT_LIMIT: i64 = 20;
 pub const MAX_LIMIT: i64 = 500;
@@ -133,6 +134,18 @@ pub struct Edit {
     pub title: Option<input::Title>,
     #[serde(default)]
     pub content: Option<input::Content>,
+    /// Weft: the thread's DRI, who decides (0: none). The author, the DRI or an admin
+    /// changes it, the status and the due date.
+    #[serde(default)]
+    #[schemars(range(min = 0))]
+    pub dri_id: Option<i64>,
+    /// Weft: `open`, `decided` or `closed` (which closes the thread as Twist does).
+    #[serde(default)]
+    pub status: Option<ThreadStatus>,
+    /// Weft: when the DRI's decision is due (0: no date). Until it is made, it shows in the
+    /// DRI's Owed view.
+    #[serde(default)]
+    pub decision_due_ts: Option<i64>,
 }
 
 pub async fn update(cx: Cx, Joined(p, extras): Update) -> Result<Stored<Thread>> {
@@ -144,8 +157,14 @@ pub async fn update(cx: Cx, Joined(p, extras): Update) -> Result<Stored<Thread>>
         actions: objects(extras.actions),
         direct_mentions: extras.direct_mentions.map(Into::into),
         direct_group_mentions: extras.direct_group_mentions.map(Into::into),
+        steer: Steer {
+            dri: p.dri_id.map(|id| (id != 0).then_some(UserId(id))),
+            status: p.status,
+            decision_due_ts: p.decision_due_ts.map(|ts| (ts != 0).then_some(ts)),
+        },
     };
     let now = cx.now();
+    up.steer.check(now)?;
     cx.write(move |tx| threads::update(tx, actor, p.id, up, now)).await
 }
 
