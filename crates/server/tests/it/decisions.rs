@@ -196,3 +196,139 @@ both_backends! {
         t.app.stop().await;
     }
 }
+
+/// Tuesday 2026-11-24, 15:00 UTC (midnight in Tokyo).
+const TUESDAY_3PM: i64 = START + 86_400 + 6 * H;
+
+fn meeting(t: &Team, reason: &str) -> Value {
+    json!({
+        "workspace_id": t.ws,
+        "title": "Q1 kickoff",
+        "reason": reason,
+        "attendee_ids": [t.bo_id],
+        "starts_ts": TUESDAY_3PM,
+        "duration_min": 30,
+        "agenda": "1. Goals\n2. Owners",
+    })
+}
+
+both_backends! {
+    async fn a_meeting_gives_its_reason_tells_its_attendees_and_its_organizer_owes_the_outcomes(b: Backend) {
+        let t = Team::on(b).await;
+        t.bo.post("schedules/update", json!({"timezone": "Asia/Tokyo"})).await.unwrap();
+
+        // A status update is no reason to meet: a thread is suggested instead.
+        let (status, body) = call(&t.ana, Post, "meetings/add", &meeting(&t, "status_update")).await;
+        assert_eq!((status, body["error_extra"]["argument"].clone()), (400, json!("reason")), "{body}");
+        assert!(body["error_string"].as_str().unwrap().contains("start a thread instead"), "{body}");
+        // Other bad input: nothing is written.
+        for (change, arg) in [
+            (json!({"duration_min": 2}), "duration_min"),
+            (json!({"starts_ts": START - 60}), "starts_ts"),
+            (json!({"attendee_ids": []}), "attendee_ids"),
+            (json!({"attendee_ids": [t.gus_id]}), "attendee_ids"),
+            (json!({"agenda": "  "}), "agenda"),
+        ] {
+            let mut params = meeting(&t, "kickoff");
+            params.as_object_mut().unwrap().extend(change.as_object().unwrap().clone());
+            let (status, body) = call(&t.ana, Post, "meetings/add", &params).await;
+            assert_eq!((status, body["error_extra"]["argument"].clone()), (400, json!(arg)), "{params}: {body}");
+        }
+        assert!(t.ana.get("meetings/get", json!({"workspace_id": t.ws})).await.unwrap().as_array().unwrap().is_empty());
+        let (status, _) = call(&t.oz, Post, "meetings/add", &meeting(&t, "kickoff")).await;
+        assert_eq!(status, 404, "not in the workspace");
+
+        let planned = t.ana.post("meetings/add", meeting(&t, "kickoff")).await.unwrap();
+        let m = &planned["meeting"];
+        let id = m["id"].clone();
+        assert_eq!((m["reason"].clone(), m["ends_ts"].clone(), m["channel_id"].clone()), (json!("kickoff"), json!(TUESDAY_3PM + 1800), json!(t.general)));
+        assert_eq!(m["outcomes_owed"], false);
+        // Midnight in Tokyo: Bo is warned about; Ana (UTC, 15:00) is not.
+        let outside = planned["outside_working_hours"].as_array().unwrap();
+        assert_eq!(outside.len(), 1, "{planned}");
+        assert_eq!((outside[0]["user_id"].clone(), outside[0]["local_start"].clone(), outside[0]["timezone"].clone(), outside[0]["working_minutes"].clone()), (json!(t.bo_id), json!("Wed 25 Nov 00:00"), json!("Asia/Tokyo"), json!(0)));
+
+        // The agenda thread tells Bo (in his inbox, like any post for him).
+        let thread = t.ana.get("threads/getone", json!({"id": m["thread_id"]})).await.unwrap();
+        assert_eq!(thread["title"], "Q1 kickoff");
+        assert!(thread["content"].as_str().unwrap().contains("**Meeting** · Kickoff"), "{thread}");
+        assert!(thread["content"].as_str().unwrap().contains("1. Goals"), "{thread}");
+        t.app.node().fanned_out().await;
+        let inbox = t.bo.get("inbox/get", json!({"workspace_id": t.ws})).await.unwrap();
+        assert!(inbox.to_string().contains(&format!("\"id\":{}", m["thread_id"])), "{inbox}");
+
+        // A calendar entry in each person's own time zone.
+        let ics = t.bo.get("meetings/ics", json!({"id": id})).await.unwrap();
+        assert_eq!(ics["content_type"], "text/calendar; charset=utf-8");
+        let text = ics["content"].as_str().unwrap();
+        assert!(text.contains("DTSTART;TZID=Asia/Tokyo:20261125T000000\r\n"), "{text}");
+        assert!(text.contains("DTEND;TZID=Asia/Tokyo:20261125T003000\r\n"), "{text}");
+        assert!(text.contains("SUMMARY:Q1 kickoff\r\n"), "{text}");
+        assert!(text.contains("ATTENDEE;CN=\"Bo\";ROLE=REQ-PARTICIPANT:mailto:bo@example.test\r\n"), "{text}");
+        let text = t.ana.get("meetings/ics", json!({"id": id})).await.unwrap()["content"].as_str().unwrap().to_string();
+        assert!(text.contains("DTSTART;TZID=UTC:20261124T150000\r\n"), "{text}");
+
+        // Who sees it: the guest and the stranger do not.
+        for c in [&t.gus, &t.oz] {
+            for path in ["meetings/getone", "meetings/ics"] {
+                let (status, _) = call(c, Get, path, &json!({"id": id})).await;
+                assert_eq!(status, 404, "{path}");
+            }
+        }
+        assert!(t.gus.get("meetings/get", json!({"workspace_id": t.ws})).await.unwrap().as_array().unwrap().is_empty());
+        assert_eq!(t.bo.get("meetings/get", json!({"workspace_id": t.ws})).await.unwrap().as_array().unwrap().len(), 1);
+
+        // Before it ends nothing is owed; after, Ana owes the outcomes.
+        assert!(of_kind(&owed(&t.ana, t.ws, "pending").await, "outcomes").is_empty());
+        let (status, _) = call(&t.ana, Post, "meetings/post_outcomes", &json!({"id": id, "content": "Too early"})).await;
+        assert_eq!(status, 400, "not started yet");
+        t.app.clock.set(TUESDAY_3PM + 1800);
+        let owes = owed(&t.ana, t.ws, "open").await;
+        assert_eq!(of_kind(&owes, "outcomes").len(), 1, "{owes:?}");
+        assert_eq!(of_kind(&owes, "outcomes")[0]["thread_id"], m["thread_id"]);
+        assert!(waiting(&t.ana, t.ws).await.is_empty());
+        let listed = t.ana.get("meetings/getone", json!({"id": id})).await.unwrap();
+        assert_eq!(listed["outcomes_owed"], true);
+        // A day later it is overdue.
+        t.app.clock.set(TUESDAY_3PM + 1800 + 86_400);
+        t.app.step_workers().await;
+        assert_eq!(of_kind(&owed(&t.ana, t.ws, "overdue").await, "outcomes").len(), 1);
+
+        // Only the organizer writes them; with `decision`, they are the thread's decision.
+        let (status, _) = call(&t.bo, Post, "meetings/post_outcomes", &json!({"id": id, "content": "Mine"})).await;
+        assert_eq!(status, 403);
+        let posted = t.ana.post("meetings/post_outcomes", json!({"id": id, "content": "Ship in March; Bo owns it", "decision": true})).await.unwrap();
+        assert_eq!(posted["meeting"]["outcomes_owed"], false);
+        let comment_id = posted["comment"]["id"].clone();
+        assert_eq!(posted["meeting"]["outcomes_comment_id"], comment_id);
+        assert!(posted["comment"]["content"].as_str().unwrap().contains("Ship in March"));
+        assert!(of_kind(&owed(&t.ana, t.ws, "pending").await, "outcomes").is_empty());
+        let decisions = log(&t.bo, json!({"workspace_id": t.ws})).await;
+        assert_eq!((decisions[0]["comment_id"].clone(), decisions[0]["meeting_id"].clone()), (comment_id, id.clone()));
+        let thread = t.bo.get("threads/getone", json!({"id": m["thread_id"]})).await.unwrap();
+        assert_eq!(thread["status"], "decided");
+        t.app.stop().await;
+    }
+
+    async fn a_cancelled_meeting_owes_nothing_and_says_so_in_its_thread(b: Backend) {
+        let t = Team::on(b).await;
+        let planned = t.ana.post("meetings/add", meeting(&t, "brainstorming")).await.unwrap();
+        let id = planned["meeting"]["id"].clone();
+        let (status, _) = call(&t.bo, Post, "meetings/cancel", &json!({"id": id})).await;
+        assert_eq!(status, 403, "only the organizer or an admin");
+        let cancelled = t.ana.post("meetings/cancel", json!({"id": id})).await.unwrap();
+        assert_eq!(cancelled["cancelled_ts"], START);
+        let comments = t.bo.get("comments/get", json!({"thread_id": planned["meeting"]["thread_id"]})).await.unwrap();
+        assert!(comments.to_string().contains("**Cancelled**"), "{comments}");
+        let ics = t.bo.get("meetings/ics", json!({"id": id})).await.unwrap();
+        assert!(ics["content"].as_str().unwrap().contains("STATUS:CANCELLED"), "{ics}");
+        t.app.clock.set(TUESDAY_3PM + 3600);
+        assert!(of_kind(&owed(&t.ana, t.ws, "pending").await, "outcomes").is_empty());
+        assert_eq!(t.ana.get("meetings/getone", json!({"id": id})).await.unwrap()["outcomes_owed"], false);
+        let (status, _) = call(&t.ana, Post, "meetings/post_outcomes", &json!({"id": id, "content": "x"})).await;
+        assert_eq!(status, 400);
+        let (status, _) = call(&t.ana, Post, "meetings/cancel", &json!({"id": id})).await;
+        assert_eq!(status, 409, "already cancelled");
+        t.app.stop().await;
+    }
+}
