@@ -487,6 +487,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v3/comments/mark_decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a comment as its thread's decision (the DRI or an admin); replaces the one before, kept in the history */
+        post: operations["comments_mark_decision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v3/comments/mark_position": {
         parameters: {
             query?: never;
@@ -515,6 +532,23 @@ export interface paths {
         put?: never;
         /** Delete a comment (its author or an admin) */
         post: operations["comments_remove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v3/comments/unmark_decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take back a thread's decision mark */
+        post: operations["comments_unmark_decision"];
         delete?: never;
         options?: never;
         head?: never;
@@ -894,6 +928,42 @@ export interface paths {
         put?: never;
         /** Rename or archive a conversation */
         post: operations["conversations_update"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v3/decisions/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The decision log as a Markdown or CSV file */
+        get: operations["decisions_export_get"];
+        put?: never;
+        /** The decision log as a Markdown or CSV file */
+        post: operations["decisions_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v3/decisions/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The decision log: the decisions of threads the caller sees, newest first, searchable */
+        get: operations["decisions_get_get"];
+        put?: never;
+        /** The decision log: the decisions of threads the caller sees, newest first, searchable */
+        post: operations["decisions_get"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1396,6 +1466,111 @@ export interface paths {
         put?: never;
         /** Markdown as the sanitized HTML Weft shows (up to 500 texts, answered in order) */
         post: operations["markdown_render"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v3/meetings/add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Plan a meeting that needs synchronous time (a reason is required): opens its agenda thread */
+        post: operations["meetings_add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v3/meetings/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Call a meeting off; its agenda thread says so */
+        post: operations["meetings_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v3/meetings/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Meetings the caller organizes, attends or can see, soonest first */
+        get: operations["meetings_get_get"];
+        put?: never;
+        /** Meetings the caller organizes, attends or can see, soonest first */
+        post: operations["meetings_get"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v3/meetings/getone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One meeting */
+        get: operations["meetings_getone_get"];
+        put?: never;
+        /** One meeting */
+        post: operations["meetings_getone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v3/meetings/ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A meeting as an iCalendar file in the caller's time zone */
+        get: operations["meetings_ics_get"];
+        put?: never;
+        /** A meeting as an iCalendar file in the caller's time zone */
+        post: operations["meetings_ics"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v3/meetings/post_outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The organizer posts what a meeting settled in its agenda thread (optionally as the decision) */
+        post: operations["meetings_post_outcomes"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3037,6 +3212,49 @@ export interface components {
              */
             waiting_overdue: number;
         };
+        /**
+         * @description Weft: a comment marked as its thread's decision (`comments/mark_decision`). A thread has
+         *     one current decision; an earlier one stays in the history with `replaced_ts`.
+         */
+        Decision: {
+            /**
+             * Format: int64
+             * @description Who wrote the comment.
+             */
+            author_id: number;
+            /** Format: int64 */
+            channel_id: number;
+            channel_name: string;
+            /** Format: int64 */
+            comment_id: number;
+            /** @description The decision as written (markdown). */
+            content: string;
+            /**
+             * Format: int64
+             * @description The thread's DRI at the time of reading.
+             */
+            dri_id?: number;
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            marked_by: number;
+            /** Format: int64 */
+            marked_ts: number;
+            /**
+             * Format: int64
+             * @description Marked in a meeting's outcomes.
+             */
+            meeting_id?: number;
+            /** Format: int64 */
+            replaced_by?: number;
+            /** Format: int64 */
+            replaced_ts?: number;
+            /** Format: int64 */
+            thread_id: number;
+            thread_title: string;
+            /** Format: int64 */
+            workspace_id: number;
+        };
         Delivery: "each" | "hourly" | "daily";
         /**
          * @description When an answer would be due from each of these people, were the actor to ask them now
@@ -3136,7 +3354,10 @@ export interface components {
              */
             last_seq: number;
         };
-        /** @description Weft: an answer someone asked for (`request_reply`), tracked until it comes. */
+        /**
+         * @description Weft: an answer someone asked for (`request_reply`), a decision or a meeting's outcomes,
+         *     tracked until it comes.
+         */
         Expectation: {
             /**
              * Format: int64
@@ -3163,6 +3384,8 @@ export interface components {
             due_ts: number;
             /** Format: int64 */
             id: number;
+            /** @default reply */
+            kind: components["schemas"]["ExpectationKind"];
             /** Format: int64 */
             message_id: number | null;
             /**
@@ -3200,6 +3423,8 @@ export interface components {
             /** Format: int64 */
             workspace_id: number;
         };
+        /** @description Weft: what an expectation waits for. */
+        ExpectationKind: "reply" | "decision" | "outcomes";
         ExpectationList: {
             /** @description Open and overdue on both sides, for the sidebar. */
             counts: components["schemas"]["Counts"];
@@ -3256,8 +3481,23 @@ export interface components {
             /** Format: int64 */
             creator: number;
             creator_name?: string;
+            /**
+             * Format: int64
+             * @description Weft: the comment marked as the thread's decision.
+             */
+            decision_comment_id?: number;
+            /**
+             * Format: int64
+             * @description Weft: when the DRI's decision is due.
+             */
+            decision_due_ts?: number;
             direct_group_mentions: number[];
             direct_mentions: number[];
+            /**
+             * Format: int64
+             * @description Weft: the directly responsible individual — the one person who decides.
+             */
+            dri_id?: number;
             groups: number[];
             /** Format: int64 */
             id: number;
@@ -3302,6 +3542,15 @@ export interface components {
              */
             snoozed_until_ts?: number;
             starred: boolean;
+            /**
+             * @description Weft: open, decided or closed (with `closed`), and who set it when.
+             * @default open
+             */
+            status: components["schemas"]["ThreadStatus"];
+            /** Format: int64 */
+            status_by?: number;
+            /** Format: int64 */
+            status_ts?: number;
             title: string;
             to_emails: string[];
             /** @description Something in it is newer than the viewer's read position. */
@@ -3350,6 +3599,50 @@ export interface components {
         };
         /** @description `[platform, ts]`: where and when they were last active. */
         LatestActivity: (("desktop" | "mobile" | "api") | number)[];
+        /**
+         * @description Weft: a meeting that justified itself (`meetings/add`), with its agenda thread and, once
+         *     it has ended, its outcomes.
+         */
+        Meeting: {
+            agenda: string;
+            attendee_ids: number[];
+            /** Format: int64 */
+            cancelled_ts?: number;
+            /** Format: int64 */
+            channel_id?: number;
+            /** Format: int64 */
+            created_ts: number;
+            /** Format: int64 */
+            duration_min: number;
+            /** Format: int64 */
+            ends_ts: number;
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            organizer_id: number;
+            /**
+             * Format: int64
+             * @description The comment in the agenda thread that gives the outcomes.
+             */
+            outcomes_comment_id?: number;
+            /** @description Ended, not cancelled, and no outcomes posted yet. */
+            outcomes_owed: boolean;
+            /** Format: int64 */
+            outcomes_ts?: number;
+            reason: components["schemas"]["MeetingReason"];
+            /** Format: int64 */
+            starts_ts: number;
+            /**
+             * Format: int64
+             * @description The agenda thread (None if it was deleted).
+             */
+            thread_id?: number;
+            title: string;
+            /** Format: int64 */
+            workspace_id: number;
+        };
+        /** @description Weft: why a meeting needs synchronous time. Anything else is better as a thread. */
+        MeetingReason: ("relationship_building" | "sensitive_feedback" | "kickoff" | "crisis") | "brainstorming";
         /** @description `search/conversation`'s answer. */
         MessageIds: {
             message_ids: number[];
@@ -3429,6 +3722,24 @@ export interface components {
         NotificationType: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11;
         /** @description Why someone was notified (kept with each notification record). */
         NotifyReason: ("recipient" | "mention" | "group_mention" | "group" | "everyone_in_channel" | "everyone_in_thread" | "added_to_channel" | "removed_from_channel" | "added_to_workspace" | "removed_from_workspace") | "covering" | "message" | "access_requested" | "access_denied" | "reply_due" | "scheduled_not_sent";
+        /** @description A meeting's outcomes, and the comment that carries them. */
+        OutcomesPosted: {
+            comment: components["schemas"]["PostedComment"];
+            meeting: components["schemas"]["Meeting"];
+        };
+        /** @description Someone for whom the meeting falls outside working hours. */
+        OutsideHours: {
+            /** @description The meeting's start in their time zone, e.g. "Tue 01 Dec 03:00". */
+            local_start: string;
+            timezone: string;
+            /** Format: int64 */
+            user_id: number;
+            /**
+             * Format: int64
+             * @description How many of the meeting's minutes fall in their working hours.
+             */
+            working_minutes: number;
+        };
         /** @description Someone else takes a stretch of the rotation (a swap). */
         Override: {
             /** Format: int64 */
@@ -3437,6 +3748,15 @@ export interface components {
             to_ts: number;
             /** Format: int64 */
             user_id: number;
+        };
+        /**
+         * @description A meeting planned: the meeting, who it falls outside working hours for, and who of the
+         *     attendees the agenda thread could not reach or is away.
+         */
+        Planned: {
+            away: components["schemas"]["AwayReply"][];
+            meeting: components["schemas"]["Meeting"];
+            outside_working_hours: components["schemas"]["OutsideHours"][];
         };
         /**
          * @description The answer of a post (a thread, comment or message): the object, and the people it named
@@ -3575,8 +3895,23 @@ export interface components {
             /** Format: int64 */
             creator: number;
             creator_name?: string;
+            /**
+             * Format: int64
+             * @description Weft: the comment marked as the thread's decision.
+             */
+            decision_comment_id?: number;
+            /**
+             * Format: int64
+             * @description Weft: when the DRI's decision is due.
+             */
+            decision_due_ts?: number;
             direct_group_mentions: number[];
             direct_mentions: number[];
+            /**
+             * Format: int64
+             * @description Weft: the directly responsible individual — the one person who decides.
+             */
+            dri_id?: number;
             groups: number[];
             /** Format: int64 */
             id: number;
@@ -3619,6 +3954,15 @@ export interface components {
             /** Format: int64 */
             snippet_creator: number;
             starred: boolean;
+            /**
+             * @description Weft: open, decided or closed (with `closed`), and who set it when.
+             * @default open
+             */
+            status: components["schemas"]["ThreadStatus"];
+            /** Format: int64 */
+            status_by?: number;
+            /** Format: int64 */
+            status_ts?: number;
             title: string;
             to_emails: string[];
             /** Format: int64 */
@@ -3798,6 +4142,12 @@ export interface components {
         };
         /** @enum {string} */
         StatusOk: "ok";
+        /** @description A file to download: its name, type and text. */
+        TextFile: {
+            content: string;
+            content_type: string;
+            file_name: string;
+        };
         Thread: {
             actions: unknown[];
             attachments: unknown[];
@@ -3810,8 +4160,23 @@ export interface components {
             /** Format: int64 */
             creator: number;
             creator_name?: string;
+            /**
+             * Format: int64
+             * @description Weft: the comment marked as the thread's decision.
+             */
+            decision_comment_id?: number;
+            /**
+             * Format: int64
+             * @description Weft: when the DRI's decision is due.
+             */
+            decision_due_ts?: number;
             direct_group_mentions: number[];
             direct_mentions: number[];
+            /**
+             * Format: int64
+             * @description Weft: the directly responsible individual — the one person who decides.
+             */
+            dri_id?: number;
             groups: number[];
             /** Format: int64 */
             id: number;
@@ -3847,6 +4212,15 @@ export interface components {
             /** Format: int64 */
             snippet_creator: number;
             starred: boolean;
+            /**
+             * @description Weft: open, decided or closed (with `closed`), and who set it when.
+             * @default open
+             */
+            status: components["schemas"]["ThreadStatus"];
+            /** Format: int64 */
+            status_by?: number;
+            /** Format: int64 */
+            status_ts?: number;
             title: string;
             to_emails: string[];
             /** Format: int64 */
@@ -3854,6 +4228,11 @@ export interface components {
             /** Format: int64 */
             workspace_id: number;
         };
+        /**
+         * @description Weft: where a thread's discussion stands.
+         * @enum {string}
+         */
+        ThreadStatus: "open" | "decided" | "closed";
         /** @enum {string} */
         Timezone: "Africa/Abidjan" | "Africa/Accra" | "Africa/Addis_Ababa" | "Africa/Algiers" | "Africa/Asmara" | "Africa/Asmera" | "Africa/Bamako" | "Africa/Bangui" | "Africa/Banjul" | "Africa/Bissau" | "Africa/Blantyre" | "Africa/Brazzaville" | "Africa/Bujumbura" | "Africa/Cairo" | "Africa/Casablanca" | "Africa/Ceuta" | "Africa/Conakry" | "Africa/Dakar" | "Africa/Dar_es_Salaam" | "Africa/Djibouti" | "Africa/Douala" | "Africa/El_Aaiun" | "Africa/Freetown" | "Africa/Gaborone" | "Africa/Harare" | "Africa/Johannesburg" | "Africa/Juba" | "Africa/Kampala" | "Africa/Khartoum" | "Africa/Kigali" | "Africa/Kinshasa" | "Africa/Lagos" | "Africa/Libreville" | "Africa/Lome" | "Africa/Luanda" | "Africa/Lubumbashi" | "Africa/Lusaka" | "Africa/Malabo" | "Africa/Maputo" | "Africa/Maseru" | "Africa/Mbabane" | "Africa/Mogadishu" | "Africa/Monrovia" | "Africa/Nairobi" | "Africa/Ndjamena" | "Africa/Niamey" | "Africa/Nouakchott" | "Africa/Ouagadougou" | "Africa/Porto-Novo" | "Africa/Sao_Tome" | "Africa/Timbuktu" | "Africa/Tripoli" | "Africa/Tunis" | "Africa/Windhoek" | "America/Adak" | "America/Anchorage" | "America/Anguilla" | "America/Antigua" | "America/Araguaina" | "America/Argentina/Buenos_Aires" | "America/Argentina/Catamarca" | "America/Argentina/ComodRivadavia" | "America/Argentina/Cordoba" | "America/Argentina/Jujuy" | "America/Argentina/La_Rioja" | "America/Argentina/Mendoza" | "America/Argentina/Rio_Gallegos" | "America/Argentina/Salta" | "America/Argentina/San_Juan" | "America/Argentina/San_Luis" | "America/Argentina/Tucuman" | "America/Argentina/Ushuaia" | "America/Aruba" | "America/Asuncion" | "America/Atikokan" | "America/Atka" | "America/Bahia" | "America/Bahia_Banderas" | "America/Barbados" | "America/Belem" | "America/Belize" | "America/Blanc-Sablon" | "America/Boa_Vista" | "America/Bogota" | "America/Boise" | "America/Buenos_Aires" | "America/Cambridge_Bay" | "America/Campo_Grande" | "America/Cancun" | "America/Caracas" | "America/Catamarca" | "America/Cayenne" | "America/Cayman" | "America/Chicago" | "America/Chihuahua" | "America/Ciudad_Juarez" | "America/Coral_Harbour" | "America/Cordoba" | "America/Costa_Rica" | "America/Coyhaique" | "America/Creston" | "America/Cuiaba" | "America/Curacao" | "America/Danmarkshavn" | "America/Dawson" | "America/Dawson_Creek" | "America/Denver" | "America/Detroit" | "America/Dominica" | "America/Edmonton" | "America/Eirunepe" | "America/El_Salvador" | "America/Ensenada" | "America/Fort_Nelson" | "America/Fort_Wayne" | "America/Fortaleza" | "America/Glace_Bay" | "America/Godthab" | "America/Goose_Bay" | "America/Grand_Turk" | "America/Grenada" | "America/Guadeloupe" | "America/Guatemala" | "America/Guayaquil" | "America/Guyana" | "America/Halifax" | "America/Havana" | "America/Hermosillo" | "America/Indiana/Indianapolis" | "America/Indiana/Knox" | "America/Indiana/Marengo" | "America/Indiana/Petersburg" | "America/Indiana/Tell_City" | "America/Indiana/Vevay" | "America/Indiana/Vincennes" | "America/Indiana/Winamac" | "America/Indianapolis" | "America/Inuvik" | "America/Iqaluit" | "America/Jamaica" | "America/Jujuy" | "America/Juneau" | "America/Kentucky/Louisville" | "America/Kentucky/Monticello" | "America/Knox_IN" | "America/Kralendijk" | "America/La_Paz" | "America/Lima" | "America/Los_Angeles" | "America/Louisville" | "America/Lower_Princes" | "America/Maceio" | "America/Managua" | "America/Manaus" | "America/Marigot" | "America/Martinique" | "America/Matamoros" | "America/Mazatlan" | "America/Mendoza" | "America/Menominee" | "America/Merida" | "America/Metlakatla" | "America/Mexico_City" | "America/Miquelon" | "America/Moncton" | "America/Monterrey" | "America/Montevideo" | "America/Montreal" | "America/Montserrat" | "America/Nassau" | "America/New_York" | "America/Nipigon" | "America/Nome" | "America/Noronha" | "America/North_Dakota/Beulah" | "America/North_Dakota/Center" | "America/North_Dakota/New_Salem" | "America/Nuuk" | "America/Ojinaga" | "America/Panama" | "America/Pangnirtung" | "America/Paramaribo" | "America/Phoenix" | "America/Port-au-Prince" | "America/Port_of_Spain" | "America/Porto_Acre" | "America/Porto_Velho" | "America/Puerto_Rico" | "America/Punta_Arenas" | "America/Rainy_River" | "America/Rankin_Inlet" | "America/Recife" | "America/Regina" | "America/Resolute" | "America/Rio_Branco" | "America/Rosario" | "America/Santa_Isabel" | "America/Santarem" | "America/Santiago" | "America/Santo_Domingo" | "America/Sao_Paulo" | "America/Scoresbysund" | "America/Shiprock" | "America/Sitka" | "America/St_Barthelemy" | "America/St_Johns" | "America/St_Kitts" | "America/St_Lucia" | "America/St_Thomas" | "America/St_Vincent" | "America/Swift_Current" | "America/Tegucigalpa" | "America/Thule" | "America/Thunder_Bay" | "America/Tijuana" | "America/Toronto" | "America/Tortola" | "America/Vancouver" | "America/Virgin" | "America/Whitehorse" | "America/Winnipeg" | "America/Yakutat" | "America/Yellowknife" | "Antarctica/Casey" | "Antarctica/Davis" | "Antarctica/DumontDUrville" | "Antarctica/Macquarie" | "Antarctica/Mawson" | "Antarctica/McMurdo" | "Antarctica/Palmer" | "Antarctica/Rothera" | "Antarctica/South_Pole" | "Antarctica/Syowa" | "Antarctica/Troll" | "Antarctica/Vostok" | "Arctic/Longyearbyen" | "Asia/Aden" | "Asia/Almaty" | "Asia/Amman" | "Asia/Anadyr" | "Asia/Aqtau" | "Asia/Aqtobe" | "Asia/Ashgabat" | "Asia/Ashkhabad" | "Asia/Atyrau" | "Asia/Baghdad" | "Asia/Bahrain" | "Asia/Baku" | "Asia/Bangkok" | "Asia/Barnaul" | "Asia/Beirut" | "Asia/Bishkek" | "Asia/Brunei" | "Asia/Calcutta" | "Asia/Chita" | "Asia/Choibalsan" | "Asia/Chongqing" | "Asia/Chungking" | "Asia/Colombo" | "Asia/Dacca" | "Asia/Damascus" | "Asia/Dhaka" | "Asia/Dili" | "Asia/Dubai" | "Asia/Dushanbe" | "Asia/Famagusta" | "Asia/Gaza" | "Asia/Harbin" | "Asia/Hebron" | "Asia/Ho_Chi_Minh" | "Asia/Hong_Kong" | "Asia/Hovd" | "Asia/Irkutsk" | "Asia/Istanbul" | "Asia/Jakarta" | "Asia/Jayapura" | "Asia/Jerusalem" | "Asia/Kabul" | "Asia/Kamchatka" | "Asia/Karachi" | "Asia/Kashgar" | "Asia/Kathmandu" | "Asia/Katmandu" | "Asia/Khandyga" | "Asia/Kolkata" | "Asia/Krasnoyarsk" | "Asia/Kuala_Lumpur" | "Asia/Kuching" | "Asia/Kuwait" | "Asia/Macao" | "Asia/Macau" | "Asia/Magadan" | "Asia/Makassar" | "Asia/Manila" | "Asia/Muscat" | "Asia/Nicosia" | "Asia/Novokuznetsk" | "Asia/Novosibirsk" | "Asia/Omsk" | "Asia/Oral" | "Asia/Phnom_Penh" | "Asia/Pontianak" | "Asia/Pyongyang" | "Asia/Qatar" | "Asia/Qostanay" | "Asia/Qyzylorda" | "Asia/Rangoon" | "Asia/Riyadh" | "Asia/Saigon" | "Asia/Sakhalin" | "Asia/Samarkand" | "Asia/Seoul" | "Asia/Shanghai" | "Asia/Singapore" | "Asia/Srednekolymsk" | "Asia/Taipei" | "Asia/Tashkent" | "Asia/Tbilisi" | "Asia/Tehran" | "Asia/Tel_Aviv" | "Asia/Thimbu" | "Asia/Thimphu" | "Asia/Tokyo" | "Asia/Tomsk" | "Asia/Ujung_Pandang" | "Asia/Ulaanbaatar" | "Asia/Ulan_Bator" | "Asia/Urumqi" | "Asia/Ust-Nera" | "Asia/Vientiane" | "Asia/Vladivostok" | "Asia/Yakutsk" | "Asia/Yangon" | "Asia/Yekaterinburg" | "Asia/Yerevan" | "Atlantic/Azores" | "Atlantic/Bermuda" | "Atlantic/Canary" | "Atlantic/Cape_Verde" | "Atlantic/Faeroe" | "Atlantic/Faroe" | "Atlantic/Jan_Mayen" | "Atlantic/Madeira" | "Atlantic/Reykjavik" | "Atlantic/South_Georgia" | "Atlantic/St_Helena" | "Atlantic/Stanley" | "Australia/ACT" | "Australia/Adelaide" | "Australia/Brisbane" | "Australia/Broken_Hill" | "Australia/Canberra" | "Australia/Currie" | "Australia/Darwin" | "Australia/Eucla" | "Australia/Hobart" | "Australia/LHI" | "Australia/Lindeman" | "Australia/Lord_Howe" | "Australia/Melbourne" | "Australia/NSW" | "Australia/North" | "Australia/Perth" | "Australia/Queensland" | "Australia/South" | "Australia/Sydney" | "Australia/Tasmania" | "Australia/Victoria" | "Australia/West" | "Australia/Yancowinna" | "Brazil/Acre" | "Brazil/DeNoronha" | "Brazil/East" | "Brazil/West" | "CET" | "CST6CDT" | "Canada/Atlantic" | "Canada/Central" | "Canada/Eastern" | "Canada/Mountain" | "Canada/Newfoundland" | "Canada/Pacific" | "Canada/Saskatchewan" | "Canada/Yukon" | "Chile/Continental" | "Chile/EasterIsland" | "Cuba" | "EET" | "EST" | "EST5EDT" | "Egypt" | "Eire" | "Etc/GMT" | "Etc/GMT+0" | "Etc/GMT+1" | "Etc/GMT+10" | "Etc/GMT+11" | "Etc/GMT+12" | "Etc/GMT+2" | "Etc/GMT+3" | "Etc/GMT+4" | "Etc/GMT+5" | "Etc/GMT+6" | "Etc/GMT+7" | "Etc/GMT+8" | "Etc/GMT+9" | "Etc/GMT-0" | "Etc/GMT-1" | "Etc/GMT-10" | "Etc/GMT-11" | "Etc/GMT-12" | "Etc/GMT-13" | "Etc/GMT-14" | "Etc/GMT-2" | "Etc/GMT-3" | "Etc/GMT-4" | "Etc/GMT-5" | "Etc/GMT-6" | "Etc/GMT-7" | "Etc/GMT-8" | "Etc/GMT-9" | "Etc/GMT0" | "Etc/Greenwich" | "Etc/UCT" | "Etc/UTC" | "Etc/Universal" | "Etc/Zulu" | "Europe/Amsterdam" | "Europe/Andorra" | "Europe/Astrakhan" | "Europe/Athens" | "Europe/Belfast" | "Europe/Belgrade" | "Europe/Berlin" | "Europe/Bratislava" | "Europe/Brussels" | "Europe/Bucharest" | "Europe/Budapest" | "Europe/Busingen" | "Europe/Chisinau" | "Europe/Copenhagen" | "Europe/Dublin" | "Europe/Gibraltar" | "Europe/Guernsey" | "Europe/Helsinki" | "Europe/Isle_of_Man" | "Europe/Istanbul" | "Europe/Jersey" | "Europe/Kaliningrad" | "Europe/Kiev" | "Europe/Kirov" | "Europe/Kyiv" | "Europe/Lisbon" | "Europe/Ljubljana" | "Europe/London" | "Europe/Luxembourg" | "Europe/Madrid" | "Europe/Malta" | "Europe/Mariehamn" | "Europe/Minsk" | "Europe/Monaco" | "Europe/Moscow" | "Europe/Nicosia" | "Europe/Oslo" | "Europe/Paris" | "Europe/Podgorica" | "Europe/Prague" | "Europe/Riga" | "Europe/Rome" | "Europe/Samara" | "Europe/San_Marino" | "Europe/Sarajevo" | "Europe/Saratov" | "Europe/Simferopol" | "Europe/Skopje" | "Europe/Sofia" | "Europe/Stockholm" | "Europe/Tallinn" | "Europe/Tirane" | "Europe/Tiraspol" | "Europe/Ulyanovsk" | "Europe/Uzhgorod" | "Europe/Vaduz" | "Europe/Vatican" | "Europe/Vienna" | "Europe/Vilnius" | "Europe/Volgograd" | "Europe/Warsaw" | "Europe/Zagreb" | "Europe/Zaporozhye" | "Europe/Zurich" | "Factory" | "GB" | "GB-Eire" | "GMT" | "GMT+0" | "GMT-0" | "GMT0" | "Greenwich" | "HST" | "Hongkong" | "Iceland" | "Indian/Antananarivo" | "Indian/Chagos" | "Indian/Christmas" | "Indian/Cocos" | "Indian/Comoro" | "Indian/Kerguelen" | "Indian/Mahe" | "Indian/Maldives" | "Indian/Mauritius" | "Indian/Mayotte" | "Indian/Reunion" | "Iran" | "Israel" | "Jamaica" | "Japan" | "Kwajalein" | "Libya" | "MET" | "MST" | "MST7MDT" | "Mexico/BajaNorte" | "Mexico/BajaSur" | "Mexico/General" | "NZ" | "NZ-CHAT" | "Navajo" | "PRC" | "PST8PDT" | "Pacific/Apia" | "Pacific/Auckland" | "Pacific/Bougainville" | "Pacific/Chatham" | "Pacific/Chuuk" | "Pacific/Easter" | "Pacific/Efate" | "Pacific/Enderbury" | "Pacific/Fakaofo" | "Pacific/Fiji" | "Pacific/Funafuti" | "Pacific/Galapagos" | "Pacific/Gambier" | "Pacific/Guadalcanal" | "Pacific/Guam" | "Pacific/Honolulu" | "Pacific/Johnston" | "Pacific/Kanton" | "Pacific/Kiritimati" | "Pacific/Kosrae" | "Pacific/Kwajalein" | "Pacific/Majuro" | "Pacific/Marquesas" | "Pacific/Midway" | "Pacific/Nauru" | "Pacific/Niue" | "Pacific/Norfolk" | "Pacific/Noumea" | "Pacific/Pago_Pago" | "Pacific/Palau" | "Pacific/Pitcairn" | "Pacific/Pohnpei" | "Pacific/Ponape" | "Pacific/Port_Moresby" | "Pacific/Rarotonga" | "Pacific/Saipan" | "Pacific/Samoa" | "Pacific/Tahiti" | "Pacific/Tarawa" | "Pacific/Tongatapu" | "Pacific/Truk" | "Pacific/Wake" | "Pacific/Wallis" | "Pacific/Yap" | "Poland" | "Portugal" | "ROC" | "ROK" | "Singapore" | "Turkey" | "UCT" | "US/Alaska" | "US/Aleutian" | "US/Arizona" | "US/Central" | "US/East-Indiana" | "US/Eastern" | "US/Hawaii" | "US/Indiana-Starke" | "US/Michigan" | "US/Mountain" | "US/Pacific" | "US/Samoa" | "UTC" | "Universal" | "W-SU" | "WET" | "Zulu" | "localtime" | "posixrules";
         UnreadConversation: {
@@ -8702,6 +9081,127 @@ export interface operations {
             };
         };
     };
+    comments_mark_decision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: int64 */
+                    id: number;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** Format: int64 */
+                    id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Thread"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     comments_mark_position: {
         parameters: {
             query?: never;
@@ -8860,6 +9360,127 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    comments_unmark_decision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: int64 */
+                    id: number;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** Format: int64 */
+                    id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Thread"];
                 };
             };
             /** @description A parameter is missing or invalid, or the request cannot be done as asked */
@@ -12620,6 +13241,660 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    decisions_export_get: {
+        parameters: {
+            query: {
+                /** @description Older than this decision (the next page). */
+                before_id?: number;
+                /** @description Only this channel's threads. */
+                channel_id?: number;
+                /** @description `markdown` (default) or `csv`. */
+                format?: "markdown" | "csv";
+                /** @description Marked at or after this time. */
+                from?: number;
+                /** @description Decisions since replaced too (default: each thread's current one). */
+                include_replaced?: boolean | ("true" | "false" | "1" | "0" | "yes" | "no");
+                limit?: number;
+                /** @description Words the thread's title or the decision contains. */
+                query?: string;
+                /** @description Only this thread, its earlier decisions included. */
+                thread_id?: number;
+                /** @description Marked before this time. */
+                to?: number;
+                workspace_id: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TextFile"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    decisions_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: int64
+                     * @description Older than this decision (the next page).
+                     * @default null
+                     */
+                    before_id?: number | null;
+                    /**
+                     * Format: int64
+                     * @description Only this channel's threads.
+                     * @default null
+                     */
+                    channel_id?: number | null;
+                    /**
+                     * @description `markdown` (default) or `csv`.
+                     * @enum {string|null}
+                     */
+                    format?: "markdown" | "csv" | null;
+                    /**
+                     * Format: int64
+                     * @description Marked at or after this time.
+                     * @default null
+                     */
+                    from?: number | null;
+                    /**
+                     * @description Decisions since replaced too (default: each thread's current one).
+                     * @default null
+                     */
+                    include_replaced?: boolean | null;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    limit?: number | null;
+                    /** @description Words the thread's title or the decision contains. */
+                    query?: string | null;
+                    /**
+                     * Format: int64
+                     * @description Only this thread, its earlier decisions included.
+                     * @default null
+                     */
+                    thread_id?: number | null;
+                    /**
+                     * Format: int64
+                     * @description Marked before this time.
+                     * @default null
+                     */
+                    to?: number | null;
+                    /** Format: int64 */
+                    workspace_id: number;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Format: int64
+                     * @description Older than this decision (the next page).
+                     */
+                    before_id?: number;
+                    /**
+                     * Format: int64
+                     * @description Only this channel's threads.
+                     */
+                    channel_id?: number;
+                    /**
+                     * @description `markdown` (default) or `csv`.
+                     * @enum {string}
+                     */
+                    format?: "markdown" | "csv";
+                    /**
+                     * Format: int64
+                     * @description Marked at or after this time.
+                     */
+                    from?: number;
+                    /** @description Decisions since replaced too (default: each thread's current one). */
+                    include_replaced?: boolean | ("true" | "false" | "1" | "0" | "yes" | "no");
+                    /** Format: int64 */
+                    limit?: number;
+                    /** @description Words the thread's title or the decision contains. */
+                    query?: string;
+                    /**
+                     * Format: int64
+                     * @description Only this thread, its earlier decisions included.
+                     */
+                    thread_id?: number;
+                    /**
+                     * Format: int64
+                     * @description Marked before this time.
+                     */
+                    to?: number;
+                    /** Format: int64 */
+                    workspace_id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TextFile"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    decisions_get_get: {
+        parameters: {
+            query: {
+                /** @description Older than this decision (the next page). */
+                before_id?: number;
+                /** @description Only this channel's threads. */
+                channel_id?: number;
+                /** @description Marked at or after this time. */
+                from?: number;
+                /** @description Decisions since replaced too (default: each thread's current one). */
+                include_replaced?: boolean | ("true" | "false" | "1" | "0" | "yes" | "no");
+                limit?: number;
+                /** @description Words the thread's title or the decision contains. */
+                query?: string;
+                /** @description Only this thread, its earlier decisions included. */
+                thread_id?: number;
+                /** @description Marked before this time. */
+                to?: number;
+                workspace_id: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Decision"][];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    decisions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: int64
+                     * @description Older than this decision (the next page).
+                     * @default null
+                     */
+                    before_id?: number | null;
+                    /**
+                     * Format: int64
+                     * @description Only this channel's threads.
+                     * @default null
+                     */
+                    channel_id?: number | null;
+                    /**
+                     * Format: int64
+                     * @description Marked at or after this time.
+                     * @default null
+                     */
+                    from?: number | null;
+                    /**
+                     * @description Decisions since replaced too (default: each thread's current one).
+                     * @default null
+                     */
+                    include_replaced?: boolean | null;
+                    /**
+                     * Format: int64
+                     * @default null
+                     */
+                    limit?: number | null;
+                    /** @description Words the thread's title or the decision contains. */
+                    query?: string | null;
+                    /**
+                     * Format: int64
+                     * @description Only this thread, its earlier decisions included.
+                     * @default null
+                     */
+                    thread_id?: number | null;
+                    /**
+                     * Format: int64
+                     * @description Marked before this time.
+                     * @default null
+                     */
+                    to?: number | null;
+                    /** Format: int64 */
+                    workspace_id: number;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Format: int64
+                     * @description Older than this decision (the next page).
+                     */
+                    before_id?: number;
+                    /**
+                     * Format: int64
+                     * @description Only this channel's threads.
+                     */
+                    channel_id?: number;
+                    /**
+                     * Format: int64
+                     * @description Marked at or after this time.
+                     */
+                    from?: number;
+                    /** @description Decisions since replaced too (default: each thread's current one). */
+                    include_replaced?: boolean | ("true" | "false" | "1" | "0" | "yes" | "no");
+                    /** Format: int64 */
+                    limit?: number;
+                    /** @description Words the thread's title or the decision contains. */
+                    query?: string;
+                    /**
+                     * Format: int64
+                     * @description Only this thread, its earlier decisions included.
+                     */
+                    thread_id?: number;
+                    /**
+                     * Format: int64
+                     * @description Marked before this time.
+                     */
+                    to?: number;
+                    /** Format: int64 */
+                    workspace_id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Decision"][];
                 };
             };
             /** @description A parameter is missing or invalid, or the request cannot be done as asked */
@@ -17450,6 +18725,1146 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Rendered"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_add: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description What the meeting is to settle (markdown): the agenda thread's text. */
+                    agenda: string;
+                    attendee_ids: number[];
+                    /**
+                     * Format: int64
+                     * @description Where the agenda thread goes (default: the workspace's default channel); every
+                     *     attendee must see it.
+                     * @default null
+                     */
+                    channel_id?: number | null;
+                    /** Format: int64 */
+                    duration_min: number;
+                    /**
+                     * @description Why it needs synchronous time: `relationship_building`, `sensitive_feedback`,
+                     *     `brainstorming` (with many unknowns), `kickoff` or `crisis`. Anything else is
+                     *     refused with a thread suggested instead.
+                     */
+                    reason: string;
+                    /** Format: int64 */
+                    starts_ts: number;
+                    title: string;
+                    /** Format: int64 */
+                    workspace_id: number;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** @description What the meeting is to settle (markdown): the agenda thread's text. */
+                    agenda: string;
+                    attendee_ids: number[];
+                    /**
+                     * Format: int64
+                     * @description Where the agenda thread goes (default: the workspace's default channel); every
+                     *     attendee must see it.
+                     */
+                    channel_id?: number;
+                    /** Format: int64 */
+                    duration_min: number;
+                    /**
+                     * @description Why it needs synchronous time: `relationship_building`, `sensitive_feedback`,
+                     *     `brainstorming` (with many unknowns), `kickoff` or `crisis`. Anything else is
+                     *     refused with a thread suggested instead.
+                     */
+                    reason: string;
+                    /** Format: int64 */
+                    starts_ts: number;
+                    title: string;
+                    /** Format: int64 */
+                    workspace_id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Planned"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: int64 */
+                    id: number;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** Format: int64 */
+                    id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Meeting"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_get_get: {
+        parameters: {
+            query: {
+                /** @description Starting at or after (default: 30 days ago). */
+                from?: number;
+                /** @description Starting before (default: 90 days ahead). */
+                to?: number;
+                workspace_id: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Meeting"][];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: int64
+                     * @description Starting at or after (default: 30 days ago).
+                     * @default null
+                     */
+                    from?: number | null;
+                    /**
+                     * Format: int64
+                     * @description Starting before (default: 90 days ahead).
+                     * @default null
+                     */
+                    to?: number | null;
+                    /** Format: int64 */
+                    workspace_id: number;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Format: int64
+                     * @description Starting at or after (default: 30 days ago).
+                     */
+                    from?: number;
+                    /**
+                     * Format: int64
+                     * @description Starting before (default: 90 days ahead).
+                     */
+                    to?: number;
+                    /** Format: int64 */
+                    workspace_id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Meeting"][];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_getone_get: {
+        parameters: {
+            query: {
+                id: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Meeting"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_getone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: int64 */
+                    id: number;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** Format: int64 */
+                    id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Meeting"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_ics_get: {
+        parameters: {
+            query: {
+                id: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TextFile"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_ics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: int64 */
+                    id: number;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** Format: int64 */
+                    id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TextFile"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    meetings_post_outcomes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description What the meeting settled (markdown), posted in its agenda thread. */
+                    content: string;
+                    /**
+                     * @description Also marks it as the thread's decision.
+                     * @default null
+                     */
+                    decision?: boolean | null;
+                    /** Format: int64 */
+                    id: number;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** @description What the meeting settled (markdown), posted in its agenda thread. */
+                    content: string;
+                    /** @description Also marks it as the thread's decision. */
+                    decision?: boolean | ("true" | "false" | "1" | "0" | "yes" | "no");
+                    /** Format: int64 */
+                    id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutcomesPosted"];
                 };
             };
             /** @description A parameter is missing or invalid, or the request cannot be done as asked */
@@ -24835,18 +27250,55 @@ export interface operations {
                         [key: string]: unknown;
                     })[] | null;
                     content?: string | null;
+                    /**
+                     * Format: int64
+                     * @description Weft: when the DRI's decision is due (0: no date). Until it is made, it shows in the
+                     *     DRI's Owed view.
+                     * @default null
+                     */
+                    decision_due_ts?: number | null;
                     direct_group_mentions?: number[] | null;
                     direct_mentions?: number[] | null;
+                    /**
+                     * Format: int64
+                     * @description Weft: the thread's DRI, who decides (0: none). The author, the DRI or an admin
+                     *     changes it, the status and the due date.
+                     * @default null
+                     */
+                    dri_id?: number | null;
                     /** Format: int64 */
                     id: number;
+                    /**
+                     * @description Weft: `open`, `decided` or `closed` (which closes the thread as Twist does).
+                     * @default null
+                     * @enum {string|null}
+                     */
+                    status?: "open" | "decided" | "closed" | null;
                     title?: string | null;
                 };
                 "application/x-www-form-urlencoded": {
                     content?: string;
+                    /**
+                     * Format: int64
+                     * @description Weft: when the DRI's decision is due (0: no date). Until it is made, it shows in the
+                     *     DRI's Owed view.
+                     */
+                    decision_due_ts?: number;
                     direct_group_mentions?: number[];
                     direct_mentions?: number[];
+                    /**
+                     * Format: int64
+                     * @description Weft: the thread's DRI, who decides (0: none). The author, the DRI or an admin
+                     *     changes it, the status and the due date.
+                     */
+                    dri_id?: number;
                     /** Format: int64 */
                     id: number;
+                    /**
+                     * @description Weft: `open`, `decided` or `closed` (which closes the thread as Twist does).
+                     * @enum {string}
+                     */
+                    status?: "open" | "decided" | "closed";
                     title?: string;
                 };
             };
