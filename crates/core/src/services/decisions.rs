@@ -150,6 +150,9 @@ pub fn unmark(tx: &mut dyn Tx, actor: UserId, id: CommentId, now: i64) -> Result
             "only the thread's DRI (its author while it has none) or an admin marks the decision",
         ));
     }
+    if !policy::can_post_in_channel(role, &ch, actor) {
+        return Err(Error::forbidden("the channel is archived"));
+    }
     if t.decision_comment_id != Some(id) {
         return Err(Error::invalid("id", "this comment is not the thread's decision"));
     }

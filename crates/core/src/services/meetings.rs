@@ -114,7 +114,15 @@ pub fn add(tx: &mut dyn Tx, actor: &User, m: NewMeeting, now: i64) -> Result<Pla
         .channel_id
         .or(ws.default_channel)
         .ok_or_else(|| Error::invalid("channel_id", "the workspace has no default channel: name one"))?;
-    let (ch, _) = access::channel(tx, channel_id, actor.id)?;
+    let (ch, _) = match access::channel(tx, channel_id, actor.id) {
+        Err(Error::NotFound(_)) if m.channel_id.is_none() => {
+            return Err(Error::invalid(
+                "channel_id",
+                "name a channel for the agenda thread: you do not see the workspace's default channel",
+            ));
+        }
+        seen => seen?,
+    };
     if ch.workspace_id != ws.id {
         return Err(Error::NotFound(NotFound::Channel));
     }

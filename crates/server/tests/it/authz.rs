@@ -27,6 +27,10 @@ use Cv::*;
 
 const ANA_ASKS_BO: &str = "Ana asked Bo in a public thread";
 const BO_ASKS_ANA: &str = "Bo asked Ana in a public thread";
+const STEER_ANAS: &str = "Ana's public thread, steered (DRI, status, due date)";
+const STEER_BO_DRI: &str = "Ana's public thread with Bo as its DRI, steered";
+const ANAS_MEETING: &str = "Ana's meeting with Bo in #general";
+const STARTED: &str = "Ana's meeting with Bo in #general, just started";
 
 /// An id nothing has.
 pub const MISSING: i64 = 987_654_321;
@@ -288,6 +292,18 @@ fn editing() -> Vec<(St, [Out; 5])> {
     ]
 }
 
+/// Who marks a thread's decision: its DRI (while it has none, its author: the channel's
+/// creator here) or an admin, among those who see it; nobody in an archived channel.
+fn deciding_threads() -> Vec<(St, [Out; 5])> {
+    vec![
+        (St::CommentIn(Public), [OK, FB, NF, NF, UA]),
+        (St::CommentIn(Private), [OK, NF, NF, NF, UA]),
+        (St::CommentIn(Guests), [OK, NF, FB, NF, UA]),
+        (St::CommentIn(Archived), [FB, FB, FB, NF, UA]),
+        (St::CommentIn(ByBo), [OK, OK, FB, NF, UA]),
+    ]
+}
+
 fn conv_cases() -> Vec<(St, [Out; 5])> {
     vec![(St::Conv(AnaBo), CONV_ANA_BO), (St::Conv(BoGus), CONV_BO_GUS)]
 }
@@ -512,6 +528,37 @@ impl Fx {
         let params = json!({"channel_id": chan, "title": "Question", "content": "?", "request_reply": [asked]});
         let th = must(self.client(asker).post("threads/add", params).await, "thread asking for an answer");
         th["reply_expected"][0]["id"].as_i64().expect("an expectation")
+    }
+
+    /// A new comment of the channel's creator marked as their thread's decision (before an
+    /// archived channel is archived).
+    pub async fn fresh_decision(&self, ch: Ch) -> i64 {
+        let chan = self.chan_to_post_in(ch).await;
+        let author = self.client(ch.creator());
+        let th = must(author.add_thread(chan, "Fresh", "x").await, "thread").id.0;
+        let c = must(author.add_comment(th, "decided").await, "comment").id.0;
+        must(author.post("comments/mark_decision", json!({"id": c})).await, "mark the decision");
+        self.done(ch, chan).await;
+        c
+    }
+
+    /// A new meeting Ana plans with Bo in #general, tomorrow: its id.
+    pub async fn fresh_meeting(&self) -> i64 {
+        let at = weft_core::Clock::now(&*self.t.app.clock) + 86_400;
+        let params = json!({"workspace_id": self.ws(), "title": "Sync", "reason": "kickoff",
+            "attendee_ids": [self.t.bo_id], "starts_ts": at, "duration_min": 30, "agenda": "Plans"});
+        must(self.client(Ana).post("meetings/add", params).await, "meeting")["meeting"]["id"].as_i64().unwrap()
+    }
+
+    /// A new meeting Ana planned with Bo in #general, started: the shared clock moves on a
+    /// minute to its start (nothing else here depends on the time).
+    pub async fn started_meeting(&self) -> i64 {
+        let at = weft_core::Clock::now(&*self.t.app.clock) + 60;
+        let params = json!({"workspace_id": self.ws(), "title": "Sync", "reason": "kickoff",
+            "attendee_ids": [self.t.bo_id], "starts_ts": at, "duration_min": 30, "agenda": "Plans"});
+        let id = must(self.client(Ana).post("meetings/add", params).await, "meeting")["meeting"]["id"].as_i64();
+        self.t.app.clock.set(at);
+        id.unwrap()
     }
 
     /// A new thread Ana scheduled in a public channel, for an hour from now: its id.
@@ -943,11 +990,26 @@ pub fn rows() -> Vec<Row> {
         ),
         row(
             "threads/update",
-            b!(|fx, st, a| {
-                let St::By(ch, author) = st else { unreachable!() };
-                json!({"id": fx.fresh_thread(ch, author).await, "title": "Edited"})
+            b!(|fx, st, a| match st {
+                St::Other(STEER_ANAS) => json!({"id": fx.fresh_thread(Public, Ana).await, "status": "decided"}),
+                St::Other(_) => {
+                    let id = fx.fresh_thread(Public, Ana).await;
+                    let dri = json!({"id": id, "dri_id": fx.t.bo_id});
+                    must(fx.client(Ana).post("threads/update", dri).await, "a DRI");
+                    json!({"id": id, "decision_due_ts": weft_core::Clock::now(&*fx.t.app.clock) + 3600})
+                }
+                St::By(ch, author) => json!({"id": fx.fresh_thread(ch, author).await, "title": "Edited"}),
+                _ => unreachable!(),
             }),
-            &editing(),
+            &[
+                editing(),
+                vec![
+                    // Steering: the author, the DRI and admins.
+                    (St::Other(STEER_ANAS), [OK, FB, NF, NF, UA]),
+                    (St::Other(STEER_BO_DRI), [OK, OK, NF, NF, UA]),
+                ],
+            ]
+            .concat(),
         ),
         row(
             "threads/remove",
@@ -1331,6 +1393,53 @@ pub fn rows() -> Vec<Row> {
         row("access/approve", b!(|fx, st, a| json!({"id": fx.fresh_access_request(st.ch()).await})), &deciding()),
         row("access/deny", b!(|fx, st, a| json!({"id": fx.fresh_access_request(st.ch()).await})), &deciding()),
         row("access/get_requests", b!(|fx, st, a| json!({"workspace_id": fx.ws()})), ws),
+        // ---- deciding in writing ----
+        // The thread's author (the channel's creator here, and no DRI) or an admin, who
+        // see it and may post there.
+        row(
+            "comments/mark_decision",
+            b!(|fx, st, a| json!({"id": fx.fresh_comment(st.ch(), st.ch().creator()).await})),
+            &deciding_threads(),
+        ),
+        row(
+            "comments/unmark_decision",
+            b!(|fx, st, a| json!({"id": fx.fresh_decision(st.ch()).await})),
+            &deciding_threads(),
+        ),
+        row("decisions/get", b!(|fx, st, a| json!({"workspace_id": fx.ws()})), ws),
+        row("decisions/export", b!(|fx, st, a| json!({"workspace_id": fx.ws(), "format": "csv"})), ws),
+        // Planned in #general (the default channel), with Sam: the guest does not see it.
+        row(
+            "meetings/add",
+            b!(|fx, st, a| {
+                let at = weft_core::Clock::now(&*fx.t.app.clock) + 86_400;
+                json!({"workspace_id": fx.ws(), "title": "Sync", "reason": "crisis", "attendee_ids": [fx.sam],
+                    "starts_ts": at, "duration_min": 15, "agenda": "What broke"})
+            }),
+            // The guest does not see the default channel: they must name one.
+            &[(St::Ws, [OK, OK, BR, NF, UA])],
+        ),
+        row("meetings/get", b!(|fx, st, a| json!({"workspace_id": fx.ws()})), ws),
+        row(
+            "meetings/getone",
+            b!(|fx, st, a| json!({"id": fx.fresh_meeting().await})),
+            &[(St::Other(ANAS_MEETING), [OK, OK, NF, NF, UA])],
+        ),
+        row(
+            "meetings/ics",
+            b!(|fx, st, a| json!({"id": fx.fresh_meeting().await})),
+            &[(St::Other(ANAS_MEETING), [OK, OK, NF, NF, UA])],
+        ),
+        row(
+            "meetings/post_outcomes",
+            b!(|fx, st, a| json!({"id": fx.started_meeting().await, "content": "Settled"})),
+            &[(St::Other(STARTED), [OK, FB, NF, NF, UA])],
+        ),
+        row(
+            "meetings/cancel",
+            b!(|fx, st, a| json!({"id": fx.fresh_meeting().await})),
+            &[(St::Other(ANAS_MEETING), [OK, FB, NF, NF, UA])],
+        ),
         // ---- scheduled posts: their author's alone ----
         row("scheduled/get", b!(|fx, st, a| json!({"workspace_id": fx.ws()})), ws),
         row(

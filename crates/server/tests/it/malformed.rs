@@ -33,12 +33,18 @@ const MISSING_ID_IS_FINE: &[(&str, &str, &str)] = &[
     ("threads/get", "before_id", "a page boundary, not a reference"),
     ("threads/get", "after_id", "a page boundary, not a reference"),
     ("threads/get", "exclude_thread_ids", "a filter, not a reference"),
+    ("decisions/get", "before_id", "a page boundary, not a reference"),
+    ("decisions/export", "before_id", "a page boundary, not a reference"),
     ("/remove_user", "user_id", "removing someone who is not there is a no-op"),
     ("/remove_users", "user_ids", "removing someone who is not there is a no-op"),
     ("/remove_users", "user_id", "removing someone who is not there is a no-op"),
     ("users/heartbeat", "workspace_id", "activity is the person's, whatever the workspace"),
     ("users/reset_presence", "workspace_id", "activity is the person's, whatever the workspace"),
 ];
+
+/// Id parameters for which 0 is a documented value, not a missing id: (path, parameter, what
+/// it means). The other missing ids are still tried.
+const ZERO_MEANS_NONE: &[(&str, &str, &str)] = &[("threads/update", "dri_id", "0 clears the thread's DRI")];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Expect {
@@ -212,7 +218,11 @@ fn cases(e: &Endpoint, base: &Value) -> Vec<Case> {
         // (d) ids that do not exist.
         if is_id_param(name, ty) {
             let fine = MISSING_ID_IS_FINE.iter().any(|(suffix, n, _)| path.ends_with(suffix) && *n == name);
+            let zero_means_none = ZERO_MEANS_NONE.iter().any(|(p, n, _)| path == *p && *n == name);
             for v in missing_ids(ty) {
+                if zero_means_none && v == json!(0) {
+                    continue;
+                }
                 let params = with(path, base, name, Some(v.clone()));
                 out.push(case(
                     format!("(d) {}={v}", p.name),

@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use weft_core::model::Decision;
 use weft_core::services::decisions::{self, ExportFormat, LogQuery, TextFile};
-use weft_core::{ChannelId, Result, ThreadId, WorkspaceId, input};
+use weft_core::{ChannelId, Error, Result, ThreadId, WorkspaceId, input};
 
 pub const DEFAULT_LIMIT: i64 = 100;
 
@@ -41,8 +41,13 @@ pub struct Get {
 }
 
 impl Get {
-    fn query(self) -> LogQuery {
-        LogQuery {
+    fn query(self) -> Result<LogQuery> {
+        if let Some(limit) = self.limit
+            && !(1..=decisions::MAX_LIMIT).contains(&limit)
+        {
+            return Err(Error::invalid("limit", format!("expected 1 to {}", decisions::MAX_LIMIT)));
+        }
+        Ok(LogQuery {
             workspace: self.workspace_id,
             channel: self.channel_id,
             thread: self.thread_id,
@@ -52,14 +57,14 @@ impl Get {
             history: self.include_replaced.unwrap_or(false),
             before_id: self.before_id,
             limit: self.limit.unwrap_or(DEFAULT_LIMIT),
-        }
+        })
     }
 }
 
 /// The decisions of the threads the caller sees, newest first.
 pub async fn get(cx: Cx, p: Get) -> Result<Vec<Decision>> {
     let actor = cx.actor()?.id;
-    let q = p.query();
+    let q = p.query()?;
     cx.read(move |tx| decisions::list(tx, actor, q)).await
 }
 
@@ -77,7 +82,7 @@ pub struct Format {
 pub async fn export(cx: Cx, Joined(log, f): Export) -> Result<TextFile> {
     let actor = cx.actor()?.clone();
     let format = f.format.unwrap_or(ExportFormat::Markdown);
-    let q = log.query();
+    let q = log.query()?;
     let now = cx.now();
     cx.read(move |tx| decisions::export(tx, &actor, q, format, now)).await
 }
