@@ -42,12 +42,35 @@ const fraction = (n: number) => (Number.isInteger(n) ? String(n) : `${Math.floor
 export function standing(e: Expectation, side: 'owed' | 'waiting'): string {
   const s = app.get();
   const whose = side === 'owed' ? 'your' : `${userName(s, e.user_id)}’s`;
+  const left = e.working_minutes_left != null ? ` — ${workingTime(e.working_minutes_left)} of ${whose} time left` : '';
+  const when = e.resolved_ts ? ` ${dueWhen(e.resolved_ts)}` : '';
+  if (e.kind === 'decision') {
+    if (e.resolution === 'answered') return `Decided${when}`;
+    if (e.resolution) return 'No longer due';
+    const what = side === 'owed' ? 'Your decision' : 'The decision';
+    if (e.state === 'overdue') return `${what} was due ${dueWhen(e.due_ts)}: overdue`;
+    return `${what} is due ${dueWhen(e.due_ts)}${left}`;
+  }
+  if (e.kind === 'outcomes') {
+    if (e.resolution === 'answered') return `Outcomes posted${when}`;
+    if (e.resolution) return 'Meeting cancelled';
+    const what = `Post the outcomes of “${e.title ?? 'the meeting'}”`;
+    if (e.state === 'overdue') return `${what}: overdue since ${dueWhen(e.due_ts)}`;
+    return `${what} by ${dueWhen(e.due_ts)}`;
+  }
   if (e.resolution === 'answered') return `Answered ${e.resolved_ts ? dueWhen(e.resolved_ts) : ''}`.trim();
   if (e.resolution === 'no_reply_needed') return 'No reply needed';
   if (e.resolution === 'withdrawn') return 'Withdrawn';
   if (e.state === 'overdue') return `Overdue since ${dueWhen(e.due_ts)}`;
-  const left = e.working_minutes_left != null ? ` — ${workingTime(e.working_minutes_left)} of ${whose} time left` : '';
   return `Due ${dueWhen(e.due_ts)}${left}`;
+}
+
+/** Who the row is about, in words: "Ana Lima asked you", "You are the DRI", "You asked Bob". */
+export function whoWords(e: Expectation, side: 'owed' | 'waiting'): string {
+  const s = app.get();
+  if (e.kind === 'decision') return side === 'owed' ? 'You are the DRI' : `${userName(s, e.user_id)} is the DRI`;
+  if (e.kind === 'outcomes') return side === 'owed' ? 'Your meeting' : `${userName(s, e.user_id)}’s meeting`;
+  return side === 'owed' ? `${userName(s, e.requester_id)} asked you` : `You asked ${userName(s, e.user_id)}`;
 }
 
 /** Where the question was asked. */

@@ -23,6 +23,8 @@ export const SHORTCUTS: Array<[string, string]> = [
   ['g then s', 'Go to saved threads'],
   ['g then o', 'Go to the answers you owe'],
   ['g then w', 'Go to the answers you wait for'],
+  ['g then d', 'Go to the decisions'],
+  ['g then m', 'Go to the meetings (there, c plans one)'],
   ['Ctrl/⌘ + Enter', 'Send what you are writing'],
   ['Enter in a conversation', 'Send the message (Shift + Enter: a new line)'],
   ['Escape', 'Close, or go back'],

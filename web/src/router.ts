@@ -11,6 +11,8 @@ export type Route =
   | { name: 'owed'; ws: number; tab: ExpectationTab }
   | { name: 'waiting'; ws: number; tab: ExpectationTab }
   | { name: 'scheduled'; ws: number; finished: boolean }
+  | { name: 'decisions'; ws: number }
+  | { name: 'meetings'; ws: number }
   | { name: 'channel'; ws: number; channel: number }
   | { name: 'thread'; ws: number; channel: number; thread: number; comment?: number }
   | { name: 'conversations'; ws: number }
@@ -45,6 +47,10 @@ export function parseRoute(pathname: string, search: string): Route {
       return { name: 'saved', ws };
     case 'scheduled':
       if (a === undefined || a === 'finished') return { name: 'scheduled', ws, finished: a === 'finished' };
+      break;
+    case 'decisions':
+    case 'meetings':
+      if (a === undefined) return { name: section, ws };
       break;
     case 'owed':
     case 'waiting': {
@@ -89,6 +95,8 @@ export const href = {
   owed: (ws: number, tab: ExpectationTab = 'open') => `/a/${ws}/owed` + (tab === 'open' ? '' : `/${tab}`),
   waiting: (ws: number, tab: ExpectationTab = 'open') => `/a/${ws}/waiting` + (tab === 'open' ? '' : `/${tab}`),
   scheduled: (ws: number, finished = false) => `/a/${ws}/scheduled` + (finished ? '/finished' : ''),
+  decisions: (ws: number) => `/a/${ws}/decisions`,
+  meetings: (ws: number) => `/a/${ws}/meetings`,
   channel: (ws: number, channel: number) => `/a/${ws}/ch/${channel}`,
   thread: (ws: number, channel: number, thread: number, comment?: number) =>
     `/a/${ws}/ch/${channel}/t/${thread}` + (comment ? `/c/${comment}` : ''),

@@ -141,3 +141,48 @@ export function dayHeading(ts: number): string {
   if (now - ts < 6 * 86400) return format({ weekday: 'long' }).format(ts * 1000);
   return format({ day: 'numeric', month: 'long', year: 'numeric' }).format(ts * 1000);
 }
+
+/** "Wed 2 Dec, 10:00" — a day and a time of day, in the user's zone (meetings, due dates). */
+export function dayAndTime(ts: number): string {
+  return format({ weekday: 'short', day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' }).format(ts * 1000);
+}
+
+/** "10:30" — a time of day in the user's zone. */
+export function clockTime(ts: number): string {
+  return format({ hour: 'numeric', minute: '2-digit' }).format(ts * 1000);
+}
+
+/** The user's own time zone, as set in their account (undefined: the browser's). */
+export function userTimeZone(): string | undefined {
+  return zone;
+}
+
+/** A moment as the value of an <input type="datetime-local"> in the user's zone. */
+export function toLocalInput(ts: number): string {
+  const p = zonedParts(ts);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${p.year}-${two(p.month)}-${two(p.day)}T${two(p.hour)}:${two(p.minute)}`;
+}
+
+/** The moment an <input type="datetime-local"> (or a date and a time) names, in the user's
+ * zone; null when it names none. */
+export function fromLocalInput(value: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(value);
+  if (!m) return null;
+  const [, y, mo, d, h, mi] = m.map(Number) as [number, number, number, number, number, number];
+  return fromZoned(y, mo, d, h, mi);
+}
+
+/** A calendar leaf for a moment in the user's zone: { weekday: "Wed", day: "2", month: "Dec" }. */
+export function calendarLeaf(ts: number): { weekday: string; day: string; month: string } {
+  return {
+    weekday: format({ weekday: 'short' }).format(ts * 1000),
+    day: format({ day: 'numeric' }).format(ts * 1000),
+    month: format({ month: 'short' }).format(ts * 1000),
+  };
+}
+
+/** Whether two moments fall on the same day in the user's zone. */
+export function sameDay(a: number, b: number): boolean {
+  return dayKey(a) === dayKey(b);
+}

@@ -22,6 +22,7 @@ export const EVENT_TYPES = [
   'expectation_created', 'expectation_updated', 'expectation_due_soon', 'expectation_overdue', 'expectation_met',
   'group_added', 'group_updated', 'group_deleted', 'group_user_added', 'group_user_removed',
   'inbox_updated',
+  'meeting_added', 'meeting_updated',
   'message_added', 'message_updated', 'message_deleted',
   'push',
   'reaction_added', 'reaction_removed',

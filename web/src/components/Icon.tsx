@@ -31,6 +31,9 @@ const paths: Record<string, string> = {
   paperclip: 'M16.5 7.5l-7 7a2 2 0 002.8 2.8l7.4-7.4a4 4 0 00-5.7-5.7L6.6 11.6a6 6 0 008.5 8.5l5.4-5.4',
   file: 'M6 3.5h8l4 4v13H6zM14 3.5v4h4',
   download: 'M12 4v11M7.5 10.5L12 15l4.5-4.5M5 19.5h14',
+  decision: 'M12 3.5a8.5 8.5 0 110 17 8.5 8.5 0 010-17zM8.2 12.3l2.6 2.6 5-5.4',
+  calendar: 'M4.5 6h15v13.5h-15zM4.5 10h15M8.5 3.5V8M15.5 3.5V8',
+  person: 'M12 4a3.5 3.5 0 110 7 3.5 3.5 0 010-7zM5 20c.8-3.6 3.6-5.5 7-5.5s6.2 1.9 7 5.5',
 };
 
 export type IconName = keyof typeof paths;

@@ -32,7 +32,7 @@ export function ThreadRow({ ws, thread, showChannel = false }: { ws: number; thr
               </span>
             )}
             <span class="row-title">{thread.title}</span>
-            {thread.closed && <span class="tag">Closed</span>}
+            {thread.closed ? <span class="tag">Closed</span> : thread.status === 'decided' && <span class="tag tag-ok">Decided</span>}
             <span class="row-time">
               <Time ts={thread.last_updated_ts} />
             </span>

@@ -5,8 +5,8 @@
 
 import { call } from '../api/client';
 import type {
-  Channel, Conversation, Expectation, ExpectationCounts, Group, ScheduledPost, UnreadConversation, UnreadThread, User,
-  Workspace, WorkspaceUser,
+  Channel, Conversation, Expectation, ExpectationCounts, Group, Meeting, ScheduledPost, Thread, UnreadConversation,
+  UnreadThread, User, Workspace, WorkspaceUser,
 } from '../api/types';
 import type { StreamStatus } from '../api/stream';
 import { setUserTimeZone } from '../time';
@@ -35,6 +35,8 @@ export interface AppState {
   expectationCounts: ExpectationCounts;
   /** My posts waiting to be sent, soonest first. */
   scheduled: ScheduledPost[];
+  /** Meetings I organize, attend or can see, from a month ago to a year ahead, soonest first. */
+  meetings: Meeting[];
   stream: StreamStatus;
   /** Set when the session could not be loaded at all. */
   fatal: string | null;
@@ -56,6 +58,7 @@ export const app = new Observable<AppState>({
   waiting: [],
   expectationCounts: { owed_open: 0, owed_overdue: 0, waiting_open: 0, waiting_overdue: 0 },
   scheduled: [],
+  meetings: [],
   stream: 'connecting',
   fatal: null,
 });
@@ -118,6 +121,29 @@ export async function loadWorkspace(ws: number): Promise<void> {
     unreadConversations: Object.fromEntries(unreadConversations.map((u) => [u.conversation_id, u])),
     inboxCount: count.data,
   });
+  // Apart: the app works on without them (the agenda thread's card, the Meetings list).
+  void refreshMeetings().catch(() => undefined);
+}
+
+/** How far back and ahead the shared list of meetings reaches. */
+export const MEETINGS_BACK_S = 60 * 86400;
+export const MEETINGS_AHEAD_S = 366 * 86400;
+
+/** Reloads the meetings I can see (after a meeting_* event, or when the list is opened). */
+export async function refreshMeetings(): Promise<void> {
+  const ws = app.get().ws;
+  if (ws === null) return;
+  const now = Math.floor(Date.now() / 1000);
+  const meetings = await call('meetings/get', { workspace_id: ws, from: now - MEETINGS_BACK_S, to: now + MEETINGS_AHEAD_S });
+  if (app.get().ws === ws) patch({ meetings });
+}
+
+/** A meeting as the stream or an answer gives it, in its place in the list (soonest first). */
+export function rememberMeeting(m: Meeting): void {
+  const s = app.get();
+  if (m.workspace_id !== s.ws) return;
+  const meetings = [...s.meetings.filter((x) => x.id !== m.id), m].sort((a, b) => a.starts_ts - b.starts_ts || a.id - b.id);
+  patch({ meetings });
 }
 
 export async function refreshUnread(): Promise<void> {
@@ -172,6 +198,20 @@ export function sidebarChannels(s: AppState): Channel[] {
 /** Whether I administer the workspace shown. */
 export function amAdmin(s: AppState): boolean {
   return !!s.me && s.users[s.me.id]?.user_type === 'ADMIN';
+}
+
+/** Whether I may set a thread's DRI, status and due date: its author, its DRI, an admin. */
+export function canSteer(s: AppState, t: Thread): boolean {
+  const me = s.me?.id;
+  return me !== undefined && (t.creator === me || t.dri_id === me || amAdmin(s));
+}
+
+/** Whether I may mark (or unmark) a thread's decision: its DRI, its author while it has
+ * none, an admin. */
+export function canDecide(s: AppState, t: Thread): boolean {
+  const me = s.me?.id;
+  if (me === undefined) return false;
+  return t.dri_id != null ? t.dri_id === me || amAdmin(s) : t.creator === me || amAdmin(s);
 }
 
 export function userName(s: AppState, id: number | null | undefined, fallback = 'Someone'): string {

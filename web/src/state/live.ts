@@ -4,8 +4,8 @@
 
 import { call } from '../api/client';
 import { LiveStream } from '../api/stream';
-import type { Channel, Conversation, Group, StreamEvent, WorkspaceUser } from '../api/types';
-import { app, patch, refreshExpectations, refreshScheduled, refreshUnread, withItem } from './app';
+import type { Channel, Conversation, Group, Meeting, StreamEvent, WorkspaceUser } from '../api/types';
+import { app, patch, refreshExpectations, refreshScheduled, refreshUnread, rememberMeeting, withItem } from './app';
 import { announce } from './announce';
 import { notifyPush } from './notify';
 
@@ -199,6 +199,12 @@ function apply(event: StreamEvent): void {
     case 'scheduled_updated':
       void refreshScheduled().catch(() => undefined);
       break;
+    case 'meeting_added':
+    case 'meeting_updated': {
+      const m = data<Meeting>(event);
+      if (m && typeof m.id === 'number') rememberMeeting(m);
+      break;
+    }
     case 'emergency_raised':
       announce('An emergency was raised in this workspace');
       break;

@@ -9,9 +9,13 @@ export interface UiState {
   browseChannelsOpen: boolean;
   /** A channel whose view should open with the new-thread composer (`c` pressed elsewhere). */
   composeIn: number | null;
+  /** The "Plan a meeting" dialog is open (from the sidebar, Meetings or Decisions). */
+  planMeetingOpen: boolean;
+  /** The outcomes prompt of this meeting is open. */
+  outcomesFor: number | null;
 }
 
-export const ui = new Observable<UiState>({ sidebarOpen: false, shortcutsOpen: false, browseChannelsOpen: false, composeIn: null });
+export const ui = new Observable<UiState>({ sidebarOpen: false, shortcutsOpen: false, browseChannelsOpen: false, composeIn: null, planMeetingOpen: false, outcomesFor: null });
 
 export function setUi(change: Partial<UiState>): void {
   ui.update((s) => ({ ...s, ...change }));

@@ -17,6 +17,10 @@ import { InboxView } from './Inbox';
 import { SavedView } from './Saved';
 import { ExpectationsView } from './Expectations';
 import { ScheduledView } from './Scheduled';
+import { DecisionsView } from './Decisions';
+import { MeetingsView } from './Meetings';
+import { PlanMeetingDialog } from './meetings/PlanMeeting';
+import { OutcomesDialog } from './meetings/Outcomes';
 import { ChannelView } from './Channel';
 import { ThreadView } from './Thread';
 import { ConversationsView } from './conversations';
@@ -33,7 +37,7 @@ export function App() {
   const ws = useSelect(app, (s) => s.ws);
   const fatal = useSelect(app, (s) => s.fatal);
   const inboxCount = useSelect(app, (s) => s.inboxCount);
-  const { sidebarOpen, shortcutsOpen, browseChannelsOpen } = useSelect(ui, (s) => s);
+  const { sidebarOpen, shortcutsOpen, browseChannelsOpen, planMeetingOpen, outcomesFor } = useSelect(ui, (s) => s);
   const [defaultWs, setDefaultWs] = useState<number | null | undefined>(undefined);
   /** The workspace whose stream position is known: views load their data only after that. */
   const [following, setFollowing] = useState<number | null>(null);
@@ -81,6 +85,8 @@ export function App() {
     'g s': () => void (ws && navigate(href.saved(ws))),
     'g o': () => void (ws && navigate(href.owed(ws))),
     'g w': () => void (ws && navigate(href.waiting(ws))),
+    'g d': () => void (ws && navigate(href.decisions(ws))),
+    'g m': () => void (ws && navigate(href.meetings(ws))),
     Escape: () => {
       if (!ui.get().sidebarOpen) return false;
       setUi({ sidebarOpen: false });
@@ -132,6 +138,8 @@ export function App() {
       <ToastView />
       {shortcutsOpen && <ShortcutsDialog onClose={() => setUi({ shortcutsOpen: false })} />}
       {browseChannelsOpen && <BrowseChannels ws={ws} onClose={() => setUi({ browseChannelsOpen: false })} />}
+      {planMeetingOpen && <PlanMeetingDialog ws={ws} />}
+      {outcomesFor !== null && <OutcomesDialog key={outcomesFor} ws={ws} meetingId={outcomesFor} />}
     </div>
   );
 }
@@ -148,6 +156,10 @@ function View({ route, ws }: { route: Route; ws: number }) {
       return <ExpectationsView ws={ws} role={route.name} tab={route.tab} />;
     case 'scheduled':
       return <ScheduledView ws={ws} finished={route.finished} />;
+    case 'decisions':
+      return <DecisionsView ws={ws} />;
+    case 'meetings':
+      return <MeetingsView ws={ws} />;
     case 'channel':
       return <ChannelView key={route.channel} ws={ws} channelId={route.channel} />;
     case 'thread':

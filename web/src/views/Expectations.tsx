@@ -9,12 +9,14 @@ import { Avatar } from '../components/Avatar';
 import { Empty } from '../components/Empty';
 import { ListSkeleton } from '../components/ListSkeleton';
 import { ViewHeader } from '../components/ViewHeader';
-import { questionHref, standing } from '../expectations';
+import { questionHref, standing, whoWords } from '../expectations';
+import { meetingOfThread } from '../meetings';
 import { href, type ExpectationTab } from '../router';
 import { app, refreshExpectations, userName } from '../state/app';
 import { useLoadedList } from '../state/useLoadedList';
 import { useSelect } from '../state/observable';
 import { showToast } from '../state/toast';
+import { setUi } from '../state/ui';
 
 type Role = 'owed' | 'waiting';
 
@@ -29,7 +31,9 @@ export function ExpectationsView({ ws, role, tab }: { ws: number; role: Role; ta
   const counts = useSelect(app, (s) => s.expectationCounts);
   // The newest resolved ones, loaded when the Done tab is shown (and again as they change).
   const done = useLoadedList(tab === 'done', () => call('expectations/get', { workspace_id: ws, role, state: 'done' }).then((r) => r.expectations), ['expectation_met'], [ws, role]);
-  const list = tab === 'done' ? done.list : pending.filter((e) => (e.state === 'overdue') === (tab === 'overdue'));
+  const me = useSelect(app, (s) => s.me?.id);
+  const mine = (e: Expectation) => role === 'owed' || e.user_id !== me;
+  const list = tab === 'done' ? done.list?.filter(mine) ?? null : pending.filter((e) => mine(e) && (e.state === 'overdue') === (tab === 'overdue'));
   const count = (t: ExpectationTab) =>
     t === 'done' ? null : role === 'owed' ? (t === 'open' ? counts.owed_open : counts.owed_overdue) : t === 'open' ? counts.waiting_open : counts.waiting_overdue;
   const title = role === 'owed' ? 'Owed' : 'Waiting';
@@ -37,7 +41,7 @@ export function ExpectationsView({ ws, role, tab }: { ws: number; role: Role; ta
     <section class="view expectations-view">
       <ViewHeader
         title={title}
-        subtitle={role === 'owed' ? 'Answers people asked you for' : 'Answers you asked people for'}
+        subtitle={role === 'owed' ? 'Answers people asked you for, decisions due from you, outcomes of your meetings' : 'Answers you asked people for, decisions you wait for'}
       />
       <nav class="view-tabs" aria-label={`${title}: which answers`}>
         {TABS.map(([t, label]) => {
@@ -71,7 +75,8 @@ function Nothing({ role, tab }: { role: Role; tab: ExpectationTab }) {
   if (role === 'owed') {
     return (
       <Empty icon="check" title={tab === 'overdue' ? 'Nothing overdue' : 'You owe no answers'}>
-        When someone asks you for an answer, it shows here with when it is due — counted in your working hours.
+        When someone asks you for an answer, when you are the DRI of a decision with a due date, or when a meeting you
+        organized needs its outcomes written down, it shows here with when it is due — counted in your working hours.
       </Empty>
     );
   }
@@ -87,7 +92,7 @@ function ExpectationRow({ ws, e, role }: { ws: number; e: Expectation; role: Rol
   const name = useSelect(app, (s) => userName(s, other));
   const channel = useSelect(app, (s) => (e.channel_id != null ? s.channels[e.channel_id] : undefined));
   const where = e.conversation_id != null ? 'Direct conversation' : channel ? `#${channel.name}` : '';
-  const who = role === 'owed' ? `${name} asked you` : `You asked ${name}`;
+  const who = whoWords(e, role);
   return (
     <li class={`row expectation-row ${e.state === 'overdue' ? 'is-overdue' : ''}`} data-nav-item data-id={e.id} tabIndex={-1}>
       <a class="row-link" href={questionHref(ws, e)} data-nav-open>
@@ -95,6 +100,8 @@ function ExpectationRow({ ws, e, role }: { ws: number; e: Expectation; role: Rol
         <div class="row-body">
           <div class="row-top">
             <span class="row-title">{e.title || 'Direct message'}</span>
+            {e.kind === 'decision' && <span class="tag">Decision</span>}
+            {e.kind === 'outcomes' && <span class="tag">Outcomes</span>}
             {e.state === 'overdue' && <span class="tag tag-alert">Overdue</span>}
           </div>
           <div class="row-meta">
@@ -105,15 +112,16 @@ function ExpectationRow({ ws, e, role }: { ws: number; e: Expectation; role: Rol
           </div>
         </div>
       </a>
-      {e.resolution == null && <ExpectationActions e={e} role={role} />}
+      {e.resolution == null && <ExpectationActions ws={ws} e={e} role={role} />}
     </li>
   );
 }
 
 /** What each side can do with an open expectation: the person asked resolves it, the
  * person who asked withdraws it. */
-export function ExpectationActions({ e, role }: { e: Expectation; role: Role }) {
+export function ExpectationActions({ ws, e, role }: { ws: number; e: Expectation; role: Role }) {
   const [busy, setBusy] = useState(false);
+  const meeting = useSelect(app, (s) => (e.kind === 'outcomes' && e.thread_id != null ? meetingOfThread(s, e.thread_id) : undefined));
   const act = async (what: () => Promise<unknown>, done: string) => {
     setBusy(true);
     try {
@@ -126,6 +134,27 @@ export function ExpectationActions({ e, role }: { e: Expectation; role: Role }) 
       setBusy(false);
     }
   };
+  // A decision is made in its thread (a comment marked as the decision, or the thread
+  // closed); a meeting's outcomes are written in the outcomes prompt.
+  if (e.kind === 'outcomes' && role === 'owed' && meeting) {
+    return (
+      <div class="row-actions">
+        <button type="button" class="btn btn-small" onClick={() => setUi({ outcomesFor: meeting.id })}>
+          Post outcomes
+        </button>
+      </div>
+    );
+  }
+  if (e.kind !== 'reply') {
+    if (role === 'waiting') return null;
+    return (
+      <div class="row-actions">
+        <a class="btn btn-small" href={questionHref(ws, e)}>
+          Open thread
+        </a>
+      </div>
+    );
+  }
   if (role === 'waiting') {
     return (
       <div class="row-actions">
@@ -149,10 +178,11 @@ export function ExpectationActions({ e, role }: { e: Expectation; role: Role }) 
 
 /** Above the reply box of a thread or conversation: the answers asked for there that I owe
  * (with a way to resolve them) and that I wait for (with a way to withdraw them). */
-export function AskedHere({ thread, conversation }: { thread?: number; conversation?: number }) {
+export function AskedHere({ ws, thread, conversation }: { ws: number; thread?: number; conversation?: number }) {
   const here = (e: Expectation) => (thread !== undefined ? e.thread_id === thread : e.conversation_id === conversation);
   const owed = useSelect(app, (s) => s.owed).filter(here);
-  const waiting = useSelect(app, (s) => s.waiting).filter(here);
+  // The decision I wait for shows in the thread's header already (its DRI and due date).
+  const waiting = useSelect(app, (s) => s.waiting).filter((e) => here(e) && e.kind === 'reply');
   useSelect(app, (s) => s.users);
   if (owed.length === 0 && waiting.length === 0) return null;
   const state = app.get();
@@ -161,9 +191,21 @@ export function AskedHere({ thread, conversation }: { thread?: number; conversat
       {owed.map((e) => (
         <div key={e.id} class={`asked-banner ${e.state === 'overdue' ? 'is-overdue' : ''}`} role="note">
           <span class="asked-banner-text">
-            <strong>{userName(state, e.requester_id)}</strong> is waiting for your answer. {standing(e, 'owed')}.
+            {e.kind === 'decision' ? (
+              <>
+                <strong>You are the DRI.</strong> {standing(e, 'owed')}: mark the comment that decides it (its ⋯ menu), or close the thread.
+              </>
+            ) : e.kind === 'outcomes' ? (
+              <>
+                <strong>The meeting has ended.</strong> {standing(e, 'owed')}.
+              </>
+            ) : (
+              <>
+                <strong>{userName(state, e.requester_id)}</strong> is waiting for your answer. {standing(e, 'owed')}.
+              </>
+            )}
           </span>
-          <ExpectationActions e={e} role="owed" />
+          {e.kind !== 'decision' && <ExpectationActions ws={ws} e={e} role="owed" />}
         </div>
       ))}
       {waiting.map((e) => (
@@ -171,7 +213,7 @@ export function AskedHere({ thread, conversation }: { thread?: number; conversat
           <span class="asked-banner-text">
             You asked <strong>{userName(state, e.user_id)}</strong> for an answer. {standing(e, 'waiting')}.
           </span>
-          <ExpectationActions e={e} role="waiting" />
+          <ExpectationActions ws={ws} e={e} role="waiting" />
         </div>
       ))}
     </div>

@@ -1,5 +1,5 @@
 // The sidebar: workspace switcher, my status, search, Inbox, Saved, Owed and Waiting
-// (answers asked for), Scheduled (posts to send later), Conversations,
+// (answers asked for), Scheduled (posts to send later), Decisions, Meetings, Conversations,
 // Channels (favourites first), and my menu.
 
 import { useEffect, useState } from 'preact/hooks';
@@ -12,6 +12,7 @@ import { app, channelUnread, conversationTitle, sidebarChannels } from '../state
 import { useSelect } from '../state/observable';
 import { setUi } from '../state/ui';
 import { href, navigate, type Route } from '../router';
+import { outcomesOwed } from '../meetings';
 import { UserMenu } from './UserMenu';
 import { NewConversationButton } from './conversation/NewConversation';
 import { UnreadCount } from './conversations';
@@ -106,6 +107,7 @@ export function Sidebar({ route }: { route: Route }) {
             </a>
           </li>
           <ExpectationsNav ws={ws} current={route.name} />
+          <DecidingNav ws={ws} current={route.name} />
         </ul>
 
         <section class="nav-section" aria-labelledby="nav-conversations">
@@ -235,6 +237,34 @@ function ExpectationsNav({ ws, current }: { ws: number; current: Route['name'] }
           </a>
         </li>
       )}
+    </>
+  );
+}
+
+/** Decisions (the log) and Meetings, with how many meetings' outcomes I owe, and a way to
+ * plan one. */
+function DecidingNav({ ws, current }: { ws: number; current: Route['name'] }) {
+  const owed = useSelect(app, (s) => s.meetings.filter((m) => m.organizer_id === s.me?.id && outcomesOwed(m)).length);
+  return (
+    <>
+      <li>
+        <a class={`nav-item ${current === 'decisions' ? 'is-current' : ''}`} href={href.decisions(ws)} aria-current={current === 'decisions' ? 'page' : undefined} data-nav-item>
+          <Icon name="decision" /> <span class="nav-label">Decisions</span>
+        </a>
+      </li>
+      <li class="nav-item-row">
+        <a class={`nav-item ${current === 'meetings' ? 'is-current' : ''}`} href={href.meetings(ws)} aria-current={current === 'meetings' ? 'page' : undefined} data-nav-item>
+          <Icon name="calendar" /> <span class="nav-label">Meetings</span>
+          {owed > 0 && (
+            <span class="count count-alert" aria-label={`${owed} with outcomes owed`} title={`You owe the outcomes of ${owed} ${owed === 1 ? 'meeting' : 'meetings'}`}>
+              {owed}
+            </span>
+          )}
+        </a>
+        <button type="button" class="btn-icon btn-small nav-item-action" aria-label="Plan a meeting" title="Plan a meeting" onClick={() => setUi({ planMeetingOpen: true })}>
+          <Icon name="plus" size={16} />
+        </button>
+      </li>
     </>
   );
 }

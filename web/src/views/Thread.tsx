@@ -16,7 +16,8 @@ import { Popover } from '../components/Popover';
 import { ViewHeader } from '../components/ViewHeader';
 import { useShortcuts } from '../keyboard';
 import { href, navigate } from '../router';
-import { app, userName } from '../state/app';
+import { app, canDecide, userName } from '../state/app';
+import { meetingOfThread } from '../meetings';
 import { useSelect } from '../state/observable';
 import { setUi } from '../state/ui';
 import { dayHeading } from '../time';
@@ -27,6 +28,9 @@ import { ListSkeleton } from '../components/ListSkeleton';
 import { Post } from './thread/Post';
 import { postActions } from './thread/postActions';
 import { ThreadMenu } from './thread/ThreadMenu';
+import { DecidingBar, StatusPill } from './thread/Deciding';
+import { MeetingCard } from './meetings/MeetingCard';
+import '../styles/deciding.css';
 import { useMarkRead } from './thread/useMarkRead';
 import { useThread, type Pending } from './thread/useThread';
 import { useThreadScroll } from './thread/useThreadScroll';
@@ -44,6 +48,8 @@ export function ThreadView({ ws, channelId, threadId, commentId }: Props) {
   const channel = useSelect(app, (s) => s.channels[thread?.channel_id ?? channelId]);
   const me = useSelect(app, (s) => s.me!);
   const [finding, setFinding] = useState(false);
+  const decider = useSelect(app, (s) => !!thread && canDecide(s, thread));
+  const meeting = useSelect(app, (s) => meetingOfThread(s, threadId));
 
   const back = () => navigate(href.channel(ws, thread?.channel_id ?? channelId));
 
@@ -104,7 +110,7 @@ export function ThreadView({ ws, channelId, threadId, commentId }: Props) {
               {channel.public ? '#' : <Icon name="lock" size={12} />}
               {channel.name}
             </a>
-            {thread.closed && <span class="tag">Closed</span>}
+            <StatusPill thread={thread} />
             {thread.pinned && <span class="tag">Pinned</span>}
             {thread.muted_until_ts && thread.muted_until_ts > Date.now() / 1000 && <span class="tag">Muted</span>}
             <Participants ids={thread.participants} />
@@ -119,6 +125,7 @@ export function ThreadView({ ws, channelId, threadId, commentId }: Props) {
           </>
         }
       />
+      <DecidingBar ws={ws} thread={thread} channel={channel} comments={comments} setThread={t.setThread} />
       {finding && (
         <FindInPlace
           label="Find in this thread"
@@ -130,6 +137,7 @@ export function ThreadView({ ws, channelId, threadId, commentId }: Props) {
       )}
       <div class="thread-scroll" ref={scroll.scroller} onScroll={scroll.onScroll} data-nav-scope>
         <div class="thread-content">
+          {meeting && <MeetingCard ws={ws} meeting={meeting} />}
           {t.hasEarlier ? (
             <div class="show-earlier" ref={scroll.topSentinel}>
               <button type="button" class="btn btn-quiet" onClick={scroll.loadEarlier} disabled={t.loadingEarlier}>
@@ -179,6 +187,8 @@ export function ThreadView({ ws, channelId, threadId, commentId }: Props) {
                   onEdit={act.editComment(c)}
                   onDelete={act.deleteComment(c)}
                   onMarkUnread={act.markUnreadFrom(c.obj_index)}
+                  decision={c.id === thread.decision_comment_id}
+                  onDecide={decider ? (on) => void act.decide(c, on)() : undefined}
                 />
               )}
             </Fragment>
@@ -193,7 +203,7 @@ export function ThreadView({ ws, channelId, threadId, commentId }: Props) {
           </button>
         )}
         <div class="reply">
-          <AskedHere thread={thread.id} />
+          <AskedHere ws={ws} thread={thread.id} />
           <ScheduledHere ws={ws} thread={thread.id} />
           {thread.closed && <p class="muted reply-note">This thread is closed. A reply does not reopen it; use “Reopen” in the menu for that.</p>}
           <Composer ws={ws} place={`reply:${thread.id}`} channel={channel} thread={thread} textareaId="reply-box" onSend={(post: PostInput) => (void t.send(post), true)} />

@@ -475,7 +475,7 @@ function ConversationChat({ ws, conversationId, messageId }: { ws: number; conve
             ))}
           </ul>
         )}
-        <AskedHere conversation={conversation.id} />
+        <AskedHere ws={ws} conversation={conversation.id} />
         <ScheduledHere ws={ws} conversation={conversation.id} />
         <ChatComposer
           conversationId={conversation.id}

@@ -2,7 +2,7 @@
 
 /** Screens of a seeded workspace (see seed.mjs): [name, path, ready(page)]. */
 export function appScreens(ws, seeded) {
-  const { planning, threads } = seeded;
+  const { planning, threads, meetings } = seeded;
   return [
     ['inbox', `/a/${ws}/inbox`, (page) => page.getByRole('list', { name: 'Inbox' }).getByRole('listitem').first().waitFor()],
     ['channel', `/a/${ws}/ch/${planning.id}`, (page) => page.getByRole('list', { name: 'Threads in Planning' }).waitFor()],
@@ -10,6 +10,9 @@ export function appScreens(ws, seeded) {
     ['owed', `/a/${ws}/owed`, (page) => page.getByRole('list', { name: 'Owed, open' }).getByRole('listitem').first().waitFor()],
     ['waiting', `/a/${ws}/waiting`, (page) => page.getByRole('main').getByRole('heading', { name: 'You wait for no answers' }).waitFor()],
     ['scheduled', `/a/${ws}/scheduled`, (page) => page.getByRole('list', { name: 'Waiting to be sent' }).getByRole('listitem').first().waitFor()],
+    ['decisions', `/a/${ws}/decisions`, (page) => page.getByRole('list', { name: 'Decisions' }).getByRole('listitem').first().waitFor()],
+    ['meetings', `/a/${ws}/meetings`, (page) => page.getByRole('list', { name: 'Upcoming meetings' }).getByRole('listitem').first().waitFor()],
+    ['agenda-thread', `/a/${ws}/ch/${planning.id}/t/${meetings.kickoff.thread_id}`, (page) => page.getByRole('region', { name: 'Meeting' }).waitFor()],
     ['search', `/a/${ws}/search?q=launch`, (page) => page.getByRole('main').getByRole('heading', { name: 'Search', exact: true }).waitFor()],
     ['conversations', `/a/${ws}/msg`, (page) => page.getByRole('main').getByRole('heading', { name: 'Conversations', exact: true }).waitFor()],
     ['settings', `/a/${ws}/settings/profile`, (page) => page.locator('#main h1').first().waitFor()],

@@ -1,6 +1,8 @@
 // A small, lifelike workspace for the screens that are looked at (screenshots, axe):
 // a few people, channels, threads with comments and reactions, some of it in Ana's inbox,
-// an answer Carol asked Ana for, and a recap Ana scheduled for her colleagues' morning.
+// an answer Carol asked Ana for, a recap Ana scheduled for her colleagues' morning,
+// decisions (one by a DRI, one by a thread's author), a decision due from Ana, and a
+// kickoff meeting with its agenda thread.
 // Made through the API, as Ana's colleagues would make it.
 
 /** Fills the workspace of `env` (from freshInstance); answers what it made. */
@@ -32,9 +34,31 @@ export async function seedWorkspace(env) {
   await api(bob, 'comments/add', { thread_id: hiring.id, content: 'Looks right. One more support engineer in Tokyo would help the night shift.', recipients: [admin.id] });
 
   await api(admin, 'threads/pin', { id: q3.id });
+  // Deciding in writing: Bob decides the launch order (Carol's comment is the decision);
+  // Carol makes Ana the DRI of the logo, due in two days; Ana settles the hiring plan.
+  await api(bob, 'threads/update', { id: q3.id, dri_id: bob.id });
+  const q3Comments = await weft.api(admin.token, 'comments/get', { thread_id: q3.id }, { method: 'GET' });
+  await api(bob, 'comments/mark_decision', { id: q3Comments[0].id });
+  const now = Math.floor(Date.now() / 1000);
+  await api(carol, 'threads/update', { id: logo.id, dri_id: admin.id, decision_due_ts: now + 2 * 86400 });
+  await api(admin, 'comments/mark_decision', { id: (await lastComment(weft, admin, hiring.id)).id });
+  // A kickoff the day after tomorrow, on the hour: its agenda thread is in Planning.
+  const starts = Math.ceil((now + 2 * 86400) / 3600) * 3600;
+  const kickoff = (
+    await api(admin, 'meetings/add', {
+      workspace_id: ws,
+      channel_id: planning.id,
+      title: 'Billing launch kickoff',
+      reason: 'kickoff',
+      attendee_ids: everyone,
+      starts_ts: starts,
+      duration_min: 45,
+      agenda: 'Who does what for the billing launch on 14 September, and how we keep finance in the loop.',
+    })
+  ).meeting;
   // A recap Ana wrote for her colleagues' next morning: only she sees it until then.
   await api(admin, 'threads/add', { channel_id: planning.id, title: 'Weekly recap', content: 'What shipped, what slipped, what is next.', recipients: everyone, send_at: 'recipient_morning' });
-  return { bob, carol, planning, design, leads, threads: { q3, logo, hiring } };
+  return { bob, carol, planning, design, leads, threads: { q3, logo, hiring }, meetings: { kickoff } };
 }
 
 async function lastComment(weft, who, threadId) {

@@ -40,9 +40,13 @@ interface Props {
   link?: string | undefined;
   /** A follow-up by the same person moments later: no repeated name and avatar. */
   compact?: boolean;
+  /** This comment is its thread's decision. */
+  decision?: boolean;
+  /** Marks it as the decision, or takes the mark back (for those who may). */
+  onDecide?: ((on: boolean) => void) | undefined;
 }
 
-export function Post({ post, kind, title, compact = false, highlighted, anchorId, link, onReact, onEdit, onDelete, onMarkUnread }: Props) {
+export function Post({ post, kind, title, compact = false, highlighted, anchorId, link, onReact, onEdit, onDelete, onMarkUnread, decision = false, onDecide }: Props) {
   const me = useSelect(app, (s) => s.me!);
   const author = useSelect(app, (s) => post.creator_name ?? userName(s, post.creator));
   const authorZone = useSelect(app, (s) => (s.me?.id === post.creator ? undefined : s.users[post.creator]?.timezone));
@@ -58,8 +62,14 @@ export function Post({ post, kind, title, compact = false, highlighted, anchorId
   };
 
   return (
-    <article class={`post post-${kind} ${highlighted ? 'is-highlighted' : ''} ${compact ? 'is-compact' : ''}`} id={anchorId} tabIndex={-1} data-nav-item aria-label={`${author}, ${absoluteTime(post.posted_ts)}`}>
-      {compact ? <span class="avatar-space" aria-hidden="true" /> : <Avatar id={post.creator} name={author} />}
+    <article
+      class={`post post-${kind} ${highlighted ? 'is-highlighted' : ''} ${compact && !decision ? 'is-compact' : ''} ${decision ? 'is-decision' : ''}`}
+      id={anchorId}
+      tabIndex={-1}
+      data-nav-item
+      aria-label={`${author}, ${absoluteTime(post.posted_ts)}${decision ? ', the decision' : ''}`}
+    >
+      {compact && !decision ? <span class="avatar-space" aria-hidden="true" /> : <Avatar id={post.creator} name={author} />}
       <div class="post-main">
         <header class="post-header">
           <span class="post-byline">
@@ -81,10 +91,15 @@ export function Post({ post, kind, title, compact = false, highlighted, anchorId
                 (edited)
               </span>
             )}
+            {decision && (
+              <span class="tag tag-decision">
+                <Icon name="decision" size={13} /> Decision
+              </span>
+            )}
           </span>
           <div class="post-actions">
             <ReactionPicker reactions={post.reactions} me={me.id} onToggle={onReact} />
-            {(link || onMarkUnread || (mine && (onEdit || onDelete))) && (
+            {(link || onMarkUnread || onDecide || (mine && (onEdit || onDelete))) && (
               <Popover label="More actions" buttonClass="btn-icon btn-small" button={<Icon name="more" size={16} />}>
                 {(close) => (
                   <div class="menu-list">
@@ -101,6 +116,11 @@ export function Post({ post, kind, title, compact = false, highlighted, anchorId
                         }}
                       >
                         Copy link
+                      </button>
+                    )}
+                    {onDecide && (
+                      <button type="button" class="menu-item" onClick={() => { close(); onDecide(!decision); }}>
+                        {decision ? 'Unmark as decision' : 'Mark as decision'}
                       </button>
                     )}
                     {onMarkUnread && (

@@ -7,6 +7,8 @@ import type { Comment, Thread } from '../../api/types';
 import { href, navigate } from '../../router';
 import { refreshUnread } from '../../state/app';
 import { announce } from '../../state/announce';
+import { showToast } from '../../state/toast';
+import { withServerThread } from './Deciding';
 import { withReaction } from './Reactions';
 
 type Update<T> = (change: (current: T) => T) => void;
@@ -83,5 +85,17 @@ export function postActions(ws: number, thread: Thread, channelId: number, me: n
     }
   };
 
-  return { react, editComment, deleteComment, markUnreadFrom, editThread, deleteThread };
+  /** Marks a comment as the thread's decision (replacing any earlier one), or takes the mark back. */
+  const decide = (c: Comment, on: boolean) => async () => {
+    try {
+      const fresh = await call(on ? 'comments/mark_decision' : 'comments/unmark_decision', { id: c.id });
+      setThread((x) => withServerThread(x, fresh));
+      showToast(on ? 'Marked as the decision' : 'No longer the decision');
+    } catch (e) {
+      announce(`Could not change the decision: ${describeError(e)}`);
+      showToast(`Could not change the decision: ${describeError(e)}`);
+    }
+  };
+
+  return { react, editComment, deleteComment, markUnreadFrom, editThread, deleteThread, decide };
 }
