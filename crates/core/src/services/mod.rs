@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod access_requests;
+pub mod analytics;
 pub mod attachments;
 pub mod auth;
 pub mod away;

@@ -5,6 +5,7 @@
 //! suite.
 
 pub mod accounts;
+pub mod analytics;
 pub mod attachments;
 pub mod channels;
 pub mod conversations;
@@ -24,6 +25,7 @@ pub mod search;
 pub mod workspaces;
 
 pub use accounts::*;
+pub use analytics::*;
 pub use attachments::*;
 pub use channels::*;
 pub use conversations::*;
@@ -146,4 +148,5 @@ tx_of_areas!(
     Expectations,
     ScheduledPosts,
     Decisions,
+    Analytics,
 );

@@ -339,6 +339,16 @@ pub fn endpoints() -> Vec<Endpoint> {
         )
         .extension(),
         e(Post, "meetings/cancel", "Call a meeting off; its agenda thread says so", meetings::cancel).extension(),
+        e(
+            Get,
+            "analytics/get",
+            "Calm analytics of a period: pushes per working day, posts outside working hours, interruptions during \
+             do-not-disturb, time to answer, meetings, emergencies, access requests (admins: anyone; others: \
+             themselves)",
+            analytics::get,
+        )
+        .extension(),
+        e(Get, "analytics/export", "The same figures as a CSV file", analytics::export).extension(),
         // scheduled send (Weft)
         e(Get, "scheduled/get", "The caller's posts waiting to be sent, soonest first", scheduled::get).extension(),
         e(Post, "scheduled/update", "Edit a waiting post's text or time", scheduled::update).extension(),

@@ -1407,6 +1407,17 @@ pub fn rows() -> Vec<Row> {
             &deciding_threads(),
         ),
         row("decisions/get", b!(|fx, st, a| json!({"workspace_id": fx.ws()})), ws),
+        // Analytics: admins the workspace's, others their own (the default).
+        row(
+            "analytics/get",
+            b!(|fx, st, a| json!({"workspace_id": fx.ws(), "from": START - 86_400, "to": START + 86_400})),
+            ws,
+        ),
+        row(
+            "analytics/export",
+            b!(|fx, st, a| json!({"workspace_id": fx.ws(), "from": START - 86_400, "to": START + 86_400})),
+            ws,
+        ),
         row("decisions/export", b!(|fx, st, a| json!({"workspace_id": fx.ws(), "format": "csv"})), ws),
         // Planned in #general (the default channel), with Sam: the guest does not see it.
         row(

@@ -5,6 +5,7 @@
 mod helpers;
 
 mod accounts;
+mod analytics;
 mod api_basics;
 mod attachments;
 mod authz;

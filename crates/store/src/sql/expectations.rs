@@ -39,7 +39,7 @@ fn expectation_from(r: &Row) -> Result<Expectation> {
 }
 
 impl SqlTx<'_> {
-    fn expectations_where(&mut self, condition: &str, params: &[Value]) -> Result<Vec<Expectation>> {
+    pub(super) fn expectations_where(&mut self, condition: &str, params: &[Value]) -> Result<Vec<Expectation>> {
         let sql = format!("SELECT {COLS} FROM expectations WHERE {condition}");
         self.conn.query(&sql, params)?.iter().map(expectation_from).collect()
     }

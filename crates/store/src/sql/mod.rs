@@ -6,6 +6,7 @@
 //! integer flags, JSON as text).
 
 mod accounts;
+mod analytics;
 mod attachments;
 mod channels;
 mod conversations;

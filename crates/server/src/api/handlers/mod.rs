@@ -1,6 +1,7 @@
 //! One function per endpoint: turn parameters into domain input, call one service.
 
 pub mod access;
+pub mod analytics;
 pub mod batch;
 pub mod channels;
 pub mod comments;
