@@ -4,8 +4,9 @@
 //! the outcome: sent, retried later with backoff, or parked for an admin.
 
 use crate::config::Config;
+use lettre::message::header::ContentType;
 use lettre::message::header::{HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::time::Duration;
 use weft_core::store::OutboxMail;
@@ -42,7 +43,7 @@ impl Mailer {
             .subject(&m.subject)
             // The same id on every try, so a receiver can tell a repeat.
             .message_id(Some(format!("<weft.{}.{}@{}>", m.event_seq.unwrap_or(0), m.id, self.domain)))
-            .multipart(MultiPart::alternative_plain_html(m.text.clone(), m.html.clone()))
+            .multipart(body(m))
             .map_err(|e| (true, format!("cannot build the email: {e}")))?;
         let headers = message.headers_mut();
         // Account emails (an invitation, a password reset) are asked for: nothing to unsubscribe from.
@@ -66,6 +67,18 @@ impl Mailer {
 }
 
 /// Says what is wrong with the mail settings, if anything.
+/// The text and HTML parts, and the calendar entry attached when there is one.
+fn body(m: &OutboxMail) -> MultiPart {
+    let text = MultiPart::alternative_plain_html(m.text.clone(), m.html.clone());
+    match &m.calendar {
+        None => text,
+        Some(ics) => MultiPart::mixed().multipart(text).singlepart(Attachment::new("meeting.ics".into()).body(
+            ics.clone(),
+            ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH").expect("a valid type"),
+        )),
+    }
+}
+
 pub fn check(config: &Config) -> Result<(), String> {
     settings(config).map(drop)
 }

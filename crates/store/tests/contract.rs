@@ -601,6 +601,7 @@ async fn pruning_deletes_expired_rows_in_batches_and_keeps_the_rest() {
                     unsubscribe_url: "u".into(),
                     created_ts: if seq == 5 { 400 } else { 100 },
                     secret: false,
+                    calendar: None,
                 };
                 tx.insert_mail(&mail)?;
             }

@@ -143,6 +143,7 @@ fn issue(
             unsubscribe_url: String::new(),
             created_ts: now,
             secret: true,
+            calendar: None,
         })?;
     }
     Ok(code)

@@ -118,6 +118,7 @@ fn compose(tx: &mut dyn Tx, event: &Event, base_url: &str, now: i64) -> Result<O
     let Some(draft) = check(&found) else { return Ok(None) };
     let user = found.recipient.user;
     let token = unsubscribe_token(tx, user.id, draft.workspace_id, now)?;
+    let calendar = meeting_calendar(tx, &draft, &user, base_url, now)?;
     let email = draft.render(base_url, &token);
     Ok(Some(NewMail {
         event_seq: Some(event.seq),
@@ -131,7 +132,29 @@ fn compose(tx: &mut dyn Tx, event: &Event, base_url: &str, now: i64) -> Result<O
         created_ts: event.created_ts,
         // The body carries the unsubscribe link's secret.
         secret: true,
+        calendar,
     }))
+}
+
+/// The calendar entry of the meeting whose agenda thread an email tells of (the thread
+/// itself, not a comment in it), in the recipient's time zone.
+fn meeting_calendar(tx: &mut dyn Tx, draft: &Draft, user: &User, base_url: &str, now: i64) -> Result<Option<String>> {
+    let threads: Vec<ThreadId> = draft
+        .notices
+        .iter()
+        .filter_map(|n| match n {
+            Notice::Post { thread, comment: None, .. } => Some(*thread),
+            _ => None,
+        })
+        .collect();
+    if threads.is_empty() {
+        return Ok(None);
+    }
+    let Some(m) = tx.meetings_of_threads(&threads)?.into_iter().find(|m| m.cancelled_ts.is_none()) else {
+        return Ok(None);
+    };
+    let zone = super::schedules::effective(tx, user, now)?.timezone;
+    super::meetings::calendar(tx, &m, &zone, Some(base_url), now).map(Some)
 }
 
 /// What `gather` read for one push.

@@ -42,6 +42,7 @@ pub fn request(tx: &mut dyn Tx, email: &str, base_url: &str, send_email: bool, n
             unsubscribe_url: String::new(),
             created_ts: now,
             secret: true,
+            calendar: None,
         })?;
     }
     Ok(Some(code))

@@ -20,6 +20,8 @@ pub struct NewMail {
     /// The body holds a secret (an invitation's or a reset's code, an unsubscribe link's):
     /// the body and link are blanked once sent.
     pub secret: bool,
+    /// A calendar entry (iCalendar) to attach: a meeting's, for an email about its agenda.
+    pub calendar: Option<String>,
 }
 
 /// An email taken from the outbox to be sent now.
@@ -34,6 +36,8 @@ pub struct OutboxMail {
     pub unsubscribe_url: String,
     /// Tries so far, this one included.
     pub attempts: i64,
+    /// A calendar entry to attach (iCalendar text).
+    pub calendar: Option<String>,
 }
 
 /// What became of one try to send an email.

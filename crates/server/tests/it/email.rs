@@ -337,3 +337,38 @@ async fn two_nodes_send_each_email_once() {
     node2.stop().await;
     t.app.stop().await;
 }
+
+both_backends! {
+    async fn a_meeting_invitation_email_carries_its_calendar_entry_in_the_recipients_time_zone(b: Backend) {
+        let sink = SmtpSink::start().await;
+        let t = Team::on_with(b, with_mail(&sink)).await;
+        round(&t, &sink).await;
+        t.bo.post("schedules/update", json!({"timezone": "Europe/Paris"})).await.unwrap();
+        // Monday 09:00 UTC (10:00 in Paris): Ana plans Tuesday 15:00 UTC with Bo.
+        t.ana
+            .post("meetings/add", json!({"workspace_id": t.ws, "title": "Roadmap kickoff", "reason": "kickoff",
+                "attendee_ids": [t.bo_id], "starts_ts": START + 86_400 + 6 * 3600, "duration_min": 45, "agenda": "Scope"}))
+            .await
+            .unwrap();
+        round(&t, &sink).await;
+        let mails = round(&t, &sink).await;
+        let got = about(&mails, "Roadmap kickoff");
+        assert_eq!(got.len(), 1, "{mails:#?}");
+        let m = got[0];
+        assert!(m.text.contains("Scope"), "the text part is still read: {}", m.text);
+        assert!(m.calendar.contains("BEGIN:VEVENT"), "{m:#?}");
+        // 15:00 UTC is 16:00 in Paris.
+        assert!(m.calendar.contains("DTSTART;TZID=Europe/Paris:20261124T160000"), "{}", m.calendar);
+        assert!(m.calendar.contains("DTEND;TZID=Europe/Paris:20261124T164500"), "{}", m.calendar);
+        assert!(m.calendar.contains(&format!("URL:{PUBLIC}/a/{}/ch/{}/t/", t.ws, t.general)), "{}", m.calendar);
+        // A comment in the agenda thread is an ordinary email.
+        let th = t.ana.get("meetings/get", json!({"workspace_id": t.ws})).await.unwrap()[0]["thread_id"].clone();
+        t.ana.post("comments/add", json!({"thread_id": th, "content": "Added an item", "recipients": [t.bo_id]})).await.unwrap();
+        round(&t, &sink).await;
+        let mails = to_bo(&sink);
+        let comment: Vec<&Mail> = mails.iter().filter(|m| m.subject().contains("commented on")).collect();
+        assert_eq!(comment.len(), 1, "{mails:#?}");
+        assert!(comment[0].calendar.is_empty());
+        t.app.stop().await;
+    }
+}

@@ -24,6 +24,8 @@ pub struct Mail {
     pub headers: Vec<(String, String)>,
     pub text: String,
     pub html: String,
+    /// An attached calendar entry (text/calendar), if any.
+    pub calendar: String,
 }
 
 impl Mail {
@@ -160,33 +162,57 @@ fn address(cmd: &str) -> String {
     cmd[start..end].to_string()
 }
 
-/// Headers (unfolded) and the decoded text and HTML parts of a MIME message.
+/// Headers (unfolded) and the decoded text, HTML and calendar parts of a MIME message
+/// (in nested multiparts too).
 fn parse(from: String, to: Vec<String>, auth: Option<String>, data: &str) -> Mail {
     let (head, body) = data.split_once("\r\n\r\n").unwrap_or((data, ""));
-    let mut mail = Mail { from, to, auth, headers: headers(head), text: String::new(), html: String::new() };
+    let mut mail = Mail {
+        from,
+        to,
+        auth,
+        headers: headers(head),
+        text: String::new(),
+        html: String::new(),
+        calendar: String::new(),
+    };
     let content_type = mail.header("Content-Type").unwrap_or_default().to_string();
-    let Some(boundary) = content_type.split("boundary=").nth(1).map(|b| b.trim_matches('"').to_string()) else {
+    if !read_parts(&mut mail, &content_type, body) {
         mail.text = body.to_string();
-        return mail;
+    }
+    mail
+}
+
+/// Reads the parts of a multipart body into `mail`; false if it is not multipart.
+fn read_parts(mail: &mut Mail, content_type: &str, body: &str) -> bool {
+    let Some(boundary) =
+        content_type.split("boundary=").nth(1).map(|b| b.split(';').next().unwrap_or(b).trim_matches('"').to_string())
+    else {
+        return false;
     };
     for part in body.split(&format!("--{boundary}")).skip(1) {
         let part = part.trim_start_matches("\r\n");
         let (phead, pbody) = part.split_once("\r\n\r\n").unwrap_or((part, ""));
         let ph = headers(phead);
         let get = |n: &str| ph.iter().find(|(k, _)| k.eq_ignore_ascii_case(n)).map(|(_, v)| v.clone());
+        let kind = get("Content-Type").unwrap_or_default();
+        if kind.starts_with("multipart/") {
+            read_parts(mail, &kind, pbody);
+            continue;
+        }
         let decoded = match get("Content-Transfer-Encoding").unwrap_or_default().to_ascii_lowercase().as_str() {
             "base64" => String::from_utf8_lossy(&base64(pbody)).into_owned(),
             "quoted-printable" => quoted_printable(pbody),
             _ => pbody.to_string(),
         };
         let decoded = decoded.trim_end_matches("\r\n").replace("\r\n", "\n");
-        match get("Content-Type").unwrap_or_default() {
+        match kind {
             t if t.starts_with("text/plain") => mail.text = decoded,
             t if t.starts_with("text/html") => mail.html = decoded,
+            t if t.starts_with("text/calendar") => mail.calendar = decoded,
             _ => {}
         }
     }
-    mail
+    true
 }
 
 fn headers(head: &str) -> Vec<(String, String)> {

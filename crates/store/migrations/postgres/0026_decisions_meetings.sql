@@ -54,3 +54,7 @@ ALTER TABLE expectations ADD COLUMN kind TEXT NOT NULL DEFAULT 'reply';
 DROP INDEX expectations_one_open;
 CREATE UNIQUE INDEX expectations_one_open ON expectations
     (kind, requester_id, user_id, COALESCE(thread_id, 0), COALESCE(conversation_id, 0)) WHERE resolution IS NULL;
+
+-- An email about a meeting's agenda thread carries its calendar entry (iCalendar text, in
+-- the recipient's time zone) as an attachment.
+ALTER TABLE mail_outbox ADD COLUMN calendar TEXT;

@@ -4,7 +4,7 @@ use super::{Row, SqlTx, Value, args, placeholders};
 use weft_core::store::{Mail, MailOutcome, MailProblem, MailStatus, NewMail, OutboxMail};
 use weft_core::{Result, UserId, WorkspaceId};
 
-const OUTBOX_COLS: &str = "id, event_seq, to_addr, subject, text_body, html_body, unsubscribe_url, attempts";
+const OUTBOX_COLS: &str = "id, event_seq, to_addr, subject, text_body, html_body, unsubscribe_url, attempts, calendar";
 
 fn outbox_from(r: &Row) -> Result<OutboxMail> {
     Ok(OutboxMail {
@@ -16,6 +16,7 @@ fn outbox_from(r: &Row) -> Result<OutboxMail> {
         html: r.text(5)?,
         unsubscribe_url: r.text(6)?,
         attempts: r.i64(7)?,
+        calendar: r.opt_text(8)?,
     })
 }
 
@@ -35,7 +36,7 @@ impl Mail for SqlTx<'_> {
     fn insert_mail(&mut self, m: &NewMail) -> Result<bool> {
         let inserted = self.conn.execute(
             "INSERT INTO mail_outbox (event_seq, user_id, workspace_id, to_addr, subject, text_body, html_body, \
-             unsubscribe_url, next_attempt_ts, created_ts, secret) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             unsubscribe_url, next_attempt_ts, created_ts, secret, calendar) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
              ON CONFLICT (event_seq) DO NOTHING",
             args![
                 m.event_seq,
@@ -48,7 +49,8 @@ impl Mail for SqlTx<'_> {
                 &m.unsubscribe_url,
                 m.created_ts,
                 m.created_ts,
-                m.secret
+                m.secret,
+                m.calendar.as_deref()
             ],
         )?;
         Ok(inserted > 0)
