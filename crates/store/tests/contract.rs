@@ -725,3 +725,46 @@ async fn a_replay_pages_through_one_workspace_exactly() {
         s.close().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_log_finds_a_time_by_bisection_and_reads_facts_from_payloads() {
+    for b in backends() {
+        let s = b.store.clone();
+        let times = [10, 10, 20, 30, 30, 30, 40];
+        let seqs = s
+            .write(move |tx| {
+                let mut seqs = Vec::new();
+                for (i, t) in times.into_iter().enumerate() {
+                    let e = NewEvent {
+                        workspace_id: WorkspaceId(1),
+                        kind: if i % 2 == 0 { "comment_added" } else { "push" },
+                        audience: Audience::user(UserId(7)),
+                        payload: serde_json::json!({"creator": 3, "posted_ts": t, "delivery": "urgent", "content": "x"}),
+                        fanout: None,
+                    };
+                    seqs.push(tx.append_event(&e, t)?);
+                }
+                Ok(seqs)
+            })
+            .await
+            .unwrap();
+        let at = |t: i64| {
+            let s = s.clone();
+            async move { s.read(move |tx| tx.event_seq_at(t)).await.unwrap() }
+        };
+        assert_eq!(at(5).await, seqs[0], "{}", s.backend());
+        assert_eq!(at(10).await, seqs[0]);
+        assert_eq!(at(15).await, seqs[2]);
+        assert_eq!(at(30).await, seqs[3]);
+        assert_eq!(at(35).await, seqs[6]);
+        assert_eq!(at(41).await, seqs[6] + 1, "after the newest: one past it");
+        let (from, to) = (seqs[2], seqs[6]);
+        let facts = s.read(move |tx| tx.event_facts(WorkspaceId(1), from, to, &["push"])).await.unwrap();
+        assert_eq!(facts.len(), 2, "the pushes at 30 between seq 3 and 6: {facts:?}");
+        let f = &facts[0];
+        assert_eq!((f.kind.as_str(), f.ts, f.user, f.author, f.posted_ts, f.delivery.as_deref()), ("push", 30, Some(UserId(7)), Some(UserId(3)), Some(30), Some("urgent")));
+        let none = s.read(move |tx| tx.event_facts(WorkspaceId(2), 0, i64::MAX, &["push"])).await.unwrap();
+        assert!(none.is_empty(), "another workspace's");
+        s.close().await;
+    }
+}
