@@ -20,6 +20,7 @@ pub struct Add {
     /// Why it needs synchronous time: `relationship_building`, `sensitive_feedback`,
     /// `brainstorming` (with many unknowns), `kickoff` or `crisis`. Anything else is
     /// refused with a thread suggested instead.
+    #[schemars(extend("enum" = ["relationship_building", "sensitive_feedback", "brainstorming", "kickoff", "crisis"]))]
     pub reason: input::Short,
     #[schemars(length(min = 1, max = meetings::MAX_ATTENDEES))]
     pub attendee_ids: input::List<UserId>,
