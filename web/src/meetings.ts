@@ -1,6 +1,7 @@
 // Meetings in words: why one meets (the five reasons the server accepts, each explained in
 // a line), when (in my own time zone), whether its outcomes are owed, who may act on it.
 
+import { useEffect, useState } from 'preact/hooks';
 import type { Meeting, MeetingReason, OutsideHours } from './api/types';
 import { amAdmin, app, type AppState, userName } from './state/app';
 import { clockTime, dayAndTime, nowSeconds, sameDay } from './time';
@@ -54,4 +55,14 @@ export function outsideHoursWords(o: OutsideHours, durationMin: number): string 
     hour === 0 && minute === 0 ? 'Midnight' : hour < 6 || hour >= 22 ? 'Night' : hour < 9 ? 'Early morning' : hour >= 18 ? 'Evening' : 'Outside working hours';
   const part = o.working_minutes > 0 && o.working_minutes < durationMin ? `; only ${o.working_minutes} of its ${durationMin} minutes are in working hours` : '';
   return `${when} for ${who} (${o.timezone}) — ${o.local_start}${part}`;
+}
+
+/** The time now, moving every `everyMs` (what starts, runs and ends as it is shown). */
+export function useNow(everyMs = 30_000): number {
+  const [now, setNow] = useState(nowSeconds);
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(nowSeconds()), everyMs);
+    return () => window.clearInterval(timer);
+  }, [everyMs]);
+  return now;
 }

@@ -1,4 +1,5 @@
-// Accessibility: axe-core audits the main screens, in light and dark, and finds no
+// Accessibility: axe-core audits the main screens (Decisions, Meetings and an agenda thread
+// among them), in light and dark, and finds no
 // violation of impact "serious" or "critical". axe is injected as a script; the app's CSP
 // (rightly) forbids that, so the audited contexts — and only they — bypass the CSP.
 
@@ -110,6 +111,21 @@ for (const colorScheme of ['light', 'dark']) {
     await page.getByRole('dialog').waitFor();
     violations = await audit(page, t);
     if (violations.length) found['browse channels'] = violations;
+    await page.keyboard.press('Escape');
+    // "Plan a meeting", with "Something else?" picked (its explanation shows), and a
+    // thread's DRI, status and due date menu.
+    const screens = appScreens(env.workspaceId, seeded);
+    await openScreen(page, env.weft.url, screens.find(([name]) => name === 'meetings'));
+    await page.getByRole('main').getByRole('button', { name: 'Plan a meeting' }).click();
+    await page.getByRole('dialog', { name: 'Plan a meeting' }).getByLabel(/Something else\?/).check();
+    violations = await audit(page, t);
+    if (violations.length) found['plan a meeting'] = violations;
+    await page.keyboard.press('Escape');
+    await openScreen(page, env.weft.url, screens.find(([name]) => name === 'thread'));
+    await page.getByRole('button', { name: /change the DRI, status or due date/ }).click();
+    await page.getByText('DRI — the one person who decides').waitFor();
+    violations = await audit(page, t);
+    if (violations.length) found['deciding menu'] = violations;
     assertNone(found, `the app's screens (${colorScheme})`);
     await context.close();
   });

@@ -168,7 +168,7 @@ export function DecisionsView({ ws }: { ws: number }) {
           </div>
         }
       />
-      <form class="search-bar decisions-bar" role="search" aria-label="Search decisions" onSubmit={(e) => e.preventDefault()}>
+      <form class="search-bar decisions-bar" role="search" aria-label="Find decisions" onSubmit={(e) => e.preventDefault()}>
         <div class="search-query">
           <Icon name="search" size={16} />
           <label class="sr-only" for="decisions-query">
@@ -198,7 +198,7 @@ export function DecisionsView({ ws }: { ws: number }) {
           <legend class="sr-only">Filters</legend>
           <label class="search-filter">
             <span>Channel</span>
-            <select value={filters.channel ?? ''} onChange={(e) => set({ channel: Number(e.currentTarget.value) || null })}>
+            <select aria-label="Channel" value={filters.channel ?? ''} onChange={(e) => set({ channel: Number(e.currentTarget.value) || null })}>
               <option value="">All channels</option>
               {channels.map((c) => (
                 <option key={c.id} value={c.id}>

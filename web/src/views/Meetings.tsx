@@ -11,13 +11,13 @@ import { Icon } from '../components/Icon';
 import { ListSkeleton } from '../components/ListSkeleton';
 import { ViewHeader } from '../components/ViewHeader';
 import { useShortcuts } from '../keyboard';
-import { canManageMeeting, meetingWhen, outcomesOpen, outcomesOwed, reasonLabel } from '../meetings';
+import { canManageMeeting, meetingWhen, outcomesOpen, outcomesOwed, reasonLabel, useNow } from '../meetings';
 import { href } from '../router';
 import { app, refreshMeetings, rememberMeeting, userName } from '../state/app';
 import { useSelect } from '../state/observable';
 import { showToast } from '../state/toast';
 import { setUi } from '../state/ui';
-import { calendarLeaf, nowSeconds } from '../time';
+import { calendarLeaf } from '../time';
 import { downloadIcs, meetingState } from './meetings/MeetingCard';
 import '../styles/deciding.css';
 
@@ -46,7 +46,7 @@ export function MeetingsView({ ws }: { ws: number }) {
 
   useShortcuts({ c: () => setUi({ planMeetingOpen: true }) });
 
-  const now = nowSeconds();
+  const now = useNow();
   const upcoming = meetings.filter((m) => m.ends_ts > now);
   const past = meetings.filter((m) => m.ends_ts <= now).reverse();
 
@@ -72,7 +72,7 @@ export function MeetingsView({ ws }: { ws: number }) {
           ) : (
             <ul class="rows meeting-rows" aria-label="Upcoming meetings">
               {upcoming.map((m) => (
-                <MeetingRow key={m.id} ws={ws} m={m} />
+                <MeetingRow key={m.id} ws={ws} m={m} now={now} />
               ))}
             </ul>
           )}
@@ -81,7 +81,7 @@ export function MeetingsView({ ws }: { ws: number }) {
               <h2 class="day-heading">Past</h2>
               <ul class="rows meeting-rows" aria-label="Past meetings">
                 {past.map((m) => (
-                  <MeetingRow key={m.id} ws={ws} m={m} />
+                  <MeetingRow key={m.id} ws={ws} m={m} now={now} />
                 ))}
               </ul>
             </>
@@ -92,13 +92,13 @@ export function MeetingsView({ ws }: { ws: number }) {
   );
 }
 
-function MeetingRow({ ws, m }: { ws: number; m: Meeting }) {
+function MeetingRow({ ws, m, now }: { ws: number; m: Meeting; now: number }) {
   const manage = useSelect(app, (s) => canManageMeeting(s, m));
   const organizer = useSelect(app, (s) => (m.organizer_id === s.me?.id ? 'You' : userName(s, m.organizer_id)));
   const channel = useSelect(app, (s) => (m.channel_id != null ? s.channels[m.channel_id] : undefined));
   const [busy, setBusy] = useState(false);
   const leaf = calendarLeaf(m.starts_ts);
-  const owed = outcomesOwed(m);
+  const owed = outcomesOwed(m, now);
   const cancelled = m.cancelled_ts != null;
   const link = m.channel_id != null && m.thread_id != null ? href.thread(ws, m.channel_id, m.thread_id) : undefined;
   const people = m.attendee_ids.length + 1;
@@ -128,14 +128,15 @@ function MeetingRow({ ws, m }: { ws: number; m: Meeting }) {
           <div class="row-top">
             <span class="row-title">{m.title}</span>
             {cancelled && <span class="tag">Cancelled</span>}
-            {owed && <span class="tag tag-alert">Outcomes owed</span>}
+            {owed && <span class="tag tag-owed">Outcomes owed</span>}
             {m.outcomes_ts != null && <span class="tag tag-ok">Outcomes posted</span>}
           </div>
           <div class="row-meta meeting-meta">
             <span>
-              {meetingWhen(m)} · {meetingState(m)}
+              {meetingWhen(m)} · {meetingState(m, now)}
             </span>
             <span>
+              <span class="sr-only">, </span>
               {reasonLabel(m.reason)} · {organizer} + {people - 1} {people - 1 === 1 ? 'other' : 'others'}
               {channel ? ` · #${channel.name}` : ''}
             </span>
@@ -146,12 +147,12 @@ function MeetingRow({ ws, m }: { ws: number; m: Meeting }) {
         <button type="button" class="btn btn-small btn-quiet" onClick={() => void downloadIcs(m.id)} aria-label={`Download .ics: ${m.title}`} title="Download the calendar entry, in your time zone">
           <Icon name="download" size={15} /> .ics
         </button>
-        {manage && outcomesOpen(m) && (
+        {manage && outcomesOpen(m, now) && (
           <button type="button" class={`btn btn-small ${owed ? 'btn-primary' : ''}`} onClick={() => setUi({ outcomesFor: m.id })} aria-label={`Post outcomes: ${m.title}`}>
             Post outcomes
           </button>
         )}
-        {manage && !cancelled && m.outcomes_ts == null && m.starts_ts > nowSeconds() && (
+        {manage && !cancelled && m.outcomes_ts == null && m.starts_ts > now && (
           <button type="button" class="btn btn-small btn-quiet" disabled={busy} onClick={() => void cancel()} aria-label={`Cancel: ${m.title}`}>
             Cancel
           </button>

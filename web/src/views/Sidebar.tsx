@@ -256,7 +256,7 @@ function DecidingNav({ ws, current }: { ws: number; current: Route['name'] }) {
         <a class={`nav-item ${current === 'meetings' ? 'is-current' : ''}`} href={href.meetings(ws)} aria-current={current === 'meetings' ? 'page' : undefined} data-nav-item>
           <Icon name="calendar" /> <span class="nav-label">Meetings</span>
           {owed > 0 && (
-            <span class="count count-alert" aria-label={`${owed} with outcomes owed`} title={`You owe the outcomes of ${owed} ${owed === 1 ? 'meeting' : 'meetings'}`}>
+            <span class="count count-quiet" aria-label={`${owed} with outcomes owed`} title={`You owe the outcomes of ${owed} ${owed === 1 ? 'meeting' : 'meetings'}`}>
               {owed}
             </span>
           )}

@@ -6,7 +6,7 @@ import type { Meeting } from '../../api/types';
 import { Avatar } from '../../components/Avatar';
 import { Icon } from '../../components/Icon';
 import { downloadTextFile } from '../../download';
-import { canManageMeeting, meetingWhen, outcomesOpen, outcomesOwed, reasonLabel } from '../../meetings';
+import { canManageMeeting, meetingWhen, outcomesOpen, outcomesOwed, reasonLabel, useNow } from '../../meetings';
 import { href } from '../../router';
 import { app, userName } from '../../state/app';
 import { useSelect } from '../../state/observable';
@@ -35,8 +35,9 @@ export function MeetingCard({ ws, meeting: m }: { ws: number; meeting: Meeting }
   const manage = useSelect(app, (s) => canManageMeeting(s, m));
   const names = useSelect(app, (s) => m.attendee_ids.map((id) => userName(s, id)));
   const organizer = useSelect(app, (s) => userName(s, m.organizer_id));
-  const owed = outcomesOwed(m);
-  const state = meetingState(m);
+  const now = useNow();
+  const owed = outcomesOwed(m, now);
+  const state = meetingState(m, now);
   return (
     <section class={`meeting-card ${m.cancelled_ts != null ? 'is-cancelled' : ''} ${owed ? 'is-owed' : ''}`} aria-labelledby={`meeting-${m.id}-title`}>
       <div class="meeting-card-head">
@@ -48,7 +49,7 @@ export function MeetingCard({ ws, meeting: m }: { ws: number; meeting: Meeting }
           {meetingWhen(m)} <span class="muted">your time · {state}</span>
         </span>
         {m.cancelled_ts != null && <span class="tag">Cancelled</span>}
-        {owed && <span class="tag tag-alert">Outcomes owed</span>}
+        {owed && <span class="tag tag-owed">Outcomes owed</span>}
       </div>
       <dl class="meeting-facts">
         <div>
@@ -73,7 +74,7 @@ export function MeetingCard({ ws, meeting: m }: { ws: number; meeting: Meeting }
         <button type="button" class="btn btn-small" onClick={() => void downloadIcs(m.id)}>
           <Icon name="download" size={15} /> Download .ics
         </button>
-        {manage && outcomesOpen(m) && (
+        {manage && outcomesOpen(m, now) && (
           <button
             type="button"
             class={`btn btn-small ${owed ? 'btn-primary' : ''}`}
