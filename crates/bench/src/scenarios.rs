@@ -1,5 +1,5 @@
 //! The scenarios, in the order they run: startup, baselines and post, fanout and streams on
-//! a small workspace; then inbox and search on a large one.
+//! a small workspace; a big channel; then inbox, search, analytics and web on a large one.
 
 use crate::Args;
 use crate::load::{Latencies, http_client, login, ms, percentile, stream_client, timed_get};
@@ -57,8 +57,8 @@ impl Place {
             Place::Postgres { url, .. } => crate::big_channel::Database::Postgres(url.clone()),
         }
     }
-    /// Writes seed data with the server stopped.
-    fn seed(&self, spec: Spec, label: &str) -> Result<(), String> {
+    /// Writes seed data with the server stopped; answers what it wrote and how long it took.
+    fn seed(&self, spec: Spec, label: &str) -> Result<(seed::Seeded, f64), String> {
         let hash = weft_core::services::auth::hash_password(seed::PASSWORD).map_err(|e| e.to_string())?;
         let now = weft_core::Clock::now(&weft_core::SystemClock);
         let started = Instant::now();
@@ -76,12 +76,16 @@ impl Place {
             }
             Place::Postgres { url, .. } => weft_store::pg::off_runtime(|| {
                 let mut c = weft_store::pg::PgConn::new(url, Duration::from_secs(10));
-                seed::seed(&mut c, spec, &hash, now, false, &mut progress)?;
-                weft_store::copy::reset_identities(&mut c)
+                let seeded = seed::seed(&mut c, spec, &hash, now, false, &mut progress)?;
+                weft_store::copy::reset_identities(&mut c)?;
+                Ok(seeded)
             }),
         };
+        let secs = started.elapsed().as_secs_f64();
         eprintln!();
-        result.map_err(|e| format!("seeding failed: {e}"))
+        let seeded = result.map_err(|e| format!("seeding failed: {e}"))?;
+        eprintln!("  seeded {label} in {secs:.1} s ({} events in the log)", seeded.events);
+        Ok((seeded, secs))
     }
 }
 
@@ -203,9 +207,7 @@ pub async fn run(args: Args) -> Result<(), String> {
             let (mut first, _) = Server::start(&binary, &place.dir(), place.url()).await?;
             first.stop();
             step(&format!("seeding a channel of {members} members"));
-            let started = Instant::now();
             place.seed(spec, "big channel")?;
-            eprintln!("  seeded in {:.1} s", started.elapsed().as_secs_f64());
             let (server, _) = Server::start(&binary, &place.dir(), place.url()).await?;
             let params = json!({"members": members, "threads": args.big_channel_threads, "others_per_s": 20});
             out.push(
@@ -216,20 +218,20 @@ pub async fn run(args: Args) -> Result<(), String> {
         }
     }
 
-    // ---- a large workspace: inbox, search, the web app ----
-    if wants("inbox") || wants("search") || wants("web") {
+    // ---- a large workspace: inbox, search, analytics, the web app ----
+    if wants("inbox") || wants("search") || wants("analytics") || wants("web") {
         let big = Spec { users: 200, channels: 20, threads: args.threads, comments: args.comments, participants: 5 };
-        let (place, server) = match &args.url {
-            Some(url) => (None, Server::attach(url)),
+        let (place, server, seeded) = match &args.url {
+            Some(url) => (None, Server::attach(url), None),
             None => {
                 let binary = weft_binary(args.weft.as_deref())?;
                 let place = Place::new(args.database_url.as_deref())?;
                 let (mut first, _) = Server::start(&binary, &place.dir(), place.url()).await?;
                 first.stop();
                 step(&format!("seeding {} comments in {} threads", big.comments, big.threads));
-                place.seed(big, "large workspace")?;
+                let seeded = place.seed(big, "large workspace")?;
                 let (server, _) = Server::start(&binary, &place.dir(), place.url()).await?;
-                (Some(place), server)
+                (Some(place), server, Some(seeded))
             }
         };
         let http = http_client();
@@ -241,6 +243,10 @@ pub async fn run(args: Args) -> Result<(), String> {
         }
         if wants("search") {
             out.push(search(&args, &server, &http, &token, big, base_json(params.clone())).await?);
+        }
+        if wants("analytics") {
+            let database = place.as_ref().map(Place::database);
+            out.push(analytics(&args, &server, &http, &token, big, database, seeded, base_json(params.clone())).await?);
         }
         if wants("web") {
             let samples = if args.quick { 2 } else { 5 };

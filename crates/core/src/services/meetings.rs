@@ -223,12 +223,16 @@ fn outside_hours(tx: &mut dyn Tx, users: &[UserId], start: i64, end: i64, now: i
     Ok(users.iter().filter_map(|u| by_id.remove(u)).collect())
 }
 
+/// Tells everyone who sees the meeting: the agenda thread's channel (every attendee sees it);
+/// without the thread, the organizer and each attendee.
 fn tell(tx: &mut dyn Tx, kind: &'static str, m: &Meeting, now: i64) -> Result<()> {
-    let mut audience = Audience::user(m.organizer_id);
-    for u in &m.attendee_ids {
-        audience = audience.and_user(*u);
+    if let Some(c) = m.channel_id {
+        return emit(tx, m.workspace_id, kind, Audience::channel(c), m, now).map(drop);
     }
-    emit(tx, m.workspace_id, kind, audience, m, now).map(drop)
+    for u in std::iter::once(m.organizer_id).chain(m.attendee_ids.iter().copied()) {
+        emit(tx, m.workspace_id, kind, Audience::user(u), m, now)?;
+    }
+    Ok(())
 }
 
 /// A meeting the actor may see: its organizer, an attendee, or someone who sees its agenda

@@ -332,3 +332,30 @@ both_backends! {
         t.app.stop().await;
     }
 }
+
+both_backends! {
+    async fn every_attendee_hears_of_a_meeting_live(b: Backend) {
+        let t = Team::on(b).await;
+        let sam = t.app.account("Sam").await.id.0;
+        t.app.join(&t.ana, t.ws, sam, "USER").await;
+        let sam_client = t.app.session(sam).await;
+        let mut streams = vec![t.bo.stream(t.ws, None).await.unwrap(), sam_client.stream(t.ws, None).await.unwrap()];
+        for s in &mut streams {
+            s.drain(std::time::Duration::from_millis(200)).await;
+        }
+        let mut params = meeting(&t, "kickoff");
+        params["attendee_ids"] = json!([t.bo_id, sam]);
+        let planned = t.ana.post("meetings/add", params).await.unwrap();
+        for s in &mut streams {
+            let mut heard = None;
+            while let Some(e) = s.next(std::time::Duration::from_secs(5)).await {
+                if e.event == "meeting_added" {
+                    heard = Some(e);
+                    break;
+                }
+            }
+            assert_eq!(heard.expect("meeting_added on each attendee's stream").data["data"]["id"], planned["meeting"]["id"]);
+        }
+        t.app.stop().await;
+    }
+}
