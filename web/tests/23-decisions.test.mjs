@@ -236,3 +236,36 @@ test('the decisions export as a Markdown file and a CSV file', async () => {
   assert.doesNotMatch(text, /Launch order/);
   assert.deepEqual(env.context.problems.filter((p) => !/favicon/.test(p)), [], 'no errors in Ana’s page');
 });
+
+test('a decision past its due date shows overdue, in red, to everyone and in the DRI’s Owed', async (t) => {
+  const { weft, admin, workspaceId } = env;
+  const budget = await weft.api(admin.token, 'threads/add', { channel_id: planning.id, title: 'Travel budget', content: 'How much for the offsite?' });
+  await weft.api(admin.token, 'threads/update', { id: budget.id, dri_id: bob.id, decision_due_ts: Math.floor(Date.now() / 1000) + 3600 });
+  // The API takes due dates in the future only (rightly): two hours pass, in the database.
+  const moved = await weft.sql(
+    `UPDATE threads SET decision_due_ts = decision_due_ts - 7200 WHERE id = ${budget.id};
+     UPDATE expectations SET due_ts = due_ts - 7200 WHERE kind = 'decision' AND thread_id = ${budget.id} AND resolution IS NULL;`,
+  );
+  if (!moved) {
+    t.skip('needs the sqlite3 command and an SQLite data directory to move a due date into the past');
+    return;
+  }
+  await page.goto(`${weft.url}/a/${workspaceId}/ch/${planning.id}/t/${budget.id}`);
+  const due = page.locator('.deciding-due.is-overdue');
+  await due.getByText(/^Decision overdue since /).waitFor();
+  const color = await due.evaluate((el) => getComputedStyle(el).color);
+  const urgent = await page.evaluate(() => {
+    const probe = document.createElement('span');
+    probe.style.color = 'var(--urgent)';
+    document.body.append(probe);
+    const c = getComputedStyle(probe).color;
+    probe.remove();
+    return c;
+  });
+  assert.equal(color, urgent, 'overdue is in the urgent red');
+  await screenshot(page, 'decision-overdue-wide-light');
+  await bobPage.goto(`${weft.url}/a/${workspaceId}/owed/overdue`);
+  const row = bobPage.getByRole('list', { name: 'Owed, overdue' }).getByRole('listitem').filter({ hasText: 'Travel budget' });
+  await row.getByText(/You are the DRI · Your decision was due .+: overdue/).waitFor();
+  await row.getByText('Overdue', { exact: true }).waitFor();
+});

@@ -6,7 +6,7 @@
 
 import { spawn, execFile } from 'node:child_process';
 import net from 'node:net';
-import { mkdtemp, rm, mkdir } from 'node:fs/promises';
+import { mkdtemp, rm, mkdir, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -130,6 +130,18 @@ export async function startWeft({ extraArgs = [] } = {}) {
         throw new Error(`${endpoint} failed: ${r.status} ${text}`);
       }
       return json;
+    },
+    /**
+     * Runs SQL on the data directory's SQLite database with the `sqlite3` command, for what
+     * the API rightly refuses and a test needs: moving a meeting or a due date into the
+     * past, as if time had passed. Answers false (doing nothing) without `sqlite3`.
+     */
+    async sql(statements) {
+      const sqlite = process.env.WEFT_SQLITE3 || '/usr/bin/sqlite3';
+      const file = (await readdir(dataDir)).find((n) => /\.(db|sqlite3?)$/.test(n));
+      if (!existsSync(sqlite) || !file) return false;
+      await execFileP(sqlite, [path.join(dataDir, file), `PRAGMA busy_timeout = 5000; ${statements}`], { timeout: 30_000 });
+      return true;
     },
     /** A bearer token for an account. */
     async token(email, password) {
