@@ -129,13 +129,27 @@ export async function loadWorkspace(ws: number): Promise<void> {
 export const MEETINGS_BACK_S = 60 * 86400;
 export const MEETINGS_AHEAD_S = 366 * 86400;
 
+/** When the meetings were last loaded (Unix seconds). */
+let meetingsLoadedAt = 0;
+
 /** Reloads the meetings I can see (after a meeting_* event, or when the list is opened). */
 export async function refreshMeetings(): Promise<void> {
   const ws = app.get().ws;
   if (ws === null) return;
   const now = Math.floor(Date.now() / 1000);
   const meetings = await call('meetings/get', { workspace_id: ws, from: now - MEETINGS_BACK_S, to: now + MEETINGS_AHEAD_S });
-  if (app.get().ws === ws) patch({ meetings });
+  if (app.get().ws !== ws) return;
+  meetingsLoadedAt = now;
+  patch({ meetings });
+}
+
+/** A thread posted since the meetings were loaded may be a new meeting's agenda thread
+ * (whose event may not have reached me): look again, once per thread. */
+const lookedFor = new Set<number>();
+export function findMeetingOf(threadId: number, postedTs: number): void {
+  if (postedTs < meetingsLoadedAt - 60 || lookedFor.has(threadId)) return;
+  lookedFor.add(threadId);
+  void refreshMeetings().catch(() => undefined);
 }
 
 /** A meeting as the stream or an answer gives it, in its place in the list (soonest first). */

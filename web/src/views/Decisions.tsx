@@ -58,7 +58,8 @@ function params(ws: number, f: Filters) {
 }
 
 export function DecisionsView({ ws }: { ws: number }) {
-  const channels = useSelect(app, (s) => sidebarChannels(s));
+  const channelMap = useSelect(app, (s) => s.channels);
+  const channels = sidebarChannels({ ...app.get(), channels: channelMap });
   const [text, setText] = useState('');
   const [filters, setFilters] = useState<Filters>({ query: '', channel: null, from: '', to: '', replaced: false });
   const [list, setList] = useState<Decision[] | null>(null);

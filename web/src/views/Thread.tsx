@@ -16,7 +16,7 @@ import { Popover } from '../components/Popover';
 import { ViewHeader } from '../components/ViewHeader';
 import { useShortcuts } from '../keyboard';
 import { href, navigate } from '../router';
-import { app, canDecide, userName } from '../state/app';
+import { app, canDecide, findMeetingOf, userName } from '../state/app';
 import { meetingOfThread } from '../meetings';
 import { useSelect } from '../state/observable';
 import { setUi } from '../state/ui';
@@ -59,6 +59,11 @@ export function ThreadView({ ws, channelId, threadId, commentId }: Props) {
   }, [t.movedTo]);
 
   useMarkRead(thread, t.setThread);
+
+  // A new thread may be the agenda of a meeting planned since the meetings were loaded.
+  useEffect(() => {
+    if (thread && !meeting) findMeetingOf(thread.id, thread.posted_ts);
+  }, [thread?.id]);
 
   const scroll = useThreadScroll({ ready: !!thread, commentId, comments, pendingCount: t.pending.length, hasEarlier: t.hasEarlier, loadEarlier: t.loadEarlier });
 

@@ -33,7 +33,8 @@ export function meetingState(m: Meeting, now = nowSeconds()): string {
 
 export function MeetingCard({ ws, meeting: m }: { ws: number; meeting: Meeting }) {
   const manage = useSelect(app, (s) => canManageMeeting(s, m));
-  const names = useSelect(app, (s) => m.attendee_ids.map((id) => userName(s, id)));
+  useSelect(app, (s) => s.users); // names below follow the people list
+  const names = m.attendee_ids.map((id) => userName(app.get(), id));
   const organizer = useSelect(app, (s) => userName(s, m.organizer_id));
   const now = useNow();
   const owed = outcomesOwed(m, now);

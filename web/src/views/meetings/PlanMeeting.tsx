@@ -45,7 +45,8 @@ interface Planned {
 export function PlanMeetingDialog({ ws }: { ws: number }) {
   const users = useSelect(app, (s) => s.users);
   const me = useSelect(app, (s) => s.me!);
-  const channels = useSelect(app, (s) => sidebarChannels(s));
+  const channelMap = useSelect(app, (s) => s.channels);
+  const channels = sidebarChannels({ ...app.get(), channels: channelMap });
   const defaultChannel = useSelect(app, (s) => s.workspaces.find((w) => w.id === ws)?.default_channel);
   const start = useRef(defaultStart()).current;
   const [title, setTitle] = useState('');
