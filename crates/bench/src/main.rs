@@ -25,9 +25,13 @@ use std::process::ExitCode;
                   sizes and fit a 2-core machine in a few minutes; --quick runs tiny sizes in seconds."
 )]
 pub struct Args {
-    /// Scenarios to run, comma-separated: startup, post, fanout, streams, big_channel, inbox, search, and web
-    /// (the web app in Chromium; needs node and web/tests' npm packages, so not run by default)
-    #[arg(long, value_delimiter = ',', default_value = "startup,post,fanout,streams,big_channel,inbox,search")]
+    /// Scenarios to run, comma-separated: startup, post, fanout, streams, big_channel, inbox, search, analytics,
+    /// and web (the web app in Chromium; needs node and web/tests' npm packages, so not run by default)
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "startup,post,fanout,streams,big_channel,inbox,search,analytics"
+    )]
     pub scenarios: Vec<String>,
     /// PostgreSQL to benchmark instead of SQLite (a scratch database is made in it)
     #[arg(long, env = "WEFT_BENCH_DATABASE_URL", value_name = "URL")]
@@ -69,13 +73,13 @@ pub struct Args {
     /// big_channel: threads notifying everyone in it, one after another
     #[arg(long, default_value_t = 10)]
     pub big_channel_threads: usize,
-    /// inbox and search: comments in the seeded workspace
+    /// inbox, search and analytics: comments in the seeded workspace
     #[arg(long, default_value_t = 1_000_000)]
     pub comments: i64,
-    /// inbox and search: threads in the seeded workspace
+    /// inbox, search and analytics: threads in the seeded workspace
     #[arg(long, default_value_t = 50_000)]
     pub threads: i64,
-    /// inbox and search: requests per measured call
+    /// inbox, search and analytics: requests per measured call
     #[arg(long, default_value_t = 300)]
     pub queries: usize,
 }

@@ -891,6 +891,133 @@ async fn search(
     })
 }
 
+/// The log's events of the workspace in `[from, to)`, by kind, read by a connection of the
+/// benchmark's own (None when the server's database is not ours to read, with `--url`).
+async fn events_by_kind(
+    database: Option<crate::big_channel::Database>,
+    from: i64,
+    to: i64,
+) -> Result<Option<std::collections::BTreeMap<String, i64>>, String> {
+    let Some(database) = database else { return Ok(None) };
+    let count = move || {
+        weft_store::pg::off_runtime(|| {
+            let mut conn: Box<dyn Conn> = match &database {
+                crate::big_channel::Database::Sqlite(path) => {
+                    let c = rusqlite::Connection::open(path).map_err(|e| weft_core::Error::Internal(e.to_string()))?;
+                    let _ = c.busy_timeout(Duration::from_secs(5));
+                    Box::new(weft_store::sqlite::Db(c, Default::default()))
+                }
+                crate::big_channel::Database::Postgres(url) => {
+                    Box::new(weft_store::pg::PgConn::new(url, Duration::from_secs(10)))
+                }
+            };
+            let rows = conn.query(
+                "SELECT kind, COUNT(*) FROM events WHERE workspace_id = ? AND created_ts >= ? AND created_ts < ? \
+                 GROUP BY kind",
+                &[seed::WORKSPACE.into(), from.into(), to.into()],
+            )?;
+            rows.iter().map(|r| Ok((r.text(0)?, r.i64(1)?))).collect()
+        })
+    };
+    let counted = tokio::task::spawn_blocking(count).await.map_err(|e| e.to_string())?;
+    counted.map(Some).map_err(|e| format!("counting the log's events: {e}"))
+}
+
+/// Calm analytics of a month: `analytics/get` for the whole workspace (as its admin) and
+/// for one person, over the seeded event log.
+#[allow(clippy::too_many_arguments)]
+async fn analytics(
+    args: &Args,
+    server: &Server,
+    http: &reqwest::Client,
+    token: &str,
+    big: Spec,
+    database: Option<crate::big_channel::Database>,
+    seeded: Option<(seed::Seeded, f64)>,
+    json: Map<String, Value>,
+) -> Result<Scenario, String> {
+    let now = weft_core::Clock::now(&weft_core::SystemClock);
+    let (from, to) = seed::month(now);
+    let person = big.users.min(2);
+    step(&format!("analytics: {} × analytics/get of a month, for the workspace and for user {person}", args.queries));
+    let url = format!("{}/api/v3/analytics/get?workspace_id={}&from={from}&to={to}", server.url, seed::WORKSPACE);
+    let person_url = format!("{url}&user_id={person}");
+    let logged = events_by_kind(database, from, to).await?;
+    // The first answers are read, not timed: they must show that the report read real data.
+    let (_, report) = timed_get(http, &url, token).await?;
+    let (posts, pushes) =
+        (report["posts"]["total"].as_i64().unwrap_or(0), report["pushes"]["total"].as_i64().unwrap_or(0));
+    let people = report["people"].as_i64().unwrap_or(0);
+    if posts <= 0 {
+        return Err(format!(
+            "analytics: the report of {from}..{to} counted no posts (posts {}, pushes {}, people {people}): \
+             was the server seeded in the last month?",
+            report["posts"], report["pushes"]
+        ));
+    }
+    let (_, own) = timed_get(http, &person_url, token).await?;
+    let person_posts = own["posts"]["total"].as_i64().unwrap_or(0);
+    let events = logged.as_ref().map_or(f64::NAN, |k| k.values().sum::<i64>() as f64);
+    if let Some(k) = &logged {
+        let in_log = |kind: &str| k.get(kind).copied().unwrap_or(0);
+        let log_posts = in_log("thread_added") + in_log("comment_added") + in_log("message_added");
+        if (log_posts, in_log("push")) != (posts, pushes) {
+            eprintln!(
+                "  analytics: the report counted {posts} posts and {pushes} pushes; the log holds {log_posts} and {}",
+                in_log("push")
+            );
+        }
+    }
+    let mut a = Vec::new();
+    let mut b = Vec::new();
+    for _ in 0..args.queries {
+        a.push(timed_get(http, &url, token).await?.0);
+        b.push(timed_get(http, &person_url, token).await?.0);
+    }
+    let a = Latencies(a).sorted();
+    let b = Latencies(b).sorted();
+    let mut json = json;
+    json.insert("from".into(), json!(from));
+    json.insert("to".into(), json!(to));
+    json.insert("events_by_kind".into(), json!(logged));
+    json.insert("person_posts".into(), json!(person_posts));
+    if let Some((s, secs)) = seeded {
+        json.insert("seed_s".into(), json!((secs * 10.0).round() / 10.0));
+        json.insert("seeded_events".into(), json!(s.events));
+        json.insert("first_post_ts".into(), json!(s.first_post_ts));
+        json.insert("last_post_ts".into(), json!(s.last_post_ts));
+    }
+    let seeding = match seeded {
+        Some((s, secs)) => format!(" (seeded in {secs:.0} s, {} events in the whole log)", s.events),
+        None => String::new(),
+    };
+    Ok(Scenario {
+        name: "analytics",
+        how: format!(
+            "user 1 (the admin) asks analytics/get for the 30 UTC days before today ({} events of the workspace's \
+             log in it{seeding}; the report counted {posts} posts and {pushes} pushes of {people} people), then \
+             user {person}'s own figures ({person_posts} posts), one after another, {} times each; the workspace: \
+             {} people writing {} posts each a working day, {} comments in {} threads",
+            if events.is_nan() { "?".to_string() } else { format!("{events:.0}") },
+            args.queries,
+            big.users,
+            seed::POSTS_PER_PERSON_PER_DAY,
+            big.comments,
+            big.threads
+        ),
+        figures: vec![
+            fig("events", events, "events"),
+            fig("posts", posts as f64, "posts"),
+            fig("pushes", pushes as f64, "pushes"),
+            fig("p50_ms", percentile(&a, 50.0), "ms"),
+            fig("p99_ms", percentile(&a, 99.0), "ms").at_most(500.0),
+            fig("person_p50_ms", percentile(&b, 50.0), "ms"),
+            fig("person_p99_ms", percentile(&b, 99.0), "ms"),
+        ],
+        json,
+    })
+}
+
 /// The server's CPU time so far (user + system, every thread), from /proc.
 fn cpu_secs(server: &Server) -> Option<f64> {
     let stat = std::fs::read_to_string(format!("/proc/{}/stat", server.pid()?)).ok()?;

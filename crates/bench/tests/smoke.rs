@@ -38,6 +38,7 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("big_channel", &["members", "author_p99_ms", "last_inbox_ms", "others_p99_ms"]),
     ("inbox", &["comments", "p50_ms", "p99_ms"]),
     ("search", &["comments", "p50_ms", "p99_ms"]),
+    ("analytics", &["events", "posts", "pushes", "p50_ms", "p99_ms", "person_p99_ms"]),
     ("startup", &["ready_ms", "idle_rss_mib"]),
 ];
 

@@ -37,10 +37,10 @@ impl Steer {
 
     /// Checks what needs no storage: a due date in the future, within a year.
     pub fn check(&self, now: i64) -> Result<()> {
-        if let Some(Some(id)) = self.dri {
-            if id.0 < 0 {
-                return Err(Error::invalid("dri_id", "expected a person's id, or 0 for none"));
-            }
+        if let Some(Some(id)) = self.dri
+            && id.0 < 0
+        {
+            return Err(Error::invalid("dri_id", "expected a person's id, or 0 for none"));
         }
         if let Some(Some(due)) = self.decision_due_ts {
             if due <= now {
@@ -81,10 +81,10 @@ pub(crate) fn steer(
     if let Some(due) = s.decision_due_ts {
         t.decision_due_ts = due;
     }
-    if let Some(status) = s.status {
-        if status != t.status {
-            t.set_status(status, actor, now);
-        }
+    if let Some(status) = s.status
+        && status != t.status
+    {
+        t.set_status(status, actor, now);
     }
     t.version += 1;
     Ok(())
@@ -106,7 +106,16 @@ pub(crate) fn sync_due(tx: &mut dyn Tx, t: &Thread, ch: &Channel, actor: UserId,
         expectations::settle_in_thread(tx, ExpectationKind::Decision, t.id, resolution, actor, now)?;
     }
     if let (Some((dri, due)), false) = (wanted, kept) {
-        expectations::expect_in_thread(tx, ExpectationKind::Decision, actor, dri, ch, t.id, (now, due), now)?;
+        let due = expectations::InThread {
+            kind: ExpectationKind::Decision,
+            requester: actor,
+            user: dri,
+            channel: ch,
+            thread: t.id,
+            from_ts: now,
+            due_ts: due,
+        };
+        expectations::expect_in_thread(tx, due, now)?;
     }
     Ok(())
 }

@@ -210,19 +210,22 @@ pub fn ask(
     Ok(out)
 }
 
-/// Expects a decision or a meeting's outcomes of `user` in a thread by `due_ts`, from
-/// `from_ts` on (a meeting's end, for its outcomes). One reminder before it is due, unless
-/// the person expects it of themselves.
-pub fn expect_in_thread(
-    tx: &mut dyn Tx,
-    kind: ExpectationKind,
-    requester: UserId,
-    user: UserId,
-    channel: &Channel,
-    thread: ThreadId,
-    (from_ts, due_ts): (i64, i64),
-    now: i64,
-) -> Result<Option<Expectation>> {
+/// A decision or a meeting's outcomes expected of `user` in a thread by `due_ts`, from
+/// `from_ts` on (a meeting's end, for its outcomes).
+pub struct InThread<'a> {
+    pub kind: ExpectationKind,
+    pub requester: UserId,
+    pub user: UserId,
+    pub channel: &'a Channel,
+    pub thread: ThreadId,
+    pub from_ts: i64,
+    pub due_ts: i64,
+}
+
+/// Records what `x` expects, telling both sides. One reminder before it is due, unless the
+/// person expects it of themselves. None when the same is already expected.
+pub fn expect_in_thread(tx: &mut dyn Tx, x: InThread, now: i64) -> Result<Option<Expectation>> {
+    let InThread { kind, requester, user, channel, thread, from_ts, due_ts } = x;
     let Some((u, stored)) = tx.users_with_schedules(&[user])?.pop() else { return Ok(None) };
     let s = schedules::effective_from(stored, &u, now);
     let (_, remind_ts) = due_times(&s, u.away_mode.as_ref(), from_ts.max(now), 0, Some(due_ts));

@@ -183,16 +183,16 @@ pub fn add(tx: &mut dyn Tx, actor: &User, m: NewMeeting, now: i64) -> Result<Pla
         outcomes_owed: false,
     };
     meeting.id = tx.insert_meeting(&meeting)?;
-    expectations::expect_in_thread(
-        tx,
-        ExpectationKind::Outcomes,
-        actor.id,
-        actor.id,
-        &ch,
-        posted.item.id,
-        (ends_ts, ends_ts + OUTCOMES_DUE_S),
-        now,
-    )?;
+    let outcomes = expectations::InThread {
+        kind: ExpectationKind::Outcomes,
+        requester: actor.id,
+        user: actor.id,
+        channel: &ch,
+        thread: posted.item.id,
+        from_ts: ends_ts,
+        due_ts: ends_ts + OUTCOMES_DUE_S,
+    };
+    expectations::expect_in_thread(tx, outcomes, now)?;
     tell(tx, "meeting_added", &meeting, now)?;
     let mut everyone = attendees;
     everyone.push(actor.id);
