@@ -91,6 +91,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v3/analytics/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same figures as a CSV file */
+        get: operations["analytics_export_get"];
+        put?: never;
+        /** The same figures as a CSV file */
+        post: operations["analytics_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v3/analytics/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Calm analytics of a period: pushes per working day, posts outside working hours, interruptions during do-not-disturb, time to answer, meetings, emergencies, access requests (admins: anyone; others: themselves) */
+        get: operations["analytics_get_get"];
+        put?: never;
+        /** Calm analytics of a period: pushes per working day, posts outside working hours, interruptions during do-not-disturb, time to answer, meetings, emergencies, access requests (admins: anyone; others: themselves) */
+        post: operations["analytics_get"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v3/attachments/remove": {
         parameters: {
             query?: never;
@@ -2934,6 +2970,23 @@ export interface components {
             /** Format: int64 */
             workspace_id: number;
         };
+        AccessRequests: {
+            /** Format: int64 */
+            denied: number;
+            /** Format: int64 */
+            granted: number;
+            /**
+             * Format: int64
+             * @description From the request to access, of those granted.
+             */
+            median_grant_minutes?: number;
+            /** Format: int64 */
+            p90_grant_minutes?: number;
+            /** Format: int64 */
+            pending: number;
+            /** Format: int64 */
+            requested: number;
+        };
         /**
          * @description When a member was last active on each platform: a time, or -1 for never (Twist's shape;
          *     `email` is always -1: Weft takes no replies by email).
@@ -2947,6 +3000,39 @@ export interface components {
             email: number;
             /** Format: int64 */
             mobile: number;
+        };
+        Answers: {
+            /** Format: int64 */
+            answered: number;
+            /**
+             * Format: int64
+             * @description Answers asked for (`request_reply`) in the period.
+             */
+            asked: number;
+            /**
+             * Format: int64
+             * @description Time from the question to the answer, of those answered, in minutes.
+             */
+            median_minutes?: number;
+            /**
+             * Format: int64
+             * @description The same in the answering person's working time (what the expectation counts).
+             */
+            median_working_minutes?: number;
+            /**
+             * Format: int64
+             * @description Answered by their due time.
+             */
+            on_time: number;
+            /**
+             * Format: int64
+             * @description Still unanswered past their due time.
+             */
+            overdue_open: number;
+            /** Format: int64 */
+            p90_minutes?: number;
+            /** Format: int64 */
+            p90_working_minutes?: number;
         };
         /**
          * @description Twist's Attachment object: what `attachments/upload` answers and posts carry in their
@@ -3212,6 +3298,18 @@ export interface components {
              */
             waiting_overdue: number;
         };
+        Day: {
+            /** @description `YYYY-MM-DD`. */
+            date: string;
+            /** Format: int64 */
+            posts: number;
+            /** Format: int64 */
+            posts_outside_working_hours: number;
+            /** Format: int64 */
+            pushes: number;
+            /** Format: int64 */
+            pushes_during_dnd: number;
+        };
         /**
          * @description Weft: a comment marked as its thread's decision (`comments/mark_decision`). A thread has
          *     one current decision; an earlier one stays in the history with `replaced_ts`.
@@ -3279,6 +3377,16 @@ export interface components {
             until_ts: number;
             /** Format: int64 */
             user_id: number;
+        };
+        Emergencies: {
+            /** Format: int64 */
+            acknowledged: number;
+            /** Format: int64 */
+            median_ack_minutes?: number;
+            /** Format: int64 */
+            p90_ack_minutes?: number;
+            /** Format: int64 */
+            raised: number;
         };
         /** @description One use of the emergency lane, as the log every member can read shows it. */
         Emergency: {
@@ -3643,6 +3751,17 @@ export interface components {
         };
         /** @description Weft: why a meeting needs synchronous time. Anything else is better as a thread. */
         MeetingReason: ("relationship_building" | "sensitive_feedback" | "kickoff" | "crisis") | "brainstorming";
+        MeetingRef: {
+            /** Format: int64 */
+            ends_ts: number;
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            organizer_id: number;
+            /** Format: int64 */
+            thread_id?: number;
+            title: string;
+        };
         /** @description `search/conversation`'s answer. */
         MessageIds: {
             message_ids: number[];
@@ -3748,6 +3867,22 @@ export interface components {
             to_ts: number;
             /** Format: int64 */
             user_id: number;
+        };
+        Person: {
+            /** Format: int64 */
+            posts: number;
+            /** Format: int64 */
+            posts_outside_working_hours: number;
+            /** Format: int64 */
+            pushes: number;
+            /** Format: int64 */
+            pushes_during_dnd: number;
+            /** Format: double */
+            pushes_per_working_day: number;
+            /** Format: int64 */
+            user_id: number;
+            /** Format: int64 */
+            working_days: number;
         };
         /**
          * @description A meeting planned: the meeting, who it falls outside working hours for, and who of the
@@ -3970,6 +4105,49 @@ export interface components {
             /** Format: int64 */
             workspace_id: number;
         };
+        Posts: {
+            /**
+             * Format: int64
+             * @description Written outside the writer's working hours (or on their away days).
+             */
+            outside_working_hours: number;
+            /**
+             * Format: double
+             * @description `outside_working_hours / total` (0 with no posts).
+             */
+            share_outside: number;
+            /**
+             * Format: int64
+             * @description Threads, comments and direct messages.
+             */
+            total: number;
+        };
+        Pushes: {
+            /**
+             * Format: int64
+             * @description Pushes that reached someone during their do-not-disturb (only emergencies should).
+             */
+            during_dnd: number;
+            /** Format: int64 */
+            during_dnd_urgent: number;
+            /**
+             * Format: double
+             * @description `total / working_days`; the calm target is a handful.
+             */
+            per_person_per_working_day: number;
+            /** Format: int64 */
+            total: number;
+            /**
+             * Format: int64
+             * @description Through the emergency lane.
+             */
+            urgent: number;
+            /**
+             * Format: int64
+             * @description Days with working time in each person's schedule, added up.
+             */
+            working_days: number;
+        };
         /** @description A one-off range, in Unix seconds. */
         Range: {
             /** Format: int64 */
@@ -3984,6 +4162,46 @@ export interface components {
              *     (a person) or `twist-group-mention://ID` (a group), for clients to show as names.
              */
             html: string[];
+        };
+        Report: {
+            access_requests: components["schemas"]["AccessRequests"];
+            answers: components["schemas"]["Answers"];
+            /** @description Per person (admins, for the whole workspace): who gets the most pushes first. */
+            by_person: components["schemas"]["Person"][];
+            /** @description Day by day, in `timezone`. */
+            days: components["schemas"]["Day"][];
+            emergencies: components["schemas"]["Emergencies"];
+            /** Format: int64 */
+            from: number;
+            /** Format: int64 */
+            meetings: number;
+            /** @description Meetings that ended in the period whose outcomes were never posted (at most 50). */
+            meetings_without_outcomes: components["schemas"]["MeetingRef"][];
+            /** Format: int64 */
+            meetings_without_outcomes_count: number;
+            /**
+             * Format: int64
+             * @description How many people the figures cover (bots not counted).
+             */
+            people: number;
+            posts: components["schemas"]["Posts"];
+            pushes: components["schemas"]["Pushes"];
+            /**
+             * Format: int64
+             * @description New threads started, and meetings held (not cancelled), in the period.
+             */
+            threads: number;
+            /** @description The time zone of the `days` (the reader's). */
+            timezone: string;
+            /** Format: int64 */
+            to: number;
+            /**
+             * Format: int64
+             * @description The one person the figures are of; None: the whole workspace.
+             */
+            user_id?: number;
+            /** Format: int64 */
+            workspace_id: number;
         };
         /** @description How an expectation ended. */
         Resolution: "answered" | "no_reply_needed" | "withdrawn";
@@ -5185,6 +5403,546 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AccessRequest"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    analytics_export_get: {
+        parameters: {
+            query: {
+                /** @description The period: from this time (included) … */
+                from: number;
+                /** @description … to this one (excluded), at most a year later. */
+                to: number;
+                /** @description One person's figures (admins: anyone; others: themselves, the default for them). */
+                user_id?: number;
+                workspace_id: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TextFile"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    analytics_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: int64
+                     * @description The period: from this time (included) …
+                     */
+                    from: number;
+                    /**
+                     * Format: int64
+                     * @description … to this one (excluded), at most a year later.
+                     */
+                    to: number;
+                    /**
+                     * Format: int64
+                     * @description One person's figures (admins: anyone; others: themselves, the default for them).
+                     * @default null
+                     */
+                    user_id?: number | null;
+                    /** Format: int64 */
+                    workspace_id: number;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Format: int64
+                     * @description The period: from this time (included) …
+                     */
+                    from: number;
+                    /**
+                     * Format: int64
+                     * @description … to this one (excluded), at most a year later.
+                     */
+                    to: number;
+                    /**
+                     * Format: int64
+                     * @description One person's figures (admins: anyone; others: themselves, the default for them).
+                     */
+                    user_id?: number;
+                    /** Format: int64 */
+                    workspace_id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TextFile"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    analytics_get_get: {
+        parameters: {
+            query: {
+                /** @description The period: from this time (included) … */
+                from: number;
+                /** @description … to this one (excluded), at most a year later. */
+                to: number;
+                /** @description One person's figures (admins: anyone; others: themselves, the default for them). */
+                user_id?: number;
+                workspace_id: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    analytics_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: int64
+                     * @description The period: from this time (included) …
+                     */
+                    from: number;
+                    /**
+                     * Format: int64
+                     * @description … to this one (excluded), at most a year later.
+                     */
+                    to: number;
+                    /**
+                     * Format: int64
+                     * @description One person's figures (admins: anyone; others: themselves, the default for them).
+                     * @default null
+                     */
+                    user_id?: number | null;
+                    /** Format: int64 */
+                    workspace_id: number;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Format: int64
+                     * @description The period: from this time (included) …
+                     */
+                    from: number;
+                    /**
+                     * Format: int64
+                     * @description … to this one (excluded), at most a year later.
+                     */
+                    to: number;
+                    /**
+                     * Format: int64
+                     * @description One person's figures (admins: anyone; others: themselves, the default for them).
+                     */
+                    user_id?: number;
+                    /** Format: int64 */
+                    workspace_id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
                 };
             };
             /** @description A parameter is missing or invalid, or the request cannot be done as asked */
@@ -18845,8 +19603,9 @@ export interface operations {
                      * @description Why it needs synchronous time: `relationship_building`, `sensitive_feedback`,
                      *     `brainstorming` (with many unknowns), `kickoff` or `crisis`. Anything else is
                      *     refused with a thread suggested instead.
+                     * @enum {string}
                      */
-                    reason: string;
+                    reason: "relationship_building" | "sensitive_feedback" | "brainstorming" | "kickoff" | "crisis";
                     /** Format: int64 */
                     starts_ts: number;
                     title: string;
@@ -18869,8 +19628,9 @@ export interface operations {
                      * @description Why it needs synchronous time: `relationship_building`, `sensitive_feedback`,
                      *     `brainstorming` (with many unknowns), `kickoff` or `crisis`. Anything else is
                      *     refused with a thread suggested instead.
+                     * @enum {string}
                      */
-                    reason: string;
+                    reason: "relationship_building" | "sensitive_feedback" | "brainstorming" | "kickoff" | "crisis";
                     /** Format: int64 */
                     starts_ts: number;
                     title: string;

@@ -6,7 +6,7 @@
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, call, describeError } from '../../api/client';
-import type { AwayReply, OutsideHours } from '../../api/types';
+import type { AwayReply, MeetingReason, OutsideHours } from '../../api/types';
 import { Avatar } from '../../components/Avatar';
 import { Dialog } from '../../components/Dialog';
 import { Icon } from '../../components/Icon';
@@ -98,7 +98,9 @@ export function PlanMeetingDialog({ ws }: { ws: number }) {
       const answer = await call('meetings/add', {
         workspace_id: ws,
         title: title.trim(),
-        reason: reason === OTHER ? otherText.trim() || OTHER : reason,
+        // Any other reason goes to the server as written: its 400 explains why a thread
+        // serves better, and that is what the dialog shows (the document lists only the five).
+        reason: (reason === OTHER ? otherText.trim() || OTHER : reason) as MeetingReason,
         attendee_ids: picked,
         starts_ts: startsTs,
         duration_min: duration,
