@@ -86,6 +86,13 @@ async fn a_sqlite_instance_moves_to_postgres_and_a_rerun_adds_no_duplicates() {
         .await
         .unwrap();
     upload(&t.bo, "not-posted", "draft.txt", "text/plain", b"draft".to_vec()).await;
+    // A decision and a meeting.
+    let decided = t.ana.add_thread(t.general, "Decided", "x").await.unwrap();
+    let decision = t.bo.add_comment(decided.id.0, "We go").await.unwrap();
+    t.ana.post("comments/mark_decision", json!({"id": decision.id.0})).await.unwrap();
+    let meeting = json!({"workspace_id": t.ws, "title": "Kickoff", "reason": "kickoff", "attendee_ids": [t.bo_id],
+        "starts_ts": START + 86_400, "duration_min": 30, "agenda": "Scope"});
+    t.ana.post("meetings/add", meeting).await.unwrap();
     // An unsubscribe link Bo was emailed (its secret's hash is what is stored).
     let unsubscribe = "ef".repeat(32);
     let (hash, bo_id, ws_id) = (weft_core::services::auth::token_hash(&unsubscribe), t.bo_id, t.ws);
@@ -108,9 +115,15 @@ async fn a_sqlite_instance_moves_to_postgres_and_a_rerun_adds_no_duplicates() {
         .unwrap();
     assert!(reports.iter().all(|r| r.ok()), "{reports:?}");
     let comments = reports.iter().find(|r| r.table == "comments").unwrap();
-    assert_eq!(comments.source_rows, 31);
-    for (table, rows) in [("attachments", 2), ("attachment_uses", 1), ("attachment_blobs", 2), ("mail_unsubscribe", 1)]
-    {
+    assert_eq!(comments.source_rows, 32, "31 in the first thread, the decision in the second");
+    for (table, rows) in [
+        ("attachments", 2),
+        ("attachment_uses", 1),
+        ("attachment_blobs", 2),
+        ("mail_unsubscribe", 1),
+        ("decisions", 1),
+        ("meetings", 1),
+    ] {
         let r = reports.iter().find(|r| r.table == table).unwrap();
         assert_eq!((r.source_rows, r.ok()), (rows, true), "{table}");
     }
@@ -162,6 +175,10 @@ async fn a_sqlite_instance_moves_to_postgres_and_a_rerun_adds_no_duplicates() {
         .await
         .unwrap();
     assert_eq!(unsubscribed.status(), 200);
+    let log = ana.get("decisions/get", json!({"workspace_id": ws})).await.unwrap();
+    assert_eq!(log[0]["comment_id"], decision.id.0, "{log}");
+    let meetings = ana.get("meetings/get", json!({"workspace_id": ws})).await.unwrap();
+    assert_eq!(meetings[0]["title"], "Kickoff", "{meetings}");
     let next = ana.add_thread(general, "After the move", "y").await.unwrap();
     assert!(next.id.0 > th.id.0);
     let page =
