@@ -143,10 +143,7 @@ test('a meeting with a reason opens its agenda thread, warns of a midnight, and 
   await screenshot(bobPage, 'meetings-list-wide-light');
 });
 
-const AUDIENCE_BUG =
-  'server: meeting_added and meeting_updated reach the organizer and only the last attendee (meetings::tell chains Audience::and_user, which keeps one extra user)';
-
-test('every attendee’s open Meetings list follows a meeting planned and cancelled, live', { todo: AUDIENCE_BUG }, async () => {
+test('every attendee’s open Meetings list follows a meeting planned and cancelled, live', async () => {
   const { weft, admin, workspaceId } = env;
   await bobPage.goto(`${weft.url}/a/${workspaceId}/meetings`);
   await bobPage.getByRole('list', { name: 'Upcoming meetings' }).waitFor();

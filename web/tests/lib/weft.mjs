@@ -134,12 +134,23 @@ export async function startWeft({ extraArgs = [] } = {}) {
     /**
      * Runs SQL on the data directory's SQLite database with the `sqlite3` command, for what
      * the API rightly refuses and a test needs: moving a meeting or a due date into the
-     * past, as if time had passed. Answers false (doing nothing) without `sqlite3`.
+     * past, as if time had passed. Answers false (doing nothing) without `sqlite3`, and the
+     * test skips itself — unless WEFT_REQUIRE_BROWSER=1 (CI, which installs sqlite3): then
+     * a missing command or database fails, so that nothing is skipped unnoticed.
      */
     async sql(statements) {
       const sqlite = process.env.WEFT_SQLITE3 || '/usr/bin/sqlite3';
       const file = (await readdir(dataDir)).find((n) => /\.(db|sqlite3?)$/.test(n));
-      if (!existsSync(sqlite) || !file) return false;
+      if (!existsSync(sqlite) || !file) {
+        if (process.env.WEFT_REQUIRE_BROWSER === '1') {
+          throw new Error(
+            !existsSync(sqlite)
+              ? `WEFT_REQUIRE_BROWSER=1 and no sqlite3 command at ${sqlite} (install sqlite3, or name it with WEFT_SQLITE3)`
+              : `WEFT_REQUIRE_BROWSER=1 and no SQLite database in ${dataDir}`,
+          );
+        }
+        return false;
+      }
       await execFileP(sqlite, [path.join(dataDir, file), `PRAGMA busy_timeout = 5000; ${statements}`], { timeout: 30_000 });
       return true;
     },
