@@ -25,6 +25,7 @@ export const SHORTCUTS: Array<[string, string]> = [
   ['g then w', 'Go to the answers you wait for'],
   ['g then d', 'Go to the decisions'],
   ['g then m', 'Go to the meetings (there, c plans one)'],
+  ['g then a', 'Go to the analytics (the team’s for admins, else your own)'],
   ['Ctrl/⌘ + Enter', 'Send what you are writing'],
   ['Enter in a conversation', 'Send the message (Shift + Enter: a new line)'],
   ['Escape', 'Close, or go back'],

@@ -13,6 +13,7 @@ export type Route =
   | { name: 'scheduled'; ws: number; finished: boolean }
   | { name: 'decisions'; ws: number }
   | { name: 'meetings'; ws: number }
+  | { name: 'analytics'; ws: number }
   | { name: 'channel'; ws: number; channel: number }
   | { name: 'thread'; ws: number; channel: number; thread: number; comment?: number }
   | { name: 'conversations'; ws: number }
@@ -50,6 +51,7 @@ export function parseRoute(pathname: string, search: string): Route {
       break;
     case 'decisions':
     case 'meetings':
+    case 'analytics':
       if (a === undefined) return { name: section, ws };
       break;
     case 'owed':
@@ -97,6 +99,8 @@ export const href = {
   scheduled: (ws: number, finished = false) => `/a/${ws}/scheduled` + (finished ? '/finished' : ''),
   decisions: (ws: number) => `/a/${ws}/decisions`,
   meetings: (ws: number) => `/a/${ws}/meetings`,
+  /** The period and person are in the query (`?period=…&from=…&until=…&person=…`). */
+  analytics: (ws: number, query = '') => `/a/${ws}/analytics` + (query ? `?${query}` : ''),
   channel: (ws: number, channel: number) => `/a/${ws}/ch/${channel}`,
   thread: (ws: number, channel: number, thread: number, comment?: number) =>
     `/a/${ws}/ch/${channel}/t/${thread}` + (comment ? `/c/${comment}` : ''),

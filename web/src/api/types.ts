@@ -29,3 +29,7 @@ export type Meeting = Schemas['Meeting'];
 export type MeetingReason = Schemas['MeetingReason'];
 export type OutsideHours = Schemas['OutsideHours'];
 export type TextFile = Schemas['TextFile'];
+export type AnalyticsReport = Schemas['Report'];
+export type AnalyticsDay = Schemas['Day'];
+export type AnalyticsPerson = Schemas['Person'];
+export type MeetingRef = Schemas['MeetingRef'];

@@ -19,6 +19,7 @@ import { ExpectationsView } from './Expectations';
 import { ScheduledView } from './Scheduled';
 import { DecisionsView } from './Decisions';
 import { MeetingsView } from './Meetings';
+import { AnalyticsView } from './Analytics';
 import { PlanMeetingDialog } from './meetings/PlanMeeting';
 import { OutcomesDialog } from './meetings/Outcomes';
 import { ChannelView } from './Channel';
@@ -87,6 +88,7 @@ export function App() {
     'g w': () => void (ws && navigate(href.waiting(ws))),
     'g d': () => void (ws && navigate(href.decisions(ws))),
     'g m': () => void (ws && navigate(href.meetings(ws))),
+    'g a': () => void (ws && navigate(href.analytics(ws))),
     Escape: () => {
       if (!ui.get().sidebarOpen) return false;
       setUi({ sidebarOpen: false });
@@ -160,6 +162,8 @@ function View({ route, ws }: { route: Route; ws: number }) {
       return <DecisionsView ws={ws} />;
     case 'meetings':
       return <MeetingsView ws={ws} />;
+    case 'analytics':
+      return <AnalyticsView ws={ws} />;
     case 'channel':
       return <ChannelView key={route.channel} ws={ws} channelId={route.channel} />;
     case 'thread':

@@ -1,4 +1,5 @@
-// My menu: who I am, my status, desktop notifications, shortcuts, settings, sign out.
+// My menu: who I am, my settings, the workspace's (admins), analytics (the team's for
+// admins, else my own), desktop notifications, shortcuts, sign out.
 // Sign out is a real form posted to /logout with the CSRF token, as the server expects.
 
 import { useState } from 'preact/hooks';
@@ -54,6 +55,9 @@ export function UserMenu({ me, ws }: { me: User; ws: number }) {
               Workspace settings
             </a>
           )}
+          <a class="menu-item" href={href.analytics(ws)} onClick={close}>
+            {admin ? 'Analytics' : 'My analytics'}
+          </a>
           {notificationsSupported() && permission !== 'granted' && (
             <button
               type="button"

@@ -1,7 +1,7 @@
 // Workspace settings, for its admins (/a/{ws}/admin/{section}): the workspace itself (name,
 // how long an emergency waits before the admins are called), its members and their roles,
 // its channels (visibility, emergency lane, archive), the rotations that cover them and
-// requests to join channels.
+// requests to join channels; and a way to the team's analytics.
 // Everyone else is told plainly that these are an admin's.
 
 import { Empty } from '../components/Empty';
@@ -45,6 +45,10 @@ export function AdminView({ ws, section }: { ws: number; section: string }) {
                 {label}
               </a>
             ))}
+            {/* The team's figures are a page of their own; admins look for them here too. */}
+            <a href={href.analytics(ws)} class="settings-tab">
+              Analytics
+            </a>
           </nav>
           <div class="settings-body">
             {!current && (

@@ -12,6 +12,7 @@ export function appScreens(ws, seeded) {
     ['scheduled', `/a/${ws}/scheduled`, (page) => page.getByRole('list', { name: 'Waiting to be sent' }).getByRole('listitem').first().waitFor()],
     ['decisions', `/a/${ws}/decisions`, (page) => page.getByRole('list', { name: 'Decisions' }).getByRole('listitem').first().waitFor()],
     ['meetings', `/a/${ws}/meetings`, (page) => page.getByRole('list', { name: 'Upcoming meetings' }).getByRole('listitem').first().waitFor()],
+    ['analytics', `/a/${ws}/analytics`, (page) => page.getByRole('img', { name: /^Posts and pushes day by day/ }).waitFor()],
     ['agenda-thread', `/a/${ws}/ch/${planning.id}/t/${meetings.kickoff.thread_id}`, (page) => page.getByRole('region', { name: 'Meeting' }).waitFor()],
     ['search', `/a/${ws}/search?q=launch`, (page) => page.getByRole('main').getByRole('heading', { name: 'Search', exact: true }).waitFor()],
     ['conversations', `/a/${ws}/msg`, (page) => page.getByRole('main').getByRole('heading', { name: 'Conversations', exact: true }).waitFor()],
