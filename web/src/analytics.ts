@@ -131,8 +131,14 @@ export function periodLabel(first: string, last: string): string {
 const decimal = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
 const whole = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 
-/** A figure with at most one decimal: "0.4", "12". */
-export const oneDecimal = (n: number) => decimal.format(n);
+const small = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
+
+/** A figure with at most one decimal ("0.4", "12"); two for a small one that would read as
+ * none ("0.03"), and "<0.01" below that. */
+export function oneDecimal(n: number): string {
+  if (n > 0 && n < 0.005) return '<0.01';
+  return n > 0 && n < 0.1 ? small.format(n) : decimal.format(n);
+}
 
 /** A share as a whole percentage ("12%"); "<1%" for a little more than none. */
 export function percent(share: number): string {

@@ -126,6 +126,12 @@ for (const colorScheme of ['light', 'dark']) {
     await page.getByText('DRI — the one person who decides').waitFor();
     violations = await audit(page, t);
     if (violations.length) found['deciding menu'] = violations;
+    // Analytics with its numbers shown as a table under the chart.
+    await openScreen(page, env.weft.url, screens.find(([name]) => name === 'analytics'));
+    await page.getByText('The numbers, day by day').click();
+    await page.locator('.an-day-table').waitFor();
+    violations = await audit(page, t);
+    if (violations.length) found['analytics numbers'] = violations;
     assertNone(found, `the app's screens (${colorScheme})`);
     await context.close();
   });

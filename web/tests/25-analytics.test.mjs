@@ -101,7 +101,11 @@ async function dayTable(p) {
 /** A screenshot of the top of the page (the figures) and one of the chart below them. */
 async function shots(p, name, look) {
   await screenshot(p, `${name}-${look}`);
-  await p.locator('.an-section').first().evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  // Only the view scrolls (scrollIntoView would move the whole frame when the view cannot).
+  await p.locator('.an-section').first().evaluate((el) => {
+    const view = el.closest('.analytics-view');
+    view.scrollTop = el.getBoundingClientRect().top - view.getBoundingClientRect().top + view.scrollTop - 70;
+  });
   await screenshot(p, `${name}-days-${look}`);
   await p.locator('.analytics-view').evaluate((el) => el.scrollTo(0, 0));
 }
@@ -151,7 +155,7 @@ test("g a opens the team's analytics: every figure, with what calm looks like", 
   await card(page, 'Posts outside working hours').getByText('1 of 5 posts, by the writer’s own hours').waitFor();
   const perDay = Number(await figure(page, 'Pushes per person per working day'));
   assert.ok(Math.abs(perDay - answer.pushes.per_person_per_working_day) <= 0.05, `${perDay} pushes per person per working day`);
-  await card(page, 'Pushes per person per working day').getByText(`${answer.pushes.total} pushes in ${answer.pushes.working_days} working days of 3 people · 1 urgent`).waitFor();
+  await card(page, 'Pushes per person per working day').getByText(`${answer.pushes.total} pushes in ${answer.pushes.working_days} working days (3 people) · 1 urgent`).waitFor();
   assert.equal(await figure(page, 'Pushes during do-not-disturb'), '1');
   await card(page, 'Pushes during do-not-disturb').getByText('1 urgent · 0 other').waitFor();
   await card(page, 'Time to answer').getByText('1 of 1 asked answered, 1 on time (100%) · 0 overdue, still open').waitFor();
@@ -229,6 +233,14 @@ test("the person picker (or a name) shows one person's figures alone", async () 
   assert.equal(carolAnswer.asked.user_id, carol.id);
   assert.equal(await page.getByLabel('Person', { exact: true }).inputValue(), String(carol.id));
   await card(page, 'Posts outside working hours').getByText('0 of 1 post, by the writer’s own hours').waitFor();
+  const everyone = await report(page, () => page.getByLabel('Person', { exact: true }).selectOption({ label: 'Whole workspace' }));
+  // From the keyboard: j selects the first person in the table, Enter shows their figures.
+  await page.getByRole('heading', { level: 1 }).focus();
+  await page.keyboard.press('j');
+  const first = everyone.answer.by_person[0].user_id;
+  await eventually(async () => (await page.evaluate(() => document.activeElement?.getAttribute('data-id'))) === String(first), 'the first row has the focus');
+  const chosen = await report(page, () => page.keyboard.press('Enter'));
+  assert.equal(chosen.asked.user_id, first);
   await report(page, () => page.getByLabel('Person', { exact: true }).selectOption({ label: 'Whole workspace' }));
 });
 
@@ -334,4 +346,22 @@ test('someone who is not an admin sees “My analytics”: their own figures, no
   for (const context of [env.context, bobContext]) {
     assert.deepEqual(context.problems.filter((p) => !/favicon/.test(p)), [], 'no errors in the pages');
   }
+});
+
+const EDIT_BUG =
+  'server: analytics counts a post only while its latest event is the one that added it — a thread pinned, renamed, given a DRI or decided, or a comment edited, drops out of posts and threads';
+
+test('a thread pinned and a comment edited still count as posts', { todo: EDIT_BUG }, async () => {
+  const { weft, admin, workspaceId } = env;
+  const before = await report(page, () => page.goto(analyticsUrl('?period=7d')));
+  const threads = await weft.api(admin.token, 'threads/get', { channel_id: planning.id }, { method: 'GET' });
+  const offsite = threads.find((t) => t.title === 'Offsite');
+  await weft.api(admin.token, 'threads/pin', { id: offsite.id });
+  const launch = threads.find((t) => t.title === 'Launch order');
+  const comments = await weft.api(admin.token, 'comments/get', { thread_id: launch.id }, { method: 'GET' });
+  const thanks = comments.find((c) => c.content === 'Thanks, billing it is.');
+  await weft.api(admin.token, 'comments/update', { id: thanks.id, content: 'Thanks, billing it is: September.' });
+  const after = await report(page, () => page.reload());
+  assert.equal(after.answer.threads, before.answer.threads, 'the pinned thread is still a thread started in the period');
+  assert.equal(after.answer.posts.total, before.answer.posts.total, 'the pinned thread and the edited comment are still posts');
 });

@@ -24,7 +24,7 @@ import { announce } from '../state/announce';
 import { useSelect } from '../state/observable';
 import { showToast } from '../state/toast';
 import { dayAndTime } from '../time';
-import { DayChart } from './analytics/DayChart';
+import { DayChart, Heading } from './analytics/DayChart';
 import '../styles/analytics.css';
 
 // ---------------------------------------------------------------- the address
@@ -267,7 +267,7 @@ function Report({ ws, r, personUrl }: { ws: number; r: AnalyticsReport; personUr
         >
           <p>
             {count(pushes.total, 'push', 'pushes')} in {count(pushes.working_days, 'working day')}
-            {!one && ` of ${count(r.people, 'person', 'people')}`} · {pushes.urgent} urgent
+            {!one && ` (${count(r.people, 'person', 'people')})`} · {pushes.urgent} urgent
           </p>
         </Card>
         <Card
@@ -453,12 +453,14 @@ function MeetingsWithoutOutcomes({ ws, refs, total }: { ws: number; refs: Meetin
 
 type Column = 'name' | 'per_day' | 'dnd' | 'posts' | 'outside';
 
-const COLUMNS: Array<[Column, string]> = [
+/** Each column: its key, its heading, and what a phone shows instead (the heading stays
+ * the name screen readers hear). */
+const COLUMNS: Array<[Column, string, string?]> = [
   ['name', 'Person'],
-  ['per_day', 'Pushes per working day'],
-  ['dnd', 'Pushes during do-not-disturb'],
+  ['per_day', 'Pushes per working day', 'Pushes a day'],
+  ['dnd', 'Pushes during do-not-disturb', 'In DND'],
   ['posts', 'Posts'],
-  ['outside', 'Outside working hours'],
+  ['outside', 'Outside working hours', 'Outside hours'],
 ];
 
 function People({ people, personUrl }: { people: AnalyticsPerson[]; personUrl: (id: number | null) => string }) {
@@ -488,8 +490,13 @@ function People({ people, personUrl }: { people: AnalyticsPerson[]; personUrl: (
         <table class="an-table an-people-table">
           <thead>
             <tr>
-              {COLUMNS.map(([c, label]) => {
+              {COLUMNS.map(([c, label, short]) => {
                 const on = sort?.by === c;
+                const mark = (
+                  <span class="an-sort-mark" aria-hidden="true">
+                    {on ? (sort!.descending ? '↓' : '↑') : ''}
+                  </span>
+                );
                 return (
                   <th key={c} scope="col" aria-sort={on ? (sort!.descending ? 'descending' : 'ascending') : undefined}>
                     <button
@@ -497,10 +504,12 @@ function People({ people, personUrl }: { people: AnalyticsPerson[]; personUrl: (
                       class="an-sort"
                       onClick={() => setSort(on ? { by: c, descending: !sort!.descending } : { by: c, descending: c !== 'name' })}
                     >
-                      {label}
-                      <span class="an-sort-mark" aria-hidden="true">
-                        {on ? (sort!.descending ? '↓' : '↑') : ''}
+                      {/* The mark goes on the side away from the figures (they are right-aligned). */}
+                      {c !== 'name' && mark}
+                      <span>
+                        <Heading label={label} short={short} />
                       </span>
+                      {c === 'name' && mark}
                     </button>
                   </th>
                 );

@@ -33,6 +33,19 @@ export function dayWords(d: AnalyticsDay): string {
   return `${dayLabel(d.date)}: ${count(d.posts, 'post')}${outside}, ${count(d.pushes, 'push', 'pushes')}${dnd}`;
 }
 
+/** A heading, shortened on a phone. */
+export function Heading({ label, short }: { label: string; short?: string | undefined }) {
+  if (!short) return <>{label}</>;
+  return (
+    <>
+      <span class="an-long">{label}</span>
+      <span class="an-short" aria-hidden="true">
+        {short}
+      </span>
+    </>
+  );
+}
+
 export function DayChart({ days, summary }: { days: AnalyticsDay[]; summary: string }) {
   const scroller = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
@@ -81,7 +94,13 @@ export function DayChart({ days, summary }: { days: AnalyticsDay[]; summary: str
     return newMonth ? dayLabel(d.date, { day: 'numeric', month: 'short' }) : dayLabel(d.date, { day: 'numeric' });
   });
   const center = (i: number) => (i + 0.5) * slot;
-  const clampLabel = (x: number) => Math.min(Math.max(x, 22), plotWidth - 22);
+  /** Where a day's label goes: under its day, kept inside the chart at either end. */
+  const labelAt = (i: number, text: string): { x: number; anchor: 'start' | 'middle' | 'end' } => {
+    const half = text.length * 3.4;
+    if (center(i) - half < 0) return { x: 1, anchor: 'start' };
+    if (center(i) + half > plotWidth) return { x: plotWidth - 1, anchor: 'end' };
+    return { x: center(i), anchor: 'middle' };
+  };
   const line = days.map((d, i) => `${center(i).toFixed(1)},${y(d.pushes).toFixed(1)}`).join(' ');
 
   return (
@@ -115,8 +134,8 @@ export function DayChart({ days, summary }: { days: AnalyticsDay[]; summary: str
                   {d.posts_outside_working_hours > 0 && (
                     <rect class="an-bar-outside" x={center(i) - bar / 2} y={y(d.posts)} width={bar} height={y(0) - y(d.posts_outside_working_hours)} />
                   )}
-                  {labels[i] !== null && (
-                    <text class="an-xlabel" x={clampLabel(center(i))} y={HEIGHT - 9} text-anchor="middle">
+                  {labels[i] != null && (
+                    <text class="an-xlabel" x={labelAt(i, labels[i]!).x} y={HEIGHT - 9} text-anchor={labelAt(i, labels[i]!).anchor}>
                       {labels[i]}
                     </text>
                   )}
@@ -124,8 +143,13 @@ export function DayChart({ days, summary }: { days: AnalyticsDay[]; summary: str
               );
             })}
             {days.length > 1 && <polyline class="an-line-pushes" points={line} />}
-            {(dots || days.length === 1) &&
-              days.map((d, i) => <circle key={d.date} class={`an-dot-pushes ${d.pushes_during_dnd ? 'is-dnd' : ''}`} cx={center(i)} cy={y(d.pushes)} r={d.pushes_during_dnd ? 4 : 3} />)}
+            {/* A dot on each day with pushes (where there is room), ringed red when some came
+                during do-not-disturb. */}
+            {days.map((d, i) =>
+              d.pushes > 0 && (dots || d.pushes_during_dnd > 0 || days.length === 1) ? (
+                <circle key={d.date} class={`an-dot-pushes ${d.pushes_during_dnd ? 'is-dnd' : ''}`} cx={center(i)} cy={y(d.pushes)} r={d.pushes_during_dnd ? 4 : 3} />
+              ) : null,
+            )}
           </svg>
         </div>
       </div>
@@ -137,7 +161,10 @@ export function DayChart({ days, summary }: { days: AnalyticsDay[]; summary: str
           <span class="an-swatch an-swatch-outside" aria-hidden="true" /> Posts outside working hours
         </span>
         <span class="an-key">
-          <span class="an-swatch an-swatch-pushes" aria-hidden="true" /> Pushes{dots ? ' (ringed: some during do-not-disturb)' : ''}
+          <span class="an-swatch an-swatch-pushes" aria-hidden="true" /> Pushes
+        </span>
+        <span class="an-key">
+          <span class="an-swatch an-swatch-dnd" aria-hidden="true" /> Some pushes during do-not-disturb
         </span>
       </figcaption>
       <details class="an-numbers">
@@ -149,15 +176,19 @@ export function DayChart({ days, summary }: { days: AnalyticsDay[]; summary: str
               <tr>
                 <th scope="col">Day</th>
                 <th scope="col">Posts</th>
-                <th scope="col">Outside working hours</th>
+                <th scope="col">
+                  <Heading label="Outside working hours" short="Outside hours" />
+                </th>
                 <th scope="col">Pushes</th>
-                <th scope="col">During do-not-disturb</th>
+                <th scope="col">
+                  <Heading label="During do-not-disturb" short="In DND" />
+                </th>
               </tr>
             </thead>
             <tbody>
               {days.map((d) => (
                 <tr key={d.date}>
-                  <th scope="row">{dayLabel(d.date, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' })}</th>
+                  <th scope="row">{dayLabel(d.date)}</th>
                   <td>{d.posts}</td>
                   <td>{d.posts_outside_working_hours}</td>
                   <td>{d.pushes}</td>
