@@ -37,6 +37,8 @@ pub enum Notice {
         covering: Vec<String>,
         /// The one reminder of an answer the recipient was asked for in this post.
         reminder: bool,
+        /// Who made the recipient the thread's DRI, when that is the news.
+        made_dri_by: Option<String>,
     },
     /// A direct message; `title` is the conversation's, if it has one.
     /// `reminder`: the one reminder of an answer the recipient was asked for in it.
@@ -79,6 +81,7 @@ impl Draft {
                 urgent,
                 covering,
                 reminder,
+                made_dri_by,
             } => {
                 let thread_url = format!("{ws_url}/ch/{channel}/t/{thread}");
                 let (verb, url) = match comment {
@@ -86,7 +89,9 @@ impl Draft {
                     None if *urgent => ("raised", thread_url),
                     None => ("started", thread_url),
                 };
-                let mut headline = if *reminder {
+                let mut headline = if let Some(by) = made_dri_by {
+                    format!("{by} made you the DRI of \"{title}\" in #{name}: you decide")
+                } else if *reminder {
                     format!("Reminder: {author} is waiting for your answer in \"{title}\" in #{name}")
                 } else {
                     format!("{author} {verb} \"{title}\" in #{name}")
@@ -406,6 +411,7 @@ mod tests {
             urgent,
             covering: covering.iter().map(|s| s.to_string()).collect(),
             reminder: false,
+            made_dri_by: None,
         }
     }
 
@@ -455,6 +461,15 @@ mod tests {
         }
         let e = rendered(draft(PushDelivery::Each, vec![reminder]));
         assert_eq!(e.items[0].headline, "Reminder: Ana is waiting for your answer");
+
+        // Being made a thread's DRI names who did it, and links to the thread.
+        let mut dri = post(None, false, &[]);
+        if let Notice::Post { made_dri_by, .. } = &mut dri {
+            *made_dri_by = Some("Cy".into());
+        }
+        let e = rendered(draft(PushDelivery::Each, vec![dri]));
+        assert_eq!(e.items[0].headline, "Cy made you the DRI of \"Launch plan\" in #general: you decide");
+        assert_eq!(e.items[0].url, "https://weft.test/a/1/ch/2/t/3");
     }
 
     #[test]

@@ -864,6 +864,8 @@ pub enum NotifyReason {
     ReplyDue,
     /// Their scheduled post could not be sent.
     ScheduledNotSent,
+    /// They were made a thread's DRI (the one who decides).
+    DriAssigned,
 }
 
 impl NotifyReason {
@@ -885,6 +887,7 @@ impl NotifyReason {
             NotifyReason::AccessDenied => "access_denied",
             NotifyReason::ReplyDue => "reply_due",
             NotifyReason::ScheduledNotSent => "scheduled_not_sent",
+            NotifyReason::DriAssigned => "dri_assigned",
         }
     }
 
@@ -904,6 +907,7 @@ impl NotifyReason {
             NotifyReason::AccessDenied => NotificationType::AccessDenied,
             NotifyReason::ReplyDue => NotificationType::ReplyDue,
             NotifyReason::ScheduledNotSent => NotificationType::ScheduledNotSent,
+            NotifyReason::DriAssigned => NotificationType::DriAssigned,
             _ if is_comment => NotificationType::Comment,
             _ => NotificationType::Thread,
         }
@@ -914,7 +918,7 @@ impl NotifyReason {
 /// database (1 comment, 2 thread, 3/4 added to/removed from a workspace, 5/6 added
 /// to/removed from a channel; Weft's 7: a direct message, 8/9: a request to join a channel
 /// one decides on, one's own request declined; 10: an answer one was asked for is due soon;
-/// 11: one's scheduled post could not be sent).
+/// 11: one's scheduled post could not be sent; 12: one was made a thread's DRI).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NotificationType {
     Comment = 1,
@@ -928,10 +932,11 @@ pub enum NotificationType {
     AccessDenied = 9,
     ReplyDue = 10,
     ScheduledNotSent = 11,
+    DriAssigned = 12,
 }
 
 impl NotificationType {
-    const ALL: [NotificationType; 11] = [
+    const ALL: [NotificationType; 12] = [
         NotificationType::Comment,
         NotificationType::Thread,
         NotificationType::AddedToWorkspace,
@@ -943,6 +948,7 @@ impl NotificationType {
         NotificationType::AccessDenied,
         NotificationType::ReplyDue,
         NotificationType::ScheduledNotSent,
+        NotificationType::DriAssigned,
     ];
 
     /// The number on the wire.

@@ -562,14 +562,21 @@ mod tests {
         let store: Arc<dyn Store> = Arc::new(SqliteStore::open_with(dir.path(), 256).unwrap());
         let wal = dir.path().join("weft.db-wal");
         // Four writers without pause for two seconds (the checkpointer looks every 250 ms),
-        // so that a checkpoint racing them never copies the whole WAL by itself.
-        let until = std::time::Instant::now() + Duration::from_secs(2);
+        // so that a checkpoint racing them never copies the whole WAL by itself — and on a
+        // busy machine, longer, until each wrote 3 MiB.
+        let start = std::time::Instant::now();
+        let (least, most) = (start + Duration::from_secs(2), start + Duration::from_secs(60));
+        const EACH: u64 = 3 << 20;
         let writers: Vec<_> = (0..4)
             .map(|_| {
                 let store = store.clone();
                 tokio::spawn(async move {
                     let mut written = 0u64;
-                    while std::time::Instant::now() < until {
+                    loop {
+                        let now = std::time::Instant::now();
+                        if now >= most || (now >= least && written >= EACH) {
+                            break;
+                        }
                         let event = NewEvent {
                             workspace_id: WorkspaceId(1),
                             kind: "test_event",

@@ -5,7 +5,8 @@
 //! the DRI (`services::expectations`, kind `decision`): it shows in their Owed view, gets
 //! its reminder and turns overdue like an answer asked for.
 
-use super::{access, expectations, scheduled::local_time, threads};
+use super::delivery::PushOf;
+use super::{access, expectations, notify, scheduled::local_time, threads};
 use crate::error::{Error, NotFound, Result};
 use crate::ids::*;
 use crate::model::*;
@@ -76,6 +77,9 @@ pub(crate) fn steer(
                 return Err(Error::invalid("dri_id", "this person cannot see the channel"));
             }
         }
+        if let Some(user) = dri.filter(|u| *u != actor && t.dri_id != Some(*u)) {
+            tell_dri(tx, t, user, actor, now)?;
+        }
         t.dri_id = dri;
     }
     if let Some(due) = s.decision_due_ts {
@@ -88,6 +92,20 @@ pub(crate) fn steer(
     }
     t.version += 1;
     Ok(())
+}
+
+/// Tells someone they were made a thread's DRI: a notification (`dri_assigned`), pushed
+/// through quiet delivery like any other.
+fn tell_dri(tx: &mut dyn Tx, t: &Thread, user: UserId, actor: UserId, now: i64) -> Result<()> {
+    let n = Notification {
+        channel_id: Some(t.channel_id),
+        thread_id: Some(t.id),
+        ..Notification::new(t.workspace_id, NotifyReason::DriAssigned, false, actor, now)
+    };
+    // Read past the thread's newest post, the push is no longer news.
+    let obj_index = t.last_obj_index + 1;
+    let push = PushOf { workspace: t.workspace_id, thread: Some(t.id), conversation: None, obj_index, at: now };
+    notify::one(tx, user, n, push, now)
 }
 
 /// Keeps the DRI's decision expectation in step with the thread: one while it has a DRI, a

@@ -356,6 +356,7 @@ fn notice(w: &Wanted, about: &About) -> Option<Notice> {
         urgent: w.urgent,
         covering: w.covering.iter().map(|u| name(*u)).collect(),
         reminder: w.kind == NotificationType::ReplyDue,
+        made_dri_by: (w.kind == NotificationType::DriAssigned).then(|| w.by.map(name).unwrap_or_default()),
     })
 }
 

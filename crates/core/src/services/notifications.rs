@@ -11,7 +11,7 @@ pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 200;
 
 const CHANNELS: [&str; 3] = ["desktop", "email", "push"];
-const EVENTS: [&str; 10] = [
+const EVENTS: [&str; 11] = [
     "conversations",
     "comments",
     "threads",
@@ -22,6 +22,7 @@ const EVENTS: [&str; 10] = [
     "access_requests",
     "reply_reminders",
     "scheduled_posts",
+    "decisions",
 ];
 const OTHERS: [(&str, bool); 3] = [("email_aggregate", false), ("badge_threads", true), ("badge_conversations", true)];
 
@@ -93,6 +94,7 @@ pub fn setting_for(channel: &str, t: NotificationType) -> String {
         NotificationType::AccessRequested | NotificationType::AccessDenied => "access_requests",
         NotificationType::ReplyDue => "reply_reminders",
         NotificationType::ScheduledNotSent => "scheduled_posts",
+        NotificationType::DriAssigned => "decisions",
     };
     format!("{channel}_{event}")
 }

@@ -42,6 +42,12 @@ both_backends! {
         let up = t.ana.post("threads/update", json!({"id": id, "dri_id": t.bo_id, "decision_due_ts": due})).await.unwrap();
         assert_eq!((up["dri_id"].clone(), up["decision_due_ts"].clone(), up["status"].clone()), (json!(t.bo_id), json!(due), json!("open")));
         assert_eq!(up["title"], "Pick a database", "steering is not an edit");
+        // Bo is told he decides.
+        let told = t.bo.get("notifications/get", json!({})).await.unwrap();
+        let told = told.get("notifications").unwrap_or(&told).as_array().unwrap().clone();
+        let dri: Vec<&Value> = told.iter().filter(|n| n["reason"] == "dri_assigned").collect();
+        assert_eq!(dri.len(), 1, "{told:?}");
+        assert_eq!((dri[0]["thread_id"].clone(), dri[0]["type_id"].clone()), (id.clone(), json!(12)));
         assert!(up.get("last_edited_ts").is_none(), "{up}");
         // It is in Bo's Owed view, and Ana waits for it.
         let bo_owes = owed(&t.bo, t.ws, "open").await;
