@@ -7,7 +7,7 @@
 // The period and person are kept in the address. "Export CSV" downloads every figure.
 
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { call, describeError } from '../api/client';
 import type { AnalyticsPerson, AnalyticsReport, MeetingRef } from '../api/types';
 import {
@@ -65,19 +65,25 @@ function writeQuery(q: Query): string {
 
 export function AnalyticsView({ ws }: { ws: number }) {
   const admin = useSelect(app, amAdmin);
+  // Whether I am an admin is known once the workspace's people are loaded: until then
+  // nothing is asked for (an admin would first get their own figures, then the team's).
+  const known = useSelect(app, (s) => !!s.me && s.users[s.me.id] !== undefined);
   const users = useSelect(app, (s) => s.users);
   const workspace = useSelect(app, (s) => s.workspaces.find((w) => w.id === ws));
   const q = readQuery(location.search);
   const person = admin ? q.person : null;
   const p = period(q.period, { first: q.from, last: q.until });
   const periodError = 'error' in p ? p.error : null;
-  const params = 'error' in p ? null : { workspace_id: ws, from: p.from, to: p.to, ...(person ? { user_id: person } : {}) };
+  const params = 'error' in p || !known ? null : { workspace_id: ws, from: p.from, to: p.to, ...(person ? { user_id: person } : {}) };
   const key = params ? JSON.stringify(params) : '';
+  const who = person ? userName({ ...app.get(), users }, person, 'Someone') : null;
+  const when = 'error' in p ? '' : periodLabel(p.first, p.last);
 
   const [report, setReport] = useState<AnalyticsReport | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [exporting, setExporting] = useState(false);
+  const loadedOnce = useRef(false);
 
   useEffect(() => {
     if (!params) return;
@@ -87,11 +93,10 @@ export function AnalyticsView({ ws }: { ws: number }) {
     call('analytics/get', params)
       .then((r) => {
         if (!live) return;
-        setReport((old) => {
-          // Screen readers hear a change of period or person, not the first load.
-          if (old) announce(`Figures for ${'error' in p ? '' : periodLabel(p.first, p.last)}`);
-          return r;
-        });
+        // Screen readers hear a change of period or person, not the first load.
+        if (loadedOnce.current) announce(`Figures for ${who ?? (admin ? 'the whole workspace' : 'you')}, ${when}`);
+        loadedOnce.current = true;
+        setReport(r);
       })
       .catch((e) => live && setError(describeError(e)))
       .finally(() => live && setLoading(false));
@@ -120,18 +125,17 @@ export function AnalyticsView({ ws }: { ws: number }) {
   const members = Object.values(users)
     .filter((u) => !u.bot && !u.removed && !u.deleted && !u.invite_pending)
     .sort((a, b) => a.name.localeCompare(b.name));
-  const who = person ? userName(app.get(), person, 'Someone') : null;
-  const when = 'error' in p ? '' : periodLabel(p.first, p.last);
   const title = admin ? 'Analytics' : 'My analytics';
   const scope = !admin ? 'Only you see these' : who ?? `${workspace?.name ?? 'The workspace'}, everyone`;
-  // While another period or person loads, the figures shown stay (dimmed, aria-busy).
-  const shown = report;
+  // While another period or person loads, the figures shown stay (dimmed, aria-busy); a
+  // period that cannot be asked for shows none.
+  const shown = periodError ? null : report;
 
   return (
     <section class="view analytics-view">
       <ViewHeader
-        title={title}
-        subtitle={when ? `${scope} · ${when}` : scope}
+        title={known ? title : 'Analytics'}
+        subtitle={!known ? when : when ? `${scope} · ${when}` : scope}
         actions={
           <button
             type="button"
