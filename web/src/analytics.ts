@@ -82,7 +82,11 @@ export function period(kind: PeriodKind, custom: { first: string; last: string }
     if (last < first) return { error: 'The last day is before the first one.' };
     if (daysBetween(first, last) > MAX_DAYS) return { error: `At most ${MAX_DAYS} days at a time.` };
   }
-  return { kind, first, last, from: startOf(first), to: startOf(addDays(last, 1)) };
+  const from = startOf(first);
+  const to = startOf(addDays(last, 1));
+  // The server counts seconds: 366 days across the end of summer time are an hour more.
+  if (to - from > MAX_DAYS * 86_400) return { error: `At most ${MAX_DAYS} days at a time.` };
+  return { kind, first, last, from, to };
 }
 
 /** Every day of a report's period, in the report's zone, with its figures (zero when the
