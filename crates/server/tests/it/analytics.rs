@@ -26,7 +26,7 @@ both_backends! {
         // (Its push goes out before the clock moves on: a push is counted when it is sent.)
         t.app.node().fanned_out().await;
         t.app.clock.set(START + H);
-        t.ana.post("threads/add", json!({"channel_id": t.general, "title": "Morning", "content": "x"})).await.unwrap();
+        let morning = t.ana.post("threads/add", json!({"channel_id": t.general, "title": "Morning", "content": "x"})).await.unwrap();
         // Ana focuses; Bo raises an emergency, which reaches her anyway. She acknowledges it
         // a quarter of an hour later.
         t.ana.post("schedules/update", json!({"focus_minutes": 120})).await.unwrap();
@@ -48,6 +48,8 @@ both_backends! {
         t.app.clock.set(START + 7 * H);
         t.bo.post("comments/add", json!({"thread_id": asked["id"], "content": "Here"})).await.unwrap();
         t.app.clock.set(START + 2 * 86_400);
+        // An edit takes the old text out of the log; the post still counts.
+        t.ana.post("threads/update", json!({"id": morning["id"], "content": "edited"})).await.unwrap();
         t.app.node().fanned_out().await;
 
         let week = json!({"workspace_id": t.ws, "from": START, "to": START + 7 * 86_400});
