@@ -3753,6 +3753,8 @@ export interface components {
         MeetingReason: ("relationship_building" | "sensitive_feedback" | "kickoff" | "crisis") | "brainstorming";
         MeetingRef: {
             /** Format: int64 */
+            channel_id?: number;
+            /** Format: int64 */
             ends_ts: number;
             /** Format: int64 */
             id: number;
@@ -3807,6 +3809,7 @@ export interface components {
             desktop_added_to_ws: boolean;
             desktop_comments: boolean;
             desktop_conversations: boolean;
+            desktop_decisions: boolean;
             desktop_removed_from_ch: boolean;
             desktop_removed_from_ws: boolean;
             desktop_reply_reminders: boolean;
@@ -3818,6 +3821,7 @@ export interface components {
             email_aggregate: boolean;
             email_comments: boolean;
             email_conversations: boolean;
+            email_decisions: boolean;
             email_removed_from_ch: boolean;
             email_removed_from_ws: boolean;
             email_reply_reminders: boolean;
@@ -3828,6 +3832,7 @@ export interface components {
             push_added_to_ws: boolean;
             push_comments: boolean;
             push_conversations: boolean;
+            push_decisions: boolean;
             push_removed_from_ch: boolean;
             push_removed_from_ws: boolean;
             push_reply_reminders: boolean;
@@ -3838,9 +3843,9 @@ export interface components {
          * @description 1 comment, 2 thread, 3/4 added to/removed from a workspace, 5/6 added to/removed from a channel, 7 a direct message, 8 a request to join a channel, 9 one's request declined, 10 an answer one was asked for is due soon, 11 one's scheduled post could not be sent
          * @enum {integer}
          */
-        NotificationType: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11;
+        NotificationType: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12;
         /** @description Why someone was notified (kept with each notification record). */
-        NotifyReason: ("recipient" | "mention" | "group_mention" | "group" | "everyone_in_channel" | "everyone_in_thread" | "added_to_channel" | "removed_from_channel" | "added_to_workspace" | "removed_from_workspace") | "covering" | "message" | "access_requested" | "access_denied" | "reply_due" | "scheduled_not_sent";
+        NotifyReason: ("recipient" | "mention" | "group_mention" | "group" | "everyone_in_channel" | "everyone_in_thread" | "added_to_channel" | "removed_from_channel" | "added_to_workspace" | "removed_from_workspace") | "covering" | "message" | "access_requested" | "access_denied" | "reply_due" | "scheduled_not_sent" | "dri_assigned";
         /** @description A meeting's outcomes, and the comment that carries them. */
         OutcomesPosted: {
             comment: components["schemas"]["PostedComment"];
@@ -21440,14 +21445,14 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @enum {string} */
-                    setting: "badge_conversations" | "badge_threads" | "desktop_access_requests" | "desktop_added_to_ch" | "desktop_added_to_ws" | "desktop_comments" | "desktop_conversations" | "desktop_removed_from_ch" | "desktop_removed_from_ws" | "desktop_reply_reminders" | "desktop_scheduled_posts" | "desktop_threads" | "email_access_requests" | "email_added_to_ch" | "email_added_to_ws" | "email_aggregate" | "email_comments" | "email_conversations" | "email_removed_from_ch" | "email_removed_from_ws" | "email_reply_reminders" | "email_scheduled_posts" | "email_threads" | "push_access_requests" | "push_added_to_ch" | "push_added_to_ws" | "push_comments" | "push_conversations" | "push_removed_from_ch" | "push_removed_from_ws" | "push_reply_reminders" | "push_scheduled_posts" | "push_threads";
+                    setting: "badge_conversations" | "badge_threads" | "desktop_access_requests" | "desktop_added_to_ch" | "desktop_added_to_ws" | "desktop_comments" | "desktop_conversations" | "desktop_decisions" | "desktop_removed_from_ch" | "desktop_removed_from_ws" | "desktop_reply_reminders" | "desktop_scheduled_posts" | "desktop_threads" | "email_access_requests" | "email_added_to_ch" | "email_added_to_ws" | "email_aggregate" | "email_comments" | "email_conversations" | "email_decisions" | "email_removed_from_ch" | "email_removed_from_ws" | "email_reply_reminders" | "email_scheduled_posts" | "email_threads" | "push_access_requests" | "push_added_to_ch" | "push_added_to_ws" | "push_comments" | "push_conversations" | "push_decisions" | "push_removed_from_ch" | "push_removed_from_ws" | "push_reply_reminders" | "push_scheduled_posts" | "push_threads";
                     value: boolean;
                     /** Format: int64 */
                     workspace_id: number;
                 };
                 "application/x-www-form-urlencoded": {
                     /** @enum {string} */
-                    setting: "badge_conversations" | "badge_threads" | "desktop_access_requests" | "desktop_added_to_ch" | "desktop_added_to_ws" | "desktop_comments" | "desktop_conversations" | "desktop_removed_from_ch" | "desktop_removed_from_ws" | "desktop_reply_reminders" | "desktop_scheduled_posts" | "desktop_threads" | "email_access_requests" | "email_added_to_ch" | "email_added_to_ws" | "email_aggregate" | "email_comments" | "email_conversations" | "email_removed_from_ch" | "email_removed_from_ws" | "email_reply_reminders" | "email_scheduled_posts" | "email_threads" | "push_access_requests" | "push_added_to_ch" | "push_added_to_ws" | "push_comments" | "push_conversations" | "push_removed_from_ch" | "push_removed_from_ws" | "push_reply_reminders" | "push_scheduled_posts" | "push_threads";
+                    setting: "badge_conversations" | "badge_threads" | "desktop_access_requests" | "desktop_added_to_ch" | "desktop_added_to_ws" | "desktop_comments" | "desktop_conversations" | "desktop_decisions" | "desktop_removed_from_ch" | "desktop_removed_from_ws" | "desktop_reply_reminders" | "desktop_scheduled_posts" | "desktop_threads" | "email_access_requests" | "email_added_to_ch" | "email_added_to_ws" | "email_aggregate" | "email_comments" | "email_conversations" | "email_decisions" | "email_removed_from_ch" | "email_removed_from_ws" | "email_reply_reminders" | "email_scheduled_posts" | "email_threads" | "push_access_requests" | "push_added_to_ch" | "push_added_to_ws" | "push_comments" | "push_conversations" | "push_decisions" | "push_removed_from_ch" | "push_removed_from_ws" | "push_reply_reminders" | "push_scheduled_posts" | "push_threads";
                     value: boolean | ("true" | "false" | "1" | "0" | "yes" | "no");
                     /** Format: int64 */
                     workspace_id: number;
@@ -21575,6 +21580,7 @@ export interface operations {
                         desktop_added_to_ws?: boolean;
                         desktop_comments?: boolean;
                         desktop_conversations?: boolean;
+                        desktop_decisions?: boolean;
                         desktop_removed_from_ch?: boolean;
                         desktop_removed_from_ws?: boolean;
                         desktop_reply_reminders?: boolean;
@@ -21586,6 +21592,7 @@ export interface operations {
                         email_aggregate?: boolean;
                         email_comments?: boolean;
                         email_conversations?: boolean;
+                        email_decisions?: boolean;
                         email_removed_from_ch?: boolean;
                         email_removed_from_ws?: boolean;
                         email_reply_reminders?: boolean;
@@ -21596,6 +21603,7 @@ export interface operations {
                         push_added_to_ws?: boolean;
                         push_comments?: boolean;
                         push_conversations?: boolean;
+                        push_decisions?: boolean;
                         push_removed_from_ch?: boolean;
                         push_removed_from_ws?: boolean;
                         push_reply_reminders?: boolean;

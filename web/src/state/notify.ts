@@ -75,6 +75,7 @@ async function show(delivery: string, item: PushItem, ws: number): Promise<void>
 const REASON_TITLES: Record<string, string> = {
   reply_due: 'Reminder: an answer you were asked for is due soon',
   scheduled_not_sent: 'A post you scheduled could not be sent',
+  dri_assigned: 'You are the DRI of a thread: you decide',
   access_requested: 'Someone asked to join a channel',
   access_denied: 'Your request to join a channel was declined',
   added_to_channel: 'You were added to a channel',

@@ -132,6 +132,8 @@ pub struct MeetingRef {
     pub ends_ts: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thread_id: Option<ThreadId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel_id: Option<ChannelId>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
@@ -401,6 +403,7 @@ fn meetings_held(tx: &mut dyn Tx, q: &Query, user: Option<UserId>, now: i64) -> 
             organizer_id: m.organizer_id,
             ends_ts: m.ends_ts,
             thread_id: m.thread_id,
+            channel_id: m.channel_id,
         })
         .collect();
     Ok((held, listed, without.len() as i64))

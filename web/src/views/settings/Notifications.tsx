@@ -34,6 +34,7 @@ const EMAIL: Array<[Setting, string]> = [
   ['email_access_requests', 'Someone asks to join a channel I decide on, or my request is declined'],
   ['email_reply_reminders', 'An answer I was asked for is due soon (one reminder)'],
   ['email_scheduled_posts', 'A post I scheduled could not be sent'],
+  ['email_decisions', 'I was made the DRI of a thread (the one who decides)'],
 ];
 
 export function NotificationsSection({ ws, schedule, setSchedule }: { ws: number; schedule: Schedule; setSchedule: (s: Schedule) => void }) {
