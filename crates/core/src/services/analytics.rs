@@ -271,7 +271,8 @@ pub fn report(tx: &mut dyn Tx, actor: &User, q: Query, now: i64) -> Result<Repor
     posts.share_outside = ratio(posts.outside_working_hours, posts.total);
     for (&u, (s, away)) in &plans {
         let p = per.entry(u).or_default();
-        p.working_days = working_days(s, away.as_ref(), q.from, q.to);
+        // Days still ahead have not been worked.
+        p.working_days = working_days(s, away.as_ref(), q.from, q.to.min(now));
         p.pushes_per_working_day = ratio(p.pushes, p.working_days);
         pushes.working_days += p.working_days;
     }

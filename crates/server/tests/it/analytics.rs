@@ -83,7 +83,8 @@ both_backends! {
         let by_person = r["by_person"].as_array().unwrap();
         assert_eq!(by_person.len(), 3);
         let bo = by_person.iter().find(|p| p["user_id"] == t.bo_id).unwrap();
-        assert_eq!((bo["posts"].clone(), bo["posts_outside_working_hours"].clone(), bo["working_days"].clone()), (json!(3), json!(2), json!(5)));
+        // Working days so far: Monday and Tuesday (it is Wednesday 04:00 in New York).
+        assert_eq!((bo["posts"].clone(), bo["posts_outside_working_hours"].clone(), bo["working_days"].clone()), (json!(3), json!(2), json!(2)));
 
         // Bo sees his own figures, by default; not Ana's, nor the workspace's.
         let mine = report(&t.bo, week.clone()).await;
