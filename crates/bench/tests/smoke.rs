@@ -47,7 +47,8 @@ fn run(extra: &[&str]) -> Vec<Value> {
     let weft = std::path::Path::new(bench).with_file_name("weft");
     assert!(weft.exists(), "the weft binary is built beside weft-bench: {}", weft.display());
     let out = Command::new(bench)
-        .args(["--quick", "--json", "--weft"])
+        .args(["--quick", "--json", "--scenarios", "startup,post,fanout,streams,big_channel,inbox,search,analytics"])
+        .arg("--weft")
         .arg(&weft)
         .args(extra)
         .output()
