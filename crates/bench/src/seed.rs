@@ -398,22 +398,40 @@ impl Log {
     }
 
     fn write(&mut self, conn: &mut dyn Conn, threads: &[SeedThread], comments: &[SeedComment]) -> Result<()> {
-        let mut b =
-            Batch::new(conn, "events", "seq, workspace_id, kind, channel_id, user_id, payload, created_ts, subject");
+        let mut b = Batch::new(
+            conn,
+            "events",
+            "seq, workspace_id, kind, channel_id, user_id, payload, created_ts, subject, author_id",
+        );
         for (seq, ts, what) in self.entries.drain(..) {
-            let (kind, channel, user, payload, subject) = match what {
+            let (kind, channel, user, payload, subject, author) = match what {
                 Logged::Thread(i) => {
                     let t = &threads[i];
-                    ("thread_added", Value::Int(t.channel), Value::Null, thread_payload(t), format!("thread:{}", t.id))
+                    let subject = format!("thread:{}", t.id);
+                    (
+                        "thread_added",
+                        Value::Int(t.channel),
+                        Value::Null,
+                        thread_payload(t),
+                        subject,
+                        Value::Int(t.people[0]),
+                    )
                 }
                 Logged::Comment(i) => {
                     let c = &comments[i];
                     let subject = format!("comment:{}", c.id);
-                    ("comment_added", Value::Int(c.channel), Value::Null, comment_payload(c), subject)
+                    (
+                        "comment_added",
+                        Value::Int(c.channel),
+                        Value::Null,
+                        comment_payload(c),
+                        subject,
+                        Value::Int(c.author),
+                    )
                 }
                 Logged::Push { user, delivery, items } => {
                     let push = serde_json::to_string(&Push { delivery, items }).expect("a push serializes");
-                    (Push::KIND, Value::Null, Value::Int(user), push, String::new())
+                    (Push::KIND, Value::Null, Value::Int(user), push, String::new(), Value::Null)
                 }
             };
             b.row(vec![
@@ -425,6 +443,7 @@ impl Log {
                 Value::Text(payload),
                 Value::Int(ts),
                 if subject.is_empty() { Value::Null } else { Value::Text(subject) },
+                author,
             ])?;
         }
         b.flush()

@@ -231,6 +231,16 @@ const TEXT_FIELDS: [&str; 7] =
 /// Fields that hold a copy of the newest reply.
 const PREVIEW_FIELDS: [&str; 3] = ["snippet", "last_comment", "last_message"];
 
+/// The author of the post an event adds, kept in a column of its own for analytics: a new
+/// thread, comment or message (`posted_ts` is the event's time), not a thread announced
+/// again in the channel it moved to.
+pub fn post_author(kind: &str, payload: &Value, now: i64) -> Option<i64> {
+    if !matches!(kind, "thread_added" | "comment_added" | "message_added") {
+        return None;
+    }
+    (payload.get("posted_ts")?.as_i64()? == now).then(|| payload.get("creator")?.as_i64()).flatten()
+}
+
 /// Removes the text `what` names from an event's payload; answers whether it changed.
 pub fn redact(payload: &mut Value, what: Redaction) -> bool {
     let Value::Object(fields) = payload else { return false };

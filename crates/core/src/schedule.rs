@@ -366,6 +366,24 @@ impl Plan {
     }
 }
 
+/// A schedule prepared once to judge many moments (analytics reads thousands of events).
+pub struct Prepared(Plan);
+
+impl Prepared {
+    pub fn of(s: &Schedule) -> Prepared {
+        Prepared(Plan::of(s))
+    }
+    pub fn working(&self, at: i64) -> bool {
+        self.0.working(at)
+    }
+    pub fn in_dnd(&self, at: i64) -> bool {
+        self.0.in_dnd(at)
+    }
+    pub fn is_away(&self, away: Option<&AwayMode>, at: i64) -> bool {
+        self.0.is_away(away, at)
+    }
+}
+
 /// Whether a person is inside working hours at `at`.
 pub fn working(s: &Schedule, at: i64) -> bool {
     Plan::of(s).working(at)

@@ -762,10 +762,11 @@ async fn the_log_finds_a_time_by_bisection_and_reads_facts_from_payloads() {
         let facts = s.read(move |tx| tx.event_facts(WorkspaceId(1), from, to, &["push"])).await.unwrap();
         assert_eq!(facts.len(), 2, "the pushes at 30 between seq 3 and 6: {facts:?}");
         let f = &facts[0];
-        assert_eq!(
-            (f.kind.as_str(), f.ts, f.user, f.author, f.posted_ts, f.delivery.as_deref()),
-            ("push", 30, Some(UserId(7)), Some(UserId(3)), Some(30), Some("urgent"))
-        );
+        assert_eq!((f.kind.as_str(), f.ts, f.user, f.author, f.urgent), ("push", 30, Some(UserId(7)), None, true));
+        // A comment added is a post by its creator (its own time is the event's).
+        let posts = s.read(move |tx| tx.event_facts(WorkspaceId(1), from, to, &["comment_added"])).await.unwrap();
+        assert_eq!(posts.len(), 2);
+        assert!(posts.iter().all(|p| p.author == Some(UserId(3)) && !p.urgent), "{posts:?}");
         let none = s.read(move |tx| tx.event_facts(WorkspaceId(2), 0, i64::MAX, &["push"])).await.unwrap();
         assert!(none.is_empty(), "another workspace's");
         s.close().await;

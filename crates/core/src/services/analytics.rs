@@ -214,10 +214,21 @@ pub fn report(tx: &mut dyn Tx, actor: &User, q: Query, now: i64) -> Result<Repor
         .into_iter()
         .map(|(u, stored)| (u.id, (schedules::effective_from(stored, &u, now), u.away_mode.clone())))
         .collect();
+    // Each schedule prepared once: the log has thousands of moments to judge.
+    let prepared: HashMap<UserId, (schedule::Prepared, Option<&AwayMode>)> =
+        plans.iter().map(|(u, (s, away))| (*u, (schedule::Prepared::of(s), away.as_ref()))).collect();
     let reader_zone = schedules::effective(tx, actor, now)?.timezone;
     let tz = TimeZone::get(&reader_zone).unwrap_or(TimeZone::UTC);
-    let day_of = |ts: i64| {
-        jiff::Timestamp::from_second(ts).map(|t| t.to_zoned(tz.clone()).date().to_string()).unwrap_or_default()
+    // The local date of a moment, worked out once per quarter hour (every zone's offset is a
+    // whole number of quarter hours).
+    let mut dates: HashMap<i64, String> = HashMap::new();
+    let mut day_of = |ts: i64| {
+        dates
+            .entry(ts.div_euclid(900))
+            .or_insert_with(|| {
+                jiff::Timestamp::from_second(ts).map(|t| t.to_zoned(tz.clone()).date().to_string()).unwrap_or_default()
+            })
+            .clone()
     };
 
     // Posts and pushes: the log between the two times.
@@ -234,8 +245,8 @@ pub fn report(tx: &mut dyn Tx, actor: &User, q: Query, now: i64) -> Result<Repor
         }
         if f.kind == crate::payload::Push::KIND {
             let Some(u) = f.user.filter(|u| in_scope.contains(u)) else { continue };
-            let urgent = f.delivery.as_deref() == Some("urgent");
-            let dnd = plans.get(&u).is_some_and(|(s, _)| schedule::in_dnd(s, f.ts));
+            let urgent = f.urgent;
+            let dnd = prepared.get(&u).is_some_and(|(p, _)| p.in_dnd(f.ts));
             pushes.total += 1;
             pushes.urgent += i64::from(urgent);
             pushes.during_dnd += i64::from(dnd);
@@ -247,17 +258,12 @@ pub fn report(tx: &mut dyn Tx, actor: &User, q: Query, now: i64) -> Result<Repor
             p.pushes += 1;
             p.pushes_during_dnd += i64::from(dnd);
         } else {
+            // (A thread announced again where it moved has no author here: not a new post.)
             let Some(author) = f.author.filter(|u| in_scope.contains(u)) else { continue };
-            // A moved thread is announced again in its new channel, with its old time.
             if f.kind == "thread_added" {
-                if f.posted_ts.is_some_and(|t| t != f.ts) {
-                    continue;
-                }
                 threads += 1;
             }
-            let outside = plans
-                .get(&author)
-                .is_some_and(|(s, away)| !schedule::working(s, f.ts) || schedule::is_away(s, away.as_ref(), f.ts));
+            let outside = prepared.get(&author).is_some_and(|(p, away)| !p.working(f.ts) || p.is_away(*away, f.ts));
             posts.total += 1;
             posts.outside_working_hours += i64::from(outside);
             let day = days.entry(day_of(f.ts)).or_default();

@@ -12,12 +12,11 @@ pub struct EventFact {
     pub ts: i64,
     /// The person an event for one person is for (a push's recipient).
     pub user: Option<UserId>,
-    /// A post's author.
+    /// The author of the post the event adds (None for a thread announced again where it
+    /// moved: not a new post).
     pub author: Option<UserId>,
-    /// A post's own time (a thread moved to another channel is announced again later).
-    pub posted_ts: Option<i64>,
-    /// A push's delivery (`urgent`, `each`, …).
-    pub delivery: Option<String>,
+    /// A push through the emergency lane.
+    pub urgent: bool,
 }
 
 /// An emergency raised, and when someone first acknowledged it.

@@ -58,3 +58,10 @@ CREATE UNIQUE INDEX expectations_one_open ON expectations
 -- An email about a meeting's agenda thread carries its calendar entry (iCalendar text, in
 -- the recipient's time zone) as an attachment.
 ALTER TABLE mail_outbox ADD COLUMN calendar TEXT;
+
+-- The author of the post an event adds (a new thread, comment or message; not a thread
+-- announced again where it moved), for analytics to read without parsing payloads.
+ALTER TABLE events ADD COLUMN author_id BIGINT;
+UPDATE events SET author_id = (payload::jsonb ->> 'creator')::bigint
+    WHERE kind IN ('thread_added', 'comment_added', 'message_added')
+    AND (payload::jsonb ->> 'posted_ts')::bigint = created_ts;

@@ -58,3 +58,10 @@ CREATE UNIQUE INDEX expectations_one_open ON expectations
 -- An email about a meeting's agenda thread carries its calendar entry (iCalendar text, in
 -- the recipient's time zone) as an attachment.
 ALTER TABLE mail_outbox ADD COLUMN calendar TEXT;
+
+-- The author of the post an event adds (a new thread, comment or message; not a thread
+-- announced again where it moved), for analytics to read without parsing payloads.
+ALTER TABLE events ADD COLUMN author_id INTEGER;
+UPDATE events SET author_id = json_extract(payload, '$.creator')
+    WHERE kind IN ('thread_added', 'comment_added', 'message_added')
+    AND json_extract(payload, '$.posted_ts') = created_ts;

@@ -1,6 +1,6 @@
 //! `Analytics` in SQL: facts for calm analytics, read when asked.
 
-use super::{Dialect, Row, SqlTx, Value, args, placeholders};
+use super::{Row, SqlTx, Value, args, placeholders};
 use weft_core::model::Expectation;
 use weft_core::store::{AccessRequestFact, Analytics, EmergencyFact, EventFact};
 use weft_core::*;
@@ -19,14 +19,16 @@ fn fact(r: &Row) -> Result<EventFact> {
         ts: r.i64(1)?,
         user: r.opt_i64(2)?.map(UserId),
         author: r.opt_i64(3)?.map(UserId),
-        posted_ts: r.opt_i64(4)?,
-        delivery: r.opt_text(5)?,
+        urgent: r.bool(4)?,
     })
 }
 
 impl Analytics for SqlTx<'_> {
     fn event_seq_at(&mut self, ts: i64) -> Result<i64> {
-        let Some(bounds) = self.one("SELECT MIN(seq), MAX(seq) FROM events", &[])? else { return Ok(1) };
+        // Two subqueries: each end is one step down the key (SQLite reads the whole index for
+        // a MIN and a MAX in one select).
+        let ends = "SELECT (SELECT MIN(seq) FROM events), (SELECT MAX(seq) FROM events)";
+        let Some(bounds) = self.one(ends, &[])? else { return Ok(1) };
         let (Some(first), Some(last)) = (bounds.opt_i64(0)?, bounds.opt_i64(1)?) else { return Ok(1) };
         // Events below `lo` are earlier than `ts`; from `hi` on, none is. Each step is one
         // lookup by key; a gap in the sequence (a missing seq) counts as its next event.
@@ -45,21 +47,11 @@ impl Analytics for SqlTx<'_> {
         if kinds.is_empty() || from >= to {
             return Ok(Vec::new());
         }
-        // Only the few fields needed leave the database: its own JSON functions read them.
-        // (An event redacted after an edit or a deletion lost its text, not these fields: a
-        // post written is counted whatever became of it.)
-        let fields = match self.conn.dialect() {
-            Dialect::Sqlite => {
-                "json_extract(payload, '$.creator'), json_extract(payload, '$.posted_ts'), \
-                 json_extract(payload, '$.delivery')"
-            }
-            Dialect::Postgres => {
-                "(payload::jsonb ->> 'creator')::bigint, (payload::jsonb ->> 'posted_ts')::bigint, \
-                 payload::jsonb ->> 'delivery'"
-            }
-        };
+        // Columns only: a post's author has a column of its own, and an urgent push says so
+        // in its text; no payload is parsed.
         let sql = format!(
-            "SELECT kind, created_ts, user_id, {fields} FROM events \
+            "SELECT kind, created_ts, user_id, author_id, \
+             CASE WHEN kind = 'push' AND payload LIKE '%\"delivery\":\"urgent\"%' THEN 1 ELSE 0 END FROM events \
              WHERE workspace_id = ? AND seq >= ? AND seq < ? AND kind IN ({})",
             placeholders(kinds.len())
         );

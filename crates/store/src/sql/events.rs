@@ -130,7 +130,7 @@ impl Events for SqlTx<'_> {
         };
         let mut seq = head;
         for chunk in events.chunks(ROWS_PER_INSERT) {
-            let mut params: Vec<Value> = Vec::with_capacity(chunk.len() * 11);
+            let mut params: Vec<Value> = Vec::with_capacity(chunk.len() * 12);
             for e in chunk {
                 seq += 1;
                 let a = &e.audience;
@@ -146,12 +146,13 @@ impl Events for SqlTx<'_> {
                     now.into(),
                     Subject::of(e.kind, &e.payload).map(|s| s.key()).into(),
                     e.fanout.as_ref().map_or(Value::Null, json),
+                    event::post_author(e.kind, &e.payload, now).into(),
                 ]);
             }
             let sql = format!(
                 "INSERT INTO events (seq, workspace_id, kind, channel_id, conversation_id, user_id, also_user_id, \
-                 payload, created_ts, subject, fanout) VALUES {}",
-                rows_of(chunk.len(), 11)
+                 payload, created_ts, subject, fanout, author_id) VALUES {}",
+                rows_of(chunk.len(), 12)
             );
             self.conn.send(&sql, &params)?;
             // What the new events replace or delete loses its text (`event::redactions`).
