@@ -759,15 +759,32 @@ async fn the_log_finds_a_time_by_bisection_and_reads_facts_from_payloads() {
         assert_eq!(at(35).await, seqs[6]);
         assert_eq!(at(41).await, seqs[6] + 1, "after the newest: one past it");
         let (from, to) = (seqs[2], seqs[6]);
-        let facts = s.read(move |tx| tx.event_facts(WorkspaceId(1), from, to, &["push"])).await.unwrap();
+        let facts = s.read(move |tx| tx.event_facts(WorkspaceId(1), from, to, &["push"], None)).await.unwrap();
         assert_eq!(facts.len(), 2, "the pushes at 30 between seq 3 and 6: {facts:?}");
         let f = &facts[0];
         assert_eq!((f.kind.as_str(), f.ts, f.user, f.author, f.urgent), ("push", 30, Some(UserId(7)), None, true));
         // A comment added is a post by its creator (its own time is the event's).
-        let posts = s.read(move |tx| tx.event_facts(WorkspaceId(1), from, to, &["comment_added"])).await.unwrap();
+        let posts = s.read(move |tx| tx.event_facts(WorkspaceId(1), from, to, &["comment_added"], None)).await.unwrap();
         assert_eq!(posts.len(), 2);
         assert!(posts.iter().all(|p| p.author == Some(UserId(3)) && !p.urgent), "{posts:?}");
-        let none = s.read(move |tx| tx.event_facts(WorkspaceId(2), 0, i64::MAX, &["push"])).await.unwrap();
+        // One person's: the posts they wrote and the pushes for them.
+        let of = |u: i64| {
+            let s = s.clone();
+            async move {
+                s.read(move |tx| {
+                    tx.event_facts(WorkspaceId(1), 0, i64::MAX, &["comment_added", "push"], Some(UserId(u)))
+                })
+                .await
+                .unwrap()
+                .len()
+            }
+        };
+        assert_eq!(
+            (of(3).await, of(7).await, of(9).await),
+            (4, 7, 0),
+            "3 wrote the 4 comments; all 7 events are for 7"
+        );
+        let none = s.read(move |tx| tx.event_facts(WorkspaceId(2), 0, i64::MAX, &["push"], None)).await.unwrap();
         assert!(none.is_empty(), "another workspace's");
         s.close().await;
     }

@@ -235,7 +235,7 @@ pub fn report(tx: &mut dyn Tx, actor: &User, q: Query, now: i64) -> Result<Repor
     let (first, end) = (tx.event_seq_at(q.from)?, tx.event_seq_at(q.to)?);
     let mut kinds: Vec<&str> = POST_KINDS.to_vec();
     kinds.push(crate::payload::Push::KIND);
-    let facts = tx.event_facts(q.workspace, first, end, &kinds)?;
+    let facts = tx.event_facts(q.workspace, first, end, &kinds, user)?;
     let mut days: BTreeMap<String, Day> = BTreeMap::new();
     let mut per: HashMap<UserId, Person> = HashMap::new();
     let (mut pushes, mut posts, mut threads) = (Pushes::default(), Posts::default(), 0);

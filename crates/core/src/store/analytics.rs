@@ -42,8 +42,16 @@ pub trait Analytics {
     /// none is): the log is in time order, so a time range is a range of the log, found by
     /// bisection over its key instead of an index on time.
     fn event_seq_at(&mut self, ts: i64) -> Result<i64>;
-    /// The workspace's events of these kinds with `from <= seq < to`.
-    fn event_facts(&mut self, ws: WorkspaceId, from: i64, to: i64, kinds: &[&str]) -> Result<Vec<EventFact>>;
+    /// The workspace's events of these kinds with `from <= seq < to`; with `person`, only
+    /// the posts they wrote and the events for them.
+    fn event_facts(
+        &mut self,
+        ws: WorkspaceId,
+        from: i64,
+        to: i64,
+        kinds: &[&str],
+        person: Option<UserId>,
+    ) -> Result<Vec<EventFact>>;
     /// Emergencies raised in `[from, to)`.
     fn emergency_facts(&mut self, ws: WorkspaceId, from: i64, to: i64) -> Result<Vec<EmergencyFact>>;
     /// Requests to join channels made in `[from, to)`.

@@ -43,7 +43,14 @@ impl Analytics for SqlTx<'_> {
         Ok(lo)
     }
 
-    fn event_facts(&mut self, ws: WorkspaceId, from: i64, to: i64, kinds: &[&str]) -> Result<Vec<EventFact>> {
+    fn event_facts(
+        &mut self,
+        ws: WorkspaceId,
+        from: i64,
+        to: i64,
+        kinds: &[&str],
+        person: Option<UserId>,
+    ) -> Result<Vec<EventFact>> {
         if kinds.is_empty() || from >= to {
             return Ok(Vec::new());
         }
@@ -57,6 +64,11 @@ impl Analytics for SqlTx<'_> {
         );
         let mut params: Vec<Value> = vec![ws.into(), from.into(), to.into()];
         params.extend(kinds.iter().map(|k| Value::from(*k)));
+        let mut sql = sql;
+        if let Some(p) = person {
+            sql.push_str(" AND (author_id = ? OR user_id = ?)");
+            params.extend([Value::from(p), Value::from(p)]);
+        }
         self.conn.query(&sql, &params)?.iter().map(fact).collect()
     }
 
