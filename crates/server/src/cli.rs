@@ -248,6 +248,22 @@ pub enum AdminCommand {
     Invite(InviteArgs),
     /// Print a single-use link that lets someone choose a new password (valid one hour)
     ResetPassword(ResetPasswordArgs),
+    /// Back up the database and attachments into a directory, while the server runs
+    #[command(long_about = "Back up the database and the attachments' files into a new directory, while the \
+        server keeps running and writing. SQLite: a consistent copy of the database as of the moment the backup \
+        begins (every write acknowledged before then is in it), plus the files it names. PostgreSQL \
+        (--database-url): pg_dump's custom format, which needs PostgreSQL's client tools. Attachments kept in \
+        an S3-compatible bucket are not copied: back the bucket up with its own tools. The directory ends \
+        with backup.json; restore it with `weft admin restore`.")]
+    Backup(crate::backup::BackupArgs),
+    /// Restore a backup made by `weft admin backup` (refuses to replace a database without --force)
+    #[command(long_about = "Restore a backup made by `weft admin backup` into a data directory (--data) or a \
+        PostgreSQL database (--database-url). The backup is checked first (its manifest, the database's \
+        SHA-256 and, for SQLite, its integrity). A data directory where a server is running is refused; \
+        one that already has a database is refused unless --force, which moves that database aside \
+        (weft.db.before-restore-<time>) instead of deleting it. For PostgreSQL, pg_restore runs in one \
+        transaction: if it fails, the database is left as it was.")]
+    Restore(crate::backup::RestoreArgs),
 }
 
 #[derive(Args, Debug)]

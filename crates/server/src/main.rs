@@ -19,6 +19,8 @@ fn main() -> ExitCode {
             Command::Admin(AdminCommand::MailStatus(args)) => weft::cli::mail_status(args).await,
             Command::Admin(AdminCommand::Invite(args)) => weft::cli::invite(args).await,
             Command::Admin(AdminCommand::ResetPassword(args)) => weft::cli::reset_password(args).await,
+            Command::Admin(AdminCommand::Backup(args)) => weft::backup::backup(args).await,
+            Command::Admin(AdminCommand::Restore(args)) => weft::backup::restore(args).await,
             Command::Config(ConfigCommand::Example) => {
                 print!("{}", weft::config::EXAMPLE);
                 Ok(())
@@ -44,6 +46,11 @@ async fn serve(args: weft::cli::ServeArgs) -> Result<(), String> {
         .with_env_filter(tracing_subscriber::EnvFilter::try_new(&config.log).map_err(|e| format!("--log: {e}"))?)
         .with_writer(std::io::stderr)
         .init();
+    // One server per data directory; `weft admin restore` takes the same lock.
+    let _data_lock = match &config.database_url {
+        None => Some(weft_store::backup::lock_data_dir(&config.data)?),
+        Some(_) => None,
+    };
     let store = config.open_store().map_err(|e| format!("cannot open the database: {e}"))?;
     let users = store.read(|tx| tx.user_count()).await.map_err(|e| e.to_string())?;
     let data = config.location().describe();

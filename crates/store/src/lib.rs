@@ -1,6 +1,7 @@
 //! Weft's storage: one implementation of the data access (`sql`), and the backends that run
 //! it. The backend is chosen at run time from the configuration, never at compile time.
 
+pub mod backup;
 pub mod copy;
 pub mod pg;
 pub mod pg_tls;

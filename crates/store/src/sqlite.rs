@@ -265,6 +265,11 @@ pub(crate) fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
     Ok(conn)
 }
 
+/// The newest schema version this build's migrations make.
+pub fn latest_schema_version() -> i64 {
+    MIGRATIONS.last().map_or(0, |(v, _)| *v)
+}
+
 /// Applies the embedded migrations not yet recorded in `schema_migrations`. They may call
 /// `weft_sha256(text)`: the SHA-256 of a text, in hex, as `auth::token_hash` makes it (to
 /// keep only the hash of a secret stored before).

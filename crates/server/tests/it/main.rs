@@ -10,6 +10,7 @@ mod api_basics;
 mod attachments;
 mod authz;
 mod away;
+mod backup;
 mod browser;
 mod connections;
 mod crash;
