@@ -60,26 +60,26 @@ struct Manifest {
 }
 
 #[derive(Debug, Serialize, Deserialize)]
-struct Attachments {
+pub(crate) struct Attachments {
     /// Whether the files are in the backup (`files/blobs/`): not when they live in an
     /// object store, which has its own backups.
-    included: bool,
-    files: u64,
-    bytes: u64,
+    pub(crate) included: bool,
+    pub(crate) files: u64,
+    pub(crate) bytes: u64,
     /// Files the database names that were already gone when the backup copied them.
-    missing: u64,
+    pub(crate) missing: u64,
 }
 
 /// A line that redraws itself on a terminal and is printed once, finished, elsewhere.
-struct Progress {
+pub(crate) struct Progress {
     tty: bool,
 }
 
 impl Progress {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Progress { tty: std::io::stderr().is_terminal() }
     }
-    fn show(&self, line: &str, done: bool) {
+    pub(crate) fn show(&self, line: &str, done: bool) {
         if self.tty {
             eprint!("\r{line}\x1b[K");
             if done {
@@ -92,7 +92,7 @@ impl Progress {
     }
 }
 
-fn mib(bytes: u64) -> String {
+pub(crate) fn mib(bytes: u64) -> String {
     format!("{:.1} MiB", bytes as f64 / 1_048_576.0)
 }
 
@@ -120,7 +120,7 @@ fn blob_path(root: &Path, sha: &str) -> PathBuf {
     root.join(&sha[..2]).join(sha)
 }
 
-fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     weft_core::Clock::now(&weft_core::SystemClock)
 }
 
@@ -135,7 +135,7 @@ fn prepare_out(out: &Path) -> Result<(), String> {
 }
 
 /// Copies the blobs the snapshot names from `root` into `out/files/blobs`.
-fn copy_blobs(blobs: &[String], root: &Path, out: &Path) -> Result<Attachments, String> {
+pub(crate) fn copy_blobs(blobs: &[String], root: &Path, out: &Path) -> Result<Attachments, String> {
     let progress = Progress::new();
     let mut copied = Attachments { included: true, files: 0, bytes: 0, missing: 0 };
     let target = out.join("files").join("blobs");
@@ -425,7 +425,7 @@ fn restore_postgres(
 }
 
 /// Copies the backup's attachment files into the store, checking each against its name.
-fn restore_blobs(input: &Path, root: &Path) -> Result<(), String> {
+pub(crate) fn restore_blobs(input: &Path, root: &Path) -> Result<(), String> {
     let from_root = input.join("files").join("blobs");
     let mut names = Vec::new();
     if from_root.is_dir() {

@@ -264,6 +264,27 @@ pub enum AdminCommand {
         (weft.db.before-restore-<time>) instead of deleting it. For PostgreSQL, pg_restore runs in one \
         transaction: if it fails, the database is left as it was.")]
     Restore(crate::backup::RestoreArgs),
+    /// Export one workspace (its people, channels, posts, settings and files) into a directory
+    #[command(long_about = "Export one workspace into a new directory in Weft's documented, versioned format: \
+        one JSON-lines file per table (tables/), the attachments' files (files/blobs/) and manifest.json with \
+        each table's row count and digest. It reads one consistent snapshot, so a server may keep running. \
+        It holds everyone's posts and password hashes: keep it private. Read it into another instance, on \
+        either database, with `weft admin import weft`.")]
+    Export(crate::transfer::ExportArgs),
+    /// Import data into this instance: a Weft export, or a Slack export
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Import a workspace that `weft admin export` wrote (into an instance that does not hold it yet)
+    #[command(long_about = "Import a workspace that `weft admin export` wrote. Everything is written in one \
+        transaction, each table checked against the export's digest: on any error nothing is imported. \
+        Ids are kept, so links and API clients keep working; the target must not already hold any of them \
+        (an instance of its own, or a new one). Stop a SQLite server first; PostgreSQL nodes may keep \
+        running (they wait for the import to commit).")]
+    Weft(crate::transfer::ImportWeftArgs),
 }
 
 #[derive(Args, Debug)]

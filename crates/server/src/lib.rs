@@ -13,6 +13,7 @@ pub mod memory;
 pub mod serve;
 pub mod stream;
 pub mod throttle;
+pub mod transfer;
 pub mod web;
 pub mod workers;
 

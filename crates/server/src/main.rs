@@ -1,6 +1,6 @@
 use clap::Parser;
 use std::process::ExitCode;
-use weft::cli::{AdminCommand, Cli, Command, ConfigCommand};
+use weft::cli::{AdminCommand, Cli, Command, ConfigCommand, ImportCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -21,6 +21,8 @@ fn main() -> ExitCode {
             Command::Admin(AdminCommand::ResetPassword(args)) => weft::cli::reset_password(args).await,
             Command::Admin(AdminCommand::Backup(args)) => weft::backup::backup(args).await,
             Command::Admin(AdminCommand::Restore(args)) => weft::backup::restore(args).await,
+            Command::Admin(AdminCommand::Export(args)) => weft::transfer::export(args).await,
+            Command::Admin(AdminCommand::Import(ImportCommand::Weft(args))) => weft::transfer::import(args).await,
             Command::Config(ConfigCommand::Example) => {
                 print!("{}", weft::config::EXAMPLE);
                 Ok(())

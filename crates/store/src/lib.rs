@@ -7,6 +7,7 @@ pub mod pg;
 pub mod pg_tls;
 pub mod sql;
 pub mod sqlite;
+pub mod transfer;
 pub mod writer;
 
 use std::path::Path;

@@ -149,7 +149,7 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-fn open_writer(path: &Path) -> rusqlite::Result<Connection> {
+pub(crate) fn open_writer(path: &Path) -> rusqlite::Result<Connection> {
     let conn = Connection::open(path)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     configure(&conn)?;
@@ -273,7 +273,7 @@ pub fn latest_schema_version() -> i64 {
 /// Applies the embedded migrations not yet recorded in `schema_migrations`. They may call
 /// `weft_sha256(text)`: the SHA-256 of a text, in hex, as `auth::token_hash` makes it (to
 /// keep only the hash of a secret stored before).
-fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+pub(crate) fn migrate(conn: &Connection) -> rusqlite::Result<()> {
     use rusqlite::functions::FunctionFlags;
     conn.create_scalar_function(
         "weft_sha256",

@@ -33,4 +33,5 @@ mod search;
 mod sharing;
 mod smtp;
 mod stream;
+mod transfer;
 mod web;

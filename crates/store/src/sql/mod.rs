@@ -22,7 +22,7 @@ mod posts;
 mod retention;
 mod scheduled;
 mod schedules;
-mod search;
+pub(crate) mod search;
 mod workspaces;
 
 pub use inbox::RECOMPUTE_UNREAD_FLAGS;
