@@ -372,7 +372,7 @@ pub fn import(conn: &mut dyn Conn, dir: &Path, m: &Manifest, progress: Progress)
             }
             batch.push(values);
             rows += 1;
-            if rows % 2000 == 0 {
+            if rows.is_multiple_of(2000) {
                 progress(table, rows);
             }
         }
