@@ -1,6 +1,6 @@
 use clap::Parser;
 use std::process::ExitCode;
-use weft::cli::{AdminCommand, Cli, Command, ConfigCommand};
+use weft::cli::{AdminCommand, Cli, Command, ConfigCommand, ImportCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -19,6 +19,7 @@ fn main() -> ExitCode {
             Command::Admin(AdminCommand::MailStatus(args)) => weft::cli::mail_status(args).await,
             Command::Admin(AdminCommand::Invite(args)) => weft::cli::invite(args).await,
             Command::Admin(AdminCommand::ResetPassword(args)) => weft::cli::reset_password(args).await,
+            Command::Admin(AdminCommand::Import(ImportCommand::Slack(args))) => weft::cli::import_slack(args).await,
             Command::Config(ConfigCommand::Example) => {
                 print!("{}", weft::config::EXAMPLE);
                 Ok(())
