@@ -66,7 +66,11 @@ pub fn read_all(
             continue;
         }
         if entry.size() > limits.max_entry_bytes {
-            return Err(refuse(format!("{name} unpacks to {} bytes, more than {}", entry.size(), limits.max_entry_bytes)));
+            return Err(refuse(format!(
+                "{name} unpacks to {} bytes, more than {}",
+                entry.size(),
+                limits.max_entry_bytes
+            )));
         }
         let packed = entry.compressed_size().max(1);
         let mut bytes = Vec::with_capacity(entry.size().min(limits.max_entry_bytes) as usize);

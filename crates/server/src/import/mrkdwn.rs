@@ -22,7 +22,7 @@ pub fn convert(text: &str, names: &Names) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut rest = text;
     while let Some(start) = rest.find("```") {
-        out.push_str(&convert_lines(&rest[..start], names));
+        out.push_str(convert_lines(&rest[..start], names).trim_end_matches(' '));
         let after = &rest[start + 3..];
         match after.find("```") {
             Some(end) => {
@@ -33,7 +33,7 @@ pub fn convert(text: &str, names: &Names) -> String {
                 out.push_str("```\n");
                 out.push_str(&code);
                 out.push_str("\n```\n");
-                rest = after[end + 3..].trim_start_matches('\n');
+                rest = after[end + 3..].trim_start_matches([' ', '\n']);
             }
             None => {
                 out.push_str("```");
@@ -273,9 +273,15 @@ mod tests {
         let n = names();
         assert_eq!(convert("*bold* _it_ ~gone~ `*x*`", &n), "**bold** _it_ ~~gone~~ `*x*`");
         assert_eq!(convert("a * b * c and 2*3*4", &n), "a * b * c and 2*3*4");
-        assert_eq!(convert("hi <@U1> see <#C1|general>", &n), "hi [Ana Lopes](twist-mention://7) see [#general](/a/3/ch/9)");
+        assert_eq!(
+            convert("hi <@U1> see <#C1|general>", &n),
+            "hi [Ana Lopes](twist-mention://7) see [#general](/a/3/ch/9)"
+        );
         assert_eq!(convert("<@U9|bo> <#C9|old>", &n), "@bo #old");
-        assert_eq!(convert("<https://x.test/a?b=1&amp;c=2|the site> <https://y.test>", &n), "[the site](https://x.test/a?b=1&c=2) <https://y.test>");
+        assert_eq!(
+            convert("<https://x.test/a?b=1&amp;c=2|the site> <https://y.test>", &n),
+            "[the site](https://x.test/a?b=1&c=2) <https://y.test>"
+        );
         assert_eq!(convert("<!here> <!channel> <!subteam^S1|@devs>", &n), "@here @channel @devs");
         assert_eq!(convert("Tom &amp; Jerry &lt;3", &n), "Tom & Jerry \\<3");
         assert_eq!(convert("&gt; quoted\nnot", &n), "> quoted\nnot");

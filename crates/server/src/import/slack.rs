@@ -40,7 +40,13 @@ pub struct Options {
 
 impl Options {
     pub fn new(workspace: WorkspaceId) -> Self {
-        Options { workspace, limits: Limits::default(), batch_posts: BATCH_POSTS, progress: false, stop_after_batches: None }
+        Options {
+            workspace,
+            limits: Limits::default(),
+            batch_posts: BATCH_POSTS,
+            progress: false,
+            stop_after_batches: None,
+        }
     }
 }
 
@@ -246,7 +252,9 @@ fn read_export(path: &Path, limits: &Limits) -> Result<Export, String> {
                 let day = day.trim_end_matches(".json").to_string();
                 folders.entry(folder.to_string()).or_default().insert(day, messages);
             }
-            _ => *skipped.entry("files of the archive that are not part of a Slack export".to_string()).or_default() += 1,
+            _ => {
+                *skipped.entry("files of the archive that are not part of a Slack export".to_string()).or_default() += 1
+            }
         }
         Ok(())
     })?;
@@ -404,10 +412,8 @@ pub async fn import(store: Arc<dyn Store>, path: &Path, opts: &Options) -> Resul
     let ws = opts.workspace;
     let mut summary = Summary { skipped: export.skipped.clone(), ..Summary::default() };
 
-    let (workspace, done) = store
-        .read(move |tx| Ok((tx.workspace(ws)?, tx.import_mappings(ws, SOURCE)?)))
-        .await
-        .map_err(internal)?;
+    let (workspace, done) =
+        store.read(move |tx| Ok((tx.workspace(ws)?, tx.import_mappings(ws, SOURCE)?))).await.map_err(internal)?;
     let workspace = workspace.ok_or_else(|| format!("there is no workspace {}", ws.0))?;
     let mut done: HashMap<(String, String), i64> =
         done.into_iter().map(|m| ((m.kind, m.external_id), m.weft_id)).collect();
@@ -417,10 +423,8 @@ pub async fn import(store: Arc<dyn Store>, path: &Path, opts: &Options) -> Resul
     let persons = people_of(&export, ws);
     let todo: Vec<Person> =
         persons.into_iter().filter(|p| !done.contains_key(&("user".to_string(), p.key.clone()))).collect();
-    let (written, matched, created, invited) = store
-        .write(move |tx| write_people(tx, ws, &todo, now))
-        .await
-        .map_err(internal)?;
+    let (written, matched, created, invited) =
+        store.write(move |tx| write_people(tx, ws, &todo, now)).await.map_err(internal)?;
     summary.users_matched = matched;
     summary.users_created = created;
     summary.invited = invited;
@@ -453,12 +457,8 @@ pub async fn import(store: Arc<dyn Store>, path: &Path, opts: &Options) -> Resul
         let id = match done.get(&key) {
             Some(id) => *id,
             None => {
-                let members: Vec<UserId> = place
-                    .channel
-                    .members
-                    .iter()
-                    .filter_map(|m| people.by_slack.get(m).map(|p| p.0))
-                    .collect();
+                let members: Vec<UserId> =
+                    place.channel.members.iter().filter_map(|m| people.by_slack.get(m).map(|p| p.0)).collect();
                 let creator = place
                     .channel
                     .creator
@@ -498,9 +498,9 @@ pub async fn import(store: Arc<dyn Store>, path: &Path, opts: &Options) -> Resul
     let total: usize = units.iter().map(Unit::posts).sum();
     let bar = if opts.progress {
         let bar = indicatif::ProgressBar::new(total as u64);
-        if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{bar:40} {pos}/{len} posts ({per_sec}, {eta} left) {msg}",
-        ) {
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} posts ({per_sec}, {eta} left) {msg}")
+        {
             bar.set_style(style);
         }
         bar
@@ -610,11 +610,11 @@ fn write_people(
                 invited.push(email.clone());
             }
         }
-        tx.put_import_mapping(ws, SOURCE, &ImportMapping {
-            kind: "user".into(),
-            external_id: p.key.clone(),
-            weft_id: id.0,
-        })?;
+        tx.put_import_mapping(
+            ws,
+            SOURCE,
+            &ImportMapping { kind: "user".into(), external_id: p.key.clone(), weft_id: id.0 },
+        )?;
         out.push((p.key.clone(), id.0));
     }
     Ok((out, matched, created, invited))
@@ -680,23 +680,26 @@ fn write_place(tx: &mut dyn Tx, ws: WorkspaceId, p: &PlaceRow) -> weft_core::Res
     Ok(id)
 }
 
-fn write_units(tx: &mut dyn Tx, ws: WorkspaceId, units: &[Unit]) -> weft_core::Result<Vec<(&'static str, usize, usize)>> {
+fn write_units(
+    tx: &mut dyn Tx,
+    ws: WorkspaceId,
+    units: &[Unit],
+) -> weft_core::Result<Vec<(&'static str, usize, usize)>> {
     let mut out = Vec::with_capacity(units.len());
     for u in units {
-        let (id, posts, reactions) = match &u.what {
-            UnitData::Thread(t) => (tx.import_thread(t)?.0, &t.posts, ()),
+        let (id, posts) = match &u.what {
+            UnitData::Thread(t) => (tx.import_thread(t)?.0, &t.posts),
             UnitData::Messages { conversation, posts, snippet } => {
                 tx.import_messages(ws, *conversation, posts, snippet)?;
-                (conversation.0, posts, ())
+                (conversation.0, posts)
             }
         };
-        let _ = reactions;
         let reactions = posts.iter().map(|p| p.reactions.iter().map(|r| r.1.len()).sum::<usize>()).sum();
-        tx.put_import_mapping(ws, SOURCE, &ImportMapping {
-            kind: u.kind.into(),
-            external_id: u.external_id.clone(),
-            weft_id: id,
-        })?;
+        tx.put_import_mapping(
+            ws,
+            SOURCE,
+            &ImportMapping { kind: u.kind.into(), external_id: u.external_id.clone(), weft_id: id },
+        )?;
         out.push((u.kind, posts.len(), reactions));
     }
     Ok(out)
@@ -840,6 +843,8 @@ fn build_units(
                     }
                 }
             }
+            // (order, external id, day or "" for a Slack thread, posts)
+            #[allow(clippy::type_complexity)]
             let mut found: Vec<(i64, String, String, Vec<(i64, ImportedPost)>)> = Vec::new();
             for (ts, posts) in threads {
                 let order = ts_of(&ts).map_or(0, |t| t.1);

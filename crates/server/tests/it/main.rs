@@ -30,6 +30,7 @@ mod scheduled;
 mod schedules;
 mod search;
 mod sharing;
+mod slack_import;
 mod smtp;
 mod stream;
 mod web;
