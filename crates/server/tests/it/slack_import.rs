@@ -220,3 +220,58 @@ async fn s_user(t: &Team, email: &'static str) -> i64 {
     let store = t.app.node().store.clone();
     store.read(move |tx| tx.user_by_email(email)).await.unwrap().expect("the imported account").id.0
 }
+
+/// The benchmark (BENCHMARKS.md, "Slack import"): a synthetic export of 100,000 messages —
+/// 5 channels × 200 days × 100 messages, a tenth of them starting Slack threads of three
+/// replies, with mentions, mrkdwn and reactions — imported into an empty workspace.
+/// `cargo test -p weft --test it slack_import_benchmark -- --ignored --nocapture`
+#[tokio::test]
+#[ignore]
+async fn slack_import_benchmark() {
+    let backend = if postgres_url().is_some() { Backend::Postgres } else { Backend::Sqlite };
+    let t = Team::on(backend).await;
+    let users: Vec<Value> = (0..20)
+        .map(|u| json!({"id": format!("U{u}"), "name": format!("p{u}"), "profile": {"email": format!("p{u}@bench.test"), "real_name": format!("Person {u}")}}))
+        .collect();
+    let members: Vec<String> = (0..20).map(|u| format!("U{u}")).collect();
+    let channels: Vec<Value> = (0..5).map(|c| json!({"id": format!("C{c}"), "name": format!("chan{c}"), "created": 1_600_000_000, "members": members})).collect();
+    let mut files: Vec<(String, Vec<u8>)> =
+        vec![("users.json".into(), j(json!(users))), ("channels.json".into(), j(json!(channels)))];
+    let mut n = 0;
+    for c in 0..5 {
+        for d in 0..200 {
+            let day_ts = 1_600_000_000 + d * 86_400;
+            let msgs: Vec<Value> = (0..100)
+                .map(|i| {
+                    n += 1;
+                    let ts = format!("{}.{:06}", day_ts + i * 60, i);
+                    let mut m = json!({"type": "message", "user": format!("U{}", i % 20), "ts": ts,
+                        "text": format!("Message {n} about *plans* for <@U{}> and the ~old~ `build` &amp; more", (i + 1) % 20)});
+                    match i % 10 {
+                        0 => { m["thread_ts"] = json!(ts); }
+                        1..=3 => { m["thread_ts"] = json!(format!("{}.{:06}", day_ts + (i - i % 10) * 60, i - i % 10)); }
+                        5 => { m["reactions"] = json!([{"name": "+1", "users": ["U1", "U2"]}]); }
+                        _ => {}
+                    }
+                    m
+                })
+                .collect();
+            files.push((format!("chan{c}/2020-{:03}.json", d), j(json!(msgs))));
+        }
+    }
+    let refs: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(&dir, "bench.zip", &refs);
+    let started = std::time::Instant::now();
+    let s = slack::import(t.app.node().store.clone(), &path, &Options::new(WorkspaceId(t.ws))).await.unwrap();
+    let took = started.elapsed();
+    assert_eq!(s.comments + s.threads, 100_000, "{s:?}");
+    println!(
+        "slack import on {backend:?}: {n} messages ({} threads, {} comments, {} reactions) in {:.1} s = {:.0} messages/s",
+        s.threads,
+        s.comments,
+        s.reactions,
+        took.as_secs_f64(),
+        n as f64 / took.as_secs_f64()
+    );
+}

@@ -65,9 +65,10 @@ impl SqlTx<'_> {
 impl Imports for SqlTx<'_> {
     fn import_mappings(&mut self, ws: WorkspaceId, source: &str) -> Result<Vec<ImportMapping>> {
         self.conn
-            .query("SELECT kind, external_id, weft_id FROM import_map WHERE workspace_id = ? AND source = ?", args![
-                ws, source
-            ])?
+            .query(
+                "SELECT kind, external_id, weft_id FROM import_map WHERE workspace_id = ? AND source = ?",
+                args![ws, source],
+            )?
             .iter()
             .map(|r| Ok(ImportMapping { kind: r.text(0)?, external_id: r.text(1)?, weft_id: r.i64(2)? }))
             .collect()
@@ -210,7 +211,8 @@ impl Imports for SqlTx<'_> {
         }
         let mut targets = Vec::with_capacity(posts.len());
         for (i, m) in posts.iter().enumerate() {
-            let mid = *by_index.get(&(start + i as i64)).ok_or(Error::Internal("an imported message has no id".into()))?;
+            let mid =
+                *by_index.get(&(start + i as i64)).ok_or(Error::Internal("an imported message has no id".into()))?;
             self.add_doc(&SearchDoc {
                 kind: "message",
                 obj_id: mid,
@@ -252,4 +254,3 @@ impl Imports for SqlTx<'_> {
         Ok(())
     }
 }
-
