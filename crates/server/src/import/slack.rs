@@ -242,7 +242,8 @@ fn read_export(path: &Path, limits: &Limits) -> Result<Export, String> {
         // Slack puts the export in the archive's root; some tools wrap it in one folder.
         let parts: Vec<&str> = name.split('/').collect();
         match parts.as_slice() {
-            ["users.json"] => users = Some(parse::<Vec<SUser>>(name, &bytes)?),
+            // Enterprise Grid names the people's list org_users.json.
+            ["users.json" | "org_users.json"] => users = Some(parse::<Vec<SUser>>(name, &bytes)?),
             ["channels.json"] => lists.push((Kind::Public, parse(name, &bytes)?)),
             ["groups.json"] => lists.push((Kind::Private, parse(name, &bytes)?)),
             ["mpims.json"] => lists.push((Kind::GroupDm, parse(name, &bytes)?)),

@@ -200,7 +200,13 @@ both_backends! {
         assert!(texts.contains(&"Hi Carla"));
 
         // Search finds imported posts; nothing reached an inbox.
-        let found = t.ana.get("search", json!({"workspace_id": t.ws, "query": "pineapple"})).await.unwrap();
+        for (query, field) in [("pineapple", "thread_id"), ("late reply", "comment_id"), ("group hello", "message_id")] {
+            let found = t.ana.get("search", json!({"workspace_id": t.ws, "query": query})).await.unwrap();
+            let items = found["items"].as_array().unwrap();
+            assert!(items.iter().any(|i| i[field].as_i64().is_some_and(|v| v > 0)), "{query}: {found}");
+        }
+        // Mentions are searchable too (the search document's mentions, as a post writes them).
+        let found = t.ana.get("search", json!({"workspace_id": t.ws, "mention_self": true})).await.unwrap();
         assert!(!found["items"].as_array().unwrap().is_empty(), "{found}");
         let inbox = t.ana.get("inbox/get", json!({"workspace_id": t.ws})).await.unwrap();
         assert!(inbox.as_array().unwrap().iter().all(|i| i["channel_id"] != general), "{inbox}");

@@ -1,8 +1,7 @@
 //! `Imports` in SQL: history written row by row as it was, in few statements (multi-row
 //! inserts), with no event and no fan-out.
 
-use super::{ROWS_PER_INSERT, SqlTx, Value, args, json, rows_of};
-use std::collections::HashMap;
+use super::{Dialect, FTS_INSERT, FtsIndexing, ROWS_PER_INSERT, SqlTx, Value, args, json, rows_of};
 use weft_core::store::{ImportMapping, ImportedPost, ImportedThread, Imports, SearchDoc};
 use weft_core::{ConversationId, Error, Result, ThreadId, UserId, WorkspaceId};
 
@@ -17,27 +16,70 @@ fn authors(posts: &[ImportedPost]) -> Vec<UserId> {
     seen
 }
 
+/// A search document's `mentions` (",1,2,") from a post's `direct_mentions` JSON ("[1,2]"),
+/// as `add_doc` writes it.
+const MENTIONS_OF: &str = "CASE WHEN p.direct_mentions = '[]' THEN ',' \
+     ELSE REPLACE(REPLACE(p.direct_mentions, '[', ','), ']', ',') END";
+
 impl SqlTx<'_> {
-    /// Inserts rows of `width` values into `table (cols)`, `ROWS_PER_INSERT` at a time,
-    /// answering what `returning` names of each row (nothing when it is empty).
-    fn insert_rows(
+    /// Adds the search documents of posts just inserted, read back by `filter` (on the
+    /// posts' table, aliased `p`), in one statement: their ids are never waited for.
+    fn import_docs(&mut self, select: &str, filter: &str, params: &[Value]) -> Result<()> {
+        let sql = format!(
+            "INSERT INTO search_docs (kind, obj_id, workspace_id, channel_id, conversation_id, thread_id, author_id, \
+             posted_ts, title, body, mentions, has_attachments) {select} WHERE {filter} ORDER BY p.obj_index"
+        );
+        let before = match (self.conn.dialect(), self.fts) {
+            (Dialect::Sqlite, FtsIndexing::Immediate) => {
+                Some(self.count("SELECT COALESCE(MAX(id), 0) FROM search_docs", &[])?)
+            }
+            _ => None,
+        };
+        self.conn.send(&sql, params)?;
+        match (self.conn.dialect(), self.fts, before) {
+            (Dialect::Sqlite, FtsIndexing::Immediate, Some(b)) => {
+                self.conn.send(&format!("{FTS_INSERT} WHERE id > ?"), args![b])?;
+            }
+            (Dialect::Sqlite, FtsIndexing::Deferred { .. }, _) => self.deferred_docs = true,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Reactions to posts just inserted, each found by `find` (a SELECT of the post's id
+    /// with one `?` for its `obj_index` last).
+    fn import_reactions_at(
         &mut self,
-        head: &str,
-        width: usize,
-        rows: &[Vec<Value>],
-        returning: &str,
-    ) -> Result<Vec<super::Row>> {
-        let mut out = Vec::new();
-        for chunk in rows.chunks(ROWS_PER_INSERT) {
-            let params: Vec<Value> = chunk.iter().flatten().cloned().collect();
-            let sql = format!("{head} VALUES {}{returning}", rows_of(chunk.len(), width));
-            if returning.is_empty() {
-                self.conn.send(&sql, &params)?;
-            } else {
-                out.extend(self.conn.query(&sql, &params)?);
+        kind: &str,
+        find: &str,
+        key: &[Value],
+        posts: &[(i64, &ImportedPost)],
+    ) -> Result<()> {
+        let sql = format!(
+            "INSERT INTO reactions (target_kind, target_id, emoji, user_id, created_ts) \
+             SELECT ?, p.id, ?, ?, ? FROM {find} ON CONFLICT DO NOTHING"
+        );
+        for (obj_index, post) in posts {
+            for (emoji, users) in &post.reactions {
+                for u in users {
+                    let mut params: Vec<Value> = vec![kind.into(), emoji.into(), (*u).into(), post.posted_ts.into()];
+                    params.extend(key.iter().cloned());
+                    params.push(Value::Int(*obj_index));
+                    self.conn.send(&sql, &params)?;
+                }
             }
         }
-        Ok(out)
+        Ok(())
+    }
+
+    /// Inserts rows of `width` values (`head` names the table and columns),
+    /// `ROWS_PER_INSERT` at a time, without waiting for answers.
+    fn insert_rows(&mut self, head: &str, width: usize, rows: &[Vec<Value>]) -> Result<()> {
+        for chunk in rows.chunks(ROWS_PER_INSERT) {
+            let params: Vec<Value> = chunk.iter().flatten().cloned().collect();
+            self.conn.send(&format!("{head} VALUES {}", rows_of(chunk.len(), width)), &params)?;
+        }
+        Ok(())
     }
 
     fn import_reactions(&mut self, kind: &str, targets: &[(i64, &ImportedPost)]) -> Result<()> {
@@ -121,41 +163,43 @@ impl Imports for SqlTx<'_> {
                 ]
             })
             .collect();
-        let ids = self.insert_rows(
+        self.insert_rows(
             "INSERT INTO comments (thread_id, obj_index, content, creator, posted_ts, last_edited_ts, direct_mentions)",
             7,
             &rows,
-            " RETURNING obj_index, id",
         )?;
-        let mut by_index = HashMap::with_capacity(ids.len());
-        for r in &ids {
-            by_index.insert(r.i64(0)?, r.i64(1)?);
-        }
-        let doc = |kind: &'static str, obj_id: i64, p: &ImportedPost, title: &str| SearchDoc {
-            kind,
-            obj_id,
+        self.add_doc(&SearchDoc {
+            kind: "thread",
+            obj_id: id.0,
             workspace_id: t.workspace_id,
             channel_id: Some(t.channel_id),
             conversation_id: None,
             thread_id: Some(id),
-            author_id: p.creator,
-            posted_ts: p.posted_ts,
-            title: title.to_string(),
-            body: p.content.clone(),
-            mentions: p.mentions.clone(),
+            author_id: first.creator,
+            posted_ts: first.posted_ts,
+            title: t.title.clone(),
+            body: first.content.clone(),
+            mentions: first.mentions.clone(),
             has_attachments: false,
-        };
-        self.add_doc(&doc("thread", id.0, first, &t.title))?;
-        let mut targets = vec![(id.0, first)];
-        let mut comment_targets = Vec::with_capacity(rest.len());
-        for (i, c) in rest.iter().enumerate() {
-            let cid = *by_index.get(&(i as i64)).ok_or(Error::Internal("an imported comment has no id".into()))?;
-            self.add_doc(&doc("comment", cid, c, ""))?;
-            comment_targets.push((cid, c));
+        })?;
+        if !rest.is_empty() {
+            self.import_docs(
+                &format!(
+                    "SELECT 'comment', p.id, ?, ?, NULL, p.thread_id, p.creator, p.posted_ts, '', p.content, \
+                     {MENTIONS_OF}, 0 FROM comments p"
+                ),
+                "p.thread_id = ?",
+                args![t.workspace_id, t.channel_id, id],
+            )?;
         }
-        self.import_reactions("thread", &targets)?;
-        targets.clear();
-        self.import_reactions("comment", &comment_targets)?;
+        self.import_reactions("thread", &[(id.0, first)])?;
+        let comments: Vec<(i64, &ImportedPost)> = rest.iter().enumerate().map(|(i, c)| (i as i64, c)).collect();
+        self.import_reactions_at(
+            "comment",
+            "comments p WHERE p.thread_id = ? AND p.obj_index = ?",
+            args![id],
+            &comments,
+        )?;
         // History is read: every member of the channel has read the thread to its end.
         self.conn.send(
             "INSERT INTO thread_states (thread_id, user_id, last_read_obj_index) \
@@ -198,38 +242,27 @@ impl Imports for SqlTx<'_> {
                 ]
             })
             .collect();
-        let ids = self.insert_rows(
+        self.insert_rows(
             "INSERT INTO messages (conversation_id, obj_index, content, creator, posted_ts, last_edited_ts, \
              direct_mentions)",
             7,
             &rows,
-            " RETURNING obj_index, id",
         )?;
-        let mut by_index = HashMap::with_capacity(ids.len());
-        for r in &ids {
-            by_index.insert(r.i64(0)?, r.i64(1)?);
-        }
-        let mut targets = Vec::with_capacity(posts.len());
-        for (i, m) in posts.iter().enumerate() {
-            let mid =
-                *by_index.get(&(start + i as i64)).ok_or(Error::Internal("an imported message has no id".into()))?;
-            self.add_doc(&SearchDoc {
-                kind: "message",
-                obj_id: mid,
-                workspace_id: ws,
-                channel_id: None,
-                conversation_id: Some(conversation),
-                thread_id: None,
-                author_id: m.creator,
-                posted_ts: m.posted_ts,
-                title: String::new(),
-                body: m.content.clone(),
-                mentions: m.mentions.clone(),
-                has_attachments: false,
-            })?;
-            targets.push((mid, m));
-        }
-        self.import_reactions("message", &targets)?;
+        self.import_docs(
+            &format!(
+                "SELECT 'message', p.id, ?, NULL, p.conversation_id, NULL, p.creator, p.posted_ts, '', p.content, \
+                 {MENTIONS_OF}, 0 FROM messages p"
+            ),
+            "p.conversation_id = ? AND p.obj_index >= ?",
+            args![ws, conversation, start],
+        )?;
+        let targets: Vec<(i64, &ImportedPost)> = posts.iter().enumerate().map(|(i, m)| (start + i as i64, m)).collect();
+        self.import_reactions_at(
+            "message",
+            "messages p WHERE p.conversation_id = ? AND p.obj_index = ?",
+            args![conversation],
+            &targets,
+        )?;
         let last_index = start + posts.len() as i64 - 1;
         self.conn.send(
             "UPDATE conversations SET last_obj_index = ?, message_count = message_count + ?, \
