@@ -254,7 +254,8 @@ fn read_export(path: &Path, limits: &Limits) -> Result<Export, String> {
                 folders.entry(folder.to_string()).or_default().insert(day, messages);
             }
             _ => {
-                *skipped.entry("files of the archive that are not part of a Slack export".to_string()).or_default() += 1
+                let why = "files of the archive not imported (integration logs, canvases, content flags, others)";
+                *skipped.entry(why.to_string()).or_default() += 1
             }
         }
         Ok(())
@@ -456,8 +457,16 @@ pub async fn import(store: Arc<dyn Store>, path: &Path, opts: &Options) -> Resul
         let kind = if matches!(place.kind, Kind::Public | Kind::Private) { "channel" } else { "conversation" };
         let key = (kind.to_string(), place.channel.id.clone());
         let id = match done.get(&key) {
-            Some(id) => *id,
+            Some(id) => {
+                summary.skip("channels and conversations imported before (new posts still go into them)", 1);
+                *id
+            }
             None => {
+                if kind == "channel" {
+                    summary.channels += 1;
+                } else {
+                    summary.conversations += 1;
+                }
                 let members: Vec<UserId> =
                     place.channel.members.iter().filter_map(|m| people.by_slack.get(m).map(|p| p.0)).collect();
                 let creator = place
@@ -482,11 +491,8 @@ pub async fn import(store: Arc<dyn Store>, path: &Path, opts: &Options) -> Resul
             }
         };
         if kind == "channel" {
-            summary.channels += 1;
             let name = place.channel.name.clone().unwrap_or_default();
             text_names.channels.insert(place.channel.id.clone(), (ChannelId(id), name));
-        } else {
-            summary.conversations += 1;
         }
         places.push((place, id));
     }
