@@ -285,6 +285,29 @@ pub enum ImportCommand {
         (an instance of its own, or a new one). Stop a SQLite server first; PostgreSQL nodes may keep \
         running (they wait for the import to commit).")]
     Weft(crate::transfer::ImportWeftArgs),
+    /// Import a Slack export (the zip of Slack's workspace export) into a workspace
+    #[command(long_about = "Import a Slack export (the zip Slack's workspace export makes: users.json, \
+        channels.json, groups.json, mpims.json, dms.json and a folder of daily JSON files per channel) into a \
+        workspace. People are matched by email or created as invited members without a password (they get in \
+        through an invitation: `weft admin invite`, or Resend invitation in the workspace's members); public and \
+        private channels keep their members, topic and purpose; a Slack thread becomes a thread, and each \
+        channel's other messages of a day become one thread of that day; direct and group messages become \
+        conversations. Old posts are marked read and notify nobody. The archive is checked whole before \
+        anything is written. Safe to run again, or after an interruption: what was imported is skipped. \
+        Works while the server runs.")]
+    Slack(SlackImportArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct SlackImportArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The export's zip file
+    #[arg(value_name = "EXPORT.zip")]
+    pub export: PathBuf,
+    /// The workspace's id to import into
+    #[arg(long, value_name = "ID")]
+    pub workspace: i64,
 }
 
 #[derive(Args, Debug)]
@@ -522,6 +545,41 @@ pub async fn reset_password(args: ResetPasswordArgs) -> Result<(), String> {
     let code = result.map_err(|e| e.to_string())?.ok_or("no account with a password has this email")?;
     println!("{}", weft_core::services::password_reset::reset_url(&base_url(&config), &code));
     eprintln!("The link works once, for an hour, and signs the person out everywhere.");
+    Ok(())
+}
+
+pub async fn import_slack(args: SlackImportArgs) -> Result<(), String> {
+    use std::io::IsTerminal;
+    let config = resolve(&args.data)?;
+    let mut opts = crate::import::slack::Options::new(weft_core::WorkspaceId(args.workspace));
+    opts.progress = std::io::stderr().is_terminal();
+    let store = config.open_store().map_err(|e| e.to_string())?;
+    eprintln!("Importing {} into workspace {}", args.export.display(), args.workspace);
+    let result = crate::import::slack::import(store.clone(), &args.export, &opts).await;
+    store.close().await;
+    let s = result?;
+    println!("Imported:");
+    println!("  people:        {} matched by email, {} created", s.users_matched, s.users_created);
+    println!("  channels:      {}", s.channels);
+    println!("  threads:       {} with {} comments", s.threads, s.comments);
+    println!("  conversations: {} with {} new messages", s.conversations, s.messages);
+    println!("  reactions:     {}", s.reactions);
+    println!("  files:         {} kept as links", s.files_linked);
+    if !s.skipped.is_empty() {
+        println!("Skipped:");
+        for (why, n) in &s.skipped {
+            println!("  {n:>8}  {why}");
+        }
+    }
+    if !s.invited.is_empty() {
+        println!(
+            "{} people were added as invited members without a password. They get in through an invitation: \
+             an admin resends it from the workspace's members (emailed when email is set up), or run \
+             `weft admin invite --workspace {} --email EMAIL` for a link to send them yourself.",
+            s.invited.len(),
+            args.workspace
+        );
+    }
     Ok(())
 }
 

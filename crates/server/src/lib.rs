@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod fanout;
 pub mod files;
+pub mod import;
 pub mod limits;
 pub mod mail;
 pub mod memory;

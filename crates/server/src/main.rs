@@ -23,6 +23,7 @@ fn main() -> ExitCode {
             Command::Admin(AdminCommand::Restore(args)) => weft::backup::restore(args).await,
             Command::Admin(AdminCommand::Export(args)) => weft::transfer::export(args).await,
             Command::Admin(AdminCommand::Import(ImportCommand::Weft(args))) => weft::transfer::import(args).await,
+            Command::Admin(AdminCommand::Import(ImportCommand::Slack(args))) => weft::cli::import_slack(args).await,
             Command::Config(ConfigCommand::Example) => {
                 print!("{}", weft::config::EXAMPLE);
                 Ok(())

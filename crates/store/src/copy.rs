@@ -62,6 +62,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("attachments", "attachment_id"),
     ("attachment_uses", "attachment_id, COALESCE(thread_id, 0), COALESCE(comment_id, 0), COALESCE(message_id, 0)"),
     ("attachment_blobs", "sha256"),
+    ("import_map", "workspace_id, source, kind, external_id"),
 ];
 
 /// Tables whose `id` comes from an identity column in PostgreSQL, and the lowest value

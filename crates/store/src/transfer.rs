@@ -107,7 +107,9 @@ fn tables() -> Vec<(&'static str, &'static str, String)> {
         ("decisions", "id", ws.clone()),
         ("meetings", "id", ws.clone()),
         ("mail_unsubscribe", "token_hash", ws.clone()),
-        ("invitations", "id", ws),
+        ("invitations", "id", ws.clone()),
+        // What a Slack import wrote: a rerun of that import on the new instance skips it.
+        ("import_map", "source, kind, external_id", ws),
         ("attachments", "attachment_id", format!("attachment_id IN ({})", attachments())),
         (
             "attachment_uses",

@@ -14,6 +14,7 @@ pub mod emergencies;
 pub mod events;
 pub mod expectations;
 pub mod idempotency;
+pub mod imports;
 pub mod inbox;
 pub mod mail;
 pub mod notifications;
@@ -34,6 +35,7 @@ pub use emergencies::*;
 pub use events::*;
 pub use expectations::*;
 pub use idempotency::*;
+pub use imports::*;
 pub use inbox::*;
 pub use mail::*;
 pub use notifications::*;
@@ -149,4 +151,5 @@ tx_of_areas!(
     ScheduledPosts,
     Decisions,
     Analytics,
+    Imports,
 );

@@ -31,6 +31,7 @@ mod scheduled;
 mod schedules;
 mod search;
 mod sharing;
+mod slack_import;
 mod smtp;
 mod stream;
 mod transfer;

@@ -15,6 +15,7 @@ mod emergencies;
 pub(crate) mod events;
 mod expectations;
 mod idempotency;
+mod imports;
 mod inbox;
 mod mail;
 mod notifications;
