@@ -17,6 +17,7 @@ pub mod idempotency;
 pub mod inbox;
 pub mod mail;
 pub mod notifications;
+pub mod own_data;
 pub mod posts;
 pub mod retention;
 pub mod scheduled;
@@ -37,6 +38,7 @@ pub use idempotency::*;
 pub use inbox::*;
 pub use mail::*;
 pub use notifications::*;
+pub use own_data::*;
 pub use posts::*;
 pub use retention::*;
 pub use scheduled::*;
@@ -149,4 +151,5 @@ tx_of_areas!(
     ScheduledPosts,
     Decisions,
     Analytics,
+    OwnData,
 );

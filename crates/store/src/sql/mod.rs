@@ -18,6 +18,7 @@ mod idempotency;
 mod inbox;
 mod mail;
 mod notifications;
+mod own_data;
 mod posts;
 mod retention;
 mod scheduled;
