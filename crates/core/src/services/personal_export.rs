@@ -245,7 +245,11 @@ fn edited(ts: Option<i64>) -> (Option<i64>, Option<String>) {
 
 /// The caller's own data as a document (a handful of statements, whatever its size).
 pub fn document(tx: &mut dyn Tx, actor: UserId, now: i64) -> Result<Document> {
-    let budget = Budget { items: MAX_ITEMS, text: MAX_TEXT };
+    document_within(tx, actor, now, Budget { items: MAX_ITEMS, text: MAX_TEXT })
+}
+
+/// `document` with each area cut at `budget` (tests use small ones).
+pub fn document_within(tx: &mut dyn Tx, actor: UserId, now: i64, budget: Budget) -> Result<Document> {
     let user: User = tx.user(actor)?.ok_or(Error::NotFound(NotFound::User))?;
     let schedule = schedules::stored(tx, &user)?;
     let memberships = tx.memberships_of(actor)?;
@@ -256,8 +260,8 @@ pub fn document(tx: &mut dyn Tx, actor: UserId, now: i64) -> Result<Document> {
     let conversations = tx.own_conversations(actor)?;
     let members = tx.own_conversation_members(actor)?;
     let messages = tx.own_conversation_messages(actor, budget)?;
-    let reactions = tx.own_reactions(actor, MAX_ITEMS)?;
-    let uploads = tx.own_uploads(actor, MAX_ITEMS)?;
+    let reactions = tx.own_reactions(actor, budget.items)?;
+    let uploads = tx.own_uploads(actor, budget.items)?;
 
     let mut truncated = Vec::new();
     let mut note = |area: &'static str, included: usize, total: i64, complete: bool| {
@@ -336,7 +340,7 @@ pub fn document(tx: &mut dyn Tx, actor: UserId, now: i64) -> Result<Document> {
         exported_ts: now,
         exported_at: iso(now),
         complete: truncated.is_empty(),
-        limits: Limits { items_per_area: MAX_ITEMS, text_per_area: MAX_TEXT },
+        limits: Limits { items_per_area: budget.items, text_per_area: budget.text },
         truncated,
         account: Account {
             id: user.id,

@@ -108,6 +108,31 @@ both_backends! {
         }
         assert_eq!(cost().await, small, "an export's statements grow with what it holds");
 
+        // Cut by a budget, oldest first, saying what and how much: by rows, then by text
+        // (the first row always, even past the text budget).
+        let within = |items: i64, text: i64| {
+            let store = store.clone();
+            let bo = weft_core::UserId(t.bo_id);
+            async move {
+                let budget = weft_core::store::Budget { items, text };
+                let doc = store.read(move |tx| weft_core::services::personal_export::document_within(tx, bo, START, budget)).await.unwrap();
+                serde_json::to_value(doc).unwrap()
+            }
+        };
+        let cut = within(3, 1_000_000).await;
+        assert_eq!(cut["complete"], false);
+        assert_eq!(cut["truncated"], json!([
+            {"area": "threads", "included": 3, "total": 7},
+            {"area": "comments", "included": 3, "total": 8},
+            {"area": "messages", "included": 3, "total": 8},
+        ]));
+        assert_eq!(texts(&cut["threads"], "content"), ["bo-thread-body", "more-0", "more-1"]);
+        let cut = within(100, 5).await;
+        assert_eq!(texts(&cut["threads"], "content"), ["bo-thread-body"]);
+        assert_eq!(texts(&cut["comments"], "content"), ["bo-comment-body"]);
+        assert_eq!(cut["truncated"][0], json!({"area": "threads", "included": 1, "total": 7}));
+        assert_eq!(within(100, 1_000_000).await["complete"], true);
+
         // Deactivated, Bo still takes out what he wrote; Ana's messages stay out.
         t.ana.post("workspace_users/deactivate", json!({"id": t.ws, "user_id": t.bo_id})).await.unwrap();
         let (text, doc) = export(&t.bo).await;
