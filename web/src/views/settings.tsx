@@ -1,5 +1,6 @@
 // My settings, one section per address (/a/{ws}/settings/{section}): profile and time
-// zone, working hours and do-not-disturb, away, and notifications (linked from emails).
+// zone, working hours and do-not-disturb, away, notifications (linked from emails), and
+// my data to download.
 // Above them, my state right now in plain words: "You’re working now · until 17:30".
 
 import { useEffect, useState } from 'preact/hooks';
@@ -16,6 +17,7 @@ import { AwaySection, awayIsOn } from './settings/Away';
 import { HoursSection } from './settings/Hours';
 import { NotificationsSection } from './settings/Notifications';
 import { ProfileSection } from './settings/Profile';
+import { YourDataSection } from './settings/YourData';
 import { backOn, clock, dateLabel, hhmm, minutesOf, type Schedule } from './settings/shared';
 import '../styles/settings.css';
 
@@ -24,6 +26,7 @@ const SECTIONS = [
   ['hours', 'Working hours'],
   ['away', 'Away'],
   ['notifications', 'Notifications'],
+  ['data', 'Your data'],
 ] as const;
 
 export function SettingsView({ ws, section }: { ws: number; section: string }) {
@@ -54,10 +57,10 @@ export function SettingsView({ ws, section }: { ws: number; section: string }) {
       <nav class="settings-nav" aria-label="Settings sections">
         {SECTIONS.map(([s, label]) => (
           <a key={s} href={href.settings(ws, s)} class={`settings-tab ${s === current ? 'is-current' : ''}`} aria-current={s === current ? 'page' : undefined}>
-            {s === 'hours' ? (
+            {s === 'hours' || s === 'data' ? (
               <>
                 <span class="tab-wide">{label}</span>
-                <span class="tab-phone">Hours</span>
+                <span class="tab-phone">{s === 'hours' ? 'Hours' : 'Data'}</span>
               </>
             ) : (
               label
@@ -85,6 +88,7 @@ export function SettingsView({ ws, section }: { ws: number; section: string }) {
         {(current === 'hours' || current === 'notifications') && !schedule && !error && <ListSkeleton />}
         {current === 'hours' && schedule && <HoursSection key={version} schedule={schedule} setSchedule={setSchedule} />}
         {current === 'notifications' && schedule && <NotificationsSection ws={ws} schedule={schedule} setSchedule={setSchedule} />}
+        {current === 'data' && <YourDataSection />}
       </div>
     </section>
   );

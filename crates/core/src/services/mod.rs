@@ -23,6 +23,7 @@ pub mod meetings;
 pub mod notifications;
 pub mod notify;
 pub mod password_reset;
+pub mod personal_export;
 pub mod reactions;
 pub mod rotations;
 pub mod scheduled;

@@ -17,7 +17,7 @@ use crate::schedule::{self, Availability, Delivery, Interval, Range, Schedule};
 use crate::store::Tx;
 
 /// The schedule as stored (or the default), with the time zone of the user row.
-fn stored(tx: &mut dyn Tx, user: &User) -> Result<Schedule> {
+pub(crate) fn stored(tx: &mut dyn Tx, user: &User) -> Result<Schedule> {
     Ok(with_zone(tx.schedule(user.id)?, user))
 }
 

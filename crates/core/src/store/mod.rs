@@ -18,6 +18,7 @@ pub mod imports;
 pub mod inbox;
 pub mod mail;
 pub mod notifications;
+pub mod own_data;
 pub mod posts;
 pub mod retention;
 pub mod scheduled;
@@ -39,6 +40,7 @@ pub use imports::*;
 pub use inbox::*;
 pub use mail::*;
 pub use notifications::*;
+pub use own_data::*;
 pub use posts::*;
 pub use retention::*;
 pub use scheduled::*;
@@ -152,4 +154,5 @@ tx_of_areas!(
     Decisions,
     Analytics,
     Imports,
+    OwnData,
 );

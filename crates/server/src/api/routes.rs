@@ -50,6 +50,15 @@ pub fn endpoints() -> Vec<Endpoint> {
             users::delete,
         ),
         e(
+            Get,
+            "users/export",
+            "Download one's own data as a JSON file (format weft-personal-export, version 1): account, \
+             settings, every thread and comment one wrote, one's conversations with their messages, reactions \
+             and uploads",
+            users::export,
+        )
+        .extension(),
+        e(
             Post,
             "users/heartbeat",
             "The client is in use: records when, per platform (no live presence)",

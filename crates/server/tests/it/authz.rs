@@ -798,6 +798,8 @@ pub fn rows() -> Vec<Row> {
             }),
             &[(St::Ws, SIGNED_IN)],
         ),
+        // Only the caller's own data, whoever they are (the content is checked in own_export.rs).
+        row("users/export", b!(|fx, st, a| json!({})), &[(St::Ws, SIGNED_IN)]),
         row(
             "users/heartbeat",
             b!(|fx, st, a| json!({"workspace_id": fx.ws(), "platform": "desktop"})),

@@ -23,6 +23,7 @@ mod inbox;
 mod lifecycle;
 mod limits;
 mod malformed;
+mod own_export;
 mod pushes;
 mod retention;
 mod rotations;

@@ -19,6 +19,7 @@ mod imports;
 mod inbox;
 mod mail;
 mod notifications;
+mod own_data;
 mod posts;
 mod retention;
 mod scheduled;

@@ -436,3 +436,12 @@ pub(crate) async fn set_password_with_code(
     app.tokens.forget_user(user.id);
     Ok(user)
 }
+
+/// `users/export`: the caller's own data as one JSON file (their posts, conversations and
+/// settings; see `services::personal_export`). Anyone signed in, guests and deactivated
+/// members too: what they wrote is theirs.
+pub async fn export(cx: Cx, _: NoParams) -> Result<weft_core::services::decisions::TextFile> {
+    let actor = cx.actor()?.id;
+    let now = cx.now();
+    cx.read(move |tx| weft_core::services::personal_export::export(tx, actor, now)).await
+}
