@@ -44,6 +44,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (23, include_str!("../migrations/sqlite/0023_scheduled_posts.sql")),
     (24, include_str!("../migrations/sqlite/0024_away_reply_retention.sql")),
     (25, include_str!("../migrations/sqlite/0025_decisions_meetings.sql")),
+    (27, include_str!("../migrations/sqlite/0027_api_tokens.sql")),
 ];
 const MAX_IDLE_READERS: usize = 8;
 /// How much of the database file connections map into memory (SQLite's default build
