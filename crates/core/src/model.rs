@@ -1171,6 +1171,47 @@ impl schemars::JsonSchema for LatestActivity {
     }
 }
 
+/// What a personal API token may do: read only, or read and write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenScope {
+    Read,
+    Write,
+}
+
+impl TokenScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenScope::Read => "read",
+            TokenScope::Write => "write",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "read" => Some(TokenScope::Read),
+            "write" => Some(TokenScope::Write),
+            _ => None,
+        }
+    }
+}
+
+/// Weft: a personal API token (`api_tokens/*`). Its secret (`token`) is in the answer of
+/// `api_tokens/add` only: it is stored as a hash and cannot be shown again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ApiToken {
+    pub id: i64,
+    pub name: String,
+    pub scope: TokenScope,
+    /// The one workspace it works in; none: every workspace of its owner.
+    pub workspace_id: Option<WorkspaceId>,
+    pub created_ts: i64,
+    /// When it last signed a request in (to the minute); none: never used.
+    pub last_used_ts: Option<i64>,
+    /// The secret, for `Authorization: Bearer`: shown once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+}
+
 /// Weft: a comment marked as its thread's decision (`comments/mark_decision`). A thread has
 /// one current decision; an earlier one stays in the history with `replaced_ts`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]

@@ -270,8 +270,8 @@ async fn health(State(app): State<Arc<App>>, headers: axum::http::HeaderMap) -> 
         "fanout_behind": app.fanout_behind(),
     });
     if let Some(token) = api::bearer(&headers)
-        && let Ok((user, _)) = api::signed_in(&app, token).await
-        && app.store.read(move |tx| tx.is_admin_anywhere(user.id)).await == Ok(true)
+        && let Ok(caller) = api::signed_in(&app, token).await
+        && app.store.read(move |tx| tx.is_admin_anywhere(caller.user.id)).await == Ok(true)
     {
         body["version"] = json!(env!("CARGO_PKG_VERSION"));
     }

@@ -602,7 +602,11 @@ pub async fn upload(
 
 async fn upload_inner(app: &Arc<App>, ip: std::net::IpAddr, request: Request) -> Result<serde_json::Value> {
     let headers = request.headers().clone();
-    let (user, _) = crate::api::authenticate(app, &headers).await?.ok_or(Error::NotLoggedIn)?;
+    let caller = crate::api::authenticate(app, &headers).await?.ok_or(Error::NotLoggedIn)?;
+    if let Some(grant) = &caller.grant {
+        crate::api::grants::may_write(grant)?;
+    }
+    let user = caller.user;
     app.rate_limiter.take(crate::limits::Limit::Write, Some(user.id), ip, app.clock.now_ms())?;
     let limit = app.files.max_upload_bytes;
     let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
@@ -787,8 +791,11 @@ fn inline_type(mime: &str) -> bool {
 }
 
 async fn serve(app: &Arc<App>, id: &str, headers: &HeaderMap, thumbnail: bool) -> Result<Response> {
-    let (user, _) = crate::api::authenticate_reader(app, headers).await?.ok_or(Error::NotLoggedIn)?;
-    let viewer = user.id;
+    let caller = crate::api::authenticate_reader(app, headers).await?.ok_or(Error::NotLoggedIn)?;
+    if let Some(grant) = &caller.grant {
+        crate::api::grants::may_read_file(app, grant, id).await?;
+    }
+    let viewer = caller.user.id;
     let lookup = id.to_string();
     let a = app.store.read(move |tx| attachments::get(tx, viewer, &lookup)).await?;
     let (sha, content_type) = match (&a.thumbnail_sha256, &a.thumbnail_type) {

@@ -581,15 +581,19 @@ impl Cursor {
 
 /// The caller of a stream and the hash of the token they signed in with.
 async fn stream_user(app: &Arc<App>, headers: &HeaderMap, query: &StreamQuery) -> Result<(UserId, String)> {
-    if let Some((u, hash)) = authenticate_reader(app, headers).await? {
-        return Ok((u.id, hash));
+    let caller = match authenticate_reader(app, headers).await? {
+        Some(c) => c,
+        // Browsers' EventSource cannot send headers: a client without the session cookie
+        // may pass its token in the query string.
+        None => match &query.access_token {
+            Some(token) => signed_in(app, token).await?,
+            None => return Err(Error::NotLoggedIn),
+        },
+    };
+    if let Some(grant) = &caller.grant {
+        crate::api::grants::may_reach(grant, query.workspace_id)?;
     }
-    // Browsers' EventSource cannot send headers: a client without the session cookie may
-    // pass its token in the query string.
-    match &query.access_token {
-        Some(token) => signed_in(app, token).await.map(|(u, hash)| (u.id, hash)),
-        None => Err(Error::NotLoggedIn),
-    }
+    Ok((caller.user.id, caller.token_hash))
 }
 
 /// One open Server-Sent-Events stream.

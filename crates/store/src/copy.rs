@@ -18,6 +18,7 @@ use weft_core::{Error, Result};
 pub const TABLES: &[(&str, &str)] = &[
     ("users", "id"),
     ("tokens", "hash"),
+    ("api_tokens", "id"),
     ("user_activity", "user_id, platform"),
     ("workspaces", "id"),
     ("workspace_users", "workspace_id, user_id"),
@@ -69,6 +70,7 @@ pub const TABLES: &[(&str, &str)] = &[
 /// the next id may take.
 const IDENTITIES: &[(&str, i64)] = &[
     ("users", 1),
+    ("api_tokens", 1),
     ("workspaces", 1),
     ("channels", 1),
     ("threads", 1),

@@ -61,6 +61,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (25, include_str!("../migrations/postgres/0025_away_reply_retention.sql")),
     (26, include_str!("../migrations/postgres/0026_decisions_meetings.sql")),
     (27, include_str!("../migrations/postgres/0027_import_map.sql")),
+    (28, include_str!("../migrations/postgres/0028_api_tokens.sql")),
 ];
 /// The advisory lock that makes writers of all nodes take turns ("WEFT").
 pub const WRITE_LOCK: i64 = 0x5745_4654;

@@ -45,6 +45,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (24, include_str!("../migrations/sqlite/0024_away_reply_retention.sql")),
     (25, include_str!("../migrations/sqlite/0025_decisions_meetings.sql")),
     (26, include_str!("../migrations/sqlite/0026_import_map.sql")),
+    (27, include_str!("../migrations/sqlite/0027_api_tokens.sql")),
 ];
 const MAX_IDLE_READERS: usize = 8;
 /// How much of the database file connections map into memory (SQLite's default build

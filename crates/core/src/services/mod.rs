@@ -4,6 +4,7 @@
 pub mod access;
 pub mod access_requests;
 pub mod analytics;
+pub mod api_tokens;
 pub mod attachments;
 pub mod auth;
 pub mod away;

@@ -14,6 +14,25 @@ pub struct NewUser {
     pub now: i64,
 }
 
+#[derive(Debug, Clone)]
+pub struct NewApiToken {
+    pub name: String,
+    pub scope: TokenScope,
+    pub workspace: Option<WorkspaceId>,
+    pub hash: String,
+    pub now: i64,
+}
+
+/// What a request signed in by a personal API token may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenGrant {
+    pub id: i64,
+    pub scope: TokenScope,
+    /// The one workspace the token works in.
+    pub workspace: Option<WorkspaceId>,
+    pub last_used_ts: Option<i64>,
+}
+
 /// Accounts: users, their passwords and their sign-in tokens (stored as hashes).
 pub trait Accounts {
     fn insert_user(&mut self, user: &NewUser) -> Result<UserId>;
@@ -30,7 +49,16 @@ pub trait Accounts {
     /// Those of `token_hashes` that still sign someone in: not signed out, and their
     /// account not removed (the rule of `services::users::authenticate`).
     fn live_tokens(&mut self, token_hashes: &[String]) -> Result<Vec<String>>;
+    /// Ends every sign-in session of `user` (personal API tokens stay).
     fn delete_tokens_of(&mut self, user: UserId) -> Result<()>;
+    fn insert_api_token(&mut self, user: UserId, token: &NewApiToken) -> Result<i64>;
+    /// `user`'s API tokens, newest first.
+    fn api_tokens_of(&mut self, user: UserId) -> Result<Vec<ApiToken>>;
+    /// Revokes one of `user`'s API tokens; answers its hash, or None if they have no such token.
+    fn delete_api_token(&mut self, user: UserId, id: i64) -> Result<Option<String>>;
+    /// The account an API token signs in, and what the token may do.
+    fn user_by_api_token(&mut self, token_hash: &str) -> Result<Option<(User, TokenGrant)>>;
+    fn touch_api_token(&mut self, id: i64, now: i64) -> Result<()>;
     /// Notes that the person was active on a platform (`users/heartbeat`) at `ts`.
     fn record_activity(&mut self, user: UserId, platform: Platform, ts: i64) -> Result<()>;
     /// When the person was last active on each platform they used.

@@ -52,7 +52,30 @@ impl Invitation {
 }
 
 /// Workspaces, their members (role, removed), and the groups of members posts can notify.
+/// The things a request may name by id, for finding the workspace they are in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ObjectKind {
+    Workspace,
+    Channel,
+    Thread,
+    Comment,
+    Conversation,
+    Message,
+    Group,
+    AccessRequest,
+    Expectation,
+    Invitation,
+    Meeting,
+    ScheduledPost,
+    Emergency,
+}
+
 pub trait Workspaces {
+    /// The workspaces each of `objects` is in (none for one that does not exist), in one
+    /// statement per kind.
+    fn workspaces_of_objects(&mut self, objects: &[(ObjectKind, i64)]) -> Result<Vec<WorkspaceId>>;
+    /// The workspaces of the posts carrying an attachment.
+    fn attachment_workspaces(&mut self, attachment_id: &str) -> Result<Vec<WorkspaceId>>;
     fn insert_workspace(&mut self, name: &str, color: Option<i64>, creator: UserId, now: i64) -> Result<WorkspaceId>;
     fn workspace(&mut self, id: WorkspaceId) -> Result<Option<Workspace>>;
     fn workspaces_of(&mut self, user: UserId) -> Result<Vec<Workspace>>;

@@ -5,6 +5,7 @@
 
 pub mod decode;
 pub mod error;
+pub mod grants;
 pub mod handlers;
 pub mod openapi;
 pub mod params;
@@ -26,8 +27,8 @@ use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use weft_core::model::User;
-use weft_core::services::{auth, users};
-use weft_core::store::Tx;
+use weft_core::services::{api_tokens, auth, users};
+use weft_core::store::{TokenGrant, Tx};
 use weft_core::{Error, Result};
 
 pub type HandlerFuture = weft_core::store::BoxFuture<Result<Value>>;
@@ -219,6 +220,17 @@ pub struct Cx {
     pub idempotency_key: Option<String>,
     /// The endpoint called, e.g. `threads/add`.
     pub path: &'static str,
+    /// What the personal API token the caller signed in with may do (none: a session).
+    pub grant: Option<TokenGrant>,
+}
+
+/// Who is calling: their account, the hash of the token they signed in with, and — for a
+/// personal API token — what that token may do.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: User,
+    pub token_hash: String,
+    pub grant: Option<TokenGrant>,
 }
 
 impl Cx {
@@ -304,7 +316,7 @@ pub fn client_ip(app: &App, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
 
 /// The caller of an API request: the bearer token's user, or the browser session's when
 /// the request also carries the session's CSRF token (see `web::session`).
-pub async fn authenticate(app: &Arc<App>, headers: &HeaderMap) -> Result<Option<(User, String)>> {
+pub async fn authenticate(app: &Arc<App>, headers: &HeaderMap) -> Result<Option<Caller>> {
     if let Some(token) = bearer(headers) {
         return signed_in(app, token).await.map(Some);
     }
@@ -316,42 +328,60 @@ pub async fn authenticate(app: &Arc<App>, headers: &HeaderMap) -> Result<Option<
             session::CSRF_HEADER
         )));
     }
-    Ok(Some((user, hash)))
+    Ok(Some(Caller { user, token_hash: hash, grant: None }))
 }
 
 /// The caller of a request that only reads and that other sites cannot read the answer of
 /// (the event stream, which browsers open without custom headers): the bearer token's user
 /// or the session cookie's, without a CSRF token.
-pub async fn authenticate_reader(app: &Arc<App>, headers: &HeaderMap) -> Result<Option<(User, String)>> {
+pub async fn authenticate_reader(app: &Arc<App>, headers: &HeaderMap) -> Result<Option<Caller>> {
     if let Some(token) = bearer(headers) {
         return signed_in(app, token).await.map(Some);
     }
     match session::cookie_token(headers) {
-        Some(token) => session_user(app, token).await.map(Some),
+        Some(token) => {
+            session_user(app, token).await.map(|(user, token_hash)| Some(Caller { user, token_hash, grant: None }))
+        }
         None => Ok(None),
     }
 }
 
 /// The user of a browser session. A session that ended (signed out elsewhere, password
 /// changed) leaves the browser simply not signed in: 401, and the app goes to sign-in.
-async fn session_user(app: &Arc<App>, token: &str) -> Result<(User, String)> {
-    signed_in(app, token).await.map_err(|e| match e {
-        Error::InvalidToken => Error::NotLoggedIn,
-        e => e,
-    })
+/// A personal API token is for `Authorization: Bearer`, never a browser's session.
+pub async fn session_user(app: &Arc<App>, token: &str) -> Result<(User, String)> {
+    if api_tokens::is_api_token(token) {
+        return Err(Error::NotLoggedIn);
+    }
+    match signed_in(app, token).await {
+        Ok(c) => Ok((c.user, c.token_hash)),
+        Err(Error::InvalidToken) => Err(Error::NotLoggedIn),
+        Err(e) => Err(e),
+    }
 }
 
-/// The user a sign-in token belongs to, through a short-lived cache.
-pub async fn signed_in(app: &Arc<App>, token: &str) -> Result<(User, String)> {
+/// The user a sign-in token or a personal API token belongs to, through a short-lived
+/// cache. An API token's use is recorded, at most once a minute.
+pub async fn signed_in(app: &Arc<App>, token: &str) -> Result<Caller> {
     let hash = auth::token_hash(token);
     let now = app.clock.now_ms();
-    if let Some(user) = app.tokens.get(&hash, now) {
-        return Ok((user, hash));
+    if let Some((user, grant)) = app.tokens.get(&hash, now) {
+        return Ok(Caller { user, token_hash: hash, grant });
     }
     let h = hash.clone();
-    let user = app.store.read(move |tx| users::authenticate(tx, &h)).await?;
-    app.tokens.put(&hash, &user, now);
-    Ok((user, hash))
+    let (user, grant) = if api_tokens::is_api_token(token) {
+        let (user, grant) = app.store.read(move |tx| api_tokens::authenticate(tx, &h)).await?;
+        let now_s = now / 1000;
+        if grant.last_used_ts.is_none_or(|t| now_s - t >= api_tokens::TOUCH_EVERY_S) {
+            // Best effort: a failure to note the use must not refuse the request.
+            let _ = app.store.write(move |tx| tx.touch_api_token(grant.id, now_s)).await;
+        }
+        (user, Some(grant))
+    } else {
+        (app.store.read(move |tx| users::authenticate(tx, &h)).await?, None)
+    };
+    app.tokens.put(&hash, &user, grant, now);
+    Ok(Caller { user, token_hash: hash, grant })
 }
 
 /// Signed-in users by token hash, kept for a few seconds: most requests then need no
@@ -360,30 +390,33 @@ pub async fn signed_in(app: &Arc<App>, token: &str) -> Result<(User, String)> {
 /// stop honouring a revoked token within `TOKEN_CACHE_MS`.
 #[derive(Default)]
 pub struct TokenCache {
-    entries: std::sync::Mutex<HashMap<String, (User, i64)>>,
+    entries: std::sync::Mutex<HashMap<String, CachedCaller>>,
     /// Told whenever tokens are forgotten: open streams then check that theirs still
     /// signs in (`stream::run_token_checks`).
     pub forgotten: tokio::sync::Notify,
 }
 
+/// A signed-in user, their token's grant, and until when (ms) the entry may answer.
+type CachedCaller = (User, Option<TokenGrant>, i64);
+
 pub const TOKEN_CACHE_MS: i64 = 5_000;
 const TOKEN_CACHE_MAX: usize = 100_000;
 
 impl TokenCache {
-    fn get(&self, hash: &str, now_ms: i64) -> Option<User> {
+    fn get(&self, hash: &str, now_ms: i64) -> Option<(User, Option<TokenGrant>)> {
         let entries = self.entries.lock().expect("token cache");
-        entries.get(hash).filter(|(_, until)| *until > now_ms).map(|(u, _)| u.clone())
+        entries.get(hash).filter(|(.., until)| *until > now_ms).map(|(u, g, _)| (u.clone(), *g))
     }
 
-    fn put(&self, hash: &str, user: &User, now_ms: i64) {
+    fn put(&self, hash: &str, user: &User, grant: Option<TokenGrant>, now_ms: i64) {
         let mut entries = self.entries.lock().expect("token cache");
         if entries.len() >= TOKEN_CACHE_MAX {
-            entries.retain(|_, (_, until)| *until > now_ms);
+            entries.retain(|_, (.., until)| *until > now_ms);
             if entries.len() >= TOKEN_CACHE_MAX {
                 entries.clear();
             }
         }
-        entries.insert(hash.to_string(), (user.clone(), now_ms + TOKEN_CACHE_MS));
+        entries.insert(hash.to_string(), (user.clone(), grant, now_ms + TOKEN_CACHE_MS));
     }
 
     /// Forgets one token (signed out).
@@ -394,7 +427,7 @@ impl TokenCache {
 
     /// Forgets every cached token of `user`.
     pub fn forget_user(&self, user: weft_core::UserId) {
-        self.entries.lock().expect("token cache").retain(|_, (u, _)| u.id != user);
+        self.entries.lock().expect("token cache").retain(|_, (u, ..)| u.id != user);
         self.forgotten.notify_one();
     }
 }
@@ -411,14 +444,14 @@ pub struct Request<'a> {
 
 /// One API call, from raw request parts to a JSON answer. `caller` is set when the caller
 /// is already authenticated (sub-requests of a batch).
-pub async fn call(app: &Arc<App>, req: Request<'_>, caller: Option<(User, String)>) -> (StatusCode, Value) {
+pub async fn call(app: &Arc<App>, req: Request<'_>, caller: Option<Caller>) -> (StatusCode, Value) {
     match call_inner(app, req, caller).await {
         Ok(v) => (StatusCode::OK, v),
         Err(e) => error::error_body(&e),
     }
 }
 
-async fn call_inner(app: &Arc<App>, req: Request<'_>, caller: Option<(User, String)>) -> Result<Value> {
+async fn call_inner(app: &Arc<App>, req: Request<'_>, caller: Option<Caller>) -> Result<Value> {
     let path = req.path;
     let endpoint = app.api.find(path).ok_or_else(|| Error::BadRequest(format!("unknown endpoint: {path}")))?;
     if endpoint.verb == Verb::Post && req.verb == Verb::Get {
@@ -431,11 +464,14 @@ async fn call_inner(app: &Arc<App>, req: Request<'_>, caller: Option<(User, Stri
         Some(c) => Some(c),
         None => authenticate(app, req.headers).await?,
     };
-    let (user, token_hash) = match caller {
-        Some((u, h)) => (Some(u), Some(h)),
+    let (user, token_hash, grant) = match caller {
+        Some(c) => (Some(c.user), Some(c.token_hash), c.grant),
         None if endpoint.auth => return Err(Error::NotLoggedIn),
-        None => (None, None),
+        None => (None, None, None),
     };
+    if let Some(grant) = &grant {
+        grants::permit(app, endpoint, &values.values, grant).await?;
+    }
     if let Some(limit) = endpoint.limit {
         app.rate_limiter.take(limit, user.as_ref().map(|u| u.id), req.ip, app.clock.now_ms())?;
     }
@@ -454,7 +490,7 @@ async fn call_inner(app: &Arc<App>, req: Request<'_>, caller: Option<(User, Stri
     if endpoint.after_fanout {
         app.fanned_out().await;
     }
-    let cx = Cx { app: app.clone(), user, token_hash, ip: req.ip, idempotency_key, path: endpoint.path };
+    let cx = Cx { app: app.clone(), user, token_hash, ip: req.ip, idempotency_key, path: endpoint.path, grant };
     (endpoint.handler)(cx, values).await
 }
 

@@ -60,6 +60,15 @@ pub fn endpoints() -> Vec<Endpoint> {
         .extension(),
         e(
             Post,
+            "api_tokens/add",
+            "Make a personal API token (read or write, optionally one workspace); its secret is shown once",
+            api_tokens::add,
+        )
+        .extension(),
+        e(Get, "api_tokens/get", "The caller's API tokens with their last use", api_tokens::get).extension(),
+        e(Post, "api_tokens/remove", "Revoke one of the caller's API tokens", api_tokens::remove).extension(),
+        e(
+            Post,
             "users/heartbeat",
             "The client is in use: records when, per platform (no live presence)",
             users::heartbeat,

@@ -21,7 +21,7 @@ use weft_core::{Error, Result};
 /// The person this browser is signed in as, and their session's token hash.
 async fn session_of(app: &Arc<App>, headers: &HeaderMap) -> Option<(User, String)> {
     let token = session::cookie_token(headers)?;
-    crate::api::signed_in(app, token).await.ok()
+    crate::api::session_user(app, token).await.ok()
 }
 
 /// `code` opened as a personal invitation (`personal`) or a reusable join link; a code

@@ -86,7 +86,7 @@ async fn shell(State(app): State<Arc<App>>, headers: HeaderMap, uri: Uri) -> Res
         }
     }
     let session = match session::cookie_token(&headers) {
-        Some(token) => crate::api::signed_in(&app, token).await.ok(),
+        Some(token) => crate::api::session_user(&app, token).await.ok(),
         None => None,
     };
     let Some((_, token_hash)) = session else {

@@ -751,6 +751,21 @@ pub fn rows() -> Vec<Row> {
             &[(St::Ws, SIGNED_IN)],
         ),
         row("users/get_session_user", b!(|fx, st, a| json!({})), &[(St::Ws, SIGNED_IN)]),
+        // ---- personal API tokens: their owner's alone ----
+        row(
+            "api_tokens/add",
+            b!(|fx, st, a| json!({"name": "ci", "scope": "read", "workspace_id": fx.ws()})),
+            &[(St::Ws, MEMBERS)],
+        ),
+        row("api_tokens/get", b!(|fx, st, a| json!({})), &[(St::Ws, SIGNED_IN)]),
+        row(
+            "api_tokens/remove",
+            b!(|fx, st, a| {
+                let token = fx.client(Ana).post("api_tokens/add", json!({"name": "ci", "scope": "write"})).await;
+                json!({"id": id_of(&must(token, "api token"))})
+            }),
+            &[(St::Other("a token of Ana's"), [OK, NF, NF, NF, UA])],
+        ),
         row("users/update", b!(|fx, st, a| json!({"profession": "Tester"})), &[(St::Ws, SIGNED_IN)]),
         row(
             "users/update_password",

@@ -7,6 +7,7 @@ mod helpers;
 mod accounts;
 mod analytics;
 mod api_basics;
+mod api_tokens;
 mod attachments;
 mod authz;
 mod away;

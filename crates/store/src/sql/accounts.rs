@@ -2,7 +2,7 @@
 
 use super::{Row, SqlTx, Value, args, json, placeholders};
 use weft_core::model::*;
-use weft_core::store::{Accounts, NewUser};
+use weft_core::store::{Accounts, NewApiToken, NewUser, TokenGrant};
 use weft_core::{Result, UserId, WorkspaceId};
 
 pub(super) const USER_COLS: &str = "u.id, u.name, u.short_name, u.email, u.bot, u.timezone, u.removed, u.lang, u.profession, \
@@ -122,16 +122,72 @@ impl Accounts for SqlTx<'_> {
         if token_hashes.is_empty() {
             return Ok(Vec::new());
         }
+        let list = placeholders(token_hashes.len());
         let sql = format!(
-            "SELECT k.hash FROM tokens k JOIN users u ON u.id = k.user_id WHERE u.removed = 0 AND k.hash IN ({})",
-            placeholders(token_hashes.len())
+            "SELECT k.hash FROM tokens k JOIN users u ON u.id = k.user_id WHERE u.removed = 0 AND k.hash IN ({list}) \
+             UNION ALL SELECT k.hash FROM api_tokens k JOIN users u ON u.id = k.user_id \
+             WHERE u.removed = 0 AND k.hash IN ({list})"
         );
-        let params: Vec<Value> = token_hashes.iter().map(Value::from).collect();
+        let params: Vec<Value> = token_hashes.iter().chain(token_hashes).map(Value::from).collect();
         self.conn.query(&sql, &params)?.iter().map(|r| r.text(0)).collect()
     }
 
     fn delete_tokens_of(&mut self, user: UserId) -> Result<()> {
         self.conn.send("DELETE FROM tokens WHERE user_id = ?", args![user])?;
+        Ok(())
+    }
+
+    fn insert_api_token(&mut self, user: UserId, t: &NewApiToken) -> Result<i64> {
+        self.insert_id(
+            "INSERT INTO api_tokens (user_id, name, scope, workspace_id, hash, created_ts) \
+             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            args![user, &t.name, t.scope.as_str(), t.workspace, &t.hash, t.now],
+        )
+    }
+
+    fn api_tokens_of(&mut self, user: UserId) -> Result<Vec<ApiToken>> {
+        let rows = self.conn.query(
+            "SELECT id, name, scope, workspace_id, created_ts, last_used_ts FROM api_tokens \
+             WHERE user_id = ? ORDER BY id DESC",
+            args![user],
+        )?;
+        rows.iter()
+            .map(|r| {
+                Ok(ApiToken {
+                    id: r.i64(0)?,
+                    name: r.text(1)?,
+                    scope: scope_of(&r.text(2)?)?,
+                    workspace_id: r.opt_i64(3)?.map(WorkspaceId),
+                    created_ts: r.i64(4)?,
+                    last_used_ts: r.opt_i64(5)?,
+                    token: None,
+                })
+            })
+            .collect()
+    }
+
+    fn delete_api_token(&mut self, user: UserId, id: i64) -> Result<Option<String>> {
+        let row = self.one("DELETE FROM api_tokens WHERE id = ? AND user_id = ? RETURNING hash", args![id, user])?;
+        row.map(|r| r.text(0)).transpose()
+    }
+
+    fn user_by_api_token(&mut self, token_hash: &str) -> Result<Option<(User, TokenGrant)>> {
+        let sql = format!(
+            "SELECT {USER_COLS}, k.id, k.scope, k.workspace_id, k.last_used_ts FROM api_tokens k \
+             JOIN users u ON u.id = k.user_id WHERE k.hash = ?"
+        );
+        let Some(r) = self.one(&sql, args![token_hash])? else { return Ok(None) };
+        let grant = TokenGrant {
+            id: r.i64(17)?,
+            scope: scope_of(&r.text(18)?)?,
+            workspace: r.opt_i64(19)?.map(WorkspaceId),
+            last_used_ts: r.opt_i64(20)?,
+        };
+        Ok(Some((user_from(&r)?, grant)))
+    }
+
+    fn touch_api_token(&mut self, id: i64, now: i64) -> Result<()> {
+        self.conn.send("UPDATE api_tokens SET last_used_ts = ? WHERE id = ?", args![now, id])?;
         Ok(())
     }
 
@@ -190,6 +246,7 @@ impl Accounts for SqlTx<'_> {
         )?;
         for table in [
             "tokens",
+            "api_tokens",
             "password_resets",
             "user_activity",
             "schedules",
@@ -208,4 +265,8 @@ impl Accounts for SqlTx<'_> {
         }
         Ok(())
     }
+}
+
+fn scope_of(s: &str) -> Result<TokenScope> {
+    TokenScope::parse(s).ok_or_else(|| weft_core::Error::Internal(format!("unknown token scope {s}")))
 }

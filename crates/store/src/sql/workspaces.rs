@@ -3,7 +3,7 @@
 use super::{ROWS_PER_INSERT, Row, SqlTx, Value, args, json, membership_from, placeholders};
 use std::collections::HashMap;
 use weft_core::model::*;
-use weft_core::store::{Invitation, Membership, Workspaces};
+use weft_core::store::{Invitation, Membership, ObjectKind, Workspaces};
 use weft_core::{ChannelId, GroupId, Result, UserId, WorkspaceId};
 
 const WS_COLS: &str = "w.id, w.name, w.creator, w.created_ts, w.color, w.default_channel, w.version, w.escalation_minutes, \
@@ -79,7 +79,57 @@ fn invitation_from(r: &Row) -> Result<Invitation> {
     })
 }
 
+/// Where an object's workspace is read from: `SELECT workspace_id FROM …`, then `WHERE
+/// <id> IN (…)`.
+fn workspace_source(kind: ObjectKind) -> (&'static str, &'static str) {
+    match kind {
+        ObjectKind::Workspace => ("id AS workspace_id FROM workspaces", "id"),
+        ObjectKind::Channel => ("workspace_id FROM channels", "id"),
+        ObjectKind::Thread => ("workspace_id FROM threads", "id"),
+        ObjectKind::Comment => ("t.workspace_id FROM comments c JOIN threads t ON t.id = c.thread_id", "c.id"),
+        ObjectKind::Conversation => ("workspace_id FROM conversations", "id"),
+        ObjectKind::Message => {
+            ("v.workspace_id FROM messages m JOIN conversations v ON v.id = m.conversation_id", "m.id")
+        }
+        ObjectKind::Group => ("workspace_id FROM user_groups", "id"),
+        ObjectKind::AccessRequest => ("workspace_id FROM access_requests", "id"),
+        ObjectKind::Expectation => ("workspace_id FROM expectations", "id"),
+        ObjectKind::Invitation => ("workspace_id FROM invitations", "id"),
+        ObjectKind::Meeting => ("workspace_id FROM meetings", "id"),
+        ObjectKind::ScheduledPost => ("workspace_id FROM scheduled_posts", "id"),
+        ObjectKind::Emergency => ("workspace_id FROM emergencies", "id"),
+    }
+}
+
 impl Workspaces for SqlTx<'_> {
+    fn workspaces_of_objects(&mut self, objects: &[(ObjectKind, i64)]) -> Result<Vec<WorkspaceId>> {
+        let mut by_kind: HashMap<ObjectKind, Vec<i64>> = HashMap::new();
+        for (kind, id) in objects {
+            by_kind.entry(*kind).or_default().push(*id);
+        }
+        let mut out = Vec::new();
+        for (kind, ids) in by_kind {
+            let (from, key) = workspace_source(kind);
+            let sql = format!("SELECT DISTINCT {from} WHERE {key} IN ({})", placeholders(ids.len()));
+            let params: Vec<Value> = ids.into_iter().map(Value::Int).collect();
+            for r in self.conn.query(&sql, &params)? {
+                out.push(WorkspaceId(r.i64(0)?));
+            }
+        }
+        Ok(out)
+    }
+
+    fn attachment_workspaces(&mut self, attachment_id: &str) -> Result<Vec<WorkspaceId>> {
+        let rows = self.conn.query(
+            "SELECT t.workspace_id FROM attachment_uses u JOIN threads t ON t.id = u.thread_id WHERE u.attachment_id = ? \
+             UNION SELECT t.workspace_id FROM attachment_uses u JOIN comments c ON c.id = u.comment_id \
+             JOIN threads t ON t.id = c.thread_id WHERE u.attachment_id = ? \
+             UNION SELECT v.workspace_id FROM attachment_uses u JOIN messages m ON m.id = u.message_id \
+             JOIN conversations v ON v.id = m.conversation_id WHERE u.attachment_id = ?",
+            args![attachment_id, attachment_id, attachment_id],
+        )?;
+        rows.iter().map(|r| Ok(WorkspaceId(r.i64(0)?))).collect()
+    }
     fn insert_workspace(&mut self, name: &str, color: Option<i64>, creator: UserId, now: i64) -> Result<WorkspaceId> {
         self.insert_id(
             "INSERT INTO workspaces (name, creator, color, created_ts) VALUES (?, ?, ?, ?) RETURNING id",

@@ -90,7 +90,11 @@ pub async fn batch(cx: Cx, p: Batch) -> Result<Vec<BatchResult>> {
         let app = cx.app.clone();
         let headers = headers.clone();
         let ip = cx.ip;
-        let caller = cx.user.clone().zip(cx.token_hash.clone());
+        let caller = cx.user.clone().zip(cx.token_hash.clone()).map(|(user, token_hash)| crate::api::Caller {
+            user,
+            token_hash,
+            grant: cx.grant,
+        });
         async move {
             let request =
                 Request { verb, path: &path, headers: &headers, ip, query: query.as_deref(), body: body.as_bytes() };

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod analytics;
+pub mod api_tokens;
 pub mod batch;
 pub mod channels;
 pub mod comments;
