@@ -9,6 +9,7 @@ pub mod files;
 pub mod limits;
 pub mod mail;
 pub mod memory;
+pub mod metrics;
 pub mod serve;
 pub mod stream;
 pub mod throttle;

@@ -22,6 +22,7 @@ mod inbox;
 mod lifecycle;
 mod limits;
 mod malformed;
+mod metrics;
 mod pushes;
 mod retention;
 mod rotations;
