@@ -148,15 +148,21 @@ pub async fn status(store: &Arc<dyn Store>, now: i64, mail_on: bool) -> weft_cor
 #[derive(Debug)]
 struct Snapshot {
     counts: CountsSnapshot,
-    /// What one unit of the counts is worth (seconds per microsecond, or 1).
-    scale: f64,
+    /// Units of the counts per unit of the metric (1e6 microseconds per second, or 1).
+    /// Dividing keeps the bounds exact (0.025, not 0.024999999999999998).
+    units_per: f64,
 }
 
 impl EncodeMetric for Snapshot {
     fn encode(&self, mut encoder: MetricEncoder) -> Result<(), std::fmt::Error> {
         let buckets: Vec<(f64, u64)> =
-            self.counts.buckets.iter().map(|(bound, n)| (*bound as f64 * self.scale, *n)).collect();
-        encoder.encode_histogram::<NoLabelSet>(self.counts.sum as f64 * self.scale, self.counts.count, &buckets, None)
+            self.counts.buckets.iter().map(|(bound, n)| (*bound as f64 / self.units_per, *n)).collect();
+        encoder.encode_histogram::<NoLabelSet>(
+            self.counts.sum as f64 / self.units_per,
+            self.counts.count,
+            &buckets,
+            None,
+        )
     }
 
     fn metric_type(&self) -> MetricType {
@@ -195,12 +201,12 @@ async fn render(app: &App) -> Result<String, std::fmt::Error> {
         r.register(
             "weft_writer_batch_size",
             "Jobs committed together in one transaction (group commit)",
-            Snapshot { counts: stats.batch_sizes.snapshot(), scale: 1.0 },
+            Snapshot { counts: stats.batch_sizes.snapshot(), units_per: 1.0 },
         );
         r.register(
             "weft_writer_commit_duration_seconds",
             "Time from a batch's start to its commit's return",
-            Snapshot { counts: stats.commit_micros.snapshot(), scale: 1e-6 },
+            Snapshot { counts: stats.commit_micros.snapshot(), units_per: 1e6 },
         );
     }
     gauge(r, "weft_database_up", "Whether the database answered this scrape's read", i64::from(status.is_ok()));

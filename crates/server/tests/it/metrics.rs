@@ -91,6 +91,7 @@ both_backends! {
         assert_eq!(s("weft_writer_queue_depth"), 0.0);
         assert!(s("weft_writer_batch_size_count") >= 3.0);
         assert!(s(r#"weft_writer_commit_duration_seconds_bucket{le="10"}"#) >= 3.0, "{text}");
+        assert!(text.contains(r#"weft_writer_commit_duration_seconds_bucket{le="0.025"}"#), "bounds as written: {text}");
         assert!(s("weft_database_bytes") > 0.0);
         assert!(s("weft_schema_version") >= 25.0);
         let head = t.app.node().store.read(|tx| tx.event_head()).await.unwrap();
