@@ -569,6 +569,18 @@ mod tests {
     }
 
     #[test]
+    fn a_short_or_spaced_metrics_token_is_refused() {
+        let with = |token: &str| Config { metrics_token: Some(token.into()), ..Config::default() }.check_limits();
+        assert!(with("short").is_err());
+        assert!(with("sixteen chars ok").is_err(), "a space");
+        assert!(with("sixteen-chars-ok").is_ok());
+        let file: FileConfig = toml::from_str("log_format = \"json\"\nmetrics_listen = \"127.0.0.1:9090\"").unwrap();
+        let c = file.apply(Config::default()).unwrap();
+        assert_eq!((c.log_format, c.metrics_listen), (LogFormat::Json, Some("127.0.0.1:9090".parse().unwrap())));
+        assert!(toml::from_str::<FileConfig>("log_format = \"xml\"").is_err());
+    }
+
+    #[test]
     fn unknown_keys_are_rejected() {
         assert!(toml::from_str::<FileConfig>("listne = \"x\"").is_err());
     }
