@@ -50,14 +50,19 @@ pub struct App {
     pub files: crate::files::Files,
     /// How far the fan-out of posts has got (`fanout.rs`).
     pub fanout: crate::fanout::FanoutProgress,
+    /// Requests counted as they are answered, for `/metrics`.
+    pub metrics: crate::metrics::Metrics,
     openapi: Value,
 }
 
 pub struct Server {
     pub addr: SocketAddr,
+    /// Where `--metrics-listen` serves `/metrics`, if it was given.
+    pub metrics_addr: Option<SocketAddr>,
     pub app: Arc<App>,
     shutdown: watch::Sender<bool>,
     serve: tokio::task::JoinHandle<std::io::Result<()>>,
+    metrics: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
 
 impl Server {
@@ -69,6 +74,11 @@ impl Server {
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
         let listener = tokio::net::TcpListener::bind(config.listen).await?;
         let addr = listener.local_addr()?;
+        let metrics_listener = match config.metrics_listen {
+            Some(at) => Some(tokio::net::TcpListener::bind(at).await?),
+            None => None,
+        };
+        let metrics_addr = metrics_listener.as_ref().map(|l| l.local_addr()).transpose()?;
         let base_url = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
         let base_url = base_url.trim_end_matches('/').to_string();
         let (shutdown_tx, shutdown) = watch::channel(false);
@@ -96,6 +106,7 @@ impl Server {
             web,
             files,
             fanout: crate::fanout::FanoutProgress::new(),
+            metrics: crate::metrics::Metrics::default(),
             openapi,
         });
         tokio::spawn(stream::run_feeder(app.clone()));
@@ -108,7 +119,9 @@ impl Server {
         let stop = shutdown_tx.subscribe();
         let serving = app.clone();
         let serve = tokio::spawn(async move { crate::serve::serve(listener, router, &serving.config, stop).await });
-        Ok(Server { addr, app, shutdown: shutdown_tx, serve })
+        let metrics = metrics_listener
+            .map(|l| tokio::spawn(crate::metrics::serve_private(l, app.clone(), shutdown_tx.subscribe())));
+        Ok(Server { addr, metrics_addr, app, shutdown: shutdown_tx, serve, metrics })
     }
 
     /// Stops accepting connections, lets in-flight requests finish, ends the streams and
@@ -119,6 +132,11 @@ impl Server {
             Ok(Ok(())) => {}
             Ok(Err(e)) => tracing::error!(error = %e, "server error during shutdown"),
             Err(e) => tracing::error!(error = %e, "server task failed"),
+        }
+        if let Some(metrics) = self.metrics
+            && let Ok(Err(e)) = metrics.await
+        {
+            tracing::error!(error = %e, "metrics listener error during shutdown");
         }
         self.app.store.close().await;
     }
@@ -161,6 +179,7 @@ fn router(app: Arc<App>) -> Router {
     Router::new()
         .merge(crate::web::routes())
         .route("/health", get(health))
+        .route("/metrics", get(crate::metrics::public))
         .route("/mail/unsubscribe", get(unsubscribe_page).post(unsubscribe))
         .route("/api/v3/openapi.json", get(openapi))
         .route("/api/v3/events/stream", get(stream::sse))
@@ -170,6 +189,7 @@ fn router(app: Arc<App>) -> Router {
         .layer(axum::middleware::from_fn_with_state(app.clone(), crate::serve::read_body_in_time))
         // Uploads stream to storage with their own size limit: not read whole beforehand.
         .merge(files_routes(&app))
+        .layer(axum::middleware::from_fn_with_state(app.clone(), crate::metrics::track))
         .layer(axum::middleware::from_fn_with_state(app.clone(), crate::web::security_headers))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(app)

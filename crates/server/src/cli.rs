@@ -74,6 +74,17 @@ pub struct ServeArgs {
     /// Log filter, e.g. info or weft=debug [default: info]
     #[arg(long, env = "WEFT_LOG", value_name = "FILTER")]
     pub log: Option<String>,
+    /// How log lines are written: text, or json (one object per line) [default: text]
+    #[arg(long, env = "WEFT_LOG_FORMAT", value_name = "FORMAT")]
+    pub log_format: Option<crate::config::LogFormat>,
+    /// Serve /metrics (Prometheus' text format) alone on this second address, e.g.
+    /// 127.0.0.1:9090, kept off the public listener
+    #[arg(long, env = "WEFT_METRICS_LISTEN", value_name = "ADDR")]
+    pub metrics_listen: Option<SocketAddr>,
+    /// Serve /metrics on the main listener too, to requests with
+    /// "Authorization: Bearer TOKEN" (at least 16 characters)
+    #[arg(long, env = "WEFT_METRICS_TOKEN", value_name = "TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
     /// Where people reach Weft, for links in email [default: http://LISTEN]
     #[arg(long, env = "WEFT_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
@@ -248,6 +259,14 @@ pub enum AdminCommand {
     Invite(InviteArgs),
     /// Print a single-use link that lets someone choose a new password (valid one hour)
     ResetPassword(ResetPasswordArgs),
+    /// Print the instance's health: database and WAL size, workers' lags, outboxes
+    #[command(long_about = "Print the instance's health, read from the database directly (it works while a \
+        server runs): database and WAL size, schema version, the event log's head and how far each worker \
+        is behind (fan-out, email, scheduler), the email outbox, held pushes and scheduled posts due. The \
+        same figures as /metrics. Exit status: 0 healthy, 2 unhealthy (the fan-out more than a minute \
+        behind, the scheduler more than 5 minutes late, with email on pushes waiting more than 10 minutes \
+        to become email or queued email overdue by 30, a WAL over 1 GiB), 1 when the database cannot be read.")]
+    Status(StatusArgs),
     /// Back up the database and attachments into a directory, while the server runs
     #[command(long_about = "Back up the database and the attachments' files into a new directory, while the \
         server keeps running and writing. SQLite: a consistent copy of the database as of the moment the backup \
@@ -308,6 +327,19 @@ pub struct SlackImportArgs {
     /// The workspace's id to import into
     #[arg(long, value_name = "ID")]
     pub workspace: i64,
+}
+
+#[derive(Args, Debug)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Print the status as one JSON object
+    #[arg(long)]
+    pub json: bool,
+    /// The instance's SMTP server, as `serve` takes it: only with email on is late email
+    /// a fault
+    #[arg(long, env = "WEFT_SMTP_URL", value_name = "URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -419,6 +451,15 @@ pub fn serve_config(args: &ServeArgs) -> Result<Config, String> {
     }
     if let Some(l) = &args.log {
         config.log = l.clone();
+    }
+    if let Some(f) = args.log_format {
+        config.log_format = f;
+    }
+    if let Some(a) = args.metrics_listen {
+        config.metrics_listen = Some(a);
+    }
+    if let Some(t) = &args.metrics_token {
+        config.metrics_token = Some(t.clone());
     }
     if let Some(u) = &args.public_url {
         config.public_url = Some(u.clone());
@@ -690,6 +731,64 @@ pub async fn mail_status(args: MailStatusArgs) -> Result<(), String> {
         println!("Fix the cause (see the errors above), then: weft admin mail-status --retry-parked");
     }
     Ok(())
+}
+
+/// `weft admin status`: answers whether the instance is healthy.
+pub async fn status(args: StatusArgs) -> Result<bool, String> {
+    let config = resolve(&args.data)?;
+    let mail_on = args.smtp_url.is_some() || config.smtp_url.is_some();
+    let store = config.open_store().map_err(|e| format!("cannot open the database: {e}"))?;
+    let now = weft_core::Clock::now(&SystemClock);
+    let status = crate::metrics::status(&store, now, mail_on).await;
+    let backend = store.backend();
+    store.close().await;
+    let s = status.map_err(|e| format!("cannot read the database: {e}"))?;
+    let healthy = s.problems.is_empty();
+    if args.json {
+        let mut v = serde_json::to_value(&s).map_err(|e| e.to_string())?;
+        v["backend"] = backend.into();
+        v["mail_on"] = mail_on.into();
+        v["healthy"] = healthy.into();
+        println!("{v}");
+        return Ok(healthy);
+    }
+    let f = &s.figures;
+    let mib = |b: f64| format!("{:.1} MiB", b / (1024.0 * 1024.0));
+    println!("Data: {}", config.location().describe());
+    let wal = s.wal_bytes.map(|w| format!(", WAL {}", mib(w as f64))).unwrap_or_default();
+    println!("Database: {}{wal}, schema version {}", mib(f.database_bytes as f64), f.schema_version);
+    println!("Event log: head {}", f.event_head);
+    println!("Fan-out: {} events behind, oldest post waiting {}", f.fanout_behind_events, span(f.fanout_lag_s));
+    match (f.mail_behind_events, mail_on) {
+        (Some(n), true) => println!("Email: {n} events after the cursor, oldest push waiting {}", span(f.mail_lag_s)),
+        (Some(n), false) => println!("Email: off here (no smtp_url); {n} events after the cursor"),
+        (None, _) => println!("Email: never turned on"),
+    }
+    let oldest = f.oldest_queued_mail_ts.map(|t| format!(" (oldest made {} ago)", span(now - t))).unwrap_or_default();
+    println!(
+        "Outbox: {} queued{oldest}, {} sending, {} parked; most overdue {}",
+        f.mail_queued,
+        f.mail_sending,
+        f.mail_parked,
+        span(f.mail_overdue_s)
+    );
+    println!(
+        "Scheduler: {} late; {} pushes held ({} due), {} scheduled posts waiting ({} due)",
+        span(f.scheduler_lag_s),
+        f.pushes_held,
+        f.pushes_due,
+        f.scheduled_posts_waiting,
+        f.scheduled_posts_due
+    );
+    if healthy {
+        println!("Healthy.");
+    } else {
+        println!("Unhealthy:");
+        for p in &s.problems {
+            println!("  - {p}");
+        }
+    }
+    Ok(healthy)
 }
 
 /// "3 min", "2 h", "5 s".

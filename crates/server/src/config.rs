@@ -37,6 +37,14 @@ pub struct Config {
     pub trusted_proxies: Vec<IpAddr>,
     /// `tracing` filter, e.g. `info` or `weft=debug`.
     pub log: String,
+    /// How log lines are written: `text` for people, `json` (one object per line) for log
+    /// collectors.
+    pub log_format: LogFormat,
+    /// A second listener that serves `/metrics` alone (e.g. 127.0.0.1:9090).
+    pub metrics_listen: Option<SocketAddr>,
+    /// With it, `/metrics` is served on the main listener too, to requests bearing it
+    /// (`Authorization: Bearer …`); without it (and without `metrics_listen`), not at all.
+    pub metrics_token: Option<String>,
     /// Where people reach this server, for links in email (default: the listen address).
     pub public_url: Option<String>,
     /// The SMTP server email goes through, e.g. `smtp://mail:587?tls=required`; no email
@@ -80,6 +88,19 @@ pub struct Config {
     /// How long rows that are only kept for a while stay.
     pub retention: Retention,
 }
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// The shortest `metrics_token` taken: it guards the instance's figures on the public
+/// listener.
+pub const MIN_METRICS_TOKEN_CHARS: usize = 16;
 
 /// How long each kind of expiring row is kept, in seconds (0: for ever), and how many rows
 /// one pruning transaction deletes.
@@ -179,10 +200,19 @@ impl Config {
             ("max_streams_per_user", self.max_streams_per_user == 0),
             ("event_feed_mb", self.event_feed_bytes == 0),
         ];
-        match zero.iter().find(|(_, is_zero)| *is_zero) {
-            Some((name, _)) => Err(format!("{name} must be at least 1")),
-            None => Ok(()),
+        if let Some((name, _)) = zero.iter().find(|(_, is_zero)| *is_zero) {
+            return Err(format!("{name} must be at least 1"));
         }
+        if let Some(token) = &self.metrics_token
+            && (token.chars().count() < MIN_METRICS_TOKEN_CHARS
+                || token.chars().any(|c| c.is_whitespace() || c.is_control()))
+        {
+            return Err(format!("metrics_token must be at least {MIN_METRICS_TOKEN_CHARS} characters, without spaces"));
+        }
+        if self.metrics_listen.is_some_and(|m| m == self.listen) {
+            return Err("metrics_listen must differ from listen".into());
+        }
+        Ok(())
     }
 
     pub fn open_store(&self) -> weft_core::Result<std::sync::Arc<dyn weft_core::store::Store>> {
@@ -201,6 +231,9 @@ impl Default for Config {
             invitation_days: DEFAULT_INVITATION_DAYS,
             trusted_proxies: Vec::new(),
             log: "info".into(),
+            log_format: LogFormat::Text,
+            metrics_listen: None,
+            metrics_token: None,
             public_url: None,
             smtp_url: None,
             mail_from: None,
@@ -234,6 +267,9 @@ pub struct FileConfig {
     pub invitation_days: Option<i64>,
     pub trusted_proxies: Option<Vec<IpAddr>>,
     pub log: Option<String>,
+    pub log_format: Option<LogFormat>,
+    pub metrics_listen: Option<SocketAddr>,
+    pub metrics_token: Option<String>,
     pub public_url: Option<String>,
     pub smtp_url: Option<String>,
     pub mail_from: Option<String>,
@@ -299,6 +335,15 @@ impl FileConfig {
         }
         if let Some(v) = self.log {
             c.log = v;
+        }
+        if let Some(v) = self.log_format {
+            c.log_format = v;
+        }
+        if let Some(v) = self.metrics_listen {
+            c.metrics_listen = Some(v);
+        }
+        if let Some(v) = self.metrics_token {
+            c.metrics_token = Some(v);
         }
         if let Some(v) = self.public_url {
             c.public_url = Some(v);
@@ -397,6 +442,19 @@ trusted_proxies = []
 
 # Log filter (WEFT_LOG), e.g. "info" or "weft=debug,info".
 log = "info"
+
+# How log lines are written (WEFT_LOG_FORMAT, --log-format): "text" for people, "json"
+# (one JSON object per line) for log collectors.
+log_format = "text"
+
+# Metrics in Prometheus' text format, at /metrics (see "Watching an instance" in the
+# README). A second listener that serves /metrics alone, kept off the public one
+# (WEFT_METRICS_LISTEN, --metrics-listen):
+# metrics_listen = "127.0.0.1:9090"
+# And/or /metrics on the main listener, for requests with "Authorization: Bearer TOKEN"
+# (WEFT_METRICS_TOKEN, --metrics-token; at least 16 characters). With neither, /metrics
+# is not served.
+# metrics_token = "…"
 
 # Where people reach Weft, for the links in email (WEFT_PUBLIC_URL, --public-url).
 # Defaults to http:// and the listen address.
@@ -508,6 +566,18 @@ mod tests {
         assert_eq!(file.apply(Config::default()).unwrap().retention.notifications, 30 * DAY);
         let file: FileConfig = toml::from_str("retain_notifications = \"soon\"").unwrap();
         assert!(file.apply(Config::default()).is_err());
+    }
+
+    #[test]
+    fn a_short_or_spaced_metrics_token_is_refused() {
+        let with = |token: &str| Config { metrics_token: Some(token.into()), ..Config::default() }.check_limits();
+        assert!(with("short").is_err());
+        assert!(with("sixteen chars ok").is_err(), "a space");
+        assert!(with("sixteen-chars-ok").is_ok());
+        let file: FileConfig = toml::from_str("log_format = \"json\"\nmetrics_listen = \"127.0.0.1:9090\"").unwrap();
+        let c = file.apply(Config::default()).unwrap();
+        assert_eq!((c.log_format, c.metrics_listen), (LogFormat::Json, Some("127.0.0.1:9090".parse().unwrap())));
+        assert!(toml::from_str::<FileConfig>("log_format = \"xml\"").is_err());
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod import;
 pub mod limits;
 pub mod mail;
 pub mod memory;
+pub mod metrics;
 pub mod serve;
 pub mod stream;
 pub mod throttle;

@@ -24,6 +24,10 @@ fn main() -> ExitCode {
             Command::Admin(AdminCommand::Export(args)) => weft::transfer::export(args).await,
             Command::Admin(AdminCommand::Import(ImportCommand::Weft(args))) => weft::transfer::import(args).await,
             Command::Admin(AdminCommand::Import(ImportCommand::Slack(args))) => weft::cli::import_slack(args).await,
+            Command::Admin(AdminCommand::Status(args)) => {
+                // Unhealthy is not a failure of the command: it has its own exit status.
+                return weft::cli::status(args).await.map(|healthy| if healthy { None } else { Some(2) });
+            }
             Command::Config(ConfigCommand::Example) => {
                 print!("{}", weft::config::EXAMPLE);
                 Ok(())
@@ -33,9 +37,11 @@ fn main() -> ExitCode {
                 Ok(())
             }
         }
+        .map(|()| None)
     });
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(None) => ExitCode::SUCCESS,
+        Ok(Some(code)) => ExitCode::from(code),
         Err(e) => {
             eprintln!("weft: {e}");
             ExitCode::FAILURE
@@ -45,10 +51,13 @@ fn main() -> ExitCode {
 
 async fn serve(args: weft::cli::ServeArgs) -> Result<(), String> {
     let config = weft::cli::serve_config(&args)?;
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_new(&config.log).map_err(|e| format!("--log: {e}"))?)
-        .with_writer(std::io::stderr)
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_new(&config.log).map_err(|e| format!("--log: {e}"))?;
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match config.log_format {
+        weft::config::LogFormat::Text => logs.init(),
+        // One JSON object per line, the event's fields flattened beside its message.
+        weft::config::LogFormat::Json => logs.json().flatten_event(true).init(),
+    }
     // One server per data directory; `weft admin restore` takes the same lock.
     let _data_lock = match &config.database_url {
         None => Some(weft_store::backup::lock_data_dir(&config.data)?),
@@ -85,6 +94,12 @@ async fn serve(args: weft::cli::ServeArgs) -> Result<(), String> {
         println!("Open {url}/ in your browser and sign in.");
     }
     println!("API: {url}/api/v3/  (described at {url}/api/v3/openapi.json)");
+    match (server.metrics_addr, server.app.config.metrics_token.is_some()) {
+        (Some(at), true) => println!("Metrics: http://{at}/metrics, and {url}/metrics with the metrics token"),
+        (Some(at), false) => println!("Metrics: http://{at}/metrics"),
+        (None, true) => println!("Metrics: {url}/metrics with the metrics token"),
+        (None, false) => println!("Metrics: off (set --metrics-listen or --metrics-token to serve /metrics)"),
+    }
     if let Some(dir) = &server.app.config.web_dir {
         println!("Web app: served from {} (open pages reload when it changes)", dir.display());
     }

@@ -417,6 +417,11 @@ impl OpenStreams {
         self.users.lock().expect("streams lock").get(&user).map_or(0, |u| u.open)
     }
 
+    /// How many streams and waiting long polls are open on this node.
+    pub fn open_count(&self) -> usize {
+        self.users.lock().expect("streams lock").values().map(|u| u.open).sum()
+    }
+
     pub fn access_reads(&self) -> u64 {
         self.access_reads.load(Ordering::Relaxed)
     }

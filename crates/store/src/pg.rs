@@ -499,6 +499,7 @@ pub struct PgStore {
     head: watch::Receiver<i64>,
     stop: Arc<AtomicBool>,
     statements: Arc<AtomicU64>,
+    stats: Arc<weft_core::store::WriterStats>,
 }
 
 fn spawn(name: &str, f: impl FnOnce() + Send + 'static) -> Result<std::thread::JoinHandle<()>> {
@@ -583,7 +584,9 @@ impl PgStore {
         let mut threads = Vec::new();
         let (tx, rx) = mpsc::channel::<WriteRequest>(4096);
         let writer_head = head_tx.clone();
-        threads.push(spawn("weft-pg-writer", move || writer_loop(writer, rx, writer_head))?);
+        let stats = Arc::new(weft_core::store::WriterStats::default());
+        let writer_stats = stats.clone();
+        threads.push(spawn("weft-pg-writer", move || writer_loop(writer, rx, writer_head, writer_stats))?);
         let (read_tx, read_rx) = std_mpsc::channel::<ReadRequest>();
         let read_rx = Arc::new(Mutex::new(read_rx));
         for i in 0..options.readers.max(1) {
@@ -600,6 +603,7 @@ impl PgStore {
             head,
             stop,
             statements,
+            stats,
         })
     }
 }
@@ -633,6 +637,10 @@ impl Store for PgStore {
 
     fn queued_writes(&self) -> usize {
         crate::writer::queued(&self.writer)
+    }
+
+    fn writer_stats(&self) -> Option<&weft_core::store::WriterStats> {
+        Some(&self.stats)
     }
 
     fn close(&self) -> BoxFuture<()> {

@@ -71,6 +71,7 @@ pub struct SqliteStore {
     /// Set by `release_idle`: the writer lets go of its mapped pages and cache after its
     /// next batch.
     release: Arc<AtomicBool>,
+    stats: Arc<weft_core::store::WriterStats>,
 }
 
 impl ToSql for Value {
@@ -326,9 +327,11 @@ impl SqliteStore {
             SqliteWriter { db: Db(conn, statements.clone()), rewind: rewind.clone(), release: release.clone() };
         let (head_tx, head) = watch::channel(Conn::event_head(&mut writer.db)?);
         let (tx, rx) = mpsc::channel::<WriteRequest>(4096);
+        let stats = Arc::new(weft_core::store::WriterStats::default());
+        let writer_stats = stats.clone();
         let thread = std::thread::Builder::new()
             .name("weft-sqlite-writer".into())
-            .spawn(move || writer_loop(writer, rx, head_tx))
+            .spawn(move || writer_loop(writer, rx, head_tx, writer_stats))
             .map_err(|e| Error::Internal(format!("cannot start the writer thread: {e}")))?;
         let stop = Arc::new(AtomicBool::new(false));
         let (p, s) = (path.clone(), stop.clone());
@@ -345,6 +348,7 @@ impl SqliteStore {
             statements,
             checkpointer: Mutex::new(Some((stop, checkpoints))),
             release,
+            stats,
         })
     }
 }
@@ -393,6 +397,17 @@ impl Store for SqliteStore {
 
     fn queued_writes(&self) -> usize {
         crate::writer::queued(&self.writer)
+    }
+
+    fn writer_stats(&self) -> Option<&weft_core::store::WriterStats> {
+        Some(&self.stats)
+    }
+
+    fn wal_bytes(&self) -> Option<u64> {
+        let mut wal = self.path.clone().into_os_string();
+        wal.push("-wal");
+        // No file: the WAL was folded back (at shutdown) or never written.
+        Some(std::fs::metadata(wal).map_or(0, |m| m.len()))
     }
 
     fn release_idle(&self) {

@@ -5,9 +5,9 @@
 
 use crate::sql::{Conn, Dialect, FtsIndexing, SqlTx, fts_catch_up, fts_indexed_through};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot, watch};
-use weft_core::store::{AnyBox, BoxFuture, Job};
+use weft_core::store::{AnyBox, BoxFuture, Job, WriterStats};
 use weft_core::{Error, Result};
 
 /// The most jobs committed together; bounds the latency of the first one.
@@ -171,7 +171,13 @@ fn with_writes((out, effects): (Result<AnyBox>, JobEffects), settled: Result<()>
     (out.and_then(|v| settled.map(|()| v)), effects)
 }
 
-pub fn writer_loop<W: WriteConn>(mut w: W, mut rx: mpsc::Receiver<WriteRequest>, head: watch::Sender<i64>) {
+/// `stats` counts each batch's size and how long it took to commit, for `/metrics`.
+pub fn writer_loop<W: WriteConn>(
+    mut w: W,
+    mut rx: mpsc::Receiver<WriteRequest>,
+    head: watch::Sender<i64>,
+    stats: Arc<WriterStats>,
+) {
     let mut batch: Vec<WriteRequest> = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = rx.blocking_recv() {
         batch.push(first);
@@ -182,7 +188,9 @@ pub fn writer_loop<W: WriteConn>(mut w: W, mut rx: mpsc::Receiver<WriteRequest>,
             }
         }
         let (jobs, replies): (Vec<Job>, Vec<_>) = batch.drain(..).map(|r| (r.job, r.reply)).unzip();
+        let (size, started) = (jobs.len(), std::time::Instant::now());
         let (results, new_head) = commit_batch(&mut w, jobs);
+        stats.record_batch(size, started.elapsed());
         if let Some(seq) = new_head {
             head.send_if_modified(|h| {
                 let newer = seq > *h;

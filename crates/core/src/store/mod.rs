@@ -13,6 +13,7 @@ pub mod decisions;
 pub mod emergencies;
 pub mod events;
 pub mod expectations;
+pub mod health;
 pub mod idempotency;
 pub mod imports;
 pub mod inbox;
@@ -35,6 +36,7 @@ pub use decisions::*;
 pub use emergencies::*;
 pub use events::*;
 pub use expectations::*;
+pub use health::*;
 pub use idempotency::*;
 pub use imports::*;
 pub use inbox::*;
@@ -78,6 +80,15 @@ pub trait Store: Send + Sync {
     /// Lets go of what idle connections hold (their caches and mapped pages) while the
     /// server is quiet; they are opened again when needed.
     fn release_idle(&self) {}
+    /// What the group-commit writer counted (None for a store without one).
+    fn writer_stats(&self) -> Option<&WriterStats> {
+        None
+    }
+    /// The size of the write-ahead log in bytes, where the store keeps one Weft can
+    /// measure (SQLite's `-wal` file; PostgreSQL's WAL is the server's own).
+    fn wal_bytes(&self) -> Option<u64> {
+        None
+    }
 }
 
 impl dyn Store {
@@ -155,4 +166,5 @@ tx_of_areas!(
     Analytics,
     Imports,
     OwnData,
+    Health,
 );

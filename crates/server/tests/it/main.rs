@@ -25,6 +25,7 @@ mod lifecycle;
 mod limits;
 mod malformed;
 mod own_export;
+mod metrics;
 mod pushes;
 mod retention;
 mod rotations;

@@ -14,6 +14,7 @@ mod decisions;
 mod emergencies;
 pub(crate) mod events;
 mod expectations;
+mod health;
 mod idempotency;
 mod imports;
 mod inbox;
