@@ -165,4 +165,17 @@ test('Settings → API tokens: make one, use it, revoke it', async () => {
   await list.getByRole('listitem').filter({ hasText: 'Dashboard' }).waitFor();
   assert.equal(await row.count(), 0);
   await looks(page, 'settings-tokens-after-revoke');
+
+  // Opened on a phone, the tabs scroll sideways to show the current one ("Tokens").
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.reload();
+  const tab = page.getByRole('navigation', { name: 'Settings sections' }).getByRole('link', { name: 'Tokens' });
+  await tab.waitFor();
+  const inView = await tab.evaluate((a) => {
+    const r = a.getBoundingClientRect();
+    return r.left >= 0 && r.right <= window.innerWidth;
+  });
+  assert.ok(inView, 'the current tab is in sight on a phone');
+  await screenshot(page, 'settings-tokens-phone-opened');
+  await page.setViewportSize({ width: 1280, height: 800 });
 });

@@ -51,6 +51,10 @@ export function SettingsView({ ws, section }: { ws: number; section: string }) {
   }, [ws, schedule, me.away_mode?.date_to, me.timezone]);
 
   const current = SECTIONS.find(([s]) => s === section)?.[0];
+  // On a phone the tabs scroll sideways: keep the current one in sight.
+  useEffect(() => {
+    document.querySelector('.settings-tab.is-current')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [current]);
   const title = SECTIONS.find(([s]) => s === current)?.[1] ?? 'Settings';
 
   return (

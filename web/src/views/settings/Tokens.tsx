@@ -3,7 +3,7 @@
 // secret is in the answer of api_tokens/add only, so it is shown here once, with a curl
 // line to try it. Only a signed-in session manages tokens — this page is one.
 
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { call, describeError } from '../../api/client';
 import type { components } from '../../api/schema';
 import { Icon } from '../../components/Icon';
@@ -214,6 +214,12 @@ function NewToken({
 /** The secret of the token just made, once, with a line of curl to try it. */
 function FreshToken({ token }: { token: ApiToken }) {
   const secret = token.token!;
+  // Focus moves to the secret (selected, scrolled into view): what to do next is copy it.
+  const field = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    field.current?.focus();
+    field.current?.scrollIntoView({ block: 'center' });
+  }, [token.id]);
   const origin = location.origin;
   const example = `curl -s ${origin}/api/v3/users/get_session_user \\\n     -H "Authorization: Bearer ${secret}"`;
   const copy = (text: string, what: string) =>
@@ -229,6 +235,7 @@ function FreshToken({ token }: { token: ApiToken }) {
       <div class="settings-row">
         <input
           id="fresh-token"
+          ref={field}
           type="text"
           readOnly
           value={secret}
