@@ -1,6 +1,6 @@
 // My settings, one section per address (/a/{ws}/settings/{section}): profile and time
-// zone, working hours and do-not-disturb, away, notifications (linked from emails), and
-// my data to download.
+// zone, working hours and do-not-disturb, away, notifications (linked from emails), my
+// data to download, and my personal API tokens.
 // Above them, my state right now in plain words: "You’re working now · until 17:30".
 
 import { useEffect, useState } from 'preact/hooks';
@@ -17,6 +17,7 @@ import { AwaySection, awayIsOn } from './settings/Away';
 import { HoursSection } from './settings/Hours';
 import { NotificationsSection } from './settings/Notifications';
 import { ProfileSection } from './settings/Profile';
+import { TokensSection } from './settings/Tokens';
 import { YourDataSection } from './settings/YourData';
 import { backOn, clock, dateLabel, hhmm, minutesOf, type Schedule } from './settings/shared';
 import '../styles/settings.css';
@@ -27,6 +28,7 @@ const SECTIONS = [
   ['away', 'Away'],
   ['notifications', 'Notifications'],
   ['data', 'Your data'],
+  ['tokens', 'API tokens'],
 ] as const;
 
 export function SettingsView({ ws, section }: { ws: number; section: string }) {
@@ -49,6 +51,10 @@ export function SettingsView({ ws, section }: { ws: number; section: string }) {
   }, [ws, schedule, me.away_mode?.date_to, me.timezone]);
 
   const current = SECTIONS.find(([s]) => s === section)?.[0];
+  // On a phone the tabs scroll sideways: keep the current one in sight.
+  useEffect(() => {
+    document.querySelector('.settings-tab.is-current')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [current]);
   const title = SECTIONS.find(([s]) => s === current)?.[1] ?? 'Settings';
 
   return (
@@ -57,10 +63,10 @@ export function SettingsView({ ws, section }: { ws: number; section: string }) {
       <nav class="settings-nav" aria-label="Settings sections">
         {SECTIONS.map(([s, label]) => (
           <a key={s} href={href.settings(ws, s)} class={`settings-tab ${s === current ? 'is-current' : ''}`} aria-current={s === current ? 'page' : undefined}>
-            {s === 'hours' || s === 'data' ? (
+            {s === 'hours' || s === 'data' || s === 'tokens' ? (
               <>
                 <span class="tab-wide">{label}</span>
-                <span class="tab-phone">{s === 'hours' ? 'Hours' : 'Data'}</span>
+                <span class="tab-phone">{s === 'hours' ? 'Hours' : s === 'data' ? 'Data' : 'Tokens'}</span>
               </>
             ) : (
               label
@@ -89,6 +95,7 @@ export function SettingsView({ ws, section }: { ws: number; section: string }) {
         {current === 'hours' && schedule && <HoursSection key={version} schedule={schedule} setSchedule={setSchedule} />}
         {current === 'notifications' && schedule && <NotificationsSection ws={ws} schedule={schedule} setSchedule={setSchedule} />}
         {current === 'data' && <YourDataSection />}
+        {current === 'tokens' && <TokensSection />}
       </div>
     </section>
   );
