@@ -594,9 +594,11 @@ pub async fn import_slack(args: SlackImportArgs) -> Result<(), String> {
     let config = resolve(&args.data)?;
     let mut opts = crate::import::slack::Options::new(weft_core::WorkspaceId(args.workspace));
     opts.progress = std::io::stderr().is_terminal();
+    opts.public_url = config.public_url.clone();
+    let blobs = crate::files::Files::open(&config.files, &config.data)?;
     let store = config.open_store().map_err(|e| e.to_string())?;
     eprintln!("Importing {} into workspace {}", args.export.display(), args.workspace);
-    let result = crate::import::slack::import(store.clone(), &args.export, &opts).await;
+    let result = crate::import::slack::import(store.clone(), &blobs, &args.export, &opts).await;
     store.close().await;
     let s = result?;
     println!("Imported:");
@@ -605,7 +607,7 @@ pub async fn import_slack(args: SlackImportArgs) -> Result<(), String> {
     println!("  threads:       {} with {} comments", s.threads, s.comments);
     println!("  conversations: {} with {} new messages", s.conversations, s.messages);
     println!("  reactions:     {}", s.reactions);
-    println!("  files:         {} kept as links", s.files_linked);
+    println!("  files:         {} imported from the archive, {} kept as links", s.files_attached, s.files_linked);
     if !s.skipped.is_empty() {
         println!("Skipped:");
         for (why, n) in &s.skipped {

@@ -518,7 +518,7 @@ fn hex(digest: impl AsRef<[u8]>) -> String {
 }
 
 /// A spooled file, deleted when dropped unless it was moved into the store.
-struct Spooled {
+pub(crate) struct Spooled {
     path: PathBuf,
     size: u64,
     sha256: String,
@@ -650,9 +650,50 @@ async fn upload_inner(app: &Arc<App>, ip: std::net::IpAddr, request: Request) ->
         (None, None) => "file".into(),
     };
 
+    let claimed = mime_claim(upload.underlying_type.as_ref().map(|c| c.0.as_str()))
+        .or_else(|| mime_claim(file.part_type.as_deref()));
+    let base = app.config.public_url.as_deref().map_or("", |u| u.trim_end_matches('/'));
+    let now = app.clock.now();
+    let id = upload.attachment_id.into_inner();
+    let stored =
+        store_file(&app.files, &app.store, file, id, file_name, claimed.as_deref(), user.id, base, now).await?;
+    let actor = user.id;
+    app.store.write(move |tx| attachments::record(tx, actor, stored)).await
+}
+
+/// A file spooled from memory (an imported file), to be moved into the store.
+pub(crate) async fn spool_bytes(files: &Files, bytes: &[u8]) -> Result<Spooled> {
+    let path = files.spool_path();
+    tokio::fs::write(&path, bytes).await.map_err(io_error)?;
+    Ok(Spooled {
+        path,
+        size: bytes.len() as u64,
+        sha256: hex(Sha256::digest(bytes)),
+        head: bytes.iter().take(16).copied().collect(),
+        part_name: None,
+        part_type: None,
+    })
+}
+
+/// Moves a spooled file into the store as attachment `id` of `uploader` — an image
+/// measured and thumbnailed, its blobs claimed before they are written — and answers its
+/// record (with its Attachment object), for the caller to write. Uploads and imports both
+/// come through here.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn store_file(
+    files: &Files,
+    store: &Arc<dyn weft_core::store::Store>,
+    file: Spooled,
+    id: String,
+    file_name: String,
+    claimed_type: Option<&str>,
+    uploader: weft_core::UserId,
+    base: &str,
+    now: i64,
+) -> Result<StoredAttachment> {
     // Images: measured and thumbnailed off the async threads, a few at a time.
     let image = if sniff_image(&file.head).is_some() {
-        let _permit = app.files.decodes.acquire().await.map_err(io_error)?;
+        let _permit = files.decodes.acquire().await.map_err(io_error)?;
         let (path, head) = (file.path.clone(), file.head.clone());
         tokio::task::spawn_blocking(move || analyse_image(&path, &head)).await.map_err(io_error)?
     } else {
@@ -660,7 +701,7 @@ async fn upload_inner(app: &Arc<App>, ip: std::net::IpAddr, request: Request) ->
     };
     let thumbnail = match image.as_ref().and_then(|i| i.thumbnail.as_ref()) {
         Some((bytes, mime)) => {
-            let path = app.files.spool_path();
+            let path = files.spool_path();
             tokio::fs::write(&path, bytes).await.map_err(io_error)?;
             let spooled = Spooled {
                 path,
@@ -678,24 +719,19 @@ async fn upload_inner(app: &Arc<App>, ip: std::net::IpAddr, request: Request) ->
     // Claimed before they are written: a sweep running now cannot delete them under us.
     let mut shas = vec![file.sha256.clone()];
     shas.extend(thumbnail.as_ref().map(|(t, _)| t.sha256.clone()));
-    let now = app.clock.now();
-    app.store.write(move |tx| attachments::claim(tx, &shas, now)).await?;
-    app.files.put(&file.sha256, &file.path).await?;
+    store.write(move |tx| attachments::claim(tx, &shas, now)).await?;
+    files.put(&file.sha256, &file.path).await?;
     if let Some((t, _)) = &thumbnail {
-        app.files.put(&t.sha256, &t.path).await?;
+        files.put(&t.sha256, &t.path).await?;
     }
 
-    let id = upload.attachment_id.into_inner();
     let content_type = match &image {
         Some(i) => i.mime.to_string(),
-        None => mime_claim(upload.underlying_type.as_ref().map(|c| c.0.as_str()))
-            .or_else(|| mime_claim(file.part_type.as_deref()))
-            .unwrap_or_else(|| "application/octet-stream".into()),
+        None => mime_claim(claimed_type).unwrap_or_else(|| "application/octet-stream".into()),
     };
     // With --public-url, links are absolute (as Twist's are); without it the server cannot
     // know how people reach it (a listen address such as 0.0.0.0 is no address, and a
     // browser on localhost would not send its session to 127.0.0.1): a path of this server.
-    let base = app.config.public_url.as_deref().map_or("", |u| u.trim_end_matches('/'));
     let url = file_url(base, &id, &file_name, false);
     let object = Attachment {
         attachment_id: id.clone(),
@@ -715,7 +751,7 @@ async fn upload_inner(app: &Arc<App>, ip: std::net::IpAddr, request: Request) ->
     };
     let stored = StoredAttachment {
         attachment_id: id,
-        uploader: user.id,
+        uploader,
         file_name,
         file_size: file.size as i64,
         content_type,
@@ -727,8 +763,7 @@ async fn upload_inner(app: &Arc<App>, ip: std::net::IpAddr, request: Request) ->
         uploaded_ts: now,
         object: crate::api::to_json(&object)?,
     };
-    let actor = user.id;
-    app.store.write(move |tx| attachments::record(tx, actor, stored)).await
+    Ok(stored)
 }
 
 /// A file's (or its thumbnail's) URL. The name is for the reader; the id finds the file.

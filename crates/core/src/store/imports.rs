@@ -24,6 +24,9 @@ pub struct ImportedPost {
     pub reactions: Vec<(String, Vec<UserId>)>,
     /// The people the text mentions (`twist-mention://` links), for search.
     pub mentions: Vec<UserId>,
+    /// The files it carries, recorded already (the post's `attachments` are their objects;
+    /// `import_thread` and `import_messages` write their `attachment_uses`).
+    pub attachments: Vec<super::StoredAttachment>,
 }
 
 /// A thread as it was: `posts[0]` is the thread's own post, the rest its comments in

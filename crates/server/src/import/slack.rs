@@ -36,6 +36,8 @@ pub struct Options {
     pub progress: bool,
     /// Stop (as if killed) after this many batches of posts: for the resume test.
     pub stop_after_batches: Option<usize>,
+    /// The server's `--public-url`, for the links of imported files (None: paths).
+    pub public_url: Option<String>,
 }
 
 impl Options {
@@ -46,6 +48,7 @@ impl Options {
             batch_posts: BATCH_POSTS,
             progress: false,
             stop_after_batches: None,
+            public_url: None,
         }
     }
 }
@@ -62,6 +65,8 @@ pub struct Summary {
     pub messages: usize,
     pub reactions: usize,
     pub files_linked: usize,
+    /// Files whose bytes the archive held, imported as attachments.
+    pub files_attached: usize,
     /// Why things were not imported, and how many.
     pub skipped: BTreeMap<String, usize>,
     /// Emails of the people created, who get in through an invitation.
@@ -174,7 +179,11 @@ struct SReaction {
 #[derive(Debug, Deserialize, Clone)]
 struct SFile {
     #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
     name: Option<String>,
+    #[serde(default)]
+    mimetype: Option<String>,
     #[serde(default)]
     title: Option<String>,
     #[serde(default)]
@@ -226,6 +235,13 @@ struct Export {
     users: Vec<SUser>,
     places: Vec<Place>,
     skipped: BTreeMap<String, usize>,
+    /// Files' bytes the archive holds, by Slack file id.
+    files: HashMap<String, Vec<u8>>,
+}
+
+/// Whether `s` looks like a Slack file id (`F` and capitals or digits).
+fn is_file_id(s: &str) -> bool {
+    s.len() >= 2 && s.starts_with('F') && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
 fn parse<T: serde::de::DeserializeOwned>(name: &str, bytes: &[u8]) -> Result<T, String> {
@@ -238,6 +254,7 @@ fn read_export(path: &Path, limits: &Limits) -> Result<Export, String> {
     let mut lists: Vec<(Kind, Vec<SChannel>)> = Vec::new();
     let mut folders: HashMap<String, BTreeMap<String, Vec<SMessage>>> = HashMap::new();
     let mut skipped = BTreeMap::new();
+    let mut files: HashMap<String, Vec<u8>> = HashMap::new();
     archive::read_all(path, limits, |name, bytes| {
         // Slack puts the export in the archive's root; some tools wrap it in one folder.
         let parts: Vec<&str> = name.split('/').collect();
@@ -252,6 +269,11 @@ fn read_export(path: &Path, limits: &Limits) -> Result<Export, String> {
                 let messages: Vec<SMessage> = parse(name, &bytes)?;
                 let day = day.trim_end_matches(".json").to_string();
                 folders.entry(folder.to_string()).or_default().insert(day, messages);
+            }
+            // A file's bytes, as tools that download them lay them out (`__uploads/<id>/<name>`):
+            // any entry whose folder is a Slack file id. The first one of an id counts.
+            [_, .., id, file] if is_file_id(id) && !file.is_empty() && !files.contains_key(*id) => {
+                files.insert(id.to_string(), bytes);
             }
             _ => {
                 let why = "files of the archive not imported (integration logs, canvases, content flags, others)";
@@ -276,7 +298,7 @@ fn read_export(path: &Path, limits: &Limits) -> Result<Export, String> {
     if orphan > 0 {
         skipped.insert("messages in folders no channel or conversation of the export names".to_string(), orphan);
     }
-    Ok(Export { users, places, skipped })
+    Ok(Export { users, places, skipped, files })
 }
 
 // ---------------------------------------------------------------- timestamps and titles
@@ -406,9 +428,14 @@ fn internal(e: Error) -> String {
 }
 
 /// Imports the export at `path` into `opts.workspace`.
-pub async fn import(store: Arc<dyn Store>, path: &Path, opts: &Options) -> Result<Summary, String> {
+pub async fn import(
+    store: Arc<dyn Store>,
+    blobs: &crate::files::Files,
+    path: &Path,
+    opts: &Options,
+) -> Result<Summary, String> {
     let (path_buf, limits) = (path.to_path_buf(), opts.limits);
-    let export = tokio::task::spawn_blocking(move || read_export(&path_buf, &limits))
+    let mut export = tokio::task::spawn_blocking(move || read_export(&path_buf, &limits))
         .await
         .map_err(|e| format!("reading the archive failed: {e}"))??;
     let ws = opts.workspace;
@@ -497,10 +524,13 @@ pub async fn import(store: Arc<dyn Store>, path: &Path, opts: &Options) -> Resul
         places.push((place, id));
     }
 
+    // Files the archive holds, into the blob store (before the rows that name them).
+    let attached = store_files(&store, blobs, &mut export.files, &places, &people, ws, opts, now).await?;
+
     // Posts, in batches.
     let mut units = Vec::new();
     for (place, id) in &places {
-        build_units(place, *id, ws, &text_names, &people, &done, &mut summary, &mut units);
+        build_units(place, *id, ws, &text_names, &people, &attached, &done, &mut summary, &mut units);
     }
     let total: usize = units.iter().map(Unit::posts).sum();
     let bar = if opts.progress {
@@ -543,6 +573,69 @@ pub async fn import(store: Arc<dyn Store>, path: &Path, opts: &Options) -> Resul
     }
     bar.finish_and_clear();
     Ok(summary)
+}
+
+/// The attachment a Slack file becomes: the same id on every run.
+fn attachment_id(ws: WorkspaceId, file: &str) -> String {
+    format!("slack-{}-{file}", ws.0)
+}
+
+/// Moves the files the archive holds, of the messages that will be posts, into the blob
+/// store (as uploads do), and answers their records by Slack file id. A file imported
+/// before keeps its record, and its blob is not written again.
+#[allow(clippy::too_many_arguments)]
+async fn store_files(
+    store: &Arc<dyn Store>,
+    blobs: &crate::files::Files,
+    bytes: &mut HashMap<String, Vec<u8>>,
+    places: &[(Place, i64)],
+    people: &People,
+    ws: WorkspaceId,
+    opts: &Options,
+    now: i64,
+) -> Result<HashMap<String, weft_core::store::StoredAttachment>, String> {
+    let base = opts.public_url.as_deref().map_or("", |u| u.trim_end_matches('/'));
+    let mut out = HashMap::new();
+    for (place, _) in places {
+        for m in place.days.values().flatten() {
+            let author = m.user.as_ref().or(m.bot_id.as_ref()).and_then(|k| people.by_slack.get(k)).map(|p| p.0);
+            let Some(uploader) = author else { continue };
+            for f in &m.files {
+                let Some(fid) = f.id.as_deref() else { continue };
+                if out.contains_key(fid) || matches!(f.mode.as_deref(), Some("tombstone" | "hidden_by_limit")) {
+                    continue;
+                }
+                let Some(data) = bytes.remove(fid) else { continue };
+                let id = attachment_id(ws, fid);
+                let lookup = id.clone();
+                let existing = store.read(move |tx| tx.attachment(&lookup)).await.map_err(internal)?;
+                let record = match existing {
+                    Some(a) => a,
+                    None => {
+                        let name = f.name.as_deref().or(f.title.as_deref()).unwrap_or("file");
+                        let name = weft_core::input::file_name(name).unwrap_or_else(|_| "file".into());
+                        let spooled = crate::files::spool_bytes(blobs, &data).await.map_err(internal)?;
+                        crate::files::store_file(
+                            blobs,
+                            store,
+                            spooled,
+                            id,
+                            name,
+                            f.mimetype.as_deref(),
+                            uploader,
+                            base,
+                            now,
+                        )
+                        .await
+                        .map_err(internal)?
+                    }
+                };
+                out.insert(fid.to_string(), record);
+            }
+        }
+    }
+    bytes.clear();
+    Ok(out)
 }
 
 struct PlaceRow {
@@ -694,6 +787,19 @@ fn write_units(
 ) -> weft_core::Result<Vec<(&'static str, usize, usize)>> {
     let mut out = Vec::with_capacity(units.len());
     for u in units {
+        let all: &[ImportedPost] = match &u.what {
+            UnitData::Thread(t) => &t.posts,
+            UnitData::Messages { posts, .. } => posts,
+        };
+        // The records of the files the posts carry, in the same transaction as the posts.
+        for a in all.iter().flat_map(|p| &p.attachments) {
+            if tx.attachment(&a.attachment_id)?.is_none() {
+                let mut claimed = vec![a.sha256.clone()];
+                claimed.extend(a.thumbnail_sha256.clone());
+                tx.claim_blobs(&claimed, a.uploaded_ts)?;
+                tx.put_attachment(a)?;
+            }
+        }
         let (id, posts) = match &u.what {
             UnitData::Thread(t) => (tx.import_thread(t)?.0, &t.posts),
             UnitData::Messages { conversation, posts, snippet } => {
@@ -711,6 +817,9 @@ fn write_units(
     }
     Ok(out)
 }
+
+/// The files imported as attachments, by Slack file id.
+type Attached = HashMap<String, weft_core::store::StoredAttachment>;
 
 /// Subtypes that say someone joined or left: membership comes from the channel lists.
 const MEMBERSHIP_SUBTYPES: &[&str] = &["channel_join", "channel_leave", "group_join", "group_leave"];
@@ -731,7 +840,13 @@ const SYSTEM_SUBTYPES: &[&str] = &[
 ];
 
 /// One Slack message as a post, or why it is skipped.
-fn post_of(m: &SMessage, names: &Names, people: &People, summary: &mut Summary) -> Option<(i64, ImportedPost)> {
+fn post_of(
+    m: &SMessage,
+    names: &Names,
+    people: &People,
+    attached: &Attached,
+    summary: &mut Summary,
+) -> Option<(i64, ImportedPost)> {
     let subtype = m.subtype.as_deref().unwrap_or("");
     if MEMBERSHIP_SUBTYPES.contains(&subtype) {
         summary.skip("join and leave messages (membership comes from the channel lists)", 1);
@@ -764,9 +879,17 @@ fn post_of(m: &SMessage, names: &Names, people: &People, summary: &mut Summary) 
     if SYSTEM_SUBTYPES.contains(&subtype) && !text.is_empty() {
         text = format!("_{}_", text.replace('_', "\\_"));
     }
+    let mut attachments: Vec<weft_core::store::StoredAttachment> = Vec::new();
     for f in &m.files {
         if matches!(f.mode.as_deref(), Some("tombstone" | "hidden_by_limit")) {
             summary.skip("files Slack no longer had (deleted or past the plan's limit)", 1);
+            continue;
+        }
+        if let Some(a) = f.id.as_deref().and_then(|id| attached.get(id)) {
+            if !attachments.iter().any(|b| b.attachment_id == a.attachment_id) {
+                attachments.push(a.clone());
+                summary.files_attached += 1;
+            }
             continue;
         }
         let Some(url) = f.url_private.as_ref().or(f.permalink.as_ref()) else {
@@ -780,7 +903,7 @@ fn post_of(m: &SMessage, names: &Names, people: &People, summary: &mut Summary) 
         text.push_str(&format!("📎 [{}]({})", label.replace('[', "\\[").replace(']', "\\]"), url.replace(')', "%29")));
         summary.files_linked += 1;
     }
-    if text.trim().is_empty() {
+    if text.trim().is_empty() && attachments.is_empty() {
         summary.skip("messages with no text or files", 1);
         return None;
     }
@@ -798,7 +921,10 @@ fn post_of(m: &SMessage, names: &Names, people: &People, summary: &mut Summary) 
     }
     let last_edited_ts = m.edited.as_ref().and_then(|e| e.ts.as_deref()).and_then(ts_of).map(|t| t.0);
     let mentions = weft_core::text::user_mentions(&text);
-    Some((order, ImportedPost { creator, content: text, posted_ts: secs, last_edited_ts, reactions, mentions }))
+    Some((
+        order,
+        ImportedPost { creator, content: text, posted_ts: secs, last_edited_ts, reactions, mentions, attachments },
+    ))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -808,6 +934,7 @@ fn build_units(
     ws: WorkspaceId,
     names: &Names,
     people: &People,
+    attached: &Attached,
     done: &HashMap<(String, String), i64>,
     summary: &mut Summary,
     units: &mut Vec<Unit>,
@@ -824,7 +951,7 @@ fn build_units(
                     continue;
                 }
                 let mut posts: Vec<(i64, ImportedPost)> =
-                    messages.iter().filter_map(|m| post_of(m, names, people, summary)).collect();
+                    messages.iter().filter_map(|m| post_of(m, names, people, attached, summary)).collect();
                 posts.sort_by_key(|p| p.0);
                 let posts: Vec<ImportedPost> = posts.into_iter().map(|p| p.1).collect();
                 let Some(last) = posts.last() else { continue };
@@ -843,7 +970,7 @@ fn build_units(
             let mut days: BTreeMap<&str, Vec<(i64, ImportedPost)>> = BTreeMap::new();
             for (day, messages) in &place.days {
                 for m in messages {
-                    let Some(post) = post_of(m, names, people, summary) else { continue };
+                    let Some(post) = post_of(m, names, people, attached, summary) else { continue };
                     match m.thread_ts.as_deref() {
                         Some(t) if ts_of(t).is_some() => threads.entry(t.to_string()).or_default().push(post),
                         _ => days.entry(day).or_default().push(post),
@@ -905,5 +1032,15 @@ mod tests {
         let t = title_of(&long, "x");
         assert!(t.ends_with('…') && t.chars().count() <= TITLE_CHARS + 1, "{t}");
         assert_eq!(title_of("", "fallback"), "fallback");
+    }
+
+    #[test]
+    fn file_folders_are_slack_file_ids() {
+        for ok in ["F0PLAN1", "F07ABC123"] {
+            assert!(is_file_id(ok), "{ok}");
+        }
+        for bad in ["F", "general", "f0abc", "C0123", "F0-1"] {
+            assert!(!is_file_id(bad), "{bad}");
+        }
     }
 }

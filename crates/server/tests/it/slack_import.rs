@@ -64,9 +64,9 @@ fn export() -> Vec<(&'static str, Vec<u8>)> {
         ("general/2024-03-05.json", j(day2)),
         (
             "secret/2024-03-04.json",
-            j(
-                json!([{"type": "message", "user": "U2", "text": "Surprise party on Friday", "ts": "1709550000.000100"}]),
-            ),
+            j(json!([{"type": "message", "user": "U2", "text": "Surprise party on Friday", "ts": "1709550000.000100",
+                    "files": [{"id": "F0PLAN1", "name": "plan.txt", "mimetype": "text/plain",
+                        "url_private": "https://files.example.test/files-pri/T1-F0PLAN1/plan.txt"}]}])),
         ),
         (
             "D1/2024-03-04.json",
@@ -80,8 +80,13 @@ fn export() -> Vec<(&'static str, Vec<u8>)> {
             "mpdm-ana--carla--dave-1/2024-03-04.json",
             j(json!([{"type": "message", "user": "U3", "text": "Group hello", "ts": "1709550000.000100"}])),
         ),
+        // The file's bytes, as tools that download them lay them out.
+        ("__uploads/F0PLAN1/plan.txt", PLAN.to_vec()),
     ]
 }
+
+/// The bytes of the one file the export holds.
+const PLAN: &[u8] = b"1. cake\n2. balloons\n";
 
 fn write(dir: &tempfile::TempDir, name: &str, files: &[(&str, Vec<u8>)]) -> std::path::PathBuf {
     let path = dir.path().join(name);
@@ -124,10 +129,10 @@ both_backends! {
             ("bomb.zip", bomb, "zip bomb"),
             ("malformed.zip", malformed, "not valid export JSON"),
         ] {
-            let err = slack::import(store.clone(), &write(&dir, name, &files), &Options::new(ws)).await.unwrap_err();
+            let err = slack::import(store.clone(), &t.app.node().files, &write(&dir, name, &files), &Options::new(ws)).await.unwrap_err();
             assert!(err.contains(expect), "{name}: {err}");
         }
-        let err = slack::import(store.clone(), &write(&dir, "empty.zip", &[]), &Options::new(ws)).await.unwrap_err();
+        let err = slack::import(store.clone(), &t.app.node().files, &write(&dir, "empty.zip", &[]), &Options::new(ws)).await.unwrap_err();
         assert!(err.contains("users.json"), "{err}");
         assert_eq!(t.ana.get("channels/get", json!({"workspace_id": t.ws})).await.unwrap(), before);
         assert!(store.read(move |tx| tx.import_mappings(ws, "slack")).await.unwrap().is_empty());
@@ -137,15 +142,15 @@ both_backends! {
         let mut first = Options::new(ws);
         first.batch_posts = 2;
         first.stop_after_batches = Some(1);
-        let s = slack::import(store.clone(), &path, &first).await.unwrap();
+        let s = slack::import(store.clone(), &t.app.node().files, &path, &first).await.unwrap();
         assert!(s.stopped && s.threads + s.messages > 0 && s.users_created == 4 && s.users_matched == 1, "{s:?}");
         assert_eq!(s.invited, ["carla@example.test"], "the deleted user and the bots are not invited");
-        let s = slack::import(store.clone(), &path, &Options::new(ws)).await.unwrap();
+        let s = slack::import(store.clone(), &t.app.node().files, &path, &Options::new(ws)).await.unwrap();
         assert!(!s.stopped);
         assert_eq!(s.users_created + s.users_matched, 0, "people are not made twice: {s:?}");
         assert!(s.skipped.keys().any(|k| k.contains("join and leave")), "{:?}", s.skipped);
         assert!(s.skipped.keys().any(|k| k.contains("custom or unknown emoji")), "{:?}", s.skipped);
-        assert_eq!(s.files_linked, 1);
+        assert_eq!((s.files_linked, s.files_attached), (1, 1), "{s:?}");
 
         // What Ana (matched by email) sees.
         let channels = t.ana.get("channels/get", json!({"workspace_id": t.ws})).await.unwrap();
@@ -187,7 +192,21 @@ both_backends! {
         ]);
         let day2 = threads.iter().find(|t| t["title"].as_str().unwrap().starts_with("2024-03-05: ")).unwrap();
         assert_eq!(day2["content"], "```\nlet x = 1 < 2;\n```");
-        assert_eq!(threads_of(&t.ana, secret).await.len(), 1);
+        // The file the archive held is an attachment of its post: Ana, a member of the
+        // private channel, downloads the same bytes; Bo, who is not, finds nothing.
+        let secret_threads = threads_of(&t.ana, secret).await;
+        assert_eq!(secret_threads.len(), 1);
+        let carried = secret_threads[0]["attachments"].as_array().unwrap();
+        assert_eq!(carried.len(), 1, "{carried:?}");
+        let file = &carried[0];
+        assert_eq!(file["attachment_id"], format!("slack-{}-F0PLAN1", t.ws));
+        assert_eq!((file["file_name"].as_str(), file["file_size"].as_u64()), (Some("plan.txt"), Some(PLAN.len() as u64)));
+        assert_eq!(file["underlying_type"], "text/plain");
+        assert_eq!(secret_threads[0]["content"], "Surprise party on Friday", "no link besides the attachment");
+        let url = file["url"].as_str().unwrap();
+        let (status, _, body) = crate::attachments::download(&t.ana, url).await;
+        assert_eq!((status, body.as_slice()), (200, PLAN));
+        assert_eq!(crate::attachments::download(&t.bo, url).await.0, 404);
 
         // Conversations: the DM and the group DM.
         let convs = t.ana.get("conversations/get", json!({"workspace_id": t.ws})).await.unwrap();
@@ -213,12 +232,15 @@ both_backends! {
 
         // Again: nothing new.
         let counts = row_counts(&t).await;
-        let s = slack::import(store.clone(), &path, &Options::new(ws)).await.unwrap();
+        let s = slack::import(store.clone(), &t.app.node().files, &path, &Options::new(ws)).await.unwrap();
         assert_eq!((s.threads, s.comments, s.messages, s.users_created), (0, 0, 0, 0), "{s:?}");
         assert_eq!(threads_of(&t.ana, general).await.len(), 3);
         assert_eq!(row_counts(&t).await, counts);
         let msgs = t.ana.get("conversation_messages/get", json!({"conversation_id": id(dm)})).await.unwrap();
         assert_eq!(msgs.as_array().unwrap().len(), 2);
+        let again = threads_of(&t.ana, secret).await;
+        assert_eq!(again[0]["attachments"].as_array().map(Vec::len), Some(1));
+        assert_eq!(crate::attachments::download(&t.ana, url).await.2, PLAN);
     }
 }
 
@@ -269,7 +291,9 @@ async fn slack_import_benchmark() {
     let dir = tempfile::tempdir().unwrap();
     let path = write(&dir, "bench.zip", &refs);
     let started = std::time::Instant::now();
-    let s = slack::import(t.app.node().store.clone(), &path, &Options::new(WorkspaceId(t.ws))).await.unwrap();
+    let s = slack::import(t.app.node().store.clone(), &t.app.node().files, &path, &Options::new(WorkspaceId(t.ws)))
+        .await
+        .unwrap();
     let took = started.elapsed();
     assert_eq!(s.comments + s.threads, 100_000, "{s:?}");
     println!(

@@ -2,7 +2,7 @@
 //! inserts), with no event and no fan-out.
 
 use super::{Dialect, FTS_INSERT, FtsIndexing, ROWS_PER_INSERT, SqlTx, Value, args, json, rows_of};
-use weft_core::store::{ImportMapping, ImportedPost, ImportedThread, Imports, SearchDoc};
+use weft_core::store::{Attachments, ImportMapping, ImportedPost, ImportedThread, Imports, PostRef, SearchDoc};
 use weft_core::{ConversationId, Error, Result, ThreadId, UserId, WorkspaceId};
 
 /// The distinct people of `posts`, in order of first appearance.
@@ -15,6 +15,14 @@ fn authors(posts: &[ImportedPost]) -> Vec<UserId> {
     }
     seen
 }
+
+/// A post's `attachments` JSON: the objects of the files it carries.
+fn attachments_of(p: &ImportedPost) -> Value {
+    json(&p.attachments.iter().map(|a| a.object.clone()).collect::<Vec<_>>())
+}
+
+/// Whether a post just inserted (aliased `p`) carries files, for its search document.
+const HAS_ATTACHMENTS: &str = "CASE WHEN p.attachments = '[]' THEN 0 ELSE 1 END";
 
 /// A search document's `mentions` (",1,2,") from a post's `direct_mentions` JSON ("[1,2]"),
 /// as `add_doc` writes it.
@@ -82,6 +90,32 @@ impl SqlTx<'_> {
         Ok(())
     }
 
+    /// The `attachment_uses` of posts just inserted, each found by `find` (a SELECT of the
+    /// post's id with one `?` for its `obj_index` last); `column` names the post's kind.
+    fn import_uses_at(
+        &mut self,
+        column: &str,
+        find: &str,
+        key: &[Value],
+        posts: &[(i64, &ImportedPost)],
+    ) -> Result<()> {
+        let sql = format!(
+            "INSERT INTO attachment_uses (attachment_id, {column}) SELECT ?, p.id FROM {find} ON CONFLICT DO NOTHING"
+        );
+        for (obj_index, post) in posts {
+            let mut ids: Vec<&str> = post.attachments.iter().map(|a| a.attachment_id.as_str()).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            for id in ids {
+                let mut params: Vec<Value> = vec![id.into()];
+                params.extend(key.iter().cloned());
+                params.push(Value::Int(*obj_index));
+                self.conn.send(&sql, &params)?;
+            }
+        }
+        Ok(())
+    }
+
     fn import_reactions(&mut self, kind: &str, targets: &[(i64, &ImportedPost)]) -> Result<()> {
         let mut rows = Vec::new();
         let mut seen = std::collections::HashSet::new();
@@ -129,8 +163,8 @@ impl Imports for SqlTx<'_> {
         let last_obj_index = rest.len() as i64 - 1;
         let id = ThreadId(self.insert_id(
             "INSERT INTO threads (workspace_id, channel_id, title, content, creator, posted_ts, last_updated_ts, \
-             last_edited_ts, comment_count, last_obj_index, participants, direct_mentions, snippet, snippet_creator) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             last_edited_ts, comment_count, last_obj_index, participants, direct_mentions, snippet, snippet_creator, \
+             attachments) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             &[
                 t.workspace_id.into(),
                 t.channel_id.into(),
@@ -146,6 +180,7 @@ impl Imports for SqlTx<'_> {
                 json(&first.mentions),
                 (&t.snippet).into(),
                 last.creator.into(),
+                attachments_of(first),
             ],
         )?);
         let rows: Vec<Vec<Value>> = rest
@@ -160,12 +195,14 @@ impl Imports for SqlTx<'_> {
                     c.posted_ts.into(),
                     c.last_edited_ts.into(),
                     json(&c.mentions),
+                    attachments_of(c),
                 ]
             })
             .collect();
         self.insert_rows(
-            "INSERT INTO comments (thread_id, obj_index, content, creator, posted_ts, last_edited_ts, direct_mentions)",
-            7,
+            "INSERT INTO comments (thread_id, obj_index, content, creator, posted_ts, last_edited_ts, direct_mentions, \
+             attachments)",
+            8,
             &rows,
         )?;
         self.add_doc(&SearchDoc {
@@ -180,20 +217,32 @@ impl Imports for SqlTx<'_> {
             title: t.title.clone(),
             body: first.content.clone(),
             mentions: first.mentions.clone(),
-            has_attachments: false,
+            has_attachments: !first.attachments.is_empty(),
         })?;
         if !rest.is_empty() {
             self.import_docs(
                 &format!(
                     "SELECT 'comment', p.id, ?, ?, NULL, p.thread_id, p.creator, p.posted_ts, '', p.content, \
-                     {MENTIONS_OF}, 0 FROM comments p"
+                     {MENTIONS_OF}, {HAS_ATTACHMENTS} FROM comments p"
                 ),
                 "p.thread_id = ?",
                 args![t.workspace_id, t.channel_id, id],
             )?;
         }
         self.import_reactions("thread", &[(id.0, first)])?;
+        let mut carried: Vec<String> = first.attachments.iter().map(|a| a.attachment_id.clone()).collect();
+        carried.sort_unstable();
+        carried.dedup();
+        if !carried.is_empty() {
+            self.set_attachment_uses(PostRef::Thread(id), &carried)?;
+        }
         let comments: Vec<(i64, &ImportedPost)> = rest.iter().enumerate().map(|(i, c)| (i as i64, c)).collect();
+        self.import_uses_at(
+            "comment_id",
+            "comments p WHERE p.thread_id = ? AND p.obj_index = ?",
+            args![id],
+            &comments,
+        )?;
         self.import_reactions_at(
             "comment",
             "comments p WHERE p.thread_id = ? AND p.obj_index = ?",
@@ -239,24 +288,31 @@ impl Imports for SqlTx<'_> {
                     m.posted_ts.into(),
                     m.last_edited_ts.into(),
                     json(&m.mentions),
+                    attachments_of(m),
                 ]
             })
             .collect();
         self.insert_rows(
             "INSERT INTO messages (conversation_id, obj_index, content, creator, posted_ts, last_edited_ts, \
-             direct_mentions)",
-            7,
+             direct_mentions, attachments)",
+            8,
             &rows,
         )?;
         self.import_docs(
             &format!(
                 "SELECT 'message', p.id, ?, NULL, p.conversation_id, NULL, p.creator, p.posted_ts, '', p.content, \
-                 {MENTIONS_OF}, 0 FROM messages p"
+                 {MENTIONS_OF}, {HAS_ATTACHMENTS} FROM messages p"
             ),
             "p.conversation_id = ? AND p.obj_index >= ?",
             args![ws, conversation, start],
         )?;
         let targets: Vec<(i64, &ImportedPost)> = posts.iter().enumerate().map(|(i, m)| (start + i as i64, m)).collect();
+        self.import_uses_at(
+            "message_id",
+            "messages p WHERE p.conversation_id = ? AND p.obj_index = ?",
+            args![conversation],
+            &targets,
+        )?;
         self.import_reactions_at(
             "message",
             "messages p WHERE p.conversation_id = ? AND p.obj_index = ?",
