@@ -1212,6 +1212,36 @@ pub struct ApiToken {
     pub token: Option<String>,
 }
 
+/// Weft: a bot (`bots/*`): a user with `bot: true`, made by an admin for one workspace and
+/// owned by a person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Bot {
+    pub user: User,
+    pub workspace_id: WorkspaceId,
+    pub owner_id: UserId,
+    pub created_ts: i64,
+}
+
+/// Weft: an incoming webhook (`incoming_webhooks/*`): a secret URL that posts into a channel
+/// (or one thread) as its own bot. `url` is in the answer of `incoming_webhooks/add` only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct IncomingWebhook {
+    pub id: i64,
+    pub name: String,
+    pub workspace_id: WorkspaceId,
+    pub channel_id: ChannelId,
+    /// Posts become comments of this thread; none: each post opens a thread.
+    pub thread_id: Option<ThreadId>,
+    /// The bot its posts are by.
+    pub bot_id: UserId,
+    pub creator_id: UserId,
+    pub created_ts: i64,
+    pub last_used_ts: Option<i64>,
+    /// The secret URL to post to: shown once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
 /// Weft: a comment marked as its thread's decision (`comments/mark_decision`). A thread has
 /// one current decision; an earlier one stays in the history with `replaced_ts`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]

@@ -18,10 +18,11 @@ use weft_core::{Error, Result};
 pub const TABLES: &[(&str, &str)] = &[
     ("users", "id"),
     ("tokens", "hash"),
-    ("api_tokens", "id"),
     ("user_activity", "user_id, platform"),
     ("workspaces", "id"),
     ("workspace_users", "workspace_id, user_id"),
+    ("bots", "user_id"),
+    ("api_tokens", "id"),
     ("channels", "id"),
     ("channel_users", "channel_id, user_id"),
     ("channel_favorites", "channel_id, user_id"),
@@ -63,6 +64,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("attachments", "attachment_id"),
     ("attachment_uses", "attachment_id, COALESCE(thread_id, 0), COALESCE(comment_id, 0), COALESCE(message_id, 0)"),
     ("attachment_blobs", "sha256"),
+    ("incoming_webhooks", "id"),
     ("import_map", "workspace_id, source, kind, external_id"),
 ];
 
@@ -71,6 +73,7 @@ pub const TABLES: &[(&str, &str)] = &[
 const IDENTITIES: &[(&str, i64)] = &[
     ("users", 1),
     ("api_tokens", 1),
+    ("incoming_webhooks", 1),
     ("workspaces", 1),
     ("channels", 1),
     ("threads", 1),

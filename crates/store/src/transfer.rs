@@ -13,7 +13,7 @@
 //! (keys sorted): it does not depend on row order, so an export of the imported copy — on
 //! either backend — has the same digests exactly when it holds the same rows.
 //!
-//! What is left out, and why: sign-in tokens, password-reset codes and stored answers to
+//! What is left out, and why: sign-in tokens, personal API tokens, password-reset codes and stored answers to
 //! retried requests (they belong to an instance's sessions), the event log and the cursors
 //! of the workers that read it (the new instance starts its own log; clients resync), email
 //! in flight and the memory of automatic away replies. Each person's account goes with the
@@ -66,6 +66,7 @@ fn tables() -> Vec<(&'static str, &'static str, String)> {
         ("schedules", "user_id", format!("user_id IN ({MEMBERS})")),
         ("workspaces", "id", "id = ?".into()),
         ("workspace_users", "workspace_id, user_id", ws.clone()),
+        ("bots", "user_id", ws.clone()),
         ("channels", "id", ws.clone()),
         ("channel_users", "channel_id, user_id", format!("channel_id IN ({CHANNELS})")),
         ("channel_favorites", "channel_id, user_id", format!("channel_id IN ({CHANNELS})")),
@@ -109,7 +110,9 @@ fn tables() -> Vec<(&'static str, &'static str, String)> {
         ("mail_unsubscribe", "token_hash", ws.clone()),
         ("invitations", "id", ws.clone()),
         // What a Slack import wrote: a rerun of that import on the new instance skips it.
-        ("import_map", "source, kind, external_id", ws),
+        ("import_map", "source, kind, external_id", ws.clone()),
+        // Incoming webhooks keep working after a move: same id, same secret.
+        ("incoming_webhooks", "id", ws),
         ("attachments", "attachment_id", format!("attachment_id IN ({})", attachments())),
         (
             "attachment_uses",

@@ -17,6 +17,7 @@ pub mod health;
 pub mod idempotency;
 pub mod imports;
 pub mod inbox;
+pub mod integrations;
 pub mod mail;
 pub mod notifications;
 pub mod own_data;
@@ -40,6 +41,7 @@ pub use health::*;
 pub use idempotency::*;
 pub use imports::*;
 pub use inbox::*;
+pub use integrations::*;
 pub use mail::*;
 pub use notifications::*;
 pub use own_data::*;
@@ -146,6 +148,7 @@ macro_rules! tx_of_areas {
 
 tx_of_areas!(
     Accounts,
+    Integrations,
     Workspaces,
     Channels,
     Posts,

@@ -67,6 +67,31 @@ pub fn endpoints() -> Vec<Endpoint> {
         .extension(),
         e(Get, "api_tokens/get", "The caller's API tokens with their last use", api_tokens::get).extension(),
         e(Post, "api_tokens/remove", "Revoke one of the caller's API tokens", api_tokens::remove).extension(),
+        // integrations: bots and incoming webhooks
+        e(Post, "bots/add", "Make a bot in a workspace (admins); answers it with its first token", integrations::add_bot)
+            .extension(),
+        e(Get, "bots/get", "A workspace's bots and their owners", integrations::get_bots).extension(),
+        e(Post, "bots/new_token", "A new token for a bot (its earlier ones stop working)", integrations::new_bot_token)
+            .extension(),
+        e(Post, "bots/remove", "Remove a bot: it leaves, its tokens stop, its posts stay", integrations::remove_bot)
+            .extension(),
+        e(
+            Post,
+            "incoming_webhooks/add",
+            "Make a secret URL that posts into a channel (or a thread) as its own bot",
+            integrations::add_webhook,
+        )
+        .extension(),
+        e(Get, "incoming_webhooks/get", "A channel's incoming webhooks", integrations::get_webhooks).extension(),
+        e(Post, "incoming_webhooks/remove", "Revoke an incoming webhook", integrations::remove_webhook).extension(),
+        e(
+            Post,
+            "integration_incoming/post_data",
+            "Post through an incoming webhook: Twist's {content, title?, thread_id?} or Slack's {text}",
+            integrations::post_data,
+        )
+        .public()
+        .limited(crate::limits::Limit::Write),
         e(
             Post,
             "users/heartbeat",

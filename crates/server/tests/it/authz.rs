@@ -758,6 +758,61 @@ pub fn rows() -> Vec<Row> {
             &[(St::Ws, MEMBERS)],
         ),
         row("api_tokens/get", b!(|fx, st, a| json!({})), &[(St::Ws, SIGNED_IN)]),
+        // ---- bots: admins make them; their owner or an admin manages them ----
+        row("bots/add", b!(|fx, st, a| json!({"workspace_id": fx.ws(), "name": "Deploys"})), &[(St::Ws, ADMINS)]),
+        row("bots/get", b!(|fx, st, a| json!({"workspace_id": fx.ws()})), &[(St::Ws, MEMBERS)]),
+        row(
+            "bots/new_token",
+            b!(|fx, st, a| {
+                let bot = fx.client(Ana).post("bots/add", json!({"workspace_id": fx.ws(), "name": "Deploys"})).await;
+                json!({"id": must(bot, "bot")["user"]["id"]})
+            }),
+            &[(St::Other("a bot of Ana's"), ADMINS)],
+        ),
+        row(
+            "bots/remove",
+            b!(|fx, st, a| {
+                let bot = fx.client(Ana).post("bots/add", json!({"workspace_id": fx.ws(), "name": "Deploys"})).await;
+                json!({"id": must(bot, "bot")["user"]["id"]})
+            }),
+            &[(St::Other("a bot of Ana's"), ADMINS)],
+        ),
+        // ---- incoming webhooks: a channel's members make them; the secret URL posts ----
+        row(
+            "incoming_webhooks/add",
+            b!(|fx, st, a| json!({"channel_id": fx.t.general, "name": "CI"})),
+            &[(St::Ws, [OK, OK, NF, NF, UA])],
+        ),
+        row(
+            "incoming_webhooks/get",
+            b!(|fx, st, a| json!({"channel_id": fx.t.general})),
+            &[(St::Ws, [OK, OK, NF, NF, UA])],
+        ),
+        row(
+            "incoming_webhooks/remove",
+            b!(|fx, st, a| {
+                let hook = fx
+                    .client(Ana)
+                    .post("incoming_webhooks/add", json!({"channel_id": fx.t.general, "name": "CI"}))
+                    .await;
+                json!({"id": id_of(&must(hook, "webhook"))})
+            }),
+            &[(St::Other("Ana's webhook in #general"), [OK, FB, NF, NF, UA])],
+        ),
+        row(
+            "integration_incoming/post_data",
+            b!(|fx, st, a| {
+                let hook = fx
+                    .client(Ana)
+                    .post("incoming_webhooks/add", json!({"channel_id": fx.t.general, "name": "CI"}))
+                    .await;
+                let url = must(hook, "webhook")["url"].as_str().unwrap().to_string();
+                let query: std::collections::HashMap<String, String> =
+                    form_urlencoded::parse(url.split_once('?').unwrap().1.as_bytes()).into_owned().collect();
+                json!({"install_id": query["install_id"].parse::<i64>().unwrap(), "install_token": query["install_token"], "text": "hi"})
+            }),
+            &[(St::Other("a webhook's secret URL"), ANYONE)],
+        ),
         row(
             "api_tokens/remove",
             b!(|fx, st, a| {

@@ -21,6 +21,7 @@ mod emergencies;
 mod expectations;
 mod fanout;
 mod inbox;
+mod integrations;
 mod lifecycle;
 mod limits;
 mod malformed;

@@ -18,6 +18,7 @@ mod health;
 mod idempotency;
 mod imports;
 mod inbox;
+mod integrations;
 mod mail;
 mod notifications;
 mod own_data;

@@ -12,6 +12,7 @@ pub mod emergencies;
 pub mod expectations;
 pub mod groups;
 pub mod inbox;
+pub mod integrations;
 pub mod invitations;
 pub mod markdown;
 pub mod meetings;
