@@ -12,6 +12,7 @@ mod attachments;
 mod authz;
 mod away;
 mod backup;
+mod bot_examples;
 mod browser;
 mod connections;
 mod crash;
