@@ -171,12 +171,28 @@ fn write_manifest(out: &Path, manifest: &Manifest) -> Result<(), String> {
     std::fs::rename(&staged, &path).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
+/// Copies the attachments' files the database names, unless they live in a bucket.
+fn backup_attachments(
+    config: &crate::Config,
+    blobs: impl FnOnce() -> Result<Vec<String>, String>,
+    out: &Path,
+) -> Result<Attachments, String> {
+    match &config.files.url {
+        None => copy_blobs(&blobs()?, &config.data.join("files").join("blobs"), out),
+        Some(url) => {
+            eprintln!("  attachments: in {url}, not copied (back the bucket up with its own tools)");
+            Ok(Attachments { included: false, files: 0, bytes: 0, missing: 0 })
+        }
+    }
+}
+
 pub async fn backup(args: BackupArgs) -> Result<(), String> {
     let config = crate::cli::resolve(&args.data)?;
     let out = args.out;
     prepare_out(&out)?;
     let started = now();
-    let manifest = match &config.database_url {
+    // The database's copy: its kind, file and schema version, and the attachments.
+    let (database, file, schema_version, attachments) = match &config.database_url {
         None => {
             eprintln!("Backing up the SQLite database in {} to {}", config.data.display(), out.display());
             let data = config.data.clone();
@@ -185,61 +201,34 @@ pub async fn backup(args: BackupArgs) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())??;
             eprintln!("  database: {} (schema version {})", mib(snap.bytes), snap.schema_version);
-            let attachments = match &config.files.url {
-                None => copy_blobs(&snap.blobs, &config.data.join("files").join("blobs"), &out)?,
-                Some(url) => {
-                    eprintln!("  attachments: in {url}, not copied (back the bucket up with its own tools)");
-                    Attachments { included: false, files: 0, bytes: 0, missing: 0 }
-                }
-            };
-            Manifest {
-                format: FORMAT.into(),
-                version: VERSION,
-                weft_version: env!("CARGO_PKG_VERSION").into(),
-                created_ts: started,
-                created: timestamp(started),
-                database: "sqlite".into(),
-                file: DB_FILE.into(),
-                sha256: sha256_of(&out.join(DB_FILE))?,
-                schema_version: snap.schema_version,
-                attachments,
-            }
+            let attachments = backup_attachments(&config, || Ok(snap.blobs), &out)?;
+            ("sqlite", DB_FILE, snap.schema_version, attachments)
         }
         Some(url) => {
             eprintln!("Backing up {} with pg_dump to {}", weft_store::redact(url), out.display());
-            let file = out.join(PG_DUMP_FILE);
             run_tool(
                 Command::new("pg_dump")
                     .args(["--format=custom", "--no-owner", "--no-privileges", "--file"])
-                    .arg(&file)
+                    .arg(out.join(PG_DUMP_FILE))
                     .arg("--dbname")
                     .arg(url),
                 "pg_dump",
             )?;
-            let schema_version = postgres_schema_version(url)?;
-            let attachments = match &config.files.url {
-                Some(url) => {
-                    eprintln!("  attachments: in {url}, not copied (back the bucket up with its own tools)");
-                    Attachments { included: false, files: 0, bytes: 0, missing: 0 }
-                }
-                None => {
-                    let blobs = postgres_blobs(url)?;
-                    copy_blobs(&blobs, &config.data.join("files").join("blobs"), &out)?
-                }
-            };
-            Manifest {
-                format: FORMAT.into(),
-                version: VERSION,
-                weft_version: env!("CARGO_PKG_VERSION").into(),
-                created_ts: started,
-                created: timestamp(started),
-                database: "postgresql".into(),
-                file: PG_DUMP_FILE.into(),
-                sha256: sha256_of(&file)?,
-                schema_version,
-                attachments,
-            }
+            let attachments = backup_attachments(&config, || postgres_blobs(url), &out)?;
+            ("postgresql", PG_DUMP_FILE, postgres_schema_version(url)?, attachments)
         }
+    };
+    let manifest = Manifest {
+        format: FORMAT.into(),
+        version: VERSION,
+        weft_version: env!("CARGO_PKG_VERSION").into(),
+        created_ts: started,
+        created: timestamp(started),
+        database: database.into(),
+        file: file.into(),
+        sha256: sha256_of(&out.join(file))?,
+        schema_version,
+        attachments,
     };
     write_manifest(&out, &manifest)?;
     let a = &manifest.attachments;

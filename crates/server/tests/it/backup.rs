@@ -11,8 +11,8 @@ use std::sync::{Arc, Mutex};
 use weft::{Config, Server, WorkerMode};
 use weft_client::Client;
 
-/// `weft admin <args>` on a data directory (and a database URL for PostgreSQL).
-async fn admin(args: &[&str], data: &Path, database_url: Option<&str>) -> Output {
+/// `weft admin <args>` on a data directory (the export tests use it too) (and a database URL for PostgreSQL).
+pub async fn admin(args: &[&str], data: &Path, database_url: Option<&str>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_weft"));
     cmd.env_clear().arg("admin").args(args).arg("--data").arg(data);
     if let Some(url) = database_url {
@@ -21,7 +21,7 @@ async fn admin(args: &[&str], data: &Path, database_url: Option<&str>) -> Output
     tokio::task::spawn_blocking(move || cmd.output().expect("weft runs")).await.unwrap()
 }
 
-fn text(o: &Output) -> String {
+pub fn text(o: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
 }
 

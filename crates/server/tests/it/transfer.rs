@@ -4,25 +4,12 @@
 //! workspace comes along, and a damaged or repeated import changes nothing.
 
 use crate::attachments::download;
+use crate::backup::{admin, text};
 use crate::helpers::*;
 use serde_json::{Value, json};
 use std::path::Path;
-use std::process::{Command, Output};
 use weft::{Config, Server, WorkerMode};
 use weft_client::Client;
-
-async fn admin(args: &[&str], data: &Path, database_url: Option<&str>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_weft"));
-    cmd.env_clear().arg("admin").args(args).arg("--data").arg(data);
-    if let Some(url) = database_url {
-        cmd.arg("--database-url").arg(url);
-    }
-    tokio::task::spawn_blocking(move || cmd.output().expect("weft runs")).await.unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
-}
 
 /// Each table's name, rows and digest, as the manifest lists them.
 fn digests(dir: &Path) -> Vec<(String, u64, String)> {
