@@ -1,7 +1,7 @@
 // Workspace settings, for its admins (/a/{ws}/admin/{section}): the workspace itself (name,
 // how long an emergency waits before the admins are called), its members and their roles,
 // its channels (visibility, emergency lane, archive), the rotations that cover them and
-// requests to join channels; and a way to the team's analytics.
+// requests to join channels, its bots (Integrations); and a way to the team's analytics.
 // Everyone else is told plainly that these are an admin's.
 
 import { Empty } from '../components/Empty';
@@ -9,6 +9,7 @@ import { ViewHeader } from '../components/ViewHeader';
 import { href } from '../router';
 import { amAdmin, app } from '../state/app';
 import { useSelect } from '../state/observable';
+import { BotsSection } from './admin/Bots';
 import { ChannelsSection } from './admin/Channels';
 import { GeneralSection } from './admin/General';
 import { MembersSection } from './admin/Members';
@@ -22,6 +23,7 @@ const SECTIONS = [
   ['channels', 'Channels'],
   ['rotations', 'Rotations'],
   ['requests', 'Access requests'],
+  ['integrations', 'Integrations'],
 ] as const;
 
 export function AdminView({ ws, section }: { ws: number; section: string }) {
@@ -61,6 +63,7 @@ export function AdminView({ ws, section }: { ws: number; section: string }) {
             {current === 'channels' && <ChannelsSection ws={ws} />}
             {current === 'rotations' && <RotationsSection ws={ws} />}
             {current === 'requests' && <AccessRequestsSection ws={ws} />}
+            {current === 'integrations' && <BotsSection ws={ws} />}
           </div>
         </>
       )}
