@@ -4,6 +4,7 @@
 // requests to join channels, its bots (Integrations); and a way to the team's analytics.
 // Everyone else is told plainly that these are an admin's.
 
+import { useEffect } from 'preact/hooks';
 import { Empty } from '../components/Empty';
 import { ViewHeader } from '../components/ViewHeader';
 import { href } from '../router';
@@ -31,6 +32,10 @@ export function AdminView({ ws, section }: { ws: number; section: string }) {
   const workspace = useSelect(app, (s) => s.workspaces.find((w) => w.id === ws));
   const current = SECTIONS.find(([s]) => s === section)?.[0];
   const title = SECTIONS.find(([s]) => s === current)?.[1] ?? 'Workspace settings';
+  // On a phone the tabs scroll sideways: keep the current one in sight.
+  useEffect(() => {
+    document.querySelector('.settings-tab.is-current')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [current, admin]);
 
   return (
     <section class="view settings-view" aria-labelledby="view-title">

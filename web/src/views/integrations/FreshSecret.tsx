@@ -33,7 +33,7 @@ export function FreshSecret({
   const field = useRef<HTMLInputElement>(null);
   useEffect(() => {
     field.current?.focus();
-    field.current?.scrollIntoView({ block: 'center' });
+    field.current?.scrollIntoView({ block: 'nearest' });
   }, [secret]);
   return (
     <div class="fresh-link fresh-token" role="region" aria-labelledby={`${id}-label`}>

@@ -117,7 +117,9 @@ export function WebhooksPanel({ channel }: { channel: Channel }) {
               <span class="admin-who">
                 <strong>{h.name}</strong>
                 <span class="muted">
-                  Made by {users[h.creator_id]?.name ?? `person ${h.creator_id}`} <Time ts={h.created_ts} /> ·{' '}
+                  Made by {users[h.creator_id]?.name ?? `person ${h.creator_id}`} <Time ts={h.created_ts} />
+                </span>
+                <span class="muted">
                   {h.last_used_ts ? (
                     <>
                       Last used <Time ts={h.last_used_ts} />
