@@ -24,6 +24,7 @@ import { askParams } from './composer/AskReply';
 import { isScheduled, laterParams, reportScheduled } from './composer/SendLater';
 import { reportPosted } from './composer/sharing';
 import { JoinRequests, RequestAccess } from './accessRequests';
+import { canMakeWebhooks, WebhooksDialog } from './integrations/Webhooks';
 
 const PAGE = 50;
 
@@ -38,6 +39,8 @@ export function ChannelView({ ws, channelId }: { ws: number; channelId: number }
   const [threads, setThreads] = useState<Thread[] | null>(null);
   const [hasMore, setHasMore] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [webhooksOpen, setWebhooksOpen] = useState(false);
+  const mayWebhooks = useSelect(app, (s) => (s.channels[channelId] ? canMakeWebhooks(s, s.channels[channelId]!) : false));
   const [composing, setComposing] = useState(() => {
     const asked = ui.get().composeIn === channelId;
     if (asked) setUi({ composeIn: null });
@@ -245,6 +248,11 @@ export function ChannelView({ ws, channelId }: { ws: number; channelId: number }
                     <button type="button" class="menu-item" onClick={() => { close(); void markAllRead(); }}>
                       <Icon name="check" size={16} /> Mark all as read
                     </button>
+                    {mayWebhooks && (
+                      <button type="button" class="menu-item" onClick={() => { close(); setWebhooksOpen(true); }}>
+                        <Icon name="globe" size={16} /> Webhooks…
+                      </button>
+                    )}
                     <button type="button" class="menu-item menu-danger" onClick={() => { close(); void leave(); }}>
                       <Icon name="back" size={16} /> Leave channel
                     </button>
@@ -265,6 +273,7 @@ export function ChannelView({ ws, channelId }: { ws: number; channelId: number }
         }
       />
       {member && <JoinRequests ws={ws} channelId={channelId} />}
+      {webhooksOpen && mayWebhooks && <WebhooksDialog channel={channel} onClose={() => setWebhooksOpen(false)} />}
       {composing && (
         <div class="new-thread">
           <Composer

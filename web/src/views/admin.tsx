@@ -1,14 +1,16 @@
 // Workspace settings, for its admins (/a/{ws}/admin/{section}): the workspace itself (name,
 // how long an emergency waits before the admins are called), its members and their roles,
 // its channels (visibility, emergency lane, archive), the rotations that cover them and
-// requests to join channels; and a way to the team's analytics.
+// requests to join channels, its bots (Integrations); and a way to the team's analytics.
 // Everyone else is told plainly that these are an admin's.
 
+import { useEffect } from 'preact/hooks';
 import { Empty } from '../components/Empty';
 import { ViewHeader } from '../components/ViewHeader';
 import { href } from '../router';
 import { amAdmin, app } from '../state/app';
 import { useSelect } from '../state/observable';
+import { BotsSection } from './admin/Bots';
 import { ChannelsSection } from './admin/Channels';
 import { GeneralSection } from './admin/General';
 import { MembersSection } from './admin/Members';
@@ -22,6 +24,7 @@ const SECTIONS = [
   ['channels', 'Channels'],
   ['rotations', 'Rotations'],
   ['requests', 'Access requests'],
+  ['integrations', 'Integrations'],
 ] as const;
 
 export function AdminView({ ws, section }: { ws: number; section: string }) {
@@ -29,6 +32,10 @@ export function AdminView({ ws, section }: { ws: number; section: string }) {
   const workspace = useSelect(app, (s) => s.workspaces.find((w) => w.id === ws));
   const current = SECTIONS.find(([s]) => s === section)?.[0];
   const title = SECTIONS.find(([s]) => s === current)?.[1] ?? 'Workspace settings';
+  // On a phone the tabs scroll sideways: keep the current one in sight.
+  useEffect(() => {
+    document.querySelector('.settings-tab.is-current')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [current, admin]);
 
   return (
     <section class="view settings-view" aria-labelledby="view-title">
@@ -61,6 +68,7 @@ export function AdminView({ ws, section }: { ws: number; section: string }) {
             {current === 'channels' && <ChannelsSection ws={ws} />}
             {current === 'rotations' && <RotationsSection ws={ws} />}
             {current === 'requests' && <AccessRequestsSection ws={ws} />}
+            {current === 'integrations' && <BotsSection ws={ws} />}
           </div>
         </>
       )}
