@@ -68,6 +68,10 @@ pub struct ServeArgs {
     /// A reverse proxy whose X-Forwarded-For header is trusted (repeatable)
     #[arg(long = "trusted-proxy", env = "WEFT_TRUSTED_PROXIES", value_delimiter = ',', value_name = "IP")]
     pub trusted_proxies: Vec<IpAddr>,
+    /// An address range outgoing webhooks may reach although it is not public, e.g.
+    /// 10.20.0.0/16 (repeatable)
+    #[arg(long = "allow-webhooks-to", env = "WEFT_ALLOW_WEBHOOKS_TO", value_delimiter = ',', value_name = "CIDR")]
+    pub allow_webhooks_to: Vec<crate::webhooks::Cidr>,
     /// PostgreSQL reader connections per node [default: 8]
     #[arg(long, env = "WEFT_DB_POOL_SIZE", value_name = "N")]
     pub db_pool_size: Option<usize>,
@@ -445,6 +449,9 @@ pub fn serve_config(args: &ServeArgs) -> Result<Config, String> {
     }
     if !args.trusted_proxies.is_empty() {
         config.trusted_proxies = args.trusted_proxies.clone();
+    }
+    if !args.allow_webhooks_to.is_empty() {
+        config.allow_webhooks_to = args.allow_webhooks_to.clone();
     }
     if let Some(n) = args.db_pool_size {
         config.db_pool_size = n;

@@ -35,6 +35,9 @@ pub struct Config {
     pub invitation_days: i64,
     /// Reverse proxies whose `X-Forwarded-For` header is believed.
     pub trusted_proxies: Vec<IpAddr>,
+    /// Address ranges outgoing webhooks may reach although they are not public (loopback,
+    /// private, link-local …); none by default.
+    pub allow_webhooks_to: Vec<crate::webhooks::Cidr>,
     /// `tracing` filter, e.g. `info` or `weft=debug`.
     pub log: String,
     /// How log lines are written: `text` for people, `json` (one object per line) for log
@@ -230,6 +233,7 @@ impl Default for Config {
             open_registration: false,
             invitation_days: DEFAULT_INVITATION_DAYS,
             trusted_proxies: Vec::new(),
+            allow_webhooks_to: Vec::new(),
             log: "info".into(),
             log_format: LogFormat::Text,
             metrics_listen: None,
@@ -266,6 +270,7 @@ pub struct FileConfig {
     pub open_registration: Option<bool>,
     pub invitation_days: Option<i64>,
     pub trusted_proxies: Option<Vec<IpAddr>>,
+    pub allow_webhooks_to: Option<Vec<crate::webhooks::Cidr>>,
     pub log: Option<String>,
     pub log_format: Option<LogFormat>,
     pub metrics_listen: Option<SocketAddr>,
@@ -332,6 +337,9 @@ impl FileConfig {
         }
         if let Some(v) = self.trusted_proxies {
             c.trusted_proxies = v;
+        }
+        if let Some(v) = self.allow_webhooks_to {
+            c.allow_webhooks_to = v;
         }
         if let Some(v) = self.log {
             c.log = v;
@@ -439,6 +447,11 @@ invitation_days = 7
 
 # Reverse proxies whose X-Forwarded-For header is trusted (WEFT_TRUSTED_PROXIES).
 trusted_proxies = []
+
+# Address ranges outgoing webhooks may reach although they are not public: loopback,
+# private, link-local, shared (CGNAT) and cloud metadata addresses are refused otherwise
+# (WEFT_ALLOW_WEBHOOKS_TO, comma-separated; --allow-webhooks-to, repeatable).
+# allow_webhooks_to = ["10.20.0.0/16"]
 
 # Log filter (WEFT_LOG), e.g. "info" or "weft=debug,info".
 log = "info"

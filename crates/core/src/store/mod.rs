@@ -25,6 +25,7 @@ pub mod retention;
 pub mod scheduled;
 pub mod schedules;
 pub mod search;
+pub mod webhooks;
 pub mod workspaces;
 
 pub use accounts::*;
@@ -48,6 +49,7 @@ pub use retention::*;
 pub use scheduled::*;
 pub use schedules::*;
 pub use search::*;
+pub use webhooks::*;
 pub use workspaces::*;
 
 use crate::error::Result;
@@ -167,4 +169,5 @@ tx_of_areas!(
     Imports,
     OwnData,
     Health,
+    Webhooks,
 );

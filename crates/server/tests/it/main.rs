@@ -39,3 +39,4 @@ mod smtp;
 mod stream;
 mod transfer;
 mod web;
+mod webhooks;
