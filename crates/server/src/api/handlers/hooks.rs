@@ -9,7 +9,14 @@ use weft_core::model::{HookEvent, WebhookSubscription};
 use weft_core::services::webhooks::{self, Place};
 use weft_core::{ChannelId, ConversationId, Error, Result, ThreadId, WorkspaceId, input};
 
+/// `hooks/subscribe`: one of `workspace_id`, `channel_id`, `thread_id`, `conversation_id`.
 #[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(extend("anyOf" = [
+    {"required": ["workspace_id"]},
+    {"required": ["channel_id"]},
+    {"required": ["thread_id"]},
+    {"required": ["conversation_id"]},
+]))]
 pub struct Subscribe {
     /// Where events are POSTed: an http(s) address the server may reach (public, or in a
     /// range its operator allows).
