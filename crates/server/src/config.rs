@@ -121,6 +121,8 @@ pub struct Retention {
     pub parked_mail: i64,
     /// Away replies given (one per away person, sender, thread and away period).
     pub away_replies: i64,
+    /// Webhook deliveries once finished (the delivery log).
+    pub webhook_deliveries: i64,
     /// Rows per pruning transaction: small, so writes queued behind one wait little. Not a
     /// setting.
     pub batch: i64,
@@ -138,6 +140,7 @@ impl Default for Retention {
             sent_mail: DAY,
             parked_mail: 7 * DAY,
             away_replies: 90 * DAY,
+            webhook_deliveries: 7 * DAY,
             batch: 500,
         }
     }
@@ -154,6 +157,7 @@ impl Retention {
             Expiring::SentMail => self.sent_mail,
             Expiring::ParkedMail => self.parked_mail,
             Expiring::AwayReplies => self.away_replies,
+            Expiring::WebhookDeliveries => self.webhook_deliveries,
         }
     }
 }
@@ -287,6 +291,7 @@ pub struct FileConfig {
     pub retain_sent_mail: Option<String>,
     pub retain_parked_mail: Option<String>,
     pub retain_away_replies: Option<String>,
+    pub retain_webhook_deliveries: Option<String>,
     pub attachments_url: Option<String>,
     pub s3_endpoint: Option<String>,
     pub s3_region: Option<String>,
@@ -412,6 +417,7 @@ impl FileConfig {
             (self.retain_sent_mail, &mut r.sent_mail),
             (self.retain_parked_mail, &mut r.parked_mail),
             (self.retain_away_replies, &mut r.away_replies),
+            (self.retain_webhook_deliveries, &mut r.webhook_deliveries),
         ] {
             if let Some(v) = value {
                 *period = parse_period(&v)?;
@@ -506,6 +512,9 @@ retain_parked_mail = "7d"
 # Away replies given, by when: past it, someone still away answers the same sender in the
 # same thread once more (WEFT_RETAIN_AWAY_REPLIES, --retain-away-replies).
 retain_away_replies = "90d"
+# Webhook deliveries once finished, by when: the delivery log `hooks/get` shows
+# (WEFT_RETAIN_WEBHOOK_DELIVERIES, --retain-webhook-deliveries).
+retain_webhook_deliveries = "7d"
 
 # Attachments are stored under the data directory (<data>/files) unless this names an
 # S3-compatible bucket and key prefix (WEFT_ATTACHMENTS_URL, --attachments-url).

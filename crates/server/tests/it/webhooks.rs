@@ -213,6 +213,24 @@ async fn a_receiver_that_keeps_failing_is_turned_off_and_its_owner_told(b: Backe
     assert_eq!(got.len() as i64, tries + 1);
     assert!(got.last().unwrap().body.contains("Three"));
     assert_eq!(hooks_of(&t.bo).await.len(), 1, "the same subscription, replaced");
+
+    // Sight is checked again at each try: Bo taken out of a channel between a failed try
+    // and the next, the retry is dropped unsent.
+    let team = t.ana.add_channel(t.ws, "team", false, &[t.bo_id]).await.unwrap();
+    rx.answer(&[500]);
+    t.ana.add_thread(team.id.0, "Team plans", "x").await.unwrap();
+    t.app.step_workers().await;
+    assert_eq!(rx.got().len() as i64, tries + 2);
+    t.ana.post("channels/remove_user", json!({"id": team.id.0, "user_id": t.bo_id})).await.unwrap();
+    t.app.clock.set(START + 31 * 86_400);
+    t.app.step_workers().await;
+    assert_eq!(rx.got().len() as i64, tries + 2, "not sent once Bo may no longer see it");
+    let log = hooks_of(&t.bo).await[0]["deliveries"].clone();
+    assert_eq!((log[0]["state"].as_str(), log[0]["attempts"].as_i64()), (Some("dropped"), Some(2)), "{log}");
+    // Finished deliveries leave the log after a week (retention).
+    t.app.clock.set(START + 40 * 86_400);
+    t.app.step_workers().await;
+    assert!(hooks_of(&t.bo).await[0].get("deliveries").is_none());
     t.app.stop().await;
 }
 

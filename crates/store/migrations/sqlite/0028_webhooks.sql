@@ -42,3 +42,6 @@ CREATE TABLE webhook_deliveries (
     UNIQUE (subscription_id, event_seq)
 );
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, next_attempt_ts);
+-- The delivery log of one subscription, and retention of finished deliveries.
+CREATE INDEX webhook_deliveries_subscription ON webhook_deliveries (subscription_id, id);
+CREATE INDEX webhook_deliveries_finished ON webhook_deliveries (finished_ts) WHERE finished_ts IS NOT NULL;
