@@ -174,7 +174,14 @@ async fn events_the_owner_sees_are_delivered_signed_and_retried_with_the_same_id
 }
 
 async fn a_receiver_that_keeps_failing_is_turned_off_and_its_owner_told(b: Backend) {
-    let t = loopback_team(b).await;
+    let sink = crate::smtp::SmtpSink::start().await;
+    let smtp = sink.url();
+    let t = Team::on_with(b, move |c| {
+        c.allow_webhooks_to = vec!["127.0.0.0/8".parse().unwrap()];
+        c.smtp_url = Some(smtp);
+        c.mail_from = Some("Weft <weft@acme.test>".into());
+    })
+    .await;
     let rx = Receiver::start().await;
     rx.always(503);
     t.bo.post("hooks/subscribe", json!({"target_url": rx.url, "event_type": "thread_added", "workspace_id": t.ws}))
@@ -197,6 +204,11 @@ async fn a_receiver_that_keeps_failing_is_turned_off_and_its_owner_told(b: Backe
     assert!(told.contains("webhook_disabled") && told.contains(&rx.url), "{told}");
     let others = t.ana.get("events/get", json!({"workspace_id": t.ws, "after": 0, "timeout": 0})).await.unwrap();
     assert!(!others.to_string().contains("webhook_disabled"));
+    // … and by email, in the same round.
+    let mails: Vec<_> = sink.mails().into_iter().filter(|m| m.subject().contains("webhook")).collect();
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    assert_eq!(mails[0].to, ["bo@example.test"]);
+    assert!(mails[0].text.contains(&rx.url) && mails[0].text.contains("503"), "{}", mails[0].text);
 
     // Turned off, it sends nothing more; subscribing again turns it back on.
     t.ana.add_thread(t.general, "Two", "x").await.unwrap();
