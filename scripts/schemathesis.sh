@@ -62,7 +62,10 @@ else
   GENERATION=(--seed 1 --generation-deterministic)
 fi
 
-# Calls that sign the caller out (or delete what the run needs) are left out.
+# Calls that sign the caller out (or delete what the run needs) are left out, and so is
+# hooks/subscribe: it resolves generated host names and its worker would POST to them, and
+# a test run must never reach past this machine (tests/it/webhooks.rs covers it, on
+# 127.0.0.1).
 status=0
 timeout "$SECONDS_LIMIT" schemathesis --config-file scripts/schemathesis.toml run "$BASE/api/v3/openapi.json" \
   --url "$BASE" \
@@ -73,6 +76,7 @@ timeout "$SECONDS_LIMIT" schemathesis --config-file scripts/schemathesis.toml ru
   "${GENERATION[@]}" \
   --exclude-path-regex '/users/(logout|invalidate_token|update_password|delete)$' \
   --exclude-path '/api/v3/events/stream' \
+  --exclude-path '/api/v3/hooks/subscribe' \
   --request-timeout 45 \
   --no-color || status=$?
 if grep -q 'panicked' "$DATA/server.log"; then

@@ -186,6 +186,34 @@ parsed_string!(
 /// The longest file name of an upload.
 pub const MAX_FILE_NAME_LEN: usize = 255;
 
+parsed_string!(
+    /// Where a webhook is sent: an http or https address, without spaces or control
+    /// characters (whether it may be reached is the server's to check).
+    WebhookUrl,
+    webhook_url,
+    json_schema!({
+        "type": "string",
+        "pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s\u0000-\u001f\u007f-\u009f]+$",
+        "maxLength": MAX_URL_LEN,
+    })
+);
+
+/// The longest webhook address.
+pub const MAX_URL_LEN: usize = 2000;
+
+pub fn webhook_url(raw: &str) -> Result<String> {
+    let lower = raw.get(..8).unwrap_or(raw).to_ascii_lowercase();
+    let web = lower.starts_with("http://") || lower.starts_with("https://");
+    let rest = raw.split_once("://").map_or("", |(_, r)| r);
+    if !web || rest.is_empty() || raw.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(Error::invalid("target_url", "use an http:// or https:// address without spaces"));
+    }
+    if raw.chars().count() > MAX_URL_LEN {
+        return Err(Error::invalid("target_url", format!("at most {MAX_URL_LEN} characters")));
+    }
+    Ok(raw.to_string())
+}
+
 pub fn attachment_id(raw: &str) -> Result<String> {
     let ok = (1..=100).contains(&raw.len()) && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if !ok {

@@ -338,6 +338,25 @@ impl AccountEmail {
             ),
         )
     }
+
+    /// A webhook subscription turned off after failing `failures` times in a row.
+    pub fn webhook_disabled(url: &str, event: &str, failures: i64, error: &str, app_url: &str) -> AccountEmail {
+        AccountEmail::new(
+            "A Weft webhook of yours was turned off".to_string(),
+            &[
+                format!(
+                    "Your webhook to {} for {event} events failed {failures} times in a row, so Weft stopped \
+                     sending to it. The last failure: {}.",
+                    one_line(url),
+                    one_line(error)
+                ),
+                "Once the receiver works again, subscribe it again (hooks/subscribe) to turn it back on.".to_string(),
+            ],
+            "Open Weft",
+            app_url,
+            "You get this email because you made this webhook subscription.",
+        )
+    }
 }
 
 /// A header-safe subject: control characters (a name with a line break) become spaces.

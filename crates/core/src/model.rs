@@ -1345,3 +1345,143 @@ pub struct Meeting {
     /// Ended, not cancelled, and no outcomes posted yet.
     pub outcomes_owed: bool,
 }
+
+/// The kinds of events an outgoing webhook subscribes to: Twist's hook events (named like
+/// the event log's), and Weft's `emergency_raised`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HookEvent {
+    ThreadAdded,
+    ThreadUpdated,
+    ThreadDeleted,
+    CommentAdded,
+    CommentUpdated,
+    CommentDeleted,
+    MessageAdded,
+    MessageUpdated,
+    MessageDeleted,
+    ChannelAdded,
+    ChannelUpdated,
+    ChannelDeleted,
+    ChannelUserAdded,
+    ChannelUserRemoved,
+    WorkspaceUserAdded,
+    WorkspaceUserUpdated,
+    WorkspaceUserRemoved,
+    GroupAdded,
+    GroupUpdated,
+    GroupDeleted,
+    EmergencyRaised,
+}
+
+impl HookEvent {
+    pub const ALL: [HookEvent; 21] = [
+        HookEvent::ThreadAdded,
+        HookEvent::ThreadUpdated,
+        HookEvent::ThreadDeleted,
+        HookEvent::CommentAdded,
+        HookEvent::CommentUpdated,
+        HookEvent::CommentDeleted,
+        HookEvent::MessageAdded,
+        HookEvent::MessageUpdated,
+        HookEvent::MessageDeleted,
+        HookEvent::ChannelAdded,
+        HookEvent::ChannelUpdated,
+        HookEvent::ChannelDeleted,
+        HookEvent::ChannelUserAdded,
+        HookEvent::ChannelUserRemoved,
+        HookEvent::WorkspaceUserAdded,
+        HookEvent::WorkspaceUserUpdated,
+        HookEvent::WorkspaceUserRemoved,
+        HookEvent::GroupAdded,
+        HookEvent::GroupUpdated,
+        HookEvent::GroupDeleted,
+        HookEvent::EmergencyRaised,
+    ];
+
+    /// The event log's name for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HookEvent::ThreadAdded => "thread_added",
+            HookEvent::ThreadUpdated => "thread_updated",
+            HookEvent::ThreadDeleted => "thread_deleted",
+            HookEvent::CommentAdded => "comment_added",
+            HookEvent::CommentUpdated => "comment_updated",
+            HookEvent::CommentDeleted => "comment_deleted",
+            HookEvent::MessageAdded => "message_added",
+            HookEvent::MessageUpdated => "message_updated",
+            HookEvent::MessageDeleted => "message_deleted",
+            HookEvent::ChannelAdded => "channel_added",
+            HookEvent::ChannelUpdated => "channel_updated",
+            HookEvent::ChannelDeleted => "channel_deleted",
+            HookEvent::ChannelUserAdded => "channel_user_added",
+            HookEvent::ChannelUserRemoved => "channel_user_removed",
+            HookEvent::WorkspaceUserAdded => "workspace_user_added",
+            HookEvent::WorkspaceUserUpdated => "workspace_user_updated",
+            HookEvent::WorkspaceUserRemoved => "workspace_user_removed",
+            HookEvent::GroupAdded => "group_added",
+            HookEvent::GroupUpdated => "group_updated",
+            HookEvent::GroupDeleted => "group_deleted",
+            HookEvent::EmergencyRaised => "emergency_raised",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<HookEvent> {
+        HookEvent::ALL.into_iter().find(|e| e.as_str() == s)
+    }
+}
+
+/// An outgoing webhook (`hooks/subscribe`): events of one kind in a workspace, channel,
+/// thread or conversation its owner may see, POSTed to `target_url`, signed with its
+/// secret (shown once, in the answer of `hooks/subscribe`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct WebhookSubscription {
+    pub id: i64,
+    pub workspace_id: WorkspaceId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel_id: Option<ChannelId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread_id: Option<ThreadId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<ConversationId>,
+    pub event_type: HookEvent,
+    pub target_url: String,
+    /// False once it failed too many times in a row (its owner is told); subscribe again
+    /// to turn it back on.
+    pub active: bool,
+    /// Failed tries in a row.
+    pub failures: i64,
+    pub created_ts: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled_ts: Option<i64>,
+    /// The signing secret (`whsec_…`, Standard Webhooks): in the answer of
+    /// `hooks/subscribe` only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// The newest deliveries, newest first (`hooks/get`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deliveries: Vec<WebhookDelivery>,
+}
+
+/// One event delivered (or to deliver) to a subscription: its delivery log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct WebhookDelivery {
+    /// The `webhook-id` header: the same on every try.
+    pub id: String,
+    pub event_type: String,
+    pub event_seq: i64,
+    /// `queued`, `sending`, `delivered`, `dropped` (never to be sent: the owner may no longer
+    /// see the event, or the address is not allowed) or `abandoned` (the subscription was
+    /// turned off).
+    pub state: String,
+    pub attempts: i64,
+    /// The receiver's last HTTP status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_status: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+    pub created_ts: i64,
+    pub next_attempt_ts: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finished_ts: Option<i64>,
+}

@@ -68,6 +68,10 @@ pub struct ServeArgs {
     /// A reverse proxy whose X-Forwarded-For header is trusted (repeatable)
     #[arg(long = "trusted-proxy", env = "WEFT_TRUSTED_PROXIES", value_delimiter = ',', value_name = "IP")]
     pub trusted_proxies: Vec<IpAddr>,
+    /// An address range outgoing webhooks may reach although it is not public, e.g.
+    /// 10.20.0.0/16 (repeatable)
+    #[arg(long = "allow-webhooks-to", env = "WEFT_ALLOW_WEBHOOKS_TO", value_delimiter = ',', value_name = "CIDR")]
+    pub allow_webhooks_to: Vec<crate::webhooks::Cidr>,
     /// PostgreSQL reader connections per node [default: 8]
     #[arg(long, env = "WEFT_DB_POOL_SIZE", value_name = "N")]
     pub db_pool_size: Option<usize>,
@@ -121,6 +125,9 @@ pub struct ServeArgs {
     /// How long an away reply given is remembered (so it is not given twice) [default: 90d]
     #[arg(long, env = "WEFT_RETAIN_AWAY_REPLIES", value_name = "PERIOD", value_parser = parse_period)]
     pub retain_away_replies: Option<i64>,
+    /// How long a finished webhook delivery stays in its subscription's log [default: 7d]
+    #[arg(long, env = "WEFT_RETAIN_WEBHOOK_DELIVERIES", value_name = "PERIOD", value_parser = parse_period)]
+    pub retain_webhook_deliveries: Option<i64>,
     /// Seconds a connection has to send a request's whole head, from opening or from its
     /// previous answer; slow senders and idle keep-alive connections are closed [default: 30]
     #[arg(long, env = "WEFT_HEADER_TIMEOUT_SECS", value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
@@ -446,6 +453,9 @@ pub fn serve_config(args: &ServeArgs) -> Result<Config, String> {
     if !args.trusted_proxies.is_empty() {
         config.trusted_proxies = args.trusted_proxies.clone();
     }
+    if !args.allow_webhooks_to.is_empty() {
+        config.allow_webhooks_to = args.allow_webhooks_to.clone();
+    }
     if let Some(n) = args.db_pool_size {
         config.db_pool_size = n;
     }
@@ -485,6 +495,7 @@ pub fn serve_config(args: &ServeArgs) -> Result<Config, String> {
         (args.retain_sent_mail, &mut r.sent_mail),
         (args.retain_parked_mail, &mut r.parked_mail),
         (args.retain_away_replies, &mut r.away_replies),
+        (args.retain_webhook_deliveries, &mut r.webhook_deliveries),
     ] {
         if let Some(v) = given {
             *period = v;

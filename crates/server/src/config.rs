@@ -35,6 +35,9 @@ pub struct Config {
     pub invitation_days: i64,
     /// Reverse proxies whose `X-Forwarded-For` header is believed.
     pub trusted_proxies: Vec<IpAddr>,
+    /// Address ranges outgoing webhooks may reach although they are not public (loopback,
+    /// private, link-local …); none by default.
+    pub allow_webhooks_to: Vec<crate::webhooks::Cidr>,
     /// `tracing` filter, e.g. `info` or `weft=debug`.
     pub log: String,
     /// How log lines are written: `text` for people, `json` (one object per line) for log
@@ -118,6 +121,8 @@ pub struct Retention {
     pub parked_mail: i64,
     /// Away replies given (one per away person, sender, thread and away period).
     pub away_replies: i64,
+    /// Webhook deliveries once finished (the delivery log).
+    pub webhook_deliveries: i64,
     /// Rows per pruning transaction: small, so writes queued behind one wait little. Not a
     /// setting.
     pub batch: i64,
@@ -135,6 +140,7 @@ impl Default for Retention {
             sent_mail: DAY,
             parked_mail: 7 * DAY,
             away_replies: 90 * DAY,
+            webhook_deliveries: 7 * DAY,
             batch: 500,
         }
     }
@@ -151,6 +157,7 @@ impl Retention {
             Expiring::SentMail => self.sent_mail,
             Expiring::ParkedMail => self.parked_mail,
             Expiring::AwayReplies => self.away_replies,
+            Expiring::WebhookDeliveries => self.webhook_deliveries,
         }
     }
 }
@@ -230,6 +237,7 @@ impl Default for Config {
             open_registration: false,
             invitation_days: DEFAULT_INVITATION_DAYS,
             trusted_proxies: Vec::new(),
+            allow_webhooks_to: Vec::new(),
             log: "info".into(),
             log_format: LogFormat::Text,
             metrics_listen: None,
@@ -266,6 +274,7 @@ pub struct FileConfig {
     pub open_registration: Option<bool>,
     pub invitation_days: Option<i64>,
     pub trusted_proxies: Option<Vec<IpAddr>>,
+    pub allow_webhooks_to: Option<Vec<crate::webhooks::Cidr>>,
     pub log: Option<String>,
     pub log_format: Option<LogFormat>,
     pub metrics_listen: Option<SocketAddr>,
@@ -282,6 +291,7 @@ pub struct FileConfig {
     pub retain_sent_mail: Option<String>,
     pub retain_parked_mail: Option<String>,
     pub retain_away_replies: Option<String>,
+    pub retain_webhook_deliveries: Option<String>,
     pub attachments_url: Option<String>,
     pub s3_endpoint: Option<String>,
     pub s3_region: Option<String>,
@@ -332,6 +342,9 @@ impl FileConfig {
         }
         if let Some(v) = self.trusted_proxies {
             c.trusted_proxies = v;
+        }
+        if let Some(v) = self.allow_webhooks_to {
+            c.allow_webhooks_to = v;
         }
         if let Some(v) = self.log {
             c.log = v;
@@ -404,6 +417,7 @@ impl FileConfig {
             (self.retain_sent_mail, &mut r.sent_mail),
             (self.retain_parked_mail, &mut r.parked_mail),
             (self.retain_away_replies, &mut r.away_replies),
+            (self.retain_webhook_deliveries, &mut r.webhook_deliveries),
         ] {
             if let Some(v) = value {
                 *period = parse_period(&v)?;
@@ -439,6 +453,11 @@ invitation_days = 7
 
 # Reverse proxies whose X-Forwarded-For header is trusted (WEFT_TRUSTED_PROXIES).
 trusted_proxies = []
+
+# Address ranges outgoing webhooks may reach although they are not public: loopback,
+# private, link-local, shared (CGNAT) and cloud metadata addresses are refused otherwise
+# (WEFT_ALLOW_WEBHOOKS_TO, comma-separated; --allow-webhooks-to, repeatable).
+# allow_webhooks_to = ["10.20.0.0/16"]
 
 # Log filter (WEFT_LOG), e.g. "info" or "weft=debug,info".
 log = "info"
@@ -493,6 +512,9 @@ retain_parked_mail = "7d"
 # Away replies given, by when: past it, someone still away answers the same sender in the
 # same thread once more (WEFT_RETAIN_AWAY_REPLIES, --retain-away-replies).
 retain_away_replies = "90d"
+# Webhook deliveries once finished, by when: the delivery log `hooks/get` shows
+# (WEFT_RETAIN_WEBHOOK_DELIVERIES, --retain-webhook-deliveries).
+retain_webhook_deliveries = "7d"
 
 # Attachments are stored under the data directory (<data>/files) unless this names an
 # S3-compatible bucket and key prefix (WEFT_ATTACHMENTS_URL, --attachments-url).

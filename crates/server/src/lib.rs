@@ -17,6 +17,7 @@ pub mod stream;
 pub mod throttle;
 pub mod transfer;
 pub mod web;
+pub mod webhooks;
 pub mod workers;
 
 pub use app::{App, Server};

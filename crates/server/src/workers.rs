@@ -1,5 +1,5 @@
-//! A node's background work — the scheduler, the mailer, retention and the attachments'
-//! sweep — run every tick (or less often), or only when stepped (tests).
+//! A node's background work — the scheduler, the mailer, outgoing webhooks, retention and
+//! the attachments' sweep — run every tick (or less often), or only when stepped (tests).
 
 use crate::app::App;
 use std::sync::Arc;
@@ -38,13 +38,16 @@ pub enum Worker {
     /// Fans out posts (`fanout.rs`). It does not tick: it follows the log on its own, in
     /// tests too — unless held (`Config.hold_fanout`), when only a step runs it.
     Fanout,
+    /// Matches new events to webhook subscriptions and sends the deliveries due
+    /// (`webhooks.rs`).
+    Webhooks,
 }
 
 impl Worker {
     /// Every worker, in the order `step_all` runs them: what the scheduler pushes is mailed
     /// in the same step.
-    pub const ALL: [Worker; 5] =
-        [Worker::Fanout, Worker::Scheduler, Worker::Mailer, Worker::Retention, Worker::Sweeper];
+    pub const ALL: [Worker; 6] =
+        [Worker::Fanout, Worker::Scheduler, Worker::Webhooks, Worker::Mailer, Worker::Retention, Worker::Sweeper];
 
     fn name(self) -> &'static str {
         match self {
@@ -53,13 +56,14 @@ impl Worker {
             Worker::Retention => "pruning expired rows",
             Worker::Sweeper => "the attachments' sweep",
             Worker::Fanout => "the fan-out",
+            Worker::Webhooks => "outgoing webhooks",
         }
     }
 
     /// How often it runs: what expires does so by the day, so retention looks once a minute.
     fn every(self) -> Duration {
         match self {
-            Worker::Scheduler | Worker::Mailer => TICK,
+            Worker::Scheduler | Worker::Mailer | Worker::Webhooks => TICK,
             Worker::Retention | Worker::Sweeper => 60 * TICK,
             Worker::Fanout => TICK,
         }
@@ -72,6 +76,7 @@ impl Worker {
             Worker::Mailer => app.mailer.is_some(),
             Worker::Retention => true,
             Worker::Sweeper => true,
+            Worker::Webhooks => true,
             // Its own loop follows the log (`fanout::follow`).
             Worker::Fanout => false,
         }
@@ -100,6 +105,7 @@ impl Workers<'_> {
             Worker::Retention => retention_step(self.app).await,
             Worker::Sweeper => crate::files::sweep(self.app).await,
             Worker::Fanout => crate::fanout::catch_up(self.app).await,
+            Worker::Webhooks => crate::webhooks::step(self.app).await,
         }
     }
 

@@ -59,6 +59,9 @@ pub const TABLES: &[(&str, &str)] = &[
     ("fanout_cursor", "id"),
     ("mail_outbox", "id"),
     ("mail_unsubscribe", "token_hash"),
+    ("webhook_subscriptions", "id"),
+    ("webhook_cursor", "id"),
+    ("webhook_deliveries", "id"),
     ("invitations", "id"),
     ("password_resets", "code_hash"),
     ("attachments", "attachment_id"),
@@ -92,6 +95,8 @@ const IDENTITIES: &[(&str, i64)] = &[
     ("scheduled_posts", 1),
     ("decisions", 1),
     ("meetings", 1),
+    ("webhook_subscriptions", 1),
+    ("webhook_deliveries", 1),
 ];
 
 /// Rows read and written per step.

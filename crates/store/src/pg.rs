@@ -62,6 +62,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (26, include_str!("../migrations/postgres/0026_decisions_meetings.sql")),
     (27, include_str!("../migrations/postgres/0027_import_map.sql")),
     (28, include_str!("../migrations/postgres/0028_api_tokens.sql")),
+    (29, include_str!("../migrations/postgres/0029_webhooks.sql")),
     (30, include_str!("../migrations/postgres/0030_bots_incoming_webhooks.sql")),
 ];
 /// The advisory lock that makes writers of all nodes take turns ("WEFT").

@@ -46,6 +46,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (25, include_str!("../migrations/sqlite/0025_decisions_meetings.sql")),
     (26, include_str!("../migrations/sqlite/0026_import_map.sql")),
     (27, include_str!("../migrations/sqlite/0027_api_tokens.sql")),
+    (28, include_str!("../migrations/sqlite/0028_webhooks.sql")),
     (29, include_str!("../migrations/sqlite/0029_bots_incoming_webhooks.sql")),
 ];
 const MAX_IDLE_READERS: usize = 8;

@@ -13,7 +13,8 @@
 //! (keys sorted): it does not depend on row order, so an export of the imported copy — on
 //! either backend — has the same digests exactly when it holds the same rows.
 //!
-//! What is left out, and why: sign-in tokens, personal API tokens, password-reset codes and stored answers to
+//! What is left out, and why: sign-in tokens, personal API tokens, outgoing webhook subscriptions (they
+//! point into this instance's event log), password-reset codes and stored answers to
 //! retried requests (they belong to an instance's sessions), the event log and the cursors
 //! of the workers that read it (the new instance starts its own log; clients resync), email
 //! in flight and the memory of automatic away replies. Each person's account goes with the

@@ -1422,6 +1422,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v3/hooks/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's webhook subscriptions with their state and delivery log */
+        get: operations["hooks_get_get"];
+        put?: never;
+        /** The caller's webhook subscriptions with their state and delivery log */
+        post: operations["hooks_get"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v3/hooks/subscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send one kind of event of a workspace, channel, thread or conversation the caller sees to a URL (signed per Standard Webhooks; the secret is shown once) */
+        post: operations["hooks_subscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v3/hooks/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop sending events to a URL (the caller's subscriptions to it) */
+        post: operations["hooks_unsubscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v3/inbox/archive": {
         parameters: {
             query?: never;
@@ -3819,6 +3871,12 @@ export interface components {
             /** Format: int64 */
             workspace_id: number;
         };
+        /**
+         * @description The kinds of events an outgoing webhook subscribes to: Twist's hook events (named like
+         *     the event log's), and Weft's `emergency_raised`.
+         * @enum {string}
+         */
+        HookEvent: "thread_added" | "thread_updated" | "thread_deleted" | "comment_added" | "comment_updated" | "comment_deleted" | "message_added" | "message_updated" | "message_deleted" | "channel_added" | "channel_updated" | "channel_deleted" | "channel_user_added" | "channel_user_removed" | "workspace_user_added" | "workspace_user_updated" | "workspace_user_removed" | "group_added" | "group_updated" | "group_deleted" | "emergency_raised";
         /** @description `inbox/get_count`'s answer. */
         InboxCount: {
             /**
@@ -4822,6 +4880,74 @@ export interface components {
         };
         /** @enum {string} */
         UserType: "ADMIN" | "USER" | "GUEST";
+        /** @description One event delivered (or to deliver) to a subscription: its delivery log. */
+        WebhookDelivery: {
+            /** Format: int64 */
+            attempts: number;
+            /** Format: int64 */
+            created_ts: number;
+            /** Format: int64 */
+            event_seq: number;
+            event_type: string;
+            /** Format: int64 */
+            finished_ts?: number;
+            /** @description The `webhook-id` header: the same on every try. */
+            id: string;
+            last_error?: string;
+            /**
+             * Format: int64
+             * @description The receiver's last HTTP status.
+             */
+            last_status?: number;
+            /** Format: int64 */
+            next_attempt_ts: number;
+            /**
+             * @description `queued`, `sending`, `delivered`, `dropped` (never to be sent: the owner may no longer
+             *     see the event, or the address is not allowed) or `abandoned` (the subscription was
+             *     turned off).
+             */
+            state: string;
+        };
+        /**
+         * @description An outgoing webhook (`hooks/subscribe`): events of one kind in a workspace, channel,
+         *     thread or conversation its owner may see, POSTed to `target_url`, signed with its
+         *     secret (shown once, in the answer of `hooks/subscribe`).
+         */
+        WebhookSubscription: {
+            /**
+             * @description False once it failed too many times in a row (its owner is told); subscribe again
+             *     to turn it back on.
+             */
+            active: boolean;
+            /** Format: int64 */
+            channel_id?: number;
+            /** Format: int64 */
+            conversation_id?: number;
+            /** Format: int64 */
+            created_ts: number;
+            /** @description The newest deliveries, newest first (`hooks/get`). */
+            deliveries?: components["schemas"]["WebhookDelivery"][];
+            /** Format: int64 */
+            disabled_ts?: number;
+            event_type: components["schemas"]["HookEvent"];
+            /**
+             * Format: int64
+             * @description Failed tries in a row.
+             */
+            failures: number;
+            /** Format: int64 */
+            id: number;
+            /**
+             * @description The signing secret (`whsec_…`, Standard Webhooks): in the answer of
+             *     `hooks/subscribe` only.
+             */
+            secret?: string;
+            target_url: string;
+            /** Format: int64 */
+            thread_id?: number;
+            /** Format: int64 */
+            workspace_id: number;
+        };
         Workspace: {
             /** Format: int64 */
             color?: number;
@@ -18972,6 +19098,545 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Group"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hooks_get_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscription"][];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hooks_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+                "application/x-www-form-urlencoded": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscription"][];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hooks_subscribe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: int64
+                     * @description … or of this channel only.
+                     * @default null
+                     */
+                    channel_id?: number | null;
+                    /**
+                     * Format: int64
+                     * @description … or of this conversation only.
+                     * @default null
+                     */
+                    conversation_id?: number | null;
+                    /**
+                     * @description The kind of event (Twist also reads `event`).
+                     * @enum {string}
+                     */
+                    event_type: "thread_added" | "thread_updated" | "thread_deleted" | "comment_added" | "comment_updated" | "comment_deleted" | "message_added" | "message_updated" | "message_deleted" | "channel_added" | "channel_updated" | "channel_deleted" | "channel_user_added" | "channel_user_removed" | "workspace_user_added" | "workspace_user_updated" | "workspace_user_removed" | "group_added" | "group_updated" | "group_deleted" | "emergency_raised";
+                    /**
+                     * @description Where events are POSTed: an http(s) address the server may reach (public, or in a
+                     *     range its operator allows).
+                     */
+                    target_url: string;
+                    /**
+                     * Format: int64
+                     * @description … or of this thread only.
+                     * @default null
+                     */
+                    thread_id?: number | null;
+                    /**
+                     * Format: int64
+                     * @description Events of this workspace (one of the four places is needed).
+                     * @default null
+                     */
+                    workspace_id?: number | null;
+                } | {
+                    /** Format: int64 */
+                    workspace_id: number;
+                } | {
+                    /** Format: int64 */
+                    channel_id: number;
+                } | {
+                    /** Format: int64 */
+                    thread_id: number;
+                } | {
+                    /** Format: int64 */
+                    conversation_id: number;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Format: int64
+                     * @description … or of this channel only.
+                     */
+                    channel_id?: number;
+                    /**
+                     * Format: int64
+                     * @description … or of this conversation only.
+                     */
+                    conversation_id?: number;
+                    /**
+                     * @description The kind of event (Twist also reads `event`).
+                     * @enum {string}
+                     */
+                    event_type: "thread_added" | "thread_updated" | "thread_deleted" | "comment_added" | "comment_updated" | "comment_deleted" | "message_added" | "message_updated" | "message_deleted" | "channel_added" | "channel_updated" | "channel_deleted" | "channel_user_added" | "channel_user_removed" | "workspace_user_added" | "workspace_user_updated" | "workspace_user_removed" | "group_added" | "group_updated" | "group_deleted" | "emergency_raised";
+                    /**
+                     * @description Where events are POSTed: an http(s) address the server may reach (public, or in a
+                     *     range its operator allows).
+                     */
+                    target_url: string;
+                    /**
+                     * Format: int64
+                     * @description … or of this thread only.
+                     */
+                    thread_id?: number;
+                    /**
+                     * Format: int64
+                     * @description Events of this workspace (one of the four places is needed).
+                     */
+                    workspace_id?: number;
+                } | unknown | unknown | unknown | unknown;
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscription"];
+                };
+            };
+            /** @description A parameter is missing or invalid, or the request cannot be done as asked */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (no token, or it was never valid) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed, or the token was revoked */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object does not exist, or the caller cannot see it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint does not answer this HTTP method (see the Allow header) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts (retry after the Retry-After header's seconds), or too many streams open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is not reachable; try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hooks_unsubscribe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The address whose subscriptions (all of the caller's to it) end. */
+                    target_url: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** @description The address whose subscriptions (all of the caller's to it) end. */
+                    target_url: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
                 };
             };
             /** @description A parameter is missing or invalid, or the request cannot be done as asked */

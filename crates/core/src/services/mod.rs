@@ -35,6 +35,7 @@ pub mod search;
 pub mod stream;
 pub mod threads;
 pub mod users;
+pub mod webhooks;
 pub mod workspace_users;
 pub mod workspaces;
 

@@ -26,6 +26,7 @@ pub mod retention;
 pub mod scheduled;
 pub mod schedules;
 pub mod search;
+pub mod webhooks;
 pub mod workspaces;
 
 pub use accounts::*;
@@ -50,6 +51,7 @@ pub use retention::*;
 pub use scheduled::*;
 pub use schedules::*;
 pub use search::*;
+pub use webhooks::*;
 pub use workspaces::*;
 
 use crate::error::Result;
@@ -170,4 +172,5 @@ tx_of_areas!(
     Imports,
     OwnData,
     Health,
+    Webhooks,
 );

@@ -18,16 +18,20 @@ pub enum Expiring {
     /// Away replies given, by when: past it, someone still away answers the same sender in
     /// the same thread once more.
     AwayReplies,
+    /// Webhook deliveries finished (delivered, dropped, abandoned), by when: the delivery
+    /// log shows the recent ones.
+    WebhookDeliveries,
 }
 
 impl Expiring {
-    pub const ALL: [Expiring; 6] = [
+    pub const ALL: [Expiring; 7] = [
         Expiring::IdempotencyKeys,
         Expiring::FinishedPushes,
         Expiring::Notifications,
         Expiring::SentMail,
         Expiring::ParkedMail,
         Expiring::AwayReplies,
+        Expiring::WebhookDeliveries,
     ];
 }
 

@@ -94,6 +94,16 @@ pub fn endpoints() -> Vec<Endpoint> {
         .limited(crate::limits::Limit::Write),
         e(
             Post,
+            "hooks/subscribe",
+            "Send one kind of event of a workspace, channel, thread or conversation the caller sees to a URL \
+             (signed per Standard Webhooks; the secret is shown once)",
+            hooks::subscribe,
+        ),
+        e(Post, "hooks/unsubscribe", "Stop sending events to a URL (the caller's subscriptions to it)", hooks::unsubscribe),
+        e(Get, "hooks/get", "The caller's webhook subscriptions with their state and delivery log", hooks::get)
+            .extension(),
+        e(
+            Post,
             "users/heartbeat",
             "The client is in use: records when, per platform (no live presence)",
             users::heartbeat,

@@ -821,6 +821,27 @@ pub fn rows() -> Vec<Row> {
             }),
             &[(St::Other("a token of Ana's"), [OK, NF, NF, NF, UA])],
         ),
+        // ---- outgoing webhooks: a place the caller sees; their own subscriptions alone ----
+        row(
+            "hooks/subscribe",
+            b!(|fx, st, a| {
+                // A public address: nothing is sent, no worker runs here.
+                let base = json!({"target_url": "http://203.0.113.9/hook", "event_type": "comment_added"});
+                let mut p = base.as_object().unwrap().clone();
+                match st {
+                    St::Ws => p.insert("workspace_id".into(), json!(fx.ws())),
+                    _ => p.insert("channel_id".into(), json!(fx.chan(st.ch()))),
+                };
+                Value::Object(p)
+            }),
+            &[vec![(St::Ws, MEMBERS)], sight()].concat(),
+        ),
+        row(
+            "hooks/unsubscribe",
+            b!(|fx, st, a| json!({"target_url": "http://203.0.113.9/hook"})),
+            &[(St::Ws, SIGNED_IN)],
+        ),
+        row("hooks/get", b!(|fx, st, a| json!({})), &[(St::Ws, SIGNED_IN)]),
         row("users/update", b!(|fx, st, a| json!({"profession": "Tester"})), &[(St::Ws, SIGNED_IN)]),
         row(
             "users/update_password",

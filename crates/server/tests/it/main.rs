@@ -41,3 +41,4 @@ mod smtp;
 mod stream;
 mod transfer;
 mod web;
+mod webhooks;

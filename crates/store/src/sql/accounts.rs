@@ -260,6 +260,8 @@ impl Accounts for SqlTx<'_> {
             "idempotency",
             "mail_outbox",
             "mail_unsubscribe",
+            // Their deliveries go with them (ON DELETE CASCADE).
+            "webhook_subscriptions",
         ] {
             self.conn.send(&format!("DELETE FROM {table} WHERE user_id = ?"), args![user])?;
         }

@@ -27,6 +27,7 @@ mod retention;
 mod scheduled;
 mod schedules;
 pub(crate) mod search;
+mod webhooks;
 mod workspaces;
 
 pub use inbox::RECOMPUTE_UNREAD_FLAGS;

@@ -37,6 +37,12 @@ impl Retention for SqlTx<'_> {
                  (SELECT away_user, sender, place, period FROM away_replies WHERE created_ts < ? \
                   ORDER BY created_ts LIMIT ?)"
             }
+            // Through the partial index of migration "webhooks".
+            Expiring::WebhookDeliveries => {
+                "DELETE FROM webhook_deliveries WHERE id IN \
+                 (SELECT id FROM webhook_deliveries WHERE finished_ts IS NOT NULL AND finished_ts < ? \
+                  ORDER BY finished_ts LIMIT ?)"
+            }
         };
         Ok(self.conn.execute(sql, args![before, limit])? as usize)
     }

@@ -11,6 +11,7 @@ pub mod decisions;
 pub mod emergencies;
 pub mod expectations;
 pub mod groups;
+pub mod hooks;
 pub mod inbox;
 pub mod integrations;
 pub mod invitations;
