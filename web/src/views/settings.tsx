@@ -1,6 +1,6 @@
 // My settings, one section per address (/a/{ws}/settings/{section}): profile and time
 // zone, working hours and do-not-disturb, away, notifications (linked from emails), my
-// data to download, and my personal API tokens.
+// data to download, my personal API tokens and my outgoing webhooks.
 // Above them, my state right now in plain words: "You’re working now · until 17:30".
 
 import { useEffect, useState } from 'preact/hooks';
@@ -17,6 +17,7 @@ import { AwaySection, awayIsOn } from './settings/Away';
 import { HoursSection } from './settings/Hours';
 import { NotificationsSection } from './settings/Notifications';
 import { ProfileSection } from './settings/Profile';
+import { HooksSection } from './settings/Hooks';
 import { TokensSection } from './settings/Tokens';
 import { YourDataSection } from './settings/YourData';
 import { backOn, clock, dateLabel, hhmm, minutesOf, type Schedule } from './settings/shared';
@@ -29,6 +30,7 @@ const SECTIONS = [
   ['notifications', 'Notifications'],
   ['data', 'Your data'],
   ['tokens', 'API tokens'],
+  ['webhooks', 'Webhooks'],
 ] as const;
 
 export function SettingsView({ ws, section }: { ws: number; section: string }) {
@@ -96,6 +98,7 @@ export function SettingsView({ ws, section }: { ws: number; section: string }) {
         {current === 'notifications' && schedule && <NotificationsSection ws={ws} schedule={schedule} setSchedule={setSchedule} />}
         {current === 'data' && <YourDataSection />}
         {current === 'tokens' && <TokensSection />}
+        {current === 'webhooks' && <HooksSection ws={ws} />}
       </div>
     </section>
   );

@@ -19,6 +19,7 @@ export function FreshSecret({
   secret,
   what,
   example,
+  exampleLabel = 'Try it:',
   onDone,
 }: {
   /** Prefix of the element ids; one per screen. */
@@ -28,6 +29,8 @@ export function FreshSecret({
   /** What is copied, for the toast: "Token", "URL". */
   what: string;
   example: string;
+  /** What the example shows; "Try it:" by default. */
+  exampleLabel?: string;
   onDone?: () => void;
 }) {
   const field = useRef<HTMLInputElement>(null);
@@ -59,7 +62,7 @@ export function FreshSecret({
       <p id={`${id}-hint`} class="fresh-token-warning">
         <Icon name="alert" size={14} /> Copy it now: it will not be shown again.
       </p>
-      <p class="settings-hint">Try it:</p>
+      <p class="settings-hint">{exampleLabel}</p>
       <pre class="token-example">
         <code>{example}</code>
       </pre>
