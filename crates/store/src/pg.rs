@@ -1,11 +1,16 @@
 //! The PostgreSQL backend, for several Weft nodes sharing one database.
 //!
 //! - Writes: one writer thread per node, with the same group commit as SQLite
-//!   (`writer.rs`). Each batch first takes one transaction-scoped advisory lock,
-//!   `pg_advisory_xact_lock(WRITE_LOCK)`: writers of all nodes take turns, so event sequence
-//!   numbers (the next integer, allocated under the lock) are gap-free and commit in order —
-//!   a reader can never see seq N+1 before N. Read-modify-writes (a thread's next
-//!   `obj_index`) are serialized by the same lock.
+//!   (`writer.rs`), and transaction-scoped advisory locks between nodes (`begin`). A batch
+//!   whose jobs each keep to a workspace (`WriteScope::Workspace`) takes `WRITE_LOCK`
+//!   shared and its workspaces' locks, in id order: batches of other workspaces run beside
+//!   it, those of the same workspace wait (so read-modify-writes such as a thread's next
+//!   `obj_index` stay serialized). It takes `EVENT_LOG_LOCK` only to number its events,
+//!   just before it commits (`lock_event_log`). Any other batch takes `WRITE_LOCK`
+//!   exclusively, alone in the cluster. Either way event sequence numbers (the next
+//!   integers, allocated under a lock held until commit) are gap-free and commit in order —
+//!   a reader can never see seq N+1 before N. Locks are always taken in the order
+//!   `WRITE_LOCK`, workspaces by id, `EVENT_LOG_LOCK`: no deadlock.
 //! - A batch that appended events runs `pg_notify` before COMMIT; PostgreSQL delivers it at
 //!   commit to every node's listener, which then publishes the new head to its streams. The
 //!   listener also polls once a second, so a lost notification delays, never loses, events.
@@ -30,7 +35,7 @@ use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio_postgres::{Client, NoTls, Statement};
-use weft_core::store::{AnyBox, BoxFuture, Job, Store};
+use weft_core::store::{AnyBox, BoxFuture, Job, Store, WriteScope};
 use weft_core::{Error, Result};
 
 const MIGRATIONS: &[(i64, &str)] = &[
@@ -65,8 +70,33 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (29, include_str!("../migrations/postgres/0029_webhooks.sql")),
     (30, include_str!("../migrations/postgres/0030_bots_incoming_webhooks.sql")),
 ];
-/// The advisory lock that makes writers of all nodes take turns ("WEFT").
+/// The advisory lock every batch takes: shared by batches that keep to workspaces, taken
+/// exclusively by the others, which so run alone in the cluster ("WEFT").
 pub const WRITE_LOCK: i64 = 0x5745_4654;
+/// The advisory lock under which a batch of workspaces numbers its events ("WELG").
+const EVENT_LOG_LOCK: i64 = 0x5745_4C47;
+/// The class of the workspaces' advisory locks, in PostgreSQL's two-key space (apart from
+/// the one-key space of the two above); the workspace id folded to 32 bits is the other
+/// key. Two workspaces that fold alike merely take turns.
+const WORKSPACE_LOCKS: i32 = 0x5746;
+
+/// The statements that start a batch of jobs of these scopes (see the module's comment).
+fn begin_statements(scopes: &[WriteScope]) -> String {
+    let mut keys = Vec::with_capacity(scopes.len());
+    for scope in scopes {
+        match scope {
+            WriteScope::Workspace(ws) => keys.push(((ws.0 >> 32) ^ ws.0) as i32),
+            WriteScope::Everything => return format!("BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})"),
+        }
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    let mut sql = format!("BEGIN; SELECT pg_advisory_xact_lock_shared({WRITE_LOCK})");
+    for key in keys {
+        sql.push_str(&format!("; SELECT pg_advisory_xact_lock({WORKSPACE_LOCKS}, {key})"));
+    }
+    sql
+}
 pub const NOTIFY_CHANNEL: &str = "weft_events";
 const POLL: Duration = Duration::from_secs(1);
 
@@ -347,15 +377,22 @@ fn params_of(params: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
     params.iter().map(|v| v as &(dyn ToSql + Sync)).collect()
 }
 
-/// The first row's first column of `SELECT seq …`, as a sequence number (0 for no row).
+/// The first column of the last statement's row, from `… ; SELECT seq …`, as a sequence
+/// number (0 for no row).
 fn head_of(messages: Vec<postgres::SimpleQueryMessage>) -> Result<i64> {
+    let mut head = Ok(0);
     for m in messages {
-        if let postgres::SimpleQueryMessage::Row(row) = m {
-            let text = row.get(0).unwrap_or("0");
-            return text.parse().map_err(|_| Error::Internal(format!("bad event sequence number {text:?}")));
+        match m {
+            postgres::SimpleQueryMessage::Row(row) => {
+                let text = row.get(0).unwrap_or("0");
+                head = text.parse().map_err(|_| Error::Internal(format!("bad event sequence number {text:?}")));
+            }
+            // A later statement's answer replaces an earlier one's.
+            postgres::SimpleQueryMessage::RowDescription(_) => head = Ok(0),
+            _ => {}
         }
     }
-    Ok(0)
+    head
 }
 
 /// Not prepared: planned with the table's current size, it reads the end of the primary
@@ -432,8 +469,16 @@ impl WriteConn for PgConn {
     fn ensure_connected(&mut self) -> Result<()> {
         self.ensure().map(|_| ())
     }
-    fn begin(&mut self) -> Result<()> {
-        self.begin_fresh(&format!("BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})"))
+    fn begin(&mut self, scopes: &[WriteScope]) -> Result<()> {
+        self.begin_fresh(&begin_statements(scopes))
+    }
+    fn lock_event_log(&mut self) -> Result<i64> {
+        // Two statements: the head is read after the lock is held (in READ COMMITTED each
+        // statement sees what committed before it started).
+        self.statements.fetch_add(1, Ordering::Relaxed);
+        let sql = format!("SELECT pg_advisory_xact_lock({EVENT_LOG_LOCK}); {EVENT_HEAD}");
+        let messages = self.call(|c| async move { c.simple_query(&sql).await })?;
+        head_of(messages)
     }
     fn run_sql(&mut self, sql: &str) -> Result<()> {
         self.batch(sql)
@@ -615,8 +660,8 @@ impl Store for PgStore {
         "postgres"
     }
 
-    fn write_job(&self, job: Job) -> BoxFuture<Result<AnyBox>> {
-        crate::writer::submit(&self.writer, job)
+    fn write_job(&self, job: Job, scope: WriteScope) -> BoxFuture<Result<AnyBox>> {
+        crate::writer::submit(&self.writer, job, scope)
     }
 
     fn read_job(&self, job: Job) -> BoxFuture<Result<AnyBox>> {

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
-use weft_core::store::{AnyBox, BoxFuture, Job, Store};
+use weft_core::store::{AnyBox, BoxFuture, Job, Store, WriteScope};
 use weft_core::{Error, Result};
 
 pub const DB_FILE: &str = "weft.db";
@@ -183,7 +183,8 @@ impl WriteConn for SqliteWriter {
     fn ensure_connected(&mut self) -> Result<()> {
         Ok(())
     }
-    fn begin(&mut self) -> Result<()> {
+    fn begin(&mut self, _scopes: &[WriteScope]) -> Result<()> {
+        // One writer: the database's own write lock is the only one.
         self.run_sql("BEGIN IMMEDIATE")
     }
     fn run_sql(&mut self, sql: &str) -> Result<()> {
@@ -360,8 +361,8 @@ impl Store for SqliteStore {
         "sqlite"
     }
 
-    fn write_job(&self, job: Job) -> BoxFuture<Result<AnyBox>> {
-        submit(&self.writer, job)
+    fn write_job(&self, job: Job, scope: WriteScope) -> BoxFuture<Result<AnyBox>> {
+        submit(&self.writer, job, scope)
     }
 
     fn read_job(&self, job: Job) -> BoxFuture<Result<AnyBox>> {
@@ -420,7 +421,7 @@ impl Store for SqliteStore {
         if let Some(writer) = self.writer.lock().expect("writer lock").clone() {
             let (reply, _) = tokio::sync::oneshot::channel();
             let job: Job = Box::new(|_| Ok(Box::new(()) as AnyBox));
-            let _ = writer.try_send(WriteRequest { job, reply });
+            let _ = writer.try_send(WriteRequest { job, scope: WriteScope::Everything, reply });
         }
     }
 
@@ -558,7 +559,8 @@ mod tests {
             payload: serde_json::json!({ "n": n }),
             fanout: None,
         };
-        store.write_job(Box::new(move |tx| Ok(Box::new(tx.append_events(&[event(1)], 1)?) as AnyBox))).await.unwrap();
+        let append = |n| -> Job { Box::new(move |tx| Ok(Box::new(tx.append_events(&[event(n)], n)?) as AnyBox)) };
+        store.write_job(append(1), WriteScope::Everything).await.unwrap();
         store.read_job(Box::new(|tx| Ok(Box::new(tx.events_after(0, 10)?) as AnyBox))).await.unwrap();
         assert_eq!(store.readers.lock().unwrap().len(), 1, "a reader is pooled");
         store.release_idle();
@@ -570,7 +572,7 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
         assert!(!store.release.load(Ordering::Relaxed), "the writer let go after its wake-up batch");
-        store.write_job(Box::new(move |tx| Ok(Box::new(tx.append_events(&[event(2)], 2)?) as AnyBox))).await.unwrap();
+        store.write_job(append(2), WriteScope::Everything).await.unwrap();
         let events = store.read_job(Box::new(|tx| Ok(Box::new(tx.events_after(0, 10)?) as AnyBox))).await.unwrap();
         let events = events.downcast::<Vec<weft_core::event::Event>>().unwrap();
         assert_eq!(events.iter().map(|e| e.data["n"].as_i64()).collect::<Vec<_>>(), [Some(1), Some(2)]);

@@ -3,11 +3,11 @@
 //! savepoint so that a failing job rolls back alone. Replies go out only after COMMIT, so
 //! an acknowledged write is durable.
 
-use crate::sql::{Conn, Dialect, FtsIndexing, SqlTx, fts_catch_up, fts_indexed_through};
+use crate::sql::{Conn, Dialect, FtsIndexing, PendingEvents, SqlTx, fts_catch_up, fts_indexed_through};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot, watch};
-use weft_core::store::{AnyBox, BoxFuture, Job, WriterStats};
+use weft_core::store::{AnyBox, BoxFuture, Job, WriteScope, WriterStats};
 use weft_core::{Error, Result};
 
 /// The most jobs committed together; bounds the latency of the first one.
@@ -15,6 +15,7 @@ pub const MAX_BATCH: usize = 512;
 
 pub struct WriteRequest {
     pub job: Job,
+    pub scope: WriteScope,
     pub reply: oneshot::Sender<Result<AnyBox>>,
 }
 
@@ -22,8 +23,13 @@ pub struct WriteRequest {
 pub trait WriteConn {
     /// Makes sure there is a working connection (reconnecting if it was lost).
     fn ensure_connected(&mut self) -> Result<()>;
-    /// Starts the batch's transaction and takes the exclusive write section.
-    fn begin(&mut self) -> Result<()>;
+    /// Starts the batch's transaction and takes the locks its jobs' `scopes` need.
+    fn begin(&mut self, scopes: &[WriteScope]) -> Result<()>;
+    /// Takes the exclusive section for numbering events, if `begin` did not (see
+    /// `flush_events`), and answers the newest event's sequence number.
+    fn lock_event_log(&mut self) -> Result<i64> {
+        self.conn().event_head()
+    }
     fn run_sql(&mut self, sql: &str) -> Result<()>;
     /// Runs statements in order, stopping at the first that fails. PostgreSQL sends them
     /// together: one round trip.
@@ -54,6 +60,8 @@ pub trait WriteConn {
 /// What a job did besides its result.
 pub struct JobEffects {
     pub appended_events: bool,
+    /// The events it appended, to number at the end of the batch (see `flush_events`).
+    pub pending_events: Vec<PendingEvents>,
     pub deferred_docs: bool,
     /// The event head after the job, if it read or moved it.
     pub event_head: Option<i64>,
@@ -62,21 +70,61 @@ pub struct JobEffects {
 /// Runs a reader's job: a write it sent without waiting may still fail, and the job
 /// fails with it.
 pub fn run_job(conn: &mut dyn Conn, job: Job) -> Result<AnyBox> {
-    let (out, _) = start_job(conn, job, FtsIndexing::Immediate, None);
+    let (out, _) = start_job(conn, job, WriteScope::Everything, FtsIndexing::Immediate, (None, false));
     let settled = conn.settle();
     out.and_then(|v| settled.map(|()| v))
 }
 
 /// Runs a job of the writer's batch, leaving the writes it sent in flight: they are
-/// settled with the job's end (`WriteConn::end_job`). `fts` and `event_head` are the
-/// batch's (see `SqlTx::in_batch`).
-fn start_job(conn: &mut dyn Conn, job: Job, fts: FtsIndexing, event_head: Option<i64>) -> (Result<AnyBox>, JobEffects) {
-    let mut tx = SqlTx::in_batch(conn, fts, event_head);
+/// settled with the job's end (`WriteConn::end_job`). `fts` is the batch's (see
+/// `SqlTx::in_batch`); so is `event_head`, and with `numbered_at_end` the job's events wait
+/// for `flush_events` instead.
+fn start_job(
+    conn: &mut dyn Conn,
+    job: Job,
+    scope: WriteScope,
+    fts: FtsIndexing,
+    (event_head, numbered_at_end): (Option<i64>, bool),
+) -> (Result<AnyBox>, JobEffects) {
+    let mut tx = SqlTx::in_batch(conn, fts, event_head).scoped(scope, numbered_at_end);
     let out = catch_unwind(AssertUnwindSafe(|| job(&mut tx)))
         .unwrap_or_else(|_| Err(Error::Internal("a storage job panicked".into())));
-    let effects =
-        JobEffects { appended_events: tx.appended_events, deferred_docs: tx.deferred_docs, event_head: tx.event_head };
+    let effects = JobEffects {
+        appended_events: tx.appended_events,
+        pending_events: tx.pending_events.take().unwrap_or_default(),
+        deferred_docs: tx.deferred_docs,
+        event_head: tx.event_head,
+    };
     (out, effects)
+}
+
+/// Whether a batch of jobs of these scopes numbers its events just before it commits: when
+/// every job keeps to a workspace. Such batches hold only their workspaces' locks while
+/// their jobs run, so that batches of other workspaces (other nodes) run beside them, and
+/// take the event log's exclusive section only to number and commit (`flush_events`). A
+/// batch with a job that may change anything holds every lock from the start and numbers
+/// events as they come.
+fn numbers_events_at_end(scopes: &[WriteScope]) -> bool {
+    scopes.iter().all(|s| matches!(s, WriteScope::Workspace(_)))
+}
+
+/// Numbers and writes the events the batch's jobs appended, in the jobs' order, inside the
+/// event log's exclusive section (`WriteConn::lock_event_log`), which the commit then ends:
+/// sequence numbers stay the next integers, gap-free and in commit order, across nodes.
+fn flush_events<W: WriteConn>(w: &mut W, batch: &mut Batch) -> Result<()> {
+    if batch.pending_events.is_empty() {
+        return Ok(());
+    }
+    let head = w.lock_event_log()?;
+    let mut tx = SqlTx::in_batch(w.conn(), FtsIndexing::Immediate, Some(head));
+    for (events, now) in std::mem::take(&mut batch.pending_events) {
+        tx.number_events(&events, now)?;
+    }
+    batch.event_head = tx.event_head;
+    batch.appended = true;
+    // A failed insert aborts the transaction, and PostgreSQL answers the COMMIT of an
+    // aborted transaction without an error: know first.
+    w.conn().settle()
 }
 
 pub(crate) const SAVEPOINT: &str = "SAVEPOINT job";
@@ -86,9 +134,15 @@ pub(crate) const ROLLBACK_TO: &str = "ROLLBACK TO SAVEPOINT job";
 /// Runs and commits one batch; answers each job's result and, if the batch appended
 /// events, the new head of the log. If a statement of the writer's own fails (a
 /// savepoint, the commit), the whole batch is rolled back and every job gets the error.
-fn commit_batch<W: WriteConn>(w: &mut W, jobs: Vec<Job>) -> (Vec<Result<AnyBox>>, Option<i64>) {
+fn commit_batch<W: WriteConn>(w: &mut W, jobs: Vec<(Job, WriteScope)>) -> (Vec<Result<AnyBox>>, Option<i64>) {
     let n = jobs.len();
-    let mut batch = Batch { results: Vec::with_capacity(n), appended: false, deferred_docs: false, event_head: None };
+    let mut batch = Batch {
+        results: Vec::with_capacity(n),
+        appended: false,
+        deferred_docs: false,
+        event_head: None,
+        pending_events: Vec::new(),
+    };
     match run_batch(w, jobs, &mut batch) {
         Ok(()) => (batch.results, batch.event_head.filter(|_| batch.appended)),
         Err(e) => {
@@ -107,6 +161,8 @@ struct Batch {
     /// The event head as the jobs kept so far left it; a job rolled back leaves it as it
     /// was, so its sequence numbers are reused and the log has no gaps.
     event_head: Option<i64>,
+    /// The events of the jobs kept so far, to number before the commit.
+    pending_events: Vec<PendingEvents>,
 }
 
 impl Batch {
@@ -114,6 +170,7 @@ impl Batch {
     fn settle(&mut self, (out, effects): (Result<AnyBox>, JobEffects)) {
         if out.is_ok() {
             self.appended |= effects.appended_events;
+            self.pending_events.extend(effects.pending_events);
             self.deferred_docs |= effects.deferred_docs;
             self.event_head = effects.event_head.or(self.event_head);
         }
@@ -127,16 +184,18 @@ impl Batch {
 /// that is one round trip per job. (Ending the last savepoint explicitly is not only tidy:
 /// PostgreSQL answers COMMIT in a transaction that an error aborted by rolling back without
 /// an error, while RELEASE fails.)
-fn run_batch<W: WriteConn>(w: &mut W, jobs: Vec<Job>, batch: &mut Batch) -> Result<()> {
+fn run_batch<W: WriteConn>(w: &mut W, jobs: Vec<(Job, WriteScope)>, batch: &mut Batch) -> Result<()> {
     w.ensure_connected()?;
-    w.begin()?;
+    let scopes: Vec<WriteScope> = jobs.iter().map(|(_, scope)| *scope).collect();
+    w.begin(&scopes)?;
+    let numbered_at_end = numbers_events_at_end(&scopes);
     let fts = match w.conn().dialect() {
         Dialect::Sqlite => FtsIndexing::Deferred { indexed_through: fts_indexed_through(w.conn())? },
         Dialect::Postgres => FtsIndexing::Immediate,
     };
     // The job that ran last, its savepoint still open and its writes perhaps in flight.
     let mut open: Option<(Result<AnyBox>, JobEffects)> = None;
-    for job in jobs {
+    for (job, scope) in jobs {
         match open.take() {
             Some(ran) => {
                 let settled = w.end_job(ran.0.is_ok(), &[SAVEPOINT])?;
@@ -144,16 +203,21 @@ fn run_batch<W: WriteConn>(w: &mut W, jobs: Vec<Job>, batch: &mut Batch) -> Resu
             }
             None => w.run_sql(SAVEPOINT)?,
         }
-        open = Some(start_job(w.conn(), job, fts, batch.event_head));
+        open = Some(start_job(w.conn(), job, scope, fts, (batch.event_head, numbered_at_end)));
     }
     let Some(last) = open else { return w.run_sqls(&["COMMIT"]) };
     let ok = last.0.is_ok();
-    if let FtsIndexing::Deferred { indexed_through } = fts
-        && (batch.deferred_docs || ok && last.1.deferred_docs)
-    {
+    let index_docs = matches!(fts, FtsIndexing::Deferred { .. }) && (batch.deferred_docs || ok && last.1.deferred_docs);
+    let number_events = !batch.pending_events.is_empty() || ok && !last.1.pending_events.is_empty();
+    if index_docs || number_events {
         let settled = w.end_job(ok, &[])?;
         batch.settle(with_writes(last, settled));
-        fts_catch_up(w.conn(), indexed_through)?;
+        flush_events(w, batch)?;
+        if let FtsIndexing::Deferred { indexed_through } = fts
+            && index_docs
+        {
+            fts_catch_up(w.conn(), indexed_through)?;
+        }
         let commit = w.commit_statements(batch.appended);
         return w.run_sqls(&commit.iter().map(String::as_str).collect::<Vec<_>>());
     }
@@ -187,7 +251,7 @@ pub fn writer_loop<W: WriteConn>(
                 Err(_) => break,
             }
         }
-        let (jobs, replies): (Vec<Job>, Vec<_>) = batch.drain(..).map(|r| (r.job, r.reply)).unzip();
+        let (jobs, replies): (Vec<_>, Vec<_>) = batch.drain(..).map(|r| ((r.job, r.scope), r.reply)).unzip();
         let (size, started) = (jobs.len(), std::time::Instant::now());
         let (results, new_head) = commit_batch(&mut w, jobs);
         stats.record_batch(size, started.elapsed());
@@ -214,13 +278,17 @@ pub fn queued(writer: &Mutex<Option<mpsc::Sender<WriteRequest>>>) -> usize {
 }
 
 /// Queues a write job for the writer thread and waits for its committed result.
-pub fn submit(writer: &Mutex<Option<mpsc::Sender<WriteRequest>>>, job: Job) -> BoxFuture<Result<AnyBox>> {
+pub fn submit(
+    writer: &Mutex<Option<mpsc::Sender<WriteRequest>>>,
+    job: Job,
+    scope: WriteScope,
+) -> BoxFuture<Result<AnyBox>> {
     let sender = writer.lock().expect("writer lock").clone();
     Box::pin(async move {
         let sender = sender.ok_or_else(|| Error::Unavailable("the server is shutting down".into()))?;
         let (reply, answer) = oneshot::channel();
         sender
-            .send(WriteRequest { job, reply })
+            .send(WriteRequest { job, scope, reply })
             .await
             .map_err(|_| Error::Unavailable("the database writer has stopped".into()))?;
         answer.await.map_err(|_| Error::Internal("the database writer dropped a job".into()))?

@@ -696,7 +696,13 @@ async fn a_replay_pages_through_one_workspace_exactly() {
                 payload: serde_json::json!({ "n": i, "filler": "x".repeat(1000) }),
                 fanout: None,
             };
-            let seq = s.write(move |tx| tx.append_event(&e, 1)).await.unwrap();
+            let seq = s
+                .write(move |tx| {
+                    tx.append_event(&e, 1)?;
+                    tx.event_head()
+                })
+                .await
+                .unwrap();
             if ws == 1 && i % 5 != 1 {
                 expected.push(seq);
             }
@@ -742,7 +748,8 @@ async fn the_log_finds_a_time_by_bisection_and_reads_facts_from_payloads() {
                         payload: serde_json::json!({"creator": 3, "posted_ts": t, "delivery": "urgent", "content": "x"}),
                         fanout: None,
                     };
-                    seqs.push(tx.append_event(&e, t)?);
+                    tx.append_event(&e, t)?;
+                    seqs.push(tx.event_head()?);
                 }
                 Ok(seqs)
             })
@@ -788,4 +795,133 @@ async fn the_log_finds_a_time_by_bisection_and_reads_facts_from_payloads() {
         assert!(none.is_empty(), "another workspace's");
         s.close().await;
     }
+}
+
+fn event_in(ws: i64, n: i64) -> NewEvent {
+    NewEvent { workspace_id: WorkspaceId(ws), ..event(n) }
+}
+
+/// Jobs that keep to a workspace (`write_in`) have their events numbered as their batch
+/// commits, in the jobs' order: still gap-free, a failing job's events gone with it. A job
+/// that appends an event of another workspace fails, alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workspace_jobs_are_numbered_at_commit_gap_free_and_kept_to_their_workspace() {
+    for b in backends() {
+        let s = b.store.clone();
+        s.write(|tx| tx.append_event(&event_in(1, 0), 1)).await.unwrap();
+        let mut handles = Vec::new();
+        for i in 1..=12i64 {
+            let s = s.clone();
+            let ws = 1 + i % 2;
+            handles.push(tokio::spawn(async move {
+                s.write_in(WorkspaceId(ws), move |tx| {
+                    tx.insert_user(&new_user(&format!("w{i}@x.org")))?;
+                    // Job 6 strays into the other workspace; 9 fails by itself.
+                    let into = if i == 6 { 3 - ws } else { ws };
+                    tx.append_events(&[event_in(into, i), event_in(into, 100 + i)], 1)?;
+                    if i == 9 { Err(Error::BadRequest("no".into())) } else { Ok(()) }
+                })
+                .await
+            }));
+        }
+        let mut failed = Vec::new();
+        for (i, h) in (1..).zip(handles) {
+            match h.await.unwrap() {
+                Ok(()) => {}
+                Err(Error::Internal(why)) if i == 6 => {
+                    assert!(why.contains("workspace"), "{}: {why}", s.backend());
+                    failed.push(i)
+                }
+                Err(Error::BadRequest(_)) if i == 9 => failed.push(i),
+                Err(e) => panic!("{}: job {i}: {e}", s.backend()),
+            }
+        }
+        assert_eq!(failed, [6, 9], "{}", s.backend());
+        assert_eq!(s.read(|tx| tx.user_count()).await.unwrap(), 10, "{}", s.backend());
+        let events = s.read(|tx| tx.events_after(0, 100)).await.unwrap();
+        let seqs: Vec<i64> = events.iter().map(|e| e.seq).collect();
+        assert_eq!(seqs, (1..=21).collect::<Vec<_>>(), "{}: gap-free", s.backend());
+        for pair in events[1..].chunks(2) {
+            let n = pair[0].data["n"].as_i64().unwrap();
+            assert_eq!(pair[1].data["n"].as_i64(), Some(100 + n), "{}: a job's events stay together", s.backend());
+            assert_eq!(pair[0].workspace_id, WorkspaceId(1 + n % 2), "{}", s.backend());
+            assert!(n != 6 && n != 9, "{}: a failed job's event was kept", s.backend());
+        }
+        assert_eq!(*s.head().borrow(), 21, "{}", s.backend());
+        s.close().await;
+    }
+}
+
+/// Two nodes on one PostgreSQL database: while one holds a write of workspace 1 open, the
+/// other commits a write of workspace 2, and its writes of workspace 1 and of everything
+/// wait. The log stays gap-free and in commit order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_nodes_write_different_workspaces_at_once_and_one_workspace_in_turn() {
+    let Some(base) = postgres_url() else { return };
+    let url = weft_store::pg::create_scratch_database(&base).unwrap();
+    let open = || weft_store::open(&Location::Postgres(url.clone()), Default::default()).unwrap();
+    let (a, b, c) = (open(), open(), open());
+    let waiting_locks = {
+        let url = url.clone();
+        move || {
+            let mut c = weft_store::pg::open(&url, |_| {}).unwrap();
+            let sql = "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted";
+            c.query_one(sql, &[]).unwrap().get::<_, i64>(0)
+        }
+    };
+    // Node a: a write of workspace 1 that holds its transaction until let go.
+    let (started, holding) = tokio::sync::oneshot::channel();
+    let (release, released) = std::sync::mpsc::channel::<()>();
+    let held = {
+        let a = a.clone();
+        tokio::spawn(async move {
+            a.write_in(WorkspaceId(1), move |tx| {
+                tx.append_event(&event_in(1, 1), 1)?;
+                let _ = started.send(());
+                released.recv().expect("the test lets the job go");
+                Ok(())
+            })
+            .await
+        })
+    };
+    holding.await.unwrap();
+    // Node b writes workspace 2 meanwhile: it does not wait for a.
+    let other = b.write_in(WorkspaceId(2), |tx| tx.append_event(&event_in(2, 2), 1));
+    tokio::time::timeout(std::time::Duration::from_secs(30), other)
+        .await
+        .expect("a write of another workspace waited for the held one")
+        .unwrap();
+    // Its write of workspace 1 waits, and so does a third node's write of everything.
+    let wait_for_locks = |n: i64| {
+        let waiting_locks = waiting_locks.clone();
+        tokio::task::spawn_blocking(move || {
+            let give_up = std::time::Instant::now() + std::time::Duration::from_secs(30);
+            while waiting_locks() < n {
+                assert!(std::time::Instant::now() < give_up, "the write never waited");
+                std::thread::yield_now();
+            }
+        })
+    };
+    let same = tokio::spawn({
+        let b = b.clone();
+        async move { b.write_in(WorkspaceId(1), |tx| tx.append_event(&event_in(1, 3), 1)).await }
+    });
+    wait_for_locks(1).await.unwrap();
+    let all = tokio::spawn({
+        let c = c.clone();
+        async move { c.write(|tx| tx.append_event(&event_in(2, 4), 1)).await }
+    });
+    wait_for_locks(2).await.unwrap();
+    assert!(!same.is_finished() && !all.is_finished(), "a write went ahead of the held one");
+    release.send(()).unwrap();
+    held.await.unwrap().unwrap();
+    same.await.unwrap().unwrap();
+    all.await.unwrap().unwrap();
+    let events = a.read(|tx| tx.events_after(0, 100)).await.unwrap();
+    let order: Vec<(i64, i64)> = events.iter().map(|e| (e.seq, e.data["n"].as_i64().unwrap())).collect();
+    assert_eq!(order, [(1, 2), (2, 1), (3, 3), (4, 4)], "numbered in commit order, gap-free");
+    for node in [a, b, c] {
+        node.close().await;
+    }
+    weft_store::pg::drop_scratch_database(&base, &url);
 }

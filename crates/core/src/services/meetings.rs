@@ -227,7 +227,7 @@ fn outside_hours(tx: &mut dyn Tx, users: &[UserId], start: i64, end: i64, now: i
 /// without the thread, the organizer and each attendee.
 fn tell(tx: &mut dyn Tx, kind: &'static str, m: &Meeting, now: i64) -> Result<()> {
     if let Some(c) = m.channel_id {
-        return emit(tx, m.workspace_id, kind, Audience::channel(c), m, now).map(drop);
+        return emit(tx, m.workspace_id, kind, Audience::channel(c), m, now);
     }
     for u in std::iter::once(m.organizer_id).chain(m.attendee_ids.iter().copied()) {
         emit(tx, m.workspace_id, kind, Audience::user(u), m, now)?;

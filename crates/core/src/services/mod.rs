@@ -53,7 +53,7 @@ pub(crate) fn emit<T: Serialize>(
     audience: Audience,
     object: &T,
     now: i64,
-) -> Result<i64> {
+) -> Result<()> {
     tx.append_event(&event(workspace_id, kind, audience, object)?, now)
 }
 
@@ -89,7 +89,7 @@ pub(crate) fn emit_member_change(
     user: crate::ids::UserId,
     added: bool,
     now: i64,
-) -> Result<i64> {
+) -> Result<()> {
     let change = crate::payload::MemberChange { of, user_id: user };
     emit(tx, workspace_id, change.kind(added), change.audience(), &change, now)
 }

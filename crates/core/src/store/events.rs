@@ -30,9 +30,10 @@ pub struct PendingFanout {
 /// The event log. Appending also moves each addressed person's event head (their inbox
 /// version, see `Inbox::inbox_version`).
 pub trait Events {
-    fn append_event(&mut self, e: &NewEvent, now: i64) -> Result<i64>;
-    /// Several events at once, in order; answers their sequence numbers.
-    fn append_events(&mut self, events: &[NewEvent], now: i64) -> Result<Vec<i64>>;
+    fn append_event(&mut self, e: &NewEvent, now: i64) -> Result<()>;
+    /// Several events at once, in order. They are numbered as the transaction commits: in a
+    /// workspace's job (`WriteScope::Workspace`), only then.
+    fn append_events(&mut self, events: &[NewEvent], now: i64) -> Result<()>;
     fn events_after(&mut self, after: i64, limit: i64) -> Result<Vec<Event>>;
     /// The events of workspace `ws` in `(after, through]` that are not addressed to
     /// someone other than `user`, in order: at most `limit`, and no more than `max_bytes`

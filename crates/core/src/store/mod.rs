@@ -55,6 +55,7 @@ pub use webhooks::*;
 pub use workspaces::*;
 
 use crate::error::Result;
+use crate::ids::WorkspaceId;
 use std::any::Any;
 use std::future::Future;
 use std::pin::Pin;
@@ -63,12 +64,25 @@ pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 pub type AnyBox = Box<dyn Any + Send>;
 pub type Job = Box<dyn FnOnce(&mut dyn Tx) -> Result<AnyBox> + Send>;
 
+/// What a write job may change. It decides what the job's transaction locks on PostgreSQL,
+/// where several nodes share the database: a workspace's jobs wait only for other writes of
+/// that workspace, so nodes write different workspaces at once (ARCHITECTURE.md, "Parallel
+/// writers"). SQLite has one writer and ignores it, but checks it the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteScope {
+    /// Anything: the job's batch runs alone in the cluster. The default.
+    Everything,
+    /// The rows of one workspace, each person's rows about it, and the event log for it:
+    /// an event of another workspace fails the job.
+    Workspace(WorkspaceId),
+}
+
 pub trait Store: Send + Sync {
     /// "sqlite" or "postgres".
     fn backend(&self) -> &'static str;
-    /// Runs `job` in a write transaction. The future resolves after the transaction is
-    /// durably committed (or rolled back if the job failed).
-    fn write_job(&self, job: Job) -> BoxFuture<Result<AnyBox>>;
+    /// Runs `job` in a write transaction that may change what `scope` covers. The future
+    /// resolves after the transaction is durably committed (or rolled back if the job failed).
+    fn write_job(&self, job: Job, scope: WriteScope) -> BoxFuture<Result<AnyBox>>;
     /// Runs `job` in a read-only transaction (one consistent snapshot).
     fn read_job(&self, job: Job) -> BoxFuture<Result<AnyBox>>;
     /// The sequence number of the newest committed event; changes after each commit.
@@ -96,12 +110,30 @@ pub trait Store: Send + Sync {
 }
 
 impl dyn Store {
+    /// Runs `f` in a write transaction that may change anything.
     pub async fn write<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&mut dyn Tx) -> Result<T> + Send + 'static,
     {
-        let out = self.write_job(Box::new(move |tx| f(tx).map(|v| Box::new(v) as AnyBox))).await?;
+        self.write_scoped(WriteScope::Everything, f).await
+    }
+
+    /// Runs `f` in a write transaction that changes only workspace `ws` (`WriteScope`).
+    pub async fn write_in<T, F>(&self, ws: WorkspaceId, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut dyn Tx) -> Result<T> + Send + 'static,
+    {
+        self.write_scoped(WriteScope::Workspace(ws), f).await
+    }
+
+    pub async fn write_scoped<T, F>(&self, scope: WriteScope, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut dyn Tx) -> Result<T> + Send + 'static,
+    {
+        let out = self.write_job(Box::new(move |tx| f(tx).map(|v| Box::new(v) as AnyBox)), scope).await?;
         Ok(*out.downcast::<T>().expect("a job returns the type it was built with"))
     }
 

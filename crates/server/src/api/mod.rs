@@ -28,7 +28,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use weft_core::model::User;
 use weft_core::services::{api_tokens, auth, users};
-use weft_core::store::{TokenGrant, Tx};
+use weft_core::store::{ObjectKind, TokenGrant, Tx, WriteScope};
 use weft_core::{Error, Result};
 
 pub type HandlerFuture = weft_core::store::BoxFuture<Result<Value>>;
@@ -266,12 +266,37 @@ impl Cx {
         T: Serialize + Send + 'static,
         F: FnOnce(&mut dyn Tx) -> Result<T> + Send + 'static,
     {
+        self.write_scoped(WriteScope::Everything, f).await
+    }
+
+    /// `write`, for a change that keeps to the workspace `object` belongs to (a post): on
+    /// PostgreSQL it then waits only for writes of that workspace (`WriteScope`). One read
+    /// finds the workspace; an object that names none (it does not exist) gets an unscoped
+    /// write, whose job answers that it is not found.
+    pub async fn write_in_workspace_of<T, F>(&self, object: (ObjectKind, i64), f: F) -> Result<Stored<T>>
+    where
+        T: Serialize + Send + 'static,
+        F: FnOnce(&mut dyn Tx) -> Result<T> + Send + 'static,
+    {
+        let found = self.app.store.read(move |tx| tx.workspaces_of_objects(&[object])).await?;
+        let scope = match found[..] {
+            [ws] => WriteScope::Workspace(ws),
+            _ => WriteScope::Everything,
+        };
+        self.write_scoped(scope, f).await
+    }
+
+    async fn write_scoped<T, F>(&self, scope: WriteScope, f: F) -> Result<Stored<T>>
+    where
+        T: Serialize + Send + 'static,
+        F: FnOnce(&mut dyn Tx) -> Result<T> + Send + 'static,
+    {
         let key = self.idempotency_key.clone();
         let user = self.user.as_ref().map(|u| u.id);
         let now = self.now();
         self.app
             .store
-            .write(move |tx| {
+            .write_scoped(scope, move |tx| {
                 if let (Some(key), Some(user)) = (&key, user)
                     && let Some(previous) = tx.idempotent_response(user, key)?
                 {

@@ -3,8 +3,8 @@
 use super::{ROWS_PER_INSERT, Row, SqlTx, Value, args, json, rows_of};
 use serde_json::Value as Json;
 use weft_core::event::{self, Audience, Event, NewEvent, Redacted, Redaction, Subject};
-use weft_core::store::{Events, FanoutCursor, PendingFanout};
-use weft_core::{ChannelId, ConversationId, Result, UserId, WorkspaceId};
+use weft_core::store::{Events, FanoutCursor, PendingFanout, WriteScope};
+use weft_core::{ChannelId, ConversationId, Error, Result, UserId, WorkspaceId};
 
 const EVENT_COLS: &str =
     "seq, workspace_id, kind, channel_id, conversation_id, user_id, also_user_id, payload, created_ts";
@@ -74,56 +74,13 @@ impl SqlTx<'_> {
         Ok(())
     }
 
-    /// Records, for each person some of `events` are addressed to, their newest own event
-    /// in its workspace (`events` were numbered from `head + 1`, in order).
-    fn move_user_event_heads(&mut self, events: &[NewEvent], head: i64) -> Result<()> {
-        let mut heads = std::collections::BTreeMap::new();
-        for (seq, e) in (head + 1..).zip(events) {
-            if let Some(user) = e.audience.user_id {
-                heads.insert((user, e.workspace_id), seq);
-            }
-        }
-        let heads: Vec<_> = heads.into_iter().collect();
-        for chunk in heads.chunks(ROWS_PER_INSERT) {
-            let params: Vec<Value> =
-                chunk.iter().flat_map(|&((user, ws), seq)| [user.into(), ws.into(), seq.into()]).collect();
-            let sql = format!(
-                "INSERT INTO user_event_heads (user_id, workspace_id, seq) VALUES {} \
-                 ON CONFLICT (user_id, workspace_id) DO UPDATE SET seq = excluded.seq",
-                rows_of(chunk.len(), 3)
-            );
-            self.conn.send(&sql, &params)?;
-        }
-        Ok(())
-    }
-}
-
-impl Events for SqlTx<'_> {
-    fn erase_person_from_events(&mut self, ws: WorkspaceId, user: UserId) -> Result<()> {
-        let kinds: Vec<String> = event::PERSON_KINDS.iter().map(|k| format!("'{k}'")).collect();
-        let sql = format!(
-            "SELECT seq, kind, payload FROM events WHERE workspace_id = ? AND kind IN ({}) ORDER BY seq",
-            kinds.join(", ")
-        );
-        for r in self.conn.query(&sql, args![ws])? {
-            let (seq, kind, mut payload) = (r.i64(0)?, r.text(1)?, r.json::<Json>(2)?);
-            if event::erase_person(&kind, &mut payload, user) {
-                self.conn.send("UPDATE events SET payload = ? WHERE seq = ?", args![json(&payload), seq])?;
-            }
-        }
-        Ok(())
-    }
-
-    fn append_event(&mut self, e: &NewEvent, now: i64) -> Result<i64> {
-        Ok(self.append_events(std::slice::from_ref(e), now)?.first().copied().unwrap_or_default())
-    }
-
-    fn append_events(&mut self, events: &[NewEvent], now: i64) -> Result<Vec<i64>> {
+    /// Appends `events`, numbered after the head: the next integers, allocated inside the
+    /// writer's exclusive section for the event log (ARCHITECTURE.md, "Parallel writers"),
+    /// so gap-free and in commit order.
+    pub(crate) fn number_events(&mut self, events: &[NewEvent], now: i64) -> Result<()> {
         if events.is_empty() {
-            return Ok(Vec::new());
+            return Ok(());
         }
-        // Sequence numbers are the next integers, allocated inside the writer's exclusive
-        // section (see ARCHITECTURE.md): gap-free and in commit order.
         let head = match self.event_head {
             Some(head) => head,
             None => self.conn.event_head()?,
@@ -165,7 +122,68 @@ impl Events for SqlTx<'_> {
         self.move_user_event_heads(events, head)?;
         self.appended_events = true;
         self.event_head = Some(seq);
-        Ok((head + 1..=seq).collect())
+        Ok(())
+    }
+
+    /// Records, for each person some of `events` are addressed to, their newest own event
+    /// in its workspace (`events` were numbered from `head + 1`, in order).
+    fn move_user_event_heads(&mut self, events: &[NewEvent], head: i64) -> Result<()> {
+        let mut heads = std::collections::BTreeMap::new();
+        for (seq, e) in (head + 1..).zip(events) {
+            if let Some(user) = e.audience.user_id {
+                heads.insert((user, e.workspace_id), seq);
+            }
+        }
+        let heads: Vec<_> = heads.into_iter().collect();
+        for chunk in heads.chunks(ROWS_PER_INSERT) {
+            let params: Vec<Value> =
+                chunk.iter().flat_map(|&((user, ws), seq)| [user.into(), ws.into(), seq.into()]).collect();
+            let sql = format!(
+                "INSERT INTO user_event_heads (user_id, workspace_id, seq) VALUES {} \
+                 ON CONFLICT (user_id, workspace_id) DO UPDATE SET seq = excluded.seq",
+                rows_of(chunk.len(), 3)
+            );
+            self.conn.send(&sql, &params)?;
+        }
+        Ok(())
+    }
+}
+
+impl Events for SqlTx<'_> {
+    fn erase_person_from_events(&mut self, ws: WorkspaceId, user: UserId) -> Result<()> {
+        let kinds: Vec<String> = event::PERSON_KINDS.iter().map(|k| format!("'{k}'")).collect();
+        let sql = format!(
+            "SELECT seq, kind, payload FROM events WHERE workspace_id = ? AND kind IN ({}) ORDER BY seq",
+            kinds.join(", ")
+        );
+        for r in self.conn.query(&sql, args![ws])? {
+            let (seq, kind, mut payload) = (r.i64(0)?, r.text(1)?, r.json::<Json>(2)?);
+            if event::erase_person(&kind, &mut payload, user) {
+                self.conn.send("UPDATE events SET payload = ? WHERE seq = ?", args![json(&payload), seq])?;
+            }
+        }
+        Ok(())
+    }
+
+    fn append_event(&mut self, e: &NewEvent, now: i64) -> Result<()> {
+        self.append_events(std::slice::from_ref(e), now)
+    }
+
+    fn append_events(&mut self, events: &[NewEvent], now: i64) -> Result<()> {
+        if let WriteScope::Workspace(ws) = self.scope
+            && let Some(e) = events.iter().find(|e| e.workspace_id != ws)
+        {
+            return Err(Error::Internal(format!(
+                "a write of workspace {ws} appended a {} event of workspace {}",
+                e.kind, e.workspace_id
+            )));
+        }
+        match &mut self.pending_events {
+            Some(pending) if !events.is_empty() => pending.push((events.to_vec(), now)),
+            Some(_) => {}
+            None => self.number_events(events, now)?,
+        }
+        Ok(())
     }
 
     fn events_after(&mut self, after: i64, limit: i64) -> Result<Vec<Event>> {

@@ -14,7 +14,10 @@ impl Idempotency for SqlTx<'_> {
 
     fn save_idempotent_response(&mut self, user: UserId, key: &str, response: &Json, now: i64) -> Result<()> {
         self.conn.send(
-            "INSERT INTO idempotency (user_id, key, response, created_ts) VALUES (?, ?, ?, ?)",
+            // Two workspaces' writes run at once on PostgreSQL: the same key reused across them
+            // keeps the first answer instead of failing the second write.
+            "INSERT INTO idempotency (user_id, key, response, created_ts) VALUES (?, ?, ?, ?) \
+             ON CONFLICT (user_id, key) DO NOTHING",
             &[user.into(), key.into(), json(response), now.into()],
         )?;
         Ok(())

@@ -35,7 +35,8 @@ pub use search::{FTS_INSERT, fts_catch_up, fts_indexed_through};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use weft_core::store::ItemQuery;
+use weft_core::event::NewEvent;
+use weft_core::store::{ItemQuery, WriteScope};
 use weft_core::{
     ChannelId, CommentId, ConversationId, Error, GroupId, MessageId, Result, ThreadId, UserId, WorkspaceId,
 };
@@ -225,7 +226,15 @@ pub struct SqlTx<'a> {
     pub appended_events: bool,
     /// Whether it added search documents that still wait for the full-text index.
     pub deferred_docs: bool,
+    /// What the job may change: its events must be of that workspace.
+    scope: WriteScope,
+    /// The events appended, not numbered yet, when the writer numbers them at the end of its
+    /// batch (`writer::flush_events`); `None` when they are numbered as they come.
+    pub pending_events: Option<Vec<PendingEvents>>,
 }
+
+/// Events appended together by a job whose batch numbers them just before it commits.
+pub type PendingEvents = (Vec<NewEvent>, i64);
 
 impl<'a> SqlTx<'a> {
     pub fn new(conn: &'a mut dyn Conn) -> Self {
@@ -235,7 +244,21 @@ impl<'a> SqlTx<'a> {
     /// A job of the writer's batch: `event_head` is the head left by the batch's previous
     /// jobs, if one read it.
     pub fn in_batch(conn: &'a mut dyn Conn, fts: FtsIndexing, event_head: Option<i64>) -> Self {
-        SqlTx { conn, fts, event_head, appended_events: false, deferred_docs: false }
+        SqlTx {
+            conn,
+            fts,
+            event_head,
+            appended_events: false,
+            deferred_docs: false,
+            scope: WriteScope::Everything,
+            pending_events: None,
+        }
+    }
+
+    /// The job may change only what `scope` covers; with `defer_events`, its events wait in
+    /// `pending_events` for the writer to number them.
+    pub fn scoped(self, scope: WriteScope, defer_events: bool) -> Self {
+        SqlTx { scope, pending_events: defer_events.then(Vec::new), ..self }
     }
 
     fn one(&mut self, sql: &str, params: &[Value]) -> Result<Option<Row>> {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use weft_core::model::{Comment, PostedOrScheduled, Thread};
 use weft_core::services::comments::{self, NewCommentInput, ThreadAction, Update as CommentUpdate};
 use weft_core::services::{clamp_limit, decisions, scheduled};
-use weft_core::store::ItemQuery;
+use weft_core::store::{ItemQuery, ObjectKind};
 use weft_core::{CommentId, Error, Result, ThreadId, input};
 
 pub const DEFAULT_LIMIT: i64 = 20;
@@ -144,7 +144,8 @@ pub async fn add(
         urgent,
     };
     let now = cx.now();
-    cx.write(move |tx| match later {
+    let thread = (ObjectKind::Thread, new.thread_id.0);
+    cx.write_in_workspace_of(thread, move |tx| match later {
         None => comments::add(tx, &actor, new, now).map(PostedOrScheduled::Posted),
         Some(when) if !new.urgent && new.thread_action.is_none() => {
             let draft = scheduled::Draft::comment(new.thread_id, &new.post);

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use weft_core::model::{Conversation, Message, PostedOrScheduled};
 use weft_core::services::conversations as conv;
 use weft_core::services::scheduled;
+use weft_core::store::ObjectKind;
 use weft_core::{ConversationId, Error, MessageId, Result, UserId, WorkspaceId, input};
 
 /// `id`, or `conversation_id` when `id` is not given.
@@ -257,7 +258,7 @@ pub async fn messages_add(
     let later = options.when()?;
     let post = post_input(content, extras, NotifyList::default(), &options);
     let now = cx.now();
-    cx.write(move |tx| {
+    cx.write_in_workspace_of((ObjectKind::Conversation, id.0), move |tx| {
         if let Some(ws) = ws {
             let c = conv::get(tx, actor.id, id)?;
             if c.workspace_id != ws {

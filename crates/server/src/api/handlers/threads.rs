@@ -9,7 +9,7 @@ use weft_core::model::{PostedOrScheduled, Thread, ThreadStatus};
 use weft_core::services::decisions::Steer;
 use weft_core::services::threads::{self, ListInput, NewThreadInput, Update as ThreadUpdate};
 use weft_core::services::{clamp_limit, scheduled};
-use weft_core::store::ThreadQuery;
+use weft_core::store::{ObjectKind, ThreadQuery};
 use weft_core::{ChannelId, Error, Result, ThreadId, UserId, WorkspaceId, input};
 
 pub const DEFAULT_LIMIT: i64 = 20;
@@ -113,7 +113,8 @@ pub async fn add(
         urgent,
     };
     let now = cx.now();
-    cx.write(move |tx| match later {
+    let channel = (ObjectKind::Channel, new.channel_id.0);
+    cx.write_in_workspace_of(channel, move |tx| match later {
         None => threads::add(tx, &actor, new, now).map(PostedOrScheduled::Posted),
         Some(when) if !new.urgent => {
             let draft = scheduled::Draft::thread(new.channel_id, new.title, &new.post);
