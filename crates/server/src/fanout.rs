@@ -123,11 +123,16 @@ pub(crate) async fn catch_up(app: &App) -> weft_core::Result<usize> {
     Ok(jobs)
 }
 
-/// One fan-out job; publishes how far it got.
+/// One fan-out job; publishes how far it got. It keeps to the workspace of the first post
+/// that waits, so that other workspaces' writes go on beside it (`WriteScope`).
 async fn job(app: &App) -> weft_core::Result<fanout::Progress> {
     let people = app.config.fanout_slice.unwrap_or_else(|| fanout::people_per_job(app.store.backend()));
     let now = app.clock.now();
-    let progress = app.store.write(move |tx| fanout::run(tx, people, now)).await?;
+    let progress = match app.store.read(fanout::next_workspace).await? {
+        Some(ws) => app.store.write_in(ws, move |tx| fanout::run(tx, ws, people, now)).await?,
+        // Another node did it meanwhile.
+        None => fanout::Progress { done_through: app.store.read(fanout::done_through).await?, more: false, posts: 0 },
+    };
     app.fanout.publish(progress.done_through);
     Ok(progress)
 }

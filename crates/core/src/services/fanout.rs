@@ -45,11 +45,30 @@ pub struct Progress {
     pub posts: usize,
 }
 
-/// One job: fans out post events from the cursor on, until they run out or its budget of
-/// `people` (at least one; `people_per_job` in a server) does.
-pub fn run(tx: &mut dyn Tx, people: usize, now: i64) -> Result<Progress> {
+/// The workspace of the first post event that waits, if one does: a job for it keeps to
+/// that workspace (`run`), so writes of other workspaces go on beside it.
+pub fn next_workspace(tx: &mut dyn Tx) -> Result<Option<WorkspaceId>> {
+    let from = tx.fanout_cursor()?.first_pending();
+    Ok(tx.fanouts_from(from, 1)?.first().map(|p| p.workspace_id))
+}
+
+/// One job, which keeps to workspace `ws` (`WriteScope::Workspace`): fans out post events
+/// from the cursor on, until they run out, its budget of `people` (at least one;
+/// `people_per_job` in a server) does, or a post of another workspace comes.
+pub fn run(tx: &mut dyn Tx, ws: WorkspaceId, people: usize, now: i64) -> Result<Progress> {
+    tx.lock_fanout()?;
+    // Read before the events: everything up to it has committed, so the read below sees
+    // it (other workspaces' writes commit meanwhile).
+    let head = tx.event_head()?;
     let start = tx.fanout_cursor()?;
-    let pending = tx.fanouts_from(start.first_pending(), EVENTS_PER_JOB)?;
+    let mut pending = tx.fanouts_from(start.first_pending(), EVENTS_PER_JOB)?;
+    let full = pending.len() as i64 == EVENTS_PER_JOB;
+    // Where another workspace's post waits: this job stops before it.
+    let elsewhere = pending.iter().position(|p| p.workspace_id != ws).map(|at| {
+        let seq = pending[at].seq;
+        pending.truncate(at);
+        seq
+    });
     let mut cursor = start;
     let mut budget = people.max(1);
     let mut stopped = false;
@@ -70,12 +89,18 @@ pub fn run(tx: &mut dyn Tx, people: usize, now: i64) -> Result<Progress> {
     if cursor != start {
         tx.set_fanout_cursor(cursor)?;
     }
-    let more = stopped || pending.len() as i64 == EVENTS_PER_JOB;
-    let done_through = if more {
+    let more = stopped || full || elsewhere.is_some();
+    let done_through = match elsewhere {
+        Some(seq) if !stopped => seq - 1,
         // The event at the cursor may be done only in part.
-        if cursor.after_user.is_some() { cursor.seq - 1 } else { cursor.seq }
-    } else {
-        tx.event_head()?
+        _ if more => {
+            if cursor.after_user.is_some() {
+                cursor.seq - 1
+            } else {
+                cursor.seq
+            }
+        }
+        _ => head,
     };
     Ok(Progress { done_through, more, posts })
 }

@@ -24,6 +24,7 @@ impl FanoutCursor {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PendingFanout {
     pub seq: i64,
+    pub workspace_id: WorkspaceId,
     pub fanout: Fanout,
 }
 
@@ -55,6 +56,9 @@ pub trait Events {
     fn erase_person_from_events(&mut self, ws: WorkspaceId, user: UserId) -> Result<()>;
     /// Where the fan-out is (the start of the log before it first ran).
     fn fanout_cursor(&mut self) -> Result<FanoutCursor>;
+    /// Takes the fan-out's turn until the transaction ends: other nodes' fan-out jobs wait,
+    /// even those of other workspaces, which no other lock would hold back.
+    fn lock_fanout(&mut self) -> Result<()>;
     fn set_fanout_cursor(&mut self, cursor: FanoutCursor) -> Result<()>;
     /// Post events from `from` on (inclusive) that carry a fan-out, in order, at most
     /// `limit`. Through an index of those events only.

@@ -1,10 +1,14 @@
 //! `Events` in SQL: the event log and each person's event head.
 
-use super::{ROWS_PER_INSERT, Row, SqlTx, Value, args, json, rows_of};
+use super::{Dialect, ROWS_PER_INSERT, Row, SqlTx, Value, args, json, rows_of};
 use serde_json::Value as Json;
 use weft_core::event::{self, Audience, Event, NewEvent, Redacted, Redaction, Subject};
 use weft_core::store::{Events, FanoutCursor, PendingFanout, WriteScope};
 use weft_core::{ChannelId, ConversationId, Error, Result, UserId, WorkspaceId};
+
+/// The advisory lock of the fan-out's turn ("WEFO"), in the one-key space of the writer's
+/// own locks (`pg.rs`).
+const FANOUT_LOCK: i64 = 0x5745_464F;
 
 const EVENT_COLS: &str =
     "seq, workspace_id, kind, channel_id, conversation_id, user_id, also_user_id, payload, created_ts";
@@ -213,6 +217,14 @@ impl Events for SqlTx<'_> {
         })
     }
 
+    fn lock_fanout(&mut self) -> Result<()> {
+        // SQLite has one writer, which runs jobs one at a time.
+        if self.conn.dialect() == Dialect::Postgres {
+            self.conn.execute(&format!("SELECT pg_advisory_xact_lock({FANOUT_LOCK})"), &[])?;
+        }
+        Ok(())
+    }
+
     fn set_fanout_cursor(&mut self, c: FanoutCursor) -> Result<()> {
         self.conn.send(
             "INSERT INTO fanout_cursor (id, seq, after_user) VALUES (1, ?, ?) \
@@ -224,11 +236,13 @@ impl Events for SqlTx<'_> {
 
     fn fanouts_from(&mut self, from: i64, limit: i64) -> Result<Vec<PendingFanout>> {
         let rows = self.conn.query(
-            "SELECT seq, fanout FROM events WHERE fanout IS NOT NULL AND seq >= ? \
+            "SELECT seq, fanout, workspace_id FROM events WHERE fanout IS NOT NULL AND seq >= ? \
              ORDER BY seq LIMIT ?",
             args![from, limit],
         )?;
-        rows.iter().map(|r| Ok(PendingFanout { seq: r.i64(0)?, fanout: r.json(1)? })).collect()
+        rows.iter()
+            .map(|r| Ok(PendingFanout { seq: r.i64(0)?, fanout: r.json(1)?, workspace_id: WorkspaceId(r.i64(2)?) }))
+            .collect()
     }
 
     fn events_of_kind_after(&mut self, kind: &str, after: i64, limit: i64) -> Result<Vec<Event>> {
