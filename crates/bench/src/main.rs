@@ -9,6 +9,7 @@ mod report;
 mod scenarios;
 mod seed;
 mod server;
+mod two_nodes;
 mod web;
 
 use clap::Parser;
@@ -26,8 +27,10 @@ use std::process::ExitCode;
 )]
 pub struct Args {
     /// Scenarios to run, comma-separated: startup, post, fanout, streams, big_channel, inbox, search, analytics
-    /// (a month's report, ~1-7 s a request today, so not run by default), and web (the web app in Chromium;
-    /// needs node and web/tests' npm packages, so not run by default)
+    /// (a month's report, ~1-7 s a request today, so not run by default), web (the web app in Chromium;
+    /// needs node and web/tests' npm packages, so not run by default), and two_nodes (two weft serve
+    /// processes on one PostgreSQL database, one workspace each, then the log checked; needs
+    /// --database-url, so not run by default)
     #[arg(long, value_delimiter = ',', default_value = "startup,post,fanout,streams,big_channel,inbox,search")]
     pub scenarios: Vec<String>,
     /// PostgreSQL to benchmark instead of SQLite (a scratch database is made in it)
@@ -46,10 +49,10 @@ pub struct Args {
     /// Tiny sizes, for a smoke run of a few seconds
     #[arg(long)]
     pub quick: bool,
-    /// post: concurrent clients
+    /// post and two_nodes: concurrent clients
     #[arg(long, default_value_t = 64)]
     pub clients: usize,
-    /// post: seconds of maximum load (and again of 25 % load)
+    /// post: seconds of maximum load (and again of 25 % load); two_nodes: seconds of each phase
     #[arg(long, default_value_t = 10)]
     pub post_secs: u64,
     /// fanout: open event streams

@@ -59,9 +59,17 @@ pub struct Scenario {
 }
 
 pub fn print_table(scenarios: &[Scenario]) {
+    // Nothing ran (every scenario asked for was skipped): no empty table.
+    if scenarios.is_empty() {
+        return;
+    }
+    // The figure column fits the longest "name (unit)".
+    let label = |f: &Figure| format!("{} ({})", f.name, f.unit);
+    let w =
+        scenarios.iter().flat_map(|s| s.figures.iter().map(|f| label(f).chars().count())).max().unwrap_or(0).max(28);
     println!();
-    println!("{:<9} {:<28} {:>12} {:>12} {:>8} {:>12}  ", "scenario", "figure", "value", "baseline", "ratio", "target");
-    println!("{}", "-".repeat(90));
+    println!("{:<9} {:<w$} {:>12} {:>12} {:>8} {:>12}  ", "scenario", "figure", "value", "baseline", "ratio", "target");
+    println!("{}", "-".repeat(62 + w));
     for s in scenarios {
         for f in &s.figures {
             let base = f.baseline.map(short).unwrap_or_default();
@@ -73,9 +81,9 @@ pub fn print_table(scenarios: &[Scenario]) {
                 None => "",
             };
             println!(
-                "{:<9} {:<28} {:>12} {:>12} {:>8} {:>12}  {mark}",
+                "{:<9} {:<w$} {:>12} {:>12} {:>8} {:>12}  {mark}",
                 s.name,
-                format!("{} ({})", f.name, f.unit),
+                label(f),
                 short(f.value),
                 base,
                 ratio,

@@ -218,6 +218,34 @@ pub async fn run(args: Args) -> Result<(), String> {
         }
     }
 
+    // ---- two nodes on one PostgreSQL database, two workspaces ----
+    let mut failures = Vec::new();
+    if wants("two_nodes") {
+        if args.database_url.is_none() {
+            eprintln!("two_nodes skipped: needs --database-url (PostgreSQL)");
+        } else if args.url.is_some() {
+            eprintln!("two_nodes skipped: it starts two servers of its own (not with --url)");
+        } else {
+            let binary = weft_binary(args.weft.as_deref())?;
+            let place = Place::new(args.database_url.as_deref())?;
+            // The first start makes the schema; the scenario seeds its accounts with no server running.
+            let (mut first, _) = Server::start(&binary, &place.dir(), place.url()).await?;
+            first.stop();
+            let params = json!({"clients": args.clients.max(2), "seconds": args.post_secs,
+                "threads_per_workspace": crate::two_nodes::THREADS, "recipients_per_comment": crate::two_nodes::RECIPIENTS});
+            let url = place.url().expect("a PostgreSQL place").to_string();
+            let (scenario, wrong) = crate::two_nodes::two_nodes(&args, &binary, &url, base_json(params)).await?;
+            for w in &wrong {
+                eprintln!("  two_nodes: {w}");
+            }
+            if !wrong.is_empty() {
+                failures.push(format!("two_nodes: the log broke its promises ({})", wrong.join("; ")));
+            }
+            out.push(scenario);
+            drop(place);
+        }
+    }
+
     // ---- a large workspace: inbox, search, analytics, the web app ----
     if wants("inbox") || wants("search") || wants("analytics") || wants("web") {
         let big = Spec { users: 200, channels: 20, threads: args.threads, comments: args.comments, participants: 5 };
@@ -262,7 +290,8 @@ pub async fn run(args: Args) -> Result<(), String> {
             println!("{}", report::json_line(s));
         }
     }
-    Ok(())
+    // A check that failed fails the run, after its figures are printed.
+    if failures.is_empty() { Ok(()) } else { Err(failures.join("\n")) }
 }
 
 /// The raw insert rate of the storage engine: comment-sized rows with full-text indexing,
@@ -530,7 +559,7 @@ struct Arrivals {
 /// The timed thread's `comment_added` events (fanout).
 /// Polls `GET /health` until the server's fan-out has caught up with its log (two
 /// minutes at most).
-async fn wait_for_fanout(http: &reqwest::Client, base: &str) -> Result<(), String> {
+pub(crate) async fn wait_for_fanout(http: &reqwest::Client, base: &str) -> Result<(), String> {
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         let health: Value = http

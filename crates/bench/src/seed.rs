@@ -450,6 +450,24 @@ impl Log {
     }
 }
 
+/// Accounts `ids` (`email(u)`, password `PASSWORD` hashed as `password_hash`), in no
+/// workspace yet.
+pub fn users(conn: &mut dyn Conn, ids: std::ops::RangeInclusive<i64>, password_hash: &str, created: i64) -> Result<()> {
+    let mut b = Batch::new(conn, "users", "id, email, name, short_name, password_hash, timezone, created_ts");
+    for u in ids {
+        b.row(vec![
+            Value::Int(u),
+            Value::Text(email(u)),
+            Value::Text(user_name(u)),
+            Value::Text(user_name(u)),
+            Value::Text(password_hash.into()),
+            Value::Text("UTC".into()),
+            Value::Int(created),
+        ])?;
+    }
+    b.flush()
+}
+
 /// What was written, for the report.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Seeded {
@@ -478,21 +496,7 @@ pub fn seed(
     // The people, the workspace and its channels exist from the first post's day on.
     let created = (timeline.start(now) + 8 * HOUR).min(now);
     conn.execute("BEGIN", &[])?;
-    {
-        let mut b = Batch::new(conn, "users", "id, email, name, short_name, password_hash, timezone, created_ts");
-        for u in 1..=spec.users {
-            b.row(vec![
-                Value::Int(u),
-                Value::Text(email(u)),
-                Value::Text(user_name(u)),
-                Value::Text(user_name(u)),
-                Value::Text(password_hash.into()),
-                Value::Text("UTC".into()),
-                Value::Int(created),
-            ])?;
-        }
-        b.flush()?;
-    }
+    users(conn, 1..=spec.users, password_hash, created)?;
     conn.execute(
         "INSERT INTO workspaces (id, name, creator, default_channel, created_ts) VALUES (?, 'Bench', 1, 1, ?)",
         &[Value::Int(WORKSPACE), Value::Int(created)],

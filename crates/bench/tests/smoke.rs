@@ -40,14 +40,37 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("search", &["comments", "p50_ms", "p99_ms"]),
     ("analytics", &["events", "posts", "pushes", "p50_ms", "p99_ms", "person_p99_ms"]),
     ("startup", &["ready_ms", "idle_rss_mib"]),
+    (
+        "two_nodes",
+        &[
+            "one_node_posts_per_s",
+            "two_nodes_posts_per_s",
+            "node_a_posts_per_s",
+            "node_b_posts_per_s",
+            "same_workspace_posts_per_s",
+            "speedup",
+            "p99_ms_one_node",
+            "p99_ms_two_nodes",
+            "events_checked",
+        ],
+    ),
 ];
 
-fn run(extra: &[&str]) -> Vec<Value> {
+/// Scenarios that need PostgreSQL: on SQLite they say so and report nothing.
+const POSTGRES_ONLY: &[&str] = &["two_nodes"];
+
+/// The JSON lines of a quick run of every scenario, and what it wrote to standard error.
+fn run(extra: &[&str]) -> (Vec<Value>, String) {
     let bench = env!("CARGO_BIN_EXE_weft-bench");
     let weft = std::path::Path::new(bench).with_file_name("weft");
     assert!(weft.exists(), "the weft binary is built beside weft-bench: {}", weft.display());
     let out = Command::new(bench)
-        .args(["--quick", "--json", "--scenarios", "startup,post,fanout,streams,big_channel,inbox,search,analytics"])
+        .args([
+            "--quick",
+            "--json",
+            "--scenarios",
+            "startup,post,fanout,streams,big_channel,inbox,search,analytics,two_nodes",
+        ])
         .arg("--weft")
         .arg(&weft)
         .args(extra)
@@ -55,11 +78,18 @@ fn run(extra: &[&str]) -> Vec<Value> {
         .expect("weft-bench runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "weft-bench failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    stdout.lines().filter(|l| l.starts_with('{')).map(|l| serde_json::from_str(l).expect("a JSON line")).collect()
+    let lines = stdout.lines().filter(|l| l.starts_with('{')).map(|l| serde_json::from_str(l).expect("a JSON line"));
+    (lines.collect(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
-fn check(lines: &[Value], backend: &str) {
+fn check((lines, stderr): &(Vec<Value>, String), backend: &str) {
     for (scenario, fields) in FIELDS {
+        if backend == "sqlite" && POSTGRES_ONLY.contains(scenario) {
+            assert!(!lines.iter().any(|l| l["scenario"] == *scenario), "{scenario} reported on SQLite: {lines:?}");
+            let skipped = format!("{scenario} skipped: needs --database-url (PostgreSQL)");
+            assert!(stderr.contains(&skipped), "{scenario} did not say it was skipped:\n{stderr}");
+            continue;
+        }
         let line = lines
             .iter()
             .find(|l| l["scenario"] == *scenario)
@@ -67,6 +97,9 @@ fn check(lines: &[Value], backend: &str) {
         assert_eq!(line["backend"], backend);
         for f in *fields {
             assert!(line[*f].is_number(), "{scenario}.{f} is not a number: {line}");
+        }
+        if *scenario == "two_nodes" {
+            assert_eq!(line["gap_free"], true, "{line}");
         }
     }
 }

@@ -40,5 +40,6 @@ mod slack_import;
 mod smtp;
 mod stream;
 mod transfer;
+mod two_nodes;
 mod web;
 mod webhooks;
