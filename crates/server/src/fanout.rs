@@ -52,13 +52,18 @@ impl App {
         (*self.store.head().borrow() - *self.fanout.done.borrow()).max(0)
     }
 
-    /// The barrier: waits until the fan-out has done every post up to the log's head as this
-    /// node knows it now (at most `BARRIER_MAX`). At once when nothing waits.
+    /// The barrier: waits until the fan-out has done every post up to the log's head as the
+    /// database has it now — so a post another node acknowledged is covered too (at most
+    /// `BARRIER_MAX`). At once when nothing waits.
     pub async fn fanned_out(&self) {
         if self.config.hold_fanout {
             return;
         }
-        let head = *self.store.head().borrow();
+        let known = *self.store.head().borrow();
+        let head = match self.store.committed_head().await {
+            Ok(committed) => committed.max(known),
+            Err(_) => known,
+        };
         let mut done = self.fanout.done.subscribe();
         if *done.borrow_and_update() >= head {
             return;

@@ -678,6 +678,11 @@ impl Store for PgStore {
         self.head.clone()
     }
 
+    fn committed_head(&self) -> BoxFuture<Result<i64>> {
+        let read = self.read_job(Box::new(|tx| Ok(Box::new(tx.event_head()?) as AnyBox)));
+        Box::pin(async move { Ok(*read.await?.downcast::<i64>().expect("a head is an i64")) })
+    }
+
     fn statements(&self) -> u64 {
         self.statements.load(Ordering::Relaxed)
     }

@@ -87,6 +87,13 @@ pub trait Store: Send + Sync {
     fn read_job(&self, job: Job) -> BoxFuture<Result<AnyBox>>;
     /// The sequence number of the newest committed event; changes after each commit.
     fn head(&self) -> tokio::sync::watch::Receiver<i64>;
+    /// The newest committed event's sequence number as the database has it now: on a
+    /// database several nodes share, also what the others committed that this node has not
+    /// heard of yet (`head` learns it a moment later).
+    fn committed_head(&self) -> BoxFuture<Result<i64>> {
+        let head = *self.head().borrow();
+        Box::pin(std::future::ready(Ok(head)))
+    }
     /// Finishes queued writes and closes the database cleanly.
     fn close(&self) -> BoxFuture<()>;
     /// How many SQL statements this store has run: tests use it to prove that a list

@@ -227,6 +227,17 @@ async fn two_nodes_writing_two_workspaces_keep_each_log_whole_and_apart() {
         assert_eq!(inbox(&on_b(client), ws).await, want, "{who}'s inbox in workspace {ws} on node B");
     }
 
+    // A thread one node acknowledged is in the inbox the other node answers right after:
+    // its barrier waits for the head as the database has it, not as it last heard.
+    let channel = one.default_channel.unwrap().0;
+    for n in 0..20 {
+        let (writer, reader) = if n % 2 == 0 { (on_b(&ana), bo.clone()) } else { (ana.clone(), on_b(&bo)) };
+        let body =
+            json!({"channel_id": channel, "title": format!("Told {n}"), "content": "x", "recipients": [ids["Bo"]]});
+        let thread = writer.post("threads/add", body).await.unwrap()["id"].as_i64().unwrap();
+        assert!(inbox(&reader, ws1).await.contains(&thread), "thread {n} is in Bo's inbox on the other node at once");
+    }
+
     node_b.stop().await;
     app.stop().await;
 }
