@@ -13,7 +13,7 @@ import { announce } from '../../state/announce';
 import { app } from '../../state/app';
 import { useSelect } from '../../state/observable';
 import { FreshSecret } from '../integrations/FreshSecret';
-import { SaveStatus, useSave } from '../settings/shared';
+import { SubmitRow, TextField, useSave } from '../settings/shared';
 
 type Bot = components['schemas']['Bot'];
 
@@ -171,28 +171,19 @@ function NewBot({ ws, onMade, fresh, onDone }: { ws: number; onMade: (b: Bot, to
     <section class="settings-card" aria-labelledby="new-bot-title">
       <h2 id="new-bot-title">New bot</h2>
       <form class="token-form" onSubmit={(e) => void submit(e)} noValidate>
-        <div class="settings-field">
-          <label for="bot-name">Name</label>
-          <input
-            id="bot-name"
-            type="text"
-            maxLength={200}
-            placeholder="Shown on its posts, e.g. Deploys"
-            value={name}
-            aria-invalid={invalid ? 'true' : undefined}
-            aria-describedby="bot-status"
-            onInput={(e) => {
-              setName(e.currentTarget.value);
-              setInvalid(false);
-            }}
-          />
-        </div>
-        <div class="settings-actions">
-          <button type="submit" class="btn btn-primary" disabled={save.saving}>
-            <Icon name="plus" size={15} /> Make bot
-          </button>
-          <SaveStatus id="bot-status" state={save.state} />
-        </div>
+        <TextField
+          id="bot-name"
+          label="Name"
+          placeholder="Shown on its posts, e.g. Deploys"
+          value={name}
+          invalid={invalid}
+          describedBy="bot-status"
+          onValue={(v) => {
+            setName(v);
+            setInvalid(false);
+          }}
+        />
+        <SubmitRow label="Make bot" save={save} statusId="bot-status" />
       </form>
       {fresh && <BotToken fresh={fresh} onDone={onDone} />}
     </section>

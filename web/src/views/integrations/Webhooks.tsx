@@ -15,7 +15,7 @@ import { Time } from '../../components/Time';
 import { announce } from '../../state/announce';
 import { amAdmin, app } from '../../state/app';
 import { useSelect } from '../../state/observable';
-import { SaveStatus, useSave } from '../settings/shared';
+import { SubmitRow, TextField, useSave } from '../settings/shared';
 import { FreshSecret } from './FreshSecret';
 import '../../styles/settings.css';
 
@@ -149,28 +149,19 @@ export function WebhooksPanel({ channel }: { channel: Channel }) {
         New webhook
       </h3>
       <form class="token-form" aria-labelledby="new-webhook-title" onSubmit={(e) => void submit(e)} noValidate>
-        <div class="settings-field">
-          <label for="webhook-name">Name</label>
-          <input
-            id="webhook-name"
-            type="text"
-            maxLength={200}
-            placeholder="Shown on its posts, e.g. CI"
-            value={name}
-            aria-invalid={invalid ? 'true' : undefined}
-            aria-describedby="webhook-status"
-            onInput={(e) => {
-              setName(e.currentTarget.value);
-              setInvalid(false);
-            }}
-          />
-        </div>
-        <div class="settings-actions">
-          <button type="submit" class="btn btn-primary" disabled={save.saving}>
-            <Icon name="plus" size={15} /> Make webhook
-          </button>
-          <SaveStatus id="webhook-status" state={save.state} />
-        </div>
+        <TextField
+          id="webhook-name"
+          label="Name"
+          placeholder="Shown on its posts, e.g. CI"
+          value={name}
+          invalid={invalid}
+          describedBy="webhook-status"
+          onValue={(v) => {
+            setName(v);
+            setInvalid(false);
+          }}
+        />
+        <SubmitRow label="Make webhook" save={save} statusId="webhook-status" />
       </form>
       {fresh?.url && (
         <FreshSecret

@@ -14,7 +14,7 @@ import { announce } from '../../state/announce';
 import { app } from '../../state/app';
 import { useSelect } from '../../state/observable';
 import { FreshSecret } from '../integrations/FreshSecret';
-import { SaveStatus, useSave } from './shared';
+import { SubmitRow, TextField, useSave } from './shared';
 
 type Subscription = components['schemas']['WebhookSubscription'];
 type Delivery = components['schemas']['WebhookDelivery'];
@@ -304,25 +304,21 @@ function NewHook({
     <section class="settings-card" aria-labelledby="new-hook-title">
       <h2 id="new-hook-title">Subscribe an address</h2>
       <form class="token-form" onSubmit={(e) => void submit(e)} noValidate>
-        <div class="settings-field">
-          <label for="hook-url">Address</label>
-          <input
-            id="hook-url"
-            type="url"
-            inputMode="url"
-            maxLength={2000}
-            placeholder="https://ci.example.com/weft"
-            spellcheck={false}
-            autoComplete="off"
-            value={url}
-            aria-invalid={invalid ? 'true' : undefined}
-            aria-describedby="hook-status hook-reach"
-            onInput={(e) => {
-              setUrl(e.currentTarget.value);
-              setInvalid(false);
-            }}
-          />
-        </div>
+        <TextField
+          id="hook-url"
+          label="Address"
+          type="url"
+          url
+          maxLength={2000}
+          placeholder="https://ci.example.com/weft"
+          value={url}
+          invalid={invalid}
+          describedBy="hook-status hook-reach"
+          onValue={(v) => {
+            setUrl(v);
+            setInvalid(false);
+          }}
+        />
         <div class="settings-field">
           <label for="hook-event">Event</label>
           <select id="hook-event" value={event} onChange={(e) => setEvent(e.currentTarget.value as HookEvent)}>
@@ -352,12 +348,7 @@ function NewHook({
             )}
           </select>
         </div>
-        <div class="settings-actions">
-          <button type="submit" class="btn btn-primary" disabled={save.saving}>
-            <Icon name="plus" size={15} /> Subscribe
-          </button>
-          <SaveStatus id="hook-status" state={save.state} />
-        </div>
+        <SubmitRow label="Subscribe" save={save} statusId="hook-status" />
         <p id="hook-reach" class="settings-hint hook-reach">
           The server only sends to addresses its operator allows: public ones, and private or loopback ranges only
           when started with <code>--allow-webhooks-to</code>.

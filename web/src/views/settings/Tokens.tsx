@@ -12,7 +12,7 @@ import { announce } from '../../state/announce';
 import { app } from '../../state/app';
 import { useSelect } from '../../state/observable';
 import { showToast } from '../../state/toast';
-import { SaveStatus, useSave } from './shared';
+import { SubmitRow, TextField, useSave } from './shared';
 
 type ApiToken = components['schemas']['ApiToken'];
 type Scope = components['schemas']['TokenScope'];
@@ -160,22 +160,18 @@ function NewToken({
     <section class="settings-card" aria-labelledby="new-token-title">
       <h2 id="new-token-title">Make a token</h2>
       <form class="token-form" onSubmit={(e) => void submit(e)} noValidate>
-        <div class="settings-field">
-          <label for="token-name">Name</label>
-          <input
-            id="token-name"
-            type="text"
-            maxLength={200}
-            placeholder="What it is for, e.g. CI reports"
-            value={name}
-            aria-invalid={invalid ? 'true' : undefined}
-            aria-describedby="token-status"
-            onInput={(e) => {
-              setName(e.currentTarget.value);
-              setInvalid(false);
-            }}
-          />
-        </div>
+        <TextField
+          id="token-name"
+          label="Name"
+          placeholder="What it is for, e.g. CI reports"
+          value={name}
+          invalid={invalid}
+          describedBy="token-status"
+          onValue={(v) => {
+            setName(v);
+            setInvalid(false);
+          }}
+        />
         <fieldset class="choice-list">
           <legend class="settings-field-legend">What it may do</legend>
           {SCOPES.map(([value, title, text]) => (
@@ -199,12 +195,7 @@ function NewToken({
             ))}
           </select>
         </div>
-        <div class="settings-actions">
-          <button type="submit" class="btn btn-primary" disabled={save.saving}>
-            <Icon name="plus" size={15} /> Make token
-          </button>
-          <SaveStatus id="token-status" state={save.state} />
-        </div>
+        <SubmitRow label="Make token" save={save} statusId="token-status" />
       </form>
       {fresh?.token && <FreshToken token={fresh} />}
     </section>

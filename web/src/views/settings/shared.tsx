@@ -105,3 +105,61 @@ export const minutesOf = (t: string) => {
   const [h, m] = t.split(':').map(Number);
   return (h ?? 0) * 60 + (m ?? 0);
 };
+
+/** A labelled text field of a form whose save may find its value wrong: `invalid` marks it
+ *  and `describedBy` names what says why (the form's <SaveStatus>). */
+export function TextField({
+  id,
+  label,
+  value,
+  onValue,
+  invalid,
+  describedBy,
+  placeholder,
+  type = 'text',
+  maxLength = 200,
+  url = false,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onValue: (value: string) => void;
+  invalid: boolean;
+  describedBy: string;
+  placeholder: string;
+  type?: 'text' | 'url';
+  maxLength?: number;
+  /** An address: no spelling check, no autocompletion, the keyboard for URLs. */
+  url?: boolean;
+}) {
+  return (
+    <div class="settings-field">
+      <label for={id}>{label}</label>
+      <input
+        id={id}
+        type={type}
+        maxLength={maxLength}
+        placeholder={placeholder}
+        value={value}
+        inputMode={url ? 'url' : undefined}
+        spellcheck={url ? false : undefined}
+        autoComplete={url ? 'off' : undefined}
+        aria-invalid={invalid ? 'true' : undefined}
+        aria-describedby={describedBy}
+        onInput={(e) => onValue(e.currentTarget.value)}
+      />
+    </div>
+  );
+}
+
+/** A form's submit button ("+ Make bot") with the save's status beside it. */
+export function SubmitRow({ label, save, statusId }: { label: string; save: ReturnType<typeof useSave>; statusId: string }) {
+  return (
+    <div class="settings-actions">
+      <button type="submit" class="btn btn-primary" disabled={save.saving}>
+        <Icon name="plus" size={15} /> {label}
+      </button>
+      <SaveStatus id={statusId} state={save.state} />
+    </div>
+  );
+}
