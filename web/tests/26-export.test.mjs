@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { freshInstance, screenshot } from './lib/weft.mjs';
+import { freshInstance, looks } from './lib/weft.mjs';
 
 let env;
 let page;
@@ -34,17 +34,6 @@ before(async () => {
 after(async () => {
   await env?.cleanup();
 });
-
-async function looks(p, name) {
-  await screenshot(p, `${name}-wide-light`);
-  await p.emulateMedia({ colorScheme: 'dark' });
-  await screenshot(p, `${name}-wide-dark`);
-  await p.setViewportSize({ width: 390, height: 844 });
-  await screenshot(p, `${name}-phone-dark`);
-  await p.emulateMedia({ colorScheme: 'light' });
-  await screenshot(p, `${name}-phone-light`);
-  await p.setViewportSize({ width: 1280, height: 800 });
-}
 
 test('Settings → Your data downloads my own data, and nothing I cannot read', async () => {
   await page.goto(`${env.weft.url}/a/${env.workspaceId}/settings/profile`);

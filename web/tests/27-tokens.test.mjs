@@ -6,7 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN, axePath, freshInstance, newContext, screenshot, signInThroughForm } from './lib/weft.mjs';
+import { ADMIN, axePath, freshInstance, looks, newContext, screenshot, signInThroughForm, withToken } from './lib/weft.mjs';
 
 let env;
 let page;
@@ -22,19 +22,6 @@ before(async () => {
 after(async () => {
   await env?.cleanup();
 });
-
-async function looks(p, name) {
-  await screenshot(p, `${name}-wide-light`);
-  await p.emulateMedia({ colorScheme: 'dark' });
-  await screenshot(p, `${name}-wide-dark`);
-  await p.setViewportSize({ width: 390, height: 844 });
-  await screenshot(p, `${name}-phone-dark`);
-  await p.emulateMedia({ colorScheme: 'light' });
-  await screenshot(p, `${name}-phone-light`);
-  const spills = await p.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
-  assert.equal(spills, false, `${name}: the page spills sideways on a phone`);
-  await p.setViewportSize({ width: 1280, height: 800 });
-}
 
 /**
  * Serious and critical axe violations of the tokens page with a secret just shown, light
@@ -62,17 +49,6 @@ async function audit() {
   const made = (await env.weft.api(env.admin.token, 'api_tokens/get', {})).find((t) => t.name === 'Audit');
   await env.weft.api(env.admin.token, 'api_tokens/remove', { id: made.id });
   return found;
-}
-
-/** Calls the API with a bearer token; answers the status and the JSON. */
-async function withToken(token, endpoint, body) {
-  const r = await fetch(`${env.weft.url}/api/v3/${endpoint}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body ?? {}),
-  });
-  const text = await r.text();
-  return { status: r.status, json: text ? JSON.parse(text) : null };
 }
 
 test('Settings → API tokens: make one, use it, revoke it', async () => {
@@ -114,13 +90,13 @@ test('Settings → API tokens: make one, use it, revoke it', async () => {
   await row.getByText('Never used').waitFor();
 
   // The secret works: it reads and, being read-and-write, posts.
-  const me = await withToken(secret, 'users/get_session_user');
+  const me = await withToken(env.weft.url, secret, 'users/get_session_user');
   assert.equal(me.status, 200);
   assert.equal(me.json.id, env.admin.id);
-  const posted = await withToken(secret, 'threads/add', { channel_id: channelId, title: 'Build 42 passed', content: 'All green.' });
+  const posted = await withToken(env.weft.url, secret, 'threads/add', { channel_id: channelId, title: 'Build 42 passed', content: 'All green.' });
   assert.equal(posted.status, 200, JSON.stringify(posted.json));
   // A token cannot make tokens.
-  const more = await withToken(secret, 'api_tokens/add', { name: 'sneaky', scope: 'read' });
+  const more = await withToken(env.weft.url, secret, 'api_tokens/add', { name: 'sneaky', scope: 'read' });
   assert.ok(more.status === 401 || more.status === 403, `a token made a token: ${more.status}`);
 
   // Back on the page later, the secret is gone and the token shows its last use.
@@ -135,8 +111,8 @@ test('Settings → API tokens: make one, use it, revoke it', async () => {
   await page.getByRole('button', { name: 'Make token' }).click();
   const readOnly = await page.getByRole('textbox', { name: /Your new token “Dashboard”/ }).inputValue();
   await list.getByRole('listitem').filter({ hasText: 'Dashboard' }).getByText('Read only · All workspaces').waitFor();
-  assert.equal((await withToken(readOnly, 'users/get_session_user')).status, 200);
-  const refused = await withToken(readOnly, 'threads/add', { channel_id: channelId, title: 'Nope', content: 'Nope' });
+  assert.equal((await withToken(env.weft.url, readOnly, 'users/get_session_user')).status, 200);
+  const refused = await withToken(env.weft.url, readOnly, 'threads/add', { channel_id: channelId, title: 'Nope', content: 'Nope' });
   assert.equal(refused.status, 403, JSON.stringify(refused.json));
 
   assert.deepEqual(await audit(), []);
@@ -147,7 +123,7 @@ test('Settings → API tokens: make one, use it, revoke it', async () => {
   await row.getByRole('button', { name: 'Revoke CI reports' }).click();
   await page.waitForTimeout(200);
   assert.equal(await row.count(), 1, 'dismissed: still there');
-  assert.equal((await withToken(secret, 'users/get_session_user')).status, 200);
+  assert.equal((await withToken(env.weft.url, secret, 'users/get_session_user')).status, 200);
 
   let question = '';
   page.once('dialog', (d) => {
@@ -157,7 +133,7 @@ test('Settings → API tokens: make one, use it, revoke it', async () => {
   await row.getByRole('button', { name: 'Revoke CI reports' }).click();
   await row.waitFor({ state: 'detached' });
   assert.match(question, /Revoke “CI reports”\?/);
-  const after = await withToken(secret, 'users/get_session_user');
+  const after = await withToken(env.weft.url, secret, 'users/get_session_user');
   assert.ok(after.status === 401 || after.status === 403, `a revoked token still works: ${after.status}`);
   const listed = await env.weft.api(env.admin.token, 'api_tokens/get', {});
   assert.deepEqual(listed.map((t) => t.name), ['Dashboard']);

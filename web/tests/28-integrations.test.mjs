@@ -10,7 +10,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { axePath, ADMIN, eventually, freshInstance, newContext, screenshot, signInThroughForm } from './lib/weft.mjs';
+import { ADMIN, axePath, eventually, freshInstance, looks, newContext, signInThroughForm, withToken } from './lib/weft.mjs';
 
 let env;
 let page;
@@ -26,30 +26,6 @@ before(async () => {
 after(async () => {
   await env?.cleanup();
 });
-
-async function looks(p, name) {
-  await screenshot(p, `${name}-wide-light`);
-  await p.emulateMedia({ colorScheme: 'dark' });
-  await screenshot(p, `${name}-wide-dark`);
-  await p.setViewportSize({ width: 390, height: 844 });
-  await screenshot(p, `${name}-phone-dark`);
-  await p.emulateMedia({ colorScheme: 'light' });
-  await screenshot(p, `${name}-phone-light`);
-  const spills = await p.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
-  assert.equal(spills, false, `${name}: the page spills sideways on a phone`);
-  await p.setViewportSize({ width: 1280, height: 800 });
-}
-
-/** Calls the API with a bearer token; answers the status and the JSON. */
-async function withToken(token, endpoint, body) {
-  const r = await fetch(`${env.weft.url}/api/v3/${endpoint}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body ?? {}),
-  });
-  const text = await r.text();
-  return { status: r.status, json: text ? JSON.parse(text) : null };
-}
 
 /** Serious and critical axe violations of the page at `path` after `prepare`, light and dark. */
 async function audit(path, prepare) {
@@ -102,11 +78,11 @@ test('Workspace settings → Integrations: make a bot, use its token, replace it
   await row.getByText(/Created/).waitFor();
 
   // The token acts as the bot: it posts a thread in General.
-  const me = await withToken(token, 'users/get_session_user');
+  const me = await withToken(env.weft.url, token, 'users/get_session_user');
   assert.equal(me.status, 200);
   assert.equal(me.json.bot, true);
   assert.equal(me.json.name, 'Deploys');
-  const posted = await withToken(token, 'threads/add', { channel_id: channelId, title: 'v1.4 deployed', content: 'To production.' });
+  const posted = await withToken(env.weft.url, token, 'threads/add', { channel_id: channelId, title: 'v1.4 deployed', content: 'To production.' });
   assert.equal(posted.status, 200, JSON.stringify(posted.json));
   assert.equal(posted.json.creator, me.json.id);
 
@@ -119,7 +95,7 @@ test('Workspace settings → Integrations: make a bot, use its token, replace it
   page.once('dialog', (d) => d.dismiss());
   await row.getByRole('button', { name: 'New token for Deploys' }).click();
   await page.waitForTimeout(200);
-  assert.equal((await withToken(token, 'users/get_session_user')).status, 200, 'dismissed: the token still works');
+  assert.equal((await withToken(env.weft.url, token, 'users/get_session_user')).status, 200, 'dismissed: the token still works');
   let question = '';
   page.once('dialog', (d) => {
     question = d.message();
@@ -130,8 +106,8 @@ test('Workspace settings → Integrations: make a bot, use its token, replace it
   await eventually(async () => (await second.count()) === 1 && (await second.inputValue()) !== token, 'a new token is shown');
   assert.match(question, /current token stops working/);
   const token2 = await second.inputValue();
-  assert.equal((await withToken(token, 'users/get_session_user')).status, 403, 'the old token is refused');
-  assert.equal((await withToken(token2, 'users/get_session_user')).status, 200, 'the new token works');
+  assert.equal((await withToken(env.weft.url, token, 'users/get_session_user')).status, 403, 'the old token is refused');
+  assert.equal((await withToken(env.weft.url, token2, 'users/get_session_user')).status, 200, 'the new token works');
   await looks(page, 'admin-bots-new-token');
 
   // Remove, confirming first: dismissed keeps it; accepted removes it and refuses its token.
@@ -146,7 +122,7 @@ test('Workspace settings → Integrations: make a bot, use its token, replace it
   await row.getByRole('button', { name: 'Remove Deploys' }).click();
   await row.waitFor({ state: 'detached' });
   assert.match(question, /Remove the bot “Deploys”\?/);
-  const refused = await withToken(token2, 'users/get_session_user');
+  const refused = await withToken(env.weft.url, token2, 'users/get_session_user');
   assert.ok(refused.status === 401 || refused.status === 403, `a removed bot's token still works: ${refused.status}`);
   assert.deepEqual(await env.weft.api(env.admin.token, 'bots/get', { workspace_id: env.workspaceId }), []);
   await page.reload();
@@ -221,7 +197,7 @@ test('A guest has no Webhooks in the channel menu', async () => {
   const guest = await weft.addPerson({ name: 'Gus Guest', email: 'gus@acme.test', workspaceId, adminToken: admin.token });
   await weft.api(admin.token, 'workspace_users/update', { id: workspaceId, user_id: guest.id, user_type: 'GUEST' });
   await weft.api(admin.token, 'channels/add_user', { id: channelId, user_id: guest.id }).catch(() => null);
-  const refused = await withToken(guest.token, 'incoming_webhooks/add', { channel_id: channelId, name: 'Sneaky' });
+  const refused = await withToken(env.weft.url, guest.token, 'incoming_webhooks/add', { channel_id: channelId, name: 'Sneaky' });
   assert.ok(refused.status === 403 || refused.status === 404, `the API refuses a guest too: ${refused.status}`);
   const context = await newContext(env.browser);
   const p = await context.newPage();

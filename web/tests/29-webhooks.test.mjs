@@ -13,7 +13,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { createHmac } from 'node:crypto';
-import { ADMIN, axePath, freshInstance, newContext, screenshot, signInThroughForm } from './lib/weft.mjs';
+import { ADMIN, axePath, freshInstance, looks, newContext, screenshot, signInThroughForm } from './lib/weft.mjs';
 
 let env;
 let page;
@@ -41,19 +41,6 @@ after(async () => {
   await env?.cleanup();
   await new Promise((r) => receiver?.close(r));
 });
-
-async function looks(p, name) {
-  await screenshot(p, `${name}-wide-light`);
-  await p.emulateMedia({ colorScheme: 'dark' });
-  await screenshot(p, `${name}-wide-dark`);
-  await p.setViewportSize({ width: 390, height: 844 });
-  await screenshot(p, `${name}-phone-dark`);
-  await p.emulateMedia({ colorScheme: 'light' });
-  await screenshot(p, `${name}-phone-light`);
-  const spills = await p.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
-  assert.equal(spills, false, `${name}: the page spills sideways on a phone`);
-  await p.setViewportSize({ width: 1280, height: 800 });
-}
 
 /** Serious and critical axe violations of the webhooks page, light and dark (CSP bypassed for axe). */
 async function audit() {

@@ -267,6 +267,33 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: false });
 }
 
+/** Screenshots of the page as it is now in its four looks (light and dark, wide and phone),
+ *  failing if it spills sideways on the phone; leaves it wide and light. */
+export async function looks(page, name) {
+  await screenshot(page, `${name}-wide-light`);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await screenshot(page, `${name}-wide-dark`);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(page, `${name}-phone-dark`);
+  await page.emulateMedia({ colorScheme: 'light' });
+  await screenshot(page, `${name}-phone-light`);
+  const spills = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+  if (spills) throw new Error(`${name}: the page spills sideways on a phone`);
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+/** Calls the API at `base` as a script would, with a bearer token; answers the status and
+ *  the JSON. */
+export async function withToken(base, token, endpoint, body) {
+  const r = await fetch(`${base}/api/v3/${endpoint}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body ?? {}),
+  });
+  const text = await r.text();
+  return { status: r.status, json: text ? JSON.parse(text) : null };
+}
+
 /** The four looks of a screen: light and dark, wide (1280×800) and phone (390×844). */
 export const LOOKS = [
   { name: 'wide-light', viewport: { width: 1280, height: 800 }, colorScheme: 'light' },
