@@ -1,6 +1,6 @@
 //! `Mail` in SQL: the mail cursor, the outbox and unsubscribe tokens.
 
-use super::{Row, SqlTx, Value, args, placeholders};
+use super::{Row, SqlTx, Value, args, outbox_due, placeholders};
 use weft_core::store::{Mail, MailOutcome, MailProblem, MailStatus, NewMail, OutboxMail};
 use weft_core::{Result, UserId, WorkspaceId};
 
@@ -57,34 +57,19 @@ impl Mail for SqlTx<'_> {
     }
 
     fn mail_due(&mut self, now: i64) -> Result<bool> {
-        let due = self.one(
-            "SELECT id FROM mail_outbox WHERE (state = 'queued' AND next_attempt_ts <= ?) \
-             OR (state = 'sending' AND lease_until_ts <= ?) LIMIT 1",
-            args![now, now],
-        )?;
-        Ok(due.is_some())
+        let sql = format!("SELECT id FROM mail_outbox WHERE {} LIMIT 1", outbox_due(""));
+        Ok(self.one(&sql, args![now, now])?.is_some())
     }
 
     fn claim_mail(&mut self, now: i64, lease_until: i64, limit: i64) -> Result<Vec<OutboxMail>> {
-        let rows = self.conn.query(
-            "SELECT id FROM mail_outbox WHERE (state = 'queued' AND next_attempt_ts <= ?) \
-             OR (state = 'sending' AND lease_until_ts <= ?) ORDER BY next_attempt_ts, id LIMIT ?",
-            args![now, now, limit],
-        )?;
+        let sql = format!("SELECT id FROM mail_outbox WHERE {} ORDER BY next_attempt_ts, id LIMIT ?", outbox_due(""));
+        let rows = self.conn.query(&sql, args![now, now, limit])?;
         let ids: Vec<Value> = rows.iter().map(|r| r.i64(0).map(Value::Int)).collect::<Result<_>>()?;
         if ids.is_empty() {
             return Ok(Vec::new());
         }
+        self.lease_outbox("mail_outbox", &ids, lease_until)?;
         let list = placeholders(ids.len());
-        let mut params: Vec<Value> = vec![lease_until.into()];
-        params.extend(ids.iter().cloned());
-        self.conn.send(
-            &format!(
-                "UPDATE mail_outbox SET state = 'sending', lease_until_ts = ?, attempts = attempts + 1 \
-                 WHERE id IN ({list})"
-            ),
-            &params,
-        )?;
         let sql = format!("SELECT {OUTBOX_COLS} FROM mail_outbox WHERE id IN ({list}) ORDER BY next_attempt_ts, id");
         self.conn.query(&sql, &ids)?.iter().map(outbox_from).collect()
     }

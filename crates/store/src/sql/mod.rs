@@ -182,6 +182,13 @@ pub trait Conn {
     fn event_head(&mut self) -> Result<i64>;
 }
 
+/// The condition of an outbox row (columns prefixed by `p`) whose turn has come: queued and
+/// due, or leased by a worker whose lease ran out (`SqlTx::lease_outbox`). Parameters: now,
+/// now.
+fn outbox_due(p: &str) -> String {
+    format!("(({p}state = 'queued' AND {p}next_attempt_ts <= ?) OR ({p}state = 'sending' AND {p}lease_until_ts <= ?))")
+}
+
 /// Rows per multi-row INSERT: well under both engines' limits on parameters.
 const ROWS_PER_INSERT: usize = 500;
 
@@ -263,6 +270,19 @@ impl<'a> SqlTx<'a> {
 
     fn one(&mut self, sql: &str, params: &[Value]) -> Result<Option<Row>> {
         Ok(self.conn.query(sql, params)?.into_iter().next())
+    }
+
+    /// Leases the outbox rows `ids` of `table` (mail, webhook deliveries) to this worker
+    /// until `lease_until`, counting an attempt: other workers skip them until the lease
+    /// runs out (`outbox_due`).
+    fn lease_outbox(&mut self, table: &str, ids: &[Value], lease_until: i64) -> Result<()> {
+        let mut params: Vec<Value> = vec![lease_until.into()];
+        params.extend(ids.iter().cloned());
+        let sql = format!(
+            "UPDATE {table} SET state = 'sending', lease_until_ts = ?, attempts = attempts + 1 WHERE id IN ({})",
+            placeholders(ids.len())
+        );
+        self.conn.send(&sql, &params)
     }
 
     fn insert_id(&mut self, sql: &str, params: &[Value]) -> Result<i64> {

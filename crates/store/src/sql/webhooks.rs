@@ -1,6 +1,6 @@
 //! Outgoing webhooks: subscriptions, the cursor, and the deliveries' outbox.
 
-use super::{Row, SqlTx, Value, args, placeholders};
+use super::{Row, SqlTx, Value, args, outbox_due, placeholders};
 use weft_core::model::{HookEvent, WebhookDelivery, WebhookSubscription};
 use weft_core::store::{DueHookDelivery, HookOutcome, HookRow, NewHook, NewHookDelivery, Webhooks};
 use weft_core::{ChannelId, ConversationId, Error, Result, ThreadId, UserId, WorkspaceId};
@@ -114,36 +114,23 @@ impl Webhooks for SqlTx<'_> {
     }
 
     fn hook_deliveries_due(&mut self, now: i64) -> Result<bool> {
-        Ok(self
-            .one(
-                "SELECT 1 FROM webhook_deliveries WHERE (state = 'queued' AND next_attempt_ts <= ?) \
-                 OR (state = 'sending' AND lease_until_ts <= ?) LIMIT 1",
-                args![now, now],
-            )?
-            .is_some())
+        let sql = format!("SELECT 1 FROM webhook_deliveries WHERE {} LIMIT 1", outbox_due(""));
+        Ok(self.one(&sql, args![now, now])?.is_some())
     }
 
     fn claim_hook_deliveries(&mut self, now: i64, lease_until: i64, limit: i64) -> Result<Vec<DueHookDelivery>> {
-        let rows = self.conn.query(
+        let sql = format!(
             "SELECT d.id FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id \
-             WHERE s.active = 1 AND ((d.state = 'queued' AND d.next_attempt_ts <= ?) \
-             OR (d.state = 'sending' AND d.lease_until_ts <= ?)) ORDER BY d.next_attempt_ts, d.id LIMIT ?",
-            args![now, now, limit],
-        )?;
+             WHERE s.active = 1 AND {} ORDER BY d.next_attempt_ts, d.id LIMIT ?",
+            outbox_due("d.")
+        );
+        let rows = self.conn.query(&sql, args![now, now, limit])?;
         let ids: Vec<Value> = rows.iter().map(|r| r.i64(0).map(Value::Int)).collect::<Result<_>>()?;
         if ids.is_empty() {
             return Ok(Vec::new());
         }
+        self.lease_outbox("webhook_deliveries", &ids, lease_until)?;
         let list = placeholders(ids.len());
-        let mut params: Vec<Value> = vec![lease_until.into()];
-        params.extend(ids.iter().cloned());
-        self.conn.send(
-            &format!(
-                "UPDATE webhook_deliveries SET state = 'sending', lease_until_ts = ?, attempts = attempts + 1 \
-                 WHERE id IN ({list})"
-            ),
-            &params,
-        )?;
         let sql = format!(
             "SELECT d.id, d.subscription_id, s.user_id, s.workspace_id, d.event_seq, d.event_type, \
              s.target_url, s.secret, d.attempts FROM webhook_deliveries d \
