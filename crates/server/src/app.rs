@@ -13,11 +13,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use serde_json::{Value, json};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::sync::watch;
-use weft_core::store::Store;
-use weft_core::{Clock, Error};
+use weft_core::store::{ObjectKind, Store};
+use weft_core::{Clock, Error, WorkspaceId};
 
 /// The request body limit of the API.
 pub const MAX_BODY_BYTES: usize = 5 * 1024 * 1024;
@@ -52,7 +53,31 @@ pub struct App {
     pub fanout: crate::fanout::FanoutProgress,
     /// Requests counted as they are answered, for `/metrics`.
     pub metrics: crate::metrics::Metrics,
+    /// The workspace of objects posted to (`Cx::write_in_workspace_of`).
+    pub workspaces_of: WorkspacesOf,
     openapi: Value,
+}
+
+/// The workspaces of threads, channels and conversations as found, so that a post to one
+/// reads it once, not each time. Never stale: an object stays in its workspace for life and
+/// ids are never reused. Bounded: forgotten whole when full.
+#[derive(Default)]
+pub struct WorkspacesOf(std::sync::Mutex<HashMap<(ObjectKind, i64), WorkspaceId>>);
+
+impl WorkspacesOf {
+    const MAX: usize = 100_000;
+
+    pub fn get(&self, object: (ObjectKind, i64)) -> Option<WorkspaceId> {
+        self.0.lock().expect("workspaces lock").get(&object).copied()
+    }
+
+    pub fn remember(&self, object: (ObjectKind, i64), ws: WorkspaceId) {
+        let mut known = self.0.lock().expect("workspaces lock");
+        if known.len() >= Self::MAX {
+            known.clear();
+        }
+        known.insert(object, ws);
+    }
 }
 
 pub struct Server {
@@ -106,6 +131,7 @@ impl Server {
             web,
             files,
             fanout: crate::fanout::FanoutProgress::new(),
+            workspaces_of: WorkspacesOf::default(),
             metrics: crate::metrics::Metrics::default(),
             openapi,
         });

@@ -503,6 +503,10 @@ impl WriteConn for PgConn {
             _ => own.map(Ok),
         }
     }
+    fn commit_behind(&mut self, commit: &[&str]) -> Result<()> {
+        let (earlier, own) = self.batch_behind(&commit.join("; "))?;
+        earlier.and(own)
+    }
     fn commit_statements(&self, appended_events: bool) -> Vec<String> {
         let notify = appended_events.then(|| format!("SELECT pg_notify('{NOTIFY_CHANNEL}', '')"));
         notify.into_iter().chain(["COMMIT".to_string()]).collect()

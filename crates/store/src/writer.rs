@@ -51,6 +51,14 @@ pub trait WriteConn {
     /// The statements that commit the batch; `appended_events` says whether it appended
     /// events (PostgreSQL then wakes the other nodes).
     fn commit_statements(&self, appended_events: bool) -> Vec<String>;
+    /// Runs `commit` (`commit_statements`) once the writes in flight succeeded; their
+    /// error if one failed. (PostgreSQL answers the COMMIT of a transaction an error aborted
+    /// by rolling back without an error: the writes' answers say it.) PostgreSQL sends it
+    /// behind them, in the same round trip.
+    fn commit_behind(&mut self, commit: &[&str]) -> Result<()> {
+        self.conn().settle()?;
+        self.run_sqls(commit)
+    }
     /// Called after a batch's replies went out: upkeep that should not delay them.
     fn after_batch(&mut self) {}
     /// Called once when the queue closes.
@@ -122,9 +130,8 @@ fn flush_events<W: WriteConn>(w: &mut W, batch: &mut Batch) -> Result<()> {
     }
     batch.event_head = tx.event_head;
     batch.appended = true;
-    // A failed insert aborts the transaction, and PostgreSQL answers the COMMIT of an
-    // aborted transaction without an error: know first.
-    w.conn().settle()
+    // The inserts are still in flight: `WriteConn::commit_behind` commits after them.
+    Ok(())
 }
 
 pub(crate) const SAVEPOINT: &str = "SAVEPOINT job";
@@ -219,7 +226,7 @@ fn run_batch<W: WriteConn>(w: &mut W, jobs: Vec<(Job, WriteScope)>, batch: &mut 
             fts_catch_up(w.conn(), indexed_through)?;
         }
         let commit = w.commit_statements(batch.appended);
-        return w.run_sqls(&commit.iter().map(String::as_str).collect::<Vec<_>>());
+        return w.commit_behind(&commit.iter().map(String::as_str).collect::<Vec<_>>());
     }
     // Whether the last job's writes all succeed is known only with the commit: the other
     // nodes are woken if it appended events, even if it then turns out to have failed (a

@@ -271,17 +271,22 @@ impl Cx {
 
     /// `write`, for a change that keeps to the workspace `object` belongs to (a post): on
     /// PostgreSQL it then waits only for writes of that workspace (`WriteScope`). One read
-    /// finds the workspace; an object that names none (it does not exist) gets an unscoped
-    /// write, whose job answers that it is not found.
+    /// finds the workspace the first time (`App::workspaces_of`); an object that names none
+    /// (it does not exist) gets an unscoped write, whose job answers that it is not found.
     pub async fn write_in_workspace_of<T, F>(&self, object: (ObjectKind, i64), f: F) -> Result<Stored<T>>
     where
         T: Serialize + Send + 'static,
         F: FnOnce(&mut dyn Tx) -> Result<T> + Send + 'static,
     {
-        let found = self.app.store.read(move |tx| tx.workspaces_of_objects(&[object])).await?;
-        let scope = match found[..] {
-            [ws] => WriteScope::Workspace(ws),
-            _ => WriteScope::Everything,
+        let scope = match self.app.workspaces_of.get(object) {
+            Some(ws) => WriteScope::Workspace(ws),
+            None => match self.app.store.read(move |tx| tx.workspaces_of_objects(&[object])).await?[..] {
+                [ws] => {
+                    self.app.workspaces_of.remember(object, ws);
+                    WriteScope::Workspace(ws)
+                }
+                _ => WriteScope::Everything,
+            },
         };
         self.write_scoped(scope, f).await
     }
