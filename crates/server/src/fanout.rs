@@ -101,12 +101,12 @@ pub(crate) async fn catch_up(app: &App) -> weft_core::Result<usize> {
         return Ok(0);
     }
     // Most commits carry no post: a read says so without taking the writer.
-    let through = app.store.read(fanout::done_through).await?;
-    app.fanout.publish(through);
-    if through >= head {
+    let waiting = app.store.read(fanout::waiting).await?;
+    app.fanout.publish(waiting.done_through);
+    if waiting.done_through >= head {
         return Ok(0);
     }
-    let mut progress = job(app).await?;
+    let mut progress = job_for(app, waiting).await?;
     let mut jobs = 1;
     while progress.more {
         if progress.posts == 1 {
@@ -128,15 +128,22 @@ pub(crate) async fn catch_up(app: &App) -> weft_core::Result<usize> {
     Ok(jobs)
 }
 
-/// One fan-out job; publishes how far it got. It keeps to the workspace of the first post
-/// that waits, so that other workspaces' writes go on beside it (`WriteScope`).
+/// One fan-out job, for what waits now.
 async fn job(app: &App) -> weft_core::Result<fanout::Progress> {
+    let waiting = app.store.read(fanout::waiting).await?;
+    job_for(app, waiting).await
+}
+
+/// One fan-out job for what `waiting` found; publishes how far it got. It keeps to the
+/// workspace of the first post that waits, so that other workspaces' writes go on beside it
+/// (`WriteScope`).
+async fn job_for(app: &App, waiting: fanout::Waiting) -> weft_core::Result<fanout::Progress> {
     let people = app.config.fanout_slice.unwrap_or_else(|| fanout::people_per_job(app.store.backend()));
     let now = app.clock.now();
-    let progress = match app.store.read(fanout::next_workspace).await? {
+    let progress = match waiting.workspace {
         Some(ws) => app.store.write_in(ws, move |tx| fanout::run(tx, ws, people, now)).await?,
-        // Another node did it meanwhile.
-        None => fanout::Progress { done_through: app.store.read(fanout::done_through).await?, more: false, posts: 0 },
+        // Nothing waits (another node did it meanwhile).
+        None => fanout::Progress { done_through: waiting.done_through, more: false, posts: 0 },
     };
     app.fanout.publish(progress.done_through);
     Ok(progress)

@@ -45,13 +45,6 @@ pub struct Progress {
     pub posts: usize,
 }
 
-/// The workspace of the first post event that waits, if one does: a job for it keeps to
-/// that workspace (`run`), so writes of other workspaces go on beside it.
-pub fn next_workspace(tx: &mut dyn Tx) -> Result<Option<WorkspaceId>> {
-    let from = tx.fanout_cursor()?.first_pending();
-    Ok(tx.fanouts_from(from, 1)?.first().map(|p| p.workspace_id))
-}
-
 /// One job, which keeps to workspace `ws` (`WriteScope::Workspace`): fans out post events
 /// from the cursor on, until they run out, its budget of `people` (at least one;
 /// `people_per_job` in a server) does, or a post of another workspace comes.
@@ -105,14 +98,23 @@ pub fn run(tx: &mut dyn Tx, ws: WorkspaceId, people: usize, now: i64) -> Result<
     Ok(Progress { done_through, more, posts })
 }
 
-/// Whether post events wait for the fan-out: the sequence number every post event up to
-/// which is done (the head of the log when none waits).
-pub fn done_through(tx: &mut dyn Tx) -> Result<i64> {
+/// Whether post events wait for the fan-out, read without taking the writer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Waiting {
+    /// Every post event up to this sequence number is done (the head of the log when none
+    /// waits).
+    pub done_through: i64,
+    /// The workspace of the first post event that waits, if one does: a job for it keeps
+    /// to that workspace (`run`), so writes of other workspaces go on beside it.
+    pub workspace: Option<WorkspaceId>,
+}
+
+pub fn waiting(tx: &mut dyn Tx) -> Result<Waiting> {
     let from = tx.fanout_cursor()?.first_pending();
-    match tx.fanouts_from(from, 1)?.first() {
-        Some(p) => Ok(p.seq - 1),
-        None => tx.event_head(),
-    }
+    Ok(match tx.fanouts_from(from, 1)?.first() {
+        Some(p) => Waiting { done_through: p.seq - 1, workspace: Some(p.workspace_id) },
+        None => Waiting { done_through: tx.event_head()?, workspace: None },
+    })
 }
 
 /// What one job has gathered: the writes of all its posts, and what it read once for
