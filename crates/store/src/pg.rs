@@ -69,6 +69,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (28, include_str!("../migrations/postgres/0028_api_tokens.sql")),
     (29, include_str!("../migrations/postgres/0029_webhooks.sql")),
     (30, include_str!("../migrations/postgres/0030_bots_incoming_webhooks.sql")),
+    (31, include_str!("../migrations/postgres/0031_unread_marker.sql")),
 ];
 /// The advisory lock every batch takes: shared by batches that keep to workspaces, taken
 /// exclusively by the others, which so run alone in the cluster ("WEFT").

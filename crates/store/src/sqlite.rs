@@ -48,6 +48,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (27, include_str!("../migrations/sqlite/0027_api_tokens.sql")),
     (28, include_str!("../migrations/sqlite/0028_webhooks.sql")),
     (29, include_str!("../migrations/sqlite/0029_bots_incoming_webhooks.sql")),
+    (30, include_str!("../migrations/sqlite/0030_unread_marker.sql")),
 ];
 const MAX_IDLE_READERS: usize = 8;
 /// How much of the database file connections map into memory (SQLite's default build

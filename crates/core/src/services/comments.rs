@@ -111,7 +111,7 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewCommentInput, now: i64) -> R
     let fanout = (!input.urgent).then_some(Fanout::Comment { thread_id: thread.id, comment_id: comment.id });
     let event =
         post_event(comment.workspace_id, "comment_added", Audience::channel(comment.channel_id), &comment, fanout)?;
-    notify::post_with_author(tx, event, &thread, actor.id, input.mark_thread_position, now)?;
+    notify::post_with_author(tx, event, &thread, actor.id, now)?;
     if input.urgent {
         super::emergencies::deliver_urgent(tx, &thread, Some(&comment), now)?;
         // An urgent comment has no fan-out: what it answers is met here.

@@ -19,8 +19,8 @@ use crate::ids::*;
 use crate::model::*;
 use crate::rotation::Rotation;
 use crate::store::{FanoutCursor, PendingFanout, Tx};
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 
 /// The most people one job delivers to: bounds how long it holds the writer, and so how long
 /// other writes wait behind a post that concerns thousands. PostgreSQL takes longer per
@@ -132,9 +132,9 @@ struct Job {
     comments: HashMap<CommentId, Comment>,
     /// Channels (without their member lists) and their rotations.
     channels: HashMap<ChannelId, (Channel, Option<Rotation>)>,
-    /// Threads a comment made unread in the inboxes that hold them, with the latest
-    /// comment's author (whom their own comment does not make it unread for).
-    unread: HashMap<ThreadId, UserId>,
+    /// Threads a comment made unread in the inboxes that hold them (but for people who
+    /// have read to the end, as their own comment's author has).
+    unread: HashSet<ThreadId>,
 }
 
 /// A post's share of a job, delivered once the job knows all of its people.
@@ -214,8 +214,8 @@ impl Job {
                 }
             }
         }
-        for (thread, author) in self.unread {
-            tx.flag_unread(thread, author)?;
+        for thread in self.unread {
+            tx.flag_unread(thread)?;
         }
         self.out.write(tx, now)
     }
@@ -286,8 +286,8 @@ impl Job {
             // the thread unread in every inbox that holds it.
             let posted = comment.as_ref().map_or(thread.posted_ts, |c| c.posted_ts);
             notify::cover(tx, thread, comment.as_ref(), channel, rotation.as_ref(), &asked, posted)?;
-            if let Some(c) = &comment {
-                self.unread.insert(thread.id, c.creator);
+            if comment.is_some() {
+                self.unread.insert(thread.id);
             }
         }
         // A slice is the next people asked, by id; those of them who may hear of it are

@@ -146,19 +146,11 @@ impl Facts {
     }
 }
 
-/// A thread or comment's own event, then the thread (back) in its author's inbox — `read`
-/// when their read position moved to their post: the part of a post in its own
-/// transaction, its events appended together.
-pub fn post_with_author(
-    tx: &mut dyn Tx,
-    event: NewEvent,
-    thread: &Thread,
-    author: UserId,
-    read: bool,
-    now: i64,
-) -> Result<()> {
+/// A thread or comment's own event, then the thread (back) in its author's inbox: the part
+/// of a post in its own transaction, its events appended together.
+pub fn post_with_author(tx: &mut dyn Tx, event: NewEvent, thread: &Thread, author: UserId, now: i64) -> Result<()> {
     let mut out = Deliveries { events: vec![event], ..Deliveries::default() };
-    out.touch(thread, &[Touch { user: author, bring_back: true, mention: None, read }], now)?;
+    out.touch(thread, &[Touch { user: author, bring_back: true, mention: None }], now)?;
     out.write(tx, now)
 }
 
@@ -184,7 +176,6 @@ impl Deliveries {
                 now,
                 bring_back: p.bring_back,
                 mention_obj_index: p.mention,
-                read: p.read,
             });
             let payload = serde_json::json!({
                 "thread_id": t.id, "channel_id": t.channel_id, "activity_ts": now, "muted": !p.bring_back,
@@ -219,8 +210,7 @@ impl Deliveries {
 }
 
 /// One touch per person and thread (a statement may touch a row once): the latest
-/// activity, out of Done if any brought it back, the furthest mention, read only if every
-/// touch was.
+/// activity, out of Done if any brought it back, the furthest mention.
 fn merged(touches: Vec<InboxTouch>) -> Vec<InboxTouch> {
     let mut at: std::collections::HashMap<(UserId, ThreadId), usize> = Default::default();
     let mut out: Vec<InboxTouch> = Vec::with_capacity(touches.len());
@@ -231,7 +221,6 @@ fn merged(touches: Vec<InboxTouch>) -> Vec<InboxTouch> {
                 m.now = m.now.max(t.now);
                 m.bring_back |= t.bring_back;
                 m.mention_obj_index = m.mention_obj_index.max(t.mention_obj_index);
-                m.read &= t.read;
             }
             None => {
                 at.insert((t.user, t.thread), out.len());
@@ -275,7 +264,6 @@ pub fn deliver(
             user: u,
             bring_back: !facts.muted(thread.id, u, posted) && level_of(u) != ChannelNotifications::None,
             mention: mentioned.contains(&u).then_some(obj_index),
-            read: false,
         })
         .collect();
     out.touch(thread, &touches, posted)?;
@@ -359,7 +347,7 @@ pub fn cover(
         return Ok(());
     };
     let mut out = Deliveries::default();
-    out.touch(thread, &[Touch { user: on_duty, bring_back: true, mention: None, read: false }], now)?;
+    out.touch(thread, &[Touch { user: on_duty, bring_back: true, mention: None }], now)?;
     out.write(tx, now)?;
     let id = tx.insert_notification(on_duty, &about_post(thread, comment, NotifyReason::Covering, author, now))?;
     let item = PushItem::Covering {
@@ -391,8 +379,6 @@ struct Touch {
     bring_back: bool,
     /// A direct mention at this position.
     mention: Option<i64>,
-    /// They have read it to the end.
-    read: bool,
 }
 
 /// Records a change of membership (added to or removed from a channel or workspace).

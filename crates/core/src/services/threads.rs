@@ -205,7 +205,7 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewThreadInput, now: i64) -> Re
     // Who else it concerns is the fan-out's, after commit; an urgent post reaches them now.
     let fanout = (!input.urgent).then_some(Fanout::Thread { thread_id: thread.id });
     let event = post_event(thread.workspace_id, "thread_added", Audience::channel(ch.id), &Shared(&thread), fanout)?;
-    notify::post_with_author(tx, event, &thread, actor.id, true, now)?;
+    notify::post_with_author(tx, event, &thread, actor.id, now)?;
     if input.urgent {
         super::emergencies::deliver_urgent(tx, &thread, None, now)?;
     }

@@ -14,8 +14,6 @@ pub struct InboxTouch {
     pub now: i64,
     pub bring_back: bool,
     pub mention_obj_index: Option<i64>,
-    /// The person has read it to the end (the author of the post that touched it).
-    pub read: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,9 +45,9 @@ pub trait Inbox {
     /// takes it out of Done (not for a muted thread); `mention_obj_index` notes a direct
     /// mention at that position.
     fn touch_inboxes(&mut self, touches: &[InboxTouch]) -> Result<()>;
-    /// After a comment: the thread may be unread again in every inbox that holds it, but
-    /// its author's (one statement, by the fan-out).
-    fn flag_unread(&mut self, thread: ThreadId, except: UserId) -> Result<()>;
+    /// After a comment: the thread is unread again in every inbox that holds it whose
+    /// person has not read to its end (one statement, by the fan-out).
+    fn flag_unread(&mut self, thread: ThreadId) -> Result<()>;
     fn inbox_state(&mut self, user: UserId, thread: ThreadId) -> Result<Option<InboxState>>;
     fn put_inbox_state(&mut self, user: UserId, thread: ThreadId, state: InboxState) -> Result<()>;
     fn inbox(&mut self, q: &InboxQuery) -> Result<Vec<InboxThread>>;

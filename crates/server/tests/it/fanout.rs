@@ -180,4 +180,48 @@ both_backends! {
         assert!(unread(t.bo.clone()).await.is_empty(), "all read");
         t.app.stop().await;
     }
+
+    async fn the_unread_marker_is_exact_when_a_reader_is_faster_than_the_fan_out(b: Backend) {
+        // The unread list and count read the inbox row's own marker and read position, and
+        // nothing else: the marker must be right even when its person read the thread
+        // between a comment's commit and its fan-out, and the list must follow the thread
+        // to a channel its person cannot see.
+        let t = Team::on_with(b, |c| c.hold_fanout = true).await;
+        let fan_out = || async { t.app.node().workers().step(Worker::Fanout).await.unwrap() };
+        let unread = |c: Client| {
+            let ws = t.ws;
+            async move {
+                let list: Value = c.get("threads/get_unread", json!({"workspace_id": ws})).await.unwrap();
+                let count = c.get("inbox/get_count", json!({"workspace_id": ws})).await.unwrap()["data"].as_i64().unwrap();
+                let list = list.as_array().unwrap().iter().map(|u| (u["thread_id"].as_i64().unwrap(), u["obj_index"].as_i64().unwrap())).collect::<Vec<_>>();
+                (list, count)
+            }
+        };
+        let body = json!({"channel_id": t.general, "title": "Plan", "content": "x", "recipients": [t.bo_id]});
+        let th = t.ana.post("threads/add", body).await.unwrap()["id"].as_i64().unwrap();
+        fan_out().await;
+        assert_eq!(unread(t.bo.clone()).await, (vec![(th, -2)], 1), "new for Bo, who never opened it");
+        // Ana comments, once without notifying Bo and once to him; each time Bo reads it
+        // before its fan-out, which must not make it unread again (nor, the second time,
+        // bringing it back to his inbox).
+        for (obj_index, recipients) in [(0, json!([])), (1, json!([t.bo_id]))] {
+            t.ana.post("comments/add", json!({"thread_id": th, "content": "c", "recipients": recipients})).await.unwrap();
+            t.bo.post("threads/mark_read", json!({"id": th, "obj_index": obj_index})).await.unwrap();
+            fan_out().await;
+            assert_eq!(unread(t.bo.clone()).await, (vec![], 0), "read before the fan-out of comment {obj_index}");
+        }
+        // The next comment makes it unread from where he was.
+        t.ana.post("comments/add", json!({"thread_id": th, "content": "two", "recipients": [t.bo_id]})).await.unwrap();
+        fan_out().await;
+        assert_eq!(unread(t.bo.clone()).await, (vec![(th, 1)], 1), "unread from comment 2 on");
+        // Moved to a private channel Bo is not in: gone from his list and count.
+        let secret = t.ana.add_channel(t.ws, "secret", false, &[]).await.unwrap();
+        t.ana.post("threads/move_to_channel", json!({"id": th, "to_channel": secret.id.0})).await.unwrap();
+        fan_out().await;
+        assert_eq!(unread(t.bo.clone()).await, (vec![], 0), "not visible to Bo any more");
+        t.ana.post("threads/move_to_channel", json!({"id": th, "to_channel": t.general})).await.unwrap();
+        fan_out().await;
+        assert_eq!(unread(t.bo.clone()).await, (vec![(th, 1)], 1), "back in view, still unread");
+        t.app.stop().await;
+    }
 }

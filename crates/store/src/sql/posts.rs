@@ -239,11 +239,11 @@ impl Posts for SqlTx<'_> {
              last_read_obj_index = excluded.last_read_obj_index",
             args![thread, user, s.starred, s.archived, s.muted_until_ts, s.last_read_obj_index],
         )?;
-        // The inbox row's unread flag follows the read position.
+        // The inbox row keeps the read position, and its unread flag follows it.
         self.conn.send(
-            "UPDATE inbox_items SET maybe_unread = CASE WHEN ? < (SELECT t.last_obj_index FROM threads t \
-             WHERE t.id = inbox_items.thread_id) THEN 1 ELSE 0 END WHERE user_id = ? AND thread_id = ?",
-            args![s.last_read_obj_index, user, thread],
+            "UPDATE inbox_items SET read_obj_index = ?, unread = CASE WHEN ? < (SELECT t.last_obj_index \
+             FROM threads t WHERE t.id = inbox_items.thread_id) THEN 1 ELSE 0 END WHERE user_id = ? AND thread_id = ?",
+            args![s.last_read_obj_index, s.last_read_obj_index, user, thread],
         )?;
         Ok(())
     }
@@ -378,9 +378,12 @@ impl Posts for SqlTx<'_> {
         if threads.is_empty() {
             return Ok(HashMap::new());
         }
+        // Per thread: its newest obj_index, then that one comment, by key (matching the
+        // newest among all of a thread's comments instead reads every one of them).
         let sql = format!(
-            "SELECT {COMMENT_COLS} {COMMENT_FROM} WHERE c.thread_id IN ({}) \
-             AND c.obj_index = (SELECT MAX(c2.obj_index) FROM comments c2 WHERE c2.thread_id = c.thread_id)",
+            "SELECT {COMMENT_COLS} FROM threads t JOIN comments c ON c.thread_id = t.id \
+             AND c.obj_index = (SELECT MAX(c2.obj_index) FROM comments c2 WHERE c2.thread_id = t.id) \
+             JOIN users u ON u.id = c.creator WHERE t.id IN ({})",
             placeholders(threads.len())
         );
         let params: Vec<Value> = threads.iter().map(|t| Value::from(*t)).collect();
