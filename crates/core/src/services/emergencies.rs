@@ -78,6 +78,10 @@ pub(crate) fn deliver_urgent(tx: &mut dyn Tx, thread: &Thread, comment: Option<&
     let who = facts.able(&ch, asked);
     let mut out = super::notify::Deliveries::default();
     super::notify::deliver(&facts, &mut out, thread, comment, &who, true)?;
+    if comment.is_some() {
+        // What the fan-out does for every other comment: unread in every inbox holding it.
+        tx.flag_unread(thread.id)?;
+    }
     out.write(tx, now)?;
     let users: Vec<UserId> = who.iter().map(|(u, _)| *u).collect();
     raise(tx, thread, comment, &users, now).map(drop)

@@ -222,6 +222,28 @@ both_backends! {
         t.ana.post("threads/move_to_channel", json!({"id": th, "to_channel": t.general})).await.unwrap();
         fan_out().await;
         assert_eq!(unread(t.bo.clone()).await, (vec![(th, 1)], 1), "back in view, still unread");
+        // A thread reaches Gus's inbox for the first time with a comment he read before
+        // its fan-out: his new inbox row starts from his read position, not unread.
+        let plans = t.ana.add_channel(t.ws, "plans", false, &[t.bo_id, t.gus_id]).await.unwrap();
+        let body = json!({"channel_id": plans.id.0, "title": "Q3", "content": "x", "recipients": []});
+        let q3 = t.ana.post("threads/add", body).await.unwrap()["id"].as_i64().unwrap();
+        fan_out().await;
+        t.ana.post("comments/add", json!({"thread_id": q3, "content": "Gus?", "recipients": [t.gus_id]})).await.unwrap();
+        t.gus.post("threads/mark_read", json!({"id": q3, "obj_index": 0})).await.unwrap();
+        fan_out().await;
+        assert_eq!(unread(t.gus.clone()).await, (vec![], 0), "Gus read it before it reached his inbox");
+        assert_eq!(told(&t.gus, t.ws).await.1, ["Q3"], "in his inbox all the same");
+        // An urgent comment reaches its people in its own transaction, without a fan-out:
+        // it makes a thread Bo had read unread all the same.
+        let body = json!({"workspace_id": t.ws, "name": "incidents", "public": true, "emergency": true, "user_ids": [t.bo_id]});
+        let incidents = t.ana.post("channels/add", body).await.unwrap()["id"].as_i64().unwrap();
+        let body = json!({"channel_id": incidents, "title": "DB down", "content": "x", "recipients": [t.bo_id], "urgent": true});
+        let urgent = t.ana.post("threads/add", body).await.unwrap()["id"].as_i64().unwrap();
+        t.bo.post("threads/mark_read", json!({"id": urgent, "obj_index": -1})).await.unwrap();
+        t.bo.post("threads/mark_read", json!({"id": th, "obj_index": 2})).await.unwrap();
+        let body = json!({"thread_id": urgent, "content": "still down", "recipients": [], "urgent": true});
+        t.ana.post("comments/add", body).await.unwrap();
+        assert_eq!(unread(t.bo.clone()).await, (vec![(urgent, -1)], 1), "an urgent comment, unread");
         t.app.stop().await;
     }
 }

@@ -5,6 +5,7 @@ use super::{Dialect, ROWS_PER_INSERT, Row, SqlTx, Value, all_distinct, args, pla
 use std::collections::HashMap;
 use weft_core::model::*;
 use weft_core::store::{ArchiveFilter, Inbox, InboxQuery, InboxTouch};
+use weft_core::{ChannelId, ConversationId, Result, ThreadId, UserId, WorkspaceId};
 
 /// Sets every inbox row's read position and unread flag from the read positions and
 /// threads, as the migration that added them did: for data loaded around Weft (the
@@ -15,11 +16,13 @@ pub const RECOMPUTE_UNREAD_FLAGS: &str = "UPDATE inbox_items SET read_obj_index 
      FROM thread_states s WHERE s.thread_id = inbox_items.thread_id AND s.user_id = inbox_items.user_id), -2) \
      < (SELECT t.last_obj_index FROM threads t WHERE t.id = inbox_items.thread_id) THEN 1 ELSE 0 END";
 
-/// The read position of the person `?` (second parameter) in the thread `?` (first), -2
-/// when they never opened it: the value an inbox row keeps in `read_obj_index`.
+/// An inbox row's person's read position in its thread, -2 when they never opened it:
+/// the value the row keeps in `read_obj_index`.
 const READ_POSITION: &str = "COALESCE((SELECT s.last_read_obj_index FROM thread_states s \
-     WHERE s.thread_id = ? AND s.user_id = ?), -2)";
-use weft_core::{ChannelId, ConversationId, Result, ThreadId, UserId, WorkspaceId};
+     WHERE s.thread_id = inbox_items.thread_id AND s.user_id = inbox_items.user_id), -2)";
+
+/// `read_obj_index` of a row inserted by a touch until the same call sets it.
+const READ_UNKNOWN: i64 = -9;
 
 const INBOX_COLS: &str = "i.archived, i.snoozed_until, i.reminder, i.activity_ts";
 
@@ -40,46 +43,41 @@ impl Inbox for SqlTx<'_> {
     fn touch_inboxes(&mut self, touches: &[InboxTouch]) -> Result<()> {
         // One statement may touch a row once: a person twice takes one statement per touch.
         let size = if all_distinct(touches.iter().map(|t| (t.user, t.thread))) { ROWS_PER_INSERT } else { 1 };
-        // The row's read position and unread flag come from the read position and the
-        // thread as they are in this transaction, never from what the caller believes.
-        let row = format!(
-            "(?, ?, ?, ?, ?, ?, ?, {READ_POSITION}, CASE WHEN {READ_POSITION} \
-             < (SELECT t.last_obj_index FROM threads t WHERE t.id = ?) THEN 1 ELSE 0 END)"
-        );
+        // A touch leaves a row's read position and unread flag as they are: every write
+        // of either keeps them. A new row's are not known yet (its person may have read
+        // the thread before it reached their inbox): they are set below, from the read
+        // position and the thread as they are in this transaction, for new rows alone.
         for chunk in touches.chunks(size) {
-            let mut params: Vec<Value> = Vec::with_capacity(chunk.len() * 12);
+            let mut params: Vec<Value> = Vec::with_capacity(chunk.len() * 7);
             for t in chunk {
                 let mention = t.mention_obj_index.unwrap_or(-3);
                 params.extend(
-                    args![
-                        t.user,
-                        t.thread,
-                        t.workspace,
-                        t.channel,
-                        t.now,
-                        !t.bring_back,
-                        mention,
-                        t.thread,
-                        t.user,
-                        t.thread,
-                        t.user,
-                        t.thread
-                    ]
-                    .iter()
-                    .cloned(),
+                    args![t.user, t.thread, t.workspace, t.channel, t.now, !t.bring_back, mention].iter().cloned(),
                 );
             }
             let sql = format!(
                 "INSERT INTO inbox_items (user_id, thread_id, workspace_id, channel_id, activity_ts, archived, \
                  mention_obj_index, read_obj_index, unread) VALUES {} ON CONFLICT (user_id, thread_id) DO UPDATE SET \
-                 activity_ts = excluded.activity_ts, read_obj_index = excluded.read_obj_index, \
-                 unread = excluded.unread, \
+                 activity_ts = excluded.activity_ts, \
                  archived = CASE WHEN excluded.archived = 0 THEN 0 ELSE inbox_items.archived END, \
                  reminder = CASE WHEN excluded.archived = 0 THEN 0 ELSE inbox_items.reminder END, \
                  mention_obj_index = CASE WHEN excluded.mention_obj_index > inbox_items.mention_obj_index \
                      THEN excluded.mention_obj_index ELSE inbox_items.mention_obj_index END",
-                vec![row.as_str(); chunk.len()].join(", ")
+                vec![format!("(?, ?, ?, ?, ?, ?, ?, {READ_UNKNOWN}, 0)"); chunk.len()].join(", ")
             );
+            self.conn.send(&sql, &params)?;
+        }
+        let mut threads: Vec<ThreadId> = touches.iter().map(|t| t.thread).collect();
+        threads.sort_unstable();
+        threads.dedup();
+        for chunk in threads.chunks(ROWS_PER_INSERT) {
+            let sql = format!(
+                "UPDATE inbox_items SET read_obj_index = {READ_POSITION}, unread = CASE WHEN {READ_POSITION} \
+                 < (SELECT t.last_obj_index FROM threads t WHERE t.id = inbox_items.thread_id) THEN 1 ELSE 0 END \
+                 WHERE read_obj_index = {READ_UNKNOWN} AND thread_id IN ({})",
+                placeholders(chunk.len())
+            );
+            let params: Vec<Value> = chunk.iter().map(|t| Value::from(*t)).collect();
             self.conn.send(&sql, &params)?;
         }
         Ok(())
