@@ -29,7 +29,10 @@ before(async () => {
   env = await freshInstance();
   const { weft, admin, workspaceId } = env;
   const api = (who, endpoint, body) => weft.api(who.token, endpoint, body);
-  bob = await weft.addPerson({ name: 'Bob Tanaka', email: 'bob@acme.test', timezone: 'Asia/Tokyo', workspaceId, adminToken: admin.token });
+  // Bob joins the workspace only once his hours are set (below): had he joined first, the
+  // push telling him so would go out at once whenever Tokyo's default hours are on, and
+  // count among the figures.
+  bob = await weft.addPerson({ name: 'Bob Tanaka', email: 'bob@acme.test', timezone: 'Asia/Tokyo' });
   carol = await weft.addPerson({ name: 'Carol Okafor', email: 'carol@acme.test', timezone: 'America/New_York', workspaceId, adminToken: admin.token });
   // Ana and Carol work around the clock; Bob one hour a day, eleven hours from now, and he
   // is in do-not-disturb for the next three hours: whatever he writes now is outside his
@@ -43,6 +46,8 @@ before(async () => {
     working_hours: allWeek(`${two(start)}:00`, `${two(start + 1)}:00`),
     dnd_ranges: [{ from_ts: now - 60, to_ts: now + 3 * 3600 }],
   });
+  await api(admin, 'workspace_users/add', { id: workspaceId, email: bob.email });
+  await api(bob, 'workspace_users/accept_invite', { id: workspaceId });
 
   planning = await api(admin, 'channels/add', { workspace_id: workspaceId, name: 'Planning', public: true, user_ids: [bob.id, carol.id] });
   const incidents = await api(admin, 'channels/add', { workspace_id: workspaceId, name: 'Incidents', public: true, emergency: true, user_ids: [bob.id, carol.id] });

@@ -50,10 +50,31 @@ export function RotationsSection({ ws: _ws }: { ws: number }) {
   );
 }
 
+/** Whether the rotation's first shift (its start day at the handoff time, in its zone) has
+ * begun: before it nobody is on duty, which the server would answer with an error. */
+function started(r: Rotation): boolean {
+  try {
+    const parts = new Intl.DateTimeFormat('en-CA', {
+      timeZone: r.timezone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).formatToParts(new Date());
+    const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+    return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}` >= `${r.starts_on} ${r.handoff_time}`;
+  } catch {
+    return true;
+  }
+}
+
 function RotationEditor({ channelId, members }: { channelId: number; members: number[] }) {
   const me = app.get().me!;
   const [existing, setExisting] = useState<Rotation | null | undefined>(undefined);
-  const [duty, setDuty] = useState<Duty | null>(null);
+  // undefined while asked for; null when nobody is on duty yet (before the first shift).
+  const [duty, setDuty] = useState<Duty | null | undefined>(undefined);
   const [order, setOrder] = useState<number[]>([]);
   const [hours, setHours] = useState('168');
   const [handoff, setHandoff] = useState('09:00');
@@ -72,6 +93,8 @@ function RotationEditor({ channelId, members }: { channelId: number; members: nu
         setHandoff(r.handoff_time);
         setZone(r.timezone);
         setStartsOn(r.starts_on);
+        if (!started(r)) return setDuty(null);
+        setDuty(undefined);
         call('rotations/on_duty', { channel_id: channelId }).then(setDuty).catch(() => setDuty(null));
       })
       .catch((e) => setError(describeError(e)));
@@ -121,6 +144,14 @@ function RotationEditor({ channelId, members }: { channelId: number; members: nu
           <span>
             <strong>{userName(app.get(), duty.user_id)}</strong> is on duty until {theirTime(duty.until_ts, me.timezone)}, then{' '}
             {userName(app.get(), duty.next_user_id)}.
+          </span>
+        </p>
+      )}
+      {existing && duty === null && existing.user_ids.length > 0 && (
+        <p class="my-state">
+          <span>
+            <strong>{userName(app.get(), existing.user_ids[0]!)}</strong> takes the first shift on {existing.starts_on} at{' '}
+            {existing.handoff_time} ({existing.timezone}); nobody is on duty until then.
           </span>
         </p>
       )}
