@@ -7,19 +7,32 @@ use weft_core::model::*;
 use weft_core::store::{ArchiveFilter, Inbox, InboxQuery, InboxTouch};
 use weft_core::{ChannelId, ConversationId, Result, ThreadId, UserId, WorkspaceId};
 
-/// Sets every inbox row's read position and unread flag from the read positions and
-/// threads, as the migration that added them did: for data loaded around Weft (the
-/// benchmark's seed).
-pub const RECOMPUTE_UNREAD_FLAGS: &str = "UPDATE inbox_items SET read_obj_index = COALESCE((SELECT \
-     s.last_read_obj_index FROM thread_states s WHERE s.thread_id = inbox_items.thread_id \
-     AND s.user_id = inbox_items.user_id), -2), unread = CASE WHEN COALESCE((SELECT s.last_read_obj_index \
-     FROM thread_states s WHERE s.thread_id = inbox_items.thread_id AND s.user_id = inbox_items.user_id), -2) \
-     < (SELECT t.last_obj_index FROM threads t WHERE t.id = inbox_items.thread_id) THEN 1 ELSE 0 END";
-
 /// An inbox row's person's read position in its thread, -2 when they never opened it:
 /// the value the row keeps in `read_obj_index`.
-const READ_POSITION: &str = "COALESCE((SELECT s.last_read_obj_index FROM thread_states s \
-     WHERE s.thread_id = inbox_items.thread_id AND s.user_id = inbox_items.user_id), -2)";
+macro_rules! read_position {
+    () => {
+        "COALESCE((SELECT s.last_read_obj_index FROM thread_states s \
+         WHERE s.thread_id = inbox_items.thread_id AND s.user_id = inbox_items.user_id), -2)"
+    };
+}
+
+/// Sets an inbox row's copy of the read position and its unread flag from the read
+/// position and the thread, as they are in the transaction.
+macro_rules! set_from_read_position {
+    () => {
+        concat!(
+            "read_obj_index = ",
+            read_position!(),
+            ", unread = CASE WHEN ",
+            read_position!(),
+            " < (SELECT t.last_obj_index FROM threads t WHERE t.id = inbox_items.thread_id) THEN 1 ELSE 0 END"
+        )
+    };
+}
+
+/// Sets every inbox row's read position and unread flag, as the migration that added them
+/// did: for data loaded around Weft (the benchmark's seed).
+pub const RECOMPUTE_UNREAD_FLAGS: &str = concat!("UPDATE inbox_items SET ", set_from_read_position!());
 
 /// `read_obj_index` of a row inserted by a touch until the same call sets it.
 const READ_UNKNOWN: i64 = -9;
@@ -72,9 +85,8 @@ impl Inbox for SqlTx<'_> {
         threads.dedup();
         for chunk in threads.chunks(ROWS_PER_INSERT) {
             let sql = format!(
-                "UPDATE inbox_items SET read_obj_index = {READ_POSITION}, unread = CASE WHEN {READ_POSITION} \
-                 < (SELECT t.last_obj_index FROM threads t WHERE t.id = inbox_items.thread_id) THEN 1 ELSE 0 END \
-                 WHERE read_obj_index = {READ_UNKNOWN} AND thread_id IN ({})",
+                "UPDATE inbox_items SET {} WHERE read_obj_index = {READ_UNKNOWN} AND thread_id IN ({})",
+                set_from_read_position!(),
                 placeholders(chunk.len())
             );
             let params: Vec<Value> = chunk.iter().map(|t| Value::from(*t)).collect();
