@@ -135,8 +135,11 @@ pub(crate) fn start(app: &Arc<App>) {
 async fn every_tick(app: Arc<App>, worker: Worker) {
     let mut shutdown = app.shutdown.clone();
     loop {
-        if let Err(e) = app.workers().step(worker).await {
-            tracing::warn!(error = %e, "{} failed; retrying on the next tick", worker.name());
+        match app.workers().step(worker).await {
+            // A step cut short by the shutdown is not a failure worth a warning.
+            Err(_) if *shutdown.borrow() => return,
+            Err(e) => tracing::warn!(error = %e, "{} failed; retrying on the next tick", worker.name()),
+            Ok(_) => {}
         }
         tokio::select! {
             _ = tokio::time::sleep(worker.every()) => {}

@@ -299,9 +299,9 @@ impl PgConn {
         self.in_flight.clear();
     }
 
-    /// Runs the request `make` builds and waits for its answer — after the answers of the
-    /// statements in flight, sent before it. If one of those failed, the request is not
-    /// sent and their first error is the answer.
+    /// Sends the request `make` builds behind the statements in flight, in the same round
+    /// trip, and waits for its answer. If one of those failed, their first error is the
+    /// answer (the request failed too: the transaction was aborted).
     fn call<T, F>(&mut self, make: impl FnOnce(Arc<Client>) -> F) -> Result<T>
     where
         F: Future<Output = std::result::Result<T, postgres::Error>>,
@@ -310,21 +310,27 @@ impl PgConn {
         let link = self.ensure()?;
         let client = link.client.clone();
         let r = link.runtime.block_on(async move {
+            let mut own = std::pin::pin!(make(client));
+            // The first poll queues it behind the writes in flight: they all go out together.
+            let answered = std::future::poll_fn(|cx| Poll::Ready(own.as_mut().poll(cx))).await;
             answers(in_flight).await?;
-            make(client).await
+            match answered {
+                Poll::Ready(answer) => answer,
+                Poll::Pending => own.await,
+            }
         });
         self.forget_if_broken(r.map_err(pg_error))
     }
 
     /// Runs the simple statements `sql` behind the writes in flight, in the same round trip.
     /// Answers the first of those writes' errors (if one failed, `sql` failed too: the
-    /// transaction was aborted) and `sql`'s own result; a lost connection is the outer error.
-    fn batch_behind(&mut self, sql: &str) -> Result<(Result<()>, Result<()>)> {
+    /// transaction was aborted) and `sql`'s own answer; a lost connection is the outer error.
+    fn batch_behind(&mut self, sql: &str) -> Result<(Result<()>, Result<Vec<postgres::SimpleQueryMessage>>)> {
         let in_flight = std::mem::take(&mut self.in_flight);
         let link = self.ensure()?;
         let client = link.client.clone();
         let (earlier, own) = link.runtime.block_on(async move {
-            let mut own = std::pin::pin!(client.batch_execute(sql));
+            let mut own = std::pin::pin!(client.simple_query(sql));
             // The first poll queues it behind the writes in flight: they all go out together.
             let answered = std::future::poll_fn(|cx| Poll::Ready(own.as_mut().poll(cx))).await;
             let earlier = answers(in_flight).await;
@@ -352,6 +358,16 @@ impl PgConn {
         let had_link = self.link.is_some();
         match self.batch(sql) {
             Err(Error::Unavailable(_)) if had_link => self.batch(sql),
+            other => other,
+        }
+    }
+
+    /// The event log's head, outside any transaction; retried once on a fresh connection
+    /// like `begin_fresh` (the read changes nothing).
+    fn head_fresh(&mut self) -> Result<i64> {
+        let had_link = self.link.is_some();
+        match Conn::event_head(self) {
+            Err(Error::Unavailable(_)) if had_link => Conn::event_head(self),
             other => other,
         }
     }
@@ -466,20 +482,38 @@ fn row_of(r: &postgres::Row) -> Result<Row> {
     Ok(Row(values))
 }
 
+/// Takes the event log's exclusive section and reads its head: two statements, so that the
+/// head is read after the lock is held (in READ COMMITTED each statement sees what committed
+/// before it started).
+fn lock_event_log_statements() -> String {
+    format!("SELECT pg_advisory_xact_lock({EVENT_LOG_LOCK}); {EVENT_HEAD}")
+}
+
 impl WriteConn for PgConn {
     fn ensure_connected(&mut self) -> Result<()> {
         self.ensure().map(|_| ())
     }
-    fn begin(&mut self, scopes: &[WriteScope]) -> Result<()> {
-        self.begin_fresh(&begin_statements(scopes))
+    fn begin(&mut self, scopes: &[WriteScope], then: &[&str]) -> Result<()> {
+        self.begin_fresh(&[&[begin_statements(scopes).as_str()][..], then].concat().join("; "))
     }
     fn lock_event_log(&mut self) -> Result<i64> {
-        // Two statements: the head is read after the lock is held (in READ COMMITTED each
-        // statement sees what committed before it started).
         self.statements.fetch_add(1, Ordering::Relaxed);
-        let sql = format!("SELECT pg_advisory_xact_lock({EVENT_LOG_LOCK}); {EVENT_HEAD}");
+        let sql = lock_event_log_statements();
         let messages = self.call(|c| async move { c.simple_query(&sql).await })?;
         head_of(messages)
+    }
+    fn end_job_locking_event_log(&mut self, ok: bool) -> Result<(Result<()>, i64)> {
+        self.statements.fetch_add(1, Ordering::Relaxed);
+        let end = if ok { RELEASE } else { ROLLBACK_TO };
+        let (earlier, own) = self.batch_behind(&format!("{end}; {}", lock_event_log_statements()))?;
+        match earlier {
+            // As in `end_job`: the RELEASE and the lock failed in the aborted transaction.
+            Err(e) if ok => {
+                self.batch(ROLLBACK_TO)?;
+                Ok((Err(e), self.lock_event_log()?))
+            }
+            _ => Ok((Ok(()), head_of(own?)?)),
+        }
     }
     fn run_sql(&mut self, sql: &str) -> Result<()> {
         self.batch(sql)
@@ -493,6 +527,7 @@ impl WriteConn for PgConn {
     fn end_job(&mut self, ok: bool, then: &[&str]) -> Result<Result<()>> {
         let end = if ok { RELEASE } else { ROLLBACK_TO };
         let (earlier, own) = self.batch_behind(&[&[end][..], then].concat().join("; "))?;
+        let own = own.map(drop);
         match earlier {
             // A write the job sent failed after it went on: its RELEASE failed with it, in the
             // aborted transaction, and its savepoint is still there to roll back to.
@@ -506,7 +541,7 @@ impl WriteConn for PgConn {
     }
     fn commit_behind(&mut self, commit: &[&str]) -> Result<()> {
         let (earlier, own) = self.batch_behind(&commit.join("; "))?;
-        earlier.and(own)
+        earlier.and(own.map(drop))
     }
     fn commit_statements(&self, appended_events: bool) -> Vec<String> {
         let notify = appended_events.then(|| format!("SELECT pg_notify('{NOTIFY_CHANNEL}', '')"));
@@ -542,12 +577,85 @@ pub fn migrate(c: &mut PgConn) -> Result<()> {
     c.batch("COMMIT")
 }
 
-type ReadRequest = (Job, oneshot::Sender<Result<AnyBox>>);
+/// What a reader is asked to do.
+enum Read {
+    /// A job, in a snapshot of its own.
+    Job(Job),
+    /// The head of the event log: one statement, needing no transaction of its own (two
+    /// round trips less than a job).
+    Head,
+}
+
+type ReadRequest = (Read, oneshot::Sender<Result<AnyBox>>);
+
+/// Hands read jobs to the reader threads, the most recently idle first: at low concurrency
+/// the same few connections serve every read, so their prepared statements and plans are
+/// warm (with a queue shared by all, reads rotated through every connection, and each
+/// connection's first run of a query paid for parsing and planning it).
+#[derive(Default)]
+struct Readers {
+    state: Mutex<ReadersState>,
+}
+
+#[derive(Default)]
+struct ReadersState {
+    /// Idle readers, each waiting on its own channel; the last one pushed goes first.
+    idle: Vec<std_mpsc::Sender<ReadRequest>>,
+    /// Jobs that came while every reader was busy, oldest first.
+    waiting: std::collections::VecDeque<ReadRequest>,
+    closed: bool,
+}
+
+impl Readers {
+    fn submit(&self, request: ReadRequest) -> Result<()> {
+        let mut state = self.state.lock().expect("readers");
+        if state.closed {
+            return Err(Error::Unavailable("the server is shutting down".into()));
+        }
+        let mut request = request;
+        while let Some(reader) = state.idle.pop() {
+            match reader.send(request) {
+                Ok(()) => return Ok(()),
+                // That reader has stopped: try the next one.
+                Err(std_mpsc::SendError(back)) => request = back,
+            }
+        }
+        state.waiting.push_back(request);
+        Ok(())
+    }
+
+    /// The next job for a reader that has finished its last one: a waiting job, or (once
+    /// the reader is idle) the next one handed to it. None once the pool is closed and no
+    /// job is left waiting.
+    fn next(&self) -> Option<ReadRequest> {
+        let handed = {
+            let mut state = self.state.lock().expect("readers");
+            if let Some(request) = state.waiting.pop_front() {
+                return Some(request);
+            }
+            if state.closed {
+                return None;
+            }
+            let (hand, handed) = std_mpsc::channel();
+            state.idle.push(hand);
+            handed
+        };
+        handed.recv().ok()
+    }
+
+    /// Stops taking jobs. Idle readers stop; busy ones finish the jobs already waiting, then
+    /// stop.
+    fn close(&self) {
+        let mut state = self.state.lock().expect("readers");
+        state.closed = true;
+        state.idle.clear();
+    }
+}
 
 pub struct PgStore {
     writer: Mutex<Option<mpsc::Sender<WriteRequest>>>,
     threads: Mutex<Vec<std::thread::JoinHandle<()>>>,
-    reads: Mutex<Option<std_mpsc::Sender<ReadRequest>>>,
+    readers: Arc<Readers>,
     head: watch::Receiver<i64>,
     stop: Arc<AtomicBool>,
     statements: Arc<AtomicU64>,
@@ -561,10 +669,15 @@ fn spawn(name: &str, f: impl FnOnce() + Send + 'static) -> Result<std::thread::J
         .map_err(|e| Error::Internal(format!("cannot start thread {name}: {e}")))
 }
 
-fn reader_loop(mut conn: PgConn, queue: Arc<Mutex<std_mpsc::Receiver<ReadRequest>>>) {
-    loop {
-        let next = queue.lock().expect("read queue").recv();
-        let Ok((job, reply)) = next else { return };
+fn reader_loop(mut conn: PgConn, readers: Arc<Readers>) {
+    while let Some((read, reply)) = readers.next() {
+        let job = match read {
+            Read::Job(job) => job,
+            Read::Head => {
+                let _ = reply.send(conn.head_fresh().map(|head| Box::new(head) as AnyBox));
+                continue;
+            }
+        };
         if let Err(e) = conn.begin_fresh("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") {
             let _ = reply.send(Err(e));
             continue;
@@ -639,19 +752,18 @@ impl PgStore {
         let stats = Arc::new(weft_core::store::WriterStats::default());
         let writer_stats = stats.clone();
         threads.push(spawn("weft-pg-writer", move || writer_loop(writer, rx, writer_head, writer_stats))?);
-        let (read_tx, read_rx) = std_mpsc::channel::<ReadRequest>();
-        let read_rx = Arc::new(Mutex::new(read_rx));
+        let readers = Arc::new(Readers::default());
         for i in 0..options.readers.max(1) {
             let conn = PgConn::counted(url, options.connect_timeout, statements.clone());
-            let queue = read_rx.clone();
-            threads.push(spawn(&format!("weft-pg-reader-{i}"), move || reader_loop(conn, queue))?);
+            let pool = readers.clone();
+            threads.push(spawn(&format!("weft-pg-reader-{i}"), move || reader_loop(conn, pool))?);
         }
         let (url2, timeout, stop2) = (url.to_string(), options.connect_timeout, stop.clone());
         threads.push(spawn("weft-pg-listener", move || listener_loop(url2, timeout, head_tx, stop2))?);
         Ok(PgStore {
             writer: Mutex::new(Some(tx)),
             threads: Mutex::new(threads),
-            reads: Mutex::new(Some(read_tx)),
+            readers,
             head,
             stop,
             statements,
@@ -670,11 +782,10 @@ impl Store for PgStore {
     }
 
     fn read_job(&self, job: Job) -> BoxFuture<Result<AnyBox>> {
-        let sender = self.reads.lock().expect("read queue").clone();
+        let (reply, answer) = oneshot::channel();
+        let submitted = self.readers.submit((Read::Job(job), reply));
         Box::pin(async move {
-            let sender = sender.ok_or_else(|| Error::Unavailable("the server is shutting down".into()))?;
-            let (reply, answer) = oneshot::channel();
-            sender.send((job, reply)).map_err(|_| Error::Unavailable("the database readers have stopped".into()))?;
+            submitted?;
             answer.await.map_err(|_| Error::Internal("a database reader dropped a job".into()))?
         })
     }
@@ -684,8 +795,13 @@ impl Store for PgStore {
     }
 
     fn committed_head(&self) -> BoxFuture<Result<i64>> {
-        let read = self.read_job(Box::new(|tx| Ok(Box::new(tx.event_head()?) as AnyBox)));
-        Box::pin(async move { Ok(*read.await?.downcast::<i64>().expect("a head is an i64")) })
+        let (reply, answer) = oneshot::channel();
+        let submitted = self.readers.submit((Read::Head, reply));
+        Box::pin(async move {
+            submitted?;
+            let head = answer.await.map_err(|_| Error::Internal("a database reader dropped a job".into()))??;
+            Ok(*head.downcast::<i64>().expect("a head is an i64"))
+        })
     }
 
     fn statements(&self) -> u64 {
@@ -702,7 +818,7 @@ impl Store for PgStore {
 
     fn close(&self) -> BoxFuture<()> {
         self.writer.lock().expect("writer lock").take();
-        self.reads.lock().expect("read queue").take();
+        self.readers.close();
         self.stop.store(true, Ordering::Relaxed);
         let threads: Vec<_> = self.threads.lock().expect("threads").drain(..).collect();
         Box::pin(async move {

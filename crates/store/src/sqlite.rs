@@ -184,9 +184,10 @@ impl WriteConn for SqliteWriter {
     fn ensure_connected(&mut self) -> Result<()> {
         Ok(())
     }
-    fn begin(&mut self, _scopes: &[WriteScope]) -> Result<()> {
+    fn begin(&mut self, _scopes: &[WriteScope], then: &[&str]) -> Result<()> {
         // One writer: the database's own write lock is the only one.
-        self.run_sql("BEGIN IMMEDIATE")
+        self.run_sql("BEGIN IMMEDIATE")?;
+        self.run_sqls(then)
     }
     fn run_sql(&mut self, sql: &str) -> Result<()> {
         // The writer's own statements (BEGIN, SAVEPOINT, RELEASE…) run for every job: keep

@@ -23,12 +23,19 @@ pub struct WriteRequest {
 pub trait WriteConn {
     /// Makes sure there is a working connection (reconnecting if it was lost).
     fn ensure_connected(&mut self) -> Result<()>;
-    /// Starts the batch's transaction and takes the locks its jobs' `scopes` need.
-    fn begin(&mut self, scopes: &[WriteScope]) -> Result<()>;
+    /// Starts the batch's transaction, takes the locks its jobs' `scopes` need, and runs
+    /// `then` (the first job's `SAVEPOINT`); PostgreSQL sends it all in one round trip.
+    fn begin(&mut self, scopes: &[WriteScope], then: &[&str]) -> Result<()>;
     /// Takes the exclusive section for numbering events, if `begin` did not (see
     /// `flush_events`), and answers the newest event's sequence number.
     fn lock_event_log(&mut self) -> Result<i64> {
         self.conn().event_head()
+    }
+    /// Ends the batch's last job (`end_job` with nothing after it), then takes the event
+    /// log's section (`lock_event_log`). PostgreSQL sends both in one round trip.
+    fn end_job_locking_event_log(&mut self, ok: bool) -> Result<(Result<()>, i64)> {
+        let settled = self.end_job(ok, &[])?;
+        Ok((settled, self.lock_event_log()?))
     }
     fn run_sql(&mut self, sql: &str) -> Result<()>;
     /// Runs statements in order, stopping at the first that fails. PostgreSQL sends them
@@ -119,11 +126,15 @@ fn numbers_events_at_end(scopes: &[WriteScope]) -> bool {
 /// Numbers and writes the events the batch's jobs appended, in the jobs' order, inside the
 /// event log's exclusive section (`WriteConn::lock_event_log`), which the commit then ends:
 /// sequence numbers stay the next integers, gap-free and in commit order, across nodes.
-fn flush_events<W: WriteConn>(w: &mut W, batch: &mut Batch) -> Result<()> {
+/// `locked` is the head if the section is already held.
+fn flush_events<W: WriteConn>(w: &mut W, batch: &mut Batch, locked: Option<i64>) -> Result<()> {
     if batch.pending_events.is_empty() {
         return Ok(());
     }
-    let head = w.lock_event_log()?;
+    let head = match locked {
+        Some(head) => head,
+        None => w.lock_event_log()?,
+    };
     let mut tx = SqlTx::in_batch(w.conn(), FtsIndexing::Immediate, Some(head));
     for (events, now) in std::mem::take(&mut batch.pending_events) {
         tx.number_events(&events, now)?;
@@ -194,7 +205,8 @@ impl Batch {
 fn run_batch<W: WriteConn>(w: &mut W, jobs: Vec<(Job, WriteScope)>, batch: &mut Batch) -> Result<()> {
     w.ensure_connected()?;
     let scopes: Vec<WriteScope> = jobs.iter().map(|(_, scope)| *scope).collect();
-    w.begin(&scopes)?;
+    let first_savepoint: &[&str] = if jobs.is_empty() { &[] } else { &[SAVEPOINT] };
+    w.begin(&scopes, first_savepoint)?;
     let numbered_at_end = numbers_events_at_end(&scopes);
     let fts = match w.conn().dialect() {
         Dialect::Sqlite => FtsIndexing::Deferred { indexed_through: fts_indexed_through(w.conn())? },
@@ -203,12 +215,10 @@ fn run_batch<W: WriteConn>(w: &mut W, jobs: Vec<(Job, WriteScope)>, batch: &mut 
     // The job that ran last, its savepoint still open and its writes perhaps in flight.
     let mut open: Option<(Result<AnyBox>, JobEffects)> = None;
     for (job, scope) in jobs {
-        match open.take() {
-            Some(ran) => {
-                let settled = w.end_job(ran.0.is_ok(), &[SAVEPOINT])?;
-                batch.settle(with_writes(ran, settled));
-            }
-            None => w.run_sql(SAVEPOINT)?,
+        // The first job's savepoint was opened with the transaction.
+        if let Some(ran) = open.take() {
+            let settled = w.end_job(ran.0.is_ok(), &[SAVEPOINT])?;
+            batch.settle(with_writes(ran, settled));
         }
         open = Some(start_job(w.conn(), job, scope, fts, (batch.event_head, numbered_at_end)));
     }
@@ -217,9 +227,14 @@ fn run_batch<W: WriteConn>(w: &mut W, jobs: Vec<(Job, WriteScope)>, batch: &mut 
     let index_docs = matches!(fts, FtsIndexing::Deferred { .. }) && (batch.deferred_docs || ok && last.1.deferred_docs);
     let number_events = !batch.pending_events.is_empty() || ok && !last.1.pending_events.is_empty();
     if index_docs || number_events {
-        let settled = w.end_job(ok, &[])?;
+        let (settled, locked) = if number_events {
+            let (settled, head) = w.end_job_locking_event_log(ok)?;
+            (settled, Some(head))
+        } else {
+            (w.end_job(ok, &[])?, None)
+        };
         batch.settle(with_writes(last, settled));
-        flush_events(w, batch)?;
+        flush_events(w, batch, locked)?;
         if let FtsIndexing::Deferred { indexed_through } = fts
             && index_docs
         {
