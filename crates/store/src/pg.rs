@@ -917,6 +917,61 @@ fn drop_scratch_database_now(base_url: &str, url: &str) {
 mod tests {
     use super::*;
 
+    /// Reads one after another all go to the reader that finished last (its plans are warm);
+    /// reads that come together spread over the others; closing stops the idle readers.
+    #[test]
+    fn the_most_recently_idle_reader_takes_the_next_read() {
+        let readers = Arc::new(Readers::default());
+        let (served_tx, served) = std_mpsc::channel::<(usize, oneshot::Sender<Result<AnyBox>>)>();
+        let threads: Vec<_> = (0..4)
+            .map(|i| {
+                let (readers, served_tx) = (readers.clone(), served_tx.clone());
+                std::thread::spawn(move || {
+                    while let Some((_, reply)) = readers.next() {
+                        served_tx.send((i, reply)).unwrap();
+                    }
+                })
+            })
+            .collect();
+        let all_idle = || {
+            while readers.state.lock().unwrap().idle.len() < 4 {
+                std::thread::yield_now();
+            }
+        };
+        all_idle();
+        let read = || Read::Job(Box::new(|_| Ok(Box::new(()) as AnyBox)));
+        let mut who = Vec::new();
+        for _ in 0..20 {
+            let (reply, _answer) = oneshot::channel();
+            readers.submit((read(), reply)).unwrap();
+            who.push(served.recv().unwrap().0);
+            all_idle();
+        }
+        assert!(who.iter().all(|i| *i == who[0]), "one after another: {who:?}");
+
+        // Five reads at once, none answered yet: each reader takes one, the fifth waits for
+        // the first that is done.
+        let held: Vec<_> = (0..5)
+            .map(|_| {
+                let (reply, answer) = oneshot::channel();
+                readers.submit((read(), reply)).unwrap();
+                answer
+            })
+            .collect();
+        let mut at_once: Vec<usize> = (0..5).map(|_| served.recv().unwrap().0).collect();
+        at_once.sort_unstable();
+        at_once.dedup();
+        assert_eq!(at_once.len(), 4, "every reader took a read");
+        drop(held);
+
+        readers.close();
+        for t in threads {
+            t.join().unwrap();
+        }
+        let (reply, _answer) = oneshot::channel();
+        assert!(matches!(readers.submit((read(), reply)), Err(Error::Unavailable(_))));
+    }
+
     /// The "mail secrets" migration keeps only the hash of each unsubscribe secret given
     /// out before (its link keeps working) and blanks the sent emails that carried one;
     /// one still queued keeps its body, to be sent. (With `WEFT_TEST_DATABASE_URL` only.)
