@@ -922,13 +922,16 @@ mod tests {
     #[test]
     fn the_most_recently_idle_reader_takes_the_next_read() {
         let readers = Arc::new(Readers::default());
-        let (served_tx, served) = std_mpsc::channel::<(usize, oneshot::Sender<Result<AnyBox>>)>();
+        // Each reader says it took a read, then holds it until the test drops `done`.
+        let (served_tx, served) = std_mpsc::channel::<(usize, std_mpsc::Sender<()>)>();
         let threads: Vec<_> = (0..4)
             .map(|i| {
                 let (readers, served_tx) = (readers.clone(), served_tx.clone());
                 std::thread::spawn(move || {
-                    while let Some((_, reply)) = readers.next() {
-                        served_tx.send((i, reply)).unwrap();
+                    while readers.next().is_some() {
+                        let (done, until_done) = std_mpsc::channel();
+                        served_tx.send((i, done)).unwrap();
+                        let _ = until_done.recv();
                     }
                 })
             })
@@ -949,20 +952,21 @@ mod tests {
         }
         assert!(who.iter().all(|i| *i == who[0]), "one after another: {who:?}");
 
-        // Five reads at once, none answered yet: each reader takes one, the fifth waits for
-        // the first that is done.
-        let held: Vec<_> = (0..5)
-            .map(|_| {
-                let (reply, answer) = oneshot::channel();
-                readers.submit((read(), reply)).unwrap();
-                answer
-            })
-            .collect();
-        let mut at_once: Vec<usize> = (0..5).map(|_| served.recv().unwrap().0).collect();
+        // Five reads at once: each reader takes one; the fifth waits for the first done.
+        for _ in 0..5 {
+            let (reply, _answer) = oneshot::channel();
+            readers.submit((read(), reply)).unwrap();
+        }
+        let busy: Vec<_> = (0..4).map(|_| served.recv().unwrap()).collect();
+        let mut at_once: Vec<usize> = busy.iter().map(|(i, _)| *i).collect();
         at_once.sort_unstable();
-        at_once.dedup();
-        assert_eq!(at_once.len(), 4, "every reader took a read");
-        drop(held);
+        assert_eq!(at_once, [0, 1, 2, 3], "every reader took a read");
+        assert!(served.recv_timeout(Duration::from_millis(50)).is_err(), "the fifth read waits");
+        let mut busy = busy.into_iter();
+        let (first, done) = busy.next().unwrap();
+        drop(done);
+        assert_eq!(served.recv().unwrap().0, first, "the reader done first takes the waiting read");
+        drop(busy);
 
         readers.close();
         for t in threads {
