@@ -182,6 +182,14 @@ export function calendarLeaf(ts: number): { weekday: string; day: string; month:
   };
 }
 
+/** A calendar day as the server writes it ("2026-11-27"), for reading: "Fri, 27 Nov".
+ * Noon UTC of that day, read in UTC: the same day whatever the viewer's zone. */
+export function calendarDay(isoDay: string): string {
+  const date = new Date(`${isoDay}T12:00:00Z`);
+  if (Number.isNaN(date.getTime())) return isoDay;
+  return date.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
+}
+
 /** Whether two moments fall on the same day in the user's zone. */
 export function sameDay(a: number, b: number): boolean {
   return dayKey(a) === dayKey(b);

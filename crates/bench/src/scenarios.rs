@@ -122,9 +122,27 @@ pub(crate) fn step(msg: &str) {
     eprintln!("== {msg}");
 }
 
+/// The database of a running server, as its `GET /health` says.
+async fn backend_of(url: &str) -> Result<String, String> {
+    let health: Value = http_client()
+        .get(format!("{url}/health"))
+        .send()
+        .await
+        .and_then(|r| r.error_for_status())
+        .map_err(|e| format!("{url} does not answer GET /health: {e}"))?
+        .json()
+        .await
+        .map_err(|e| format!("GET /health of {url}: {e}"))?;
+    health["backend"].as_str().map(str::to_string).ok_or_else(|| format!("GET /health of {url} names no backend"))
+}
+
 /// Runs the chosen scenarios and prints the results.
 pub async fn run(args: Args) -> Result<(), String> {
-    let backend = if args.database_url.is_some() { "postgres" } else { "sqlite" };
+    let backend = match &args.url {
+        Some(url) => backend_of(url).await?,
+        None if args.database_url.is_some() => "postgres".to_string(),
+        None => "sqlite".to_string(),
+    };
     let machine = machine();
     eprintln!("weft-bench on {} ({} cores), backend {backend}", machine["cpu"], machine["cores"]);
     if let Err(e) = rlimit::increase_nofile_limit(u64::MAX) {

@@ -8,7 +8,7 @@ import type { components } from '../../api/schema';
 import { Icon } from '../../components/Icon';
 import { app, sidebarChannels, userName } from '../../state/app';
 import { useSelect } from '../../state/observable';
-import { theirTime } from '../../time';
+import { calendarDay, theirTime } from '../../time';
 import { SaveStatus, useSave } from '../settings/shared';
 import { TimeZonePicker } from '../settings/TimeZonePicker';
 import type { Timezone } from '../settings/timezones';
@@ -150,8 +150,9 @@ function RotationEditor({ channelId, members }: { channelId: number; members: nu
       {existing && duty === null && existing.user_ids.length > 0 && (
         <p class="my-state">
           <span>
-            <strong>{userName(app.get(), existing.user_ids[0]!)}</strong> takes the first shift on {existing.starts_on} at{' '}
-            {existing.handoff_time} ({existing.timezone}); nobody is on duty until then.
+            <strong>{userName(app.get(), existing.user_ids[0]!)}</strong> takes the first shift on{' '}
+            <span class="nowrap">{calendarDay(existing.starts_on)}</span> at {existing.handoff_time} ({existing.timezone}); nobody is
+            on duty until then.
           </span>
         </p>
       )}

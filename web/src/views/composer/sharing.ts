@@ -7,6 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { call } from '../../api/client';
 import type { AwayReply, CannotSee, Expectation } from '../../api/types';
 import { describeDue } from '../../expectations';
+import { calendarDay } from '../../time';
 import { app, userName } from '../../state/app';
 import { showToast } from '../../state/toast';
 
@@ -43,7 +44,7 @@ export function describeUnseen(list: CannotSee[]): string {
 /** "Bo Tanaka is away until Fri, 27 Nov: “Hiking”. Urgent? Cy Lee is on duty." */
 export function describeAway(r: AwayReply): string {
   const state = app.get();
-  const day = new Date(`${r.until}T12:00:00`).toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
+  const day = calendarDay(r.until);
   const note = r.note ? `: “${r.note}”` : '';
   const cover = r.covered_by != null ? ` Urgent? ${userName(state, r.covered_by)} is on duty.` : '';
   return `${userName(state, r.user_id)} is away until ${day}${note}.${cover}`;
