@@ -4,7 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, freshInstance, newContext, signInThroughForm } from './lib/weft.mjs';
+import { eventually, freshInstance, looks, newContext, signInThroughForm } from './lib/weft.mjs';
 
 let env;
 let bob;
@@ -77,4 +77,13 @@ test('an admin starts a rotation in a channel that had none, with no error on th
   assert.deepEqual(errors, [], 'a channel without a rotation is not an error');
   const rotation = await weft.api(admin.token, 'rotations/get', { channel_id: team.id }, { method: 'GET' });
   assert.deepEqual(rotation.user_ids, [admin.id]);
+
+  // Moved to start in two days: nobody is on duty until then, and the day reads as a day.
+  const later = new Date(Date.now() + 2 * 86400 * 1000).toISOString().slice(0, 10);
+  await weft.api(admin.token, 'rotations/update', { ...rotation, channel_id: team.id, starts_on: later, timezone: 'UTC' });
+  await page.reload();
+  await page.getByLabel('Channel', { exact: true }).selectOption({ label: 'Team' });
+  const day = new Date(`${later}T12:00:00Z`).toLocaleDateString('en-US', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
+  await page.getByText(`Ana Lima takes the first shift on ${day} at`).waitFor();
+  await looks(page, 'admin-rotation-before-first-shift');
 });
