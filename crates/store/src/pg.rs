@@ -449,6 +449,30 @@ impl Conn for PgConn {
         self.call(|_| std::future::ready(Ok(())))
     }
 
+    fn query_many(&mut self, queries: &[(String, Vec<Value>)]) -> Result<Vec<Vec<Row>>> {
+        self.statements.fetch_add(queries.len() as u64, Ordering::Relaxed);
+        let statements: Vec<Statement> = queries.iter().map(|(sql, _)| self.statement(sql)).collect::<Result<_>>()?;
+        let answers = self.call(|c| async move {
+            let params: Vec<_> = queries.iter().map(|(_, params)| params_of(params)).collect();
+            let mut pending: Vec<_> =
+                statements.iter().zip(&params).map(|(st, params)| Box::pin(c.query(st, params))).collect();
+            // Each one's first poll queues it: they all go out together.
+            let mut answered = Vec::with_capacity(pending.len());
+            for query in &mut pending {
+                answered.push(std::future::poll_fn(|cx| Poll::Ready(query.as_mut().poll(cx))).await);
+            }
+            let mut rows = Vec::with_capacity(pending.len());
+            for (query, answer) in pending.iter_mut().zip(answered) {
+                rows.push(match answer {
+                    Poll::Ready(answer) => answer?,
+                    Poll::Pending => query.await?,
+                });
+            }
+            Ok(rows)
+        })?;
+        answers.iter().map(|rows| rows.iter().map(row_of).collect()).collect()
+    }
+
     fn event_head(&mut self) -> Result<i64> {
         self.statements.fetch_add(1, Ordering::Relaxed);
         let messages = self.call(|c| async move { c.simple_query(EVENT_HEAD).await })?;

@@ -925,3 +925,73 @@ async fn two_nodes_write_different_workspaces_at_once_and_one_workspace_in_turn(
     }
     weft_store::pg::drop_scratch_database(&base, &url);
 }
+
+/// What the fan-out looks up about a job's people comes back right part by part, for
+/// hundreds of people (each part goes in chunks of 250) and with a part that has nothing
+/// to look up (no threads): on PostgreSQL the parts' queries travel together and their
+/// answers are split again by count.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn people_facts_answer_each_part_for_hundreds_of_people() {
+    use weft_core::ChannelId;
+    use weft_core::model::{ChannelNotifications, UserType};
+    use weft_core::store::{Membership, NewChannel};
+    for b in backends() {
+        let s = b.store.clone();
+        let (people, ws, ch, facts) = s
+            .write(move |tx| {
+                let owner = tx.insert_user(&new_user("owner@example.test"))?;
+                let ws = tx.insert_workspace("W", None, owner, 1)?;
+                let mut people = Vec::new();
+                for i in 0..600 {
+                    let u = tx.insert_user(&new_user(&format!("p{i}@example.test")))?;
+                    let user_type = if i % 3 == 0 { UserType::Guest } else { UserType::User };
+                    let m = Membership { user_type, removed: false, pending: false, deactivated: i % 5 == 0 };
+                    tx.put_membership(ws, u, m, 1)?;
+                    people.push(u);
+                }
+                let ch = tx.insert_channel(&NewChannel {
+                    workspace_id: ws,
+                    name: "c".into(),
+                    description: String::new(),
+                    creator: owner,
+                    public: false,
+                    color: None,
+                    icon: None,
+                    default_groups: vec![],
+                    default_recipients: vec![],
+                    use_default_recipients: false,
+                    emergency: false,
+                    expected_response_hours: None,
+                    now: 1,
+                })?;
+                let every_other: Vec<UserId> = people.iter().copied().step_by(2).collect();
+                tx.add_channel_members(ch, &every_other)?;
+                for u in people.iter().skip(7).step_by(100) {
+                    tx.set_channel_notifications(ch, *u, ChannelNotifications::Direct)?;
+                }
+                let facts = tx.people_facts(&[ws], &[ch], &[], &people)?;
+                Ok((people, ws, ch, facts))
+            })
+            .await
+            .unwrap();
+        let mut roles = facts.roles.clone();
+        roles.sort_by_key(|(_, u, _)| *u);
+        let expected: Vec<(WorkspaceId, UserId, UserType)> = people
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 5 != 0)
+            .map(|(i, u)| (ws, *u, if i % 3 == 0 { UserType::Guest } else { UserType::User }))
+            .collect();
+        assert_eq!(roles, expected, "active members with their roles, deactivated ones left out");
+        let mut members = facts.members.clone();
+        members.sort();
+        let expected: Vec<(ChannelId, UserId)> = people.iter().step_by(2).map(|u| (ch, *u)).collect();
+        assert_eq!(members, expected);
+        assert!(facts.mutes.is_empty());
+        let mut levels = facts.levels.clone();
+        levels.sort_by_key(|(_, u, _)| *u);
+        let expected: Vec<_> =
+            people.iter().skip(7).step_by(100).map(|u| (ch, *u, ChannelNotifications::Direct)).collect();
+        assert_eq!(levels, expected);
+    }
+}

@@ -113,15 +113,12 @@ impl Facts {
         let workspaces: Vec<WorkspaceId> = posts.iter().map(|(t, _)| t.workspace_id).collect();
         let channels: Vec<ChannelId> = posts.iter().map(|(t, _)| t.channel_id).collect();
         let threads: Vec<ThreadId> = posts.iter().map(|(t, _)| t.id).collect();
+        let known = tx.people_facts(&workspaces, &channels, &threads, &users)?;
         Ok(Facts {
-            roles: tx.active_roles(&workspaces, &users)?.into_iter().map(|(w, u, role)| ((w, u), role)).collect(),
-            members: tx.channel_members_among(&channels, &users)?.into_iter().collect(),
-            muted_until: tx.thread_mutes(&threads, &users)?.into_iter().map(|(t, u, until)| ((t, u), until)).collect(),
-            levels: tx
-                .channel_notification_levels(&channels, &users)?
-                .into_iter()
-                .map(|(c, u, l)| ((c, u), l))
-                .collect(),
+            roles: known.roles.into_iter().map(|(w, u, role)| ((w, u), role)).collect(),
+            members: known.members.into_iter().collect(),
+            muted_until: known.mutes.into_iter().map(|(t, u, until)| ((t, u), until)).collect(),
+            levels: known.levels.into_iter().map(|(c, u, l)| ((c, u), l)).collect(),
         })
     }
 

@@ -38,9 +38,6 @@ pub trait Channels {
     fn channel(&mut self, id: ChannelId, viewer: UserId) -> Result<Option<Channel>>;
     /// The channel's members after `after`, by id, at most `limit` of them.
     fn channel_members_from(&mut self, id: ChannelId, after: Option<UserId>, limit: usize) -> Result<Vec<UserId>>;
-    /// Of `users`, the members of each of `channels`, whatever the lists' length, in a few
-    /// statements.
-    fn channel_members_among(&mut self, channels: &[ChannelId], users: &[UserId]) -> Result<Vec<(ChannelId, UserId)>>;
     /// The channel without its member list — `user_ids` holds `viewer` alone, if they are a
     /// member — and `viewer`'s membership of its workspace. One lookup, for the post path (a
     /// channel may have thousands of members).
@@ -73,11 +70,4 @@ pub trait Channels {
     fn remove_channel_members(&mut self, ch: ChannelId, users: &[UserId]) -> Result<()>;
     fn set_channel_favorite(&mut self, ch: ChannelId, user: UserId, favorite: bool) -> Result<()>;
     fn set_channel_notifications(&mut self, ch: ChannelId, user: UserId, level: ChannelNotifications) -> Result<()>;
-    /// The people among `users` whose level in this channel is not the default.
-    /// The levels `users` chose in each of `channels` (those who chose none: the default).
-    fn channel_notification_levels(
-        &mut self,
-        channels: &[ChannelId],
-        users: &[UserId],
-    ) -> Result<Vec<(ChannelId, UserId, ChannelNotifications)>>;
 }

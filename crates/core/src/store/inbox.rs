@@ -65,8 +65,6 @@ pub trait Inbox {
     /// Snoozed items whose time has come: (user, thread, workspace).
     fn due_snoozes(&mut self, now: i64, limit: i64) -> Result<Vec<(UserId, ThreadId, WorkspaceId)>>;
     fn move_inbox_items(&mut self, thread: ThreadId, channel: ChannelId) -> Result<()>;
-    /// Until when each of `users` muted each of `threads` (those with a mute, past or not).
-    fn thread_mutes(&mut self, threads: &[ThreadId], users: &[UserId]) -> Result<Vec<(ThreadId, UserId, i64)>>;
 
     // read state
     fn unread_threads(&mut self, user: UserId, ws: WorkspaceId, guest: bool) -> Result<Vec<UnreadThread>>;

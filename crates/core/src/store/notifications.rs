@@ -22,9 +22,34 @@ pub struct Push {
     pub due_ts: Option<i64>,
 }
 
+/// What delivering posts needs to know about the people they concern (`notify::Facts`),
+/// looked up for those people alone.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct PeopleFacts {
+    /// The active members (not removed, pending or deactivated) of each workspace, with
+    /// their role there.
+    pub roles: Vec<(WorkspaceId, UserId, UserType)>,
+    /// The members of each channel.
+    pub members: Vec<(ChannelId, UserId)>,
+    /// Until when each muted each thread (those with a mute, past or not).
+    pub mutes: Vec<(ThreadId, UserId, i64)>,
+    /// The levels each chose in each channel (those who chose none: the default).
+    pub levels: Vec<(ChannelId, UserId, ChannelNotifications)>,
+}
+
 /// Notifications, each person's notification settings, and the pushes waiting for their
 /// person's next available moment.
 pub trait Notifications {
+    /// What is known about `users` in `workspaces`, `channels` and `threads`, whatever the
+    /// lists' length. The four lookups do not depend on each other: PostgreSQL asks them in
+    /// one round trip.
+    fn people_facts(
+        &mut self,
+        workspaces: &[WorkspaceId],
+        channels: &[ChannelId],
+        threads: &[ThreadId],
+        users: &[UserId],
+    ) -> Result<PeopleFacts>;
     fn insert_notification(&mut self, user: UserId, n: &Notification) -> Result<i64>;
     /// Several people's notifications at once (one each); answers their ids in order.
     fn insert_notifications(&mut self, items: &[(UserId, Notification)]) -> Result<Vec<i64>>;

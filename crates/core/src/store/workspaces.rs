@@ -85,12 +85,6 @@ pub trait Workspaces {
     /// Those of `users` who are active members of `ws` (not removed, pending or
     /// deactivated), whatever the list's length, in a few statements.
     fn active_members(&mut self, ws: WorkspaceId, users: &[UserId]) -> Result<Vec<UserId>>;
-    /// Of `users`, the active members of each of `workspaces`, with their role there.
-    fn active_roles(
-        &mut self,
-        workspaces: &[WorkspaceId],
-        users: &[UserId],
-    ) -> Result<Vec<(WorkspaceId, UserId, UserType)>>;
     fn workspace_users(&mut self, ws: WorkspaceId) -> Result<Vec<WorkspaceUser>>;
     fn workspace_user(&mut self, ws: WorkspaceId, user: UserId) -> Result<Option<WorkspaceUser>>;
     /// Every workspace `user` has a membership row in that is not removed (pending and

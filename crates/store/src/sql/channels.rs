@@ -87,12 +87,6 @@ impl Channels for SqlTx<'_> {
         rows.iter().map(|r| r.i64(0).map(UserId)).collect()
     }
 
-    fn channel_members_among(&mut self, channels: &[ChannelId], users: &[UserId]) -> Result<Vec<(ChannelId, UserId)>> {
-        let ids: Vec<i64> = channels.iter().map(|c| c.0).collect();
-        let rows = self.among("SELECT channel_id, user_id FROM channel_users WHERE", "channel_id", &ids, users)?;
-        rows.iter().map(|r| Ok((ChannelId(r.i64(0)?), UserId(r.i64(1)?)))).collect()
-    }
-
     fn channel_seen_by(&mut self, id: ChannelId, viewer: UserId) -> Result<Option<(Channel, Option<Membership>)>> {
         let sql = format!(
             "SELECT {CHANNEL_COLS}, EXISTS (SELECT 1 FROM channel_users m WHERE m.channel_id = c.id AND m.user_id = ?), \
@@ -281,28 +275,6 @@ impl Channels for SqlTx<'_> {
             )?;
         }
         Ok(())
-    }
-
-    fn channel_notification_levels(
-        &mut self,
-        channels: &[ChannelId],
-        users: &[UserId],
-    ) -> Result<Vec<(ChannelId, UserId, ChannelNotifications)>> {
-        let ids: Vec<i64> = channels.iter().map(|c| c.0).collect();
-        let rows = self.among(
-            "SELECT channel_id, user_id, level FROM channel_notification_levels WHERE",
-            "channel_id",
-            &ids,
-            users,
-        )?;
-        rows.iter()
-            .map(|r| {
-                let level = r.text(2)?;
-                let level = ChannelNotifications::parse(&level)
-                    .ok_or_else(|| Error::Internal(format!("unknown channel notification level {level}")))?;
-                Ok((ChannelId(r.i64(0)?), UserId(r.i64(1)?), level))
-            })
-            .collect()
     }
 }
 

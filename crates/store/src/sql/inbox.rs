@@ -217,17 +217,6 @@ impl Inbox for SqlTx<'_> {
         )
     }
 
-    fn thread_mutes(&mut self, threads: &[ThreadId], users: &[UserId]) -> Result<Vec<(ThreadId, UserId, i64)>> {
-        let ids: Vec<i64> = threads.iter().map(|t| t.0).collect();
-        let rows = self.among(
-            "SELECT thread_id, user_id, muted_until_ts FROM thread_states WHERE muted_until_ts IS NOT NULL AND",
-            "thread_id",
-            &ids,
-            users,
-        )?;
-        rows.iter().map(|r| Ok((ThreadId(r.i64(0)?), UserId(r.i64(1)?), r.i64(2)?))).collect()
-    }
-
     fn due_snoozes(&mut self, now: i64, limit: i64) -> Result<Vec<(UserId, ThreadId, WorkspaceId)>> {
         let rows = self.conn.query(
             "SELECT user_id, thread_id, workspace_id FROM inbox_items WHERE snoozed_until <= ? \

@@ -176,6 +176,11 @@ pub trait Conn {
         Ok(())
     }
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>>;
+    /// Runs queries that do not depend on each other; their rows, in order. PostgreSQL sends
+    /// them together: one round trip.
+    fn query_many(&mut self, queries: &[(String, Vec<Value>)]) -> Result<Vec<Vec<Row>>> {
+        queries.iter().map(|(sql, params)| self.query(sql, params)).collect()
+    }
     /// The newest event's sequence number (0 for none). Its own method because PostgreSQL
     /// must plan it afresh each time: a plan cached while the log was small scans the
     /// whole table once it is large.
@@ -191,6 +196,30 @@ fn outbox_due(p: &str) -> String {
 
 /// Rows per multi-row INSERT: well under both engines' limits on parameters.
 const ROWS_PER_INSERT: usize = 500;
+
+/// The queries for `select … {column} IN (ids) AND user_id IN (users)`, in chunks whatever
+/// the lists' length.
+fn among_queries(select: &str, column: &str, ids: &[i64], users: &[UserId]) -> Vec<(String, Vec<Value>)> {
+    let (mut ids, mut users) = (ids.to_vec(), users.to_vec());
+    ids.sort_unstable();
+    ids.dedup();
+    users.sort_unstable();
+    users.dedup();
+    let mut out = Vec::new();
+    for ids in ids.chunks(ROWS_PER_INSERT / 2) {
+        for chunk in users.chunks(ROWS_PER_INSERT / 2) {
+            let sql = format!(
+                "{select} {column} IN ({}) AND user_id IN ({})",
+                placeholders(ids.len()),
+                placeholders(chunk.len())
+            );
+            let params: Vec<Value> =
+                ids.iter().map(|i| Value::Int(*i)).chain(chunk.iter().map(|u| Value::from(*u))).collect();
+            out.push((sql, params));
+        }
+    }
+    out
+}
 
 fn all_distinct<T: Eq + std::hash::Hash>(items: impl Iterator<Item = T>) -> bool {
     let mut seen = std::collections::HashSet::new();
@@ -292,28 +321,6 @@ impl<'a> SqlTx<'a> {
     /// The rows of `select` (a query ending in `WHERE` or `AND`) whose `column` is one of
     /// `ids` and whose `user_id` one of `users`, in statements of a bounded number of
     /// parameters: facts about many people in a few places, looked up at once.
-    fn among(&mut self, select: &str, column: &str, ids: &[i64], users: &[UserId]) -> Result<Vec<Row>> {
-        let (mut ids, mut users) = (ids.to_vec(), users.to_vec());
-        ids.sort_unstable();
-        ids.dedup();
-        users.sort_unstable();
-        users.dedup();
-        let mut out = Vec::new();
-        for ids in ids.chunks(ROWS_PER_INSERT / 2) {
-            for chunk in users.chunks(ROWS_PER_INSERT / 2) {
-                let sql = format!(
-                    "{select} {column} IN ({}) AND user_id IN ({})",
-                    placeholders(ids.len()),
-                    placeholders(chunk.len())
-                );
-                let params: Vec<Value> =
-                    ids.iter().map(|i| Value::Int(*i)).chain(chunk.iter().map(|u| Value::from(*u))).collect();
-                out.extend(self.conn.query(&sql, &params)?);
-            }
-        }
-        Ok(out)
-    }
-
     fn count(&mut self, sql: &str, params: &[Value]) -> Result<i64> {
         self.one(sql, params)?.map_or(Ok(0), |r| r.i64(0))
     }

@@ -1,10 +1,10 @@
 //! `Notifications` in SQL: notifications, their settings, and pushes.
 
-use super::{ROWS_PER_INSERT, Row, SqlTx, Value, all_distinct, args, json, placeholders, rows_of};
+use super::{ROWS_PER_INSERT, Row, SqlTx, Value, all_distinct, among_queries, args, json, placeholders, rows_of};
 use serde_json::Value as Json;
 use std::collections::HashMap;
 use weft_core::model::*;
-use weft_core::store::{Notifications, Push};
+use weft_core::store::{Notifications, PeopleFacts, Push};
 use weft_core::{ChannelId, CommentId, ConversationId, Error, MessageId, Result, ThreadId, UserId, WorkspaceId};
 
 const NOTIFICATION_COLS: &str = "id, type_id, reason, workspace_id, channel_id, thread_id, comment_id, \
@@ -45,6 +45,67 @@ fn push_from(r: &Row) -> Result<Push> {
 }
 
 impl Notifications for SqlTx<'_> {
+    fn people_facts(
+        &mut self,
+        workspaces: &[WorkspaceId],
+        channels: &[ChannelId],
+        threads: &[ThreadId],
+        users: &[UserId],
+    ) -> Result<PeopleFacts> {
+        let workspaces: Vec<i64> = workspaces.iter().map(|w| w.0).collect();
+        let channels: Vec<i64> = channels.iter().map(|c| c.0).collect();
+        let threads: Vec<i64> = threads.iter().map(|t| t.0).collect();
+        let parts = [
+            among_queries(
+                "SELECT workspace_id, user_id, user_type FROM workspace_users \
+                 WHERE removed = 0 AND pending = 0 AND deactivated = 0 AND",
+                "workspace_id",
+                &workspaces,
+                users,
+            ),
+            among_queries("SELECT channel_id, user_id FROM channel_users WHERE", "channel_id", &channels, users),
+            among_queries(
+                "SELECT thread_id, user_id, muted_until_ts FROM thread_states WHERE muted_until_ts IS NOT NULL AND",
+                "thread_id",
+                &threads,
+                users,
+            ),
+            among_queries(
+                "SELECT channel_id, user_id, level FROM channel_notification_levels WHERE",
+                "channel_id",
+                &channels,
+                users,
+            ),
+        ];
+        let counts: Vec<usize> = parts.iter().map(Vec::len).collect();
+        let mut answers = self.conn.query_many(&parts.concat())?.into_iter();
+        let mut rows_of_part = |part: usize| -> Vec<Row> { answers.by_ref().take(counts[part]).flatten().collect() };
+        let (roles, members, mutes, levels) = (rows_of_part(0), rows_of_part(1), rows_of_part(2), rows_of_part(3));
+        Ok(PeopleFacts {
+            roles: roles
+                .iter()
+                .map(|r| {
+                    let role = UserType::parse(&r.text(2)?).unwrap_or(UserType::User);
+                    Ok((WorkspaceId(r.i64(0)?), UserId(r.i64(1)?), role))
+                })
+                .collect::<Result<_>>()?,
+            members: members.iter().map(|r| Ok((ChannelId(r.i64(0)?), UserId(r.i64(1)?)))).collect::<Result<_>>()?,
+            mutes: mutes
+                .iter()
+                .map(|r| Ok((ThreadId(r.i64(0)?), UserId(r.i64(1)?), r.i64(2)?)))
+                .collect::<Result<_>>()?,
+            levels: levels
+                .iter()
+                .map(|r| {
+                    let level = r.text(2)?;
+                    let level = ChannelNotifications::parse(&level)
+                        .ok_or_else(|| Error::Internal(format!("unknown channel notification level {level}")))?;
+                    Ok((ChannelId(r.i64(0)?), UserId(r.i64(1)?), level))
+                })
+                .collect::<Result<_>>()?,
+        })
+    }
+
     fn insert_notification(&mut self, user: UserId, n: &Notification) -> Result<i64> {
         let ids = self.insert_notifications(&[(user, n.clone())])?;
         ids.first().copied().ok_or(Error::Internal("INSERT returned no id".into()))

@@ -200,27 +200,6 @@ impl Workspaces for SqlTx<'_> {
         Ok(out)
     }
 
-    fn active_roles(
-        &mut self,
-        workspaces: &[WorkspaceId],
-        users: &[UserId],
-    ) -> Result<Vec<(WorkspaceId, UserId, UserType)>> {
-        let ids: Vec<i64> = workspaces.iter().map(|w| w.0).collect();
-        let rows = self.among(
-            "SELECT workspace_id, user_id, user_type FROM workspace_users \
-             WHERE removed = 0 AND pending = 0 AND deactivated = 0 AND",
-            "workspace_id",
-            &ids,
-            users,
-        )?;
-        rows.iter()
-            .map(|r| {
-                let role = UserType::parse(&r.text(2)?).unwrap_or(UserType::User);
-                Ok((WorkspaceId(r.i64(0)?), UserId(r.i64(1)?), role))
-            })
-            .collect()
-    }
-
     fn workspace_users(&mut self, ws: WorkspaceId) -> Result<Vec<WorkspaceUser>> {
         let sql = format!(
             "SELECT {WU_COLS} FROM workspace_users wu JOIN users u ON u.id = wu.user_id \
