@@ -168,8 +168,9 @@ impl Job {
         }
         threads.sort_unstable();
         threads.dedup();
-        self.threads = tx.threads_by_ids(&threads, NOBODY)?.into_iter().map(|t| (t.id, t)).collect();
-        self.comments = tx.comments_by_ids(&comments)?.into_iter().map(|c| (c.id, c)).collect();
+        let (threads, comments) = tx.threads_and_comments_by_ids(&threads, &comments, NOBODY)?;
+        self.threads = threads.into_iter().map(|t| (t.id, t)).collect();
+        self.comments = comments.into_iter().map(|c| (c.id, c)).collect();
         Ok(())
     }
 

@@ -55,6 +55,13 @@ pub trait Posts {
     /// The last comment of each of these threads.
     fn last_comments(&mut self, threads: &[ThreadId]) -> Result<HashMap<ThreadId, Comment>>;
     fn comments_by_ids(&mut self, ids: &[CommentId]) -> Result<Vec<Comment>>;
+    /// `threads_by_ids` and `comments_by_ids` at once (PostgreSQL: one round trip).
+    fn threads_and_comments_by_ids(
+        &mut self,
+        threads: &[ThreadId],
+        comments: &[CommentId],
+        viewer: UserId,
+    ) -> Result<(Vec<Thread>, Vec<Comment>)>;
     fn update_comment(&mut self, c: &Comment) -> Result<()>;
     fn delete_comment(&mut self, id: CommentId) -> Result<()>;
 

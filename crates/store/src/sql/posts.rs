@@ -280,12 +280,32 @@ impl Posts for SqlTx<'_> {
     }
 
     fn comments_by_ids(&mut self, ids: &[CommentId]) -> Result<Vec<Comment>> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
+        // Comments have no per-viewer columns: any viewer will do.
+        self.threads_and_comments_by_ids(&[], ids, UserId(0)).map(|(_, comments)| comments)
+    }
+
+    fn threads_and_comments_by_ids(
+        &mut self,
+        threads: &[ThreadId],
+        comments: &[CommentId],
+        viewer: UserId,
+    ) -> Result<(Vec<Thread>, Vec<Comment>)> {
+        let mut queries = Vec::new();
+        if !threads.is_empty() {
+            let sql = format!("SELECT {THREAD_COLS} {THREAD_FROM} WHERE t.id IN ({})", placeholders(threads.len()));
+            let params = std::iter::once(viewer.into()).chain(threads.iter().map(|t| Value::from(*t))).collect();
+            queries.push((sql, params));
         }
-        let sql = format!("SELECT {COMMENT_COLS} {COMMENT_FROM} WHERE c.id IN ({})", placeholders(ids.len()));
-        let params: Vec<Value> = ids.iter().map(|c| Value::from(*c)).collect();
-        self.conn.query(&sql, &params)?.iter().map(comment_from).collect()
+        if !comments.is_empty() {
+            let sql = format!("SELECT {COMMENT_COLS} {COMMENT_FROM} WHERE c.id IN ({})", placeholders(comments.len()));
+            queries.push((sql, comments.iter().map(|c| Value::from(*c)).collect()));
+        }
+        let mut answers = self.conn.query_many(&queries)?.into_iter();
+        // An empty list asked nothing, so has no answer to take.
+        let mut answer_of = |asked: bool| if asked { answers.next().unwrap_or_default() } else { Vec::new() };
+        let threads = answer_of(!threads.is_empty()).iter().map(thread_from).collect::<Result<_>>()?;
+        let comments = answer_of(!comments.is_empty()).iter().map(comment_from).collect::<Result<_>>()?;
+        Ok((threads, comments))
     }
 
     fn comments(&mut self, thread: ThreadId, q: &ItemQuery) -> Result<Vec<Comment>> {
@@ -365,13 +385,7 @@ impl Posts for SqlTx<'_> {
     }
 
     fn threads_by_ids(&mut self, ids: &[ThreadId], viewer: UserId) -> Result<Vec<Thread>> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let sql = format!("SELECT {THREAD_COLS} {THREAD_FROM} WHERE t.id IN ({})", placeholders(ids.len()));
-        let mut params: Vec<Value> = vec![viewer.into()];
-        params.extend(ids.iter().map(|t| Value::from(*t)));
-        self.conn.query(&sql, &params)?.iter().map(thread_from).collect()
+        self.threads_and_comments_by_ids(ids, &[], viewer).map(|(threads, _)| threads)
     }
 
     fn last_comments(&mut self, threads: &[ThreadId]) -> Result<HashMap<ThreadId, Comment>> {
