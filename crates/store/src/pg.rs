@@ -195,6 +195,13 @@ where
 }
 
 /// Waits for every statement in flight; the first error among them.
+/// Polls a request once, which puts it in the connection's queue behind those already
+/// there (the statements in flight): they all go out together when the runtime next writes.
+/// Its answer if that came at once.
+async fn queue<F: Future>(mut request: Pin<&mut F>) -> Poll<F::Output> {
+    std::future::poll_fn(|cx| Poll::Ready(request.as_mut().poll(cx))).await
+}
+
 async fn answers(in_flight: Vec<InFlight>) -> std::result::Result<(), postgres::Error> {
     let mut first = Ok(());
     for statement in in_flight {
@@ -311,8 +318,7 @@ impl PgConn {
         let client = link.client.clone();
         let r = link.runtime.block_on(async move {
             let mut own = std::pin::pin!(make(client));
-            // The first poll queues it behind the writes in flight: they all go out together.
-            let answered = std::future::poll_fn(|cx| Poll::Ready(own.as_mut().poll(cx))).await;
+            let answered = queue(own.as_mut()).await;
             answers(in_flight).await?;
             match answered {
                 Poll::Ready(answer) => answer,
@@ -331,8 +337,7 @@ impl PgConn {
         let client = link.client.clone();
         let (earlier, own) = link.runtime.block_on(async move {
             let mut own = std::pin::pin!(client.simple_query(sql));
-            // The first poll queues it behind the writes in flight: they all go out together.
-            let answered = std::future::poll_fn(|cx| Poll::Ready(own.as_mut().poll(cx))).await;
+            let answered = queue(own.as_mut()).await;
             let earlier = answers(in_flight).await;
             let own = match answered {
                 Poll::Ready(answer) => answer,
@@ -355,19 +360,15 @@ impl PgConn {
     /// restarted): that shows on its first statement, before any job ran, so it is safe to
     /// reconnect and try once more.
     fn begin_fresh(&mut self, sql: &str) -> Result<()> {
-        let had_link = self.link.is_some();
-        match self.batch(sql) {
-            Err(Error::Unavailable(_)) if had_link => self.batch(sql),
-            other => other,
-        }
+        self.fresh(|c| c.batch(sql))
     }
 
-    /// The event log's head, outside any transaction; retried once on a fresh connection
-    /// like `begin_fresh` (the read changes nothing).
-    fn head_fresh(&mut self) -> Result<i64> {
+    /// Runs `first`, the first call since the connection was last used, once more on a new
+    /// connection if the old one turns out to have died while idle: nothing ran on it yet.
+    fn fresh<T>(&mut self, mut first: impl FnMut(&mut Self) -> Result<T>) -> Result<T> {
         let had_link = self.link.is_some();
-        match Conn::event_head(self) {
-            Err(Error::Unavailable(_)) if had_link => Conn::event_head(self),
+        match first(self) {
+            Err(Error::Unavailable(_)) if had_link => first(self),
             other => other,
         }
     }
@@ -456,10 +457,9 @@ impl Conn for PgConn {
             let params: Vec<_> = queries.iter().map(|(_, params)| params_of(params)).collect();
             let mut pending: Vec<_> =
                 statements.iter().zip(&params).map(|(st, params)| Box::pin(c.query(st, params))).collect();
-            // Each one's first poll queues it: they all go out together.
             let mut answered = Vec::with_capacity(pending.len());
             for query in &mut pending {
-                answered.push(std::future::poll_fn(|cx| Poll::Ready(query.as_mut().poll(cx))).await);
+                answered.push(queue(query.as_mut()).await);
             }
             let mut rows = Vec::with_capacity(pending.len());
             for (query, answer) in pending.iter_mut().zip(answered) {
@@ -631,6 +631,16 @@ struct ReadersState {
 }
 
 impl Readers {
+    /// Hands `read` to a reader and waits for its answer.
+    fn ask(&self, read: Read) -> BoxFuture<Result<AnyBox>> {
+        let (reply, answer) = oneshot::channel();
+        let submitted = self.submit((read, reply));
+        Box::pin(async move {
+            submitted?;
+            answer.await.map_err(|_| Error::Internal("a database reader dropped a job".into()))?
+        })
+    }
+
     fn submit(&self, request: ReadRequest) -> Result<()> {
         let mut state = self.state.lock().expect("readers");
         if state.closed {
@@ -698,7 +708,8 @@ fn reader_loop(mut conn: PgConn, readers: Arc<Readers>) {
         let job = match read {
             Read::Job(job) => job,
             Read::Head => {
-                let _ = reply.send(conn.head_fresh().map(|head| Box::new(head) as AnyBox));
+                // Outside any transaction: the read changes nothing.
+                let _ = reply.send(conn.fresh(Conn::event_head).map(|head| Box::new(head) as AnyBox));
                 continue;
             }
         };
@@ -806,12 +817,7 @@ impl Store for PgStore {
     }
 
     fn read_job(&self, job: Job) -> BoxFuture<Result<AnyBox>> {
-        let (reply, answer) = oneshot::channel();
-        let submitted = self.readers.submit((Read::Job(job), reply));
-        Box::pin(async move {
-            submitted?;
-            answer.await.map_err(|_| Error::Internal("a database reader dropped a job".into()))?
-        })
+        self.readers.ask(Read::Job(job))
     }
 
     fn head(&self) -> watch::Receiver<i64> {
@@ -819,13 +825,8 @@ impl Store for PgStore {
     }
 
     fn committed_head(&self) -> BoxFuture<Result<i64>> {
-        let (reply, answer) = oneshot::channel();
-        let submitted = self.readers.submit((Read::Head, reply));
-        Box::pin(async move {
-            submitted?;
-            let head = answer.await.map_err(|_| Error::Internal("a database reader dropped a job".into()))??;
-            Ok(*head.downcast::<i64>().expect("a head is an i64"))
-        })
+        let head = self.readers.ask(Read::Head);
+        Box::pin(async move { Ok(*head.await?.downcast::<i64>().expect("a head is an i64")) })
     }
 
     fn statements(&self) -> u64 {
