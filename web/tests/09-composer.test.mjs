@@ -107,10 +107,13 @@ test('a send that fails stays on the page with Retry, which sends it once', asyn
 
 test('a send whose answer is lost after it reached Weft shows once, not as failed', async () => {
   // Weft stores the comment (the stream brings it to the page), then the answer is lost.
+  let answerLost;
+  const lost = new Promise((resolve) => (answerLost = resolve));
   await page.route('**/api/v3/comments/add', async (route) => {
     await route.fetch();
     await page.locator('article.post-comment').filter({ hasText: 'Bring warm coats' }).waitFor();
     await route.abort('connectionreset');
+    answerLost();
   });
   await reply().fill('Bring warm coats');
   await reply().press('Control+Enter');
@@ -118,6 +121,9 @@ test('a send whose answer is lost after it reached Weft shows once, not as faile
   await eventually(async () => (await page.locator('article.post-pending').count()) === 0, 'no pending or "Not sent" copy is left');
   assert.equal(await page.locator('article').filter({ hasText: 'Bring warm coats' }).count(), 1, 'shown once');
   assert.equal((await comments()).filter((c) => c === 'Bring warm coats').length, 1, 'stored once');
+  // The page may settle before the handler has lost the answer: removing the route then
+  // would answer the request instead, and the handler's abort would fail.
+  await lost;
   await page.unroute('**/api/v3/comments/add');
 });
 
