@@ -125,3 +125,17 @@ export function installKeyboard(): void {
     if (runKey(key)) e.preventDefault();
   });
 }
+
+/**
+ * A box's `onBlur` for its suggestion list: closes the list a moment after the box lost
+ * the focus (so a click on a suggestion still lands), unless the focus came back in the
+ * meantime — typing "@" right after refocusing must not lose the list it just opened.
+ */
+export function closeWhenLeft(close: () => void) {
+  return (e: FocusEvent) => {
+    const box = e.currentTarget as HTMLElement;
+    setTimeout(() => {
+      if (document.activeElement !== box) close();
+    }, 150);
+  };
+}

@@ -68,6 +68,23 @@ test('@mention autocomplete inserts the person and adds them to the notify list'
   await eventually(async () => (await comments()).some((c) => c.includes(`twist-mention://${bob.id}`)), 'stored with the mention');
 });
 
+test('@mention suggestions stay open when the box is left and taken again at once', async () => {
+  // Leaving the box closes its suggestions a moment later; coming straight back and typing
+  // "@" must not lose the list that typing opened (it used to, when the moment ran out).
+  await reply().fill('');
+  await reply().evaluate((el) => {
+    el.blur();
+    el.focus();
+  });
+  await reply().pressSequentially('@Bo');
+  const list = page.getByRole('listbox', { name: 'Mention' });
+  await list.waitFor();
+  await page.waitForTimeout(400);
+  assert.ok(await list.isVisible(), 'the suggestions are still shown after the blur’s moment');
+  await reply().press('Escape');
+  await reply().fill('');
+});
+
 test('a reply shows at once while it is being sent', async () => {
   // Hold the request until the page has been looked at.
   let release;

@@ -11,6 +11,7 @@ import { useSelect } from '../../state/observable';
 import { clearDraft, loadDraft, saveDraft } from './drafts';
 import { candidates, mentionMarkup, mentionQuery, type Candidate } from './mentions';
 import { MentionList } from './MentionList';
+import { closeWhenLeft } from '../../keyboard';
 import { defaultNotify, NotifyPicker, notifyParams, NotifySummary, type Notify } from './NotifyPicker';
 import { AttachButton, UploadList, useFileDrop, useUploads } from './Uploads';
 import { AskReply, noAsk, type Ask } from './AskReply';
@@ -218,7 +219,7 @@ export function Composer({ ws, place, channel, thread, withTitle = false, submit
                 growToFit(e.currentTarget);
               }}
               onKeyDown={onKeyDown}
-              onBlur={() => setTimeout(() => setMention(null), 150)}
+              onBlur={closeWhenLeft(() => setMention(null))}
             />
             {mention && <MentionList id={ids.list} list={mention.list} index={mention.index} pick={insertMention} />}
           </>

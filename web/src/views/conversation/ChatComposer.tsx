@@ -9,6 +9,7 @@ import { useSelect } from '../../state/observable';
 import { clearDraft, loadDraft, saveDraft } from '../composer/drafts';
 import { candidates, mentionMarkup, mentionQuery, type Candidate } from '../composer/mentions';
 import { MentionList } from '../composer/MentionList';
+import { closeWhenLeft } from '../../keyboard';
 import { AttachButton, UploadList, useFileDrop, useUploads } from '../composer/Uploads';
 import { AskReply, noAsk, type Ask } from '../composer/AskReply';
 import { SendLaterMenu, type Later } from '../composer/SendLater';
@@ -135,7 +136,7 @@ export function ChatComposer({ conversationId, placeholder, others, onSend, onEd
             updateMention(e.currentTarget);
           }}
           onKeyDown={onKeyDown}
-          onBlur={() => setTimeout(() => setMention(null), 150)}
+          onBlur={closeWhenLeft(() => setMention(null))}
         />
         {mention && <MentionList id={ids.list} list={mention.list} index={mention.index} pick={insertMention} />}
         <AttachButton uploads={uploads} />

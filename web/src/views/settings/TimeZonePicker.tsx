@@ -4,6 +4,7 @@
 
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { TIMEZONES } from './timezones';
+import { closeWhenLeft } from '../../keyboard';
 
 /** Zones that are of no use to a person picking where they live. */
 const HIDDEN = new Set<string>(['localtime', 'posixrules', 'Factory']);
@@ -96,12 +97,10 @@ export function TimeZonePicker({ id, value, onPick, describedBy, invalid }: Prop
           setActive(0);
           setOpen(true);
         }}
-        onBlur={() =>
-          setTimeout(() => {
-            setOpen(false);
-            setText(null);
-          }, 150)
-        }
+        onBlur={closeWhenLeft(() => {
+          setOpen(false);
+          setText(null);
+        })}
         onKeyDown={(e) => {
           if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
             e.preventDefault();
