@@ -995,3 +995,105 @@ async fn people_facts_answer_each_part_for_hundreds_of_people() {
         assert_eq!(levels, expected);
     }
 }
+
+/// The post path's one lookup of a thread, its channel and the poster's membership answers
+/// what the separate lookups answer — for a member with their own state of both (a starred
+/// thread, a favourite channel, a notification level), a workspace member outside the
+/// channel, and a stranger — and nothing for a thread that does not exist.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thread_seen_by_its_poster_is_what_the_separate_lookups_give() {
+    use weft_core::ThreadId;
+    use weft_core::model::{ChannelNotifications, Reactions, Thread, ThreadStatus, UserType};
+    use weft_core::store::{Membership, NewChannel, ThreadState};
+    for b in backends() {
+        let s = b.store.clone();
+        s.write(move |tx| {
+            let owner = tx.insert_user(&new_user("owner@example.test"))?;
+            let outsider = tx.insert_user(&new_user("outsider@example.test"))?;
+            let stranger = tx.insert_user(&new_user("stranger@example.test"))?;
+            let ws = tx.insert_workspace("W", None, owner, 1)?;
+            let admin = Membership { user_type: UserType::Admin, removed: false, pending: false, deactivated: false };
+            tx.put_membership(ws, owner, admin, 1)?;
+            tx.put_membership(ws, outsider, Membership { user_type: UserType::Guest, ..admin }, 1)?;
+            let ch = tx.insert_channel(&NewChannel {
+                workspace_id: ws,
+                name: "private".into(),
+                description: "d".into(),
+                creator: owner,
+                public: false,
+                color: Some(3),
+                icon: None,
+                default_groups: vec![],
+                default_recipients: vec![],
+                use_default_recipients: false,
+                emergency: false,
+                expected_response_hours: Some(24),
+                now: 1,
+            })?;
+            tx.add_channel_members(ch, &[owner])?;
+            let thread = Thread {
+                id: ThreadId(0),
+                channel_id: ch,
+                workspace_id: ws,
+                title: "Offsite".into(),
+                content: "Where?".into(),
+                creator: owner,
+                creator_name: None,
+                posted_ts: 5,
+                last_updated_ts: 5,
+                last_edited_ts: None,
+                comment_count: 0,
+                last_obj_index: -1,
+                closed: false,
+                pinned: false,
+                pinned_ts: None,
+                participants: vec![owner],
+                recipients: vec![outsider],
+                groups: vec![],
+                direct_mentions: vec![],
+                direct_group_mentions: vec![],
+                attachments: vec![],
+                actions: vec![],
+                snippet: "Where?".into(),
+                snippet_creator: owner,
+                reactions: Reactions::new(),
+                to_emails: vec![],
+                version: 1,
+                starred: false,
+                is_saved: false,
+                is_archived: false,
+                muted_until_ts: None,
+                last_read_obj_index: -1,
+                last_comment: None,
+                dri_id: Some(owner),
+                status: ThreadStatus::Open,
+                status_by: None,
+                status_ts: None,
+                decision_due_ts: None,
+                decision_comment_id: None,
+            };
+            let id = tx.insert_thread(&thread)?;
+            let state =
+                ThreadState { starred: true, archived: false, muted_until_ts: Some(99), last_read_obj_index: -1 };
+            tx.put_thread_state(id, owner, state)?;
+            tx.set_channel_favorite(ch, owner, true)?;
+            tx.set_channel_notifications(ch, owner, ChannelNotifications::Direct)?;
+            for viewer in [owner, outsider, stranger] {
+                let (t, c, m) = tx.thread_seen_by(id, viewer)?.expect("the thread exists");
+                assert_eq!(Some(t), tx.thread(id, viewer)?, "the thread as {viewer:?} sees it");
+                assert_eq!(Some((c, m)), tx.channel_seen_by(ch, viewer)?, "the channel as {viewer:?} sees it");
+            }
+            let (_, c, m) = tx.thread_seen_by(id, owner)?.unwrap();
+            assert_eq!(
+                (c.user_ids, c.is_favorited, c.notifications, m.map(|m| m.user_type)),
+                (vec![owner], true, ChannelNotifications::Direct, Some(UserType::Admin))
+            );
+            let (_, c, m) = tx.thread_seen_by(id, stranger)?.unwrap();
+            assert_eq!((c.user_ids, m), (vec![], None));
+            assert!(tx.thread_seen_by(ThreadId(id.0 + 1000), owner)?.is_none());
+            Ok(())
+        })
+        .await
+        .unwrap();
+    }
+}

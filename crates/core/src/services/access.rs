@@ -51,10 +51,12 @@ pub fn channel_to_post(tx: &mut dyn Tx, id: ChannelId, user: UserId) -> Result<(
     seen_as(ch, role, user)
 }
 
-/// `thread` for the post path, its channel as `channel_to_post` loads it.
+/// `thread` for the post path, its channel as `channel_to_post` loads it, in one lookup
+/// (`Posts::thread_seen_by`).
 pub fn thread_to_post(tx: &mut dyn Tx, id: ThreadId, user: UserId) -> Result<(Thread, Channel, UserType)> {
-    let t = tx.thread(id, user)?.ok_or(Error::NotFound(NotFound::Thread))?;
-    let (ch, role) = channel_to_post(tx, t.channel_id, user).map_err(|_| Error::NotFound(NotFound::Thread))?;
+    let (t, ch, membership) = tx.thread_seen_by(id, user)?.ok_or(Error::NotFound(NotFound::Thread))?;
+    let role = active_role(membership).ok_or(Error::NotFound(NotFound::Thread))?;
+    let (ch, role) = seen_as(ch, role, user).map_err(|_| Error::NotFound(NotFound::Thread))?;
     Ok((t, ch, role))
 }
 

@@ -1,6 +1,6 @@
 //! Posts in channels: threads, their comments, and reactions.
 
-use super::ItemQuery;
+use super::{ItemQuery, Membership};
 use crate::error::Result;
 use crate::ids::*;
 use crate::model::*;
@@ -41,6 +41,11 @@ pub trait Posts {
     // threads
     fn insert_thread(&mut self, thread: &Thread) -> Result<ThreadId>;
     fn thread(&mut self, id: ThreadId, viewer: UserId) -> Result<Option<Thread>>;
+    /// The thread, its channel as `Channels::channel_seen_by` gives it (`user_ids` holds
+    /// `viewer` alone, if a member) and `viewer`'s membership of the workspace: one lookup,
+    /// for the post path.
+    fn thread_seen_by(&mut self, id: ThreadId, viewer: UserId)
+    -> Result<Option<(Thread, Channel, Option<Membership>)>>;
     fn threads(&mut self, q: &ThreadQuery, viewer: UserId) -> Result<Vec<Thread>>;
     fn threads_by_ids(&mut self, ids: &[ThreadId], viewer: UserId) -> Result<Vec<Thread>>;
     fn update_thread(&mut self, thread: &Thread) -> Result<()>;

@@ -6,11 +6,33 @@ use weft_core::model::*;
 use weft_core::store::{Channels, Membership, NewChannel, Sight};
 use weft_core::{ChannelId, Error, Result, UserId, WorkspaceId};
 
-const CHANNEL_COLS: &str = "c.id, c.name, c.workspace_id, c.creator, c.public, c.archived, c.created_ts, \
+pub(super) const CHANNEL_COLS: &str = "c.id, c.name, c.workspace_id, c.creator, c.public, c.archived, c.created_ts, \
      c.description, c.color, c.icon, c.use_default_recipients, c.default_groups, c.default_recipients, c.version, \
      (SELECT COUNT(*) FROM channel_favorites f WHERE f.channel_id = c.id AND f.user_id = ?), c.emergency, \
      (SELECT n.level FROM channel_notification_levels n WHERE n.channel_id = c.id AND n.user_id = ?), \
      c.expected_response_hours";
+
+/// After `CHANNEL_COLS`: whether the viewer is a member, and their membership of the
+/// workspace (with `VIEWER_JOIN`; the viewer is bound once here and once there).
+pub(super) const VIEWER_COLS: &str = "EXISTS (SELECT 1 FROM channel_users m WHERE m.channel_id = c.id AND m.user_id = ?), \
+     wu.user_type, wu.removed, wu.pending, wu.deactivated";
+pub(super) const VIEWER_JOIN: &str =
+    "LEFT JOIN workspace_users wu ON wu.workspace_id = c.workspace_id AND wu.user_id = ?";
+
+/// A row of `CHANNEL_COLS, VIEWER_COLS`: the channel, its `user_ids` holding `viewer` alone if a
+/// member, and the viewer's membership of its workspace.
+pub(super) fn seen_channel_from(row: &Row, viewer: UserId) -> Result<(Channel, Option<Membership>)> {
+    let mut ch = channel_from(row)?;
+    let at = row.0.len() - 5;
+    if row.bool(at)? {
+        ch.user_ids = vec![viewer];
+    }
+    let membership = match row.opt_text(at + 1)? {
+        Some(_) => Some(membership_from(row, at + 1)?),
+        None => None,
+    };
+    Ok((ch, membership))
+}
 
 fn channel_from(r: &Row) -> Result<Channel> {
     Ok(Channel {
@@ -88,23 +110,9 @@ impl Channels for SqlTx<'_> {
     }
 
     fn channel_seen_by(&mut self, id: ChannelId, viewer: UserId) -> Result<Option<(Channel, Option<Membership>)>> {
-        let sql = format!(
-            "SELECT {CHANNEL_COLS}, EXISTS (SELECT 1 FROM channel_users m WHERE m.channel_id = c.id AND m.user_id = ?), \
-             wu.user_type, wu.removed, wu.pending, wu.deactivated \
-             FROM channels c LEFT JOIN workspace_users wu ON wu.workspace_id = c.workspace_id AND wu.user_id = ? \
-             WHERE c.id = ?"
-        );
+        let sql = format!("SELECT {CHANNEL_COLS}, {VIEWER_COLS} FROM channels c {VIEWER_JOIN} WHERE c.id = ?");
         let Some(row) = self.one(&sql, args![viewer, viewer, viewer, viewer, id])? else { return Ok(None) };
-        let mut ch = channel_from(&row)?;
-        let at = row.0.len() - 5;
-        if row.bool(at)? {
-            ch.user_ids = vec![viewer];
-        }
-        let membership = match row.opt_text(at + 1)? {
-            Some(_) => Some(membership_from(&row, at + 1)?),
-            None => None,
-        };
-        Ok(Some((ch, membership)))
+        seen_channel_from(&row, viewer).map(Some)
     }
 
     fn channel_sight_among(

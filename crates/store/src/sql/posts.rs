@@ -1,9 +1,10 @@
 //! `Posts` in SQL: threads, comments and reactions (with their search documents).
 
+use super::channels::{CHANNEL_COLS, VIEWER_COLS, VIEWER_JOIN, seen_channel_from};
 use super::{Row, SqlTx, Value, args, item_filters, json, placeholders};
 use std::collections::HashMap;
 use weft_core::model::*;
-use weft_core::store::{ItemQuery, Posts, Search, ThreadQuery, ThreadState, comment_doc, thread_doc};
+use weft_core::store::{ItemQuery, Membership, Posts, Search, ThreadQuery, ThreadState, comment_doc, thread_doc};
 use weft_core::{ChannelId, CommentId, Result, ThreadId, UserId, WorkspaceId};
 
 pub(super) const THREAD_COLS: &str = "t.id, t.channel_id, t.workspace_id, t.title, t.content, t.creator, u.name, t.posted_ts, \
@@ -131,6 +132,21 @@ impl Posts for SqlTx<'_> {
     fn thread(&mut self, id: ThreadId, viewer: UserId) -> Result<Option<Thread>> {
         let sql = format!("SELECT {THREAD_COLS} {THREAD_FROM} WHERE t.id = ?");
         self.one(&sql, args![viewer, id])?.map(|r| thread_from(&r)).transpose()
+    }
+
+    fn thread_seen_by(
+        &mut self,
+        id: ThreadId,
+        viewer: UserId,
+    ) -> Result<Option<(Thread, Channel, Option<Membership>)>> {
+        let sql = format!(
+            "SELECT {THREAD_COLS}, {CHANNEL_COLS}, {VIEWER_COLS} {THREAD_FROM} \
+             JOIN channels c ON c.id = t.channel_id {VIEWER_JOIN} WHERE t.id = ?"
+        );
+        let Some(mut row) = self.one(&sql, args![viewer, viewer, viewer, viewer, viewer, id])? else { return Ok(None) };
+        let channel = Row(row.0.split_off(THREAD_NCOLS));
+        let (ch, membership) = seen_channel_from(&channel, viewer)?;
+        Ok(Some((thread_from(&row)?, ch, membership)))
     }
 
     fn threads(&mut self, q: &ThreadQuery, viewer: UserId) -> Result<Vec<Thread>> {
