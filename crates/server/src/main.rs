@@ -72,7 +72,7 @@ async fn serve(args: weft::cli::ServeArgs) -> Result<(), String> {
     };
     let server =
         weft::Server::start(config, store, weft::cli::clock()).await.map_err(|e| format!("cannot listen: {e}"))?;
-    tokio::spawn(weft::memory::run_trimmer(server.app.store.clone(), server.app.shutdown.clone()));
+    tokio::spawn(weft::memory::run_trimmer(server.app.clone()));
     let url = format!("http://{}", server.addr);
     println!("Weft {} is listening on {url}", env!("CARGO_PKG_VERSION"));
     println!("Data: {data}");

@@ -4,17 +4,23 @@
 //! little of it: a server that had checked 64 passwords (each check allocates argon2's
 //! 19 MiB, which also raises glibc's threshold for giving large blocks their own mapping)
 //! and taken ten seconds of posting stayed at 300–400 MiB resident with nothing in use.
-//! When the server goes quiet, the free pages of every arena are handed back (`malloc_trim`).
+//! When the server goes quiet, the free pages of every arena are handed back (`malloc_trim`),
+//! after the caches a burst filled have let go of what a quiet server does not need: the
+//! database's idle connections and mappings (`Store::release_idle`) and all but the newest
+//! events of the stream's feed (`QUIET_FEED_EVENTS`).
 //! Elsewhere (other C libraries, other systems) this is a no-op.
 
+use crate::app::App;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
-use tokio::sync::watch;
-use weft_core::store::Store;
 
 /// How often the server checks whether it has gone quiet.
 const CHECK_EVERY: Duration = Duration::from_secs(2);
+
+/// The events the stream's feed keeps once the server is quiet (8,192 at most while busy,
+/// ≈ 6 MiB after a burst of posting). Every open stream has read them by then.
+const QUIET_FEED_EVENTS: usize = 512;
 
 /// HTTP requests this process has received: what "quiet" is measured by (the background
 /// workers' own small, steady work does not count).
@@ -28,7 +34,8 @@ pub fn note_request() {
 /// Returns freed memory to the system once the server goes quiet after some work (no
 /// request for `CHECK_EVERY`), until `shutdown` is set. A trim walks every arena under its
 /// lock, so it waits for a quiet moment instead of stalling requests.
-pub async fn run_trimmer(store: Arc<dyn Store>, mut shutdown: watch::Receiver<bool>) {
+pub async fn run_trimmer(app: Arc<App>) {
+    let mut shutdown = app.shutdown.clone();
     // What starting up left (the API's document being built, migrations) goes at once.
     let _ = tokio::task::spawn_blocking(trim).await;
     let mut seen = REQUESTS.load(Ordering::Relaxed);
@@ -46,9 +53,10 @@ pub async fn run_trimmer(store: Arc<dyn Store>, mut shutdown: watch::Receiver<bo
         }
         trimmed = now;
         let started = Instant::now();
-        let store = store.clone();
+        let app = app.clone();
         let released = tokio::task::spawn_blocking(move || {
-            store.release_idle();
+            app.feed.keep_newest(QUIET_FEED_EVENTS);
+            app.store.release_idle();
             trim()
         })
         .await

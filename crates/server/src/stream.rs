@@ -156,6 +156,18 @@ struct Recent {
     bytes: usize,
 }
 
+impl Recent {
+    /// Drops the oldest events while `too_many` holds; streams whose cursor falls behind
+    /// what is left read the log instead.
+    fn drop_oldest_while(&mut self, too_many: impl Fn(&Recent) -> bool) {
+        while too_many(self) {
+            let Some(old) = self.events.pop_front() else { break };
+            self.bytes -= old.size();
+            self.covered_after = old.event.seq;
+        }
+    }
+}
+
 struct Personal {
     /// Every event up to here has been signalled.
     through: i64,
@@ -205,6 +217,14 @@ impl Feed {
         (recent.events.len(), recent.bytes)
     }
 
+    /// Forgets all but the newest `keep` events, and the room the others took: a quiet
+    /// server's streams have read them (one that resumes from further back reads the log).
+    pub fn keep_newest(&self, keep: usize) {
+        let mut recent = self.recent.write().expect("feed lock");
+        recent.drop_oldest_while(|r| r.events.len() > keep);
+        recent.events.shrink_to_fit();
+    }
+
     /// Up to `max` events after `cursor`, or `None` if memory no longer reaches back that far.
     fn after(&self, cursor: i64, max: usize) -> Option<Vec<Arc<FeedEvent>>> {
         let recent = self.recent.read().expect("feed lock");
@@ -238,12 +258,8 @@ impl Feed {
                 recent.bytes += event.size();
                 recent.events.push_back(event);
             }
-            // Streams whose cursor falls behind what is left read the log instead.
-            while recent.events.len() > FEED_CAPACITY || recent.bytes > self.max_bytes {
-                let Some(old) = recent.events.pop_front() else { break };
-                recent.bytes -= old.size();
-                recent.covered_after = old.event.seq;
-            }
+            let max_bytes = self.max_bytes;
+            recent.drop_oldest_while(|r| r.events.len() > FEED_CAPACITY || r.bytes > max_bytes);
         }
         {
             let mut p = self.personal.lock().expect("feed lock");

@@ -346,3 +346,32 @@ both_backends! {
         t.app.stop().await;
     }
 }
+
+both_backends! {
+    async fn a_quiet_server_keeps_only_its_newest_events_in_memory_and_resuming_misses_nothing(b: Backend) {
+        let t = Team::on(b).await;
+        let th = t.ana.add_thread(t.general, "Quiet", "x").await.unwrap();
+        let mut live = t.bo.stream(t.ws, None).await.unwrap();
+        let resume_from = t.bo.get("events/get", json!({"workspace_id": t.ws, "timeout": 0})).await.unwrap()["last_seq"]
+            .as_i64()
+            .unwrap();
+        let mut sent = Vec::new();
+        for i in 0..8 {
+            sent.push(t.ana.add_comment(th.id.0, &format!("before the quiet {i}")).await.unwrap().id.0);
+        }
+        let comments = |events: &[weft_client::SseEvent]| -> Vec<i64> {
+            events.iter().filter(|e| e.event == "comment_added").map(|e| e.data["data"]["id"].as_i64().unwrap()).collect()
+        };
+        assert_eq!(comments(&live.drain(QUIET).await), sent);
+        // What the memory trimmer does once the server is quiet.
+        t.app.node().feed.keep_newest(3);
+        assert_eq!(t.app.node().feed.held().0, 3);
+        // The open stream goes on from where it was.
+        sent.push(t.ana.add_comment(th.id.0, "after the quiet").await.unwrap().id.0);
+        assert_eq!(comments(&live.drain(QUIET).await), sent[8..]);
+        // Resuming from before what memory still holds reads the log: every comment once, in order.
+        let mut resumed = t.bo.stream(t.ws, Some(resume_from)).await.unwrap();
+        assert_eq!(comments(&resumed.drain(QUIET).await), sent);
+        t.app.stop().await;
+    }
+}
