@@ -215,7 +215,10 @@ impl WriteConn for SqliteWriter {
         }
         if self.release.swap(false, Ordering::Relaxed) {
             // Mapping the file again leaves its pages out of this process until they are
-            // read; the page cache is emptied. Both refill as work comes back.
+            // read; the page cache is emptied, and the prepared statements (up to 256, one
+            // per IN-list length of a query, each holding its compiled program) are
+            // finalized. All refill as work comes back.
+            self.db.0.flush_prepared_statement_cache();
             let pragmas = format!("PRAGMA mmap_size = 0; PRAGMA mmap_size = {MMAP_BYTES}; PRAGMA shrink_memory;");
             if let Err(e) = self.db.0.execute_batch(&pragmas) {
                 tracing::warn!(error = %e, "releasing the writer's memory failed");
