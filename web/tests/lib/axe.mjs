@@ -2,8 +2,10 @@
 // screens with their menus and dialogs, in one colour scheme. axe is injected as a script;
 // the app's CSP (rightly) forbids that, so the audited contexts — and only they — bypass the CSP.
 
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { axePath, newContext, signInThroughForm, ADMIN } from './weft.mjs';
+import { axePath, freshInstance, newContext, signInThroughForm, ADMIN } from './weft.mjs';
+import { seedWorkspace } from './seed.mjs';
 import { appScreens, openScreen } from './screens.mjs';
 
 /**
@@ -87,4 +89,23 @@ export async function auditAppScreens(env, seeded, colorScheme, t) {
   if (violations.length) found['analytics numbers'] = violations;
   assertNone(found, `the app's screens (${colorScheme})`);
   await context.close();
+}
+
+/**
+ * The tests of one colour scheme's file (06-axe-light, 06-axe-dark): a fresh instance with
+ * the lifelike workspace, and its screens audited.
+ */
+export function auditAppScreensIn(colorScheme) {
+  let env;
+  let seeded;
+  before(async () => {
+    env = await freshInstance();
+    seeded = await seedWorkspace(env);
+  });
+  after(async () => {
+    await env?.cleanup();
+  });
+  test(`the app's main screens have no serious or critical accessibility violation (${colorScheme})`, async (t) => {
+    await auditAppScreens(env, seeded, colorScheme, t);
+  });
 }
