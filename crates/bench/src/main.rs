@@ -82,6 +82,10 @@ pub struct Args {
     /// inbox, search and analytics: requests per measured call
     #[arg(long, default_value_t = 300)]
     pub queries: usize,
+    /// Write each request of the `post` scenario's 25 % phase to this file, a line each:
+    /// when it left (ms since the phase began) and how long it took (ms)
+    #[arg(long, value_name = "FILE")]
+    pub latency_log: Option<std::path::PathBuf>,
 }
 
 impl Args {

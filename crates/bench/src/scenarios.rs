@@ -500,12 +500,22 @@ async fn post(
             let r = http.post(&url).bearer_auth(&token).json(&body).send().await.map_err(|e| e.to_string())?;
             let ok = r.status().is_success();
             let _ = r.bytes().await;
-            if ok { Ok(ms(t.elapsed())) } else { Err("comments/add failed".to_string()) }
+            if ok {
+                Ok((ms(t.duration_since(start.into_std())), ms(t.elapsed())))
+            } else {
+                Err("comments/add failed".to_string())
+            }
         }));
     }
     let mut quarter = Vec::new();
+    let mut log = String::new();
     for t in tasks {
-        quarter.push(t.await.map_err(|e| e.to_string())??);
+        let (left, took) = t.await.map_err(|e| e.to_string())??;
+        log.push_str(&format!("{left:.3} {took:.3}\n"));
+        quarter.push(took);
+    }
+    if let Some(path) = &args.latency_log {
+        std::fs::write(path, log).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     let quarter = Latencies(quarter).sorted();
     sampling.store(false, Ordering::Relaxed);
