@@ -14,7 +14,7 @@
 //! Weft holds them. Every post has a time of its own, in the order they are generated, and
 //! the log's `seq` grows with time. A million comments of 200 people span about ten months.
 
-use weft_core::model::{Comment, Thread, ThreadStatus};
+use weft_core::model::{Comment, Thread};
 use weft_core::payload::{Push, PushDelivery, PushItem, Shared};
 use weft_core::{ChannelId, CommentId, Result, ThreadId, UserId, WorkspaceId};
 use weft_store::sql::{Conn, Value};
@@ -280,46 +280,19 @@ fn user_name(u: i64) -> String {
 /// `thread_added`'s payload: the thread as it was posted, without the viewer's fields.
 fn thread_payload(t: &SeedThread) -> String {
     let creator = t.people[0];
+    let snippet = weft_core::services::threads::preview(&t.content, &[]);
     let thread = Thread {
         id: ThreadId(t.id),
-        channel_id: ChannelId(t.channel),
-        workspace_id: WorkspaceId(WORKSPACE),
-        title: t.title.clone(),
-        content: t.content.clone(),
-        creator: UserId(creator),
         creator_name: Some(user_name(creator)),
-        posted_ts: t.posted,
-        last_updated_ts: t.posted,
-        last_edited_ts: None,
-        comment_count: 0,
-        last_obj_index: -1,
-        closed: false,
-        pinned: false,
-        pinned_ts: None,
-        participants: vec![UserId(creator)],
         recipients: t.people[1..].iter().copied().map(UserId).collect(),
-        groups: vec![],
-        direct_mentions: vec![],
-        direct_group_mentions: vec![],
-        attachments: vec![],
-        actions: vec![],
-        snippet: weft_core::services::threads::preview(&t.content, &[]),
-        snippet_creator: UserId(creator),
-        reactions: Default::default(),
-        to_emails: vec![],
-        version: 1,
-        starred: false,
-        is_saved: false,
-        is_archived: false,
-        muted_until_ts: None,
-        last_read_obj_index: -1,
-        last_comment: None,
-        dri_id: None,
-        status: ThreadStatus::Open,
-        status_by: None,
-        status_ts: None,
-        decision_due_ts: None,
-        decision_comment_id: None,
+        ..Thread::draft(
+            (ChannelId(t.channel), WorkspaceId(WORKSPACE)),
+            UserId(creator),
+            t.title.clone(),
+            t.content.clone(),
+            snippet,
+            t.posted,
+        )
     };
     serde_json::to_string(&Shared(&thread)).expect("a thread serializes")
 }

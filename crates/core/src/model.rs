@@ -369,6 +369,60 @@ impl ThreadStatus {
 }
 
 impl Thread {
+    /// A thread as `creator` first posts it at `now`: no comment, nobody else's state, no id
+    /// yet (the store gives it one). Posting fills in whom it concerns (recipients, groups,
+    /// mentions) and what it carries (attachments, actions).
+    pub fn draft(
+        (channel_id, workspace_id): (ChannelId, WorkspaceId),
+        creator: UserId,
+        title: String,
+        content: String,
+        snippet: String,
+        now: i64,
+    ) -> Thread {
+        Thread {
+            id: ThreadId(0),
+            channel_id,
+            workspace_id,
+            title,
+            content,
+            creator,
+            creator_name: None,
+            posted_ts: now,
+            last_updated_ts: now,
+            last_edited_ts: None,
+            comment_count: 0,
+            last_obj_index: -1,
+            closed: false,
+            pinned: false,
+            pinned_ts: None,
+            participants: vec![creator],
+            recipients: vec![],
+            groups: vec![],
+            direct_mentions: vec![],
+            direct_group_mentions: vec![],
+            attachments: vec![],
+            actions: vec![],
+            snippet,
+            snippet_creator: creator,
+            reactions: Reactions::new(),
+            to_emails: vec![],
+            version: 1,
+            starred: false,
+            is_saved: false,
+            is_archived: false,
+            muted_until_ts: None,
+            last_read_obj_index: -1,
+            last_comment: None,
+            dri_id: None,
+            status: ThreadStatus::Open,
+            status_by: None,
+            status_ts: None,
+            decision_due_ts: None,
+            decision_comment_id: None,
+        }
+    }
+
     /// Sets the status, by whom and when; `closed` (Twist's flag) goes with it.
     pub fn set_status(&mut self, status: ThreadStatus, by: UserId, now: i64) {
         self.status = status;

@@ -156,46 +156,15 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewThreadInput, now: i64) -> Re
         mentions(tx, ch.workspace_id, &post.content, &post.direct_mentions, &post.direct_group_mentions)?;
     let mut attachments = post.attachments;
     let carried = super::attachments::resolve(tx, actor.id, &mut attachments)?;
+    let snippet = preview(&post.content, &attachments);
     let draft = Thread {
-        id: ThreadId(0),
-        channel_id: ch.id,
-        workspace_id: ch.workspace_id,
-        title: input.title,
-        snippet: preview(&post.content, &attachments),
-        content: post.content,
-        creator: actor.id,
-        creator_name: None,
-        posted_ts: now,
-        last_updated_ts: now,
-        last_edited_ts: None,
-        comment_count: 0,
-        last_obj_index: -1,
-        closed: false,
-        pinned: false,
-        pinned_ts: None,
-        participants: vec![actor.id],
         recipients,
         groups,
         direct_mentions,
         direct_group_mentions,
         attachments,
         actions: post.actions,
-        snippet_creator: actor.id,
-        reactions: Reactions::new(),
-        to_emails: vec![],
-        version: 1,
-        starred: false,
-        is_saved: false,
-        is_archived: false,
-        muted_until_ts: None,
-        last_read_obj_index: -1,
-        last_comment: None,
-        dri_id: None,
-        status: ThreadStatus::Open,
-        status_by: None,
-        status_ts: None,
-        decision_due_ts: None,
-        decision_comment_id: None,
+        ..Thread::draft((ch.id, ch.workspace_id), actor.id, input.title, post.content, snippet, now)
     };
     let id = tx.insert_thread(&draft)?;
     super::attachments::carry_new(tx, PostRef::Thread(id), &carried)?;
