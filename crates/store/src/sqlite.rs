@@ -50,7 +50,11 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (29, include_str!("../migrations/sqlite/0029_bots_incoming_webhooks.sql")),
     (30, include_str!("../migrations/sqlite/0030_unread_marker.sql")),
 ];
-const MAX_IDLE_READERS: usize = 8;
+/// The most reads that run at once (as PostgreSQL's reader pool), each on a blocking thread
+/// with a connection of its own; the connections are kept for the next reads. Left
+/// unbounded, 64 clients posting opened and closed a connection for every read past the
+/// eighth.
+const READERS: usize = 8;
 /// How much of the database file connections map into memory (SQLite's default build
 /// caps it at just under 2 GiB; the rest of a larger file is read as usual).
 const MMAP_BYTES: i64 = 2 * 1024 * 1024 * 1024;
@@ -68,6 +72,8 @@ pub struct SqliteStore {
     writer: Mutex<Option<mpsc::Sender<WriteRequest>>>,
     writer_thread: Mutex<Option<std::thread::JoinHandle<()>>>,
     readers: Arc<Mutex<Vec<Db>>>,
+    /// A permit per read running (`READERS`).
+    reading: Arc<tokio::sync::Semaphore>,
     head: watch::Receiver<i64>,
     statements: Arc<AtomicU64>,
     checkpointer: Mutex<Option<(Arc<AtomicBool>, std::thread::JoinHandle<()>)>>,
@@ -352,6 +358,7 @@ impl SqliteStore {
             writer: Mutex::new(Some(tx)),
             writer_thread: Mutex::new(Some(thread)),
             readers: Arc::new(Mutex::new(Vec::new())),
+            reading: Arc::new(tokio::sync::Semaphore::new(READERS)),
             head,
             statements,
             checkpointer: Mutex::new(Some((stop, checkpoints))),
@@ -374,8 +381,12 @@ impl Store for SqliteStore {
         let readers = self.readers.clone();
         let path = self.path.clone();
         let statements = self.statements.clone();
+        let reading = self.reading.clone();
         Box::pin(async move {
+            let permit = reading.acquire_owned().await.map_err(|_| Error::Unavailable("the store is closed".into()))?;
             tokio::task::spawn_blocking(move || {
+                // Held until the read ends, even if its caller stopped waiting.
+                let _permit = permit;
                 let pooled = readers.lock().expect("reader pool").pop();
                 let mut conn = match pooled {
                     Some(c) => c,
@@ -385,7 +396,7 @@ impl Store for SqliteStore {
                 let out = run_job(&mut conn, job);
                 let _ = conn.0.execute_batch("COMMIT");
                 let mut pool = readers.lock().expect("reader pool");
-                if pool.len() < MAX_IDLE_READERS {
+                if pool.len() < READERS {
                     pool.push(conn);
                 }
                 out
