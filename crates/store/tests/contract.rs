@@ -1003,7 +1003,7 @@ async fn people_facts_answer_each_part_for_hundreds_of_people() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thread_seen_by_its_poster_is_what_the_separate_lookups_give() {
     use weft_core::ThreadId;
-    use weft_core::model::{ChannelNotifications, Reactions, Thread, ThreadStatus, UserType};
+    use weft_core::model::{ChannelNotifications, Thread, UserType};
     use weft_core::store::{Membership, NewChannel, ThreadState};
     for b in backends() {
         let s = b.store.clone();
