@@ -4,7 +4,8 @@
 //! - One writer thread owns the only write connection and commits in groups (`writer.rs`);
 //!   being the only writer makes it the exclusive section in which event sequence numbers
 //!   are allocated.
-//! - Reads run on a small pool of read-only connections, each job in one snapshot.
+//! - Reads run on a small pool of read-only connections (at most `READERS` at once), each
+//!   job in one snapshot.
 
 use crate::sql::{Conn, Dialect, Row, Value};
 use crate::writer::{WriteConn, WriteRequest, run_job, submit, writer_loop};
