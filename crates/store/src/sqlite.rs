@@ -396,10 +396,8 @@ impl Store for SqliteStore {
                 conn.0.execute_batch("BEGIN").map_err(storage_error)?;
                 let out = run_job(&mut conn, job);
                 let _ = conn.0.execute_batch("COMMIT");
-                let mut pool = readers.lock().expect("reader pool");
-                if pool.len() < READERS {
-                    pool.push(conn);
-                }
+                // Kept for the next read: there are never more than `READERS`, one per permit.
+                readers.lock().expect("reader pool").push(conn);
                 out
             })
             .await
