@@ -30,22 +30,26 @@ pub struct Planned {
     pub of: PushOf,
 }
 
+/// People's accounts and stored schedules, by id (`Tx::users_with_schedules`).
+pub type Accounts = std::collections::HashMap<UserId, (crate::model::User, Option<schedule::Schedule>)>;
+
 /// Holds a push for each new notification until its person's moment, or pushes it now
 /// to those available who take pushes one by one. One query for all the people, one
 /// insert for the held pushes and one for the events, however many notifications (of
 /// however many posts).
-pub fn plan(tx: &mut dyn Tx, planned: &[Planned], now: i64) -> Result<()> {
+pub fn plan(tx: &mut dyn Tx, planned: &[Planned], known: Option<&Accounts>, now: i64) -> Result<()> {
     if planned.is_empty() {
         return Ok(());
     }
-    let mut ids: Vec<UserId> = planned.iter().map(|p| p.user).collect();
+    let mut ids: Vec<UserId> =
+        planned.iter().map(|p| p.user).filter(|u| known.is_none_or(|k| !k.contains_key(u))).collect();
     ids.sort();
     ids.dedup();
-    let people: std::collections::HashMap<UserId, _> =
-        tx.users_with_schedules(&ids)?.into_iter().map(|(u, stored)| (u.id, (u, stored))).collect();
+    let read: Accounts = tx.users_with_schedules(&ids)?.into_iter().map(|(u, stored)| (u.id, (u, stored))).collect();
+    let person = |u: &UserId| read.get(u).or_else(|| known.and_then(|k| k.get(u)));
     let (mut now_pushes, mut held) = (Vec::new(), Vec::new());
     for &Planned { user, notification_id, of } in planned {
-        let Some((u, stored)) = people.get(&user) else { continue };
+        let Some((u, stored)) = person(&user) else { continue };
         let s = schedules::effective_from(stored.clone(), u, of.at);
         let due_ts = schedule::push_due(&s, u.away_mode.as_ref(), of.at);
         let push = Push {

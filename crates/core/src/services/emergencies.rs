@@ -82,7 +82,7 @@ pub(crate) fn deliver_urgent(tx: &mut dyn Tx, thread: &Thread, comment: Option<&
         // What the fan-out does for every other comment: unread in every inbox holding it.
         tx.flag_unread(thread.id)?;
     }
-    out.write(tx, now)?;
+    out.write(tx, Some(&facts), now)?;
     let users: Vec<UserId> = who.iter().map(|(u, _)| *u).collect();
     raise(tx, thread, comment, &users, now).map(drop)
 }

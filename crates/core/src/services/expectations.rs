@@ -336,6 +336,26 @@ pub fn answered(tx: &mut dyn Tx, posts: &[Answer], now: i64) -> Result<()> {
         return Ok(());
     }
     let open = tx.open_expectations_in(&threads, &conversations)?;
+    meet(tx, posts, open, now)
+}
+
+/// `answered`, the open expectations in the posts' threads already read (the fan-out reads
+/// them with its posts: `Tx::posts_and_places`).
+pub fn answered_in_threads_read(
+    tx: &mut dyn Tx,
+    posts: &[Answer],
+    in_threads: Vec<Expectation>,
+    now: i64,
+) -> Result<()> {
+    let conversations: Vec<ConversationId> = posts.iter().filter_map(|p| p.conversation).collect();
+    let mut open = in_threads;
+    if !conversations.is_empty() {
+        open.extend(tx.open_expectations_in(&[], &conversations)?);
+    }
+    meet(tx, posts, open, now)
+}
+
+fn meet(tx: &mut dyn Tx, posts: &[Answer], open: Vec<Expectation>, now: i64) -> Result<()> {
     for mut e in open.into_iter().filter(|e| e.kind == ExpectationKind::Reply) {
         let answer = posts.iter().find(|p| {
             p.author == e.user_id

@@ -19,7 +19,6 @@ use crate::ids::*;
 use crate::model::*;
 use crate::rotation::Rotation;
 use crate::store::{FanoutCursor, PendingFanout, Tx};
-use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 /// The most people one job delivers to: bounds how long it holds the writer, and so how long
@@ -29,8 +28,6 @@ pub fn people_per_job(backend: &str) -> usize {
     if backend == "postgres" { 100 } else { 250 }
 }
 
-/// Reads of a thread or channel here want no one's own state of it.
-const NOBODY: UserId = UserId(0);
 /// The most post events one job reads.
 const EVENTS_PER_JOB: i64 = 100;
 
@@ -53,8 +50,7 @@ pub fn run(tx: &mut dyn Tx, ws: WorkspaceId, people: usize, now: i64) -> Result<
     // Read before the events: everything up to it has committed, so the read below sees
     // it (other workspaces' writes commit meanwhile).
     let head = tx.event_head()?;
-    let start = tx.fanout_cursor()?;
-    let mut pending = tx.fanouts_from(start.first_pending(), EVENTS_PER_JOB)?;
+    let (start, mut pending) = tx.fanout_pending(EVENTS_PER_JOB)?;
     let full = pending.len() as i64 == EVENTS_PER_JOB;
     // Where another workspace's post waits: this job stops before it.
     let elsewhere = pending.iter().position(|p| p.workspace_id != ws).map(|at| {
@@ -110,8 +106,7 @@ pub struct Waiting {
 }
 
 pub fn waiting(tx: &mut dyn Tx) -> Result<Waiting> {
-    let from = tx.fanout_cursor()?.first_pending();
-    Ok(match tx.fanouts_from(from, 1)?.first() {
+    Ok(match tx.fanout_pending(1)?.1.first() {
         Some(p) => Waiting { done_through: p.seq - 1, workspace: Some(p.workspace_id) },
         None => Waiting { done_through: tx.event_head()?, workspace: None },
     })
@@ -132,6 +127,8 @@ struct Job {
     comments: HashMap<CommentId, Comment>,
     /// Channels (without their member lists) and their rotations.
     channels: HashMap<ChannelId, (Channel, Option<Rotation>)>,
+    /// The open expectations in the threads, which the job's comments may meet.
+    open_expectations: Vec<Expectation>,
     /// Threads a comment made unread in the inboxes that hold them (but for people who
     /// have read to the end, as their own comment's author has).
     unread: HashSet<ThreadId>,
@@ -153,7 +150,7 @@ enum Step {
 }
 
 impl Job {
-    /// Reads the threads and comments of all the job's posts at once.
+    /// Reads the threads, comments and channels of all the job's posts at once.
     fn prefetch(&mut self, tx: &mut dyn Tx, pending: &[PendingFanout]) -> Result<()> {
         let (mut threads, mut comments) = (Vec::new(), Vec::new());
         for p in pending {
@@ -166,11 +163,16 @@ impl Job {
                 Fanout::Message { .. } => {}
             }
         }
+        if threads.is_empty() {
+            return Ok(());
+        }
         threads.sort_unstable();
         threads.dedup();
-        let (threads, comments) = tx.threads_and_comments_by_ids(&threads, &comments, NOBODY)?;
-        self.threads = threads.into_iter().map(|t| (t.id, t)).collect();
-        self.comments = comments.into_iter().map(|c| (c.id, c)).collect();
+        let read = tx.posts_and_places(&threads, &comments)?;
+        self.threads = read.threads.into_iter().map(|t| (t.id, t)).collect();
+        self.comments = read.comments.into_iter().map(|c| (c.id, c)).collect();
+        self.channels = read.channels.into_iter().map(|(ch, rotation)| (ch.id, (ch, rotation))).collect();
+        self.open_expectations = read.open_expectations;
         Ok(())
     }
 
@@ -201,7 +203,8 @@ impl Job {
                 Step::Message { message, .. } => Some(Answer::message(message)),
             })
             .collect();
-        expectations::answered(tx, &answers, now)?;
+        let open = std::mem::take(&mut self.open_expectations);
+        expectations::answered_in_threads_read(tx, &answers, open, now)?;
         for step in std::mem::take(&mut self.steps) {
             match step {
                 Step::Post { thread, comment, asked } => {
@@ -218,7 +221,7 @@ impl Job {
         for thread in self.unread {
             tx.flag_unread(thread)?;
         }
-        self.out.write(tx, now)
+        self.out.write(tx, Some(&facts), now)
     }
 
     /// Fans out one post to the people after `after` (by id), as many as `budget` allows.
@@ -256,16 +259,7 @@ impl Job {
         // The thread and its channel as they are now (what is read of them here is the same
         // for every viewer).
         let Some(thread) = self.threads.get(&thread_id) else { return Ok(None) };
-        let (channel, rotation) = match self.channels.entry(thread.channel_id) {
-            Entry::Occupied(e) => e.into_mut(),
-            Entry::Vacant(e) => match tx.channel_seen_by(thread.channel_id, NOBODY)? {
-                Some((ch, _)) => {
-                    let rotation = tx.rotation(ch.id)?;
-                    e.insert((ch, rotation))
-                }
-                None => return Ok(None),
-            },
-        };
+        let Some((channel, rotation)) = self.channels.get(&thread.channel_id) else { return Ok(None) };
         let ask = notify::Post::of(thread, comment.as_ref());
         // A post to everyone in the channel asks its members. The first slice's coverage (in
         // a channel with a rotation) looks at all of them; otherwise a slice needs only the

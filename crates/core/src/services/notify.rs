@@ -100,6 +100,7 @@ pub struct Facts {
     members: HashSet<(ChannelId, UserId)>,
     muted_until: HashMap<(ThreadId, UserId), i64>,
     levels: HashMap<(ChannelId, UserId), ChannelNotifications>,
+    accounts: delivery::Accounts,
 }
 
 impl Facts {
@@ -119,6 +120,7 @@ impl Facts {
             members: known.members.into_iter().collect(),
             muted_until: known.mutes.into_iter().map(|(t, u, until)| ((t, u), until)).collect(),
             levels: known.levels.into_iter().map(|(c, u, l)| ((c, u), l)).collect(),
+            accounts: known.accounts.into_iter().map(|(a, stored)| (a.id, (a, stored))).collect(),
         })
     }
 
@@ -148,7 +150,7 @@ impl Facts {
 pub fn post_with_author(tx: &mut dyn Tx, event: NewEvent, thread: &Thread, author: UserId, now: i64) -> Result<()> {
     let mut out = Deliveries { events: vec![event], ..Deliveries::default() };
     out.touch(thread, &[Touch { user: author, bring_back: true, mention: None }], now)?;
-    out.write(tx, now)
+    out.write(tx, None, now)
 }
 
 /// What delivering writes, gathered so that many posts (a fan-out job's) take a statement
@@ -187,8 +189,9 @@ impl Deliveries {
         self.notes.push((user, n, push));
     }
 
-    /// Writes it all: a statement per table (per few hundred rows).
-    pub fn write(self, tx: &mut dyn Tx, now: i64) -> Result<()> {
+    /// Writes it all: a statement per table (per few hundred rows). The accounts of `facts`
+    /// (of the people notified) need not be read again to plan their pushes.
+    pub fn write(self, tx: &mut dyn Tx, facts: Option<&Facts>, now: i64) -> Result<()> {
         tx.touch_inboxes(&merged(self.touches))?;
         tx.append_events(&self.events, now)?;
         let (notes, pushes): (Vec<(UserId, Notification)>, Vec<Option<PushOf>>) =
@@ -202,7 +205,8 @@ impl Deliveries {
                 of.map(|of| delivery::Planned { user: *user, notification_id, of })
             })
             .collect();
-        delivery::plan(tx, &planned, now)
+        let known = facts.map(|f| &f.accounts);
+        delivery::plan(tx, &planned, known, now)
     }
 }
 
@@ -345,7 +349,7 @@ pub fn cover(
     };
     let mut out = Deliveries::default();
     out.touch(thread, &[Touch { user: on_duty, bring_back: true, mention: None }], now)?;
-    out.write(tx, now)?;
+    out.write(tx, None, now)?;
     let id = tx.insert_notification(on_duty, &about_post(thread, comment, NotifyReason::Covering, author, now))?;
     let item = PushItem::Covering {
         notification_id: id,
@@ -399,7 +403,7 @@ pub fn membership(
 pub fn one(tx: &mut dyn Tx, user: UserId, n: Notification, push: PushOf, now: i64) -> Result<()> {
     let mut out = Deliveries::default();
     out.note(user, n, Some(push));
-    out.write(tx, now)
+    out.write(tx, None, now)
 }
 
 /// A direct message notifies the conversation's other members (but those who muted it):

@@ -12,14 +12,6 @@ pub struct FanoutCursor {
     pub after_user: Option<UserId>,
 }
 
-impl FanoutCursor {
-    /// The first sequence number that may still wait: the cursor's own event while it is
-    /// done only in part, else the next.
-    pub fn first_pending(&self) -> i64 {
-        if self.after_user.is_some() { self.seq } else { self.seq + 1 }
-    }
-}
-
 /// A post event the fan-out has still to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PendingFanout {
@@ -54,15 +46,15 @@ pub trait Events {
     /// `event::erase_person` says: after their account was deleted. Reads the workspace's
     /// log through its index, once.
     fn erase_person_from_events(&mut self, ws: WorkspaceId, user: UserId) -> Result<()>;
-    /// Where the fan-out is (the start of the log before it first ran).
-    fn fanout_cursor(&mut self) -> Result<FanoutCursor>;
     /// Takes the fan-out's turn until the transaction ends: other nodes' fan-out jobs wait,
     /// even those of other workspaces, which no other lock would hold back.
     fn lock_fanout(&mut self) -> Result<()>;
     fn set_fanout_cursor(&mut self, cursor: FanoutCursor) -> Result<()>;
-    /// Post events from `from` on (inclusive) that carry a fan-out, in order, at most
-    /// `limit`. Through an index of those events only.
-    fn fanouts_from(&mut self, from: i64, limit: i64) -> Result<Vec<PendingFanout>>;
+    /// Where the fan-out is (the start of the log before it first ran), and the post events
+    /// that still wait for it, in order, at most `limit`: from the cursor's own event while
+    /// it is done only in part, else from the next. Through an index of those events only;
+    /// one round trip.
+    fn fanout_pending(&mut self, limit: i64) -> Result<(FanoutCursor, Vec<PendingFanout>)>;
     /// Events of one kind after `after`, in order.
     fn events_of_kind_after(&mut self, kind: &str, after: i64, limit: i64) -> Result<Vec<Event>>;
 }

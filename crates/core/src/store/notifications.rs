@@ -35,6 +35,9 @@ pub struct PeopleFacts {
     pub mutes: Vec<(ThreadId, UserId, i64)>,
     /// The levels each chose in each channel (those who chose none: the default).
     pub levels: Vec<(ChannelId, UserId, ChannelNotifications)>,
+    /// Their accounts and stored schedules (as `Schedules::users_with_schedules`): when
+    /// their pushes are due.
+    pub accounts: Vec<(User, Option<crate::schedule::Schedule>)>,
 }
 
 /// Notifications, each person's notification settings, and the pushes waiting for their

@@ -6,6 +6,17 @@ use crate::ids::*;
 use crate::model::*;
 use std::collections::HashMap;
 
+/// What the fan-out reads of a job's posts (`Posts::posts_and_places`).
+#[derive(Debug, Clone, Default)]
+pub struct PostsAndPlaces {
+    pub threads: Vec<Thread>,
+    pub comments: Vec<Comment>,
+    /// The threads' channels, without their member lists, each with its rotation.
+    pub channels: Vec<(Channel, Option<crate::rotation::Rotation>)>,
+    /// The open expectations in the threads (what the posts may meet).
+    pub open_expectations: Vec<Expectation>,
+}
+
 /// A viewer's own state of a thread.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ThreadState {
@@ -60,13 +71,10 @@ pub trait Posts {
     /// The last comment of each of these threads.
     fn last_comments(&mut self, threads: &[ThreadId]) -> Result<HashMap<ThreadId, Comment>>;
     fn comments_by_ids(&mut self, ids: &[CommentId]) -> Result<Vec<Comment>>;
-    /// `threads_by_ids` and `comments_by_ids` at once (PostgreSQL: one round trip).
-    fn threads_and_comments_by_ids(
-        &mut self,
-        threads: &[ThreadId],
-        comments: &[CommentId],
-        viewer: UserId,
-    ) -> Result<(Vec<Thread>, Vec<Comment>)>;
+    /// The threads and comments (of those threads) as nobody in particular sees them, the
+    /// threads' channels with their rotations, and the open expectations in the threads:
+    /// what the fan-out reads of a job's posts, in one round trip on PostgreSQL.
+    fn posts_and_places(&mut self, threads: &[ThreadId], comments: &[CommentId]) -> Result<PostsAndPlaces>;
     fn update_comment(&mut self, c: &Comment) -> Result<()>;
     fn delete_comment(&mut self, id: CommentId) -> Result<()>;
 

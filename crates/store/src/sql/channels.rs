@@ -34,7 +34,7 @@ pub(super) fn seen_channel_from(row: &Row, viewer: UserId) -> Result<(Channel, O
     Ok((ch, membership))
 }
 
-fn channel_from(r: &Row) -> Result<Channel> {
+pub(super) fn channel_from(r: &Row) -> Result<Channel> {
     Ok(Channel {
         id: ChannelId(r.i64(0)?),
         name: r.text(1)?,

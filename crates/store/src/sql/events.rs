@@ -209,18 +209,11 @@ impl Events for SqlTx<'_> {
         rows.iter().map(event_from).collect()
     }
 
-    fn fanout_cursor(&mut self) -> Result<FanoutCursor> {
-        let row = self.one("SELECT seq, after_user FROM fanout_cursor WHERE id = 1", &[])?;
-        Ok(match row {
-            Some(r) => FanoutCursor { seq: r.i64(0)?, after_user: r.opt_i64(1)?.map(UserId) },
-            None => FanoutCursor::default(),
-        })
-    }
-
     fn lock_fanout(&mut self) -> Result<()> {
         // SQLite has one writer, which runs jobs one at a time.
         if self.conn.dialect() == Dialect::Postgres {
-            self.conn.execute(&format!("SELECT pg_advisory_xact_lock({FANOUT_LOCK})"), &[])?;
+            // Sent, not awaited: the job's next read goes out behind it and runs once it holds.
+            self.conn.send(&format!("SELECT pg_advisory_xact_lock({FANOUT_LOCK})"), &[])?;
         }
         Ok(())
     }
@@ -234,15 +227,32 @@ impl Events for SqlTx<'_> {
         Ok(())
     }
 
-    fn fanouts_from(&mut self, from: i64, limit: i64) -> Result<Vec<PendingFanout>> {
-        let rows = self.conn.query(
-            "SELECT seq, fanout, workspace_id FROM events WHERE fanout IS NOT NULL AND seq >= ? \
-             ORDER BY seq LIMIT ?",
-            args![from, limit],
-        )?;
-        rows.iter()
+    fn fanout_pending(&mut self, limit: i64) -> Result<(FanoutCursor, Vec<PendingFanout>)> {
+        // The events' range starts where the cursor says (`FanoutCursor`), read in the same
+        // round trip; with no cursor yet, at the log's start.
+        let mut answers = self
+            .conn
+            .query_many(&[
+                ("SELECT seq, after_user FROM fanout_cursor WHERE id = 1".to_string(), vec![]),
+                (
+                    "SELECT seq, fanout, workspace_id FROM events WHERE fanout IS NOT NULL AND seq >= \
+                 COALESCE((SELECT CASE WHEN after_user IS NULL THEN seq + 1 ELSE seq END \
+                 FROM fanout_cursor WHERE id = 1), 1) ORDER BY seq LIMIT ?"
+                        .to_string(),
+                    vec![Value::Int(limit)],
+                ),
+            ])?
+            .into_iter();
+        let (cursor, pending) = (answers.next().unwrap_or_default(), answers.next().unwrap_or_default());
+        let cursor = match cursor.first() {
+            Some(r) => FanoutCursor { seq: r.i64(0)?, after_user: r.opt_i64(1)?.map(UserId) },
+            None => FanoutCursor::default(),
+        };
+        let pending = pending
+            .iter()
             .map(|r| Ok(PendingFanout { seq: r.i64(0)?, fanout: r.json(1)?, workspace_id: WorkspaceId(r.i64(2)?) }))
-            .collect()
+            .collect::<Result<_>>()?;
+        Ok((cursor, pending))
     }
 
     fn events_of_kind_after(&mut self, kind: &str, after: i64, limit: i64) -> Result<Vec<Event>> {

@@ -9,7 +9,7 @@ const COLS: &str = "id, workspace_id, requester_id, user_id, channel_id, thread_
      message_id, asked_index, requested_ts, due_ts, reply_by_ts, remind_ts, overdue_ts, resolution, resolved_by, \
      resolved_ts, kind";
 
-fn expectation_from(r: &Row) -> Result<Expectation> {
+pub(super) fn expectation_from(r: &Row) -> Result<Expectation> {
     let resolution = r.opt_text(15)?.as_deref().and_then(Resolution::parse);
     Ok(Expectation {
         id: r.i64(0)?,
@@ -36,6 +36,15 @@ fn expectation_from(r: &Row) -> Result<Expectation> {
         working_minutes_left: None,
         title: None,
     })
+}
+
+/// The query for the open expectations in these threads (at least one).
+pub(super) fn open_in_threads_query(threads: &[ThreadId]) -> (String, Vec<Value>) {
+    let sql = format!(
+        "SELECT {COLS} FROM expectations WHERE thread_id IN ({}) AND resolution IS NULL",
+        placeholders(threads.len())
+    );
+    (sql, threads.iter().map(|t| Value::from(*t)).collect())
 }
 
 impl SqlTx<'_> {
@@ -101,9 +110,8 @@ impl Expectations for SqlTx<'_> {
     ) -> Result<Vec<Expectation>> {
         let mut out = Vec::new();
         if !threads.is_empty() {
-            let params: Vec<Value> = threads.iter().map(|t| Value::from(*t)).collect();
-            let condition = format!("thread_id IN ({}) AND resolution IS NULL", placeholders(threads.len()));
-            out.extend(self.expectations_where(&condition, &params)?);
+            let (sql, params) = open_in_threads_query(threads);
+            out.extend(self.conn.query(&sql, &params)?.iter().map(expectation_from).collect::<Result<Vec<_>>>()?);
         }
         if !conversations.is_empty() {
             let params: Vec<Value> = conversations.iter().map(|c| Value::from(*c)).collect();

@@ -23,8 +23,7 @@ impl Health for SqlTx<'_> {
         f.database_bytes = i64_of(self, size_sql, &[])?.unwrap_or(0);
 
         // The fan-out: the first post event it has not finished, through its index.
-        let pending = self.fanout_cursor()?.first_pending();
-        if let Some(p) = self.fanouts_from(pending, 1)?.first() {
+        if let Some(p) = self.fanout_pending(1)?.1.first() {
             f.fanout_behind_events = f.event_head - (p.seq - 1);
             let made = i64_of(self, "SELECT created_ts FROM events WHERE seq = ?", args![p.seq])?;
             f.fanout_lag_s = made.map_or(0, |t| (now - t).max(0));

@@ -76,11 +76,13 @@ impl Notifications for SqlTx<'_> {
                 &channels,
                 users,
             ),
+            super::schedules::users_with_schedules_queries(users),
         ];
         let counts: Vec<usize> = parts.iter().map(Vec::len).collect();
         let mut answers = self.conn.query_many(&parts.concat())?.into_iter();
         let mut rows_of_part = |part: usize| -> Vec<Row> { answers.by_ref().take(counts[part]).flatten().collect() };
-        let (roles, members, mutes, levels) = (rows_of_part(0), rows_of_part(1), rows_of_part(2), rows_of_part(3));
+        let (roles, members, mutes, levels, accounts) =
+            (rows_of_part(0), rows_of_part(1), rows_of_part(2), rows_of_part(3), rows_of_part(4));
         Ok(PeopleFacts {
             roles: roles
                 .iter()
@@ -103,6 +105,7 @@ impl Notifications for SqlTx<'_> {
                     Ok((ChannelId(r.i64(0)?), UserId(r.i64(1)?), level))
                 })
                 .collect::<Result<_>>()?,
+            accounts: accounts.iter().map(super::schedules::user_with_schedule_from).collect::<Result<_>>()?,
         })
     }
 

@@ -4,7 +4,9 @@ use super::channels::{CHANNEL_COLS, VIEWER_COLS, VIEWER_JOIN, seen_channel_from}
 use super::{Row, SqlTx, Value, args, item_filters, json, placeholders};
 use std::collections::HashMap;
 use weft_core::model::*;
-use weft_core::store::{ItemQuery, Membership, Posts, Search, ThreadQuery, ThreadState, comment_doc, thread_doc};
+use weft_core::store::{
+    ItemQuery, Membership, Posts, PostsAndPlaces, Search, ThreadQuery, ThreadState, comment_doc, thread_doc,
+};
 use weft_core::{ChannelId, CommentId, Result, ThreadId, UserId, WorkspaceId};
 
 pub(super) const THREAD_COLS: &str = "t.id, t.channel_id, t.workspace_id, t.title, t.content, t.creator, u.name, t.posted_ts, \
@@ -296,32 +298,51 @@ impl Posts for SqlTx<'_> {
     }
 
     fn comments_by_ids(&mut self, ids: &[CommentId]) -> Result<Vec<Comment>> {
-        // Comments have no per-viewer columns: any viewer will do.
-        self.threads_and_comments_by_ids(&[], ids, UserId(0)).map(|(_, comments)| comments)
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!("SELECT {COMMENT_COLS} {COMMENT_FROM} WHERE c.id IN ({})", placeholders(ids.len()));
+        let params: Vec<Value> = ids.iter().map(|c| Value::from(*c)).collect();
+        self.conn.query(&sql, &params)?.iter().map(comment_from).collect()
     }
 
-    fn threads_and_comments_by_ids(
-        &mut self,
-        threads: &[ThreadId],
-        comments: &[CommentId],
-        viewer: UserId,
-    ) -> Result<(Vec<Thread>, Vec<Comment>)> {
-        let mut queries = Vec::new();
-        if !threads.is_empty() {
-            let sql = format!("SELECT {THREAD_COLS} {THREAD_FROM} WHERE t.id IN ({})", placeholders(threads.len()));
-            let params = std::iter::once(viewer.into()).chain(threads.iter().map(|t| Value::from(*t))).collect();
-            queries.push((sql, params));
+    fn posts_and_places(&mut self, threads: &[ThreadId], comments: &[CommentId]) -> Result<PostsAndPlaces> {
+        if threads.is_empty() {
+            return Ok(PostsAndPlaces::default());
         }
+        let nobody = Value::from(UserId(0));
+        let thread_ids: Vec<Value> = threads.iter().map(|t| Value::from(*t)).collect();
+        let mut queries = vec![
+            (
+                format!("SELECT {THREAD_COLS} {THREAD_FROM} WHERE t.id IN ({})", placeholders(threads.len())),
+                std::iter::once(nobody.clone()).chain(thread_ids.clone()).collect(),
+            ),
+            (
+                format!(
+                    "SELECT {CHANNEL_COLS}, r.rotation FROM channels c LEFT JOIN rotations r ON r.channel_id = c.id \
+                     WHERE c.id IN (SELECT channel_id FROM threads WHERE id IN ({}))",
+                    placeholders(threads.len())
+                ),
+                [nobody.clone(), nobody].into_iter().chain(thread_ids).collect(),
+            ),
+            super::expectations::open_in_threads_query(threads),
+        ];
         if !comments.is_empty() {
             let sql = format!("SELECT {COMMENT_COLS} {COMMENT_FROM} WHERE c.id IN ({})", placeholders(comments.len()));
             queries.push((sql, comments.iter().map(|c| Value::from(*c)).collect()));
         }
         let mut answers = self.conn.query_many(&queries)?.into_iter();
-        // An empty list asked nothing, so has no answer to take.
-        let mut answer_of = |asked: bool| if asked { answers.next().unwrap_or_default() } else { Vec::new() };
-        let threads = answer_of(!threads.is_empty()).iter().map(thread_from).collect::<Result<_>>()?;
-        let comments = answer_of(!comments.is_empty()).iter().map(comment_from).collect::<Result<_>>()?;
-        Ok((threads, comments))
+        let mut next = || answers.next().unwrap_or_default();
+        let (threads, channels, expectations, comments) = (next(), next(), next(), next());
+        Ok(PostsAndPlaces {
+            threads: threads.iter().map(thread_from).collect::<Result<_>>()?,
+            comments: comments.iter().map(comment_from).collect::<Result<_>>()?,
+            channels: channels
+                .iter()
+                .map(|r| Ok((super::channels::channel_from(r)?, r.opt_json(r.0.len() - 1)?)))
+                .collect::<Result<_>>()?,
+            open_expectations: expectations.iter().map(super::expectations::expectation_from).collect::<Result<_>>()?,
+        })
     }
 
     fn comments(&mut self, thread: ThreadId, q: &ItemQuery) -> Result<Vec<Comment>> {
@@ -401,7 +422,12 @@ impl Posts for SqlTx<'_> {
     }
 
     fn threads_by_ids(&mut self, ids: &[ThreadId], viewer: UserId) -> Result<Vec<Thread>> {
-        self.threads_and_comments_by_ids(ids, &[], viewer).map(|(threads, _)| threads)
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!("SELECT {THREAD_COLS} {THREAD_FROM} WHERE t.id IN ({})", placeholders(ids.len()));
+        let params: Vec<Value> = std::iter::once(viewer.into()).chain(ids.iter().map(|t| Value::from(*t))).collect();
+        self.conn.query(&sql, &params)?.iter().map(thread_from).collect()
     }
 
     fn last_comments(&mut self, threads: &[ThreadId]) -> Result<HashMap<ThreadId, Comment>> {
