@@ -99,6 +99,9 @@ fn begin_statements(scopes: &[WriteScope]) -> String {
     sql
 }
 pub const NOTIFY_CHANNEL: &str = "weft_events";
+
+/// How many ids `Conn::reserve_id` takes from a sequence at once.
+const IDS_PER_BLOCK: usize = 64;
 const POLL: Duration = Duration::from_secs(1);
 
 #[derive(Debug, Clone)]
@@ -257,6 +260,9 @@ pub struct PgConn {
     link: Option<Link>,
     prepared: HashMap<String, Statement>,
     in_flight: Vec<InFlight>,
+    /// Ids taken from tables' sequences and not used yet (`Conn::reserve_id`). Kept across
+    /// transactions and connections: a sequence never hands a value out twice.
+    reserved: HashMap<String, Vec<i64>>,
 }
 
 impl PgConn {
@@ -272,6 +278,7 @@ impl PgConn {
             link: None,
             prepared: HashMap::new(),
             in_flight: Vec::new(),
+            reserved: HashMap::new(),
         }
     }
 
@@ -441,6 +448,26 @@ impl Conn for PgConn {
             Poll::Ready(answer) => self.in_flight.push(Box::pin(std::future::ready(answer))),
         }
         Ok(())
+    }
+
+    fn reserve_id(&mut self, table: &str) -> Result<Option<i64>> {
+        if let Some(id) = self.reserved.get_mut(table).and_then(Vec::pop) {
+            return Ok(Some(id));
+        }
+        // Gaps are harmless (a rolled-back INSERT leaves one too); what is left unused when
+        // the server stops is at most a block.
+        let rows = self.query(
+            &format!(
+                "SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, {IDS_PER_BLOCK})"
+            ),
+            &[],
+        )?;
+        let mut ids = rows.iter().map(|r| r.i64(0)).collect::<Result<Vec<i64>>>()?;
+        // Handed out smallest first: ids still grow in the order rows are written.
+        ids.sort_unstable_by(|a, b| b.cmp(a));
+        let id = ids.pop();
+        self.reserved.insert(table.to_string(), ids);
+        Ok(id)
     }
 
     fn settle(&mut self) -> Result<()> {

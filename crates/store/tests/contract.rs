@@ -1061,3 +1061,103 @@ async fn a_thread_seen_by_its_poster_is_what_the_separate_lookups_give() {
         .unwrap();
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_comment_keeps_the_id_its_insert_answered_across_blocks_failed_jobs_and_nodes() {
+    // PostgreSQL takes comment ids from the sequence ahead of the INSERT, a block at a time
+    // per connection (`Conn::reserve_id`): more comments than a block, jobs that fail after
+    // their insert, and (on PostgreSQL) a second node writing meanwhile must still leave
+    // each comment under the id its insert answered, and no two under one.
+    use weft_core::model::{Comment, Reactions, Thread};
+    use weft_core::store::{ItemQuery, NewChannel};
+    use weft_core::{CommentId, ThreadId};
+    for b in backends() {
+        let s = b.store.clone();
+        let (ws, ch, thread, author) = s
+            .write(|tx| {
+                let author = tx.insert_user(&new_user("author@example.test"))?;
+                let ws = tx.insert_workspace("W", None, author, 1)?;
+                let ch = tx.insert_channel(&NewChannel {
+                    workspace_id: ws,
+                    name: "general".into(),
+                    description: String::new(),
+                    creator: author,
+                    public: true,
+                    color: None,
+                    icon: None,
+                    default_groups: vec![],
+                    default_recipients: vec![],
+                    use_default_recipients: false,
+                    emergency: false,
+                    expected_response_hours: None,
+                    now: 1,
+                })?;
+                let thread = Thread::draft((ch, ws), author, "T".into(), "x".into(), "x".into(), 1);
+                Ok((ws, ch, tx.insert_thread(&thread)?, author))
+            })
+            .await
+            .unwrap();
+        let mut nodes = vec![s.clone()];
+        if let Some((_, url)) = &b.scratch {
+            nodes.push(weft_store::open(&Location::Postgres(url.clone()), Default::default()).unwrap());
+        }
+        let comment = move |i: i64| Comment {
+            id: CommentId(0),
+            thread_id: thread,
+            channel_id: ch,
+            workspace_id: ws,
+            obj_index: i + 1,
+            content: format!("c{i}"),
+            creator: author,
+            creator_name: None,
+            posted_ts: 2,
+            last_edited_ts: None,
+            recipients: vec![],
+            groups: vec![],
+            direct_mentions: vec![],
+            direct_group_mentions: vec![],
+            attachments: vec![],
+            actions: vec![],
+            system_message: None,
+            thread_action: None,
+            reactions: Reactions::new(),
+            deleted: false,
+            to_emails: vec![],
+            version: 1,
+        };
+        let mut handles = Vec::new();
+        for i in 0..150i64 {
+            let node = nodes[i as usize % nodes.len()].clone();
+            handles.push(tokio::spawn(async move {
+                node.write(move |tx| {
+                    let id = tx.insert_comment(&comment(i))?;
+                    if i % 7 == 0 { Err(Error::BadRequest("rolled back".into())) } else { Ok((id, i)) }
+                })
+                .await
+            }));
+        }
+        let mut kept = Vec::new();
+        for h in handles {
+            if let Ok(answer) = h.await.unwrap() {
+                kept.push(answer);
+            }
+        }
+        assert_eq!(kept.len(), 150 - 22, "{}: every job but the failing ones", s.backend());
+        let ids: std::collections::HashSet<CommentId> = kept.iter().map(|(id, _)| *id).collect();
+        assert_eq!(ids.len(), kept.len(), "{}: no two comments answered one id", s.backend());
+        let stored = s
+            .read(move |tx| {
+                tx.comments(ThreadId(thread.0), &ItemQuery { limit: 1000, ascending: true, ..Default::default() })
+            })
+            .await
+            .unwrap();
+        let mut stored: Vec<(CommentId, String)> = stored.into_iter().map(|c| (c.id, c.content)).collect();
+        let mut answered: Vec<(CommentId, String)> = kept.iter().map(|(id, i)| (*id, format!("c{i}"))).collect();
+        stored.sort();
+        answered.sort();
+        assert_eq!(stored, answered, "{}: each comment is under the id its insert answered", s.backend());
+        for node in nodes {
+            node.close().await;
+        }
+    }
+}

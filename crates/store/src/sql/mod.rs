@@ -171,6 +171,13 @@ pub trait Conn {
     fn send(&mut self, sql: &str, params: &[Value]) -> Result<()> {
         self.execute(sql, params).map(|_| ())
     }
+    /// An id for a new row of `table`, taken from its sequence ahead of the INSERT, so that
+    /// the INSERT can be sent (`send`) rather than wait for `RETURNING id`. PostgreSQL takes
+    /// them a block at a time (one round trip per block); SQLite, where an INSERT costs no
+    /// round trip, has none (`None`: the INSERT returns it).
+    fn reserve_id(&mut self, _table: &str) -> Result<Option<i64>> {
+        Ok(None)
+    }
     /// Waits for every statement `send` left in flight; the first error among them.
     fn settle(&mut self) -> Result<()> {
         Ok(())
@@ -318,9 +325,22 @@ impl<'a> SqlTx<'a> {
         self.one(sql, params)?.ok_or(Error::Internal("INSERT returned no id".into()))?.i64(0)
     }
 
-    /// The rows of `select` (a query ending in `WHERE` or `AND`) whose `column` is one of
-    /// `ids` and whose `user_id` one of `users`, in statements of a bounded number of
-    /// parameters: facts about many people in a few places, looked up at once.
+    /// Inserts a row of `table` with these `columns` and `params` and answers its new id:
+    /// without waiting for the database where ids can be reserved (`Conn::reserve_id`).
+    fn insert_new(&mut self, table: &str, columns: &str, params: &[Value]) -> Result<i64> {
+        let values = placeholders(params.len());
+        match self.conn.reserve_id(table)? {
+            Some(id) => {
+                let sql = format!("INSERT INTO {table} (id, {columns}) VALUES (?, {values})");
+                let params: Vec<Value> = std::iter::once(Value::Int(id)).chain(params.iter().cloned()).collect();
+                self.conn.send(&sql, &params)?;
+                Ok(id)
+            }
+            None => self.insert_id(&format!("INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING id"), params),
+        }
+    }
+
+    /// The first column of the one row `sql` answers, as a number (0 for no row).
     fn count(&mut self, sql: &str, params: &[Value]) -> Result<i64> {
         self.one(sql, params)?.map_or(Ok(0), |r| r.i64(0))
     }

@@ -267,10 +267,10 @@ impl Posts for SqlTx<'_> {
     }
 
     fn insert_comment(&mut self, c: &Comment) -> Result<CommentId> {
-        let id = self.insert_id(
-            "INSERT INTO comments (thread_id, obj_index, content, creator, posted_ts, recipients, notify_groups, \
-             direct_mentions, direct_group_mentions, attachments, actions, system_message, thread_action) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        let id = self.insert_new(
+            "comments",
+            "thread_id, obj_index, content, creator, posted_ts, recipients, notify_groups, \
+             direct_mentions, direct_group_mentions, attachments, actions, system_message, thread_action",
             &[
                 c.thread_id.into(),
                 c.obj_index.into(),
