@@ -10,7 +10,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use prometheus_client::encoding::{EncodeLabelSet, EncodeMetric, MetricEncoder, NoLabelSet};
 use prometheus_client::metrics::MetricType;
-use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::counter::{ConstCounter, Counter};
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::ConstGauge;
 use prometheus_client::metrics::histogram::Histogram;
@@ -208,6 +208,14 @@ async fn render(app: &App) -> Result<String, std::fmt::Error> {
             "Time from a batch's start to its commit's return",
             Snapshot { counts: stats.commit_micros.snapshot(), units_per: 1e6 },
         );
+        if app.store.backend() == "postgres" {
+            let trips = stats.round_trips.load(std::sync::atomic::Ordering::Relaxed);
+            r.register(
+                "weft_writer_round_trips",
+                "Answers the writer waited for from PostgreSQL",
+                ConstCounter::new(trips),
+            );
+        }
     }
     gauge(r, "weft_database_up", "Whether the database answered this scrape's read", i64::from(status.is_ok()));
     if let Ok(s) = &status {

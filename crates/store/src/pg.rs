@@ -263,6 +263,8 @@ pub struct PgConn {
     /// Ids taken from tables' sequences and not used yet (`Conn::reserve_id`). Kept across
     /// transactions and connections: a sequence never hands a value out twice.
     reserved: HashMap<String, Vec<i64>>,
+    /// Where the writer's connection counts the answers it waits for (`WriterStats`).
+    writer_stats: Option<Arc<weft_core::store::WriterStats>>,
 }
 
 impl PgConn {
@@ -279,6 +281,7 @@ impl PgConn {
             prepared: HashMap::new(),
             in_flight: Vec::new(),
             reserved: HashMap::new(),
+            writer_stats: None,
         }
     }
 
@@ -307,6 +310,12 @@ impl PgConn {
         Ok(self.link.as_ref().expect("connected"))
     }
 
+    fn count_round_trip(&self) {
+        if let Some(stats) = &self.writer_stats {
+            stats.round_trips.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
     fn forget(&mut self) {
         self.link = None;
         self.prepared.clear();
@@ -320,6 +329,7 @@ impl PgConn {
     where
         F: Future<Output = std::result::Result<T, postgres::Error>>,
     {
+        self.count_round_trip();
         let in_flight = std::mem::take(&mut self.in_flight);
         let link = self.ensure()?;
         let client = link.client.clone();
@@ -339,6 +349,7 @@ impl PgConn {
     /// Answers the first of those writes' errors (if one failed, `sql` failed too: the
     /// transaction was aborted) and `sql`'s own answer; a lost connection is the outer error.
     fn batch_behind(&mut self, sql: &str) -> Result<(Result<()>, Result<Vec<postgres::SimpleQueryMessage>>)> {
+        self.count_round_trip();
         let in_flight = std::mem::take(&mut self.in_flight);
         let link = self.ensure()?;
         let client = link.client.clone();
@@ -797,10 +808,13 @@ impl PgStore {
         // The synchronous client runs its own small runtime, which cannot be started on a
         // thread that is driving async tasks: connect and migrate on a plain thread.
         let statements = Arc::new(AtomicU64::new(0));
+        let stats = Arc::new(weft_core::store::WriterStats::default());
         let (writer, head0) = off_runtime({
             let (url, timeout, counter) = (url.to_string(), options.connect_timeout, statements.clone());
+            let stats = stats.clone();
             move || {
                 let mut writer = PgConn::counted(&url, timeout, counter);
+                writer.writer_stats = Some(stats);
                 migrate(&mut writer)?;
                 let head = Conn::event_head(&mut writer)?;
                 Ok((writer, head))
@@ -811,7 +825,6 @@ impl PgStore {
         let mut threads = Vec::new();
         let (tx, rx) = mpsc::channel::<WriteRequest>(4096);
         let writer_head = head_tx.clone();
-        let stats = Arc::new(weft_core::store::WriterStats::default());
         let writer_stats = stats.clone();
         threads.push(spawn("weft-pg-writer", move || writer_loop(writer, rx, writer_head, writer_stats))?);
         let readers = Arc::new(Readers::default());

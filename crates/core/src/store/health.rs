@@ -150,11 +150,18 @@ pub struct WriterStats {
     pub batch_sizes: Counts,
     /// From a batch's start (its `BEGIN`) to its commit's return, in microseconds.
     pub commit_micros: Counts,
+    /// Answers the writer waited for from a database server (PostgreSQL; SQLite runs in
+    /// the process and has none): what a write costs beyond its statements' own work.
+    pub round_trips: std::sync::atomic::AtomicU64,
 }
 
 impl Default for WriterStats {
     fn default() -> Self {
-        WriterStats { batch_sizes: Counts::new(&BATCH_SIZE_BOUNDS), commit_micros: Counts::new(&COMMIT_MICROS_BOUNDS) }
+        WriterStats {
+            batch_sizes: Counts::new(&BATCH_SIZE_BOUNDS),
+            commit_micros: Counts::new(&COMMIT_MICROS_BOUNDS),
+            round_trips: Default::default(),
+        }
     }
 }
 

@@ -102,8 +102,15 @@ both_backends! {
         assert_eq!(s("weft_mail_queued"), 0.0);
         assert_eq!(s("weft_health_problems"), 1.0, "an hour late is past the scheduler's threshold");
         match b {
-            Backend::Sqlite => assert!(sample(&text, "weft_wal_bytes").is_some()),
-            Backend::Postgres => assert!(sample(&text, "weft_wal_bytes").is_none()),
+            Backend::Sqlite => {
+                assert!(sample(&text, "weft_wal_bytes").is_some());
+                assert!(sample(&text, "weft_writer_round_trips_total").is_none(), "SQLite has no round trips");
+            }
+            Backend::Postgres => {
+                assert!(sample(&text, "weft_wal_bytes").is_none());
+                // Each batch waits at least for its start and its commit.
+                assert!(s("weft_writer_round_trips_total") >= 2.0 * s("weft_writer_batch_size_count"), "{text}");
+            }
         }
 
         // The separate listener serves the same without a token.
