@@ -1033,6 +1033,7 @@ async fn a_thread_seen_by_its_poster_is_what_the_separate_lookups_give() {
             tx.add_channel_members(ch, &[owner])?;
             let thread = Thread {
                 recipients: vec![outsider],
+                participants: vec![owner, outsider, stranger],
                 dri_id: Some(owner),
                 ..Thread::draft((ch, ws), owner, "Offsite".into(), "Where?".into(), "Where?".into(), 5)
             };
@@ -1044,9 +1045,23 @@ async fn a_thread_seen_by_its_poster_is_what_the_separate_lookups_give() {
             tx.set_channel_notifications(ch, owner, ChannelNotifications::Direct)?;
             for viewer in [owner, outsider, stranger] {
                 let (t, c, m) = tx.thread_seen_by(id, viewer)?.expect("the thread exists");
-                assert_eq!(Some(t), tx.thread(id, viewer)?, "the thread as {viewer:?} sees it");
-                assert_eq!(Some((c, m)), tx.channel_seen_by(ch, viewer)?, "the channel as {viewer:?} sees it");
+                assert_eq!(Some(t.clone()), tx.thread(id, viewer)?, "the thread as {viewer:?} sees it");
+                assert_eq!(Some((c.clone(), m)), tx.channel_seen_by(ch, viewer)?, "the channel as {viewer:?} sees it");
+                // With the participants' sight: what the separate lookup gives of them (the
+                // stranger, with no membership, has none).
+                let (t2, c2, m2, sight) = tx.thread_and_participants_seen_by(id, viewer)?.expect("the thread exists");
+                assert_eq!((t2, c2, m2), (t, c, m));
+                let mut apart = tx.channel_sight_among(ws, Some(ch), &[owner, outsider, stranger])?;
+                let mut sight = sight;
+                sight.sort_by_key(|s| s.user);
+                apart.sort_by_key(|s| s.user);
+                assert_eq!(sight, apart);
+                assert_eq!(
+                    sight.iter().map(|s| (s.user, s.member)).collect::<Vec<_>>(),
+                    [(owner, true), (outsider, false)]
+                );
             }
+            assert!(tx.thread_and_participants_seen_by(ThreadId(id.0 + 1000), owner)?.is_none());
             let (_, c, m) = tx.thread_seen_by(id, owner)?.unwrap();
             assert_eq!(
                 (c.user_ids, c.is_favorited, c.notifications, m.map(|m| m.user_type)),

@@ -55,9 +55,31 @@ pub fn channel_to_post(tx: &mut dyn Tx, id: ChannelId, user: UserId) -> Result<(
 /// (`Posts::thread_seen_by`).
 pub fn thread_to_post(tx: &mut dyn Tx, id: ThreadId, user: UserId) -> Result<(Thread, Channel, UserType)> {
     let (t, ch, membership) = tx.thread_seen_by(id, user)?.ok_or(Error::NotFound(NotFound::Thread))?;
-    let role = active_role(membership).ok_or(Error::NotFound(NotFound::Thread))?;
-    let (ch, role) = seen_as(ch, role, user).map_err(|_| Error::NotFound(NotFound::Thread))?;
+    let (ch, role) = thread_seen_as(ch, membership, user)?;
     Ok((t, ch, role))
+}
+
+/// `thread_to_post` for a comment, with what its channel knows of the thread's
+/// participants (whom a comment names by default: `Named::load_knowing`), in the same
+/// lookup (`Posts::thread_and_participants_seen_by`).
+pub fn thread_to_comment(tx: &mut dyn Tx, id: ThreadId, user: UserId) -> Result<(Thread, Channel, UserType, Known)> {
+    let (t, ch, membership, sight) =
+        tx.thread_and_participants_seen_by(id, user)?.ok_or(Error::NotFound(NotFound::Thread))?;
+    let (ch, role) = thread_seen_as(ch, membership, user)?;
+    let known = Known { of: t.participants.clone(), sight };
+    Ok((t, ch, role, known))
+}
+
+fn thread_seen_as(ch: Channel, membership: Option<Membership>, user: UserId) -> Result<(Channel, UserType)> {
+    let role = active_role(membership).ok_or(Error::NotFound(NotFound::Thread))?;
+    seen_as(ch, role, user).map_err(|_| Error::NotFound(NotFound::Thread))
+}
+
+/// The sight of people `of`, read already: one of them without a `Sight` has no membership.
+#[derive(Debug, Clone, Default)]
+pub struct Known {
+    pub of: Vec<UserId>,
+    pub sight: Vec<Sight>,
 }
 
 pub fn thread(tx: &mut dyn Tx, id: ThreadId, user: UserId) -> Result<(Thread, Channel, UserType)> {
@@ -120,6 +142,25 @@ impl Named {
             tx.channel_sight_among(ws, channel, &users)?.into_iter().map(|s| (s.user, s)).collect()
         };
         Ok(Named { users, sight })
+    }
+
+    /// `load`, reading only the people `known` does not cover (none, for a comment to the
+    /// thread's participants).
+    pub fn load_knowing(
+        tx: &mut dyn Tx,
+        ws: WorkspaceId,
+        channel: Option<ChannelId>,
+        users: &[UserId],
+        known: &Known,
+    ) -> Result<Named> {
+        let users = super::dedup(users.iter().copied());
+        let covers: std::collections::HashSet<UserId> = known.of.iter().copied().collect();
+        let unknown: Vec<UserId> = users.iter().copied().filter(|u| !covers.contains(u)).collect();
+        let mut named = Named::load(tx, ws, channel, &unknown)?;
+        let asked: std::collections::HashSet<UserId> = users.iter().copied().collect();
+        named.sight.extend(known.sight.iter().filter(|s| asked.contains(&s.user)).map(|s| (s.user, s.clone())));
+        named.users = users;
+        Ok(named)
     }
 
     /// Like `load`, for people who must all have joined `ws` at some time: like a post's

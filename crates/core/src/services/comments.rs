@@ -27,7 +27,7 @@ pub struct NewCommentInput {
 }
 
 pub fn add(tx: &mut dyn Tx, actor: &User, input: NewCommentInput, now: i64) -> Result<Posted<Comment>> {
-    let (mut thread, mut ch, role) = access::thread_to_post(tx, input.thread_id, actor.id)?;
+    let (mut thread, mut ch, role, participants) = access::thread_to_comment(tx, input.thread_id, actor.id)?;
     if !policy::can_post_in_channel(role, &ch, actor.id) {
         return Err(Error::forbidden("the channel is archived"));
     }
@@ -122,8 +122,15 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewCommentInput, now: i64) -> R
         emit(tx, t.workspace_id, "thread_updated", Audience::channel(t.channel_id), &Shared(&t), now)?;
         super::decisions::sync_due(tx, &t, &ch, actor.id, now)?;
     }
-    let (not_notified, away) =
-        threads::told_about(tx, actor.id, &ch, &thread, Some(&comment), to_everyone.then_some(&request.users), now)?;
+    let (not_notified, away) = threads::told_about(
+        tx,
+        actor.id,
+        (&ch, &participants),
+        &thread,
+        Some(&comment),
+        to_everyone.then_some(&request.users),
+        now,
+    )?;
     let asked = super::expectations::Asked::Thread {
         channel: &ch,
         thread: thread.id,

@@ -178,8 +178,15 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewThreadInput, now: i64) -> Re
     if input.urgent {
         super::emergencies::deliver_urgent(tx, &thread, None, now)?;
     }
-    let (not_notified, away) =
-        told_about(tx, actor.id, &ch, &thread, None, to_everyone.then_some(&request.users), now)?;
+    let (not_notified, away) = told_about(
+        tx,
+        actor.id,
+        (&ch, &access::Known::default()),
+        &thread,
+        None,
+        to_everyone.then_some(&request.users),
+        now,
+    )?;
     let asked = super::expectations::Asked::Thread { channel: &ch, thread: thread.id, comment: None, index: -1 };
     let reply_expected = ask_who_see(tx, actor.id, asked, &request, &not_notified, now)?;
     Ok(Posted { item: thread, not_notified, away, reply_expected })
@@ -219,11 +226,12 @@ pub(crate) fn ask_who_see(
 /// was not notified), and the away replies of those who are away. "Everyone in the
 /// channel", as recipients (`everyone_but`: the people asked for an answer, whom it still
 /// names) or group, names nobody: its people all see it, and an announcement gets no away
-/// replies.
+/// replies. Who can see the channel is read for the people `known` (read with the thread,
+/// `access::thread_to_comment`) does not cover.
 pub(crate) fn told_about(
     tx: &mut dyn Tx,
     author: UserId,
-    ch: &Channel,
+    (ch, known): (&Channel, &access::Known),
     thread: &Thread,
     comment: Option<&Comment>,
     everyone_but: Option<&[UserId]>,
@@ -235,7 +243,7 @@ pub(crate) fn told_about(
         post.recipients = asked;
     }
     let people = notify::named(tx, &post)?;
-    let named = access::Named::load(tx, ch.workspace_id, Some(ch.id), &people)?;
+    let named = access::Named::load_knowing(tx, ch.workspace_id, Some(ch.id), &people, known)?;
     let not_notified = named.unseen_in_channel(ch);
     let place = super::away::Place::Thread(thread.id, ch);
     let away = super::away::replies(tx, author, ch.workspace_id, place, &named.away_modes(&not_notified), now)?;

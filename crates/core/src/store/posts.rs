@@ -57,6 +57,15 @@ pub trait Posts {
     /// for the post path.
     fn thread_seen_by(&mut self, id: ThreadId, viewer: UserId)
     -> Result<Option<(Thread, Channel, Option<Membership>)>>;
+    /// `thread_seen_by`, and the sight of the thread's participants in its channel (as
+    /// `Channels::channel_sight_among` gives it; one without a membership has none): whom a
+    /// comment names by default, read in the same round trip on PostgreSQL.
+    #[allow(clippy::type_complexity)]
+    fn thread_and_participants_seen_by(
+        &mut self,
+        id: ThreadId,
+        viewer: UserId,
+    ) -> Result<Option<(Thread, Channel, Option<Membership>, Vec<super::Sight>)>>;
     fn threads(&mut self, q: &ThreadQuery, viewer: UserId) -> Result<Vec<Thread>>;
     fn threads_by_ids(&mut self, ids: &[ThreadId], viewer: UserId) -> Result<Vec<Thread>>;
     fn update_thread(&mut self, thread: &Thread) -> Result<()>;

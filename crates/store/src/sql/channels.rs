@@ -1,6 +1,6 @@
 //! `Channels` in SQL: channels, their members, favourites and notification levels.
 
-use super::{Row, SqlTx, Value, args, json, membership_from};
+use super::{Row, SqlTx, Value, args, json, membership_from, placeholders};
 use std::collections::HashMap;
 use weft_core::model::*;
 use weft_core::store::{Channels, Membership, NewChannel, Sight};
@@ -32,6 +32,27 @@ pub(super) fn seen_channel_from(row: &Row, viewer: UserId) -> Result<(Channel, O
         None => None,
     };
     Ok((ch, membership))
+}
+
+/// `Channels::channel_sight_among`'s query, of the people `users` (SQL: a list or a
+/// subquery) as channel `channel` and workspace `ws` (SQL expressions) know them.
+pub(super) fn sight_sql(channel: &str, ws: &str, users: &str) -> String {
+    format!(
+        "SELECT wu.user_id, wu.user_type, wu.removed, wu.pending, wu.deactivated, \
+         EXISTS (SELECT 1 FROM channel_users m WHERE m.channel_id = {channel} AND m.user_id = wu.user_id), \
+         u.away_mode FROM workspace_users wu JOIN users u ON u.id = wu.user_id \
+         WHERE wu.workspace_id = {ws} AND wu.user_id IN ({users})"
+    )
+}
+
+/// A row of `sight_sql`.
+pub(super) fn sight_from(r: &Row) -> Result<Sight> {
+    Ok(Sight {
+        user: UserId(r.i64(0)?),
+        membership: membership_from(r, 1)?,
+        member: r.bool(5)?,
+        away_mode: r.opt_json(6)?,
+    })
 }
 
 pub(super) fn channel_from(r: &Row) -> Result<Channel> {
@@ -124,22 +145,11 @@ impl Channels for SqlTx<'_> {
         let channel = channel.map_or(0, |c| c.0);
         let mut out = Vec::new();
         for chunk in users.chunks(super::ROWS_PER_INSERT) {
-            let sql = format!(
-                "SELECT wu.user_id, wu.user_type, wu.removed, wu.pending, wu.deactivated, \
-                 EXISTS (SELECT 1 FROM channel_users m WHERE m.channel_id = ? AND m.user_id = wu.user_id), \
-                 u.away_mode FROM workspace_users wu JOIN users u ON u.id = wu.user_id \
-                 WHERE wu.workspace_id = ? AND wu.user_id IN ({})",
-                super::placeholders(chunk.len())
-            );
+            let sql = sight_sql("?", "?", &placeholders(chunk.len()));
             let params: Vec<Value> =
                 [Value::Int(channel), ws.into()].into_iter().chain(chunk.iter().map(|u| Value::from(*u))).collect();
             for r in self.conn.query(&sql, &params)? {
-                out.push(Sight {
-                    user: UserId(r.i64(0)?),
-                    membership: membership_from(&r, 1)?,
-                    member: r.bool(5)?,
-                    away_mode: r.opt_json(6)?,
-                });
+                out.push(sight_from(&r)?);
             }
         }
         Ok(out)

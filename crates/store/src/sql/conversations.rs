@@ -180,9 +180,10 @@ impl Conversations for SqlTx<'_> {
     }
 
     fn insert_message(&mut self, m: &Message) -> Result<MessageId> {
-        let id = self.insert_id(
-            "INSERT INTO messages (conversation_id, obj_index, content, creator, posted_ts, direct_mentions, \
-             direct_group_mentions, attachments, actions, system_message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        let id = self.insert_new(
+            "messages",
+            "conversation_id, obj_index, content, creator, posted_ts, direct_mentions, \
+             direct_group_mentions, attachments, actions, system_message",
             &[
                 m.conversation_id.into(),
                 m.obj_index.into(),

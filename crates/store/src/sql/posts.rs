@@ -1,11 +1,11 @@
 //! `Posts` in SQL: threads, comments and reactions (with their search documents).
 
 use super::channels::{CHANNEL_COLS, VIEWER_COLS, VIEWER_JOIN, seen_channel_from};
-use super::{Row, SqlTx, Value, args, item_filters, json, placeholders};
+use super::{Dialect, Row, SqlTx, Value, args, item_filters, json, placeholders};
 use std::collections::HashMap;
 use weft_core::model::*;
 use weft_core::store::{
-    ItemQuery, Membership, Posts, PostsAndPlaces, Search, ThreadQuery, ThreadState, comment_doc, thread_doc,
+    ItemQuery, Membership, Posts, PostsAndPlaces, Search, Sight, ThreadQuery, ThreadState, comment_doc, thread_doc,
 };
 use weft_core::{ChannelId, CommentId, Result, ThreadId, UserId, WorkspaceId};
 
@@ -21,6 +21,21 @@ pub(super) const THREAD_NCOLS: usize = 35;
 
 pub(super) const THREAD_FROM: &str = "FROM threads t JOIN users u ON u.id = t.creator \
      LEFT JOIN thread_states s ON s.thread_id = t.id AND s.user_id = ?";
+
+/// `Posts::thread_seen_by`'s query. Parameters: the viewer five times, the thread.
+fn thread_seen_by_sql() -> String {
+    format!(
+        "SELECT {THREAD_COLS}, {CHANNEL_COLS}, {VIEWER_COLS} {THREAD_FROM} \
+         JOIN channels c ON c.id = t.channel_id {VIEWER_JOIN} WHERE t.id = ?"
+    )
+}
+
+/// A row of `thread_seen_by_sql`.
+fn thread_seen_from(mut row: Row, viewer: UserId) -> Result<(Thread, Channel, Option<Membership>)> {
+    let channel = Row(row.0.split_off(THREAD_NCOLS));
+    let (ch, membership) = seen_channel_from(&channel, viewer)?;
+    Ok((thread_from(&row)?, ch, membership))
+}
 
 pub(super) fn thread_from(r: &Row) -> Result<Thread> {
     let starred = r.bool(25)?;
@@ -102,10 +117,11 @@ fn comment_from(r: &Row) -> Result<Comment> {
 
 impl Posts for SqlTx<'_> {
     fn insert_thread(&mut self, t: &Thread) -> Result<ThreadId> {
-        let id = self.insert_id(
-            "INSERT INTO threads (workspace_id, channel_id, title, content, creator, posted_ts, last_updated_ts, \
+        let id = self.insert_new(
+            "threads",
+            "workspace_id, channel_id, title, content, creator, posted_ts, last_updated_ts, \
              participants, recipients, notify_groups, direct_mentions, direct_group_mentions, attachments, actions, \
-             snippet, snippet_creator) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             snippet, snippet_creator",
             &[
                 t.workspace_id.into(),
                 t.channel_id.into(),
@@ -141,14 +157,38 @@ impl Posts for SqlTx<'_> {
         id: ThreadId,
         viewer: UserId,
     ) -> Result<Option<(Thread, Channel, Option<Membership>)>> {
-        let sql = format!(
-            "SELECT {THREAD_COLS}, {CHANNEL_COLS}, {VIEWER_COLS} {THREAD_FROM} \
-             JOIN channels c ON c.id = t.channel_id {VIEWER_JOIN} WHERE t.id = ?"
-        );
-        let Some(mut row) = self.one(&sql, args![viewer, viewer, viewer, viewer, viewer, id])? else { return Ok(None) };
-        let channel = Row(row.0.split_off(THREAD_NCOLS));
-        let (ch, membership) = seen_channel_from(&channel, viewer)?;
-        Ok(Some((thread_from(&row)?, ch, membership)))
+        let Some(row) = self.one(&thread_seen_by_sql(), args![viewer, viewer, viewer, viewer, viewer, id])? else {
+            return Ok(None);
+        };
+        thread_seen_from(row, viewer).map(Some)
+    }
+
+    fn thread_and_participants_seen_by(
+        &mut self,
+        id: ThreadId,
+        viewer: UserId,
+    ) -> Result<Option<(Thread, Channel, Option<Membership>, Vec<Sight>)>> {
+        let of_thread = |column: &str| format!("(SELECT {column} FROM threads WHERE id = ?)");
+        let participants = match self.conn.dialect() {
+            Dialect::Sqlite => format!("SELECT value FROM json_each({})", of_thread("participants")),
+            Dialect::Postgres => {
+                "SELECT CAST(jsonb_array_elements_text(participants::jsonb) AS BIGINT) FROM threads WHERE id = ?"
+                    .to_string()
+            }
+        };
+        let sight = super::channels::sight_sql(&of_thread("channel_id"), &of_thread("workspace_id"), &participants);
+        let mut answers = self
+            .conn
+            .query_many(&[
+                (thread_seen_by_sql(), args![viewer, viewer, viewer, viewer, viewer, id].to_vec()),
+                (sight, args![id, id, id].to_vec()),
+            ])?
+            .into_iter();
+        let (thread, sight) = (answers.next().unwrap_or_default(), answers.next().unwrap_or_default());
+        let Some(row) = thread.into_iter().next() else { return Ok(None) };
+        let (t, ch, membership) = thread_seen_from(row, viewer)?;
+        let sight = sight.iter().map(super::channels::sight_from).collect::<Result<_>>()?;
+        Ok(Some((t, ch, membership, sight)))
     }
 
     fn threads(&mut self, q: &ThreadQuery, viewer: UserId) -> Result<Vec<Thread>> {
