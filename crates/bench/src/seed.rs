@@ -301,27 +301,15 @@ fn thread_payload(t: &SeedThread) -> String {
 fn comment_payload(c: &SeedComment) -> String {
     let comment = Comment {
         id: CommentId(c.id),
-        thread_id: ThreadId(c.thread),
-        channel_id: ChannelId(c.channel),
-        workspace_id: WorkspaceId(WORKSPACE),
-        obj_index: c.obj_index,
-        content: c.text.clone(),
-        creator: UserId(c.author),
         creator_name: Some(user_name(c.author)),
-        posted_ts: c.ts,
-        last_edited_ts: None,
         recipients: c.others.iter().copied().map(UserId).collect(),
-        groups: vec![],
-        direct_mentions: vec![],
-        direct_group_mentions: vec![],
-        attachments: vec![],
-        actions: vec![],
-        system_message: None,
-        thread_action: None,
-        reactions: Default::default(),
-        deleted: false,
-        to_emails: vec![],
-        version: 1,
+        ..Comment::draft(
+            (ThreadId(c.thread), ChannelId(c.channel), WorkspaceId(WORKSPACE)),
+            UserId(c.author),
+            c.obj_index,
+            c.text.clone(),
+            c.ts,
+        )
     };
     serde_json::to_string(&comment).expect("a comment serializes")
 }

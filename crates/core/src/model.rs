@@ -368,6 +368,44 @@ impl ThreadStatus {
     }
 }
 
+impl Comment {
+    /// A comment as `creator` first posts it at position `obj_index` of thread `thread_id`
+    /// at `now`: no id yet (the store gives it one), nobody else's reactions. Posting fills
+    /// in whom it concerns and what it carries.
+    pub fn draft(
+        (thread_id, channel_id, workspace_id): (ThreadId, ChannelId, WorkspaceId),
+        creator: UserId,
+        obj_index: i64,
+        content: String,
+        now: i64,
+    ) -> Comment {
+        Comment {
+            id: CommentId(0),
+            thread_id,
+            channel_id,
+            workspace_id,
+            obj_index,
+            content,
+            creator,
+            creator_name: None,
+            posted_ts: now,
+            last_edited_ts: None,
+            recipients: vec![],
+            groups: vec![],
+            direct_mentions: vec![],
+            direct_group_mentions: vec![],
+            attachments: vec![],
+            actions: vec![],
+            system_message: None,
+            thread_action: None,
+            reactions: Reactions::new(),
+            deleted: false,
+            to_emails: vec![],
+            version: 1,
+        }
+    }
+}
+
 impl Thread {
     /// A thread as `creator` first posts it at `now`: no comment, nobody else's state, no id
     /// yet (the store gives it one). Posting fills in whom it concerns (recipients, groups,

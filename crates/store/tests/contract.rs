@@ -113,6 +113,25 @@ fn new_user(email: &str) -> NewUser {
     }
 }
 
+/// A channel of workspace `ws` with nothing set but its name and whether it is public.
+fn plain_channel(ws: WorkspaceId, creator: UserId, name: &str, public: bool) -> weft_core::store::NewChannel {
+    weft_core::store::NewChannel {
+        workspace_id: ws,
+        name: name.into(),
+        description: String::new(),
+        creator,
+        public,
+        color: None,
+        icon: None,
+        default_groups: vec![],
+        default_recipients: vec![],
+        use_default_recipients: false,
+        emergency: false,
+        expected_response_hours: None,
+        now: 1,
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_missing_row_is_none_not_an_error() {
     for b in backends() {
@@ -934,7 +953,7 @@ async fn two_nodes_write_different_workspaces_at_once_and_one_workspace_in_turn(
 async fn people_facts_answer_each_part_for_hundreds_of_people() {
     use weft_core::ChannelId;
     use weft_core::model::{ChannelNotifications, UserType};
-    use weft_core::store::{Membership, NewChannel};
+    use weft_core::store::Membership;
     for b in backends() {
         let s = b.store.clone();
         let (people, ws, ch, facts) = s
@@ -949,21 +968,7 @@ async fn people_facts_answer_each_part_for_hundreds_of_people() {
                     tx.put_membership(ws, u, m, 1)?;
                     people.push(u);
                 }
-                let ch = tx.insert_channel(&NewChannel {
-                    workspace_id: ws,
-                    name: "c".into(),
-                    description: String::new(),
-                    creator: owner,
-                    public: false,
-                    color: None,
-                    icon: None,
-                    default_groups: vec![],
-                    default_recipients: vec![],
-                    use_default_recipients: false,
-                    emergency: false,
-                    expected_response_hours: None,
-                    now: 1,
-                })?;
+                let ch = tx.insert_channel(&plain_channel(ws, owner, "c", false))?;
                 let every_other: Vec<UserId> = people.iter().copied().step_by(2).collect();
                 tx.add_channel_members(ch, &every_other)?;
                 for u in people.iter().skip(7).step_by(100) {
@@ -1083,8 +1088,8 @@ async fn every_comment_keeps_the_id_its_insert_answered_across_blocks_failed_job
     // per connection (`Conn::reserve_id`): more comments than a block, jobs that fail after
     // their insert, and (on PostgreSQL) a second node writing meanwhile must still leave
     // each comment under the id its insert answered, and no two under one.
-    use weft_core::model::{Comment, Reactions, Thread};
-    use weft_core::store::{ItemQuery, NewChannel};
+    use weft_core::model::{Comment, Thread};
+    use weft_core::store::ItemQuery;
     use weft_core::{CommentId, ThreadId};
     for b in backends() {
         let s = b.store.clone();
@@ -1092,21 +1097,7 @@ async fn every_comment_keeps_the_id_its_insert_answered_across_blocks_failed_job
             .write(|tx| {
                 let author = tx.insert_user(&new_user("author@example.test"))?;
                 let ws = tx.insert_workspace("W", None, author, 1)?;
-                let ch = tx.insert_channel(&NewChannel {
-                    workspace_id: ws,
-                    name: "general".into(),
-                    description: String::new(),
-                    creator: author,
-                    public: true,
-                    color: None,
-                    icon: None,
-                    default_groups: vec![],
-                    default_recipients: vec![],
-                    use_default_recipients: false,
-                    emergency: false,
-                    expected_response_hours: None,
-                    now: 1,
-                })?;
+                let ch = tx.insert_channel(&plain_channel(ws, author, "general", true))?;
                 let thread = Thread::draft((ch, ws), author, "T".into(), "x".into(), "x".into(), 1);
                 Ok((ws, ch, tx.insert_thread(&thread)?, author))
             })
@@ -1116,30 +1107,7 @@ async fn every_comment_keeps_the_id_its_insert_answered_across_blocks_failed_job
         if let Some((_, url)) = &b.scratch {
             nodes.push(weft_store::open(&Location::Postgres(url.clone()), Default::default()).unwrap());
         }
-        let comment = move |i: i64| Comment {
-            id: CommentId(0),
-            thread_id: thread,
-            channel_id: ch,
-            workspace_id: ws,
-            obj_index: i + 1,
-            content: format!("c{i}"),
-            creator: author,
-            creator_name: None,
-            posted_ts: 2,
-            last_edited_ts: None,
-            recipients: vec![],
-            groups: vec![],
-            direct_mentions: vec![],
-            direct_group_mentions: vec![],
-            attachments: vec![],
-            actions: vec![],
-            system_message: None,
-            thread_action: None,
-            reactions: Reactions::new(),
-            deleted: false,
-            to_emails: vec![],
-            version: 1,
-        };
+        let comment = move |i: i64| Comment::draft((thread, ch, ws), author, i + 1, format!("c{i}"), 2);
         let mut handles = Vec::new();
         for i in 0..150i64 {
             let node = nodes[i as usize % nodes.len()].clone();

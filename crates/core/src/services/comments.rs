@@ -50,31 +50,18 @@ pub fn add(tx: &mut dyn Tx, actor: &User, input: NewCommentInput, now: i64) -> R
     let carried = super::attachments::resolve(tx, actor.id, &mut attachments)?;
     let obj_index = thread.last_obj_index + 1;
     let mut comment = Comment {
-        id: CommentId(0),
-        thread_id: thread.id,
-        channel_id: thread.channel_id,
-        workspace_id: thread.workspace_id,
-        obj_index,
-        content: post.content,
-        creator: actor.id,
         creator_name: Some(actor.name.clone()),
-        posted_ts: now,
-        last_edited_ts: None,
         recipients,
         groups,
         direct_mentions,
         direct_group_mentions,
         attachments,
         actions: post.actions,
-        system_message: None,
         thread_action: input.thread_action.map(|a| match a {
             ThreadAction::Close => "close".to_string(),
             ThreadAction::Reopen => "reopen".to_string(),
         }),
-        reactions: Reactions::new(),
-        deleted: false,
-        to_emails: vec![],
-        version: 1,
+        ..Comment::draft((thread.id, thread.channel_id, thread.workspace_id), actor.id, obj_index, post.content, now)
     };
     comment.id = tx.insert_comment(&comment)?;
     super::attachments::carry_new(tx, PostRef::Comment(comment.id), &carried)?;
