@@ -113,25 +113,6 @@ fn new_user(email: &str) -> NewUser {
     }
 }
 
-/// A channel of workspace `ws` with nothing set but its name and whether it is public.
-fn plain_channel(ws: WorkspaceId, creator: UserId, name: &str, public: bool) -> weft_core::store::NewChannel {
-    weft_core::store::NewChannel {
-        workspace_id: ws,
-        name: name.into(),
-        description: String::new(),
-        creator,
-        public,
-        color: None,
-        icon: None,
-        default_groups: vec![],
-        default_recipients: vec![],
-        use_default_recipients: false,
-        emergency: false,
-        expected_response_hours: None,
-        now: 1,
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_missing_row_is_none_not_an_error() {
     for b in backends() {
@@ -968,7 +949,7 @@ async fn people_facts_answer_each_part_for_hundreds_of_people() {
                     tx.put_membership(ws, u, m, 1)?;
                     people.push(u);
                 }
-                let ch = tx.insert_channel(&plain_channel(ws, owner, "c", false))?;
+                let ch = tx.insert_channel(&weft_core::store::NewChannel::plain(ws, owner, "c".into(), false, 1))?;
                 let every_other: Vec<UserId> = people.iter().copied().step_by(2).collect();
                 tx.add_channel_members(ch, &every_other)?;
                 for u in people.iter().skip(7).step_by(100) {
@@ -1097,7 +1078,8 @@ async fn every_comment_keeps_the_id_its_insert_answered_across_blocks_failed_job
             .write(|tx| {
                 let author = tx.insert_user(&new_user("author@example.test"))?;
                 let ws = tx.insert_workspace("W", None, author, 1)?;
-                let ch = tx.insert_channel(&plain_channel(ws, author, "general", true))?;
+                let ch =
+                    tx.insert_channel(&weft_core::store::NewChannel::plain(ws, author, "general".into(), true, 1))?;
                 let thread = Thread::draft((ch, ws), author, "T".into(), "x".into(), "x".into(), 1);
                 Ok((ws, ch, tx.insert_thread(&thread)?, author))
             })

@@ -19,21 +19,7 @@ pub const MAX_ESCALATION_MINUTES: i64 = 24 * 60;
 pub fn add(tx: &mut dyn Tx, actor: UserId, name: String, color: Option<i64>, now: i64) -> Result<Workspace> {
     let id = tx.insert_workspace(&name, color, actor, now)?;
     tx.put_membership(id, actor, Membership::active(UserType::Admin), now)?;
-    let general = tx.insert_channel(&NewChannel {
-        workspace_id: id,
-        name: DEFAULT_CHANNEL_NAME.to_string(),
-        description: String::new(),
-        creator: actor,
-        public: true,
-        color: None,
-        icon: None,
-        default_groups: vec![],
-        default_recipients: vec![],
-        use_default_recipients: false,
-        emergency: false,
-        expected_response_hours: None,
-        now,
-    })?;
+    let general = tx.insert_channel(&NewChannel::plain(id, actor, DEFAULT_CHANNEL_NAME.to_string(), true, now))?;
     tx.add_channel_members(general, &[actor])?;
     let mut ws = tx.workspace(id)?.ok_or(Error::Internal("workspace vanished".into()))?;
     ws.default_channel = Some(general);

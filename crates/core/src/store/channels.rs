@@ -22,6 +22,28 @@ pub struct NewChannel {
     pub now: i64,
 }
 
+impl NewChannel {
+    /// A channel with nothing chosen but its name and whether it is public: no description,
+    /// look, default audience or expected response time, not an emergency channel.
+    pub fn plain(workspace_id: WorkspaceId, creator: UserId, name: String, public: bool, now: i64) -> NewChannel {
+        NewChannel {
+            workspace_id,
+            name,
+            description: String::new(),
+            creator,
+            public,
+            color: None,
+            icon: None,
+            default_groups: vec![],
+            default_recipients: vec![],
+            use_default_recipients: false,
+            emergency: false,
+            expected_response_hours: None,
+            now,
+        }
+    }
+}
+
 /// What `Channels::channel_sight_among` finds about one person.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sight {

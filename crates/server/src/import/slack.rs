@@ -725,19 +725,8 @@ fn write_place(tx: &mut dyn Tx, ws: WorkspaceId, p: &PlaceRow) -> weft_core::Res
         Kind::Public | Kind::Private => {
             let name: String = p.name.chars().filter(|c| !c.is_control()).take(200).collect();
             let id = tx.insert_channel(&NewChannel {
-                workspace_id: ws,
-                name,
                 description: p.description.clone(),
-                creator: p.creator,
-                public: p.kind == Kind::Public,
-                color: None,
-                icon: None,
-                default_groups: vec![],
-                default_recipients: vec![],
-                use_default_recipients: false,
-                emergency: false,
-                expected_response_hours: None,
-                now: p.created,
+                ..NewChannel::plain(ws, p.creator, name, p.kind == Kind::Public, p.created)
             })?;
             let mut members = p.members.clone();
             members.push(p.creator);
