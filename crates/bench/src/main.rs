@@ -55,6 +55,10 @@ pub struct Args {
     /// post: seconds of maximum load (and again of 25 % load); two_nodes: seconds of each phase
     #[arg(long, default_value_t = 10)]
     pub post_secs: u64,
+    /// post: the fixed load of the second phase, in posts/s, instead of a quarter of the
+    /// measured maximum; to compare two binaries under the same load
+    #[arg(long, value_name = "POSTS_PER_S")]
+    pub low_rate: Option<f64>,
     /// fanout: open event streams
     #[arg(long, default_value_t = 10_000)]
     pub streams: usize,

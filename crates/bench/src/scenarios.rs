@@ -484,9 +484,10 @@ async fn post(
 
     // A fixed offered load of 25 % of the maximum, open loop: requests leave on schedule
     // whether or not earlier ones have answered.
-    let rate = (throughput * 0.25).max(1.0);
+    let rate = args.low_rate.unwrap_or(throughput * 0.25).max(1.0);
     let total = (rate * args.post_secs as f64) as usize;
-    step(&format!("post: a fixed load of {rate:.0}/s (25 % of the maximum) for {} s", args.post_secs));
+    let share = if args.low_rate.is_some() { "set by --low-rate" } else { "25 % of the maximum" };
+    step(&format!("post: a fixed load of {rate:.0}/s ({share}) for {} s", args.post_secs));
     let interval = Duration::from_secs_f64(1.0 / rate);
     let start = tokio::time::Instant::now();
     let mut tasks = Vec::with_capacity(total);
@@ -542,6 +543,7 @@ async fn post(
         fig("p999_ms", percentile(&max_lat, 99.9), "ms"),
         fig("p50_at_25pct_ms", percentile(&quarter, 50.0), "ms"),
         fig("p99_at_25pct_ms", percentile(&quarter, 99.0), "ms").at_most(5.0),
+        fig("rate_at_25pct_per_s", rate, "posts/s"),
         fig("fanout_drain_s", drain_s, "s"),
         fig("trivial_http_per_s", trivial, "req/s"),
     ];
@@ -563,7 +565,7 @@ async fn post(
              for {} s over keep-alive HTTP; baseline: raw inserts of the same row size into a table with full-text \
              indexing, same durability, {} rows per transaction, and a trivial endpoint (GET /health); the SQLite \
              target is half of both together, 1/(1/trivial + 1/raw), PostgreSQL's a quarter of raw inserts; then an \
-             open-loop load of 25 % of the measured maximum, once the fan-out has caught up with the burst \
+             open-loop load of 25 % of the measured maximum (or --low-rate), once the fan-out has caught up with the burst \
              (fanout_drain_s: how long that took after it, from GET /health's fanout_behind); \
              resident memory (VmRSS) at the end and {RSS_SETTLE_SECS} s later (1 s with --quick)",
             args.clients, args.post_secs, args.clients
