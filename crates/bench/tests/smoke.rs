@@ -82,7 +82,9 @@ fn run(extra: &[&str]) -> (Vec<Value>, String) {
     (lines.collect(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
-fn check((lines, stderr): &(Vec<Value>, String), backend: &str) {
+/// `low_rate`: the `--low-rate` the run was given, if any; else the `post` scenario's second
+/// phase must have run at a quarter of its measured maximum.
+fn check((lines, stderr): &(Vec<Value>, String), backend: &str, low_rate: Option<f64>) {
     for (scenario, fields) in FIELDS {
         if backend == "sqlite" && POSTGRES_ONLY.contains(scenario) {
             assert!(!lines.iter().any(|l| l["scenario"] == *scenario), "{scenario} reported on SQLite: {lines:?}");
@@ -101,12 +103,20 @@ fn check((lines, stderr): &(Vec<Value>, String), backend: &str) {
         if *scenario == "two_nodes" {
             assert_eq!(line["gap_free"], true, "{line}");
         }
+        if *scenario == "post" {
+            let rate = line["rate_at_25pct_per_s"].as_f64().expect("rate_at_25pct_per_s");
+            let expected = low_rate.unwrap_or_else(|| (line["throughput_per_s"].as_f64().unwrap() * 0.25).max(1.0));
+            assert!(
+                (rate - expected).abs() <= expected * 0.01 + 0.001,
+                "second phase at {rate}/s, not {expected}/s: {line}"
+            );
+        }
     }
 }
 
 #[test]
 fn a_quick_run_produces_every_figure_on_sqlite() {
-    check(&run(&[]), "sqlite");
+    check(&run(&[]), "sqlite", None);
 }
 
 #[test]
@@ -121,5 +131,6 @@ fn a_quick_run_produces_every_figure_on_postgres() {
             return;
         }
     };
-    check(&run(&["--database-url", &url]), "postgres");
+    // Also the fixed load of `--low-rate` (the SQLite run checks the default).
+    check(&run(&["--database-url", &url, "--low-rate", "3"]), "postgres", Some(3.0));
 }
